@@ -1,0 +1,1 @@
+"""Use cases of zhucun: configuration, the unit of work, the services and the command line."""

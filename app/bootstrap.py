@@ -1,0 +1,194 @@
+"""The one wiring point: a store, its read models and a clock, behind the use cases users call."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Engine, create_engine, event
+
+from app.clock import Clock, SystemClock, local_today
+from app.commands import CommandLine, parse_command_line, run_command
+from app.config import StoreConfig, parse_database_url
+from app.describe import describe, details, event_type
+from app.network import Network
+from app.receipts import CommandReceipt, digest, receipt_id
+from app.store import EventStore
+from app.uow import UnitOfWork
+from domain.errors import FutureDateError, InvalidInputError, RuleViolation, ZhucunError
+from domain.households import Household
+from domain.party import central_household_id
+from domain.sites import site_id
+from domain.units import unit_id
+from projections import queries
+from projections.runner import Projections
+
+
+class BatchRefused(Exception):
+    """A batch refused whole because of one line; nothing of it was written."""
+
+    def __init__(self, line_no: int, error: ZhucunError) -> None:
+        super().__init__(f"line {line_no}: {error}")
+        self.line_no = line_no
+        self.error = error
+
+
+@dataclass
+class BatchResult:
+    applied: int = 0
+    skipped: int = 0  # lines whose key had been applied before
+    events: int = 0
+    results: list[dict[str, Any]] = field(default_factory=list)
+
+
+def make_engine(config: StoreConfig) -> Engine:
+    if config.is_postgres:
+        return create_engine(
+            config.sqlalchemy_url,
+            connect_args={"options": f"-csearch_path={config.schema or 'public'}"},
+            pool_pre_ping=True,
+        )
+    engine = create_engine(config.sqlalchemy_url, connect_args={"timeout": 30})
+
+    @event.listens_for(engine, "connect")
+    def _sqlite_pragmas(dbapi_conn: Any, _: Any) -> None:
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+    return engine
+
+
+class Zhucun:
+    def __init__(self, config: StoreConfig, clock: Clock | None = None) -> None:
+        self.config = config
+        self.clock: Clock = clock or SystemClock()
+        self.store = EventStore(config)
+        self.engine = make_engine(config)
+        self.projections = Projections(self.engine, self.store)
+        self.projections.create_tables()
+
+    def close(self) -> None:
+        self.engine.dispose()
+        self.store.close()
+
+    # -- writing ------------------------------------------------------------------------------
+
+    def apply_text(self, text: str, bulk: bool = False) -> BatchResult:
+        """Apply a JSON-lines batch, all or nothing. Blank lines and ``#`` comments are skipped."""
+        lines: list[tuple[int, CommandLine]] = []
+        for number, raw in enumerate(text.splitlines(), 1):
+            if not raw.strip() or raw.lstrip().startswith("#"):
+                continue
+            try:
+                obj = json.loads(raw)
+            except json.JSONDecodeError as e:
+                raise BatchRefused(number, InvalidInputError(
+                    "line", f"不是有效的 JSON：{e.msg}（第 {e.colno} 列）",
+                    f"not valid JSON: {e.msg} (column {e.colno})")) from None
+            try:
+                lines.append((number, parse_command_line(obj)))
+            except ZhucunError as e:
+                raise BatchRefused(number, e) from None
+        return self.execute(lines, bulk=bulk)
+
+    def execute(
+        self, lines: Sequence[tuple[int, CommandLine]] | Sequence[CommandLine], bulk: bool = False
+    ) -> BatchResult:
+        numbered = [x if isinstance(x, tuple) else (i, x) for i, x in enumerate(lines, 1)]
+        self.projections.catch_up()
+        uow = UnitOfWork(self.store)
+        result = self._run(uow, numbered)
+        result.events = uow.commit(bulk=bulk)
+        self.projections.catch_up()
+        return result
+
+    def run_in(
+        self, uow: UnitOfWork, lines: Iterable[tuple[int, CommandLine]]
+    ) -> BatchResult:
+        """Run lines against an open unit of work without committing (bulk loaders)."""
+        return self._run(uow, list(lines))
+
+    def _run(self, uow: UnitOfWork, lines: list[tuple[int, CommandLine]]) -> BatchResult:
+        network = Network(uow, self._open_children)
+        now = self.clock.now()
+        today = local_today(now)
+        result = BatchResult()
+        for number, line in lines:
+            try:
+                if line.occurred_on > today:
+                    raise FutureDateError(line.occurred_on.isoformat(), today.isoformat())
+                meta = line.meta(now)
+                if line.key is not None:
+                    previous = uow.find(CommandReceipt, receipt_id(line.key))
+                    if previous is not None:
+                        if previous.digest != digest(line.command, line.args):
+                            raise RuleViolation(
+                                "key",
+                                f"key {line.key!r} 已用于另一条命令",
+                                f"key {line.key!r} was already used for a different command",
+                            )
+                        result.skipped += 1
+                        result.results.append({"line": number, "skipped": True})
+                        continue
+                    uow.add(CommandReceipt.issue(line.key, line.command, line.args, meta))
+                out = run_command(network, line, meta)
+            except ZhucunError as e:
+                raise BatchRefused(number, e) from None
+            result.applied += 1
+            result.results.append({"line": number, **out})
+        return result
+
+    def _open_children(self, code: str) -> list[str]:
+        with self.engine.connect() as conn:
+            return queries.open_children(conn, code)
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def summary(self, code: str) -> dict[str, Any] | None:
+        self.projections.catch_up()
+        with self.engine.connect() as conn:
+            return queries.summary(conn, code)
+
+    def history_of_unit(self, code: str) -> list[dict[str, Any]]:
+        return self._history([unit_id(code), site_id(code)])
+
+    def history_of_id(self, aggregate_id: UUID) -> list[dict[str, Any]]:
+        ids = [aggregate_id]
+        try:
+            if isinstance(self.store.repository.get(aggregate_id), Household):
+                ids.append(central_household_id(aggregate_id))
+        except Exception:  # noqa: BLE001 - an unknown id simply has no history
+            return []
+        return self._history(ids)
+
+    def _history(self, ids: list[UUID]) -> list[dict[str, Any]]:
+        rows = []
+        for logged in self.store.events_of(ids):
+            e = logged.event
+            zh, en = describe(e)
+            rows.append({
+                "position": logged.position,
+                "recorded_at": e.timestamp.isoformat(),
+                "occurred_on": e.occurred_on,
+                "actor": e.actor_id,
+                "role": e.actor_role,
+                "event": event_type(e),
+                "what_zh": zh,
+                "what_en": en,
+                "subject": str(e.originator_id),
+                "details": details(e),
+                "reason": e.reason,
+            })
+        return rows
+
+
+def bootstrap(db_url: str | None = None, clock: Clock | None = None) -> Zhucun:
+    return Zhucun(parse_database_url(db_url), clock)
+
+
+ProgressFn = Callable[[int], None]

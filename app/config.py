@@ -1,0 +1,89 @@
+"""Where the store lives: one URL, read once, turned into the library's and SQLAlchemy's settings."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from domain.errors import InvalidInputError
+
+DEFAULT_SQLITE_PATH = Path("var") / "zhucun.db"
+ENV_VAR = "ZHUCUN_DATABASE_URL"
+
+
+@dataclass(frozen=True)
+class StoreConfig:
+    url: str
+    engine: str  # "sqlite" or "postgresql"
+    es_env: dict[str, str]  # settings for the eventsourcing library
+    sqlalchemy_url: str
+    schema: str | None = None  # PostgreSQL schema holding both the log and the read models
+    sqlite_path: Path | None = None
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.engine == "postgresql"
+
+
+def resolve_url(url: str | None) -> str:
+    return url or os.environ.get(ENV_VAR) or f"sqlite:///{DEFAULT_SQLITE_PATH}"
+
+
+def parse_database_url(url: str | None = None) -> StoreConfig:
+    url = resolve_url(url)
+    parts = urlsplit(url)
+    if parts.scheme == "sqlite":
+        path_text = unquote(url[len("sqlite:///"):]) if url.startswith("sqlite:///") else ""
+        if not path_text:
+            raise InvalidInputError(
+                "db", f"数据库地址 {url!r} 缺少文件路径", f"database URL {url!r} has no file path"
+            )
+        path = Path(path_text)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return StoreConfig(
+            url=url,
+            engine="sqlite",
+            es_env={
+                "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                "SQLITE_DBNAME": str(path),
+                "SQLITE_LOCK_TIMEOUT": "30",
+            },
+            sqlalchemy_url=f"sqlite:///{path}",
+            sqlite_path=path,
+        )
+    if parts.scheme in ("postgresql", "postgres", "postgresql+psycopg"):
+        query = parse_qs(parts.query)
+        schema = query.get("schema", [""])[0] or "public"
+        dbname = parts.path.lstrip("/")
+        if not dbname:
+            raise InvalidInputError(
+                "db", f"数据库地址 {url!r} 缺少数据库名", f"database URL {url!r} names no database"
+            )
+        user = unquote(parts.username or os.environ.get("PGUSER", "postgres"))
+        password = unquote(parts.password or "")
+        host = parts.hostname or "127.0.0.1"
+        port = str(parts.port or 5432)
+        auth = user + (f":{password}" if password else "")
+        return StoreConfig(
+            url=url,
+            engine="postgresql",
+            es_env={
+                "PERSISTENCE_MODULE": "eventsourcing.postgres",
+                "POSTGRES_DBNAME": dbname,
+                "POSTGRES_HOST": host,
+                "POSTGRES_PORT": port,
+                "POSTGRES_USER": user,
+                "POSTGRES_PASSWORD": password,
+                "POSTGRES_SCHEMA": schema,
+                "POSTGRES_CONNECT_TIMEOUT": "10",
+            },
+            sqlalchemy_url=f"postgresql+psycopg://{auth}@{host}:{port}/{dbname}",
+            schema=schema,
+        )
+    raise InvalidInputError(
+        "db",
+        f"不支持的数据库地址 {url!r}：请用 sqlite:///路径 或 postgresql://…",
+        f"unsupported database URL {url!r}: use sqlite:///PATH or postgresql://...",
+    )

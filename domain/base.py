@@ -1,0 +1,63 @@
+"""What every event says: who did it, when it happened, when it was recorded and why."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate
+
+from domain.errors import DatedAfterClosingError, DatedBeforeOpeningError
+
+# Ids derived from a natural key (a unit's code, the household of a central household) make
+# "one per key" a property of the event store itself: a second creation is a version conflict.
+ZHUCUN_NAMESPACE = uuid5(NAMESPACE_URL, "https://zhucun.example/ids")
+
+
+def derived_id(kind: str, key: str) -> UUID:
+    return uuid5(ZHUCUN_NAMESPACE, f"{kind}:{key}")
+
+
+@dataclass(frozen=True)
+class Meta:
+    """The who / when / why of one command; ``recorded_at`` comes from the application clock."""
+
+    actor_id: str
+    actor_role: str
+    occurred_on: date
+    reason: str
+    recorded_at: datetime
+
+    def event_kwargs(self) -> dict[str, Any]:
+        return {
+            "actor_id": self.actor_id,
+            "actor_role": self.actor_role,
+            "occurred_on": self.occurred_on.isoformat(),
+            "reason": self.reason,
+            "timestamp": self.recorded_at,
+        }
+
+
+class NetworkAggregate(Aggregate):
+    """Base of zhucun's aggregates. Events carry the actor, the effective date and the reason."""
+
+    class Event(Aggregate.Event):
+        actor_id: str
+        actor_role: str
+        occurred_on: str  # ISO date: the effective date in the village
+        reason: str
+
+    class Created(Event, Aggregate.Created):
+        pass
+
+
+def check_within(
+    what_zh: str, what_en: str, day: date, opened_on: date, closed_on: date | None
+) -> None:
+    """Refuse a date outside the lifetime [opened_on, closed_on] of the thing it concerns."""
+    if day < opened_on:
+        raise DatedBeforeOpeningError(what_zh, what_en, day.isoformat(), opened_on.isoformat())
+    if closed_on is not None and day > closed_on:
+        raise DatedAfterClosingError(what_zh, what_en, day.isoformat(), closed_on.isoformat())

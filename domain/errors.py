@@ -1,0 +1,351 @@
+"""Every refusal has a name, the field it concerns and a message in Chinese and English.
+
+A township clerk reads these: they say what is wrong and, where it helps, what to do instead.
+"""
+
+from __future__ import annotations
+
+
+class ZhucunError(Exception):
+    """Base of every refusal. ``code`` is stable and machine-readable."""
+
+    code = "error"
+
+    def __init__(self, field: str, zh: str, en: str) -> None:
+        super().__init__(f"{zh} / {en}")
+        self.field = field
+        self.zh = zh
+        self.en = en
+
+    def message(self, lang: str = "zh") -> str:
+        return self.zh if lang.startswith("zh") else self.en
+
+    def as_dict(self) -> dict[str, str]:
+        return {"error": self.code, "field": self.field, "zh": self.zh, "en": self.en}
+
+
+class InvalidInputError(ZhucunError):
+    """Malformed input: a missing field, a wrong type, a bad format."""
+
+    code = "invalid_input"
+
+
+class NotFoundError(ZhucunError):
+    code = "not_found"
+
+
+class RuleViolation(ZhucunError):
+    """Well-formed input that the rules of the programme refuse."""
+
+    code = "rule_violation"
+
+
+# -- dates ------------------------------------------------------------------------------------
+
+
+class FutureDateError(RuleViolation):
+    code = "future_date"
+
+    def __init__(self, occurred_on: str, today: str) -> None:
+        super().__init__(
+            "occurred_on",
+            f"发生日期 {occurred_on} 晚于今天 {today}，不能登记未来的事",
+            f"occurred_on {occurred_on} is after today ({today}); "
+            "events cannot be recorded in advance",
+        )
+
+
+class DatedBeforeOpeningError(RuleViolation):
+    code = "dated_before_opening"
+
+    def __init__(self, what_zh: str, what_en: str, occurred_on: str, opened_on: str) -> None:
+        super().__init__(
+            "occurred_on",
+            f"发生日期 {occurred_on} 早于{what_zh}的起始日期 {opened_on}",
+            f"occurred_on {occurred_on} is before {what_en} began on {opened_on}",
+        )
+
+
+class DatedAfterClosingError(RuleViolation):
+    code = "dated_after_closing"
+
+    def __init__(self, what_zh: str, what_en: str, occurred_on: str, closed_on: str) -> None:
+        super().__init__(
+            "occurred_on",
+            f"发生日期 {occurred_on} 晚于{what_zh}的终止日期 {closed_on}",
+            f"occurred_on {occurred_on} is after {what_en} ended on {closed_on}",
+        )
+
+
+# -- administrative units ---------------------------------------------------------------------
+
+
+class DuplicateCodeError(RuleViolation):
+    code = "duplicate_code"
+
+    def __init__(self, unit_code: str, existing_name: str) -> None:
+        super().__init__(
+            "code",
+            f"区划代码 {unit_code} 已被「{existing_name}」使用",
+            f"code {unit_code} is already used by '{existing_name}'",
+        )
+
+
+class InvalidCodeError(InvalidInputError):
+    code = "invalid_code"
+
+    def __init__(self, unit_code: str, level_zh: str, level: str, length: int) -> None:
+        super().__init__(
+            "code",
+            f"区划代码 {unit_code!r} 不对：{level_zh}代码应为 {length} 位数字",
+            f"code {unit_code!r} is invalid: a {level} code has {length} digits",
+        )
+
+
+class WrongParentLevelError(RuleViolation):
+    code = "wrong_parent_level"
+
+    def __init__(self, level_zh: str, level: str, parent_level_zh: str, parent_level: str,
+                 expected_zh: str, expected: str) -> None:
+        super().__init__(
+            "parent",
+            f"{level_zh}的上级应为{expected_zh}，不能挂在{parent_level_zh}下",
+            f"a {level} must sit under a {expected}, not under a {parent_level}",
+        )
+
+
+class UnitNotFoundError(NotFoundError):
+    code = "unit_not_found"
+
+    def __init__(self, unit_code: str, field: str = "unit") -> None:
+        super().__init__(
+            field,
+            f"找不到区划代码为 {unit_code} 的单位",
+            f"no unit with code {unit_code}",
+        )
+
+
+class UnitClosedError(RuleViolation):
+    code = "unit_closed"
+
+    def __init__(self, unit_code: str, name: str, closed_on: str, field: str = "unit") -> None:
+        super().__init__(
+            field,
+            f"「{name}」({unit_code}) 已于 {closed_on} 撤销，不能再办理",
+            f"'{name}' ({unit_code}) was closed on {closed_on}; nothing more can be done on it",
+        )
+
+
+class MergeTargetError(RuleViolation):
+    code = "invalid_merge_target"
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__("into", zh, en)
+
+
+class NotAVillageError(RuleViolation):
+    code = "not_a_village"
+
+    def __init__(self, unit_code: str, level_zh: str, level: str, field: str = "unit") -> None:
+        super().__init__(
+            field,
+            f"{unit_code} 是{level_zh}，不是村",
+            f"{unit_code} is a {level}, not a village",
+        )
+
+
+class NotAGroupError(RuleViolation):
+    code = "not_a_villager_group"
+
+    def __init__(self, unit_code: str, level_zh: str, level: str, field: str = "group") -> None:
+        super().__init__(
+            field,
+            f"{unit_code} 是{level_zh}，不是村民小组；户只能登记在村民小组",
+            f"{unit_code} is a {level}, not a villager group; "
+            "households are registered in villager groups",
+        )
+
+
+class PovertyStatusError(RuleViolation):
+    code = "poverty_status"
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__("unit", zh, en)
+
+
+# -- households -------------------------------------------------------------------------------
+
+
+class HouseholdNotFoundError(NotFoundError):
+    code = "household_not_found"
+
+    def __init__(self, household_id: str, field: str = "household") -> None:
+        super().__init__(field, f"找不到户 {household_id}", f"no household {household_id}")
+
+
+class HouseholdEndedError(RuleViolation):
+    code = "household_ended"
+
+    def __init__(self, head_name: str, ended_on: str, field: str = "household") -> None:
+        super().__init__(
+            field,
+            f"户主为{head_name}的户已于 {ended_on} 迁出或注销，不能再办理",
+            f"the household of {head_name} left on {ended_on}; nothing more can be done on it",
+        )
+
+
+class HouseholdInOtherVillageError(RuleViolation):
+    code = "household_in_other_village"
+
+    def __init__(self, head_name: str, village: str, other_village: str) -> None:
+        super().__init__(
+            "household",
+            f"户主为{head_name}的户属于村 {village}，不能联系村 {other_village} 的中心户",
+            f"the household of {head_name} belongs to village {village}; it cannot be linked "
+            f"to a central household of village {other_village}",
+        )
+
+
+class HouseholdAlreadyLinkedError(RuleViolation):
+    code = "household_already_linked"
+
+    def __init__(self, head_name: str) -> None:
+        super().__init__(
+            "household",
+            f"户主为{head_name}的户已联系一个中心户，请先解除原联系再重新联系",
+            f"the household of {head_name} is already linked to a central household; "
+            "unlink it first",
+        )
+
+
+class HouseholdNotLinkedError(RuleViolation):
+    code = "household_not_linked"
+
+    def __init__(self, head_name: str) -> None:
+        super().__init__(
+            "household",
+            f"户主为{head_name}的户没有联系这个中心户",
+            f"the household of {head_name} is not linked to this central household",
+        )
+
+
+class InvalidIdentityNumberError(InvalidInputError):
+    code = "invalid_identity_number"
+
+    def __init__(self, reason_zh: str, reason_en: str) -> None:
+        super().__init__(
+            "id_number",
+            f"身份证号码不对：{reason_zh}",
+            f"identity number is invalid: {reason_en}",
+        )
+
+
+# -- party members and central households -----------------------------------------------------
+
+
+class PartyMemberNotFoundError(NotFoundError):
+    code = "party_member_not_found"
+
+    def __init__(self, member_id: str, field: str = "party_member") -> None:
+        super().__init__(field, f"找不到党员 {member_id}", f"no party member {member_id}")
+
+
+class NotActivePartyMemberError(RuleViolation):
+    code = "not_active_party_member"
+
+    def __init__(self, name: str, village: str, why_zh: str, why_en: str,
+                 field: str = "party_member") -> None:
+        super().__init__(
+            field,
+            f"{name} 不是村 {village} 的在册党员（{why_zh}）",
+            f"{name} is not an active party member of village {village} ({why_en})",
+        )
+
+
+class CentralHouseholdNotFoundError(NotFoundError):
+    code = "central_household_not_found"
+
+    def __init__(self, ch_id: str, field: str = "central_household") -> None:
+        super().__init__(field, f"找不到党员中心户 {ch_id}", f"no central household {ch_id}")
+
+
+class CentralHouseholdEndedError(RuleViolation):
+    code = "central_household_ended"
+
+    def __init__(self, ended_on: str, field: str = "central_household") -> None:
+        super().__init__(
+            field,
+            f"这个党员中心户已于 {ended_on} 撤销",
+            f"this central household was ended on {ended_on}",
+        )
+
+
+class AlreadyCentralHouseholdError(RuleViolation):
+    code = "already_central_household"
+
+    def __init__(self, head_name: str) -> None:
+        super().__init__(
+            "party_member",
+            f"户主为{head_name}的户已经是党员中心户",
+            f"the household of {head_name} is already a central household",
+        )
+
+
+# -- service sites ----------------------------------------------------------------------------
+
+
+class SiteLevelError(RuleViolation):
+    code = "site_on_wrong_level"
+
+    def __init__(self, kind_zh: str, kind: str, unit_code: str, level_zh: str, level: str,
+                 allowed_zh: str, allowed: str) -> None:
+        super().__init__(
+            "kind",
+            f"{kind_zh}只能设在{allowed_zh}，{unit_code} 是{level_zh}",
+            f"a {kind} can only be opened on a {allowed}; {unit_code} is a {level}",
+        )
+
+
+class SiteAlreadyOpenError(RuleViolation):
+    code = "site_already_open"
+
+    def __init__(self, unit_code: str, name: str) -> None:
+        super().__init__(
+            "unit",
+            f"{unit_code} 已有在运行的服务场所「{name}」",
+            f"{unit_code} already has an open service site, '{name}'",
+        )
+
+
+class SiteNotFoundError(NotFoundError):
+    code = "site_not_found"
+
+    def __init__(self, unit_code: str) -> None:
+        super().__init__(
+            "unit", f"{unit_code} 没有设立服务场所", f"{unit_code} has no service site"
+        )
+
+
+class SiteClosedError(RuleViolation):
+    code = "site_closed"
+
+    def __init__(self, name: str, closed_on: str) -> None:
+        super().__init__(
+            "unit",
+            f"服务场所「{name}」已于 {closed_on} 关闭",
+            f"service site '{name}' was closed on {closed_on}",
+        )
+
+
+# -- commands ---------------------------------------------------------------------------------
+
+
+class ConcurrentChangeError(ZhucunError):
+    code = "concurrent_change"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "command",
+            "同一对象刚被别人修改，请重试",
+            "someone else changed the same record at the same moment; please retry",
+        )

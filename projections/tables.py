@@ -1,0 +1,82 @@
+"""Read-model tables (SQLAlchemy Core). Disposable: dropped and rebuilt from the log at will."""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, Date, Integer, MetaData, String, Table
+
+metadata = MetaData()
+
+# How far each read model has read the log; moves in the same transaction as its rows.
+positions = Table(
+    "rm_positions",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("position", Integer, nullable=False),
+)
+
+units = Table(
+    "rm_units",
+    metadata,
+    Column("code", String(15), primary_key=True),
+    Column("id", String(32), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("level", String(16), nullable=False, index=True),
+    Column("parent_code", String(15), index=True),
+    # Materialised path "/210500/210521/…/": subtree queries are one prefix match, and a
+    # unit moved under another parent rewrites the paths below it.
+    Column("path", String(400), nullable=False, index=True),
+    Column("opened_on", Date, nullable=False),
+    Column("closed_on", Date),
+    Column("poor_since", Date),
+    Column("exited_poverty_on", Date),
+)
+
+households = Table(
+    "rm_households",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("group_code", String(15), nullable=False, index=True),
+    Column("village_code", String(15), nullable=False, index=True),
+    Column("head_name", String(100), nullable=False),
+    Column("members", Integer, nullable=False),
+    Column("id_number_masked", String(18), nullable=False),
+    Column("registered_on", Date, nullable=False),
+    Column("ended_on", Date),
+    Column("central_household_id", String(32), index=True),
+)
+
+party_members = Table(
+    "rm_party_members",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("name", String(100), nullable=False),
+    Column("household_id", String(32), nullable=False, index=True),
+    Column("village_code", String(15), nullable=False, index=True),
+    Column("joined_on", Date, nullable=False),
+    Column("ended_on", Date),
+    Column("status", String(20), nullable=False),
+)
+
+central_households = Table(
+    "rm_central_households",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("household_id", String(32), nullable=False),
+    Column("village_code", String(15), nullable=False, index=True),
+    Column("party_member_id", String(32), nullable=False, index=True),
+    Column("designated_on", Date, nullable=False),
+    Column("ended_on", Date),
+)
+
+sites = Table(
+    "rm_sites",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("unit_code", String(15), nullable=False, index=True),
+    Column("kind", String(10), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("opened_on", Date, nullable=False),
+    Column("closed_on", Date),
+    Column("responsible_name", String(100)),
+    Column("responsible_member_id", String(32), index=True),
+)
