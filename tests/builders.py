@@ -1,0 +1,78 @@
+"""Small helpers to write commands in tests the way users write them in ``zhucun apply``."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from app.bootstrap import BatchResult, Zhucun
+from domain.identity import check_digit
+
+CITY, COUNTY, TOWNSHIP = "210500", "210521", "210521100"
+VILLAGE_A, VILLAGE_B = "210521100201", "210521100202"
+GROUP_A1, GROUP_A2, GROUP_B1 = VILLAGE_A + "001", VILLAGE_A + "002", VILLAGE_B + "001"
+
+
+def cmd(command: str, on: str = "2014-06-01", actor: str = "li.clerk",
+        role: str = "township_officer", reason: str = "test", key: str | None = None,
+        **args: Any) -> dict[str, Any]:
+    line: dict[str, Any] = {"command": command, "args": args, "actor": actor, "role": role,
+                            "occurred_on": on, "reason": reason}
+    if key is not None:
+        line["key"] = key
+    return line
+
+
+def apply(z: Zhucun, *lines: dict[str, Any]) -> BatchResult:
+    return z.apply_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines))
+
+
+def id_number(serial: int) -> str:
+    first17 = f"21052119800101{serial % 1000:03d}"
+    return first17 + check_digit(first17)
+
+
+def hid(n: int) -> str:
+    return f"00000000-0000-0000-0000-{n:012d}"
+
+
+def mid(n: int) -> str:
+    return f"00000000-0000-0000-0001-{n:012d}"
+
+
+@dataclass
+class Net:
+    households: dict[str, str]  # name -> household id
+    member: str  # party member id living in household "A1"
+    central_household: str
+
+
+def small_network(z: Zhucun) -> Net:
+    """A city, a county, a township, two villages (A poor), three groups, a few households,
+    one party member whose household is a central household in village A."""
+    on = "2014-01-01"
+    r = apply(
+        z,
+        cmd("open_unit", on=on, code=CITY, name="本溪市", level="city"),
+        cmd("open_unit", on=on, code=COUNTY, name="本溪满族自治县", level="county", parent=CITY),
+        cmd("open_unit", on=on, code=TOWNSHIP, name="小市镇", level="township", parent=COUNTY),
+        cmd("open_unit", on=on, code=VILLAGE_A, name="甲村", level="village", parent=TOWNSHIP),
+        cmd("open_unit", on=on, code=VILLAGE_B, name="乙村", level="village", parent=TOWNSHIP),
+        cmd("open_unit", on=on, code=GROUP_A1, name="甲村一组", level="group", parent=VILLAGE_A),
+        cmd("open_unit", on=on, code=GROUP_A2, name="甲村二组", level="group", parent=VILLAGE_A),
+        cmd("open_unit", on=on, code=GROUP_B1, name="乙村一组", level="group", parent=VILLAGE_B),
+        cmd("declare_poor_village", on="2014-03-01", unit=VILLAGE_A),
+        cmd("register_household", group=GROUP_A1, head_name="王大", members=4,
+            id_number=id_number(1), id=hid(1)),
+        cmd("register_household", group=GROUP_A1, head_name="李二", members=3,
+            id_number=id_number(2), id=hid(2)),
+        cmd("register_household", group=GROUP_A2, head_name="张三", members=5,
+            id_number=id_number(3), id=hid(3)),
+        cmd("register_household", group=GROUP_B1, head_name="赵四", members=2,
+            id_number=id_number(4), id=hid(4)),
+        cmd("party_member_joined", name="王大", household=hid(1), id=mid(1)),
+        cmd("designate_central_household", on="2014-06-02", party_member=mid(1)),
+    )
+    ch = r.results[-1]["central_household"]
+    return Net({"A1": hid(1), "A1b": hid(2), "A2": hid(3), "B1": hid(4)}, mid(1), ch)

@@ -1,0 +1,75 @@
+"""Shared fixtures: every store-backed test runs on SQLite and on PostgreSQL.
+
+PostgreSQL tests use the server on 127.0.0.1:5432 (database ``test`` unless
+ZHUCUN_TEST_PG_URL says otherwise), each test in a fresh schema of its own. Without a
+reachable server they are skipped with the reason, except under CI=true, where they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import psycopg
+import pytest
+
+from app.bootstrap import Zhucun, bootstrap
+from app.clock import SettableClock
+
+PG_BASE = os.environ.get("ZHUCUN_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
+RUN_TAG = f"zt{os.getpid()}_{uuid.uuid4().hex[:6]}"
+ON_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def _pg_reachable() -> str | None:
+    try:
+        with psycopg.connect(PG_BASE.replace("postgresql://", "postgresql://", 1),
+                             connect_timeout=3):
+            return None
+    except Exception as e:  # noqa: BLE001
+        return f"PostgreSQL not reachable at {PG_BASE}: {e}".splitlines()[0]
+
+
+_PG_PROBLEM = _pg_reachable()
+_schemas: list[str] = []
+
+
+def pg_url_for_new_schema() -> str:
+    if _PG_PROBLEM:
+        if ON_CI:
+            pytest.fail(f"CI=true and {_PG_PROBLEM}")
+        pytest.skip(_PG_PROBLEM)
+    schema = f"{RUN_TAG}_{len(_schemas)}"
+    _schemas.append(schema)
+    sep = "&" if "?" in PG_BASE else "?"
+    return f"{PG_BASE}{sep}schema={schema}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _drop_test_schemas() -> Iterator[None]:
+    yield
+    if _schemas and not _PG_PROBLEM:
+        with psycopg.connect(PG_BASE, autocommit=True) as conn:
+            for schema in _schemas:
+                conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: object) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path}/zhucun.db"  # type: ignore[operator]
+    return pg_url_for_new_schema()
+
+
+@pytest.fixture
+def clock() -> SettableClock:
+    return SettableClock(datetime(2016, 12, 31, 4, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def zhucun(db_url: str, clock: SettableClock) -> Iterator[Zhucun]:
+    z = bootstrap(db_url, clock)
+    yield z
+    z.close()
