@@ -1,0 +1,224 @@
+"""The ``zhucun`` command line. Each command parses, calls one use case, prints.
+
+Exit codes: 0 done, 1 refused or bad input (reason on stderr, nothing written), 2 usage.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import click
+
+from app.bootstrap import BatchRefused, Zhucun, bootstrap
+from app.config import parse_database_url, resolve_url
+from domain.errors import ZhucunError
+
+SUMMARY_LABELS = [
+    ("counties", "县(区)", "counties"),
+    ("townships", "乡镇(街道)", "townships"),
+    ("villages", "村", "villages"),
+    ("poor_villages", "贫困村", "poor villages"),
+    ("villager_groups", "村民小组", "villager groups"),
+    ("households", "户", "households"),
+    ("residents", "人口", "residents"),
+    ("party_members", "党员", "party members"),
+    ("centres", "便民服务中心", "service centres"),
+    ("stations", "为民服务站", "service stations"),
+    ("points", "为民服务点", "service points"),
+    ("central_households", "党员中心户", "central households"),
+    ("linked_households", "联系户", "linked households"),
+]
+
+
+def fail(message: str) -> None:
+    click.echo(message, err=True)
+    sys.exit(1)
+
+
+def refusal_text(error: ZhucunError) -> str:
+    return f"{error.code} [{error.field}]: {error.zh} / {error.en}"
+
+
+@contextmanager
+def opened(ctx: click.Context) -> Iterator[Zhucun]:
+    """Open the store named by --db; turn a refusal anywhere below into exit code 1."""
+    try:
+        z = bootstrap(ctx.obj["db"])
+    except ZhucunError as e:
+        fail(refusal_text(e))
+        raise  # unreachable: fail() exits
+    try:
+        yield z
+    except ZhucunError as e:
+        fail(refusal_text(e))
+    finally:
+        z.close()
+
+
+def print_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", "db", metavar="URL", default=None,
+              help="Store: sqlite:///PATH or postgresql://USER@HOST:PORT/DB?schema=NAME "
+                   "(default: $ZHUCUN_DATABASE_URL, else sqlite:///var/zhucun.db).")
+@click.pass_context
+def cli(ctx: click.Context, db: str | None) -> None:
+    """zhucun (驻村): event-sourced tracker of village work teams and the six-level
+    convenience service network (六级便民服务网络)."""
+    ctx.obj = {"db": db}
+
+
+@cli.command()
+@click.pass_context
+def init(ctx: click.Context) -> None:
+    """Create the store and its read models (safe to run again)."""
+    with opened(ctx) as z:
+        click.echo(f"store ready: {z.config.url} (log position {z.store.max_position()})")
+
+
+@cli.command()
+@click.option("--reset", is_flag=True, help="Delete the existing store first.")
+@click.option("--seed", default=2014, show_default=True, help="Random seed of the demo.")
+@click.pass_context
+def demo(ctx: click.Context, reset: bool, seed: int) -> None:
+    """Load the Benxi demo: 72 poor villages and their service network, 2014–2016."""
+    from tqdm import tqdm
+
+    from app.demo import estimated_events, load_demo
+
+    if reset:
+        _reset_store(ctx.obj["db"])
+    with opened(ctx) as z:
+        if z.store.max_position() > 0:
+            fail("存储中已有数据；用 --reset 重新载入演示数据 / "
+                 "the store is not empty; use --reset to load the demo again")
+        with tqdm(total=estimated_events(seed), unit="ev", desc="Benxi demo",
+                  file=sys.stderr) as bar:
+            report = load_demo(z, seed=seed, progress=bar.update)
+        click.echo(f"loaded {report.events} events into {z.config.url}")
+
+
+def _reset_store(db: str | None) -> None:
+    config = parse_database_url(db)
+    if config.sqlite_path is not None:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{config.sqlite_path}{suffix}").unlink(missing_ok=True)
+        return
+    import psycopg
+
+    env = config.es_env
+    with psycopg.connect(
+        dbname=env["POSTGRES_DBNAME"], host=env["POSTGRES_HOST"], port=env["POSTGRES_PORT"],
+        user=env["POSTGRES_USER"], password=env["POSTGRES_PASSWORD"] or None, autocommit=True,
+    ) as conn:
+        if config.schema and config.schema != "public":
+            conn.execute(f'DROP SCHEMA IF EXISTS "{config.schema}" CASCADE')
+        else:
+            from projections.tables import metadata
+
+            for table in [*metadata.sorted_tables, "stored_events"]:
+                conn.execute(f"DROP TABLE IF EXISTS {table} CASCADE")
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int) -> None:
+    """Serve the web application (development server; see README for gunicorn)."""
+    from web import create_app
+
+    with opened(ctx) as z:
+        click.echo(f"zhucun on http://{host}:{port}/ ({z.config.url})", err=True)
+        create_app(z).run(host=host, port=port)
+
+
+@cli.command()
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+@click.pass_context
+def apply(ctx: click.Context, file: Any) -> None:
+    """Apply a batch of commands (JSON lines; FILE or - for stdin), all or nothing.
+
+    Each line: {"command": "...", "args": {...}, "actor": "...", "role": "...",
+    "occurred_on": "YYYY-MM-DD", "reason": "...", "key": "..."}; role and key are optional.
+    See docs/commands.md for every command.
+    """
+    text = file.read()
+    with opened(ctx) as z:
+        try:
+            result = z.apply_text(text, bulk=len(text) > 2_000_000)
+        except BatchRefused as e:
+            fail(f"line {e.line_no}: {refusal_text(e.error)}\nnothing was written")
+        click.echo(f"applied {result.applied} command(s), {result.events} event(s)"
+                   + (f", skipped {result.skipped} already applied" if result.skipped else ""))
+
+
+@cli.command()
+@click.option("--unit", "unit_code", metavar="CODE", help="Unit code (includes its service site).")
+@click.option("--id", "subject_id", metavar="ID", help="Id of a household, party member, "
+              "central household or site.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.pass_context
+def history(ctx: click.Context, unit_code: str | None, subject_id: str | None,
+            as_json: bool) -> None:
+    """Every event about a unit or a subject, oldest first: who, when, what and why."""
+    if bool(unit_code) == bool(subject_id):
+        raise click.UsageError("give exactly one of --unit or --id")
+    with opened(ctx) as z:
+        if unit_code:
+            rows = z.history_of_unit(unit_code)
+        else:
+            try:
+                rows = z.history_of_id(UUID(str(subject_id)))
+            except ValueError:
+                fail(f"--id {subject_id!r} 不是有效编号 / is not a valid id")
+                return
+        if not rows:
+            fail(f"没有关于 {unit_code or subject_id} 的记录 / "
+                 f"nothing recorded about {unit_code or subject_id}")
+        if as_json:
+            print_json(rows)
+            return
+        for r in rows:
+            detail = ", ".join(f"{k}={v}" for k, v in r["details"].items())
+            click.echo(
+                f"#{r['position']:<7} occurred {r['occurred_on']}  recorded "
+                f"{r['recorded_at'][:19].replace('T', ' ')}  {r['actor']} ({r['role']})\n"
+                f"         {r['what_zh']} / {r['what_en']}"
+                + (f"  [{detail}]" if detail else "")
+                + f"\n         事由 reason: {r['reason']}"
+            )
+
+
+@cli.command()
+@click.option("--unit", "unit_code", metavar="CODE", required=True)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.pass_context
+def summary(ctx: click.Context, unit_code: str, as_json: bool) -> None:
+    """Counts for a unit and everything under it."""
+    with opened(ctx) as z:
+        data = z.summary(unit_code)
+        if data is None:
+            fail(f"找不到区划代码为 {unit_code} 的单位 / no unit with code {unit_code}")
+            return
+        if as_json:
+            print_json(data)
+            return
+        click.echo(f"{data['name']} ({data['unit']}, {data['level']})")
+        for key, zh, en in SUMMARY_LABELS:
+            click.echo(f"  {zh:<8}\t{en:<20}\t{data[key]:>10,}")
+
+
+def main() -> None:
+    cli(prog_name="zhucun")
+
+
+__all__ = ["cli", "main", "resolve_url"]
