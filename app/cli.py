@@ -124,7 +124,7 @@ def _reset_store(db: str | None) -> None:
         else:
             from projections.tables import metadata
 
-            for table in [*metadata.sorted_tables, "stored_events"]:
+            for table in [*metadata.sorted_tables, "zhucun_events"]:
                 conn.execute(f"DROP TABLE IF EXISTS {table} CASCADE")
 
 

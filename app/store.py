@@ -18,9 +18,6 @@ from eventsourcing.persistence import StoredEvent
 
 from app.config import StoreConfig
 
-EVENTS_TABLE = "stored_events"
-
-
 @dataclass(frozen=True)
 class LoggedEvent:
     """A domain event with its place in the log."""
@@ -47,6 +44,11 @@ class EventStore(Application):  # type: ignore[type-arg]
         ensure_schema(config)
         self.config = config
         super().__init__(env=config.es_env)
+
+    @property
+    def events_table(self) -> str:
+        """The log's table: ``stored_events`` on SQLite, ``zhucun_events`` on PostgreSQL."""
+        return str(self.recorder.events_table_name)  # type: ignore[attr-defined]
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -85,7 +87,7 @@ class EventStore(Application):  # type: ignore[type-arg]
             with self.recorder.datastore.transaction(commit=False) as c:  # type: ignore[attr-defined]
                 c.execute(
                     f"SELECT rowid AS position, originator_id, originator_version, topic, state "
-                    f"FROM {EVENTS_TABLE} WHERE originator_id IN ({marks}) ORDER BY rowid",
+                    f"FROM {self.events_table} WHERE originator_id IN ({marks}) ORDER BY rowid",
                     [i.hex for i in ids],
                 )
                 rows = [dict(r) for r in c.fetchall()]
@@ -127,12 +129,12 @@ class EventStore(Application):  # type: ignore[type-arg]
                 for s in stored
             ]
             with self.recorder.datastore.transaction(commit=True) as c:  # type: ignore[attr-defined]
-                c.executemany(f"INSERT INTO {EVENTS_TABLE} VALUES (?,?,?,?)", params)
+                c.executemany(f"INSERT INTO {self.events_table} VALUES (?,?,?,?)", params)
 
     # -- PostgreSQL details -------------------------------------------------------------------
 
     def _pg_table(self) -> str:
-        return f'"{self.config.schema or "public"}".{EVENTS_TABLE}'
+        return f'"{self.config.schema or "public"}".{self.events_table}'
 
     def _pg_select(self, sql: str, params: tuple[Any, ...]) -> list[dict[str, Any]]:
         with self.recorder.datastore.get_connection() as conn, conn.cursor() as curs:  # type: ignore[attr-defined]
