@@ -27,7 +27,8 @@ from domain.party import CentralHousehold, PartyMember, central_household_id
 from domain.sites import Site, site_id
 from domain.units import Unit, unit_id
 
-# Active child unit codes of a unit, as the read side knows them (see Network.children).
+# What is still open directly under a unit, as the read side knows it: child unit codes and,
+# for a villager group, the ids of its households (see Network.children).
 ChildLookup = Callable[[str], list[str]]
 
 
@@ -38,9 +39,10 @@ class UnitHasActiveChildrenError(RuleViolation):
         shown = "、".join(children[:5]) + ("…" if len(children) > 5 else "")
         super().__init__(
             "unit",
-            f"{unit_code} 下还有 {len(children)} 个未撤销的下级单位（{shown}），请先迁移或撤销",
-            f"{unit_code} still has {len(children)} open units under it ({shown}); "
-            "move or close them first",
+            f"{unit_code} 下还有 {len(children)} 个未撤销的下级单位或在册户（{shown}），"
+            "请先迁移或撤销",
+            f"{unit_code} still has {len(children)} open units or households under it "
+            f"({shown}); move or close them first",
         )
 
 
@@ -65,19 +67,31 @@ class Network:
             CentralHousehold, cid, lambda: CentralHouseholdNotFoundError(str(cid), field)
         )
 
+    def village_of(self, hh: Household) -> str:
+        """A household's village is its group's parent now (groups can move between villages)."""
+        parent = self.unit(hh.group_code, "household").parent_code
+        assert parent is not None
+        return parent
+
     def site(self, unit_code: str) -> Site:
         return self.uow.get(Site, site_id(unit_code), lambda: SiteNotFoundError(unit_code))
 
     def children(self, code: str) -> list[str]:
-        """Open child units: the read side's list, corrected by what this batch changed."""
-        codes = set(self._children(code))
+        """Open units and households directly under ``code``: the read side's list,
+        corrected by what this batch has changed so far."""
+        found = set(self._children(code))
         for agg in self.uow.seen():
             if isinstance(agg, Unit):
-                if agg.parent_code == code and not agg.is_closed:
-                    codes.add(agg.code)
-                else:
-                    codes.discard(agg.code)
-        return sorted(codes)
+                key, inside = agg.code, agg.parent_code == code and not agg.is_closed
+            elif isinstance(agg, Household):
+                key, inside = str(agg.id), agg.group_code == code and not agg.is_ended
+            else:
+                continue
+            if inside:
+                found.add(key)
+            else:
+                found.discard(key)
+        return sorted(found)
 
     # -- administrative units -----------------------------------------------------------------
 
@@ -105,8 +119,11 @@ class Network:
         unit, target = self.unit(code), self.unit(into_code, "into")
         unit.merge_into(target, meta)
         moved = self.children(code)
-        for child_code in moved:
-            self.unit(child_code).move(target, meta)
+        for child in moved:
+            if child.isdigit():
+                self.unit(child).move(target, meta)
+            else:  # a household of a merged villager group
+                self.household(UUID(child)).move(self.unit(into_code, "into"), meta)
         return {"unit": code, "into": into_code, "moved_children": moved}
 
     def close_unit(self, code: str, meta: Meta) -> dict[str, str]:
@@ -161,13 +178,16 @@ class Network:
 
     def link_household(self, hid: UUID, cid: UUID, meta: Meta) -> dict[str, str]:
         hh = self.household(hid)
-        self.unit(hh.village_code).check_acting(meta.occurred_on, field="household")
+        self.unit(self.village_of(hh), "household").check_date(meta.occurred_on)
         current = (
             self.uow.find(CentralHousehold, hh.central_household_id)
             if hh.central_household_id
             else None
         )
-        hh.link(self.central_household(cid), current, meta)
+        ch = self.central_household(cid)
+        assert ch.household_id is not None
+        ch_village = self.village_of(self.household(ch.household_id, "central_household"))
+        hh.link(ch, current, self.village_of(hh), ch_village, meta)
         return {"household": str(hid), "central_household": str(cid)}
 
     def unlink_household(self, hid: UUID, cid: UUID | None, meta: Meta) -> dict[str, str]:
@@ -245,11 +265,16 @@ class Network:
     ) -> dict[str, str]:
         site = self.site(unit_code)
         unit = self.unit(unit_code)
+        # A closed unit's site may still be closed in the records, but nothing dated after
+        # the unit's closure can happen there.
+        unit.check_date(meta.occurred_on)
         village = {Level.VILLAGE: unit.code, Level.GROUP: unit.parent_code}.get(unit.level)
         member = self.member(mid) if mid else None
         site.assign_responsible(name, member, village, meta)
         return {"site": str(site.id)}
 
     def close_site(self, unit_code: str, meta: Meta) -> dict[str, str]:
-        self.site(unit_code).close(meta)
+        site = self.site(unit_code)
+        self.unit(unit_code).check_date(meta.occurred_on)
+        site.close(meta)
         return {"site": str(site_id(unit_code))}

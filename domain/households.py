@@ -135,12 +135,23 @@ class Household(NetworkAggregate):
         self.check_acting(meta.occurred_on)
         self.trigger_event(self.Left, how=how.value, **meta.event_kwargs())
 
-    def link(self, ch: CentralHousehold, current: CentralHousehold | None, meta: Meta) -> None:
-        """Link to ``ch``; ``current`` is the central household it is linked to now, if any."""
+    def link(
+        self,
+        ch: CentralHousehold,
+        current: CentralHousehold | None,
+        village: str,
+        ch_village: str,
+        meta: Meta,
+    ) -> None:
+        """Link to ``ch``; ``current`` is the central household it is linked to now, if any.
+
+        ``village`` and ``ch_village`` are the villages of the two households today (the
+        parents of their groups), which the caller reads from the units.
+        """
         self.check_acting(meta.occurred_on)
         ch.check_acting(meta.occurred_on)
-        if ch.village_code != self.village_code:
-            raise HouseholdInOtherVillageError(self.head_name, self.village_code, ch.village_code)
+        if ch_village != village:
+            raise HouseholdInOtherVillageError(self.head_name, village, ch_village)
         # A link to a central household that has since ended no longer binds the household.
         if current is not None and not current.is_ended:
             raise HouseholdAlreadyLinkedError(self.head_name)

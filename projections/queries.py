@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 from sqlalchemy import Connection, and_, func, select
 
@@ -15,10 +16,16 @@ def unit_row(conn: Connection, code: str) -> dict[str, Any] | None:
 
 
 def open_children(conn: Connection, code: str) -> list[str]:
-    return list(conn.execute(
+    """Open units directly under ``code`` and, for a villager group, its active households."""
+    found = list(conn.execute(
         select(units.c.code).where(units.c.parent_code == code, units.c.closed_on.is_(None))
         .order_by(units.c.code)
     ).scalars())
+    found += [str(UUID(h)) for h in conn.execute(
+        select(households.c.id).where(households.c.group_code == code,
+                                      households.c.ended_on.is_(None))
+    ).scalars()]
+    return found
 
 
 def summary(conn: Connection, code: str) -> dict[str, Any] | None:
@@ -34,7 +41,9 @@ def summary(conn: Connection, code: str) -> dict[str, Any] | None:
             in_tree, open_unit, *where)).scalar_one())
 
     villages = select(units.c.code).where(in_tree, open_unit, units.c.level == "village")
-    active_hh = and_(households.c.village_code.in_(villages), households.c.ended_on.is_(None))
+    groups = select(units.c.code).where(in_tree, open_unit, units.c.level == "group")
+    # Through the group: a group moved to another village takes its households with it.
+    active_hh = and_(households.c.group_code.in_(groups), households.c.ended_on.is_(None))
     hh_count = int(conn.execute(select(func.count()).where(active_hh)).scalar_one())
     residents = int(conn.execute(
         select(func.coalesce(func.sum(households.c.members), 0)).where(active_hh)).scalar_one())
