@@ -30,13 +30,13 @@ class Args:
             return None
         return value
 
-    def str(self, name: str) -> str:
+    def text(self, name: str) -> str:
         value = self._get(name, True)
         if not isinstance(value, str):
             raise InvalidInputError(name, f"{name} 应为文字", f"{name} must be a string")
         return value.strip()
 
-    def opt_str(self, name: str, default: str = "") -> str:
+    def opt_text(self, name: str, default: str = "") -> str:
         value = self._get(name, False)
         if value is None:
             return default
@@ -55,9 +55,12 @@ class Args:
         return value.strip()
 
     def opt_code(self, name: str) -> str | None:
-        return self.code(name) if self._raw.get(name) not in (None, "") else self._mark(name)
+        if self._raw.get(name) in (None, ""):
+            self._used.add(name)
+            return None
+        return self.code(name)
 
-    def int(self, name: str) -> int:
+    def integer(self, name: str) -> int:
         value = self._get(name, True)
         if isinstance(value, bool) or not isinstance(value, int):
             raise InvalidInputError(name, f"{name} 应为整数", f"{name} must be a whole number")
@@ -73,7 +76,10 @@ class Args:
             ) from None
 
     def opt_uuid(self, name: str) -> UUID | None:
-        return self.uuid(name) if self._raw.get(name) not in (None, "") else self._mark(name)
+        if self._raw.get(name) in (None, ""):
+            self._used.add(name)
+            return None
+        return self.uuid(name)
 
     def enum(self, name: str, kind: type[E]) -> E:
         value = self._get(name, True)
@@ -85,15 +91,13 @@ class Args:
                 name, f"{name} 应为以下之一：{allowed}", f"{name} must be one of: {allowed}"
             ) from None
 
-    def _mark(self, name: str) -> None:
-        self._used.add(name)
-        return None
-
     def finish(self) -> None:
         unknown = sorted(set(self._raw) - self._used)
         if unknown:
             names = ", ".join(unknown)
-            raise InvalidInputError(unknown[0], f"未知参数：{names}", f"unknown argument(s): {names}")
+            raise InvalidInputError(
+                unknown[0], f"未知参数：{names}", f"unknown argument(s): {names}"
+            )
 
 
 def parse_date(value: Any, field: str = "occurred_on") -> date:
@@ -105,6 +109,7 @@ def parse_date(value: Any, field: str = "occurred_on") -> date:
         return date.fromisoformat(value.strip())
     except ValueError:
         raise InvalidInputError(
-            field, f"{field} 不是有效日期：{value!r}（应为 YYYY-MM-DD）",
+            field,
+            f"{field} 不是有效日期：{value!r}（应为 YYYY-MM-DD）",
             f"{field} is not a valid date: {value!r} (expected YYYY-MM-DD)",
         ) from None

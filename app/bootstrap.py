@@ -87,9 +87,14 @@ class Zhucun:
             try:
                 obj = json.loads(raw)
             except json.JSONDecodeError as e:
-                raise BatchRefused(number, InvalidInputError(
-                    "line", f"不是有效的 JSON：{e.msg}（第 {e.colno} 列）",
-                    f"not valid JSON: {e.msg} (column {e.colno})")) from None
+                raise BatchRefused(
+                    number,
+                    InvalidInputError(
+                        "line",
+                        f"不是有效的 JSON：{e.msg}（第 {e.colno} 列）",
+                        f"not valid JSON: {e.msg} (column {e.colno})",
+                    ),
+                ) from None
             try:
                 lines.append((number, parse_command_line(obj)))
             except ZhucunError as e:
@@ -107,9 +112,7 @@ class Zhucun:
         self.projections.catch_up()
         return result
 
-    def run_in(
-        self, uow: UnitOfWork, lines: Iterable[tuple[int, CommandLine]]
-    ) -> BatchResult:
+    def run_in(self, uow: UnitOfWork, lines: Iterable[tuple[int, CommandLine]]) -> BatchResult:
         """Run lines against an open unit of work without committing (bulk loaders)."""
         return self._run(uow, list(lines))
 
@@ -162,7 +165,7 @@ class Zhucun:
         try:
             if isinstance(self.store.repository.get(aggregate_id), Household):
                 ids.append(central_household_id(aggregate_id))
-        except Exception:  # noqa: BLE001 - an unknown id simply has no history
+        except Exception:
             return []
         return self._history(ids)
 
@@ -171,19 +174,21 @@ class Zhucun:
         for logged in self.store.events_of(ids):
             e = logged.event
             zh, en = describe(e)
-            rows.append({
-                "position": logged.position,
-                "recorded_at": e.timestamp.isoformat(),
-                "occurred_on": e.occurred_on,
-                "actor": e.actor_id,
-                "role": e.actor_role,
-                "event": event_type(e),
-                "what_zh": zh,
-                "what_en": en,
-                "subject": str(e.originator_id),
-                "details": details(e),
-                "reason": e.reason,
-            })
+            rows.append(
+                {
+                    "position": logged.position,
+                    "recorded_at": e.timestamp.isoformat(),
+                    "occurred_on": e.occurred_on,
+                    "actor": e.actor_id,
+                    "role": e.actor_role,
+                    "event": event_type(e),
+                    "what_zh": zh,
+                    "what_en": en,
+                    "subject": str(e.originator_id),
+                    "details": details(e),
+                    "reason": e.reason,
+                }
+            )
         return rows
 
 

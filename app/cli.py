@@ -66,9 +66,14 @@ def print_json(data: Any) -> None:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--db", "db", metavar="URL", default=None,
-              help="Store: sqlite:///PATH or postgresql://USER@HOST:PORT/DB?schema=NAME "
-                   "(default: $ZHUCUN_DATABASE_URL, else sqlite:///var/zhucun.db).")
+@click.option(
+    "--db",
+    "db",
+    metavar="URL",
+    default=None,
+    help="Store: sqlite:///PATH or postgresql://USER@HOST:PORT/DB?schema=NAME "
+    "(default: $ZHUCUN_DATABASE_URL, else sqlite:///var/zhucun.db).",
+)
 @click.pass_context
 def cli(ctx: click.Context, db: str | None) -> None:
     """zhucun (驻村): event-sourced tracker of village work teams and the six-level
@@ -98,10 +103,13 @@ def demo(ctx: click.Context, reset: bool, seed: int) -> None:
         _reset_store(ctx.obj["db"])
     with opened(ctx) as z:
         if z.store.max_position() > 0:
-            fail("存储中已有数据；用 --reset 重新载入演示数据 / "
-                 "the store is not empty; use --reset to load the demo again")
-        with tqdm(total=estimated_events(seed), unit="ev", desc="Benxi demo",
-                  file=sys.stderr) as bar:
+            fail(
+                "存储中已有数据；用 --reset 重新载入演示数据 / "
+                "the store is not empty; use --reset to load the demo again"
+            )
+        with tqdm(
+            total=estimated_events(seed), unit="ev", desc="Benxi demo", file=sys.stderr
+        ) as bar:
             report = load_demo(z, seed=seed, progress=bar.update)
         click.echo(f"loaded {report.events} events into {z.config.url}")
 
@@ -116,8 +124,12 @@ def _reset_store(db: str | None) -> None:
 
     env = config.es_env
     with psycopg.connect(
-        dbname=env["POSTGRES_DBNAME"], host=env["POSTGRES_HOST"], port=env["POSTGRES_PORT"],
-        user=env["POSTGRES_USER"], password=env["POSTGRES_PASSWORD"] or None, autocommit=True,
+        dbname=env["POSTGRES_DBNAME"],
+        host=env["POSTGRES_HOST"],
+        port=env["POSTGRES_PORT"],
+        user=env["POSTGRES_USER"],
+        password=env["POSTGRES_PASSWORD"] or None,
+        autocommit=True,
     ) as conn:
         if config.schema and config.schema != "public":
             conn.execute(f'DROP SCHEMA IF EXISTS "{config.schema}" CASCADE')
@@ -157,18 +169,25 @@ def apply(ctx: click.Context, file: Any) -> None:
             result = z.apply_text(text, bulk=len(text) > 2_000_000)
         except BatchRefused as e:
             fail(f"line {e.line_no}: {refusal_text(e.error)}\nnothing was written")
-        click.echo(f"applied {result.applied} command(s), {result.events} event(s)"
-                   + (f", skipped {result.skipped} already applied" if result.skipped else ""))
+        click.echo(
+            f"applied {result.applied} command(s), {result.events} event(s)"
+            + (f", skipped {result.skipped} already applied" if result.skipped else "")
+        )
 
 
 @cli.command()
 @click.option("--unit", "unit_code", metavar="CODE", help="Unit code (includes its service site).")
-@click.option("--id", "subject_id", metavar="ID", help="Id of a household, party member, "
-              "central household or site.")
+@click.option(
+    "--id",
+    "subject_id",
+    metavar="ID",
+    help="Id of a household, party member, central household or site.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.pass_context
-def history(ctx: click.Context, unit_code: str | None, subject_id: str | None,
-            as_json: bool) -> None:
+def history(
+    ctx: click.Context, unit_code: str | None, subject_id: str | None, as_json: bool
+) -> None:
     """Every event about a unit or a subject, oldest first: who, when, what and why."""
     if bool(unit_code) == bool(subject_id):
         raise click.UsageError("give exactly one of --unit or --id")
@@ -182,8 +201,10 @@ def history(ctx: click.Context, unit_code: str | None, subject_id: str | None,
                 fail(f"--id {subject_id!r} 不是有效编号 / is not a valid id")
                 return
         if not rows:
-            fail(f"没有关于 {unit_code or subject_id} 的记录 / "
-                 f"nothing recorded about {unit_code or subject_id}")
+            fail(
+                f"没有关于 {unit_code or subject_id} 的记录 / "
+                f"nothing recorded about {unit_code or subject_id}"
+            )
         if as_json:
             print_json(rows)
             return

@@ -59,7 +59,9 @@ class CommandLine:
 def parse_command_line(obj: Any) -> CommandLine:
     if not isinstance(obj, dict):
         raise InvalidInputError("line", "每行应为一个 JSON 对象", "each line must be a JSON object")
-    unknown = sorted(set(obj) - {"command", "args", "actor", "role", "occurred_on", "reason", "key"})
+    unknown = sorted(
+        set(obj) - {"command", "args", "actor", "role", "occurred_on", "reason", "key"}
+    )
     if unknown:
         raise InvalidInputError(
             unknown[0], f"未知字段：{', '.join(unknown)}", f"unknown field(s): {', '.join(unknown)}"
@@ -71,7 +73,8 @@ def parse_command_line(obj: Any) -> CommandLine:
             f"未知命令 {name!r}，可用命令见 docs/commands.md",
             f"unknown command {name!r}; see docs/commands.md for the list",
         )
-    actor, role = obj.get("actor"), obj.get("role")
+    actor: Any = obj.get("actor")
+    role: Any = obj.get("role")
     if isinstance(actor, dict):
         actor, role = actor.get("id"), actor.get("role", role)
     if not isinstance(actor, str) or not actor.strip():
@@ -80,9 +83,13 @@ def parse_command_line(obj: Any) -> CommandLine:
         raise InvalidInputError("role", "role 应为文字", "role must be a string")
     reason = obj.get("reason")
     if not isinstance(reason, str) or not reason.strip():
-        raise InvalidInputError("reason", "缺少事由 reason", "reason is required: why this was done")
+        raise InvalidInputError(
+            "reason", "缺少事由 reason", "reason is required: why this was done"
+        )
     if "occurred_on" not in obj:
-        raise InvalidInputError("occurred_on", "缺少发生日期 occurred_on", "occurred_on is required")
+        raise InvalidInputError(
+            "occurred_on", "缺少发生日期 occurred_on", "occurred_on is required"
+        )
     key = obj.get("key")
     if key is not None and (not isinstance(key, str) or not key.strip()):
         raise InvalidInputError("key", "key 应为非空文字", "key must be a non-empty string")
@@ -111,16 +118,18 @@ def run_command(network: Network, line: CommandLine, meta: Meta) -> dict[str, An
 # -- administrative units ---------------------------------------------------------------------
 
 
-@command("open_unit", "设立区划单位", "open an administrative unit",
-         "code", "name", "level", "parent?")
+@command(
+    "open_unit", "设立区划单位", "open an administrative unit", "code", "name", "level", "parent?"
+)
 def _open_unit(n: Network, a: Args, m: Meta) -> dict[str, Any]:
-    return n.open_unit(a.code("code"), a.str("name"), a.enum("level", Level),
-                       a.opt_code("parent"), m)
+    return n.open_unit(
+        a.code("code"), a.text("name"), a.enum("level", Level), a.opt_code("parent"), m
+    )
 
 
 @command("rename_unit", "单位更名", "rename a unit", "unit", "name")
 def _rename_unit(n: Network, a: Args, m: Meta) -> dict[str, Any]:
-    return n.rename_unit(a.code("unit"), a.str("name"), m)
+    return n.rename_unit(a.code("unit"), a.text("name"), m)
 
 
 @command("move_unit", "调整隶属关系", "move a unit under another parent", "unit", "parent")
@@ -151,33 +160,59 @@ def _exit_poverty(n: Network, a: Args, m: Meta) -> dict[str, Any]:
 # -- households -------------------------------------------------------------------------------
 
 
-@command("register_household", "登记户", "register a household in a villager group",
-         "group", "head_name", "members", "id_number", "id?")
+@command(
+    "register_household",
+    "登记户",
+    "register a household in a villager group",
+    "group",
+    "head_name",
+    "members",
+    "id_number",
+    "id?",
+)
 def _register_household(n: Network, a: Args, m: Meta) -> dict[str, Any]:
-    return n.register_household(a.code("group"), a.str("head_name"), a.int("members"),
-                                a.str("id_number"), m, a.opt_uuid("id"))
+    return n.register_household(
+        a.code("group"),
+        a.text("head_name"),
+        a.integer("members"),
+        a.text("id_number"),
+        m,
+        a.opt_uuid("id"),
+    )
 
 
-@command("move_household", "户迁移", "move a household to another villager group",
-         "household", "group")
+@command(
+    "move_household", "户迁移", "move a household to another villager group", "household", "group"
+)
 def _move_household(n: Network, a: Args, m: Meta) -> dict[str, Any]:
     return n.move_household(a.uuid("household"), a.code("group"), m)
 
 
-@command("household_left", "户迁出或注销", "a household moved out or was dissolved",
-         "household", "how")
+@command(
+    "household_left", "户迁出或注销", "a household moved out or was dissolved", "household", "how"
+)
 def _household_left(n: Network, a: Args, m: Meta) -> dict[str, Any]:
     return n.household_left(a.uuid("household"), a.enum("how", LeaveReason), m)
 
 
-@command("link_household", "联系户挂靠中心户", "link a household to a central household",
-         "household", "central_household")
+@command(
+    "link_household",
+    "联系户挂靠中心户",
+    "link a household to a central household",
+    "household",
+    "central_household",
+)
 def _link(n: Network, a: Args, m: Meta) -> dict[str, Any]:
     return n.link_household(a.uuid("household"), a.uuid("central_household"), m)
 
 
-@command("unlink_household", "解除联系", "unlink a household from its central household",
-         "household", "central_household?")
+@command(
+    "unlink_household",
+    "解除联系",
+    "unlink a household from its central household",
+    "household",
+    "central_household?",
+)
 def _unlink(n: Network, a: Args, m: Meta) -> dict[str, Any]:
     return n.unlink_household(a.uuid("household"), a.opt_uuid("central_household"), m)
 
@@ -185,16 +220,27 @@ def _unlink(n: Network, a: Args, m: Meta) -> dict[str, Any]:
 # -- party members and central households -----------------------------------------------------
 
 
-@command("party_member_joined", "党员入册", "a party member joined the village branch",
-         "name", "household", "id?")
+@command(
+    "party_member_joined",
+    "党员入册",
+    "a party member joined the village branch",
+    "name",
+    "household",
+    "id?",
+)
 def _member_joined(n: Network, a: Args, m: Meta) -> dict[str, Any]:
-    return n.party_member_joined(a.str("name"), a.uuid("household"), m, a.opt_uuid("id"))
+    return n.party_member_joined(a.text("name"), a.uuid("household"), m, a.opt_uuid("id"))
 
 
-@command("party_member_transferred_out", "党员转出", "a party member transferred out",
-         "party_member", "destination?")
+@command(
+    "party_member_transferred_out",
+    "党员转出",
+    "a party member transferred out",
+    "party_member",
+    "destination?",
+)
 def _member_out(n: Network, a: Args, m: Meta) -> dict[str, Any]:
-    return n.party_member_transferred_out(a.uuid("party_member"), a.opt_str("destination"), m)
+    return n.party_member_transferred_out(a.uuid("party_member"), a.opt_text("destination"), m)
 
 
 @command("party_member_died", "党员去世", "a party member died", "party_member")
@@ -202,21 +248,28 @@ def _member_died(n: Network, a: Args, m: Meta) -> dict[str, Any]:
     return n.party_member_died(a.uuid("party_member"), m)
 
 
-@command("designate_central_household", "确定党员中心户",
-         "designate a party member's household as a central household", "party_member")
+@command(
+    "designate_central_household",
+    "确定党员中心户",
+    "designate a party member's household as a central household",
+    "party_member",
+)
 def _designate(n: Network, a: Args, m: Meta) -> dict[str, Any]:
     return n.designate_central_household(a.uuid("party_member"), m)
 
 
-@command("change_central_party_member", "更换中心户党员",
-         "another party member takes over a central household",
-         "central_household", "party_member")
+@command(
+    "change_central_party_member",
+    "更换中心户党员",
+    "another party member takes over a central household",
+    "central_household",
+    "party_member",
+)
 def _change_ch_member(n: Network, a: Args, m: Meta) -> dict[str, Any]:
     return n.change_central_party_member(a.uuid("central_household"), a.uuid("party_member"), m)
 
 
-@command("end_central_household", "撤销党员中心户", "end a central household",
-         "central_household")
+@command("end_central_household", "撤销党员中心户", "end a central household", "central_household")
 def _end_ch(n: Network, a: Args, m: Meta) -> dict[str, Any]:
     return n.end_central_household(a.uuid("central_household"), m)
 
@@ -224,20 +277,30 @@ def _end_ch(n: Network, a: Args, m: Meta) -> dict[str, Any]:
 # -- service sites ----------------------------------------------------------------------------
 
 
-@command("open_site", "设立服务场所", "open a service centre, station or point",
-         "unit", "kind", "name?")
+@command(
+    "open_site", "设立服务场所", "open a service centre, station or point", "unit", "kind", "name?"
+)
 def _open_site(n: Network, a: Args, m: Meta) -> dict[str, Any]:
-    return n.open_site(a.code("unit"), a.enum("kind", SiteKind), a.opt_str("name"), m)
+    return n.open_site(a.code("unit"), a.enum("kind", SiteKind), a.opt_text("name"), m)
 
 
-@command("assign_site_responsible", "确定服务场所负责人",
-         "assign or change the person responsible for a site", "unit", "name?", "party_member?")
+@command(
+    "assign_site_responsible",
+    "确定服务场所负责人",
+    "assign or change the person responsible for a site",
+    "unit",
+    "name?",
+    "party_member?",
+)
 def _assign(n: Network, a: Args, m: Meta) -> dict[str, Any]:
     member = a.opt_uuid("party_member")
-    name = a.opt_str("name")
+    name = a.opt_text("name")
     if member is None and not name:
-        raise InvalidInputError("name", "请给出负责人姓名或党员编号",
-                                "give the responsible person's name or party_member id")
+        raise InvalidInputError(
+            "name",
+            "请给出负责人姓名或党员编号",
+            "give the responsible person's name or party_member id",
+        )
     return n.assign_site_responsible(a.code("unit"), name, member, m)
 
 

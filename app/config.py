@@ -1,4 +1,5 @@
-"""Where the store lives: one URL, read once, turned into the library's and SQLAlchemy's settings."""
+"""Where the store lives: one URL, read once, turned into the library's and SQLAlchemy's
+settings."""
 
 from __future__ import annotations
 
@@ -35,7 +36,7 @@ def parse_database_url(url: str | None = None) -> StoreConfig:
     url = resolve_url(url)
     parts = urlsplit(url)
     if parts.scheme == "sqlite":
-        path_text = unquote(url[len("sqlite:///"):]) if url.startswith("sqlite:///") else ""
+        path_text = unquote(url[len("sqlite:///") :]) if url.startswith("sqlite:///") else ""
         if not path_text:
             raise InvalidInputError(
                 "db", f"数据库地址 {url!r} 缺少文件路径", f"database URL {url!r} has no file path"

@@ -5,8 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 META_FIELDS = {
-    "originator_id", "originator_version", "timestamp", "originator_topic",
-    "actor_id", "actor_role", "occurred_on", "reason",
+    "originator_id",
+    "originator_version",
+    "timestamp",
+    "originator_topic",
+    "actor_id",
+    "actor_role",
+    "occurred_on",
+    "reason",
 }
 
 WORDS: dict[str, tuple[str, str]] = {

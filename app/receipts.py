@@ -42,6 +42,10 @@ class CommandReceipt(NetworkAggregate):
     @classmethod
     def issue(cls, key: str, command: str, args: dict[str, Any], meta: Meta) -> CommandReceipt:
         return cls._create(
-            cls.Received, id=receipt_id(key), key=key, command=command,
-            digest=digest(command, args), **meta.event_kwargs(),
+            cls.Received,
+            id=receipt_id(key),
+            key=key,
+            command=command,
+            digest=digest(command, args),
+            **meta.event_kwargs(),
         )

@@ -105,8 +105,15 @@ class InvalidCodeError(InvalidInputError):
 class WrongParentLevelError(RuleViolation):
     code = "wrong_parent_level"
 
-    def __init__(self, level_zh: str, level: str, parent_level_zh: str, parent_level: str,
-                 expected_zh: str, expected: str) -> None:
+    def __init__(
+        self,
+        level_zh: str,
+        level: str,
+        parent_level_zh: str,
+        parent_level: str,
+        expected_zh: str,
+        expected: str,
+    ) -> None:
         super().__init__(
             "parent",
             f"{level_zh}的上级应为{expected_zh}，不能挂在{parent_level_zh}下",
@@ -253,8 +260,9 @@ class PartyMemberNotFoundError(NotFoundError):
 class NotActivePartyMemberError(RuleViolation):
     code = "not_active_party_member"
 
-    def __init__(self, name: str, village: str, why_zh: str, why_en: str,
-                 field: str = "party_member") -> None:
+    def __init__(
+        self, name: str, village: str, why_zh: str, why_en: str, field: str = "party_member"
+    ) -> None:
         super().__init__(
             field,
             f"{name} 不是村 {village} 的在册党员（{why_zh}）",
@@ -297,8 +305,16 @@ class AlreadyCentralHouseholdError(RuleViolation):
 class SiteLevelError(RuleViolation):
     code = "site_on_wrong_level"
 
-    def __init__(self, kind_zh: str, kind: str, unit_code: str, level_zh: str, level: str,
-                 allowed_zh: str, allowed: str) -> None:
+    def __init__(
+        self,
+        kind_zh: str,
+        kind: str,
+        unit_code: str,
+        level_zh: str,
+        level: str,
+        allowed_zh: str,
+        allowed: str,
+    ) -> None:
         super().__init__(
             "kind",
             f"{kind_zh}只能设在{allowed_zh}，{unit_code} 是{level_zh}",

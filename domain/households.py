@@ -104,7 +104,9 @@ class Household(NetworkAggregate):
         group.check_acting(meta.occurred_on, field="group")
         if members < 1:
             raise InvalidInputError(
-                "members", f"家庭人口应至少为 1，不是 {members}", f"members must be at least 1, not {members}"
+                "members",
+                f"家庭人口应至少为 1，不是 {members}",
+                f"members must be at least 1, not {members}",
             )
         assert group.parent_code is not None
         return cls._create(
@@ -180,4 +182,10 @@ class Household(NetworkAggregate):
     def check_acting(self, day: date, field: str = "household") -> None:
         if self.ended_on is not None:
             raise HouseholdEndedError(self.head_name, self.ended_on.isoformat(), field)
-        check_within(f"户主为{self.head_name}的户", f"the household of {self.head_name}", day, self.registered_on, None)
+        check_within(
+            f"户主为{self.head_name}的户",
+            f"the household of {self.head_name}",
+            day,
+            self.registered_on,
+            None,
+        )

@@ -89,17 +89,26 @@ class PartyMember(NetworkAggregate):
         if not self.is_active:
             why_zh = "已转出" if self.status is MemberStatus.TRANSFERRED_OUT else "已去世"
             raise NotActivePartyMemberError(
-                self.name, village_code, f"{why_zh}，{self.ended_on}", f"{self.status}, {self.ended_on}",
+                self.name,
+                village_code,
+                f"{why_zh}，{self.ended_on}",
+                f"{self.status}, {self.ended_on}",
                 field,
             )
         if self.village_code != village_code:
             raise NotActivePartyMemberError(
-                self.name, village_code, f"属于村 {self.village_code}",
-                f"belongs to village {self.village_code}", field,
+                self.name,
+                village_code,
+                f"属于村 {self.village_code}",
+                f"belongs to village {self.village_code}",
+                field,
             )
         if day < self.joined_on:
             raise NotActivePartyMemberError(
-                self.name, village_code, f"{self.joined_on} 才入册", f"joined on {self.joined_on}",
+                self.name,
+                village_code,
+                f"{self.joined_on} 才入册",
+                f"joined on {self.joined_on}",
                 field,
             )
 
@@ -152,9 +161,7 @@ class CentralHousehold(NetworkAggregate):
             ch.ended_on = date.fromisoformat(self.occurred_on)
 
     @classmethod
-    def designate(
-        cls, member: PartyMember, household: Household, meta: Meta
-    ) -> CentralHousehold:
+    def designate(cls, member: PartyMember, household: Household, meta: Meta) -> CentralHousehold:
         household.check_acting(meta.occurred_on)
         member.check_active(household.village_code, meta.occurred_on)
         return cls._create(
@@ -177,7 +184,9 @@ class CentralHousehold(NetworkAggregate):
         """Someone takes over a central household (for instance one left vacant)."""
         self.check_acting(meta.occurred_on)
         member.check_active(self.village_code, meta.occurred_on)
-        self.trigger_event(self.PartyMemberChanged, party_member_id=member.id, **meta.event_kwargs())
+        self.trigger_event(
+            self.PartyMemberChanged, party_member_id=member.id, **meta.event_kwargs()
+        )
 
     def end(self, meta: Meta) -> None:
         self.check_acting(meta.occurred_on)

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from domain.base import Meta, NetworkAggregate, check_within, derived_id
 from domain.errors import InvalidInputError, SiteAlreadyOpenError, SiteClosedError, SiteLevelError
-from domain.levels import Level, SiteKind
+from domain.levels import SiteKind
 
 if TYPE_CHECKING:
     from domain.party import PartyMember
@@ -74,8 +74,13 @@ class Site(NetworkAggregate):
         if unit.level.site_kind is not kind:
             allowed_zh, allowed_en = _ALLOWED[kind]
             raise SiteLevelError(
-                kind.zh, kind.value, unit.code, unit.level.zh, unit.level.value,
-                allowed_zh, allowed_en,
+                kind.zh,
+                kind.value,
+                unit.code,
+                unit.level.zh,
+                unit.level.value,
+                allowed_zh,
+                allowed_en,
             )
 
     @classmethod
@@ -109,7 +114,9 @@ class Site(NetworkAggregate):
                 member.check_active(village_code, meta.occurred_on)
             name = name or member.name
         if not name.strip():
-            raise InvalidInputError("name", "负责人姓名不能为空", "the responsible person's name is empty")
+            raise InvalidInputError(
+                "name", "负责人姓名不能为空", "the responsible person's name is empty"
+            )
         self.trigger_event(
             self.ResponsibleAssigned,
             name=name.strip(),

@@ -97,7 +97,9 @@ class Unit(NetworkAggregate):
                 )
         else:
             if parent.level is not expected:
-                exp_zh, exp_en = (expected.zh, expected.value) if expected else ("（无）", "nothing")
+                exp_zh, exp_en = (
+                    (expected.zh, expected.value) if expected else ("（无）", "nothing")
+                )
                 raise WrongParentLevelError(
                     level.zh, level.value, parent.level.zh, parent.level.value, exp_zh, exp_en
                 )
@@ -122,8 +124,12 @@ class Unit(NetworkAggregate):
             expected = self.level.parent_level
             exp_zh, exp_en = (expected.zh, expected.value) if expected else ("（无）", "nothing")
             raise WrongParentLevelError(
-                self.level.zh, self.level.value, new_parent.level.zh, new_parent.level.value,
-                exp_zh, exp_en,
+                self.level.zh,
+                self.level.value,
+                new_parent.level.zh,
+                new_parent.level.value,
+                exp_zh,
+                exp_en,
             )
         new_parent.check_acting(meta.occurred_on, field="parent")
         self.trigger_event(self.Moved, parent_code=new_parent.code, **meta.event_kwargs())

@@ -52,10 +52,17 @@ def _path_of(conn: Connection, code: str | None) -> str:
 
 @handles(Unit.Opened)
 def _unit_opened(conn: Connection, e: Unit.Opened) -> None:
-    conn.execute(insert(units).values(
-        code=e.code, id=e.originator_id.hex, name=e.name, level=e.level, parent_code=e.parent_code,
-        path=f"{_path_of(conn, e.parent_code)}{e.code}/", opened_on=_day(e),
-    ))
+    conn.execute(
+        insert(units).values(
+            code=e.code,
+            id=e.originator_id.hex,
+            name=e.name,
+            level=e.level,
+            parent_code=e.parent_code,
+            path=f"{_path_of(conn, e.parent_code)}{e.code}/",
+            opened_on=_day(e),
+        )
+    )
 
 
 @handles(Unit.Renamed)
@@ -83,14 +90,12 @@ def _unit_closed(conn: Connection, e: Any) -> None:
 
 @handles(Unit.DeclaredPoor)
 def _declared_poor(conn: Connection, e: Unit.DeclaredPoor) -> None:
-    conn.execute(update(units).where(_by_id(e)).values(
-        poor_since=_day(e), exited_poverty_on=None))
+    conn.execute(update(units).where(_by_id(e)).values(poor_since=_day(e), exited_poverty_on=None))
 
 
 @handles(Unit.ExitedPoverty)
 def _exited(conn: Connection, e: Unit.ExitedPoverty) -> None:
-    conn.execute(update(units).where(_by_id(e)).values(
-        exited_poverty_on=_day(e)))
+    conn.execute(update(units).where(_by_id(e)).values(exited_poverty_on=_day(e)))
 
 
 def _by_id(e: Any) -> Any:
@@ -102,18 +107,25 @@ def _by_id(e: Any) -> Any:
 
 @handles(Household.Registered)
 def _hh_registered(conn: Connection, e: Household.Registered) -> None:
-    conn.execute(insert(households).values(
-        id=e.originator_id.hex, group_code=e.group_code, village_code=e.village_code,
-        head_name=e.head_name, members=e.members,
-        id_number_masked=mask_identity_number(e.id_number), registered_on=_day(e),
-    ))
+    conn.execute(
+        insert(households).values(
+            id=e.originator_id.hex,
+            group_code=e.group_code,
+            village_code=e.village_code,
+            head_name=e.head_name,
+            members=e.members,
+            id_number_masked=mask_identity_number(e.id_number),
+            registered_on=_day(e),
+        )
+    )
 
 
 @handles(Household.Moved)
 def _hh_moved(conn: Connection, e: Household.Moved) -> None:
     row = households.c
     old_village = conn.execute(
-        select(row.village_code).where(row.id == e.originator_id.hex)).scalar_one()
+        select(row.village_code).where(row.id == e.originator_id.hex)
+    ).scalar_one()
     values: dict[str, Any] = {"group_code": e.group_code, "village_code": e.village_code}
     if old_village != e.village_code:
         values["central_household_id"] = None
@@ -122,20 +134,29 @@ def _hh_moved(conn: Connection, e: Household.Moved) -> None:
 
 @handles(Household.Left)
 def _hh_left(conn: Connection, e: Household.Left) -> None:
-    conn.execute(update(households).where(households.c.id == e.originator_id.hex).values(
-        ended_on=_day(e), central_household_id=None))
+    conn.execute(
+        update(households)
+        .where(households.c.id == e.originator_id.hex)
+        .values(ended_on=_day(e), central_household_id=None)
+    )
 
 
 @handles(Household.Linked)
 def _hh_linked(conn: Connection, e: Household.Linked) -> None:
-    conn.execute(update(households).where(households.c.id == e.originator_id.hex).values(
-        central_household_id=e.central_household_id.hex))
+    conn.execute(
+        update(households)
+        .where(households.c.id == e.originator_id.hex)
+        .values(central_household_id=e.central_household_id.hex)
+    )
 
 
 @handles(Household.Unlinked)
 def _hh_unlinked(conn: Connection, e: Household.Unlinked) -> None:
-    conn.execute(update(households).where(households.c.id == e.originator_id.hex).values(
-        central_household_id=None))
+    conn.execute(
+        update(households)
+        .where(households.c.id == e.originator_id.hex)
+        .values(central_household_id=None)
+    )
 
 
 # -- party members and central households -----------------------------------------------------
@@ -143,50 +164,74 @@ def _hh_unlinked(conn: Connection, e: Household.Unlinked) -> None:
 
 @handles(PartyMember.Joined)
 def _member_joined(conn: Connection, e: PartyMember.Joined) -> None:
-    conn.execute(insert(party_members).values(
-        id=e.originator_id.hex, name=e.name, household_id=e.household_id.hex,
-        village_code=e.village_code, joined_on=_day(e), status="active"))
+    conn.execute(
+        insert(party_members).values(
+            id=e.originator_id.hex,
+            name=e.name,
+            household_id=e.household_id.hex,
+            village_code=e.village_code,
+            joined_on=_day(e),
+            status="active",
+        )
+    )
 
 
 @handles(PartyMember.TransferredOut)
 def _member_out(conn: Connection, e: PartyMember.TransferredOut) -> None:
-    conn.execute(update(party_members).where(party_members.c.id == e.originator_id.hex).values(
-        status="transferred_out", ended_on=_day(e)))
+    conn.execute(
+        update(party_members)
+        .where(party_members.c.id == e.originator_id.hex)
+        .values(status="transferred_out", ended_on=_day(e))
+    )
 
 
 @handles(PartyMember.Died)
 def _member_died(conn: Connection, e: PartyMember.Died) -> None:
-    conn.execute(update(party_members).where(party_members.c.id == e.originator_id.hex).values(
-        status="deceased", ended_on=_day(e)))
+    conn.execute(
+        update(party_members)
+        .where(party_members.c.id == e.originator_id.hex)
+        .values(status="deceased", ended_on=_day(e))
+    )
 
 
 @handles(CentralHousehold.Designated)
 def _ch_designated(conn: Connection, e: CentralHousehold.Designated) -> None:
-    conn.execute(insert(central_households).values(
-        id=e.originator_id.hex, household_id=e.household_id.hex, village_code=e.village_code,
-        party_member_id=e.party_member_id.hex, designated_on=_day(e)))
+    conn.execute(
+        insert(central_households).values(
+            id=e.originator_id.hex,
+            household_id=e.household_id.hex,
+            village_code=e.village_code,
+            party_member_id=e.party_member_id.hex,
+            designated_on=_day(e),
+        )
+    )
 
 
 @handles(CentralHousehold.Redesignated)
 def _ch_redesignated(conn: Connection, e: CentralHousehold.Redesignated) -> None:
-    conn.execute(update(central_households)
-                 .where(central_households.c.id == e.originator_id.hex)
-                 .values(party_member_id=e.party_member_id.hex, designated_on=_day(e),
-                         ended_on=None))
+    conn.execute(
+        update(central_households)
+        .where(central_households.c.id == e.originator_id.hex)
+        .values(party_member_id=e.party_member_id.hex, designated_on=_day(e), ended_on=None)
+    )
 
 
 @handles(CentralHousehold.PartyMemberChanged)
 def _ch_member(conn: Connection, e: CentralHousehold.PartyMemberChanged) -> None:
-    conn.execute(update(central_households)
-                 .where(central_households.c.id == e.originator_id.hex)
-                 .values(party_member_id=e.party_member_id.hex))
+    conn.execute(
+        update(central_households)
+        .where(central_households.c.id == e.originator_id.hex)
+        .values(party_member_id=e.party_member_id.hex)
+    )
 
 
 @handles(CentralHousehold.Ended)
 def _ch_ended(conn: Connection, e: CentralHousehold.Ended) -> None:
-    conn.execute(update(central_households)
-                 .where(central_households.c.id == e.originator_id.hex)
-                 .values(ended_on=_day(e)))
+    conn.execute(
+        update(central_households)
+        .where(central_households.c.id == e.originator_id.hex)
+        .values(ended_on=_day(e))
+    )
 
 
 # -- sites ------------------------------------------------------------------------------------
@@ -194,26 +239,44 @@ def _ch_ended(conn: Connection, e: CentralHousehold.Ended) -> None:
 
 @handles(Site.Opened)
 def _site_opened(conn: Connection, e: Site.Opened) -> None:
-    conn.execute(insert(sites).values(
-        id=e.originator_id.hex, unit_code=e.unit_code, kind=e.kind, name=e.name,
-        opened_on=_day(e)))
+    conn.execute(
+        insert(sites).values(
+            id=e.originator_id.hex,
+            unit_code=e.unit_code,
+            kind=e.kind,
+            name=e.name,
+            opened_on=_day(e),
+        )
+    )
 
 
 @handles(Site.Reopened)
 def _site_reopened(conn: Connection, e: Site.Reopened) -> None:
-    conn.execute(update(sites).where(sites.c.id == e.originator_id.hex).values(
-        name=e.name, opened_on=_day(e), closed_on=None, responsible_name=None,
-        responsible_member_id=None))
+    conn.execute(
+        update(sites)
+        .where(sites.c.id == e.originator_id.hex)
+        .values(
+            name=e.name,
+            opened_on=_day(e),
+            closed_on=None,
+            responsible_name=None,
+            responsible_member_id=None,
+        )
+    )
 
 
 @handles(Site.ResponsibleAssigned)
 def _site_responsible(conn: Connection, e: Site.ResponsibleAssigned) -> None:
-    conn.execute(update(sites).where(sites.c.id == e.originator_id.hex).values(
-        responsible_name=e.name,
-        responsible_member_id=e.party_member_id.hex if e.party_member_id else None))
+    conn.execute(
+        update(sites)
+        .where(sites.c.id == e.originator_id.hex)
+        .values(
+            responsible_name=e.name,
+            responsible_member_id=e.party_member_id.hex if e.party_member_id else None,
+        )
+    )
 
 
 @handles(Site.Closed)
 def _site_closed(conn: Connection, e: Site.Closed) -> None:
-    conn.execute(update(sites).where(sites.c.id == e.originator_id.hex).values(
-        closed_on=_day(e)))
+    conn.execute(update(sites).where(sites.c.id == e.originator_id.hex).values(closed_on=_day(e)))

@@ -14,11 +14,23 @@ VILLAGE_A, VILLAGE_B = "210521100201", "210521100202"
 GROUP_A1, GROUP_A2, GROUP_B1 = VILLAGE_A + "001", VILLAGE_A + "002", VILLAGE_B + "001"
 
 
-def cmd(command: str, on: str = "2014-06-01", actor: str = "li.clerk",
-        role: str = "township_officer", reason: str = "test", key: str | None = None,
-        **args: Any) -> dict[str, Any]:
-    line: dict[str, Any] = {"command": command, "args": args, "actor": actor, "role": role,
-                            "occurred_on": on, "reason": reason}
+def cmd(
+    command: str,
+    on: str = "2014-06-01",
+    actor: str = "li.clerk",
+    role: str = "township_officer",
+    reason: str = "test",
+    key: str | None = None,
+    **args: Any,
+) -> dict[str, Any]:
+    line: dict[str, Any] = {
+        "command": command,
+        "args": args,
+        "actor": actor,
+        "role": role,
+        "occurred_on": on,
+        "reason": reason,
+    }
     if key is not None:
         line["key"] = key
     return line
@@ -63,14 +75,38 @@ def small_network(z: Zhucun) -> Net:
         cmd("open_unit", on=on, code=GROUP_A2, name="甲村二组", level="group", parent=VILLAGE_A),
         cmd("open_unit", on=on, code=GROUP_B1, name="乙村一组", level="group", parent=VILLAGE_B),
         cmd("declare_poor_village", on="2014-03-01", unit=VILLAGE_A),
-        cmd("register_household", group=GROUP_A1, head_name="王大", members=4,
-            id_number=id_number(1), id=hid(1)),
-        cmd("register_household", group=GROUP_A1, head_name="李二", members=3,
-            id_number=id_number(2), id=hid(2)),
-        cmd("register_household", group=GROUP_A2, head_name="张三", members=5,
-            id_number=id_number(3), id=hid(3)),
-        cmd("register_household", group=GROUP_B1, head_name="赵四", members=2,
-            id_number=id_number(4), id=hid(4)),
+        cmd(
+            "register_household",
+            group=GROUP_A1,
+            head_name="王大",
+            members=4,
+            id_number=id_number(1),
+            id=hid(1),
+        ),
+        cmd(
+            "register_household",
+            group=GROUP_A1,
+            head_name="李二",
+            members=3,
+            id_number=id_number(2),
+            id=hid(2),
+        ),
+        cmd(
+            "register_household",
+            group=GROUP_A2,
+            head_name="张三",
+            members=5,
+            id_number=id_number(3),
+            id=hid(3),
+        ),
+        cmd(
+            "register_household",
+            group=GROUP_B1,
+            head_name="赵四",
+            members=2,
+            id_number=id_number(4),
+            id=hid(4),
+        ),
         cmd("party_member_joined", name="王大", household=hid(1), id=mid(1)),
         cmd("designate_central_household", on="2014-06-02", party_member=mid(1)),
     )

@@ -25,10 +25,11 @@ ON_CI = os.environ.get("CI", "").lower() == "true"
 
 def _pg_reachable() -> str | None:
     try:
-        with psycopg.connect(PG_BASE.replace("postgresql://", "postgresql://", 1),
-                             connect_timeout=3):
+        with psycopg.connect(
+            PG_BASE.replace("postgresql://", "postgresql://", 1), connect_timeout=3
+        ):
             return None
-    except Exception as e:  # noqa: BLE001
+    except Exception as e:
         return f"PostgreSQL not reachable at {PG_BASE}: {e}".splitlines()[0]
 
 

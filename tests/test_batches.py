@@ -12,11 +12,18 @@ def test_a_batch_with_one_bad_line_writes_nothing_and_names_the_line(zhucun):
     small_network(zhucun)
     before = zhucun.store.max_position()
     with pytest.raises(BatchRefused) as info:
-        apply(zhucun,
-              cmd("register_household", group=GROUP_A1, head_name="钱五", members=3,
-                  id_number=id_number(11)),
-              cmd("rename_unit", unit=VILLAGE_A, name="新甲村"),
-              cmd("open_site", unit=VILLAGE_A, kind="point"))
+        apply(
+            zhucun,
+            cmd(
+                "register_household",
+                group=GROUP_A1,
+                head_name="钱五",
+                members=3,
+                id_number=id_number(11),
+            ),
+            cmd("rename_unit", unit=VILLAGE_A, name="新甲村"),
+            cmd("open_site", unit=VILLAGE_A, kind="point"),
+        )
     assert info.value.line_no == 3
     assert zhucun.store.max_position() == before
     assert zhucun.summary(VILLAGE_A)["households"] == 3
@@ -24,20 +31,33 @@ def test_a_batch_with_one_bad_line_writes_nothing_and_names_the_line(zhucun):
 
 def test_later_lines_of_a_batch_see_what_earlier_lines_did(zhucun):
     small_network(zhucun)
-    r = apply(zhucun,
-              cmd("register_household", group=GROUP_A1, head_name="钱五", members=3,
-                  id_number=id_number(12), id="00000000-0000-0000-0000-0000000000f1"),
-              cmd("party_member_joined", name="钱五",
-                  household="00000000-0000-0000-0000-0000000000f1"),
-              cmd("open_site", unit=VILLAGE_A, kind="station"),
-              cmd("assign_site_responsible", unit=VILLAGE_A, name="钱五"))
+    r = apply(
+        zhucun,
+        cmd(
+            "register_household",
+            group=GROUP_A1,
+            head_name="钱五",
+            members=3,
+            id_number=id_number(12),
+            id="00000000-0000-0000-0000-0000000000f1",
+        ),
+        cmd("party_member_joined", name="钱五", household="00000000-0000-0000-0000-0000000000f1"),
+        cmd("open_site", unit=VILLAGE_A, kind="station"),
+        cmd("assign_site_responsible", unit=VILLAGE_A, name="钱五"),
+    )
     assert r.applied == 4 and r.events == 4
 
 
 def test_a_retried_command_with_the_same_key_is_applied_once(zhucun):
     small_network(zhucun)
-    line = cmd("register_household", key="hh-qian-wu", group=GROUP_A1, head_name="钱五",
-               members=3, id_number=id_number(13))
+    line = cmd(
+        "register_household",
+        key="hh-qian-wu",
+        group=GROUP_A1,
+        head_name="钱五",
+        members=3,
+        id_number=id_number(13),
+    )
     first = apply(zhucun, line)
     after_first = zhucun.store.max_position()
     second = apply(zhucun, line)

@@ -33,11 +33,20 @@ def test_init_creates_an_empty_store(run):
 
 def test_apply_then_summary_and_history_as_json(run, tmp_path):
     batch = tmp_path / "batch.jsonl"
-    batch.write_text(lines(
-        cmd("open_unit", on="2014-01-01", code=CITY, name="本溪市", level="city"),
-        cmd("open_unit", on="2014-01-01", code="210521", name="本溪满族自治县", level="county",
-            parent=CITY),
-    ), encoding="utf-8")
+    batch.write_text(
+        lines(
+            cmd("open_unit", on="2014-01-01", code=CITY, name="本溪市", level="city"),
+            cmd(
+                "open_unit",
+                on="2014-01-01",
+                code="210521",
+                name="本溪满族自治县",
+                level="county",
+                parent=CITY,
+            ),
+        ),
+        encoding="utf-8",
+    )
     r = run("apply", str(batch))
     assert r.exit_code == 0, r.output
     assert "applied 2 command(s), 2 event(s)" in r.output
@@ -45,19 +54,39 @@ def test_apply_then_summary_and_history_as_json(run, tmp_path):
     assert r.exit_code == 0
     data = json.loads(r.output)
     assert data["counties"] == 1 and data["poor_villages"] == 0
-    for key in ("villages", "poor_villages", "villager_groups", "households", "party_members",
-                "centres", "stations", "points", "central_households", "linked_households"):
+    for key in (
+        "villages",
+        "poor_villages",
+        "villager_groups",
+        "households",
+        "party_members",
+        "centres",
+        "stations",
+        "points",
+        "central_households",
+        "linked_households",
+    ):
         assert key in data
     r = run("history", "--unit", "210521", "--json")
     assert json.loads(r.output)[0]["event"] == "Unit.Opened"
 
 
 def test_apply_refuses_a_bad_batch_whole_with_the_line_number(run):
-    r = run("apply", "-", stdin=lines(
-        cmd("open_unit", on="2014-01-01", code=CITY, name="本溪市", level="city"),
-        cmd("open_unit", on="2014-01-01", code="210521", name="本溪县", level="county",
-            parent="210599"),
-    ))
+    r = run(
+        "apply",
+        "-",
+        stdin=lines(
+            cmd("open_unit", on="2014-01-01", code=CITY, name="本溪市", level="city"),
+            cmd(
+                "open_unit",
+                on="2014-01-01",
+                code="210521",
+                name="本溪县",
+                level="county",
+                parent="210599",
+            ),
+        ),
+    )
     assert r.exit_code == 1
     assert "line 2" in r.stderr and "unit_not_found" in r.stderr
     assert "210599" in r.stderr
