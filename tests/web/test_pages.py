@@ -1,0 +1,256 @@
+"""The summary page and the JSON API, through the Flask test client, on both engines."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask.testing import FlaskClient
+
+from app.bootstrap import Zhucun
+from tests.builders import CITY, GROUP_A1, VILLAGE_A, apply, cmd, id_number, small_network
+from web import create_app
+from web.i18n import LEVELS, ZH
+from web.summary import ROWS
+
+FIELDS = [field for _group, rows in ROWS for field, _label, _note in rows]
+
+
+def figure(html: str, field: str) -> int:
+    """The number shown in the table row of one summary field."""
+    row = re.search(rf'<tr id="{field}">.*?<td class="num">([\d,]+)</td>', html, re.S)
+    assert row, f"no row for {field}"
+    return int(row.group(1).replace(",", ""))
+
+
+@pytest.fixture
+def network(zhucun: Zhucun) -> Zhucun:
+    net = small_network(zhucun)
+    apply(
+        zhucun,
+        cmd(
+            "link_household",
+            on="2014-06-03",
+            household=net.households["A1b"],
+            central_household=net.central_household,
+        ),
+    )
+    return zhucun
+
+
+# -- the page ---------------------------------------------------------------------------------
+
+
+def test_city_page_shows_every_figure_of_the_summary(network: Zhucun, client: FlaskClient):
+    response = client.get("/")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "<h1>本溪市</h1>" in html and "210500" in html
+    summary = network.summary(CITY)
+    assert summary is not None
+    for field in FIELDS:
+        assert figure(html, field) == summary[field]
+    assert figure(html, "villages") == 2 and figure(html, "linked_households") == 1
+
+
+def test_page_is_in_chinese_by_default(network: Zhucun, client: FlaskClient):
+    html = client.get("/").get_data(as_text=True)
+    assert '<html lang="zh-CN">' in html
+    for label in ("行政村", "贫困村", "在册户数", "党员中心户", "联系户", "六级便民服务网络"):
+        assert label in html
+    assert "<dd>市</dd>" in html
+    assert "Villages" not in html
+
+
+def test_lang_en_shows_english_labels_and_is_remembered(network: Zhucun, client: FlaskClient):
+    response = client.get("/?lang=en")
+    html = response.get_data(as_text=True)
+    assert '<html lang="en">' in html
+    for label in (
+        "Villages",
+        "Poor villages",
+        "Households",
+        "Party-member central households",
+        "Six-level service network",
+    ):
+        assert label in html
+    assert "<dd>City</dd>" in html
+    assert "行政村" not in html
+    assert "lang=en" in response.headers["Set-Cookie"]
+
+    assert "Villages" in client.get("/").get_data(as_text=True)
+    assert "行政村" in client.get("/?lang=zh").get_data(as_text=True)
+    assert "行政村" in client.get("/").get_data(as_text=True)
+
+
+def test_language_switch_keeps_the_unit(network: Zhucun, client: FlaskClient):
+    html = client.get(f"/?unit={VILLAGE_A}").get_data(as_text=True)
+    assert f'href="/?unit={VILLAGE_A}&amp;lang=en"' in html
+
+
+def test_unit_parameter_shows_that_unit(network: Zhucun, client: FlaskClient):
+    html = client.get(f"/?unit={VILLAGE_A}").get_data(as_text=True)
+    assert "<h1>甲村</h1>" in html and "<dd>村</dd>" in html
+    assert figure(html, "households") == 3
+    assert figure(html, "residents") == 12
+    assert figure(html, "villager_groups") == 2
+
+
+def test_page_shows_what_was_recorded_since_the_last_request(network: Zhucun, client: FlaskClient):
+    assert figure(client.get("/").get_data(as_text=True), "households") == 4
+    apply(
+        network,
+        cmd(
+            "register_household",
+            on="2014-07-01",
+            group=GROUP_A1,
+            head_name="孙五",
+            members=2,
+            id_number=id_number(5),
+        ),
+    )
+    assert figure(client.get("/").get_data(as_text=True), "households") == 5
+
+
+def test_unknown_unit_is_a_404_page_with_the_message_in_both_languages(
+    network: Zhucun, client: FlaskClient
+):
+    response = client.get("/?unit=210599")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 404
+    assert "找不到区划代码为 210599 的单位" in html
+    assert "no unit with code 210599" in html
+    assert html.index("找不到区划代码") < html.index("no unit with code")
+
+    english = client.get("/?unit=210599&lang=en").get_data(as_text=True)
+    assert english.index("no unit with code") < english.index("找不到区划代码")
+
+
+def test_city_page_of_an_empty_store_is_a_404_not_a_crash(client: FlaskClient):
+    response = client.get("/")
+    assert response.status_code == 404
+    assert "210500" in response.get_data(as_text=True)
+
+
+def test_malformed_unit_code_is_a_400_page(client: FlaskClient):
+    response = client.get("/?unit=benxi")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "应为 6 至 15 位数字" in html and "it has 6 to 15 digits" in html
+
+
+def test_unknown_address_is_a_404_page_in_both_languages(client: FlaskClient):
+    response = client.get("/no/such/page")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 404
+    assert "这个地址没有对应的页面" in html and "There is no page at this address" in html
+
+
+def test_page_loads_only_its_own_assets(network: Zhucun, client: FlaskClient):
+    html = client.get("/").get_data(as_text=True)
+    for address in re.findall(r'(?:href|src)="([^"]+)"', html):
+        assert address.startswith(("/", "?")), address
+    css = client.get("/static/zhucun.css")
+    assert css.status_code == 200 and "url(" not in css.get_data(as_text=True)
+    css.close()
+
+
+# -- the API ----------------------------------------------------------------------------------
+
+
+def test_api_returns_the_summary_as_json(network: Zhucun, client: FlaskClient):
+    response = client.get(f"/api/v1/summary/{CITY}")
+    assert response.status_code == 200
+    assert response.mimetype == "application/json"
+    assert response.get_json() == network.summary(CITY)
+    assert "本溪市" in response.get_data(as_text=True)  # not \u-escaped
+
+
+def test_api_unknown_unit_is_problem_json(network: Zhucun, client: FlaskClient):
+    response = client.get("/api/v1/summary/210599")
+    assert response.status_code == 404
+    assert response.mimetype == "application/problem+json"
+    problem = response.get_json(force=True)
+    assert problem["type"] == "tag:zhucun.example,2014:problem:unit_not_found"
+    assert problem["status"] == 404
+    assert problem["title"] and problem["detail"] == "找不到区划代码为 210599 的单位"
+    assert problem["code"] == "unit_not_found" and problem["field"] == "code"
+    assert problem["en"] == "no unit with code 210599"
+    assert problem["instance"] == "/api/v1/summary/210599"
+
+
+@pytest.mark.parametrize(
+    ("query", "headers", "detail"),
+    [
+        ("?lang=en", {}, "no unit with code 210599"),
+        ("", {"Accept-Language": "en-GB,en;q=0.9"}, "no unit with code 210599"),
+        ("", {"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.5"}, "找不到区划代码为 210599 的单位"),
+        ("?lang=zh", {"Accept-Language": "en"}, "找不到区划代码为 210599 的单位"),
+    ],
+)
+def test_api_problem_detail_follows_the_asked_language(
+    client: FlaskClient, query: str, headers: dict[str, str], detail: str
+):
+    response = client.get(f"/api/v1/summary/210599{query}", headers=headers)
+    assert response.get_json(force=True)["detail"] == detail
+
+
+def test_api_malformed_code_is_a_400_problem(client: FlaskClient):
+    response = client.get("/api/v1/summary/benxi")
+    problem = response.get_json(force=True)
+    assert response.status_code == 400 and response.mimetype == "application/problem+json"
+    assert problem["type"].endswith(":invalid_input") and problem["field"] == "code"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [
+        ("get", "/api/v1/nothing-here", 404),
+        ("post", "/api/v1/summary/210500", 405),
+    ],
+)
+def test_api_http_errors_are_problem_json(client: FlaskClient, method: str, path: str, status: int):
+    response = getattr(client, method)(path)
+    problem = response.get_json(force=True)
+    assert response.status_code == status and response.mimetype == "application/problem+json"
+    assert problem["type"] == "about:blank" and problem["status"] == status
+    assert problem["title"] and problem["detail"]
+
+
+def test_openapi_describes_the_api(network: Zhucun, client: FlaskClient):
+    response = client.get("/api/v1/openapi.json")
+    document = response.get_json()
+    assert response.status_code == 200 and document["openapi"].startswith("3.1")
+    assert set(document["paths"]) == {"/api/v1/summary/{code}", "/api/v1/openapi.json"}
+    summary = network.summary(CITY)
+    assert summary is not None
+    schema = document["components"]["schemas"]["Summary"]
+    assert set(schema["properties"]) == set(summary) == set(schema["required"])
+    for path in document["paths"]:
+        assert client.get(path.replace("{code}", CITY)).status_code == 200
+
+
+# -- wiring -----------------------------------------------------------------------------------
+
+
+def test_every_label_has_a_chinese_text():
+    texts = [text for group, rows in ROWS for text in (group, *(t for r in rows for t in r[1:]))]
+    missing = [t for t in [*texts, *LEVELS.values()] if t not in ZH]
+    assert missing == []
+
+
+def test_factory_without_arguments_opens_the_store_named_by_the_environment(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+):
+    # What gunicorn does with 'web:create_app()'.
+    monkeypatch.setenv("ZHUCUN_DATABASE_URL", db_url)
+    app = create_app()
+    zhucun = app.extensions["zhucun"]
+    try:
+        assert zhucun.config.url == db_url
+        client = app.test_client()
+        assert client.get("/").status_code == 404
+        small_network(zhucun)
+        assert client.get("/").status_code == 200
+    finally:
+        zhucun.close()

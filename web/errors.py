@@ -1,0 +1,112 @@
+"""Refusals and HTTP errors, mapped to a status and rendered in one place.
+
+Pages get an HTML page with the message in both languages; the API gets
+``application/problem+json`` (RFC 9457) with the message in the asked language and both
+languages as extension members.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, Response, current_app, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from domain.errors import (
+    ConcurrentChangeError,
+    InvalidInputError,
+    NotFoundError,
+    RuleViolation,
+    ZhucunError,
+)
+from web.i18n import ZH, current_language, gettext
+
+PROBLEM_JSON = "application/problem+json"
+# A problem type names the refusal's stable code; tag URIs (RFC 4151) need not resolve.
+PROBLEM_TYPE = "tag:zhucun.example,2014:problem:{code}"
+
+# (class, HTTP status, title); the first match wins, so subclasses come first.
+STATUS: list[tuple[type[ZhucunError], int, str]] = [
+    (NotFoundError, 404, "Not found"),
+    (InvalidInputError, 400, "Invalid input"),
+    (ConcurrentChangeError, 409, "Please try again"),
+    (RuleViolation, 422, "Refused by a rule"),
+]
+
+# English text of the messages for plain HTTP errors, by status (translated through ZH).
+HTTP_MESSAGES: dict[int, tuple[str, str]] = {
+    404: ("Page not found", "There is no page at this address."),
+    405: ("Not allowed", "This page cannot be used that way."),
+    500: ("Something went wrong on our side", "The error has been logged; please try again later."),
+}
+
+
+def status_of(error: ZhucunError) -> tuple[int, str]:
+    for cls, status, title in STATUS:
+        if isinstance(error, cls):
+            return status, title
+    return 400, "Invalid input"
+
+
+def is_api_request() -> bool:
+    return request.path.startswith("/api/")
+
+
+def problem(
+    status: int, title: str, detail: str, type_: str = "about:blank", **extensions: Any
+) -> Response:
+    body = {
+        "type": type_,
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": request.path,
+        **extensions,
+    }
+    response = current_app.response_class(
+        current_app.json.dumps(body), status=status, mimetype=PROBLEM_JSON
+    )
+    response.headers["Content-Language"] = current_language()
+    return response
+
+
+def error_page(status: int, title_en: str, zh: str, en: str) -> tuple[str, int]:
+    messages = [("zh", zh), ("en", en)]
+    if current_language() == "en":
+        messages.reverse()
+    return render_template(
+        "errors/error.html", status=status, title=gettext(title_en), messages=messages
+    ), status
+
+
+def handle_refusal(error: ZhucunError) -> Response | tuple[str, int]:
+    status, title = status_of(error)
+    if is_api_request():
+        return problem(
+            status,
+            gettext(title),
+            error.message(current_language()),
+            PROBLEM_TYPE.format(code=error.code),
+            code=error.code,
+            field=error.field,
+            zh=error.zh,
+            en=error.en,
+        )
+    return error_page(status, title, error.zh, error.en)
+
+
+def handle_http_error(error: HTTPException) -> Response | tuple[str, int] | HTTPException:
+    status = error.code or 500
+    if status < 400:  # redirects and the like are not errors
+        return error
+    title_en, detail_en = HTTP_MESSAGES.get(status, (error.name, error.description or error.name))
+    zh = ZH.get(detail_en, detail_en)
+    if is_api_request():
+        detail = zh if current_language() == "zh" else detail_en
+        return problem(status, gettext(title_en), detail)
+    return error_page(status, title_en, zh, detail_en)
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(ZhucunError, handle_refusal)
+    app.register_error_handler(HTTPException, handle_http_error)

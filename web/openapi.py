@@ -1,0 +1,144 @@
+"""The API's description (OpenAPI 3.1), written by hand: it is small and changes with the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from web.i18n import LANGUAGES, ZH
+from web.summary import ROWS
+
+PROBLEM_RESPONSE = {"$ref": "#/components/responses/Problem"}
+
+
+def _summary_schema() -> dict[str, Any]:
+    properties: dict[str, Any] = {
+        "unit": {
+            "type": "string",
+            "pattern": "^[0-9]{6,15}$",
+            "description": "区划代码 / unit code",
+            "examples": ["210500"],
+        },
+        "name": {"type": "string", "description": "单位名称 / name", "examples": ["本溪市"]},
+        "level": {
+            "type": "string",
+            "enum": ["province", "city", "county", "township", "village", "group"],
+            "description": "层级 / level",
+        },
+    }
+    for _group, rows in ROWS:
+        for field, label, note in rows:
+            properties[field] = {
+                "type": "integer",
+                "minimum": 0,
+                "description": f"{ZH[label]}（{ZH[note]}） / {label} ({note})",
+            }
+    return {
+        "type": "object",
+        "description": "本单位及其全部下级单位的现状统计 / counts for the unit and everything "
+        "under it, as they stand now",
+        "required": list(properties),
+        "properties": properties,
+    }
+
+
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "RFC 9457 problem details, with the message in both languages",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {
+            "type": "string",
+            "format": "uri-reference",
+            "description": "tag:zhucun.example,2014:problem:CODE for a refusal, "
+            "about:blank for a plain HTTP error",
+        },
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string", "description": "in the asked language"},
+        "instance": {"type": "string", "format": "uri-reference"},
+        "code": {
+            "type": "string",
+            "description": "stable machine-readable code of the refusal",
+            "examples": ["unit_not_found", "invalid_input"],
+        },
+        "field": {"type": "string", "description": "the input the refusal concerns"},
+        "zh": {"type": "string", "description": "中文说明"},
+        "en": {"type": "string", "description": "English message"},
+    },
+}
+
+LANG_PARAMETER: dict[str, Any] = {
+    "name": "lang",
+    "in": "query",
+    "required": False,
+    "description": "language of error messages (default: Accept-Language, else zh)",
+    "schema": {"type": "string", "enum": list(LANGUAGES)},
+}
+
+
+def openapi_document() -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "zhucun 驻村 API",
+            "version": "1",
+            "description": "驻村工作队与六级便民服务网络 / village-resident work teams and the "
+            "six-level convenience service network. Read-only.",
+        },
+        "paths": {
+            "/api/v1/summary/{code}": {
+                "get": {
+                    "operationId": "getSummary",
+                    "summary": "单位概况 / summary of a unit and everything under it",
+                    "parameters": [
+                        {
+                            "name": "code",
+                            "in": "path",
+                            "required": True,
+                            "description": "区划代码 / unit code (city 210500, county 6 digits, "
+                            "township 9, village 12, villager group 15)",
+                            "schema": {"type": "string", "pattern": "^[0-9]{6,15}$"},
+                        },
+                        LANG_PARAMETER,
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "the summary",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/Summary"}
+                                }
+                            },
+                        },
+                        "400": PROBLEM_RESPONSE,
+                        "404": PROBLEM_RESPONSE,
+                    },
+                },
+            },
+            "/api/v1/openapi.json": {
+                "get": {
+                    "operationId": "getOpenApi",
+                    "summary": "本说明 / this description",
+                    "responses": {
+                        "200": {
+                            "description": "the OpenAPI document",
+                            "content": {"application/json": {"schema": {"type": "object"}}},
+                        },
+                    },
+                },
+            },
+        },
+        "components": {
+            "schemas": {"Summary": _summary_schema(), "Problem": PROBLEM_SCHEMA},
+            "responses": {
+                "Problem": {
+                    "description": "refused or not found",
+                    "content": {
+                        "application/problem+json": {
+                            "schema": {"$ref": "#/components/schemas/Problem"}
+                        }
+                    },
+                },
+            },
+        },
+    }
