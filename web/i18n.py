@@ -49,7 +49,7 @@ ZH: dict[str, str] = {
     "Group service points": "为民服务点",
     "Party-member central households": "党员中心户",
     "Households linked to a central household": "联系户",
-    "open, below this unit": "未撤销的下级单位",
+    "open, this unit and below": "本级及下级中未撤销的",
     "not yet out of poverty": "尚未脱贫",
     "not moved out or dissolved": "未迁出、未注销",
     "members of those households": "上述各户人口合计",

@@ -17,11 +17,11 @@ ROWS: list[tuple[str, list[tuple[str, str, str]]]] = [
     (
         "Administrative units",
         [
-            ("counties", "Counties and districts", "open, below this unit"),
-            ("townships", "Townships and subdistricts", "open, below this unit"),
-            ("villages", "Villages", "open, below this unit"),
+            ("counties", "Counties and districts", "open, this unit and below"),
+            ("townships", "Townships and subdistricts", "open, this unit and below"),
+            ("villages", "Villages", "open, this unit and below"),
             ("poor_villages", "Poor villages", "not yet out of poverty"),
-            ("villager_groups", "Villager groups", "open, below this unit"),
+            ("villager_groups", "Villager groups", "open, this unit and below"),
         ],
     ),
     (
