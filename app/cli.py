@@ -124,20 +124,23 @@ def _reset_store(db: str | None) -> None:
 
     env = config.es_env
     with psycopg.connect(
-        dbname=env["POSTGRES_DBNAME"],
-        host=env["POSTGRES_HOST"],
-        port=env["POSTGRES_PORT"],
-        user=env["POSTGRES_USER"],
-        password=env["POSTGRES_PASSWORD"] or None,
-        autocommit=True,
+        dbname=env["POSTGRES_DBNAME"], host=env["POSTGRES_HOST"], port=env["POSTGRES_PORT"],
+        user=env["POSTGRES_USER"], password=env["POSTGRES_PASSWORD"] or None, autocommit=True,
     ) as conn:
         if config.schema and config.schema != "public":
             conn.execute(f'DROP SCHEMA IF EXISTS "{config.schema}" CASCADE')
-        else:
-            from projections.tables import metadata
-
-            for table in [*metadata.sorted_tables, "zhucun_events"]:
-                conn.execute(f"DROP TABLE IF EXISTS {table} CASCADE")
+            return
+    z = bootstrap(db)
+    try:
+        z.projections.drop_tables()
+        with psycopg.connect(
+            dbname=env["POSTGRES_DBNAME"], host=env["POSTGRES_HOST"],
+            port=env["POSTGRES_PORT"], user=env["POSTGRES_USER"],
+            password=env["POSTGRES_PASSWORD"] or None, autocommit=True,
+        ) as conn:
+            conn.execute(f"DROP TABLE IF EXISTS {z.store.events_table} CASCADE")
+    finally:
+        z.close()
 
 
 @cli.command()

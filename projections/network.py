@@ -3,7 +3,7 @@ and sites, one small handler per event type."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
@@ -14,6 +14,7 @@ from domain.identity import mask_identity_number
 from domain.party import CentralHousehold, PartyMember
 from domain.sites import Site
 from domain.units import Unit
+from projections import tables
 from projections.tables import central_households, households, party_members, sites, units
 
 Handler = Callable[[Connection, Any], None]
@@ -34,6 +35,17 @@ def project(conn: Connection, event: Any) -> None:
     handler = HANDLERS.get(type(event))
     if handler is not None:
         handler(conn, event)
+
+
+class NetworkModel:
+    """Current state of the network, for summaries and look-ups."""
+
+    name = NAME
+    metadata = tables.metadata
+
+    def process(self, conn: Connection, page: Sequence[Any]) -> None:
+        for logged in page:
+            project(conn, logged.event)
 
 
 def _day(e: Any) -> date:

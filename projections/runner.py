@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, MetaData, insert, select, update
 
-from projections import network
-from projections.tables import metadata, positions
+from domain.rules import DEFAULT_RULES, RuleSet
+from projections.coverage.model import CoverageModel
+from projections.network import NetworkModel
+from projections.tables import positions, tracking
 
 
 class Log(Protocol):
@@ -16,47 +18,69 @@ class Log(Protocol):
     def max_position(self) -> int: ...
 
 
-Project = Callable[[Connection, Any], None]
+class ReadModel(Protocol):
+    name: str
+    metadata: MetaData
 
-# Every read model of this module: its name and its event handler.
-READ_MODELS: dict[str, Project] = {network.NAME: network.project}
+    def process(self, conn: Connection, page: Sequence[Any]) -> None: ...
+
+
+def default_models(rules: RuleSet = DEFAULT_RULES) -> list[ReadModel]:
+    return [NetworkModel(), CoverageModel(rules)]
 
 
 class Projections:
-    def __init__(self, engine: Engine, log: Log, batch_size: int = 2000) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        log: Log,
+        models: list[ReadModel] | None = None,
+        batch_size: int = 2000,
+    ) -> None:
         self.engine = engine
         self.log = log
+        self.models = models if models is not None else default_models()
         self.batch_size = batch_size
 
     def create_tables(self) -> None:
-        metadata.create_all(self.engine)
+        tracking.create_all(self.engine)
+        for model in self.models:
+            model.metadata.create_all(self.engine)
 
-    def position(self, name: str = network.NAME) -> int:
+    def positions(self) -> dict[str, int]:
         with self.engine.connect() as conn:
-            return _position(conn, name)
+            return {m.name: _position(conn, m.name) for m in self.models}
+
+    def position(self, name: str) -> int:
+        return self.positions()[name]
 
     def catch_up(self, progress: Callable[[int], None] | None = None) -> int:
         """Apply every event recorded since each read model's position; return how many."""
         done = 0
-        for name, project in READ_MODELS.items():
-            after = self.position(name)
+        for model in self.models:
+            with self.engine.connect() as conn:
+                after = _position(conn, model.name)
             while True:
                 page = self.log.read_log(after, self.batch_size)
                 if not page:
                     break
                 with self.engine.begin() as conn:
-                    for logged in page:
-                        project(conn, logged.event)
+                    model.process(conn, page)
                     after = page[-1].position
-                    _set_position(conn, name, after)
+                    _set_position(conn, model.name, after)
                 done += len(page)
                 if progress:
                     progress(len(page))
         return done
 
+    def drop_tables(self) -> None:
+        for model in self.models:
+            model.metadata.drop_all(self.engine)
+        tracking.drop_all(self.engine)
+
     def rebuild(self, progress: Callable[[int], None] | None = None) -> int:
-        metadata.drop_all(self.engine)
-        metadata.create_all(self.engine)
+        self.drop_tables()
+        self.create_tables()
         return self.catch_up(progress)
 
 

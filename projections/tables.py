@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from sqlalchemy import Column, Date, Integer, MetaData, String, Table
 
-metadata = MetaData()
-
 # How far each read model has read the log; moves in the same transaction as its rows.
+# Kept apart from the read models' own tables, which are dropped on a rebuild.
+tracking = MetaData()
 positions = Table(
     "rm_positions",
-    metadata,
+    tracking,
     Column("name", String(64), primary_key=True),
     Column("position", Integer, nullable=False),
 )
+
+metadata = MetaData()
 
 units = Table(
     "rm_units",

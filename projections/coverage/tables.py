@@ -1,0 +1,72 @@
+"""Tables of the coverage read model. Disposable like every read model."""
+
+from __future__ import annotations
+
+from sqlalchemy import JSON, Column, Date, DateTime, Index, Integer, MetaData, String, Table
+
+metadata = MetaData()
+
+# What the computation keeps of each event, per entity (see facts.py).
+facts = Table(
+    "cov_facts",
+    metadata,
+    Column("position", Integer, primary_key=True, autoincrement=False),
+    Column("entity", String(32), nullable=False, index=True),
+    Column("kind", String(10), nullable=False),
+    Column("recorded_at", DateTime(), nullable=False),
+    Column("occurred_on", Date, nullable=False),
+    Column("type", String(32), nullable=False),
+    Column("actor", String(100), nullable=False),
+    Column("data", JSON, nullable=False),
+)
+
+# Which entities' facts each scope (a village, or a unit above village level) depends on.
+# Only grows: an entity that once belonged to a scope stays part of its history.
+scope_entities = Table(
+    "cov_scope_entities",
+    metadata,
+    Column("scope", String(15), primary_key=True),
+    Column("entity", String(32), primary_key=True),
+    Index("ix_cov_scope_entities_entity", "entity"),
+)
+
+# Households ever registered in or moved into each group: when a group moves to another
+# village, they become part of that village's history too.
+group_households = Table(
+    "cov_group_households",
+    metadata,
+    Column("group_code", String(15), primary_key=True),
+    Column("household", String(32), primary_key=True),
+)
+
+# Presences and gaps, effective from valid_from (inclusive) to valid_to (exclusive), as known
+# from known_from (inclusive) to known_to (exclusive), both recording times.
+rows = Table(
+    "cov_rows",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("scope", String(15), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("subject", String(32), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("unit", String(15), nullable=False),
+    Column("parent", String(15), nullable=False),
+    Column("valid_from", Date, nullable=False),
+    Column("valid_to", Date),
+    Column("since", Date, nullable=False),
+    Column("cause_position", Integer, nullable=False),
+    Column("cause_type", String(32), nullable=False),
+    Column("cause_actor", String(100), nullable=False),
+    Column("known_from", DateTime(), nullable=False),
+    Column("known_to", DateTime()),
+    Index("ix_cov_rows_scope_known", "scope", "known_to"),
+    Index("ix_cov_rows_kind_known", "kind", "known_to"),
+)
+
+# When each recording moment's events end in the log: maps "as known at T" to a position.
+moments = Table(
+    "cov_moments",
+    metadata,
+    Column("recorded_at", DateTime(), primary_key=True),
+    Column("position", Integer, nullable=False),
+)
