@@ -158,8 +158,10 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
 
 @cli.command()
 @click.argument("file", type=click.File("r", encoding="utf-8"))
+@click.option("--json", "as_json", is_flag=True,
+              help="Print what each line did (ids created) as JSON.")
 @click.pass_context
-def apply(ctx: click.Context, file: Any) -> None:
+def apply(ctx: click.Context, file: Any, as_json: bool) -> None:
     """Apply a batch of commands (JSON lines; FILE or - for stdin), all or nothing.
 
     Each line: {"command": "...", "args": {...}, "actor": "...", "role": "...",
@@ -172,6 +174,10 @@ def apply(ctx: click.Context, file: Any) -> None:
             result = z.apply_text(text, bulk=len(text) > 2_000_000)
         except BatchRefused as e:
             fail(f"line {e.line_no}: {refusal_text(e.error)}\nnothing was written")
+        if as_json:
+            print_json({"applied": result.applied, "skipped": result.skipped,
+                        "events": result.events, "lines": result.results})
+            return
         click.echo(
             f"applied {result.applied} command(s), {result.events} event(s)"
             + (f", skipped {result.skipped} already applied" if result.skipped else "")

@@ -205,8 +205,9 @@ class Network:
                 "id", f"党员编号 {mid} 已被使用", f"party member id {mid} is already used"
             )
         hh = self.household(hid)
-        self.unit(hh.village_code).check_acting(meta.occurred_on, field="household")
-        member = PartyMember.join(mid, name, hh, meta)
+        village = self.village_of(hh)
+        self.unit(village).check_acting(meta.occurred_on, field="household")
+        member = PartyMember.join(mid, name, hh, village, meta)
         self.uow.add(member)
         return {"party_member": str(mid)}
 
@@ -227,11 +228,12 @@ class Network:
         member = self.member(mid)
         assert member.household_id is not None
         hh = self.household(member.household_id)
-        self.unit(hh.village_code).check_acting(meta.occurred_on, field="party_member")
+        village = self.village_of(hh)
+        self.unit(village).check_acting(meta.occurred_on, field="party_member")
         cid = central_household_id(hh.id)
         existing = self.uow.find(CentralHousehold, cid)
         if existing is None:
-            self.uow.add(CentralHousehold.designate(member, hh, meta))
+            self.uow.add(CentralHousehold.designate(member, hh, village, meta))
         elif existing.is_ended:
             existing.redesignate(member, hh, meta)
         else:

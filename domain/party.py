@@ -58,8 +58,10 @@ class PartyMember(NetworkAggregate):
             m.ended_on = date.fromisoformat(self.occurred_on)
 
     @classmethod
-    def join(cls, member_id: UUID, name: str, household: Household, meta: Meta) -> PartyMember:
-        """A member joins the branch of the village where their household is registered."""
+    def join(
+        cls, member_id: UUID, name: str, household: Household, village: str, meta: Meta
+    ) -> PartyMember:
+        """A member joins the branch of ``village``, where their household lives today."""
         if not name.strip():
             raise InvalidInputError("name", "党员姓名不能为空", "the party member's name is empty")
         household.check_acting(meta.occurred_on)
@@ -68,7 +70,7 @@ class PartyMember(NetworkAggregate):
             id=member_id,
             name=name.strip(),
             household_id=household.id,
-            village_code=household.village_code,
+            village_code=village,
             **meta.event_kwargs(),
         )
 
@@ -161,14 +163,17 @@ class CentralHousehold(NetworkAggregate):
             ch.ended_on = date.fromisoformat(self.occurred_on)
 
     @classmethod
-    def designate(cls, member: PartyMember, household: Household, meta: Meta) -> CentralHousehold:
+    def designate(
+        cls, member: PartyMember, household: Household, village: str, meta: Meta
+    ) -> CentralHousehold:
+        """``village`` is where the household lives today (its group's village)."""
         household.check_acting(meta.occurred_on)
-        member.check_active(household.village_code, meta.occurred_on)
+        member.check_active(village, meta.occurred_on)
         return cls._create(
             cls.Designated,
             id=central_household_id(household.id),
             household_id=household.id,
-            village_code=household.village_code,
+            village_code=village,
             party_member_id=member.id,
             **meta.event_kwargs(),
         )
@@ -177,7 +182,7 @@ class CentralHousehold(NetworkAggregate):
         if not self.is_ended:
             raise AlreadyCentralHouseholdError(household.head_name)
         household.check_acting(meta.occurred_on)
-        member.check_active(household.village_code, meta.occurred_on)
+        member.check_active(self.village_code, meta.occurred_on)
         self.trigger_event(self.Redesignated, party_member_id=member.id, **meta.event_kwargs())
 
     def change_party_member(self, member: PartyMember, meta: Meta) -> None:

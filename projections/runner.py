@@ -46,6 +46,11 @@ class Projections:
         tracking.create_all(self.engine)
         for model in self.models:
             model.metadata.create_all(self.engine)
+        with self.engine.begin() as conn:
+            have = set(conn.execute(select(positions.c.name)).scalars())
+            for model in self.models:
+                if model.name not in have:
+                    conn.execute(insert(positions).values(name=model.name, position=0))
 
     def positions(self) -> dict[str, int]:
         with self.engine.connect() as conn:
@@ -55,19 +60,22 @@ class Projections:
         return self.positions()[name]
 
     def catch_up(self, progress: Callable[[int], None] | None = None) -> int:
-        """Apply every event recorded since each read model's position; return how many."""
+        """Apply every event recorded since each read model's position; return how many.
+
+        Each page is read and applied inside one transaction that first takes the model's
+        position row for writing, so two processes catching up at once take turns instead
+        of applying the same page twice.
+        """
         done = 0
         for model in self.models:
-            with self.engine.connect() as conn:
-                after = _position(conn, model.name)
             while True:
-                page = self.log.read_log(after, self.batch_size)
-                if not page:
-                    break
                 with self.engine.begin() as conn:
+                    after = _lock_position(conn, model.name)
+                    page = self.log.read_log(after, self.batch_size)
+                    if not page:
+                        break
                     model.process(conn, page)
-                    after = page[-1].position
-                    _set_position(conn, model.name, after)
+                    _set_position(conn, model.name, page[-1].position)
                 done += len(page)
                 if progress:
                     progress(len(page))
@@ -89,9 +97,17 @@ def _position(conn: Connection, name: str) -> int:
     return int(value or 0)
 
 
-def _set_position(conn: Connection, name: str, position: int) -> None:
-    changed = conn.execute(
-        update(positions).where(positions.c.name == name).values(position=position)
+def _lock_position(conn: Connection, name: str) -> int:
+    """Take the model's position row for writing (creating it at 0), and return it."""
+    touched = conn.execute(
+        update(positions).where(positions.c.name == name).values(position=positions.c.position)
     ).rowcount
-    if not changed:
-        conn.execute(insert(positions).values(name=name, position=position))
+    if not touched:
+        # Two first-ever catch-ups may race here; the loser's transaction fails on the
+        # primary key and its caller retries on the next read.
+        conn.execute(insert(positions).values(name=name, position=0))
+    return _position(conn, name)
+
+
+def _set_position(conn: Connection, name: str, position: int) -> None:
+    conn.execute(update(positions).where(positions.c.name == name).values(position=position))
