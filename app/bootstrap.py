@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -23,8 +24,12 @@ from domain.households import Household
 from domain.party import central_household_id
 from domain.sites import site_id
 from domain.units import unit_id
+from domain.rules import DEFAULT_RULES, RuleSet
 from projections import queries
-from projections.runner import Projections
+from projections.coverage import queries as coverage_queries
+from projections.coverage.model import utc_naive
+from projections.coverage.sweep import GAPS
+from projections.runner import Projections, default_models
 
 
 class BatchRefused(Exception):
@@ -64,12 +69,15 @@ def make_engine(config: StoreConfig) -> Engine:
 
 
 class Zhucun:
-    def __init__(self, config: StoreConfig, clock: Clock | None = None) -> None:
+    def __init__(
+        self, config: StoreConfig, clock: Clock | None = None, rules: RuleSet = DEFAULT_RULES
+    ) -> None:
         self.config = config
         self.clock: Clock = clock or SystemClock()
+        self.rules = rules
         self.store = EventStore(config)
         self.engine = make_engine(config)
-        self.projections = Projections(self.engine, self.store)
+        self.projections = Projections(self.engine, self.store, default_models(rules))
         self.projections.create_tables()
 
     def close(self) -> None:
@@ -157,6 +165,39 @@ class Zhucun:
         with self.engine.connect() as conn:
             return queries.summary(conn, code)
 
+    def coverage(
+        self, code: str, as_of: date | None = None, as_known_at: datetime | None = None
+    ) -> dict[str, Any] | None:
+        """Coverage of a unit and everything under it, on a day, as known at a moment."""
+        self.projections.catch_up()
+        with self.engine.connect() as conn:
+            return coverage_queries.coverage(
+                conn, code, as_of or self.today(), _moment(as_known_at), self.rules
+            )
+
+    def gaps(
+        self,
+        code: str,
+        gap_type: str | None = None,
+        as_of: date | None = None,
+        as_known_at: datetime | None = None,
+    ) -> list[dict[str, Any]] | None:
+        """Blind spots under a unit, one row each, on a day, as known at a moment."""
+        if gap_type is not None and gap_type not in GAPS:
+            raise InvalidInputError(
+                "type",
+                f"未知的盲点类型 {gap_type!r}，应为：{', '.join(GAPS)}",
+                f"unknown gap type {gap_type!r}; one of: {', '.join(GAPS)}",
+            )
+        self.projections.catch_up()
+        with self.engine.connect() as conn:
+            return coverage_queries.gaps(
+                conn, code, as_of or self.today(), _moment(as_known_at), gap_type
+            )
+
+    def today(self) -> date:
+        return local_today(self.clock.now())
+
     def history_of_unit(self, code: str) -> list[dict[str, Any]]:
         return self._history([unit_id(code), site_id(code)])
 
@@ -190,6 +231,10 @@ class Zhucun:
                 }
             )
         return rows
+
+
+def _moment(as_known_at: datetime | None) -> datetime | None:
+    return utc_naive(as_known_at) if as_known_at is not None else None
 
 
 def bootstrap(db_url: str | None = None, clock: Clock | None = None) -> Zhucun:

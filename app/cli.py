@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterator
+from datetime import date, datetime, time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,8 @@ from uuid import UUID
 import click
 
 from app.bootstrap import BatchRefused, Zhucun, bootstrap
+from app.clock import CHINA_TZ
+from app.render import render_coverage
 from app.config import parse_database_url, resolve_url
 from domain.errors import ZhucunError
 
@@ -245,6 +248,120 @@ def summary(ctx: click.Context, unit_code: str, as_json: bool) -> None:
         click.echo(f"{data['name']} ({data['unit']}, {data['level']})")
         for key, zh, en in SUMMARY_LABELS:
             click.echo(f"  {zh:<8}\t{en:<20}\t{data[key]:>10,}")
+
+
+def _parse_as_of(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} 不是日期 / is not a date (YYYY-MM-DD)") from None
+
+
+def _parse_known_at(value: str | None) -> datetime | None:
+    """A moment; without a zone it is Beijing time, and a bare date means the end of that day."""
+    if value is None:
+        return None
+    try:
+        if len(value) == 10:
+            moment = datetime.combine(date.fromisoformat(value), time.max)
+        else:
+            moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} 不是时间 / is not a timestamp (YYYY-MM-DDTHH:MM[:SS][+08:00])"
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=CHINA_TZ)
+
+
+def _two_clocks(fn: Any) -> Any:
+    fn = click.option("--as-known-at", "as_known_at", metavar="TIMESTAMP",
+                      help="What the system knew at that moment (Beijing time unless a zone "
+                           "is given; a date alone means the end of that day).")(fn)
+    return click.option("--as-of", "as_of", metavar="DATE",
+                        help="The network as it was on that day (default: today).")(fn)
+
+
+@cli.command()
+@click.option("--unit", "unit_code", metavar="CODE", required=True)
+@_two_clocks
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.pass_context
+def coverage(ctx: click.Context, unit_code: str, as_of: str | None, as_known_at: str | None,
+             as_json: bool) -> None:
+    """Coverage of a unit and everything under it: households linked, sites, roles."""
+    day, moment = _parse_as_of(as_of), _parse_known_at(as_known_at)
+    with opened(ctx) as z:
+        data = z.coverage(unit_code, day, moment)
+        if data is None:
+            fail(f"{day or '今天'} 找不到区划代码为 {unit_code} 的单位 / "
+                 f"no unit with code {unit_code} on {day or 'today'}")
+            return
+        if as_json:
+            print_json(data)
+            return
+        click.echo(render_coverage(data))
+
+
+@cli.command()
+@click.option("--unit", "unit_code", metavar="CODE", required=True)
+@click.option("--type", "gap_type", metavar="TYPE", help="Only this kind of blind spot.")
+@_two_clocks
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.pass_context
+def gaps(ctx: click.Context, unit_code: str, gap_type: str | None, as_of: str | None,
+         as_known_at: str | None, as_json: bool) -> None:
+    """Blind spots (盲点) under a unit, one per line, with when and why each began."""
+    day, moment = _parse_as_of(as_of), _parse_known_at(as_known_at)
+    with opened(ctx) as z:
+        rows = z.gaps(unit_code, gap_type, day, moment)
+        if rows is None:
+            fail(f"{day or '今天'} 找不到区划代码为 {unit_code} 的单位 / "
+                 f"no unit with code {unit_code} on {day or 'today'}")
+            return
+        if as_json:
+            print_json(rows)
+            return
+        for g in rows:
+            c = g["cause"]
+            click.echo(f"{g['type']:<30} {g['unit']:<16} {g['subject']['name']:<12} "
+                       f"since {g['since']}  cause {c['type']} #{c['position']} by {c['actor']}")
+        click.echo(f"{len(rows)} blind spot(s)", err=True)
+
+
+@cli.group()
+def projections() -> None:
+    """Read models: their position against the log, rebuilding, following the log."""
+
+
+@projections.command("status")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def projections_status(ctx: click.Context, as_json: bool) -> None:
+    """Position of each read model against the head of the log."""
+    with opened(ctx) as z:
+        head = z.store.max_position()
+        data = {name: {"position": pos, "behind": head - pos}
+                for name, pos in z.projections.positions().items()}
+        if as_json:
+            print_json({"log_head": head, "read_models": data})
+            return
+        click.echo(f"log head: {head}")
+        for name, d in data.items():
+            click.echo(f"  {name:<12} at {d['position']:>10}  behind {d['behind']:>10}")
+
+
+@projections.command("rebuild")
+@click.pass_context
+def projections_rebuild(ctx: click.Context) -> None:
+    """Rebuild every read model from the log (safe to interrupt and run again)."""
+    from tqdm import tqdm
+
+    with opened(ctx) as z, tqdm(total=z.store.max_position() * len(z.projections.models),
+                                unit="ev", desc="rebuild", file=sys.stderr) as bar:
+        done = z.projections.rebuild(progress=bar.update)
+        click.echo(f"rebuilt from {done} event(s)")
 
 
 def main() -> None:
