@@ -237,8 +237,10 @@ def _moment(as_known_at: datetime | None) -> datetime | None:
     return utc_naive(as_known_at) if as_known_at is not None else None
 
 
-def bootstrap(db_url: str | None = None, clock: Clock | None = None) -> Zhucun:
-    return Zhucun(parse_database_url(db_url), clock)
+def bootstrap(
+    db_url: str | None = None, clock: Clock | None = None, rules: RuleSet = DEFAULT_RULES
+) -> Zhucun:
+    return Zhucun(parse_database_url(db_url), clock, rules)
 
 
 ProgressFn = Callable[[int], None]
