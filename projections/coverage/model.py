@@ -18,12 +18,12 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, MetaData, delete, insert, select, update
+from sqlalchemy import Connection, MetaData, delete, func, insert, select, update
 
 from domain.base import derived_id
 from domain.rules import RuleSet
 from projections.coverage.facts import CENTRAL, HOUSEHOLD, MEMBER, SITE, UNIT, Fact, fact_of
-from projections.coverage.sweep import Interval, sweep
+from projections.coverage.sweep import Interval, Walk
 from projections.coverage.tables import (
     facts,
     group_households,
@@ -35,6 +35,8 @@ from projections.coverage.tables import (
 
 NAME = "coverage"
 CACHED_SCOPES = 3000
+CACHED_WALKS = 300  # a walk holds a village's whole state: fewer of them
+CREATIONS = {"Opened", "Registered", "Joined", "Designated"}
 
 RowKey = tuple[Any, ...]  # everything a row says, but its recording times
 Current = dict[RowKey, tuple[int, datetime]]  # a scope's rows known now -> id, known_from
@@ -61,8 +63,10 @@ class CoverageModel:
         self.rules = rules
         self._position = -1  # log position the memory below is valid at
         self._last_moment: datetime | None = None
+        self._next_id = 0
         self._facts: OrderedDict[str, list[Fact]] = OrderedDict()  # scope -> its facts
         self._rows: OrderedDict[str, Current] = OrderedDict()  # scope -> its current rows
+        self._walks: OrderedDict[str, Walk] = OrderedDict()  # scope -> its sweep so far
 
     # -- entry point ---------------------------------------------------------------------------
 
@@ -95,10 +99,12 @@ class CoverageModel:
     def _forget(self, conn: Connection) -> None:
         self._facts.clear()
         self._rows.clear()
+        self._walks.clear()
         self._last_moment = conn.execute(
             select(moments.c.recorded_at).order_by(moments.c.recorded_at.desc()).limit(1)
         ).scalar()
         self._position = _stored_position(conn)
+        self._next_id = int(conn.execute(select(func.max(rows.c.id))).scalar() or 0)
 
     def _apply_moment(
         self, conn: Connection, moment: datetime, batch: list[Fact], end_position: int
@@ -110,9 +116,9 @@ class CoverageModel:
                  "actor": f.actor, "data": f.data}
                 for f in batch
             ])
-            touched = self._update_scopes(conn, batch)
-            for scope in sorted(touched):
-                self._recompute(conn, scope, moment)
+            new_facts, rewritten = self._update_scopes(conn, batch)
+            for scope in sorted(new_facts):
+                self._recompute(conn, scope, moment, new_facts[scope], scope in rewritten)
         changed = conn.execute(update(moments).where(moments.c.recorded_at == moment)
                                .values(position=end_position)).rowcount
         if not changed:
@@ -120,69 +126,52 @@ class CoverageModel:
 
     # -- which scopes a fact concerns ----------------------------------------------------------
 
-    def _update_scopes(self, conn: Connection, batch: list[Fact]) -> set[str]:
-        """Record new scope memberships; add each fact to the facts of its scopes in memory;
-        return the scopes to sweep again."""
-        entities = {f.entity for f in batch}
-        scopes_of: dict[str, set[str]] = defaultdict(set)
-        for scope, entity in conn.execute(select(scope_entities.c.scope, scope_entities.c.entity)
-                                          .where(scope_entities.c.entity.in_(entities))):
-            scopes_of[entity].add(scope)
-        loaded = set(entities)
+    def _update_scopes(
+        self, conn: Connection, batch: list[Fact]
+    ) -> tuple[dict[str, list[Fact]], set[str]]:
+        """Record new scope memberships and add each fact to the facts of its scopes in memory.
 
-        def scopes(entity: str) -> set[str]:
-            if entity not in loaded:
-                scopes_of[entity] |= set(conn.execute(select(scope_entities.c.scope).where(
-                    scope_entities.c.entity == entity)).scalars())
-                loaded.add(entity)
-            return scopes_of[entity]
-
-        touched: set[str] = set()
+        Returns the new facts of each scope concerned, and the scopes whose past changed (an
+        entity with an earlier history joined them): those are swept again from the start.
+        """
+        m = _Memberships(conn, batch)
+        touched: dict[str, list[Fact]] = defaultdict(list)
+        rewritten: set[str] = set()
         for f in batch:
-            for scope, members in self._joins(conn, f, scopes_of).items():
-                new = [e for e in dict.fromkeys(members) if scope not in scopes(e)]
-                if new:
-                    conn.execute(insert(scope_entities),
-                                 [{"scope": scope, "entity": e} for e in new])
-                    for e in new:
-                        scopes_of[e].add(scope)
-                    # the scope's history now includes those entities' earlier facts
+            for scope, members in self._joins(conn, f, m).items():
+                new = m.join(scope, members)
+                if new and (f.type not in CREATIONS or new != [f.entity]):
+                    # Entities with a past joined: the scope's history changed.
+                    rewritten.add(scope)
                     self._facts.pop(scope, None)
-                touched.add(scope)
-            for scope in scopes_of[f.entity]:
-                touched.add(scope)
+                    self._walks.pop(scope, None)
+                touched.setdefault(scope, [])  # a scope joined is swept even without facts
+            for scope in m.scopes(f.entity):
+                touched[scope].append(f)
                 cached = self._facts.get(scope)
                 if cached is not None and (not cached or cached[-1].position < f.position):
                     cached.append(f)
-        return touched
+        m.flush()
+        return touched, rewritten
 
-    def _joins(self, conn: Connection, f: Fact,
-               scopes_of: dict[str, set[str]]) -> dict[str, list[str]]:
+    def _joins(self, conn: Connection, f: Fact, m: _Memberships) -> dict[str, list[str]]:
         """Scopes the fact's entity (and what comes with it) joins: scope -> entities."""
         if f.kind == UNIT and f.type in ("Opened", "Moved"):
             code, level = self._unit_code_level(conn, f)
             if level == "group":
-                households = list(conn.execute(select(group_households.c.household).where(
-                    group_households.c.group_code == code)).scalars())
+                households = m.households_of(code)
                 return {f.data["parent"]: [f.entity, site_entity(code), *households]}
             if f.type == "Opened":
                 return {code: [f.entity, site_entity(code)]}
         elif f.kind == HOUSEHOLD and f.type in ("Registered", "Moved"):
             group = f.data["group"]
-            exists = conn.execute(select(group_households.c.household).where(
-                group_households.c.group_code == group,
-                group_households.c.household == f.entity)).first()
-            if not exists:
-                conn.execute(insert(group_households).values(group_code=group,
-                                                              household=f.entity))
-            villages = conn.execute(select(scope_entities.c.scope).where(
-                scope_entities.c.entity == unit_entity(group))).scalars()
-            return {v: [f.entity] for v in villages}
+            m.add_household(group, f.entity)
+            return {v: [f.entity] for v in m.scopes(unit_entity(group))}
         elif (f.kind == MEMBER and f.type == "Joined") or (
                 f.kind == CENTRAL and f.type == "Designated"):
             return {f.data["village"]: [f.entity]}
         elif f.kind == SITE and f.type == "ResponsibleAssigned" and f.data.get("member"):
-            return {scope: [f.data["member"]] for scope in scopes_of[f.entity]}
+            return {scope: [f.data["member"]] for scope in m.scopes(f.entity)}
         return {}
 
     def _unit_code_level(self, conn: Connection, f: Fact) -> tuple[str, str]:
@@ -223,9 +212,18 @@ class CoverageModel:
         _remember(self._rows, scope, loaded)
         return loaded
 
-    def _recompute(self, conn: Connection, scope: str, moment: datetime) -> None:
-        wanted = {_row_key(scope, iv) for iv in sweep(scope, self.scope_facts(conn, scope),
-                                                      self.rules)}
+    def _recompute(self, conn: Connection, scope: str, moment: datetime, new: list[Fact],
+                   rewritten: bool) -> None:
+        walk = self._walks.get(scope)
+        if walk is not None and not rewritten and walk.can_continue(new):
+            # The usual case: nothing back-dated, the walk goes on from where it stopped.
+            self._walks.move_to_end(scope)
+            walk.feed(new)
+        else:
+            walk = Walk(scope, self.rules)
+            walk.feed(self.scope_facts(conn, scope))
+            _remember(self._walks, scope, walk, CACHED_WALKS)
+        wanted = {_row_key(scope, iv) for iv in walk.intervals()}
         current = self._current(conn, scope)
         gone = [k for k in current if k not in wanted]
         if gone:
@@ -237,14 +235,78 @@ class CoverageModel:
                 conn.execute(update(rows).where(rows.c.id.in_(earlier)).values(known_to=moment))
             for k in gone:
                 del current[k]
-        new = [k for k in wanted if k not in current]
-        if new:
-            ids = conn.execute(
-                insert(rows).returning(rows.c.id, sort_by_parameter_order=True),
-                [_row_values(k, moment) for k in new],
-            ).scalars().all()
-            for k, rid in zip(new, ids, strict=True):
-                current[k] = (rid, moment)
+        added = [k for k in wanted if k not in current]
+        if added:
+            # Ids are handed out here (writers take turns on the position row), so the
+            # insert is a plain executemany.
+            values = []
+            for k in added:
+                self._next_id += 1
+                values.append(_row_values(k, moment, self._next_id))
+                current[k] = (self._next_id, moment)
+            conn.execute(insert(rows), values)
+
+
+class _Memberships:
+    """Scope memberships for one moment's facts: read in a few queries, written in one go."""
+
+    def __init__(self, conn: Connection, batch: list[Fact]) -> None:
+        self.conn = conn
+        self.scopes_of: dict[str, set[str]] = defaultdict(set)
+        wanted = {f.entity for f in batch} | {
+            unit_entity(f.data["group"]) for f in batch if f.kind == HOUSEHOLD and
+            f.type in ("Registered", "Moved")}
+        self.loaded: set[str] = set()
+        self._load(wanted)
+        pairs = {(f.data["group"], f.entity) for f in batch
+                 if f.kind == HOUSEHOLD and f.type in ("Registered", "Moved")}
+        self.grouped: set[tuple[str, str]] = set()
+        if pairs:
+            self.grouped = {(g, h) for g, h in conn.execute(
+                select(group_households.c.group_code, group_households.c.household).where(
+                    group_households.c.household.in_({h for _, h in pairs})))}
+        self.new_members: list[dict[str, str]] = []
+        self.new_grouped: list[dict[str, str]] = []
+
+    def _load(self, entities: set[str]) -> None:
+        todo = list(entities - self.loaded)
+        for i in range(0, len(todo), 900):
+            chunk = todo[i:i + 900]
+            for scope, entity in self.conn.execute(
+                    select(scope_entities.c.scope, scope_entities.c.entity)
+                    .where(scope_entities.c.entity.in_(chunk))):
+                self.scopes_of[entity].add(scope)
+        self.loaded |= set(todo)
+
+    def scopes(self, entity: str) -> set[str]:
+        if entity not in self.loaded:
+            self._load({entity})
+        return self.scopes_of[entity]
+
+    def join(self, scope: str, entities: list[str]) -> list[str]:
+        """Make the entities members of the scope; return those that were not."""
+        self._load(set(entities))
+        new = [e for e in dict.fromkeys(entities) if scope not in self.scopes_of[e]]
+        for e in new:
+            self.scopes_of[e].add(scope)
+            self.new_members.append({"scope": scope, "entity": e})
+        return new
+
+    def add_household(self, group: str, household: str) -> None:
+        if (group, household) not in self.grouped:
+            self.grouped.add((group, household))
+            self.new_grouped.append({"group_code": group, "household": household})
+
+    def households_of(self, group: str) -> list[str]:
+        stored = set(self.conn.execute(select(group_households.c.household).where(
+            group_households.c.group_code == group)).scalars())
+        return sorted(stored | {h for g, h in self.grouped if g == group})
+
+    def flush(self) -> None:
+        if self.new_members:
+            self.conn.execute(insert(scope_entities), self.new_members)
+        if self.new_grouped:
+            self.conn.execute(insert(group_households), self.new_grouped)
 
 
 def _stored_position(conn: Connection) -> int:
@@ -254,9 +316,10 @@ def _stored_position(conn: Connection) -> int:
     return int(value or 0)
 
 
-def _remember(cache: OrderedDict[str, Any], scope: str, value: Any) -> None:
+def _remember(cache: OrderedDict[str, Any], scope: str, value: Any,
+              limit: int = CACHED_SCOPES) -> None:
     cache[scope] = value
-    while len(cache) > CACHED_SCOPES:
+    while len(cache) > limit:
         cache.popitem(last=False)
 
 
@@ -280,9 +343,9 @@ _COLUMNS = ("scope", "kind", "subject", "valid_from", "name", "unit", "parent", 
             "since", "cause_position", "cause_type", "cause_actor")
 
 
-def _row_values(k: RowKey, moment: datetime) -> dict[str, Any]:
+def _row_values(k: RowKey, moment: datetime, row_id: int) -> dict[str, Any]:
     values = dict(zip(_COLUMNS, k, strict=True))
-    values.update(known_from=moment, known_to=None)
+    values.update(id=row_id, known_from=moment, known_to=None)
     return values
 
 

@@ -16,7 +16,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import groupby
 
 from domain.rules import RuleSet
 from projections.coverage.facts import CENTRAL, HOUSEHOLD, MEMBER, SITE, UNIT, Fact
@@ -387,39 +386,65 @@ def _cause(f: Fact) -> Cause:
     return Cause(f.position, f.type, f.actor, f.occurred_on)
 
 
-def sweep(scope: str, facts: Iterable[Fact], rules: RuleSet) -> list[Interval]:
-    """Every presence and gap of ``scope`` over effective time, from the facts known."""
-    s = Sweep(scope, rules)
-    open_episodes: dict[Key, _Episode] = {}
-    out: list[Interval] = []
-    ordered = sorted(facts, key=lambda f: f.order)
-    for day, day_facts in groupby(ordered, key=lambda f: f.occurred_on):
-        touched: dict[tuple[str, str], dict[Key, Attrs]] = {}
+class Walk:
+    """A sweep that can be continued: facts arrive in effective order, possibly in several
+    helpings, as long as each helping comes after everything already fed."""
 
-        def update(subject: tuple[str, str], f: Fact) -> None:
-            before = s.keys.get(subject, {})
-            touched.setdefault(subject, before)
-            now = s.evaluate(subject)
-            for key in now.keys() - before.keys():
-                s.appeared[key] = _cause(f)
-            s.keys[subject] = now
+    def __init__(self, scope: str, rules: RuleSet) -> None:
+        self.state = Sweep(scope, rules)
+        self.open_episodes: dict[Key, _Episode] = {}
+        self.out: list[Interval] = []
+        self.day: date | None = None
+        self.touched: dict[tuple[str, str], dict[Key, Attrs]] = {}
+        self.last_order: tuple[date, int] | None = None
 
-        for f in day_facts:
+    def can_continue(self, facts: Iterable[Fact]) -> bool:
+        return all(self.last_order is None or f.order > self.last_order for f in facts)
+
+    def feed(self, facts: Iterable[Fact]) -> None:
+        s = self.state
+        for f in sorted(facts, key=lambda f: f.order):
+            if f.occurred_on != self.day:
+                if self.day is not None:
+                    _close_day(self.day, s, self.touched, self.open_episodes, self.out)
+                self.day, self.touched = f.occurred_on, {}
+            self.last_order = f.order
             dirty = s.apply(f)
             # Households first: their coverage moves the load of central households.
             for subject in [x for x in dirty if x[0] == HOUSEHOLD]:
                 old_via = s.covered_via.get(subject[1])
-                update(subject, f)
+                self._update(subject, f)
                 for c in (old_via, s.covered_via.get(subject[1])):
                     if c:
                         dirty.add((CENTRAL, c))
             for subject in dirty:
                 if subject[0] != HOUSEHOLD and _known(s, subject):
-                    update(subject, f)
-        _close_day(day, s, touched, open_episodes, out)
-    for key, ep in open_episodes.items():
-        out.append(_interval(key, ep, None))
-    return out
+                    self._update(subject, f)
+
+    def _update(self, subject: tuple[str, str], f: Fact) -> None:
+        s = self.state
+        before = s.keys.get(subject, {})
+        self.touched.setdefault(subject, before)
+        now = s.evaluate(subject)
+        for key in now.keys() - before.keys():
+            s.appeared[key] = _cause(f)
+        s.keys[subject] = now
+
+    def intervals(self) -> list[Interval]:
+        """Everything so far, the current day closed on copies (feeding may go on)."""
+        episodes = dict(self.open_episodes)
+        out = list(self.out)
+        if self.day is not None:
+            _close_day(self.day, self.state, self.touched, episodes, out)
+        out.extend(_interval(key, ep, None) for key, ep in episodes.items())
+        return out
+
+
+def sweep(scope: str, facts: Iterable[Fact], rules: RuleSet) -> list[Interval]:
+    """Every presence and gap of ``scope`` over effective time, from the facts known."""
+    walk = Walk(scope, rules)
+    walk.feed(facts)
+    return walk.intervals()
 
 
 def _known(s: Sweep, subject: tuple[str, str]) -> bool:
