@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -22,9 +23,9 @@ from app.uow import UnitOfWork
 from domain.errors import FutureDateError, InvalidInputError, RuleViolation, ZhucunError
 from domain.households import Household
 from domain.party import central_household_id
+from domain.rules import DEFAULT_RULES, RuleSet
 from domain.sites import site_id
 from domain.units import unit_id
-from domain.rules import DEFAULT_RULES, RuleSet
 from projections import queries
 from projections.coverage import queries as coverage_queries
 from projections.coverage.model import utc_naive
@@ -77,8 +78,17 @@ class Zhucun:
         self.rules = rules
         self.store = EventStore(config)
         self.engine = make_engine(config)
-        self.projections = Projections(self.engine, self.store, default_models(rules))
+        self.projections = Projections(
+            self.engine,
+            self.store,
+            default_models(rules),
+            batch_size=int(os.environ.get("ZHUCUN_PROJECTION_BATCH", "2000")),
+            subscribe=self._subscribe if config.is_postgres else None,
+        )
         self.projections.create_tables()
+
+    def _subscribe(self, after: int) -> Any:
+        return self.store.recorder.subscribe(gt=after)
 
     def close(self) -> None:
         self.engine.dispose()

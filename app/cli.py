@@ -8,8 +8,8 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterator
-from datetime import date, datetime, time
 from contextlib import contextmanager
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -18,8 +18,8 @@ import click
 
 from app.bootstrap import BatchRefused, Zhucun, bootstrap
 from app.clock import CHINA_TZ
-from app.render import render_coverage
 from app.config import parse_database_url, resolve_url
+from app.render import render_coverage
 from domain.errors import ZhucunError
 
 SUMMARY_LABELS = [
@@ -127,8 +127,12 @@ def _reset_store(db: str | None) -> None:
 
     env = config.es_env
     with psycopg.connect(
-        dbname=env["POSTGRES_DBNAME"], host=env["POSTGRES_HOST"], port=env["POSTGRES_PORT"],
-        user=env["POSTGRES_USER"], password=env["POSTGRES_PASSWORD"] or None, autocommit=True,
+        dbname=env["POSTGRES_DBNAME"],
+        host=env["POSTGRES_HOST"],
+        port=env["POSTGRES_PORT"],
+        user=env["POSTGRES_USER"],
+        password=env["POSTGRES_PASSWORD"] or None,
+        autocommit=True,
     ) as conn:
         if config.schema and config.schema != "public":
             conn.execute(f'DROP SCHEMA IF EXISTS "{config.schema}" CASCADE')
@@ -137,9 +141,12 @@ def _reset_store(db: str | None) -> None:
     try:
         z.projections.drop_tables()
         with psycopg.connect(
-            dbname=env["POSTGRES_DBNAME"], host=env["POSTGRES_HOST"],
-            port=env["POSTGRES_PORT"], user=env["POSTGRES_USER"],
-            password=env["POSTGRES_PASSWORD"] or None, autocommit=True,
+            dbname=env["POSTGRES_DBNAME"],
+            host=env["POSTGRES_HOST"],
+            port=env["POSTGRES_PORT"],
+            user=env["POSTGRES_USER"],
+            password=env["POSTGRES_PASSWORD"] or None,
+            autocommit=True,
         ) as conn:
             conn.execute(f"DROP TABLE IF EXISTS {z.store.events_table} CASCADE")
     finally:
@@ -161,8 +168,9 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
 
 @cli.command()
 @click.argument("file", type=click.File("r", encoding="utf-8"))
-@click.option("--json", "as_json", is_flag=True,
-              help="Print what each line did (ids created) as JSON.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print what each line did (ids created) as JSON."
+)
 @click.pass_context
 def apply(ctx: click.Context, file: Any, as_json: bool) -> None:
     """Apply a batch of commands (JSON lines; FILE or - for stdin), all or nothing.
@@ -178,8 +186,14 @@ def apply(ctx: click.Context, file: Any, as_json: bool) -> None:
         except BatchRefused as e:
             fail(f"line {e.line_no}: {refusal_text(e.error)}\nnothing was written")
         if as_json:
-            print_json({"applied": result.applied, "skipped": result.skipped,
-                        "events": result.events, "lines": result.results})
+            print_json(
+                {
+                    "applied": result.applied,
+                    "skipped": result.skipped,
+                    "events": result.events,
+                    "lines": result.results,
+                }
+            )
             return
         click.echo(
             f"applied {result.applied} command(s), {result.events} event(s)"
@@ -276,11 +290,19 @@ def _parse_known_at(value: str | None) -> datetime | None:
 
 
 def _two_clocks(fn: Any) -> Any:
-    fn = click.option("--as-known-at", "as_known_at", metavar="TIMESTAMP",
-                      help="What the system knew at that moment (Beijing time unless a zone "
-                           "is given; a date alone means the end of that day).")(fn)
-    return click.option("--as-of", "as_of", metavar="DATE",
-                        help="The network as it was on that day (default: today).")(fn)
+    fn = click.option(
+        "--as-known-at",
+        "as_known_at",
+        metavar="TIMESTAMP",
+        help="What the system knew at that moment (Beijing time unless a zone "
+        "is given; a date alone means the end of that day).",
+    )(fn)
+    return click.option(
+        "--as-of",
+        "as_of",
+        metavar="DATE",
+        help="The network as it was on that day (default: today).",
+    )(fn)
 
 
 @cli.command()
@@ -288,15 +310,18 @@ def _two_clocks(fn: Any) -> Any:
 @_two_clocks
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.pass_context
-def coverage(ctx: click.Context, unit_code: str, as_of: str | None, as_known_at: str | None,
-             as_json: bool) -> None:
+def coverage(
+    ctx: click.Context, unit_code: str, as_of: str | None, as_known_at: str | None, as_json: bool
+) -> None:
     """Coverage of a unit and everything under it: households linked, sites, roles."""
     day, moment = _parse_as_of(as_of), _parse_known_at(as_known_at)
     with opened(ctx) as z:
         data = z.coverage(unit_code, day, moment)
         if data is None:
-            fail(f"{day or '今天'} 找不到区划代码为 {unit_code} 的单位 / "
-                 f"no unit with code {unit_code} on {day or 'today'}")
+            fail(
+                f"{day or '今天'} 找不到区划代码为 {unit_code} 的单位 / "
+                f"no unit with code {unit_code} on {day or 'today'}"
+            )
             return
         if as_json:
             print_json(data)
@@ -310,23 +335,33 @@ def coverage(ctx: click.Context, unit_code: str, as_of: str | None, as_known_at:
 @_two_clocks
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.pass_context
-def gaps(ctx: click.Context, unit_code: str, gap_type: str | None, as_of: str | None,
-         as_known_at: str | None, as_json: bool) -> None:
+def gaps(
+    ctx: click.Context,
+    unit_code: str,
+    gap_type: str | None,
+    as_of: str | None,
+    as_known_at: str | None,
+    as_json: bool,
+) -> None:
     """Blind spots (盲点) under a unit, one per line, with when and why each began."""
     day, moment = _parse_as_of(as_of), _parse_known_at(as_known_at)
     with opened(ctx) as z:
         rows = z.gaps(unit_code, gap_type, day, moment)
         if rows is None:
-            fail(f"{day or '今天'} 找不到区划代码为 {unit_code} 的单位 / "
-                 f"no unit with code {unit_code} on {day or 'today'}")
+            fail(
+                f"{day or '今天'} 找不到区划代码为 {unit_code} 的单位 / "
+                f"no unit with code {unit_code} on {day or 'today'}"
+            )
             return
         if as_json:
             print_json(rows)
             return
         for g in rows:
             c = g["cause"]
-            click.echo(f"{g['type']:<30} {g['unit']:<16} {g['subject']['name']:<12} "
-                       f"since {g['since']}  cause {c['type']} #{c['position']} by {c['actor']}")
+            click.echo(
+                f"{g['type']:<30} {g['unit']:<16} {g['subject']['name']:<12} "
+                f"since {g['since']}  cause {c['type']} #{c['position']} by {c['actor']}"
+            )
         click.echo(f"{len(rows)} blind spot(s)", err=True)
 
 
@@ -342,8 +377,10 @@ def projections_status(ctx: click.Context, as_json: bool) -> None:
     """Position of each read model against the head of the log."""
     with opened(ctx) as z:
         head = z.store.max_position()
-        data = {name: {"position": pos, "behind": head - pos}
-                for name, pos in z.projections.positions().items()}
+        data = {
+            name: {"position": pos, "behind": head - pos}
+            for name, pos in z.projections.positions().items()
+        }
         if as_json:
             print_json({"log_head": head, "read_models": data})
             return
@@ -355,13 +392,59 @@ def projections_status(ctx: click.Context, as_json: bool) -> None:
 @projections.command("rebuild")
 @click.pass_context
 def projections_rebuild(ctx: click.Context) -> None:
-    """Rebuild every read model from the log (safe to interrupt and run again)."""
+    """Rebuild every read model from the log.
+
+    Safe to interrupt at any moment (even kill -9): run it again and it resumes from the last
+    page it committed; the result is the same as an uninterrupted rebuild.
+    """
     from tqdm import tqdm
 
-    with opened(ctx) as z, tqdm(total=z.store.max_position() * len(z.projections.models),
-                                unit="ev", desc="rebuild", file=sys.stderr) as bar:
-        done = z.projections.rebuild(progress=bar.update)
-        click.echo(f"rebuilt from {done} event(s)")
+    with opened(ctx) as z:
+        resuming = z.projections.rebuilding()
+        remaining = sum(z.store.max_position() - p for p in z.projections.positions().values())
+        total = remaining if resuming else z.store.max_position() * len(z.projections.models)
+        with tqdm(
+            total=total,
+            unit="ev",
+            desc="resuming rebuild" if resuming else "rebuild",
+            file=sys.stderr,
+        ) as bar:
+            done = z.projections.rebuild(progress=bar.update)
+        click.echo(f"{'resumed and finished' if resuming else 'rebuilt'}: {done} event(s)")
+
+
+@projections.command("run")
+@click.option(
+    "--poll",
+    default=1.0,
+    show_default=True,
+    help="Seconds between looks at the log where there are no subscriptions (SQLite).",
+)
+@click.pass_context
+def projections_run(ctx: click.Context, poll: float) -> None:
+    """Follow the log and keep the read models current until stopped (Ctrl-C or SIGTERM).
+
+    On PostgreSQL it wakes on the library's subscription (LISTEN/NOTIFY); on SQLite it polls.
+    """
+    import signal
+    import threading
+
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    with opened(ctx) as z:
+        how = "subscription" if z.config.is_postgres else f"polling every {poll}s"
+        click.echo(f"following {z.config.url} ({how}); stop with Ctrl-C", err=True)
+        z.projections.follow(stop, poll=poll)
+        click.echo("stopped", err=True)
+
+
+@projections.command("checksum")
+@click.pass_context
+def projections_checksum(ctx: click.Context) -> None:
+    """A digest of every read model's rows (equal digests, equal read models)."""
+    with opened(ctx) as z:
+        click.echo(z.projections.checksum())
 
 
 def main() -> None:
@@ -369,3 +452,7 @@ def main() -> None:
 
 
 __all__ = ["cli", "main", "resolve_url"]
+
+
+if __name__ == "__main__":
+    main()

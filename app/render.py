@@ -23,8 +23,10 @@ def render_coverage(c: dict[str, Any]) -> str:
         f"无服务站 {v['without_station']:>7,}",
     ]
     for level, d in c["centres"].items():
-        lines.append(f"  {level:<20} {d['total']:>8,}  有中心 {d['with_centre']:>10,}  "
-                     f"无中心 {d['without_centre']:>9,}")
+        lines.append(
+            f"  {level:<20} {d['total']:>8,}  有中心 {d['with_centre']:>10,}  "
+            f"无中心 {d['without_centre']:>9,}"
+        )
     lines += [
         f"  党员中心户 central   {ch['active']:>8,}  空缺 vacant {ch['vacant']:>8,}  "
         f"超负荷 overloaded {ch['overloaded']:>5,}  户/中心户 "

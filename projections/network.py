@@ -47,6 +47,9 @@ class NetworkModel:
         for logged in page:
             project(conn, logged.event)
 
+    def reset(self) -> None:
+        """Nothing is kept in memory."""
+
 
 def _day(e: Any) -> date:
     return date.fromisoformat(e.occurred_on)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import threading
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
@@ -18,11 +20,17 @@ class Log(Protocol):
     def max_position(self) -> int: ...
 
 
+REBUILDING = "rebuild-in-progress"  # a position row marking an unfinished rebuild
+
+
 class ReadModel(Protocol):
     name: str
     metadata: MetaData
 
     def process(self, conn: Connection, page: Sequence[Any]) -> None: ...
+
+    def reset(self) -> None:
+        """Forget anything kept in memory (the tables were just emptied)."""
 
 
 def default_models(rules: RuleSet = DEFAULT_RULES) -> list[ReadModel]:
@@ -36,9 +44,13 @@ class Projections:
         log: Log,
         models: list[ReadModel] | None = None,
         batch_size: int = 2000,
+        subscribe: Callable[[int], Any] | None = None,
     ) -> None:
+        """``subscribe(after)`` returns the library's subscription to the log (PostgreSQL),
+        or is None where the engine has none (SQLite)."""
         self.engine = engine
         self.log = log
+        self.subscribe = subscribe
         self.models = models if models is not None else default_models()
         self.batch_size = batch_size
 
@@ -87,9 +99,78 @@ class Projections:
         tracking.drop_all(self.engine)
 
     def rebuild(self, progress: Callable[[int], None] | None = None) -> int:
-        self.drop_tables()
+        """Rebuild every read model from the log. Safe to interrupt at any moment:
+
+        the reset (drop, create, positions to 0, a mark) is one transaction, and each page
+        after it commits with its position. Run again after an interruption, a rebuild
+        finds its mark and resumes where the last committed page left off.
+        """
         self.create_tables()
-        return self.catch_up(progress)
+        with self.engine.begin() as conn:
+            resuming = conn.execute(
+                select(positions.c.name).where(positions.c.name == REBUILDING)
+            ).first()
+            if not resuming:
+                for model in self.models:
+                    model.metadata.drop_all(conn)
+                    model.metadata.create_all(conn)
+                    model.reset()
+                conn.execute(update(positions).values(position=0))
+                conn.execute(insert(positions).values(name=REBUILDING, position=0))
+        done = self.catch_up(progress)
+        with self.engine.begin() as conn:
+            conn.execute(positions.delete().where(positions.c.name == REBUILDING))
+        return done
+
+    def rebuilding(self) -> bool:
+        with self.engine.connect() as conn:
+            return (
+                conn.execute(select(positions.c.name).where(positions.c.name == REBUILDING)).first()
+                is not None
+            )
+
+    def checksum(self) -> str:
+        """A digest of every read model's rows, surrogate keys left out: equal digests,
+        equal read models."""
+        digest = hashlib.sha256()
+        with self.engine.connect() as conn:
+            for model in self.models:
+                for table in model.metadata.sorted_tables:
+                    columns = [c for c in table.columns if c.name != "id" or not c.autoincrement]
+                    lines = sorted(repr(tuple(r)) for r in conn.execute(select(*columns)))
+                    digest.update(table.name.encode())
+                    for line in lines:
+                        digest.update(line.encode())
+        return digest.hexdigest()
+
+    def follow(
+        self,
+        stop: threading.Event,
+        poll: float = 1.0,
+        progress: Callable[[int], None] | None = None,
+    ) -> None:
+        """Keep the read models caught up until ``stop`` is set.
+
+        On PostgreSQL the library's subscription (LISTEN/NOTIFY) wakes the loop as soon as
+        events are recorded; on SQLite, which has no subscriptions, the log is polled.
+        """
+        while not stop.is_set():
+            self.catch_up(progress)
+            reached = min(self.positions().values(), default=0)
+            subscription = self.subscribe(reached) if self.subscribe else None
+            if subscription is None:
+                stop.wait(poll)
+                continue
+            with subscription:
+                waker = threading.Thread(target=_stop_when, args=(stop, subscription), daemon=True)
+                waker.start()
+                for _ in subscription:
+                    break  # something new: go and catch up
+
+
+def _stop_when(stop: threading.Event, subscription: Any) -> None:
+    stop.wait()
+    subscription.stop()
 
 
 def _position(conn: Connection, name: str) -> int:

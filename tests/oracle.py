@@ -69,8 +69,12 @@ def state_on(log: list[tuple[int, Any]], day: date) -> dict[str, Any]:
         elif cls == "CentralHousehold":
             c = chs.setdefault(oid, {})
             if name == "Designated":
-                c.update(household=e.household_id.hex, village=e.village_code,
-                         member=e.party_member_id.hex, active=True)
+                c.update(
+                    household=e.household_id.hex,
+                    village=e.village_code,
+                    member=e.party_member_id.hex,
+                    active=True,
+                )
             elif name in ("Redesignated", "PartyMemberChanged"):
                 c["member"] = e.party_member_id.hex
                 if name == "Redesignated":
@@ -84,8 +88,7 @@ def state_on(log: list[tuple[int, Any]], day: date) -> dict[str, Any]:
             elif name == "Reopened":
                 s.update(open=True, name_r=None, member=None)
             elif name == "ResponsibleAssigned":
-                s.update(name_r=e.name,
-                         member=e.party_member_id.hex if e.party_member_id else None)
+                s.update(name_r=e.name, member=e.party_member_id.hex if e.party_member_id else None)
             elif name == "Closed":
                 s["open"] = False
     return {"units": units, "hh": hh, "members": members, "chs": chs, "sites": sites}

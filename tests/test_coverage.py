@@ -33,14 +33,32 @@ def gap_set(z, code, **kw):
 
 def test_moving_party_member_unlinks_all_their_households(zhucun):
     net = small_network(zhucun)
-    apply(zhucun,
-          cmd("link_household", on="2014-06-03", household=net.households["A1b"],
-              central_household=net.central_household),
-          cmd("link_household", on="2014-06-03", household=net.households["A2"],
-              central_household=net.central_household))
+    apply(
+        zhucun,
+        cmd(
+            "link_household",
+            on="2014-06-03",
+            household=net.households["A1b"],
+            central_household=net.central_household,
+        ),
+        cmd(
+            "link_household",
+            on="2014-06-03",
+            household=net.households["A2"],
+            central_household=net.central_household,
+        ),
+    )
     assert ("unlinked_household", "李二") not in gap_set(zhucun, VILLAGE_A)
-    moved = apply(zhucun, cmd("party_member_transferred_out", on="2015-03-01", actor="zhou.org",
-                              party_member=net.member, destination="沈阳市"))
+    moved = apply(
+        zhucun,
+        cmd(
+            "party_member_transferred_out",
+            on="2015-03-01",
+            actor="zhou.org",
+            party_member=net.member,
+            destination="沈阳市",
+        ),
+    )
     assert moved.events == 1
     position = zhucun.store.max_position()
     unlinked = [g for g in zhucun.gaps(VILLAGE_A, "unlinked_household")]
@@ -48,16 +66,26 @@ def test_moving_party_member_unlinks_all_their_households(zhucun):
     for g in unlinked:
         if g["subject"]["name"] in ("王大", "李二"):
             assert g["since"] == "2015-03-01"
-            assert g["cause"] == {"type": "TransferredOut", "position": position,
-                                  "actor": "zhou.org"}
+            assert g["cause"] == {
+                "type": "TransferredOut",
+                "position": position,
+                "actor": "zhou.org",
+            }
     vacant = zhucun.gaps(VILLAGE_A, "vacant_central_household")
     assert [g["since"] for g in vacant] == ["2015-03-01"]
 
 
 def test_a_gap_that_closes_leaves_the_list_but_keeps_its_interval(zhucun):
     net = small_network(zhucun)
-    apply(zhucun, cmd("link_household", on="2014-09-01", household=net.households["A1b"],
-                      central_household=net.central_household))
+    apply(
+        zhucun,
+        cmd(
+            "link_household",
+            on="2014-09-01",
+            household=net.households["A1b"],
+            central_household=net.central_household,
+        ),
+    )
     assert ("unlinked_household", "李二") not in gap_set(zhucun, VILLAGE_A)
     before = zhucun.gaps(VILLAGE_A, "unlinked_household", as_of=date(2014, 8, 31))
     li = [g for g in before if g["subject"]["name"] == "李二"]
@@ -68,15 +96,24 @@ def test_as_known_at_shows_what_the_system_knew_before_a_back_dated_entry(zhucun
     small_network(zhucun)
     first_known = clock.now()
     clock.set(datetime(2016, 12, 31, 9, 0, tzinfo=UTC))
-    apply(zhucun, cmd("open_site", on="2014-05-01", unit=VILLAGE_A, kind="station",
-                      reason="补录：服务站 2014 年 5 月已建成"))
+    apply(
+        zhucun,
+        cmd(
+            "open_site",
+            on="2014-05-01",
+            unit=VILLAGE_A,
+            kind="station",
+            reason="补录：服务站 2014 年 5 月已建成",
+        ),
+    )
     day = date(2015, 1, 1)
     assert ("village_without_station", "甲村") not in gap_set(zhucun, VILLAGE_A, as_of=day)
     then = gap_set(zhucun, VILLAGE_A, as_of=day, as_known_at=first_known)
     assert ("village_without_station", "甲村") in then
     # And before it was back-dated to, the station did not exist in either view.
-    assert ("village_without_station", "甲村") in gap_set(zhucun, VILLAGE_A,
-                                                          as_of=date(2014, 4, 30))
+    assert ("village_without_station", "甲村") in gap_set(
+        zhucun, VILLAGE_A, as_of=date(2014, 4, 30)
+    )
 
 
 def test_a_central_household_linking_more_than_the_rule_allows_is_overloaded(db_url, clock):
@@ -85,10 +122,26 @@ def test_a_central_household_linking_more_than_the_rule_allows_is_overloaded(db_
     z = bootstrap(db_url, clock, rules=RuleSet(version="test", max_linked_per_central_household=2))
     try:
         net = small_network(z)
-        lines = [cmd("register_household", group=GROUP_A1, head_name=f"户{i}", members=2,
-                     id_number=id_number(100 + i), id=hid(100 + i)) for i in range(3)]
-        lines += [cmd("link_household", on="2014-07-01", household=hid(100 + i),
-                      central_household=net.central_household) for i in range(3)]
+        lines = [
+            cmd(
+                "register_household",
+                group=GROUP_A1,
+                head_name=f"户{i}",
+                members=2,
+                id_number=id_number(100 + i),
+                id=hid(100 + i),
+            )
+            for i in range(3)
+        ]
+        lines += [
+            cmd(
+                "link_household",
+                on="2014-07-01",
+                household=hid(100 + i),
+                central_household=net.central_household,
+            )
+            for i in range(3)
+        ]
         apply(z, *lines)
         over = z.gaps(VILLAGE_A, "overloaded_central_household")
         assert len(over) == 1 and over[0]["since"] == "2014-07-01"
@@ -102,14 +155,17 @@ def test_a_central_household_linking_more_than_the_rule_allows_is_overloaded(db_
 
 def test_party_members_need_a_role_and_sites_a_responsible_person(zhucun):
     net = small_network(zhucun)
-    apply(zhucun,
-          cmd("party_member_joined", name="张三", household=net.households["A2"], id=mid(2)),
-          cmd("open_site", on="2014-06-05", unit=GROUP_A2, kind="point"))
+    apply(
+        zhucun,
+        cmd("party_member_joined", name="张三", household=net.households["A2"], id=mid(2)),
+        cmd("open_site", on="2014-06-05", unit=GROUP_A2, kind="point"),
+    )
     names = gap_set(zhucun, VILLAGE_A)
     assert ("party_member_without_role", "张三") in names
     assert ("site_without_responsible", "甲村二组为民服务点") in names
-    apply(zhucun, cmd("assign_site_responsible", on="2014-06-06", unit=GROUP_A2,
-                      party_member=mid(2)))
+    apply(
+        zhucun, cmd("assign_site_responsible", on="2014-06-06", unit=GROUP_A2, party_member=mid(2))
+    )
     names = gap_set(zhucun, VILLAGE_A)
     assert ("party_member_without_role", "张三") not in names
     assert ("site_without_responsible", "甲村二组为民服务点") not in names
@@ -122,8 +178,7 @@ def test_party_members_need_a_role_and_sites_a_responsible_person(zhucun):
 
 def test_units_above_the_village_need_an_active_centre(zhucun):
     small_network(zhucun)
-    assert {g["unit"] for g in zhucun.gaps(CITY, "unit_without_centre")} == {
-        CITY, COUNTY, TOWNSHIP}
+    assert {g["unit"] for g in zhucun.gaps(CITY, "unit_without_centre")} == {CITY, COUNTY, TOWNSHIP}
     apply(zhucun, cmd("open_site", on="2014-02-01", unit=TOWNSHIP, kind="centre"))
     c = zhucun.coverage(COUNTY)
     assert c["centres"]["township"] == {"total": 1, "with_centre": 1, "without_centre": 0}
@@ -132,8 +187,15 @@ def test_units_above_the_village_need_an_active_centre(zhucun):
 
 def test_coverage_rolls_up_counts_not_averages(zhucun):
     net = small_network(zhucun)
-    apply(zhucun, cmd("link_household", on="2014-06-03", household=net.households["A1b"],
-                      central_household=net.central_household))
+    apply(
+        zhucun,
+        cmd(
+            "link_household",
+            on="2014-06-03",
+            household=net.households["A1b"],
+            central_household=net.central_household,
+        ),
+    )
     a, b, town = (zhucun.coverage(x)["households"] for x in (VILLAGE_A, VILLAGE_B, TOWNSHIP))
     assert (a["total"], a["linked"]) == (3, 2) and (b["total"], b["linked"]) == (1, 0)
     assert (town["total"], town["linked"]) == (4, 2)
@@ -143,22 +205,43 @@ def test_coverage_rolls_up_counts_not_averages(zhucun):
 
 def test_a_household_moving_to_another_village_is_unlinked_there(zhucun):
     net = small_network(zhucun)
-    apply(zhucun, cmd("link_household", on="2014-06-03", household=net.households["A1b"],
-                      central_household=net.central_household))
-    apply(zhucun, cmd("move_household", on="2015-01-10", household=net.households["A1b"],
-                      group=GROUP_B1))
-    moved = [g for g in zhucun.gaps(VILLAGE_B, "unlinked_household")
-             if g["subject"]["name"] == "李二"]
+    apply(
+        zhucun,
+        cmd(
+            "link_household",
+            on="2014-06-03",
+            household=net.households["A1b"],
+            central_household=net.central_household,
+        ),
+    )
+    apply(
+        zhucun,
+        cmd("move_household", on="2015-01-10", household=net.households["A1b"], group=GROUP_B1),
+    )
+    moved = [
+        g for g in zhucun.gaps(VILLAGE_B, "unlinked_household") if g["subject"]["name"] == "李二"
+    ]
     assert moved[0]["since"] == "2015-01-10" and moved[0]["cause"]["type"] == "Moved"
     assert zhucun.coverage(VILLAGE_A)["households"]["total"] == 2
 
 
 def test_rebuilding_gives_the_same_answers(zhucun):
     net = small_network(zhucun)
-    apply(zhucun, cmd("link_household", on="2014-06-03", household=net.households["A1b"],
-                      central_household=net.central_household),
-          cmd("party_member_transferred_out", on="2015-03-01", party_member=net.member,
-              destination="x"))
+    apply(
+        zhucun,
+        cmd(
+            "link_household",
+            on="2014-06-03",
+            household=net.households["A1b"],
+            central_household=net.central_household,
+        ),
+        cmd(
+            "party_member_transferred_out",
+            on="2015-03-01",
+            party_member=net.member,
+            destination="x",
+        ),
+    )
     before = (zhucun.coverage(CITY), zhucun.gaps(CITY))
     zhucun.projections.rebuild()
     assert (zhucun.coverage(CITY), zhucun.gaps(CITY)) == before
@@ -166,8 +249,10 @@ def test_rebuilding_gives_the_same_answers(zhucun):
 
 def test_gaps_cli_prints_json_rows_with_every_field(zhucun, db_url):
     small_network(zhucun)
-    r = CliRunner().invoke(cli, ["--db", db_url, "gaps", "--unit", VILLAGE_A, "--json",
-                                 "--type", "group_without_point"])
+    r = CliRunner().invoke(
+        cli,
+        ["--db", db_url, "gaps", "--unit", VILLAGE_A, "--json", "--type", "group_without_point"],
+    )
     assert r.exit_code == 0, r.output
     rows = json.loads(r.output)
     assert {g["unit"] for g in rows} == {GROUP_A1, GROUP_A2}

@@ -38,17 +38,27 @@ def skeleton() -> list[dict[str, Any]]:
     units += [("village", v, TOWN) for v in VILLAGES]
     units += [("group", g, g[:12]) for g in GROUPS]
     lines = [
-        {"command": "open_unit", "args": {"code": c, "name": f"单位{c[-4:]}", "level": lv,
-                                          **({"parent": p} if p else {})},
-         "actor": "setup", "occurred_on": on, "reason": "skeleton"}
+        {
+            "command": "open_unit",
+            "args": {
+                "code": c,
+                "name": f"单位{c[-4:]}",
+                "level": lv,
+                **({"parent": p} if p else {}),
+            },
+            "actor": "setup",
+            "occurred_on": on,
+            "reason": "skeleton",
+        }
         for lv, c, p in units
     ]
     # People first, so that random steps can link, designate and transfer from the start.
     homes = [GROUPS[0]] * 3 + [GROUPS[1]] * 2 + [GROUPS[2]] * 2
     for h, g in zip(HOUSEHOLDS, homes, strict=True):
         lines.append(line_for(("register_household", g, h), "2013-01-01"))
-    for m, h in zip(MEMBERS, [HOUSEHOLDS[0], HOUSEHOLDS[3], HOUSEHOLDS[5], HOUSEHOLDS[1]],
-                    strict=True):
+    for m, h in zip(
+        MEMBERS, [HOUSEHOLDS[0], HOUSEHOLDS[3], HOUSEHOLDS[5], HOUSEHOLDS[1]], strict=True
+    ):
         lines.append(line_for(("party_member_joined", m, h), "2013-01-01"))
     lines.append(line_for(("designate_central_household", MEMBERS[0]), "2013-01-02"))
     lines.append(line_for(("designate_central_household", MEMBERS[2]), "2013-01-02"))
@@ -56,8 +66,13 @@ def skeleton() -> list[dict[str, Any]]:
 
 
 def line_for(op: tuple[Any, ...], on: str) -> dict[str, Any]:
-    return {"command": op[0], "args": args_for(op), "actor": "tester", "occurred_on": on,
-            "reason": "generated"}
+    return {
+        "command": op[0],
+        "args": args_for(op),
+        "actor": "tester",
+        "occurred_on": on,
+        "reason": "generated",
+    }
 
 
 def central(household: str) -> str:
@@ -71,26 +86,37 @@ def central(household: str) -> str:
 # Households whose central household exists from the start come up more often as targets.
 central_households = st.sampled_from([HOUSEHOLDS[0], HOUSEHOLDS[5], *HOUSEHOLDS])
 # None: the first central household of the village the household was registered in.
-link = st.tuples(st.just("link_household"), st.sampled_from(HOUSEHOLDS),
-                 st.one_of(st.none(), st.none(), central_households))
+link = st.tuples(
+    st.just("link_household"),
+    st.sampled_from(HOUSEHOLDS),
+    st.one_of(st.none(), st.none(), central_households),
+)
 unlink = st.tuples(st.just("unlink_household"), st.sampled_from(HOUSEHOLDS))
-assign = st.tuples(st.just("assign_site_responsible"),
-                   st.sampled_from([TOWN, *VILLAGES, *GROUPS]),
-                   st.one_of(st.none(), st.sampled_from(MEMBERS)))
+assign = st.tuples(
+    st.just("assign_site_responsible"),
+    st.sampled_from([TOWN, *VILLAGES, *GROUPS]),
+    st.one_of(st.none(), st.sampled_from(MEMBERS)),
+)
 
 operation = st.one_of(
-    link, link, link, link, unlink, unlink, assign, assign,
-    st.tuples(st.just("register_household"), st.sampled_from(GROUPS),
-              st.sampled_from(HOUSEHOLDS)),
+    link,
+    link,
+    link,
+    link,
+    unlink,
+    unlink,
+    assign,
+    assign,
+    st.tuples(st.just("register_household"), st.sampled_from(GROUPS), st.sampled_from(HOUSEHOLDS)),
     st.tuples(st.just("move_household"), st.sampled_from(HOUSEHOLDS), st.sampled_from(GROUPS)),
     st.tuples(st.just("household_left"), st.sampled_from(HOUSEHOLDS)),
-    st.tuples(st.just("party_member_joined"), st.sampled_from(MEMBERS),
-              st.sampled_from(HOUSEHOLDS)),
+    st.tuples(
+        st.just("party_member_joined"), st.sampled_from(MEMBERS), st.sampled_from(HOUSEHOLDS)
+    ),
     st.tuples(st.just("party_member_transferred_out"), st.sampled_from(MEMBERS)),
     st.tuples(st.just("party_member_died"), st.sampled_from(MEMBERS)),
     st.tuples(st.just("designate_central_household"), st.sampled_from(MEMBERS)),
-    st.tuples(st.just("change_central_party_member"), central_households,
-              st.sampled_from(MEMBERS)),
+    st.tuples(st.just("change_central_party_member"), central_households, st.sampled_from(MEMBERS)),
     st.tuples(st.just("end_central_household"), central_households),
     st.tuples(st.just("open_site"), st.sampled_from([CITY, COUNTY, TOWN, *VILLAGES, *GROUPS])),
     st.tuples(st.just("close_site"), st.sampled_from([TOWN, *VILLAGES, *GROUPS])),
@@ -108,8 +134,13 @@ def args_for(op: tuple[Any, ...]) -> dict[str, Any]:
     name, *a = op
     kind = {CITY: "centre", COUNTY: "centre", TOWN: "centre"}
     if name == "register_household":
-        return {"group": a[0], "head_name": f"户{a[1][-2:]}", "members": 3,
-                "id_number": id_number(int(a[1][-3:])), "id": a[1]}
+        return {
+            "group": a[0],
+            "head_name": f"户{a[1][-2:]}",
+            "members": 3,
+            "id_number": id_number(int(a[1][-3:])),
+            "id": a[1],
+        }
     if name == "move_household":
         return {"household": a[0], "group": a[1]}
     if name == "household_left":
@@ -121,8 +152,7 @@ def args_for(op: tuple[Any, ...]) -> dict[str, Any]:
         return {"household": a[0]}
     if name == "party_member_joined":
         return {"name": f"党员{a[0][-1]}", "household": a[1], "id": a[0]}
-    if name in ("party_member_transferred_out", "party_member_died",
-                "designate_central_household"):
+    if name in ("party_member_transferred_out", "party_member_died", "designate_central_household"):
         return {"party_member": a[0]}
     if name == "change_central_party_member":
         return {"central_household": central(a[0]), "party_member": a[1]}
@@ -132,8 +162,11 @@ def args_for(op: tuple[Any, ...]) -> dict[str, Any]:
         k = kind.get(a[0]) or ("station" if a[0] in VILLAGES else "point")
         return {"unit": a[0], "kind": k}
     if name == "assign_site_responsible":
-        return {"unit": a[0], "name": "负责人"} if a[1] is None else {
-            "unit": a[0], "party_member": a[1]}
+        return (
+            {"unit": a[0], "name": "负责人"}
+            if a[1] is None
+            else {"unit": a[0], "party_member": a[1]}
+        )
     if name == "close_site":
         return {"unit": a[0]}
     if name == "move_unit":

@@ -37,32 +37,42 @@ def _hex(value: Any) -> str | None:
 
 # Per event class: the entity kind and the fields kept (None when the event carries none).
 _KEEP: dict[type, tuple[str, Any]] = {
-    Unit.Opened: (UNIT, lambda e: {"code": e.code, "name": e.name, "level": e.level,
-                                   "parent": e.parent_code}),
+    Unit.Opened: (
+        UNIT,
+        lambda e: {"code": e.code, "name": e.name, "level": e.level, "parent": e.parent_code},
+    ),
     Unit.Renamed: (UNIT, lambda e: {"name": e.name}),
     Unit.Moved: (UNIT, lambda e: {"parent": e.parent_code}),
     Unit.Merged: (UNIT, lambda e: {"into": e.into_code}),
     Unit.Closed: (UNIT, None),
-    Household.Registered: (HOUSEHOLD, lambda e: {"group": e.group_code, "name": e.head_name,
-                                                 "village": e.village_code}),
+    Household.Registered: (
+        HOUSEHOLD,
+        lambda e: {"group": e.group_code, "name": e.head_name, "village": e.village_code},
+    ),
     Household.Moved: (HOUSEHOLD, lambda e: {"group": e.group_code, "village": e.village_code}),
     Household.Left: (HOUSEHOLD, None),
     Household.Linked: (HOUSEHOLD, lambda e: {"ch": e.central_household_id.hex}),
     Household.Unlinked: (HOUSEHOLD, None),
-    PartyMember.Joined: (MEMBER, lambda e: {"name": e.name, "village": e.village_code,
-                                            "household": e.household_id.hex}),
+    PartyMember.Joined: (
+        MEMBER,
+        lambda e: {"name": e.name, "village": e.village_code, "household": e.household_id.hex},
+    ),
     PartyMember.TransferredOut: (MEMBER, None),
     PartyMember.Died: (MEMBER, None),
-    CentralHousehold.Designated: (CENTRAL, lambda e: {
-        "household": e.household_id.hex, "village": e.village_code,
-        "member": e.party_member_id.hex}),
+    CentralHousehold.Designated: (
+        CENTRAL,
+        lambda e: {
+            "household": e.household_id.hex,
+            "village": e.village_code,
+            "member": e.party_member_id.hex,
+        },
+    ),
     CentralHousehold.Redesignated: (CENTRAL, lambda e: {"member": e.party_member_id.hex}),
     CentralHousehold.PartyMemberChanged: (CENTRAL, lambda e: {"member": e.party_member_id.hex}),
     CentralHousehold.Ended: (CENTRAL, None),
     Site.Opened: (SITE, lambda e: {"unit": e.unit_code, "kind": e.kind, "name": e.name}),
     Site.Reopened: (SITE, lambda e: {"name": e.name}),
-    Site.ResponsibleAssigned: (SITE, lambda e: {"name": e.name,
-                                                "member": _hex(e.party_member_id)}),
+    Site.ResponsibleAssigned: (SITE, lambda e: {"name": e.name, "member": _hex(e.party_member_id)}),
     Site.Closed: (SITE, None),
 }
 

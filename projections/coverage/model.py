@@ -74,8 +74,10 @@ class CoverageModel:
         """Apply a page of logged events (position, event), moment by moment."""
         if not logged:
             return
-        if logged[0].position <= self._position or self._position < 0 or (
-            self._position != _stored_position(conn)
+        if (
+            logged[0].position <= self._position
+            or self._position < 0
+            or (self._position != _stored_position(conn))
         ):
             self._forget(conn)
         batch: list[Fact] = []
@@ -96,6 +98,12 @@ class CoverageModel:
         self._apply_moment(conn, current, batch, end_position)
         self._position = end_position
 
+    def reset(self) -> None:
+        self._facts.clear()
+        self._rows.clear()
+        self._walks.clear()
+        self._position = -1
+
     def _forget(self, conn: Connection) -> None:
         self._facts.clear()
         self._rows.clear()
@@ -110,17 +118,28 @@ class CoverageModel:
         self, conn: Connection, moment: datetime, batch: list[Fact], end_position: int
     ) -> None:
         if batch:
-            conn.execute(insert(facts), [
-                {"position": f.position, "entity": f.entity, "kind": f.kind,
-                 "recorded_at": moment, "occurred_on": f.occurred_on, "type": f.type,
-                 "actor": f.actor, "data": f.data}
-                for f in batch
-            ])
+            conn.execute(
+                insert(facts),
+                [
+                    {
+                        "position": f.position,
+                        "entity": f.entity,
+                        "kind": f.kind,
+                        "recorded_at": moment,
+                        "occurred_on": f.occurred_on,
+                        "type": f.type,
+                        "actor": f.actor,
+                        "data": f.data,
+                    }
+                    for f in batch
+                ],
+            )
             new_facts, rewritten = self._update_scopes(conn, batch)
             for scope in sorted(new_facts):
                 self._recompute(conn, scope, moment, new_facts[scope], scope in rewritten)
-        changed = conn.execute(update(moments).where(moments.c.recorded_at == moment)
-                               .values(position=end_position)).rowcount
+        changed = conn.execute(
+            update(moments).where(moments.c.recorded_at == moment).values(position=end_position)
+        ).rowcount
         if not changed:
             conn.execute(insert(moments).values(recorded_at=moment, position=end_position))
 
@@ -168,7 +187,8 @@ class CoverageModel:
             m.add_household(group, f.entity)
             return {v: [f.entity] for v in m.scopes(unit_entity(group))}
         elif (f.kind == MEMBER and f.type == "Joined") or (
-                f.kind == CENTRAL and f.type == "Designated"):
+            f.kind == CENTRAL and f.type == "Designated"
+        ):
             return {f.data["village"]: [f.entity]}
         elif f.kind == SITE and f.type == "ResponsibleAssigned" and f.data.get("member"):
             return {scope: [f.data["member"]] for scope in m.scopes(f.entity)}
@@ -177,8 +197,9 @@ class CoverageModel:
     def _unit_code_level(self, conn: Connection, f: Fact) -> tuple[str, str]:
         if f.type == "Opened":
             return f.data["code"], f.data["level"]
-        opened = conn.execute(select(facts.c.data).where(
-            facts.c.entity == f.entity, facts.c.type == "Opened")).scalar_one()
+        opened = conn.execute(
+            select(facts.c.data).where(facts.c.entity == f.entity, facts.c.type == "Opened")
+        ).scalar_one()
         return opened["code"], opened["level"]
 
     # -- sweeping a scope ----------------------------------------------------------------------
@@ -189,11 +210,20 @@ class CoverageModel:
             self._facts.move_to_end(scope)
             return cached
         members = select(scope_entities.c.entity).where(scope_entities.c.scope == scope)
-        result = conn.execute(select(facts).where(facts.c.entity.in_(members))
-                              .order_by(facts.c.position))
+        result = conn.execute(
+            select(facts).where(facts.c.entity.in_(members)).order_by(facts.c.position)
+        )
         loaded = [
-            Fact(r.entity, r.kind, r.position, r.recorded_at, _as_date(r.occurred_on), r.type,
-                 r.actor, r.data)
+            Fact(
+                r.entity,
+                r.kind,
+                r.position,
+                r.recorded_at,
+                _as_date(r.occurred_on),
+                r.type,
+                r.actor,
+                r.data,
+            )
             for r in result
         ]
         _remember(self._facts, scope, loaded)
@@ -206,14 +236,16 @@ class CoverageModel:
             return cached
         loaded = {
             _stored_key(r): (r.id, r.known_from)
-            for r in conn.execute(select(rows).where(rows.c.scope == scope,
-                                                     rows.c.known_to.is_(None)))
+            for r in conn.execute(
+                select(rows).where(rows.c.scope == scope, rows.c.known_to.is_(None))
+            )
         }
         _remember(self._rows, scope, loaded)
         return loaded
 
-    def _recompute(self, conn: Connection, scope: str, moment: datetime, new: list[Fact],
-                   rewritten: bool) -> None:
+    def _recompute(
+        self, conn: Connection, scope: str, moment: datetime, new: list[Fact], rewritten: bool
+    ) -> None:
         walk = self._walks.get(scope)
         if walk is not None and not rewritten and walk.can_continue(new):
             # The usual case: nothing back-dated, the walk goes on from where it stopped.
@@ -254,27 +286,39 @@ class _Memberships:
         self.conn = conn
         self.scopes_of: dict[str, set[str]] = defaultdict(set)
         wanted = {f.entity for f in batch} | {
-            unit_entity(f.data["group"]) for f in batch if f.kind == HOUSEHOLD and
-            f.type in ("Registered", "Moved")}
+            unit_entity(f.data["group"])
+            for f in batch
+            if f.kind == HOUSEHOLD and f.type in ("Registered", "Moved")
+        }
         self.loaded: set[str] = set()
         self._load(wanted)
-        pairs = {(f.data["group"], f.entity) for f in batch
-                 if f.kind == HOUSEHOLD and f.type in ("Registered", "Moved")}
+        pairs = {
+            (f.data["group"], f.entity)
+            for f in batch
+            if f.kind == HOUSEHOLD and f.type in ("Registered", "Moved")
+        }
         self.grouped: set[tuple[str, str]] = set()
         if pairs:
-            self.grouped = {(g, h) for g, h in conn.execute(
-                select(group_households.c.group_code, group_households.c.household).where(
-                    group_households.c.household.in_({h for _, h in pairs})))}
+            self.grouped = {
+                (g, h)
+                for g, h in conn.execute(
+                    select(group_households.c.group_code, group_households.c.household).where(
+                        group_households.c.household.in_({h for _, h in pairs})
+                    )
+                )
+            }
         self.new_members: list[dict[str, str]] = []
         self.new_grouped: list[dict[str, str]] = []
 
     def _load(self, entities: set[str]) -> None:
         todo = list(entities - self.loaded)
         for i in range(0, len(todo), 900):
-            chunk = todo[i:i + 900]
+            chunk = todo[i : i + 900]
             for scope, entity in self.conn.execute(
-                    select(scope_entities.c.scope, scope_entities.c.entity)
-                    .where(scope_entities.c.entity.in_(chunk))):
+                select(scope_entities.c.scope, scope_entities.c.entity).where(
+                    scope_entities.c.entity.in_(chunk)
+                )
+            ):
                 self.scopes_of[entity].add(scope)
         self.loaded |= set(todo)
 
@@ -298,8 +342,11 @@ class _Memberships:
             self.new_grouped.append({"group_code": group, "household": household})
 
     def households_of(self, group: str) -> list[str]:
-        stored = set(self.conn.execute(select(group_households.c.household).where(
-            group_households.c.group_code == group)).scalars())
+        stored = set(
+            self.conn.execute(
+                select(group_households.c.household).where(group_households.c.group_code == group)
+            ).scalars()
+        )
         return sorted(stored | {h for g, h in self.grouped if g == group})
 
     def flush(self) -> None:
@@ -316,8 +363,9 @@ def _stored_position(conn: Connection) -> int:
     return int(value or 0)
 
 
-def _remember(cache: OrderedDict[str, Any], scope: str, value: Any,
-              limit: int = CACHED_SCOPES) -> None:
+def _remember(
+    cache: OrderedDict[str, Any], scope: str, value: Any, limit: int = CACHED_SCOPES
+) -> None:
     cache[scope] = value
     while len(cache) > limit:
         cache.popitem(last=False)
@@ -329,24 +377,56 @@ def _as_date(value: Any) -> date:
 
 # A row's key: scope, kind, subject, valid_from first (they identify a current row).
 def _row_key(scope: str, iv: Interval) -> RowKey:
-    return (scope, iv.kind, iv.subject, iv.valid_from, iv.name, iv.unit, iv.parent,
-            iv.valid_to, iv.since, iv.cause.position, iv.cause.type, iv.cause.actor)
+    return (
+        scope,
+        iv.kind,
+        iv.subject,
+        iv.valid_from,
+        iv.name,
+        iv.unit,
+        iv.parent,
+        iv.valid_to,
+        iv.since,
+        iv.cause.position,
+        iv.cause.type,
+        iv.cause.actor,
+    )
 
 
 def _stored_key(r: Any) -> RowKey:
-    return (r.scope, r.kind, r.subject, _as_date(r.valid_from), r.name, r.unit, r.parent,
-            _as_date(r.valid_to) if r.valid_to is not None else None, _as_date(r.since),
-            r.cause_position, r.cause_type, r.cause_actor)
+    return (
+        r.scope,
+        r.kind,
+        r.subject,
+        _as_date(r.valid_from),
+        r.name,
+        r.unit,
+        r.parent,
+        _as_date(r.valid_to) if r.valid_to is not None else None,
+        _as_date(r.since),
+        r.cause_position,
+        r.cause_type,
+        r.cause_actor,
+    )
 
 
-_COLUMNS = ("scope", "kind", "subject", "valid_from", "name", "unit", "parent", "valid_to",
-            "since", "cause_position", "cause_type", "cause_actor")
+_COLUMNS = (
+    "scope",
+    "kind",
+    "subject",
+    "valid_from",
+    "name",
+    "unit",
+    "parent",
+    "valid_to",
+    "since",
+    "cause_position",
+    "cause_type",
+    "cause_actor",
+)
 
 
 def _row_values(k: RowKey, moment: datetime, row_id: int) -> dict[str, Any]:
     values = dict(zip(_COLUMNS, k, strict=True))
     values.update(id=row_id, known_from=moment, known_to=None)
     return values
-
-
-

@@ -22,12 +22,16 @@ LEVELS = ("province", "city", "county", "township", "village")
 
 def when(as_of: date, known_at: datetime | None) -> ColumnElement[bool]:
     """Rows in force on ``as_of``, as the system knew them at ``known_at`` (None: now)."""
-    valid = and_(rows.c.valid_from <= as_of,
-                 or_(rows.c.valid_to.is_(None), rows.c.valid_to > as_of))
+    valid = and_(
+        rows.c.valid_from <= as_of, or_(rows.c.valid_to.is_(None), rows.c.valid_to > as_of)
+    )
     if known_at is None:
         return and_(valid, rows.c.known_to.is_(None))
-    return and_(valid, rows.c.known_from <= known_at,
-                or_(rows.c.known_to.is_(None), rows.c.known_to > known_at))
+    return and_(
+        valid,
+        rows.c.known_from <= known_at,
+        or_(rows.c.known_to.is_(None), rows.c.known_to > known_at),
+    )
 
 
 class Tree:
@@ -39,7 +43,8 @@ class Tree:
         self.parent: dict[str, str] = {}
         self.children: dict[str, list[str]] = defaultdict(list)
         query = select(rows.c.kind, rows.c.subject, rows.c.name, rows.c.parent).where(
-            or_(rows.c.kind.like("unit:%"), rows.c.kind == "group"), when(as_of, known_at))
+            or_(rows.c.kind.like("unit:%"), rows.c.kind == "group"), when(as_of, known_at)
+        )
         for kind, code, name, parent in conn.execute(query):
             level = "group" if kind == "group" else kind.split(":", 1)[1]
             self.level[code], self.name[code], self.parent[code] = level, name, parent
@@ -65,15 +70,16 @@ def _scopes(tree: Tree, code: str) -> tuple[list[str], str | None]:
 
 def _chunks(items: list[str], size: int = 900) -> Iterable[list[str]]:
     for i in range(0, len(items), size):
-        yield items[i:i + size]
+        yield items[i : i + size]
 
 
 def _subject(value: str) -> str:
     return str(UUID(value)) if len(value) == 32 else value
 
 
-def gaps(conn: Connection, code: str, as_of: date, known_at: datetime | None,
-         gap_type: str | None = None) -> list[dict[str, Any]] | None:
+def gaps(
+    conn: Connection, code: str, as_of: date, known_at: datetime | None, gap_type: str | None = None
+) -> list[dict[str, Any]] | None:
     tree = Tree(conn, as_of, known_at)
     if code not in tree.level:
         return None
@@ -81,33 +87,43 @@ def gaps(conn: Connection, code: str, as_of: date, known_at: datetime | None,
     kinds = [gap_type] if gap_type else list(GAPS)
     out: list[dict[str, Any]] = []
     for chunk in _chunks(scopes):
-        query = select(rows).where(rows.c.scope.in_(chunk), rows.c.kind.in_(kinds),
-                                   when(as_of, known_at))
+        query = select(rows).where(
+            rows.c.scope.in_(chunk), rows.c.kind.in_(kinds), when(as_of, known_at)
+        )
         if unit_filter:
             query = query.where(rows.c.unit == unit_filter)
         for r in conn.execute(query):
-            out.append({
-                "type": r.kind,
-                "unit": r.unit,
-                "subject": {"id": _subject(r.subject), "name": r.name},
-                "since": r.since.isoformat(),
-                "cause": {"type": r.cause_type, "position": r.cause_position,
-                          "actor": r.cause_actor},
-            })
+            out.append(
+                {
+                    "type": r.kind,
+                    "unit": r.unit,
+                    "subject": {"id": _subject(r.subject), "name": r.name},
+                    "since": r.since.isoformat(),
+                    "cause": {
+                        "type": r.cause_type,
+                        "position": r.cause_position,
+                        "actor": r.cause_actor,
+                    },
+                }
+            )
     out.sort(key=lambda g: (g["unit"], g["type"], g["since"], g["subject"]["name"]))
     return out
 
 
-def coverage(conn: Connection, code: str, as_of: date, known_at: datetime | None,
-             rules: RuleSet) -> dict[str, Any] | None:
+def coverage(
+    conn: Connection, code: str, as_of: date, known_at: datetime | None, rules: RuleSet
+) -> dict[str, Any] | None:
     tree = Tree(conn, as_of, known_at)
     if code not in tree.level:
         return None
     scopes, unit_filter = _scopes(tree, code)
     n: dict[str, int] = defaultdict(int)
     for chunk in _chunks(scopes):
-        query = select(rows.c.kind, func.count()).where(
-            rows.c.scope.in_(chunk), when(as_of, known_at)).group_by(rows.c.kind)
+        query = (
+            select(rows.c.kind, func.count())
+            .where(rows.c.scope.in_(chunk), when(as_of, known_at))
+            .group_by(rows.c.kind)
+        )
         if unit_filter:
             query = query.where(rows.c.unit == unit_filter)
         for kind, count in conn.execute(query):
@@ -123,47 +139,72 @@ def coverage(conn: Connection, code: str, as_of: date, known_at: datetime | None
         "as_of": as_of.isoformat(),
         "as_known_at": known_at.isoformat() if known_at else None,
         "rules": rules.version,
-        "households": {"total": n["household"], "linked": linked,
-                       "unlinked": n["unlinked_household"],
-                       "link_rate": _rate(linked, n["household"])},
-        "villager_groups": {"total": n["group"], "with_point": n["group"] - n[
-            "group_without_point"], "without_point": n["group_without_point"]},
-        "villages": {"total": n["village"],
-                     "with_station": n["village"] - n["village_without_station"],
-                     "without_station": n["village_without_station"]},
+        "households": {
+            "total": n["household"],
+            "linked": linked,
+            "unlinked": n["unlinked_household"],
+            "link_rate": _rate(linked, n["household"]),
+        },
+        "villager_groups": {
+            "total": n["group"],
+            "with_point": n["group"] - n["group_without_point"],
+            "without_point": n["group_without_point"],
+        },
+        "villages": {
+            "total": n["village"],
+            "with_station": n["village"] - n["village_without_station"],
+            "without_station": n["village_without_station"],
+        },
         "centres": centre_units,
         "central_households": {
-            "active": n["central_household"], "vacant": n["vacant_central_household"],
+            "active": n["central_household"],
+            "vacant": n["vacant_central_household"],
             "overloaded": n["overloaded_central_household"],
             "max_linked": rules.max_linked_per_central_household,
             "households_per_central_household": round(linked / serving, 2) if serving else None,
         },
-        "party_members": {"total": n["party_member"], "with_role": with_role,
-                          "without_role": n["party_member_without_role"],
-                          "participation_rate": _rate(with_role, n["party_member"])},
-        "sites": {"centres": n["site:centre"], "stations": n["site:station"],
-                  "points": n["site:point"],
-                  "without_responsible": n["site_without_responsible"]},
+        "party_members": {
+            "total": n["party_member"],
+            "with_role": with_role,
+            "without_role": n["party_member_without_role"],
+            "participation_rate": _rate(with_role, n["party_member"]),
+        },
+        "sites": {
+            "centres": n["site:centre"],
+            "stations": n["site:station"],
+            "points": n["site:point"],
+            "without_responsible": n["site_without_responsible"],
+        },
         "gaps": {g: n[g] for g in GAPS},
     }
 
 
-def _centre_units(conn: Connection, tree: Tree, scopes: list[str], as_of: date,
-                  known_at: datetime | None) -> dict[str, dict[str, int]]:
+def _centre_units(
+    conn: Connection, tree: Tree, scopes: list[str], as_of: date, known_at: datetime | None
+) -> dict[str, dict[str, int]]:
     """Per level (city, county, township): units in the subtree with and without a centre."""
     wanted = [s for s in scopes if tree.level.get(s) in CENTRE_LEVELS]
     without: set[str] = set()
     for chunk in _chunks(wanted):
-        without |= set(conn.execute(select(rows.c.subject).where(
-            rows.c.scope.in_(chunk), rows.c.kind == "unit_without_centre",
-            when(as_of, known_at))).scalars())
+        without |= set(
+            conn.execute(
+                select(rows.c.subject).where(
+                    rows.c.scope.in_(chunk),
+                    rows.c.kind == "unit_without_centre",
+                    when(as_of, known_at),
+                )
+            ).scalars()
+        )
     out: dict[str, dict[str, int]] = {}
     for level in ("city", "county", "township"):
         units = [s for s in wanted if tree.level[s] == level]
         if units:
             missing = sum(1 for u in units if u in without)
-            out[level] = {"total": len(units), "with_centre": len(units) - missing,
-                          "without_centre": missing}
+            out[level] = {
+                "total": len(units),
+                "with_centre": len(units) - missing,
+                "without_centre": missing,
+            }
     return out
 
 

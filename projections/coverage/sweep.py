@@ -16,17 +16,37 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from domain.rules import RuleSet
 from projections.coverage.facts import CENTRAL, HOUSEHOLD, MEMBER, SITE, UNIT, Fact
 
 # Kinds of rows. Presences are counted for coverage; gaps are the blind spots.
-PRESENCES = ("unit:province", "unit:city", "unit:county", "unit:township", "unit:village",
-             "village", "group", "household", "central_household", "party_member",
-             "site:centre", "site:station", "site:point")
-GAPS = ("unlinked_household", "group_without_point", "village_without_station",
-        "unit_without_centre", "vacant_central_household", "overloaded_central_household",
-        "party_member_without_role", "site_without_responsible")
+PRESENCES = (
+    "unit:province",
+    "unit:city",
+    "unit:county",
+    "unit:township",
+    "unit:village",
+    "village",
+    "group",
+    "household",
+    "central_household",
+    "party_member",
+    "site:centre",
+    "site:station",
+    "site:point",
+)
+GAPS = (
+    "unlinked_household",
+    "group_without_point",
+    "village_without_station",
+    "unit_without_centre",
+    "vacant_central_household",
+    "overloaded_central_household",
+    "party_member_without_role",
+    "site_without_responsible",
+)
 
 CENTRE_LEVELS = {"city", "county", "township"}
 
@@ -171,7 +191,12 @@ class Sweep:
         old_link = h.link
         if f.type == "Registered":
             h.name, h.group, h.village, h.active, h.link = (
-                f.data["name"], f.data["group"], f.data["village"], True, None)
+                f.data["name"],
+                f.data["group"],
+                f.data["village"],
+                True,
+                None,
+            )
             self.hh_by_group[h.group].add(f.entity)
         elif f.type == "Moved":
             self.hh_by_group[h.group].discard(f.entity)
@@ -200,7 +225,11 @@ class Sweep:
         m = self.members.setdefault(f.entity, MemberState())
         if f.type == "Joined":
             m.name, m.village, m.household, m.active = (
-                f.data["name"], f.data["village"], f.data["household"], True)
+                f.data["name"],
+                f.data["village"],
+                f.data["household"],
+                True,
+            )
         else:  # TransferredOut, Died
             m.active = False
         dirty = {(MEMBER, f.entity)}
@@ -214,7 +243,11 @@ class Sweep:
         old_member = c.member
         if f.type == "Designated":
             c.household, c.village, c.member, c.active = (
-                f.data["household"], f.data["village"], f.data["member"], True)
+                f.data["household"],
+                f.data["village"],
+                f.data["member"],
+                True,
+            )
             self.ch_by_household[c.household] = f.entity
         elif f.type == "Redesignated":
             c.member, c.active = f.data["member"], True
@@ -333,8 +366,7 @@ class Sweep:
     def _ch_serving(self, c: str) -> bool:
         """Active, not vacant, and of this village: its links count as coverage."""
         st = self.centrals.get(c)
-        return bool(st and st.active and st.village == self.scope and
-                    self.member_active(st.member))
+        return bool(st and st.active and st.village == self.scope and self.member_active(st.member))
 
     def _eval_central(self, c: str) -> dict[Key, Attrs]:
         st = self.centrals[c]
@@ -370,8 +402,7 @@ class Sweep:
         unit = self.units.get(st.unit)
         if unit is None or not unit.open:
             return {}
-        in_scope = st.unit == self.scope or (
-            unit.level == "group" and unit.parent == self.scope)
+        in_scope = st.unit == self.scope or (unit.level == "group" and unit.parent == self.scope)
         if not in_scope:
             return {}
         out = {(f"site:{st.kind}", s): (st.name, st.unit, "")}
@@ -449,12 +480,18 @@ def sweep(scope: str, facts: Iterable[Fact], rules: RuleSet) -> list[Interval]:
 
 def _known(s: Sweep, subject: tuple[str, str]) -> bool:
     kind, sid = subject
-    table = {UNIT: s.units, MEMBER: s.members, CENTRAL: s.centrals, SITE: s.sites}[kind]
-    return sid in table
+    tables: dict[str, dict[str, Any]] = {
+        UNIT: s.units, MEMBER: s.members, CENTRAL: s.centrals, SITE: s.sites}
+    return sid in tables[kind]
 
 
-def _close_day(day: date, s: Sweep, touched: dict[tuple[str, str], dict[Key, Attrs]],
-               open_episodes: dict[Key, _Episode], out: list[Interval]) -> None:
+def _close_day(
+    day: date,
+    s: Sweep,
+    touched: dict[tuple[str, str], dict[Key, Attrs]],
+    open_episodes: dict[Key, _Episode],
+    out: list[Interval],
+) -> None:
     """Compare each touched subject's keys at the end of the day with the day before."""
     for subject, before in touched.items():
         now = s.keys.get(subject, {})
@@ -475,5 +512,4 @@ def _close_day(day: date, s: Sweep, touched: dict[tuple[str, str], dict[Key, Att
 
 def _interval(key: Key, ep: _Episode, valid_to: date | None) -> Interval:
     name, unit, parent = ep.attrs
-    return Interval(key[0], key[1], name, unit, parent, ep.valid_from, valid_to, ep.since,
-                    ep.cause)
+    return Interval(key[0], key[1], name, unit, parent, ep.valid_from, valid_to, ep.since, ep.cause)

@@ -1,0 +1,153 @@
+"""Read models are disposable: rebuilt after being killed at any moment, they come out the
+same; a follower keeps them current when others write."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from app.bootstrap import Zhucun, bootstrap
+from app.uow import UnitOfWork
+from tests.builders import GROUP_A1, GROUP_A2, GROUP_B1, apply, cmd, hid, id_number, small_network
+
+ZHUCUN = [sys.executable, "-m", "app.cli"]
+
+
+def populate(z: Zhucun, households: int = 400) -> None:
+    net = small_network(z)
+    groups = [GROUP_A1, GROUP_A2, GROUP_B1]
+    lines = []
+    for i in range(households):
+        lines.append(
+            cmd(
+                "register_household",
+                on="2014-06-10",
+                group=groups[i % 3],
+                head_name=f"户{i}",
+                members=3,
+                id_number=id_number(500 + i),
+                id=hid(1000 + i),
+            )
+        )
+        if i % 3 != 2:  # households of village A are linked, in two rounds
+            lines.append(
+                cmd(
+                    "link_household",
+                    on=f"2014-0{7 + i % 2}-01",
+                    household=hid(1000 + i),
+                    central_household=net.central_household,
+                )
+            )
+    apply(z, *lines)
+    apply(
+        z,
+        cmd(
+            "party_member_transferred_out",
+            on="2015-03-01",
+            party_member=net.member,
+            destination="沈阳",
+        ),
+    )
+
+
+def run_cli(db_url: str, *args: str, env: dict[str, str] | None = None) -> str:
+    out = subprocess.run(
+        [*ZHUCUN, "--db", db_url, *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=300,
+        check=True,
+    )
+    return out.stdout.strip()
+
+
+@pytest.mark.slow
+def test_a_rebuild_killed_at_random_moments_resumes_to_the_same_read_model(db_url, clock):
+    z = bootstrap(db_url, clock)
+    try:
+        populate(z, households=1200)
+        expected = z.projections.checksum()
+        assert z.gaps("210500")  # there is something to compare
+        small_pages = {"ZHUCUN_PROJECTION_BATCH": "25"}
+        rng = random.Random(7)
+        kills = 0
+        for _ in range(4):
+            proc = subprocess.Popen(
+                [*ZHUCUN, "--db", db_url, "projections", "rebuild"],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                env={**os.environ, **small_pages},
+            )
+            # Wait until the rebuild is under way, then kill it at a random moment.
+            deadline = time.monotonic() + 30
+            while proc.poll() is None and time.monotonic() < deadline:
+                if z.projections.rebuilding() and any(z.projections.positions().values()):
+                    break
+                time.sleep(0.02)
+            time.sleep(rng.uniform(0.0, 0.4))
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGKILL)
+                kills += 1
+            proc.wait()
+            assert z.projections.rebuilding() or proc.returncode == 0
+        assert kills >= 3, "the rebuild finished too fast to be interrupted"
+    finally:
+        z.close()
+    run_cli(db_url, "projections", "rebuild", env=small_pages)
+    assert run_cli(db_url, "projections", "checksum") == expected
+    # and a clean rebuild from nothing gives the same read model again
+    run_cli(db_url, "projections", "rebuild")
+    assert run_cli(db_url, "projections", "checksum") == expected
+
+
+def test_status_reports_how_far_behind_each_read_model_is(zhucun, db_url):
+    small_network(zhucun)
+    uow = UnitOfWork(zhucun.store)  # written behind the read models' back
+    zhucun.run_in(uow, [(1, _line("rename_unit", unit="210521100201", name="新甲村"))])
+    uow.commit()
+    out = run_cli(db_url, "projections", "status", "--json")
+    import json
+
+    data = json.loads(out)
+    assert data["read_models"]["coverage"]["behind"] == 1
+    assert data["read_models"]["network"]["behind"] == 1
+
+
+def _line(command: str, **args: object):
+    from app.commands import parse_command_line
+
+    return parse_command_line(cmd(command, **args))
+
+
+@pytest.mark.slow
+def test_the_follower_keeps_read_models_current_when_others_write(zhucun, db_url, tmp_path):
+    small_network(zhucun)
+    follower = subprocess.Popen(
+        [*ZHUCUN, "--db", db_url, "projections", "run", "--poll", "0.2"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        time.sleep(1.5)
+        uow = UnitOfWork(zhucun.store)
+        zhucun.run_in(uow, [(1, _line("open_site", unit="210521100201", kind="station"))])
+        uow.commit()  # no catch-up here: only the follower can bring the read models along
+        head = zhucun.store.max_position()
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if min(zhucun.projections.positions().values()) == head:
+                break
+            time.sleep(0.1)
+        assert min(zhucun.projections.positions().values()) == head
+    finally:
+        follower.send_signal(signal.SIGTERM)
+        _, err = follower.communicate(timeout=20)
+    assert follower.returncode == 0, err
+    assert b"stopped" in err
