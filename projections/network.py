@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, select, update
 
 from domain.households import Household
 from domain.identity import mask_identity_number
@@ -44,8 +44,23 @@ class NetworkModel:
     metadata = tables.metadata
 
     def process(self, conn: Connection, page: Sequence[Any]) -> None:
+        # The bulk of any log is households registered and linked and members joining:
+        # those go in as a few executemany calls. Any other event writes what is pending
+        # first, so each row still sees every earlier event.
+        pending = _Pending()
         for logged in page:
-            project(conn, logged.event)
+            e = logged.event
+            kind = type(e)
+            if kind is Household.Registered:
+                pending.households.append(_household_row(e))
+            elif kind is Household.Linked:
+                pending.links.append({"h": e.originator_id.hex, "c": e.central_household_id.hex})
+            elif kind is PartyMember.Joined:
+                pending.members.append(_member_row(e))
+            else:
+                pending.flush(conn)
+                project(conn, e)
+        pending.flush(conn)
 
     def reset(self) -> None:
         """Nothing is kept in memory."""
@@ -53,6 +68,55 @@ class NetworkModel:
 
 def _day(e: Any) -> date:
     return date.fromisoformat(e.occurred_on)
+
+
+_LINK = (
+    update(households)
+    .where(households.c.id == bindparam("h"))
+    .values(central_household_id=bindparam("c"))
+)
+
+
+class _Pending:
+    def __init__(self) -> None:
+        self.households: list[dict[str, Any]] = []
+        self.members: list[dict[str, Any]] = []
+        self.links: list[dict[str, Any]] = []
+
+    def flush(self, conn: Connection) -> None:
+        if self.households:
+            conn.execute(insert(households), self.households)
+        if self.members:
+            conn.execute(insert(party_members), self.members)
+        if self.links:
+            conn.execute(_LINK, self.links)
+        self.households, self.members, self.links = [], [], []
+
+
+def _household_row(e: Household.Registered) -> dict[str, Any]:
+    return {
+        "id": e.originator_id.hex,
+        "group_code": e.group_code,
+        "village_code": e.village_code,
+        "head_name": e.head_name,
+        "members": e.members,
+        "id_number_masked": mask_identity_number(e.id_number),
+        "registered_on": _day(e),
+        "ended_on": None,
+        "central_household_id": None,
+    }
+
+
+def _member_row(e: PartyMember.Joined) -> dict[str, Any]:
+    return {
+        "id": e.originator_id.hex,
+        "name": e.name,
+        "household_id": e.household_id.hex,
+        "village_code": e.village_code,
+        "joined_on": _day(e),
+        "ended_on": None,
+        "status": "active",
+    }
 
 
 # -- units ------------------------------------------------------------------------------------
@@ -122,17 +186,7 @@ def _by_id(e: Any) -> Any:
 
 @handles(Household.Registered)
 def _hh_registered(conn: Connection, e: Household.Registered) -> None:
-    conn.execute(
-        insert(households).values(
-            id=e.originator_id.hex,
-            group_code=e.group_code,
-            village_code=e.village_code,
-            head_name=e.head_name,
-            members=e.members,
-            id_number_masked=mask_identity_number(e.id_number),
-            registered_on=_day(e),
-        )
-    )
+    conn.execute(insert(households), [_household_row(e)])
 
 
 @handles(Household.Moved)
@@ -158,11 +212,7 @@ def _hh_left(conn: Connection, e: Household.Left) -> None:
 
 @handles(Household.Linked)
 def _hh_linked(conn: Connection, e: Household.Linked) -> None:
-    conn.execute(
-        update(households)
-        .where(households.c.id == e.originator_id.hex)
-        .values(central_household_id=e.central_household_id.hex)
-    )
+    conn.execute(_LINK, [{"h": e.originator_id.hex, "c": e.central_household_id.hex}])
 
 
 @handles(Household.Unlinked)
@@ -179,16 +229,7 @@ def _hh_unlinked(conn: Connection, e: Household.Unlinked) -> None:
 
 @handles(PartyMember.Joined)
 def _member_joined(conn: Connection, e: PartyMember.Joined) -> None:
-    conn.execute(
-        insert(party_members).values(
-            id=e.originator_id.hex,
-            name=e.name,
-            household_id=e.household_id.hex,
-            village_code=e.village_code,
-            joined_on=_day(e),
-            status="active",
-        )
-    )
+    conn.execute(insert(party_members), [_member_row(e)])
 
 
 @handles(PartyMember.TransferredOut)
