@@ -35,29 +35,43 @@ def when(as_of: date, known_at: datetime | None) -> ColumnElement[bool]:
 
 
 class Tree:
-    """The units as they stood on a day: levels, names and parents, for subtree walks."""
+    """The units under one root as they stood on a day (levels, names, parents), read level
+    by level so that a village's question never reads the whole province."""
 
     def __init__(self, conn: Connection, as_of: date, known_at: datetime | None) -> None:
+        self.conn, self.as_of, self.known_at = conn, as_of, known_at
         self.level: dict[str, str] = {}
         self.name: dict[str, str] = {}
         self.parent: dict[str, str] = {}
-        self.children: dict[str, list[str]] = defaultdict(list)
+
+    def _read(self, where: ColumnElement[bool]) -> list[str]:
         query = select(rows.c.kind, rows.c.subject, rows.c.name, rows.c.parent).where(
-            or_(rows.c.kind.like("unit:%"), rows.c.kind == "group"), when(as_of, known_at)
+            or_(rows.c.kind.like("unit:%"), rows.c.kind == "group"),
+            where,
+            when(self.as_of, self.known_at),
         )
-        for kind, code, name, parent in conn.execute(query):
+        found = []
+        for kind, code, name, parent in self.conn.execute(query):
             level = "group" if kind == "group" else kind.split(":", 1)[1]
             self.level[code], self.name[code], self.parent[code] = level, name, parent
-            if parent:
-                self.children[parent].append(code)
+            found.append(code)
+        return found
+
+    def find(self, code: str) -> bool:
+        return bool(self._read(rows.c.subject == code))
 
     def subtree(self, code: str) -> list[str]:
         """``code`` and every unit under it, villager groups excluded."""
-        out, todo = [], [code]
-        while todo:
-            current = todo.pop()
-            out.append(current)
-            todo.extend(c for c in self.children.get(current, ()) if self.level[c] != "group")
+        out, frontier = [code], [code]
+        while frontier:
+            below: list[str] = []
+            for chunk in _chunks(frontier):
+                below += [
+                    c
+                    for c in self._read(and_(rows.c.parent.in_(chunk), rows.c.kind.like("unit:%")))
+                ]
+            frontier = [c for c in below if self.level[c] != "village"]
+            out += below
         return out
 
 
@@ -81,7 +95,7 @@ def gaps(
     conn: Connection, code: str, as_of: date, known_at: datetime | None, gap_type: str | None = None
 ) -> list[dict[str, Any]] | None:
     tree = Tree(conn, as_of, known_at)
-    if code not in tree.level:
+    if not tree.find(code):
         return None
     scopes, unit_filter = _scopes(tree, code)
     kinds = [gap_type] if gap_type else list(GAPS)
@@ -114,7 +128,7 @@ def coverage(
     conn: Connection, code: str, as_of: date, known_at: datetime | None, rules: RuleSet
 ) -> dict[str, Any] | None:
     tree = Tree(conn, as_of, known_at)
-    if code not in tree.level:
+    if not tree.find(code):
         return None
     scopes, unit_filter = _scopes(tree, code)
     n: dict[str, int] = defaultdict(int)

@@ -481,7 +481,11 @@ def sweep(scope: str, facts: Iterable[Fact], rules: RuleSet) -> list[Interval]:
 def _known(s: Sweep, subject: tuple[str, str]) -> bool:
     kind, sid = subject
     tables: dict[str, dict[str, Any]] = {
-        UNIT: s.units, MEMBER: s.members, CENTRAL: s.centrals, SITE: s.sites}
+        UNIT: s.units,
+        MEMBER: s.members,
+        CENTRAL: s.centrals,
+        SITE: s.sites,
+    }
     return sid in tables[kind]
 
 

@@ -61,6 +61,8 @@ rows = Table(
     Column("known_to", DateTime()),
     Index("ix_cov_rows_scope_known", "scope", "known_to"),
     Index("ix_cov_rows_kind_known", "kind", "known_to"),
+    Index("ix_cov_rows_subject", "subject"),
+    Index("ix_cov_rows_parent", "parent"),
 )
 
 # When each recording moment's events end in the log: maps "as known at T" to a position.
