@@ -128,9 +128,14 @@ def test_a_bad_database_url_is_refused(tmp_path):
 
 
 def test_apply_can_report_the_ids_it_created_as_json(run):
-    r = run("apply", "--json", "-", stdin=lines(
-        cmd("open_unit", on="2014-01-01", code=CITY, name="本溪市", level="city"),
-    ))
+    r = run(
+        "apply",
+        "--json",
+        "-",
+        stdin=lines(
+            cmd("open_unit", on="2014-01-01", code=CITY, name="本溪市", level="city"),
+        ),
+    )
     assert r.exit_code == 0, r.output
     out = json.loads(r.output)
     assert out["applied"] == 1 and out["lines"][0]["unit"] == CITY and out["lines"][0]["id"]
