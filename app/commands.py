@@ -12,10 +12,13 @@ from typing import Any
 
 from app.args import Args, parse_date
 from app.network import Network
+from app.teams import Teams
 from domain.base import Meta
+from domain.cadres import DispatchLevel, Rank, Sector
 from domain.errors import InvalidInputError
 from domain.households import LeaveReason
 from domain.levels import Level, SiteKind
+from domain.teams import LeaveHow, Problem
 
 Handler = Callable[[Network, Args, Meta], dict[str, Any]]
 
@@ -307,3 +310,205 @@ def _assign(n: Network, a: Args, m: Meta) -> dict[str, Any]:
 @command("close_site", "关闭服务场所", "close a service site", "unit")
 def _close_site(n: Network, a: Args, m: Meta) -> dict[str, Any]:
     return n.close_site(a.code("unit"), m)
+
+
+# =============================================================================================
+# Work teams (use cases in app/teams.py)
+# =============================================================================================
+
+
+def _teams(n: Network) -> Teams:
+    return Teams(n.uow, n)
+
+
+def _bool(a: Args, name: str, required: bool) -> bool | None:
+    value = a._get(name, required)
+    if value is not None and not isinstance(value, bool):
+        raise InvalidInputError(name, f"{name} 应为 true 或 false", f"{name} must be true or false")
+    return value
+
+
+def _number(a: Args, name: str) -> float | None:
+    value = a._get(name, False)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InvalidInputError(name, f"{name} 应为数字", f"{name} must be a number")
+    return float(value)
+
+
+def _date(a: Args, name: str) -> date:
+    return parse_date(a._get(name, True), name)
+
+
+@command(
+    "register_dispatching_unit",
+    "登记派出单位",
+    "register a dispatching unit",
+    "code",
+    "name",
+    "level",
+    "sector",
+)
+def _register_dispatching_unit(n: Network, a: Args, m: Meta) -> dict[str, Any]:
+    return _teams(n).register_dispatching_unit(
+        a.text("code"), a.text("name"), a.enum("level", DispatchLevel), a.enum("sector", Sector), m
+    )
+
+
+@command(
+    "classify_village",
+    "村分类",
+    "classify a village by its main problem",
+    "village",
+    "problem",
+    "finding",
+)
+def _classify_village(n: Network, a: Args, m: Meta) -> dict[str, Any]:
+    return _teams(n).classify_village(
+        a.code("village"), a.enum("problem", Problem), a.text("finding"), m
+    )
+
+
+@command(
+    "register_cadre",
+    "登记干部",
+    "register a cadre of a dispatching unit",
+    "name",
+    "unit",
+    "rank",
+    "party_member",
+    "young?",
+    "reserve?",
+    "id?",
+)
+def _register_cadre(n: Network, a: Args, m: Meta) -> dict[str, Any]:
+    return _teams(n).register_cadre(
+        a.text("name"),
+        a.text("unit"),
+        a.enum("rank", Rank),
+        bool(_bool(a, "party_member", True)),
+        bool(_bool(a, "young", False)),
+        bool(_bool(a, "reserve", False)),
+        m,
+        a.opt_uuid("id"),
+    )
+
+
+@command("change_cadre_rank", "干部职级变动", "a cadre's rank changed", "cadre", "rank")
+def _change_cadre_rank(n: Network, a: Args, m: Meta) -> dict[str, Any]:
+    return _teams(n).change_cadre_rank(a.uuid("cadre"), a.enum("rank", Rank), m)
+
+
+@command("cadre_joined_party", "干部入党", "a cadre joined the party", "cadre")
+def _cadre_joined_party(n: Network, a: Args, m: Meta) -> dict[str, Any]:
+    return _teams(n).cadre_joined_party(a.uuid("cadre"), m)
+
+
+@command("cadre_left_party", "干部不再是党员", "a cadre is no longer a party member", "cadre")
+def _cadre_left_party(n: Network, a: Args, m: Meta) -> dict[str, Any]:
+    return _teams(n).cadre_left_party(a.uuid("cadre"), m)
+
+
+@command(
+    "set_cadre_flags",
+    "标记年轻干部、后备干部",
+    "mark a cadre as young or reserve cadre, or not",
+    "cadre",
+    "young?",
+    "reserve?",
+)
+def _set_cadre_flags(n: Network, a: Args, m: Meta) -> dict[str, Any]:
+    return _teams(n).set_cadre_flags(
+        a.uuid("cadre"), _bool(a, "young", False), _bool(a, "reserve", False), m
+    )
+
+
+@command(
+    "dispatch_team",
+    "派驻工作队",
+    "a unit dispatches a work team to a village",
+    "unit",
+    "village",
+    "id?",
+)
+def _dispatch_team(n: Network, a: Args, m: Meta) -> dict[str, Any]:
+    return _teams(n).dispatch_team(a.text("unit"), a.code("village"), m, a.opt_uuid("id"))
+
+
+@command("join_team", "队员入队", "a cadre joins a work team", "team", "cadre", "as_leader?")
+def _join_team(n: Network, a: Args, m: Meta) -> dict[str, Any]:
+    as_leader = bool(_bool(a, "as_leader", False))
+    return _teams(n).join_team(a.uuid("team"), a.uuid("cadre"), as_leader, m)
+
+
+@command(
+    "change_team_leader", "更换队长", "a member of the team becomes its leader", "team", "cadre"
+)
+def _change_team_leader(n: Network, a: Args, m: Meta) -> dict[str, Any]:
+    return _teams(n).change_team_leader(a.uuid("team"), a.uuid("cadre"), m)
+
+
+@command("leave_team", "队员离队", "a member leaves a work team", "team", "cadre", "how")
+def _leave_team(n: Network, a: Args, m: Meta) -> dict[str, Any]:
+    return _teams(n).leave_team(a.uuid("team"), a.uuid("cadre"), a.enum("how", LeaveHow), m)
+
+
+@command("extend_team_term", "驻村期延长", "extend a team's term", "team", "until")
+def _extend_team_term(n: Network, a: Args, m: Meta) -> dict[str, Any]:
+    return _teams(n).extend_team_term(a.uuid("team"), _date(a, "until"), m)
+
+
+@command("end_team_term", "结束驻村", "a team's term ends", "team", "successor?")
+def _end_team_term(n: Network, a: Args, m: Meta) -> dict[str, Any]:
+    return _teams(n).end_team_term(a.uuid("team"), a.opt_uuid("successor"), m)
+
+
+@command(
+    "check_in", "驻村签到", "a member checks in for the day", "cadre", "place?", "lat?", "lon?"
+)
+def _check_in(n: Network, a: Args, m: Meta) -> dict[str, Any]:
+    return _teams(n).check_in(
+        a.uuid("cadre"), a.opt_text("place"), _number(a, "lat"), _number(a, "lon"), m
+    )
+
+
+@command(
+    "request_leave", "请假", "a member asks for leave", "cadre", "first_day", "last_day", "id?"
+)
+def _request_leave(n: Network, a: Args, m: Meta) -> dict[str, Any]:
+    return _teams(n).request_leave(
+        a.uuid("cadre"), _date(a, "first_day"), _date(a, "last_day"), m, a.opt_uuid("id")
+    )
+
+
+@command("approve_leave", "批准请假", "approve a leave request", "leave")
+def _approve_leave(n: Network, a: Args, m: Meta) -> dict[str, Any]:
+    return _teams(n).decide_leave(a.uuid("leave"), True, m)
+
+
+@command("reject_leave", "驳回请假", "reject a leave request", "leave")
+def _reject_leave(n: Network, a: Args, m: Meta) -> dict[str, Any]:
+    return _teams(n).decide_leave(a.uuid("leave"), False, m)
+
+
+@command("record_absence", "抽查发现脱岗", "a spot check found a member absent", "cadre", "note?")
+def _record_absence(n: Network, a: Args, m: Meta) -> dict[str, Any]:
+    return _teams(n).record_absence(a.uuid("cadre"), a.opt_text("note"), m)
+
+
+@command("write_diary", "写民情日记", "a member writes a work diary entry", "cadre", "text")
+def _write_diary(n: Network, a: Args, m: Meta) -> dict[str, Any]:
+    return _teams(n).write_diary(a.uuid("cadre"), a.text("text"), m)
+
+
+@command(
+    "visit_household",
+    "走访入户",
+    "a member visits a household of the team's village",
+    "cadre",
+    "household",
+    "note?",
+)
+def _visit_household(n: Network, a: Args, m: Meta) -> dict[str, Any]:
+    return _teams(n).visit_household(a.uuid("cadre"), a.uuid("household"), a.opt_text("note"), m)

@@ -8,12 +8,30 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from domain.cadres import DispatchLevel, Rank
+
 
 @dataclass(frozen=True)
 class RuleSet:
     version: str
     # A central household usually links 10–20 neighbours; more than this is "overloaded".
     max_linked_per_central_household: int = 15
+    # Work teams: a term of three years, "no decoupling until out of poverty" after that.
+    team_term_years: int = 3
+    # Team leaders: deputy-division rank for city units, deputy-section for county units
+    # (the seed); province units are not in the seed, so theirs is a choice.
+    province_leader_min_rank: Rank = Rank.DEPUTY_DIVISION
+    city_leader_min_rank: Rank = Rank.DEPUTY_DIVISION
+    county_leader_min_rank: Rank = Rank.DEPUTY_SECTION
+    # Leave up to this many days is approved by the township, longer leave by the county.
+    township_leave_max_days: int = 3
+
+    def leader_min_rank(self, level: DispatchLevel) -> Rank:
+        return {
+            DispatchLevel.PROVINCE: self.province_leader_min_rank,
+            DispatchLevel.CITY: self.city_leader_min_rank,
+            DispatchLevel.COUNTY: self.county_leader_min_rank,
+        }[level]
 
 
 DEFAULT_RULES = RuleSet(version="benxi-2014")

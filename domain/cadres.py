@@ -1,0 +1,386 @@
+"""Dispatching units (派出单位) and the cadres (干部) they send to live in poor villages."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from uuid import UUID
+
+from domain.base import Meta, NetworkAggregate, check_within, derived_id
+from domain.errors import (
+    CadreAlreadyOnTeamError,
+    CadreStatusError,
+    InvalidDispatchingUnitCodeError,
+    InvalidInputError,
+)
+
+
+class Rank(StrEnum):
+    """The civil-service ladder, lowest first: the order is the declaration order."""
+
+    CLERK = "clerk"  # 科员
+    DEPUTY_SECTION = "deputy_section"  # 副科级
+    SECTION = "section"  # 正科级
+    DEPUTY_DIVISION = "deputy_division"  # 副处级
+    DIVISION = "division"  # 正处级
+    DEPUTY_BUREAU = "deputy_bureau"  # 副厅级
+    BUREAU = "bureau"  # 正厅级
+
+    @property
+    def zh(self) -> str:
+        return RANK_ZH[self]
+
+    @property
+    def order(self) -> int:
+        return list(Rank).index(self)
+
+    def at_least(self, other: Rank) -> bool:
+        return self.order >= other.order
+
+
+RANK_ZH = {
+    Rank.CLERK: "科员",
+    Rank.DEPUTY_SECTION: "副科级",
+    Rank.SECTION: "正科级",
+    Rank.DEPUTY_DIVISION: "副处级",
+    Rank.DIVISION: "正处级",
+    Rank.DEPUTY_BUREAU: "副厅级",
+    Rank.BUREAU: "正厅级",
+}
+
+
+class DispatchLevel(StrEnum):
+    PROVINCE = "province"
+    CITY = "city"
+    COUNTY = "county"
+
+    @property
+    def zh(self) -> str:
+        return {"province": "省", "city": "市", "county": "县(区)"}[self.value]
+
+
+class SectorGroup(StrEnum):
+    """Which kind of village a sector helps best (measure 2 of the seed)."""
+
+    GOVERNANCE = "governance"
+    ECONOMY = "economy"
+    OTHER = "other"
+
+    @property
+    def zh(self) -> str:
+        return {"governance": "治理类", "economy": "经济类", "other": "其他"}[self.value]
+
+
+class Sector(StrEnum):
+    CIVIL_AFFAIRS = "civil_affairs"
+    PUBLIC_SECURITY = "public_security"
+    JUSTICE = "justice"
+    CONSTRUCTION = "construction"
+    HOUSING = "housing"
+    LAND_RESOURCES = "land_resources"
+    LAW_ENFORCEMENT = "law_enforcement"
+    AGRICULTURE = "agriculture"
+    POVERTY_ALLEVIATION = "poverty_alleviation"
+    FINANCE = "finance"
+    TRANSPORT = "transport"
+    BANKING = "banking"
+    OTHER = "other"
+
+    @property
+    def zh(self) -> str:
+        return SECTOR_ZH[self]
+
+    @property
+    def group(self) -> SectorGroup:
+        return SECTOR_GROUP[self]
+
+
+SECTOR_ZH = {
+    Sector.CIVIL_AFFAIRS: "民政",
+    Sector.PUBLIC_SECURITY: "公安",
+    Sector.JUSTICE: "司法",
+    Sector.CONSTRUCTION: "城乡建设",
+    Sector.HOUSING: "住房",
+    Sector.LAND_RESOURCES: "国土资源",
+    Sector.LAW_ENFORCEMENT: "行政执法",
+    Sector.AGRICULTURE: "农业",
+    Sector.POVERTY_ALLEVIATION: "扶贫",
+    Sector.FINANCE: "财政",
+    Sector.TRANSPORT: "交通",
+    Sector.BANKING: "银行",
+    Sector.OTHER: "其他",
+}
+
+_GOVERNANCE = {
+    Sector.CIVIL_AFFAIRS,
+    Sector.PUBLIC_SECURITY,
+    Sector.JUSTICE,
+    Sector.CONSTRUCTION,
+    Sector.HOUSING,
+    Sector.LAND_RESOURCES,
+    Sector.LAW_ENFORCEMENT,
+}
+_ECONOMY = {
+    Sector.AGRICULTURE,
+    Sector.POVERTY_ALLEVIATION,
+    Sector.FINANCE,
+    Sector.TRANSPORT,
+    Sector.BANKING,
+}
+SECTOR_GROUP = {
+    s: SectorGroup.GOVERNANCE
+    if s in _GOVERNANCE
+    else SectorGroup.ECONOMY
+    if s in _ECONOMY
+    else SectorGroup.OTHER
+    for s in Sector
+}
+
+_CODE = re.compile(r"[A-Z0-9][A-Z0-9-]{1,31}")
+
+
+def normalise_unit_code(code: str) -> str:
+    upper = code.strip().upper()
+    if not _CODE.fullmatch(upper):
+        raise InvalidDispatchingUnitCodeError(code)
+    return upper
+
+
+def dispatching_unit_id(code: str) -> UUID:
+    return derived_id("dispatching-unit", code)
+
+
+class DispatchingUnit(NetworkAggregate):
+    """A province, city or county department that sends work teams. Id from its short code."""
+
+    def __init__(self) -> None:
+        self.code = ""
+        self.name = ""
+        self.level = DispatchLevel.CITY
+        self.sector = Sector.OTHER
+        self.registered_on = date.min
+
+    class Registered(NetworkAggregate.Created):
+        code: str
+        name: str
+        level: str
+        sector: str
+        sector_group: str
+
+        def apply(self, u: DispatchingUnit) -> None:
+            u.code = self.code
+            u.name = self.name
+            u.level = DispatchLevel(self.level)
+            u.sector = Sector(self.sector)
+            u.registered_on = date.fromisoformat(self.occurred_on)
+
+    @classmethod
+    def register(
+        cls, code: str, name: str, level: DispatchLevel, sector: Sector, meta: Meta
+    ) -> DispatchingUnit:
+        code = normalise_unit_code(code)
+        return cls._create(
+            cls.Registered,
+            id=dispatching_unit_id(code),
+            code=code,
+            name=name.strip(),
+            level=level.value,
+            sector=sector.value,
+            sector_group=sector.group.value,
+            **meta.event_kwargs(),
+        )
+
+    def check_date(self, day: date, field: str = "unit") -> None:
+        check_within(
+            f"「{self.name}」", f"'{self.name}' ({self.code})", day, self.registered_on, None
+        )
+
+
+@dataclass
+class Stint:
+    """A time on one team, both days included; ``left_on`` is None while still there."""
+
+    team_id: UUID
+    joined_on: date
+    left_on: date | None = None
+
+    def covers(self, day: date) -> bool:
+        return self.joined_on <= day and (self.left_on is None or day <= self.left_on)
+
+
+class Cadre(NetworkAggregate):
+    """A cadre of a dispatching unit. It records its own team, so that two commands putting
+    the same cadre on two teams clash on this aggregate's version, even when concurrent."""
+
+    def __init__(self) -> None:
+        self.name = ""
+        self.unit_code = ""
+        self.rank = Rank.CLERK
+        self.party_member = False
+        self.young = False
+        self.reserve = False
+        self.registered_on = date.min
+        self.stints: list[Stint] = []
+
+    class Registered(NetworkAggregate.Created):
+        name: str
+        dispatching_unit_id: UUID
+        unit_code: str
+        rank: str
+        party_member: bool
+        young: bool
+        reserve: bool
+
+        def apply(self, c: Cadre) -> None:
+            c.name = self.name
+            c.unit_code = self.unit_code
+            c.rank = Rank(self.rank)
+            c.party_member = self.party_member
+            c.young = self.young
+            c.reserve = self.reserve
+            c.registered_on = date.fromisoformat(self.occurred_on)
+
+    class RankChanged(NetworkAggregate.Event):
+        rank: str
+        previous_rank: str
+
+        def apply(self, c: Cadre) -> None:
+            c.rank = Rank(self.rank)
+
+    class JoinedParty(NetworkAggregate.Event):
+        def apply(self, c: Cadre) -> None:
+            c.party_member = True
+
+    class LeftParty(NetworkAggregate.Event):
+        def apply(self, c: Cadre) -> None:
+            c.party_member = False
+
+    class FlagsChanged(NetworkAggregate.Event):
+        young: bool
+        reserve: bool
+
+        def apply(self, c: Cadre) -> None:
+            c.young = self.young
+            c.reserve = self.reserve
+
+    class JoinedTeam(NetworkAggregate.Event):
+        team_id: UUID
+
+        def apply(self, c: Cadre) -> None:
+            c.stints.append(Stint(self.team_id, date.fromisoformat(self.occurred_on)))
+
+    class LeftTeam(NetworkAggregate.Event):
+        team_id: UUID
+
+        def apply(self, c: Cadre) -> None:
+            c.stints[-1].left_on = date.fromisoformat(self.occurred_on)
+
+    # -- commands -----------------------------------------------------------------------------
+
+    @classmethod
+    def register(
+        cls,
+        cadre_id: UUID,
+        name: str,
+        unit: DispatchingUnit,
+        rank: Rank,
+        party_member: bool,
+        young: bool,
+        reserve: bool,
+        meta: Meta,
+    ) -> Cadre:
+        if not name.strip():
+            raise InvalidInputError("name", "干部姓名不能为空", "the cadre's name is empty")
+        unit.check_date(meta.occurred_on)
+        return cls._create(
+            cls.Registered,
+            id=cadre_id,
+            name=name.strip(),
+            dispatching_unit_id=unit.id,
+            unit_code=unit.code,
+            rank=rank.value,
+            party_member=party_member,
+            young=young,
+            reserve=reserve,
+            **meta.event_kwargs(),
+        )
+
+    def change_rank(self, rank: Rank, meta: Meta) -> None:
+        self.check_date(meta.occurred_on)
+        if rank is self.rank:
+            raise CadreStatusError(
+                f"{self.name} 已是{rank.zh}", f"{self.name} is already of rank {rank}", "rank"
+            )
+        self.trigger_event(
+            self.RankChanged, rank=rank.value, previous_rank=self.rank.value, **meta.event_kwargs()
+        )
+
+    def join_party(self, meta: Meta) -> None:
+        self.check_date(meta.occurred_on)
+        if self.party_member:
+            raise CadreStatusError(
+                f"{self.name} 已是中共党员", f"{self.name} is already a party member"
+            )
+        self.trigger_event(self.JoinedParty, **meta.event_kwargs())
+
+    def leave_party(self, meta: Meta) -> None:
+        self.check_date(meta.occurred_on)
+        if not self.party_member:
+            raise CadreStatusError(
+                f"{self.name} 不是中共党员", f"{self.name} is not a party member"
+            )
+        self.trigger_event(self.LeftParty, **meta.event_kwargs())
+
+    def change_flags(self, young: bool | None, reserve: bool | None, meta: Meta) -> None:
+        self.check_date(meta.occurred_on)
+        new_young = self.young if young is None else young
+        new_reserve = self.reserve if reserve is None else reserve
+        if (new_young, new_reserve) == (self.young, self.reserve):
+            raise CadreStatusError(
+                f"{self.name} 的年轻干部、后备干部标记没有变化",
+                f"{self.name}'s young and reserve cadre flags are unchanged",
+                "young",
+            )
+        self.trigger_event(
+            self.FlagsChanged, young=new_young, reserve=new_reserve, **meta.event_kwargs()
+        )
+
+    def join_team(self, team_id: UUID, meta: Meta) -> None:
+        """One team at a time: the previous stint must be over, and over by ``occurred_on``."""
+        self.check_date(meta.occurred_on)
+        last = self.stints[-1] if self.stints else None
+        if last is not None and (last.left_on is None or meta.occurred_on < last.left_on):
+            raise CadreAlreadyOnTeamError(
+                self.name,
+                str(last.team_id),
+                last.joined_on.isoformat(),
+                last.left_on.isoformat() if last.left_on else None,
+            )
+        self.trigger_event(self.JoinedTeam, team_id=team_id, **meta.event_kwargs())
+
+    def leave_team(self, team_id: UUID, meta: Meta) -> None:
+        # The team checked the membership and the date; this only mirrors it.
+        assert self.current_team_id == team_id
+        self.trigger_event(self.LeftTeam, team_id=team_id, **meta.event_kwargs())
+
+    # -- rules --------------------------------------------------------------------------------
+
+    @property
+    def current_team_id(self) -> UUID | None:
+        if self.stints and self.stints[-1].left_on is None:
+            return self.stints[-1].team_id
+        return None
+
+    def team_on(self, day: date) -> UUID | None:
+        """The team this cadre was on that day (the later one on a day of transfer)."""
+        for stint in reversed(self.stints):
+            if stint.covers(day):
+                return stint.team_id
+        return None
+
+    def check_date(self, day: date) -> None:
+        check_within(
+            f"干部{self.name}的登记", f"{self.name}'s record", day, self.registered_on, None
+        )
