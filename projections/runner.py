@@ -21,6 +21,9 @@ class Log(Protocol):
 
 
 REBUILDING = "rebuild-in-progress"  # a position row marking an unfinished rebuild
+# A position row counting rebuilds: a process that kept read-model rows in memory knows
+# from it that another process rebuilt the tables under its feet.
+GENERATION = "generation"
 
 
 class ReadModel(Protocol):
@@ -65,6 +68,7 @@ class Projections:
                     conn.execute(insert(positions).values(name=model.name, position=0))
 
     def positions(self) -> dict[str, int]:
+        """Each read model's position in the log."""
         with self.engine.connect() as conn:
             return {m.name: _position(conn, m.name) for m in self.models}
 
@@ -115,8 +119,10 @@ class Projections:
                     model.metadata.drop_all(conn)
                     model.metadata.create_all(conn)
                     model.reset()
+                generation = _position(conn, GENERATION)
                 conn.execute(update(positions).values(position=0))
                 conn.execute(insert(positions).values(name=REBUILDING, position=0))
+                _put_position(conn, GENERATION, generation + 1)
         done = self.catch_up(progress)
         with self.engine.begin() as conn:
             conn.execute(positions.delete().where(positions.c.name == REBUILDING))
@@ -188,6 +194,17 @@ def _lock_position(conn: Connection, name: str) -> int:
         # primary key and its caller retries on the next read.
         conn.execute(insert(positions).values(name=name, position=0))
     return _position(conn, name)
+
+
+def _put_position(conn: Connection, name: str, position: int) -> None:
+    if not conn.execute(
+        update(positions).where(positions.c.name == name).values(position=position)
+    ).rowcount:
+        conn.execute(insert(positions).values(name=name, position=position))
+
+
+def generation(conn: Connection) -> int:
+    return _position(conn, GENERATION)
 
 
 def _set_position(conn: Connection, name: str, position: int) -> None:

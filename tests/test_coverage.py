@@ -260,3 +260,120 @@ def test_gaps_cli_prints_json_rows_with_every_field(zhucun, db_url):
     assert set(rows[0]["cause"]) == {"type", "position", "actor"}
     bad = CliRunner().invoke(cli, ["--db", db_url, "gaps", "--unit", VILLAGE_A, "--type", "x"])
     assert bad.exit_code == 1 and "unknown gap type" in bad.stderr
+
+
+def test_a_party_member_responsible_for_a_township_centre_has_a_role(zhucun):
+    net = small_network(zhucun)
+    apply(
+        zhucun,
+        cmd("party_member_joined", name="李二", household=net.households["A1b"], id=mid(7)),
+        cmd("open_site", on="2014-06-05", unit=TOWNSHIP, kind="centre"),
+    )
+    assert ("party_member_without_role", "李二") in gap_set(zhucun, VILLAGE_A)
+    apply(
+        zhucun, cmd("assign_site_responsible", on="2014-06-06", unit=TOWNSHIP, party_member=mid(7))
+    )
+    assert ("party_member_without_role", "李二") not in gap_set(zhucun, VILLAGE_A)
+    # and the centre has nobody responsible once that member has gone
+    apply(
+        zhucun,
+        cmd(
+            "party_member_transferred_out",
+            on="2015-01-01",
+            party_member=mid(7),
+            destination="本溪市",
+        ),
+    )
+    assert {g["type"] for g in zhucun.gaps(TOWNSHIP, "site_without_responsible")} == {
+        "site_without_responsible"
+    }
+
+
+def test_a_long_running_process_notices_a_rebuild_made_by_another(db_url, clock):
+    from datetime import timedelta
+
+    from sqlalchemy import text
+
+    from app.bootstrap import bootstrap
+
+    first, second = bootstrap(db_url, clock), bootstrap(db_url, clock)
+    try:
+        net = small_network(first)
+        clock.advance(timedelta(hours=1))
+        apply(
+            first,
+            cmd(
+                "link_household",
+                on="2014-06-03",
+                household=net.households["A1b"],
+                central_household=net.central_household,
+            ),
+            cmd("unlink_household", on="2014-06-03", household=net.households["A1b"]),
+            cmd(
+                "link_household",
+                on="2014-06-03",
+                household=net.households["A1b"],
+                central_household=net.central_household,
+            ),
+            cmd(
+                "link_household",
+                on="2014-06-04",
+                household=net.households["A2"],
+                central_household=net.central_household,
+            ),
+        )
+        first.coverage(CITY)  # the first process keeps what it wrote in memory
+        second.projections.rebuild()  # ends at the same position
+        with second.engine.begin() as conn:  # a rebuild may number its rows differently
+            conn.execute(text("UPDATE cov_rows SET id = id + 100000"))
+        clock.advance(timedelta(hours=1))
+        apply(
+            first,
+            cmd(
+                "party_member_transferred_out",
+                on="2015-03-01",
+                party_member=net.member,
+                destination="x",
+            ),
+        )
+        gaps, seen = first.gaps(VILLAGE_A), first.coverage(CITY)
+        first.projections.rebuild()
+        assert first.gaps(VILLAGE_A) == gaps
+        assert first.coverage(CITY) == seen
+        assert {g["subject"]["name"] for g in gaps if g["type"] == "unlinked_household"} == {
+            "王大",
+            "李二",
+            "张三",
+        }
+    finally:
+        first.close()
+        second.close()
+
+
+def test_a_moment_split_across_pages_ends_as_if_read_in_one(db_url, clock, monkeypatch):
+    from datetime import timedelta
+
+    from app.bootstrap import bootstrap
+
+    monkeypatch.setenv("ZHUCUN_PROJECTION_BATCH", "1")
+    z = bootstrap(db_url, clock)
+    try:
+        net = small_network(z)
+        clock.advance(timedelta(hours=1))
+        # Ended and designated again on the same day, in one batch: one recording moment,
+        # read one event per page.
+        apply(
+            z,
+            cmd("end_central_household", on="2014-07-01", central_household=net.central_household),
+            cmd("designate_central_household", on="2014-07-01", party_member=net.member),
+        )
+        paged = z.projections.checksum()
+    finally:
+        z.close()
+    monkeypatch.setenv("ZHUCUN_PROJECTION_BATCH", "5000")
+    z = bootstrap(db_url, clock)
+    try:
+        z.projections.rebuild()
+        assert z.projections.checksum() == paged
+    finally:
+        z.close()

@@ -62,6 +62,7 @@ class CoverageModel:
     def __init__(self, rules: RuleSet) -> None:
         self.rules = rules
         self._position = -1  # log position the memory below is valid at
+        self._generation = -1  # and the rebuild generation of the tables
         self._last_moment: datetime | None = None
         self._next_id = 0
         self._facts: OrderedDict[str, list[Fact]] = OrderedDict()  # scope -> its facts
@@ -77,7 +78,8 @@ class CoverageModel:
         if (
             logged[0].position <= self._position
             or self._position < 0
-            or (self._position != _stored_position(conn))
+            or self._position != _stored_position(conn)
+            or self._generation != _generation(conn)
         ):
             self._forget(conn)
         batch: list[Fact] = []
@@ -112,6 +114,7 @@ class CoverageModel:
             select(moments.c.recorded_at).order_by(moments.c.recorded_at.desc()).limit(1)
         ).scalar()
         self._position = _stored_position(conn)
+        self._generation = _generation(conn)
         self._next_id = int(conn.execute(select(func.max(rows.c.id))).scalar() or 0)
 
     def _apply_moment(
@@ -191,7 +194,13 @@ class CoverageModel:
         ):
             return {f.data["village"]: [f.entity]}
         elif f.kind == SITE and f.type == "ResponsibleAssigned" and f.data.get("member"):
-            return {scope: [f.data["member"]] for scope in m.scopes(f.entity)}
+            # The site's scope needs the member (is the responsible still active?), and the
+            # member's village needs the site (being responsible is a role).
+            member = f.data["member"]
+            joins = {scope: [member] for scope in m.scopes(f.entity)}
+            for village in m.scopes(member):
+                joins.setdefault(village, []).append(f.entity)
+            return joins
         return {}
 
     def _unit_code_level(self, conn: Connection, f: Fact) -> tuple[str, str]:
@@ -203,6 +212,36 @@ class CoverageModel:
         return opened["code"], opened["level"]
 
     # -- sweeping a scope ----------------------------------------------------------------------
+
+    def _reopen(
+        self,
+        conn: Connection,
+        scope: str,
+        moment: datetime,
+        added: list[RowKey],
+        current: Current,
+    ) -> list[RowKey]:
+        """Rows wanted again that were closed earlier in this same moment are reopened
+        rather than inserted again: however the moment's events were split into pages,
+        the table ends the same."""
+        closed = {
+            _stored_key(r): (r.id, r.known_from)
+            for r in conn.execute(
+                select(rows).where(rows.c.scope == scope, rows.c.known_to == moment)
+            )
+        }
+        if not closed:
+            return added
+        again = [k for k in added if k in closed]
+        if again:
+            conn.execute(
+                update(rows)
+                .where(rows.c.id.in_([closed[k][0] for k in again]))
+                .values(known_to=None)
+            )
+            for k in again:
+                current[k] = closed[k]
+        return [k for k in added if k not in closed]
 
     def scope_facts(self, conn: Connection, scope: str) -> list[Fact]:
         cached = self._facts.get(scope)
@@ -267,7 +306,9 @@ class CoverageModel:
                 conn.execute(update(rows).where(rows.c.id.in_(earlier)).values(known_to=moment))
             for k in gone:
                 del current[k]
-        added = [k for k in wanted if k not in current]
+        added = sorted((k for k in wanted if k not in current), key=repr)
+        if added:
+            added = self._reopen(conn, scope, moment, added, current)
         if added:
             # Ids are handed out here (writers take turns on the position row), so the
             # insert is a plain executemany.
@@ -354,6 +395,12 @@ class _Memberships:
             self.conn.execute(insert(scope_entities), self.new_members)
         if self.new_grouped:
             self.conn.execute(insert(group_households), self.new_grouped)
+
+
+def _generation(conn: Connection) -> int:
+    from projections.runner import generation
+
+    return generation(conn)
 
 
 def _stored_position(conn: Connection) -> int:
