@@ -238,7 +238,7 @@ def history(
             detail = ", ".join(f"{k}={v}" for k, v in r["details"].items())
             click.echo(
                 f"#{r['position']:<7} occurred {r['occurred_on']}  recorded "
-                f"{r['recorded_at'][:19].replace('T', ' ')}  {r['actor']} ({r['role']})\n"
+                f"{_beijing(r['recorded_at'])}  {r['actor']} ({r['role']})\n"
                 f"         {r['what_zh']} / {r['what_en']}"
                 + (f"  [{detail}]" if detail else "")
                 + f"\n         事由 reason: {r['reason']}"
@@ -262,6 +262,11 @@ def summary(ctx: click.Context, unit_code: str, as_json: bool) -> None:
         click.echo(f"{data['name']} ({data['unit']}, {data['level']})")
         for key, zh, en in SUMMARY_LABELS:
             click.echo(f"  {zh:<8}\t{en:<20}\t{data[key]:>10,}")
+
+
+def _beijing(iso: str) -> str:
+    """A recording time as Beijing time, with its offset, ready to paste into --as-known-at."""
+    return datetime.fromisoformat(iso).astimezone(CHINA_TZ).isoformat(timespec="seconds")
 
 
 def _parse_as_of(value: str | None) -> date | None:
@@ -381,10 +386,13 @@ def projections_status(ctx: click.Context, as_json: bool) -> None:
             name: {"position": pos, "behind": head - pos}
             for name, pos in z.projections.positions().items()
         }
+        rebuilding = z.projections.rebuilding()
         if as_json:
-            print_json({"log_head": head, "read_models": data})
+            print_json({"log_head": head, "read_models": data, "rebuild_unfinished": rebuilding})
             return
         click.echo(f"log head: {head}")
+        if rebuilding:
+            click.echo("  a rebuild was interrupted: run `zhucun projections rebuild` to finish it")
         for name, d in data.items():
             click.echo(f"  {name:<12} at {d['position']:>10}  behind {d['behind']:>10}")
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -151,7 +151,7 @@ def coverage(
         "name": tree.name[code],
         "level": tree.level[code],
         "as_of": as_of.isoformat(),
-        "as_known_at": known_at.isoformat() if known_at else None,
+        "as_known_at": known_at.replace(tzinfo=UTC).isoformat() if known_at else None,
         "rules": rules.version,
         "households": {
             "total": n["household"],
