@@ -18,7 +18,8 @@ from domain.cadres import DispatchLevel, Rank, Sector
 from domain.errors import InvalidInputError
 from domain.households import LeaveReason
 from domain.levels import Level, SiteKind
-from domain.teams import LeaveHow, Problem
+from domain.teams import LeaveHow
+from domain.villages import Problem
 
 Handler = Callable[[Network, Args, Meta], dict[str, Any]]
 

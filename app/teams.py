@@ -33,7 +33,8 @@ from domain.errors import (
 )
 from domain.residency import LeaveRequest, LeaveStatus, MemberMonth, member_month_id, month_key
 from domain.rules import DEFAULT_RULES, RuleSet
-from domain.teams import LeaveHow, Problem, Team, VillageProfile, village_profile_id
+from domain.teams import LeaveHow, Team
+from domain.villages import Problem, VillageProfile, village_profile_id
 
 
 class Teams:

@@ -192,7 +192,7 @@ class DispatchingUnit(NetworkAggregate):
             **meta.event_kwargs(),
         )
 
-    def check_date(self, day: date, field: str = "unit") -> None:
+    def check_date(self, day: date) -> None:
         check_within(
             f"「{self.name}」", f"'{self.name}' ({self.code})", day, self.registered_on, None
         )

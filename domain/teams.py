@@ -1,4 +1,4 @@
-"""Village classification (分类) and village-resident work teams (驻村工作队)."""
+"""Village-resident work teams (驻村工作队): dispatch, members, leader, term."""
 
 from __future__ import annotations
 
@@ -8,129 +8,25 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 from uuid import UUID
 
-from domain.base import Meta, NetworkAggregate, check_within, derived_id
-from domain.cadres import Cadre, DispatchingUnit, DispatchLevel, Rank, Sector, SectorGroup
+from domain.base import Meta, NetworkAggregate, check_within
+from domain.cadres import Cadre, DispatchingUnit, DispatchLevel, Rank, Sector
 from domain.errors import (
     DatedAfterTermError,
     DatedBeforeDispatchError,
-    InvalidInputError,
     InvalidSuccessorTeamError,
     LeaderNotPartyMemberError,
     LeaderRankTooLowError,
-    NotAVillageError,
     NotTeamMemberError,
     TeamEndedError,
     TeamHasLeaderError,
     TermExtensionError,
     VillageStillPoorError,
 )
-from domain.levels import Level
+from domain.villages import Problem, VillageProfile, sector_fit
 
 if TYPE_CHECKING:
     from domain.rules import RuleSet
     from domain.units import Unit
-
-
-class Problem(StrEnum):
-    """A village's main problem, found by the survey (摸底排查)."""
-
-    WEAK_COMMITTEES = "weak_committees"  # 两委软弱涣散
-    CHAOTIC_AFFAIRS = "chaotic_affairs"  # 党务村务混乱
-    MANY_DISPUTES = "many_disputes"  # 矛盾纠纷多
-    LAGGING_DEVELOPMENT = "lagging_development"  # 经济发展滞后
-
-    @property
-    def group(self) -> SectorGroup:
-        if self is Problem.LAGGING_DEVELOPMENT:
-            return SectorGroup.ECONOMY
-        return SectorGroup.GOVERNANCE
-
-
-def village_profile_id(village_code: str) -> UUID:
-    return derived_id("village-profile", village_code)
-
-
-class VillageProfile(NetworkAggregate):
-    """What the survey found in a village. Kept apart from ``Unit`` (see ADR 006)."""
-
-    def __init__(self) -> None:
-        self.village_code = ""
-        self.problem = Problem.LAGGING_DEVELOPMENT
-        self.finding = ""
-
-    class Classified(NetworkAggregate.Created):
-        village_code: str
-        problem: str
-        group: str
-        finding: str
-
-        def apply(self, p: VillageProfile) -> None:
-            p.village_code = self.village_code
-            p.problem = Problem(self.problem)
-            p.finding = self.finding
-
-    class Reclassified(NetworkAggregate.Event):
-        problem: str
-        group: str
-        finding: str
-        previous_problem: str
-
-        def apply(self, p: VillageProfile) -> None:
-            p.problem = Problem(self.problem)
-            p.finding = self.finding
-
-    @staticmethod
-    def check_village(village: Unit, day: date) -> None:
-        if village.level is not Level.VILLAGE:
-            raise NotAVillageError(village.code, village.level.zh, village.level.value, "village")
-        village.check_acting(day, field="village")
-
-    @classmethod
-    def classify(cls, village: Unit, problem: Problem, finding: str, meta: Meta) -> VillageProfile:
-        cls.check_village(village, meta.occurred_on)
-        return cls._create(
-            cls.Classified,
-            id=village_profile_id(village.code),
-            village_code=village.code,
-            problem=problem.value,
-            group=problem.group.value,
-            finding=_finding(finding),
-            **meta.event_kwargs(),
-        )
-
-    def reclassify(self, village: Unit, problem: Problem, finding: str, meta: Meta) -> None:
-        self.check_village(village, meta.occurred_on)
-        self.trigger_event(
-            self.Reclassified,
-            problem=problem.value,
-            group=problem.group.value,
-            finding=_finding(finding),
-            previous_problem=self.problem.value,
-            **meta.event_kwargs(),
-        )
-
-
-def _finding(text: str) -> str:
-    if not text.strip():
-        raise InvalidInputError("finding", "请写明分类的依据", "give the finding behind the class")
-    return text.strip()
-
-
-def sector_fit(sector: Sector, problem: Problem | None) -> tuple[str | None, str, str]:
-    """A flag code (None when the unit fits the village) and the reason in zh and en."""
-    if problem is None:
-        return (
-            "village_unclassified",
-            "所驻村尚未分类，无法判断派出单位是否对口",
-            "the village has not been classified, so the unit's fit cannot be judged",
-        )
-    if sector.group is problem.group:
-        return None, "", ""
-    return (
-        "sector_mismatch",
-        f"{sector.zh}（{sector.group.zh}）单位派驻{problem.group.zh}村，不对口",
-        f"a {sector} unit ({sector.group} sector) sent to a {problem.group} village does not fit",
-    )
 
 
 def add_years(day: date, years: int) -> date:

@@ -14,7 +14,7 @@ from domain.base import Meta
 from domain.cadres import Rank, Sector, SectorGroup
 from domain.errors import ConcurrentChangeError, LeaderRankTooLowError
 from domain.rules import RuleSet
-from domain.teams import Problem, sector_fit
+from domain.villages import Problem, sector_fit, village_profile_id
 from tests.builders import GROUP_A1, TOWNSHIP, VILLAGE_A, VILLAGE_B, apply, cmd
 from tests.team_builders import (
     CITY_AGRI,
@@ -102,7 +102,7 @@ def test_classifying_a_village_again_keeps_both_findings(zhucun):
             finding="支部书记长期空缺",
         ),
     )
-    rows = zhucun.history_of_id(_profile(VILLAGE_A))
+    rows = zhucun.history_of_id(village_profile_id(VILLAGE_A))
     assert [r["event"] for r in rows] == [
         "VillageProfile.Classified",
         "VillageProfile.Reclassified",
@@ -406,9 +406,3 @@ def test_extending_a_term_moves_its_last_day(zhucun, clock):
     extended = events_of(zhucun, tid(1))[-1]
     assert (extended["actor"], extended["reason"]) == ("zhao.fupin", "村未脱贫，延期一年")
     assert extended["details"]["previous_term_ends_on"] == "2017-05-31"
-
-
-def _profile(village: str) -> UUID:
-    from domain.teams import village_profile_id
-
-    return village_profile_id(village)
