@@ -34,7 +34,7 @@ from projections.coverage.tables import (
 )
 
 NAME = "coverage"
-CACHED_SCOPES = 3000
+CACHED_SCOPES = 500  # facts and rows of this many scopes stay in memory
 CACHED_WALKS = 300  # a walk holds a village's whole state: fewer of them
 CREATIONS = {"Opened", "Registered", "Joined", "Designated"}
 
