@@ -181,8 +181,10 @@ class Zhucun:
         """Coverage of a unit and everything under it, on a day, as known at a moment."""
         self.projections.catch_up()
         with self.engine.connect() as conn:
+            today = self.today()
+            now = as_known_at is None and (as_of is None or as_of >= today)
             return coverage_queries.coverage(
-                conn, code, as_of or self.today(), _moment(as_known_at), self.rules
+                conn, code, as_of or today, _moment(as_known_at), self.rules, now
             )
 
     def gaps(

@@ -25,6 +25,7 @@ from domain.rules import RuleSet
 from projections.coverage.facts import CENTRAL, HOUSEHOLD, MEMBER, SITE, UNIT, Fact, fact_of
 from projections.coverage.sweep import Interval, Walk
 from projections.coverage.tables import (
+    counts,
     facts,
     group_households,
     metadata,
@@ -213,6 +214,19 @@ class CoverageModel:
 
     # -- sweeping a scope ----------------------------------------------------------------------
 
+    def _count(self, conn: Connection, scope: str, wanted: set[RowKey]) -> None:
+        """Rewrite the scope's counts of what is in force now (rows still lasting)."""
+        n: dict[str, int] = defaultdict(int)
+        for k in wanted:
+            if k[VALID_TO] is None:
+                n[k[1]] += 1
+        conn.execute(delete(counts).where(counts.c.scope == scope))
+        if n:
+            conn.execute(
+                insert(counts),
+                [{"scope": scope, "kind": kind, "n": c} for kind, c in sorted(n.items())],
+            )
+
     def _reopen(
         self,
         conn: Connection,
@@ -307,6 +321,8 @@ class CoverageModel:
             for k in gone:
                 del current[k]
         added = sorted((k for k in wanted if k not in current), key=repr)
+        if gone or added:
+            self._count(conn, scope, wanted)
         if added:
             added = self._reopen(conn, scope, moment, added, current)
         if added:
@@ -423,6 +439,9 @@ def _as_date(value: Any) -> date:
 
 
 # A row's key: scope, kind, subject, valid_from first (they identify a current row).
+VALID_TO = 7  # where valid_to sits in a row key
+
+
 def _row_key(scope: str, iv: Interval) -> RowKey:
     return (
         scope,

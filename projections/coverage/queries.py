@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, Connection, and_, func, or_, select
 
 from domain.rules import RuleSet
 from projections.coverage.sweep import CENTRE_LEVELS, GAPS
-from projections.coverage.tables import rows
+from projections.coverage.tables import counts, rows
 
 LEVELS = ("province", "city", "county", "township", "village")
 
@@ -125,21 +125,35 @@ def gaps(
 
 
 def coverage(
-    conn: Connection, code: str, as_of: date, known_at: datetime | None, rules: RuleSet
+    conn: Connection,
+    code: str,
+    as_of: date,
+    known_at: datetime | None,
+    rules: RuleSet,
+    now: bool = False,
 ) -> dict[str, Any] | None:
+    """``now``: the question is about today as known now, which the per-scope counts answer
+    without counting rows."""
     tree = Tree(conn, as_of, known_at)
     if not tree.find(code):
         return None
     scopes, unit_filter = _scopes(tree, code)
     n: dict[str, int] = defaultdict(int)
     for chunk in _chunks(scopes):
-        query = (
-            select(rows.c.kind, func.count())
-            .where(rows.c.scope.in_(chunk), when(as_of, known_at))
-            .group_by(rows.c.kind)
-        )
-        if unit_filter:
-            query = query.where(rows.c.unit == unit_filter)
+        if now and not unit_filter:
+            query = (
+                select(counts.c.kind, func.sum(counts.c.n))
+                .where(counts.c.scope.in_(chunk))
+                .group_by(counts.c.kind)
+            )
+        else:
+            query = (
+                select(rows.c.kind, func.count())
+                .where(rows.c.scope.in_(chunk), when(as_of, known_at))
+                .group_by(rows.c.kind)
+            )
+            if unit_filter:
+                query = query.where(rows.c.unit == unit_filter)
         for kind, count in conn.execute(query):
             n[kind] += int(count)
     centre_units = _centre_units(conn, tree, scopes, as_of, known_at)

@@ -72,3 +72,13 @@ moments = Table(
     Column("recorded_at", DateTime(), primary_key=True),
     Column("position", Integer, nullable=False),
 )
+
+# How many rows of each kind are in force now (known now, lasting today) in each scope:
+# roll-ups of a whole city or province add these up instead of counting rows.
+counts = Table(
+    "cov_counts",
+    metadata,
+    Column("scope", String(15), primary_key=True),
+    Column("kind", String(40), primary_key=True),
+    Column("n", Integer, nullable=False),
+)
