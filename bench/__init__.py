@@ -1,0 +1,1 @@
+"""Benchmarks that print figures. Never part of the test run; see docs/benchmarks.md."""

@@ -1,0 +1,56 @@
+"""Keeps the benchmark harness from rotting: a village or two, generated and ingested.
+
+The benchmarks themselves are never run by the tests; see docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from app.config import parse_database_url
+from app.store import EventStore
+from bench import ingest, scale
+from bench.loader import WRITERS, Loader
+
+
+def _log(path: Path) -> list[tuple[object, ...]]:
+    with sqlite3.connect(path) as conn:
+        return conn.execute("SELECT rowid, * FROM stored_events ORDER BY rowid").fetchall()
+
+
+def _load(tmp_path: Path, name: str, writer: str, path: str) -> list[tuple[object, ...]]:
+    db = tmp_path / f"{name}.db"
+    store = EventStore(parse_database_url(f"sqlite:///{db}"))
+    # A batch per unit or village: later batches find earlier ones' units in the store.
+    loader = Loader(store, WRITERS[writer], batch_events=5, path=path)
+    try:
+        result = loader.load(scale.province(1))
+        assert result.batches > 1 and store.max_position() == result.events
+    finally:
+        loader.close()
+        store.close()
+    return _log(db)
+
+
+def test_the_generator_makes_the_same_province_every_time() -> None:
+    first, second = list(scale.province(2)), list(scale.province(2))
+    assert first == second
+    villages = [p for p in first if isinstance(p, scale.VillagePlan)]
+    assert [v.unit.code for v in villages] == ["210101001001", "210101001002"]
+
+
+def test_every_path_and_writer_make_the_same_log(tmp_path: Path) -> None:
+    # The direct path stands in for the use cases, and the "commands" path sends the
+    # generator's JSON-lines commands through the command layer: a drift shows here.
+    ours = _load(tmp_path, "bulk", "write_bulk", "aggregates")
+    assert ours == _load(tmp_path, "network", "write_bulk", "network")
+    assert ours == _load(tmp_path, "commands", "write_bulk", "commands")
+    # write_bulk stores the bytes save() stores.
+    assert ours == _load(tmp_path, "save", "save_batched", "aggregates")
+
+
+def test_ingest_prints_ours_beside_the_baseline(capsys: object) -> None:
+    assert ingest.main(["--villages", "1", "--sample", "1", "--repeat", "1", "--quiet"]) == 0
+    out = capsys.readouterr().out  # type: ignore[attr-defined]
+    assert "events/s" in out and "write_bulk / save_batched" in out and "peak RSS" in out
