@@ -1,0 +1,157 @@
+"""Read-side benchmark: ``python -m bench.coverage --villages N [--db URL]``.
+
+Loads N planned villages (bench/scale.py) through the bulk path, then, in the same run:
+
+* the baseline: the library's own read-and-decode loop over the whole log, writing nothing;
+* our rebuild of every read model from that log (network and coverage), events/s;
+* query latencies through the application (each query first checks the read models are
+  caught up, as every real query does): a village's gaps now and as of a past date, a
+  county's coverage, a city's and the province's roll-up.
+
+Province scale is ``--villages 10000``. The machine is shared: figures are medians of
+repeated runs, and the baseline is measured in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from app.bootstrap import Zhucun
+from app.clock import SettableClock
+from bench import scale
+from bench.loader import RECORDED_AT, WRITERS, Loader, peak_rss_mib
+from bench.stores import FreshStores
+
+
+def decode_loop(z: Zhucun, page: int = 5000) -> tuple[int, float]:
+    """The library's read-and-decode loop: select notifications, map to domain events."""
+    recorder, mapper = z.store.recorder, z.store.mapper
+    start, count = time.perf_counter(), 0
+    after = 0
+    while True:
+        notes = recorder.select_notifications(start=after, limit=page, inclusive_of_start=False)
+        if not notes:
+            break
+        for n in notes:
+            mapper.to_domain_event(n)
+        count += len(notes)
+        after = notes[-1].id
+    return count, time.perf_counter() - start
+
+
+def latency(fn: Callable[[], Any], runs: int) -> dict[str, float]:
+    fn()  # warm: the first call opens connections and fills caches
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t) * 1000)
+    times.sort()
+    return {"p50_ms": round(statistics.median(times), 2),
+            "p95_ms": round(times[max(0, int(len(times) * 0.95) - 1)], 2), "runs": runs}
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    stores = FreshStores(args.db)
+    store = stores.open(f"coverage-{args.villages}")
+    try:
+        t = time.perf_counter()
+        loader = Loader(store, WRITERS["write_bulk"], path="aggregates")
+        try:
+            loaded = loader.load(scale.province(args.villages, args.seed))
+        finally:
+            loader.close()
+        load_s = time.perf_counter() - t
+        z = Zhucun(store.config, SettableClock(RECORDED_AT))
+        try:
+            events = z.store.max_position()
+            baseline = [decode_loop(z) for _ in range(args.repeat)]
+            base_s = statistics.median(s for _, s in baseline)
+            rebuilds = []
+            for _ in range(args.rebuilds):
+                t = time.perf_counter()
+                z.projections.rebuild()
+                rebuilds.append(time.perf_counter() - t)
+            ours_s = statistics.median(rebuilds)
+            queries = measure_queries(z, args)
+        finally:
+            z.close()
+        return {
+            "engine": stores.engine, "villages": loaded.villages, "events": events,
+            "load_s": round(load_s, 1),
+            "baseline_decode_events_per_s": round(events / base_s),
+            "rebuild_events_per_s": round(events / ours_s),
+            "rebuild_s": round(ours_s, 1),
+            "ratio_rebuild_to_baseline": round(base_s / ours_s, 3),
+            "queries": queries, "peak_rss_mib": round(peak_rss_mib()),
+        }
+    finally:
+        stores.drop(store)
+        stores.cleanup()
+
+
+def measure_queries(z: Zhucun, args: argparse.Namespace) -> dict[str, Any]:
+    from sqlalchemy import select
+
+    from projections.coverage.tables import rows
+
+    with z.engine.connect() as conn:
+        def codes(kind: str) -> list[str]:
+            return list(conn.execute(select(rows.c.subject).where(
+                rows.c.kind == kind, rows.c.known_to.is_(None))).scalars())
+        villages, counties, cities = codes("unit:village"), codes("unit:county"), codes("unit:city")
+    rng = random.Random(args.seed)
+    past = date(2014, 5, 20)  # during the build-up: links made, sites not yet open
+    today = date(2016, 12, 31)
+    return {
+        "village_gaps": latency(lambda: z.gaps(rng.choice(villages), as_of=today), args.runs),
+        "village_gaps_as_of_past_date": latency(
+            lambda: z.gaps(rng.choice(villages), as_of=past), args.runs),
+        "county_coverage": latency(lambda: z.coverage(rng.choice(counties), as_of=today),
+                                   max(5, args.runs // 4)),
+        "city_coverage": latency(lambda: z.coverage(rng.choice(cities), as_of=today),
+                                 max(3, args.runs // 10)),
+        "province_coverage": latency(lambda: z.coverage(scale.PROVINCE_CODE, as_of=today),
+                                     max(3, args.runs // 20)),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.coverage", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--villages", type=int, default=200)
+    parser.add_argument("--db", default=None, help="sqlite:///PATH (new file) or "
+                        "postgresql://...?schema=NAME (a new schema is made from it)")
+    parser.add_argument("--seed", type=int, default=2014)
+    parser.add_argument("--repeat", type=int, default=3, help="baseline decode loops")
+    parser.add_argument("--rebuilds", type=int, default=1)
+    parser.add_argument("--runs", type=int, default=100, help="queries per latency figure")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    result = run(args)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+        return 0
+    q = result["queries"]
+    print(f"{result['engine']}: {result['villages']:,} villages, {result['events']:,} events "
+          f"(loaded in {result['load_s']} s)")
+    print(f"  rebuild of all read models  {result['rebuild_events_per_s']:>9,} events/s   "
+          f"baseline (library read+decode, no writes) {result['baseline_decode_events_per_s']:>9,}"
+          f" events/s   ratio {result['ratio_rebuild_to_baseline']}")
+    for name, d in q.items():
+        print(f"  {name:<30} p50 {d['p50_ms']:>8.2f} ms   p95 {d['p95_ms']:>8.2f} ms   "
+              f"({d['runs']} runs)")
+    print(f"  peak RSS {result['peak_rss_mib']:,} MiB", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
