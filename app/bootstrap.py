@@ -135,7 +135,7 @@ class Zhucun:
         return self._run(uow, list(lines))
 
     def _run(self, uow: UnitOfWork, lines: list[tuple[int, CommandLine]]) -> BatchResult:
-        network = Network(uow, self._open_children)
+        network = Network(uow, self._open_children, self.rules)
         now = self.clock.now()
         today = local_today(now)
         result = BatchResult()

@@ -319,7 +319,7 @@ def _close_site(n: Network, a: Args, m: Meta) -> dict[str, Any]:
 
 
 def _teams(n: Network) -> Teams:
-    return Teams(n.uow, n)
+    return Teams(n.uow, n, n.rules)
 
 
 def _bool(a: Args, name: str, required: bool) -> bool | None:

@@ -24,6 +24,7 @@ from domain.errors import (
 from domain.households import Household, LeaveReason
 from domain.levels import Level, SiteKind
 from domain.party import CentralHousehold, PartyMember, central_household_id
+from domain.rules import DEFAULT_RULES, RuleSet
 from domain.sites import Site, site_id
 from domain.units import Unit, unit_id
 
@@ -47,9 +48,12 @@ class UnitHasActiveChildrenError(RuleViolation):
 
 
 class Network:
-    def __init__(self, uow: UnitOfWork, children: ChildLookup) -> None:
+    def __init__(
+        self, uow: UnitOfWork, children: ChildLookup, rules: RuleSet = DEFAULT_RULES
+    ) -> None:
         self.uow = uow
         self._children = children
+        self.rules = rules  # the rule set in force, for use cases that read it
 
     # -- lookups ------------------------------------------------------------------------------
 
