@@ -455,6 +455,11 @@ def projections_checksum(ctx: click.Context) -> None:
         click.echo(z.projections.checksum())
 
 
+from app.cli_audit import audit  # noqa: E402
+
+cli.add_command(audit)
+
+
 def main() -> None:
     cli(prog_name="zhucun")
 

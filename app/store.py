@@ -195,6 +195,41 @@ class EventStore(Application):  # type: ignore[type-arg]
                 for row in rows:
                     copy.write_row(row)
 
+    # -- raw rows -----------------------------------------------------------------------------
+
+    def raw_rows(
+        self, after: int, upto: int | None = None, limit: int = 20000
+    ) -> list[tuple[int, Any, int, str, bytes]]:
+        """Stored rows as stored (position, originator_id, version, topic, state bytes),
+        undecoded, after ``after`` and up to ``upto``, in log order."""
+        if self.config.is_postgres:
+            from psycopg.rows import tuple_row
+
+            sql = (
+                f"SELECT notification_id, originator_id, originator_version, topic, state "
+                f"FROM {self._pg_table()} WHERE notification_id > %s"
+                + (" AND notification_id <= %s" if upto is not None else "")
+                + " ORDER BY notification_id LIMIT %s"
+            )
+            params = (after, upto, limit) if upto is not None else (after, limit)
+            datastore = self.recorder.datastore  # type: ignore[attr-defined]
+            with datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
+                curs.execute(sql, params)
+                found: list[tuple[int, Any, int, str, bytes]] = curs.fetchall()
+                return found
+        sql = (
+            f"SELECT rowid, originator_id, originator_version, topic, state "
+            f"FROM {self.events_table} WHERE rowid > ?"
+            + (" AND rowid <= ?" if upto is not None else "")
+            + " ORDER BY rowid LIMIT ?"
+        )
+        args = (after, upto, limit) if upto is not None else (after, limit)
+        with self.recorder.datastore.transaction(commit=False) as c:  # type: ignore[attr-defined]
+            c.row_factory = None  # plain tuples: this cursor only
+            c.execute(sql, args)
+            rows: list[tuple[int, Any, int, str, bytes]] = c.fetchall()
+            return rows
+
 
 _ROWS_PER_INSERT = 200
 

@@ -10,6 +10,7 @@ from typing import Any, Protocol
 from sqlalchemy import Connection, Engine, MetaData, insert, select, update
 
 from domain.rules import DEFAULT_RULES, RuleSet
+from projections.audit import AuditChainModel
 from projections.coverage.model import CoverageModel
 from projections.network import NetworkModel
 from projections.tables import positions, tracking
@@ -37,7 +38,7 @@ class ReadModel(Protocol):
 
 
 def default_models(rules: RuleSet = DEFAULT_RULES) -> list[ReadModel]:
-    return [NetworkModel(), CoverageModel(rules)]
+    return [NetworkModel(), CoverageModel(rules), AuditChainModel()]
 
 
 class Projections:
