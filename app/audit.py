@@ -142,38 +142,32 @@ def verify(
         head = conn.execute(select(func.max(chain.c.position))).scalar()
     chain_head = int(head or 0)
     verdict.chained_to = chain_head
-    stored = _chain_rows(engine, page)
-    expected = next(stored, None)
     mismatch: tuple[int, bytes, bytes] | None = None  # position, log digest, chain digest
     previous = GENESIS
     after = 0
-    while rows := store.raw_rows(after, None, page):
-        links = extend(previous, rows)
-        for position, digest, link in links:
-            if position in watch:
-                verdict._links_at[position] = link
-            if verdict.problem is not None or mismatch is not None:
-                continue
-            if expected is not None and expected[0] < position:
-                verdict.problem = _deleted(expected[0])
-                continue
-            if expected is not None and expected[0] == position:
-                if expected[2] != link:
-                    if expected[1] == digest:
-                        verdict.problem = _chain_altered(position)
-                    else:
-                        mismatch = (position, digest, expected[1])
-                expected = next(stored, None)
-            elif position <= chain_head:
-                verdict.problem = _inserted(position)
-            else:
-                verdict.pending += 1
-        verdict.events += len(links)
-        previous = links[-1][2]
-        after = links[-1][0]
+    with _ChainReader(engine) as stored_chain:
+        while rows := store.raw_rows(after, None, page):
+            links = extend(previous, rows)
+            last = links[-1][0]
+            if watch:
+                for position, _, link in links:
+                    if position in watch:
+                        verdict._links_at[position] = link
+            chained = links if last <= chain_head else [x for x in links if x[0] <= chain_head]
+            verdict.pending += len(links) - len(chained)
+            if verdict.problem is None and mismatch is None:
+                stored = stored_chain.between(after, min(last, chain_head))
+                # The usual case, a page that matches, is one comparison of two lists.
+                if stored != [(p, k) for p, _, k in chained]:
+                    verdict.problem, mismatch = _first_difference(engine, chained, stored)
+            verdict.events += len(links)
+            previous = links[-1][2]
+            after = last
+        if verdict.problem is None and mismatch is None:
+            beyond = stored_chain.between(after, chain_head)
+            if beyond:
+                verdict.problem = _deleted(beyond[0][0])  # the log ends before the chain does
     verdict.head_position, verdict.head_link = after, previous.hex()
-    if verdict.problem is None and mismatch is None and expected is not None:
-        verdict.problem = _deleted(expected[0])  # the log ends before the chain does
     if mismatch is not None:
         verdict.problem = _classify(store, engine, page, *mismatch)
     against = _against_checkpoints(cps, verdict._links_at, after)
@@ -184,21 +178,81 @@ def verify(
     return verdict
 
 
-def _chain_rows(engine: Engine, page: int) -> Iterator[tuple[int, bytes, bytes]]:
+class _ChainReader:
+    """The stored chain's (position, link) pairs over a range, through the driver's own
+    cursor: SQLAlchemy's row handling would cost more than the hashing."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        mark = "%s" if engine.dialect.name == "postgresql" else "?"
+        self.sql = (
+            f"SELECT position, link FROM audit_chain WHERE position > {mark} "
+            f"AND position <= {mark} ORDER BY position"
+        )
+
+    def __enter__(self) -> _ChainReader:
+        self.conn = self.engine.raw_connection()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.conn.close()
+
+    def between(self, after: int, upto: int) -> list[tuple[int, bytes]]:
+        cursor = self.conn.cursor()
+        try:
+            cursor.execute(self.sql, (after, upto))
+            return [(int(p), bytes(k)) for p, k in cursor.fetchall()]
+        finally:
+            cursor.close()
+            self.conn.rollback()
+
+
+def _first_difference(
+    engine: Engine, mine: list[tuple[int, bytes, bytes]], stored: list[tuple[int, bytes]]
+) -> tuple[Problem | None, tuple[int, bytes, bytes] | None]:
+    """Walk a page of the recomputed chain beside the stored one to the first difference."""
+    i = j = 0
+    while i < len(mine) or j < len(stored):
+        m = mine[i] if i < len(mine) else None
+        s = stored[j] if j < len(stored) else None
+        if s is not None and (m is None or s[0] < m[0]):
+            return _deleted(s[0]), None
+        if m is not None and (s is None or m[0] < s[0]):
+            return _inserted(m[0]), None
+        assert m is not None and s is not None
+        if s[1] != m[2]:
+            chained = _digest_at(engine, m[0])
+            if chained == m[1]:
+                return _chain_altered(m[0]), None
+            return None, (m[0], m[1], chained)
+        i += 1
+        j += 1
+    return None, None
+
+
+def _chain_rows(engine: Engine, page: int, digests: bool = False) -> Iterator[tuple[Any, ...]]:
+    """(position, link) or (position, digest, link) of the stored chain, in order, through
+    the driver's own cursor: SQLAlchemy's row handling would cost more than the hashing."""
+    mark = "%s" if engine.dialect.name == "postgresql" else "?"
+    columns = "position, digest, link" if digests else "position, link"
+    sql = (
+        f"SELECT {columns} FROM audit_chain WHERE position > {mark} ORDER BY position LIMIT {mark}"
+    )
     after = 0
-    while True:
-        with engine.connect() as conn:
-            rows = conn.execute(
-                select(chain.c.position, chain.c.digest, chain.c.link)
-                .where(chain.c.position > after)
-                .order_by(chain.c.position)
-                .limit(page)
-            ).all()
-        if not rows:
-            return
-        for p, d, k in rows:
-            yield int(p), bytes(d), bytes(k)
-        after = int(rows[-1][0])
+    conn = engine.raw_connection()
+    try:
+        while True:
+            cursor = conn.cursor()
+            cursor.execute(sql, (after, page))
+            rows = cursor.fetchall()
+            cursor.close()
+            conn.rollback()
+            if not rows:
+                return
+            yield from rows
+            after = rows[-1][0]
+    finally:
+        conn.close()
 
 
 def _classify(
@@ -211,7 +265,9 @@ def _classify(
 ) -> Problem:
     """At the first position where the row differs from the one chained: is the row found
     now chained elsewhere, and is the row chained here still somewhere in the log?"""
-    moved_here = any(d == log_digest for p, d, _ in _chain_rows(engine, page) if p != position)
+    moved_here = any(
+        bytes(d) == log_digest for p, d, _ in _chain_rows(engine, page, True) if p != position
+    )
     still_there = False
     after = 0
     while not still_there and (rows := store.raw_rows(after, None, page)):
@@ -234,6 +290,12 @@ def _classify(
         f"第 {position} 条：已存储的事件被改动",
         f"position {position}: a stored event was changed",
     )
+
+
+def _digest_at(engine: Engine, position: int) -> bytes:
+    with engine.connect() as conn:
+        found = conn.execute(select(chain.c.digest).where(chain.c.position == position)).scalar()
+    return bytes(found) if found is not None else b""
 
 
 def _deleted(position: int) -> Problem:

@@ -1,0 +1,136 @@
+"""Audit verify benchmark: ``python -m bench.verify --villages N [--db URL]``.
+
+Loads N planned villages (bench/scale.py) through the bulk path, builds the audit chain
+(the read models catch up), then, in the same run:
+
+* the baseline: a raw scan of the same events table, every column fetched, nothing else
+  (on SQLite straight through ``sqlite3``; on PostgreSQL through the store's raw reader);
+* the store's raw reader alone (the pages ``verify`` reads), no hashing;
+* ``verify``: re-read the whole log, recompute the chain, compare it with the stored chain.
+
+Province scale is ``--villages 10000``. Figures are medians of repeated runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sqlite3
+import statistics
+import time
+from typing import Any
+
+from app.audit import verify
+from app.bootstrap import Zhucun
+from app.clock import SettableClock
+from bench import scale
+from bench.loader import RECORDED_AT, WRITERS, Loader, peak_rss_mib
+from bench.stores import FreshStores
+
+
+def raw_scan(z: Zhucun) -> tuple[int, float]:
+    """Every row of the events table, every column, in log order; nothing done with them."""
+    start = time.perf_counter()
+    count = 0
+    if z.config.sqlite_path is not None:
+        with sqlite3.connect(z.config.sqlite_path) as conn:
+            for _ in conn.execute(
+                "SELECT rowid, originator_id, originator_version, topic, state "
+                "FROM stored_events ORDER BY rowid"
+            ):
+                count += 1
+        return count, time.perf_counter() - start
+    return reader_only(z)
+
+
+def reader_only(z: Zhucun, page: int = 20000) -> tuple[int, float]:
+    start = time.perf_counter()
+    count, after = 0, 0
+    while rows := z.store.raw_rows(after, None, page):
+        count += len(rows)
+        after = rows[-1][0]
+    return count, time.perf_counter() - start
+
+
+def timed_verify(z: Zhucun) -> tuple[int, float]:
+    start = time.perf_counter()
+    verdict = verify(z.store, z.engine)
+    took = time.perf_counter() - start
+    if not verdict.ok:
+        raise SystemExit(f"verify failed on a fresh log: {verdict.problem}")
+    return verdict.events, took
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    stores = FreshStores(args.db)
+    store = stores.open(f"verify-{args.villages}")
+    try:
+        loader = Loader(store, WRITERS["write_bulk"], path="aggregates")
+        try:
+            loader.load(scale.province(args.villages, args.seed))
+        finally:
+            loader.close()
+        z = Zhucun(store.config, SettableClock(RECORDED_AT))
+        try:
+            events = z.store.max_position()
+            t = time.perf_counter()
+            z.projections.catch_up()  # every read model, the chain among them
+            catch_up_s = time.perf_counter() - t
+
+            def median(fn: Any) -> float:
+                return statistics.median(fn(z)[1] for _ in range(args.repeat))
+
+            scan_s, reader_s, verify_s = median(raw_scan), median(reader_only), median(timed_verify)
+        finally:
+            z.close()
+        return {
+            "engine": stores.engine,
+            "villages": args.villages,
+            "events": events,
+            "raw_scan_rows_per_s": round(events / scan_s),
+            "raw_reader_rows_per_s": round(events / reader_s),
+            "verify_events_per_s": round(events / verify_s),
+            "verify_s": round(verify_s, 2),
+            "ratio_verify_to_raw_scan": round(scan_s / verify_s, 3),
+            "catch_up_all_models_s": round(catch_up_s, 1),
+            "peak_rss_mib": round(peak_rss_mib()),
+        }
+    finally:
+        stores.drop(store)
+        stores.cleanup()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.verify",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--villages", type=int, default=200)
+    parser.add_argument(
+        "--db",
+        default=None,
+        help="sqlite:///PATH (new file) or postgresql://...?schema=NAME (a new schema is made)",
+    )
+    parser.add_argument("--seed", type=int, default=2014)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    r = run(args)
+    if args.json:
+        print(json.dumps(r, indent=2))
+        return 0
+    print(f"{r['engine']}: {r['villages']:,} villages, {r['events']:,} events")
+    print(
+        f"  audit verify        {r['verify_events_per_s']:>10,} events/s  ({r['verify_s']} s)\n"
+        f"  raw scan (baseline) {r['raw_scan_rows_per_s']:>10,} rows/s    "
+        f"ratio verify/raw scan {r['ratio_verify_to_raw_scan']}\n"
+        f"  raw reader alone    {r['raw_reader_rows_per_s']:>10,} rows/s\n"
+        f"  catch-up of all read models incl. the chain: {r['catch_up_all_models_s']} s, "
+        f"peak RSS {r['peak_rss_mib']:,} MiB"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
