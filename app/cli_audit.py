@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import click
 
 from app.audit import checkpoint, parse_checkpoints, verify
+from app.audit_log import BACKDATED_DAYS, AuditFilter, as_csv, audit_rows
 
 
 @click.group()
@@ -84,3 +86,68 @@ def audit_verify(ctx: click.Context, checkpoint_file: Path | None, as_json: bool
         p = verdict.problem
         click.echo(f"TAMPERED {p.kind} at position {p.position}: {p.zh} / {p.en}", err=True)
         sys.exit(1)
+
+
+@audit.command("log")
+@click.option("--unit", "unit", metavar="CODE", help="That unit and everything under it.")
+@click.option("--actor", "actor", metavar="ID", help="Entries recorded by this actor.")
+@click.option("--type", "event", metavar="EVENT", help="An event type, e.g. Household.Registered.")
+@click.option(
+    "--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), help="Occurred on or after."
+)
+@click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), help="Occurred on or before.")
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="At most N rows.")
+@click.option(
+    "--backdated-days",
+    type=click.IntRange(min=0),
+    default=BACKDATED_DAYS,
+    show_default=True,
+    help="Flag entries that occurred more than this many days before they were recorded.",
+)
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--csv", "as_csv_", is_flag=True)
+@click.pass_context
+def audit_log(
+    ctx: click.Context,
+    unit: str | None,
+    actor: str | None,
+    event: str | None,
+    date_from: datetime | None,
+    date_to: datetime | None,
+    limit: int | None,
+    backdated_days: int,
+    as_json: bool,
+    as_csv_: bool,
+) -> None:
+    """Every matching entry of the log: position, recorded at, occurred on (flagged when
+    back-dated), actor and role, what happened (zh / en), subject, details, reason."""
+    from app.cli import opened, print_json
+
+    if as_json and as_csv_:
+        raise click.UsageError("--json and --csv are exclusive")
+    f = AuditFilter(
+        unit=unit,
+        actor=actor,
+        event=event,
+        occurred_from=date_from.date() if date_from else None,
+        occurred_to=date_to.date() if date_to else None,
+        limit=limit,
+        backdated_days=backdated_days,
+    )
+    with opened(ctx) as z:
+        z.projections.catch_up()
+        rows = list(audit_rows(z.store, z.engine, f))
+    if as_json:
+        print_json(rows)
+    elif as_csv_:
+        click.echo(as_csv(rows), nl=False)
+    else:
+        for r in rows:
+            flag = " [补录 back-dated]" if r["backdated"] else ""
+            click.echo(
+                f"#{r['position']} recorded {r['recorded_at']} occurred {r['occurred_on']}{flag} "
+                f"{r['actor']} ({r['role']}): {r['what_zh']} / {r['what_en']} "
+                f"{r['subject']} {json.dumps(r['details'], ensure_ascii=False)} "
+                f"reason: {r['reason']}"
+            )
+    click.echo(f"{len(rows)} entr{'y' if len(rows) == 1 else 'ies'}", err=True)
