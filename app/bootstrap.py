@@ -26,7 +26,7 @@ from domain.party import central_household_id
 from domain.rules import DEFAULT_RULES, RuleSet
 from domain.sites import site_id
 from domain.units import unit_id
-from projections import queries
+from projections import queries, residency_queries, team_queries
 from projections.coverage import queries as coverage_queries
 from projections.coverage.model import utc_naive
 from projections.coverage.sweep import GAPS
@@ -206,6 +206,26 @@ class Zhucun:
             return coverage_queries.gaps(
                 conn, code, as_of or self.today(), _moment(as_known_at), gap_type
             )
+
+    def teams(self, code: str, as_of: date | None = None) -> list[dict[str, Any]] | None:
+        """The roster on a day of the teams serving in villages under a unit; None if no unit."""
+        self.projections.catch_up()
+        with self.engine.connect() as conn:
+            return team_queries.roster(conn, code, as_of or self.today())
+
+    def residency(
+        self, month: str, code: str | None = None, team: UUID | None = None
+    ) -> list[dict[str, Any]] | None:
+        """A month in the village of one team, or of the teams under a unit; None if unknown."""
+        try:
+            residency_queries.month_bounds(month)
+        except ValueError:
+            raise InvalidInputError(
+                "month", f"{month!r} 不是月份（YYYY-MM）", f"{month!r} is not a month (YYYY-MM)"
+            ) from None
+        self.projections.catch_up()
+        with self.engine.connect() as conn:
+            return residency_queries.residency(conn, month, self.rules, code, team)
 
     def today(self) -> date:
         return local_today(self.clock.now())

@@ -455,6 +455,11 @@ def projections_checksum(ctx: click.Context) -> None:
         click.echo(z.projections.checksum())
 
 
+from app.cli_teams import residency, teams  # noqa: E402
+
+cli.add_command(teams)
+cli.add_command(residency)
+
 from app.cli_audit import audit  # noqa: E402
 
 cli.add_command(audit)

@@ -25,6 +25,8 @@ class RuleSet:
     county_leader_min_rank: Rank = Rank.DEPUTY_SECTION
     # Leave up to this many days is approved by the township, longer leave by the county.
     township_leave_max_days: int = 3
+    # A member is "not regularly resident" in a month with fewer days than this in the village.
+    min_days_in_village_per_month: int = 20
 
     def leader_min_rank(self, level: DispatchLevel) -> Rank:
         return {

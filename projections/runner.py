@@ -14,6 +14,7 @@ from projections.audit import AuditChainModel
 from projections.coverage.model import CoverageModel
 from projections.network import NetworkModel
 from projections.tables import positions, tracking
+from projections.teams import TeamsModel
 
 
 class Log(Protocol):
@@ -38,7 +39,7 @@ class ReadModel(Protocol):
 
 
 def default_models(rules: RuleSet = DEFAULT_RULES) -> list[ReadModel]:
-    return [NetworkModel(), CoverageModel(rules), AuditChainModel()]
+    return [NetworkModel(), CoverageModel(rules), TeamsModel(), AuditChainModel()]
 
 
 class Projections:

@@ -1,0 +1,148 @@
+"""Tables of the team roster read model. Ranges are effective days, ``[valid_from, valid_to)``:
+``valid_to`` is the first day no longer covered, None while open."""
+
+from __future__ import annotations
+
+from sqlalchemy import Boolean, Column, Date, Integer, MetaData, String, Table
+
+metadata = MetaData()
+
+dispatching_units = Table(
+    "tm_units",
+    metadata,
+    Column("code", String(32), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("level", String(16), nullable=False),
+    Column("sector", String(32), nullable=False),
+    Column("sector_group", String(16), nullable=False),
+)
+
+cadres = Table(
+    "tm_cadres",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("name", String(100), nullable=False),
+    Column("unit_code", String(32), nullable=False),
+)
+
+# A cadre's rank, party membership and flags over time.
+cadre_states = Table(
+    "tm_cadre_states",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("cadre_id", String(32), nullable=False, index=True),
+    Column("valid_from", Date, nullable=False),
+    Column("valid_to", Date),
+    Column("rank", String(32), nullable=False),
+    Column("party_member", Boolean, nullable=False),
+    Column("young", Boolean, nullable=False),
+    Column("reserve", Boolean, nullable=False),
+)
+
+village_classes = Table(
+    "tm_village_classes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("profile_id", String(32), nullable=False, index=True),
+    Column("village_code", String(15), nullable=False, index=True),
+    Column("valid_from", Date, nullable=False),
+    Column("valid_to", Date),
+    Column("problem", String(32), nullable=False),
+    Column("class", String(16), nullable=False),
+    Column("finding", String(2000), nullable=False),
+)
+
+teams = Table(
+    "tm_teams",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("name", String(300), nullable=False),
+    Column("unit_code", String(32), nullable=False, index=True),
+    Column("village_code", String(15), nullable=False, index=True),
+    Column("dispatched_on", Date, nullable=False),
+    # The last day of the term as last extended, and the day the term ended, if it has.
+    Column("term_ends_on", Date, nullable=False),
+    Column("ended_on", Date),
+    Column("successor_id", String(32)),
+    # The sector fit judged at dispatch (ADR 006): None when the unit fits the village.
+    Column("village_problem", String(32)),
+    Column("flag", String(32)),
+    Column("flag_zh", String(300), nullable=False),
+    Column("flag_en", String(300), nullable=False),
+)
+
+# Which last day of the term was in force over which days: one row at dispatch, one more per
+# extension, opened on the day the extension was decided.
+terms = Table(
+    "tm_terms",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("team_id", String(32), nullable=False, index=True),
+    Column("valid_from", Date, nullable=False),
+    Column("valid_to", Date),
+    Column("term_ends_on", Date, nullable=False),
+    Column("extended", Boolean, nullable=False),
+    Column("decided_by", String(100)),
+    Column("reason", String(2000)),
+)
+
+memberships = Table(
+    "tm_memberships",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("team_id", String(32), nullable=False, index=True),
+    Column("cadre_id", String(32), nullable=False, index=True),
+    Column("valid_from", Date, nullable=False),
+    Column("valid_to", Date),
+    Column("how_left", String(16)),
+)
+
+leaders = Table(
+    "tm_leaders",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("team_id", String(32), nullable=False, index=True),
+    Column("cadre_id", String(32), nullable=False),
+    Column("valid_from", Date, nullable=False),
+    Column("valid_to", Date),
+)
+
+# -- residency: one row per day of a member ----------------------------------------------------
+
+checkins = Table(
+    "tm_checkins",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("cadre_id", String(32), nullable=False, index=True),
+    Column("team_id", String(32), nullable=False, index=True),
+    Column("day", Date, nullable=False, index=True),
+)
+
+leave_days = Table(
+    "tm_leave_days",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("cadre_id", String(32), nullable=False, index=True),
+    Column("team_id", String(32), nullable=False, index=True),
+    Column("day", Date, nullable=False, index=True),
+    Column("leave_id", String(32), nullable=False),
+)
+
+absences = Table(
+    "tm_absences",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("cadre_id", String(32), nullable=False, index=True),
+    Column("team_id", String(32), nullable=False, index=True),
+    Column("day", Date, nullable=False, index=True),
+    Column("note", String(2000), nullable=False),
+)
+
+# Which cadre each month stream (MemberMonth) belongs to: only its first event says so.
+member_months = Table(
+    "tm_member_months",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("cadre_id", String(32), nullable=False),
+    Column("month", String(7), nullable=False),
+)
