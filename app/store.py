@@ -225,7 +225,7 @@ class EventStore(Application):  # type: ignore[type-arg]
         )
         args = (after, upto, limit) if upto is not None else (after, limit)
         with self.recorder.datastore.transaction(commit=False) as c:  # type: ignore[attr-defined]
-            c.row_factory = None  # plain tuples: this cursor only
+            c.sqlite_cursor.row_factory = None  # plain tuples, not Row objects: this cursor only
             c.execute(sql, args)
             rows: list[tuple[int, Any, int, str, bytes]] = c.fetchall()
             return rows
