@@ -42,6 +42,9 @@ class AuditFilter:
     event: str | None = None  # an event type, e.g. "Household.Registered"
     occurred_from: date | None = None
     occurred_to: date | None = None
+    recorded_from: date | None = None  # recording day, Beijing time
+    recorded_to: date | None = None
+    subject: str | None = None  # an aggregate id: entries about it
     limit: int | None = None
     backdated_days: int = BACKDATED_DAYS
 
@@ -80,6 +83,8 @@ def audit_rows(store: EventStore, engine: Engine, f: AuditFilter) -> Iterator[di
                 continue
             if f.actor is not None and e.actor_id != f.actor:
                 continue
+            if f.subject is not None and str(e.originator_id) != f.subject:
+                continue
             if f.event is not None and event_type(e) != f.event:
                 continue
             occurred = date.fromisoformat(e.occurred_on)
@@ -89,6 +94,10 @@ def audit_rows(store: EventStore, engine: Engine, f: AuditFilter) -> Iterator[di
                 continue
             stamp = e.timestamp if e.timestamp.tzinfo else e.timestamp.replace(tzinfo=UTC)
             recorded_day = stamp.astimezone(CHINA_TZ).date()
+            if f.recorded_from is not None and recorded_day < f.recorded_from:
+                continue
+            if f.recorded_to is not None and recorded_day > f.recorded_to:
+                continue
             zh, en = describe(e)
             yield {
                 "position": logged.position,

@@ -6,6 +6,7 @@ import json
 import sys
 from datetime import datetime
 from pathlib import Path
+from uuid import UUID
 
 import click
 
@@ -96,6 +97,13 @@ def audit_verify(ctx: click.Context, checkpoint_file: Path | None, as_json: bool
     "--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), help="Occurred on or after."
 )
 @click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), help="Occurred on or before.")
+@click.option("--subject", "subject", metavar="ID", help="Entries about this aggregate id.")
+@click.option(
+    "--recorded-from", type=click.DateTime(["%Y-%m-%d"]), help="Recorded on or after (Beijing)."
+)
+@click.option(
+    "--recorded-to", type=click.DateTime(["%Y-%m-%d"]), help="Recorded on or before (Beijing)."
+)
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="At most N rows.")
 @click.option(
     "--backdated-days",
@@ -114,6 +122,9 @@ def audit_log(
     event: str | None,
     date_from: datetime | None,
     date_to: datetime | None,
+    subject: str | None,
+    recorded_from: datetime | None,
+    recorded_to: datetime | None,
     limit: int | None,
     backdated_days: int,
     as_json: bool,
@@ -123,6 +134,10 @@ def audit_log(
     back-dated), actor and role, what happened (zh / en), subject, details, reason."""
     from app.cli import opened, print_json
 
+    try:
+        subject = str(UUID(subject)) if subject else None
+    except ValueError:
+        raise click.BadParameter(f"not an id: {subject!r}", param_hint="--subject") from None
     if as_json and as_csv_:
         raise click.UsageError("--json and --csv are exclusive")
     f = AuditFilter(
@@ -131,6 +146,9 @@ def audit_log(
         event=event,
         occurred_from=date_from.date() if date_from else None,
         occurred_to=date_to.date() if date_to else None,
+        recorded_from=recorded_from.date() if recorded_from else None,
+        recorded_to=recorded_to.date() if recorded_to else None,
+        subject=subject,
         limit=limit,
         backdated_days=backdated_days,
     )

@@ -79,6 +79,10 @@ def test_actor_type_dates_and_limit_filter(zhucun: Zhucun) -> None:
     june = rows(zhucun, occurred_from=date(2014, 6, 1), occurred_to=date(2014, 6, 1))
     assert june and all(r["occurred_on"] == "2014-06-01" for r in june)
     assert len(rows(zhucun, limit=3)) == 3
+    about = rows(zhucun, subject="00000000-0000-0000-0000-000000000004")
+    assert {r["event"] for r in about} == {"Household.Registered"}
+    assert rows(zhucun, recorded_from=date(2016, 12, 31), recorded_to=date(2016, 12, 31))
+    assert not rows(zhucun, recorded_to=date(2016, 12, 30))
 
 
 @pytest.mark.parametrize("fmt", ["--json", "--csv"])
