@@ -201,7 +201,8 @@ class _ChainReader:
         cursor = self.conn.cursor()
         try:
             cursor.execute(self.sql, (after, upto))
-            return [(int(p), bytes(k)) for p, k in cursor.fetchall()]
+            # int and bytes on both drivers, as the page's tuples it is compared with
+            return list(cursor.fetchall())
         finally:
             cursor.close()
             self.conn.rollback()

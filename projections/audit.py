@@ -77,25 +77,23 @@ def link_of(previous: bytes, position: int, digest: bytes) -> bytes:
 
 def extend(previous: bytes, rows: Iterable[RawRow]) -> list[tuple[int, bytes, bytes]]:
     """(position, digest, link) for each row, chained on from ``previous``."""
-    out = []
-    pack_head, pack_pos = _HEAD.pack, _POS.pack
+    out: list[tuple[int, bytes, bytes]] = []
+    append = out.append
+    pack_head, pack_pos, fromhex, hash_ = _HEAD.pack, _POS.pack, bytes.fromhex, sha256
     topics: dict[str, bytes] = {}
     for position, oid, version, topic, state in rows:
         t = topics.get(topic)
         if t is None:
             t = topics[topic] = topic.encode("utf8")
-        if type(oid) is UUID:
-            ob = oid.bytes
-        elif type(oid) is str and len(oid) == 32:
-            try:
-                ob = bytes.fromhex(oid)
-            except ValueError:
-                ob = id_bytes(oid)
-        else:
+        try:
+            ob = oid.bytes if type(oid) is UUID else fromhex(oid)
+        except (TypeError, ValueError):
             ob = id_bytes(oid)
-        digest = sha256(pack_head(ob, version, len(t)) + t + state).digest()
-        previous = sha256(previous + pack_pos(position) + digest).digest()
-        out.append((position, digest, previous))
+        if len(ob) != 16:
+            ob = id_bytes(oid)
+        digest = hash_(pack_head(ob, version, len(t)) + t + state).digest()
+        previous = hash_(previous + pack_pos(position) + digest).digest()
+        append((position, digest, previous))
     return out
 
 
