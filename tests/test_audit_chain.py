@@ -228,3 +228,11 @@ def test_cli_checkpoint_then_verify_exit_codes(db_url: str, tmp_path: Any) -> No
     assert "deleted at position 2" in r.stderr
     r = run("audit", "verify", "--json")
     assert r.exit_code == 1 and json.loads(r.stdout)["problem"]["position"] == 2
+
+
+def test_the_verify_benchmark_prints_its_figures_beside_a_raw_scan(capsys: Any) -> None:
+    from bench import verify as bench_verify
+
+    assert bench_verify.main(["--villages", "1", "--repeat", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "audit verify" in out and "raw scan (baseline)" in out and "events/s" in out
