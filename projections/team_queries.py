@@ -47,43 +47,111 @@ def teams_under(conn: Connection, code: str, day: date) -> list[dict[str, Any]]:
 
 
 def roster(conn: Connection, code: str, day: date) -> list[dict[str, Any]] | None:
-    """The roster on ``day`` of the teams serving under the unit; None for an unknown unit."""
+    """The roster on ``day`` of the teams serving under the unit; None for an unknown unit.
+
+    A handful of queries whatever the number of teams: each table is read once for all."""
     if unit_row(conn, code) is None:
         return None
-    return [_team_on(conn, t, day) for t in teams_under(conn, code, day)]
-
-
-def _team_on(conn: Connection, t: dict[str, Any], day: date) -> dict[str, Any]:
-    unit = (
-        conn.execute(select(dispatching_units).where(dispatching_units.c.code == t["unit_code"]))
-        .mappings()
-        .one()
-    )
-    village_class = (
-        conn.execute(
+    found = teams_under(conn, code, day)
+    ids = [t["id"] for t in found]
+    units_by_code = {
+        u["code"]: u
+        for u in conn.execute(
+            select(dispatching_units).where(
+                dispatching_units.c.code.in_({t["unit_code"] for t in found})
+            )
+        ).mappings()
+    }
+    classes = {
+        c["village_code"]: c
+        for c in conn.execute(
             select(village_classes).where(
-                village_classes.c.village_code == t["village_code"], on(village_classes, day)
+                village_classes.c.village_code.in_({t["village_code"] for t in found}),
+                on(village_classes, day),
+            )
+        ).mappings()
+    }
+    terms_on = {
+        r["team_id"]: r
+        for r in conn.execute(
+            select(terms).where(terms.c.team_id.in_(ids), on(terms, day))
+        ).mappings()
+    }
+    leader_of = {
+        team: cadre
+        for team, cadre in conn.execute(
+            select(leaders.c.team_id, leaders.c.cadre_id).where(
+                leaders.c.team_id.in_(ids), on(leaders, day)
             )
         )
-        .mappings()
-        .first()
-    )
-    term = (
-        conn.execute(select(terms).where(terms.c.team_id == t["id"], on(terms, day)))
-        .mappings()
-        .first()
-    )
-    leader_id = conn.execute(
-        select(leaders.c.cadre_id).where(leaders.c.team_id == t["id"], on(leaders, day))
-    ).scalar()
-    members = [
-        _member(conn, m, day, leader_id)
-        for m in conn.execute(
-            select(memberships)
-            .where(memberships.c.team_id == t["id"], on(memberships, day))
-            .order_by(memberships.c.valid_from, memberships.c.cadre_id)
-        ).mappings()
+    }
+    members: dict[str, list[dict[str, Any]]] = {}
+    for m in _members_on(conn, ids, day):
+        team = m.pop("team_id")
+        m["leader"] = m["cadre_id"] == leader_of.get(team)
+        members.setdefault(team, []).append(m)
+    return [
+        _team_on(
+            t,
+            units_by_code[t["unit_code"]],
+            classes.get(t["village_code"]),
+            terms_on.get(t["id"]),
+            members.get(t["id"], []),
+        )
+        for t in found
     ]
+
+
+def _members_on(conn: Connection, ids: list[str], day: date) -> list[dict[str, Any]]:
+    """Everyone serving on the teams that day, with their rank and standing of that day."""
+    state_on = and_(cadre_states.c.cadre_id == memberships.c.cadre_id, on(cadre_states, day))
+    query = (
+        select(memberships, cadres.c.name, cadres.c.unit_code, cadre_states)
+        .join(cadres, cadres.c.id == memberships.c.cadre_id)
+        .outerjoin(cadre_states, state_on)
+        .where(memberships.c.team_id.in_(ids), on(memberships, day))
+        .order_by(memberships.c.team_id, memberships.c.valid_from, memberships.c.cadre_id)
+    )
+    out = []
+    for r in conn.execute(query).mappings():
+        state: Any = r
+        if r["rank"] is None:  # a day before the cadre's record began: their first state
+            state = (
+                conn.execute(
+                    select(cadre_states)
+                    .where(cadre_states.c.cadre_id == r[memberships.c.cadre_id])
+                    .order_by(cadre_states.c.valid_from)
+                )
+                .mappings()
+                .first()
+            )
+        rank = Rank(state["rank"])
+        cadre = r[memberships.c.cadre_id]
+        out.append(
+            {
+                "team_id": r[memberships.c.team_id],
+                "cadre_id": cadre,
+                "name": r["name"],
+                "unit_code": r["unit_code"],
+                "rank": rank.value,
+                "rank_zh": rank.zh,
+                "party_member": bool(state["party_member"]),
+                "young": bool(state["young"]),
+                "reserve": bool(state["reserve"]),
+                "joined_on": r[memberships.c.valid_from].isoformat(),
+            }
+        )
+    return out
+
+
+def _team_on(
+    t: dict[str, Any],
+    unit: Any,
+    village_class: Any,
+    term: Any,
+    members: list[dict[str, Any]],
+) -> dict[str, Any]:
+    members = [m | {"cadre_id": _uuid(m["cadre_id"])} for m in members]
     leader = next((m for m in members if m["leader"]), None)
     term_end = term["term_ends_on"] if term else t["term_ends_on"]
     level, sector = DispatchLevel(unit["level"]), Sector(unit["sector"])
@@ -108,32 +176,6 @@ def _team_on(conn: Connection, t: dict[str, Any], day: date) -> dict[str, Any]:
         "term_end": term_end.isoformat(),
         "ended_on": t["ended_on"].isoformat() if t["ended_on"] else None,
         "flags": _flags(t, term, leader),
-    }
-
-
-def _member(conn: Connection, m: Any, day: date, leader_id: str | None) -> dict[str, Any]:
-    cadre = conn.execute(select(cadres).where(cadres.c.id == m["cadre_id"])).mappings().one()
-    mine = cadre_states.c.cadre_id == m["cadre_id"]
-    state = conn.execute(select(cadre_states).where(mine, on(cadre_states, day))).mappings().first()
-    if state is None:  # a day before the cadre's record began: their first known state
-        state = (
-            conn.execute(select(cadre_states).where(mine).order_by(cadre_states.c.valid_from))
-            .mappings()
-            .first()
-        )
-    assert state is not None
-    rank = Rank(state["rank"])
-    return {
-        "cadre_id": _uuid(m["cadre_id"]),
-        "name": cadre["name"],
-        "unit_code": cadre["unit_code"],
-        "rank": rank.value,
-        "rank_zh": rank.zh,
-        "party_member": bool(state["party_member"]),
-        "young": bool(state["young"]),
-        "reserve": bool(state["reserve"]),
-        "leader": m["cadre_id"] == leader_id,
-        "joined_on": m["valid_from"].isoformat(),
     }
 
 
