@@ -236,3 +236,9 @@ def test_the_verify_benchmark_prints_its_figures_beside_a_raw_scan(capsys: Any) 
     assert bench_verify.main(["--villages", "1", "--repeat", "1"]) == 0
     out = capsys.readouterr().out
     assert "audit verify" in out and "raw scan (baseline)" in out and "events/s" in out
+
+
+def test_a_state_whose_stored_type_was_changed_is_caught_not_a_crash(logged: Zhucun) -> None:
+    # On SQLite, BLOB || BLOB is TEXT: the row now holds a string where bytes were.
+    sql(logged, "UPDATE {t} SET state = state || :s WHERE {pos} = 2", s=b" ")
+    assert problem_of(logged) == ("changed", 2)
