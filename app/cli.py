@@ -409,8 +409,8 @@ def projections_rebuild(ctx: click.Context) -> None:
 
     with opened(ctx) as z:
         resuming = z.projections.rebuilding()
-        remaining = sum(z.store.max_position() - p for p in z.projections.positions().values())
-        total = remaining if resuming else z.store.max_position() * len(z.projections.models)
+        head = z.store.max_position()
+        total = head - min(z.projections.positions().values(), default=0) if resuming else head
         with tqdm(
             total=total,
             unit="ev",

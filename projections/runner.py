@@ -78,25 +78,29 @@ class Projections:
         return self.positions()[name]
 
     def catch_up(self, progress: Callable[[int], None] | None = None) -> int:
-        """Apply every event recorded since each read model's position; return how many.
+        """Apply every event recorded since each read model's position; return how many
+        log events were read.
 
-        Each page is read and applied inside one transaction that first takes the model's
-        position row for writing, so two processes catching up at once take turns instead
-        of applying the same page twice.
+        Each page of the log is read once and given to every read model that has not seen
+        it, inside one transaction that first takes the models' position rows for writing:
+        two processes catching up at once take turns instead of applying a page twice, and
+        rows and positions commit together.
         """
         done = 0
-        for model in self.models:
-            while True:
-                with self.engine.begin() as conn:
-                    after = _lock_position(conn, model.name)
-                    page = self.log.read_log(after, self.batch_size)
-                    if not page:
-                        break
-                    model.process(conn, page)
-                    _set_position(conn, model.name, page[-1].position)
-                done += len(page)
-                if progress:
-                    progress(len(page))
+        while True:
+            with self.engine.begin() as conn:
+                at = {m.name: _lock_position(conn, m.name) for m in self.models}
+                page = self.log.read_log(min(at.values(), default=0), self.batch_size)
+                if not page:
+                    break
+                for model in self.models:
+                    unseen = [e for e in page if e.position > at[model.name]]
+                    if unseen:
+                        model.process(conn, unseen)
+                        _set_position(conn, model.name, page[-1].position)
+            done += len(page)
+            if progress:
+                progress(len(page))
         return done
 
     def drop_tables(self) -> None:
