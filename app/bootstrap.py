@@ -10,6 +10,7 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
+from eventsourcing.application import AggregateNotFoundError
 from sqlalchemy import Engine, create_engine, event
 
 from app.clock import Clock, SystemClock, local_today
@@ -238,8 +239,8 @@ class Zhucun:
         try:
             if isinstance(self.store.repository.get(aggregate_id), Household):
                 ids.append(central_household_id(aggregate_id))
-        except Exception:
-            return []
+        except AggregateNotFoundError:
+            return []  # an id nobody recorded has no history; other errors are not hidden
         return self._history(ids)
 
     def _history(self, ids: list[UUID]) -> list[dict[str, Any]]:

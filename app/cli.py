@@ -18,7 +18,7 @@ import click
 
 from app.bootstrap import BatchRefused, Zhucun, bootstrap
 from app.clock import CHINA_TZ
-from app.config import parse_database_url, resolve_url
+from app.config import parse_database_url
 from app.render import render_coverage
 from domain.errors import ZhucunError
 
@@ -469,7 +469,7 @@ def main() -> None:
     cli(prog_name="zhucun")
 
 
-__all__ = ["cli", "main", "resolve_url"]
+__all__ = ["cli", "main"]
 
 
 if __name__ == "__main__":
