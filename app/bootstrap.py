@@ -243,6 +243,18 @@ class Zhucun:
             return []  # an id nobody recorded has no history; other errors are not hidden
         return self._history(ids)
 
+    def history_of_team(self, team_id: UUID) -> list[dict[str, Any]]:
+        """Every action of a work team and of its members while on it (TeamNotFoundError)."""
+        from app.team_history import team_history
+
+        return team_history(self, team_id)
+
+    def history_of_cadre(self, cadre_id: UUID) -> list[dict[str, Any]]:
+        """Every action of a cadre, on their own record and as actor (CadreNotFoundError)."""
+        from app.team_history import cadre_history
+
+        return cadre_history(self, cadre_id)
+
     def _history(self, ids: list[UUID]) -> list[dict[str, Any]]:
         rows = []
         for logged in self.store.events_of(ids):

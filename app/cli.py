@@ -20,7 +20,7 @@ from app.bootstrap import BatchRefused, Zhucun, bootstrap
 from app.clock import CHINA_TZ
 from app.config import parse_database_url
 from app.render import render_coverage
-from domain.errors import ZhucunError
+from domain.errors import InvalidInputError, ZhucunError
 
 SUMMARY_LABELS = [
     ("counties", "县(区)", "counties"),
@@ -209,17 +209,31 @@ def apply(ctx: click.Context, file: Any, as_json: bool) -> None:
     metavar="ID",
     help="Id of a household, party member, central household or site.",
 )
+@click.option(
+    "--team", "team_id", metavar="ID", help="A work team: every action of it and its members."
+)
+@click.option("--cadre", "cadre_id", metavar="ID", help="A cadre: every action of theirs.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.pass_context
 def history(
-    ctx: click.Context, unit_code: str | None, subject_id: str | None, as_json: bool
+    ctx: click.Context,
+    unit_code: str | None,
+    subject_id: str | None,
+    team_id: str | None,
+    cadre_id: str | None,
+    as_json: bool,
 ) -> None:
-    """Every event about a unit or a subject, oldest first: who, when, what and why."""
-    if bool(unit_code) == bool(subject_id):
-        raise click.UsageError("give exactly one of --unit or --id")
+    """Every event about a unit, a subject, a work team or a cadre, oldest first: who, when,
+    what and why."""
+    if sum(bool(x) for x in (unit_code, subject_id, team_id, cadre_id)) != 1:
+        raise click.UsageError("give exactly one of --unit, --id, --team or --cadre")
     with opened(ctx) as z:
         if unit_code:
             rows = z.history_of_unit(unit_code)
+        elif team_id:
+            rows = z.history_of_team(_id_option("team", team_id))
+        elif cadre_id:
+            rows = z.history_of_cadre(_id_option("cadre", cadre_id))
         else:
             try:
                 rows = z.history_of_id(UUID(str(subject_id)))
@@ -262,6 +276,15 @@ def summary(ctx: click.Context, unit_code: str, as_json: bool) -> None:
         click.echo(f"{data['name']} ({data['unit']}, {data['level']})")
         for key, zh, en in SUMMARY_LABELS:
             click.echo(f"  {zh:<8}\t{en:<20}\t{data[key]:>10,}")
+
+
+def _id_option(name: str, value: str) -> UUID:
+    try:
+        return UUID(value)
+    except ValueError:
+        raise InvalidInputError(
+            name, f"--{name} {value!r} 不是有效编号", f"--{name} {value!r} is not a valid id"
+        ) from None
 
 
 def _beijing(iso: str) -> str:

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, Date, Integer, MetaData, String, Table
+from sqlalchemy import BigInteger, Boolean, Column, Date, Integer, MetaData, String, Table
 
 metadata = MetaData()
 
@@ -143,6 +143,26 @@ member_months = Table(
     "tm_member_months",
     metadata,
     Column("id", String(32), primary_key=True),
-    Column("cadre_id", String(32), nullable=False),
+    Column("cadre_id", String(32), nullable=False, index=True),
     Column("month", String(7), nullable=False),
+)
+
+# -- what the histories of a team and of a cadre read --------------------------------------------
+
+# Every leave request, pending, approved or rejected: whose, on which team.
+leave_requests = Table(
+    "tm_leave_requests",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("cadre_id", String(32), nullable=False, index=True),
+    Column("team_id", String(32), nullable=False, index=True),
+)
+
+# Who recorded each event of the log: the actions a cadre recorded as actor, without a scan.
+actor_events = Table(
+    "tm_actor_events",
+    metadata,
+    Column("position", BigInteger, primary_key=True, autoincrement=False),
+    Column("actor_id", String(100), nullable=False, index=True),
+    Column("originator_id", String(32), nullable=False),
 )

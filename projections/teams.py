@@ -10,14 +10,17 @@ from typing import Any
 from sqlalchemy import Connection, Table, and_, delete, insert, select, update
 
 from domain.cadres import Cadre, DispatchingUnit
+from domain.residency import LeaveRequest
 from domain.teams import Team
 from domain.villages import VillageProfile
 from projections import team_residency
 from projections.team_tables import (
+    actor_events,
     cadre_states,
     cadres,
     dispatching_units,
     leaders,
+    leave_requests,
     memberships,
     metadata,
     teams,
@@ -47,8 +50,18 @@ class TeamsModel:
 
     def process(self, conn: Connection, page: Sequence[Any]) -> None:
         pending = team_residency.Pending()
+        actors = []
         for logged in page:
             e = logged.event
+            actor = getattr(e, "actor_id", None)
+            if actor is not None:
+                actors.append(
+                    {
+                        "position": logged.position,
+                        "actor_id": str(actor)[:100],
+                        "originator_id": e.originator_id.hex,
+                    }
+                )
             if pending.take(e):
                 continue
             handler = HANDLERS.get(type(e))
@@ -56,6 +69,8 @@ class TeamsModel:
                 pending.flush(conn)
                 handler(conn, e)
         pending.flush(conn)
+        if actors:
+            conn.execute(insert(actor_events), actors)
 
     def reset(self) -> None:
         """Nothing is kept in memory."""
@@ -162,6 +177,13 @@ def _left_party(conn: Connection, e: Cadre.LeftParty) -> None:
 @handles(Cadre.FlagsChanged)
 def _flags_changed(conn: Connection, e: Cadre.FlagsChanged) -> None:
     _cadre_changed(conn, e, young=e.young, reserve=e.reserve)
+
+
+@handles(LeaveRequest.Requested)
+def _leave_requested(conn: Connection, e: LeaveRequest.Requested) -> None:
+    conn.execute(
+        insert(leave_requests).values(id=_hex(e), cadre_id=e.cadre_id.hex, team_id=e.team_id.hex)
+    )
 
 
 # -- teams ------------------------------------------------------------------------------------

@@ -1,0 +1,145 @@
+"""The history of a work team and of a cadre: every action, oldest first, read from the few
+streams that hold it, never from a scan of the log.
+
+A team's actions are its own stream, its members' months (``MemberMonth``, ids derived from
+cadre and month) and their leave requests. A cadre's are their own stream, what their teams
+recorded about them, their months, their leave requests and what they recorded as actor;
+the read model says which months, leave requests and logged events those are.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError
+from sqlalchemy import select
+
+from app.describe import describe, details, event_type
+from app.store import LoggedEvent
+from domain.cadres import Cadre
+from domain.errors import CadreNotFoundError, TeamNotFoundError
+from domain.residency import member_month_id
+from domain.teams import Team
+from projections.team_tables import actor_events, leave_requests, member_months
+
+if TYPE_CHECKING:
+    from app.bootstrap import Zhucun
+
+RECEIPT = "CommandReceipt.Received"  # the command's receipt, not an action of its own
+MONTH = "MemberMonth."
+
+
+def history_row(logged: LoggedEvent) -> dict[str, Any]:
+    """One event for people: where in the log, when, who, what and why."""
+    e = logged.event
+    zh, en = describe(e)
+    return {
+        "position": logged.position,
+        "recorded_at": e.timestamp.isoformat(),
+        "occurred_on": e.occurred_on,
+        "actor": e.actor_id,
+        "role": e.actor_role,
+        "event": event_type(e),
+        "what_zh": zh,
+        "what_en": en,
+        "subject": str(e.originator_id),
+        "details": details(e),
+        "reason": e.reason,
+    }
+
+
+def _load(z: Zhucun, cls: type[Any], aggregate_id: UUID) -> Any:
+    try:
+        found: Any = z.store.repository.get(aggregate_id)
+    except AggregateNotFoundError:
+        return None
+    return found if isinstance(found, cls) else None
+
+
+def months_between(first: date, last: date) -> list[str]:
+    out = []
+    year, month = first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        out.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
+
+
+def team_history(z: Zhucun, team_id: UUID) -> list[dict[str, Any]]:
+    """Dispatch, members joining and leaving, leaders, term; every member's check-ins, leave,
+    absences, diaries and visits while on the team; the leave they asked for on it."""
+    team = _load(z, Team, team_id)
+    if team is None:
+        raise TeamNotFoundError(str(team_id))
+    z.projections.catch_up()
+    today = z.today()
+    months: list[UUID] = []
+    for m in team.members:
+        last = min(m.left_on or team.last_day, today)
+        if last >= m.joined_on:
+            months += [member_month_id(m.cadre_id, k) for k in months_between(m.joined_on, last)]
+    with z.engine.connect() as conn:
+        leaves = [
+            UUID(hex=i)
+            for i in conn.execute(
+                select(leave_requests.c.id).where(leave_requests.c.team_id == team_id.hex)
+            ).scalars()
+        ]
+    rows = []
+    for logged in z.store.events_of([team_id, *leaves, *months]):
+        e = logged.event
+        if event_type(e).startswith(MONTH) and getattr(e, "team_id", None) != team_id:
+            continue  # the month's start, or a day the cadre spent on another team
+        rows.append(history_row(logged))
+    return rows
+
+
+def cadre_history(z: Zhucun, cadre_id: UUID) -> list[dict[str, Any]]:
+    """Rank, party and flags; joining and leaving teams and what the teams recorded about
+    them (leader changes); their months; their leave requests and the decisions on them; and
+    every action recorded with their id or their name as actor."""
+    cadre = _load(z, Cadre, cadre_id)
+    if cadre is None:
+        raise CadreNotFoundError(str(cadre_id))
+    z.projections.catch_up()
+    teams = list(dict.fromkeys(s.team_id for s in cadre.stints))
+    with z.engine.connect() as conn:
+        months = [
+            UUID(hex=i)
+            for i in conn.execute(
+                select(member_months.c.id).where(member_months.c.cadre_id == cadre_id.hex)
+            ).scalars()
+        ]
+        leaves = [
+            UUID(hex=i)
+            for i in conn.execute(
+                select(leave_requests.c.id).where(leave_requests.c.cadre_id == cadre_id.hex)
+            ).scalars()
+        ]
+        acted = {
+            position: UUID(hex=originator)
+            for position, originator in conn.execute(
+                select(actor_events.c.position, actor_events.c.originator_id).where(
+                    actor_events.c.actor_id.in_({str(cadre_id), cadre_id.hex, cadre.name})
+                )
+            )
+        }
+    own = {cadre_id, *months, *leaves}
+    rows = []
+    for logged in z.store.events_of([*own, *teams, *acted.values()]):
+        e = logged.event
+        oid = e.originator_id
+        if oid in own:
+            keep = True
+        elif logged.position in acted:
+            keep = event_type(e) != RECEIPT
+        else:  # a team's own event: the ones about this cadre
+            keep = cadre_id in (
+                getattr(e, "cadre_id", None),
+                getattr(e, "previous_leader_id", None),
+            )
+        if keep:
+            rows.append(history_row(logged))
+    return rows
