@@ -487,6 +487,10 @@ from app.cli_audit import audit  # noqa: E402
 
 cli.add_command(audit)
 
+from app.cli_users import users  # noqa: E402
+
+cli.add_command(users)
+
 
 def main() -> None:
     cli(prog_name="zhucun")

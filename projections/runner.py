@@ -10,6 +10,7 @@ from typing import Any, Protocol
 from sqlalchemy import Connection, Engine, MetaData, insert, select, update
 
 from domain.rules import DEFAULT_RULES, RuleSet
+from projections.accounts import AccountsModel
 from projections.audit import AuditChainModel
 from projections.coverage.model import CoverageModel
 from projections.network import NetworkModel
@@ -39,7 +40,7 @@ class ReadModel(Protocol):
 
 
 def default_models(rules: RuleSet = DEFAULT_RULES) -> list[ReadModel]:
-    return [NetworkModel(), CoverageModel(rules), TeamsModel(), AuditChainModel()]
+    return [NetworkModel(), CoverageModel(rules), TeamsModel(), AuditChainModel(), AccountsModel()]
 
 
 class Projections:

@@ -1,0 +1,284 @@
+"""Accounts and logins: the use cases behind ``zhucun users`` and the web login.
+
+Passwords are hashed here with argon2id (argon2-cffi); the domain only sees the hash. Every
+login, logout, failed login and refused access is recorded as an event in the one log, and
+failed logins are counted from those events, so the limit holds across processes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+from uuid import UUID
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from app.bootstrap import Zhucun
+from app.clock import local_today
+from app.uow import UnitOfWork
+from domain.account_errors import (
+    AccountNotFoundError,
+    DuplicateUsernameError,
+    LoginFailedError,
+    TeamNotInVillageError,
+    TooManyFailedLoginsError,
+)
+from domain.accounts import (
+    AccessLog,
+    Account,
+    FailureCause,
+    Role,
+    account_id,
+    check_binding,
+    check_password,
+    check_username,
+)
+from domain.base import Meta, NetworkAggregate
+from domain.errors import InvalidInputError, TeamNotFoundError, UnitNotFoundError
+from domain.levels import Level
+from domain.teams import Team
+from projections import queries
+from projections.accounts import account_row, all_accounts, recent_failures
+
+MAX_FAILURES = 5
+FAILURE_WINDOW = timedelta(minutes=15)
+ADMIN_REASON = "账号管理 / account administration"
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The logged-in account, as a request sees it."""
+
+    username: str
+    role: Role
+    unit_code: str
+    unit_path: str
+    unit_name: str
+    unit_level: str
+    team_id: str | None
+    version: int
+
+    def covers(self, path: str) -> bool:
+        """Is the unit with this materialised path inside this account's subtree?"""
+        return path.startswith(self.unit_path)
+
+
+class Accounts:
+    def __init__(
+        self,
+        zhucun: Zhucun,
+        hasher: PasswordHasher | None = None,
+        max_failures: int = MAX_FAILURES,
+        window: timedelta = FAILURE_WINDOW,
+    ) -> None:
+        self.z = zhucun
+        self.hasher = hasher or PasswordHasher()
+        self.max_failures = max_failures
+        self.window = window
+        self._dummy_hash: str | None = None
+
+    # -- administration -------------------------------------------------------------------------
+
+    def add(
+        self,
+        username: str,
+        role: str,
+        unit_code: str,
+        password: str,
+        team: str | None = None,
+        actor: str = "system",
+        reason: str = ADMIN_REASON,
+    ) -> dict[str, Any]:
+        """Add an account; refused whole (nothing written) when any field is wrong."""
+        name = check_username(username)
+        parsed_role = Role.parse(role)
+        team_id = _team_uuid(team) if team else None
+        unit = self._open_unit(unit_code.strip())
+        check_binding(parsed_role, unit["code"], Level(unit["level"]), team_id)
+        check_password(password, name)
+        uow = UnitOfWork(self.z.store)
+        if uow.find(Account, account_id(name)) is not None:
+            raise DuplicateUsernameError(name)
+        if team_id is not None:
+            found = uow.find(Team, team_id)
+            if found is None:
+                raise TeamNotFoundError(str(team_id))
+            if found.village_code != unit["code"]:
+                raise TeamNotInVillageError(str(team_id), found.village_code, unit["code"])
+        uow.add(
+            Account.add(
+                name,
+                parsed_role,
+                unit["code"],
+                team_id,
+                self.hasher.hash(password),
+                self._meta(actor, "operator", reason),
+            )
+        )
+        self._commit(uow)
+        return self.describe(name)
+
+    def change_password(
+        self, username: str, password: str, actor: str = "system", reason: str = ADMIN_REASON
+    ) -> None:
+        name = username.strip()
+        uow = UnitOfWork(self.z.store)
+        account = uow.get(Account, account_id(name), lambda: AccountNotFoundError(name))
+        check_password(password, name)
+        account.change_password(self.hasher.hash(password), self._meta(actor, "operator", reason))
+        self._commit(uow)
+
+    def list(self) -> list[dict[str, Any]]:
+        self.z.projections.catch_up()
+        with self.z.engine.connect() as conn:
+            return [_public(r) for r in all_accounts(conn)]
+
+    def describe(self, username: str) -> dict[str, Any]:
+        self.z.projections.catch_up()
+        with self.z.engine.connect() as conn:
+            row = account_row(conn, username)
+        if row is None:
+            raise AccountNotFoundError(username)
+        return _public(row)
+
+    # -- logging in -----------------------------------------------------------------------------
+
+    def login(self, username: str, password: str, address: str) -> Principal:
+        """The account's principal, or a refusal; either way the attempt is recorded."""
+        typed = username.strip().lower()[:64]
+        self.z.projections.catch_up()
+        with self.z.engine.connect() as conn:
+            failures = recent_failures(conn, typed, address, self.z.clock.now() - self.window)
+        if failures >= self.max_failures:
+            self._record(AccessLog.login_failed, typed, address, FailureCause.RATE_LIMITED)
+            raise TooManyFailedLoginsError(failures, int(self.window.total_seconds() // 60))
+        account = self._account(typed)
+        if account is None:
+            self._verify(self._dummy(), password)  # the same work as for a real account
+            self._record(AccessLog.login_failed, typed, address, FailureCause.UNKNOWN_USER)
+            raise LoginFailedError()
+        if not self._verify(account.password_hash, password):
+            self._record(
+                AccessLog.login_failed,
+                typed,
+                address,
+                FailureCause.WRONG_PASSWORD,
+                role=account.role.value,
+            )
+            raise LoginFailedError()
+        self._record(AccessLog.logged_in, typed, address, role=account.role.value)
+        principal = self.principal(typed)
+        assert principal is not None  # just recorded and caught up
+        return principal
+
+    def logout(self, principal: Principal, address: str) -> None:
+        self._record(AccessLog.logged_out, principal.username, address, role=principal.role.value)
+
+    def refuse(
+        self,
+        principal: Principal | None,
+        address: str,
+        method: str,
+        path: str,
+        why: str,
+    ) -> None:
+        """Record a refused access: a page or action outside the account's role or unit."""
+        username = principal.username if principal else ""
+        role = principal.role.value if principal else "anonymous"
+        meta = self._meta(username or "anonymous", role, f"refused: {why}")
+        self._write(AccessLog.access_refused(username, address, method, path[:500], why, meta))
+
+    def principal(self, username: str, version: int | None = None) -> Principal | None:
+        """The account as it stands now; None if gone, or changed since ``version``."""
+        self.z.projections.catch_up()
+        with self.z.engine.connect() as conn:
+            row = account_row(conn, username)
+            if row is None or (version is not None and row["version"] != version):
+                return None
+            unit = queries.unit_row(conn, row["unit_code"])
+        if unit is None:
+            return None
+        return Principal(
+            username=row["username"],
+            role=Role(row["role"]),
+            unit_code=row["unit_code"],
+            unit_path=unit["path"],
+            unit_name=unit["name"],
+            unit_level=unit["level"],
+            team_id=str(UUID(row["team_id"])) if row["team_id"] else None,
+            version=int(row["version"]),
+        )
+
+    def unit_path(self, code: str) -> str | None:
+        with self.z.engine.connect() as conn:
+            unit = queries.unit_row(conn, code)
+        return str(unit["path"]) if unit else None
+
+    # -- details --------------------------------------------------------------------------------
+
+    def _open_unit(self, code: str) -> dict[str, Any]:
+        self.z.projections.catch_up()
+        with self.z.engine.connect() as conn:
+            unit = queries.unit_row(conn, code)
+        if unit is None or unit["closed_on"] is not None:
+            raise UnitNotFoundError(code)
+        return unit
+
+    def _account(self, username: str) -> Account | None:
+        try:
+            return UnitOfWork(self.z.store).find(Account, account_id(username))
+        except ValueError:
+            return None
+
+    def _verify(self, password_hash: str, password: str) -> bool:
+        try:
+            return bool(self.hasher.verify(password_hash, password))
+        except (VerificationError, InvalidHashError):
+            return False
+
+    def _dummy(self) -> str:
+        if self._dummy_hash is None:
+            self._dummy_hash = self.hasher.hash("no account has this password")
+        return self._dummy_hash
+
+    def _meta(self, actor: str, role: str, reason: str) -> Meta:
+        now = self.z.clock.now()
+        return Meta(actor, role, local_today(now), reason, now)
+
+    def _record(self, make: Any, username: str, address: str, *args: Any, role: str = "") -> None:
+        meta = self._meta(username or "anonymous", role or "anonymous", "web login")
+        self._write(make(username, address, *args, meta))
+
+    def _write(self, aggregate: NetworkAggregate) -> None:
+        uow = UnitOfWork(self.z.store)
+        uow.add(aggregate)
+        self._commit(uow)
+
+    def _commit(self, uow: UnitOfWork) -> None:
+        uow.commit()
+        self.z.projections.catch_up()
+
+
+def _team_uuid(value: str) -> UUID:
+    try:
+        return UUID(value.strip())
+    except ValueError:
+        raise InvalidInputError(
+            "team", f"工作队编号 {value!r} 不是有效编号", f"team id {value!r} is not a valid id"
+        ) from None
+
+
+def _public(row: dict[str, Any]) -> dict[str, Any]:
+    role = Role(row["role"])
+    return {
+        "username": row["username"],
+        "role": role.value,
+        "role_zh": role.zh,
+        "unit": row["unit_code"],
+        "team": str(UUID(row["team_id"])) if row["team_id"] else None,
+        "added_at": row["added_at"].isoformat(),
+        "added_by": row["added_by"],
+        "last_login_at": row["last_login_at"].isoformat() if row["last_login_at"] else None,
+    }

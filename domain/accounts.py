@@ -1,0 +1,272 @@
+"""Accounts of the web application, and the record of every login, logout and refused access.
+
+An account is bound to one unit and sees and acts only inside that unit's subtree; a team
+member's account is also bound to its team. Passwords reach the domain already hashed: the
+hashing scheme belongs to the application layer.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from uuid import UUID
+
+from domain.account_errors import (
+    EmptyPasswordError,
+    InvalidUsernameError,
+    RoleUnitLevelError,
+    TeamNotAllowedError,
+    TeamRequiredError,
+    UnknownRoleError,
+    WeakPasswordError,
+)
+from domain.base import Meta, NetworkAggregate, derived_id
+from domain.levels import Level
+
+
+class Role(StrEnum):
+    CITY_ADMIN = "city_admin"
+    COUNTY_ADMIN = "county_admin"
+    TOWNSHIP_OFFICER = "township_officer"
+    TEAM_MEMBER = "team_member"
+    INSPECTOR = "inspector"
+    AUDITOR = "auditor"
+
+    @property
+    def zh(self) -> str:
+        return ROLE_ZH[self]
+
+    @property
+    def en(self) -> str:
+        return ROLE_EN[self]
+
+    @property
+    def unit_levels(self) -> tuple[Level, ...]:
+        """The levels of unit an account of this role can be bound to."""
+        return ROLE_LEVELS[self]
+
+    @property
+    def read_only(self) -> bool:
+        return self is Role.AUDITOR
+
+    @classmethod
+    def parse(cls, value: str) -> Role:
+        try:
+            return cls(value.strip())
+        except ValueError:
+            raise UnknownRoleError(value, [r.value for r in cls]) from None
+
+
+ROLE_ZH = {
+    Role.CITY_ADMIN: "市级管理员",
+    Role.COUNTY_ADMIN: "县(区)管理员",
+    Role.TOWNSHIP_OFFICER: "乡镇(街道)干部",
+    Role.TEAM_MEMBER: "工作队队员",
+    Role.INSPECTOR: "督查人员",
+    Role.AUDITOR: "审计人员（只读）",
+}
+ROLE_EN = {
+    Role.CITY_ADMIN: "city administrator",
+    Role.COUNTY_ADMIN: "county administrator",
+    Role.TOWNSHIP_OFFICER: "township officer",
+    Role.TEAM_MEMBER: "team member",
+    Role.INSPECTOR: "inspector",
+    Role.AUDITOR: "auditor (read-only)",
+}
+_OVERSIGHT = (Level.CITY, Level.COUNTY, Level.TOWNSHIP)
+ROLE_LEVELS: dict[Role, tuple[Level, ...]] = {
+    Role.CITY_ADMIN: (Level.CITY,),
+    Role.COUNTY_ADMIN: (Level.COUNTY,),
+    Role.TOWNSHIP_OFFICER: (Level.TOWNSHIP,),
+    Role.TEAM_MEMBER: (Level.VILLAGE,),
+    Role.INSPECTOR: _OVERSIGHT,
+    Role.AUDITOR: _OVERSIGHT,
+}
+
+_USERNAME = re.compile(r"[a-z][a-z0-9._-]{2,31}")
+MIN_PASSWORD_LENGTH = 10
+
+
+def account_id(username: str) -> UUID:
+    """Derived from the username: a second account of the same name clashes in the store."""
+    return derived_id("account", username)
+
+
+def check_username(username: str) -> str:
+    name = username.strip()
+    if not _USERNAME.fullmatch(name):
+        raise InvalidUsernameError(username)
+    return name
+
+
+def check_password(password: str, username: str) -> None:
+    """Refuse a password a guesser would find quickly; the message says why."""
+    if not password:
+        raise EmptyPasswordError()
+    if password != password.strip():
+        raise WeakPasswordError("首尾不能有空格", "it must not begin or end with a space")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise WeakPasswordError(
+            f"至少 {MIN_PASSWORD_LENGTH} 个字符，现在只有 {len(password)} 个",
+            f"it needs at least {MIN_PASSWORD_LENGTH} characters, not {len(password)}",
+        )
+    if len(set(password)) < 4:
+        raise WeakPasswordError(
+            "至少要有 4 个不同的字符", "it needs at least 4 different characters"
+        )
+    if password.isdigit():
+        raise WeakPasswordError("不能只有数字", "it must not be digits only")
+    if username and username.lower() in password.lower():
+        raise WeakPasswordError("不能包含用户名", "it must not contain the username")
+
+
+def check_binding(role: Role, unit_code: str, level: Level, team_id: UUID | None) -> None:
+    """The unit (and team) an account of ``role`` is bound to must suit the role."""
+    if level not in role.unit_levels:
+        allowed_zh = "、".join(lv.zh for lv in role.unit_levels)
+        allowed_en = ", ".join(lv.value for lv in role.unit_levels)
+        raise RoleUnitLevelError(
+            role.value, unit_code, level.zh, level.value, f"{allowed_zh} / {allowed_en}"
+        )
+    if role is Role.TEAM_MEMBER and team_id is None:
+        raise TeamRequiredError()
+    if role is not Role.TEAM_MEMBER and team_id is not None:
+        raise TeamNotAllowedError(role.value)
+
+
+class Account(NetworkAggregate):
+    """A person who logs in to the web application."""
+
+    def __init__(self) -> None:
+        self.username = ""
+        self.role = Role.AUDITOR
+        self.unit_code = ""
+        self.team_id: UUID | None = None
+        self.password_hash = ""
+
+    class Added(NetworkAggregate.Created):
+        username: str
+        role: str
+        unit_code: str
+        team_id: UUID | None
+        password_hash: str
+
+        def apply(self, a: Account) -> None:
+            a.username = self.username
+            a.role = Role(self.role)
+            a.unit_code = self.unit_code
+            a.team_id = self.team_id
+            a.password_hash = self.password_hash
+
+    class PasswordChanged(NetworkAggregate.Event):
+        password_hash: str
+
+        def apply(self, a: Account) -> None:
+            a.password_hash = self.password_hash
+
+    @classmethod
+    def add(
+        cls,
+        username: str,
+        role: Role,
+        unit_code: str,
+        team_id: UUID | None,
+        password_hash: str,
+        meta: Meta,
+    ) -> Account:
+        return cls._create(
+            cls.Added,
+            id=account_id(username),
+            username=username,
+            role=role.value,
+            unit_code=unit_code,
+            team_id=team_id,
+            password_hash=password_hash,
+            **meta.event_kwargs(),
+        )
+
+    def change_password(self, password_hash: str, meta: Meta) -> None:
+        self.trigger_event(self.PasswordChanged, password_hash=password_hash, **meta.event_kwargs())
+
+
+class FailureCause(StrEnum):
+    UNKNOWN_USER = "unknown_user"
+    WRONG_PASSWORD = "wrong_password"
+    RATE_LIMITED = "rate_limited"  # refused before the password was looked at
+
+
+class AccessLog(NetworkAggregate):
+    """One entry of the access record: a login, a logout, a failed login or a refused access.
+
+    Each entry is an aggregate of its own with a single event, so recording one never has to
+    load, or wait for, anything else.
+    """
+
+    def __init__(self) -> None:
+        self.username = ""
+
+    class LoggedIn(NetworkAggregate.Created):
+        username: str
+        address: str
+
+        def apply(self, r: AccessLog) -> None:
+            r.username = self.username
+
+    class LoggedOut(NetworkAggregate.Created):
+        username: str
+        address: str
+
+        def apply(self, r: AccessLog) -> None:
+            r.username = self.username
+
+    class LoginFailed(NetworkAggregate.Created):
+        username: str
+        address: str
+        cause: str
+
+        def apply(self, r: AccessLog) -> None:
+            r.username = self.username
+
+    class AccessRefused(NetworkAggregate.Created):
+        username: str
+        address: str
+        method: str
+        path: str
+        why: str
+
+        def apply(self, r: AccessLog) -> None:
+            r.username = self.username
+
+    @classmethod
+    def logged_in(cls, username: str, address: str, meta: Meta) -> AccessLog:
+        return cls._create(cls.LoggedIn, username=username, address=address, **meta.event_kwargs())
+
+    @classmethod
+    def logged_out(cls, username: str, address: str, meta: Meta) -> AccessLog:
+        return cls._create(cls.LoggedOut, username=username, address=address, **meta.event_kwargs())
+
+    @classmethod
+    def login_failed(
+        cls, username: str, address: str, cause: FailureCause, meta: Meta
+    ) -> AccessLog:
+        return cls._create(
+            cls.LoginFailed,
+            username=username,
+            address=address,
+            cause=cause.value,
+            **meta.event_kwargs(),
+        )
+
+    @classmethod
+    def access_refused(
+        cls, username: str, address: str, method: str, path: str, why: str, meta: Meta
+    ) -> AccessLog:
+        return cls._create(
+            cls.AccessRefused,
+            username=username,
+            address=address,
+            method=method,
+            path=path,
+            why=why,
+            **meta.event_kwargs(),
+        )

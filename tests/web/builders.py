@@ -1,0 +1,85 @@
+"""A small network with two counties, a work team, and one account per role."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+
+from app.accounts import Accounts
+from app.bootstrap import Zhucun
+from tests.builders import CITY, COUNTY, TOWNSHIP, VILLAGE_A, apply, cmd
+from tests.team_builders import team_network
+
+OTHER_COUNTY, OTHER_TOWNSHIP = "210522", "210522100"
+OTHER_VILLAGE, OTHER_GROUP = "210522100201", "210522100201001"
+
+# Cheap to compute, so tests log in often; real accounts use argon2-cffi's defaults.
+FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
+PASSWORD = "zhucun-test-2014"
+
+# role -> (username, unit); the team member is bound to the team of village A as well.
+ACCOUNTS = {
+    "city_admin": ("city.admin", CITY),
+    "county_admin": ("county.admin", COUNTY),
+    "township_officer": ("township.officer", TOWNSHIP),
+    "team_member": ("team.member", VILLAGE_A),
+    "inspector": ("county.inspector", COUNTY),
+    "auditor": ("city.auditor", CITY),
+}
+ROLES = list(ACCOUNTS)
+
+
+@dataclass
+class WebNet:
+    team: str
+    households: dict[str, str]
+
+
+def other_county(z: Zhucun) -> None:
+    on = "2014-01-01"
+    apply(
+        z,
+        cmd(
+            "open_unit",
+            on=on,
+            code=OTHER_COUNTY,
+            name="桓仁满族自治县",
+            level="county",
+            parent=CITY,
+        ),
+        cmd(
+            "open_unit",
+            on=on,
+            code=OTHER_TOWNSHIP,
+            name="桓仁镇",
+            level="township",
+            parent=OTHER_COUNTY,
+        ),
+        cmd(
+            "open_unit",
+            on=on,
+            code=OTHER_VILLAGE,
+            name="丙村",
+            level="village",
+            parent=OTHER_TOWNSHIP,
+        ),
+        cmd(
+            "open_unit",
+            on=on,
+            code=OTHER_GROUP,
+            name="丙村一组",
+            level="group",
+            parent=OTHER_VILLAGE,
+        ),
+    )
+
+
+def web_network(z: Zhucun) -> WebNet:
+    net = team_network(z)
+    other_county(z)
+    accounts = Accounts(z, hasher=FAST_HASHER)
+    for role, (username, unit) in ACCOUNTS.items():
+        team = net.team if role == "team_member" else None
+        accounts.add(username, role, unit, PASSWORD, team=team, actor="test")
+    return WebNet(net.team, net.households)
