@@ -27,7 +27,7 @@ from domain.party import central_household_id
 from domain.rules import DEFAULT_RULES, RuleSet
 from domain.sites import site_id
 from domain.units import unit_id
-from projections import queries, residency_queries, team_queries
+from projections import queries, residency_queries, team_queries, visit_queries
 from projections.coverage import queries as coverage_queries
 from projections.coverage.model import utc_naive
 from projections.coverage.sweep import GAPS
@@ -204,9 +204,31 @@ class Zhucun:
             )
         self.projections.catch_up()
         with self.engine.connect() as conn:
-            return coverage_queries.gaps(
-                conn, code, as_of or self.today(), _moment(as_known_at), gap_type
-            )
+            day, moment = as_of or self.today(), _moment(as_known_at)
+            found = coverage_queries.gaps(conn, code, day, moment, gap_type)
+            if found is not None:
+                now = as_known_at is None and day >= self.today()
+                visit_queries.attach(conn, found, day, moment, now)
+            return found
+
+    def households(
+        self, code: str, as_of: date | None = None, as_known_at: datetime | None = None
+    ) -> dict[str, Any] | None:
+        """The households of a village or group on a day, covered or not, with their visits."""
+        self.projections.catch_up()
+        with self.engine.connect() as conn:
+            day, moment = as_of or self.today(), _moment(as_known_at)
+            try:
+                return visit_queries.households(
+                    conn, code, day, moment, as_known_at is None and day >= self.today()
+                )
+            except ValueError as e:
+                raise InvalidInputError(
+                    "unit",
+                    f"--households 只列村或村民小组的户，{code} 是 {e}",
+                    f"--households lists the households of a village or a villager group; "
+                    f"{code} is a {e}",
+                ) from None
 
     def teams(self, code: str, as_of: date | None = None) -> list[dict[str, Any]] | None:
         """The roster on a day of the teams serving in villages under a unit; None if no unit."""

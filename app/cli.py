@@ -336,13 +336,27 @@ def _two_clocks(fn: Any) -> Any:
 @cli.command()
 @click.option("--unit", "unit_code", metavar="CODE", required=True)
 @_two_clocks
+@click.option(
+    "--households",
+    "list_households",
+    is_flag=True,
+    help="List the households of a village or group: covered or not, visits, last visit.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.pass_context
 def coverage(
-    ctx: click.Context, unit_code: str, as_of: str | None, as_known_at: str | None, as_json: bool
+    ctx: click.Context,
+    unit_code: str,
+    as_of: str | None,
+    as_known_at: str | None,
+    list_households: bool,
+    as_json: bool,
 ) -> None:
     """Coverage of a unit and everything under it: households linked, sites, roles."""
     day, moment = _parse_as_of(as_of), _parse_known_at(as_known_at)
+    if list_households:
+        _households(ctx, unit_code, day, moment, as_json)
+        return
     with opened(ctx) as z:
         data = z.coverage(unit_code, day, moment)
         if data is None:
@@ -355,6 +369,34 @@ def coverage(
             print_json(data)
             return
         click.echo(render_coverage(data))
+
+
+def _households(
+    ctx: click.Context, code: str, day: date | None, moment: datetime | None, as_json: bool
+) -> None:
+    with opened(ctx) as z:
+        data = z.households(code, day, moment)
+        if data is None:
+            fail(
+                f"{day or '今天'} 找不到区划代码为 {code} 的单位 / "
+                f"no unit with code {code} on {day or 'today'}"
+            )
+            return
+        if as_json:
+            print_json(data)
+            return
+        click.echo(f"{data['name']} ({data['unit']}, {data['level']})  as of {data['as_of']}")
+        for h in data["households"]:
+            covered = "联系 covered" if h["covered"] else "未联系 unlinked"
+            click.echo(f"  {h['group']:<16} {h['name']:<12} {covered:<16}" + _visits_text(h))
+        click.echo(f"{len(data['households'])} household(s), {data['visited']} visited", err=True)
+
+
+def _visits_text(row: dict[str, Any]) -> str:
+    last = row["last_visit"]
+    if last is None:
+        return "  走访 visits 0"
+    return f"  走访 visits {row['visits']}, last {last['on']} {last['cadre']} ({last['team']})"
 
 
 @cli.command()
@@ -389,6 +431,7 @@ def gaps(
             click.echo(
                 f"{g['type']:<30} {g['unit']:<16} {g['subject']['name']:<12} "
                 f"since {g['since']}  cause {c['type']} #{c['position']} by {c['actor']}"
+                + (_visits_text(g) if "visits" in g else "")
             )
         click.echo(f"{len(rows)} blind spot(s)", err=True)
 

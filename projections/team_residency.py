@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, insert, select
 
 from domain.residency import MemberMonth, days_between
+from projections import visits
 from projections.team_tables import absences, checkins, leave_days, member_months
 
 MONTH = "_month"  # the month stream of a pending row, until its cadre is looked up
@@ -22,9 +23,10 @@ class Pending:
             checkins: [],
             leave_days: [],
             absences: [],
+            visits.visits: [],
         }
 
-    def take(self, e: Any) -> bool:
+    def take(self, e: Any, position: int = 0) -> bool:
         """Keep the rows of a residency event for the next flush; False for other events."""
         kind = type(e)
         if kind is MemberMonth.Started:
@@ -40,8 +42,13 @@ class Pending:
         elif kind is MemberMonth.FoundAbsent:
             day = date.fromisoformat(e.occurred_on)
             self.rows[absences].append(_row(e, day) | {"note": e.note})
+        elif kind is MemberMonth.HouseholdVisited:
+            day = date.fromisoformat(e.occurred_on)
+            self.rows[visits.visits].append(
+                _row(e, day) | {"household_id": e.household_id.hex, "position": position}
+            )
         else:
-            return kind in (MemberMonth.DiaryWritten, MemberMonth.HouseholdVisited)
+            return kind is MemberMonth.DiaryWritten
         return True
 
     def flush(self, conn: Connection) -> None:
@@ -61,7 +68,10 @@ class Pending:
             if rows:
                 for r in rows:
                     r["cadre_id"] = cadre_of[r.pop(MONTH)]
-                conn.execute(insert(table), rows)
+                if table is visits.visits:
+                    visits.record(conn, rows)
+                else:
+                    conn.execute(insert(table), rows)
                 rows.clear()
 
 

@@ -62,7 +62,7 @@ class TeamsModel:
                         "originator_id": e.originator_id.hex,
                     }
                 )
-            if pending.take(e):
+            if pending.take(e, logged.position):
                 continue
             handler = HANDLERS.get(type(e))
             if handler is not None:
