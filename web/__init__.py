@@ -2,17 +2,21 @@
 
 ``create_app()`` is the one wiring point for HTTP: it takes a ready ``Zhucun`` (tests, the
 ``zhucun serve`` command) or bootstraps one from ``ZHUCUN_DATABASE_URL`` (gunicorn:
-``gunicorn -w 2 -b 0.0.0.0:8000 'web:create_app()'``).
+``gunicorn -w 2 -b 0.0.0.0:8000 'web:create_app()'``). Every page but the login page needs a
+logged-in account (see ``web/auth.py`` and docs/web.md).
 """
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
+from app.accounts import Accounts
 from app.bootstrap import Zhucun, bootstrap
-from web import api, errors, i18n, summary
+from web import accounts, api, assets, auth, dashboard, errors, i18n, summary
 from web.deps import EXTENSION
 
 
@@ -32,7 +36,14 @@ def create_app(zhucun: Zhucun | None = None, config: dict[str, Any] | None = Non
     app.extensions[EXTENSION] = zhucun
 
     i18n.init_app(app)
+    assets.init_app(app)
     errors.init_app(app)
+    auth.init_app(app, app.config.get("ZHUCUN_ACCOUNTS") or Accounts(zhucun))
+    app.register_blueprint(dashboard.bp)
     app.register_blueprint(summary.bp)
+    app.register_blueprint(accounts.bp)
     app.register_blueprint(api.bp)
+    proxies = int(os.environ.get("ZHUCUN_PROXIES", "0") or 0)
+    if proxies:  # behind that many reverse proxies: take the client address they pass on
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     return app

@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint
 
 from domain.errors import UnitNotFoundError
+from web.auth import login_required, require_unit
 from web.deps import unit_code, zhucun
 from web.openapi import openapi_document
 
@@ -14,8 +15,10 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
 @bp.get("/summary/<code>")
+@login_required
 def summary(code: str) -> dict[str, Any]:
     code = unit_code(code, field="code")
+    require_unit(code, field="code")
     result = zhucun().summary(code)
     if result is None:
         raise UnitNotFoundError(code, field="code")

@@ -12,6 +12,12 @@ from typing import Any
 from flask import Flask, Response, current_app, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from domain.account_errors import (
+    LoginFailedError,
+    OutsideJurisdictionError,
+    RoleNotAllowedError,
+    TooManyFailedLoginsError,
+)
 from domain.errors import (
     ConcurrentChangeError,
     InvalidInputError,
@@ -19,7 +25,7 @@ from domain.errors import (
     RuleViolation,
     ZhucunError,
 )
-from web.i18n import ZH, current_language, gettext
+from web.i18n import N_, _, current_language, in_chinese
 
 PROBLEM_JSON = "application/problem+json"
 # A problem type names the refusal's stable code; tag URIs (RFC 4151) need not resolve.
@@ -27,17 +33,30 @@ PROBLEM_TYPE = "tag:zhucun.example,2014:problem:{code}"
 
 # (class, HTTP status, title); the first match wins, so subclasses come first.
 STATUS: list[tuple[type[ZhucunError], int, str]] = [
-    (NotFoundError, 404, "Not found"),
-    (InvalidInputError, 400, "Invalid input"),
-    (ConcurrentChangeError, 409, "Please try again"),
-    (RuleViolation, 422, "Refused by a rule"),
+    (TooManyFailedLoginsError, 429, N_("Too many failed logins")),
+    (LoginFailedError, 401, N_("Login failed")),
+    (OutsideJurisdictionError, 403, N_("Forbidden")),
+    (RoleNotAllowedError, 403, N_("Forbidden")),
+    (NotFoundError, 404, N_("Not found")),
+    (InvalidInputError, 400, N_("Invalid input")),
+    (ConcurrentChangeError, 409, N_("Please try again")),
+    (RuleViolation, 422, N_("Refused by a rule")),
 ]
 
-# English text of the messages for plain HTTP errors, by status (translated through ZH).
+# English text of the messages for plain HTTP errors, by status (translated in the catalogue).
 HTTP_MESSAGES: dict[int, tuple[str, str]] = {
-    404: ("Page not found", "There is no page at this address."),
-    405: ("Not allowed", "This page cannot be used that way."),
-    500: ("Something went wrong on our side", "The error has been logged; please try again later."),
+    400: (
+        N_("Bad request"),
+        N_("The request could not be understood; reload the page and try again."),
+    ),
+    401: (N_("Please log in"), N_("This page needs a logged-in account.")),
+    403: (N_("Forbidden"), N_("This account may not open this page or do this.")),
+    404: (N_("Page not found"), N_("There is no page at this address.")),
+    405: (N_("Not allowed"), N_("This page cannot be used that way.")),
+    500: (
+        N_("Something went wrong on our side"),
+        N_("The error has been logged; please try again later."),
+    ),
 }
 
 
@@ -75,7 +94,7 @@ def error_page(status: int, title_en: str, zh: str, en: str) -> tuple[str, int]:
     if current_language() == "en":
         messages.reverse()
     return render_template(
-        "errors/error.html", status=status, title=gettext(title_en), messages=messages
+        "errors/error.html", status=status, title=_(title_en), messages=messages
     ), status
 
 
@@ -84,7 +103,7 @@ def handle_refusal(error: ZhucunError) -> Response | tuple[str, int]:
     if is_api_request():
         return problem(
             status,
-            gettext(title),
+            _(title),
             error.message(current_language()),
             PROBLEM_TYPE.format(code=error.code),
             code=error.code,
@@ -100,10 +119,11 @@ def handle_http_error(error: HTTPException) -> Response | tuple[str, int] | HTTP
     if status < 400:  # redirects and the like are not errors
         return error
     title_en, detail_en = HTTP_MESSAGES.get(status, (error.name, error.description or error.name))
-    zh = ZH.get(detail_en, detail_en)
+    with in_chinese():
+        zh = _(detail_en)
     if is_api_request():
         detail = zh if current_language() == "zh" else detail_en
-        return problem(status, gettext(title_en), detail)
+        return problem(status, _(title_en), detail)
     return error_page(status, title_en, zh, detail_en)
 
 

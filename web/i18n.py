@@ -1,92 +1,53 @@
-"""Chinese first, English on request: ``?lang=en`` switches and a cookie remembers the choice.
+"""Chinese first, English on request, through Flask-Babel message catalogues.
 
-Templates and code write the English text and call ``_()`` on it, gettext-style, so the
-catalogue below can later move to Flask-Babel message files unchanged.
+Code and templates write the English text and mark it with ``_()``; the Chinese is in
+``web/translations/zh/LC_MESSAGES/messages.po`` (compiled ``.mo`` committed beside it).
+A page's language: ``?lang=en|zh`` (remembered in a cookie), else the cookie, else Chinese.
+An API message's language: ``?lang=``, else Accept-Language, else Chinese.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
 from urllib.parse import urlencode
 
 from flask import Flask, Response, g, request
+from flask_babel import Babel, force_locale, format_date, format_decimal, format_percent
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 LANGUAGES = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"
+LOCALES = {"zh": "zh_CN", "en": "en"}
 COOKIE = "lang"
 COOKIE_MAX_AGE = 365 * 24 * 3600
+TRANSLATIONS = Path(__file__).parent / "translations"
 
-ZH: dict[str, str] = {
-    # page frame
-    "Village work teams and the six-level service network": "驻村工作队与六级便民服务网络",
-    "Zhucun": "驻村",
-    "Language": "语言",
-    "Unit code": "区划代码",
-    "Show": "查询",
-    "Back to the city summary": "返回全市概况",
-    "Same figures as JSON": "同一数据的 JSON 格式",
-    # summary page
-    "Summary": "概况",
-    "Level": "层级",
-    "Code": "代码",
-    "Item": "项目",
-    "Count": "数量",
-    "Counts for this unit and everything under it, as they stand now.": (
-        "本单位及其全部下级单位的现状统计。"
-    ),
-    "Administrative units": "区划单位",
-    "Households and party members": "户籍与党员",
-    "Six-level service network": "六级便民服务网络",
-    "Counties and districts": "县(区)",
-    "Townships and subdistricts": "乡镇(街道)",
-    "Villages": "行政村",
-    "Poor villages": "贫困村",
-    "Villager groups": "村民小组",
-    "Households": "在册户数",
-    "Residents": "在册人口",
-    "Party members": "在册党员",
-    "Convenience service centres": "便民服务中心",
-    "Village service stations": "为民服务站",
-    "Group service points": "为民服务点",
-    "Party-member central households": "党员中心户",
-    "Households linked to a central household": "联系户",
-    "open, this unit and below": "本级及下级中未撤销的",
-    "not yet out of poverty": "尚未脱贫",
-    "not moved out or dissolved": "未迁出、未注销",
-    "members of those households": "上述各户人口合计",
-    "active in the villages": "各村在册",
-    "city, county and township": "市、县(区)、乡镇(街道)",
-    "one per village": "每村一个",
-    "one per villager group": "每个村民小组一个",
-    "active": "在运行",
-    "linked to an active central household": "挂靠在运行的中心户",
-    # levels
-    "Province": "省",
-    "City": "市",
-    "County": "县(区)",
-    "Township": "乡镇(街道)",
-    "Village": "村",
-    "Villager group": "村民小组",
-    # errors
-    "Error": "出错了",
-    "Page not found": "页面不存在",
-    "There is no page at this address.": "这个地址没有对应的页面。",
-    "Not allowed": "不允许的操作",
-    "This page cannot be used that way.": "这个页面不支持这种操作。",
-    "Something went wrong on our side": "系统内部出错",
-    "The error has been logged; please try again later.": "错误已记录，请稍后再试。",
-    "Not found": "找不到",
-    "Invalid input": "输入有误",
-    "Refused by a rule": "不符合规定",
-    "Please try again": "请重试",
+LEVELS = {
+    "province": _l("Province"),
+    "city": _l("City"),
+    "county": _l("County"),
+    "township": _l("Township"),
+    "village": _l("Village"),
+    "group": _l("Villager group"),
 }
 
-LEVELS: dict[str, str] = {
-    "province": "Province",
-    "city": "City",
-    "county": "County",
-    "township": "Township",
-    "village": "Village",
-    "group": "Villager group",
+
+def N_(text: str) -> str:
+    """Mark a text for the catalogue where it is written; it is translated where shown."""
+    return text
+
+
+ROLES = {
+    "city_admin": _l("City administrator"),
+    "county_admin": _l("County administrator"),
+    "township_officer": _l("Township officer"),
+    "team_member": _l("Team member"),
+    "inspector": _l("Inspector"),
+    "auditor": _l("Auditor (read-only)"),
 }
 
 
@@ -115,15 +76,37 @@ def current_language() -> str:
     return str(g.lang)
 
 
-def gettext(text: str) -> str:
-    return ZH.get(text, text) if current_language() == "zh" else text
+def select_locale() -> str:
+    return LOCALES[current_language()]
 
 
-_ = gettext
+@contextmanager
+def in_chinese() -> Iterator[None]:
+    with force_locale(LOCALES["zh"]):
+        yield
 
 
 def level_label(level: str) -> str:
-    return gettext(LEVELS.get(level, level))
+    return str(LEVELS.get(level, level))
+
+
+def role_label(role: str) -> str:
+    return str(ROLES.get(str(role), role))
+
+
+def number(value: float | int | None) -> str:
+    return "–" if value is None else str(format_decimal(value))
+
+
+def percent(value: float | None) -> str:
+    return "–" if value is None else str(format_percent(value, "#,##0.0%"))
+
+
+def fmt_date(value: date | str | None) -> str:
+    if value is None:
+        return "–"
+    d = date.fromisoformat(value) if isinstance(value, str) else value
+    return str(format_date(d, "medium"))
 
 
 def language_url(lang: str) -> str:
@@ -143,8 +126,21 @@ def _remember_language(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", LOCALES[DEFAULT_LANGUAGE])
+    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai")
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(TRANSLATIONS)
+    Babel(app, locale_selector=select_locale)
     app.jinja_env.globals.update(
-        _=gettext, level_label=level_label, language_url=language_url, LANGUAGES=LANGUAGES
+        level_label=level_label,
+        role_label=role_label,
+        language_url=language_url,
+        LANGUAGES=LANGUAGES,
+        number=number,
+        percent=percent,
+        fmt_date=fmt_date,
     )
     app.context_processor(lambda: {"lang": current_language()})
     app.after_request(_remember_language)
+
+
+__all__ = ["LEVELS", "N_", "_", "_l", "current_language", "in_chinese", "init_app", "level_label"]

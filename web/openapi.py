@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from web.i18n import LANGUAGES, ZH
+from web.i18n import LANGUAGES, _, in_chinese
 from web.summary import ROWS
 
 PROBLEM_RESPONSE = {"$ref": "#/components/responses/Problem"}
@@ -25,12 +25,14 @@ def _summary_schema() -> dict[str, Any]:
             "description": "层级 / level",
         },
     }
+    with in_chinese():
+        zh = {text: _(text) for _group, rows in ROWS for _f, *texts in rows for text in texts}
     for _group, rows in ROWS:
         for field, label, note in rows:
             properties[field] = {
                 "type": "integer",
                 "minimum": 0,
-                "description": f"{ZH[label]}（{ZH[note]}） / {label} ({note})",
+                "description": f"{zh[label]}（{zh[note]}） / {label} ({note})",
             }
     return {
         "type": "object",

@@ -1,18 +1,48 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from app.accounts import Accounts
 from app.bootstrap import Zhucun
+from tests.web.builders import ACCOUNTS, FAST_HASHER, PASSWORD
 from web import create_app
+
+TEST_CONFIG = {"TESTING": True, "SECRET_KEY": "test-secret-key-not-for-production"}
+
+
+def make_app(zhucun: Zhucun) -> Flask:
+    return create_app(
+        zhucun, {**TEST_CONFIG, "ZHUCUN_ACCOUNTS": Accounts(zhucun, hasher=FAST_HASHER)}
+    )
 
 
 @pytest.fixture
 def app(zhucun: Zhucun) -> Flask:
-    return create_app(zhucun, {"TESTING": True})
+    return make_app(zhucun)
 
 
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
+
+
+def csrf_token(client: FlaskClient, path: str = "/login") -> str:
+    html = client.get(path).get_data(as_text=True)
+    found = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)
+    assert found, f"no CSRF token on {path}"
+    return found.group(1)
+
+
+def login(client: FlaskClient, role_or_username: str, password: str = PASSWORD) -> FlaskClient:
+    """Log in through the login form, CSRF token and all."""
+    username = ACCOUNTS[role_or_username][0] if role_or_username in ACCOUNTS else role_or_username
+    response = client.post(
+        "/login",
+        data={"username": username, "password": password, "csrf_token": csrf_token(client)},
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return client

@@ -7,10 +7,13 @@ import re
 import pytest
 from flask.testing import FlaskClient
 
+from app.accounts import Accounts
 from app.bootstrap import Zhucun
 from tests.builders import CITY, GROUP_A1, VILLAGE_A, apply, cmd, id_number, small_network
+from tests.web.builders import FAST_HASHER, PASSWORD
+from tests.web.conftest import login
 from web import create_app
-from web.i18n import LEVELS, ZH
+from web.i18n import LEVELS, _, in_chinese
 from web.summary import ROWS
 
 FIELDS = [field for _group, rows in ROWS for field, _label, _note in rows]
@@ -35,14 +38,21 @@ def network(zhucun: Zhucun) -> Zhucun:
             central_household=net.central_household,
         ),
     )
+    Accounts(zhucun, hasher=FAST_HASHER).add("city.admin", "city_admin", CITY, PASSWORD)
     return zhucun
+
+
+@pytest.fixture
+def city(network: Zhucun, client: FlaskClient) -> FlaskClient:
+    """A client logged in as the city administrator."""
+    return login(client, "city.admin")
 
 
 # -- the page ---------------------------------------------------------------------------------
 
 
-def test_city_page_shows_every_figure_of_the_summary(network: Zhucun, client: FlaskClient):
-    response = client.get("/")
+def test_city_page_shows_every_figure_of_the_summary(network: Zhucun, city: FlaskClient):
+    response = city.get("/summary")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "<h1>本溪市</h1>" in html and "210500" in html
@@ -53,8 +63,8 @@ def test_city_page_shows_every_figure_of_the_summary(network: Zhucun, client: Fl
     assert figure(html, "villages") == 2 and figure(html, "linked_households") == 1
 
 
-def test_page_is_in_chinese_by_default(network: Zhucun, client: FlaskClient):
-    html = client.get("/").get_data(as_text=True)
+def test_page_is_in_chinese_by_default(network: Zhucun, city: FlaskClient):
+    html = city.get("/summary").get_data(as_text=True)
     assert '<html lang="zh-CN">' in html
     for label in ("行政村", "贫困村", "在册户数", "党员中心户", "联系户", "六级便民服务网络"):
         assert label in html
@@ -62,8 +72,8 @@ def test_page_is_in_chinese_by_default(network: Zhucun, client: FlaskClient):
     assert "Villages" not in html
 
 
-def test_lang_en_shows_english_labels_and_is_remembered(network: Zhucun, client: FlaskClient):
-    response = client.get("/?lang=en")
+def test_lang_en_shows_english_labels_and_is_remembered(network: Zhucun, city: FlaskClient):
+    response = city.get("/summary?lang=en")
     html = response.get_data(as_text=True)
     assert '<html lang="en">' in html
     for label in (
@@ -78,26 +88,26 @@ def test_lang_en_shows_english_labels_and_is_remembered(network: Zhucun, client:
     assert "行政村" not in html
     assert "lang=en" in response.headers["Set-Cookie"]
 
-    assert "Villages" in client.get("/").get_data(as_text=True)
-    assert "行政村" in client.get("/?lang=zh").get_data(as_text=True)
-    assert "行政村" in client.get("/").get_data(as_text=True)
+    assert "Villages" in city.get("/summary").get_data(as_text=True)
+    assert "行政村" in city.get("/summary?lang=zh").get_data(as_text=True)
+    assert "行政村" in city.get("/summary").get_data(as_text=True)
 
 
-def test_language_switch_keeps_the_unit(network: Zhucun, client: FlaskClient):
-    html = client.get(f"/?unit={VILLAGE_A}").get_data(as_text=True)
-    assert f'href="/?unit={VILLAGE_A}&amp;lang=en"' in html
+def test_language_switch_keeps_the_unit(network: Zhucun, city: FlaskClient):
+    html = city.get(f"/summary?unit={VILLAGE_A}").get_data(as_text=True)
+    assert f'href="/summary?unit={VILLAGE_A}&amp;lang=en"' in html
 
 
-def test_unit_parameter_shows_that_unit(network: Zhucun, client: FlaskClient):
-    html = client.get(f"/?unit={VILLAGE_A}").get_data(as_text=True)
+def test_unit_parameter_shows_that_unit(network: Zhucun, city: FlaskClient):
+    html = city.get(f"/summary?unit={VILLAGE_A}").get_data(as_text=True)
     assert "<h1>甲村</h1>" in html and "<dd>村</dd>" in html
     assert figure(html, "households") == 3
     assert figure(html, "residents") == 12
     assert figure(html, "villager_groups") == 2
 
 
-def test_page_shows_what_was_recorded_since_the_last_request(network: Zhucun, client: FlaskClient):
-    assert figure(client.get("/").get_data(as_text=True), "households") == 4
+def test_page_shows_what_was_recorded_since_the_last_request(network: Zhucun, city: FlaskClient):
+    assert figure(city.get("/summary").get_data(as_text=True), "households") == 4
     apply(
         network,
         cmd(
@@ -109,31 +119,32 @@ def test_page_shows_what_was_recorded_since_the_last_request(network: Zhucun, cl
             id_number=id_number(5),
         ),
     )
-    assert figure(client.get("/").get_data(as_text=True), "households") == 5
+    assert figure(city.get("/summary").get_data(as_text=True), "households") == 5
 
 
 def test_unknown_unit_is_a_404_page_with_the_message_in_both_languages(
-    network: Zhucun, client: FlaskClient
+    network: Zhucun, city: FlaskClient
 ):
-    response = client.get("/?unit=210599")
+    response = city.get("/summary?unit=210599")
     html = response.get_data(as_text=True)
     assert response.status_code == 404
     assert "找不到区划代码为 210599 的单位" in html
     assert "no unit with code 210599" in html
     assert html.index("找不到区划代码") < html.index("no unit with code")
 
-    english = client.get("/?unit=210599&lang=en").get_data(as_text=True)
+    english = city.get("/summary?unit=210599&lang=en").get_data(as_text=True)
     assert english.index("no unit with code") < english.index("找不到区划代码")
 
 
-def test_city_page_of_an_empty_store_is_a_404_not_a_crash(client: FlaskClient):
+def test_start_page_of_an_empty_store_asks_to_log_in(client: FlaskClient):
     response = client.get("/")
-    assert response.status_code == 404
-    assert "210500" in response.get_data(as_text=True)
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login")
+    assert client.get("/login").status_code == 200
 
 
-def test_malformed_unit_code_is_a_400_page(client: FlaskClient):
-    response = client.get("/?unit=benxi")
+def test_malformed_unit_code_is_a_400_page(network: Zhucun, city: FlaskClient):
+    response = city.get("/summary?unit=benxi")
     html = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "应为 6 至 15 位数字" in html and "it has 6 to 15 digits" in html
@@ -146,11 +157,11 @@ def test_unknown_address_is_a_404_page_in_both_languages(client: FlaskClient):
     assert "这个地址没有对应的页面" in html and "There is no page at this address" in html
 
 
-def test_page_loads_only_its_own_assets(network: Zhucun, client: FlaskClient):
-    html = client.get("/").get_data(as_text=True)
+def test_page_loads_only_its_own_assets(network: Zhucun, city: FlaskClient):
+    html = city.get("/summary").get_data(as_text=True)
     for address in re.findall(r'(?:href|src)="([^"]+)"', html):
         assert address.startswith(("/", "?")), address
-    css = client.get("/static/zhucun.css")
+    css = city.get("/static/zhucun.css")
     assert css.status_code == 200 and "url(" not in css.get_data(as_text=True)
     css.close()
 
@@ -158,16 +169,16 @@ def test_page_loads_only_its_own_assets(network: Zhucun, client: FlaskClient):
 # -- the API ----------------------------------------------------------------------------------
 
 
-def test_api_returns_the_summary_as_json(network: Zhucun, client: FlaskClient):
-    response = client.get(f"/api/v1/summary/{CITY}")
+def test_api_returns_the_summary_as_json(network: Zhucun, city: FlaskClient):
+    response = city.get(f"/api/v1/summary/{CITY}")
     assert response.status_code == 200
     assert response.mimetype == "application/json"
     assert response.get_json() == network.summary(CITY)
     assert "本溪市" in response.get_data(as_text=True)  # not \u-escaped
 
 
-def test_api_unknown_unit_is_problem_json(network: Zhucun, client: FlaskClient):
-    response = client.get("/api/v1/summary/210599")
+def test_api_unknown_unit_is_problem_json(network: Zhucun, city: FlaskClient):
+    response = city.get("/api/v1/summary/210599")
     assert response.status_code == 404
     assert response.mimetype == "application/problem+json"
     problem = response.get_json(force=True)
@@ -189,14 +200,14 @@ def test_api_unknown_unit_is_problem_json(network: Zhucun, client: FlaskClient):
     ],
 )
 def test_api_problem_detail_follows_the_asked_language(
-    client: FlaskClient, query: str, headers: dict[str, str], detail: str
+    network: Zhucun, city: FlaskClient, query: str, headers: dict[str, str], detail: str
 ):
-    response = client.get(f"/api/v1/summary/210599{query}", headers=headers)
+    response = city.get(f"/api/v1/summary/210599{query}", headers=headers)
     assert response.get_json(force=True)["detail"] == detail
 
 
-def test_api_malformed_code_is_a_400_problem(client: FlaskClient):
-    response = client.get("/api/v1/summary/benxi")
+def test_api_malformed_code_is_a_400_problem(network: Zhucun, city: FlaskClient):
+    response = city.get("/api/v1/summary/benxi")
     problem = response.get_json(force=True)
     assert response.status_code == 400 and response.mimetype == "application/problem+json"
     assert problem["type"].endswith(":invalid_input") and problem["field"] == "code"
@@ -217,8 +228,8 @@ def test_api_http_errors_are_problem_json(client: FlaskClient, method: str, path
     assert problem["title"] and problem["detail"]
 
 
-def test_openapi_describes_the_api(network: Zhucun, client: FlaskClient):
-    response = client.get("/api/v1/openapi.json")
+def test_openapi_describes_the_api(network: Zhucun, city: FlaskClient):
+    response = city.get("/api/v1/openapi.json")
     document = response.get_json()
     assert response.status_code == 200 and document["openapi"].startswith("3.1")
     assert set(document["paths"]) == {"/api/v1/summary/{code}", "/api/v1/openapi.json"}
@@ -227,15 +238,17 @@ def test_openapi_describes_the_api(network: Zhucun, client: FlaskClient):
     schema = document["components"]["schemas"]["Summary"]
     assert set(schema["properties"]) == set(summary) == set(schema["required"])
     for path in document["paths"]:
-        assert client.get(path.replace("{code}", CITY)).status_code == 200
+        assert city.get(path.replace("{code}", CITY)).status_code == 200
 
 
 # -- wiring -----------------------------------------------------------------------------------
 
 
-def test_every_label_has_a_chinese_text():
+def test_every_label_has_a_chinese_text(app):
     texts = [text for group, rows in ROWS for text in (group, *(t for r in rows for t in r[1:]))]
-    missing = [t for t in [*texts, *LEVELS.values()] if t not in ZH]
+    texts += [str(level) for level in LEVELS.values()]
+    with app.test_request_context("/"), in_chinese():
+        missing = [t for t in texts if _(t) == t]
     assert missing == []
 
 
@@ -244,13 +257,16 @@ def test_factory_without_arguments_opens_the_store_named_by_the_environment(
 ):
     # What gunicorn does with 'web:create_app()'.
     monkeypatch.setenv("ZHUCUN_DATABASE_URL", db_url)
-    app = create_app()
+    monkeypatch.setenv("ZHUCUN_SECRET_KEY", "from-the-environment")
+    app = create_app(config={"TESTING": True})
     zhucun = app.extensions["zhucun"]
     try:
         assert zhucun.config.url == db_url
+        assert app.config["SECRET_KEY"] == "from-the-environment"
         client = app.test_client()
-        assert client.get("/").status_code == 404
+        assert client.get("/").status_code == 302
         small_network(zhucun)
-        assert client.get("/").status_code == 200
+        Accounts(zhucun, hasher=FAST_HASHER).add("city.admin", "city_admin", CITY, PASSWORD)
+        assert login(client, "city.admin").get("/summary").status_code == 200
     finally:
         zhucun.close()

@@ -1,0 +1,249 @@
+"""Who is asking, and may they: the login and logout pages, ``login_required``, role and
+jurisdiction checks, and the session and CSRF settings.
+
+A session holds the username and the account's version at login; a password change bumps the
+version and so ends older sessions. Every refused access (a role or a unit outside the
+account's reach) is recorded as an event before the 403 is returned.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable
+from datetime import timedelta
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar, cast
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_wtf import FlaskForm
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.wrappers import Response
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired, Length
+
+from app.accounts import Accounts, Principal
+from domain.account_errors import (
+    LoginFailedError,
+    OutsideJurisdictionError,
+    RoleNotAllowedError,
+    TooManyFailedLoginsError,
+)
+from domain.accounts import Role
+from domain.errors import UnitNotFoundError
+from web.i18n import N_, _, _l, current_language
+
+ACCOUNTS = "zhucun_accounts"  # key of the Accounts service in app.extensions
+SECRET_FILE = Path("var") / "secret_key"
+SESSION_HOURS = 8
+
+bp = Blueprint("auth", __name__)
+csrf = CSRFProtect()
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def accounts() -> Accounts:
+    return cast(Accounts, current_app.extensions[ACCOUNTS])
+
+
+def principal() -> Principal | None:
+    return cast(Principal | None, g.get("principal"))
+
+
+def address() -> str:
+    return request.remote_addr or "unknown"
+
+
+# -- checks -----------------------------------------------------------------------------------
+
+
+def login_required(view: F) -> F:
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if principal() is None:
+            if request.path.startswith("/api/"):
+                from web.errors import problem
+
+                return problem(401, _("Please log in"), _("This page needs a logged-in account."))
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        return view(*args, **kwargs)
+
+    return cast(F, wrapped)
+
+
+def roles_required(*roles: Role, what_zh: str, what_en: str) -> Callable[[F], F]:
+    def decorate(view: F) -> F:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            who = principal()
+            assert who is not None, "roles_required goes under login_required"
+            if who.role not in roles:
+                refuse("role", RoleNotAllowedError(who.role.value, what_zh, what_en))
+            return view(*args, **kwargs)
+
+        return cast(F, login_required(wrapped))
+
+    return decorate
+
+
+def require_unit(code: str, field: str = "unit") -> None:
+    """Refuse (403, recorded) a unit outside the logged-in account's subtree."""
+    who = principal()
+    assert who is not None
+    path = accounts().unit_path(code)
+    if path is None:
+        raise UnitNotFoundError(code, field=field)
+    if not who.covers(path):
+        refuse("jurisdiction", OutsideJurisdictionError(code, who.unit_code))
+
+
+def refuse(why: str, error: Exception) -> None:
+    accounts().refuse(principal(), address(), request.method, request.full_path, why)
+    raise error
+
+
+# -- login and logout -------------------------------------------------------------------------
+
+
+class LoginForm(FlaskForm):  # type: ignore[misc]
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+
+
+class LogoutForm(FlaskForm):  # type: ignore[misc]
+    pass
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only a path on this site: never an address elsewhere."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Any:
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            who = accounts().login(form.username.data, form.password.data, address())
+        except (LoginFailedError, TooManyFailedLoginsError) as e:
+            status = 429 if isinstance(e, TooManyFailedLoginsError) else 401
+            form.password.errors = [_error_text(e)]
+        else:
+            session.clear()
+            session.permanent = True
+            session["user"] = who.username
+            session["v"] = who.version
+            return redirect(_safe_next(request.args.get("next")) or url_for("dashboard.home"))
+    elif request.method == "POST":
+        status = 400
+    return render_template("auth/login.html", form=form), status
+
+
+def _error_text(e: LoginFailedError | TooManyFailedLoginsError) -> str:
+    return e.message(current_language())
+
+
+@bp.post("/logout")
+@login_required
+def logout() -> Response:
+    form = LogoutForm()
+    if form.validate_on_submit():
+        who = principal()
+        assert who is not None
+        accounts().logout(who, address())
+        session.clear()
+        flash(_("You have logged out."))
+    return redirect(url_for("auth.login"))
+
+
+# -- wiring -----------------------------------------------------------------------------------
+
+
+def _load_principal() -> None:
+    g.principal = None
+    username, version = session.get("user"), session.get("v")
+    if not isinstance(username, str) or not isinstance(version, int):
+        return
+    g.principal = accounts().principal(username, version)
+    if g.principal is None:
+        session.clear()  # the account changed (a new password) since this session began
+
+
+def secret_key() -> str:
+    """ZHUCUN_SECRET_KEY, else a key kept in var/secret_key, made on first run."""
+    from_env = os.environ.get("ZHUCUN_SECRET_KEY")
+    if from_env:
+        return from_env
+    if not SECRET_FILE.exists():
+        SECRET_FILE.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(SECRET_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass  # another worker made it first
+        else:
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_hex(32))
+    return SECRET_FILE.read_text().strip()
+
+
+def _security_headers(response: Response) -> Response:
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data:; frame-ancestors 'none'; form-action 'self'",
+    )
+    return response
+
+
+def _csrf_refused(error: CSRFError) -> Any:
+    from web.errors import error_page, is_api_request, problem
+    from web.i18n import in_chinese
+
+    en = N_("The form has expired or did not come from this site; reload the page and try again.")
+    with in_chinese():
+        zh = _(en)
+    if is_api_request():
+        return problem(400, _("Bad request"), _(en))
+    return error_page(400, "Bad request", zh, en)
+
+
+def init_app(app: Flask, service: Accounts) -> None:
+    app.extensions[ACCOUNTS] = service
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = secret_key()
+    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    app.config.setdefault(
+        "SESSION_COOKIE_SECURE", os.environ.get("ZHUCUN_SECURE_COOKIES", "") == "1"
+    )
+    app.config.setdefault("PERMANENT_SESSION_LIFETIME", timedelta(hours=SESSION_HOURS))
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # valid as long as the session
+    csrf.init_app(app)
+    app.before_request(_load_principal)
+    app.after_request(_security_headers)
+    app.register_error_handler(CSRFError, _csrf_refused)
+    app.context_processor(lambda: {"principal": principal(), "logout_form": LogoutForm()})
+    app.register_blueprint(bp)

@@ -1,0 +1,144 @@
+"""The dashboard of a unit and the drill-down below it: city → county → township → village →
+villager group, each on the day asked for ("as of"), inside the account's jurisdiction."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any, TypeVar
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from domain.errors import InvalidInputError, UnitNotFoundError
+from projections import unit_pages
+from web.auth import login_required, principal, require_unit
+from web.deps import unit_code, zhucun
+from web.i18n import N_
+
+bp = Blueprint("dashboard", __name__)
+T = TypeVar("T")
+
+# Gap types in the order pages show them, with their English names (translated on the page).
+GAP_LABELS: dict[str, str] = {
+    "unlinked_household": N_("Households not linked to a central household"),
+    "group_without_point": N_("Villager groups without a service point"),
+    "village_without_station": N_("Villages without a service station"),
+    "unit_without_centre": N_("Units without a service centre"),
+    "vacant_central_household": N_("Vacant central households"),
+    "overloaded_central_household": N_("Overloaded central households"),
+    "party_member_without_role": N_("Party members without a role"),
+    "site_without_responsible": N_("Service sites with nobody responsible"),
+}
+SITE_KINDS = {
+    "centre": N_("Convenience service centre"),
+    "station": N_("Service station"),
+    "point": N_("Service point"),
+}
+# Gap lists are shown where they stay short enough to read; above, the counts and a drill-down.
+LISTED_LEVELS = ("township", "village", "group")
+MAX_LISTED = 300
+
+
+def read(query: Callable[..., T], *args: Any) -> T:
+    z = zhucun()
+    with z.engine.connect() as conn:
+        return query(conn, *args)
+
+
+def as_of_day() -> date | None:
+    text = request.args.get("as_of", "").strip()
+    if not text:
+        return None
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInputError(
+            "as_of",
+            f"日期 {text!r} 不对：应为 YYYY-MM-DD",
+            f"date {text!r} is invalid: YYYY-MM-DD expected",
+        ) from None
+    today = zhucun().today()
+    if day > today:
+        raise InvalidInputError(
+            "as_of",
+            f"日期 {text} 晚于今天 {today.isoformat()}",
+            f"date {text} is after today ({today.isoformat()})",
+        )
+    return day
+
+
+def child_rows(code: str, day: date) -> list[dict[str, Any]]:
+    z = zhucun()
+    out = []
+    for child in read(unit_pages.children, code, day):
+        cov = z.coverage(child["code"], day)
+        if cov is None:
+            continue
+        out.append(
+            {
+                **child,
+                "households": cov["households"]["total"],
+                "linked": cov["households"]["linked"],
+                "unlinked": cov["households"]["unlinked"],
+                "link_rate": cov["households"]["link_rate"],
+                "gaps": sum(cov["gaps"].values()),
+            }
+        )
+    return out
+
+
+@bp.get("/")
+@login_required
+def home() -> Response:
+    who = principal()
+    assert who is not None
+    return redirect(url_for("dashboard.unit", code=who.unit_code))
+
+
+@bp.get("/units/<code>")
+@login_required
+def unit(code: str) -> str:
+    code = unit_code(code, field="code")
+    require_unit(code, field="code")
+    z = zhucun()
+    day = as_of_day() or z.today()
+    coverage = z.coverage(code, day)
+    if coverage is None:
+        raise UnitNotFoundError(code, field="code")
+    who = principal()
+    assert who is not None
+    trail = [
+        a
+        for a in read(unit_pages.ancestors, code)
+        if who.covers(read(unit_pages.unit_path, a["code"]) or "")
+    ]
+    children = child_rows(code, day)
+    gaps: list[dict[str, Any]] = []
+    if coverage["level"] in LISTED_LEVELS:
+        gaps = z.gaps(code, as_of=day) or []
+    site_units = [code] + [c["code"] for c in children]
+    return render_template(
+        "dashboard/unit.html",
+        c=coverage,
+        day=day,
+        today=z.today(),
+        trail=trail,
+        children=children,
+        gaps=gaps[:MAX_LISTED],
+        gaps_total=len(gaps),
+        listed=coverage["level"] in LISTED_LEVELS,
+        sites=read(unit_pages.sites_of, site_units),
+        gap_labels=GAP_LABELS,
+        site_kinds=SITE_KINDS,
+    )
+
+
+@bp.get("/units/<code>/children.json")
+@login_required
+def children_json(code: str) -> dict[str, Any]:
+    """Link rate by child unit, for the chart."""
+    code = unit_code(code, field="code")
+    require_unit(code, field="code")
+    day = as_of_day() or zhucun().today()
+    return {"unit": code, "as_of": day.isoformat(), "children": child_rows(code, day)}
