@@ -1,21 +1,28 @@
 """Audit queries over the whole log: who did what, when it happened and when it was recorded,
-and why, filtered; back-dated entries flagged (docs/audit.md)."""
+and why, filtered and paged; back-dated entries and corrections flagged (docs/audit.md)."""
 
 from __future__ import annotations
 
 import csv
 import io
+import json
+import re
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import UTC, date
+from dataclasses import dataclass, fields
+from datetime import UTC, date, datetime
 from typing import Any
+from uuid import UUID
 
-from sqlalchemy import Engine, or_, select
+from eventsourcing.persistence import StoredEvent
+from eventsourcing.utils import get_topic
+from sqlalchemy import Engine, text
 
+from app.audit_people import Directory, scope_under, team_scope
 from app.clock import CHINA_TZ
 from app.describe import describe, details, event_type
-from app.store import EventStore
-from projections.tables import central_households, households, party_members, sites, units
+from app.store import EventStore, LoggedEvent
+from domain.corrections import Correction
+from projections.audit import events_source
 
 BACKDATED_DAYS = 7
 
@@ -24,20 +31,59 @@ COLUMNS = [
     "recorded_at",
     "occurred_on",
     "backdated",
+    "correction",
+    "corrects",
+    "corrected_by",
     "actor",
+    "actor_name",
     "role",
+    "actor_unit",
     "event",
     "what_zh",
     "what_en",
     "subject",
+    "subject_name",
     "details",
     "reason",
 ]
 
+# Column headings for people (CSV keeps the machine names above; Excel shows these).
+HEADINGS = {
+    "position": "日志位置 position",
+    "recorded_at": "登记时间 recorded at (Beijing)",
+    "occurred_on": "发生日期 occurred on",
+    "backdated": "补录 back-dated",
+    "correction": "更正 correction",
+    "corrects": "更正的位置 corrects",
+    "corrected_by": "被更正 corrected by",
+    "actor": "办理人编号 actor id",
+    "actor_name": "办理人 actor",
+    "role": "角色 role",
+    "actor_unit": "办理人单位 actor's unit",
+    "event": "事件类型 event",
+    "what_zh": "事项",
+    "what_en": "what happened",
+    "subject": "对象编号 subject id",
+    "subject_name": "对象 subject",
+    "details": "详情 details",
+    "reason": "事由 reason",
+}
+
+CORRECTION_TOPIC = get_topic(Correction.Recorded)
+# Creation events that make an aggregate part of a person's own record (a cadre's months
+# and leave requests, a household's central household): the field naming the person.
+OWNED_BY = {
+    "MemberMonth.Started": "cadre_id",
+    "LeaveRequest.Requested": "cadre_id",
+    "CentralHousehold.Designated": "household_id",
+}
+
 
 @dataclass(frozen=True)
 class AuditFilter:
-    unit: str | None = None  # a unit code: that unit and everything under it
+    unit: str | None = None  # a unit code: what is placed in that unit's subtree
+    team: UUID | None = None  # a team: its events and its members' months and leave on it
+    person: str | None = None  # an id or a name: as the actor or as the subject
     actor: str | None = None
     event: str | None = None  # an event type, e.g. "Household.Registered"
     occurred_from: date | None = None
@@ -45,47 +91,182 @@ class AuditFilter:
     recorded_from: date | None = None  # recording day, Beijing time
     recorded_to: date | None = None
     subject: str | None = None  # an aggregate id: entries about it
+    after: int | None = None  # only entries after this log position
     limit: int | None = None
+    page: int | None = None  # with limit: the page-th run of `limit` matching rows
     backdated_days: int = BACKDATED_DAYS
+    unmasked: bool = False  # identity numbers in full (allowed roles only, checked by caller)
+
+    def given(self) -> dict[str, str]:
+        """The filters used, as text, for the export's record and its 'filters' sheet."""
+        out = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if value is not None and value is not False and f.name != "backdated_days":
+                out[f.name] = str(value)
+        out["backdated_days"] = str(self.backdated_days)
+        return out
 
 
-def subjects_under(engine: Engine, code: str) -> set[str]:
-    """Ids (hex) of the units, households, party members, central households and sites in the
-    subtree of ``code``, as the network read model knows them now."""
+@dataclass
+class Page:
+    """What a query returned, and where the next page starts."""
+
+    rows: list[dict[str, Any]]
+    more: bool = False  # stopped at the limit; there may be more
+    last_position: int | None = None
+
+    def next_hint(self, f: AuditFilter) -> str | None:
+        if not self.more or self.last_position is None:
+            return None
+        return f"--after {self.last_position}" + (f" --limit {f.limit}" if f.limit else "")
+
+
+def corrections_index(store: EventStore, engine: Engine) -> dict[int, list[int]]:
+    """Corrected position -> positions of the corrections of it, from the few stored rows of
+    one event type (decoded through the store's mapper, so a cipher is honoured)."""
+    table, pos = events_source(engine.dialect.name)
     with engine.connect() as conn:
         found = conn.execute(
-            select(units.c.code, units.c.id).where(
-                or_(units.c.code == code, units.c.path.like(f"%/{code}/%"))
-            )
+            text(
+                f"SELECT {pos}, originator_id, originator_version, topic, state FROM {table} "
+                f"WHERE topic = :topic ORDER BY {pos}"
+            ),
+            {"topic": CORRECTION_TOPIC},
         ).all()
-        codes = [r[0] for r in found]
-        ids = {r[1] for r in found}
-        if not codes:
-            return ids
-        for column, id_column in (
-            (households.c.group_code, households.c.id),
-            (party_members.c.village_code, party_members.c.id),
-            (central_households.c.village_code, central_households.c.id),
-            (sites.c.unit_code, sites.c.id),
-        ):
-            ids.update(conn.execute(select(id_column).where(column.in_(codes))).scalars())
-    return ids
+    out: dict[int, list[int]] = {}
+    for position, oid, version, topic, state in found:
+        e: Any = store.mapper.to_domain_event(
+            StoredEvent(
+                originator_id=UUID(str(oid)),
+                originator_version=version,
+                topic=topic,
+                state=bytes(state),
+            )
+        )
+        out.setdefault(e.corrects_position, []).append(position)
+    return out
 
 
-def audit_rows(store: EventStore, engine: Engine, f: AuditFilter) -> Iterator[dict[str, Any]]:
+class _Matcher:
+    """Decides, in log order, whether an event is kept. Team and person filters learn, as
+    the log goes by, which month and leave streams belong to whom."""
+
+    def __init__(self, engine: Engine, f: AuditFilter, people: Directory) -> None:
+        self.f = f
+        self.unit_ids: set[str] | None = None
+        self.unit_teams: set[str] = set()
+        self.unit_cadres: set[str] = set()
+        if f.unit is not None:
+            self.unit_ids, self.unit_teams, self.unit_cadres = scope_under(engine, f.unit)
+        self.team: str | None = None
+        self.team_cadres: dict[str, list[tuple[date, date | None]]] = {}
+        self.team_streams: set[str] = set()
+        if f.team is not None:
+            self.team = f.team.hex
+            self.team_cadres = team_scope(engine, self.team)
+        self.person_ids: set[str] = set()
+        self.person_actors: set[str] = set()
+        self.person_streams: set[str] = set()
+        if f.person is not None:
+            self.person_ids, self.person_actors = people.person(f.person)
+        self.subject = f.subject
+
+    def keep(self, e: Any, kind: str) -> bool:
+        f = self.f
+        oid = e.originator_id.hex
+        about = oid
+        if kind == "Correction.Recorded":
+            about = e.subject_id.hex
+        if f.actor is not None and e.actor_id != f.actor:
+            return False
+        if self.subject is not None and self.subject not in (str(e.originator_id), _dashed(about)):
+            return False
+        if f.event is not None and kind != f.event:
+            return False
+        if self.unit_ids is not None and not self._in_unit(e, kind, oid, about):
+            return False
+        if self.team is not None and not self._on_team(e, kind, oid, about):
+            return False
+        return not (f.person is not None and not self._about_person(e, kind, oid, about))
+
+    def _in_unit(self, e: Any, kind: str, oid: str, about: str) -> bool:
+        assert self.unit_ids is not None
+        if oid in self.unit_ids or about in self.unit_ids:
+            return True
+        team = getattr(e, "team_id", None)
+        if team is not None and team.hex in self.unit_teams:
+            if kind in ("MemberMonth.Started", "LeaveRequest.Requested"):
+                self.unit_ids.add(oid)
+            return True
+        if kind == "MemberMonth.Started" and e.cadre_id.hex in self.unit_cadres:
+            self.unit_ids.add(oid)
+            return True
+        return False
+
+    def _on_team(self, e: Any, kind: str, oid: str, about: str) -> bool:
+        if self.team in (oid, about) or oid in self.team_streams or about in self.team_streams:
+            return True
+        team = getattr(e, "team_id", None)
+        if team is not None and team.hex == self.team:
+            if kind == "LeaveRequest.Requested":
+                self.team_streams.add(oid)  # its approval or rejection follows
+            return True
+        if kind == "MemberMonth.Started":
+            # The month's first day to its last: on the team at any day of it.
+            spans = self.team_cadres.get(e.cadre_id.hex, [])
+            first = date.fromisoformat(e.month + "-01")
+            last = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+            if any(start < last and (end is None or end > first) for start, end in spans):
+                return True
+        return False
+
+    def _about_person(self, e: Any, kind: str, oid: str, about: str) -> bool:
+        if e.actor_id in self.person_actors:
+            return True
+        ids = self.person_ids
+        if oid in ids or about in ids or oid in self.person_streams:
+            return True
+        for value in vars(e).values():
+            if type(value) is UUID and value.hex in ids:
+                field = OWNED_BY.get(kind)
+                if field is not None and getattr(e, field).hex in ids:
+                    self.person_streams.add(oid)
+                return True
+        return False
+
+
+def _dashed(hex_id: str) -> str:
+    return str(UUID(hex_id))
+
+
+def audit_page(store: EventStore, engine: Engine, f: AuditFilter) -> Page:
+    rows: list[dict[str, Any]] = []
+    more = False
+    for row in audit_rows(store, engine, f, one_more=True):
+        if f.limit is not None and len(rows) >= f.limit:
+            more = True
+            break
+        rows.append(row)
+    return Page(rows, more, rows[-1]["position"] if rows else None)
+
+
+def audit_rows(
+    store: EventStore, engine: Engine, f: AuditFilter, one_more: bool = False
+) -> Iterator[dict[str, Any]]:
     """Matching events in log order, one plain row each."""
-    subjects = subjects_under(engine, f.unit) if f.unit is not None else None
+    people = Directory(engine)
+    matcher = _Matcher(engine, f, people)
+    corrected = corrections_index(store, engine)
+    skip = (f.page - 1) * f.limit if f.page is not None and f.limit is not None else 0
+    wanted = None if f.limit is None else f.limit + (1 if one_more else 0)
     count = 0
-    for page in store.iter_log():
+    after = f.after or 0
+    for page in _pages(store, f, after):
         for logged in page:
             e = logged.event
-            if subjects is not None and e.originator_id.hex not in subjects:
-                continue
-            if f.actor is not None and e.actor_id != f.actor:
-                continue
-            if f.subject is not None and str(e.originator_id) != f.subject:
-                continue
-            if f.event is not None and event_type(e) != f.event:
+            kind = event_type(e)
+            if not matcher.keep(e, kind):
                 continue
             occurred = date.fromisoformat(e.occurred_on)
             if f.occurred_from is not None and occurred < f.occurred_from:
@@ -93,37 +274,116 @@ def audit_rows(store: EventStore, engine: Engine, f: AuditFilter) -> Iterator[di
             if f.occurred_to is not None and occurred > f.occurred_to:
                 continue
             stamp = e.timestamp if e.timestamp.tzinfo else e.timestamp.replace(tzinfo=UTC)
-            recorded_day = stamp.astimezone(CHINA_TZ).date()
+            local = stamp.astimezone(CHINA_TZ)
+            recorded_day = local.date()
             if f.recorded_from is not None and recorded_day < f.recorded_from:
                 continue
             if f.recorded_to is not None and recorded_day > f.recorded_to:
                 continue
+            if skip:
+                skip -= 1
+                continue
             zh, en = describe(e)
+            actor_name, actor_unit = people.actor(e.actor_id)
+            is_correction = kind == "Correction.Recorded"
+            subject = e.subject_id if is_correction else e.originator_id
             yield {
                 "position": logged.position,
-                "recorded_at": e.timestamp.isoformat(),
+                "recorded_at": local.isoformat(),
                 "occurred_on": e.occurred_on,
                 "backdated": (recorded_day - occurred).days > f.backdated_days,
+                "correction": is_correction,
+                "corrects": e.corrects_position if is_correction else None,
+                "corrected_by": corrected.get(logged.position, []),
                 "actor": e.actor_id,
+                "actor_name": actor_name,
                 "role": e.actor_role,
-                "event": event_type(e),
+                "actor_unit": actor_unit,
+                "event": kind,
                 "what_zh": zh,
                 "what_en": en,
-                "subject": str(e.originator_id),
-                "details": details(e),
+                "subject": str(subject),
+                "subject_name": people.name_of(subject.hex),
+                "details": details(e, unmasked=f.unmasked),
                 "reason": e.reason,
             }
             count += 1
-            if f.limit is not None and count >= f.limit:
+            if wanted is not None and count >= wanted:
                 return
 
 
-def as_csv(rows: list[dict[str, Any]]) -> str:
-    import json
+_STAMP = re.compile(rb'^\{"timestamp":\{"_type_":"datetime_iso","_data_":"([^"]{19,40})"')
+PAGE = 5000
 
+
+def _pages(store: EventStore, f: AuditFilter, after: int) -> Iterator[list[LoggedEvent]]:
+    """The log from ``after`` on, a page at a time, decoded. With a recording range, rows
+    recorded outside it are passed over before decoding, by the recording time the stored
+    JSON begins with (decoding is most of a query's time). Rows that do not begin so
+    (encrypted ones, say) are decoded and filtered like the others."""
+    if f.recorded_from is None and f.recorded_to is None:
+        yield from store.iter_log(after)
+        return
+    low, high = f.recorded_from or date.min, f.recorded_to or date.max
+    to_event = store.mapper.to_domain_event
+    match = _STAMP.match
+    days: dict[bytes, date] = {}  # a batch shares its recording time
+    while rows := store.raw_rows(after, None, PAGE):
+        page = []
+        for position, oid, version, topic, state in rows:
+            found = match(state)
+            if found is not None:
+                text = found.group(1)
+                day = days.get(text)
+                if day is None:
+                    try:
+                        moment = datetime.fromisoformat(text.decode())
+                        stamp = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+                        day = stamp.astimezone(CHINA_TZ).date()
+                    except ValueError:
+                        day = None
+                    if day is not None and len(days) < 4096:
+                        days[text] = day
+                if day is not None and not low <= day <= high:
+                    continue
+            stored = StoredEvent(
+                originator_id=oid if type(oid) is UUID else UUID(str(oid)),
+                originator_version=version,
+                topic=topic,
+                state=bytes(state),
+            )
+            page.append(LoggedEvent(position, to_event(stored)))
+        if page:
+            yield page
+        after = rows[-1][0]
+
+
+def flags_text(r: dict[str, Any]) -> str:
+    """The row's flags for a person: back-dated, a correction, corrected later."""
+    out = []
+    if r["backdated"]:
+        out.append("[补录 back-dated]")
+    if r["correction"]:
+        out.append(f"[更正 corrects #{r['corrects']}]")
+    if r["corrected_by"]:
+        by = ", ".join(f"#{p}" for p in r["corrected_by"])
+        out.append(f"[已被更正 corrected by {by}]")
+    return " ".join(out)
+
+
+def csv_row(r: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **r,
+        "corrects": "" if r["corrects"] is None else r["corrects"],
+        "corrected_by": " ".join(str(p) for p in r["corrected_by"]),
+        "details": json.dumps(r["details"], ensure_ascii=False),
+    }
+
+
+def as_csv(rows: list[dict[str, Any]]) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, COLUMNS)
     writer.writeheader()
     for r in rows:
-        writer.writerow({**r, "details": json.dumps(r["details"], ensure_ascii=False)})
+        writer.writerow(csv_row(r))
     return out.getvalue()

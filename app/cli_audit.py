@@ -4,14 +4,26 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import datetime
+from collections.abc import Iterator
+from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 from uuid import UUID
 
 import click
 
 from app.audit import checkpoint, parse_checkpoints, verify
-from app.audit_log import BACKDATED_DAYS, AuditFilter, as_csv, audit_rows
+from app.audit_log import (
+    BACKDATED_DAYS,
+    AuditFilter,
+    Page,
+    as_csv,
+    audit_page,
+    audit_rows,
+    flags_text,
+)
+from app.clock import CHINA_TZ
+from domain.access import check_may_unmask
 
 
 @click.group()
@@ -89,83 +101,214 @@ def audit_verify(ctx: click.Context, checkpoint_file: Path | None, as_json: bool
         sys.exit(1)
 
 
+def _date(value: datetime | None) -> date | None:
+    return value.date() if value is not None else None
+
+
+def _uuid(value: str | None, option: str) -> UUID | None:
+    if not value:
+        return None
+    try:
+        return UUID(value)
+    except ValueError:
+        raise click.BadParameter(f"不是编号 / not an id: {value!r}", param_hint=option) from None
+
+
+DAY = click.DateTime(["%Y-%m-%d"])
+
+
 @audit.command("log")
-@click.option("--unit", "unit", metavar="CODE", help="That unit and everything under it.")
+@click.option("--unit", "unit", metavar="CODE", help="What lies in that unit's subtree.")
+@click.option("--team", "team", metavar="ID", help="A team: its events, its members' months.")
+@click.option("--person", "person", metavar="ID|NAME", help="A person as actor or as subject.")
 @click.option("--actor", "actor", metavar="ID", help="Entries recorded by this actor.")
-@click.option("--type", "event", metavar="EVENT", help="An event type, e.g. Household.Registered.")
-@click.option(
-    "--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), help="Occurred on or after."
-)
-@click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), help="Occurred on or before.")
 @click.option("--subject", "subject", metavar="ID", help="Entries about this aggregate id.")
-@click.option(
-    "--recorded-from", type=click.DateTime(["%Y-%m-%d"]), help="Recorded on or after (Beijing)."
-)
-@click.option(
-    "--recorded-to", type=click.DateTime(["%Y-%m-%d"]), help="Recorded on or before (Beijing)."
-)
+@click.option("--type", "event", metavar="EVENT", help="An event type, e.g. Household.Registered.")
+@click.option("--from", "date_from", type=DAY, help="Occurred on or after.")
+@click.option("--to", "date_to", type=DAY, help="Occurred on or before.")
+@click.option("--recorded-from", type=DAY, help="Recorded on or after (Beijing).")
+@click.option("--recorded-to", type=DAY, help="Recorded on or before (Beijing).")
+@click.option("--after", type=click.IntRange(min=0), default=None, help="After this position.")
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="At most N rows.")
+@click.option("--page", type=click.IntRange(min=1), default=None, help="Page K of --limit rows.")
 @click.option(
     "--backdated-days",
     type=click.IntRange(min=0),
-    default=BACKDATED_DAYS,
-    show_default=True,
-    help="Flag entries that occurred more than this many days before they were recorded.",
+    default=None,
+    help="Flag entries that occurred more than this many days before they were recorded "
+    f"(default: the rule set's, {BACKDATED_DAYS}).",
 )
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--csv", "as_csv_", is_flag=True)
+@click.option(
+    "--xlsx",
+    "xlsx",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write an Excel workbook to FILE (entries, filters, chain head).",
+)
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the --json or --csv output to FILE instead of stdout.",
+)
+@click.option("--show-identity", is_flag=True, help="Identity numbers in full (allowed roles).")
+@click.option("--as", "as_actor", metavar="ACTOR", help="Who reads (default $ZHUCUN_ACTOR).")
+@click.option("--role", "role", metavar="ROLE", help="Their role (default $ZHUCUN_ROLE).")
+@click.option("--reason", "reason", default="审计导出 audit export", show_default=True)
 @click.pass_context
 def audit_log(
     ctx: click.Context,
     unit: str | None,
+    team: str | None,
+    person: str | None,
     actor: str | None,
+    subject: str | None,
     event: str | None,
     date_from: datetime | None,
     date_to: datetime | None,
-    subject: str | None,
     recorded_from: datetime | None,
     recorded_to: datetime | None,
+    after: int | None,
     limit: int | None,
-    backdated_days: int,
+    page: int | None,
+    backdated_days: int | None,
     as_json: bool,
     as_csv_: bool,
+    xlsx: Path | None,
+    out: Path | None,
+    show_identity: bool,
+    as_actor: str | None,
+    role: str | None,
+    reason: str,
 ) -> None:
-    """Every matching entry of the log: position, recorded at, occurred on (flagged when
-    back-dated), actor and role, what happened (zh / en), subject, details, reason."""
+    """Every matching entry of the log: position, recorded at, occurred on, flags
+    (back-dated, correction, corrected), actor (name, role, unit), what happened (zh / en),
+    subject, details, reason. Paged with --limit and --after or --page."""
+    from app.access import record_export, record_personal_data_view, who
     from app.cli import opened, print_json
 
-    try:
-        subject = str(UUID(subject)) if subject else None
-    except ValueError:
-        raise click.BadParameter(f"not an id: {subject!r}", param_hint="--subject") from None
-    if as_json and as_csv_:
-        raise click.UsageError("--json and --csv are exclusive")
-    f = AuditFilter(
-        unit=unit,
-        actor=actor,
-        event=event,
-        occurred_from=date_from.date() if date_from else None,
-        occurred_to=date_to.date() if date_to else None,
-        recorded_from=recorded_from.date() if recorded_from else None,
-        recorded_to=recorded_to.date() if recorded_to else None,
-        subject=subject,
-        limit=limit,
-        backdated_days=backdated_days,
-    )
+    subject_id = _uuid(subject, "--subject")
+    team_id = _uuid(team, "--team")
+    if sum((as_json, as_csv_, xlsx is not None)) > 1:
+        raise click.UsageError("--json, --csv and --xlsx are exclusive")
+    if out is not None and not (as_json or as_csv_):
+        raise click.UsageError("--out goes with --json or --csv (--xlsx names its own file)")
+    if page is not None and limit is None:
+        raise click.UsageError("--page needs --limit (the page size)")
+    if page is not None and after is not None:
+        raise click.UsageError("give --after or --page, not both")
+    reader, reader_role = who(as_actor, role)
     with opened(ctx) as z:
+        if show_identity:
+            check_may_unmask(reader_role)  # refused before anything is read or written
+        f = AuditFilter(
+            unit=unit,
+            team=team_id,
+            person=person,
+            actor=actor,
+            event=event,
+            occurred_from=_date(date_from),
+            occurred_to=_date(date_to),
+            recorded_from=_date(recorded_from),
+            recorded_to=_date(recorded_to),
+            subject=str(subject_id) if subject_id else None,
+            after=after,
+            limit=limit,
+            page=page,
+            backdated_days=(
+                backdated_days if backdated_days is not None else z.rules.backdated_after_days
+            ),
+            unmasked=show_identity,
+        )
         z.projections.catch_up()
-        rows = list(audit_rows(z.store, z.engine, f))
-    if as_json:
-        print_json(rows)
-    elif as_csv_:
-        click.echo(as_csv(rows), nl=False)
-    else:
-        for r in rows:
-            flag = " [补录 back-dated]" if r["backdated"] else ""
-            click.echo(
-                f"#{r['position']} recorded {r['recorded_at']} occurred {r['occurred_on']}{flag} "
-                f"{r['actor']} ({r['role']}): {r['what_zh']} / {r['what_en']} "
-                f"{r['subject']} {json.dumps(r['details'], ensure_ascii=False)} "
-                f"reason: {r['reason']}"
+        target = xlsx or out
+        count = 0
+        more = False
+        last = None
+        if xlsx is not None:
+            count, more, last = _export_xlsx(z, f, xlsx, reader, reader_role)
+        else:
+            result = audit_page(z.store, z.engine, f)
+            rows, more, last = result.rows, result.more, result.last_position
+            count = len(rows)
+            if as_json:
+                text_out = json.dumps(rows, ensure_ascii=False, indent=2, default=str) + "\n"
+            elif as_csv_:
+                text_out = as_csv(rows)
+            else:
+                text_out = "".join(_text_line(r) + "\n" for r in rows)
+            if out is not None:
+                out.write_text(text_out, "utf-8", newline="")
+            elif as_json:
+                print_json(rows)
+            else:
+                click.echo(text_out, nl=False)
+        if target is not None:
+            fmt = "xlsx" if xlsx is not None else ("json" if as_json else "csv")
+            record_export(
+                z,
+                reader,
+                reader_role,
+                "audit log",
+                fmt,
+                str(target),
+                f.given(),
+                count,
+                show_identity,
+                reason,
             )
-    click.echo(f"{len(rows)} entr{'y' if len(rows) == 1 else 'ies'}", err=True)
+        if show_identity:
+            record_personal_data_view(
+                z,
+                reader,
+                reader_role,
+                subject_id,
+                what="audit log",
+                entries=count,
+                unmasked=True,
+                scope=f.given(),
+                reason=reason,
+            )
+    written = f" written to {target}" if target is not None else ""
+    click.echo(f"{count} entr{'y' if count == 1 else 'ies'}{written}", err=True)
+    if more:
+        hint = Page([], more, last).next_hint(f)
+        click.echo(f"more entries follow; next page: {hint}", err=True)
+
+
+def _text_line(r: dict[str, Any]) -> str:
+    flags = flags_text(r)
+    who = r["actor_name"] if r["actor_name"] == r["actor"] else f"{r['actor_name']} [{r['actor']}]"
+    unit = f", {r['actor_unit']}" if r["actor_unit"] else ""
+    subject = f"{r['subject_name']} {r['subject']}" if r["subject_name"] else r["subject"]
+    return (
+        f"#{r['position']} recorded {r['recorded_at']} occurred {r['occurred_on']}"
+        + (f" {flags}" if flags else "")
+        + f" {who} ({r['role']}{unit}): {r['what_zh']} / {r['what_en']} {subject} "
+        f"{json.dumps(r['details'], ensure_ascii=False)} reason: {r['reason']}"
+    )
+
+
+def _export_xlsx(
+    z: Any, f: AuditFilter, path: Path, reader: str, role: str
+) -> tuple[int, bool, int | None]:
+    """Stream the matching rows into the workbook; (count, more, last position)."""
+    from app.audit_xlsx import write_xlsx
+
+    state: dict[str, Any] = {"more": False, "last": None}
+
+    def rows() -> Iterator[dict[str, Any]]:
+        for n, r in enumerate(audit_rows(z.store, z.engine, f, one_more=True)):
+            if f.limit is not None and n >= f.limit:
+                state["more"] = True
+                return
+            state["last"] = r["position"]
+            yield r
+
+    head = checkpoint(z.engine, z.clock.now())
+    exported_at = z.clock.now().astimezone(CHINA_TZ).isoformat(timespec="seconds")
+    count = write_xlsx(path, rows(), f.given(), head, f"{reader} ({role})", exported_at)
+    return count, bool(state["more"]), state["last"]

@@ -513,3 +513,20 @@ def _write_diary(n: Network, a: Args, m: Meta) -> dict[str, Any]:
 )
 def _visit_household(n: Network, a: Args, m: Meta) -> dict[str, Any]:
     return _teams(n).visit_household(a.uuid("cadre"), a.uuid("household"), a.opt_text("note"), m)
+
+
+# -- corrections ------------------------------------------------------------------------------
+
+
+@command(
+    "record_correction",
+    "更正此前的记录",
+    "say that an earlier entry of the log was wrong, and why",
+    "position",
+    "note",
+    "id?",
+)
+def _record_correction(n: Network, a: Args, m: Meta) -> dict[str, Any]:
+    from app.corrections import record_correction
+
+    return record_correction(n.uow, a.integer("position"), a.text("note"), m, a.opt_uuid("id"))

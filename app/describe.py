@@ -66,6 +66,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "LeaveRequest.Requested": ("请假", "leave requested"),
     "LeaveRequest.Approved": ("批准请假", "leave approved"),
     "LeaveRequest.Rejected": ("驳回请假", "leave rejected"),
+    # -- corrections and audited reads --
+    "Correction.Recorded": ("更正此前的记录", "an earlier entry corrected"),
+    "DataAccess.Exported": ("导出数据", "data exported"),
+    "DataAccess.PersonalDataViewed": ("查看个人信息", "personal data viewed"),
 }
 
 
@@ -78,15 +82,19 @@ def describe(event: Any) -> tuple[str, str]:
     return WORDS.get(name, (name, name))
 
 
-def details(event: Any) -> dict[str, Any]:
-    """The event's own fields, identity numbers masked, ids as strings."""
+def details(event: Any, unmasked: bool = False) -> dict[str, Any]:
+    """The event's own fields, identity numbers masked (unless ``unmasked``: for the roles
+    allowed, see domain/access.py), ids as strings."""
     from domain.identity import mask_identity_number
 
     out: dict[str, Any] = {}
     for key, value in vars(event).items():
         if key in META_FIELDS:
             continue
-        if key == "id_number":
+        if key == "id_number" and not unmasked:
             value = mask_identity_number(value)
+        if isinstance(value, dict):
+            out[key] = {str(k): str(v) for k, v in value.items()}
+            continue
         out[key] = value if isinstance(value, str | int | float | bool | type(None)) else str(value)
     return out

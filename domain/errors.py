@@ -662,3 +662,15 @@ class HouseholdNotInTeamVillageError(RuleViolation):
             f"the household of {head_name} belongs to village {village}, not to the team's "
             f"village {team_village}",
         )
+
+
+class CorrectedEntryNotFoundError(NotFoundError):
+    code = "corrected_entry_not_found"
+
+    def __init__(self, position: int, head: int) -> None:
+        super().__init__(
+            "position",
+            f"日志中没有第 {position} 条记录（目前共 {head} 条），无法更正",
+            f"there is no entry at log position {position} (the log has {head}); "
+            "nothing to correct",
+        )

@@ -27,6 +27,8 @@ class RuleSet:
     township_leave_max_days: int = 3
     # A member is "not regularly resident" in a month with fewer days than this in the village.
     min_days_in_village_per_month: int = 20
+    # Audit: an entry recorded more than this many days after it occurred is "back-dated".
+    backdated_after_days: int = 7
 
     def leader_min_rank(self, level: DispatchLevel) -> Rank:
         return {

@@ -7,14 +7,24 @@ import io
 import json
 from datetime import date
 from typing import Any
+from uuid import UUID
 
 import pytest
 from click.testing import CliRunner
 
-from app.audit_log import AuditFilter, audit_rows
+from app.audit_log import AuditFilter, audit_page, audit_rows
 from app.bootstrap import Zhucun
 from app.cli import cli
-from tests.builders import GROUP_B1, VILLAGE_A, VILLAGE_B, apply, cmd, id_number, small_network
+from tests.builders import (
+    GROUP_B1,
+    VILLAGE_A,
+    VILLAGE_B,
+    apply,
+    cmd,
+    hid,
+    id_number,
+    small_network,
+)
 
 
 def rows(z: Zhucun, **kw: Any) -> list[dict[str, Any]]:
@@ -97,3 +107,101 @@ def test_cli_audit_log_outputs_carry_the_back_dated_flag(db_url: str, fmt: str) 
     else:
         (row,) = list(csv.DictReader(io.StringIO(r.stdout)))
     assert row["event"] == "Unit.Opened" and str(row["backdated"]) == "True"
+
+
+# -- teams, people, actors, pages ---------------------------------------------------------------
+
+
+def _team_with_life(z: Zhucun) -> str:
+    from tests.team_builders import LEADER, MEMBER, cid, lid, second_team, team_network
+
+    team = team_network(z).team
+    other = second_team(z)
+    apply(
+        z,
+        cmd("check_in", on="2014-06-02", actor="张队长", role="team_member", cadre=cid(LEADER)),
+        cmd(
+            "request_leave",
+            on="2014-06-03",
+            role="team_member",
+            cadre=cid(MEMBER),
+            first_day="2014-06-10",
+            last_day="2014-06-11",
+            id=lid(1),
+        ),
+        cmd("approve_leave", on="2014-06-04", role="township_officer", leave=lid(1)),
+        cmd("join_team", on="2014-06-05", team=other, cadre=cid(3)),
+        cmd("check_in", on="2014-06-06", cadre=cid(3)),
+    )
+    return team
+
+
+def test_a_team_filter_keeps_the_team_and_its_members_months_and_leave(zhucun: Zhucun) -> None:
+    team = _team_with_life(zhucun)
+    found = rows(zhucun, team=UUID(team))
+    kinds = [r["event"] for r in found]
+    assert kinds[0] == "Team.Dispatched" and kinds.count("Team.MemberJoined") == 2
+    assert "MemberMonth.CheckedIn" in kinds and "MemberMonth.Started" in kinds
+    assert {"LeaveRequest.Requested", "LeaveRequest.Approved"} <= set(kinds)
+    assert kinds.count("Cadre.JoinedTeam") == 2
+    # The other team's member and check-in are not this team's.
+    from tests.team_builders import cid
+
+    assert all(r["subject"] != cid(3) for r in found)
+    assert all(r["details"].get("cadre_id") != cid(3) for r in found)
+
+
+def test_a_person_filter_keeps_what_they_recorded_and_what_is_about_them(zhucun: Zhucun) -> None:
+    from tests.team_builders import LEADER, cid
+
+    _team_with_life(zhucun)
+    mine = rows(zhucun, person=cid(LEADER))
+    kinds = {r["event"] for r in mine}
+    assert {"Cadre.Registered", "Cadre.JoinedTeam", "Team.MemberJoined"} <= kinds
+    # Recorded under the cadre's name, and the month stream started by that check-in.
+    assert {"MemberMonth.CheckedIn", "MemberMonth.Started"} <= kinds
+    assert rows(zhucun, person="张队长") and not rows(zhucun, person="nobody")
+    household = rows(zhucun, person=hid(1))
+    assert {"Household.Registered", "CentralHousehold.Designated"} <= {
+        r["event"] for r in household
+    }
+
+
+def test_actors_known_to_the_read_models_show_their_name_and_unit(zhucun: Zhucun) -> None:
+    _team_with_life(zhucun)
+    (check_in,) = rows(zhucun, event="MemberMonth.CheckedIn", actor="张队长")
+    assert check_in["actor_name"] == "张队长" and "本溪市农委" in check_in["actor_unit"]
+    stranger = rows(zhucun, actor="li.clerk", limit=1)[0]
+    assert stranger["actor_name"] == "li.clerk" and stranger["actor_unit"] == ""
+    assert stranger["subject_name"] == "本溪市 (210500)"
+
+
+def test_pages_follow_each_other_without_gaps_or_repeats(zhucun: Zhucun) -> None:
+    small_network(zhucun)
+    everything = [r["position"] for r in rows(zhucun)]
+    first = audit_page(zhucun.store, zhucun.engine, AuditFilter(limit=4))
+    assert first.more and first.next_hint(AuditFilter(limit=4)) == "--after 4 --limit 4"
+    second = rows(zhucun, after=first.last_position, limit=4)
+    third = rows(zhucun, limit=4, page=3)
+    got = [r["position"] for r in first.rows + second + third]
+    assert got == everything[:12]
+    last = audit_page(zhucun.store, zhucun.engine, AuditFilter(after=everything[-2], limit=4))
+    assert not last.more and len(last.rows) == 1
+
+
+def test_cli_tells_how_to_get_the_next_page(db_url: str) -> None:
+    runner = CliRunner()
+    lines = "\n".join(
+        json.dumps(cmd("open_unit", code=c, name=n, level=lv, parent=p))
+        for c, n, lv, p in [
+            ("210500", "本溪市", "city", None),
+            ("210521", "县", "county", "210500"),
+            ("210522", "县二", "county", "210500"),
+        ]
+    ).replace(', "parent": null', "")
+    assert runner.invoke(cli, ["--db", db_url, "apply", "-"], input=lines).exit_code == 0
+    r = runner.invoke(cli, ["--db", db_url, "audit", "log", "--limit", "2"])
+    assert r.exit_code == 0, r.output
+    assert "next page: --after 2 --limit 2" in r.stderr
+    r = runner.invoke(cli, ["--db", db_url, "audit", "log", "--page", "2", "--limit", "2"])
+    assert r.stdout.startswith("#3 ") and "next page" not in r.stderr

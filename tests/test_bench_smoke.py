@@ -8,6 +8,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from app.config import parse_database_url
 from app.store import EventStore
 from bench import ingest, scale
@@ -54,3 +56,20 @@ def test_ingest_prints_ours_beside_the_baseline(capsys: object) -> None:
     assert ingest.main(["--villages", "1", "--sample", "1", "--repeat", "1", "--quiet"]) == 0
     out = capsys.readouterr().out  # type: ignore[attr-defined]
     assert "events/s" in out and "write_bulk / save_batched" in out and "peak RSS" in out
+
+
+def test_audit_export_prints_the_export_beside_the_raw_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from app.bootstrap import bootstrap
+    from bench import audit_export
+    from tests.builders import small_network
+
+    db = f"sqlite:///{tmp_path}/small.db"
+    z = bootstrap(db)
+    small_network(z)
+    z.close()
+    args = ["--db", db, "--recorded-from", "2000-01-01", "--recorded-to", "2100-01-01"]
+    assert audit_export.main([*args, "--no-cli"]) == 0
+    out = capsys.readouterr().out
+    assert "raw read of the whole log (baseline)" in out and "export to .xlsx" in out

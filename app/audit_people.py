@@ -1,0 +1,188 @@
+"""Who and what the audit log's ids stand for, from the read models: actors' names and units,
+subjects' names, and which ids lie in a unit's subtree or on a team."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID
+
+from sqlalchemy import Engine, MetaData, Table, inspect, or_, select
+
+from domain.cadres import dispatching_unit_id
+from projections.tables import central_households, households, party_members, sites, units
+from projections.team_tables import (
+    cadres,
+    dispatching_units,
+    memberships,
+    teams,
+    village_classes,
+)
+
+
+def _hex(value: str) -> str | None:
+    try:
+        return UUID(value).hex
+    except ValueError:
+        return None
+
+
+class Directory:
+    """Names of people, units and teams by id, read once per query."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.names: dict[str, str] = {}  # id (hex) -> a name for people
+        self.actors: dict[str, tuple[str, str]] = {}  # id or name -> (name, unit)
+        self._loaded = False
+
+    def _load(self) -> None:
+        if self._loaded:
+            return
+        self._loaded = True
+        with self.engine.connect() as conn:
+            unit_names = {}
+            for uid, code, name in conn.execute(select(units.c.id, units.c.code, units.c.name)):
+                unit_names[code] = name
+                self.names[uid] = f"{name} ({code})"
+            for hid, head in conn.execute(select(households.c.id, households.c.head_name)):
+                self.names[hid] = f"户主 {head}"
+            for pid, name, village in conn.execute(
+                select(party_members.c.id, party_members.c.name, party_members.c.village_code)
+            ):
+                self.names[pid] = name
+                self.actors[pid] = (name, _unit(village, unit_names))
+            for cid, hid in conn.execute(
+                select(central_households.c.id, central_households.c.household_id)
+            ):
+                self.names[cid] = "中心户 " + self.names.get(hid, hid)
+            for sid, name in conn.execute(select(sites.c.id, sites.c.name)):
+                self.names[sid] = name
+            dept_names = dict(
+                conn.execute(select(dispatching_units.c.code, dispatching_units.c.name)).all()
+            )
+            for code, name in dept_names.items():
+                self.names[dispatching_unit_id(code).hex] = f"{name} ({code})"
+            by_name: dict[str, list[tuple[str, str]]] = {}
+            for cid, name, code in conn.execute(
+                select(cadres.c.id, cadres.c.name, cadres.c.unit_code)
+            ):
+                unit = _unit(code, dept_names)
+                self.names[cid] = name
+                self.actors[cid] = (name, unit)
+                by_name.setdefault(name, []).append((name, unit))
+            for tid, name in conn.execute(select(teams.c.id, teams.c.name)):
+                self.names[tid] = name
+            accounts = (
+                Table("rm_accounts", MetaData(), autoload_with=conn)
+                if inspect(conn).has_table("rm_accounts")
+                else None
+            )
+            if accounts is not None:
+                # Web accounts act under their user name; their unit is the one they serve.
+                for username, unit_code in conn.execute(
+                    select(accounts.c.username, accounts.c.unit_code)
+                ):
+                    self.actors[username] = (username, _unit(unit_code, unit_names))
+        # An actor named by a name (as the demo's officials are) is resolved when exactly
+        # one cadre bears it; otherwise the id is shown as it is.
+        for name, found in by_name.items():
+            if len(found) == 1 and name not in self.actors:
+                self.actors[name] = found[0]
+
+    def actor(self, actor_id: str) -> tuple[str, str]:
+        """(name, unit) of an actor known to the read models, else (the id, "")."""
+        self._load()
+        found = self.actors.get(actor_id)
+        if found is None:
+            key = _hex(actor_id)
+            found = self.actors.get(key) if key else None
+        return found if found is not None else (actor_id, "")
+
+    def name_of(self, hex_id: str) -> str:
+        self._load()
+        return self.names.get(hex_id, "")
+
+    def person(self, given: str) -> tuple[set[str], set[str]]:
+        """For a person given by id or by name: the ids (hex) of the records about them, and
+        the actor ids they may have recorded under (the id as given, its name)."""
+        self._load()
+        key = _hex(given)
+        actors = {given}
+        ids: set[str] = set()
+        if key is not None:
+            ids.add(key)
+            actors.add(key)
+            actors.add(str(UUID(key)))
+            name = self.actors.get(key, ("", ""))[0]
+            if name:
+                actors.add(name)
+        else:
+            ids.update(i for i, n in self.names.items() if n in (given, f"户主 {given}"))
+        return ids, actors
+
+
+def _unit(code: str, names: dict[str, str]) -> str:
+    name = names.get(code)
+    return f"{name} ({code})" if name else code
+
+
+def scope_under(engine: Engine, code: str) -> tuple[set[str], set[str], set[str]]:
+    """What lies in the subtree of ``code`` as the read models know it now: the ids (hex) of
+    its units, households, party members, central households, service sites, village
+    profiles, the teams serving its villages, the cadres who served on them and the
+    departments that sent them; the teams; and the cadres."""
+    with engine.connect() as conn:
+        found = conn.execute(
+            select(units.c.code, units.c.id).where(
+                or_(units.c.code == code, units.c.path.like(f"%/{code}/%"))
+            )
+        ).all()
+        codes = [r[0] for r in found]
+        ids = {r[1] for r in found}
+        if not codes:
+            return ids, set(), set()
+        for column, id_column in (
+            (households.c.group_code, households.c.id),
+            (party_members.c.village_code, party_members.c.id),
+            (central_households.c.village_code, central_households.c.id),
+            (sites.c.unit_code, sites.c.id),
+            (village_classes.c.village_code, village_classes.c.profile_id),
+        ):
+            for chunk in _chunks(codes):
+                ids.update(conn.execute(select(id_column).where(column.in_(chunk))).scalars())
+        team_rows: list[tuple[str, str]] = []
+        for chunk in _chunks(codes):
+            team_rows += [
+                (t, u)
+                for t, u in conn.execute(
+                    select(teams.c.id, teams.c.unit_code).where(teams.c.village_code.in_(chunk))
+                )
+            ]
+        team_ids = {t for t, _ in team_rows}
+        cadre_ids: set[str] = set()
+        for chunk in _chunks(sorted(team_ids)):
+            cadre_ids.update(
+                conn.execute(
+                    select(memberships.c.cadre_id).where(memberships.c.team_id.in_(chunk))
+                ).scalars()
+            )
+    ids |= team_ids | cadre_ids
+    ids |= {dispatching_unit_id(u).hex for _, u in team_rows}
+    return ids, team_ids, cadre_ids
+
+
+def team_scope(engine: Engine, team_hex: str) -> dict[str, list[tuple[date, date | None]]]:
+    """The team's members: cadre id (hex) -> the spans [from, to) they were on it."""
+    out: dict[str, list[tuple[date, date | None]]] = {}
+    with engine.connect() as conn:
+        for cadre, start, end in conn.execute(
+            select(memberships.c.cadre_id, memberships.c.valid_from, memberships.c.valid_to).where(
+                memberships.c.team_id == team_hex
+            )
+        ):
+            out.setdefault(cadre, []).append((start, end))
+    return out
+
+
+def _chunks(items: list[str], size: int = 500) -> list[list[str]]:
+    return [items[i : i + size] for i in range(0, len(items), size)] or [[]]
