@@ -4,6 +4,7 @@ settings."""
 from __future__ import annotations
 
 import os
+from base64 import b64decode
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -12,6 +13,9 @@ from domain.errors import InvalidInputError
 
 DEFAULT_SQLITE_PATH = Path("var") / "zhucun.db"
 ENV_VAR = "ZHUCUN_DATABASE_URL"
+# Encryption at rest (docs/audit.md): the library's AES cipher, keyed from the environment.
+CIPHER_KEY_VARS = ("ZHUCUN_CIPHER_KEY", "CIPHER_KEY")
+CIPHER_TOPIC = "eventsourcing.cipher:AESCipher"
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,31 @@ class StoreConfig:
     @property
     def is_postgres(self) -> bool:
         return self.engine == "postgresql"
+
+    @property
+    def encrypted(self) -> bool:
+        return "CIPHER_KEY" in self.es_env
+
+
+def cipher_settings() -> dict[str, str]:
+    """The library's cipher settings when a key is in the environment, checked here so that a
+    bad key is refused by name rather than failing inside the library."""
+    key = next((os.environ[v] for v in CIPHER_KEY_VARS if os.environ.get(v)), "")
+    if not key:
+        return {}
+    try:
+        size = len(b64decode(key.encode("ascii"), validate=True))
+    except (ValueError, UnicodeEncodeError):
+        size = 0
+    if size not in (16, 24, 32):
+        raise InvalidInputError(
+            "CIPHER_KEY",
+            "加密密钥 CIPHER_KEY 应为 16、24 或 32 字节的 base64 编码"
+            "（用 AESCipher.create_key(16) 生成）",
+            "CIPHER_KEY must be 16, 24 or 32 bytes in base64 "
+            "(make one with AESCipher.create_key(16))",
+        )
+    return {"CIPHER_TOPIC": CIPHER_TOPIC, "CIPHER_KEY": key}
 
 
 def resolve_url(url: str | None) -> str:
@@ -50,6 +79,7 @@ def parse_database_url(url: str | None = None) -> StoreConfig:
                 "PERSISTENCE_MODULE": "eventsourcing.sqlite",
                 "SQLITE_DBNAME": str(path),
                 "SQLITE_LOCK_TIMEOUT": "30",
+                **cipher_settings(),
             },
             sqlalchemy_url=f"sqlite:///{path}",
             sqlite_path=path,
@@ -79,6 +109,7 @@ def parse_database_url(url: str | None = None) -> StoreConfig:
                 "POSTGRES_PASSWORD": password,
                 "POSTGRES_SCHEMA": schema,
                 "POSTGRES_CONNECT_TIMEOUT": "10",
+                **cipher_settings(),
             },
             sqlalchemy_url=f"postgresql+psycopg://{auth}@{host}:{port}/{dbname}",
             schema=schema,
