@@ -15,6 +15,9 @@ META_FIELDS = {
     "reason",
 }
 
+# Fields no output shows at all (an account's password hash).
+SECRET_FIELDS = {"password_hash"}
+
 WORDS: dict[str, tuple[str, str]] = {
     "Unit.Opened": ("设立单位", "unit opened"),
     "Unit.Renamed": ("单位更名", "unit renamed"),
@@ -70,6 +73,13 @@ WORDS: dict[str, tuple[str, str]] = {
     "Correction.Recorded": ("更正此前的记录", "an earlier entry corrected"),
     "DataAccess.Exported": ("导出数据", "data exported"),
     "DataAccess.PersonalDataViewed": ("查看个人信息", "personal data viewed"),
+    # -- web accounts and their access record --
+    "Account.Added": ("新增账号", "account added"),
+    "Account.PasswordChanged": ("修改账号密码", "account password changed"),
+    "AccessLog.LoggedIn": ("登录", "logged in"),
+    "AccessLog.LoggedOut": ("退出登录", "logged out"),
+    "AccessLog.LoginFailed": ("登录失败", "login failed"),
+    "AccessLog.AccessRefused": ("访问被拒绝", "access refused"),
 }
 
 
@@ -93,6 +103,8 @@ def details(event: Any, unmasked: bool = False) -> dict[str, Any]:
             continue
         if key == "id_number" and not unmasked:
             value = mask_identity_number(value)
+        if key in SECRET_FIELDS:
+            value = "***"  # never shown, to anyone
         if isinstance(value, dict):
             out[key] = {str(k): str(v) for k, v in value.items()}
             continue

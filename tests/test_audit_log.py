@@ -205,3 +205,13 @@ def test_cli_tells_how_to_get_the_next_page(db_url: str) -> None:
     assert "next page: --after 2 --limit 2" in r.stderr
     r = runner.invoke(cli, ["--db", db_url, "audit", "log", "--page", "2", "--limit", "2"])
     assert r.stdout.startswith("#3 ") and "next page" not in r.stderr
+
+
+def test_password_hashes_are_never_shown() -> None:
+    from types import SimpleNamespace
+
+    from app.describe import details
+
+    event = SimpleNamespace(username="li", password_hash="$argon2id$v=19$secret")
+    assert details(event) == {"username": "li", "password_hash": "***"}
+    assert details(event, unmasked=True)["password_hash"] == "***"
