@@ -230,16 +230,25 @@ class Zhucun:
                     f"{code} is a {e}",
                 ) from None
 
-    def teams(self, code: str, as_of: date | None = None) -> list[dict[str, Any]] | None:
-        """The roster on a day of the teams serving in villages under a unit; None if no unit."""
+    def teams(
+        self, code: str, as_of: date | None = None, as_known_at: datetime | None = None
+    ) -> list[dict[str, Any]] | None:
+        """The roster on a day of the teams serving in villages under a unit, as known at a
+        moment; None if no unit."""
         self.projections.catch_up()
         with self.engine.connect() as conn:
-            return team_queries.roster(conn, code, as_of or self.today())
+            upto = visit_queries.known_position(conn, _moment(as_known_at))
+            return team_queries.roster(conn, code, as_of or self.today(), upto)
 
     def residency(
-        self, month: str, code: str | None = None, team: UUID | None = None
+        self,
+        month: str,
+        code: str | None = None,
+        team: UUID | None = None,
+        as_known_at: datetime | None = None,
     ) -> list[dict[str, Any]] | None:
-        """A month in the village of one team, or of the teams under a unit; None if unknown."""
+        """A month in the village of one team, or of the teams under a unit, as known at a
+        moment; None if unknown."""
         try:
             residency_queries.month_bounds(month)
         except ValueError:
@@ -248,7 +257,8 @@ class Zhucun:
             ) from None
         self.projections.catch_up()
         with self.engine.connect() as conn:
-            return residency_queries.residency(conn, month, self.rules, code, team)
+            upto = visit_queries.known_position(conn, _moment(as_known_at))
+            return residency_queries.residency(conn, month, self.rules, code, team, upto)
 
     def today(self) -> date:
         return local_today(self.clock.now())

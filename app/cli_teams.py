@@ -3,6 +3,7 @@ in the village."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -12,27 +13,40 @@ import click
 @click.command()
 @click.option("--unit", "unit_code", metavar="CODE", required=True)
 @click.option("--as-of", "as_of", metavar="DATE", help="The roster on that day (default: today).")
+@click.option(
+    "--as-known-at",
+    "as_known_at",
+    metavar="TIMESTAMP",
+    help="As the system knew it at that moment (Beijing time unless a zone is given; a date "
+    "alone means the end of that day).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.pass_context
-def teams(ctx: click.Context, unit_code: str, as_of: str | None, as_json: bool) -> None:
+def teams(
+    ctx: click.Context, unit_code: str, as_of: str | None, as_known_at: str | None, as_json: bool
+) -> None:
     """Work teams serving in villages under a unit on a day: unit, village, leader, members."""
     # Imported here: app.cli registers this command at its end.
-    from app.cli import _parse_as_of, fail, opened, print_json
+    from app.cli import _parse_as_of, _parse_known_at, fail, opened, print_json
 
-    day = _parse_as_of(as_of)
+    day, moment = _parse_as_of(as_of), _parse_known_at(as_known_at)
     with opened(ctx) as z:
-        data = z.teams(unit_code, day)
+        data = z.teams(unit_code, day, moment)
         if data is None:
             fail(f"找不到区划代码为 {unit_code} 的单位 / no unit with code {unit_code}")
             return
         if as_json:
             print_json(data)
             return
-        click.echo(render_roster(data, (day or z.today()).isoformat()))
+        click.echo(render_roster(data, (day or z.today()).isoformat(), _known(moment)))
 
 
-def render_roster(roster: list[dict[str, Any]], day: str) -> str:
-    lines = [f"驻村工作队 work teams on {day}: {len(roster)}"]
+def _known(moment: datetime | None) -> str:
+    return f", as known at {moment.isoformat()}" if moment is not None else ""
+
+
+def render_roster(roster: list[dict[str, Any]], day: str, known: str = "") -> str:
+    lines = [f"驻村工作队 work teams on {day}{known}: {len(roster)}"]
     for t in roster:
         village_class = t["village_class"] or "未分类 unclassified"
         lines += [
@@ -57,13 +71,26 @@ def render_roster(roster: list[dict[str, Any]], day: str) -> str:
 @click.option("--team", "team_id", metavar="ID", help="One team.")
 @click.option("--unit", "unit_code", metavar="CODE", help="The teams serving under a unit.")
 @click.option("--month", metavar="YYYY-MM", required=True)
+@click.option(
+    "--as-known-at",
+    "as_known_at",
+    metavar="TIMESTAMP",
+    help="As the system knew it at that moment (as for zhucun teams).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.pass_context
 def residency(
-    ctx: click.Context, team_id: str | None, unit_code: str | None, month: str, as_json: bool
+    ctx: click.Context,
+    team_id: str | None,
+    unit_code: str | None,
+    month: str,
+    as_known_at: str | None,
+    as_json: bool,
 ) -> None:
     """Days in the village in a month, per member and team, and who was not regularly resident."""
-    from app.cli import fail, opened, print_json
+    from app.cli import _parse_known_at, fail, opened, print_json
+
+    moment = _parse_known_at(as_known_at)
 
     if (team_id is None) == (unit_code is None):
         raise click.UsageError("give one of --team and --unit / 二者选一")
@@ -72,7 +99,7 @@ def residency(
     except ValueError:
         raise click.BadParameter(f"{team_id!r} 不是 id / is not an id") from None
     with opened(ctx) as z:
-        data = z.residency(month, unit_code, team)
+        data = z.residency(month, unit_code, team, moment)
         if data is None:
             fail(
                 f"找不到工作队 {team_id} / no team {team_id}"
@@ -83,11 +110,11 @@ def residency(
         if as_json:
             print_json(data)
             return
-        click.echo(render_residency(data, month))
+        click.echo(render_residency(data, month, _known(moment)))
 
 
-def render_residency(report: list[dict[str, Any]], month: str) -> str:
-    lines = [f"驻村情况 residency, {month}: {len(report)} teams"]
+def render_residency(report: list[dict[str, Any]], month: str, known: str = "") -> str:
+    lines = [f"驻村情况 residency, {month}{known}: {len(report)} teams"]
     header = "签到 in  请假 leave  不明 unaccounted  脱岗 absent"
     for t in report:
         lines += ["", f"{t['team_name']}  ({t['team_id']})", f"  {'':<14}{header}"]

@@ -14,6 +14,7 @@ from sqlalchemy import Connection, Table, func, select
 from domain.rules import RuleSet
 from projections.queries import unit_row
 from projections.tables import units
+from projections.team_queries import known
 from projections.team_tables import (
     absences,
     cadres,
@@ -35,17 +36,23 @@ def month_bounds(month: str) -> tuple[date, date]:
 
 
 def residency(
-    conn: Connection, month: str, rules: RuleSet, code: str | None = None, team: UUID | None = None
+    conn: Connection,
+    month: str,
+    rules: RuleSet,
+    code: str | None = None,
+    team: UUID | None = None,
+    upto: int | None = None,
 ) -> list[dict[str, Any]] | None:
-    """The month report of one team, or of the teams serving under a unit that month; None
-    when the team or the unit is unknown."""
+    """The month report of one team, or of the teams serving under a unit that month, as
+    known once the log had reached position ``upto`` (None: now); None when the team or the
+    unit is unknown."""
     first, last = month_bounds(month)
     query = select(
         teams, units.c.name.label("village_name"), dispatching_units.c.name.label("unit_name")
     ).join(units, units.c.code == teams.c.village_code)
     query = query.join(dispatching_units, dispatching_units.c.code == teams.c.unit_code)
     if team is not None:
-        query = query.where(teams.c.id == team.hex)
+        query = query.where(teams.c.team_id == team.hex)
     else:
         root = unit_row(conn, code or "")
         if root is None:
@@ -55,15 +62,17 @@ def residency(
             teams.c.dispatched_on <= last,
             func.coalesce(teams.c.ended_on, teams.c.term_ends_on) >= first,
         )
+    query = query.where(known(teams, upto), known(dispatching_units, upto))
     found = [
-        dict(r) for r in conn.execute(query.order_by(teams.c.village_code, teams.c.id)).mappings()
+        dict(r)
+        for r in conn.execute(query.order_by(teams.c.village_code, teams.c.team_id)).mappings()
     ]
     if team is not None and not found:
         return None
-    ids = [t["id"] for t in found]
-    served = _served_days(conn, ids, found, first, last)
+    ids = [t["team_id"] for t in found]
+    served = _served_days(conn, ids, found, first, last, upto)
     counted = {
-        name: _count(conn, table, ids, first, last)
+        name: _count(conn, table, ids, first, last, upto)
         for name, table in (("checked_in", checkins), ("leave", leave_days), ("absences", absences))
     }
     names = _names(conn, {cadre for _, cadre in served})
@@ -71,11 +80,19 @@ def residency(
 
 
 def _served_days(
-    conn: Connection, ids: list[str], found: list[dict[str, Any]], first: date, last: date
+    conn: Connection,
+    ids: list[str],
+    found: list[dict[str, Any]],
+    first: date,
+    last: date,
+    upto: int | None,
 ) -> dict[Key, int]:
     """Days of the month each member served on each team (their time on it, within the team's)."""
     span = {
-        t["id"]: (max(first, t["dispatched_on"]), min(last, t["ended_on"] or t["term_ends_on"]))
+        t["team_id"]: (
+            max(first, t["dispatched_on"]),
+            min(last, t["ended_on"] or t["term_ends_on"]),
+        )
         for t in found
     }
     out: dict[Key, int] = {}
@@ -84,6 +101,7 @@ def _served_days(
             memberships.c.team_id.in_(ids),
             memberships.c.valid_from <= last,
             (memberships.c.valid_to.is_(None)) | (memberships.c.valid_to > first),
+            known(memberships, upto),
         )
     ).mappings()
     for m in rows:
@@ -97,13 +115,16 @@ def _served_days(
 
 
 def _count(
-    conn: Connection, table: Table, ids: list[str], first: date, last: date
+    conn: Connection, table: Table, ids: list[str], first: date, last: date, upto: int | None
 ) -> dict[Key, int]:
-    rows = conn.execute(
+    query = (
         select(table.c.team_id, table.c.cadre_id, func.count())
         .where(table.c.team_id.in_(ids), table.c.day >= first, table.c.day <= last)
         .group_by(table.c.team_id, table.c.cadre_id)
     )
+    if upto is not None:
+        query = query.where(table.c.position <= upto)
+    rows = conn.execute(query)
     return {(t, c): int(n) for t, c, n in rows}
 
 
@@ -125,7 +146,7 @@ def _team_month(
 ) -> dict[str, Any]:
     month_days = (last - first).days + 1
     keys = sorted(
-        (k for k in set(served) | {k for c in counted.values() for k in c} if k[0] == t["id"]),
+        (k for k in set(served) | {k for c in counted.values() for k in c} if k[0] == t["team_id"]),
         key=lambda k: (names.get(k[1], ""), k[1]),
     )
     members = []
@@ -148,7 +169,7 @@ def _team_month(
             }
         )
     return {
-        "team_id": str(UUID(t["id"])),
+        "team_id": str(UUID(t["team_id"])),
         "team_name": t["name"],
         "unit_name": t["unit_name"],
         "village": t["village_code"],

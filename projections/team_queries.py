@@ -28,7 +28,20 @@ def on(table: Table, day: date) -> Any:
     return and_(table.c.valid_from <= day, or_(table.c.valid_to.is_(None), table.c.valid_to > day))
 
 
-def teams_under(conn: Connection, code: str, day: date) -> list[dict[str, Any]]:
+def known(table: Table, upto: int | None) -> Any:
+    """The rows of ``table`` the system believed once the log had reached position ``upto``
+    (None: the rows believed now)."""
+    if upto is None:
+        return table.c.to_position.is_(None)
+    return and_(
+        table.c.from_position <= upto,
+        or_(table.c.to_position.is_(None), table.c.to_position > upto),
+    )
+
+
+def teams_under(
+    conn: Connection, code: str, day: date, upto: int | None = None
+) -> list[dict[str, Any]]:
     """Teams serving on ``day`` in villages under the unit (the unit itself included)."""
     root = unit_row(conn, code)
     if root is None:
@@ -40,25 +53,30 @@ def teams_under(conn: Connection, code: str, day: date) -> list[dict[str, Any]]:
             units.c.path.startswith(root["path"], autoescape=True),
             teams.c.dispatched_on <= day,
             func.coalesce(teams.c.ended_on, teams.c.term_ends_on) >= day,
+            known(teams, upto),
         )
-        .order_by(teams.c.village_code, teams.c.dispatched_on, teams.c.id)
+        .order_by(teams.c.village_code, teams.c.dispatched_on, teams.c.team_id)
     )
     return [dict(r) for r in conn.execute(query).mappings()]
 
 
-def roster(conn: Connection, code: str, day: date) -> list[dict[str, Any]] | None:
-    """The roster on ``day`` of the teams serving under the unit; None for an unknown unit.
+def roster(
+    conn: Connection, code: str, day: date, upto: int | None = None
+) -> list[dict[str, Any]] | None:
+    """The roster on ``day`` of the teams serving under the unit, as known once the log had
+    reached position ``upto`` (None: now); None for an unknown unit.
 
     A handful of queries whatever the number of teams: each table is read once for all."""
     if unit_row(conn, code) is None:
         return None
-    found = teams_under(conn, code, day)
-    ids = [t["id"] for t in found]
+    found = teams_under(conn, code, day, upto)
+    ids = [t["team_id"] for t in found]
     units_by_code = {
         u["code"]: u
         for u in conn.execute(
             select(dispatching_units).where(
-                dispatching_units.c.code.in_({t["unit_code"] for t in found})
+                dispatching_units.c.code.in_({t["unit_code"] for t in found}),
+                known(dispatching_units, upto),
             )
         ).mappings()
     }
@@ -68,25 +86,26 @@ def roster(conn: Connection, code: str, day: date) -> list[dict[str, Any]] | Non
             select(village_classes).where(
                 village_classes.c.village_code.in_({t["village_code"] for t in found}),
                 on(village_classes, day),
+                known(village_classes, upto),
             )
         ).mappings()
     }
     terms_on = {
         r["team_id"]: r
         for r in conn.execute(
-            select(terms).where(terms.c.team_id.in_(ids), on(terms, day))
+            select(terms).where(terms.c.team_id.in_(ids), on(terms, day), known(terms, upto))
         ).mappings()
     }
     leader_of = {
         team: cadre
         for team, cadre in conn.execute(
             select(leaders.c.team_id, leaders.c.cadre_id).where(
-                leaders.c.team_id.in_(ids), on(leaders, day)
+                leaders.c.team_id.in_(ids), on(leaders, day), known(leaders, upto)
             )
         )
     }
     members: dict[str, list[dict[str, Any]]] = {}
-    for m in _members_on(conn, ids, day):
+    for m in _members_on(conn, ids, day, upto):
         team = m.pop("team_id")
         m["leader"] = m["cadre_id"] == leader_of.get(team)
         members.setdefault(team, []).append(m)
@@ -95,21 +114,27 @@ def roster(conn: Connection, code: str, day: date) -> list[dict[str, Any]] | Non
             t,
             units_by_code[t["unit_code"]],
             classes.get(t["village_code"]),
-            terms_on.get(t["id"]),
-            members.get(t["id"], []),
+            terms_on.get(t["team_id"]),
+            members.get(t["team_id"], []),
         )
         for t in found
     ]
 
 
-def _members_on(conn: Connection, ids: list[str], day: date) -> list[dict[str, Any]]:
+def _members_on(
+    conn: Connection, ids: list[str], day: date, upto: int | None
+) -> list[dict[str, Any]]:
     """Everyone serving on the teams that day, with their rank and standing of that day."""
-    state_on = and_(cadre_states.c.cadre_id == memberships.c.cadre_id, on(cadre_states, day))
+    state_on = and_(
+        cadre_states.c.cadre_id == memberships.c.cadre_id,
+        on(cadre_states, day),
+        known(cadre_states, upto),
+    )
     query = (
         select(memberships, cadres.c.name, cadres.c.unit_code, cadre_states)
         .join(cadres, cadres.c.id == memberships.c.cadre_id)
         .outerjoin(cadre_states, state_on)
-        .where(memberships.c.team_id.in_(ids), on(memberships, day))
+        .where(memberships.c.team_id.in_(ids), on(memberships, day), known(memberships, upto))
         .order_by(memberships.c.team_id, memberships.c.valid_from, memberships.c.cadre_id)
     )
     out = []
@@ -119,7 +144,10 @@ def _members_on(conn: Connection, ids: list[str], day: date) -> list[dict[str, A
             state = (
                 conn.execute(
                     select(cadre_states)
-                    .where(cadre_states.c.cadre_id == r[memberships.c.cadre_id])
+                    .where(
+                        cadre_states.c.cadre_id == r[memberships.c.cadre_id],
+                        known(cadre_states, upto),
+                    )
                     .order_by(cadre_states.c.valid_from)
                 )
                 .mappings()
@@ -156,7 +184,7 @@ def _team_on(
     term_end = term["term_ends_on"] if term else t["term_ends_on"]
     level, sector = DispatchLevel(unit["level"]), Sector(unit["sector"])
     return {
-        "team_id": _uuid(t["id"]),
+        "team_id": _uuid(t["team_id"]),
         "team_name": t["name"],
         "unit_code": unit["code"],
         "unit_name": unit["name"],

@@ -26,7 +26,7 @@ class Pending:
             visits.visits: [],
         }
 
-    def take(self, e: Any, position: int = 0) -> bool:
+    def take(self, e: Any, position: int) -> bool:
         """Keep the rows of a residency event for the next flush; False for other events."""
         kind = type(e)
         if kind is MemberMonth.Started:
@@ -34,18 +34,18 @@ class Pending:
                 {"id": e.originator_id.hex, "cadre_id": e.cadre_id.hex, "month": e.month}
             )
         elif kind is MemberMonth.CheckedIn:
-            self.rows[checkins].append(_row(e, date.fromisoformat(e.occurred_on)))
+            self.rows[checkins].append(_row(e, date.fromisoformat(e.occurred_on), position))
         elif kind is MemberMonth.LeaveGranted:
             first, last = date.fromisoformat(e.first_day), date.fromisoformat(e.last_day)
             for day in days_between(first, last):
-                self.rows[leave_days].append(_row(e, day) | {"leave_id": e.leave_id.hex})
+                self.rows[leave_days].append(_row(e, day, position) | {"leave_id": e.leave_id.hex})
         elif kind is MemberMonth.FoundAbsent:
             day = date.fromisoformat(e.occurred_on)
-            self.rows[absences].append(_row(e, day) | {"note": e.note})
+            self.rows[absences].append(_row(e, day, position) | {"note": e.note})
         elif kind is MemberMonth.HouseholdVisited:
             day = date.fromisoformat(e.occurred_on)
             self.rows[visits.visits].append(
-                _row(e, day) | {"household_id": e.household_id.hex, "position": position}
+                _row(e, day, position) | {"household_id": e.household_id.hex}
             )
         else:
             return kind is MemberMonth.DiaryWritten
@@ -75,5 +75,5 @@ class Pending:
                 rows.clear()
 
 
-def _row(e: Any, day: date) -> dict[str, Any]:
-    return {MONTH: e.originator_id.hex, "team_id": e.team_id.hex, "day": day}
+def _row(e: Any, day: date, position: int) -> dict[str, Any]:
+    return {MONTH: e.originator_id.hex, "team_id": e.team_id.hex, "day": day, "position": position}

@@ -1,5 +1,11 @@
 """Tables of the team roster read model. Ranges are effective days, ``[valid_from, valid_to)``:
-``valid_to`` is the first day no longer covered, None while open."""
+``valid_to`` is the first day no longer covered, None while open.
+
+Rows are never changed in place: a change closes what the system knew (``to_position``, the
+log position of the event that changed it) and adds the new version (``from_position``). A
+row holds for "as known at" the log position P when ``from_position <= P`` and
+``to_position`` is None or greater than P; the rows known now have ``to_position`` None.
+Daily rows are only ever added: their ``position`` says from when they were known."""
 
 from __future__ import annotations
 
@@ -15,6 +21,8 @@ dispatching_units = Table(
     Column("level", String(16), nullable=False),
     Column("sector", String(32), nullable=False),
     Column("sector_group", String(16), nullable=False),
+    Column("from_position", BigInteger, nullable=False),
+    Column("to_position", BigInteger),
 )
 
 cadres = Table(
@@ -23,6 +31,8 @@ cadres = Table(
     Column("id", String(32), primary_key=True),
     Column("name", String(100), nullable=False),
     Column("unit_code", String(32), nullable=False),
+    Column("from_position", BigInteger, nullable=False),
+    Column("to_position", BigInteger),
 )
 
 # A cadre's rank, party membership and flags over time.
@@ -37,6 +47,8 @@ cadre_states = Table(
     Column("party_member", Boolean, nullable=False),
     Column("young", Boolean, nullable=False),
     Column("reserve", Boolean, nullable=False),
+    Column("from_position", BigInteger, nullable=False),
+    Column("to_position", BigInteger),
 )
 
 village_classes = Table(
@@ -50,12 +62,15 @@ village_classes = Table(
     Column("problem", String(32), nullable=False),
     Column("class", String(16), nullable=False),
     Column("finding", String(2000), nullable=False),
+    Column("from_position", BigInteger, nullable=False),
+    Column("to_position", BigInteger),
 )
 
 teams = Table(
     "tm_teams",
     metadata,
-    Column("id", String(32), primary_key=True),
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("team_id", String(32), nullable=False, index=True),
     Column("name", String(300), nullable=False),
     Column("unit_code", String(32), nullable=False, index=True),
     Column("village_code", String(15), nullable=False, index=True),
@@ -69,6 +84,8 @@ teams = Table(
     Column("flag", String(32)),
     Column("flag_zh", String(300), nullable=False),
     Column("flag_en", String(300), nullable=False),
+    Column("from_position", BigInteger, nullable=False),
+    Column("to_position", BigInteger),
 )
 
 # Which last day of the term was in force over which days: one row at dispatch, one more per
@@ -84,6 +101,8 @@ terms = Table(
     Column("extended", Boolean, nullable=False),
     Column("decided_by", String(100)),
     Column("reason", String(2000)),
+    Column("from_position", BigInteger, nullable=False),
+    Column("to_position", BigInteger),
 )
 
 memberships = Table(
@@ -95,6 +114,8 @@ memberships = Table(
     Column("valid_from", Date, nullable=False),
     Column("valid_to", Date),
     Column("how_left", String(16)),
+    Column("from_position", BigInteger, nullable=False),
+    Column("to_position", BigInteger),
 )
 
 leaders = Table(
@@ -105,6 +126,8 @@ leaders = Table(
     Column("cadre_id", String(32), nullable=False),
     Column("valid_from", Date, nullable=False),
     Column("valid_to", Date),
+    Column("from_position", BigInteger, nullable=False),
+    Column("to_position", BigInteger),
 )
 
 # -- residency: one row per day of a member ----------------------------------------------------
@@ -116,6 +139,7 @@ checkins = Table(
     Column("cadre_id", String(32), nullable=False, index=True),
     Column("team_id", String(32), nullable=False, index=True),
     Column("day", Date, nullable=False, index=True),
+    Column("position", BigInteger, nullable=False),
 )
 
 leave_days = Table(
@@ -126,6 +150,7 @@ leave_days = Table(
     Column("team_id", String(32), nullable=False, index=True),
     Column("day", Date, nullable=False, index=True),
     Column("leave_id", String(32), nullable=False),
+    Column("position", BigInteger, nullable=False),
 )
 
 absences = Table(
@@ -136,6 +161,7 @@ absences = Table(
     Column("team_id", String(32), nullable=False, index=True),
     Column("day", Date, nullable=False, index=True),
     Column("note", String(2000), nullable=False),
+    Column("position", BigInteger, nullable=False),
 )
 
 # Which cadre each month stream (MemberMonth) belongs to: only its first event says so.

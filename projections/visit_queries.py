@@ -103,7 +103,7 @@ def _names(
         query = select(cadres.c.id, cadres.c.name).where(cadres.c.id.in_(chunk))
         cadre_names.update({i: name for i, name in conn.execute(query)})
     for chunk in _chunks(list(team_ids)):
-        query = select(teams.c.id, teams.c.name).where(teams.c.id.in_(chunk))
+        query = select(teams.c.team_id, teams.c.name).where(teams.c.team_id.in_(chunk))
         team_names.update({i: name for i, name in conn.execute(query)})
     return cadre_names, team_names
 
