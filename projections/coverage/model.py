@@ -16,12 +16,14 @@ from __future__ import annotations
 from collections import OrderedDict, defaultdict
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Connection, MetaData, delete, func, insert, select, update
 
 from domain.base import derived_id
 from domain.rules import RuleSet
+from projections.bulk import insert_many
 from projections.coverage.facts import CENTRAL, HOUSEHOLD, MEMBER, SITE, UNIT, Fact, fact_of
 from projections.coverage.sweep import Interval, Walk
 from projections.coverage.tables import (
@@ -48,10 +50,12 @@ def utc_naive(moment: datetime) -> datetime:
     return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
 
 
+@lru_cache(maxsize=65536)
 def unit_entity(code: str) -> str:
     return derived_id("unit", code).hex
 
 
+@lru_cache(maxsize=65536)
 def site_entity(code: str) -> str:
     return derived_id("site", code).hex
 
@@ -69,6 +73,14 @@ class CoverageModel:
         self._facts: OrderedDict[str, list[Fact]] = OrderedDict()  # scope -> its facts
         self._rows: OrderedDict[str, Current] = OrderedDict()  # scope -> its current rows
         self._walks: OrderedDict[str, Walk] = OrderedDict()  # scope -> its sweep so far
+        # Set when the memory has seen the model's whole life (it began from empty tables in
+        # this process): a scope never seen then has no stored facts or rows, and needs no
+        # reading. A rebuild is mostly such scopes.
+        self._whole_life = False
+        self._seen: set[str] = set()
+        # Rows closed during the current moment (for reopening), while memory holds them all.
+        self._closed_moment: datetime | None = None
+        self._closed: dict[str, Current] | None = None
 
     # -- entry point ---------------------------------------------------------------------------
 
@@ -111,30 +123,31 @@ class CoverageModel:
         self._facts.clear()
         self._rows.clear()
         self._walks.clear()
+        self._seen.clear()
+        self._closed = None  # rows closed earlier in the current moment are only in SQL
         self._last_moment = conn.execute(
             select(moments.c.recorded_at).order_by(moments.c.recorded_at.desc()).limit(1)
         ).scalar()
         self._position = _stored_position(conn)
         self._generation = _generation(conn)
         self._next_id = int(conn.execute(select(func.max(rows.c.id))).scalar() or 0)
+        self._whole_life = self._position == 0
+        self._closed_moment = self._last_moment
 
     def _apply_moment(
         self, conn: Connection, moment: datetime, batch: list[Fact], end_position: int
     ) -> None:
+        if moment != self._closed_moment:
+            # A new moment: nothing closed in it yet. Tracked in memory only from its start.
+            self._closed_moment = moment
+            self._closed = {}
         if batch:
-            conn.execute(
-                insert(facts),
+            insert_many(
+                conn,
+                facts,
+                _FACT_COLUMNS,
                 [
-                    {
-                        "position": f.position,
-                        "entity": f.entity,
-                        "kind": f.kind,
-                        "recorded_at": moment,
-                        "occurred_on": f.occurred_on,
-                        "type": f.type,
-                        "actor": f.actor,
-                        "data": f.data,
-                    }
+                    (f.position, f.entity, f.kind, moment, f.occurred_on, f.type, f.actor, f.data)
                     for f in batch
                 ],
             )
@@ -161,9 +174,13 @@ class CoverageModel:
         touched: dict[str, list[Fact]] = defaultdict(list)
         rewritten: set[str] = set()
         for f in batch:
+            # Entities created by this fact have no past (a unit's site opens after the unit).
+            fresh = {f.entity}
+            if f.kind == UNIT and f.type == "Opened":
+                fresh.add(site_entity(f.data["code"]))
             for scope, members in self._joins(conn, f, m).items():
                 new = m.join(scope, members)
-                if new and (f.type not in CREATIONS or new != [f.entity]):
+                if new and (f.type not in CREATIONS or not fresh.issuperset(new)):
                     # Entities with a past joined: the scope's history changed.
                     rewritten.add(scope)
                     self._facts.pop(scope, None)
@@ -220,12 +237,11 @@ class CoverageModel:
         for k in wanted:
             if k[VALID_TO] is None:
                 n[k[1]] += 1
-        conn.execute(delete(counts).where(counts.c.scope == scope))
-        if n:
-            conn.execute(
-                insert(counts),
-                [{"scope": scope, "kind": kind, "n": c} for kind, c in sorted(n.items())],
-            )
+        if not self._new_scope(scope):
+            conn.execute(delete(counts).where(counts.c.scope == scope))
+        insert_many(
+            conn, counts, ("scope", "kind", "n"), [(scope, k, c) for k, c in sorted(n.items())]
+        )
 
     def _reopen(
         self,
@@ -238,15 +254,18 @@ class CoverageModel:
         """Rows wanted again that were closed earlier in this same moment are reopened
         rather than inserted again: however the moment's events were split into pages,
         the table ends the same."""
-        closed = {
-            _stored_key(r): (r.id, r.known_from)
-            for r in conn.execute(
-                select(rows).where(rows.c.scope == scope, rows.c.known_to == moment)
-            )
-        }
+        if self._closed is not None:
+            closed = self._closed.get(scope, {})
+        else:
+            closed = {
+                _stored_key(r): (r.id, r.known_from)
+                for r in conn.execute(
+                    select(rows).where(rows.c.scope == scope, rows.c.known_to == moment)
+                )
+            }
         if not closed:
             return added
-        again = [k for k in added if k in closed]
+        again = {k for k in added if k in closed}
         if again:
             conn.execute(
                 update(rows)
@@ -254,14 +273,25 @@ class CoverageModel:
                 .values(known_to=None)
             )
             for k in again:
-                current[k] = closed[k]
-        return [k for k in added if k not in closed]
+                current[k] = closed.pop(k)
+        return [k for k in added if k not in again]  # in their order
 
-    def scope_facts(self, conn: Connection, scope: str) -> list[Fact]:
+    def _new_scope(self, scope: str) -> bool:
+        """Nothing is stored about the scope yet (known without asking, see _whole_life)."""
+        return self._whole_life and scope not in self._seen
+
+    def scope_facts(
+        self, conn: Connection, scope: str, new: list[Fact] | None = None
+    ) -> list[Fact]:
+        """The scope's facts; ``new``: the moment's facts of a scope that has none stored
+        before them (see ``_whole_life``)."""
         cached = self._facts.get(scope)
         if cached is not None:
             self._facts.move_to_end(scope)
             return cached
+        if new is not None:
+            _remember(self._facts, scope, list(new))
+            return new
         members = select(scope_entities.c.entity).where(scope_entities.c.scope == scope)
         result = conn.execute(
             select(facts).where(facts.c.entity.in_(members)).order_by(facts.c.position)
@@ -287,6 +317,10 @@ class CoverageModel:
         if cached is not None:
             self._rows.move_to_end(scope)
             return cached
+        if self._new_scope(scope):
+            loaded: Current = {}
+            _remember(self._rows, scope, loaded)
+            return loaded
         loaded = {
             _stored_key(r): (r.id, r.known_from)
             for r in conn.execute(
@@ -305,8 +339,9 @@ class CoverageModel:
             self._walks.move_to_end(scope)
             walk.feed(new)
         else:
+            first = self._new_scope(scope) and not rewritten
             walk = Walk(scope, self.rules)
-            walk.feed(self.scope_facts(conn, scope))
+            walk.feed(self.scope_facts(conn, scope, new if first else None))
             _remember(self._walks, scope, walk, CACHED_WALKS)
         wanted = {_row_key(scope, iv) for iv in walk.intervals()}
         current = self._current(conn, scope)
@@ -318,7 +353,10 @@ class CoverageModel:
                 conn.execute(delete(rows).where(rows.c.id.in_(same_moment)))
             if earlier:
                 conn.execute(update(rows).where(rows.c.id.in_(earlier)).values(known_to=moment))
+            closed = None if self._closed is None else self._closed.setdefault(scope, {})
             for k in gone:
+                if closed is not None and current[k][1] != moment:
+                    closed[k] = current[k]
                 del current[k]
         added = sorted((k for k in wanted if k not in current), key=repr)
         if gone or added:
@@ -331,9 +369,10 @@ class CoverageModel:
             values = []
             for k in added:
                 self._next_id += 1
-                values.append(_row_values(k, moment, self._next_id))
+                values.append((*k, self._next_id, moment, None))
                 current[k] = (self._next_id, moment)
-            conn.execute(insert(rows), values)
+            insert_many(conn, rows, _ROW_COLUMNS, values)
+        self._seen.add(scope)
 
 
 class _Memberships:
@@ -364,8 +403,8 @@ class _Memberships:
                     )
                 )
             }
-        self.new_members: list[dict[str, str]] = []
-        self.new_grouped: list[dict[str, str]] = []
+        self.new_members: list[tuple[str, str]] = []
+        self.new_grouped: list[tuple[str, str]] = []
 
     def _load(self, entities: set[str]) -> None:
         todo = list(entities - self.loaded)
@@ -390,13 +429,13 @@ class _Memberships:
         new = [e for e in dict.fromkeys(entities) if scope not in self.scopes_of[e]]
         for e in new:
             self.scopes_of[e].add(scope)
-            self.new_members.append({"scope": scope, "entity": e})
+            self.new_members.append((scope, e))
         return new
 
     def add_household(self, group: str, household: str) -> None:
         if (group, household) not in self.grouped:
             self.grouped.add((group, household))
-            self.new_grouped.append({"group_code": group, "household": household})
+            self.new_grouped.append((group, household))
 
     def households_of(self, group: str) -> list[str]:
         stored = set(
@@ -407,10 +446,8 @@ class _Memberships:
         return sorted(stored | {h for g, h in self.grouped if g == group})
 
     def flush(self) -> None:
-        if self.new_members:
-            self.conn.execute(insert(scope_entities), self.new_members)
-        if self.new_grouped:
-            self.conn.execute(insert(group_households), self.new_grouped)
+        insert_many(self.conn, scope_entities, ("scope", "entity"), self.new_members)
+        insert_many(self.conn, group_households, ("group_code", "household"), self.new_grouped)
 
 
 def _generation(conn: Connection) -> int:
@@ -492,7 +529,14 @@ _COLUMNS = (
 )
 
 
-def _row_values(k: RowKey, moment: datetime, row_id: int) -> dict[str, Any]:
-    values = dict(zip(_COLUMNS, k, strict=True))
-    values.update(id=row_id, known_from=moment, known_to=None)
-    return values
+_ROW_COLUMNS = (*_COLUMNS, "id", "known_from", "known_to")
+_FACT_COLUMNS = (
+    "position",
+    "entity",
+    "kind",
+    "recorded_at",
+    "occurred_on",
+    "type",
+    "actor",
+    "data",
+)

@@ -1,0 +1,67 @@
+"""Many-row inserts for read models, without SQLAlchemy's per-row statement machinery.
+
+A read model catching up writes tens of thousands of rows per page. ``conn.execute(insert(t),
+dicts)`` builds the parameters of every row through the compiler (about half the cost of a
+rebuild, measured). Here the statement is written once, each value goes through its column
+type's own bind processor (so what is stored is exactly what SQLAlchemy would store: the same
+date and time text on SQLite, JSON text, ...), and the rows go to the driver's executemany in
+one call, inside the caller's transaction.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import JSON, Connection, Table
+
+_Processors = list[tuple[int, Callable[[Any], Any]]]
+_STATEMENTS: dict[tuple[str, str, tuple[str, ...]], tuple[str, _Processors]] = {}
+
+
+def insert_many(
+    conn: Connection, table: Table, columns: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> None:
+    """Insert ``rows`` (tuples in the order of ``columns``) into ``table``."""
+    statement, processors = _prepared(conn, table, tuple(columns))
+    if processors:
+        values: list[Sequence[Any]] = []
+        for row in rows:
+            out = list(row)
+            for i, process in processors:
+                if out[i] is not None:
+                    out[i] = process(out[i])
+            values.append(tuple(out))
+    else:
+        values = [tuple(r) for r in rows]
+    if values:
+        conn.exec_driver_sql(statement, values)
+
+
+def _prepared(conn: Connection, table: Table, columns: tuple[str, ...]) -> tuple[str, _Processors]:
+    dialect = conn.dialect
+    key = (dialect.name, table.name, columns)
+    found = _STATEMENTS.get(key)
+    if found is None:
+        mark = "?" if dialect.paramstyle == "qmark" else "%s"
+        quote = dialect.identifier_preparer.quote
+        statement = (
+            f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
+            f"VALUES ({', '.join(mark for _ in columns)})"
+        )
+        processors: _Processors = []
+        for i, name in enumerate(columns):
+            column_type = table.c[name].type
+            process = column_type.bind_processor(dialect)
+            if process is None and isinstance(column_type, JSON):
+                # Drivers that take JSON natively (psycopg) get it as text; the server casts.
+                process = _json_text
+            if process is not None:
+                processors.append((i, process))
+        found = _STATEMENTS[key] = (statement, processors)
+    return found
+
+
+def _json_text(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
