@@ -73,3 +73,20 @@ def test_audit_export_prints_the_export_beside_the_raw_read(
     assert audit_export.main([*args, "--no-cli"]) == 0
     out = capsys.readouterr().out
     assert "raw read of the whole log (baseline)" in out and "export to .xlsx" in out
+
+
+def test_checkin_prints_ours_beside_the_baseline(capsys: object) -> None:
+    from bench import checkin
+
+    argv = ["--cadres", "3", "--rounds", "1", "--per-round", "6", "--age-months", "1"]
+    assert checkin.main([*argv, "--grown", "5", "--history-runs", "1"]) == 0
+    out = capsys.readouterr().out  # type: ignore[attr-defined]
+    assert "ours, zhucun apply path" in out and "baseline get + save" in out and "ratio" in out
+
+
+def test_residency_prints_the_month_report_latency(capsys: object) -> None:
+    from bench import residency
+
+    assert residency.main(["--cadres", "3", "--months", "1", "--runs", "3"]) == 0
+    out = capsys.readouterr().out  # type: ignore[attr-defined]
+    assert "p50" in out and "p95" in out and "residency --unit 210500" in out
