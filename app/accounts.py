@@ -8,7 +8,7 @@ failed logins are counted from those events, so the limit holds across processes
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -282,3 +282,35 @@ def _public(row: dict[str, Any]) -> dict[str, Any]:
         "added_by": row["added_by"],
         "last_login_at": row["last_login_at"].isoformat() if row["last_login_at"] else None,
     }
+
+
+# -- the demo ---------------------------------------------------------------------------------
+
+DEMO_PASSWORD = "zhucun-demo"
+DEMO_CITY = "210500"  # 本溪市
+DEMO_COUNTY = "210521"  # 本溪满族自治县
+DEMO_TEAM_DAY = date(2015, 6, 30)
+
+
+def add_demo_accounts(zhucun: Zhucun, hasher: PasswordHasher | None = None) -> list[dict[str, Any]]:
+    """One account per role, named after the role, password ``zhucun-demo``: the city's
+    administrator and auditor, and inside 本溪满族自治县 its administrator and inspector, the
+    officer of the township of the first team dispatched there, and a member of that team."""
+    # The teams at work in the county in the middle of the programme, through the facade.
+    roster = zhucun.teams(DEMO_COUNTY, DEMO_TEAM_DAY) or []
+    team = min(roster, key=lambda t: (str(t["village"]), str(t["team_id"])), default=None)
+    service = Accounts(zhucun, hasher=hasher)
+    plan: list[tuple[Role, str, str | None]] = [
+        (Role.CITY_ADMIN, DEMO_CITY, None),
+        (Role.COUNTY_ADMIN, DEMO_COUNTY, None),
+        (Role.INSPECTOR, DEMO_COUNTY, None),
+        (Role.AUDITOR, DEMO_CITY, None),
+    ]
+    if team is not None:
+        village = str(team["village"])
+        plan.insert(2, (Role.TOWNSHIP_OFFICER, village[:9], None))
+        plan.insert(3, (Role.TEAM_MEMBER, village, str(team["team_id"])))
+    return [
+        service.add(role.value, role.value, unit, DEMO_PASSWORD, team=team_id, actor="demo")
+        for role, unit, team_id in plan
+    ]

@@ -115,6 +115,10 @@ def demo(ctx: click.Context, reset: bool, seed: int) -> None:
         ) as bar:
             report = load_demo(z, seed=seed, progress=bar.update)
         click.echo(f"loaded {report.events} events into {z.config.url}")
+        from app.accounts import DEMO_PASSWORD, add_demo_accounts
+
+        for account in add_demo_accounts(z):
+            click.echo(f"demo account {account['username']} / {DEMO_PASSWORD} at {account['unit']}")
 
 
 def _reset_store(db: str | None) -> None:

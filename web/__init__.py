@@ -25,6 +25,7 @@ def create_app(zhucun: Zhucun | None = None, config: dict[str, Any] | None = Non
     app.config.from_mapping(
         # None: the database URL comes from ZHUCUN_DATABASE_URL, else the embedded SQLite file.
         ZHUCUN_DATABASE_URL=None,
+        **auth.session_settings(),
     )
     if config:
         app.config.update(config)

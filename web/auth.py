@@ -230,17 +230,22 @@ def _csrf_refused(error: CSRFError) -> Any:
     return error_page(400, "Bad request", zh, en)
 
 
+def session_settings() -> dict[str, Any]:
+    """Defaults of the session cookie and CSRF; an app's own config may override them."""
+    return {
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        # Behind HTTPS set ZHUCUN_SECURE_COOKIES=1: the cookie then never travels in clear.
+        "SESSION_COOKIE_SECURE": os.environ.get("ZHUCUN_SECURE_COOKIES", "") == "1",
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=SESSION_HOURS),
+        "WTF_CSRF_TIME_LIMIT": None,  # a token is good as long as its session
+    }
+
+
 def init_app(app: Flask, service: Accounts) -> None:
     app.extensions[ACCOUNTS] = service
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = secret_key()
-    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
-    app.config.setdefault(
-        "SESSION_COOKIE_SECURE", os.environ.get("ZHUCUN_SECURE_COOKIES", "") == "1"
-    )
-    app.config.setdefault("PERMANENT_SESSION_LIFETIME", timedelta(hours=SESSION_HOURS))
-    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # valid as long as the session
     csrf.init_app(app)
     app.before_request(_load_principal)
     app.after_request(_security_headers)
