@@ -34,6 +34,7 @@ class Directory:
         self.names: dict[str, str] = {}  # id (hex) -> a name for people
         self.actors: dict[str, tuple[str, str]] = {}  # id or name -> (name, unit)
         self._loaded = False
+        self._seen: dict[str, tuple[str, str]] = {}  # actors looked up already
 
     def _load(self) -> None:
         if self._loaded:
@@ -91,12 +92,16 @@ class Directory:
 
     def actor(self, actor_id: str) -> tuple[str, str]:
         """(name, unit) of an actor known to the read models, else (the id, "")."""
+        known = self._seen.get(actor_id)
+        if known is not None:
+            return known
         self._load()
         found = self.actors.get(actor_id)
         if found is None:
             key = _hex(actor_id)
             found = self.actors.get(key) if key else None
-        return found if found is not None else (actor_id, "")
+        known = self._seen[actor_id] = found if found is not None else (actor_id, "")
+        return known
 
     def name_of(self, hex_id: str) -> str:
         self._load()

@@ -127,6 +127,8 @@ LETTERS = [get_column_letter(i) for i in range(1, len(COLUMNS) + 1)]
 LAST = LETTERS[-1]
 # Characters XML 1.0 does not allow, and which a free-text reason might still contain.
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Most texts need neither escaping nor cleaning: one search tells.
+_CARE = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _write_rows(out: IO[str], rows: Iterable[dict[str, Any]]) -> int:
@@ -134,6 +136,7 @@ def _write_rows(out: IO[str], rows: Iterable[dict[str, Any]]) -> int:
     dumps = json.dumps
     write = out.write
     letters = LETTERS
+    needs_care = _CARE.search
     for n, r in enumerate(rows, 2):
         details = r["details"]
         values = (
@@ -162,11 +165,12 @@ def _write_rows(out: IO[str], rows: Iterable[dict[str, Any]]) -> int:
                 continue
             if type(v) is int:
                 cells.append(f'<c r="{letter}{n}"><v>{v}</v></c>')
-            else:
-                cells.append(
-                    f'<c r="{letter}{n}" t="inlineStr"><is><t xml:space="preserve">'
-                    f"{_text(str(v))}</t></is></c>"
-                )
+                continue
+            text = v if type(v) is str else str(v)
+            if needs_care(text):
+                text = _text(text)
+            space = ' xml:space="preserve"' if text[0].isspace() or text[-1].isspace() else ""
+            cells.append(f'<c r="{letter}{n}" t="inlineStr"><is><t{space}>{text}</t></is></c>')
         cells.append("</row>")
         write("".join(cells))
         count += 1
