@@ -130,3 +130,28 @@ def test_a_view_of_a_household_is_recorded_for_the_web_pages(zhucun: Zhucun) -> 
     with pytest.raises(WrongRoleError):
         record_personal_data_view(zhucun, "x", "team_member", UUID(hid(2)), unmasked=True)
     assert zhucun.store.max_position() == head
+
+
+def test_texts_that_xml_would_choke_on_are_written_safely(tmp_path: Path) -> None:
+    from app.audit import Checkpoint
+    from app.audit_log import COLUMNS
+    from app.audit_xlsx import write_xlsx
+
+    row: dict[str, Any] = {c: "" for c in COLUMNS}
+    row.update(
+        position=7,
+        recorded_at="2015-01-02T10:00:00+08:00",
+        occurred_on="2015-01-01",
+        backdated=False,
+        correction=False,
+        corrects=None,
+        corrected_by=[],
+        details={"note": "<b>&"},
+        reason=" A & B <c> \x01 ",
+    )
+    out = tmp_path / "odd.xlsx"
+    head = Checkpoint(7, "00" * 32, "2015-01-02T02:00:00+00:00")
+    assert write_xlsx(out, [row], {}, head, "me", "now") == 1
+    (values,) = openpyxl.load_workbook(out).worksheets[0].iter_rows(2, values_only=True)
+    assert values[0] == 7 and values[-1] == " A & B <c> \ufffd "
+    assert json.loads(values[16]) == {"note": "<b>&"}
