@@ -1,0 +1,150 @@
+"""The unit dashboard and the drill-down, on both engines: figures from the read side, the
+as-of day, gaps with their cause, sites, the chart's data, jurisdiction."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+from uuid import UUID
+
+import pytest
+from flask.testing import FlaskClient
+
+from app.bootstrap import Zhucun
+from domain.party import central_household_id
+from tests.builders import CITY, COUNTY, GROUP_A1, TOWNSHIP, VILLAGE_A, VILLAGE_B, apply, cmd
+from tests.web.builders import OTHER_COUNTY, WebNet, web_network
+from tests.web.conftest import login
+
+
+@pytest.fixture
+def net(zhucun: Zhucun) -> WebNet:
+    """The web network, plus on 2015-03-01 a second household of village A linked to the
+    central household (2 of its 3 linked from then on) and on 2015-05-01 its station."""
+    net = web_network(zhucun)
+    central = str(central_household_id(UUID(net.households["A1"])))
+    apply(
+        zhucun,
+        cmd(
+            "link_household",
+            on="2015-03-01",
+            household=net.households["A1b"],
+            central_household=central,
+        ),
+        cmd("open_site", on="2015-05-01", unit=VILLAGE_A, kind="station"),
+    )
+    return net
+
+
+def text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def figure(html: str, element_id: str) -> str:
+    found = re.search(rf'<(\w+)[^>]*\bid="{element_id}".*?</\1>', html, re.S)
+    assert found, element_id
+    return text(found.group(0))
+
+
+@pytest.fixture
+def county(net: WebNet, client: FlaskClient) -> FlaskClient:
+    return login(client, "county_admin")
+
+
+def test_dashboard_shows_the_coverage_of_the_accounts_unit(county: FlaskClient, zhucun: Zhucun):
+    response = county.get(f"/units/{COUNTY}")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    cov = zhucun.coverage(COUNTY)
+    assert cov is not None
+    assert "<h1>本溪满族自治县</h1>" in html
+    households = figure(html, "households")
+    assert f"在册户数 {cov['households']['total']}" in households
+    assert f"已联系 {cov['households']['linked']}" in households
+    assert "50.0%" in households  # 2 of 4 linked
+    for kind, n in cov["gaps"].items():
+        assert figure(html, f"gaps-{kind}").endswith(f" {n} ")
+    assert "甲村为民服务站" not in html  # sites of this unit and its children only
+
+
+def test_drill_down_from_city_to_village(net: WebNet, client: FlaskClient):
+    city = login(client, "city_admin")
+    html = city.get(f"/units/{CITY}").get_data(as_text=True)
+    assert f'href="/units/{COUNTY}"' in html and f'href="/units/{OTHER_COUNTY}"' in html
+    html = city.get(f"/units/{COUNTY}").get_data(as_text=True)
+    assert f'href="/units/{TOWNSHIP}"' in html
+    assert f'<a href="/units/{CITY}">本溪市</a>' in html  # the trail back up
+    html = city.get(f"/units/{TOWNSHIP}").get_data(as_text=True)
+    assert f'href="/units/{VILLAGE_A}"' in html and f'href="/units/{VILLAGE_B}"' in html
+    html = city.get(f"/units/{VILLAGE_A}").get_data(as_text=True)
+    # The village page: its groups, its gaps with their cause, its sites.
+    assert f'id="child-{GROUP_A1}"' in html and "甲村一组" in html
+    gaps = figure(html, "gaps")
+    assert "没有为民服务点的村民小组" in gaps and "甲村一组" in gaps and "Opened" in gaps
+    assert re.search(r"#\d+ 办理人 li\.clerk", gaps)
+    sites = figure(html, "sites")
+    assert "甲村为民服务站" in sites and "为民服务站" in sites and "无人" in sites
+
+
+def test_as_of_date_re_renders_the_page_for_that_day(net: WebNet, client: FlaskClient):
+    city = login(client, "city_admin")
+    today = city.get(f"/units/{VILLAGE_A}").get_data(as_text=True)
+    before = city.get(f"/units/{VILLAGE_A}?as_of=2015-01-01").get_data(as_text=True)
+    assert "2016年12月31日" in figure(today, "as-of-shown")
+    assert "2015年1月1日" in figure(before, "as-of-shown")
+    assert "已联系 2" in figure(today, "households")
+    assert "已联系 1" in figure(before, "households")
+    # Links made on that page keep the day.
+    assert f'href="/units/{GROUP_A1}?as_of=2015-01-01"' in before
+    # Before the village was opened, there is nothing to show.
+    assert city.get(f"/units/{VILLAGE_A}?as_of=2013-06-01").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("as_of", "message"), [("2015-13-01", "YYYY-MM-DD"), ("2030-01-01", "after today")]
+)
+def test_bad_as_of_is_a_400_naming_the_field(county: FlaskClient, as_of: str, message: str):
+    response = county.get(f"/units/{COUNTY}?as_of={as_of}&lang=en")
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+
+
+def test_chart_data_gives_the_link_rate_of_each_child(county: FlaskClient):
+    data = county.get(f"/units/{TOWNSHIP}/children.json?as_of=2015-06-01").get_json()
+    assert data["as_of"] == "2015-06-01"
+    rates = {c["code"]: c["link_rate"] for c in data["children"]}
+    assert rates == {VILLAGE_A: pytest.approx(2 / 3, abs=1e-4), VILLAGE_B: 0.0}
+    html = county.get(f"/units/{TOWNSHIP}").get_data(as_text=True)
+    assert 'id="link-rate-chart"' in html
+    assert "/static/vendor/echarts-6.1.0/echarts.min.js" in html
+
+
+def test_a_county_admin_cannot_open_another_county(county: FlaskClient):
+    response = county.get(f"/units/{OTHER_COUNTY}")
+    html = unescape(response.get_data(as_text=True))
+    assert response.status_code == 403
+    assert "不在本账号的管辖范围" in html and "outside this account's jurisdiction" in html
+    assert county.get(f"/units/{OTHER_COUNTY}/children.json").status_code == 403
+    api = county.get(f"/api/v1/summary/{OTHER_COUNTY}")
+    assert api.status_code == 403 and api.mimetype == "application/problem+json"
+    assert api.get_json()["code"] == "outside_jurisdiction"
+
+
+def test_trail_stops_at_the_accounts_own_unit(net: WebNet, client: FlaskClient):
+    officer = login(client, "township_officer")
+    html = officer.get(f"/units/{VILLAGE_A}").get_data(as_text=True)
+    trail = re.search(r'<nav class="trail".*?</nav>', html, re.S)
+    assert trail
+    assert f'/units/{TOWNSHIP}"' in trail.group(0) and f'/units/{COUNTY}"' not in trail.group(0)
+
+
+def test_dashboard_in_english_formats_dates_the_english_way(county: FlaskClient):
+    html = county.get(f"/units/{COUNTY}?as_of=2015-01-01&lang=en").get_data(as_text=True)
+    assert "Jan 1, 2015" in figure(html, "as-of-shown")
+    assert "Blind spots by type" in html and "各类盲点" not in html
+
+
+def test_accounts_page_lists_accounts_inside_the_jurisdiction(county: FlaskClient):
+    html = county.get("/accounts").get_data(as_text=True)
+    assert "county.admin" in html and "township.officer" in html and "team.member" in html
+    assert "city.admin" not in html and "city.auditor" not in html

@@ -1,0 +1,126 @@
+"""The permission matrix: every role (and nobody logged in) × every page and action.
+
+Allowed gives the page (200, or the redirect the route makes); a logged-in account outside its
+role or unit gets 403, recorded as an event; nobody logged in is sent to the login page (the
+API answers 401). On SQLite: the matrix is about the rules, not the engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from app.bootstrap import Zhucun, bootstrap
+from app.clock import SettableClock
+from tests.builders import CITY, COUNTY, GROUP_A1, TOWNSHIP, VILLAGE_A, VILLAGE_B
+from tests.web.builders import OTHER_COUNTY, OTHER_VILLAGE, ROLES, web_network
+from tests.web.conftest import csrf_token, login, make_app
+
+EVERYONE = frozenset(ROLES)
+CITY_WIDE = frozenset({"city_admin", "auditor"})
+IN_COUNTY = CITY_WIDE | {"county_admin", "inspector"}
+IN_TOWNSHIP = IN_COUNTY | {"township_officer"}
+ADMINS = frozenset({"city_admin", "county_admin", "auditor"})
+PUBLIC = None  # no login needed
+
+# (name, method, path, roles allowed, status when allowed)
+ROUTES: list[tuple[str, str, str, frozenset[str] | None, int]] = [
+    ("start page", "GET", "/", EVERYONE, 302),
+    ("city dashboard", "GET", f"/units/{CITY}", CITY_WIDE, 200),
+    ("county dashboard", "GET", f"/units/{COUNTY}", IN_COUNTY, 200),
+    ("other county", "GET", f"/units/{OTHER_COUNTY}", CITY_WIDE, 200),
+    ("other county's village", "GET", f"/units/{OTHER_VILLAGE}", CITY_WIDE, 200),
+    ("township", "GET", f"/units/{TOWNSHIP}", IN_TOWNSHIP, 200),
+    ("own village of the team", "GET", f"/units/{VILLAGE_A}", EVERYONE, 200),
+    ("village as of a day", "GET", f"/units/{VILLAGE_A}?as_of=2014-06-01", EVERYONE, 200),
+    ("another village", "GET", f"/units/{VILLAGE_B}", IN_TOWNSHIP, 200),
+    ("villager group", "GET", f"/units/{GROUP_A1}", EVERYONE, 200),
+    ("chart data of the city", "GET", f"/units/{CITY}/children.json", CITY_WIDE, 200),
+    ("chart data of the county", "GET", f"/units/{COUNTY}/children.json", IN_COUNTY, 200),
+    ("own summary", "GET", "/summary", EVERYONE, 200),
+    ("city summary", "GET", f"/summary?unit={CITY}", CITY_WIDE, 200),
+    ("summary API, county", "GET", f"/api/v1/summary/{COUNTY}", IN_COUNTY, 200),
+    ("summary API, village", "GET", f"/api/v1/summary/{VILLAGE_A}", EVERYONE, 200),
+    ("accounts", "GET", "/accounts", ADMINS, 200),
+    ("log out", "POST", "/logout", EVERYONE, 302),
+    ("login page", "GET", "/login", PUBLIC, 200),
+    ("API description", "GET", "/api/v1/openapi.json", PUBLIC, 200),
+]
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Zhucun]:
+    path = tmp_path_factory.mktemp("matrix") / "zhucun.db"
+    z = bootstrap(f"sqlite:///{path}", SettableClock(datetime(2016, 12, 31, 4, 0, tzinfo=UTC)))
+    web_network(z)
+    yield z
+    z.close()
+
+
+@pytest.fixture(scope="module")
+def matrix_app(store: Zhucun) -> Flask:
+    return make_app(store)
+
+
+def refusals(z: Zhucun) -> int:
+    return sum(
+        1
+        for page in z.store.iter_log()
+        for e in page
+        if type(e.event).__qualname__ == "AccessLog.AccessRefused"
+    )
+
+
+@pytest.mark.parametrize("role", [*ROLES, None], ids=[*ROLES, "anonymous"])
+@pytest.mark.parametrize(
+    ("method", "path", "allowed", "status"),
+    [pytest.param(m, p, a, s, id=name) for name, m, p, a, s in ROUTES],
+)
+def test_permission_matrix(
+    matrix_app: Flask,
+    store: Zhucun,
+    role: str | None,
+    method: str,
+    path: str,
+    allowed: frozenset[str] | None,
+    status: int,
+):
+    client: FlaskClient = matrix_app.test_client()
+    if role is not None:
+        login(client, role)
+    data = {"csrf_token": csrf_token(client, "/login")} if method == "POST" else None
+    before = refusals(store)
+    response = client.open(path, method=method, data=data)
+    if allowed is None or (role is not None and role in allowed):
+        assert response.status_code == status, response.get_data(as_text=True)[:300]
+        assert refusals(store) == before
+    elif role is None:
+        if path.startswith("/api/"):
+            assert response.status_code == 401
+        else:
+            assert response.status_code == 302
+            assert response.headers["Location"].startswith("/login?next=")
+    else:
+        assert response.status_code == 403, response.get_data(as_text=True)[:300]
+        assert refusals(store) == before + 1
+    response.close()
+
+
+def test_every_route_of_the_app_is_in_the_matrix(matrix_app: Flask):
+    adapter = matrix_app.url_map.bind("localhost")
+    covered = {
+        (adapter.match(path.split("?")[0], method=method)[0], method)
+        for _name, method, path, _allowed, _status in ROUTES
+    }
+    every = {
+        (rule.endpoint, method)
+        for rule in matrix_app.url_map.iter_rules()
+        if rule.endpoint != "static"
+        for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}
+    }
+    # The login form's POST is the login itself, tested in test_auth.py.
+    assert every - covered == {("auth.login", "POST")}
