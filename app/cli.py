@@ -97,7 +97,7 @@ def init(ctx: click.Context) -> None:
 @click.option("--seed", default=2014, show_default=True, help="Random seed of the demo.")
 @click.pass_context
 def demo(ctx: click.Context, reset: bool, seed: int) -> None:
-    """Load the Benxi demo: 72 poor villages and their service network, 2014–2016."""
+    """Load the Benxi demo: 72 poor villages, their service network and work teams, 2014–2017."""
     from tqdm import tqdm
 
     from app.demo import estimated_events, load_demo
@@ -115,6 +115,14 @@ def demo(ctx: click.Context, reset: bool, seed: int) -> None:
         ) as bar:
             report = load_demo(z, seed=seed, progress=bar.update)
         click.echo(f"loaded {report.events} events into {z.config.url}")
+        click.echo(
+            f"{report.villages} villages ({report.poor_villages} poor), "
+            f"{report.households} households; {report.teams} work teams from "
+            f"{report.dispatching_units} dispatching units, {report.cadres} cadres, "
+            f"{report.check_ins} check-ins, {report.leave_requests} leave requests, "
+            f"{report.diary_entries} diary entries, {report.household_visits} household visits "
+            f"({report.seconds} s)"
+        )
         from app.accounts import DEMO_PASSWORD, add_demo_accounts
 
         for account in add_demo_accounts(z):

@@ -1,4 +1,5 @@
-"""The Benxi demo: 72 poor villages and their six-level service network, built up 2014–2016.
+"""The Benxi demo: 72 poor villages and their six-level service network, built up 2014–2016,
+and the 72 work teams living in them from 2014 to mid-2017 (``app/demo_teams.py``).
 
 The history is planned first (pure Python, from the seed), then replayed through the ordinary
 commands, so every event passes the same rules as a user's. Each session of lines is recorded
@@ -10,9 +11,9 @@ from __future__ import annotations
 import random
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any, TypeVar
 from uuid import UUID
@@ -21,6 +22,7 @@ from app import demo_data as data
 from app.bootstrap import BatchRefused, Zhucun
 from app.clock import SettableClock
 from app.commands import CommandLine
+from app.demo_teams import CITY_ORG, CITY_POVERTY, plan_teams
 from app.demo_villages import (
     Actor,
     History,
@@ -37,7 +39,7 @@ from domain.errors import RuleViolation
 
 A = TypeVar("A", bound=NetworkAggregate)
 
-CHUNK_EVENTS = 5000  # events per transaction: big enough to be fast, small enough to show progress
+CHUNK_EVENTS = 20_000  # events per transaction: big enough to be fast, small enough for progress
 
 
 class StoreNotEmptyError(RuleViolation):
@@ -65,6 +67,13 @@ class DemoReport:
     sites: int
     central_households: int
     links: int
+    dispatching_units: int
+    teams: int
+    cadres: int
+    check_ins: int
+    leave_requests: int
+    diary_entries: int
+    household_visits: int
     seconds: float = 0.0
 
 
@@ -97,8 +106,10 @@ class _DemoUnitOfWork(UnitOfWork):
 
 
 def estimated_events(seed: int = 2014) -> int:
-    """How many events ``load_demo`` will write (each demo command records one event)."""
-    return sum(len(s.lines) for s in _plan(seed)[0])
+    """How many events ``load_demo`` will write: one per command, plus what the plan counted
+    beyond that (a join recorded on the cadre too, the first entry of a member's month, …)."""
+    sessions, _, extra = _plan(seed)
+    return sum(len(s.lines) for s in sessions) + extra
 
 
 def load_demo(
@@ -117,27 +128,45 @@ def load_demo(
     position = z.store.max_position()
     if position > 0:
         raise StoreNotEmptyError(position)
-    sessions, counts = _plan(seed)
+    sessions, counts, _ = _plan(seed)
     uow = _DemoUnitOfWork(z.store)
     clock = SettableClock(sessions[0].moment())
     previous_clock, z.clock = z.clock, clock
+    # The read models take each chunk as one page: fewer, bigger transactions.
+    previous_batch = z.projections.batch_size
+    z.projections.batch_size = max(previous_batch, CHUNK_EVENTS + 1000)
     written = pending = 0
     try:
-        for s in sessions:
-            clock.set(s.moment())
+        for moment, lines in _by_moment(sessions):
+            clock.set(moment)
             try:
-                z.run_in(uow, enumerate(s.lines, 1))
+                z.run_in(uow, enumerate(lines, 1))
             except BatchRefused as e:
-                line = s.lines[e.line_no - 1]
+                line = lines[e.line_no - 1]
                 raise RuntimeError(f"the demo plan broke a rule: {line}: {e.error}") from e
-            pending += len(s.lines)
+            pending += len(lines)
             if pending >= CHUNK_EVENTS:
                 written += _flush(z, uow, progress, catch_up)
                 pending = 0
         written += _flush(z, uow, progress, catch_up)
     finally:
         z.clock = previous_clock
+        z.projections.batch_size = previous_batch
     return DemoReport(events=written, seconds=round(time.perf_counter() - started, 2), **counts)
+
+
+def _by_moment(sessions: Iterable[Session]) -> Iterator[tuple[datetime, list[CommandLine]]]:
+    """The lines of the sessions recorded at one moment (a county's day of check-ins), together."""
+    moment: datetime | None = None
+    lines: list[CommandLine] = []
+    for s in sessions:
+        if s.moment() != moment:
+            if moment is not None:
+                yield moment, lines
+            moment, lines = s.moment(), []
+        lines += s.lines
+    if moment is not None:
+        yield moment, lines
 
 
 def _flush(
@@ -152,10 +181,6 @@ def _flush(
 
 
 # -- the city's part of the plan --------------------------------------------------------------
-
-
-CITY_ORG = Actor("刘志刚", "city_admin")  # city party organisation department
-CITY_POVERTY = Actor("孙丽华", "city_admin")  # city poverty-alleviation office
 
 
 class Cadres:
@@ -173,7 +198,8 @@ class Cadres:
                 return Actor(name, role)
 
 
-def _plan_all(seed: int, history: History) -> None:
+def _plan_all(seed: int, history: History) -> int:
+    """Plan the whole history; return the events expected beyond one per command."""
     cadres = Cadres(random.Random(f"{seed}:cadres"))
     rng = random.Random(f"{seed}:city")
     admins = {c.code: cadres.new("county_admin") for c in data.COUNTIES}
@@ -191,6 +217,7 @@ def _plan_all(seed: int, history: History) -> None:
     for v in villages:
         neighbours = [n for n in villages if n.code[:9] == v.code[:9] and n is not v]
         village_history(v, history, neighbours, admins[v.county])
+    return plan_teams(seed, history, villages, admins, officers, cadres.new).extra_events
 
 
 def _registry(
@@ -298,11 +325,11 @@ def _centres(
 
 
 @lru_cache(maxsize=2)
-def _plan(seed: int) -> tuple[tuple[Session, ...], dict[str, int]]:
+def _plan(seed: int) -> tuple[tuple[Session, ...], dict[str, int], int]:
     history = History()
-    _plan_all(seed, history)
+    extra = _plan_all(seed, history)
     sessions = history.schedule()
-    return sessions, _counts(sessions)
+    return sessions, _counts(sessions), extra
 
 
 def _counts(sessions: Iterable[Session]) -> dict[str, int]:
@@ -324,4 +351,11 @@ def _counts(sessions: Iterable[Session]) -> dict[str, int]:
         "sites": commands["open_site"],
         "central_households": commands["designate_central_household"],
         "links": commands["link_household"],
+        "dispatching_units": commands["register_dispatching_unit"],
+        "teams": commands["dispatch_team"],
+        "cadres": commands["register_cadre"],
+        "check_ins": commands["check_in"],
+        "leave_requests": commands["request_leave"],
+        "diary_entries": commands["write_diary"],
+        "household_visits": commands["visit_household"],
     }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -16,7 +17,10 @@ from domain.errors import DatedAfterClosingError, DatedBeforeOpeningError
 ZHUCUN_NAMESPACE = uuid5(NAMESPACE_URL, "https://zhucun.example/ids")
 
 
+@lru_cache(maxsize=1 << 16)
 def derived_id(kind: str, key: str) -> UUID:
+    # Cached: daily commands look up the same few ids (a member's month, a village) again and
+    # again, and uuid5 hashes each time.
     return uuid5(ZHUCUN_NAMESPACE, f"{kind}:{key}")
 
 

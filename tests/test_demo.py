@@ -1,8 +1,9 @@
-"""The Benxi demo: the shape the issue asks for, the gaps it leaves to find, and determinism.
+"""The Benxi demo: the shape the issue asks for, the gaps it leaves to find, the work teams
+with the seed's figures, and determinism.
 
-The demo is loaded once for the module (a few seconds on SQLite). These tests read the network
-read model only: the coverage read model has its own tests and takes much longer to build over
-the whole demo. On PostgreSQL the demo is written again without read models and its log is
+The demo is loaded once for the module. These tests read the network and team read models
+only: the coverage read model has its own tests and takes much longer to build over the whole
+demo. On PostgreSQL the demo is written again without read models and its log is
 compared with SQLite's, which says more than repeating every check there.
 """
 
@@ -23,6 +24,7 @@ from app.demo import DemoReport, StoreNotEmptyError, estimated_events, load_demo
 from projections.network import NetworkModel
 from projections.runner import Projections
 from projections.tables import central_households, households, party_members, sites, units
+from projections.teams import TeamsModel
 from tests.conftest import pg_url_for_new_schema
 
 pytestmark = pytest.mark.slow
@@ -39,8 +41,8 @@ COUNTIES = {
 
 
 def open_store(url: str) -> Zhucun:
-    z = bootstrap(url, SettableClock(datetime(2016, 12, 31, 4, 0, tzinfo=UTC)))
-    z.projections = Projections(z.engine, z.store, [NetworkModel()])
+    z = bootstrap(url, SettableClock(datetime(2017, 12, 31, 4, 0, tzinfo=UTC)))
+    z.projections = Projections(z.engine, z.store, [NetworkModel(), TeamsModel()])
     return z
 
 
@@ -82,7 +84,9 @@ def test_benxi_has_its_six_county_level_units_and_72_poor_villages(demo):
     summary = z.summary("210500")
     assert summary is not None
     assert summary["name"] == "本溪市"
-    assert summary["poor_villages"] == 72 == report.poor_villages
+    assert report.poor_villages == 72
+    # Nine left poverty in 2016–2017; the rest were still poor when the demo ends.
+    assert summary["poor_villages"] == 72 - 9
     assert dict(rows(z, select(units.c.code, units.c.name).where(units.c.level == "county"))) == (
         COUNTIES
     )
@@ -234,12 +238,125 @@ def test_households_move_and_leave_members_go_and_a_village_is_renamed(events):
         assert kinds[kind] > 0, kind
 
 
+# -- the work teams ---------------------------------------------------------------------------
+
+RANKS = ["clerk", "deputy_section", "section", "deputy_division", "division"]
+
+
+@pytest.fixture(scope="module")
+def roster(demo: tuple[Zhucun, DemoReport]) -> list[dict[str, Any]]:
+    """The teams on the last day of 2014, before any member was replaced."""
+    found = demo[0].teams("210500", date(2014, 12, 31))
+    assert found is not None
+    return found
+
+
+def test_8_province_teams_and_64_teams_of_192_cadres_from_27_city_and_37_county_units(demo, roster):
+    _, report = demo
+    assert len(roster) == 72 == report.teams == report.dispatching_units
+    levels = Counter(t["unit_level"] for t in roster)
+    assert levels == {"province": 8, "city": 27, "county": 37}
+    assert len({t["unit_code"] for t in roster}) == 72, "one team per unit"
+    assert sorted(t["village"] for t in roster) == sorted(
+        code
+        for (code,) in rows(demo[0], select(units.c.code).where(units.c.poor_since.is_not(None)))
+    ), "each poor village has exactly one team"
+    members = [m for t in roster if t["unit_level"] != "province" for m in t["members"]]
+    assert len(members) == 192 and all(m["party_member"] for m in members)
+    assert all(len(t["members"]) == 3 for t in roster)
+    # County units serve their own county.
+    assert all(
+        t["unit_code"][:6] == t["village"][:6] for t in roster if t["unit_level"] == "county"
+    )
+
+
+def test_leaders_meet_the_rank_rules_and_members_are_young_or_reserve_cadres(roster):
+    least = {"province": "deputy_division", "city": "deputy_division", "county": "deputy_section"}
+    for t in roster:
+        leader = t["leader"]
+        assert leader is not None and leader["party_member"], t["team_name"]
+        assert RANKS.index(leader["rank"]) >= RANKS.index(least[t["unit_level"]]), t["team_name"]
+        for m in t["members"]:
+            if not m["leader"]:
+                assert m["young"] or m["reserve"], m["name"]
+                assert RANKS.index(m["rank"]) <= RANKS.index("section")
+
+
+def test_sectors_fit_the_village_class_except_two_flagged_teams(roster):
+    flagged = [t for t in roster if any(f["code"] == "sector_mismatch" for f in t["flags"])]
+    assert len(flagged) == 2
+    assert {t["unit_level"] for t in flagged} == {"city", "county"}
+    for t in roster:
+        assert t["village_class"] in ("governance", "economy") and t["village_finding"]
+        fits = t["unit_sector_group"] == t["village_class"]
+        assert fits != (t in flagged), t["team_name"]
+
+
+def test_teams_of_villages_still_poor_are_extended_the_others_withdrawn(demo, events):
+    z, _ = demo
+    kinds = Counter(type(e).__qualname__ for e in events)
+    assert kinds["Team.TermExtended"] == 63 and kinds["Unit.ExitedPoverty"] == 9
+    ended = [e for e in events if type(e).__qualname__ == "Team.TermEnded"]
+    assert len(ended) == 9 and not any(e.village_poor or e.successor_id for e in ended)
+    june = z.teams("210500", date(2017, 6, 30))
+    assert june is not None and len(june) == 63
+    assert all(any(f["code"] == "term_extended" for f in t["flags"]) for t in june)
+
+
+def test_a_handful_of_members_were_replaced_or_recalled(events):
+    left = Counter(e.how for e in events if type(e).__qualname__ == "Team.MemberLeft")
+    assert left == {"replaced": 4, "recalled": 2}
+
+
+def test_leave_is_decided_by_the_tier_its_length_calls_for(events):
+    tier = {
+        e.originator_id: e.tier for e in events if type(e).__qualname__ == "LeaveRequest.Requested"
+    }
+    decided = [
+        e
+        for e in events
+        if type(e).__qualname__ in ("LeaveRequest.Approved", "LeaveRequest.Rejected")
+    ]
+    assert len(decided) == len(tier) > 1000
+    roles = {"township": "township_officer", "county": "county_admin"}
+    assert all(e.actor_role == roles[tier[e.originator_id]] for e in decided)
+    assert Counter(tier.values())["county"] > 50
+    assert any(type(e).__qualname__ == "LeaveRequest.Rejected" for e in decided)
+
+
+def test_members_live_in_the_village_and_a_few_fall_short_in_march_2015(demo):
+    z, report = demo
+    month = z.residency("2015-03", "210500")
+    assert month is not None and len(month) == 72
+    members = [m for t in month for m in t["members"]]
+    short = [m for m in members if m["not_regularly_resident"]]
+    assert 4 <= len(short) <= 0.1 * len(members)
+    whole_month = [m for m in members if m["days_served"] == 31]
+    assert sum(m["days_checked_in"] for m in whole_month) >= 24 * len(whole_month)
+    assert sum(m["days_on_leave"] for m in members) > 0
+    assert sum(m["days_unaccounted"] for m in members) > 0
+    assert report.check_ins > 200_000
+    assert report.diary_entries > 50_000 and report.household_visits > 50_000
+
+
+def test_over_three_years_a_small_share_of_member_months_fall_short(demo):
+    z, _ = demo
+    months = [f"{y}-{m:02d}" for y in (2015, 2016) for m in range(1, 13)]
+    counted = short = 0
+    for month in months:
+        report = z.residency(month, "210500")
+        assert report is not None
+        counted += sum(len(t["members"]) for t in report)
+        short += sum(t["members_not_regularly_resident"] for t in report)
+    assert 0 < short < 0.06 * counted
+
+
 # -- who and when ---------------------------------------------------------------------------
 
 
-def test_named_actors_record_2014_to_2016_in_log_order_never_in_advance(events):
+def test_named_actors_record_2014_to_2017_in_log_order_never_in_advance(events):
     roles = {e.actor_role for e in events}
-    assert roles == {"city_admin", "county_admin", "township_officer", "team_member"}
+    assert roles == {"city_admin", "county_admin", "township_officer", "team_member", "inspector"}
     assert all(e.reason.strip() and not e.actor_id.isascii() for e in events)
     stamps = [e.timestamp for e in events]
     assert stamps == sorted(stamps), "the log is written in recording order"
@@ -247,7 +364,7 @@ def test_named_actors_record_2014_to_2016_in_log_order_never_in_advance(events):
     for e in events:
         recorded = local_today(e.timestamp)
         occurred = date.fromisoformat(e.occurred_on)
-        assert date(2014, 1, 1) <= occurred <= recorded <= date(2016, 12, 31)
+        assert date(2014, 1, 1) <= occurred <= recorded <= date(2017, 7, 31)
         delays.append((recorded - occurred).days)
     network = [d for d, e in zip(delays, events, strict=True) if e.occurred_on != "2014-01-01"]
     assert sum(1 for d in network if d <= 8) >= 0.8 * len(network)
