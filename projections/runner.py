@@ -72,8 +72,13 @@ class Projections:
 
     def positions(self) -> dict[str, int]:
         """Each read model's position in the log."""
+        names = [m.name for m in self.models]
         with self.engine.connect() as conn:
-            return {m.name: _position(conn, m.name) for m in self.models}
+            query = select(positions.c.name, positions.c.position).where(
+                positions.c.name.in_(names)
+            )
+            stored = {name: position for name, position in conn.execute(query)}
+        return {name: int(stored.get(name) or 0) for name in names}
 
     def position(self, name: str) -> int:
         return self.positions()[name]

@@ -59,7 +59,8 @@ rows = Table(
     Column("cause_actor", String(100), nullable=False),
     Column("known_from", DateTime(), nullable=False),
     Column("known_to", DateTime()),
-    Index("ix_cov_rows_scope_known", "scope", "known_to"),
+    # Scope first, then kind: a village's gaps are a few seeks, not a scan of its rows.
+    Index("ix_cov_rows_scope_kind_known", "scope", "kind", "known_to"),
     Index("ix_cov_rows_kind_known", "kind", "known_to"),
     Index("ix_cov_rows_subject", "subject"),
     Index("ix_cov_rows_parent", "parent"),
