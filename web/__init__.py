@@ -17,6 +17,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from app.accounts import Accounts
 from app.bootstrap import Zhucun, bootstrap
 from web import accounts, api, assets, auth, dashboard, errors, i18n, summary
+from web import history, records, teams
 from web.deps import EXTENSION
 
 
@@ -44,6 +45,9 @@ def create_app(zhucun: Zhucun | None = None, config: dict[str, Any] | None = Non
     app.register_blueprint(summary.bp)
     app.register_blueprint(accounts.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(teams.bp)
+    app.register_blueprint(history.bp)
+    app.register_blueprint(records.bp)
     proxies = int(os.environ.get("ZHUCUN_PROXIES", "0") or 0)
     if proxies:  # behind that many reverse proxies: take the client address they pass on
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]

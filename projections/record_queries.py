@@ -1,0 +1,209 @@
+"""What the team pages and the recording forms read: a team's row, the days of a member's
+month, and the choices a form offers (households, groups, party members, central households,
+pending leave) with the unit each belongs to, so the web can check the account's reach.
+Plain functions over the read models, returning plain data."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Connection, func, select
+
+from projections.tables import central_households, households, party_members, sites, units
+from projections.team_tables import (
+    absences,
+    checkins,
+    leave_days,
+    leave_requests,
+    memberships,
+    teams,
+)
+
+
+def _hex(value: str) -> str | None:
+    try:
+        return UUID(str(value)).hex
+    except ValueError:
+        return None
+
+
+def team_row(conn: Connection, team_id: str) -> dict[str, Any] | None:
+    """The team as the log now tells it (name, village, dates); None if unknown."""
+    key = _hex(team_id)
+    if key is None:
+        return None
+    row = (
+        conn.execute(
+            select(teams, units.c.name.label("village_name"))
+            .join(units, units.c.code == teams.c.village_code)
+            .where(teams.c.team_id == key, teams.c.to_position.is_(None))
+        )
+        .mappings()
+        .first()
+    )
+    if row is None:
+        return None
+    return {
+        "team_id": str(UUID(row["team_id"])),
+        "name": row["name"],
+        "village": row["village_code"],
+        "village_name": row["village_name"],
+        "dispatched_on": row["dispatched_on"],
+        "last_day": row["ended_on"] or row["term_ends_on"],
+        "ended_on": row["ended_on"],
+    }
+
+
+def teams_of_cadre(conn: Connection, cadre_id: str) -> list[str]:
+    """The villages of every team the cadre has served on."""
+    key = _hex(cadre_id)
+    if key is None:
+        return []
+    query = (
+        select(teams.c.village_code)
+        .join(memberships, memberships.c.team_id == teams.c.team_id)
+        .where(memberships.c.cadre_id == key)
+        .distinct()
+    )
+    return list(conn.execute(query).scalars())
+
+
+def members_ever(conn: Connection, team_id: str) -> list[str]:
+    """Every cadre who has been on the team."""
+    key = UUID(team_id).hex
+    found = conn.execute(
+        select(memberships.c.cadre_id).where(memberships.c.team_id == key).distinct()
+    )
+    return [str(UUID(c)) for c in found.scalars()]
+
+
+def month_days(
+    conn: Connection, team_id: str, first: date, last: date
+) -> dict[str, dict[str, Any]]:
+    """Per member (cadre id, hex) of the team: the days of the month they served, checked in,
+    were on approved leave, and were found absent, as the log now tells it."""
+    key = UUID(team_id).hex
+    out: dict[str, dict[str, Any]] = {}
+
+    def member(cadre: str) -> dict[str, Any]:
+        return out.setdefault(
+            cadre, {"served": [], "checked_in": set(), "leave": set(), "absent": set()}
+        )
+
+    spans = conn.execute(
+        select(memberships.c.cadre_id, memberships.c.valid_from, memberships.c.valid_to).where(
+            memberships.c.team_id == key,
+            memberships.c.to_position.is_(None),
+            memberships.c.valid_from <= last,
+            (memberships.c.valid_to.is_(None)) | (memberships.c.valid_to > first),
+        )
+    )
+    for cadre, start, end in spans:
+        member(cadre)["served"].append((start, end))
+    for name, table in (("checked_in", checkins), ("leave", leave_days), ("absent", absences)):
+        found = conn.execute(
+            select(table.c.cadre_id, table.c.day).where(
+                table.c.team_id == key, table.c.day >= first, table.c.day <= last
+            )
+        )
+        for cadre, day in found:
+            member(cadre)[name].add(day)
+    return out
+
+
+def pending_leave(conn: Connection, team_id: str) -> list[str]:
+    """Ids of every leave request made on the team (the store says which are still open)."""
+    key = UUID(team_id).hex
+    found = conn.execute(select(leave_requests.c.id).where(leave_requests.c.team_id == key))
+    return [str(UUID(i)) for i in found.scalars()]
+
+
+# -- what a form offers, in one village ---------------------------------------------------------
+
+
+def groups_of(conn: Connection, village: str) -> list[dict[str, str]]:
+    found = conn.execute(
+        select(units.c.code, units.c.name)
+        .where(units.c.parent_code == village, units.c.closed_on.is_(None))
+        .order_by(units.c.code)
+    )
+    return [{"value": code, "label": f"{name} ({code})"} for code, name in found]
+
+
+def households_of(conn: Connection, village: str) -> list[dict[str, str]]:
+    found = conn.execute(
+        select(households.c.id, households.c.head_name, households.c.group_code)
+        .where(households.c.village_code == village, households.c.ended_on.is_(None))
+        .order_by(households.c.group_code, households.c.head_name)
+    )
+    return [{"value": str(UUID(h)), "label": f"{head} ({group})"} for h, head, group in found]
+
+
+def party_members_of(conn: Connection, village: str) -> list[dict[str, str]]:
+    found = conn.execute(
+        select(party_members.c.id, party_members.c.name)
+        .where(party_members.c.village_code == village, party_members.c.ended_on.is_(None))
+        .order_by(party_members.c.name)
+    )
+    return [{"value": str(UUID(p)), "label": name} for p, name in found]
+
+
+def central_households_of(conn: Connection, village: str) -> list[dict[str, str]]:
+    found = conn.execute(
+        select(central_households.c.id, party_members.c.name, households.c.head_name)
+        .join(party_members, party_members.c.id == central_households.c.party_member_id)
+        .join(households, households.c.id == central_households.c.household_id)
+        .where(
+            central_households.c.village_code == village, central_households.c.ended_on.is_(None)
+        )
+        .order_by(households.c.head_name)
+    )
+    return [{"value": str(UUID(c)), "label": f"{head} · {member}"} for c, member, head in found]
+
+
+# -- where a recorded thing lies: for the account's reach ----------------------------------------
+
+
+def household(conn: Connection, household_id: str) -> dict[str, Any] | None:
+    key = _hex(household_id)
+    if key is None:
+        return None
+    row = conn.execute(select(households).where(households.c.id == key)).mappings().first()
+    return dict(row) if row else None
+
+
+def unit_of(conn: Connection, kind: str, value: str) -> str | None:
+    """The unit code a household, party member, central household or site lies in."""
+    key = _hex(value)
+    if key is None:
+        return None
+    table, column = {
+        "household": (households, households.c.group_code),
+        "party_member": (party_members, party_members.c.village_code),
+        "central_household": (central_households, central_households.c.village_code),
+        "site": (sites, sites.c.unit_code),
+    }[kind]
+    found = conn.execute(select(column).where(table.c.id == key)).scalar()
+    return str(found) if found is not None else None
+
+
+def kind_of(conn: Connection, value: str) -> str | None:
+    """Which of household, party member, central household or site an id is."""
+    for kind in ("household", "party_member", "central_household", "site"):
+        if unit_of(conn, kind, value) is not None:
+            return kind
+    return None
+
+
+def visits_of_household(conn: Connection, household_id: str) -> int:
+    from projections.visits import visits
+
+    key = UUID(household_id).hex
+    return int(
+        conn.execute(
+            select(func.count()).select_from(visits).where(visits.c.household_id == key)
+        ).scalar()
+        or 0
+    )

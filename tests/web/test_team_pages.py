@@ -1,0 +1,257 @@
+"""Team pages and history timelines through the Flask test client, on both engines: the list
+of teams, a team's roster, residency calendar and diary, the as-of day, the histories of a
+unit, a team, a cadre and a household, and the recorded views of a household's personal
+data."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+
+from app.bootstrap import Zhucun
+from tests.builders import COUNTY, VILLAGE_A, VILLAGE_B, apply, cmd, id_number
+from tests.team_builders import MEMBER, cid, lid, second_team
+from tests.web.builders import WebNet, web_network
+from tests.web.conftest import login
+
+TEAM_NAME = "本溪市农委驻甲村工作队"
+
+
+def events_named(z: Zhucun, qualname: str) -> list[Any]:
+    return [
+        logged.event
+        for page in z.store.iter_log()
+        for logged in page
+        if type(logged.event).__qualname__ == qualname
+    ]
+
+
+def calendar(html: str, cadre: str) -> dict[str, str]:
+    """day -> the classes of its square, in the member's calendar."""
+    section = re.search(
+        rf'<section class="member-month[^"]*" id="month-{cadre}">(.*?)</section>', html, re.S
+    )
+    assert section, f"no calendar for {cadre}"
+    return dict(
+        (day, cls)
+        for cls, day in re.findall(r'<li class="day ([^"]+)" data-day="([\d-]+)"', section.group(1))
+    )
+
+
+@pytest.fixture
+def net(zhucun: Zhucun) -> WebNet:
+    net = web_network(zhucun)
+    member = cid(MEMBER)
+    lines = [
+        cmd("check_in", on=f"2016-11-0{d}", actor="team.member", role="team_member", cadre=member)
+        for d in range(1, 6)
+    ]
+    lines += [
+        cmd(
+            "request_leave",
+            on="2016-11-08",
+            actor="team.member",
+            role="team_member",
+            cadre=member,
+            first_day="2016-11-10",
+            last_day="2016-11-12",
+            id=lid(1),
+        ),
+        cmd("approve_leave", on="2016-11-09", leave=lid(1)),
+        cmd(
+            "write_diary",
+            on="2016-11-02",
+            actor="team.member",
+            role="team_member",
+            cadre=member,
+            text="走访三户，二组灌溉渠年久失修",
+        ),
+        cmd(
+            "visit_household",
+            on="2016-11-03",
+            actor="team.member",
+            role="team_member",
+            cadre=member,
+            household=net.households["A1"],
+            note="介绍合作社",
+        ),
+        cmd("record_absence", on="2016-11-20", role="inspector", cadre=member, note="人不在村"),
+    ]
+    apply(zhucun, *lines)
+    return net
+
+
+def test_team_list_shows_the_teams_serving_under_the_unit(net: WebNet, client: FlaskClient):
+    html = login(client, "county_admin").get("/teams").get_data(as_text=True)
+    assert TEAM_NAME in html and "甲村" in html and "张队长" in html
+    assert f'href="/teams/{net.team}"' in html
+
+
+def test_team_page_shows_the_roster_with_unit_village_class_leader_and_term(
+    net: WebNet, client: FlaskClient
+):
+    response = login(client, "township_officer").get(f"/teams/{net.team}?as_of=2015-01-01")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert TEAM_NAME in html
+    roster = re.search(r'<table class="summary" id="roster">(.*?)</table>', html, re.S)
+    assert roster and "张队长" in roster.group(1) and "李队员" in roster.group(1)
+    facts = re.search(r'id="roster-facts">(.*?)</dl>', html, re.S)
+    assert facts and "本溪市农委 · 市 · " in facts.group(1)  # the unit, its level, its sector
+    assert "经济" in html  # village A is an economy village
+    assert "2014年6月1日" in html  # the term's first day
+    assert "2015年1月1日" in html  # the as-of day shown
+
+
+def test_residency_calendar_marks_each_day_of_a_member(net: WebNet, client: FlaskClient):
+    html = (
+        login(client, "team_member").get(f"/teams/{net.team}?month=2016-11").get_data(as_text=True)
+    )
+    days = calendar(html, cid(MEMBER))
+    assert days["2016-11-01"] == "in" and days["2016-11-05"] == "in"
+    assert days["2016-11-10"] == "leave" and days["2016-11-12"] == "leave"
+    assert days["2016-11-06"] == "gap"
+    assert days["2016-11-20"] == "gap absent"
+    section = re.search(rf'id="month-{cid(MEMBER)}">(.*?)</section>', html, re.S)
+    assert section and '<b class="checked-in">5</b>' in section.group(1)
+    # 5 days checked in of the 20 required: not regularly resident.
+    assert "not-resident" in re.search(rf'class="([^"]*)" id="month-{cid(MEMBER)}"', html).group(1)
+
+
+def test_calendar_before_the_dispatch_shows_days_off_the_team(net: WebNet, client: FlaskClient):
+    html = (
+        login(client, "city_admin").get(f"/teams/{net.team}?month=2014-05").get_data(as_text=True)
+    )
+    assert "这个月没有人在队" in html or 'id="month-' not in html
+
+
+def test_diary_and_visits_of_the_month_are_listed(net: WebNet, client: FlaskClient):
+    html = (
+        login(client, "team_member").get(f"/teams/{net.team}?month=2016-11").get_data(as_text=True)
+    )
+    diary = re.search(r'<ul class="diary" id="diary">(.*?)</ul>', html, re.S)
+    assert diary
+    assert "二组灌溉渠年久失修" in diary.group(1) and "介绍合作社" in diary.group(1)
+    assert "李队员" in diary.group(1)
+    other = (
+        login(client, "team_member").get(f"/teams/{net.team}?month=2016-10").get_data(as_text=True)
+    )
+    assert 'id="diary"' not in other
+
+
+def test_as_of_day_before_the_dispatch_shows_no_roster(net: WebNet, client: FlaskClient):
+    html = (
+        login(client, "county_admin")
+        .get(f"/teams/{net.team}?as_of=2014-05-01")
+        .get_data(as_text=True)
+    )
+    assert 'id="not-serving"' in html and 'id="roster"' not in html
+
+
+def test_a_bad_month_or_day_is_refused_by_name(net: WebNet, client: FlaskClient):
+    login(client, "county_admin")
+    assert client.get(f"/teams/{net.team}?month=2016-13").status_code == 400
+    assert client.get(f"/teams/{net.team}?as_of=2999-01-01").status_code in (400, 422)
+
+
+def test_a_team_member_sees_its_own_team_only(zhucun: Zhucun, net: WebNet, client: FlaskClient):
+    other = second_team(zhucun, village=VILLAGE_B)
+    login(client, "team_member")
+    assert client.get(f"/teams/{other}").status_code == 403
+    assert TEAM_NAME in client.get("/teams").get_data(as_text=True)
+    assert "乙村" not in client.get("/teams").get_data(as_text=True)
+
+
+def test_the_page_speaks_english_on_request(net: WebNet, client: FlaskClient):
+    html = (
+        login(client, "county_admin")
+        .get(f"/teams/{net.team}?month=2016-11&lang=en")
+        .get_data(as_text=True)
+    )
+    assert "Roster" in html and "Residency" in html and "Not regularly resident" in html
+
+
+# -- histories ----------------------------------------------------------------------------------
+
+
+def test_team_history_shows_who_what_when_and_why(net: WebNet, client: FlaskClient):
+    html = login(client, "county_admin").get(f"/history/team/{net.team}").get_data(as_text=True)
+    assert html.count('class="entry"') >= 10
+    assert "驻村签到" in html or "签到" in html
+    assert "team.member" in html  # who recorded it
+    assert "2016年11月1日" in html  # when it happened
+    assert "每日签到" in html or "test" in html  # why
+
+
+def test_unit_history_lists_the_unit_events(net: WebNet, client: FlaskClient):
+    response = login(client, "township_officer").get(f"/history/unit/{VILLAGE_A}")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "甲村" in html and 'class="entry"' in html
+
+
+def test_cadre_history_of_a_team_member(net: WebNet, client: FlaskClient):
+    response = login(client, "team_member").get(f"/history/cadre/{cid(MEMBER)}")
+    assert response.status_code == 200
+    assert "李队员" in response.get_data(as_text=True)
+
+
+def test_history_outside_the_jurisdiction_is_refused(net: WebNet, client: FlaskClient):
+    login(client, "team_member")
+    assert client.get(f"/history/unit/{COUNTY}").status_code == 403
+    assert client.get(f"/history/unit/{VILLAGE_B}").status_code == 403
+
+
+def test_a_party_member_history_by_id(zhucun: Zhucun, net: WebNet, client: FlaskClient):
+    member = "00000000-0000-0000-0001-000000000001"
+    response = login(client, "township_officer").get(f"/history/id/{member}")
+    assert response.status_code == 200 and "王大" in response.get_data(as_text=True)
+
+
+# -- a household's personal data ------------------------------------------------------------------
+
+
+def test_household_page_masks_the_identity_number_and_records_the_view(
+    zhucun: Zhucun, net: WebNet, client: FlaskClient
+):
+    before = len(events_named(zhucun, "DataAccess.PersonalDataViewed"))
+    html = (
+        login(client, "township_officer")
+        .get(f"/households/{net.households['A1']}")
+        .get_data(as_text=True)
+    )
+    number = id_number(1)
+    assert number not in html
+    assert number[:4] + "**********" + number[-4:] in html
+    viewed = events_named(zhucun, "DataAccess.PersonalDataViewed")
+    assert len(viewed) == before + 1
+    assert viewed[-1].actor_id == "township.officer" and viewed[-1].unmasked is False
+    assert viewed[-1].household_id.hex == net.households["A1"].replace("-", "")
+    assert 'id="show-identity"' not in html  # not a role that may see it in full
+
+
+def test_city_admin_sees_the_number_in_full_and_that_is_recorded(
+    zhucun: Zhucun, net: WebNet, client: FlaskClient
+):
+    html = (
+        login(client, "city_admin")
+        .get(f"/households/{net.households['A1']}?identity=full")
+        .get_data(as_text=True)
+    )
+    assert id_number(1) in html
+    viewed = events_named(zhucun, "DataAccess.PersonalDataViewed")
+    assert viewed[-1].unmasked is True and viewed[-1].actor_role == "city_admin"
+
+
+def test_a_role_not_allowed_is_refused_the_full_number(
+    zhucun: Zhucun, net: WebNet, client: FlaskClient
+):
+    before = len(events_named(zhucun, "DataAccess.PersonalDataViewed"))
+    response = login(client, "county_admin").get(
+        f"/households/{net.households['A1']}?identity=full"
+    )
+    assert response.status_code == 403
+    assert id_number(1) not in response.get_data(as_text=True)
+    assert len(events_named(zhucun, "DataAccess.PersonalDataViewed")) == before

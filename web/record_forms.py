@@ -1,0 +1,249 @@
+"""The recording forms as data: for each, the ordinary ``apply`` command it sends, who may use
+it, where (a unit's page or a team's), and its fields. The rules stay in the domain: a form
+only gathers the command's arguments."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from domain.accounts import Role
+from web.i18n import N_
+
+NETWORK = frozenset({Role.CITY_ADMIN, Role.COUNTY_ADMIN, Role.TOWNSHIP_OFFICER})
+TEAM_WORK = frozenset({Role.TEAM_MEMBER})
+DECIDERS = frozenset({Role.CITY_ADMIN, Role.COUNTY_ADMIN, Role.TOWNSHIP_OFFICER})
+INSPECTORS = frozenset({Role.INSPECTOR})
+VILLAGE_LEVELS = ("village", "group")
+ANY_LEVEL = ("city", "county", "township", "village", "group")
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str  # the command's argument
+    label: str  # English, translated on the page
+    kind: str = "text"  # text, textarea, number, date, select, code
+    choices: str = ""  # where a select's options come from (web/records.py CHOICES)
+    required: bool = True
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class FormSpec:
+    name: str  # in the URL
+    command: str  # the apply command; "decide_leave" chooses approve or reject
+    title: str
+    roles: frozenset[Role]
+    scope: str  # "unit" or "team"
+    fields: tuple[Field, ...]
+    reason: str  # the default reason, English (translated)
+    levels: tuple[str, ...] = ANY_LEVEL
+    today_only: bool = False  # the day is today, not asked
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+HOUSEHOLD = Field("household", N_("Household"), "select", "households")
+PARTY_MEMBER = Field("party_member", N_("Party member"), "select", "party_members")
+CADRE = Field("cadre", N_("Team member"), "select", "members")
+
+FORMS: dict[str, FormSpec] = {
+    f.name: f
+    for f in (
+        FormSpec(
+            "register-household",
+            "register_household",
+            N_("Register a household"),
+            NETWORK,
+            "unit",
+            (
+                Field("group", N_("Villager group"), "select", "groups"),
+                Field("head_name", N_("Head of household")),
+                Field("members", N_("Members"), "number"),
+                Field("id_number", N_("Head's identity number"), hint=N_("18 characters")),
+            ),
+            N_("Household registration"),
+            VILLAGE_LEVELS,
+        ),
+        FormSpec(
+            "move-household",
+            "move_household",
+            N_("Move a household to another group"),
+            NETWORK,
+            "unit",
+            (HOUSEHOLD, Field("group", N_("New villager group"), "code", "groups")),
+            N_("Household moved"),
+            VILLAGE_LEVELS,
+        ),
+        FormSpec(
+            "party-member-joined",
+            "party_member_joined",
+            N_("A party member joined"),
+            NETWORK,
+            "unit",
+            (Field("name", N_("Name")), HOUSEHOLD),
+            N_("Party membership transferred in"),
+            VILLAGE_LEVELS,
+        ),
+        FormSpec(
+            "party-member-transferred-out",
+            "party_member_transferred_out",
+            N_("A party member transferred out"),
+            NETWORK,
+            "unit",
+            (PARTY_MEMBER, Field("destination", N_("Destination"), required=False)),
+            N_("Party membership transferred out"),
+            VILLAGE_LEVELS,
+        ),
+        FormSpec(
+            "party-member-died",
+            "party_member_died",
+            N_("A party member died"),
+            NETWORK,
+            "unit",
+            (PARTY_MEMBER,),
+            N_("Death of a party member"),
+            VILLAGE_LEVELS,
+        ),
+        FormSpec(
+            "designate-central-household",
+            "designate_central_household",
+            N_("Designate a central household"),
+            NETWORK,
+            "unit",
+            (PARTY_MEMBER,),
+            N_("Central household designated"),
+            VILLAGE_LEVELS,
+        ),
+        FormSpec(
+            "link-household",
+            "link_household",
+            N_("Link a household"),
+            NETWORK,
+            "unit",
+            (
+                HOUSEHOLD,
+                Field("central_household", N_("Central household"), "select", "central_households"),
+            ),
+            N_("Household linked to a central household"),
+            VILLAGE_LEVELS,
+        ),
+        FormSpec(
+            "unlink-household",
+            "unlink_household",
+            N_("Unlink a household"),
+            NETWORK,
+            "unit",
+            (HOUSEHOLD,),
+            N_("Household unlinked"),
+            VILLAGE_LEVELS,
+        ),
+        FormSpec(
+            "open-site",
+            "open_site",
+            N_("Open a service site"),
+            NETWORK,
+            "unit",
+            (
+                Field("kind", N_("Kind of site"), "select", "site_kinds"),
+                Field("name", N_("Name"), required=False),
+            ),
+            N_("Service site opened"),
+        ),
+        FormSpec(
+            "assign-site-responsible",
+            "assign_site_responsible",
+            N_("Assign the person responsible for the site"),
+            NETWORK,
+            "unit",
+            (
+                Field("name", N_("Name"), required=False),
+                Field(
+                    "party_member", N_("Party member"), "select", "party_members", required=False
+                ),
+            ),
+            N_("Responsible person assigned"),
+        ),
+        FormSpec(
+            "close-site",
+            "close_site",
+            N_("Close the service site"),
+            NETWORK,
+            "unit",
+            (),
+            N_("Service site closed"),
+        ),
+        FormSpec(
+            "check-in",
+            "check_in",
+            N_("Check in today"),
+            TEAM_WORK,
+            "team",
+            (CADRE, Field("place", N_("Place"), required=False, hint=N_("optional"))),
+            N_("Daily check-in"),
+            today_only=True,
+        ),
+        FormSpec(
+            "request-leave",
+            "request_leave",
+            N_("Ask for leave"),
+            TEAM_WORK,
+            "team",
+            (
+                CADRE,
+                Field("first_day", N_("First day"), "date"),
+                Field("last_day", N_("Last day"), "date"),
+            ),
+            N_("Leave request"),
+        ),
+        FormSpec(
+            "decide-leave",
+            "decide_leave",
+            N_("Approve or reject leave"),
+            DECIDERS,
+            "team",
+            (
+                Field("leave", N_("Leave request"), "select", "pending_leave"),
+                Field("decision", N_("Decision"), "select", "decisions"),
+            ),
+            N_("Leave decided"),
+            extra={"approve": "approve_leave", "reject": "reject_leave"},
+        ),
+        FormSpec(
+            "write-diary",
+            "write_diary",
+            N_("Write a diary entry"),
+            TEAM_WORK,
+            "team",
+            (CADRE, Field("text", N_("Diary entry"), "textarea")),
+            N_("Work diary"),
+        ),
+        FormSpec(
+            "visit-household",
+            "visit_household",
+            N_("Record a household visit"),
+            TEAM_WORK,
+            "team",
+            (
+                CADRE,
+                HOUSEHOLD,
+                Field("note", N_("What was discussed"), "textarea", required=False),
+            ),
+            N_("Household visit"),
+        ),
+        FormSpec(
+            "record-absence",
+            "record_absence",
+            N_("Record an absence found on a spot check"),
+            INSPECTORS,
+            "team",
+            (CADRE, Field("note", N_("What was found"), "textarea", required=False)),
+            N_("Spot check"),
+        ),
+    )
+}
+
+SITE_KINDS = {
+    "centre": N_("Convenience service centre"),
+    "station": N_("Service station"),
+    "point": N_("Service point"),
+}
+DECISIONS = {"approve": N_("Approve"), "reject": N_("Reject")}

@@ -1,0 +1,288 @@
+"""The recording forms: each sends the ordinary ``apply`` command (web/record_forms.py) through
+the facade, with the account as actor (its username, its role). The web holds no business
+rule: the domain refuses, and its refusal is shown beside the field it names, in the page's
+language; a refused command writes nothing. Who may use a form, and on which unit or team, is
+checked here (role, jurisdiction: web/auth.py). A form carries a one-time token sent as the
+command's idempotency ``key``, so a form sent twice is recorded once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+from uuid import UUID, uuid4
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from werkzeug.wrappers import Response
+
+from app.bootstrap import BatchRefused
+from app.commands import parse_command_line
+from domain.account_errors import OutsideJurisdictionError, RoleNotAllowedError
+from domain.errors import InvalidInputError, ZhucunError
+from domain.residency import LeaveRequest, LeaveStatus
+from projections import record_queries, unit_pages
+from web.auth import login_required, principal, refuse, require_unit
+from web.dashboard import read
+from web.deps import unit_code, zhucun
+from web.errors import status_of
+from web.i18n import _, current_language, in_chinese
+from web.record_forms import DECISIONS, FORMS, SITE_KINDS, FormSpec
+from web.teams import team_in_reach
+
+bp = Blueprint("records", __name__)
+CHECKIN_CADRE = "checkin_cadre"  # the member a team member last checked in as
+REFUSALS = (OutsideJurisdictionError, RoleNotAllowedError)  # 403 pages, never beside a field
+ENTITY_KINDS = ("household", "party_member", "central_household")
+
+
+# -- who may ------------------------------------------------------------------------------------
+
+
+def spec_for(name: str, scope: str) -> FormSpec:
+    spec = FORMS.get(name)
+    if spec is None or spec.scope != scope:
+        abort(404)
+    who = principal()
+    assert who is not None
+    if who.role not in spec.roles:
+        with in_chinese():
+            title_zh = _(spec.title)
+        refuse("role", RoleNotAllowedError(who.role.value, title_zh, spec.title.lower()))
+    return spec
+
+
+def allowed(scope: str, level: str | None = None) -> list[FormSpec]:
+    who = principal()
+    if who is None:
+        return []
+    return [
+        f
+        for f in FORMS.values()
+        if f.scope == scope and who.role in f.roles and (level is None or level in f.levels)
+    ]
+
+
+def team_actions(team_id: str) -> list[tuple[str, str]]:
+    """The forms the account may use on a team's page: (label, address)."""
+    return [
+        (_(f.title), url_for("records.team_form", team_id=team_id, form=f.name))
+        for f in allowed("team")
+    ]
+
+
+# -- what a form offers -------------------------------------------------------------------------
+
+
+def _roster_members(team: dict[str, Any]) -> list[dict[str, str]]:
+    z = zhucun()
+    roster = next(
+        (r for r in z.teams(team["village"], z.today()) or [] if r["team_id"] == team["team_id"]),
+        None,
+    )
+    return [{"value": m["cadre_id"], "label": m["name"]} for m in (roster or {}).get("members", [])]
+
+
+def _pending_leave(team: dict[str, Any]) -> list[dict[str, str]]:
+    z = zhucun()
+    names = {m["value"]: m["label"] for m in _roster_members(team)}
+    out = []
+    for leave_id in read(record_queries.pending_leave, team["team_id"]):
+        lr: Any = z.store.repository.get(UUID(leave_id))
+        if not isinstance(lr, LeaveRequest) or lr.status is not LeaveStatus.PENDING:
+            continue
+        days = (lr.last_day - lr.first_day).days + 1
+        who = names.get(str(lr.cadre_id), str(lr.cadre_id))
+        label = f"{who} {lr.first_day.isoformat()} – {lr.last_day.isoformat()} ({days})"
+        out.append({"value": leave_id, "label": label})
+    return out
+
+
+def _labels(table: dict[str, str]) -> list[dict[str, str]]:
+    return [{"value": k, "label": _(v)} for k, v in table.items()]
+
+
+CHOICES: dict[str, Callable[[dict[str, Any]], list[dict[str, str]]]] = {
+    "groups": lambda c: read(record_queries.groups_of, c["village"]) if c["village"] else [],
+    "households": lambda c: (
+        read(record_queries.households_of, c["village"]) if c["village"] else []
+    ),
+    "party_members": lambda c: (
+        read(record_queries.party_members_of, c["village"]) if c["village"] else []
+    ),
+    "central_households": lambda c: (
+        read(record_queries.central_households_of, c["village"]) if c["village"] else []
+    ),
+    "site_kinds": lambda c: _labels(SITE_KINDS),
+    "decisions": lambda c: _labels(DECISIONS),
+    "members": lambda c: _roster_members(c["team"]),
+    "pending_leave": lambda c: _pending_leave(c["team"]),
+}
+
+
+# -- sending ------------------------------------------------------------------------------------
+
+
+def check_reach(spec: FormSpec, ctx: dict[str, Any], form: dict[str, str]) -> None:
+    """What the form names must lie inside the account's reach (403, recorded, otherwise);
+    what does not exist is left for the domain to refuse beside its field."""
+    who = principal()
+    assert who is not None
+    for f in spec.fields:
+        value = form.get(f.name, "")
+        if not value:
+            continue
+        if f.name in ENTITY_KINDS:
+            where = read(record_queries.unit_of, f.name, value)
+            if where is not None:
+                require_unit(where, field=f.name)
+        elif f.name == "group" and value.isdigit():
+            if read(unit_pages.unit_path, value) is not None:
+                require_unit(value, field="group")
+        elif (f.name == "cadre" and value not in _members(ctx)) or (
+            f.name == "leave" and value not in read(record_queries.pending_leave, _team(ctx))
+        ):
+            refuse("jurisdiction", OutsideJurisdictionError(ctx["team"]["village"], who.unit_code))
+
+
+def _team(ctx: dict[str, Any]) -> str:
+    return str(ctx["team"]["team_id"])
+
+
+def _members(ctx: dict[str, Any]) -> list[str]:
+    return list(read(record_queries.members_ever, _team(ctx)))
+
+
+def command_line(spec: FormSpec, ctx: dict[str, Any], form: dict[str, str]) -> Any:
+    """The apply line the form stands for, read as ``zhucun apply`` reads it."""
+    who = principal()
+    assert who is not None
+    args: dict[str, Any] = {}
+    for f in spec.fields:
+        value = form.get(f.name, "").strip()
+        if f.name == "decision" or not value:
+            continue
+        args[f.name] = int(value) if f.kind == "number" and value.isdigit() else value
+    if "unit" in spec.extra:
+        args["unit"] = ctx["code"]
+    command = spec.command
+    if command == "decide_leave":
+        decision = form.get("decision", "")
+        if decision not in DECISIONS:
+            raise InvalidInputError("decision", "请选择批准或驳回", "choose approve or reject")
+        command = spec.extra[decision]
+    token = form.get("token", "")
+    line: dict[str, Any] = {
+        "command": command,
+        "args": args,
+        "actor": who.username,
+        "role": who.role.value,
+        "occurred_on": ctx["today"].isoformat() if spec.today_only else form.get("occurred_on"),
+        "reason": form.get("reason", ""),
+    }
+    if token:
+        line["key"] = f"web:{who.username}:{token[:64]}"
+    return parse_command_line(line)
+
+
+def handle(spec: FormSpec, ctx: dict[str, Any], done: str) -> Response | tuple[str, int]:
+    form = {k: v for k, v in request.form.items()}
+    errors: dict[str, str] = {}
+    general: list[str] = []
+    status = 200
+    if request.method == "POST":
+        try:
+            check_reach(spec, ctx, form)
+            result = zhucun().execute([command_line(spec, ctx, form)])
+        except REFUSALS:
+            raise
+        except (BatchRefused, ZhucunError) as e:
+            error = e.error if isinstance(e, BatchRefused) else e
+            text = error.message(current_language())
+            shown = {f.name for f in spec.fields} | {"reason", "occurred_on"}
+            if error.field in shown:
+                errors[error.field] = text
+            else:
+                general.append(text)
+            status = status_of(error)[0]
+        else:
+            if spec.name == "check-in":
+                session[CHECKIN_CADRE] = form.get("cadre", "")
+            if result.skipped:
+                flash(_("This form had already been sent: it was recorded once."))
+            else:
+                flash(_("Recorded: %(what)s", what=_(spec.title)))
+            return redirect(done)
+    values = form or {
+        "occurred_on": ctx["today"].isoformat(),
+        "reason": _(spec.reason),
+        "cadre": session.get(CHECKIN_CADRE, ""),
+    }
+    choices = {f.name: CHOICES[f.choices](ctx) for f in spec.fields if f.choices}
+    return render_template(
+        "records/form.html",
+        spec=spec,
+        ctx=ctx,
+        values=values,
+        errors=errors,
+        general=general,
+        choices=choices,
+        token=form.get("token") if errors or general else uuid4().hex,
+    ), status
+
+
+# -- routes -------------------------------------------------------------------------------------
+
+
+def unit_context(code: str) -> dict[str, Any]:
+    code = unit_code(code, field="code")
+    require_unit(code, field="code")
+    z = zhucun()
+    today = z.today()
+    found = z.coverage(code, today)
+    if found is None:
+        abort(404)
+    level = str(found["level"])
+    village = code[:12] if level in ("village", "group") else None
+    return {"code": code, "name": found["name"], "level": level, "village": village, "today": today}
+
+
+@bp.get("/units/<code>/record")
+@login_required
+def unit_index(code: str) -> str:
+    ctx = unit_context(code)
+    return render_template("records/index.html", ctx=ctx, forms=allowed("unit", ctx["level"]))
+
+
+@bp.route("/units/<code>/record/<form>", methods=["GET", "POST"])
+@login_required
+def unit_form(code: str, form: str) -> Response | tuple[str, int]:
+    ctx = unit_context(code)
+    spec = spec_for(form, "unit")
+    if ctx["level"] not in spec.levels:
+        abort(404)
+    ctx["team"] = None
+    ctx["back"] = url_for("dashboard.unit", code=ctx["code"])
+    return handle(spec, ctx, url_for("records.unit_form", code=ctx["code"], form=form))
+
+
+@bp.route("/teams/<team_id>/record/<form>", methods=["GET", "POST"])
+@login_required
+def team_form(team_id: str, form: str) -> Response | tuple[str, int]:
+    team = team_in_reach(team_id)
+    spec = spec_for(form, "team")
+    today: date = zhucun().today()
+    ctx = {
+        "code": team["village"],
+        "name": team["name"],
+        "level": "village",
+        "village": team["village"],
+        "today": today,
+        "team": team,
+        "back": url_for("teams.team", team_id=team["team_id"]),
+    }
+    return handle(spec, ctx, url_for("teams.team", team_id=team["team_id"]))
+
+
+@bp.app_context_processor
+def _helpers() -> dict[str, Any]:
+    return {"team_actions": team_actions}

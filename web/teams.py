@@ -1,0 +1,180 @@
+"""The work-team pages: the teams under the account's unit, and one team's roster, residency
+calendar per member for a month, and diary, each on the day asked for ("as of")."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date, timedelta
+from typing import Any
+from uuid import UUID
+
+from flask import Blueprint, render_template, request
+
+from app.team_history import history_row
+from domain.account_errors import OutsideJurisdictionError
+from domain.accounts import Role
+from domain.errors import InvalidInputError, TeamNotFoundError
+from domain.residency import member_month_id, month_key
+from projections import record_queries
+from web.auth import login_required, principal, refuse, require_unit
+from web.dashboard import as_of_day, read
+from web.deps import unit_code, zhucun
+from web.i18n import N_
+
+bp = Blueprint("teams", __name__)
+
+# The state of a member's day on the calendar, with its English name (translated on the page).
+DAY_STATES = {
+    "in": N_("Checked in"),
+    "leave": N_("On approved leave"),
+    "gap": N_("Unaccounted"),
+    "off": N_("Not on the team"),
+    "future": N_("Still to come"),
+}
+FLAG_LABELS = {
+    "sector_mismatch": N_("Unit's sector does not suit the village"),
+    "village_unclassified": N_("Village unclassified at dispatch"),
+    "term_extended": N_("Term extended"),
+    "no_leader": N_("No leader"),
+}
+VILLAGE_CLASSES = {
+    "governance": N_("Governance"),
+    "economy": N_("Economy"),
+    None: N_("Unclassified"),
+}
+DIARY = "MemberMonth.DiaryWritten"
+VISIT = "MemberMonth.HouseholdVisited"
+
+
+def team_in_reach(team_id: str) -> dict[str, Any]:
+    """The team, if the logged-in account may see it: a team member its own team only,
+    everyone else the teams serving in villages of its subtree (403, recorded, otherwise)."""
+    team = read(record_queries.team_row, team_id)
+    if team is None:
+        raise TeamNotFoundError(team_id)
+    who = principal()
+    assert who is not None
+    if who.role is Role.TEAM_MEMBER:
+        if who.team_id != team["team_id"]:
+            refuse("jurisdiction", OutsideJurisdictionError(team["village"], who.unit_code))
+    else:
+        require_unit(team["village"], field="team")
+    return team
+
+
+def month_asked(day: date) -> tuple[str, date, date]:
+    text = request.args.get("month", "").strip() or month_key(day)
+    try:
+        year, number = (int(x) for x in text.split("-"))
+        first = date(year, number, 1)
+    except ValueError:
+        raise InvalidInputError(
+            "month", f"{text!r} 不是月份（YYYY-MM）", f"{text!r} is not a month (YYYY-MM)"
+        ) from None
+    last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    return text, first, last
+
+
+def calendar_of(days: dict[str, Any], first: date, last: date, today: date) -> list[dict[str, Any]]:
+    """Each day of the month for one member: its state and whether a spot check found them
+    away."""
+    cells = []
+    day = first
+    while day <= last:
+        served = any(s <= day and (e is None or day < e) for s, e in days["served"])
+        if day in days["checked_in"]:
+            state = "in"
+        elif day in days["leave"]:
+            state = "leave"
+        elif not served:
+            state = "off"
+        elif day > today:
+            state = "future"
+        else:
+            state = "gap"
+        cells.append({"day": day, "state": state, "absent": day in days["absent"]})
+        day += timedelta(days=1)
+    return cells
+
+
+def month_entries(team_id: str, cadres: dict[str, str], month: str) -> list[dict[str, Any]]:
+    """The diary entries and household visits of the team's members (id -> name) in the
+    month, newest first, read from the members' month streams only."""
+    z = zhucun()
+    names = {member_month_id(UUID(c), month): name for c, name in cadres.items()}
+    rows = []
+    for logged in z.store.events_of(names):
+        e = logged.event
+        if getattr(e, "team_id", None) != UUID(team_id):
+            continue
+        row = history_row(logged)
+        if row["event"] in (DIARY, VISIT):
+            rows.append(row | {"cadre_name": names[e.originator_id]})
+    rows.sort(key=lambda r: (r["occurred_on"], r["position"]), reverse=True)
+    return rows
+
+
+@bp.get("/teams")
+@login_required
+def index() -> str:
+    who = principal()
+    assert who is not None
+    z = zhucun()
+    day = as_of_day() or z.today()
+    if who.role is Role.TEAM_MEMBER:
+        code = who.unit_code
+    else:
+        code = unit_code(request.args.get("unit") or who.unit_code)
+        require_unit(code)
+    found = z.teams(code, day) or []
+    if who.role is Role.TEAM_MEMBER:
+        found = [t for t in found if t["team_id"] == who.team_id]
+    return render_template(
+        "teams/index.html", teams=found, day=day, today=z.today(), code=code, flags=FLAG_LABELS
+    )
+
+
+@bp.get("/teams/<team_id>")
+@login_required
+def team(team_id: str) -> str:
+    t = team_in_reach(team_id)
+    z = zhucun()
+    today = z.today()
+    day = as_of_day() or today
+    month, first, last = month_asked(day)
+    roster = next(
+        (r for r in z.teams(t["village"], day) or [] if r["team_id"] == t["team_id"]), None
+    )
+    reports = z.residency(month, team=UUID(t["team_id"])) or []
+    report = reports[0] if reports else None
+    days = read(record_queries.month_days, t["team_id"], first, last)
+    members = []
+    for m in report["members"] if report else []:
+        cadre = UUID(m["cadre_id"]).hex
+        members.append(m | {"days": calendar_of(days.get(cadre, _empty()), first, last, today)})
+    entries = month_entries(t["team_id"], {m["cadre_id"]: m["name"] for m in members}, month)
+    previous = (first - timedelta(days=1)).strftime("%Y-%m")
+    following = (last + timedelta(days=1)).strftime("%Y-%m")
+    return render_template(
+        "teams/team.html",
+        t=t,
+        roster=roster,
+        report=report,
+        members=members,
+        entries=entries,
+        day=day,
+        today=today,
+        month=month,
+        first=first,
+        offset=first.weekday(),
+        previous=previous,
+        following=following if last < today else None,
+        states=DAY_STATES,
+        flags=FLAG_LABELS,
+        village_classes=VILLAGE_CLASSES,
+        diary_event=DIARY,
+    )
+
+
+def _empty() -> dict[str, Any]:
+    return {"served": [], "checked_in": set(), "leave": set(), "absent": set()}
