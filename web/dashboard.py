@@ -15,6 +15,7 @@ from projections import unit_pages
 from web.auth import login_required, principal, require_unit
 from web.deps import unit_code, zhucun
 from web.i18n import N_
+from web.page_cache import cached
 
 bp = Blueprint("dashboard", __name__)
 T = TypeVar("T")
@@ -69,23 +70,41 @@ def as_of_day() -> date | None:
 
 
 def child_rows(code: str, day: date) -> list[dict[str, Any]]:
+    """Households, link rate and blind spots of each unit directly under ``code``."""
     z = zhucun()
-    out = []
-    for child in read(unit_pages.children, code, day):
-        cov = z.coverage(child["code"], day)
-        if cov is None:
-            continue
-        out.append(
-            {
-                **child,
-                "households": cov["households"]["total"],
-                "linked": cov["households"]["linked"],
-                "unlinked": cov["households"]["unlinked"],
-                "link_rate": cov["households"]["link_rate"],
-                "gaps": sum(cov["gaps"].values()),
-            }
-        )
-    return out
+    return cached(
+        z,
+        ("children", code, day),
+        lambda: read(unit_pages.child_coverage, code, day, day >= z.today()),
+    )
+
+
+def unit_data(code: str, day: date) -> dict[str, Any]:
+    """Everything the unit page shows on a day, but for what depends on who is asking."""
+    z = zhucun()
+
+    def compute() -> dict[str, Any]:
+        coverage = z.coverage(code, day)
+        if coverage is None:
+            raise UnitNotFoundError(code, field="code")
+        children = child_rows(code, day)
+        listed = coverage["level"] in LISTED_LEVELS
+        gaps = (z.gaps(code, as_of=day) or []) if listed else []
+        ancestors = [
+            {**a, "path": read(unit_pages.unit_path, a["code"]) or ""}
+            for a in read(unit_pages.ancestors, code)
+        ]
+        return {
+            "coverage": coverage,
+            "children": children,
+            "listed": listed,
+            "gaps": gaps[:MAX_LISTED],
+            "gaps_total": len(gaps),
+            "ancestors": ancestors,
+            "sites": read(unit_pages.sites_of, [code] + [c["code"] for c in children]),
+        }
+
+    return cached(z, ("unit", code, day), compute)
 
 
 @bp.get("/")
@@ -103,32 +122,20 @@ def unit(code: str) -> str:
     require_unit(code, field="code")
     z = zhucun()
     day = as_of_day() or z.today()
-    coverage = z.coverage(code, day)
-    if coverage is None:
-        raise UnitNotFoundError(code, field="code")
+    data = unit_data(code, day)
     who = principal()
     assert who is not None
-    trail = [
-        a
-        for a in read(unit_pages.ancestors, code)
-        if who.covers(read(unit_pages.unit_path, a["code"]) or "")
-    ]
-    children = child_rows(code, day)
-    gaps: list[dict[str, Any]] = []
-    if coverage["level"] in LISTED_LEVELS:
-        gaps = z.gaps(code, as_of=day) or []
-    site_units = [code] + [c["code"] for c in children]
     return render_template(
         "dashboard/unit.html",
-        c=coverage,
+        c=data["coverage"],
         day=day,
         today=z.today(),
-        trail=trail,
-        children=children,
-        gaps=gaps[:MAX_LISTED],
-        gaps_total=len(gaps),
-        listed=coverage["level"] in LISTED_LEVELS,
-        sites=read(unit_pages.sites_of, site_units),
+        trail=[a for a in data["ancestors"] if who.covers(a["path"])],
+        children=data["children"],
+        gaps=data["gaps"],
+        gaps_total=data["gaps_total"],
+        listed=data["listed"],
+        sites=data["sites"],
         gap_labels=GAP_LABELS,
         site_kinds=SITE_KINDS,
     )

@@ -148,3 +148,24 @@ def test_accounts_page_lists_accounts_inside_the_jurisdiction(county: FlaskClien
     html = county.get("/accounts").get_data(as_text=True)
     assert "county.admin" in html and "township.officer" in html and "team.member" in html
     assert "city.admin" not in html and "city.auditor" not in html
+
+
+def test_page_shows_what_was_recorded_since_the_last_request(
+    net: WebNet, county: FlaskClient, zhucun: Zhucun
+):
+    assert "已联系 2" in figure(
+        county.get(f"/units/{VILLAGE_A}").get_data(as_text=True), "households"
+    )
+    apply(
+        zhucun,
+        cmd(
+            "link_household",
+            on="2016-01-01",
+            household=net.households["A2"],
+            central_household=str(central_household_id(UUID(net.households["A1"]))),
+        ),
+    )
+    html = county.get(f"/units/{VILLAGE_A}").get_data(as_text=True)
+    assert "已联系 3" in figure(html, "households")
+    data = county.get(f"/units/{TOWNSHIP}/children.json").get_json()
+    assert {c["code"]: c["linked"] for c in data["children"]}[VILLAGE_A] == 3
