@@ -139,7 +139,10 @@ class Projections:
                     model.metadata.create_all(conn)
                     model.reset()
                 generation = _position(conn, GENERATION)
-                conn.execute(update(positions).values(position=0))
+                names = [m.name for m in self.models]
+                conn.execute(
+                    update(positions).where(positions.c.name.in_(names)).values(position=0)
+                )
                 conn.execute(insert(positions).values(name=REBUILDING, position=0))
                 _put_position(conn, GENERATION, generation + 1)
         done = self.catch_up(progress)

@@ -151,3 +151,18 @@ def test_the_follower_keeps_read_models_current_when_others_write(zhucun, db_url
         _, err = follower.communicate(timeout=20)
     assert follower.returncode == 0, err
     assert b"stopped" in err
+
+
+def test_rebuilding_one_read_model_leaves_the_others_where_they_are(zhucun):
+    small_network(zhucun)
+    before = zhucun.projections.checksum()
+    head = zhucun.store.max_position()
+    models = zhucun.projections.models
+    try:
+        zhucun.projections.models = [m for m in models if m.name == "coverage"]
+        zhucun.projections.rebuild()
+    finally:
+        zhucun.projections.models = models
+    assert set(zhucun.projections.positions().values()) == {head}
+    zhucun.projections.catch_up()  # nothing to apply twice
+    assert zhucun.projections.checksum() == before
