@@ -147,6 +147,7 @@ FORMS: dict[str, FormSpec] = {
                 Field("name", N_("Name"), required=False),
             ),
             N_("Service site opened"),
+            extra={"unit": "the page's unit"},
         ),
         FormSpec(
             "assign-site-responsible",
@@ -161,6 +162,7 @@ FORMS: dict[str, FormSpec] = {
                 ),
             ),
             N_("Responsible person assigned"),
+            extra={"unit": "the page's unit"},
         ),
         FormSpec(
             "close-site",
@@ -170,6 +172,7 @@ FORMS: dict[str, FormSpec] = {
             "unit",
             (),
             N_("Service site closed"),
+            extra={"unit": "the page's unit"},
         ),
         FormSpec(
             "check-in",
