@@ -71,7 +71,9 @@ class Directory:
                 self.names[cid] = name
                 self.actors[cid] = (name, unit)
                 by_name.setdefault(name, []).append((name, unit))
-            for tid, name in conn.execute(select(teams.c.id, teams.c.name)):
+            for tid, name in conn.execute(
+                select(teams.c.team_id, teams.c.name).where(teams.c.to_position.is_(None))
+            ):
                 self.names[tid] = name
             accounts = (
                 Table("rm_accounts", MetaData(), autoload_with=conn)
@@ -160,7 +162,9 @@ def scope_under(engine: Engine, code: str) -> tuple[set[str], set[str], set[str]
             team_rows += [
                 (t, u)
                 for t, u in conn.execute(
-                    select(teams.c.id, teams.c.unit_code).where(teams.c.village_code.in_(chunk))
+                    select(teams.c.team_id, teams.c.unit_code)
+                    .where(teams.c.village_code.in_(chunk))
+                    .distinct()
                 )
             ]
         team_ids = {t for t, _ in team_rows}
@@ -181,9 +185,9 @@ def team_scope(engine: Engine, team_hex: str) -> dict[str, list[tuple[date, date
     out: dict[str, list[tuple[date, date | None]]] = {}
     with engine.connect() as conn:
         for cadre, start, end in conn.execute(
-            select(memberships.c.cadre_id, memberships.c.valid_from, memberships.c.valid_to).where(
-                memberships.c.team_id == team_hex
-            )
+            select(memberships.c.cadre_id, memberships.c.valid_from, memberships.c.valid_to)
+            .where(memberships.c.team_id == team_hex)
+            .where(memberships.c.to_position.is_(None))  # rows as known now
         ):
             out.setdefault(cadre, []).append((start, end))
     return out

@@ -215,3 +215,21 @@ def test_password_hashes_are_never_shown() -> None:
     event = SimpleNamespace(username="li", password_hash="$argon2id$v=19$secret")
     assert details(event) == {"username": "li", "password_hash": "***"}
     assert details(event, unmasked=True)["password_hash"] == "***"
+
+
+def test_a_unit_filter_keeps_the_teams_serving_there_and_their_members_records(
+    zhucun: Zhucun,
+) -> None:
+    from tests.team_builders import LEADER, cid
+
+    team = _team_with_life(zhucun)
+    found = rows(zhucun, unit=VILLAGE_A)
+    kinds = {r["event"] for r in found}
+    assert {"Team.Dispatched", "Team.MemberJoined", "MemberMonth.CheckedIn"} <= kinds
+    assert {"LeaveRequest.Requested", "LeaveRequest.Approved", "Cadre.Registered"} <= kinds
+    assert any(r["subject"] == team for r in found)
+    assert any(r["subject"] == cid(LEADER) for r in found)
+    # Village B's team and its member's check-in stay out.
+    assert all(r["details"].get("cadre_id") != cid(3) for r in found)
+    assert all(r["subject"] != cid(3) for r in found)
+    assert rows(zhucun, team=UUID(team))[0]["subject_name"]
