@@ -121,11 +121,8 @@ def index() -> str:
     assert who is not None
     z = zhucun()
     day = as_of_day() or z.today()
-    if who.role is Role.TEAM_MEMBER:
-        code = who.unit_code
-    else:
-        code = unit_code(request.args.get("unit") or who.unit_code)
-        require_unit(code)
+    code = unit_code(request.args.get("unit") or who.unit_code)
+    require_unit(code)
     found = z.teams(code, day) or []
     if who.role is Role.TEAM_MEMBER:
         found = [t for t in found if t["team_id"] == who.team_id]

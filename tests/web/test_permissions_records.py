@@ -1,0 +1,198 @@
+"""The permission matrix of the team pages, histories and recording forms: every role (and
+nobody logged in) × every page and action. Allowed gives the page, or for an empty form sent
+with its CSRF token the form again with the domain's refusal (nothing written); a logged-in
+account outside its role or unit gets 403, recorded as an event; nobody logged in is sent to
+the login page."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from app.bootstrap import Zhucun, bootstrap
+from app.clock import SettableClock
+from tests.builders import COUNTY, GROUP_A1, VILLAGE_A, VILLAGE_B, apply, cmd
+from tests.team_builders import MEMBER, cid, tid
+from tests.web.builders import OTHER_COUNTY, OTHER_VILLAGE, ROLES, web_network
+from tests.web.conftest import csrf_token, login, make_app
+from tests.web.test_permissions import refusals
+
+EVERYONE = frozenset(ROLES)
+CITY_WIDE = frozenset({"city_admin", "auditor"})
+IN_COUNTY = CITY_WIDE | {"county_admin", "inspector"}
+IN_TOWNSHIP = IN_COUNTY | {"township_officer"}
+NETWORK = frozenset({"city_admin", "county_admin", "township_officer"})
+TEAM_MEMBER = frozenset({"team_member"})
+INSPECTOR = frozenset({"inspector"})
+UNMASK = frozenset({"city_admin", "auditor"})
+
+TEAM, TEAM_B, TEAM_OTHER = tid(1), tid(2), tid(3)
+OTHER_CADRE = cid(7)  # serves on the team of the other county only
+HOUSEHOLD_A, HOUSEHOLD_B = (
+    "00000000-0000-0000-0000-000000000001",
+    "00000000-0000-0000-0000-000000000004",
+)
+PARTY_MEMBER = "00000000-0000-0000-0001-000000000001"
+REFUSED_FORM = "form"  # allowed: the form comes back with the domain's refusal
+
+UNIT_FORMS = [
+    "register-household",
+    "move-household",
+    "party-member-joined",
+    "party-member-transferred-out",
+    "party-member-died",
+    "designate-central-household",
+    "link-household",
+    "unlink-household",
+    "open-site",
+    "assign-site-responsible",
+    "close-site",
+]
+TEAM_FORMS = {
+    "check-in": TEAM_MEMBER,
+    "request-leave": TEAM_MEMBER,
+    "write-diary": TEAM_MEMBER,
+    "visit-household": TEAM_MEMBER,
+    "decide-leave": NETWORK,
+    "record-absence": INSPECTOR,
+}
+
+# (name, method, path, roles allowed, status when allowed)
+ROUTES: list[tuple[str, str, str, frozenset[str], int | str]] = [
+    ("teams of my unit", "GET", "/teams", EVERYONE, 200),
+    ("teams of the county", "GET", f"/teams?unit={COUNTY}", IN_COUNTY, 200),
+    ("teams of the other county", "GET", f"/teams?unit={OTHER_COUNTY}", CITY_WIDE, 200),
+    ("own team", "GET", f"/teams/{TEAM}", EVERYONE, 200),
+    (
+        "own team, a month, a day",
+        "GET",
+        f"/teams/{TEAM}?month=2016-11&as_of=2016-06-01",
+        EVERYONE,
+        200,
+    ),
+    ("team of village B", "GET", f"/teams/{TEAM_B}", IN_TOWNSHIP, 200),
+    ("team of the other county", "GET", f"/teams/{TEAM_OTHER}", CITY_WIDE, 200),
+    ("history of the village", "GET", f"/history/unit/{VILLAGE_A}", EVERYONE, 200),
+    ("history of the county", "GET", f"/history/unit/{COUNTY}", IN_COUNTY, 200),
+    ("history of the other county", "GET", f"/history/unit/{OTHER_COUNTY}", CITY_WIDE, 200),
+    ("history of the own team", "GET", f"/history/team/{TEAM}", EVERYONE, 200),
+    ("history of another county's team", "GET", f"/history/team/{TEAM_OTHER}", CITY_WIDE, 200),
+    ("history of a member", "GET", f"/history/cadre/{cid(MEMBER)}", EVERYONE, 200),
+    ("history of another county's cadre", "GET", f"/history/cadre/{OTHER_CADRE}", CITY_WIDE, 200),
+    ("history of a party member", "GET", f"/history/id/{PARTY_MEMBER}", EVERYONE, 200),
+    ("household page", "GET", f"/households/{HOUSEHOLD_A}", EVERYONE, 200),
+    ("household of village B", "GET", f"/households/{HOUSEHOLD_B}", IN_TOWNSHIP, 200),
+    ("identity in full", "GET", f"/households/{HOUSEHOLD_A}?identity=full", UNMASK, 200),
+    ("forms of the village", "GET", f"/units/{VILLAGE_A}/record", EVERYONE, 200),
+    ("forms of the other county", "GET", f"/units/{OTHER_VILLAGE}/record", CITY_WIDE, 200),
+    (
+        "a form of the other county",
+        "GET",
+        f"/units/{OTHER_VILLAGE}/record/register-household",
+        frozenset({"city_admin"}),
+        200,
+    ),
+]
+for form in UNIT_FORMS:
+    unit = GROUP_A1 if "site" in form else VILLAGE_A
+    ROUTES.append((f"{form} form", "GET", f"/units/{unit}/record/{form}", NETWORK, 200))
+    ROUTES.append((f"{form} sent", "POST", f"/units/{unit}/record/{form}", NETWORK, REFUSED_FORM))
+for form, roles in TEAM_FORMS.items():
+    ROUTES.append((f"{form} form", "GET", f"/teams/{TEAM}/record/{form}", roles, 200))
+    ROUTES.append((f"{form} sent", "POST", f"/teams/{TEAM}/record/{form}", roles, REFUSED_FORM))
+    outside = roles - {"team_member", "township_officer", "county_admin", "inspector"}
+    ROUTES.append(
+        (
+            f"{form} of another county's team",
+            "GET",
+            f"/teams/{TEAM_OTHER}/record/{form}",
+            outside,
+            200,
+        )
+    )
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Zhucun]:
+    path = tmp_path_factory.mktemp("records-matrix") / "zhucun.db"
+    z = bootstrap(f"sqlite:///{path}", SettableClock(datetime(2016, 12, 31, 4, 0, tzinfo=UTC)))
+    web_network(z)
+    on = "2014-06-01"
+    apply(
+        z,
+        cmd("dispatch_team", on=on, unit="CITY-AGRI", village=VILLAGE_B, id=TEAM_B),
+        cmd("dispatch_team", on=on, unit="COUNTY-AGRI", village=OTHER_VILLAGE, id=TEAM_OTHER),
+        cmd("join_team", on=on, team=TEAM_OTHER, cadre=OTHER_CADRE),
+    )
+    yield z
+    z.close()
+
+
+@pytest.fixture(scope="module")
+def matrix_app(store: Zhucun) -> Flask:
+    return make_app(store)
+
+
+@pytest.mark.parametrize("role", [*ROLES, None], ids=[*ROLES, "anonymous"])
+@pytest.mark.parametrize(
+    ("method", "path", "allowed", "status"),
+    [pytest.param(m, p, a, s, id=name) for name, m, p, a, s in ROUTES],
+)
+def test_permission_matrix_of_team_pages_histories_and_forms(
+    matrix_app: Flask,
+    store: Zhucun,
+    role: str | None,
+    method: str,
+    path: str,
+    allowed: frozenset[str],
+    status: int | str,
+):
+    client: FlaskClient = matrix_app.test_client()
+    if role is not None:
+        login(client, role)
+    data = {"csrf_token": csrf_token(client, "/login")} if method == "POST" else None
+    before, position = refusals(store), store.store.max_position()
+    response = client.open(path, method=method, data=data)
+    body = response.get_data(as_text=True)[:300]
+    if role is not None and role in allowed:
+        if status == REFUSED_FORM:
+            assert response.status_code in (400, 404, 422), body
+            assert 'id="record-form"' in response.get_data(as_text=True)
+            assert store.store.max_position() == position, "a refused form writes nothing"
+        else:
+            assert response.status_code == status, body
+        assert refusals(store) == before
+    elif role is None:
+        assert response.status_code == 302
+        assert response.headers["Location"].startswith("/login?next=")
+    else:
+        assert response.status_code == 403, body
+        assert refusals(store) == before + 1
+    response.close()
+
+
+def test_every_route_of_these_pages_is_in_the_matrix(matrix_app: Flask):
+    adapter = matrix_app.url_map.bind("localhost")
+    covered = {
+        (adapter.match(path.split("?")[0], method=method)[0], method)
+        for _name, method, path, _allowed, _status in ROUTES
+    }
+    every = {
+        (rule.endpoint, method)
+        for rule in matrix_app.url_map.iter_rules()
+        if rule.endpoint.split(".")[0] in {"teams", "history", "records"}
+        for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}
+    }
+    assert every - covered == set()
+
+
+def test_every_form_is_in_the_matrix():
+    from web.record_forms import FORMS
+
+    unit = {f.name for f in FORMS.values() if f.scope == "unit"}
+    team = {f.name for f in FORMS.values() if f.scope == "team"}
+    assert unit == set(UNIT_FORMS) and team == set(TEAM_FORMS)
