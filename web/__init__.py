@@ -16,8 +16,19 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.accounts import Accounts
 from app.bootstrap import Zhucun, bootstrap
-from web import accounts, api, assets, auth, dashboard, errors, i18n, summary
-from web import history, records, teams
+from web import (
+    accounts,
+    api,
+    assets,
+    auth,
+    dashboard,
+    errors,
+    history,
+    i18n,
+    records,
+    summary,
+    teams,
+)
 from web.deps import EXTENSION
 
 
