@@ -207,3 +207,42 @@ def visits_of_household(conn: Connection, household_id: str) -> int:
         ).scalar()
         or 0
     )
+
+
+def actors(conn: Connection, given: set[str]) -> dict[str, tuple[str, str]]:
+    """Name and unit of the actors among ``given`` (a web account's username, a cadre's or a
+    party member's id, or a cadre's name); the others are left out (shown as recorded)."""
+    from projections.accounts import accounts
+    from projections.team_tables import cadres, dispatching_units
+
+    out: dict[str, tuple[str, str]] = {}
+    unit_names = dict(
+        conn.execute(
+            select(units.c.code, units.c.name).where(
+                units.c.code.in_(select(accounts.c.unit_code).where(accounts.c.username.in_(given)))
+            )
+        ).all()
+    )
+    for username, code in conn.execute(
+        select(accounts.c.username, accounts.c.unit_code).where(accounts.c.username.in_(given))
+    ):
+        out[username] = (username, unit_names.get(code, code))
+    keys = {k: v for v in given if (k := _hex(v)) is not None}
+    by_name = [v for v in given if v not in out and _hex(v) is None]
+    found = conn.execute(
+        select(cadres.c.id, cadres.c.name, dispatching_units.c.name)
+        .join(dispatching_units, dispatching_units.c.code == cadres.c.unit_code, isouter=True)
+        .where(cadres.c.id.in_(keys) | cadres.c.name.in_(by_name))
+    )
+    for cid, name, unit in found:
+        if cid in keys:
+            out[keys[cid]] = (name, unit or "")
+        elif name not in out:
+            out[name] = (name, unit or "")
+    for pid, name, village in conn.execute(
+        select(party_members.c.id, party_members.c.name, party_members.c.village_code).where(
+            party_members.c.id.in_(keys)
+        )
+    ):
+        out[keys[pid]] = (name, village)
+    return out

@@ -14,7 +14,6 @@ from flask_babel import format_datetime
 from werkzeug.wrappers import Response
 
 from app.access import record_personal_data_view
-from app.audit_people import Directory
 from domain.access import UNMASK_ROLES
 from domain.account_errors import OutsideJurisdictionError, RoleNotAllowedError
 from domain.accounts import Role
@@ -32,7 +31,7 @@ from web.deps import unit_code, zhucun
 from web.teams import team_in_reach
 
 bp = Blueprint("history", __name__)
-SHOWN = 500  # the newest entries shown unless all are asked for
+SHOWN = 200  # the newest entries shown unless all are asked for
 
 
 def _uuid(value: str, field: str = "id") -> UUID:
@@ -46,13 +45,13 @@ def _uuid(value: str, field: str = "id") -> UUID:
 
 def timeline(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], int]:
     """Newest first, with each actor's name and unit; at most SHOWN unless ``?all=1``."""
-    people = Directory(zhucun().engine)
     total = len(rows)
     if request.args.get("all") != "1":
         rows = rows[-SHOWN:]
+    people = read(record_queries.actors, {str(r["actor"]) for r in rows})
     out = []
     for r in reversed(rows):
-        name, unit = people.actor(str(r["actor"]))
+        name, unit = people.get(str(r["actor"]), (str(r["actor"]), ""))
         recorded = datetime.fromisoformat(r["recorded_at"])
         out.append(
             r

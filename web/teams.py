@@ -8,7 +8,9 @@ from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
+from babel.dates import get_day_names
 from flask import Blueprint, render_template, request
+from flask_babel import get_locale
 
 from app.team_history import history_row
 from domain.account_errors import OutsideJurisdictionError
@@ -164,6 +166,7 @@ def team(team_id: str) -> str:
         month=month,
         first=first,
         offset=first.weekday(),
+        weekdays=[get_day_names("narrow", locale=get_locale())[i] for i in range(7)],
         previous=previous,
         following=following if last < today else None,
         states=DAY_STATES,
