@@ -327,23 +327,28 @@ def _pages(store: EventStore, f: AuditFilter, after: int) -> Iterator[list[Logge
     low, high = f.recorded_from or date.min, f.recorded_to or date.max
     to_event = store.mapper.to_domain_event
     match = _STAMP.match
-    days: dict[bytes, date] = {}  # a batch shares its recording time
+    days: dict[bytes, date] = {}
     while rows := store.raw_rows(after, None, PAGE):
         page = []
         for position, oid, version, topic, state in rows:
             found = match(state)
             if found is not None:
                 text = found.group(1)
-                day = days.get(text)
+                # In UTC, the day and the hour fix the Beijing day: one parse an hour.
+                key = text[:13] if text.endswith(b"+00:00") else text
+                day = days.get(key)
                 if day is None:
                     try:
-                        moment = datetime.fromisoformat(text.decode())
+                        whole = key.decode() + (":00:00+00:00" if len(key) == 13 else "")
+                        moment = datetime.fromisoformat(whole)
                         stamp = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
                         day = stamp.astimezone(CHINA_TZ).date()
                     except ValueError:
                         day = None
-                    if day is not None and len(days) < 4096:
-                        days[text] = day
+                    if day is not None:
+                        if len(days) >= 4096:
+                            days.clear()
+                        days[key] = day
                 if day is not None and not low <= day <= high:
                     continue
             stored = StoredEvent(

@@ -98,15 +98,28 @@ def details(event: Any, unmasked: bool = False) -> dict[str, Any]:
     from domain.identity import mask_identity_number
 
     out: dict[str, Any] = {}
+    plain = _PLAIN
     for key, value in vars(event).items():
         if key in META_FIELDS:
             continue
-        if key == "id_number" and not unmasked:
-            value = mask_identity_number(value)
-        if key in SECRET_FIELDS:
-            value = "***"  # never shown, to anyone
-        if isinstance(value, dict):
+        kind = type(value)
+        if kind is str:
+            if key in _GUARDED:
+                if key == "id_number" and not unmasked:
+                    value = mask_identity_number(value)
+                elif key in SECRET_FIELDS:
+                    value = "***"  # never shown, to anyone
+            out[key] = value
+        elif key in SECRET_FIELDS:
+            out[key] = "***"
+        elif kind in plain:
+            out[key] = value
+        elif kind is dict:
             out[key] = {str(k): str(v) for k, v in value.items()}
-            continue
-        out[key] = value if isinstance(value, str | int | float | bool | type(None)) else str(value)
+        else:
+            out[key] = value if isinstance(value, str | int | float | bool) else str(value)
     return out
+
+
+_PLAIN = {int, float, bool, type(None)}
+_GUARDED = {"id_number"} | SECRET_FIELDS

@@ -147,6 +147,7 @@ def test_texts_that_xml_would_choke_on_are_written_safely(tmp_path: Path) -> Non
         corrects=None,
         corrected_by=[],
         details={"note": "<b>&"},
+        actor_name="a\x00b",
         reason=" A & B <c> \x01 ",
     )
     out = tmp_path / "odd.xlsx"
@@ -154,4 +155,4 @@ def test_texts_that_xml_would_choke_on_are_written_safely(tmp_path: Path) -> Non
     assert write_xlsx(out, [row], {}, head, "me", "now") == 1
     (values,) = openpyxl.load_workbook(out).worksheets[0].iter_rows(2, values_only=True)
     assert values[0] == 7 and values[-1] == " A & B <c> \ufffd "
-    assert json.loads(values[16]) == {"note": "<b>&"}
+    assert json.loads(values[16]) == {"note": "<b>&"} and values[8] == "a\ufffdb"
