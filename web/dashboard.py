@@ -14,7 +14,7 @@ from domain.errors import InvalidInputError, UnitNotFoundError
 from projections import unit_pages
 from web.auth import login_required, principal, require_unit
 from web.deps import unit_code, zhucun
-from web.i18n import N_
+from web.i18n import N_, _
 from web.page_cache import cached
 
 bp = Blueprint("dashboard", __name__)
@@ -38,7 +38,7 @@ SITE_KINDS = {
 }
 # Gap lists are shown where they stay short enough to read; above, the counts and a drill-down.
 LISTED_LEVELS = ("township", "village", "group")
-MAX_LISTED = 300
+MAX_LISTED = 100  # rows of one page; a type's link lists that type alone
 
 
 def read(query: Callable[..., T], *args: Any) -> T:
@@ -98,8 +98,7 @@ def unit_data(code: str, day: date) -> dict[str, Any]:
             "coverage": coverage,
             "children": children,
             "listed": listed,
-            "gaps": gaps[:MAX_LISTED],
-            "gaps_total": len(gaps),
+            "gaps": gaps,
             "ancestors": ancestors,
             "sites": read(unit_pages.sites_of, [code] + [c["code"] for c in children]),
         }
@@ -123,6 +122,14 @@ def unit(code: str) -> str:
     z = zhucun()
     day = as_of_day() or z.today()
     data = unit_data(code, day)
+    kind = request.args.get("gap", "").strip() or None
+    if kind is not None and kind not in GAP_LABELS:
+        raise InvalidInputError(
+            "gap",
+            f"未知的盲点类型 {kind!r}，应为：{', '.join(GAP_LABELS)}",
+            f"unknown gap type {kind!r}; one of: {', '.join(GAP_LABELS)}",
+        )
+    gaps = [g for g in data["gaps"] if kind is None or g["type"] == kind]
     who = principal()
     assert who is not None
     return render_template(
@@ -132,12 +139,15 @@ def unit(code: str) -> str:
         today=z.today(),
         trail=[a for a in data["ancestors"] if who.covers(a["path"])],
         children=data["children"],
-        gaps=data["gaps"],
-        gaps_total=data["gaps_total"],
+        gaps=gaps[:MAX_LISTED],
+        gaps_total=len(gaps),
+        gap_kind=kind,
         listed=data["listed"],
         sites=data["sites"],
         gap_labels=GAP_LABELS,
-        site_kinds=SITE_KINDS,
+        # Translated once per page, not once per row.
+        gap_names={kind: _(label) for kind, label in GAP_LABELS.items()},
+        site_names={kind: _(label) for kind, label in SITE_KINDS.items()},
     )
 
 

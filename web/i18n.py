@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -106,6 +107,12 @@ def fmt_date(value: date | str | None) -> str:
     if value is None:
         return "–"
     d = date.fromisoformat(value) if isinstance(value, str) else value
+    return _date_in(d, current_language())
+
+
+@lru_cache(maxsize=4096)
+def _date_in(d: date, lang: str) -> str:
+    # Long lists repeat the same few days; Babel's formatting is the costly part of a row.
     return str(format_date(d, "medium"))
 
 

@@ -169,3 +169,16 @@ def test_page_shows_what_was_recorded_since_the_last_request(
     assert "已联系 3" in figure(html, "households")
     data = county.get(f"/units/{TOWNSHIP}/children.json").get_json()
     assert {c["code"]: c["linked"] for c in data["children"]}[VILLAGE_A] == 3
+
+
+def test_a_gap_type_link_lists_that_type_alone(county: FlaskClient):
+    html = county.get(f"/units/{VILLAGE_A}").get_data(as_text=True)
+    assert f'href="/units/{VILLAGE_A}?gap=party_member_without_role#gap-list"' not in html
+    link = f'href="/units/{VILLAGE_A}?gap=group_without_point#gap-list"'
+    assert link in html
+    only = county.get(f"/units/{VILLAGE_A}?gap=group_without_point").get_data(as_text=True)
+    rows = figure(only, "gaps")
+    assert "没有为民服务点的村民小组" in rows and "未联系党员中心户的户" not in rows
+    assert "全部类型" in only
+    response = county.get(f"/units/{VILLAGE_A}?gap=everything&lang=en")
+    assert response.status_code == 400 and "unknown gap type" in response.get_data(as_text=True)
