@@ -1,8 +1,8 @@
 """End to end in a real headless Chromium (Debian's /usr/bin/chromium driven by Playwright), at
 phone width: a team member logs in, opens the team page, records today's check-in with one
 tap, and sees the day on the member's residency calendar; a second tap is refused beside the
-day. Screenshots go to the test's output folder (``$ZHUCUN_TEST_OUTPUT`` if set, else the
-test's tmp_path)."""
+day; the team's history; another as-of day. Screenshots go to the test's output folder
+(``$ZHUCUN_TEST_OUTPUT`` if set, else the test's tmp_path)."""
 
 from __future__ import annotations
 
@@ -77,5 +77,14 @@ def test_a_team_member_checks_in_from_a_phone_and_sees_it_on_the_team_page(
     assert "驻村签到" in first and "team.member" in first
     fits(page)
     page.screenshot(path=shots / "5-team-history.png", full_page=True)
+
+    # Another day on the team page: before the dispatch there is no roster.
+    page.goto(f"{server}/teams/{TEAM}")
+    page.fill("#as_of", "2014-05-01")
+    page.click("form.lookup button")
+    page.wait_for_url("**as_of=2014-05-01")
+    assert page.is_visible("#not-serving") and not page.is_visible("#roster")
+    assert "2014年5月1日" in page.inner_text("#as-of-shown")
+    page.screenshot(path=shots / "6-team-before-dispatch.png", full_page=True)
     context.close()
-    assert len(list(shots.glob("*.png"))) == 5
+    assert len(list(shots.glob("*.png"))) == 6
