@@ -246,3 +246,12 @@ def actors(conn: Connection, given: set[str]) -> dict[str, tuple[str, str]]:
     ):
         out[keys[pid]] = (name, village)
     return out
+
+
+def household_names(conn: Connection, ids: set[str]) -> dict[str, str]:
+    """Head of household by household id (as given)."""
+    keys = {k: v for v in ids if (k := _hex(v)) is not None}
+    found = conn.execute(
+        select(households.c.id, households.c.head_name).where(households.c.id.in_(keys))
+    )
+    return {keys[h]: head for h, head in found}

@@ -20,7 +20,7 @@ from app.commands import parse_command_line
 from domain.account_errors import OutsideJurisdictionError, RoleNotAllowedError
 from domain.errors import InvalidInputError, ZhucunError
 from domain.residency import LeaveRequest, LeaveStatus
-from projections import record_queries, unit_pages
+from projections import queries, record_queries, unit_pages
 from web.auth import login_required, principal, refuse, require_unit
 from web.dashboard import read
 from web.deps import unit_code, zhucun
@@ -236,9 +236,8 @@ def handle(spec: FormSpec, ctx: dict[str, Any], done: str) -> Response | tuple[s
 def unit_context(code: str) -> dict[str, Any]:
     code = unit_code(code, field="code")
     require_unit(code, field="code")
-    z = zhucun()
-    today = z.today()
-    found = z.coverage(code, today)
+    today = zhucun().today()
+    found = read(queries.unit_row, code)
     if found is None:
         abort(404)
     level = str(found["level"])

@@ -113,7 +113,9 @@ def month_entries(team_id: str, cadres: dict[str, str], month: str) -> list[dict
         if row["event"] in (DIARY, VISIT):
             rows.append(row | {"cadre_name": names[e.originator_id]})
     rows.sort(key=lambda r: (r["occurred_on"], r["position"]), reverse=True)
-    return rows
+    visited = {str(r["details"]["household_id"]) for r in rows if r["event"] == VISIT}
+    heads = read(record_queries.household_names, visited) if visited else {}
+    return [r | {"household": heads.get(str(r["details"].get("household_id")), "")} for r in rows]
 
 
 @bp.get("/teams")

@@ -136,6 +136,8 @@ def test_diary_and_visits_of_the_month_are_listed(net: WebNet, client: FlaskClie
     assert diary
     assert "二组灌溉渠年久失修" in diary.group(1) and "介绍合作社" in diary.group(1)
     assert "李队员" in diary.group(1)
+    # The visited household, by its head, links to its page.
+    assert f'href="/households/{net.households["A1"]}">王大</a>' in diary.group(1)
     other = (
         login(client, "team_member").get(f"/teams/{net.team}?month=2016-10").get_data(as_text=True)
     )
