@@ -9,7 +9,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -262,7 +262,7 @@ def audit_rows(
     wanted = None if f.limit is None else f.limit + (1 if one_more else 0)
     count = 0
     after = f.after or 0
-    for page in _pages(store, f, after):
+    for page in _pages(store, engine, f, after):
         for logged in page:
             e = logged.event
             kind = event_type(e)
@@ -316,7 +316,9 @@ _STAMP = re.compile(rb'^\{"timestamp":\{"_type_":"datetime_iso","_data_":"([^"]{
 PAGE = 5000
 
 
-def _pages(store: EventStore, f: AuditFilter, after: int) -> Iterator[list[LoggedEvent]]:
+def _pages(
+    store: EventStore, engine: Engine, f: AuditFilter, after: int
+) -> Iterator[list[LoggedEvent]]:
     """The log from ``after`` on, a page at a time, decoded. With a recording range, rows
     recorded outside it are passed over before decoding, by the recording time the stored
     JSON begins with (decoding is most of a query's time). Rows that do not begin so
@@ -328,7 +330,7 @@ def _pages(store: EventStore, f: AuditFilter, after: int) -> Iterator[list[Logge
     to_event = store.mapper.to_domain_event
     match = _STAMP.match
     days: dict[bytes, date] = {}
-    while rows := store.raw_rows(after, None, PAGE):
+    for rows in _candidates(engine, after, low, high):
         page = []
         for position, oid, version, topic, state in rows:
             found = match(state)
@@ -361,6 +363,45 @@ def _pages(store: EventStore, f: AuditFilter, after: int) -> Iterator[list[Logge
         if page:
             yield page
         after = rows[-1][0]
+
+
+_PREFIX = b'{"timestamp":{"_type_":"datetime_iso","_data_":"'
+
+
+def _candidates(
+    engine: Engine, after: int, low: date, high: date
+) -> Iterator[list[tuple[int, Any, int, str, bytes]]]:
+    """Pages of stored rows that may have been recorded between ``low`` and ``high``: the
+    database itself passes over rows whose stored JSON begins with a recording day more
+    than a day outside the range (a day either side covers any time zone the text may be
+    written in); the exact day is checked after. Rows that do not begin so are all kept."""
+    table, pos = events_source(engine.dialect.name)
+    if engine.dialect.name == "postgresql":
+        mark, cut, head = "%s", "substring(state from {} for {})", len(_PREFIX) + 1
+    else:
+        mark, cut, head = "?", "substr(state, {}, {})", len(_PREFIX) + 1
+    sql = (
+        f"SELECT {pos}, originator_id, originator_version, topic, state FROM {table} "
+        f"WHERE {pos} > {mark} AND ({cut.format(1, len(_PREFIX))} <> {mark} "
+        f"OR {cut.format(head, 10)} BETWEEN {mark} AND {mark}) ORDER BY {pos} LIMIT {mark}"
+    )
+    lo = max(low, date.min + timedelta(days=1)) - timedelta(days=1)
+    hi = min(high, date.max - timedelta(days=1)) + timedelta(days=1)
+    bounds = (lo.isoformat().encode(), hi.isoformat().encode())
+    conn = engine.raw_connection()
+    try:
+        while True:
+            cursor = conn.cursor()
+            cursor.execute(sql, (after, _PREFIX, *bounds, PAGE))
+            rows: list[tuple[int, Any, int, str, bytes]] = list(cursor.fetchall())
+            cursor.close()
+            conn.rollback()
+            if not rows:
+                return
+            yield rows
+            after = rows[-1][0]
+    finally:
+        conn.close()
 
 
 def flags_text(r: dict[str, Any]) -> str:

@@ -15,7 +15,9 @@ from click.testing import CliRunner
 from app.audit_log import AuditFilter, audit_page, audit_rows
 from app.bootstrap import Zhucun
 from app.cli import cli
+from app.clock import SettableClock
 from tests.builders import (
+    CITY,
     GROUP_B1,
     VILLAGE_A,
     VILLAGE_B,
@@ -233,3 +235,22 @@ def test_a_unit_filter_keeps_the_teams_serving_there_and_their_members_records(
     assert all(r["details"].get("cadre_id") != cid(3) for r in found)
     assert all(r["subject"] != cid(3) for r in found)
     assert rows(zhucun, team=UUID(team))[0]["subject_name"]
+
+
+def test_the_recording_day_is_the_beijing_day_at_either_edge(
+    zhucun: Zhucun, clock: SettableClock
+) -> None:
+    from datetime import UTC, datetime
+
+    clock.set(datetime(2016, 12, 30, 16, 30, tzinfo=UTC))  # 2016-12-31 00:30 in Beijing
+    apply(zhucun, cmd("open_unit", on="2016-12-30", code="210500", name="本溪市", level="city"))
+    clock.set(datetime(2016, 12, 31, 15, 59, tzinfo=UTC))  # 2016-12-31 23:59 in Beijing
+    apply(
+        zhucun,
+        cmd("open_unit", on="2016-12-30", code="210521", name="县", level="county", parent=CITY),
+    )
+    day = date(2016, 12, 31)
+    assert len(rows(zhucun, recorded_from=day, recorded_to=day)) == 2
+    assert rows(zhucun, recorded_to=date(2016, 12, 30)) == []
+    assert rows(zhucun, recorded_from=date(2017, 1, 1)) == []
+    assert rows(zhucun, recorded_from=day)[0]["recorded_at"] == "2016-12-31T00:30:00+08:00"
