@@ -13,6 +13,7 @@ from projections.tables import central_households, households, party_members, si
 from projections.team_tables import (
     cadres,
     dispatching_units,
+    member_months,
     memberships,
     teams,
     village_classes,
@@ -75,6 +76,10 @@ class Directory:
                 select(teams.c.team_id, teams.c.name).where(teams.c.to_position.is_(None))
             ):
                 self.names[tid] = name
+            for mid, cadre, month in conn.execute(
+                select(member_months.c.id, member_months.c.cadre_id, member_months.c.month)
+            ):
+                self.names[mid] = f"{self.names.get(cadre, cadre)} {month}"
             accounts = (
                 Table("rm_accounts", MetaData(), autoload_with=conn)
                 if inspect(conn).has_table("rm_accounts")
