@@ -140,3 +140,93 @@ def child_coverage(
             }
         )
     return out
+
+
+def network_tree(
+    conn: Connection, code: str, as_of: date, now: bool = False
+) -> dict[str, Any] | None:
+    """The unit and every unit under it down to the villages (and, under a township or a
+    village, the villager groups), each with households, unlinked households, link rate and
+    blind spots on that day: the figures of ``child_coverage`` for the whole subtree, read in
+    one grouped count."""
+    tree = Tree(conn, as_of, None)
+    if not tree.find(code):
+        return None
+    level = tree.level[code]
+    counts_of: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    if level == "group":
+        scopes: list[str] = []
+    elif level == "village":
+        scopes = [code]
+    else:
+        scopes = tree.subtree(code)
+    for i in range(0, len(scopes), 900):
+        chunk = scopes[i : i + 900]
+        if now:
+            query = select(counts.c.scope, counts.c.kind, counts.c.n).where(
+                counts.c.scope.in_(chunk)
+            )
+        else:
+            query = (
+                select(rows.c.scope, rows.c.kind, func.count())
+                .where(rows.c.scope.in_(chunk), when(as_of, None))
+                .group_by(rows.c.scope, rows.c.kind)
+            )
+        for scope, kind, count in conn.execute(query):
+            counts_of[scope][kind] += int(count)
+    # Villager groups: under a township or a village only, told apart by unit in their
+    # village's rows.
+    villages = [s for s in scopes if tree.level.get(s) == "village"]
+    group_parent: dict[str, str] = {}
+    if level in ("township", "village") or level == "group":
+        village_scopes = villages if level != "group" else [tree.parent[code]]
+        for village in village_scopes:
+            for child in children(conn, village, as_of):
+                if child["level"] == "group":
+                    group_parent[child["code"]] = village
+                    tree.name[child["code"]] = child["name"]
+                    tree.level[child["code"]] = "group"
+        if group_parent:
+            query = (
+                select(rows.c.unit, rows.c.kind, func.count())
+                .where(
+                    rows.c.scope.in_(sorted(set(group_parent.values()))),
+                    rows.c.unit.in_(list(group_parent)),
+                    when(as_of, None),
+                )
+                .group_by(rows.c.unit, rows.c.kind)
+            )
+            for unit, kind, count in conn.execute(query):
+                counts_of[unit][kind] += int(count)
+    below: dict[str, list[str]] = defaultdict(list)
+    for scope in scopes:
+        if scope != code:
+            below[tree.parent[scope]].append(scope)
+    for group, village in group_parent.items():
+        below[village].append(group)
+
+    def node(c: str) -> dict[str, Any]:
+        kids = [node(k) for k in sorted(below.get(c, []))]
+        own = counts_of[c]
+        households = own["household"]
+        unlinked = own["unlinked_household"]
+        gaps = sum(own[g] for g in GAPS)
+        if tree.level[c] not in ("village", "group"):
+            # A unit above village level has its own scope (its centre) plus its children's.
+            households += sum(k["households"] for k in kids)
+            unlinked += sum(k["unlinked"] for k in kids)
+            gaps += sum(k["gaps"] for k in kids)
+        return {
+            "code": c,
+            "name": tree.name[c],
+            "level": tree.level[c],
+            "households": households,
+            "unlinked": unlinked,
+            "link_rate": round((households - unlinked) / households, 4) if households else None,
+            "gaps": gaps,
+            "children": kids,
+        }
+
+    if level == "group":
+        return node(code) | {"children": []}
+    return node(code)

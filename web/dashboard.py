@@ -159,3 +159,22 @@ def children_json(code: str) -> dict[str, Any]:
     require_unit(code, field="code")
     day = as_of_day() or zhucun().today()
     return {"unit": code, "as_of": day.isoformat(), "children": child_rows(code, day)}
+
+
+@bp.get("/units/<code>/network.json")
+@login_required
+def network_json(code: str) -> dict[str, Any]:
+    """The unit's part of the network, each unit with its households and blind spots: the
+    treemap's data."""
+    code = unit_code(code, field="code")
+    require_unit(code, field="code")
+    z = zhucun()
+    day = as_of_day() or z.today()
+    tree = cached(
+        z,
+        ("network", code, day),
+        lambda: read(unit_pages.network_tree, code, day, day >= z.today()),
+    )
+    if tree is None:
+        raise UnitNotFoundError(code, field="code")
+    return {"unit": code, "as_of": day.isoformat(), "tree": tree}

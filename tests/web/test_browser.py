@@ -92,6 +92,7 @@ def test_log_in_drill_down_to_a_village_and_change_the_day(
     assert page.inner_text("h1") == "本溪满族自治县"
     # The chart is drawn by the vendored ECharts from the JSON endpoint.
     page.wait_for_selector("#link-rate-chart[data-ready='true'] svg")
+    page.wait_for_selector("#network-map[data-ready='true'] svg")
     page.screenshot(path=shots / "1-county-dashboard.png", full_page=True)
 
     page.click(f"#child-{TOWNSHIP} a")

@@ -4,6 +4,7 @@ as-of day, gaps with their cause, sites, the chart's data, jurisdiction."""
 from __future__ import annotations
 
 import re
+from datetime import date
 from html import unescape
 from uuid import UUID
 
@@ -182,3 +183,23 @@ def test_a_gap_type_link_lists_that_type_alone(county: FlaskClient):
     assert "全部类型" in only
     response = county.get(f"/units/{VILLAGE_A}?gap=everything&lang=en")
     assert response.status_code == 400 and "unknown gap type" in response.get_data(as_text=True)
+
+
+def test_network_map_data_nests_the_units_with_their_figures(county: FlaskClient, zhucun: Zhucun):
+    data = county.get(f"/units/{COUNTY}/network.json?as_of=2015-06-01").get_json()
+    tree = data["tree"]
+    assert (tree["code"], tree["households"], tree["unlinked"]) == (COUNTY, 4, 2)
+    (township,) = tree["children"]
+    village_a = next(v for v in township["children"] if v["code"] == VILLAGE_A)
+    assert village_a["link_rate"] == pytest.approx(2 / 3, abs=1e-4)
+    assert village_a["children"] == []  # below a county, the map stops at villages
+    data = county.get(f"/units/{TOWNSHIP}/network.json?as_of=2015-06-01").get_json()
+    village_a = next(v for v in data["tree"]["children"] if v["code"] == VILLAGE_A)
+    assert {g["code"] for g in village_a["children"]} == {GROUP_A1, VILLAGE_A + "002"}
+    for node in (tree, township, village_a, *village_a["children"]):
+        cov = zhucun.coverage(node["code"], date(2015, 6, 1))
+        assert cov is not None
+        assert node["households"] == cov["households"]["total"]
+        assert node["gaps"] == sum(cov["gaps"].values())
+    html = county.get(f"/units/{COUNTY}").get_data(as_text=True)
+    assert 'id="network-map"' in html

@@ -34,3 +34,72 @@
     })
     .catch(function () { box.hidden = true; });
 })();
+
+// The network below the unit as a treemap: boxes sized by households, coloured by link rate.
+(function () {
+  "use strict";
+  var box = document.getElementById("network-map");
+  if (!box || typeof echarts === "undefined") { return; }
+  function colour(rate) {
+    if (rate === null) { return "#9aa5b1"; }
+    if (rate < 0.9) { return "#b22222"; }
+    if (rate < 0.97) { return "#e08e0b"; }
+    return "#2e7d32";
+  }
+  function pct(rate) {
+    return rate === null || rate === undefined ? "–" : (Math.round(rate * 1000) / 10) + "%";
+  }
+  function item(n) {
+    return {
+      name: n.name,
+      value: Math.max(n.households, 1),
+      code: n.code,
+      rate: n.link_rate,
+      gaps: n.gaps,
+      households: n.households,
+      link: box.dataset.page.replace("CODE", n.code),
+      itemStyle: { color: colour(n.link_rate) },
+      children: n.children.length ? n.children.map(item) : undefined
+    };
+  }
+  fetch(box.dataset.url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+    .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
+    .then(function (data) {
+      var chart = echarts.init(box, null, { renderer: "svg" });
+      chart.setOption({
+        animation: false,
+        tooltip: {
+          formatter: function (p) {
+            var d = p.data;
+            var esc = echarts.format.encodeHTML;
+            return esc(d.name) + " " + d.code + "<br>" + box.dataset.households + " " + d.households +
+              "<br>" + box.dataset.rate + " " + pct(d.rate) + "<br>" + box.dataset.gaps + " " + d.gaps;
+          }
+        },
+        series: [{
+          type: "treemap",
+          data: data.tree.children.map(item),
+          roam: false,
+          top: 4, bottom: 4, left: 0, right: 0,
+          nodeClick: "link",
+          linkTarget: "_self",
+          breadcrumb: { show: false },
+          leafDepth: 2,
+          drillDownIcon: "",
+          label: {
+            color: "#fff", textBorderWidth: 0, textShadowBlur: 0,
+            formatter: function (p) { return p.name + "\n" + pct(p.data.rate); }
+          },
+          levels: [
+            {},
+            { itemStyle: { borderColor: "#fff", borderWidth: 3, gapWidth: 3 },
+              upperLabel: { show: true, height: 22, color: "#fff", textBorderWidth: 0 } },
+            { itemStyle: { borderColor: "#fff", borderWidth: 1, gapWidth: 1 } }
+          ]
+        }]
+      });
+      box.dataset.ready = "true";
+      window.addEventListener("resize", function () { chart.resize(); });
+    })
+    .catch(function () { box.hidden = true; });
+})();
