@@ -76,7 +76,13 @@ def residency(
         for name, table in (("checked_in", checkins), ("leave", leave_days), ("absences", absences))
     }
     names = _names(conn, {cadre for _, cadre in served})
-    return [_team_month(t, served, counted, names, first, last, rules) for t in found]
+    keys: dict[str, set[Key]] = {}
+    for key in set(served).union(*counted.values()):
+        keys.setdefault(key[0], set()).add(key)
+    return [
+        _team_month(t, keys.get(t["team_id"], set()), served, counted, names, first, last, rules)
+        for t in found
+    ]
 
 
 def _served_days(
@@ -137,6 +143,7 @@ def _names(conn: Connection, ids: set[str]) -> dict[str, str]:
 
 def _team_month(
     t: dict[str, Any],
+    team_keys: set[Key],
     served: dict[Key, int],
     counted: dict[str, dict[Key, int]],
     names: dict[str, str],
@@ -145,10 +152,7 @@ def _team_month(
     rules: RuleSet,
 ) -> dict[str, Any]:
     month_days = (last - first).days + 1
-    keys = sorted(
-        (k for k in set(served) | {k for c in counted.values() for k in c} if k[0] == t["team_id"]),
-        key=lambda k: (names.get(k[1], ""), k[1]),
-    )
+    keys = sorted(team_keys, key=lambda k: (names.get(k[1], ""), k[1]))
     members = []
     for key in keys:
         days = served.get(key, 0)

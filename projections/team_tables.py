@@ -9,7 +9,7 @@ Daily rows are only ever added: their ``position`` says from when they were know
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Boolean, Column, Date, Integer, MetaData, String, Table
+from sqlalchemy import BigInteger, Boolean, Column, Date, Index, Integer, MetaData, String, Table
 
 metadata = MetaData()
 
@@ -140,6 +140,8 @@ checkins = Table(
     Column("team_id", String(32), nullable=False, index=True),
     Column("day", Date, nullable=False, index=True),
     Column("position", BigInteger, nullable=False),
+    # The month report counts a month of many teams: one range per team, read from the index.
+    Index("ix_tm_checkins_team_day", "team_id", "day", "cadre_id"),
 )
 
 leave_days = Table(
@@ -151,6 +153,8 @@ leave_days = Table(
     Column("day", Date, nullable=False, index=True),
     Column("leave_id", String(32), nullable=False),
     Column("position", BigInteger, nullable=False),
+    # The month report counts a month of many teams: one range per team, read from the index.
+    Index("ix_tm_leave_days_team_day", "team_id", "day", "cadre_id"),
 )
 
 absences = Table(
@@ -162,6 +166,8 @@ absences = Table(
     Column("day", Date, nullable=False, index=True),
     Column("note", String(2000), nullable=False),
     Column("position", BigInteger, nullable=False),
+    # The month report counts a month of many teams: one range per team, read from the index.
+    Index("ix_tm_absences_team_day", "team_id", "day", "cadre_id"),
 )
 
 # Which cadre each month stream (MemberMonth) belongs to: only its first event says so.
