@@ -69,6 +69,7 @@ class TeamPlan:
     households: list[UUID] = field(default_factory=list)
     place: tuple[float, float] = (0.0, 0.0)
     exits: bool = False  # the village leaves poverty before the term ends
+    requests: dict[date, list[CommandLine]] = field(default_factory=dict)  # leave, by day asked
 
     @property
     def term_ends_on(self) -> date:
@@ -130,7 +131,7 @@ def plan_leave(
     for n, (start, end, why) in enumerate(wanted):
         leave_id = derived_id("demo-leave", f"{m.id}:{n}")
         asked = max(first, start - timedelta(days=rng.randint(1, 4)))
-        decided = min(start, asked + timedelta(days=rng.randint(0, 2)))
+        decided = min(start, asked + timedelta(days=rng.randint(1, 2)))  # after the request
         long = (end - start).days + 1 > 3
         approver = county if long else township
         request = m.actor.line(
@@ -142,7 +143,7 @@ def plan_leave(
             last_day=end.isoformat(),
             id=str(leave_id),
         )
-        add_now(history, rng, asked, [request], [t.id])
+        t.requests.setdefault(asked, []).append(request)  # sent with the day's check-ins
         if rng.random() < REJECT_CHANCE and not long:
             decision = approver.line("reject_leave", decided, td.REJECT_NOTE, leave=str(leave_id))
             add_now(history, rng, decided, [decision], [leave_id])
@@ -198,13 +199,14 @@ def plan_life(
 ) -> int:
     """Day by day, each team's check-ins, diaries and visits; spot checks.
 
-    Members record on the county's attendance app, which uploads a county's day in the evening
-    (now and then only the next morning): the day's entries of all its teams share a moment.
+    Members record on the city's attendance app (check-ins, diaries, visits, leave requests),
+    which uploads the day in the evening, now and then only the next morning: the day's entries
+    of all teams share a moment.
     """
     inspectors = [new_person("inspector") for _ in range(3)]
     extra = 0
     draw = rng.random
-    uploads: dict[tuple[str, date], datetime] = {}
+    uploads: dict[date, datetime] = {}
     for t in teams:
         months: set[tuple[str, str]] = set()
         day = t.dispatched_on
@@ -262,11 +264,13 @@ def plan_life(
                     lines.append(
                         CommandLine("visit_household", args, who.name, who.role, day, "入户走访")
                     )
-            if lines:
-                upload = uploads.get((t.village.county, day))
+            asked = t.requests.get(day, [])
+            if lines or asked:
+                upload = uploads.get(day)
                 if upload is None:
-                    upload = uploads[t.village.county, day] = _upload(rng, day)
-                history.sessions.append(Session(day, lines, upload, keys))
+                    upload = uploads[day] = _upload(rng, day)
+                leave = frozenset(str(ln.args["id"]) for ln in asked)
+                history.sessions.append(Session(day, asked + lines, upload, keys | leave))
             if late:
                 when = _at(rng, day + timedelta(days=rng.randint(3, 9)))
                 history.sessions.append(Session(day, late, when, frozenset()))
