@@ -4,11 +4,11 @@ its service sites. Plain queries over the read models."""
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, func, or_, select
+from sqlalchemy import Connection, and_, case, func, or_, select
 
 from projections.coverage.queries import Tree, when
 from projections.coverage.sweep import GAPS
@@ -230,3 +230,74 @@ def network_tree(
     if level == "group":
         return node(code) | {"children": []}
     return node(code)
+
+
+def link_rate_over_time(conn: Connection, code: str, days: list[date]) -> list[dict[str, Any]]:
+    """Households and unlinked households of the unit on each of ``days`` (as known now), in
+    one pass over its rows. The units counted are those under ``code`` on the last day."""
+    if not days:
+        return []
+    tree = Tree(conn, days[-1], None)
+    if not tree.find(code):
+        return []
+    level = tree.level[code]
+    unit_filter = code if level == "group" else None
+    scopes = [tree.parent[code]] if level == "group" else tree.subtree(code)
+    columns = []
+    for i, day in enumerate(days):
+        in_force = and_(
+            rows.c.valid_from <= day, or_(rows.c.valid_to.is_(None), rows.c.valid_to > day)
+        )
+        columns.append(func.sum(case((in_force, 1), else_=0)).label(f"d{i}"))
+    totals: dict[str, list[int]] = {
+        "household": [0] * len(days),
+        "unlinked_household": [0] * len(days),
+    }
+    for i in range(0, len(scopes), 900):
+        query = (
+            select(rows.c.kind, *columns)
+            .where(
+                rows.c.scope.in_(scopes[i : i + 900]),
+                rows.c.kind.in_(list(totals)),
+                rows.c.known_to.is_(None),
+            )
+            .group_by(rows.c.kind)
+        )
+        if unit_filter:
+            query = query.where(rows.c.unit == unit_filter)
+        for kind, *per_day in conn.execute(query):
+            totals[kind] = [a + int(b or 0) for a, b in zip(totals[kind], per_day, strict=True)]
+    out = []
+    for i, day in enumerate(days):
+        households, unlinked = totals["household"][i], totals["unlinked_household"][i]
+        out.append(
+            {
+                "day": day.isoformat(),
+                "households": households,
+                "unlinked": unlinked,
+                "link_rate": round((households - unlinked) / households, 4) if households else None,
+            }
+        )
+    return out
+
+
+def trend_days(first: date, last: date, points: int = 24) -> list[date]:
+    """Up to ``points`` days from ``first`` to ``last``: month ends, evenly spread, and
+    ``last`` itself."""
+    if last <= first:
+        return [last]
+    months = (last.year - first.year) * 12 + last.month - first.month
+    step = max(1, -(-months // (points - 1)))
+    days = []
+    year, month = first.year, first.month
+    while (year, month) < (last.year, last.month):
+        following = date(year + month // 12, month % 12 + 1, 1)
+        days.append(following - timedelta(days=1))
+        month += step
+        year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
+    return [*days, last]
+
+
+def opened_on(conn: Connection, code: str) -> date | None:
+    value = conn.execute(select(units.c.opened_on).where(units.c.code == code)).scalar()
+    return value if isinstance(value, date) else None

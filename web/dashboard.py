@@ -178,3 +178,19 @@ def network_json(code: str) -> dict[str, Any]:
     if tree is None:
         raise UnitNotFoundError(code, field="code")
     return {"unit": code, "as_of": day.isoformat(), "tree": tree}
+
+
+@bp.get("/units/<code>/trend.json")
+@login_required
+def trend_json(code: str) -> dict[str, Any]:
+    """The unit's link rate at month ends from its opening to the day: the line chart's data."""
+    code = unit_code(code, field="code")
+    require_unit(code, field="code")
+    z = zhucun()
+    day = as_of_day() or z.today()
+    first = read(unit_pages.opened_on, code) or day
+    days = unit_pages.trend_days(first, day)
+    points = cached(
+        z, ("trend", code, day), lambda: read(unit_pages.link_rate_over_time, code, days)
+    )
+    return {"unit": code, "as_of": day.isoformat(), "points": points}

@@ -93,6 +93,7 @@ def test_log_in_drill_down_to_a_village_and_change_the_day(
     # The chart is drawn by the vendored ECharts from the JSON endpoint.
     page.wait_for_selector("#link-rate-chart[data-ready='true'] svg")
     page.wait_for_selector("#network-map[data-ready='true'] svg")
+    page.wait_for_selector("#trend-chart[data-ready='true'] svg")
     page.screenshot(path=shots / "1-county-dashboard.png", full_page=True)
 
     page.click(f"#child-{TOWNSHIP} a")

@@ -203,3 +203,23 @@ def test_network_map_data_nests_the_units_with_their_figures(county: FlaskClient
         assert node["gaps"] == sum(cov["gaps"].values())
     html = county.get(f"/units/{COUNTY}").get_data(as_text=True)
     assert 'id="network-map"' in html
+
+
+def test_link_rate_over_time_follows_the_recorded_history(county: FlaskClient, zhucun: Zhucun):
+    data = county.get(f"/units/{VILLAGE_A}/trend.json?as_of=2016-06-30").get_json()
+    points = data["points"]
+    assert points[0]["day"] == "2014-01-31" and points[-1]["day"] == "2016-06-30"
+    assert len(points) <= 24
+    for p in points:
+        cov = zhucun.coverage(VILLAGE_A, date.fromisoformat(p["day"]))
+        assert cov is not None
+        assert (p["households"], p["unlinked"]) == (
+            cov["households"]["total"],
+            cov["households"]["unlinked"],
+        )
+    rates = [p["link_rate"] for p in points if p["link_rate"] is not None]
+    # From June 2014 the central household covers its own; from March 2015 one more.
+    assert rates[0] == pytest.approx(1 / 3, abs=1e-4)
+    assert rates[-1] == pytest.approx(2 / 3, abs=1e-4)
+    html = county.get(f"/units/{VILLAGE_A}").get_data(as_text=True)
+    assert 'id="trend-chart"' in html and "联系率变化" in html

@@ -42,6 +42,8 @@ ROUTES: list[tuple[str, str, str, frozenset[str] | None, int]] = [
     ("chart data of the city", "GET", f"/units/{CITY}/children.json", CITY_WIDE, 200),
     ("chart data of the county", "GET", f"/units/{COUNTY}/children.json", IN_COUNTY, 200),
     ("network map of the county", "GET", f"/units/{COUNTY}/network.json", IN_COUNTY, 200),
+    ("link rate over time, village", "GET", f"/units/{VILLAGE_A}/trend.json", EVERYONE, 200),
+    ("link rate over time, city", "GET", f"/units/{CITY}/trend.json", CITY_WIDE, 200),
     (
         "network map of the other county",
         "GET",

@@ -103,3 +103,34 @@
     })
     .catch(function () { box.hidden = true; });
 })();
+
+// The unit's link rate over time: a line from its opening to the day shown.
+(function () {
+  "use strict";
+  var box = document.getElementById("trend-chart");
+  if (!box || typeof echarts === "undefined") { return; }
+  fetch(box.dataset.url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+    .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
+    .then(function (data) {
+      var chart = echarts.init(box, null, { renderer: "svg" });
+      chart.setOption({
+        animation: false,
+        grid: { left: 8, right: 24, top: 16, bottom: 8, containLabel: true },
+        tooltip: { trigger: "axis", valueFormatter: function (v) { return v === null ? "–" : v + "%"; } },
+        xAxis: { type: "category", data: data.points.map(function (p) { return p.day; }) },
+        yAxis: { type: "value", min: 0, max: 100, axisLabel: { formatter: "{value}%" } },
+        series: [{
+          name: box.dataset.label,
+          type: "line",
+          step: "end",
+          data: data.points.map(function (p) {
+            return p.link_rate === null ? null : Math.round(p.link_rate * 1000) / 10;
+          }),
+          itemStyle: { color: "#0b5cad" }
+        }]
+      });
+      box.dataset.ready = "true";
+      window.addEventListener("resize", function () { chart.resize(); });
+    })
+    .catch(function () { box.hidden = true; });
+})();
