@@ -22,6 +22,7 @@ from app.clock import CHINA_TZ
 from app.describe import describe, details, event_type
 from app.store import EventStore, LoggedEvent
 from domain.corrections import Correction
+from domain.errors import TeamNotFoundError, UnitNotFoundError
 from projections.audit import events_source
 
 BACKDATED_DAYS = 7
@@ -159,12 +160,16 @@ class _Matcher:
         self.unit_cadres: set[str] = set()
         if f.unit is not None:
             self.unit_ids, self.unit_teams, self.unit_cadres = scope_under(engine, f.unit)
+            if not self.unit_ids:
+                raise UnitNotFoundError(f.unit)  # a typo must not read as "nothing happened"
         self.team: str | None = None
         self.team_cadres: dict[str, list[tuple[date, date | None]]] = {}
         self.team_streams: set[str] = set()
         if f.team is not None:
             self.team = f.team.hex
             self.team_cadres = team_scope(engine, self.team)
+            if not people.name_of(self.team):
+                raise TeamNotFoundError(str(f.team))
         self.person_ids: set[str] = set()
         self.person_actors: set[str] = set()
         self.person_streams: set[str] = set()

@@ -254,3 +254,17 @@ def test_the_recording_day_is_the_beijing_day_at_either_edge(
     assert rows(zhucun, recorded_to=date(2016, 12, 30)) == []
     assert rows(zhucun, recorded_from=date(2017, 1, 1)) == []
     assert rows(zhucun, recorded_from=day)[0]["recorded_at"] == "2016-12-31T00:30:00+08:00"
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "code"),
+    [("--unit", "210599", "unit_not_found"), ("--team", hid(99), "team_not_found")],
+)
+def test_an_unknown_unit_or_team_is_refused_not_shown_as_empty(
+    db_url: str, option: str, value: str, code: str
+) -> None:
+    runner = CliRunner()
+    line = json.dumps(cmd("open_unit", code="210500", name="本溪市", level="city"))
+    assert runner.invoke(cli, ["--db", db_url, "apply", "-"], input=line).exit_code == 0
+    r = runner.invoke(cli, ["--db", db_url, "audit", "log", option, value])
+    assert r.exit_code == 1 and code in r.stderr
