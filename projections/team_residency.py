@@ -11,6 +11,7 @@ from sqlalchemy import Connection, Table, insert, select
 
 from domain.residency import MemberMonth, days_between
 from projections import visits
+from projections.bulk import insert_many
 from projections.team_tables import absences, checkins, leave_days, member_months
 
 MONTH = "_month"  # the month stream of a pending row, until its cadre is looked up
@@ -71,7 +72,8 @@ class Pending:
                 if table is visits.visits:
                     visits.record(conn, rows)
                 else:
-                    conn.execute(insert(table), rows)
+                    columns = list(rows[0])
+                    insert_many(conn, table, columns, [[r[c] for c in columns] for r in rows])
                 rows.clear()
 
 

@@ -14,6 +14,7 @@ from domain.residency import LeaveRequest
 from domain.teams import Team
 from domain.villages import VillageProfile
 from projections import team_residency
+from projections.bulk import insert_many
 from projections.team_tables import (
     actor_events,
     cadre_states,
@@ -102,13 +103,7 @@ class TeamsModel:
             e = logged.event
             actor = getattr(e, "actor_id", None)
             if actor is not None:
-                actors.append(
-                    {
-                        "position": logged.position,
-                        "actor_id": str(actor)[:100],
-                        "originator_id": e.originator_id.hex,
-                    }
-                )
+                actors.append((logged.position, str(actor)[:100], e.originator_id.hex))
             if pending.take(e, logged.position):
                 continue
             handler = HANDLERS.get(type(e))
@@ -116,8 +111,7 @@ class TeamsModel:
                 pending.flush(conn)
                 handler(Writer(conn, logged.position), e)
         pending.flush(conn)
-        if actors:
-            conn.execute(insert(actor_events), actors)
+        insert_many(conn, actor_events, ("position", "actor_id", "originator_id"), actors)
 
     def reset(self) -> None:
         """Nothing is kept in memory."""
