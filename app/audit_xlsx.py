@@ -166,10 +166,11 @@ def _write_rows(out: IO[str], rows: Iterable[dict[str, Any]]) -> int:
         )
         blob = "\x00".join(texts)
         odd = care(blob) or edge(blob) or blob.count("\x00") != nuls
+        # Cells in column order, as Excel requires: A, B–E, F, G–R.
         cells = [f'<row r="{n}"><c r="A{n}"><v>{r["position"]}</v></c>']
-        if r["corrects"] is not None:
-            cells.append(f'<c r="F{n}"><v>{r["corrects"]}</v></c>')
-        for letter, text in zip(text_letters, texts, strict=True):
+        for i, (letter, text) in enumerate(zip(text_letters, texts, strict=True)):
+            if i == 4 and r["corrects"] is not None:
+                cells.append(f'<c r="F{n}"><v>{r["corrects"]}</v></c>')
             if not text:
                 continue
             if odd:

@@ -156,3 +156,34 @@ def test_texts_that_xml_would_choke_on_are_written_safely(tmp_path: Path) -> Non
     (values,) = openpyxl.load_workbook(out).worksheets[0].iter_rows(2, values_only=True)
     assert values[0] == 7 and values[-1] == " A & B <c> \ufffd "
     assert json.loads(values[16]) == {"note": "<b>&"} and values[8] == "a\ufffdb"
+
+
+def test_cells_of_a_row_come_in_column_order_as_excel_requires(tmp_path: Path) -> None:
+    import re
+    import zipfile
+
+    from openpyxl.utils import column_index_from_string
+
+    from app.audit import Checkpoint
+    from app.audit_log import COLUMNS
+    from app.audit_xlsx import write_xlsx
+
+    row: dict[str, Any] = {c: "x" for c in COLUMNS}
+    row.update(
+        position=9,
+        recorded_at="2015-01-02T10:00:00+08:00",
+        occurred_on="2015-01-01",
+        backdated=True,
+        correction=True,
+        corrects=3,
+        corrected_by=[12, 15],
+        details={"a": 1},
+    )
+    out = tmp_path / "order.xlsx"
+    write_xlsx(out, [row], {}, Checkpoint(9, "00" * 32, "t"), "me", "now")
+    sheet = zipfile.ZipFile(out).read("xl/worksheets/sheet1.xml").decode()
+    for found in re.findall(r'<row r="(\d+)"[^>]*>(.*?)</row>', sheet):
+        columns = [column_index_from_string(c) for c in re.findall(r'<c r="([A-Z]+)\d+"', found[1])]
+        assert columns == sorted(columns) and len(columns) == len(set(columns))
+    (values,) = openpyxl.load_workbook(out).worksheets[0].iter_rows(2, values_only=True)
+    assert values[5] == 3 and values[6] == "12 15"
