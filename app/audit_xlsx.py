@@ -21,6 +21,7 @@ from openpyxl.utils import get_column_letter
 
 from app.audit import Checkpoint
 from app.audit_log import COLUMNS, HEADINGS
+from domain.errors import InvalidInputError
 
 WIDTHS = {
     "position": 10,
@@ -123,6 +124,21 @@ def _frame(
     wb.save(path)
 
 
+MAX_ROWS = 1_048_576  # a worksheet's last row, the header included
+
+
+class TooManyRowsError(InvalidInputError):
+    code = "too_many_rows"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "xlsx",
+            f"超过 Excel 工作表的 {MAX_ROWS - 1:,} 行上限；请用 --limit 和 --after 分批导出",
+            f"more than the {MAX_ROWS - 1:,} rows an Excel sheet holds; "
+            "export in parts with --limit and --after",
+        )
+
+
 LETTERS = [get_column_letter(i) for i in range(1, len(COLUMNS) + 1)]
 LAST = LETTERS[-1]
 # Characters XML 1.0 does not allow, and which a free-text reason might still contain.
@@ -144,6 +160,8 @@ def _write_rows(out: IO[str], rows: Iterable[dict[str, Any]]) -> int:
     care, edge = _CARE.search, _EDGE.search
     nuls = len(text_letters) - 1  # a NUL in a text itself shows as one too many
     for n, r in enumerate(rows, 2):
+        if n > MAX_ROWS:
+            raise TooManyRowsError()
         details = r["details"]
         corrected_by = r["corrected_by"]
         texts = (

@@ -187,3 +187,20 @@ def test_cells_of_a_row_come_in_column_order_as_excel_requires(tmp_path: Path) -
         assert columns == sorted(columns) and len(columns) == len(set(columns))
     (values,) = openpyxl.load_workbook(out).worksheets[0].iter_rows(2, values_only=True)
     assert values[5] == 3 and values[6] == "12 15"
+
+
+def test_more_rows_than_a_sheet_holds_are_refused_and_no_file_is_left(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app import audit_xlsx
+    from app.audit import Checkpoint
+    from app.audit_log import COLUMNS
+
+    monkeypatch.setattr(audit_xlsx, "MAX_ROWS", 3)
+    row: dict[str, Any] = {c: "x" for c in COLUMNS}
+    row.update(position=1, corrects=None, corrected_by=[], details={}, backdated=False)
+    row.update(correction=False)
+    out = tmp_path / "big.xlsx"
+    with pytest.raises(audit_xlsx.TooManyRowsError):
+        audit_xlsx.write_xlsx(out, [row] * 3, {}, Checkpoint(1, "00" * 32, "t"), "me", "now")
+    assert not out.exists()
