@@ -125,6 +125,7 @@ def _frame(
 
 
 MAX_ROWS = 1_048_576  # a worksheet's last row, the header included
+MAX_TEXT = 32_767  # characters a cell holds
 
 
 class TooManyRowsError(InvalidInputError):
@@ -183,7 +184,7 @@ def _write_rows(out: IO[str], rows: Iterable[dict[str, Any]]) -> int:
             r["reason"],
         )
         blob = "\x00".join(texts)
-        odd = care(blob) or edge(blob) or blob.count("\x00") != nuls
+        odd = care(blob) or edge(blob) or blob.count("\x00") != nuls or len(blob) > MAX_TEXT
         # Cells in column order, as Excel requires: A, B–E, F, G–R.
         cells = [f'<row r="{n}"><c r="A{n}"><v>{r["position"]}</v></c>']
         for i, (letter, text) in enumerate(zip(text_letters, texts, strict=True)):
@@ -192,6 +193,8 @@ def _write_rows(out: IO[str], rows: Iterable[dict[str, Any]]) -> int:
             if not text:
                 continue
             if odd:
+                if len(text) > MAX_TEXT:  # a cell holds no more; the rest is in the log
+                    text = text[: MAX_TEXT - 1] + "…"
                 text, space = _text(text), _space(text)
             else:
                 space = ""

@@ -139,6 +139,7 @@ def test_texts_that_xml_would_choke_on_are_written_safely(tmp_path: Path) -> Non
 
     row: dict[str, Any] = {c: "" for c in COLUMNS}
     row.update(
+        what_en="w" * 40000,
         position=7,
         recorded_at="2015-01-02T10:00:00+08:00",
         occurred_on="2015-01-01",
@@ -155,6 +156,7 @@ def test_texts_that_xml_would_choke_on_are_written_safely(tmp_path: Path) -> Non
     assert write_xlsx(out, [row], {}, head, "me", "now") == 1
     (values,) = openpyxl.load_workbook(out).worksheets[0].iter_rows(2, values_only=True)
     assert values[0] == 7 and values[-1] == " A & B <c> \ufffd "
+    assert len(values[13]) == 32767 and values[13].endswith("…")
     assert json.loads(values[16]) == {"note": "<b>&"} and values[8] == "a\ufffdb"
 
 
