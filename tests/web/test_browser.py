@@ -107,6 +107,18 @@ def test_log_in_drill_down_to_a_village_and_change_the_day(
     assert "已联系\t2" in linked_today or "已联系 2" in linked_today.replace("\n", " ")
     page.screenshot(path=shots / "2-village-today.png", full_page=True)
 
+    # A type of blind spot: htmx replaces only the list, the page around it stays.
+    page.evaluate("window.stillTheSamePage = true")
+    page.click("#gaps-group_without_point a")
+    page.wait_for_url("**gap=group_without_point**")
+    page.wait_for_selector("#gap-list >> text=没有为民服务点的村民小组")
+    assert page.evaluate("window.stillTheSamePage === true")
+    assert "未联系党员中心户的户" not in page.inner_text("#gaps")
+    page.screenshot(path=shots / "2b-village-one-gap-type.png", full_page=True)
+    page.click("#gap-section >> text=全部类型")
+    page.wait_for_selector("#gaps >> text=未联系党员中心户的户")
+    assert page.evaluate("window.stillTheSamePage === true")
+
     page.fill("#as_of", "2015-01-01")
     page.click("form.lookup button")
     page.wait_for_url("**as_of=2015-01-01")
@@ -122,7 +134,7 @@ def test_log_in_drill_down_to_a_village_and_change_the_day(
 
     page.click("form.logout button")
     page.wait_for_url("**/login")
-    assert len(list(shots.glob("*.png"))) == 4
+    assert len(list(shots.glob("*.png"))) == 5
 
 
 def test_village_page_fits_a_phone(server: str, browser: object, shots: Path):
