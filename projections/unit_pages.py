@@ -79,76 +79,14 @@ def sites_of(conn: Connection, codes: list[str]) -> list[dict[str, Any]]:
     return out
 
 
-def child_coverage(
-    conn: Connection, code: str, as_of: date, now: bool = False
-) -> list[dict[str, Any]]:
-    """For each unit directly under ``code`` on that day: households, linked, link rate and
-    blind spots, the same figures ``coverage()`` gives for each child, read in one pass over
-    ``code``'s subtree instead of one subtree walk per child. ``now``: today as known now,
-    answered from the per-scope counts."""
-    tree = Tree(conn, as_of, None)
-    if not tree.find(code):
-        return []
-    below = children(conn, code, as_of)
-    if not below:
-        return []
-    n: dict[str, dict[str, int]] = {c["code"]: defaultdict(int) for c in below}
-    if tree.level[code] == "village":
-        # Villager groups share their village's scope: their rows are told apart by unit.
-        query = (
-            select(rows.c.unit, rows.c.kind, func.count())
-            .where(rows.c.scope == code, when(as_of, None))
-            .group_by(rows.c.unit, rows.c.kind)
-        )
-        for unit, kind, count in conn.execute(query):
-            if unit in n:
-                n[unit][kind] += int(count)
-    else:
-        owner: dict[str, str] = {}
-        for child in below:
-            if child["level"] == "group":
-                continue
-            for scope in tree.subtree(child["code"]):
-                owner[scope] = child["code"]
-        scopes = list(owner)
-        for i in range(0, len(scopes), 900):
-            chunk = scopes[i : i + 900]
-            if now:
-                query = select(counts.c.scope, counts.c.kind, counts.c.n).where(
-                    counts.c.scope.in_(chunk)
-                )
-            else:
-                query = (
-                    select(rows.c.scope, rows.c.kind, func.count())
-                    .where(rows.c.scope.in_(chunk), when(as_of, None))
-                    .group_by(rows.c.scope, rows.c.kind)
-                )
-            for scope, kind, count in conn.execute(query):
-                n[owner[scope]][kind] += int(count)
-    out = []
-    for child in below:
-        k = n[child["code"]]
-        total, unlinked = k["household"], k["unlinked_household"]
-        out.append(
-            {
-                **child,
-                "households": total,
-                "linked": total - unlinked,
-                "unlinked": unlinked,
-                "link_rate": round((total - unlinked) / total, 4) if total else None,
-                "gaps": sum(k[g] for g in GAPS),
-            }
-        )
-    return out
-
-
 def network_tree(
     conn: Connection, code: str, as_of: date, now: bool = False
 ) -> dict[str, Any] | None:
     """The unit and every unit under it down to the villages (and, under a township or a
     village, the villager groups), each with households, unlinked households, link rate and
-    blind spots on that day: the figures of ``child_coverage`` for the whole subtree, read in
-    one grouped count."""
+    blind spots on that day, the same figures ``coverage()`` gives for each of them, read in
+    one grouped count over the subtree instead of one subtree walk per unit. ``now``: today
+    as known now, answered from the per-scope counts."""
     tree = Tree(conn, as_of, None)
     if not tree.find(code):
         return None
@@ -221,6 +159,7 @@ def network_tree(
             "name": tree.name[c],
             "level": tree.level[c],
             "households": households,
+            "linked": households - unlinked,
             "unlinked": unlinked,
             "link_rate": round((households - unlinked) / households, 4) if households else None,
             "gaps": gaps,

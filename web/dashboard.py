@@ -69,14 +69,23 @@ def as_of_day() -> date | None:
     return day
 
 
-def child_rows(code: str, day: date) -> list[dict[str, Any]]:
-    """Households, link rate and blind spots of each unit directly under ``code``."""
+def network(code: str, day: date) -> dict[str, Any] | None:
+    """The unit's subtree with each unit's figures on the day (one grouped count, kept)."""
     z = zhucun()
     return cached(
         z,
-        ("children", code, day),
-        lambda: read(unit_pages.child_coverage, code, day, day >= z.today()),
+        ("network", code, day),
+        lambda: read(unit_pages.network_tree, code, day, day >= z.today()),
     )
+
+
+def child_rows(code: str, day: date) -> list[dict[str, Any]]:
+    """Households, link rate and blind spots of each unit directly under ``code``: the top of
+    the network tree, which the page's treemap asks for next."""
+    tree = network(code, day)
+    if tree is None:
+        return []
+    return [{k: v for k, v in c.items() if k != "children"} for c in tree["children"]]
 
 
 def unit_data(code: str, day: date) -> dict[str, Any]:
@@ -168,13 +177,8 @@ def network_json(code: str) -> dict[str, Any]:
     treemap's data."""
     code = unit_code(code, field="code")
     require_unit(code, field="code")
-    z = zhucun()
-    day = as_of_day() or z.today()
-    tree = cached(
-        z,
-        ("network", code, day),
-        lambda: read(unit_pages.network_tree, code, day, day >= z.today()),
-    )
+    day = as_of_day() or zhucun().today()
+    tree = network(code, day)
     if tree is None:
         raise UnitNotFoundError(code, field="code")
     return {"unit": code, "as_of": day.isoformat(), "tree": tree}
