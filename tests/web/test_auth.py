@@ -68,7 +68,12 @@ def test_login_returns_to_the_page_asked_for_but_never_elsewhere(net: WebNet, cl
     )
     assert response.headers["Location"] == f"/units/{VILLAGE_A}?as_of=2015-01-01"
     client.post("/logout", data={"csrf_token": csrf_token(client, "/summary")})
-    for evil in ("https://evil.example/", "//evil.example/x", "javascript:alert(1)"):
+    for evil in (
+        "https://evil.example/",
+        "//evil.example/x",
+        "/\\evil.example/x",
+        "javascript:alert(1)",
+    ):
         response = client.post(
             "/login?next=" + evil,
             data={"username": "city.admin", "password": PASSWORD, "csrf_token": csrf_token(client)},
