@@ -2,7 +2,8 @@
 
 Each check-in is one command through the facade, as ``zhucun apply`` sends it
 (``Zhucun.apply_text``): parsed, checked against the cadre, the team and the member's month,
-committed in its own transaction, and the read models brought up to date before it returns.
+committed in its own transaction. The read models are left to the next query, as after every
+command (docs/projections.md, section 3).
 
 In the same run, the baseline: the eventsourcing library's plain get + save per command, one
 stream per cadre that grows by one event per check-in (an ``Application`` with a one-event

@@ -74,7 +74,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         try:
             events = z.store.max_position()
             t = time.perf_counter()
-            z.projections.catch_up()  # every read model, the chain among them
+            if args.chain_only:
+                # Only the audit chain: verify needs nothing else, and at province scale the
+                # other read models would take the better part of an hour to catch up.
+                z.projections.models = [
+                    m for m in z.projections.models if m.name == "audit_chain"
+                ]
+            z.projections.catch_up()
             catch_up_s = time.perf_counter() - t
 
             def median(fn: Any) -> float:
@@ -92,7 +98,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "verify_events_per_s": round(events / verify_s),
             "verify_s": round(verify_s, 2),
             "ratio_verify_to_raw_scan": round(scan_s / verify_s, 3),
-            "catch_up_all_models_s": round(catch_up_s, 1),
+            "catch_up_s": round(catch_up_s, 1),
+            "caught_up": "audit chain only" if args.chain_only else "every read model",
             "peak_rss_mib": round(peak_rss_mib()),
         }
     finally:
@@ -114,6 +121,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--seed", type=int, default=2014)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--chain-only",
+        action="store_true",
+        help="build only the audit chain before timing (province scale)",
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     r = run(args)
@@ -126,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
         f"  raw scan (baseline) {r['raw_scan_rows_per_s']:>10,} rows/s    "
         f"ratio verify/raw scan {r['ratio_verify_to_raw_scan']}\n"
         f"  raw reader alone    {r['raw_reader_rows_per_s']:>10,} rows/s\n"
-        f"  catch-up of all read models incl. the chain: {r['catch_up_all_models_s']} s, "
+        f"  catch-up ({r['caught_up']}): {r['catch_up_s']} s, "
         f"peak RSS {r['peak_rss_mib']:,} MiB"
     )
     return 0

@@ -158,8 +158,9 @@ class Projections:
             )
 
     def checksum(self) -> str:
-        """A digest of every read model's rows, surrogate keys left out: equal digests,
-        equal read models."""
+        """A digest of every read model's rows at the head of the log (caught up first),
+        surrogate keys left out: equal digests, equal read models."""
+        self.catch_up()
         digest = hashlib.sha256()
         with self.engine.connect() as conn:
             for model in self.models:

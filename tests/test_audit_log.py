@@ -30,6 +30,7 @@ from tests.builders import (
 
 
 def rows(z: Zhucun, **kw: Any) -> list[dict[str, Any]]:
+    z.projections.catch_up()  # the log reads names and units from the read models
     return list(audit_rows(z.store, z.engine, AuditFilter(**kw)))
 
 
@@ -181,6 +182,7 @@ def test_actors_known_to_the_read_models_show_their_name_and_unit(zhucun: Zhucun
 def test_pages_follow_each_other_without_gaps_or_repeats(zhucun: Zhucun) -> None:
     small_network(zhucun)
     everything = [r["position"] for r in rows(zhucun)]
+    zhucun.projections.catch_up()
     first = audit_page(zhucun.store, zhucun.engine, AuditFilter(limit=4))
     assert first.more and first.next_hint(AuditFilter(limit=4)) == "--after 4 --limit 4"
     second = rows(zhucun, after=first.last_position, limit=4)

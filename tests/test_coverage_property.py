@@ -177,6 +177,7 @@ def args_for(op: tuple[Any, ...]) -> dict[str, Any]:
 def play(z: Zhucun, clock: SettableClock, steps: list[Any]) -> list[datetime]:
     """Apply the steps one batch each (refused ones simply do not happen)."""
     z.apply_text("\n".join(json.dumps(x, ensure_ascii=False) for x in skeleton()))
+    z.projections.catch_up()
     moments = [clock.now()]
     for op, advance, back in steps:
         clock.advance(timedelta(days=advance, minutes=1 if advance == 0 else 0))
@@ -188,6 +189,8 @@ def play(z: Zhucun, clock: SettableClock, steps: list[Any]) -> list[datetime]:
             event(f"applied {op[0]}")
         except BatchRefused:
             pass
+        # Incremental: the read models take each batch as a query after it would make them.
+        z.projections.catch_up()
         moments.append(clock.now())
     return moments
 

@@ -109,6 +109,7 @@ def test_a_rebuild_killed_at_random_moments_resumes_to_the_same_read_model(db_ur
 
 def test_status_reports_how_far_behind_each_read_model_is(zhucun, db_url):
     small_network(zhucun)
+    zhucun.projections.catch_up()
     uow = UnitOfWork(zhucun.store)  # written behind the read models' back
     zhucun.run_in(uow, [(1, _line("rename_unit", unit="210521100201", name="新甲村"))])
     uow.commit()
@@ -166,3 +167,14 @@ def test_rebuilding_one_read_model_leaves_the_others_where_they_are(zhucun):
     assert set(zhucun.projections.positions().values()) == {head}
     zhucun.projections.catch_up()  # nothing to apply twice
     assert zhucun.projections.checksum() == before
+
+
+def test_a_command_leaves_the_read_models_to_the_next_query_which_sees_it(zhucun):
+    small_network(zhucun)
+    zhucun.projections.catch_up()
+    apply(zhucun, cmd("rename_unit", unit="210521100201", name="新甲村"))
+    head = zhucun.store.max_position()
+    assert max(zhucun.projections.positions().values()) < head  # nothing done per command
+    assert zhucun.gaps("210521100201") is not None  # the query caught up first ...
+    assert min(zhucun.projections.positions().values()) == head
+    assert zhucun.summary("210521100201")["name"] == "新甲村"  # ... and sees the write
