@@ -185,6 +185,16 @@ def test_a_gap_type_link_lists_that_type_alone(county: FlaskClient):
     assert response.status_code == 400 and "unknown gap type" in response.get_data(as_text=True)
 
 
+def test_each_gap_links_to_its_subject(county: FlaskClient):
+    html = county.get(f"/units/{VILLAGE_A}").get_data(as_text=True)
+    households = re.findall(r'<a class="subject" href="(/households/[0-9a-f-]{36})"', html)
+    units = re.findall(r'<a class="subject" href="(/units/\d+)"', html)
+    assert households and units  # unlinked households; groups without a point
+    page = county.get(households[0])
+    assert page.status_code == 200
+    assert county.get(units[0]).status_code == 200
+
+
 def test_network_map_data_nests_the_units_with_their_figures(county: FlaskClient, zhucun: Zhucun):
     data = county.get(f"/units/{COUNTY}/network.json?as_of=2015-06-01").get_json()
     tree = data["tree"]
