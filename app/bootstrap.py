@@ -16,7 +16,7 @@ from sqlalchemy import Engine, create_engine, event
 from app.clock import Clock, SystemClock, local_today
 from app.commands import CommandLine, parse_command_line, run_command
 from app.config import StoreConfig, parse_database_url
-from app.describe import describe, details, event_type
+from app.describe import history_row
 from app.network import Network
 from app.receipts import CommandReceipt, digest, receipt_id
 from app.store import EventStore
@@ -290,26 +290,7 @@ class Zhucun:
         return cadre_history(self, cadre_id)
 
     def _history(self, ids: list[UUID]) -> list[dict[str, Any]]:
-        rows = []
-        for logged in self.store.events_of(ids):
-            e = logged.event
-            zh, en = describe(e)
-            rows.append(
-                {
-                    "position": logged.position,
-                    "recorded_at": e.timestamp.isoformat(),
-                    "occurred_on": e.occurred_on,
-                    "actor": e.actor_id,
-                    "role": e.actor_role,
-                    "event": event_type(e),
-                    "what_zh": zh,
-                    "what_en": en,
-                    "subject": str(e.originator_id),
-                    "details": details(e),
-                    "reason": e.reason,
-                }
-            )
-        return rows
+        return [history_row(logged) for logged in self.store.events_of(ids)]
 
 
 def _moment(as_known_at: datetime | None) -> datetime | None:

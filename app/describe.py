@@ -123,3 +123,22 @@ def details(event: Any, unmasked: bool = False) -> dict[str, Any]:
 
 _PLAIN = {int, float, bool, type(None)}
 _GUARDED = {"id_number"} | SECRET_FIELDS
+
+
+def history_row(logged: Any) -> dict[str, Any]:
+    """One event for people: where in the log, when, who, what and why."""
+    e = logged.event
+    zh, en = describe(e)
+    return {
+        "position": logged.position,
+        "recorded_at": e.timestamp.isoformat(),
+        "occurred_on": e.occurred_on,
+        "actor": e.actor_id,
+        "role": e.actor_role,
+        "event": event_type(e),
+        "what_zh": zh,
+        "what_en": en,
+        "subject": str(e.originator_id),
+        "details": details(e),
+        "reason": e.reason,
+    }

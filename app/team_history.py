@@ -16,8 +16,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 from sqlalchemy import select
 
-from app.describe import describe, details, event_type
-from app.store import LoggedEvent
+from app.describe import event_type, history_row
 from domain.cadres import Cadre
 from domain.errors import CadreNotFoundError, TeamNotFoundError
 from domain.residency import member_month_id
@@ -29,25 +28,6 @@ if TYPE_CHECKING:
 
 RECEIPT = "CommandReceipt.Received"  # the command's receipt, not an action of its own
 MONTH = "MemberMonth."
-
-
-def history_row(logged: LoggedEvent) -> dict[str, Any]:
-    """One event for people: where in the log, when, who, what and why."""
-    e = logged.event
-    zh, en = describe(e)
-    return {
-        "position": logged.position,
-        "recorded_at": e.timestamp.isoformat(),
-        "occurred_on": e.occurred_on,
-        "actor": e.actor_id,
-        "role": e.actor_role,
-        "event": event_type(e),
-        "what_zh": zh,
-        "what_en": en,
-        "subject": str(e.originator_id),
-        "details": details(e),
-        "reason": e.reason,
-    }
 
 
 def _load(z: Zhucun, cls: type[Any], aggregate_id: UUID) -> Any:

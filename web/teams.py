@@ -12,7 +12,7 @@ from babel.dates import get_day_names
 from flask import Blueprint, render_template, request
 from flask_babel import get_locale
 
-from app.team_history import history_row
+from app.describe import history_row
 from domain.account_errors import OutsideJurisdictionError
 from domain.accounts import Role
 from domain.errors import InvalidInputError, TeamNotFoundError
