@@ -271,7 +271,7 @@ class Zhucun:
     def history_of_id(self, aggregate_id: UUID) -> list[dict[str, Any]]:
         ids = [aggregate_id]
         try:
-            if isinstance(self.store.repository.get(aggregate_id), Household):
+            if isinstance(self.store.load(aggregate_id), Household):
                 ids.append(central_household_id(aggregate_id))
         except AggregateNotFoundError:
             return []  # an id nobody recorded has no history; other errors are not hidden

@@ -32,7 +32,7 @@ MONTH = "MemberMonth."
 
 def _load(z: Zhucun, cls: type[Any], aggregate_id: UUID) -> Any:
     try:
-        found: Any = z.store.repository.get(aggregate_id)
+        found: Any = z.store.load(aggregate_id)
     except AggregateNotFoundError:
         return None
     return found if isinstance(found, cls) else None

@@ -33,7 +33,7 @@ class UnitOfWork:
             if aggregate_id in self._missing:
                 return None
             try:
-                agg = self.store.repository.get(aggregate_id)
+                agg = self.store.load(aggregate_id)
             except AggregateNotFoundError:
                 self._missing.add(aggregate_id)
                 return None
