@@ -27,10 +27,11 @@ from sqlalchemy import (
     MetaData,
     Table,
     func,
-    insert,
     select,
     text,
 )
+
+from projections.bulk import insert_many
 
 NAME = "audit_chain"
 GENESIS = bytes(32)
@@ -99,6 +100,42 @@ def extend(previous: bytes, rows: Iterable[RawRow]) -> list[tuple[int, bytes, by
     return out
 
 
+def row_digest(originator_id: Any, version: Any, topic: Any, state: Any) -> bytes:
+    """One row's digest, exactly as ``extend`` computes it, whatever the columns hold."""
+    return extend(GENESIS, [(0, originator_id, version, topic, state)])[0][1]
+
+
+def links(previous: bytes, rows: Iterable[RawRow]) -> list[tuple[int, bytes]]:
+    """(position, link) for each row, chained on from ``previous``: the links of ``extend``
+    without the digests, for ``verify``, whose pages are mostly rows as SQLite returns
+    them (hex text ids, text topics, blob states). Any other row takes ``extend``'s own
+    path (``row_digest``), so both give the same links for every row."""
+    out: list[tuple[int, bytes]] = []
+    append = out.append
+    pack_head, pack_pos, fromhex, hash_, join = (
+        _HEAD.pack,
+        _POS.pack,
+        bytes.fromhex,
+        sha256,
+        b"".join,
+    )
+    topics: dict[Any, bytes] = {}
+    for position, oid, version, topic, state in rows:
+        try:
+            t = topics[topic]
+            ob = fromhex(oid)
+            if len(ob) != 16:
+                raise ValueError(oid)
+            digest = hash_(join((pack_head(ob, version, len(t)), t, state))).digest()
+        except (KeyError, TypeError, ValueError, struct_error):
+            if type(topic) is str and topic not in topics:
+                topics[topic] = topic.encode("utf8")
+            digest = row_digest(oid, version, topic, state)
+        previous = hash_(join((previous, pack_pos(position), digest))).digest()
+        append((position, previous))
+    return out
+
+
 def _odd_row_digest(originator_id: Any, version: Any, topic: Any, state: Any) -> bytes:
     """A row whose columns do not hold the types the library writes (SQLite keeps whatever
     it is given, say a state turned to text by an edit): digest what is there, so verify
@@ -144,9 +181,7 @@ class AuditChainModel:
         ).all()
         links = extend(previous, ((r[0], r[1], r[2], r[3], r[4]) for r in rows))
         if links:
-            conn.execute(
-                insert(chain), [{"position": p, "digest": d, "link": k} for p, d, k in links]
-            )
+            insert_many(conn, chain, ("position", "digest", "link"), links)
 
     def reset(self) -> None:
         """Nothing kept in memory: the head is read from the table on every page."""
