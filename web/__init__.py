@@ -25,6 +25,7 @@ from web import (
     errors,
     history,
     i18n,
+    people,
     records,
     summary,
     teams,
@@ -59,6 +60,7 @@ def create_app(zhucun: Zhucun | None = None, config: dict[str, Any] | None = Non
     app.register_blueprint(teams.bp)
     app.register_blueprint(history.bp)
     app.register_blueprint(records.bp)
+    app.register_blueprint(people.bp)
     proxies = int(os.environ.get("ZHUCUN_PROXIES", "0") or 0)
     if proxies:  # behind that many reverse proxies: take the client address they pass on
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]

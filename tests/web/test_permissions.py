@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from uuid import UUID
 
 import pytest
 from flask import Flask
@@ -16,8 +17,21 @@ from flask.testing import FlaskClient
 
 from app.bootstrap import Zhucun, bootstrap
 from app.clock import SettableClock
-from tests.builders import CITY, COUNTY, GROUP_A1, TOWNSHIP, VILLAGE_A, VILLAGE_B
-from tests.web.builders import OTHER_COUNTY, OTHER_VILLAGE, ROLES, web_network
+from domain.party import central_household_id
+from tests.builders import (
+    CITY,
+    COUNTY,
+    GROUP_A1,
+    TOWNSHIP,
+    VILLAGE_A,
+    VILLAGE_B,
+    apply,
+    cmd,
+    hid,
+    id_number,
+    mid,
+)
+from tests.web.builders import OTHER_COUNTY, OTHER_GROUP, OTHER_VILLAGE, ROLES, web_network
 from tests.web.conftest import csrf_token, login, make_app
 
 EVERYONE = frozenset(ROLES)
@@ -26,6 +40,8 @@ IN_COUNTY = CITY_WIDE | {"county_admin", "inspector"}
 IN_TOWNSHIP = IN_COUNTY | {"township_officer"}
 ADMINS = frozenset({"city_admin", "county_admin", "auditor"})
 PUBLIC = None  # no login needed
+# Central households of village A, village B and the other county's village.
+CH_A, CH_B, CH_OTHER = (str(central_household_id(UUID(hid(n)))) for n in (1, 4, 9))
 
 # (name, method, path, roles allowed, status when allowed)
 ROUTES: list[tuple[str, str, str, frozenset[str] | None, int]] = [
@@ -39,6 +55,24 @@ ROUTES: list[tuple[str, str, str, frozenset[str] | None, int]] = [
     ("village as of a day", "GET", f"/units/{VILLAGE_A}?as_of=2014-06-01", EVERYONE, 200),
     ("another village", "GET", f"/units/{VILLAGE_B}", IN_TOWNSHIP, 200),
     ("villager group", "GET", f"/units/{GROUP_A1}", EVERYONE, 200),
+    ("villager group as of a day", "GET", f"/units/{GROUP_A1}?as_of=2014-06-20", EVERYONE, 200),
+    ("other county's villager group", "GET", f"/units/{OTHER_GROUP}", CITY_WIDE, 200),
+    ("central household of village A", "GET", f"/central-households/{CH_A}", EVERYONE, 200),
+    (
+        "central household as of a day",
+        "GET",
+        f"/central-households/{CH_A}?as_of=2014-06-20",
+        EVERYONE,
+        200,
+    ),
+    ("central household of village B", "GET", f"/central-households/{CH_B}", IN_TOWNSHIP, 200),
+    (
+        "central household of the other county",
+        "GET",
+        f"/central-households/{CH_OTHER}",
+        CITY_WIDE,
+        200,
+    ),
     ("chart data of the city", "GET", f"/units/{CITY}/children.json", CITY_WIDE, 200),
     ("chart data of the county", "GET", f"/units/{COUNTY}/children.json", IN_COUNTY, 200),
     ("network map of the county", "GET", f"/units/{COUNTY}/network.json", IN_COUNTY, 200),
@@ -67,6 +101,21 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Zhucun]:
     path = tmp_path_factory.mktemp("matrix") / "zhucun.db"
     z = bootstrap(f"sqlite:///{path}", SettableClock(datetime(2016, 12, 31, 4, 0, tzinfo=UTC)))
     web_network(z)
+    apply(
+        z,
+        cmd("party_member_joined", name="赵四", household=hid(4), id=mid(4)),
+        cmd("designate_central_household", on="2014-06-02", party_member=mid(4)),
+        cmd(
+            "register_household",
+            group=OTHER_GROUP,
+            head_name="钱九",
+            members=3,
+            id_number=id_number(9),
+            id=hid(9),
+        ),
+        cmd("party_member_joined", name="钱九", household=hid(9), id=mid(9)),
+        cmd("designate_central_household", on="2014-06-02", party_member=mid(9)),
+    )
     yield z
     z.close()
 
