@@ -7,10 +7,12 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, func, select
 
+from app.audit_segments import default_segments, verify_segments
 from app.store import EventStore
 from domain.errors import InvalidInputError
 from projections.audit import GENESIS, chain, extend
@@ -131,10 +133,19 @@ def _bad_checkpoint(why: str) -> InvalidInputError:
 
 
 def verify(
-    store: EventStore, engine: Engine, checkpoints: list[Checkpoint] | None = None, page: int = PAGE
+    store: EventStore,
+    engine: Engine,
+    checkpoints: list[Checkpoint] | None = None,
+    page: int = PAGE,
+    segments: int | None = None,
 ) -> Verdict:
     """Re-read the whole log from the events table, recompute the chain, and compare it with
-    the stored chain and with the checkpoints. Writes nothing."""
+    the stored chain and with the checkpoints. Writes nothing.
+
+    On an SQLite file the log is first checked in ``segments`` parts side by side (by
+    default one per core for a large log; app/audit_segments.py); only if something
+    differs is it walked again in order, below, to name the first position and how.
+    ``segments=0`` walks in order only (on PostgreSQL it always does)."""
     cps = checkpoints or []
     watch = {c.position for c in cps}
     verdict = Verdict(checkpoints=len(cps))
@@ -142,6 +153,18 @@ def verify(
         head = conn.execute(select(func.max(chain.c.position))).scalar()
     chain_head = int(head or 0)
     verdict.chained_to = chain_head
+    path = _sqlite_file(engine)
+    if path is not None and segments != 0:
+        parts = segments if segments is not None else default_segments(chain_head)
+        intact = verify_segments(path, chain_head, watch, page, parts)
+        if intact is not None:
+            verdict.events, verdict.pending = intact.events, intact.pending
+            verdict.head_position = intact.last_position
+            verdict.head_link = intact.last_link.hex()
+            verdict.problem = _against_checkpoints(cps, intact.links_at, intact.last_position)
+            if verdict.problem is None:
+                return verdict
+            verdict = Verdict(checkpoints=len(cps), chained_to=chain_head)
     mismatch: tuple[int, bytes, bytes] | None = None  # position, log digest, chain digest
     previous = GENESIS
     after = 0
@@ -176,6 +199,15 @@ def verify(
     ):
         verdict.problem = against
     return verdict
+
+
+def _sqlite_file(engine: Engine) -> Path | None:
+    if engine.dialect.name != "sqlite":
+        return None
+    name = engine.url.database
+    if not name or name == ":memory:" or name.startswith("file:"):
+        return None
+    return Path(name)
 
 
 class _ChainReader:
