@@ -283,6 +283,16 @@ class Zhucun:
 
         return team_history(self, team_id)
 
+    def history_of_team_page(
+        self, team_id: UUID, limit: int = 50, after: int | None = None, newest_first: bool = True
+    ) -> dict[str, Any]:
+        """One page of the team's history (``rows``, at most ``limit``) beyond the log
+        position ``after`` in the order asked, and ``next``: the position to ask the
+        following page after, None on the last page (TeamNotFoundError)."""
+        from app.team_history import team_history_page
+
+        return team_history_page(self, team_id, limit, after, newest_first)
+
     def history_of_cadre(self, cadre_id: UUID) -> list[dict[str, Any]]:
         """Every action of a cadre, on their own record and as actor (CadreNotFoundError)."""
         from app.team_history import cadre_history

@@ -17,6 +17,8 @@ from eventsourcing.application import AggregateNotFoundError
 from sqlalchemy import select
 
 from app.describe import event_type, history_row
+from app.event_pages import events_page
+from app.store import LoggedEvent
 from domain.cadres import Cadre
 from domain.errors import CadreNotFoundError, TeamNotFoundError
 from domain.residency import member_month_id
@@ -47,9 +49,8 @@ def months_between(first: date, last: date) -> list[str]:
     return out
 
 
-def team_history(z: Zhucun, team_id: UUID) -> list[dict[str, Any]]:
-    """Dispatch, members joining and leaving, leaders, term; every member's check-ins, leave,
-    absences, diaries and visits while on the team; the leave they asked for on it."""
+def _team_streams(z: Zhucun, team_id: UUID) -> list[UUID]:
+    """The team's own stream, its leave requests and its members' months while on it."""
     team = _load(z, Team, team_id)
     if team is None:
         raise TeamNotFoundError(str(team_id))
@@ -67,13 +68,46 @@ def team_history(z: Zhucun, team_id: UUID) -> list[dict[str, Any]]:
                 select(leave_requests.c.id).where(leave_requests.c.team_id == team_id.hex)
             ).scalars()
         ]
-    rows = []
-    for logged in z.store.events_of([team_id, *leaves, *months]):
-        e = logged.event
-        if event_type(e).startswith(MONTH) and getattr(e, "team_id", None) != team_id:
-            continue  # the month's start, or a day the cadre spent on another team
-        rows.append(history_row(logged))
-    return rows
+    return [team_id, *leaves, *months]
+
+
+def _of_team(logged: LoggedEvent, team_id: UUID) -> bool:
+    """A member's month holds their days on other teams too, and the month's start."""
+    e = logged.event
+    return not event_type(e).startswith(MONTH) or getattr(e, "team_id", None) == team_id
+
+
+def team_history(z: Zhucun, team_id: UUID) -> list[dict[str, Any]]:
+    """Dispatch, members joining and leaving, leaders, term; every member's check-ins, leave,
+    absences, diaries and visits while on it; the leave they asked for on it."""
+    return [
+        history_row(logged)
+        for logged in z.store.events_of(_team_streams(z, team_id))
+        if _of_team(logged, team_id)
+    ]
+
+
+def team_history_page(
+    z: Zhucun, team_id: UUID, limit: int, after: int | None = None, newest_first: bool = True
+) -> dict[str, Any]:
+    """One page of the team's history: at most ``limit`` entries beyond the log position
+    ``after`` in the order asked (newest first: older than ``after``), and ``next``, the
+    position to ask the following page after (None on the last page). Only the page's events
+    are read, a few more when some belong to another team."""
+    streams = _team_streams(z, team_id)
+    rows: list[dict[str, Any]] = []
+    cursor = after
+    wanted = limit + 1  # one more than shown tells whether a next page exists
+    while True:
+        asked = wanted - len(rows)
+        batch = events_page(z.store, streams, cursor, asked, newest_first)
+        rows += [history_row(logged) for logged in batch if _of_team(logged, team_id)]
+        if len(batch) < asked or len(rows) >= wanted:
+            break
+        cursor = batch[-1].position
+    shown = rows[:limit]
+    more = len(rows) > limit and bool(shown)
+    return {"rows": shown, "next": shown[-1]["position"] if more else None}
 
 
 def cadre_history(z: Zhucun, cadre_id: UUID) -> list[dict[str, Any]]:

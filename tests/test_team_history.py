@@ -156,3 +156,62 @@ def test_the_command_line_prints_a_team_history_as_text_and_json(db_url, zhucun,
     )
     both = runner.invoke(cli, ["--db", db_url, "history", "--team", story["team"], "--cadre", "x"])
     assert both.exit_code == 2
+
+
+@pytest.fixture
+def moved_mid_month(zhucun) -> dict[str, str]:
+    """The member checks in on team 1, moves to team 2 in the middle of July and checks in
+    there: the July month holds days of both teams."""
+    net = team_network(zhucun)
+    team2 = second_team(zhucun)
+    member = cid(MEMBER)
+    apply(
+        zhucun,
+        cmd("check_in", on="2014-07-01", cadre=member),
+        cmd("check_in", on="2014-07-02", cadre=member),
+        cmd("write_diary", on="2014-07-02", cadre=member, text="走访三户"),
+        cmd("leave_team", on="2014-07-15", team=net.team, cadre=member, how="replaced"),
+        cmd("join_team", on="2014-07-16", team=team2, cadre=member),
+        cmd("check_in", on="2014-07-16", cadre=member),
+        cmd("check_in", on="2014-07-17", cadre=member),
+        cmd("check_in", on="2014-07-18", cadre=cid(LEADER)),
+    )
+    return {"team": net.team, "team2": team2}
+
+
+def pages(zhucun, team: str, limit: int, newest_first: bool) -> list[list[int]]:
+    out, after = [], None
+    while True:
+        page = zhucun.history_of_team_page(UUID(team), limit, after, newest_first)
+        out.append([r["position"] for r in page["rows"]])
+        if page["next"] is None:
+            return out
+        assert page["next"] == page["rows"][-1]["position"]
+        after = page["next"]
+
+
+@pytest.mark.parametrize("limit", [1, 2, 5, 100])
+def test_paging_through_a_team_history_gives_the_whole_history_in_either_order(
+    zhucun, moved_mid_month, limit
+):
+    for team in moved_mid_month.values():
+        whole = [r["position"] for r in zhucun.history_of_team(UUID(team))]
+        newest = pages(zhucun, team, limit, newest_first=True)
+        oldest = pages(zhucun, team, limit, newest_first=False)
+        assert [p for page in newest for p in page] == whole[::-1]
+        assert [p for page in oldest for p in page] == whole
+        assert all(0 < len(page) <= limit for page in newest + oldest)
+
+
+def test_a_page_of_a_team_history_leaves_out_the_days_spent_on_another_team(
+    zhucun, moved_mid_month
+):
+    page = zhucun.history_of_team_page(UUID(moved_mid_month["team"]), 3, None, True)
+    checked = [r["occurred_on"] for r in page["rows"] if r["event"] == "MemberMonth.CheckedIn"]
+    assert "2014-07-16" not in checked and "2014-07-17" not in checked
+    assert page["rows"][0]["occurred_on"] == "2014-07-18"  # the leader, still on team 1
+
+
+def test_a_page_of_an_unknown_team_is_refused(zhucun):
+    with pytest.raises(TeamNotFoundError):
+        zhucun.history_of_team_page(UUID(int=12345), 10)

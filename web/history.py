@@ -32,6 +32,8 @@ from web.teams import team_in_reach
 
 bp = Blueprint("history", __name__)
 SHOWN = 200  # the newest entries shown unless all are asked for
+PAGE = 50  # entries of one page of a team's history
+ORDERS = ("newest", "oldest")
 
 
 def _uuid(value: str, field: str = "id") -> UUID:
@@ -48,9 +50,14 @@ def timeline(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], int]:
     total = len(rows)
     if request.args.get("all") != "1":
         rows = rows[-SHOWN:]
+    return with_actors(list(reversed(rows))), total
+
+
+def with_actors(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each row with its actor's name and unit and its recording time in words."""
     people = read(record_queries.actors, {str(r["actor"]) for r in rows})
     out = []
-    for r in reversed(rows):
+    for r in rows:
         name, unit = people.get(str(r["actor"]), (str(r["actor"]), ""))
         recorded = datetime.fromisoformat(r["recorded_at"])
         out.append(
@@ -61,7 +68,7 @@ def timeline(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], int]:
                 "recorded": format_datetime(recorded, "yyyy-MM-dd HH:mm:ss"),
             }
         )
-    return out, total
+    return out
 
 
 def render(title: str, subject: str, rows: list[dict[str, Any]], **links: Any) -> str:
@@ -69,6 +76,27 @@ def render(title: str, subject: str, rows: list[dict[str, Any]], **links: Any) -
     return render_template(
         "history/timeline.html", title=title, subject=subject, rows=shown, total=total, **links
     )
+
+
+def page_asked() -> tuple[int | None, bool]:
+    """``?after=POSITION`` (the last entry of the page before) and ``?order=newest|oldest``."""
+    order = request.args.get("order", "newest")
+    if order not in ORDERS:
+        raise InvalidInputError(
+            "order",
+            f"排序 {order!r} 不对：应为 newest 或 oldest",
+            f"order {order!r} is invalid: newest or oldest",
+        )
+    text = request.args.get("after", "").strip()
+    if not text:
+        return None, order == "newest"
+    if not text.isdigit():
+        raise InvalidInputError(
+            "after",
+            f"位置 {text!r} 不对：应为日志位置（非负整数）",
+            f"position {text!r} is invalid: a log position (a whole number) expected",
+        )
+    return int(text), order == "newest"
 
 
 @bp.get("/history/unit/<code>")
@@ -85,9 +113,24 @@ def unit(code: str) -> str:
 @bp.get("/history/team/<team_id>")
 @login_required
 def team(team_id: str) -> str:
+    """A page of PAGE entries at a time, newest first unless ``?order=oldest``; ``?all=1``
+    shows everything at once."""
     t = team_in_reach(team_id)
-    rows = zhucun().history_of_team(UUID(t["team_id"]))
-    return render(t["name"], t["village_name"], rows, back=url_for("teams.team", team_id=team_id))
+    back = url_for("teams.team", team_id=team_id)
+    key = UUID(t["team_id"])
+    if request.args.get("all") == "1":
+        return render(t["name"], t["village_name"], zhucun().history_of_team(key), back=back)
+    after, newest_first = page_asked()
+    page = zhucun().history_of_team_page(key, PAGE, after, newest_first)
+    return render_template(
+        "history/timeline.html",
+        title=t["name"],
+        subject=t["village_name"],
+        rows=with_actors(page["rows"]),
+        total=None,
+        page={"next": page["next"], "order": "newest" if newest_first else "oldest", "at": after},
+        back=back,
+    )
 
 
 @bp.get("/history/cadre/<cadre_id>")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from uuid import UUID
 
 import pytest
 from flask.testing import FlaskClient
@@ -186,6 +187,52 @@ def test_team_history_shows_who_what_when_and_why(net: WebNet, client: FlaskClie
     assert "team.member" in html  # who recorded it
     assert "2016年11月1日" in html  # when it happened
     assert "每日签到" in html or "test" in html  # why
+
+
+def entries(html: str) -> list[int]:
+    return [int(p) for p in re.findall(r'<li class="entry" id="entry-(\d+)">', html)]
+
+
+def next_page(html: str) -> str | None:
+    found = re.search(r'<a id="next-page" rel="next" href="([^"]+)"', html)
+    return found.group(1).replace("&amp;", "&") if found else None
+
+
+@pytest.mark.parametrize("order", ["newest", "oldest"])
+def test_team_history_comes_a_page_at_a_time_with_a_next_page_link(
+    zhucun: Zhucun, net: WebNet, client: FlaskClient, monkeypatch: pytest.MonkeyPatch, order: str
+):
+    import web.history
+
+    monkeypatch.setattr(web.history, "PAGE", 4)
+    login(client, "county_admin")
+    path: str | None = f"/history/team/{net.team}?order={order}"
+    seen: list[list[int]] = []
+    while path:
+        html = client.get(path).get_data(as_text=True)
+        seen.append(entries(html))
+        path = next_page(html)
+        if path:
+            assert 'hx-select="#history-page"' in html  # htmx swaps the page's section only
+    whole = [r["position"] for r in zhucun.history_of_team(UUID(net.team))]
+    assert [p for page in seen for p in page] == (whole[::-1] if order == "newest" else whole)
+    assert len(seen) > 2 and all(1 <= len(page) <= 4 for page in seen)
+
+
+def test_team_history_shows_everything_at_once_when_asked(net: WebNet, client: FlaskClient):
+    html = login(client, "county_admin").get(f"/history/team/{net.team}?all=1")
+    assert 'id="next-page"' not in html.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("query", "field"), [("after=abc", "after"), ("order=sideways", "order")]
+)
+def test_a_bad_page_of_team_history_is_refused_naming_the_field(
+    net: WebNet, client: FlaskClient, query: str, field: str
+):
+    response = login(client, "county_admin").get(f"/history/team/{net.team}?{query}&lang=en")
+    assert response.status_code == 400
+    assert field in response.get_data(as_text=True)
 
 
 def test_unit_history_lists_the_unit_events(net: WebNet, client: FlaskClient):
