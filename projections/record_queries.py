@@ -11,6 +11,8 @@ from uuid import UUID
 
 from sqlalchemy import Connection, func, select
 
+from domain.rules import RuleSet
+from projections.people import village_on
 from projections.tables import central_households, households, party_members, sites, units
 from projections.team_tables import (
     absences,
@@ -120,47 +122,40 @@ def pending_leave(conn: Connection, team_id: str) -> list[str]:
     return [str(UUID(i)) for i in found.scalars()]
 
 
-# -- what a form offers, in one village ---------------------------------------------------------
+# -- what a form offers, in one village, on the form's day -------------------------------------
 
 
-def groups_of(conn: Connection, village: str) -> list[dict[str, str]]:
-    found = conn.execute(
-        select(units.c.code, units.c.name)
-        .where(units.c.parent_code == village, units.c.closed_on.is_(None))
-        .order_by(units.c.code)
+def choices_on(
+    conn: Connection, village: str, as_of: date, rules: RuleSet
+) -> dict[str, list[dict[str, str]]]:
+    """The villager groups, households, party members and central households of the village
+    at the end of ``as_of`` (as known now): what a form for that day may name."""
+    v = village_on(conn, village, as_of, rules)
+    s = v.state
+    groups = {code: s.units[code].name for code in v.groups()}
+    households = sorted(
+        (st.group, st.name, h) for h, st in s.households.items() if st.active and st.group in groups
     )
-    return [{"value": code, "label": f"{name} ({code})"} for code, name in found]
-
-
-def households_of(conn: Connection, village: str) -> list[dict[str, str]]:
-    found = conn.execute(
-        select(households.c.id, households.c.head_name, households.c.group_code)
-        .where(households.c.village_code == village, households.c.ended_on.is_(None))
-        .order_by(households.c.group_code, households.c.head_name)
+    members = sorted(
+        (m.name, key) for key, m in s.members.items() if m.active and m.village == village
     )
-    return [{"value": str(UUID(h)), "label": f"{head} ({group})"} for h, head, group in found]
-
-
-def party_members_of(conn: Connection, village: str) -> list[dict[str, str]]:
-    found = conn.execute(
-        select(party_members.c.id, party_members.c.name)
-        .where(party_members.c.village_code == village, party_members.c.ended_on.is_(None))
-        .order_by(party_members.c.name)
-    )
-    return [{"value": str(UUID(p)), "label": name} for p, name in found]
-
-
-def central_households_of(conn: Connection, village: str) -> list[dict[str, str]]:
-    found = conn.execute(
-        select(central_households.c.id, party_members.c.name, households.c.head_name)
-        .join(party_members, party_members.c.id == central_households.c.party_member_id)
-        .join(households, households.c.id == central_households.c.household_id)
-        .where(
-            central_households.c.village_code == village, central_households.c.ended_on.is_(None)
-        )
-        .order_by(households.c.head_name)
-    )
-    return [{"value": str(UUID(c)), "label": f"{head} · {member}"} for c, member, head in found]
+    centrals = []
+    for key, c in s.centrals.items():
+        if c.active and c.village == village:
+            home = s.households.get(c.household)
+            member = s.members.get(c.member)
+            centrals.append((home.name if home else "", member.name if member else "", key))
+    return {
+        "groups": [{"value": code, "label": f"{name} ({code})"} for code, name in groups.items()],
+        "households": [
+            {"value": str(UUID(h)), "label": f"{head} ({group})"} for group, head, h in households
+        ],
+        "party_members": [{"value": str(UUID(p)), "label": name} for name, p in members],
+        "central_households": [
+            {"value": str(UUID(c)), "label": f"{head} · {member}"}
+            for head, member, c in sorted(centrals)
+        ],
+    }
 
 
 # -- where a recorded thing lies: for the account's reach ----------------------------------------

@@ -73,18 +73,19 @@ def team_actions(team_id: str) -> list[tuple[str, str]]:
 # -- what a form offers -------------------------------------------------------------------------
 
 
-def _roster_members(team: dict[str, Any]) -> list[dict[str, str]]:
+def _roster_members(team: dict[str, Any], day: date) -> list[dict[str, str]]:
+    """The team's members on the form's day."""
     z = zhucun()
     roster = next(
-        (r for r in z.teams(team["village"], z.today()) or [] if r["team_id"] == team["team_id"]),
+        (r for r in z.teams(team["village"], day) or [] if r["team_id"] == team["team_id"]),
         None,
     )
     return [{"value": m["cadre_id"], "label": m["name"]} for m in (roster or {}).get("members", [])]
 
 
-def _pending_leave(team: dict[str, Any]) -> list[dict[str, str]]:
+def _pending_leave(team: dict[str, Any], day: date) -> list[dict[str, str]]:
     z = zhucun()
-    names = {m["value"]: m["label"] for m in _roster_members(team)}
+    names = {m["value"]: m["label"] for m in _roster_members(team, day)}
     out = []
     for leave_id in read(record_queries.pending_leave, team["team_id"]):
         lr: Any = z.store.repository.get(UUID(leave_id))
@@ -101,22 +102,51 @@ def _labels(table: dict[str, str]) -> list[dict[str, str]]:
     return [{"value": k, "label": _(v)} for k, v in table.items()]
 
 
+def _village_on_day(ctx: dict[str, Any], kind: str) -> list[dict[str, str]]:
+    """The village's groups, households, party members or central households on the form's
+    day, read once per page."""
+    if not ctx["village"]:
+        return []
+    if "on_day" not in ctx:
+        ctx["on_day"] = read(record_queries.choices_on, ctx["village"], ctx["day"], zhucun().rules)
+    return list(ctx["on_day"][kind])
+
+
 CHOICES: dict[str, Callable[[dict[str, Any]], list[dict[str, str]]]] = {
-    "groups": lambda c: read(record_queries.groups_of, c["village"]) if c["village"] else [],
-    "households": lambda c: (
-        read(record_queries.households_of, c["village"]) if c["village"] else []
-    ),
-    "party_members": lambda c: (
-        read(record_queries.party_members_of, c["village"]) if c["village"] else []
-    ),
-    "central_households": lambda c: (
-        read(record_queries.central_households_of, c["village"]) if c["village"] else []
-    ),
+    "groups": lambda c: _village_on_day(c, "groups"),
+    "households": lambda c: _village_on_day(c, "households"),
+    "party_members": lambda c: _village_on_day(c, "party_members"),
+    "central_households": lambda c: _village_on_day(c, "central_households"),
     "site_kinds": lambda c: _labels(SITE_KINDS),
     "decisions": lambda c: _labels(DECISIONS),
-    "members": lambda c: _roster_members(c["team"]),
-    "pending_leave": lambda c: _pending_leave(c["team"]),
+    "members": lambda c: _roster_members(c["team"], c["day"]),
+    "pending_leave": lambda c: _pending_leave(c["team"], c["day"]),
 }
+
+
+def form_day(spec: FormSpec, ctx: dict[str, Any], form: dict[str, str]) -> date:
+    """The day whose state the choices show: the form's day (sent, or ``?occurred_on=`` on
+    the first view), today for a form of today only. A day that is not one, or is after
+    today, is refused beside the field when sent; the choices then stay those of today."""
+    today: date = ctx["today"]
+    if spec.today_only:
+        return today
+    text = (form.get("occurred_on") or request.args.get("occurred_on", "")).strip()
+    if not text:
+        return today
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        day = None
+    if day is None or day > today:
+        if request.method == "POST":
+            return today
+        raise InvalidInputError(
+            "occurred_on",
+            f"日期 {text!r} 不对：应为不晚于今天的 YYYY-MM-DD",
+            f"date {text!r} is invalid: YYYY-MM-DD, not after today",
+        )
+    return day
 
 
 # -- sending ------------------------------------------------------------------------------------
@@ -185,11 +215,14 @@ def command_line(spec: FormSpec, ctx: dict[str, Any], form: dict[str, str]) -> A
 
 
 def handle(spec: FormSpec, ctx: dict[str, Any], done: str) -> Response | tuple[str, int]:
+    """Show the form, or send it; ``refresh`` in the form (the button beside the day) only
+    shows the form again with the choices of the day chosen, and writes nothing."""
     form = {k: v for k, v in request.form.items()}
     errors: dict[str, str] = {}
     general: list[str] = []
     status = 200
-    if request.method == "POST":
+    ctx["day"] = form_day(spec, ctx, form)
+    if request.method == "POST" and not form.get("refresh"):
         try:
             check_reach(spec, ctx, form)
             result = zhucun().execute([command_line(spec, ctx, form)])
@@ -213,11 +246,12 @@ def handle(spec: FormSpec, ctx: dict[str, Any], done: str) -> Response | tuple[s
                 flash(_("Recorded: %(what)s", what=_(spec.title)))
             return redirect(done)
     values = form or {
-        "occurred_on": ctx["today"].isoformat(),
+        "occurred_on": ctx["day"].isoformat(),
         "reason": _(spec.reason),
         "cadre": session.get(CHECKIN_CADRE, ""),
     }
     choices = {f.name: CHOICES[f.choices](ctx) for f in spec.fields if f.choices}
+    keep_token = errors or general or form.get("refresh")
     return render_template(
         "records/form.html",
         spec=spec,
@@ -226,7 +260,7 @@ def handle(spec: FormSpec, ctx: dict[str, Any], done: str) -> Response | tuple[s
         errors=errors,
         general=general,
         choices=choices,
-        token=form.get("token") if errors or general else uuid4().hex,
+        token=form.get("token") if keep_token else uuid4().hex,
     ), status
 
 
