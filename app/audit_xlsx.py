@@ -5,13 +5,14 @@ of the hash chain at export time."""
 from __future__ import annotations
 
 import json
+import os
 import re
-import shutil
 import tempfile
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 from xml.sax.saxutils import escape
 
 from openpyxl import Workbook
@@ -59,16 +60,58 @@ def write_xlsx(
     openpyxl lays out the workbook (styles, header row, frozen panes, widths, filter, the
     second sheet). The entries themselves, up to hundreds of thousands of rows, are written
     as the sheet's XML rows directly: openpyxl's per-cell objects would take most of an
-    export's time. The rows are streamed to a temporary file, then put in place.
+    export's time. The rows go straight into the zip as they come, compressed by a second
+    thread (zlib lets go of the interpreter while it works), to a file beside ``path``
+    that is put in place when the workbook is complete: a refused export leaves nothing.
     """
     with tempfile.TemporaryDirectory() as tmp:
-        body = Path(tmp) / "rows.xml"
-        with body.open("w", encoding="utf-8") as out:
-            count = _write_rows(out, rows)
         frame = Path(tmp) / "frame.xlsx"
-        _frame(frame, count, filters, head, exported_by, exported_at)
-        _splice(frame, body, path)
+        _frame(frame, 0, filters, head, exported_by, exported_at)
+        top, _ = _sheet_parts(frame)
+        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+        os.close(fd)
+        part = Path(name)
+        try:
+            with zipfile.ZipFile(part, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as dst:
+                with dst.open(SHEET, "w") as sheet, ThreadPoolExecutor(1) as writer:
+                    pending: list[Future[int]] = [writer.submit(sheet.write, top)]
+
+                    def write(chunk: str) -> None:
+                        # At most two chunks in flight: the rows need not wait for the zip.
+                        while len(pending) > 1:
+                            pending.pop(0).result()
+                        pending.append(writer.submit(sheet.write, chunk.encode("utf-8")))
+
+                    try:
+                        count = _write_rows(write, rows)
+                    finally:
+                        for done in pending:
+                            done.result()
+                    _frame(frame, count, filters, head, exported_by, exported_at)
+                    again, bottom = _sheet_parts(frame)
+                    # The sheet's top (before the rows) does not depend on the count.
+                    assert again == top, "the frame's sheet changed with the row count"
+                    sheet.write(bottom)
+                with zipfile.ZipFile(frame) as src:
+                    for item in src.infolist():
+                        if item.filename != SHEET:
+                            data = src.read(item.filename)
+                            dst.writestr(item, data, compress_type=zipfile.ZIP_DEFLATED)
+            os.replace(part, path)
+        finally:
+            part.unlink(missing_ok=True)
     return count
+
+
+SHEET = "xl/worksheets/sheet1.xml"
+
+
+def _sheet_parts(frame: Path) -> tuple[bytes, bytes]:
+    """The frame's entries sheet, cut where the rows go: after the header row."""
+    with zipfile.ZipFile(frame) as src:
+        xml = src.read(SHEET)
+    cut = xml.index(b"</sheetData>")
+    return xml[:cut], xml[cut:]
 
 
 def _frame(
@@ -146,20 +189,23 @@ LAST = LETTERS[-1]
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # Most texts need neither escaping nor cleaning: one search tells.
 _CARE = re.compile("[&<>\x01-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-# A text beginning or ending with white space (kept with xml:space="preserve"); the texts of
-# a row are searched together, joined by NUL.
-_EDGE = re.compile("(?:^|\x00)\\s|\\s(?:\x00|$)")
+TEXT_LETTERS = LETTERS[1:5] + LETTERS[6:]  # every column but the two numbers
+_DETAILS = json.JSONEncoder(ensure_ascii=False).encode
+# A text beginning or ending with white space, kept with xml:space="preserve": the texts of
+# a row are searched together, joined by NUL; the search looks for the NULs first.
+_EDGE = re.compile("\x00(?:(?=\\s)|(?<=\\s\x00))")
 
 
-def _write_rows(out: IO[str], rows: Iterable[dict[str, Any]]) -> int:
-    """One ``<row>`` per entry. Costs are per row, not per cell where it can be helped: the
-    texts of a row are checked for anything needing escaping in one search."""
+def _write_rows(write: Callable[[str], None], rows: Iterable[dict[str, Any]]) -> int:
+    """One ``<row>`` per entry, handed to ``write`` a few thousand rows at a time. Costs are
+    per row, not per cell where it can be helped: the texts of a row are checked for
+    anything needing escaping in one search, and a row's cells are made in one go."""
     count = 0
-    dumps = json.dumps
-    write = out.write
-    text_letters = LETTERS[1:5] + LETTERS[6:]  # every column but the two numbers
+    dumps = _DETAILS
     care, edge = _CARE.search, _EDGE.search
-    nuls = len(text_letters) - 1  # a NUL in a text itself shows as one too many
+    templates: dict[tuple[tuple[bool, ...], bool], str] = {}
+    nuls = len(TEXT_LETTERS) - 1  # a NUL in a text itself shows as one too many
+    buffer: list[str] = []
     for n, r in enumerate(rows, 2):
         if n > MAX_ROWS:
             raise TooManyRowsError()
@@ -180,29 +226,63 @@ def _write_rows(out: IO[str], rows: Iterable[dict[str, Any]]) -> int:
             r["what_en"],
             r["subject"],
             r["subject_name"],
-            dumps(details, ensure_ascii=False) if details else "",
+            dumps(details) if details else "",
             r["reason"],
         )
         blob = "\x00".join(texts)
-        odd = care(blob) or edge(blob) or blob.count("\x00") != nuls or len(blob) > MAX_TEXT
-        # Cells in column order, as Excel requires: A, B–E, F, G–R.
-        cells = [f'<row r="{n}"><c r="A{n}"><v>{r["position"]}</v></c>']
-        for i, (letter, text) in enumerate(zip(text_letters, texts, strict=True)):
-            if i == 4 and r["corrects"] is not None:
-                cells.append(f'<c r="F{n}"><v>{r["corrects"]}</v></c>')
-            if not text:
-                continue
-            if odd:
-                if len(text) > MAX_TEXT:  # a cell holds no more; the rest is in the log
-                    text = text[: MAX_TEXT - 1] + "…"
-                text, space = _text(text), _space(text)
-            else:
-                space = ""
-            cells.append(f'<c r="{letter}{n}" t="inlineStr"><is><t{space}>{text}</t></is></c>')
-        cells.append("</row>")
-        write("".join(cells))
+        if (
+            care(blob)
+            or blob.count("\x00") != nuls
+            or len(blob) > MAX_TEXT
+            or edge(blob)
+            or blob[:1].isspace()
+            or blob[-1:].isspace()
+        ):
+            buffer.append(_odd_row(n, r, texts))
+        else:
+            corrects = r["corrects"]
+            shape = (tuple(map(bool, texts)), corrects is not None)
+            template = templates.get(shape)
+            if template is None:
+                template = templates[shape] = _template(*shape)
+            buffer.append(template.format(n, r["position"], corrects, *texts))
+        if len(buffer) >= 2000:
+            write("".join(buffer))
+            buffer.clear()
         count += 1
+    if buffer:
+        write("".join(buffer))
     return count
+
+
+def _template(filled: tuple[bool, ...], corrects: bool) -> str:
+    """A row's XML with the cells of its non-empty texts, for ``str.format(n, position,
+    corrects, *texts)``: rows of the same shape share one."""
+    cells = ['<row r="{0}"><c r="A{0}"><v>{1}</v></c>']
+    for i, (letter, there) in enumerate(zip(TEXT_LETTERS, filled, strict=True)):
+        if i == 4 and corrects:
+            cells.append('<c r="F{0}"><v>{2}</v></c>')
+        if there:
+            cells.append(f'<c r="{letter}{{0}}" t="inlineStr"><is><t>{{{i + 3}}}</t></is></c>')
+    cells.append("</row>")
+    return "".join(cells)
+
+
+def _odd_row(n: int, r: dict[str, Any], texts: tuple[str, ...]) -> str:
+    """A row with a text to escape, clean, cut or keep the white space of."""
+    cells = [f'<row r="{n}"><c r="A{n}"><v>{r["position"]}</v></c>']
+    for i, (letter, text) in enumerate(zip(TEXT_LETTERS, texts, strict=True)):
+        if i == 4 and r["corrects"] is not None:
+            cells.append(f'<c r="F{n}"><v>{r["corrects"]}</v></c>')
+        if not text:
+            continue
+        if len(text) > MAX_TEXT:  # a cell holds no more; the rest is in the log
+            text = text[: MAX_TEXT - 1] + "…"
+        cells.append(
+            f'<c r="{letter}{n}" t="inlineStr"><is><t{_space(text)}>{_text(text)}</t></is></c>'
+        )
+    cells.append("</row>")
+    return "".join(cells)
 
 
 def _space(text: str) -> str:
@@ -212,25 +292,3 @@ def _space(text: str) -> str:
 def _text(value: str) -> str:
     value = escape(value)
     return _ILLEGAL.sub("\ufffd", value) if _ILLEGAL.search(value) else value
-
-
-def _splice(frame: Path, body: Path, path: Path) -> None:
-    """Copy the frame workbook to ``path``, the rows put at the end of the first sheet's data."""
-    sheet = "xl/worksheets/sheet1.xml"
-    # The lowest compression level: several times faster than the default on this much
-    # XML, for a file about a third larger.
-    with (
-        zipfile.ZipFile(frame) as src,
-        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as dst,
-    ):
-        for item in src.infolist():
-            data = src.read(item.filename)
-            if item.filename != sheet:
-                dst.writestr(item, data, compress_type=zipfile.ZIP_DEFLATED)
-                continue
-            xml = data.decode("utf-8")
-            cut = xml.index("</sheetData>")
-            with dst.open(sheet, "w") as w, body.open("rb") as rows:
-                w.write(xml[:cut].encode("utf-8"))
-                shutil.copyfileobj(rows, w, 1 << 20)
-                w.write(xml[cut:].encode("utf-8"))
