@@ -177,15 +177,15 @@ class _Matcher:
             self.person_ids, self.person_actors = people.person(f.person)
         self.subject = f.subject
 
-    def keep(self, e: Any, kind: str) -> bool:
+    def keep(self, e: Any, kind: str, oid: str, dashed: str) -> bool:
+        """``oid`` and ``dashed``: the event's originator id as hex and as text."""
         f = self.f
-        oid = e.originator_id.hex
         about = oid
         if kind == "Correction.Recorded":
             about = e.subject_id.hex
         if f.actor is not None and e.actor_id != f.actor:
             return False
-        if self.subject is not None and self.subject not in (str(e.originator_id), _dashed(about)):
+        if self.subject is not None and self.subject not in (dashed, _dashed(about)):
             return False
         if f.event is not None and kind != f.event:
             return False
@@ -245,6 +245,14 @@ def _dashed(hex_id: str) -> str:
     return str(UUID(hex_id))
 
 
+class _IdTexts(dict[UUID, tuple[str, str]]):
+    """An id's hex and its text, worked out once per id: a month's stream has many events."""
+
+    def __missing__(self, key: UUID) -> tuple[str, str]:
+        found = self[key] = (key.hex, str(key))
+        return found
+
+
 def audit_page(store: EventStore, engine: Engine, f: AuditFilter) -> Page:
     rows: list[dict[str, Any]] = []
     more = False
@@ -267,11 +275,13 @@ def audit_rows(
     wanted = None if f.limit is None else f.limit + (1 if one_more else 0)
     count = 0
     after = f.after or 0
+    texts = _IdTexts()
     for page in _pages(store, engine, f, after):
         for logged in page:
             e = logged.event
             kind = event_type(e)
-            if not matcher.keep(e, kind):
+            oid, dashed = texts[e.originator_id]
+            if not matcher.keep(e, kind, oid, dashed):
                 continue
             occurred = date.fromisoformat(e.occurred_on)
             if f.occurred_from is not None and occurred < f.occurred_from:
@@ -291,7 +301,7 @@ def audit_rows(
             zh, en = describe(e)
             actor_name, actor_unit = people.actor(e.actor_id)
             is_correction = kind == "Correction.Recorded"
-            subject = e.subject_id if is_correction else e.originator_id
+            subject_hex, subject = texts[e.subject_id] if is_correction else (oid, dashed)
             yield {
                 "position": logged.position,
                 "recorded_at": local.isoformat(),
@@ -307,8 +317,8 @@ def audit_rows(
                 "event": kind,
                 "what_zh": zh,
                 "what_en": en,
-                "subject": str(subject),
-                "subject_name": people.name_of(subject.hex),
+                "subject": subject,
+                "subject_name": people.name_of(subject_hex),
                 "details": details(e, unmasked=f.unmasked),
                 "reason": e.reason,
             }
@@ -335,6 +345,7 @@ def _pages(
     to_event = store.mapper.to_domain_event
     match = _STAMP.match
     days: dict[bytes, date] = {}
+    ids: dict[Any, UUID] = {}  # one UUID per stream, not one per event
     for rows in _candidates(engine, after, low, high):
         page = []
         for position, oid, version, topic, state in rows:
@@ -358,8 +369,11 @@ def _pages(
                         days[key] = day
                 if day is not None and not low <= day <= high:
                     continue
+            uuid = ids.get(oid)
+            if uuid is None:
+                uuid = ids[oid] = oid if type(oid) is UUID else UUID(str(oid))
             stored = StoredEvent(
-                originator_id=oid if type(oid) is UUID else UUID(str(oid)),
+                originator_id=uuid,
                 originator_version=version,
                 topic=topic,
                 state=bytes(state),
