@@ -21,7 +21,7 @@ ANY_LEVEL = ("city", "county", "township", "village", "group")
 class Field:
     name: str  # the command's argument
     label: str  # English, translated on the page
-    kind: str = "text"  # text, textarea, number, date, select, code
+    kind: str = "text"  # text, textarea, number, decimal, date, select, code
     choices: str = ""  # where a select's options come from (web/records.py CHOICES)
     required: bool = True
     hint: str = ""
@@ -180,7 +180,12 @@ FORMS: dict[str, FormSpec] = {
             N_("Check in today"),
             TEAM_WORK,
             "team",
-            (CADRE, Field("place", N_("Place"), required=False, hint=N_("optional"))),
+            (
+                CADRE,
+                Field("place", N_("Place"), required=False, hint=N_("optional")),
+                Field("lat", N_("Latitude"), "decimal", required=False, hint=N_("−90 to 90")),
+                Field("lon", N_("Longitude"), "decimal", required=False, hint=N_("−180 to 180")),
+            ),
             N_("Daily check-in"),
             today_only=True,
         ),

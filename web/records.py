@@ -191,7 +191,7 @@ def command_line(spec: FormSpec, ctx: dict[str, Any], form: dict[str, str]) -> A
         value = form.get(f.name, "").strip()
         if f.name == "decision" or not value:
             continue
-        args[f.name] = int(value) if f.kind == "number" and value.isdigit() else value
+        args[f.name] = _typed(f.kind, value)
     if "unit" in spec.extra:
         args["unit"] = ctx["code"]
     command = spec.command
@@ -212,6 +212,19 @@ def command_line(spec: FormSpec, ctx: dict[str, Any], form: dict[str, str]) -> A
     if token:
         line["key"] = f"web:{who.username}:{token[:64]}"
     return parse_command_line(line)
+
+
+def _typed(kind: str, value: str) -> Any:
+    """A number field's text as a number when it reads as one; otherwise the text, which the
+    command refuses by the field's name ("lat must be a number")."""
+    if kind == "number" and value.isdigit():
+        return int(value)
+    if kind == "decimal":
+        try:
+            return float(value.replace(",", ".").replace("−", "-"))
+        except ValueError:
+            return value
+    return value
 
 
 def handle(spec: FormSpec, ctx: dict[str, Any], done: str) -> Response | tuple[str, int]:

@@ -45,6 +45,7 @@ VILLAGE_CLASSES = {
     None: N_("Unclassified"),
 }
 DIARY = "MemberMonth.DiaryWritten"
+CHECKED_IN = "CheckedIn"
 VISIT = "MemberMonth.HouseholdVisited"
 
 
@@ -99,23 +100,36 @@ def calendar_of(days: dict[str, Any], first: date, last: date, today: date) -> l
     return cells
 
 
-def month_entries(team_id: str, cadres: dict[str, str], month: str) -> list[dict[str, Any]]:
+def month_entries(
+    team_id: str, cadres: dict[str, str], month: str
+) -> tuple[list[dict[str, Any]], dict[tuple[str, date], dict[str, Any]]]:
     """The diary entries and household visits of the team's members (id -> name) in the
-    month, newest first, read from the members' month streams only."""
+    month, newest first, and where each checked in (place and position, by cadre id and
+    day), read from the members' month streams only."""
     z = zhucun()
-    names = {member_month_id(UUID(c), month): name for c, name in cadres.items()}
+    streams = {member_month_id(UUID(c), month): (c, name) for c, name in cadres.items()}
     rows = []
-    for logged in z.store.events_of(names):
+    places: dict[tuple[str, date], dict[str, Any]] = {}
+    for logged in z.store.events_of(streams):
         e = logged.event
         if getattr(e, "team_id", None) != UUID(team_id):
             continue
+        cadre, name = streams[e.originator_id]
+        if type(e).__name__ == CHECKED_IN:
+            if e.place or e.lat is not None:
+                day = date.fromisoformat(e.occurred_on)
+                places[(cadre, day)] = {"place": e.place, "lat": e.lat, "lon": e.lon, "day": day}
+            continue
         row = history_row(logged)
         if row["event"] in (DIARY, VISIT):
-            rows.append(row | {"cadre_name": names[e.originator_id]})
+            rows.append(row | {"cadre_name": name})
     rows.sort(key=lambda r: (r["occurred_on"], r["position"]), reverse=True)
     visited = {str(r["details"]["household_id"]) for r in rows if r["event"] == VISIT}
     heads = read(record_queries.household_names, visited) if visited else {}
-    return [r | {"household": heads.get(str(r["details"].get("household_id")), "")} for r in rows]
+    entries = [
+        r | {"household": heads.get(str(r["details"].get("household_id")), "")} for r in rows
+    ]
+    return entries, places
 
 
 @bp.get("/teams")
@@ -149,11 +163,17 @@ def team(team_id: str) -> str:
     reports = z.residency(month, team=UUID(t["team_id"])) or []
     report = reports[0] if reports else None
     days = read(record_queries.month_days, t["team_id"], first, last)
+    listed = report["members"] if report else []
+    entries, places = month_entries(t["team_id"], {m["cadre_id"]: m["name"] for m in listed}, month)
     members = []
-    for m in report["members"] if report else []:
-        cadre = UUID(m["cadre_id"]).hex
-        members.append(m | {"days": calendar_of(days.get(cadre, _empty()), first, last, today)})
-    entries = month_entries(t["team_id"], {m["cadre_id"]: m["name"] for m in members}, month)
+    for m in listed:
+        cells = calendar_of(days.get(UUID(m["cadre_id"]).hex, _empty()), first, last, today)
+        where = [
+            places[(m["cadre_id"], c["day"])] for c in cells if (m["cadre_id"], c["day"]) in places
+        ]
+        for c in cells:
+            c["place"] = places.get((m["cadre_id"], c["day"])) if c["state"] == "in" else None
+        members.append(m | {"days": cells, "places": where})
     previous = (first - timedelta(days=1)).strftime("%Y-%m")
     following = (last + timedelta(days=1)).strftime("%Y-%m")
     return render_template(

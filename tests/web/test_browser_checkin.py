@@ -1,6 +1,7 @@
 """End to end in a real headless Chromium (Debian's /usr/bin/chromium driven by Playwright), at
 phone width: a team member logs in, opens the team page, records today's check-in with one
-tap, and sees the day on the member's residency calendar; a second tap is refused beside the
+tap (the position filled from the browser's), and sees the day and the place on the member's
+residency calendar; a second tap is refused beside the
 day; the team's history; another as-of day. Screenshots go to the test's output folder
 (``$ZHUCUN_TEST_OUTPUT`` if set, else the test's tmp_path)."""
 
@@ -27,7 +28,11 @@ def test_a_team_member_checks_in_from_a_phone_and_sees_it_on_the_team_page(
     shots: Path,  # noqa: F811
 ):
     context = browser.new_context(  # type: ignore[attr-defined]
-        viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        is_mobile=True,
+        geolocation={"latitude": 41.29, "longitude": 124.12},
+        permissions=["geolocation"],
     )
     page = context.new_page()
     page.goto(server + "/login")
@@ -51,6 +56,9 @@ def test_a_team_member_checks_in_from_a_phone_and_sees_it_on_the_team_page(
     page.wait_for_url(f"**/teams/{TEAM}/record/check-in")
     page.select_option("#cadre", cid(MEMBER))
     page.fill("#place", "甲村村部")
+    page.click("#geo-fill")  # the browser's position, allowed in this context
+    page.wait_for_function("document.getElementById('lon').value !== ''")
+    assert (page.input_value("#lat"), page.input_value("#lon")) == ("41.29000", "124.12000")
     fits(page)
     page.screenshot(path=shots / "2-check-in-form.png", full_page=True)
     page.click("#record-form button[type=submit]")
@@ -58,6 +66,8 @@ def test_a_team_member_checks_in_from_a_phone_and_sees_it_on_the_team_page(
     assert "已记录：今日签到" in page.inner_text("p.flash")
     day = page.get_attribute(f"{member} li[data-day='{TODAY}']", "class") or ""
     assert "in" in day.split()
+    where = page.get_attribute(f"{member} li[data-day='{TODAY}']", "title") or ""
+    assert "甲村村部 (41.29000, 124.12000)" in where
     assert page.inner_text(f"{member} b.checked-in") == "1"
     fits(page)
     page.locator(member).scroll_into_view_if_needed()
