@@ -80,6 +80,14 @@ ROUTES: list[tuple[str, str, str, frozenset[str], int | str]] = [
     ("history of the county", "GET", f"/history/unit/{COUNTY}", IN_COUNTY, 200),
     ("history of the other county", "GET", f"/history/unit/{OTHER_COUNTY}", CITY_WIDE, 200),
     ("history of the own team", "GET", f"/history/team/{TEAM}", EVERYONE, 200),
+    (
+        "history of the own team, a page oldest first",
+        "GET",
+        f"/history/team/{TEAM}?order=oldest&after=1",
+        EVERYONE,
+        200,
+    ),
+    ("all the history of the own team", "GET", f"/history/team/{TEAM}?all=1", EVERYONE, 200),
     ("history of another county's team", "GET", f"/history/team/{TEAM_OTHER}", CITY_WIDE, 200),
     ("history of a member", "GET", f"/history/cadre/{cid(MEMBER)}", EVERYONE, 200),
     ("history of another county's cadre", "GET", f"/history/cadre/{OTHER_CADRE}", CITY_WIDE, 200),
@@ -97,6 +105,15 @@ ROUTES: list[tuple[str, str, str, frozenset[str], int | str]] = [
         200,
     ),
 ]
+ROUTES.append(
+    (
+        "a form on a past day",
+        "GET",
+        f"/units/{VILLAGE_A}/record/link-household?occurred_on=2015-01-01",
+        NETWORK,
+        200,
+    )
+)
 for form in UNIT_FORMS:
     unit = GROUP_A1 if "site" in form else VILLAGE_A
     ROUTES.append((f"{form} form", "GET", f"/units/{unit}/record/{form}", NETWORK, 200))
