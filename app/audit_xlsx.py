@@ -4,13 +4,15 @@ of the hash chain at export time."""
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import re
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -64,7 +66,7 @@ def write_xlsx(
     thread (zlib lets go of the interpreter while it works), to a file beside ``path``
     that is put in place when the workbook is complete: a refused export leaves nothing.
     """
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, _without_cycle_collection():
         frame = Path(tmp) / "frame.xlsx"
         _frame(frame, 0, filters, head, exported_by, exported_at)
         top, _ = _sheet_parts(frame)
@@ -104,6 +106,21 @@ def write_xlsx(
 
 
 SHEET = "xl/worksheets/sheet1.xml"
+
+
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """The export makes and drops a few objects per field of every event (decoded events,
+    rows, texts), none in a reference cycle: reference counting frees them all, and the
+    cycle collector, run every few hundred allocations over a growing heap, only cost a
+    sixth of the export's time. It is switched back on at the end."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 def _sheet_parts(frame: Path) -> tuple[bytes, bytes]:
