@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sqlite3
 import statistics
 import time
 from typing import Any
 
 from app.audit import verify
+from app.audit_segments import default_segments
 from app.bootstrap import Zhucun
 from app.clock import SettableClock
 from bench import scale
@@ -52,9 +54,9 @@ def reader_only(z: Zhucun, page: int = 20000) -> tuple[int, float]:
     return count, time.perf_counter() - start
 
 
-def timed_verify(z: Zhucun) -> tuple[int, float]:
+def timed_verify(z: Zhucun, segments: int | None = None) -> tuple[int, float]:
     start = time.perf_counter()
-    verdict = verify(z.store, z.engine)
+    verdict = verify(z.store, z.engine, segments=segments)
     took = time.perf_counter() - start
     if not verdict.ok:
         raise SystemExit(f"verify failed on a fresh log: {verdict.problem}")
@@ -77,16 +79,18 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             if args.chain_only:
                 # Only the audit chain: verify needs nothing else, and at province scale the
                 # other read models would take the better part of an hour to catch up.
-                z.projections.models = [
-                    m for m in z.projections.models if m.name == "audit_chain"
-                ]
+                z.projections.models = [m for m in z.projections.models if m.name == "audit_chain"]
             z.projections.catch_up()
             catch_up_s = time.perf_counter() - t
 
             def median(fn: Any) -> float:
-                return statistics.median(fn(z)[1] for _ in range(args.repeat))
+                return float(statistics.median(fn(z)[1] for _ in range(args.repeat)))
 
-            scan_s, reader_s, verify_s = median(raw_scan), median(reader_only), median(timed_verify)
+            load_before = os.getloadavg()[0]
+            scan_s, reader_s = median(raw_scan), median(reader_only)
+            verify_s = median(lambda z: timed_verify(z, args.segments))
+            walk_s = median(lambda z: timed_verify(z, 0)) if args.also_walk else None
+            load_after = os.getloadavg()[0]
         finally:
             z.close()
         return {
@@ -98,6 +102,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "verify_events_per_s": round(events / verify_s),
             "verify_s": round(verify_s, 2),
             "ratio_verify_to_raw_scan": round(scan_s / verify_s, 3),
+            "segments": (args.segments if args.segments is not None else default_segments(events))
+            if stores.engine == "sqlite"
+            else 0,
+            "walk_in_order_events_per_s": round(events / walk_s) if walk_s else None,
+            "ratio_walk_to_raw_scan": round(scan_s / walk_s, 3) if walk_s else None,
+            "load_average": [round(load_before, 2), round(load_after, 2)],
             "catch_up_s": round(catch_up_s, 1),
             "caught_up": "audit chain only" if args.chain_only else "every read model",
             "peak_rss_mib": round(peak_rss_mib()),
@@ -126,6 +136,18 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="build only the audit chain before timing (province scale)",
     )
+    parser.add_argument(
+        "--segments",
+        type=int,
+        default=None,
+        help="verify in this many segments side by side (default: one per core for a "
+        "large log; 0: walk the log in order only)",
+    )
+    parser.add_argument(
+        "--also-walk",
+        action="store_true",
+        help="also time verify walking the log in order in one process (--segments 0)",
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     r = run(args)
@@ -134,10 +156,18 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     print(f"{r['engine']}: {r['villages']:,} villages, {r['events']:,} events")
     print(
-        f"  audit verify        {r['verify_events_per_s']:>10,} events/s  ({r['verify_s']} s)\n"
+        f"  audit verify        {r['verify_events_per_s']:>10,} events/s  ({r['verify_s']} s, "
+        f"{r['segments']} segment(s))\n"
         f"  raw scan (baseline) {r['raw_scan_rows_per_s']:>10,} rows/s    "
         f"ratio verify/raw scan {r['ratio_verify_to_raw_scan']}\n"
         f"  raw reader alone    {r['raw_reader_rows_per_s']:>10,} rows/s\n"
+        + (
+            f"  verify, in order    {r['walk_in_order_events_per_s']:>10,} events/s  "
+            f"ratio to raw scan {r['ratio_walk_to_raw_scan']}\n"
+            if r["walk_in_order_events_per_s"]
+            else ""
+        )
+        + f"  load average {r['load_average'][0]} before, {r['load_average'][1]} after\n"
         f"  catch-up ({r['caught_up']}): {r['catch_up_s']} s, "
         f"peak RSS {r['peak_rss_mib']:,} MiB"
     )
