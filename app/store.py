@@ -6,7 +6,6 @@ aggregates' events together with their log positions, and a bulk writer for larg
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,6 +22,7 @@ from eventsourcing.persistence import JSONTranscoder, Mapper, StoredEvent
 from eventsourcing.utils import get_topic
 
 from app.config import StoreConfig
+from projections.collector import collector_paused
 
 
 @dataclass(frozen=True)
@@ -150,16 +150,11 @@ class EventStore(Application):  # type: ignore[type-arg]
             encoder = self._bulk_encoder = _BulkEncoder(self.mapper)
         # Encoding allocates a few objects per event, none in a cycle, while the batch's
         # aggregates are all alive: the cyclic collector would walk them over and over.
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
+        with collector_paused():
             if self.config.is_postgres:
                 self._pg_copy(encoder.rows(events, hex_ids=False))
             else:
                 self._sqlite_insert(encoder.rows(events, hex_ids=True))
-        finally:
-            if collecting:
-                gc.enable()
 
     _bulk_encoder: _BulkEncoder | None = None  # made on first use, from the store's mapper
 

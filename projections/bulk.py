@@ -14,7 +14,7 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import JSON, Connection, Table
+from sqlalchemy import JSON, Connection, LargeBinary, Table
 
 _Processors = list[tuple[int, Callable[[Any], Any]]]
 _STATEMENTS: dict[tuple[str, str, tuple[str, ...]], tuple[str, _Processors]] = {}
@@ -54,7 +54,12 @@ def _prepared(conn: Connection, table: Table, columns: tuple[str, ...]) -> tuple
         for i, name in enumerate(columns):
             column_type = table.c[name].type
             process = column_type.bind_processor(dialect)
-            if process is None and isinstance(column_type, JSON):
+            if isinstance(column_type, LargeBinary):
+                # Both drivers take ``bytes`` as they are. The processor would wrap each value
+                # in a new object (a memoryview on SQLite): hundreds of thousands per page for
+                # the audit chain, each one more allocation for the cyclic collector to count.
+                process = None
+            elif process is None and isinstance(column_type, JSON):
                 # Drivers that take JSON natively (psycopg) get it as text; the server casts.
                 process = _json_text
             if process is not None:

@@ -12,6 +12,7 @@ from sqlalchemy import Connection, Engine, MetaData, insert, select, update
 from domain.rules import DEFAULT_RULES, RuleSet
 from projections.accounts import AccountsModel
 from projections.audit import AuditChainModel
+from projections.collector import collector_paused
 from projections.coverage.model import CoverageModel
 from projections.network import NetworkModel
 from projections.tables import positions, tracking
@@ -96,7 +97,7 @@ class Projections:
             return 0  # the usual case for a query: nothing new, and nothing written
         done = 0
         while True:
-            with self.engine.begin() as conn:
+            with collector_paused(), self.engine.begin() as conn:
                 at = {m.name: _lock_position(conn, m.name) for m in self.models}
                 page = self.log.read_log(min(at.values(), default=0), self.batch_size)
                 if not page:
