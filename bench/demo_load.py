@@ -1,0 +1,101 @@
+"""Where the Benxi demo load spends its CPU: ``python -m bench.demo_load [--db sqlite:///PATH]``.
+
+Loads the demo (``app.demo.load_demo``) into a new store, with ``time.process_time`` taken
+around each step: the commands (use cases and aggregates), writing the log, reading and
+decoding it for the read models, and each read model's ``process``. The planning, done before
+the load and cached, is timed apart. ``zhucun demo --reset`` is the whole command as a user
+runs it; this script says where its time goes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
+
+from app.bootstrap import Zhucun
+from app.config import parse_database_url
+from app.demo import estimated_events, load_demo
+from bench.loader import peak_rss_mib
+
+
+def _timed(spent: dict[str, float], obj: Any, name: str, key: str) -> None:
+    inner: Callable[..., Any] = getattr(obj, name)
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        start = time.process_time()
+        try:
+            return inner(*args, **kwargs)
+        finally:
+            spent[key] += time.process_time() - start
+
+    setattr(obj, name, wrapper)
+
+
+def measure(db: str) -> dict[str, Any]:
+    config = parse_database_url(db)
+    if config.sqlite_path is None:
+        raise SystemExit("--db must be sqlite:///PATH (a new file is made there)")
+    for suffix in ("", "-wal", "-shm"):
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(f"{config.sqlite_path}{suffix}")
+    z = Zhucun(config)
+    try:
+        start = time.process_time()
+        estimated_events()
+        planning = time.process_time() - start
+        spent: dict[str, float] = defaultdict(float)
+        for model in z.projections.models:
+            _timed(spent, model, "process", f"read model: {model.name}")
+        _timed(spent, z.store, "read_log", "reading and decoding the log")
+        _timed(spent, z.store, "write_bulk", "writing the log")
+        _timed(spent, z, "run_in", "the commands")
+        wall, cpu = time.perf_counter(), time.process_time()
+        report = load_demo(z)
+        cpu = time.process_time() - cpu
+        wall = time.perf_counter() - wall
+    finally:
+        z.close()
+    steps = dict(sorted(spent.items(), key=lambda kv: -kv[1]))
+    steps["the rest"] = cpu - sum(spent.values())
+    return {
+        "events": report.events,
+        "planning_cpu_s": round(planning, 1),
+        "load_wall_s": round(wall, 1),
+        "load_cpu_s": round(cpu, 1),
+        "steps_cpu_s": {k: round(v, 1) for k, v in steps.items()},
+        "peak_rss_mib": round(peak_rss_mib()),
+        "load_average": round(os.getloadavg()[0], 2),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.demo_load",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--db", default="sqlite:////tmp/zhucun-bench-demo.db")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    r = measure(args.db)
+    if args.json:
+        print(json.dumps(r, ensure_ascii=False, indent=2))
+        return 0
+    print(
+        f"Benxi demo: {r['events']:,} events, load {r['load_wall_s']} s wall, "
+        f"{r['load_cpu_s']} s CPU (planning before it: {r['planning_cpu_s']} s CPU), "
+        f"peak RSS {r['peak_rss_mib']} MiB, load average {r['load_average']}"
+    )
+    for step, seconds in r["steps_cpu_s"].items():
+        print(f"  {step:<34} {seconds:6.1f} s CPU")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
