@@ -12,7 +12,7 @@ from sqlalchemy import Connection, and_, case, func, or_, select
 
 from projections.coverage.queries import Tree, when
 from projections.coverage.sweep import GAPS
-from projections.coverage.tables import counts, rows
+from projections.coverage.tables import counts, facts, rows
 from projections.tables import sites, units
 
 
@@ -56,25 +56,44 @@ def unit_path(conn: Connection, code: str) -> str | None:
     return str(value) if value is not None else None
 
 
-def sites_of(conn: Connection, codes: list[str]) -> list[dict[str, Any]]:
-    """The service sites of these units as they stand now, open ones first."""
+def sites_on(conn: Connection, codes: list[str], as_of: date) -> list[dict[str, Any]]:
+    """The service sites of these units as they stood on ``as_of`` (as known now), open ones
+    first: the sites opened by then, each with its name, whether it had closed and who was
+    responsible that day. Folded from the coverage model's stored facts of each site, in
+    effective order, as its sweep does."""
     if not codes:
         return []
-    found = conn.execute(
-        select(sites).where(sites.c.unit_code.in_(codes)).order_by(sites.c.unit_code)
-    ).mappings()
-    out = [
-        {
-            "id": str(UUID(r["id"])),
-            "unit": r["unit_code"],
-            "kind": r["kind"],
-            "name": r["name"],
-            "opened_on": r["opened_on"].isoformat(),
-            "closed_on": r["closed_on"].isoformat() if r["closed_on"] else None,
-            "responsible": r["responsible_name"],
-        }
-        for r in found
-    ]
+    ids = list(conn.execute(select(sites.c.id).where(sites.c.unit_code.in_(codes))).scalars())
+    if not ids:
+        return []
+    query = (
+        select(facts.c.entity, facts.c.type, facts.c.occurred_on, facts.c.data)
+        .where(facts.c.entity.in_(ids), facts.c.occurred_on <= as_of)
+        .order_by(facts.c.occurred_on, facts.c.position)
+    )
+    found: dict[str, dict[str, Any]] = {}
+    for entity, kind, occurred, data in conn.execute(query):
+        day = occurred if isinstance(occurred, date) else date.fromisoformat(str(occurred))
+        site = found.get(entity)
+        if kind == "Opened":
+            site = found[entity] = {
+                "id": str(UUID(entity)),
+                "unit": data["unit"],
+                "kind": data["kind"],
+                "name": data["name"],
+                "opened_on": day.isoformat(),
+                "closed_on": None,
+                "responsible": None,
+            }
+        elif site is None:
+            continue  # a fact dated before the opening it belongs to (a correction)
+        elif kind == "Reopened":
+            site.update(name=data["name"], closed_on=None, responsible=None)
+        elif kind == "ResponsibleAssigned":
+            site["responsible"] = data["name"]
+        elif kind == "Closed":
+            site["closed_on"] = day.isoformat()
+    out = list(found.values())
     out.sort(key=lambda s: (s["closed_on"] is not None, s["unit"]))
     return out
 

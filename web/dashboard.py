@@ -109,7 +109,7 @@ def unit_data(code: str, day: date) -> dict[str, Any]:
             "listed": listed,
             "gaps": gaps,
             "ancestors": ancestors,
-            "sites": read(unit_pages.sites_of, [code] + [c["code"] for c in children]),
+            "sites": read(unit_pages.sites_on, [code] + [c["code"] for c in children], day),
         }
 
     return cached(z, ("unit", code, day), compute)

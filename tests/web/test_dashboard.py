@@ -233,3 +233,23 @@ def test_link_rate_over_time_follows_the_recorded_history(county: FlaskClient, z
     assert rates[-1] == pytest.approx(2 / 3, abs=1e-4)
     html = county.get(f"/units/{VILLAGE_A}").get_data(as_text=True)
     assert 'id="trend-chart"' in html and "联系率变化" in html
+
+
+def test_sites_are_shown_as_they_stood_on_the_as_of_day(
+    net: WebNet, zhucun: Zhucun, client: FlaskClient
+) -> None:
+    """The station opened on 2015-05-01 with nobody responsible; 王站长 took it on 2015-08-01."""
+    apply(
+        zhucun,
+        cmd("assign_site_responsible", on="2015-08-01", unit=VILLAGE_A, name="王站长"),
+    )
+    city = login(client, "city_admin")
+
+    def sites_on(day: str) -> str:
+        html = city.get(f"/units/{VILLAGE_A}?as_of={day}").get_data(as_text=True)
+        return figure(html, "sites") if 'id="sites"' in html else ""
+
+    assert "甲村为民服务站" not in sites_on("2015-04-30")
+    assert "甲村为民服务站" in sites_on("2015-06-01") and "无人" in sites_on("2015-06-01")
+    assert "王站长" not in sites_on("2015-06-01")
+    assert "王站长" in sites_on("2015-08-01") and "无人" not in sites_on("2015-08-01")
