@@ -62,6 +62,8 @@ class Tree:
 
     def subtree(self, code: str) -> list[str]:
         """``code`` and every unit under it, villager groups excluded."""
+        if self.level.get(code) == "village":
+            return [code]  # nothing but groups below a village: no level to read
         out, frontier = [code], [code]
         while frontier:
             below: list[str] = []
