@@ -28,6 +28,9 @@ REBUILDING = "rebuild-in-progress"  # a position row marking an unfinished rebui
 # A position row counting rebuilds: a process that kept read-model rows in memory knows
 # from it that another process rebuilt the tables under its feet.
 GENERATION = "generation"
+# A catch-up that applied this many events changed the read models enough for PostgreSQL's
+# planner to need new statistics (a first start on a loaded log, a long pause).
+REFRESH_AFTER = 50_000
 
 
 class ReadModel(Protocol):
@@ -110,6 +113,8 @@ class Projections:
             done += len(page)
             if progress:
                 progress(len(page))
+        if done >= REFRESH_AFTER:
+            self.refresh_statistics()
         return done
 
     def _caught_up(self) -> bool:
@@ -149,7 +154,26 @@ class Projections:
         done = self.catch_up(progress)
         with self.engine.begin() as conn:
             conn.execute(positions.delete().where(positions.c.name == REBUILDING))
+        if done < REFRESH_AFTER:  # else the catch-up did it
+            self.refresh_statistics()
         return done
+
+    def refresh_statistics(self) -> None:
+        """Have PostgreSQL's planner count the read models' rows again (``ANALYZE``).
+
+        Tables just filled by a rebuild have no statistics until autovacuum gets to them: the
+        planner then takes a table of 700,000 rows for one of a few hundred and picks plans
+        that read it all (a city's coverage at 1,000 villages: 187 ms before, 26 ms after).
+        SQLite's planner works from its indexes alone; nothing is done there.
+        """
+        if self.engine.dialect.name != "postgresql":
+            return
+        with self.engine.begin() as conn:
+            for model in self.models:
+                for table in model.metadata.sorted_tables:
+                    conn.exec_driver_sql(
+                        f"ANALYZE {conn.dialect.identifier_preparer.format_table(table)}"
+                    )
 
     def rebuilding(self) -> bool:
         with self.engine.connect() as conn:

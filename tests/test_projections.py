@@ -178,3 +178,27 @@ def test_a_command_leaves_the_read_models_to_the_next_query_which_sees_it(zhucun
     assert zhucun.gaps("210521100201") is not None  # the query caught up first ...
     assert min(zhucun.projections.positions().values()) == head
     assert zhucun.summary("210521100201")["name"] == "新甲村"  # ... and sees the write
+
+
+@pytest.mark.postgres
+def test_a_rebuild_on_postgresql_leaves_fresh_planner_statistics(db_url):
+    """Without them the planner takes the freshly filled tables for nearly empty ones."""
+    if not db_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL's planner statistics")
+    z = bootstrap(db_url)
+    try:
+        small_network(z)
+        z.projections.rebuild()
+        with z.engine.connect() as conn:
+            # reltuples is -1 until a table is first analysed (or vacuumed).
+            analysed = dict(
+                conn.exec_driver_sql(
+                    "SELECT c.relname, c.reltuples >= 0 FROM pg_class c JOIN pg_namespace n "
+                    "ON n.oid = c.relnamespace WHERE n.nspname = current_schema() "
+                    "AND c.relkind = 'r'"
+                ).all()
+            )
+        tables = [t.name for m in z.projections.models for t in m.metadata.sorted_tables]
+        assert tables and all(analysed.get(t) for t in tables), analysed
+    finally:
+        z.close()
