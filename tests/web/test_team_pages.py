@@ -224,9 +224,7 @@ def test_team_history_shows_everything_at_once_when_asked(net: WebNet, client: F
     assert 'id="next-page"' not in html.get_data(as_text=True)
 
 
-@pytest.mark.parametrize(
-    ("query", "field"), [("after=abc", "after"), ("order=sideways", "order")]
-)
+@pytest.mark.parametrize(("query", "field"), [("after=abc", "after"), ("order=sideways", "order")])
 def test_a_bad_page_of_team_history_is_refused_naming_the_field(
     net: WebNet, client: FlaskClient, query: str, field: str
 ):
