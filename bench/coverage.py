@@ -133,7 +133,7 @@ def sweep_ceiling(z: Zhucun) -> int:
 
     from sqlalchemy import select
 
-    from projections.coverage.facts import Fact
+    from projections.coverage.facts import Fact, stored_fact
     from projections.coverage.sweep import Walk
     from projections.coverage.tables import facts, scope_entities
 
@@ -141,14 +141,7 @@ def sweep_ceiling(z: Zhucun) -> int:
     members: dict[str, list[str]] = defaultdict(list)
     with z.engine.connect() as conn:
         for r in conn.execute(select(facts).order_by(facts.c.position)):
-            occurred = (
-                r.occurred_on
-                if isinstance(r.occurred_on, date)
-                else date.fromisoformat(str(r.occurred_on))
-            )
-            by_entity[r.entity].append(
-                Fact(r.entity, r.kind, r.position, r.recorded_at, occurred, r.type, r.actor, r.data)
-            )
+            by_entity[r.entity].append(stored_fact(r))
         for scope, entity in conn.execute(select(scope_entities)):
             members[scope].append(entity)
     scoped = [

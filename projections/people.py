@@ -19,7 +19,7 @@ from uuid import UUID
 from sqlalchemy import Connection, select
 
 from domain.rules import RuleSet
-from projections.coverage.facts import CENTRAL, HOUSEHOLD, Fact
+from projections.coverage.facts import CENTRAL, HOUSEHOLD, as_date, stored_fact
 from projections.coverage.queries import Tree, when
 from projections.coverage.sweep import GAPS, Sweep, Walk
 from projections.coverage.tables import facts, rows, scope_entities
@@ -55,10 +55,6 @@ class Village:
         return (own is not None and self.serving(own)) or (link is not None and self.serving(link))
 
 
-def _as_date(value: Any) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
-
-
 def village_on(conn: Connection, village: str, as_of: date, rules: RuleSet) -> Village:
     """The village's households, party members, central households, groups and sites at the
     end of ``as_of``, as known now."""
@@ -68,19 +64,7 @@ def village_on(conn: Connection, village: str, as_of: date, rules: RuleSet) -> V
         .where(facts.c.entity.in_(entities), facts.c.occurred_on <= as_of)
         .order_by(facts.c.position)
     )
-    loaded = [
-        Fact(
-            r.entity,
-            r.kind,
-            r.position,
-            r.recorded_at,
-            _as_date(r.occurred_on),
-            r.type,
-            r.actor,
-            r.data,
-        )
-        for r in found
-    ]
+    loaded = [stored_fact(r) for r in found]
     walk = Walk(village, rules)
     walk.feed(loaded)
     out = Village(village, walk.state)
@@ -283,7 +267,7 @@ def _gaps_of(conn: Connection, subject: str, as_of: date) -> list[dict[str, Any]
     return [
         {
             "type": r.kind,
-            "since": _as_date(r.since).isoformat(),
+            "since": as_date(r.since).isoformat(),
             "cause": {"type": r.cause_type, "position": r.cause_position, "actor": r.cause_actor},
         }
         for r in conn.execute(query)

@@ -10,6 +10,7 @@ from uuid import UUID
 
 from sqlalchemy import Connection, and_, case, func, or_, select
 
+from projections.coverage.facts import as_date
 from projections.coverage.queries import Tree, when
 from projections.coverage.sweep import GAPS
 from projections.coverage.tables import counts, facts, rows
@@ -73,7 +74,7 @@ def sites_on(conn: Connection, codes: list[str], as_of: date) -> list[dict[str, 
     )
     found: dict[str, dict[str, Any]] = {}
     for entity, kind, occurred, data in conn.execute(query):
-        day = occurred if isinstance(occurred, date) else date.fromisoformat(str(occurred))
+        day = as_date(occurred)
         site = found.get(entity)
         if kind == "Opened":
             site = found[entity] = {

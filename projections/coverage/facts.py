@@ -31,6 +31,18 @@ class Fact:
         return (self.occurred_on, self.position)
 
 
+def as_date(value: Any) -> date:
+    """A date column as read back (SQLite may hand back its text)."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def stored_fact(r: Any) -> Fact:
+    """A row of ``cov_facts`` as the fact it was stored from."""
+    return Fact(
+        r.entity, r.kind, r.position, r.recorded_at, as_date(r.occurred_on), r.type, r.actor, r.data
+    )
+
+
 def _hex(value: Any) -> str | None:
     return None if value is None else value.hex
 

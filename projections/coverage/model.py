@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import OrderedDict, defaultdict
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -24,7 +24,17 @@ from sqlalchemy import Connection, MetaData, delete, func, insert, select, updat
 from domain.base import derived_id
 from domain.rules import RuleSet
 from projections.bulk import insert_many
-from projections.coverage.facts import CENTRAL, HOUSEHOLD, MEMBER, SITE, UNIT, Fact, fact_of
+from projections.coverage.facts import (
+    CENTRAL,
+    HOUSEHOLD,
+    MEMBER,
+    SITE,
+    UNIT,
+    Fact,
+    as_date,
+    fact_of,
+    stored_fact,
+)
 from projections.coverage.sweep import Interval, Walk
 from projections.coverage.tables import (
     counts,
@@ -296,19 +306,7 @@ class CoverageModel:
         result = conn.execute(
             select(facts).where(facts.c.entity.in_(members)).order_by(facts.c.position)
         )
-        loaded = [
-            Fact(
-                r.entity,
-                r.kind,
-                r.position,
-                r.recorded_at,
-                _as_date(r.occurred_on),
-                r.type,
-                r.actor,
-                r.data,
-            )
-            for r in result
-        ]
+        loaded = [stored_fact(r) for r in result]
         _remember(self._facts, scope, loaded)
         return loaded
 
@@ -471,10 +469,6 @@ def _remember(
         cache.popitem(last=False)
 
 
-def _as_date(value: Any) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
-
-
 # A row's key: scope, kind, subject, valid_from first (they identify a current row).
 VALID_TO = 7  # where valid_to sits in a row key
 
@@ -501,12 +495,12 @@ def _stored_key(r: Any) -> RowKey:
         r.scope,
         r.kind,
         r.subject,
-        _as_date(r.valid_from),
+        as_date(r.valid_from),
         r.name,
         r.unit,
         r.parent,
-        _as_date(r.valid_to) if r.valid_to is not None else None,
-        _as_date(r.since),
+        as_date(r.valid_to) if r.valid_to is not None else None,
+        as_date(r.since),
         r.cause_position,
         r.cause_type,
         r.cause_actor,
