@@ -8,8 +8,6 @@ from collections.abc import Iterable
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import StoredEvent
-
 from app.store import EventStore, LoggedEvent
 
 
@@ -53,18 +51,4 @@ def events_page(
         with store.recorder.datastore.transaction(commit=False) as c:  # type: ignore[attr-defined]
             c.execute(sql, [*(i.hex for i in ids), bound, limit])
             rows = [dict(r) for r in c.fetchall()]
-    to_event = store.mapper.to_domain_event
-    return [
-        LoggedEvent(
-            r["position"],
-            to_event(
-                StoredEvent(
-                    originator_id=UUID(str(r["originator_id"])),
-                    originator_version=r["originator_version"],
-                    topic=r["topic"],
-                    state=bytes(r["state"]),
-                )
-            ),
-        )
-        for r in rows
-    ]
+    return store.logged(rows)

@@ -117,6 +117,11 @@ class EventStore(Application):  # type: ignore[type-arg]
                     [i.hex for i in ids],
                 )
                 rows = [dict(r) for r in c.fetchall()]
+        return self.logged(rows)
+
+    def logged(self, rows: Iterable[dict[str, Any]]) -> list[LoggedEvent]:
+        """Rows of the events table (``position``, ``originator_id``, ``originator_version``,
+        ``topic``, ``state``) decoded through the library's mapper."""
         to_event = self.mapper.to_domain_event
         return [
             LoggedEvent(
