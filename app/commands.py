@@ -329,12 +329,21 @@ def _bool(a: Args, name: str, required: bool) -> bool | None:
     return value
 
 
+# Plain names for the numeric arguments, so a refusal says what the field is.
+_NUMBER_NAMES = {"lat": ("纬度", "latitude"), "lon": ("经度", "longitude")}
+
+
 def _number(a: Args, name: str) -> float | None:
     value = a._get(name, False)
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise InvalidInputError(name, f"{name} 应为数字", f"{name} must be a number")
+        zh, en = _NUMBER_NAMES.get(name, (name, name))
+        raise InvalidInputError(
+            name,
+            f"{zh}（{name}）应为数字，例如 41.3",
+            f"{en} ({name}) must be a number, e.g. 41.3",
+        )
     return float(value)
 
 

@@ -215,12 +215,18 @@ class MemberMonth(NetworkAggregate):
 def _check_position(lat: float | None, lon: float | None) -> None:
     if (lat is None) != (lon is None):
         field = "lon" if lon is None else "lat"
-        raise InvalidInputError(field, "经纬度应同时给出", "give both lat and lon, or neither")
+        raise InvalidInputError(
+            field,
+            "经纬度应同时给出（纬度 lat 和经度 lon），或都不填",
+            "give both latitude (lat) and longitude (lon), or neither",
+        )
     if lat is not None and not -90 <= lat <= 90:
-        raise InvalidInputError("lat", "纬度应在 -90 到 90 之间", "lat must be between -90 and 90")
+        raise InvalidInputError(
+            "lat", "纬度应在 -90 到 90 之间", "latitude (lat) must be between -90 and 90"
+        )
     if lon is not None and not -180 <= lon <= 180:
         raise InvalidInputError(
-            "lon", "经度应在 -180 到 180 之间", "lon must be between -180 and 180"
+            "lon", "经度应在 -180 到 180 之间", "longitude (lon) must be between -180 and 180"
         )
 
 

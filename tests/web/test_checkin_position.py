@@ -57,7 +57,12 @@ def test_a_check_in_without_a_position_is_still_one_tap(
 @pytest.mark.parametrize(
     ("given", "field", "zh", "en"),
     [
-        ({"lat": "北纬", "lon": "124.1"}, "lat", "lat 应为数字", "lat must be a number"),
+        (
+            {"lat": "北纬", "lon": "124.1"},
+            "lat",
+            "纬度（lat）应为数字",
+            "latitude (lat) must be a number",
+        ),
         ({"lat": "91", "lon": "124.1"}, "lat", "纬度应在 -90 到 90 之间", "between -90 and 90"),
         (
             {"lat": "41.3", "lon": "-180.5"},
@@ -65,7 +70,12 @@ def test_a_check_in_without_a_position_is_still_one_tap(
             "经度应在 -180 到 180 之间",
             "between -180 and 180",
         ),
-        ({"lat": "41.3"}, "lon", "经纬度应同时给出", "give both lat and lon"),
+        (
+            {"lat": "41.3"},
+            "lon",
+            "经纬度应同时给出",
+            "give both latitude (lat) and longitude (lon)",
+        ),
         ({"lat": "nan", "lon": "124.1"}, "lat", "纬度应在 -90 到 90 之间", "between -90 and 90"),
     ],
 )
