@@ -342,7 +342,7 @@ def _pages(
         yield from store.iter_log(after)
         return
     low, high = f.recorded_from or date.min, f.recorded_to or date.max
-    to_event = store.mapper.to_domain_event
+    decode = store.decoder.decode
     match = _STAMP.match
     days: dict[bytes, date] = {}
     ids: dict[Any, UUID] = {}  # one UUID per stream, not one per event
@@ -372,13 +372,7 @@ def _pages(
             uuid = ids.get(oid)
             if uuid is None:
                 uuid = ids[oid] = oid if type(oid) is UUID else UUID(str(oid))
-            stored = StoredEvent(
-                originator_id=uuid,
-                originator_version=version,
-                topic=topic,
-                state=bytes(state),
-            )
-            page.append(LoggedEvent(position, to_event(stored)))
+            page.append(LoggedEvent(position, decode(uuid, version, topic, state)))
         if page:
             yield page
         after = rows[-1][0]

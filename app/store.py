@@ -18,10 +18,11 @@ from uuid import UUID
 import psycopg
 from eventsourcing.application import Application
 from eventsourcing.domain import DomainEventProtocol
-from eventsourcing.persistence import JSONTranscoder, Mapper, StoredEvent
+from eventsourcing.persistence import JSONTranscoder, Mapper
 from eventsourcing.utils import get_topic
 
 from app.config import StoreConfig
+from app.decoding import EventDecoder
 from projections.collector import collector_paused
 
 
@@ -82,11 +83,11 @@ class EventStore(Application):  # type: ignore[type-arg]
         return self.recorder.max_notification_id() or 0
 
     def read_log(self, after: int, limit: int, upto: int | None = None) -> list[LoggedEvent]:
-        notifications = self.recorder.select_notifications(
-            start=after, limit=limit, stop=upto, inclusive_of_start=False
-        )
-        to_event = self.mapper.to_domain_event
-        return [LoggedEvent(n.id, to_event(n)) for n in notifications]
+        decode = self.decoder.decode
+        return [
+            LoggedEvent(position, decode(oid, version, topic, state))
+            for position, oid, version, topic, state in self.raw_rows(after, upto, limit)
+        ]
 
     def iter_log(self, after: int = 0, batch: int = 5000) -> Iterator[list[LoggedEvent]]:
         while True:
@@ -121,22 +122,24 @@ class EventStore(Application):  # type: ignore[type-arg]
 
     def logged(self, rows: Iterable[dict[str, Any]]) -> list[LoggedEvent]:
         """Rows of the events table (``position``, ``originator_id``, ``originator_version``,
-        ``topic``, ``state``) decoded through the library's mapper."""
-        to_event = self.mapper.to_domain_event
+        ``topic``, ``state``) decoded as the library's mapper would (app/decoding.py)."""
+        decode = self.decoder.decode
         return [
             LoggedEvent(
                 r["position"],
-                to_event(
-                    StoredEvent(
-                        originator_id=UUID(str(r["originator_id"])),
-                        originator_version=r["originator_version"],
-                        topic=r["topic"],
-                        state=bytes(r["state"]),
-                    )
-                ),
+                decode(r["originator_id"], r["originator_version"], r["topic"], r["state"]),
             )
             for r in rows
         ]
+
+    @property
+    def decoder(self) -> EventDecoder:
+        found = self._decoder
+        if found is None:
+            found = self._decoder = EventDecoder(self.mapper)
+        return found
+
+    _decoder: EventDecoder | None = None  # made on first use, from the store's mapper
 
     # -- bulk writing -------------------------------------------------------------------------
 
