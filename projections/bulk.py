@@ -10,10 +10,10 @@ one call, inside the caller's transaction.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+import orjson
 from sqlalchemy import JSON, Connection, LargeBinary, Table
 
 _Processors = list[tuple[int, Callable[[Any], Any]]]
@@ -61,12 +61,15 @@ def _prepared(conn: Connection, table: Table, columns: tuple[str, ...]) -> tuple
                 process = None
             elif process is None and isinstance(column_type, JSON):
                 # Drivers that take JSON natively (psycopg) get it as text; the server casts.
-                process = _json_text
+                process = json_text
             if process is not None:
                 processors.append((i, process))
         found = _STATEMENTS[key] = (statement, processors)
     return found
 
 
-def _json_text(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
+def json_text(value: Any) -> str:
+    """JSON text of a column value, the read models' one way to write JSON (see
+    app/bootstrap.py): compact UTF-8, keys that are not text written as text, as the
+    standard module does."""
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()

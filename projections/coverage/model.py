@@ -401,6 +401,10 @@ class _Memberships:
                     )
                 )
             }
+        # The moment's households per group, for a group opened after them in the moment.
+        self.by_group: dict[str, set[str]] = defaultdict(set)
+        for g, h in self.grouped:
+            self.by_group[g].add(h)
         self.new_members: list[tuple[str, str]] = []
         self.new_grouped: list[tuple[str, str]] = []
 
@@ -433,6 +437,7 @@ class _Memberships:
     def add_household(self, group: str, household: str) -> None:
         if (group, household) not in self.grouped:
             self.grouped.add((group, household))
+            self.by_group[group].add(household)
             self.new_grouped.append((group, household))
 
     def households_of(self, group: str) -> list[str]:
@@ -441,7 +446,7 @@ class _Memberships:
                 select(group_households.c.household).where(group_households.c.group_code == group)
             ).scalars()
         )
-        return sorted(stored | {h for g, h in self.grouped if g == group})
+        return sorted(stored | self.by_group.get(group, set()))
 
     def flush(self) -> None:
         insert_many(self.conn, scope_entities, ("scope", "entity"), self.new_members)
