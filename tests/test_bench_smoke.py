@@ -90,3 +90,11 @@ def test_residency_prints_the_month_report_latency(capsys: object) -> None:
     assert residency.main(["--cadres", "3", "--months", "1", "--runs", "3"]) == 0
     out = capsys.readouterr().out  # type: ignore[attr-defined]
     assert "p50" in out and "p95" in out and "residency --unit 210500" in out
+
+
+def test_decode_prints_ours_beside_the_library_loop(capsys: pytest.CaptureFixture[str]) -> None:
+    from bench import decode
+
+    decode.main(["--villages", "1", "--repeat", "1"])
+    out = capsys.readouterr().out
+    assert "baseline (library select + mapper)" in out and "ratio ours / baseline" in out

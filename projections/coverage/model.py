@@ -356,7 +356,8 @@ class CoverageModel:
                 if closed is not None and current[k][1] != moment:
                     closed[k] = current[k]
                 del current[k]
-        added = sorted((k for k in wanted if k not in current), key=repr)
+        # Kind, subject and first day tell rows of a scope apart: ids follow that order.
+        added = sorted((k for k in wanted if k not in current), key=_row_order)
         if gone or added:
             self._count(conn, scope, wanted)
         if added:
@@ -539,3 +540,7 @@ _FACT_COLUMNS = (
     "actor",
     "data",
 )
+
+
+def _row_order(key: RowKey) -> tuple[Any, ...]:
+    return key[1:4]  # kind, subject, valid_from: never None, so they compare
