@@ -1,5 +1,8 @@
 """The network read model: the current state of units, households, members, central households
-and sites, one small handler per event type."""
+and sites, one small handler per event type.
+
+Handlers add rows and updates to a batch written once per page, in a few executemany calls:
+one statement per event was most of what this model cost in a rebuild."""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, insert, select, update
+from sqlalchemy import Connection, Table, Update, bindparam, func, null, select, update
 
 from domain.households import Household
 from domain.identity import mask_identity_number
@@ -15,26 +18,10 @@ from domain.party import CentralHousehold, PartyMember
 from domain.sites import Site
 from domain.units import Unit
 from projections import tables
+from projections.bulk import insert_many
 from projections.tables import central_households, households, party_members, sites, units
 
-Handler = Callable[[Connection, Any], None]
-HANDLERS: dict[type, Handler] = {}
-
 NAME = "network"
-
-
-def handles(event_class: type) -> Callable[[Handler], Handler]:
-    def register(fn: Handler) -> Handler:
-        HANDLERS[event_class] = fn
-        return fn
-
-    return register
-
-
-def project(conn: Connection, event: Any) -> None:
-    handler = HANDLERS.get(type(event))
-    if handler is not None:
-        handler(conn, event)
 
 
 class NetworkModel:
@@ -44,82 +31,109 @@ class NetworkModel:
     metadata = tables.metadata
 
     def process(self, conn: Connection, page: Sequence[Any]) -> None:
-        # The bulk of any log is households registered and linked and members joining:
-        # those go in as a few executemany calls. Any other event writes what is pending
-        # first, so each row still sees every earlier event.
-        pending = _Pending()
+        # A page is written as a few executemany calls rather than one statement per event;
+        # everything is written before returning, so rows commit with the model's position.
+        batch = _Batch()
         for logged in page:
-            e = logged.event
-            kind = type(e)
-            if kind is Household.Registered:
-                pending.households.append(_household_row(e))
-            elif kind is Household.Linked:
-                pending.links.append({"h": e.originator_id.hex, "c": e.central_household_id.hex})
-            elif kind is PartyMember.Joined:
-                pending.members.append(_member_row(e))
-            else:
-                pending.flush(conn)
-                project(conn, e)
-        pending.flush(conn)
+            handler = HANDLERS.get(type(logged.event))
+            if handler is not None:
+                handler(batch, conn, logged.event)
+        batch.flush(conn)
 
     def reset(self) -> None:
         """Nothing is kept in memory."""
+
+
+# The columns each handler inserts, in the order of its row tuples; the others stay NULL.
+# Tables are written in this order: a row refers only to rows of the tables above it (a
+# household to its units, a member to its household, a central household to both).
+_INSERTS: dict[Table, tuple[str, ...]] = {
+    units: ("code", "id", "name", "level", "parent_code", "path", "opened_on"),
+    households: (
+        "id",
+        "group_code",
+        "village_code",
+        "head_name",
+        "members",
+        "id_number_masked",
+        "registered_on",
+    ),
+    party_members: ("id", "name", "household_id", "village_code", "joined_on", "status"),
+    central_households: ("id", "household_id", "village_code", "party_member_id", "designated_on"),
+    sites: ("id", "unit_code", "kind", "name", "opened_on"),
+}
+
+_Run = tuple[Update, list[dict[str, Any]]]
+
+
+class _Batch:
+    """What a run of events writes: new rows per table, then updates in log order.
+
+    Writing every insert first is safe because each update here is a blind write (no
+    reading) to the row of the event's own aggregate, which its first event inserted
+    earlier in the log. Updates keep their order, so the last write to a row still wins.
+    Handlers that read the tables flush the batch before reading; a unit opened under a unit
+    opened in the same batch takes its parent's path from ``unit_paths``.
+    """
+
+    def __init__(self) -> None:
+        self.rows: dict[Table, list[tuple[Any, ...]]] = {table: [] for table in _INSERTS}
+        self.runs: list[_Run] = []
+        self.unit_paths: dict[str, str] = {}  # units inserted in this batch: code -> path
+
+    def insert(self, table: Table, row: tuple[Any, ...]) -> None:
+        self.rows[table].append(row)
+
+    def update(self, statement: Update, params: dict[str, Any]) -> None:
+        if self.runs and self.runs[-1][0] is statement:
+            self.runs[-1][1].append(params)
+        else:
+            self.runs.append((statement, [params]))
+
+    def flush(self, conn: Connection) -> None:
+        for table, rows in self.rows.items():
+            if rows:
+                insert_many(conn, table, _INSERTS[table], rows)
+                rows.clear()
+        for statement, params in self.runs:
+            conn.execute(statement, params)
+        self.runs.clear()
+        self.unit_paths.clear()
+
+
+Handler = Callable[[_Batch, Connection, Any], None]
+HANDLERS: dict[type, Handler] = {}
+
+
+def handles(*event_classes: type) -> Callable[[Handler], Handler]:
+    def register(fn: Handler) -> Handler:
+        for event_class in event_classes:
+            HANDLERS[event_class] = fn
+        return fn
+
+    return register
 
 
 def _day(e: Any) -> date:
     return date.fromisoformat(e.occurred_on)
 
 
-_LINK = (
-    update(households)
-    .where(households.c.id == bindparam("h"))
-    .values(central_household_id=bindparam("c"))
-)
+def _set(table: Table, **values: Any) -> Update:
+    """An update of one row by id, prepared once: ``p_id`` and the values' parameters."""
+    return update(table).where(table.c.id == bindparam("p_id")).values(**values)
 
 
-class _Pending:
-    def __init__(self) -> None:
-        self.households: list[dict[str, Any]] = []
-        self.members: list[dict[str, Any]] = []
-        self.links: list[dict[str, Any]] = []
-
-    def flush(self, conn: Connection) -> None:
-        if self.households:
-            conn.execute(insert(households), self.households)
-        if self.members:
-            conn.execute(insert(party_members), self.members)
-        if self.links:
-            conn.execute(_LINK, self.links)
-        self.households, self.members, self.links = [], [], []
-
-
-def _household_row(e: Household.Registered) -> dict[str, Any]:
-    return {
-        "id": e.originator_id.hex,
-        "group_code": e.group_code,
-        "village_code": e.village_code,
-        "head_name": e.head_name,
-        "members": e.members,
-        "id_number_masked": mask_identity_number(e.id_number),
-        "registered_on": _day(e),
-        "ended_on": None,
-        "central_household_id": None,
-    }
-
-
-def _member_row(e: PartyMember.Joined) -> dict[str, Any]:
-    return {
-        "id": e.originator_id.hex,
-        "name": e.name,
-        "household_id": e.household_id.hex,
-        "village_code": e.village_code,
-        "joined_on": _day(e),
-        "ended_on": None,
-        "status": "active",
-    }
+def _p(name: str) -> Any:
+    # Parameter names start with "p_" so they never clash with a column's own parameter.
+    return bindparam(f"p_{name}")
 
 
 # -- units ------------------------------------------------------------------------------------
+
+_UNIT_NAME = _set(units, name=_p("name"))
+_UNIT_CLOSED = _set(units, closed_on=_p("on"))
+_UNIT_POOR = _set(units, poor_since=_p("on"), exited_poverty_on=null())
+_UNIT_EXITED = _set(units, exited_poverty_on=_p("on"))
 
 
 def _path_of(conn: Connection, code: str | None) -> str:
@@ -130,30 +144,27 @@ def _path_of(conn: Connection, code: str | None) -> str:
 
 
 @handles(Unit.Opened)
-def _unit_opened(conn: Connection, e: Unit.Opened) -> None:
-    conn.execute(
-        insert(units).values(
-            code=e.code,
-            id=e.originator_id.hex,
-            name=e.name,
-            level=e.level,
-            parent_code=e.parent_code,
-            path=f"{_path_of(conn, e.parent_code)}{e.code}/",
-            opened_on=_day(e),
-        )
-    )
+def _unit_opened(batch: _Batch, conn: Connection, e: Unit.Opened) -> None:
+    parent = e.parent_code
+    parent_path = batch.unit_paths.get(parent) if parent else None
+    path = f"{parent_path or _path_of(conn, parent)}{e.code}/"
+    batch.unit_paths[e.code] = path
+    row = (e.code, e.originator_id.hex, e.name, e.level, parent, path, _day(e))
+    batch.insert(units, row)
 
 
 @handles(Unit.Renamed)
-def _unit_renamed(conn: Connection, e: Unit.Renamed) -> None:
-    conn.execute(update(units).where(_by_id(e)).values(name=e.name))
+def _unit_renamed(batch: _Batch, conn: Connection, e: Unit.Renamed) -> None:
+    batch.update(_UNIT_NAME, {"p_id": e.originator_id.hex, "p_name": e.name})
 
 
 @handles(Unit.Moved)
-def _unit_moved(conn: Connection, e: Unit.Moved) -> None:
-    code, old = conn.execute(select(units.c.code, units.c.path).where(_by_id(e))).one()
+def _unit_moved(batch: _Batch, conn: Connection, e: Unit.Moved) -> None:
+    batch.flush(conn)  # reads the paths below the unit, which may be pending
+    by_id = units.c.id == e.originator_id.hex
+    code, old = conn.execute(select(units.c.code, units.c.path).where(by_id)).one()
     new = f"{_path_of(conn, e.parent_code)}{code}/"
-    conn.execute(update(units).where(_by_id(e)).values(parent_code=e.parent_code))
+    conn.execute(update(units).where(by_id).values(parent_code=e.parent_code))
     conn.execute(
         update(units)
         .where(units.c.path.startswith(old, autoescape=True))
@@ -161,36 +172,38 @@ def _unit_moved(conn: Connection, e: Unit.Moved) -> None:
     )
 
 
-@handles(Unit.Merged)
-@handles(Unit.Closed)
-def _unit_closed(conn: Connection, e: Any) -> None:
-    conn.execute(update(units).where(_by_id(e)).values(closed_on=_day(e)))
+@handles(Unit.Merged, Unit.Closed)
+def _unit_closed(batch: _Batch, conn: Connection, e: Any) -> None:
+    batch.update(_UNIT_CLOSED, {"p_id": e.originator_id.hex, "p_on": _day(e)})
 
 
 @handles(Unit.DeclaredPoor)
-def _declared_poor(conn: Connection, e: Unit.DeclaredPoor) -> None:
-    conn.execute(update(units).where(_by_id(e)).values(poor_since=_day(e), exited_poverty_on=None))
+def _declared_poor(batch: _Batch, conn: Connection, e: Unit.DeclaredPoor) -> None:
+    batch.update(_UNIT_POOR, {"p_id": e.originator_id.hex, "p_on": _day(e)})
 
 
 @handles(Unit.ExitedPoverty)
-def _exited(conn: Connection, e: Unit.ExitedPoverty) -> None:
-    conn.execute(update(units).where(_by_id(e)).values(exited_poverty_on=_day(e)))
-
-
-def _by_id(e: Any) -> Any:
-    return units.c.id == e.originator_id.hex
+def _exited(batch: _Batch, conn: Connection, e: Unit.ExitedPoverty) -> None:
+    batch.update(_UNIT_EXITED, {"p_id": e.originator_id.hex, "p_on": _day(e)})
 
 
 # -- households -------------------------------------------------------------------------------
 
+# Linked and Unlinked share one statement (NULL for Unlinked): one run for both.
+_HH_CENTRAL = _set(households, central_household_id=_p("central"))
+_HH_LEFT = _set(households, ended_on=_p("on"), central_household_id=null())
+
 
 @handles(Household.Registered)
-def _hh_registered(conn: Connection, e: Household.Registered) -> None:
-    conn.execute(insert(households), [_household_row(e)])
+def _hh_registered(batch: _Batch, conn: Connection, e: Household.Registered) -> None:
+    masked = mask_identity_number(e.id_number)
+    row = (e.originator_id.hex, e.group_code, e.village_code, e.head_name, e.members, masked)
+    batch.insert(households, (*row, _day(e)))
 
 
 @handles(Household.Moved)
-def _hh_moved(conn: Connection, e: Household.Moved) -> None:
+def _hh_moved(batch: _Batch, conn: Connection, e: Household.Moved) -> None:
+    batch.flush(conn)  # reads the household's village, which may be pending
     row = households.c
     old_village = conn.execute(
         select(row.village_code).where(row.id == e.originator_id.hex)
@@ -202,137 +215,105 @@ def _hh_moved(conn: Connection, e: Household.Moved) -> None:
 
 
 @handles(Household.Left)
-def _hh_left(conn: Connection, e: Household.Left) -> None:
-    conn.execute(
-        update(households)
-        .where(households.c.id == e.originator_id.hex)
-        .values(ended_on=_day(e), central_household_id=None)
-    )
+def _hh_left(batch: _Batch, conn: Connection, e: Household.Left) -> None:
+    batch.update(_HH_LEFT, {"p_id": e.originator_id.hex, "p_on": _day(e)})
 
 
 @handles(Household.Linked)
-def _hh_linked(conn: Connection, e: Household.Linked) -> None:
-    conn.execute(_LINK, [{"h": e.originator_id.hex, "c": e.central_household_id.hex}])
+def _hh_linked(batch: _Batch, conn: Connection, e: Household.Linked) -> None:
+    central = e.central_household_id.hex
+    batch.update(_HH_CENTRAL, {"p_id": e.originator_id.hex, "p_central": central})
 
 
 @handles(Household.Unlinked)
-def _hh_unlinked(conn: Connection, e: Household.Unlinked) -> None:
-    conn.execute(
-        update(households)
-        .where(households.c.id == e.originator_id.hex)
-        .values(central_household_id=None)
-    )
+def _hh_unlinked(batch: _Batch, conn: Connection, e: Household.Unlinked) -> None:
+    batch.update(_HH_CENTRAL, {"p_id": e.originator_id.hex, "p_central": None})
 
 
 # -- party members and central households -----------------------------------------------------
 
+# Transferred out and died share one statement, the status a parameter.
+_MEMBER_ENDED = _set(party_members, status=_p("status"), ended_on=_p("on"))
+_CH_REDESIGNATED = _set(
+    central_households, party_member_id=_p("member"), designated_on=_p("on"), ended_on=null()
+)
+_CH_MEMBER = _set(central_households, party_member_id=_p("member"))
+_CH_ENDED = _set(central_households, ended_on=_p("on"))
+
 
 @handles(PartyMember.Joined)
-def _member_joined(conn: Connection, e: PartyMember.Joined) -> None:
-    conn.execute(insert(party_members), [_member_row(e)])
+def _member_joined(batch: _Batch, conn: Connection, e: PartyMember.Joined) -> None:
+    row = (e.originator_id.hex, e.name, e.household_id.hex, e.village_code, _day(e), "active")
+    batch.insert(party_members, row)
 
 
 @handles(PartyMember.TransferredOut)
-def _member_out(conn: Connection, e: PartyMember.TransferredOut) -> None:
-    conn.execute(
-        update(party_members)
-        .where(party_members.c.id == e.originator_id.hex)
-        .values(status="transferred_out", ended_on=_day(e))
-    )
+def _member_out(batch: _Batch, conn: Connection, e: PartyMember.TransferredOut) -> None:
+    params = {"p_id": e.originator_id.hex, "p_status": "transferred_out", "p_on": _day(e)}
+    batch.update(_MEMBER_ENDED, params)
 
 
 @handles(PartyMember.Died)
-def _member_died(conn: Connection, e: PartyMember.Died) -> None:
-    conn.execute(
-        update(party_members)
-        .where(party_members.c.id == e.originator_id.hex)
-        .values(status="deceased", ended_on=_day(e))
-    )
+def _member_died(batch: _Batch, conn: Connection, e: PartyMember.Died) -> None:
+    params = {"p_id": e.originator_id.hex, "p_status": "deceased", "p_on": _day(e)}
+    batch.update(_MEMBER_ENDED, params)
 
 
 @handles(CentralHousehold.Designated)
-def _ch_designated(conn: Connection, e: CentralHousehold.Designated) -> None:
-    conn.execute(
-        insert(central_households).values(
-            id=e.originator_id.hex,
-            household_id=e.household_id.hex,
-            village_code=e.village_code,
-            party_member_id=e.party_member_id.hex,
-            designated_on=_day(e),
-        )
-    )
+def _ch_designated(batch: _Batch, conn: Connection, e: CentralHousehold.Designated) -> None:
+    ids = (e.originator_id.hex, e.household_id.hex)
+    batch.insert(central_households, (*ids, e.village_code, e.party_member_id.hex, _day(e)))
 
 
 @handles(CentralHousehold.Redesignated)
-def _ch_redesignated(conn: Connection, e: CentralHousehold.Redesignated) -> None:
-    conn.execute(
-        update(central_households)
-        .where(central_households.c.id == e.originator_id.hex)
-        .values(party_member_id=e.party_member_id.hex, designated_on=_day(e), ended_on=None)
-    )
+def _ch_redesignated(batch: _Batch, conn: Connection, e: CentralHousehold.Redesignated) -> None:
+    params = {"p_id": e.originator_id.hex, "p_member": e.party_member_id.hex, "p_on": _day(e)}
+    batch.update(_CH_REDESIGNATED, params)
 
 
 @handles(CentralHousehold.PartyMemberChanged)
-def _ch_member(conn: Connection, e: CentralHousehold.PartyMemberChanged) -> None:
-    conn.execute(
-        update(central_households)
-        .where(central_households.c.id == e.originator_id.hex)
-        .values(party_member_id=e.party_member_id.hex)
-    )
+def _ch_member(batch: _Batch, conn: Connection, e: CentralHousehold.PartyMemberChanged) -> None:
+    batch.update(_CH_MEMBER, {"p_id": e.originator_id.hex, "p_member": e.party_member_id.hex})
 
 
 @handles(CentralHousehold.Ended)
-def _ch_ended(conn: Connection, e: CentralHousehold.Ended) -> None:
-    conn.execute(
-        update(central_households)
-        .where(central_households.c.id == e.originator_id.hex)
-        .values(ended_on=_day(e))
-    )
+def _ch_ended(batch: _Batch, conn: Connection, e: CentralHousehold.Ended) -> None:
+    batch.update(_CH_ENDED, {"p_id": e.originator_id.hex, "p_on": _day(e)})
 
 
 # -- sites ------------------------------------------------------------------------------------
 
+_SITE_REOPENED = _set(
+    sites,
+    name=_p("name"),
+    opened_on=_p("on"),
+    closed_on=null(),
+    responsible_name=null(),
+    responsible_member_id=null(),
+)
+_SITE_RESPONSIBLE = _set(sites, responsible_name=_p("name"), responsible_member_id=_p("member"))
+_SITE_CLOSED = _set(sites, closed_on=_p("on"))
+
 
 @handles(Site.Opened)
-def _site_opened(conn: Connection, e: Site.Opened) -> None:
-    conn.execute(
-        insert(sites).values(
-            id=e.originator_id.hex,
-            unit_code=e.unit_code,
-            kind=e.kind,
-            name=e.name,
-            opened_on=_day(e),
-        )
-    )
+def _site_opened(batch: _Batch, conn: Connection, e: Site.Opened) -> None:
+    row = (e.originator_id.hex, e.unit_code, e.kind, e.name, _day(e))
+    batch.insert(sites, row)
 
 
 @handles(Site.Reopened)
-def _site_reopened(conn: Connection, e: Site.Reopened) -> None:
-    conn.execute(
-        update(sites)
-        .where(sites.c.id == e.originator_id.hex)
-        .values(
-            name=e.name,
-            opened_on=_day(e),
-            closed_on=None,
-            responsible_name=None,
-            responsible_member_id=None,
-        )
-    )
+def _site_reopened(batch: _Batch, conn: Connection, e: Site.Reopened) -> None:
+    batch.update(_SITE_REOPENED, {"p_id": e.originator_id.hex, "p_name": e.name, "p_on": _day(e)})
 
 
 @handles(Site.ResponsibleAssigned)
-def _site_responsible(conn: Connection, e: Site.ResponsibleAssigned) -> None:
-    conn.execute(
-        update(sites)
-        .where(sites.c.id == e.originator_id.hex)
-        .values(
-            responsible_name=e.name,
-            responsible_member_id=e.party_member_id.hex if e.party_member_id else None,
-        )
+def _site_responsible(batch: _Batch, conn: Connection, e: Site.ResponsibleAssigned) -> None:
+    member = e.party_member_id.hex if e.party_member_id else None
+    batch.update(
+        _SITE_RESPONSIBLE, {"p_id": e.originator_id.hex, "p_name": e.name, "p_member": member}
     )
 
 
 @handles(Site.Closed)
-def _site_closed(conn: Connection, e: Site.Closed) -> None:
-    conn.execute(update(sites).where(sites.c.id == e.originator_id.hex).values(closed_on=_day(e)))
+def _site_closed(batch: _Batch, conn: Connection, e: Site.Closed) -> None:
+    batch.update(_SITE_CLOSED, {"p_id": e.originator_id.hex, "p_on": _day(e)})
