@@ -37,6 +37,9 @@ group_households = Table(
     metadata,
     Column("group_code", String(15), primary_key=True),
     Column("household", String(32), primary_key=True),
+    # Each moment looks up the groups of its households: without it, a pass over the table
+    # (at province scale, 40% of a rebuild's time).
+    Index("ix_cov_group_households_household", "household"),
 )
 
 # Presences and gaps, effective from valid_from (inclusive) to valid_to (exclusive), as known
