@@ -26,6 +26,7 @@ from typing import Any
 
 from app.bootstrap import Zhucun
 from app.clock import SettableClock
+from app.config import parse_database_url
 from bench import scale
 from bench.loader import RECORDED_AT, WRITERS, Loader, peak_rss_mib
 from bench.stores import FreshStores
@@ -192,6 +193,33 @@ def measure_queries(z: Zhucun, args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+def queries_only(args: argparse.Namespace) -> int:
+    """The query latencies again on a store kept from an earlier run (a quieter moment)."""
+    if not args.db:
+        raise SystemExit("--queries-only needs --db: the store of an earlier run")
+    z = Zhucun(parse_database_url(args.db), SettableClock(RECORDED_AT))
+    try:
+        z.projections.catch_up()
+        events = z.store.max_position()
+        queries = measure_queries(z, args)
+    finally:
+        z.close()
+    if args.json:
+        print(json.dumps({"events": events, "queries": queries}, indent=2))
+        return 0
+    print(f"{args.db}: {events:,} events, queries only")
+    _print_queries(queries)
+    return 0
+
+
+def _print_queries(queries: dict[str, Any]) -> None:
+    for name, d in queries.items():
+        print(
+            f"  {name:<30} p50 {d['p50_ms']:>8.2f} ms   p95 {d['p95_ms']:>8.2f} ms   "
+            f"({d['runs']} runs)"
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bench.coverage",
@@ -215,8 +243,16 @@ def main(argv: list[str] | None = None) -> int:
         action="store_false",
         help="skip rebuilding each read model alone and the sweep's ceiling",
     )
+    parser.add_argument(
+        "--queries-only",
+        action="store_true",
+        help="measure the queries alone on the store at --db (kept from an earlier run with a "
+        "sqlite:///PATH): nothing loaded, nothing rebuilt",
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
+    if args.queries_only:
+        return queries_only(args)
     result = run(args)
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
@@ -238,11 +274,7 @@ def main(argv: list[str] | None = None) -> int:
             f"  coverage sweep alone, in memory, no SQL: {result['sweep_alone_facts_per_s']:,} "
             "facts/s (the ceiling of this design)"
         )
-    for name, d in q.items():
-        print(
-            f"  {name:<30} p50 {d['p50_ms']:>8.2f} ms   p95 {d['p95_ms']:>8.2f} ms   "
-            f"({d['runs']} runs)"
-        )
+    _print_queries(q)
     print(f"  peak RSS {result['peak_rss_mib']:,} MiB", file=sys.stderr)
     return 0
 

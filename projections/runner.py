@@ -7,7 +7,7 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
-from sqlalchemy import Connection, Engine, MetaData, insert, select, update
+from sqlalchemy import Connection, Engine, MetaData, bindparam, insert, select, update
 
 from domain.rules import DEFAULT_RULES, RuleSet
 from projections.accounts import AccountsModel
@@ -87,10 +87,7 @@ class Projections:
         """Each read model's position in the log."""
         names = [m.name for m in self.models]
         with self.engine.connect() as conn:
-            query = select(positions.c.name, positions.c.position).where(
-                positions.c.name.in_(names)
-            )
-            stored = {name: position for name, position in conn.execute(query)}
+            stored = {n: p for n, p in conn.execute(_POSITIONS, {"names": names})}
         return {name: int(stored.get(name) or 0) for name in names}
 
     def position(self, name: str) -> int:
@@ -237,6 +234,12 @@ class Projections:
                 waker.start()
                 for _ in subscription:
                     break  # something new: go and catch up
+
+
+# Read before every query: built once (a statement's expression costs more than its run).
+_POSITIONS = select(positions.c.name, positions.c.position).where(
+    positions.c.name.in_(bindparam("names", expanding=True))
+)
 
 
 def _stop_when(stop: threading.Event, subscription: Any) -> None:

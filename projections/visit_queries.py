@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, bindparam, func, select
 
 from projections.coverage import queries as coverage_queries
 from projections.coverage.tables import moments, rows
@@ -45,14 +45,7 @@ def visits_of(
     found: dict[str, tuple[int, date, str, str]] = {}
     if now:
         for chunk in _chunks(wanted):
-            query = select(
-                household_visits.c.household_id,
-                household_visits.c.visits,
-                household_visits.c.last_on,
-                household_visits.c.last_cadre_id,
-                household_visits.c.last_team_id,
-            ).where(household_visits.c.household_id.in_(chunk))
-            for h, n, on, cadre, team in conn.execute(query):
+            for h, n, on, cadre, team in conn.execute(_VISITS_NOW, {"ids": chunk}):
                 found[h] = (int(n), on, cadre, team)
     else:
         upto = known_position(conn, known_at)
@@ -92,6 +85,16 @@ def visits_of(
             },
         }
     return out
+
+
+# A village's gaps carry their households' visits: built once, as it is read on every call.
+_VISITS_NOW = select(
+    household_visits.c.household_id,
+    household_visits.c.visits,
+    household_visits.c.last_on,
+    household_visits.c.last_cadre_id,
+    household_visits.c.last_team_id,
+).where(household_visits.c.household_id.in_(bindparam("ids", expanding=True)))
 
 
 def _names(
