@@ -65,7 +65,7 @@ def latency(fn: Callable[[], Any], runs: int) -> dict[str, float]:
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
     stores = FreshStores(args.db)
-    store = stores.open(f"coverage-{args.villages}")
+    store = stores.open(f"coverage-{args.villages}", main=True)  # kept if named in --db
     try:
         t = time.perf_counter()
         loader = Loader(store, WRITERS["write_bulk"], path="aggregates")
