@@ -29,6 +29,7 @@ class NetworkModel:
 
     name = NAME
     metadata = tables.metadata
+    deferred_indexes = tables.QUERY_ONLY_INDEXES
 
     def process(self, conn: Connection, page: Sequence[Any]) -> None:
         # A page is written as a few executemany calls rather than one statement per event;

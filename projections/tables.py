@@ -82,3 +82,20 @@ sites = Table(
     Column("responsible_name", String(100)),
     Column("responsible_member_id", String(32), index=True),
 )
+
+
+# Indexes of households and party members that only queries use: the network model writes
+# these rows by id. A rebuild builds them once at the end (projections/runner.py).
+QUERY_ONLY_INDEXES = tuple(
+    ix
+    for table in (households, party_members)
+    for ix in table.indexes
+    if ix.name
+    in (
+        "ix_rm_households_group_code",
+        "ix_rm_households_village_code",
+        "ix_rm_households_central_household_id",
+        "ix_rm_party_members_household_id",
+        "ix_rm_party_members_village_code",
+    )
+)

@@ -37,6 +37,7 @@ from projections.coverage.facts import (
 )
 from projections.coverage.sweep import Interval, Walk
 from projections.coverage.tables import (
+    QUERY_ONLY_INDEXES,
     counts,
     facts,
     group_households,
@@ -73,6 +74,7 @@ def site_entity(code: str) -> str:
 class CoverageModel:
     name = NAME
     metadata: MetaData = metadata
+    deferred_indexes = QUERY_ONLY_INDEXES
 
     def __init__(self, rules: RuleSet) -> None:
         self.rules = rules

@@ -86,3 +86,12 @@ counts = Table(
     Column("kind", String(40), primary_key=True),
     Column("n", Integer, nullable=False),
 )
+
+
+# Indexes of the rows that only queries use (by kind, subject, parent unit): the model itself
+# reads rows by scope. A rebuild builds these once at the end (projections/runner.py).
+QUERY_ONLY_INDEXES = tuple(
+    ix
+    for ix in rows.indexes
+    if ix.name in ("ix_cov_rows_kind_known", "ix_cov_rows_subject", "ix_cov_rows_parent")
+)
