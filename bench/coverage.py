@@ -64,6 +64,10 @@ def latency(fn: Callable[[], Any], runs: int) -> dict[str, float]:
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
+    if args.existing:
+        if not args.db:
+            raise SystemExit("--existing needs --db: the store of an earlier run")
+        return measure(Zhucun(parse_database_url(args.db), SettableClock(RECORDED_AT)), args)
     stores = FreshStores(args.db)
     store = stores.open(f"coverage-{args.villages}", main=True)  # kept if named in --db
     try:
@@ -74,42 +78,47 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         finally:
             loader.close()
         load_s = time.perf_counter() - t
-        z = Zhucun(store.config, SettableClock(RECORDED_AT))
-        try:
-            events = z.store.max_position()
-            baseline = [decode_loop(z) for _ in range(args.repeat)]
-            base_s = statistics.median(s for _, s in baseline)
-            rebuilds = []
-            for _ in range(args.rebuilds):
-                t = time.perf_counter()
-                z.projections.rebuild()
-                rebuilds.append(time.perf_counter() - t)
-            ours_s = statistics.median(rebuilds)
-            # At province scale each model rebuilt alone costs as much again as the rebuild.
-            per_model = rebuild_each(z) if args.per_model else {}
-            ceiling = sweep_ceiling(z) if args.per_model else None
-            queries = measure_queries(z, args)
-        finally:
-            z.close()
-        return {
-            "engine": stores.engine,
-            "villages": loaded.villages,
-            "events": events,
-            "load_s": round(load_s, 1),
-            "baseline_decode_events_per_s": round(events / base_s),
-            "rebuild_events_per_s": round(events / ours_s),
-            "rebuild_s": round(ours_s, 1),
-            "ratio_rebuild_to_baseline": round(base_s / ours_s, 3),
-            "rebuild_events_per_s_by_model": {
-                name: round(events / seconds) for name, seconds in per_model.items()
-            },
-            "sweep_alone_facts_per_s": ceiling,
-            "queries": queries,
-            "peak_rss_mib": round(peak_rss_mib()),
-        }
+        result = measure(Zhucun(store.config, SettableClock(RECORDED_AT)), args)
+        return {**result, "villages": loaded.villages, "load_s": round(load_s, 1)}
     finally:
         stores.drop(store)
         stores.cleanup()
+
+
+def measure(z: Zhucun, args: argparse.Namespace) -> dict[str, Any]:
+    """Baseline, rebuilds and queries on a loaded store (closed at the end)."""
+    try:
+        events = z.store.max_position()
+        baseline = [decode_loop(z) for _ in range(args.repeat)]
+        base_s = statistics.median(s for _, s in baseline)
+        rebuilds = []
+        for _ in range(args.rebuilds):
+            t = time.perf_counter()
+            z.projections.rebuild()
+            rebuilds.append(time.perf_counter() - t)
+        ours_s = statistics.median(rebuilds)
+        # At province scale each model rebuilt alone costs as much again as the rebuild.
+        per_model = rebuild_each(z) if args.per_model else {}
+        ceiling = sweep_ceiling(z) if args.per_model else None
+        queries = measure_queries(z, args)
+    finally:
+        z.close()
+    return {
+        "engine": z.engine.dialect.name,
+        "villages": None,
+        "events": events,
+        "load_s": None,
+        "baseline_decode_events_per_s": round(events / base_s),
+        "rebuild_events_per_s": round(events / ours_s),
+        "rebuild_s": round(ours_s, 1),
+        "ratio_rebuild_to_baseline": round(base_s / ours_s, 3),
+        "rebuild_events_per_s_by_model": {
+            name: round(events / seconds) for name, seconds in per_model.items()
+        },
+        "sweep_alone_facts_per_s": ceiling,
+        "queries": queries,
+        "peak_rss_mib": round(peak_rss_mib()),
+    }
 
 
 def rebuild_each(z: Zhucun) -> dict[str, float]:
@@ -244,6 +253,12 @@ def main(argv: list[str] | None = None) -> int:
         help="skip rebuilding each read model alone and the sweep's ceiling",
     )
     parser.add_argument(
+        "--existing",
+        action="store_true",
+        help="measure on the store at --db (kept from an earlier run with a sqlite:///PATH) "
+        "instead of loading a new one",
+    )
+    parser.add_argument(
         "--queries-only",
         action="store_true",
         help="measure the queries alone on the store at --db (kept from an earlier run with a "
@@ -258,10 +273,12 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(result, ensure_ascii=False, indent=2))
         return 0
     q = result["queries"]
-    print(
-        f"{result['engine']}: {result['villages']:,} villages, {result['events']:,} events "
-        f"(loaded in {result['load_s']} s)"
+    where = (
+        f"the store at {args.db}"
+        if args.existing
+        else f"{result['villages']:,} villages, loaded in {result['load_s']} s"
     )
+    print(f"{result['engine']}: {result['events']:,} events ({where})")
     print(
         f"  rebuild of all read models  {result['rebuild_events_per_s']:>9,} events/s   "
         f"baseline (library read+decode, no writes) {result['baseline_decode_events_per_s']:>9,}"
