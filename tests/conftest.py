@@ -74,3 +74,17 @@ def zhucun(db_url: str, clock: SettableClock) -> Iterator[Zhucun]:
     z = bootstrap(db_url, clock)
     yield z
     z.close()
+
+
+@pytest.fixture
+def encrypted(
+    db_url: str, clock: SettableClock, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Zhucun]:
+    """A store whose events are encrypted at rest (``CIPHER_KEY``, docs/audit.md)."""
+    from eventsourcing.cipher import AESCipher
+
+    monkeypatch.setenv("CIPHER_KEY", AESCipher.create_key(16))
+    z = bootstrap(db_url, clock)
+    assert z.config.encrypted and z.store.mapper.cipher is not None
+    yield z
+    z.close()

@@ -4,32 +4,18 @@ the clear, and everything reads back, the audit chain and the read models includ
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
-from eventsourcing.cipher import AESCipher
 from sqlalchemy import text
 
 from app.audit import verify
 from app.audit_log import AuditFilter, audit_rows
 from app.bootstrap import Zhucun, bootstrap
-from app.clock import SettableClock
 from app.config import parse_database_url
 from domain.errors import InvalidInputError
 from projections.audit import events_source
 from tests.builders import VILLAGE_A, apply, cmd, hid, id_number, small_network
-
-
-@pytest.fixture
-def encrypted(
-    db_url: str, clock: SettableClock, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Zhucun]:
-    monkeypatch.setenv("CIPHER_KEY", AESCipher.create_key(16))
-    z = bootstrap(db_url, clock)
-    assert z.config.encrypted and z.store.mapper.cipher is not None
-    yield z
-    z.close()
 
 
 def _stored(z: Zhucun) -> list[bytes]:

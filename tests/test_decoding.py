@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from eventsourcing.cipher import AESCipher
 from eventsourcing.persistence import (
     JSONTranscoder,
     Mapper,
@@ -17,8 +15,7 @@ from eventsourcing.persistence import (
     TranscodingNotRegisteredError,
 )
 
-from app.bootstrap import Zhucun, bootstrap
-from app.clock import SettableClock
+from app.bootstrap import Zhucun
 from app.decoding import EventDecoder, uuid_of_hex
 from tests.builders import small_network
 
@@ -45,16 +42,6 @@ def test_the_log_reads_back_as_the_library_mapper_reads_it(zhucun: Zhucun) -> No
     small_network(zhucun)
     ours = [logged.event for page in zhucun.store.iter_log() for logged in page]
     _same(ours, _by_mapper(zhucun))
-
-
-@pytest.fixture
-def encrypted(
-    db_url: str, clock: SettableClock, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Zhucun]:
-    monkeypatch.setenv("CIPHER_KEY", AESCipher.create_key(16))
-    z = bootstrap(db_url, clock)
-    yield z
-    z.close()
 
 
 def test_an_encrypted_log_reads_back_as_the_library_mapper_reads_it(encrypted: Zhucun) -> None:
