@@ -52,6 +52,8 @@ class ReadModel(Protocol):
     metadata: MetaData
     # Optional ``deferred_indexes``: indexes that only queries use, never the model's own
     # catch-up. A rebuild drops them and builds each once at the end (``_deferred``).
+    # Optional ``version`` (1 when absent): raised when the model's tables or what they mean
+    # change, so that tables built by older code are built again (``create_tables``).
 
     def process(self, conn: Connection, page: Sequence[Any]) -> None: ...
 
@@ -85,6 +87,8 @@ class Projections:
         self.rebuild_batch_size = rebuild_batch_size
 
     def create_tables(self) -> None:
+        """Create what is missing, and start again from the log any read model whose tables
+        were built by another version of it (``_version_of``)."""
         tracking.create_all(self.engine)
         for model in self.models:
             model.metadata.create_all(self.engine)
@@ -93,6 +97,35 @@ class Projections:
             for model in self.models:
                 if model.name not in have:
                     conn.execute(insert(positions).values(name=model.name, position=0))
+                    _put_position(conn, _version_key(model), _version_of(model))
+        outdated = self._outdated()
+        if outdated:
+            with self.engine.begin() as conn:
+                for model in self.models:
+                    _lock_position(conn, model.name)  # a second process waits here
+                outdated = self._outdated(conn)
+                for model in outdated:
+                    model.metadata.drop_all(conn)
+                    model.metadata.create_all(conn)
+                    model.reset()
+                    _set_position(conn, model.name, 0)
+                    _put_position(conn, _version_key(model), _version_of(model))
+                if outdated:  # processes holding rows in memory must read them again
+                    _put_position(conn, GENERATION, _position(conn, GENERATION) + 1)
+
+    def _outdated(self, conn: Connection | None = None) -> list[ReadModel]:
+        if conn is None:
+            with self.engine.connect() as c:
+                return self._outdated(c)
+        stored = dict(
+            conn.execute(
+                select(positions.c.name, positions.c.position).where(
+                    positions.c.name.in_([_version_key(m) for m in self.models])
+                )
+            ).all()
+        )
+        # A store from before versions were recorded has none: its tables are version 1.
+        return [m for m in self.models if stored.get(_version_key(m), 1) != _version_of(m)]
 
     def positions(self) -> dict[str, int]:
         """Each read model's position in the log."""
@@ -165,6 +198,7 @@ class Projections:
                     for index in _deferred(model):
                         index.drop(conn)
                     model.reset()
+                    _put_position(conn, _version_key(model), _version_of(model))
                 generation = _position(conn, GENERATION)
                 names = [m.name for m in self.models]
                 conn.execute(
@@ -266,6 +300,15 @@ _POSITIONS = select(positions.c.name, positions.c.position).where(
 def _stop_when(stop: threading.Event, subscription: Any) -> None:
     stop.wait()
     subscription.stop()
+
+
+def _version_of(model: ReadModel) -> int:
+    return int(getattr(model, "version", 1))
+
+
+def _version_key(model: ReadModel) -> str:
+    """The position row that holds the version of the model its tables were built by."""
+    return f"version:{model.name}"
 
 
 def _deferred(model: ReadModel) -> tuple[Index, ...]:

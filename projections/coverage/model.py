@@ -35,6 +35,7 @@ from projections.coverage.facts import (
     fact_of,
     stored_fact,
 )
+from projections.coverage.rollup import Rollup, own_counts
 from projections.coverage.sweep import Interval, Walk
 from projections.coverage.tables import (
     QUERY_ONLY_INDEXES,
@@ -75,6 +76,9 @@ class CoverageModel:
     name = NAME
     metadata: MetaData = metadata
     deferred_indexes = QUERY_ONLY_INDEXES
+    # 2: roll-ups of whole subtrees (cov_parents, cov_rollup), and units without a centre
+    # counted per level.
+    version = 2
 
     def __init__(self, rules: RuleSet) -> None:
         self.rules = rules
@@ -93,6 +97,7 @@ class CoverageModel:
         # Rows closed during the current moment (for reopening), while memory holds them all.
         self._closed_moment: datetime | None = None
         self._closed: dict[str, Current] | None = None
+        self._rollup = Rollup()
 
     # -- entry point ---------------------------------------------------------------------------
 
@@ -107,6 +112,14 @@ class CoverageModel:
             or self._generation != _generation(conn)
         ):
             self._forget(conn)
+        try:
+            self._process(conn, logged)
+        except BaseException:
+            # The transaction is rolled back: what memory learnt from the page is not true.
+            self._position = -1
+            raise
+
+    def _process(self, conn: Connection, logged: Sequence[Any]) -> None:
         batch: list[Fact] = []
         current: datetime | None = None
         end_position = 0
@@ -123,12 +136,14 @@ class CoverageModel:
                 batch.append(fact)
         assert current is not None
         self._apply_moment(conn, current, batch, end_position)
+        self._rollup.flush(conn)
         self._position = end_position
 
     def reset(self) -> None:
         self._facts.clear()
         self._rows.clear()
         self._walks.clear()
+        self._rollup.forget()
         self._position = -1
 
     def _forget(self, conn: Connection) -> None:
@@ -136,6 +151,7 @@ class CoverageModel:
         self._rows.clear()
         self._walks.clear()
         self._seen.clear()
+        self._rollup.forget()
         self._closed = None  # rows closed earlier in the current moment are only in SQL
         self._last_moment = conn.execute(
             select(moments.c.recorded_at).order_by(moments.c.recorded_at.desc()).limit(1)
@@ -244,11 +260,10 @@ class CoverageModel:
     # -- sweeping a scope ----------------------------------------------------------------------
 
     def _count(self, conn: Connection, scope: str, wanted: set[RowKey]) -> None:
-        """Rewrite the scope's counts of what is in force now (rows still lasting)."""
-        n: dict[str, int] = defaultdict(int)
-        for k in wanted:
-            if k[VALID_TO] is None:
-                n[k[1]] += 1
+        """Rewrite the scope's counts of what is in force now (rows still lasting), and
+        carry the difference up the roll-ups of the units above it."""
+        n, parent = own_counts(scope, ((k[1], k[2], k[6]) for k in wanted if k[VALID_TO] is None))
+        self._rollup.change(conn, scope, n, parent, fresh=self._new_scope(scope))
         if not self._new_scope(scope):
             conn.execute(delete(counts).where(counts.c.scope == scope))
         insert_many(

@@ -24,8 +24,9 @@ from sqlalchemy import (
 )
 
 from domain.rules import RuleSet
+from projections.coverage.rollup import centre_key
 from projections.coverage.sweep import CENTRE_LEVELS, GAPS
-from projections.coverage.tables import counts, rows
+from projections.coverage.tables import rollup, rows
 
 LEVELS = ("province", "city", "county", "township", "village")
 
@@ -70,6 +71,7 @@ _BELOW = {
     )
     for now, w in _WHEN.items()
 }
+_ROLLUP = select(rollup.c.kind, rollup.c.n).where(rollup.c.unit == bindparam("unit"))
 _GAPS = {
     now: select(rows).where(
         rows.c.scope.in_(bindparam("scopes", expanding=True)),
@@ -180,21 +182,19 @@ def coverage(
     rules: RuleSet,
     now: bool = False,
 ) -> dict[str, Any] | None:
-    """``now``: the question is about today as known now, which the per-scope counts answer
-    without counting rows."""
+    """``now``: the question is about today as known now, which the roll-up of the unit's
+    subtree answers in one read (projections/coverage/rollup.py)."""
     tree = Tree(conn, as_of, known_at)
     if not tree.find(code):
         return None
-    scopes, unit_filter = _scopes(tree, code)
     n: dict[str, int] = defaultdict(int)
-    for chunk in _chunks(scopes):
-        if now and not unit_filter:
-            query = (
-                select(counts.c.kind, func.sum(counts.c.n))
-                .where(counts.c.scope.in_(chunk))
-                .group_by(counts.c.kind)
-            )
-        else:
+    if now and tree.level[code] != "group":
+        for kind, count in conn.execute(_ROLLUP, {"unit": code}):
+            n[kind] += int(count)
+        centre_units = _rolled_up_centre_units(n)
+    else:
+        scopes, unit_filter = _scopes(tree, code)
+        for chunk in _chunks(scopes):
             query = (
                 select(rows.c.kind, func.count())
                 .where(rows.c.scope.in_(chunk), when(as_of, known_at))
@@ -202,9 +202,9 @@ def coverage(
             )
             if unit_filter:
                 query = query.where(rows.c.unit == unit_filter)
-        for kind, count in conn.execute(query):
-            n[kind] += int(count)
-    centre_units = _centre_units(conn, tree, scopes, as_of, known_at)
+            for kind, count in conn.execute(query):
+                n[kind] += int(count)
+        centre_units = _centre_units(conn, tree, scopes, as_of, known_at)
     linked = n["household"] - n["unlinked_household"]
     serving = n["central_household"] - n["vacant_central_household"]
     with_role = n["party_member"] - n["party_member_without_role"]
@@ -253,6 +253,21 @@ def coverage(
         },
         "gaps": {g: n[g] for g in GAPS},
     }
+
+
+def _rolled_up_centre_units(n: dict[str, int]) -> dict[str, dict[str, int]]:
+    """The same figures as ``_centre_units``, from a roll-up's counts."""
+    out: dict[str, dict[str, int]] = {}
+    for level in ("city", "county", "township"):
+        total = n[f"unit:{level}"]
+        if total:
+            missing = n[centre_key(level)]
+            out[level] = {
+                "total": total,
+                "with_centre": total - missing,
+                "without_centre": missing,
+            }
+    return out
 
 
 def _centre_units(
