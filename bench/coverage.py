@@ -68,8 +68,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         if not args.db:
             raise SystemExit("--existing needs --db: the store of an earlier run")
         return measure(Zhucun(parse_database_url(args.db), SettableClock(RECORDED_AT)), args)
-    stores = FreshStores(args.db)
-    store = stores.open(f"coverage-{args.villages}", main=True)  # kept if named in --db
+    stores = FreshStores(args.db, keep=args.keep)
+    store = stores.open(f"coverage-{args.villages}", main=True)  # kept: see bench/stores.py
     try:
         t = time.perf_counter()
         loader = Loader(store, WRITERS["write_bulk"], path="aggregates")
@@ -239,8 +239,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--db",
         default=None,
-        help="sqlite:///PATH (new file) or "
-        "postgresql://...?schema=NAME (a new schema is made from it)",
+        help="sqlite:///PATH (new file, kept) or "
+        "postgresql://...?schema=NAME (a new schema is made from it; with --keep, NAME itself "
+        "receives the store and is kept)",
+    )
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="PostgreSQL: load into the schema named in --db and keep it for --existing runs",
     )
     parser.add_argument("--seed", type=int, default=2014)
     parser.add_argument("--repeat", type=int, default=3, help="baseline decode loops")
@@ -255,14 +261,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--existing",
         action="store_true",
-        help="measure on the store at --db (kept from an earlier run with a sqlite:///PATH) "
-        "instead of loading a new one",
+        help="measure on the store at --db (kept from an earlier run: a sqlite:///PATH, or a "
+        "PostgreSQL schema with --keep) instead of loading a new one",
     )
     parser.add_argument(
         "--queries-only",
         action="store_true",
-        help="measure the queries alone on the store at --db (kept from an earlier run with a "
-        "sqlite:///PATH): nothing loaded, nothing rebuilt",
+        help="measure the queries alone on the store at --db (kept from an earlier run): "
+        "nothing loaded, nothing rebuilt",
     )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)

@@ -2,6 +2,9 @@
 
 A run never touches an existing store: on SQLite each store is a new file in a temporary
 directory; on PostgreSQL each is a new schema named after the one in the URL, dropped at the end.
+The one exception is the main store of a run that asks to keep it (a SQLite file named in the
+URL, or with ``keep`` a PostgreSQL schema named in the URL): it must be new or empty, and it
+stays, so that later runs can measure it again (``python -m bench.coverage --existing``).
 """
 
 from __future__ import annotations
@@ -21,8 +24,9 @@ from app.store import EventStore
 
 
 class FreshStores:
-    def __init__(self, base_url: str | None) -> None:
+    def __init__(self, base_url: str | None, keep: bool = False) -> None:
         self.base_url = base_url
+        self.keep = keep  # the main store goes to the PostgreSQL schema named in the URL
         self._tmp: Path | None = None
         self._schemas: list[StoreConfig] = []
         self._tag = f"{os.getpid()}_{uuid.uuid4().hex[:6]}"
@@ -51,13 +55,17 @@ class FreshStores:
         assert self.base_url is not None
         parts = urlsplit(self.base_url)
         query = dict(parse_qsl(parts.query))
+        if main and self.keep:
+            if "schema" not in query:
+                raise SystemExit("--keep on PostgreSQL needs the schema to keep: ?schema=NAME")
+            return self.base_url
         base = query.get("schema", "bench")
         query["schema"] = f"{base}_{self._tag}_{self._count}"
         return urlunsplit(parts._replace(query=urlencode(query)))
 
     def open(self, name: str, main: bool = False) -> EventStore:
         config = parse_database_url(self.url(name, main))
-        if config.is_postgres:
+        if config.is_postgres and not self._kept(config):
             self._schemas.append(config)
         store = EventStore(config)
         if store.max_position():
@@ -85,15 +93,20 @@ class FreshStores:
         """Close a store and remove what it wrote (but not a SQLite file named in the URL)."""
         config = store.config
         store.close()
+        if self._kept(config):
+            return
         if config.sqlite_path is not None:
-            if self.base_url and config.url == self.base_url:
-                return
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{config.sqlite_path}{suffix}").unlink(missing_ok=True)
         else:
             with _connect(config) as conn:
                 conn.execute(f'DROP SCHEMA IF EXISTS "{config.schema}" CASCADE')
             self._schemas.remove(config)
+
+    def _kept(self, config: StoreConfig) -> bool:
+        if not self.base_url or config.url != self.base_url:
+            return False
+        return config.sqlite_path is not None or self.keep
 
     def cleanup(self) -> None:
         for config in list(self._schemas):
