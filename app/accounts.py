@@ -131,13 +131,11 @@ class Accounts:
         self._commit(uow)
 
     def list(self) -> list[dict[str, Any]]:
-        self.z.projections.catch_up()
-        with self.z.engine.connect() as conn:
+        with self.z.projections.reading() as conn:
             return [_public(r) for r in all_accounts(conn)]
 
     def describe(self, username: str) -> dict[str, Any]:
-        self.z.projections.catch_up()
-        with self.z.engine.connect() as conn:
+        with self.z.projections.reading() as conn:
             row = account_row(conn, username)
         if row is None:
             raise AccountNotFoundError(username)
@@ -148,8 +146,7 @@ class Accounts:
     def login(self, username: str, password: str, address: str) -> Principal:
         """The account's principal, or a refusal; either way the attempt is recorded."""
         typed = username.strip().lower()[:64]
-        self.z.projections.catch_up()
-        with self.z.engine.connect() as conn:
+        with self.z.projections.reading() as conn:
             failures = recent_failures(conn, typed, address, self.z.clock.now() - self.window)
         if failures >= self.max_failures:
             self._record(AccessLog.login_failed, typed, address, FailureCause.RATE_LIMITED)
@@ -192,8 +189,7 @@ class Accounts:
 
     def principal(self, username: str, version: int | None = None) -> Principal | None:
         """The account as it stands now; None if gone, or changed since ``version``."""
-        self.z.projections.catch_up()
-        with self.z.engine.connect() as conn:
+        with self.z.projections.reading() as conn:
             row = account_row(conn, username)
             if row is None or (version is not None and row["version"] != version):
                 return None
@@ -219,8 +215,7 @@ class Accounts:
     # -- details --------------------------------------------------------------------------------
 
     def _open_unit(self, code: str) -> dict[str, Any]:
-        self.z.projections.catch_up()
-        with self.z.engine.connect() as conn:
+        with self.z.projections.reading() as conn:
             unit = queries.unit_row(conn, code)
         if unit is None or unit["closed_on"] is not None:
             raise UnitNotFoundError(code)

@@ -175,23 +175,20 @@ class Zhucun:
         return result
 
     def _open_children(self, code: str) -> list[str]:
-        self.projections.catch_up()  # the one rule that reads a read model
-        with self.engine.connect() as conn:
+        with self.projections.reading() as conn:  # the one rule that reads a read model
             return queries.open_children(conn, code)
 
     # -- reading ------------------------------------------------------------------------------
 
     def summary(self, code: str) -> dict[str, Any] | None:
-        self.projections.catch_up()
-        with self.engine.connect() as conn:
+        with self.projections.reading() as conn:
             return queries.summary(conn, code)
 
     def coverage(
         self, code: str, as_of: date | None = None, as_known_at: datetime | None = None
     ) -> dict[str, Any] | None:
         """Coverage of a unit and everything under it, on a day, as known at a moment."""
-        self.projections.catch_up()
-        with self.engine.connect() as conn:
+        with self.projections.reading() as conn:
             today = self.today()
             now = as_known_at is None and (as_of is None or as_of >= today)
             return coverage_queries.coverage(
@@ -212,8 +209,7 @@ class Zhucun:
                 f"未知的盲点类型 {gap_type!r}，应为：{', '.join(GAPS)}",
                 f"unknown gap type {gap_type!r}; one of: {', '.join(GAPS)}",
             )
-        self.projections.catch_up()
-        with self.engine.connect() as conn:
+        with self.projections.reading() as conn:
             day, moment = as_of or self.today(), _moment(as_known_at)
             found = coverage_queries.gaps(conn, code, day, moment, gap_type)
             if found is not None:
@@ -225,8 +221,7 @@ class Zhucun:
         self, code: str, as_of: date | None = None, as_known_at: datetime | None = None
     ) -> dict[str, Any] | None:
         """The households of a village or group on a day, covered or not, with their visits."""
-        self.projections.catch_up()
-        with self.engine.connect() as conn:
+        with self.projections.reading() as conn:
             day, moment = as_of or self.today(), _moment(as_known_at)
             try:
                 return visit_queries.households(
@@ -245,8 +240,7 @@ class Zhucun:
     ) -> list[dict[str, Any]] | None:
         """The roster on a day of the teams serving in villages under a unit, as known at a
         moment; None if no unit."""
-        self.projections.catch_up()
-        with self.engine.connect() as conn:
+        with self.projections.reading() as conn:
             upto = visit_queries.known_position(conn, _moment(as_known_at))
             return team_queries.roster(conn, code, as_of or self.today(), upto)
 
@@ -265,8 +259,7 @@ class Zhucun:
             raise InvalidInputError(
                 "month", f"{month!r} 不是月份（YYYY-MM）", f"{month!r} is not a month (YYYY-MM)"
             ) from None
-        self.projections.catch_up()
-        with self.engine.connect() as conn:
+        with self.projections.reading() as conn:
             upto = visit_queries.known_position(conn, _moment(as_known_at))
             return residency_queries.residency(conn, month, self.rules, code, team, upto)
 

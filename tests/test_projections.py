@@ -11,6 +11,7 @@ import sys
 import time
 
 import pytest
+from sqlalchemy import event
 
 from app.bootstrap import Zhucun, bootstrap
 from app.uow import UnitOfWork
@@ -178,6 +179,26 @@ def test_a_command_leaves_the_read_models_to_the_next_query_which_sees_it(zhucun
     assert zhucun.gaps("210521100201") is not None  # the query caught up first ...
     assert min(zhucun.projections.positions().values()) == head
     assert zhucun.summary("210521100201")["name"] == "新甲村"  # ... and sees the write
+
+
+def test_a_query_on_read_models_at_the_head_of_the_log_takes_one_connection(zhucun):
+    small_network(zhucun)
+    zhucun.gaps("210521100201")  # caught up
+    checkouts: list[object] = []
+
+    def count(*args: object) -> None:
+        checkouts.append(args)
+
+    event.listen(zhucun.engine, "checkout", count)
+    try:
+        assert zhucun.gaps("210521100201") is not None
+        assert len(checkouts) == 1  # the positions checked on the connection the query uses
+        apply(zhucun, cmd("rename_unit", unit="210521100201", name="新甲村"))
+        checkouts.clear()
+        assert zhucun.summary("210521100201")["name"] == "新甲村"  # behind: caught up first
+        assert len(checkouts) > 1
+    finally:
+        event.remove(zhucun.engine, "checkout", count)
 
 
 @pytest.mark.postgres
