@@ -98,3 +98,19 @@ def test_decode_prints_ours_beside_the_library_loop(capsys: pytest.CaptureFixtur
     decode.main(["--villages", "1", "--repeat", "1"])
     out = capsys.readouterr().out
     assert "baseline (library select + mapper)" in out and "ratio ours / baseline" in out
+
+
+def test_rebuild_on_a_kept_store_prints_the_baseline_beside_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bench import coverage, rebuild
+
+    db = f"sqlite:///{tmp_path / 'kept.db'}"
+    args = ["--villages", "1", "--repeat", "1", "--runs", "3", "--no-per-model", "--db", db]
+    assert coverage.main(args) == 0
+    assert (tmp_path / "kept.db").exists()  # a SQLite store named in --db is kept
+    capsys.readouterr()
+    assert rebuild.main(["--db", db, "--model", "coverage", "--pragma", "cache_size=-4096"]) == 0
+    out = capsys.readouterr().out
+    assert "coverage; pragmas: cache_size=-4096" in out
+    assert "baseline (library read+decode, no writes)" in out and "ratio" in out
