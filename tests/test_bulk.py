@@ -1,0 +1,103 @@
+"""projections/bulk.py: many rows in one call (COPY on PostgreSQL) store exactly what
+SQLAlchemy's own insert stores, for every kind of column the read models use."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    Date,
+    DateTime,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    insert,
+    select,
+)
+
+from app.bootstrap import bootstrap
+from projections.bulk import COPY_FROM, insert_many
+
+COLUMNS = ("id", "text", "day", "moment", "data", "raw")
+AWKWARD = ["tab\there", "new\nline", "back\\slash", "\\N", '"quoted"', "本溪市 甲村", "", "a,b"]
+
+
+def tables() -> tuple[MetaData, Table, Table]:
+    metadata = MetaData()
+
+    def table(name: str) -> Table:
+        return Table(
+            name,
+            metadata,
+            Column("id", Integer, primary_key=True, autoincrement=False),
+            Column("text", String(50)),
+            Column("day", Date),
+            Column("moment", DateTime()),
+            Column("data", JSON),
+            Column("raw", LargeBinary),
+        )
+
+    return metadata, table("bulk_many"), table("bulk_reference")
+
+
+def sample(n: int) -> list[tuple[Any, ...]]:
+    out = []
+    for i in range(n):
+        text = AWKWARD[i % len(AWKWARD)]
+        out.append(
+            (
+                i,
+                None if i % 7 == 3 else text,
+                None if i % 5 == 4 else date(2014, 1 + i % 12, 1 + i % 28),
+                datetime(2015, 3, 4, 5, 6, 7, i * 1000),
+                None if i % 9 == 8 else {"名": text, "n": i, "list": [1, None, "x"], "t": "a\tb"},
+                None if i % 4 == 1 else bytes([i % 256, 0, 92, 9, 10]),
+            )
+        )
+    return out
+
+
+def test_many_rows_store_what_sqlalchemy_stores(db_url: str) -> None:
+    rows = sample(3 * COPY_FROM)  # enough for COPY on PostgreSQL
+    z = bootstrap(db_url)  # the store's schema, and the engine the read models use
+    engine = z.engine
+    metadata, many, reference = tables()
+    try:
+        metadata.create_all(engine)
+        with engine.begin() as conn:
+            insert_many(conn, many, COLUMNS, rows)
+            for row in rows:  # SQLAlchemy's insert, one row at a time
+                conn.execute(insert(reference).values(dict(zip(COLUMNS, row, strict=True))))
+        with engine.connect() as conn:
+            got = conn.execute(select(many).order_by(many.c.id)).all()
+            expected = conn.execute(select(reference).order_by(reference.c.id)).all()
+        assert [tuple(r) for r in got] == [tuple(r) for r in expected]
+        assert [tuple(r) for r in got] == rows
+    finally:
+        metadata.drop_all(engine)
+        z.close()
+
+
+def test_a_failed_page_leaves_nothing_behind(db_url: str) -> None:
+    """Rows inserted in bulk belong to the caller's transaction: a later failure undoes them."""
+    z = bootstrap(db_url)
+    engine = z.engine
+    metadata, many, _ = tables()
+    try:
+        metadata.create_all(engine)
+        try:
+            with engine.begin() as conn:
+                insert_many(conn, many, COLUMNS, sample(2 * COPY_FROM))
+                raise RuntimeError("the page fails after its rows went in")
+        except RuntimeError:
+            pass
+        with engine.connect() as conn:
+            assert conn.execute(select(many)).first() is None
+    finally:
+        metadata.drop_all(engine)
+        z.close()
