@@ -46,6 +46,12 @@ REBUILD_PAGE = 10_000
 # A catch-up that applied this many events changed the read models enough for PostgreSQL's
 # planner to need new statistics (a first start on a loaded log, a long pause).
 REFRESH_AFTER = 50_000
+# A long catch-up (a rebuild) also refreshes them on the way, each time the events applied
+# have grown this many times since the last refresh: the model's own lookups are planned on
+# what the tables held when last analysed, and a table analysed empty (or never, where
+# autovacuum is off) got plans that read all of it for each scope (the PostgreSQL province
+# rebuild: a scope's facts looked up by walking every fact in log order).
+REFRESH_GROWTH = 4
 
 
 class ReadModel(Protocol):
@@ -151,7 +157,7 @@ class Projections:
         """
         if self._caught_up():
             return 0  # the usual case for a query: nothing new, and nothing written
-        done = 0
+        done = refreshed = 0  # events applied, and applied at the last refresh
         while True:
             with collector_paused(), self.engine.begin() as conn:
                 at = {m.name: _lock_position(conn, m.name) for m in self.models}
@@ -166,7 +172,10 @@ class Projections:
             done += len(page)
             if progress:
                 progress(len(page))
-        if done >= REFRESH_AFTER:
+            if done >= max(REFRESH_AFTER, refreshed * REFRESH_GROWTH):
+                self.refresh_statistics()
+                refreshed = done
+        if done >= REFRESH_AFTER and refreshed != done:
             self.refresh_statistics()
         return done
 

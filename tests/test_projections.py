@@ -225,6 +225,30 @@ def test_a_rebuild_on_postgresql_leaves_fresh_planner_statistics(db_url):
         z.close()
 
 
+def test_a_long_catch_up_refreshes_the_planner_statistics_as_the_tables_grow(zhucun, monkeypatch):
+    """Each time the events applied have grown REFRESH_GROWTH times, and once at the end: a
+    rebuild's own lookups are not planned on the statistics of empty tables."""
+    from projections import runner
+
+    populate(zhucun, households=150)
+    head = zhucun.store.max_position()
+    monkeypatch.setattr(runner, "REFRESH_AFTER", 20)
+    monkeypatch.setattr(runner, "REBUILD_PAGE", 10)
+    zhucun.projections.rebuild_batch_size = 10
+    applied: list[int] = []
+    monkeypatch.setattr(
+        zhucun.projections,
+        "refresh_statistics",
+        lambda: applied.append(zhucun.projections.position("network")),
+    )
+    zhucun.projections.rebuild()
+    expected, at = [], 20
+    while at < head:
+        expected.append(at)
+        at *= runner.REFRESH_GROWTH
+    assert applied == [*expected, head]
+
+
 def _index_names(z: Zhucun) -> set[str]:
     from sqlalchemy import inspect
 
