@@ -134,11 +134,13 @@ class Projections:
         # A store from before versions were recorded has none: its tables are version 1.
         return [m for m in self.models if stored.get(_version_key(m), 1) != _version_of(m)]
 
-    def positions(self) -> dict[str, int]:
-        """Each read model's position in the log."""
+    def positions(self, conn: Connection | None = None) -> dict[str, int]:
+        """Each read model's position in the log (read on ``conn`` if given)."""
+        if conn is None:
+            with self.engine.connect() as c:
+                return self.positions(c)
         names = [m.name for m in self.models]
-        with self.engine.connect() as conn:
-            stored = {n: p for n, p in conn.execute(_POSITIONS, {"names": names})}
+        stored = {n: p for n, p in conn.execute(_POSITIONS, {"names": names})}
         return {name: int(stored.get(name) or 0) for name in names}
 
     def position(self, name: str) -> int:
@@ -182,13 +184,7 @@ class Projections:
     def _caught_up(self, conn: Connection | None = None) -> bool:
         """Read-only look: is every read model at the head of the log already?"""
         head = self.log.max_position()
-        if conn is None:
-            positions = self.positions()
-        else:
-            names = [m.name for m in self.models]
-            stored = dict(conn.execute(_POSITIONS, {"names": names}).all())
-            positions = {n: int(stored.get(n) or 0) for n in names}
-        return bool(self.models) and min(positions.values(), default=0) >= head
+        return bool(self.models) and min(self.positions(conn).values(), default=0) >= head
 
     @contextmanager
     def reading(self) -> Iterator[Connection]:
