@@ -77,8 +77,9 @@ moments = Table(
     Column("position", Integer, nullable=False),
 )
 
-# How many rows of each kind are in force now (known now, lasting today) in each scope:
-# roll-ups of a whole city or province add these up instead of counting rows.
+# How many rows of each kind are in force now (known now, lasting today) in each scope: the
+# figures of each unit of the network tree today (projections/unit_pages.py), and what the
+# roll-ups below add up.
 counts = Table(
     "cov_counts",
     metadata,
