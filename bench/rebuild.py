@@ -4,7 +4,7 @@ Times ``Projections.rebuild`` (wall and CPU seconds) of every read model, or of 
 named, on a store loaded earlier (for instance by ``python -m bench.coverage --db
 sqlite:///PATH``), beside the library's read-and-decode loop over the same log in the same
 run. ``--pragma`` runs SQLite pragmas on every connection first (``cache_size=-131072``), to
-try settings without changing the code; ``--repeat`` alternates nothing, it repeats.
+try settings without changing the code; ``--repeat N`` prints the median of N rebuilds.
 Run it under ``py-spy record`` to see where a rebuild's time goes.
 """
 

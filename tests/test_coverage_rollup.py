@@ -22,6 +22,7 @@ from sqlalchemy import select
 from app.bootstrap import BatchRefused, Zhucun, bootstrap
 from app.clock import SettableClock
 from projections.coverage import queries
+from projections.coverage.model import CoverageModel
 from projections.coverage.tables import rollup
 from projections.tables import positions
 from tests.builders import id_number
@@ -87,9 +88,7 @@ def register(household: str, village: str, on: str) -> dict[str, Any]:
 
 def line_for(op: tuple[Any, ...], on: str) -> list[dict[str, Any]]:
     name, *a = op
-    if name == "move_village":
-        return [command("move_unit", on, unit=a[0], parent=a[1])]
-    if name == "move_town":
+    if name in ("move_village", "move_town"):
         return [command("move_unit", on, unit=a[0], parent=a[1])]
     if name == "merge_town":
         return [command("merge_unit", on, unit=a[0], into=a[1])]
@@ -236,7 +235,7 @@ def test_tables_of_an_older_version_are_built_again_from_the_log():
                 version = conn.execute(
                     select(positions.c.position).where(positions.c.name == "version:coverage")
                 ).scalar()
-            assert version == 2
+            assert version == CoverageModel.version
             assert z.projections.position("coverage") == 0
             assert z.coverage(CITY) == expected
             assert z.projections.checksum() == checksum
