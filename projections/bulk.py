@@ -21,7 +21,9 @@ from typing import Any
 import orjson
 from sqlalchemy import JSON, Connection, LargeBinary, Table
 
-_Processors = list[tuple[int, Callable[[Any], Any]]]
+# (column index, bind processor, whether None goes through it too: SQLAlchemy stores a
+# JSON column's None as the JSON text ``null``, not as SQL NULL)
+_Processors = list[tuple[int, Callable[[Any], Any], bool]]
 _STATEMENTS: dict[tuple[str, str, tuple[str, ...]], tuple[str, _Processors]] = {}
 
 
@@ -34,8 +36,8 @@ def insert_many(
         values: list[Sequence[Any]] = []
         for row in rows:
             out = list(row)
-            for i, process in processors:
-                if out[i] is not None:
+            for i, process, of_none in processors:
+                if of_none or out[i] is not None:
                     out[i] = process(out[i])
             values.append(tuple(out))
     else:
@@ -83,7 +85,14 @@ def _prepared(conn: Connection, table: Table, columns: tuple[str, ...]) -> tuple
         processors: _Processors = []
         for i, name in enumerate(columns):
             column_type = table.c[name].type
-            process = column_type.bind_processor(dialect)
+            # The dialect's own type, as SQLAlchemy's insert uses: the generic Date and
+            # DateTime have no processor, and sqlite3's default adapters would store a time
+            # without its microseconds where SQLAlchemy writes ``.000000``. JSON keeps the
+            # generic one: psycopg's own wraps each value for its binary protocol.
+            if isinstance(column_type, JSON):
+                process = column_type.bind_processor(dialect)
+            else:
+                process = column_type.dialect_impl(dialect).bind_processor(dialect)
             if isinstance(column_type, LargeBinary):
                 # Both drivers take ``bytes`` as they are. The processor would wrap each value
                 # in a new object (a memoryview on SQLite): hundreds of thousands per page for
@@ -93,7 +102,8 @@ def _prepared(conn: Connection, table: Table, columns: tuple[str, ...]) -> tuple
                 # Drivers that take JSON natively (psycopg) get it as text; the server casts.
                 process = json_text
             if process is not None:
-                processors.append((i, process))
+                of_none = isinstance(column_type, JSON) and not column_type.none_as_null
+                processors.append((i, process, of_none))
         found = _STATEMENTS[key] = (statement, processors)
     return found
 

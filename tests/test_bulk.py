@@ -16,6 +16,8 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    Text,
+    cast,
     insert,
     select,
 )
@@ -78,9 +80,18 @@ def test_many_rows_store_what_sqlalchemy_stores(db_url: str) -> None:
             expected = conn.execute(select(reference).order_by(reference.c.id)).all()
         assert [tuple(r) for r in got] == [tuple(r) for r in expected]
         assert [tuple(r) for r in got] == rows
+        # And the same text in the database, not only the same values read back: SQLite
+        # compares stored times as text, and '05:06:07' sorts before '05:06:07.000000'.
+        assert stored_text(engine, many) == stored_text(engine, reference)
     finally:
         metadata.drop_all(engine)
         z.close()
+
+
+def stored_text(engine: Any, table: Table) -> list[tuple[Any, ...]]:
+    columns = [cast(table.c[name], Text) for name in COLUMNS if name != "raw"]
+    with engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(select(*columns).order_by(table.c.id))]
 
 
 def test_a_failed_page_leaves_nothing_behind(db_url: str) -> None:
