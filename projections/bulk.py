@@ -16,10 +16,13 @@ of `python -m bench.rebuild` at 200 villages: 34 s wall for 17.7 s of CPU).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
 from typing import Any
 
 import orjson
 from sqlalchemy import JSON, Connection, LargeBinary, Table
+from sqlalchemy.dialects.sqlite import DATETIME as SQLITE_DATETIME
+from sqlalchemy.types import TypeEngine
 
 # (column index, bind processor, whether None goes through it too: SQLAlchemy stores a
 # JSON column's None as the JSON text ``null``, not as SQL NULL)
@@ -89,10 +92,11 @@ def _prepared(conn: Connection, table: Table, columns: tuple[str, ...]) -> tuple
             # DateTime have no processor, and sqlite3's default adapters would store a time
             # without its microseconds where SQLAlchemy writes ``.000000``. JSON keeps the
             # generic one: psycopg's own wraps each value for its binary protocol.
+            impl: TypeEngine[Any] = column_type.dialect_impl(dialect)
             if isinstance(column_type, JSON):
                 process = column_type.bind_processor(dialect)
             else:
-                process = column_type.dialect_impl(dialect).bind_processor(dialect)
+                process = impl.bind_processor(dialect)
             if isinstance(column_type, LargeBinary):
                 # Both drivers take ``bytes`` as they are. The processor would wrap each value
                 # in a new object (a memoryview on SQLite): hundreds of thousands per page for
@@ -101,6 +105,7 @@ def _prepared(conn: Connection, table: Table, columns: tuple[str, ...]) -> tuple
             elif process is None and isinstance(column_type, JSON):
                 # Drivers that take JSON natively (psycopg) get it as text; the server casts.
                 process = json_text
+            process = _faster(impl, process)
             if process is not None:
                 of_none = isinstance(column_type, JSON) and not column_type.none_as_null
                 processors.append((i, process, of_none))
@@ -113,3 +118,23 @@ def json_text(value: Any) -> str:
     app/bootstrap.py): compact UTF-8, keys that are not text written as text, as the
     standard module does."""
     return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+
+
+def _faster(impl: Any, process: Callable[[Any], Any] | None) -> Callable[[Any], Any] | None:
+    """SQLite's time processor with its default storage format, by ``isoformat``: the same
+    text (tests/test_bulk.py compares it) in less than half the time of its ``%``
+    formatting (about 0.9 against 2.2 µs). Any other value (a date given for a time, a time
+    with a zone) goes through SQLAlchemy's own. Dates gained nothing this way."""
+    if (
+        process is None
+        or type(impl) is not SQLITE_DATETIME
+        or impl._storage_format != SQLITE_DATETIME._storage_format
+    ):
+        return process
+
+    def moment(value: Any) -> Any:
+        if type(value) is datetime and value.tzinfo is None and value.year >= 1000:
+            return value.isoformat(" ", "microseconds")
+        return process(value)
+
+    return moment
