@@ -93,10 +93,8 @@ def _prepared(conn: Connection, table: Table, columns: tuple[str, ...]) -> tuple
             # without its microseconds where SQLAlchemy writes ``.000000``. JSON keeps the
             # generic one: psycopg's own wraps each value for its binary protocol.
             impl: TypeEngine[Any] = column_type.dialect_impl(dialect)
-            if isinstance(column_type, JSON):
-                process = column_type.bind_processor(dialect)
-            else:
-                process = impl.bind_processor(dialect)
+            generic = column_type.bind_processor(dialect)
+            process = generic if isinstance(column_type, JSON) else impl.bind_processor(dialect)
             if isinstance(column_type, LargeBinary):
                 # Both drivers take ``bytes`` as they are. The processor would wrap each value
                 # in a new object (a memoryview on SQLite): hundreds of thousands per page for
