@@ -94,7 +94,9 @@ def _prepared(conn: Connection, table: Table, columns: tuple[str, ...]) -> tuple
             # generic one: psycopg's own wraps each value for its binary protocol.
             impl: TypeEngine[Any] = column_type.dialect_impl(dialect)
             generic = column_type.bind_processor(dialect)
-            process = generic if isinstance(column_type, JSON) else impl.bind_processor(dialect)
+            process: Callable[[Any], Any] | None = (
+                generic if isinstance(column_type, JSON) else impl.bind_processor(dialect)
+            )
             if isinstance(column_type, LargeBinary):
                 # Both drivers take ``bytes`` as they are. The processor would wrap each value
                 # in a new object (a memoryview on SQLite): hundreds of thousands per page for
