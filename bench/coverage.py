@@ -48,6 +48,19 @@ def decode_loop(z: Zhucun, page: int = 5000) -> tuple[int, float]:
     return count, time.perf_counter() - start
 
 
+def read_loop(z: Zhucun, page: int = 10_000) -> tuple[int, float]:
+    """Our own read of the whole log, decoded, in the pages a rebuild reads, writing nothing:
+    what every rebuild does before any read model's work."""
+    start, count, after = time.perf_counter(), 0, 0
+    while True:
+        events = z.store.read_log(after, page)
+        if not events:
+            break
+        count += len(events)
+        after = events[-1].position
+    return count, time.perf_counter() - start
+
+
 def latency(fn: Callable[[], Any], runs: int) -> dict[str, float]:
     fn()  # warm: the first call opens connections and fills caches
     times = []
@@ -100,6 +113,7 @@ def measure(z: Zhucun, args: argparse.Namespace) -> dict[str, Any]:
         # At province scale each model rebuilt alone costs as much again as the rebuild.
         per_model = rebuild_each(z) if args.per_model else {}
         ceiling = sweep_ceiling(z) if args.per_model else None
+        reading = [read_loop(z) for _ in range(args.repeat)] if args.per_model else []
         queries = measure_queries(z, args)
     finally:
         z.close()
@@ -116,6 +130,9 @@ def measure(z: Zhucun, args: argparse.Namespace) -> dict[str, Any]:
             name: round(events / seconds) for name, seconds in per_model.items()
         },
         "sweep_alone_facts_per_s": ceiling,
+        "our_read_alone_events_per_s": (
+            round(events / statistics.median(s for _, s in reading)) if reading else None
+        ),
         "queries": queries,
         "peak_rss_mib": round(peak_rss_mib()),
     }
@@ -292,6 +309,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     for name, rate in result["rebuild_events_per_s_by_model"].items():
         print(f"    {name:<26} alone {rate:>9,} events/s")
+    if result["our_read_alone_events_per_s"] is not None:
+        print(
+            f"  our read+decode alone, no read model: {result['our_read_alone_events_per_s']:,} "
+            "events/s (what every rebuild does first)"
+        )
     if result["sweep_alone_facts_per_s"] is not None:
         print(
             f"  coverage sweep alone, in memory, no SQL: {result['sweep_alone_facts_per_s']:,} "

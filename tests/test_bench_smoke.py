@@ -114,3 +114,14 @@ def test_rebuild_on_a_kept_store_prints_the_baseline_beside_it(
     out = capsys.readouterr().out
     assert "coverage; pragmas: cache_size=-4096" in out
     assert "baseline (library read+decode, no writes)" in out and "ratio" in out
+
+
+def test_coverage_prints_where_a_rebuild_goes(capsys: pytest.CaptureFixture[str]) -> None:
+    """Each read model alone, the sweep alone and our read of the log alone, in one run."""
+    from bench import coverage
+
+    assert coverage.main(["--villages", "1", "--repeat", "1", "--runs", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "coverage                   alone" in out
+    assert "coverage sweep alone, in memory, no SQL" in out
+    assert "our read+decode alone, no read model" in out
