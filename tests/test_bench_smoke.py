@@ -117,7 +117,8 @@ def test_rebuild_on_a_kept_store_prints_the_baseline_beside_it(
 
 
 def test_coverage_prints_where_a_rebuild_goes(capsys: pytest.CaptureFixture[str]) -> None:
-    """Each read model alone, the sweep alone and our read of the log alone, in one run."""
+    """Each read model alone, the sweep alone, the coverage rows' writing alone and our read
+    of the log alone, in one run."""
     from bench import coverage
 
     assert coverage.main(["--villages", "1", "--repeat", "1", "--runs", "3"]) == 0
@@ -125,3 +126,4 @@ def test_coverage_prints_where_a_rebuild_goes(capsys: pytest.CaptureFixture[str]
     assert "coverage                   alone" in out
     assert "coverage sweep alone, in memory, no SQL" in out
     assert "our read+decode alone, no read model" in out
+    assert "coverage rows written alone, values made" in out
