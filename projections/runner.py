@@ -18,6 +18,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.schema import CreateIndex
 
 from domain.rules import DEFAULT_RULES, RuleSet
 from projections.accounts import AccountsModel
@@ -247,7 +248,9 @@ class Projections:
         with self.engine.begin() as conn:
             for model in self.models:
                 for index in _deferred(model):
-                    index.create(conn, checkfirst=True)
+                    # IF NOT EXISTS rather than checkfirst: SQLAlchemy's look at the
+                    # table's indexes cannot read expression indexes on SQLite, and warns.
+                    conn.execute(CreateIndex(index, if_not_exists=True))
         with self.engine.begin() as conn:
             conn.execute(positions.delete().where(positions.c.name == REBUILDING))
         if done < REFRESH_AFTER:  # else the catch-up did it

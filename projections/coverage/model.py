@@ -77,8 +77,8 @@ class CoverageModel:
     metadata: MetaData = metadata
     deferred_indexes = QUERY_ONLY_INDEXES
     # 2: roll-ups of whole subtrees (cov_parents, cov_rollup), and units without a centre
-    # counted per level.
-    version = 2
+    # counted per level. 3: rows indexed by their last day in force (tables.lasting_after).
+    version = 3
 
     def __init__(self, rules: RuleSet) -> None:
         self.rules = rules

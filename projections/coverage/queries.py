@@ -26,16 +26,14 @@ from sqlalchemy import (
 from domain.rules import RuleSet
 from projections.coverage.rollup import centre_key
 from projections.coverage.sweep import CENTRE_LEVELS, GAPS
-from projections.coverage.tables import rollup, rows
+from projections.coverage.tables import lasting_after, rollup, rows
 
 LEVELS = ("province", "city", "county", "township", "village")
 
 
 def when(as_of: date, known_at: datetime | None) -> ColumnElement[bool]:
     """Rows in force on ``as_of``, as the system knew them at ``known_at`` (None: now)."""
-    valid = and_(
-        rows.c.valid_from <= as_of, or_(rows.c.valid_to.is_(None), rows.c.valid_to > as_of)
-    )
+    valid = and_(rows.c.valid_from <= as_of, lasting_after(as_of))
     if known_at is None:
         return and_(valid, rows.c.known_to.is_(None))
     return and_(
@@ -50,7 +48,7 @@ def when(as_of: date, known_at: datetime | None) -> ColumnElement[bool]:
 # call was most of them (SQLite's own work was a tenth).
 _AS_OF = bindparam("as_of", type_=Date)
 _KNOWN_AT = bindparam("known_at", type_=DateTime)
-_VALID = and_(rows.c.valid_from <= _AS_OF, or_(rows.c.valid_to.is_(None), rows.c.valid_to > _AS_OF))
+_VALID = and_(rows.c.valid_from <= _AS_OF, lasting_after(_AS_OF))
 _WHEN = {
     True: and_(_VALID, rows.c.known_to.is_(None)),  # known now
     False: and_(

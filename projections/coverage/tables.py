@@ -2,9 +2,29 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Column, Date, DateTime, Index, Integer, MetaData, String, Table
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    ColumnElement,
+    Date,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    func,
+    literal_column,
+)
 
 metadata = MetaData()
+
+# The last day of a row still in force (``valid_to`` NULL), for comparisons that an index
+# can serve as a range: later than any date on both engines (PostgreSQL's ``infinity``;
+# on SQLite, where dates are ISO text, 'i' sorts after every digit).
+FOREVER: ColumnElement[Any] = literal_column("'infinity'")
 
 # What the computation keeps of each event, per entity (see facts.py).
 facts = Table(
@@ -62,11 +82,20 @@ rows = Table(
     Column("cause_actor", String(100), nullable=False),
     Column("known_from", DateTime(), nullable=False),
     Column("known_to", DateTime()),
-    # Scope first, then kind: a village's gaps are a few seeks, not a scan of its rows.
-    Index("ix_cov_rows_scope_kind_known", "scope", "kind", "known_to"),
     Index("ix_cov_rows_kind_known", "kind", "known_to"),
     Index("ix_cov_rows_subject", "subject"),
     Index("ix_cov_rows_parent", "parent"),
+)
+
+# Scope first, then kind, then the last day in force: a village's gaps today are a few seeks
+# to the rows still in force, not a pass over every gap it ever had (at 200 villages, 335 rows
+# read per village for 12 in force). See ``lasting_after``.
+Index(
+    "ix_cov_rows_scope_kind_lasting",
+    rows.c.scope,
+    rows.c.kind,
+    rows.c.known_to,
+    func.coalesce(rows.c.valid_to, FOREVER),
 )
 
 # When each recording moment's events end in the log: maps "as known at T" to a position.
@@ -115,3 +144,12 @@ QUERY_ONLY_INDEXES = tuple(
     for ix in rows.indexes
     if ix.name in ("ix_cov_rows_kind_known", "ix_cov_rows_subject", "ix_cov_rows_parent")
 )
+
+
+def lasting_after(day: Any) -> ColumnElement[bool]:
+    """Rows in force after ``day``: ``valid_to IS NULL OR valid_to > day``, written as the
+    expression ``ix_cov_rows_scope_kind_lasting`` holds, so that it is a range of the index
+    instead of a filter on each row read."""
+    last: ColumnElement[Any] = func.coalesce(rows.c.valid_to, FOREVER)
+    lasting: ColumnElement[bool] = last > day
+    return lasting
