@@ -1,95 +1,198 @@
-"""Reading a command's arguments: each refusal names the field and says why, in zh and en."""
+"""Reading a command's arguments: each value is normalised once, checked against its definition
+(domain/fields.py), and only then handed to the command; each refusal names the field by its
+label and says why, in zh and en.
+
+Normalising means: text is put in Unicode NFC with line breaks as ``\\n`` and trimmed; codes
+may be written with full-width digits, which become ASCII; ids become canonical UUIDs; enum
+values are trimmed and lower-cased. A value that does not read as its kind is refused, never
+passed on. Codes and ids that name something recorded are then shown to the jurisdiction
+check (app/jurisdiction.py) as the very values the command will use.
+"""
 
 from __future__ import annotations
 
+import math
+import unicodedata
+from collections.abc import Callable
 from datetime import date
 from enum import StrEnum
 from typing import Any, TypeVar
 from uuid import UUID
 
 from domain.errors import InvalidInputError
+from domain.fields import POSITION_MAX, Field, field, first_refused_character
 
 E = TypeVar("E", bound=StrEnum)
 
+# Shown each code and id a command names, after normalising (app/jurisdiction.py).
+ReferenceCheck = Callable[[str, Any], None]
+
+FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2199, 12, 31)
+
+
+def refuse(name: str, zh: str, en: str, spec: Field | None = None) -> InvalidInputError:
+    """A refusal of argument ``name``: ``zh`` and ``en`` follow the field's label."""
+    spec = spec or field(name)
+    return InvalidInputError(
+        name, f"{spec.label(name, 'zh')}{zh}", f"{spec.label(name, 'en')} {en}"
+    )
+
+
+def clean_text(name: str, value: Any, spec: Field | None = None) -> str:
+    """A text value as it will be stored: NFC, ``\\n`` line breaks, trimmed, within its
+    length, without characters no text may hold."""
+    spec = spec or field(name)
+    if not isinstance(value, str):
+        raise refuse(name, "应为文字", "must be a string", spec)
+    text = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n")).strip()
+    bad = first_refused_character(text, spec.multiline)
+    if bad is not None:
+        raise refuse(
+            name,
+            f"含有不允许的字符 U+{ord(bad):04X}",
+            f"holds a character that is not allowed: U+{ord(bad):04X}",
+            spec,
+        )
+    if len(text) > spec.max_length:
+        raise refuse(
+            name,
+            f"不能超过 {spec.max_length} 个字，实为 {len(text)} 个",
+            f"must be at most {spec.max_length} characters, not {len(text)}",
+            spec,
+        )
+    return text
+
+
+def is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
 
 class Args:
-    def __init__(self, raw: Any) -> None:
+    def __init__(self, raw: Any, check: ReferenceCheck | None = None) -> None:
         if raw is None:
             raw = {}
         if not isinstance(raw, dict):
             raise InvalidInputError("args", "args 应为一个对象", "args must be a JSON object")
         self._raw: dict[str, Any] = raw
         self._used: set[str] = set()
+        self._check = check
 
     def _get(self, name: str, required: bool) -> Any:
         self._used.add(name)
         value = self._raw.get(name)
-        if value is None or (isinstance(value, str) and not value.strip()):
+        if is_blank(value):
             if required:
-                raise InvalidInputError(name, f"缺少 {name}", f"{name} is required")
+                raise refuse(name, "为必填项", "is required")
             return None
         return value
 
-    def text(self, name: str) -> str:
-        value = self._get(name, True)
-        if not isinstance(value, str):
-            raise InvalidInputError(name, f"{name} 应为文字", f"{name} must be a string")
-        return value.strip()
+    def _refer(self, name: str, value: Any) -> Any:
+        if self._check is not None:
+            self._check(name, value)
+        return value
 
-    def opt_text(self, name: str, default: str = "") -> str:
+    def text(self, name: str, spec: Field | None = None) -> str:
+        return clean_text(name, self._get(name, True), spec)
+
+    def opt_text(self, name: str, default: str = "", spec: Field | None = None) -> str:
         value = self._get(name, False)
         if value is None:
             return default
-        if not isinstance(value, str):
-            raise InvalidInputError(name, f"{name} 应为文字", f"{name} must be a string")
-        return value.strip()
+        return clean_text(name, value, spec)
 
     def code(self, name: str) -> str:
+        """A unit code: ASCII digits after normalising, 6, 9, 12 or 15 of them."""
         value = self._get(name, True)
         if isinstance(value, int) and not isinstance(value, bool):
             value = str(value)
-        if not isinstance(value, str) or not value.strip().isdigit():
-            raise InvalidInputError(
-                name, f"{name} 应为数字组成的区划代码", f"{name} must be a code made of digits"
+        if not isinstance(value, str):
+            raise refuse(name, "应为文字（由数字组成的区划代码）", "must be a string of digits")
+        code = value.strip().translate(FULL_WIDTH_DIGITS)
+        if not (code.isascii() and code.isdigit() and len(code) in (6, 9, 12, 15)):
+            raise refuse(
+                name,
+                "应为 6、9、12 或 15 位数字组成的区划代码",
+                "must be a division code of 6, 9, 12 or 15 digits",
             )
-        return value.strip()
+        return str(self._refer(name, code))
 
     def opt_code(self, name: str) -> str | None:
-        if self._raw.get(name) in (None, ""):
+        if is_blank(self._raw.get(name)):
             self._used.add(name)
             return None
         return self.code(name)
 
-    def integer(self, name: str) -> int:
+    def integer(self, name: str, minimum: int = INT32_MIN, maximum: int = INT32_MAX) -> int:
         value = self._get(name, True)
         if isinstance(value, bool) or not isinstance(value, int):
-            raise InvalidInputError(name, f"{name} 应为整数", f"{name} must be a whole number")
+            raise refuse(name, "应为整数", "must be a whole number")
+        if not minimum <= value <= maximum:
+            raise refuse(
+                name,
+                f"应在 {minimum} 至 {maximum} 之间",
+                f"must be between {minimum} and {maximum}",
+            )
+        return value
+
+    def number(self, name: str) -> float | None:
+        """An optional number; its range is the domain's rule."""
+        value = self._get(name, False)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise refuse(name, "应为数字，例如 41.3", "must be a number, e.g. 41.3")
+        try:
+            number = float(value)
+        except OverflowError:
+            number = math.inf
+        return number  # NaN and infinities fail the domain's range, by the field's label
+
+    def position(self, name: str) -> int:
+        """A position in the log, which names the record it holds."""
+        value = self.integer(name, 0, POSITION_MAX)
+        self._refer(name, value)
         return value
 
     def uuid(self, name: str) -> UUID:
         value = self._get(name, True)
+        if not isinstance(value, str):
+            raise refuse(name, "应为文字（编号）", "must be a string (an id)")
+        text = value.strip()
         try:
-            return UUID(str(value))
+            if not text.isascii():
+                raise ValueError(text)
+            parsed = UUID(text)
         except ValueError:
-            raise InvalidInputError(
-                name, f"{name} 不是有效的编号：{value!r}", f"{name} is not a valid id: {value!r}"
-            ) from None
+            raise refuse(name, "不是有效的编号", "is not a valid id") from None
+        self._refer(name, parsed)
+        return parsed
 
     def opt_uuid(self, name: str) -> UUID | None:
-        if self._raw.get(name) in (None, ""):
+        if is_blank(self._raw.get(name)):
             self._used.add(name)
             return None
         return self.uuid(name)
 
     def enum(self, name: str, kind: type[E]) -> E:
         value = self._get(name, True)
+        allowed = ", ".join(m.value for m in kind)
+        if not isinstance(value, str):
+            raise refuse(name, f"应为以下之一：{allowed}", f"must be one of: {allowed}")
         try:
-            return kind(value)
+            return kind(value.strip().lower())
         except ValueError:
-            allowed = ", ".join(m.value for m in kind)
-            raise InvalidInputError(
-                name, f"{name} 应为以下之一：{allowed}", f"{name} must be one of: {allowed}"
-            ) from None
+            raise refuse(name, f"应为以下之一：{allowed}", f"must be one of: {allowed}") from None
+
+    def boolean(self, name: str, required: bool) -> bool | None:
+        value = self._get(name, required)
+        if value is not None and not isinstance(value, bool):
+            raise refuse(name, "应为 true 或 false", "must be true or false")
+        return value
+
+    def day(self, name: str) -> date:
+        return parse_date(self._get(name, True), name)
 
     def finish(self) -> None:
         unknown = sorted(set(self._raw) - self._used)
@@ -100,16 +203,25 @@ class Args:
             )
 
 
-def parse_date(value: Any, field: str = "occurred_on") -> date:
+def parse_date(value: Any, name: str = "occurred_on") -> date:
+    """A day written YYYY-MM-DD, from 1900 to 2199."""
     if not isinstance(value, str):
-        raise InvalidInputError(
-            field, f"{field} 应为日期 YYYY-MM-DD", f"{field} must be a date YYYY-MM-DD"
-        )
+        raise refuse(name, "应为日期文字 YYYY-MM-DD", "must be a date string YYYY-MM-DD")
+    text = value.strip()
     try:
-        return date.fromisoformat(value.strip())
+        if not (text.isascii() and len(text) == 10):
+            raise ValueError(text)
+        day = date.fromisoformat(text)
     except ValueError:
-        raise InvalidInputError(
-            field,
-            f"{field} 不是有效日期：{value!r}（应为 YYYY-MM-DD）",
-            f"{field} is not a valid date: {value!r} (expected YYYY-MM-DD)",
+        raise refuse(
+            name,
+            f"不是有效日期：{text[:40]!r}（应为 YYYY-MM-DD）",
+            f"is not a valid date: {text[:40]!r} (expected YYYY-MM-DD)",
         ) from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise refuse(
+            name,
+            f"应在 {FIRST_DAY} 至 {LAST_DAY} 之间",
+            f"must be between {FIRST_DAY} and {LAST_DAY}",
+        )
+    return day

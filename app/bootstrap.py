@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -15,9 +14,10 @@ from eventsourcing.application import AggregateNotFoundError
 from sqlalchemy import Engine, create_engine, event
 
 from app.clock import Clock, SystemClock, local_today
-from app.commands import CommandLine, parse_command_line, run_command
+from app.commands import COMMANDS, CommandLine, parse_command_line, read_json_line, run_command
 from app.config import StoreConfig, parse_database_url
 from app.describe import history_row
+from app.jurisdiction import JurisdictionCheck, Reach, check_role
 from app.network import Network
 from app.receipts import CommandReceipt, digest, receipt_id
 from app.store import EventStore
@@ -106,34 +106,32 @@ class Zhucun:
     # -- writing ------------------------------------------------------------------------------
 
     def apply_text(self, text: str, bulk: bool = False) -> BatchResult:
-        """Apply a JSON-lines batch, all or nothing. Blank lines and ``#`` comments are skipped."""
+        """Apply a JSON-lines batch, all or nothing. Blank lines and ``#`` comments are skipped.
+
+        Lines end at ``\n`` only (U+2028 and its kin may sit inside a JSON string); a byte
+        order mark at the start is ignored."""
         lines: list[tuple[int, CommandLine]] = []
-        for number, raw in enumerate(text.splitlines(), 1):
+        for number, raw in enumerate(text.removeprefix("\ufeff").split("\n"), 1):
+            raw = raw.removesuffix("\r")
             if not raw.strip() or raw.lstrip().startswith("#"):
                 continue
             try:
-                obj = json.loads(raw)
-            except json.JSONDecodeError as e:
-                raise BatchRefused(
-                    number,
-                    InvalidInputError(
-                        "line",
-                        f"不是有效的 JSON：{e.msg}（第 {e.colno} 列）",
-                        f"not valid JSON: {e.msg} (column {e.colno})",
-                    ),
-                ) from None
-            try:
-                lines.append((number, parse_command_line(obj)))
+                lines.append((number, parse_command_line(read_json_line(raw))))
             except ZhucunError as e:
                 raise BatchRefused(number, e) from None
         return self.execute(lines, bulk=bulk)
 
     def execute(
-        self, lines: Sequence[tuple[int, CommandLine]] | Sequence[CommandLine], bulk: bool = False
+        self,
+        lines: Sequence[tuple[int, CommandLine]] | Sequence[CommandLine],
+        bulk: bool = False,
+        reach: Reach | None = None,
     ) -> BatchResult:
+        """Run the lines and commit them together. With ``reach`` (an account's), each
+        command must be one its role may send, on what lies in its jurisdiction."""
         numbered = [x if isinstance(x, tuple) else (i, x) for i, x in enumerate(lines, 1)]
         uow = UnitOfWork(self.store)
-        result = self._run(uow, numbered)
+        result = self._run(uow, numbered, reach)
         result.events = uow.commit(bulk=bulk)
         # The read models are not brought up to date here: every query does that first, so
         # the next read sees this write, and a stream of commands (daily check-ins) pays for
@@ -144,7 +142,9 @@ class Zhucun:
         """Run lines against an open unit of work without committing (bulk loaders)."""
         return self._run(uow, list(lines))
 
-    def _run(self, uow: UnitOfWork, lines: list[tuple[int, CommandLine]]) -> BatchResult:
+    def _run(
+        self, uow: UnitOfWork, lines: list[tuple[int, CommandLine]], reach: Reach | None = None
+    ) -> BatchResult:
         network = Network(uow, self._open_children, self.rules)
         now = self.clock.now()
         today = local_today(now)
@@ -153,6 +153,11 @@ class Zhucun:
             try:
                 if line.occurred_on > today:
                     raise FutureDateError(line.occurred_on.isoformat(), today.isoformat())
+                check = None
+                if reach is not None:
+                    spec = COMMANDS[line.command]
+                    check_role(reach, line.command, spec.zh, spec.en)
+                    check = JurisdictionCheck(reach, uow)
                 meta = line.meta(now)
                 if line.key is not None:
                     previous = uow.find(CommandReceipt, receipt_id(line.key))
@@ -167,7 +172,9 @@ class Zhucun:
                         result.results.append({"line": number, "skipped": True})
                         continue
                     uow.add(CommandReceipt.issue(line.key, line.command, line.args, meta))
-                out = run_command(network, line, meta)
+                out = run_command(network, line, meta, check)
+                if check is not None:
+                    check.finish()
             except ZhucunError as e:
                 raise BatchRefused(number, e) from None
             result.applied += 1

@@ -5,17 +5,26 @@ A command names a use case of ``Network``; this module only reads its arguments.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from app.args import Args, parse_date
+from app.args import Args, ReferenceCheck, clean_text, is_blank, parse_date
 from app.network import Network
 from app.teams import Teams
 from domain.base import Meta
 from domain.cadres import DispatchLevel, Rank, Sector
 from domain.errors import InvalidInputError
+from domain.fields import (
+    ACTOR,
+    KEY,
+    MEMBERS_MAX,
+    REASON,
+    ROLE,
+    UNIT_NAME,
+)
 from domain.households import LeaveReason
 from domain.levels import Level, SiteKind
 from domain.teams import LeaveHow
@@ -60,7 +69,55 @@ class CommandLine:
         return Meta(self.actor_id, self.actor_role, self.occurred_on, self.reason, recorded_at)
 
 
+MAX_LINE_CHARS = 1_000_000  # one command; a diary entry is at most 10,000 characters
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        keys = [k for k, _ in pairs]
+        twice = next(k for i, k in enumerate(keys) if k in keys[:i])
+        raise InvalidInputError(
+            "line", f"字段 {twice!r} 出现了两次", f"field {twice!r} appears twice"
+        )
+    return obj
+
+
+def _no_constant(name: str) -> Any:
+    raise InvalidInputError(
+        "line", f"{name} 不是 JSON 允许的数字", f"{name} is not a number JSON allows"
+    )
+
+
+def read_json_line(raw: str) -> Any:
+    """One line of a batch as JSON: strict (no duplicate keys, no NaN or Infinity), of
+    bounded size and depth; anything else is refused by name, never a traceback."""
+    if len(raw) > MAX_LINE_CHARS:
+        raise InvalidInputError(
+            "line",
+            f"一行不能超过 {MAX_LINE_CHARS} 个字符",
+            f"a line must be at most {MAX_LINE_CHARS} characters",
+        )
+    try:
+        return json.loads(raw, object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
+    except json.JSONDecodeError as e:
+        raise InvalidInputError(
+            "line",
+            f"不是有效的 JSON：{e.msg}（第 {e.colno} 列）",
+            f"not valid JSON: {e.msg} (column {e.colno})",
+        ) from None
+    except RecursionError:
+        raise InvalidInputError(
+            "line", "JSON 嵌套层数过多", "the JSON is nested too deeply"
+        ) from None
+    except ValueError:  # an integer of more than 4,300 digits
+        raise InvalidInputError(
+            "line", "JSON 中的数字过长", "a number in the JSON is too long"
+        ) from None
+
+
 def parse_command_line(obj: Any) -> CommandLine:
+    """One line as sent, each of its values normalised and checked once (app/args.py)."""
     if not isinstance(obj, dict):
         raise InvalidInputError("line", "每行应为一个 JSON 对象", "each line must be a JSON object")
     unknown = sorted(
@@ -71,22 +128,20 @@ def parse_command_line(obj: Any) -> CommandLine:
             unknown[0], f"未知字段：{', '.join(unknown)}", f"unknown field(s): {', '.join(unknown)}"
         )
     name = obj.get("command")
-    if not isinstance(name, str) or name not in COMMANDS:
+    if not isinstance(name, str) or name.strip() not in COMMANDS:
+        shown = name[:60] if isinstance(name, str) else name
         raise InvalidInputError(
             "command",
-            f"未知命令 {name!r}，可用命令见 docs/commands.md",
-            f"unknown command {name!r}; see docs/commands.md for the list",
+            f"未知命令 {shown!r}，可用命令见 docs/commands.md",
+            f"unknown command {shown!r}; see docs/commands.md for the list",
         )
     actor: Any = obj.get("actor")
     role: Any = obj.get("role")
     if isinstance(actor, dict):
         actor, role = actor.get("id"), actor.get("role", role)
-    if not isinstance(actor, str) or not actor.strip():
+    if is_blank(actor):
         raise InvalidInputError("actor", "缺少办理人 actor", "actor is required: who did this")
-    if role is not None and (not isinstance(role, str) or not role.strip()):
-        raise InvalidInputError("role", "role 应为文字", "role must be a string")
-    reason = obj.get("reason")
-    if not isinstance(reason, str) or not reason.strip():
+    if is_blank(obj.get("reason")):
         raise InvalidInputError(
             "reason", "缺少事由 reason", "reason is required: why this was done"
         )
@@ -95,24 +150,24 @@ def parse_command_line(obj: Any) -> CommandLine:
             "occurred_on", "缺少发生日期 occurred_on", "occurred_on is required"
         )
     key = obj.get("key")
-    if key is not None and (not isinstance(key, str) or not key.strip()):
-        raise InvalidInputError("key", "key 应为非空文字", "key must be a non-empty string")
     args = obj.get("args") or {}
     if not isinstance(args, dict):
         raise InvalidInputError("args", "args 应为一个对象", "args must be a JSON object")
     return CommandLine(
-        command=name,
+        command=name.strip(),
         args=args,
-        actor_id=actor.strip(),
-        actor_role=(role or "operator").strip(),
+        actor_id=clean_text("actor", actor, ACTOR),
+        actor_role=clean_text("role", role, ROLE) if role is not None else "operator",
         occurred_on=parse_date(obj["occurred_on"]),
-        reason=reason.strip(),
-        key=key.strip() if isinstance(key, str) else None,
+        reason=clean_text("reason", obj["reason"], REASON),
+        key=clean_text("key", key, KEY) if key is not None else None,
     )
 
 
-def run_command(network: Network, line: CommandLine, meta: Meta) -> dict[str, Any]:
-    args = Args(line.args)
+def run_command(
+    network: Network, line: CommandLine, meta: Meta, check: ReferenceCheck | None = None
+) -> dict[str, Any]:
+    args = Args(line.args, check)
     spec = COMMANDS[line.command]
     result = spec.handler(network, args, meta)
     args.finish()
@@ -127,13 +182,13 @@ def run_command(network: Network, line: CommandLine, meta: Meta) -> dict[str, An
 )
 def _open_unit(n: Network, a: Args, m: Meta) -> dict[str, Any]:
     return n.open_unit(
-        a.code("code"), a.text("name"), a.enum("level", Level), a.opt_code("parent"), m
+        a.code("code"), a.text("name", UNIT_NAME), a.enum("level", Level), a.opt_code("parent"), m
     )
 
 
 @command("rename_unit", "单位更名", "rename a unit", "unit", "name")
 def _rename_unit(n: Network, a: Args, m: Meta) -> dict[str, Any]:
-    return n.rename_unit(a.code("unit"), a.text("name"), m)
+    return n.rename_unit(a.code("unit"), a.text("name", UNIT_NAME), m)
 
 
 @command("move_unit", "调整隶属关系", "move a unit under another parent", "unit", "parent")
@@ -178,7 +233,7 @@ def _register_household(n: Network, a: Args, m: Meta) -> dict[str, Any]:
     return n.register_household(
         a.code("group"),
         a.text("head_name"),
-        a.integer("members"),
+        a.integer("members", 1, MEMBERS_MAX),
         a.text("id_number"),
         m,
         a.opt_uuid("id"),
@@ -285,7 +340,9 @@ def _end_ch(n: Network, a: Args, m: Meta) -> dict[str, Any]:
     "open_site", "设立服务场所", "open a service centre, station or point", "unit", "kind", "name?"
 )
 def _open_site(n: Network, a: Args, m: Meta) -> dict[str, Any]:
-    return n.open_site(a.code("unit"), a.enum("kind", SiteKind), a.opt_text("name"), m)
+    return n.open_site(
+        a.code("unit"), a.enum("kind", SiteKind), a.opt_text("name", spec=UNIT_NAME), m
+    )
 
 
 @command(
@@ -322,35 +379,6 @@ def _teams(n: Network) -> Teams:
     return Teams(n.uow, n, n.rules)
 
 
-def _bool(a: Args, name: str, required: bool) -> bool | None:
-    value = a._get(name, required)
-    if value is not None and not isinstance(value, bool):
-        raise InvalidInputError(name, f"{name} 应为 true 或 false", f"{name} must be true or false")
-    return value
-
-
-# Plain names for the numeric arguments, so a refusal says what the field is.
-_NUMBER_NAMES = {"lat": ("纬度", "latitude"), "lon": ("经度", "longitude")}
-
-
-def _number(a: Args, name: str) -> float | None:
-    value = a._get(name, False)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        zh, en = _NUMBER_NAMES.get(name, (name, name))
-        raise InvalidInputError(
-            name,
-            f"{zh}（{name}）应为数字，例如 41.3",
-            f"{en} ({name}) must be a number, e.g. 41.3",
-        )
-    return float(value)
-
-
-def _date(a: Args, name: str) -> date:
-    return parse_date(a._get(name, True), name)
-
-
 @command(
     "register_dispatching_unit",
     "登记派出单位",
@@ -362,7 +390,11 @@ def _date(a: Args, name: str) -> date:
 )
 def _register_dispatching_unit(n: Network, a: Args, m: Meta) -> dict[str, Any]:
     return _teams(n).register_dispatching_unit(
-        a.text("code"), a.text("name"), a.enum("level", DispatchLevel), a.enum("sector", Sector), m
+        a.text("code"),
+        a.text("name", UNIT_NAME),
+        a.enum("level", DispatchLevel),
+        a.enum("sector", Sector),
+        m,
     )
 
 
@@ -397,9 +429,9 @@ def _register_cadre(n: Network, a: Args, m: Meta) -> dict[str, Any]:
         a.text("name"),
         a.text("unit"),
         a.enum("rank", Rank),
-        bool(_bool(a, "party_member", True)),
-        bool(_bool(a, "young", False)),
-        bool(_bool(a, "reserve", False)),
+        bool(a.boolean("party_member", True)),
+        bool(a.boolean("young", False)),
+        bool(a.boolean("reserve", False)),
         m,
         a.opt_uuid("id"),
     )
@@ -430,7 +462,7 @@ def _cadre_left_party(n: Network, a: Args, m: Meta) -> dict[str, Any]:
 )
 def _set_cadre_flags(n: Network, a: Args, m: Meta) -> dict[str, Any]:
     return _teams(n).set_cadre_flags(
-        a.uuid("cadre"), _bool(a, "young", False), _bool(a, "reserve", False), m
+        a.uuid("cadre"), a.boolean("young", False), a.boolean("reserve", False), m
     )
 
 
@@ -448,7 +480,7 @@ def _dispatch_team(n: Network, a: Args, m: Meta) -> dict[str, Any]:
 
 @command("join_team", "队员入队", "a cadre joins a work team", "team", "cadre", "as_leader?")
 def _join_team(n: Network, a: Args, m: Meta) -> dict[str, Any]:
-    as_leader = bool(_bool(a, "as_leader", False))
+    as_leader = bool(a.boolean("as_leader", False))
     return _teams(n).join_team(a.uuid("team"), a.uuid("cadre"), as_leader, m)
 
 
@@ -466,7 +498,7 @@ def _leave_team(n: Network, a: Args, m: Meta) -> dict[str, Any]:
 
 @command("extend_team_term", "驻村期延长", "extend a team's term", "team", "until")
 def _extend_team_term(n: Network, a: Args, m: Meta) -> dict[str, Any]:
-    return _teams(n).extend_team_term(a.uuid("team"), _date(a, "until"), m)
+    return _teams(n).extend_team_term(a.uuid("team"), a.day("until"), m)
 
 
 @command("end_team_term", "结束驻村", "a team's term ends", "team", "successor?")
@@ -479,7 +511,11 @@ def _end_team_term(n: Network, a: Args, m: Meta) -> dict[str, Any]:
 )
 def _check_in(n: Network, a: Args, m: Meta) -> dict[str, Any]:
     return _teams(n).check_in(
-        a.uuid("cadre"), a.opt_text("place"), _number(a, "lat"), _number(a, "lon"), m
+        a.uuid("cadre"),
+        a.opt_text("place"),
+        a.number("lat"),
+        a.number("lon"),
+        m,
     )
 
 
@@ -488,7 +524,7 @@ def _check_in(n: Network, a: Args, m: Meta) -> dict[str, Any]:
 )
 def _request_leave(n: Network, a: Args, m: Meta) -> dict[str, Any]:
     return _teams(n).request_leave(
-        a.uuid("cadre"), _date(a, "first_day"), _date(a, "last_day"), m, a.opt_uuid("id")
+        a.uuid("cadre"), a.day("first_day"), a.day("last_day"), m, a.opt_uuid("id")
     )
 
 
@@ -538,4 +574,4 @@ def _visit_household(n: Network, a: Args, m: Meta) -> dict[str, Any]:
 def _record_correction(n: Network, a: Args, m: Meta) -> dict[str, Any]:
     from app.corrections import record_correction
 
-    return record_correction(n.uow, a.integer("position"), a.text("note"), m, a.opt_uuid("id"))
+    return record_correction(n.uow, a.position("position"), a.text("note"), m, a.opt_uuid("id"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from domain.errors import InvalidInputError, NotFoundError, RuleViolation, ZhucunError
+from domain.fields import field as definition
 
 
 class UnknownRoleError(InvalidInputError):
@@ -134,6 +135,20 @@ class OutsideJurisdictionError(ZhucunError):
             "unit",
             f"{unit} 不在本账号的管辖范围（{own_unit} 及其下级）内",
             f"{unit} is outside this account's jurisdiction ({own_unit} and below)",
+        )
+
+
+class NotInJurisdictionError(OutsideJurisdictionError):
+    """What a command names lies outside the account's reach. The refusal names the field
+    only: nothing of what lies outside (its unit, its name) reaches the account."""
+
+    def __init__(self, field: str) -> None:
+        spec = definition(field)
+        ZhucunError.__init__(
+            self,
+            field,
+            f"{spec.label(field, 'zh')}不在本账号的管辖范围内",
+            f"{spec.label(field, 'en')} is not in this account's jurisdiction",
         )
 
 

@@ -6,13 +6,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from app.jurisdiction import COMMAND_ROLES
 from domain.accounts import Role
 from web.i18n import N_
 
-NETWORK = frozenset({Role.CITY_ADMIN, Role.COUNTY_ADMIN, Role.TOWNSHIP_OFFICER})
-TEAM_WORK = frozenset({Role.TEAM_MEMBER})
-DECIDERS = frozenset({Role.CITY_ADMIN, Role.COUNTY_ADMIN, Role.TOWNSHIP_OFFICER})
-INSPECTORS = frozenset({Role.INSPECTOR})
+# Who may use a form is who may send its command (app/jurisdiction.py): one table for
+# every path, so the forms offered and the commands accepted cannot drift apart.
+NETWORK = COMMAND_ROLES["register_household"]
+TEAM_WORK = COMMAND_ROLES["check_in"]
+DECIDERS = COMMAND_ROLES["approve_leave"]
+INSPECTORS = COMMAND_ROLES["record_absence"]
 VILLAGE_LEVELS = ("village", "group")
 ANY_LEVEL = ("city", "county", "township", "village", "group")
 

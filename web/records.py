@@ -15,12 +15,15 @@ from uuid import UUID, uuid4
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
+from app.accounts import Principal
+from app.args import FULL_WIDTH_DIGITS
 from app.bootstrap import BatchRefused
 from app.commands import parse_command_line
+from app.jurisdiction import Reach
 from domain.account_errors import OutsideJurisdictionError, RoleNotAllowedError
 from domain.errors import InvalidInputError, ZhucunError
 from domain.residency import LeaveRequest, LeaveStatus
-from projections import queries, record_queries, unit_pages
+from projections import queries, record_queries
 from web.auth import login_required, principal, refuse, require_unit
 from web.dashboard import read
 from web.deps import unit_code, zhucun
@@ -32,7 +35,6 @@ from web.teams import team_in_reach
 bp = Blueprint("records", __name__)
 CHECKIN_CADRE = "checkin_cadre"  # the member a team member last checked in as
 REFUSALS = (OutsideJurisdictionError, RoleNotAllowedError)  # 403 pages, never beside a field
-ENTITY_KINDS = ("household", "party_member", "central_household")
 
 
 # -- who may ------------------------------------------------------------------------------------
@@ -152,34 +154,15 @@ def form_day(spec: FormSpec, ctx: dict[str, Any], form: dict[str, str]) -> date:
 # -- sending ------------------------------------------------------------------------------------
 
 
-def check_reach(spec: FormSpec, ctx: dict[str, Any], form: dict[str, str]) -> None:
-    """What the form names must lie inside the account's reach (403, recorded, otherwise);
-    what does not exist is left for the domain to refuse beside its field."""
-    who = principal()
-    assert who is not None
-    for f in spec.fields:
-        value = form.get(f.name, "")
-        if not value:
-            continue
-        if f.name in ENTITY_KINDS:
-            where = read(record_queries.unit_of, f.name, value)
-            if where is not None:
-                require_unit(where, field=f.name)
-        elif f.name == "group" and value.isdigit():
-            if read(unit_pages.unit_path, value) is not None:
-                require_unit(value, field="group")
-        elif (f.name == "cadre" and value not in _members(ctx)) or (
-            f.name == "leave" and value not in read(record_queries.pending_leave, _team(ctx))
-        ):
-            refuse("jurisdiction", OutsideJurisdictionError(ctx["team"]["village"], who.unit_code))
-
-
-def _team(ctx: dict[str, Any]) -> str:
-    return str(ctx["team"]["team_id"])
-
-
-def _members(ctx: dict[str, Any]) -> list[str]:
-    return list(read(record_queries.members_ever, _team(ctx)))
+def reach_of(who: Principal) -> Reach:
+    """The account's reach, which the command's own jurisdiction check applies
+    (app/jurisdiction.py): the one check for forms, the API and imports alike."""
+    return Reach(
+        role=who.role,
+        unit_code=who.unit_code,
+        team_id=UUID(who.team_id) if who.team_id else None,
+        city_level=who.unit_level == "city",
+    )
 
 
 def command_line(spec: FormSpec, ctx: dict[str, Any], form: dict[str, str]) -> Any:
@@ -188,15 +171,15 @@ def command_line(spec: FormSpec, ctx: dict[str, Any], form: dict[str, str]) -> A
     assert who is not None
     args: dict[str, Any] = {}
     for f in spec.fields:
-        value = form.get(f.name, "").strip()
-        if f.name == "decision" or not value:
+        value = form.get(f.name, "")
+        if f.name == "decision" or not value.strip():
             continue
         args[f.name] = _typed(f.kind, value)
     if "unit" in spec.extra:
         args["unit"] = ctx["code"]
     command = spec.command
     if command == "decide_leave":
-        decision = form.get("decision", "")
+        decision = form.get("decision", "").strip().lower()
         if decision not in DECISIONS:
             raise InvalidInputError("decision", "请选择批准或驳回", "choose approve or reject")
         command = spec.extra[decision]
@@ -215,21 +198,27 @@ def command_line(spec: FormSpec, ctx: dict[str, Any], form: dict[str, str]) -> A
 
 
 def _typed(kind: str, value: str) -> Any:
-    """A number field's text as a number when it reads as one; otherwise the text, which the
-    command refuses by the field's name ("lat must be a number")."""
-    if kind == "number" and value.isdigit():
-        return int(value)
-    if kind == "decimal":
-        try:
-            return float(value.replace(",", ".").replace("−", "-"))
-        except ValueError:
-            return value
+    """A number field's text as a number when it reads as one (full-width digits read as
+    digits); otherwise the text as sent, which the command refuses by the field's label
+    ("latitude (lat) must be a number"). Text is passed as typed: the command normalises it
+    once, and checks what it will use."""
+    if kind in ("number", "decimal"):
+        text = value.strip().translate(FULL_WIDTH_DIGITS)
+        if kind == "number" and text.isascii() and text.isdigit():
+            return int(text)
+        if kind == "decimal" and text.isascii():
+            try:
+                return float(text.replace(",", ".").replace("−", "-"))
+            except ValueError:
+                return value
     return value
 
 
 def handle(spec: FormSpec, ctx: dict[str, Any], done: str) -> Response | tuple[str, int]:
     """Show the form, or send it; ``refresh`` in the form (the button beside the day) only
     shows the form again with the choices of the day chosen, and writes nothing."""
+    who = principal()
+    assert who is not None
     form = {k: v for k, v in request.form.items()}
     errors: dict[str, str] = {}
     general: list[str] = []
@@ -237,10 +226,9 @@ def handle(spec: FormSpec, ctx: dict[str, Any], done: str) -> Response | tuple[s
     ctx["day"] = form_day(spec, ctx, form)
     if request.method == "POST" and not form.get("refresh"):
         try:
-            check_reach(spec, ctx, form)
-            result = zhucun().execute([command_line(spec, ctx, form)])
-        except REFUSALS:
-            raise
+            result = zhucun().execute([command_line(spec, ctx, form)], reach=reach_of(who))
+        except REFUSALS as e:
+            refuse("role" if isinstance(e, RoleNotAllowedError) else "jurisdiction", e)
         except (BatchRefused, ZhucunError) as e:
             error = e.error if isinstance(e, BatchRefused) else e
             text = error.message(current_language())

@@ -141,7 +141,7 @@ def test_an_empty_diary_is_refused_beside_the_text_in_english(
     before = zhucun.store.max_position()
     response = send(client, path, cadre=MEMBER_ID, text="", occurred_on="2016-12-30")
     assert response.status_code == 400
-    assert error_beside(response.get_data(as_text=True), "text") == "text is required"
+    assert error_beside(response.get_data(as_text=True), "text") == "diary entry (text) is required"
     assert zhucun.store.max_position() == before
 
 
