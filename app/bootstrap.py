@@ -138,9 +138,14 @@ class Zhucun:
         # the read models once per read, in pages, not once per command (docs/projections.md).
         return result
 
-    def run_in(self, uow: UnitOfWork, lines: Iterable[tuple[int, CommandLine]]) -> BatchResult:
+    def run_in(
+        self,
+        uow: UnitOfWork,
+        lines: Iterable[tuple[int, CommandLine]],
+        reach: Reach | None = None,
+    ) -> BatchResult:
         """Run lines against an open unit of work without committing (bulk loaders)."""
-        return self._run(uow, list(lines))
+        return self._run(uow, list(lines), reach)
 
     def _run(
         self, uow: UnitOfWork, lines: list[tuple[int, CommandLine]], reach: Reach | None = None
