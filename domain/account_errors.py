@@ -131,10 +131,12 @@ class OutsideJurisdictionError(ZhucunError):
     code = "outside_jurisdiction"
 
     def __init__(self, unit: str, own_unit: str) -> None:
+        # ``unit`` is where the thing asked for lies; it is not said, so that a refusal
+        # tells nothing of another jurisdiction (not even where a household lives).
         super().__init__(
             "unit",
-            f"{unit} 不在本账号的管辖范围（{own_unit} 及其下级）内",
-            f"{unit} is outside this account's jurisdiction ({own_unit} and below)",
+            f"所要查看或办理的对象不在本账号的管辖范围（{own_unit} 及其下级）内",
+            f"what was asked for is outside this account's jurisdiction ({own_unit} and below)",
         )
 
 

@@ -227,10 +227,10 @@ def handle(spec: FormSpec, ctx: dict[str, Any], done: str) -> Response | tuple[s
     if request.method == "POST" and not form.get("refresh"):
         try:
             result = zhucun().execute([command_line(spec, ctx, form)], reach=reach_of(who))
-        except REFUSALS as e:
-            refuse("role" if isinstance(e, RoleNotAllowedError) else "jurisdiction", e)
         except (BatchRefused, ZhucunError) as e:
             error = e.error if isinstance(e, BatchRefused) else e
+            if isinstance(error, REFUSALS):  # a 403 page, recorded; never beside a field
+                refuse("role" if isinstance(error, RoleNotAllowedError) else "jurisdiction", error)
             text = error.message(current_language())
             shown = {f.name for f in spec.fields} | {"reason", "occurred_on"}
             if error.field in shown:
