@@ -86,7 +86,7 @@ def leaks(body: str, sent: str = "") -> list[str]:
 def test_a_form_field_naming_another_jurisdiction_in_any_disguise_is_forbidden(
     web: Flask, store: Zhucun, role: str, form: str, field: str
 ) -> None:
-    reach, outside = REACHES[role]
+    _, outside = REACHES[role]
     spec = FORMS[form]
     command = "approve_leave" if spec.command == "decide_leave" else spec.command
     template = TEMPLATES[command][0]
