@@ -15,7 +15,10 @@ from dataclasses import dataclass
 # Lengths, in characters. The read models' columns are declared with these.
 PERSON_NAME_MAX = 100  # a head of household, a party member, a cadre, a responsible person
 UNIT_NAME_MAX = 200  # an administrative unit, a service site, a dispatching unit
-TEAM_NAME_MAX = UNIT_NAME_MAX + 100  # the dispatching unit's name and the village's
+# Names the domain composes: "<unit>为民服务站" for a site named by default, and
+# "<dispatching unit>驻<village>工作队" for a team.
+SITE_NAME_MAX = UNIT_NAME_MAX + 8
+TEAM_NAME_MAX = 2 * UNIT_NAME_MAX + 8
 ACTOR_MAX = 100  # who recorded an event
 ROLE_MAX = 32
 CODE_MAX = 32  # a dispatching unit's own code

@@ -12,13 +12,18 @@ def check_digit(first17: str) -> str:
     return _CHECK[sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True)) % 11]
 
 
+# Typed on a Chinese keyboard, digits and X may come full-width: they are the same number.
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９ｘＸ", "0123456789XX")
+
+
 def validate_identity_number(value: str) -> str:
-    number = value.strip().upper()
+    number = value.strip().translate(_FULL_WIDTH).upper()
     if len(number) != 18:
         raise InvalidIdentityNumberError(
             f"应为 18 位，实为 {len(number)} 位", f"it must have 18 characters, not {len(number)}"
         )
-    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    # ASCII digits only: str.isdigit() also holds for "²" and other digits int() refuses.
+    if not (number.isascii() and number[:17].isdigit() and number[17] in "0123456789X"):
         raise InvalidIdentityNumberError(
             "前 17 位应为数字，末位为数字或 X", "17 digits followed by a digit or X expected"
         )

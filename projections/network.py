@@ -30,6 +30,8 @@ class NetworkModel:
     name = NAME
     metadata = tables.metadata
     deferred_indexes = tables.QUERY_ONLY_INDEXES
+    # 2: column sizes from domain/fields.py; a site named after its unit fits.
+    version = 2
 
     def process(self, conn: Connection, page: Sequence[Any]) -> None:
         # A page is written as a few executemany calls rather than one statement per event;

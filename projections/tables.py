@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import Column, Date, Integer, MetaData, String, Table
 
+from domain import fields
+
 # How far each read model has read the log; moves in the same transaction as its rows.
 # Kept apart from the read models' own tables, which are dropped on a rebuild.
 tracking = MetaData()
@@ -21,7 +23,7 @@ units = Table(
     metadata,
     Column("code", String(15), primary_key=True),
     Column("id", String(32), nullable=False, unique=True),
-    Column("name", String(200), nullable=False),
+    Column("name", String(fields.UNIT_NAME_MAX), nullable=False),
     Column("level", String(16), nullable=False, index=True),
     Column("parent_code", String(15), index=True),
     # Materialised path "/210500/210521/…/": subtree queries are one prefix match, and a
@@ -39,7 +41,7 @@ households = Table(
     Column("id", String(32), primary_key=True),
     Column("group_code", String(15), nullable=False, index=True),
     Column("village_code", String(15), nullable=False, index=True),
-    Column("head_name", String(100), nullable=False),
+    Column("head_name", String(fields.PERSON_NAME_MAX), nullable=False),
     Column("members", Integer, nullable=False),
     Column("id_number_masked", String(18), nullable=False),
     Column("registered_on", Date, nullable=False),
@@ -51,7 +53,7 @@ party_members = Table(
     "rm_party_members",
     metadata,
     Column("id", String(32), primary_key=True),
-    Column("name", String(100), nullable=False),
+    Column("name", String(fields.PERSON_NAME_MAX), nullable=False),
     Column("household_id", String(32), nullable=False, index=True),
     Column("village_code", String(15), nullable=False, index=True),
     Column("joined_on", Date, nullable=False),
@@ -76,10 +78,10 @@ sites = Table(
     Column("id", String(32), primary_key=True),
     Column("unit_code", String(15), nullable=False, index=True),
     Column("kind", String(10), nullable=False),
-    Column("name", String(200), nullable=False),
+    Column("name", String(fields.SITE_NAME_MAX), nullable=False),
     Column("opened_on", Date, nullable=False),
     Column("closed_on", Date),
-    Column("responsible_name", String(100)),
+    Column("responsible_name", String(fields.PERSON_NAME_MAX)),
     Column("responsible_member_id", String(32), index=True),
 )
 

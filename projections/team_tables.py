@@ -11,13 +11,15 @@ from __future__ import annotations
 
 from sqlalchemy import BigInteger, Boolean, Column, Date, Index, Integer, MetaData, String, Table
 
+from domain import fields
+
 metadata = MetaData()
 
 dispatching_units = Table(
     "tm_units",
     metadata,
-    Column("code", String(32), primary_key=True),
-    Column("name", String(200), nullable=False),
+    Column("code", String(fields.CODE_MAX), primary_key=True),
+    Column("name", String(fields.UNIT_NAME_MAX), nullable=False),
     Column("level", String(16), nullable=False),
     Column("sector", String(32), nullable=False),
     Column("sector_group", String(16), nullable=False),
@@ -29,8 +31,8 @@ cadres = Table(
     "tm_cadres",
     metadata,
     Column("id", String(32), primary_key=True),
-    Column("name", String(100), nullable=False),
-    Column("unit_code", String(32), nullable=False),
+    Column("name", String(fields.PERSON_NAME_MAX), nullable=False),
+    Column("unit_code", String(fields.CODE_MAX), nullable=False),
     Column("from_position", BigInteger, nullable=False),
     Column("to_position", BigInteger),
 )
@@ -61,7 +63,7 @@ village_classes = Table(
     Column("valid_to", Date),
     Column("problem", String(32), nullable=False),
     Column("class", String(16), nullable=False),
-    Column("finding", String(2000), nullable=False),
+    Column("finding", String(fields.LONG_TEXT_MAX), nullable=False),
     Column("from_position", BigInteger, nullable=False),
     Column("to_position", BigInteger),
 )
@@ -71,8 +73,8 @@ teams = Table(
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("team_id", String(32), nullable=False, index=True),
-    Column("name", String(300), nullable=False),
-    Column("unit_code", String(32), nullable=False, index=True),
+    Column("name", String(fields.TEAM_NAME_MAX), nullable=False),
+    Column("unit_code", String(fields.CODE_MAX), nullable=False, index=True),
     Column("village_code", String(15), nullable=False, index=True),
     Column("dispatched_on", Date, nullable=False),
     # The last day of the term as last extended, and the day the term ended, if it has.
@@ -99,8 +101,8 @@ terms = Table(
     Column("valid_to", Date),
     Column("term_ends_on", Date, nullable=False),
     Column("extended", Boolean, nullable=False),
-    Column("decided_by", String(100)),
-    Column("reason", String(2000)),
+    Column("decided_by", String(fields.ACTOR_MAX)),
+    Column("reason", String(fields.LONG_TEXT_MAX)),
     Column("from_position", BigInteger, nullable=False),
     Column("to_position", BigInteger),
 )
@@ -164,7 +166,7 @@ absences = Table(
     Column("cadre_id", String(32), nullable=False, index=True),
     Column("team_id", String(32), nullable=False, index=True),
     Column("day", Date, nullable=False, index=True),
-    Column("note", String(2000), nullable=False),
+    Column("note", String(fields.LONG_TEXT_MAX), nullable=False),
     Column("position", BigInteger, nullable=False),
     # The month report counts a month of many teams: one range per team, read from the index.
     Index("ix_tm_absences_team_day", "team_id", "day", "cadre_id"),
@@ -195,6 +197,6 @@ actor_events = Table(
     "tm_actor_events",
     metadata,
     Column("position", BigInteger, primary_key=True, autoincrement=False),
-    Column("actor_id", String(100), nullable=False, index=True),
+    Column("actor_id", String(fields.ACTOR_MAX), nullable=False, index=True),
     Column("originator_id", String(32), nullable=False),
 )

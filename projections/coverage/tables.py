@@ -19,6 +19,8 @@ from sqlalchemy import (
     literal_column,
 )
 
+from domain import fields
+
 metadata = MetaData()
 
 # The last day of a row still in force (``valid_to`` NULL), for comparisons that an index
@@ -36,7 +38,7 @@ facts = Table(
     Column("recorded_at", DateTime(), nullable=False),
     Column("occurred_on", Date, nullable=False),
     Column("type", String(32), nullable=False),
-    Column("actor", String(100), nullable=False),
+    Column("actor", String(fields.ACTOR_MAX), nullable=False),
     Column("data", JSON, nullable=False),
 )
 
@@ -71,7 +73,7 @@ rows = Table(
     Column("scope", String(15), nullable=False),
     Column("kind", String(40), nullable=False),
     Column("subject", String(32), nullable=False),
-    Column("name", String(200), nullable=False),
+    Column("name", String(fields.SITE_NAME_MAX), nullable=False),
     Column("unit", String(15), nullable=False),
     Column("parent", String(15), nullable=False),
     Column("valid_from", Date, nullable=False),
@@ -79,7 +81,7 @@ rows = Table(
     Column("since", Date, nullable=False),
     Column("cause_position", Integer, nullable=False),
     Column("cause_type", String(32), nullable=False),
-    Column("cause_actor", String(100), nullable=False),
+    Column("cause_actor", String(fields.ACTOR_MAX), nullable=False),
     Column("known_from", DateTime(), nullable=False),
     Column("known_to", DateTime()),
     Index("ix_cov_rows_kind_known", "kind", "known_to"),
