@@ -460,8 +460,14 @@ def projections_status(ctx: click.Context, as_json: bool) -> None:
     """Position of each read model against the head of the log."""
     with opened(ctx) as z:
         head = z.store.max_position()
+        stopped = z.projections.faults()
         data = {
-            name: {"position": pos, "behind": head - pos}
+            name: {
+                "position": pos,
+                "behind": head - pos,
+                "stopped_at": stopped.get(name, {}).get("position"),
+                "error": stopped.get(name, {}).get("error"),
+            }
             for name, pos in z.projections.positions().items()
         }
         rebuilding = z.projections.rebuilding()
@@ -473,6 +479,12 @@ def projections_status(ctx: click.Context, as_json: bool) -> None:
             click.echo("  a rebuild was interrupted: run `zhucun projections rebuild` to finish it")
         for name, d in data.items():
             click.echo(f"  {name:<12} at {d['position']:>10}  behind {d['behind']:>10}")
+            if d["stopped_at"] is not None:
+                click.echo(
+                    f"    stopped: cannot apply the event at {d['stopped_at']}: {d['error']}\n"
+                    "    the other read models go on; the fix is a new version of this one "
+                    "(docs/projections.md)"
+                )
 
 
 @projections.command("rebuild")

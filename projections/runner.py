@@ -18,6 +18,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, StatementError
 from sqlalchemy.schema import CreateIndex
 
 from domain.rules import DEFAULT_RULES, RuleSet
@@ -26,7 +27,7 @@ from projections.audit import AuditChainModel
 from projections.collector import collector_paused
 from projections.coverage.model import CoverageModel
 from projections.network import NetworkModel
-from projections.tables import positions, tracking
+from projections.tables import faults, positions, tracking
 from projections.teams import TeamsModel
 
 
@@ -115,6 +116,7 @@ class Projections:
                 for model in outdated:
                     model.metadata.drop_all(conn)
                     model.metadata.create_all(conn)
+                    _clear_fault(conn, model.name)  # a new version: the fix of a fault
                     model.reset()
                     _set_position(conn, model.name, 0)
                     _put_position(conn, _version_key(model), _version_of(model))
@@ -162,16 +164,23 @@ class Projections:
             return 0  # the usual case for a query: nothing new, and nothing written
         done = refreshed = 0  # events applied, and applied at the last refresh
         while True:
-            with collector_paused(), self.engine.begin() as conn:
-                at = {m.name: _lock_position(conn, m.name) for m in self.models}
-                page = self.log.read_log(min(at.values(), default=0), page_size or self.batch_size)
-                if not page:
-                    break
-                for model in self.models:
-                    unseen = [e for e in page if e.position > at[model.name]]
-                    if unseen:
-                        model.process(conn, unseen)
-                        _set_position(conn, model.name, page[-1].position)
+            live, page = self._live(), []
+            try:
+                with collector_paused(), self.engine.begin() as conn:
+                    at = {m.name: _lock_position(conn, m.name) for m in live}
+                    after = min(at.values(), default=self.log.max_position())
+                    page = self.log.read_log(after, page_size or self.batch_size)
+                    if not page:
+                        break
+                    for model in live:
+                        unseen = [e for e in page if e.position > at[model.name]]
+                        if unseen:
+                            model.process(conn, unseen)
+                            _set_position(conn, model.name, page[-1].position)
+            except Exception as e:
+                if not (page and _contained(e)):
+                    raise
+                self._isolate(live, page)  # the page again, model by model, to find the fault
             done += len(page)
             if progress:
                 progress(len(page))
@@ -183,9 +192,71 @@ class Projections:
         return done
 
     def _caught_up(self, conn: Connection | None = None) -> bool:
-        """Read-only look: is every read model at the head of the log already?"""
+        """Read-only look: is every read model that is not stopped at the head already?"""
+        if conn is None:
+            with self.engine.connect() as c:
+                return self._caught_up(c)
         head = self.log.max_position()
-        return bool(self.models) and min(self.positions(conn).values(), default=0) >= head
+        names = [m.name for m in self.models]
+        keys = names + [_fault_key(n) for n in names]
+        stored = {n: p for n, p in conn.execute(_POSITIONS, {"names": keys})}
+        live = [int(stored.get(n) or 0) for n in names if _fault_key(n) not in stored]
+        return bool(self.models) and min(live, default=head) >= head
+
+    # -- a read model that cannot apply an event -------------------------------------------
+
+    def faults(self) -> dict[str, dict[str, Any]]:
+        """The read models stopped by an event: its position and the error, by model."""
+        with self.engine.connect() as conn:
+            return {
+                r.name: {"position": int(r.position), "error": r.error}
+                for r in conn.execute(select(faults))
+            }
+
+    def _live(self) -> list[ReadModel]:
+        with self.engine.connect() as conn:
+            stopped = set(conn.execute(select(faults.c.name)).scalars())
+        return [m for m in self.models if m.name not in stopped]
+
+    def _isolate(self, models: list[ReadModel], page: list[Any]) -> None:
+        """Apply ``page`` to each model in a transaction of its own; a model that fails
+        goes on event by event, and the event that fails again is its fault: the model
+        stops before it (recorded in ``rm_faults``), the others are not held back.
+
+        An error that does not come back on its own (a lock, a lost connection) is not a
+        fault: it is raised, and the next read tries again."""
+        for model in models:
+            try:
+                self._apply(model, page)
+            except Exception as e:
+                if not _contained(e):
+                    raise
+                for event in page:
+                    try:
+                        self._apply(model, [event])
+                    except Exception as error:
+                        if not _contained(error):
+                            raise
+                        self._stop(model, event.position, error)
+                        break
+
+    def _apply(self, model: ReadModel, page: list[Any]) -> None:
+        with self.engine.begin() as conn:
+            at = _lock_position(conn, model.name)
+            unseen = [e for e in page if e.position > at]
+            if unseen:
+                model.process(conn, unseen)
+                _set_position(conn, model.name, unseen[-1].position)
+
+    def _stop(self, model: ReadModel, position: int, error: Exception) -> None:
+        text = f"{type(error).__name__}: {error}".replace("\x00", "\\x00")
+        with self.engine.begin() as conn:
+            conn.execute(faults.delete().where(faults.c.name == model.name))
+            conn.execute(
+                insert(faults).values(name=model.name, position=position, error=text[:2000])
+            )
+            _put_position(conn, _fault_key(model.name), position)
+        model.reset()
 
     @contextmanager
     def reading(self) -> Iterator[Connection]:
@@ -226,6 +297,7 @@ class Projections:
                     model.metadata.create_all(conn)
                     for index in _deferred(model):
                         index.drop(conn)
+                    _clear_fault(conn, model.name)  # built again: stops again if it must
                     model.reset()
                     _put_position(conn, _version_key(model), _version_of(model))
                 generation = _position(conn, GENERATION)
@@ -326,6 +398,40 @@ class Projections:
 _POSITIONS = select(positions.c.name, positions.c.position).where(
     positions.c.name.in_(bindparam("names", expanding=True))
 )
+
+
+def _fault_key(name: str) -> str:
+    """The position row saying a model is stopped (read with the positions, in one query)."""
+    return f"fault:{name}"
+
+
+def _clear_fault(conn: Connection, name: str) -> None:
+    conn.execute(faults.delete().where(faults.c.name == name))
+    conn.execute(positions.delete().where(positions.c.name == _fault_key(name)))
+
+
+# Python errors a model raises on an event it cannot apply (a value out of range, a key it
+# does not know); a value SQLAlchemy cannot bind comes as a StatementError.
+_FROM_THE_EVENT = (
+    StatementError,
+    ArithmeticError,
+    LookupError,
+    TypeError,
+    ValueError,
+    AssertionError,
+    AttributeError,
+)
+
+
+def _contained(error: Exception) -> bool:
+    """Does this error come from the event itself (a value a column cannot hold, a rule
+    of the model it breaks), so that applying the event again fails again? A lock, a lost
+    connection or a concurrent change comes and goes: not contained."""
+    if isinstance(error, DataError | IntegrityError):
+        return True
+    if isinstance(error, DBAPIError):
+        return False
+    return isinstance(error, _FROM_THE_EVENT)
 
 
 def _stop_when(stop: threading.Event, subscription: Any) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Date, Integer, MetaData, String, Table
+from sqlalchemy import BigInteger, Column, Date, Integer, MetaData, String, Table
 
 from domain import fields
 
@@ -14,6 +14,17 @@ positions = Table(
     tracking,
     Column("name", String(64), primary_key=True),
     Column("position", Integer, nullable=False),
+)
+
+# A read model stopped by an event it could not apply: which event, and the error. The
+# model stays at the position before it, the others go on; a new version of the model (or
+# a rebuild, if the fault is gone) clears the row (projections/runner.py).
+faults = Table(
+    "rm_faults",
+    tracking,
+    Column("name", String(64), primary_key=True),
+    Column("position", BigInteger, nullable=False),
+    Column("error", String(fields.LONG_TEXT_MAX), nullable=False),
 )
 
 metadata = MetaData()

@@ -27,6 +27,7 @@ from web import (
     i18n,
     people,
     records,
+    status,
     summary,
     teams,
 )
@@ -52,6 +53,7 @@ def create_app(zhucun: Zhucun | None = None, config: dict[str, Any] | None = Non
     i18n.init_app(app)
     assets.init_app(app)
     errors.init_app(app)
+    status.init_app(app)
     auth.init_app(app, app.config.get("ZHUCUN_ACCOUNTS") or Accounts(zhucun))
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(summary.bp)

@@ -1,0 +1,33 @@
+"""The state of the read models as every page shows it: a read model stopped by an event it
+cannot apply (projections/runner.py) is named in a banner, so nobody takes its figures for
+today's."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from web.deps import zhucun
+from web.i18n import N_, _
+
+# What each read model answers, as a reader knows it.
+MODEL_LABELS = {
+    "network": N_("units, households and party members"),
+    "coverage": N_("coverage and blind spots"),
+    "teams": N_("work teams and residency"),
+    "audit": N_("the audit chain"),
+    "accounts": N_("accounts"),
+}
+
+
+def stopped_models() -> list[dict[str, Any]]:
+    """The read models stopped by an event, each with what it answers and where it stopped."""
+    return [
+        {"label": _(MODEL_LABELS.get(name, name)), "position": fault["position"]}
+        for name, fault in sorted(zhucun().projections.faults().items())
+    ]
+
+
+def init_app(app: Flask) -> None:
+    app.context_processor(lambda: {"stopped_models": stopped_models})
