@@ -150,6 +150,8 @@ def parse_command_line(obj: Any) -> CommandLine:
             "occurred_on", "缺少发生日期 occurred_on", "occurred_on is required"
         )
     key = obj.get("key")
+    if key is not None and is_blank(key):
+        raise InvalidInputError("key", "key 应为非空文字", "key must be a non-empty string")
     args = obj.get("args") or {}
     if not isinstance(args, dict):
         raise InvalidInputError("args", "args 应为一个对象", "args must be a JSON object")
