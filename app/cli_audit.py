@@ -22,6 +22,7 @@ from app.audit_log import (
     audit_rows,
     flags_text,
 )
+from app.cli_common import opened, print_json
 from app.clock import CHINA_TZ
 from domain.access import check_may_unmask
 
@@ -46,7 +47,6 @@ def audit_checkpoint(ctx: click.Context, out: Path | None) -> None:
     Keep it where the system's operators cannot rewrite it (print it, mail it, file it);
     lines appended to one file make a series that `audit verify --checkpoint` reads.
     """
-    from app.cli import opened
 
     with opened(ctx) as z:
         z.projections.catch_up()
@@ -72,7 +72,6 @@ def audit_verify(ctx: click.Context, checkpoint_file: Path | None, as_json: bool
     """Re-read the whole log, recompute the hash chain and compare it with the stored chain
     (and the checkpoints). Exit 0 if intact; else name the first position where a stored
     event was changed, deleted, inserted or reordered, and exit 1."""
-    from app.cli import opened, print_json
 
     with opened(ctx) as z:
         cps = (
@@ -188,7 +187,6 @@ def audit_log(
     (back-dated, correction, corrected), actor (name, role, unit), what happened (zh / en),
     subject, details, reason. Paged with --limit and --after or --page."""
     from app.access import record_export, record_personal_data_view, who
-    from app.cli import opened, print_json
 
     subject_id = _uuid(subject, "--subject")
     team_id = _uuid(team, "--team")
