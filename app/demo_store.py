@@ -46,11 +46,14 @@ class StoreHoldsUserDataError(RuleViolation):
         super().__init__(
             "db",
             f"存储 {where} 中有 {count:,} 条不是演示数据写入的事件（第一条在日志位置 {first}），"
-            "--reset 不会清空它；演示数据请放在单独的文件里，"
-            f"如 --db {DEMO_DB}",
+            "--reset 不会清空它，什么也没有删除。演示数据请放在单独的文件里"
+            f"（如 --db {DEMO_DB}）；要继续使用这个存储，直接打开它（make demo-serve）；"
+            "确要重新载入演示数据，先自行移走或备份该存储",
             f"the store {where} holds {count:,} event(s) the demo did not write (the first "
-            f"at log position {first}), so --reset will not empty it; keep the demo in a "
-            f"file of its own, e.g. --db {DEMO_DB}",
+            f"at log position {first}), so --reset will not empty it: nothing was deleted. "
+            f"Keep the demo in a store of its own (e.g. --db {DEMO_DB}); to go on using "
+            "this store, open it as it is (make demo-serve); to load the demo afresh, move "
+            "or back up the store yourself first",
         )
 
 
