@@ -146,7 +146,7 @@ def apply(ctx: click.Context, file: Any, as_json: bool) -> None:
     try:
         text = file.read().decode("utf-8")
     except UnicodeDecodeError as e:
-        raise not_utf8(str(file.name), e) from None
+        raise not_utf8(str(getattr(file, "name", "-")), e) from None
     with opened(ctx) as z:
         result = z.apply_text(text, bulk=len(text) > 2_000_000)
         if as_json:

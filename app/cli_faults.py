@@ -26,8 +26,8 @@ CONNECT_TIMEOUT = 5
 class StoreFaultError(ZhucunError):
     """The store could not be used; what was asked was not done."""
 
-    def __init__(self, code: str, zh: str, en: str) -> None:
-        super().__init__("db", zh, en)
+    def __init__(self, code: str, zh: str, en: str, field: str = "db") -> None:
+        super().__init__(field, zh, en)
         self.code = code
 
 
@@ -69,8 +69,16 @@ SQLITE_FAULTS = (
         "the database {where} stayed locked by another program; try again later",
     ),
     Fault(
+        "store_io_error",
+        ("disk i/o error",),
+        "读写数据库 {where} 时磁盘出错（磁盘已满、超出文件大小限制或磁盘故障），"
+        "本次没有写入任何内容",
+        "a disk error while using the database {where} (a full disk, a file size limit or a "
+        "failing disk); nothing was written",
+    ),
+    Fault(
         "store_unopenable",
-        ("unable to open database file", "disk i/o error"),
+        ("unable to open database file",),
         "无法打开数据库 {where}（是目录、无权限或磁盘错误）",
         "cannot open the database {where} (a directory, no permission, or a disk error)",
     ),
@@ -154,11 +162,13 @@ def explain(error: BaseException, config: StoreConfig | None) -> ZhucunError:
             "file_error",
             f"无法读写文件{name}：{error.strerror or error}",
             f"cannot read or write the file{name}: {error.strerror or error}",
+            field="file",
         )
     return StoreFaultError(
         "internal_error",
         f"内部错误，命令没有完成：{type(error).__name__}: {_first_line(error)}",
         f"internal error, the command was not done: {type(error).__name__}: {_first_line(error)}",
+        field="internal",
     )
 
 
