@@ -54,7 +54,7 @@ def positions(db: str) -> int:
     return int(json.loads(r.stdout)["log_head"])
 
 
-# -- files and store paths ----------------------------------------------------------------------
+# -- files and store paths ------------------------------------------------------------------------
 
 
 def test_a_file_that_is_not_utf8_is_refused_naming_the_file(
@@ -172,7 +172,9 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
 def test_a_full_disk_is_reported_and_the_batch_is_not_written(small_disk: Path) -> None:
     db = f"sqlite:///{small_disk}/zhucun.db"
     assert run(db, "init").exit_code == 0
-    county = cmd("open_unit", on="2014-01-01", code="210521", name="县", level="county", parent=CITY)
+    county = cmd(
+        "open_unit", on="2014-01-01", code="210521", name="县", level="county", parent=CITY
+    )
     townships = [
         cmd(
             "open_unit",
@@ -197,7 +199,7 @@ def test_a_full_disk_is_reported_and_the_batch_is_not_written(small_disk: Path) 
     assert "磁盘已满" in err and "is full" in err and "Traceback" not in err
 
 
-# -- dates, times and positions -------------------------------------------------------------------
+# -- dates, times and positions -----------------------------------------------------------------
 
 QUERIES = [
     ("coverage", "--unit", CITY),
@@ -207,7 +209,7 @@ QUERIES = [
 ]
 
 
-@pytest.mark.parametrize("query", QUERIES + [("residency", "--unit", CITY, "--month", "2016-05")])
+@pytest.mark.parametrize("query", [*QUERIES, ("residency", "--unit", CITY, "--month", "2016-05")])
 @pytest.mark.parametrize(
     ("moment", "zh", "en"),
     [
@@ -288,7 +290,7 @@ def test_the_largest_page_position_answers_an_empty_page(sqlite_store: str) -> N
     assert r.exit_code == 0 and json.loads(r.stdout) == [], r.output
 
 
-# -- PostgreSQL -------------------------------------------------------------------------------------
+# -- PostgreSQL ---------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
