@@ -9,11 +9,13 @@ store must exist, so a mistyped path is refused instead of becoming a new empty 
 
 from __future__ import annotations
 
+import errno
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import psycopg
+import psycopg.errors
 from psycopg import sql
 
 from app.config import StoreConfig
@@ -102,7 +104,14 @@ def store_fault(error: BaseException, config: StoreConfig | None) -> ZhucunError
     """The named error for a fault of the store, or None when ``error`` is not one."""
     where = _where(config)
     for e in _chain(error):
-        if isinstance(e, psycopg.OperationalError) or (
+        if isinstance(e, psycopg.errors.DiskFull):
+            return _named(SQLITE_FAULTS[1], where)
+        if isinstance(e, psycopg.errors.ReadOnlySqlTransaction):
+            return _named(SQLITE_FAULTS[0], where)
+        if (
+            isinstance(e, psycopg.OperationalError)
+            and (e.sqlstate is None or e.sqlstate.startswith(("08", "57P")))
+        ) or (
             type(e).__module__.startswith("eventsourcing") and "couldn't get a connection" in str(e)
         ):
             return unreachable(config, str(e))
@@ -114,15 +123,14 @@ def store_fault(error: BaseException, config: StoreConfig | None) -> ZhucunError
             text = str(e).lower()
             for fault in SQLITE_FAULTS:
                 if any(n in text for n in fault.needles):
-                    return StoreFaultError(
-                        fault.code, fault.zh.format(where=where), fault.en.format(where=where)
-                    )
-        if isinstance(e, OSError) and e.errno == 28:  # ENOSPC while writing a file
-            fault = SQLITE_FAULTS[1]
-            return StoreFaultError(
-                fault.code, fault.zh.format(where=where), fault.en.format(where=where)
-            )
+                    return _named(fault, where)
+        if isinstance(e, OSError) and e.errno == errno.ENOSPC:
+            return _named(SQLITE_FAULTS[1], where)
     return None
+
+
+def _named(fault: Fault, where: str) -> StoreFaultError:
+    return StoreFaultError(fault.code, fault.zh.format(where=where), fault.en.format(where=where))
 
 
 def unreachable(config: StoreConfig | None, detail: str) -> StoreFaultError:
