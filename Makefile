@@ -5,8 +5,10 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
+# The demo lives in a store of its own: `make demo` never touches var/zhucun.db.
+DEMO_DB ?= sqlite:///var/demo.db
 
-.PHONY: setup demo serve test lint typecheck check bench clean
+.PHONY: setup demo demo-serve serve test lint typecheck check bench clean
 
 setup: $(STAMP)
 
@@ -16,9 +18,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
+# Reloads the demo only if its store holds nothing but the demo (and logins and reads);
+# anything recorded in it since is kept, and `zhucun demo --reset` says so and stops.
 demo: setup
-	$(BIN)/zhucun demo --reset
-	$(BIN)/zhucun serve --host $(HOST) --port $(PORT)
+	$(BIN)/zhucun --db $(DEMO_DB) demo --reset
+	$(BIN)/zhucun --db $(DEMO_DB) serve --host $(HOST) --port $(PORT)
+
+# Serve the demo's store as it is, without loading it again.
+demo-serve: setup
+	$(BIN)/zhucun --db $(DEMO_DB) serve --host $(HOST) --port $(PORT)
 
 serve: setup
 	$(BIN)/zhucun serve --host $(HOST) --port $(PORT)

@@ -430,13 +430,26 @@ def flags_text(r: dict[str, Any]) -> str:
     return " ".join(out)
 
 
+# A cell beginning with one of these is taken by spreadsheets for a formula (OWASP, CSV
+# injection): such a cell is written with a single quote in front, which shows it as text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: Any) -> Any:
+    """``value`` as a CSV cell that a spreadsheet will not run."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def csv_row(r: dict[str, Any]) -> dict[str, Any]:
-    return {
+    row = {
         **r,
         "corrects": "" if r["corrects"] is None else r["corrects"],
         "corrected_by": " ".join(str(p) for p in r["corrected_by"]),
         "details": json.dumps(r["details"], ensure_ascii=False),
     }
+    return {k: csv_safe(v) for k, v in row.items()}
 
 
 def as_csv(rows: list[dict[str, Any]]) -> str:

@@ -61,7 +61,8 @@ def write_xlsx(
 
     openpyxl lays out the workbook (styles, header row, frozen panes, widths, filter, the
     second sheet). The entries themselves, up to hundreds of thousands of rows, are written
-    as the sheet's XML rows directly: openpyxl's per-cell objects would take most of an
+    as the sheet's XML rows directly (every text an inline string, never a formula, whatever
+    it begins with): openpyxl's per-cell objects would take most of an
     export's time. The rows go straight into the zip as they come, compressed by a second
     thread (zlib lets go of the interpreter while it works), to a file beside ``path``
     that is put in place when the workbook is complete: a refused export leaves nothing.
@@ -175,13 +176,22 @@ def _frame(
         ),
         ("", ""),
     ]:
-        about.append([label, value])
+        about.append([_text_cell(about, label), _text_cell(about, value)])
     heading = WriteOnlyCell(about, "筛选条件 filters used")
     heading.font = bold
     about.append([heading])
     for name, value in filters.items():
-        about.append([name, value])
+        about.append([_text_cell(about, name), _text_cell(about, value)])
     wb.save(path)
+
+
+def _text_cell(ws: Any, value: Any) -> Any:
+    """A cell that holds ``value`` as it is: openpyxl stores a text beginning with ``=`` as a
+    formula, and a filter or a reader's name is whatever was typed (CSV/formula injection)."""
+    cell = WriteOnlyCell(ws, value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+    return cell
 
 
 MAX_ROWS = 1_048_576  # a worksheet's last row, the header included

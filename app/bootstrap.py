@@ -60,7 +60,8 @@ def make_engine(config: StoreConfig) -> Engine:
     if config.is_postgres:
         return create_engine(
             config.sqlalchemy_url,
-            connect_args={"options": f"-csearch_path={config.schema or 'public'}"},
+            # The schema name was checked against SCHEMA_NAME (app/config.py); quoted as well.
+            connect_args={"options": f'-csearch_path="{config.schema or "public"}"'},
             pool_pre_ping=True,
             **json_codec,
         )

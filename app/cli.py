@@ -5,22 +5,26 @@ Exit codes: 0 done, 1 refused or bad input (reason on stderr, nothing written), 
 
 from __future__ import annotations
 
-import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import date, datetime, time
-from pathlib import Path
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
 import click
 
-from app.bootstrap import BatchRefused, Zhucun, bootstrap
+from app.cli_common import (
+    ZhucunGroup,
+    fail,
+    opened,
+    parse_as_of,
+    parse_known_at,
+    print_json,
+    store_exists,
+)
+from app.cli_faults import not_utf8
 from app.clock import CHINA_TZ
-from app.config import parse_database_url
 from app.render import render_coverage
-from domain.errors import InvalidInputError, ZhucunError
+from domain.errors import InvalidInputError
 
 SUMMARY_LABELS = [
     ("counties", "县(区)", "counties"),
@@ -39,36 +43,7 @@ SUMMARY_LABELS = [
 ]
 
 
-def fail(message: str) -> None:
-    click.echo(message, err=True)
-    sys.exit(1)
-
-
-def refusal_text(error: ZhucunError) -> str:
-    return f"{error.code} [{error.field}]: {error.zh} / {error.en}"
-
-
-@contextmanager
-def opened(ctx: click.Context) -> Iterator[Zhucun]:
-    """Open the store named by --db; turn a refusal anywhere below into exit code 1."""
-    try:
-        z = bootstrap(ctx.obj["db"])
-    except ZhucunError as e:
-        fail(refusal_text(e))
-        raise  # unreachable: fail() exits
-    try:
-        yield z
-    except ZhucunError as e:
-        fail(refusal_text(e))
-    finally:
-        z.close()
-
-
-def print_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=ZhucunGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--db",
     "db",
@@ -88,23 +63,36 @@ def cli(ctx: click.Context, db: str | None) -> None:
 @click.pass_context
 def init(ctx: click.Context) -> None:
     """Create the store and its read models (safe to run again)."""
-    with opened(ctx) as z:
+    with opened(ctx, create=True) as z:
         click.echo(f"store ready: {z.config.url} (log position {z.store.max_position()})")
 
 
 @cli.command()
-@click.option("--reset", is_flag=True, help="Delete the existing store first.")
+@click.option(
+    "--reset",
+    is_flag=True,
+    help="Empty the store first, if it holds nothing but the demo (refused otherwise).",
+)
 @click.option("--seed", default=2014, show_default=True, help="Random seed of the demo.")
 @click.pass_context
 def demo(ctx: click.Context, reset: bool, seed: int) -> None:
-    """Load the Benxi demo: 72 poor villages, their service network and work teams, 2014–2017."""
+    """Load the Benxi demo: 72 poor villages, their service network and work teams, 2014–2017.
+
+    Keep it in a store of its own (`make demo` uses sqlite:///var/demo.db). --reset empties a
+    store only when every event in it was written by the demo, or only records a login or a
+    read; a store holding anything a user recorded is refused and kept as it is.
+    """
     from tqdm import tqdm
 
+    from app.accounts import DEMO_PASSWORD, add_demo_accounts
     from app.demo import estimated_events, load_demo
+    from app.demo_store import check_demo_only, mark_demo, wipe
 
-    if reset:
-        _reset_store(ctx.obj["db"])
-    with opened(ctx) as z:
+    if reset and store_exists(ctx):
+        with opened(ctx) as z:
+            check_demo_only(z, z.config.url)
+            wipe(z)
+    with opened(ctx, create=True) as z:
         if z.store.max_position() > 0:
             fail(
                 "存储中已有数据；用 --reset 重新载入演示数据 / "
@@ -123,46 +111,10 @@ def demo(ctx: click.Context, reset: bool, seed: int) -> None:
             f"{report.diary_entries} diary entries, {report.household_visits} household visits "
             f"({report.seconds} s)"
         )
-        from app.accounts import DEMO_PASSWORD, add_demo_accounts
-
-        for account in add_demo_accounts(z):
+        accounts = add_demo_accounts(z)
+        mark_demo(z, seed)
+        for account in accounts:
             click.echo(f"demo account {account['username']} / {DEMO_PASSWORD} at {account['unit']}")
-
-
-def _reset_store(db: str | None) -> None:
-    config = parse_database_url(db)
-    if config.sqlite_path is not None:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{config.sqlite_path}{suffix}").unlink(missing_ok=True)
-        return
-    import psycopg
-
-    env = config.es_env
-    with psycopg.connect(
-        dbname=env["POSTGRES_DBNAME"],
-        host=env["POSTGRES_HOST"],
-        port=env["POSTGRES_PORT"],
-        user=env["POSTGRES_USER"],
-        password=env["POSTGRES_PASSWORD"] or None,
-        autocommit=True,
-    ) as conn:
-        if config.schema and config.schema != "public":
-            conn.execute(f'DROP SCHEMA IF EXISTS "{config.schema}" CASCADE')
-            return
-    z = bootstrap(db)
-    try:
-        z.projections.drop_tables()
-        with psycopg.connect(
-            dbname=env["POSTGRES_DBNAME"],
-            host=env["POSTGRES_HOST"],
-            port=env["POSTGRES_PORT"],
-            user=env["POSTGRES_USER"],
-            password=env["POSTGRES_PASSWORD"] or None,
-            autocommit=True,
-        ) as conn:
-            conn.execute(f"DROP TABLE IF EXISTS {z.store.events_table} CASCADE")
-    finally:
-        z.close()
 
 
 @cli.command()
@@ -179,7 +131,7 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
 
 
 @cli.command()
-@click.argument("file", type=click.File("r", encoding="utf-8"))
+@click.argument("file", type=click.File("rb"))
 @click.option(
     "--json", "as_json", is_flag=True, help="Print what each line did (ids created) as JSON."
 )
@@ -191,12 +143,12 @@ def apply(ctx: click.Context, file: Any, as_json: bool) -> None:
     "occurred_on": "YYYY-MM-DD", "reason": "...", "key": "..."}; role and key are optional.
     See docs/commands.md for every command.
     """
-    text = file.read()
+    try:
+        text = file.read().decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise not_utf8(str(getattr(file, "name", "-")), e) from None
     with opened(ctx) as z:
-        try:
-            result = z.apply_text(text, bulk=len(text) > 2_000_000)
-        except BatchRefused as e:
-            fail(f"line {e.line_no}: {refusal_text(e.error)}\nnothing was written")
+        result = z.apply_text(text, bulk=len(text) > 2_000_000)
         if as_json:
             print_json(
                 {
@@ -304,31 +256,6 @@ def _beijing(iso: str) -> str:
     return datetime.fromisoformat(iso).astimezone(CHINA_TZ).isoformat(timespec="seconds")
 
 
-def _parse_as_of(value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} 不是日期 / is not a date (YYYY-MM-DD)") from None
-
-
-def _parse_known_at(value: str | None) -> datetime | None:
-    """A moment; without a zone it is Beijing time, and a bare date means the end of that day."""
-    if value is None:
-        return None
-    try:
-        if len(value) == 10:
-            moment = datetime.combine(date.fromisoformat(value), time.max)
-        else:
-            moment = datetime.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(
-            f"{value!r} 不是时间 / is not a timestamp (YYYY-MM-DDTHH:MM[:SS][+08:00])"
-        ) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=CHINA_TZ)
-
-
 def _two_clocks(fn: Any) -> Any:
     fn = click.option(
         "--as-known-at",
@@ -365,7 +292,7 @@ def coverage(
     as_json: bool,
 ) -> None:
     """Coverage of a unit and everything under it: households linked, sites, roles."""
-    day, moment = _parse_as_of(as_of), _parse_known_at(as_known_at)
+    day, moment = parse_as_of(as_of), parse_known_at(as_known_at)
     if list_households:
         _households(ctx, unit_code, day, moment, as_json)
         return
@@ -426,7 +353,7 @@ def gaps(
     as_json: bool,
 ) -> None:
     """Blind spots (盲点) under a unit, one per line, with when and why each began."""
-    day, moment = _parse_as_of(as_of), _parse_known_at(as_known_at)
+    day, moment = parse_as_of(as_of), parse_known_at(as_known_at)
     with opened(ctx) as z:
         rows = z.gaps(unit_code, gap_type, day, moment)
         if rows is None:

@@ -22,6 +22,7 @@ from app.audit_log import (
     audit_rows,
     flags_text,
 )
+from app.cli_common import MAX_POSITION, opened, print_json
 from app.clock import CHINA_TZ
 from domain.access import check_may_unmask
 
@@ -46,7 +47,6 @@ def audit_checkpoint(ctx: click.Context, out: Path | None) -> None:
     Keep it where the system's operators cannot rewrite it (print it, mail it, file it);
     lines appended to one file make a series that `audit verify --checkpoint` reads.
     """
-    from app.cli import opened
 
     with opened(ctx) as z:
         z.projections.catch_up()
@@ -72,7 +72,6 @@ def audit_verify(ctx: click.Context, checkpoint_file: Path | None, as_json: bool
     """Re-read the whole log, recompute the hash chain and compare it with the stored chain
     (and the checkpoints). Exit 0 if intact; else name the first position where a stored
     event was changed, deleted, inserted or reordered, and exit 1."""
-    from app.cli import opened, print_json
 
     with opened(ctx) as z:
         cps = (
@@ -115,6 +114,7 @@ def _uuid(value: str | None, option: str) -> UUID | None:
 
 
 DAY = click.DateTime(["%Y-%m-%d"])
+DEFAULT_REASON = "审计导出 audit export"
 
 
 @audit.command("log")
@@ -128,12 +128,24 @@ DAY = click.DateTime(["%Y-%m-%d"])
 @click.option("--to", "date_to", type=DAY, help="Occurred on or before.")
 @click.option("--recorded-from", type=DAY, help="Recorded on or after (Beijing).")
 @click.option("--recorded-to", type=DAY, help="Recorded on or before (Beijing).")
-@click.option("--after", type=click.IntRange(min=0), default=None, help="After this position.")
-@click.option("--limit", type=click.IntRange(min=1), default=None, help="At most N rows.")
-@click.option("--page", type=click.IntRange(min=1), default=None, help="Page K of --limit rows.")
+@click.option(
+    "--after",
+    type=click.IntRange(min=0, max=MAX_POSITION),
+    default=None,
+    help="After this position.",
+)
+@click.option(
+    "--limit", type=click.IntRange(min=1, max=MAX_POSITION), default=None, help="At most N rows."
+)
+@click.option(
+    "--page",
+    type=click.IntRange(min=1, max=MAX_POSITION),
+    default=None,
+    help="Page K of --limit rows.",
+)
 @click.option(
     "--backdated-days",
-    type=click.IntRange(min=0),
+    type=click.IntRange(min=0, max=36_500),
     default=None,
     help="Flag entries that occurred more than this many days before they were recorded "
     f"(default: the rule set's, {BACKDATED_DAYS}).",
@@ -154,10 +166,20 @@ DAY = click.DateTime(["%Y-%m-%d"])
     default=None,
     help="Write the --json or --csv output to FILE instead of stdout.",
 )
-@click.option("--show-identity", is_flag=True, help="Identity numbers in full (allowed roles).")
+@click.option(
+    "--show-identity",
+    is_flag=True,
+    help="Identity numbers in full: for the operating-system users listed in "
+    "/etc/zhucun/unmask-users, or with --unmask-override (docs/audit.md).",
+)
+@click.option(
+    "--unmask-override",
+    is_flag=True,
+    help="With --show-identity and a --reason: unmask though not listed; recorded as an override.",
+)
 @click.option("--as", "as_actor", metavar="ACTOR", help="Who reads (default $ZHUCUN_ACTOR).")
 @click.option("--role", "role", metavar="ROLE", help="Their role (default $ZHUCUN_ROLE).")
-@click.option("--reason", "reason", default="审计导出 audit export", show_default=True)
+@click.option("--reason", "reason", default=DEFAULT_REASON, show_default=True)
 @click.pass_context
 def audit_log(
     ctx: click.Context,
@@ -180,6 +202,7 @@ def audit_log(
     xlsx: Path | None,
     out: Path | None,
     show_identity: bool,
+    unmask_override: bool,
     as_actor: str | None,
     role: str | None,
     reason: str,
@@ -187,8 +210,7 @@ def audit_log(
     """Every matching entry of the log: position, recorded at, occurred on, flags
     (back-dated, correction, corrected), actor (name, role, unit), what happened (zh / en),
     subject, details, reason. Paged with --limit and --after or --page."""
-    from app.access import record_export, record_personal_data_view, who
-    from app.cli import opened, print_json
+    from app.access import record_export, record_personal_data_view, unmask_grant, who
 
     subject_id = _uuid(subject, "--subject")
     team_id = _uuid(team, "--team")
@@ -200,10 +222,16 @@ def audit_log(
         raise click.UsageError("--page needs --limit (the page size)")
     if page is not None and after is not None:
         raise click.UsageError("give --after or --page, not both")
+    if unmask_override and not show_identity:
+        raise click.UsageError("--unmask-override goes with --show-identity")
     reader, reader_role = who(as_actor, role)
+    grounds: dict[str, str] = {}
+    if show_identity:  # refused before the store is opened: nothing read, nothing written
+        reader_role, grounds = unmask_grant(
+            reader_role, unmask_override, reason.strip() not in ("", DEFAULT_REASON)
+        )
+        check_may_unmask(reader_role)
     with opened(ctx) as z:
-        if show_identity:
-            check_may_unmask(reader_role)  # refused before anything is read or written
         f = AuditFilter(
             unit=unit,
             team=team_id,
@@ -255,7 +283,7 @@ def audit_log(
                 "audit log",
                 fmt,
                 str(target),
-                f.given(),
+                f.given() | grounds,
                 count,
                 show_identity,
                 reason,
@@ -269,7 +297,7 @@ def audit_log(
                 what="audit log",
                 entries=count,
                 unmasked=True,
-                scope=f.given(),
+                scope=f.given() | grounds,
                 reason=reason,
             )
     written = f" written to {target}" if target is not None else ""

@@ -9,6 +9,8 @@ from uuid import UUID
 
 import click
 
+from app.cli_common import fail, opened, parse_as_of, parse_known_at, print_json
+
 
 @click.command()
 @click.option("--unit", "unit_code", metavar="CODE", required=True)
@@ -26,10 +28,8 @@ def teams(
     ctx: click.Context, unit_code: str, as_of: str | None, as_known_at: str | None, as_json: bool
 ) -> None:
     """Work teams serving in villages under a unit on a day: unit, village, leader, members."""
-    # Imported here: app.cli registers this command at its end.
-    from app.cli import _parse_as_of, _parse_known_at, fail, opened, print_json
 
-    day, moment = _parse_as_of(as_of), _parse_known_at(as_known_at)
+    day, moment = parse_as_of(as_of), parse_known_at(as_known_at)
     with opened(ctx) as z:
         data = z.teams(unit_code, day, moment)
         if data is None:
@@ -88,9 +88,8 @@ def residency(
     as_json: bool,
 ) -> None:
     """Days in the village in a month, per member and team, and who was not regularly resident."""
-    from app.cli import _parse_known_at, fail, opened, print_json
 
-    moment = _parse_known_at(as_known_at)
+    moment = parse_known_at(as_known_at)
 
     if (team_id is None) == (unit_code is None):
         raise click.UsageError("give one of --team and --unit / 二者选一")

@@ -7,6 +7,8 @@ import sys
 
 import click
 
+from app.cli_common import opened, print_json
+
 
 def _read_password() -> str:
     """The password from stdin: its first line, without the line break."""
@@ -52,7 +54,6 @@ def add(
 ) -> None:
     """Add an account. The password is read from stdin (never from the command line)."""
     from app.accounts import Accounts
-    from app.cli import opened, print_json
 
     if not password_stdin:
         raise click.UsageError("give --password-stdin and the password on stdin")
@@ -77,7 +78,6 @@ def add(
 def passwd(ctx: click.Context, username: str, password_stdin: bool) -> None:
     """Set a new password; sessions opened with the old one end."""
     from app.accounts import Accounts
-    from app.cli import opened
 
     if not password_stdin:
         raise click.UsageError("give --password-stdin and the password on stdin")
@@ -93,7 +93,6 @@ def passwd(ctx: click.Context, username: str, password_stdin: bool) -> None:
 def list_(ctx: click.Context, as_json: bool) -> None:
     """Every account: username, role, unit, team, last login."""
     from app.accounts import Accounts
-    from app.cli import opened, print_json
 
     with opened(ctx) as z:
         rows = Accounts(z).list()

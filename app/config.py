@@ -4,6 +4,7 @@ settings."""
 from __future__ import annotations
 
 import os
+import re
 from base64 import b64decode
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,11 @@ ENV_VAR = "ZHUCUN_DATABASE_URL"
 # Encryption at rest (docs/audit.md): the library's AES cipher, keyed from the environment.
 CIPHER_KEY_VARS = ("ZHUCUN_CIPHER_KEY", "CIPHER_KEY")
 CIPHER_TOPIC = "eventsourcing.cipher:AESCipher"
+# A PostgreSQL schema name as the store takes it: an unquoted identifier in lower case (so it
+# means the same quoted or not), at most the server's 63 bytes.
+SCHEMA_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
+# Seconds the library waits for a PostgreSQL connection before giving up.
+PG_CONNECT_TIMEOUT = "5"
 
 
 @dataclass(frozen=True)
@@ -61,7 +67,9 @@ def resolve_url(url: str | None) -> str:
     return url or os.environ.get(ENV_VAR) or f"sqlite:///{DEFAULT_SQLITE_PATH}"
 
 
-def parse_database_url(url: str | None = None) -> StoreConfig:
+def parse_database_url(url: str | None = None, make_dirs: bool = True) -> StoreConfig:
+    """The store's settings from its URL; with ``make_dirs`` the SQLite file's directory is
+    made if missing (the command line makes it only for the commands that create a store)."""
     url = resolve_url(url)
     parts = urlsplit(url)
     if parts.scheme == "sqlite":
@@ -71,7 +79,8 @@ def parse_database_url(url: str | None = None) -> StoreConfig:
                 "db", f"数据库地址 {url!r} 缺少文件路径", f"database URL {url!r} has no file path"
             )
         path = Path(path_text)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if make_dirs:
+            path.parent.mkdir(parents=True, exist_ok=True)
         return StoreConfig(
             url=url,
             engine="sqlite",
@@ -87,6 +96,15 @@ def parse_database_url(url: str | None = None) -> StoreConfig:
     if parts.scheme in ("postgresql", "postgres", "postgresql+psycopg"):
         query = parse_qs(parts.query)
         schema = query.get("schema", [""])[0] or "public"
+        if not SCHEMA_NAME.fullmatch(schema):
+            raise InvalidInputError(
+                "schema",
+                f"数据库地址中的模式名 {schema!r} 不对：应以小写字母或下划线开头，"
+                "只含小写字母、数字和下划线，最长 63 个字符",
+                f"the schema name {schema!r} in the database URL is invalid: it must begin "
+                "with a lower-case letter or an underscore and hold only lower-case letters, "
+                "digits and underscores, 63 at most",
+            )
         dbname = parts.path.lstrip("/")
         if not dbname:
             raise InvalidInputError(
@@ -108,7 +126,7 @@ def parse_database_url(url: str | None = None) -> StoreConfig:
                 "POSTGRES_USER": user,
                 "POSTGRES_PASSWORD": password,
                 "POSTGRES_SCHEMA": schema,
-                "POSTGRES_CONNECT_TIMEOUT": "10",
+                "POSTGRES_CONNECT_TIMEOUT": PG_CONNECT_TIMEOUT,
                 **cipher_settings(),
             },
             sqlalchemy_url=f"postgresql+psycopg://{auth}@{host}:{port}/{dbname}",

@@ -22,6 +22,7 @@ from app import demo_data as data
 from app.bootstrap import BatchRefused, Zhucun
 from app.clock import SettableClock
 from app.commands import CommandLine
+from app.demo_store import mark_demo
 from app.demo_teams import CITY_ORG, CITY_POVERTY, plan_teams
 from app.demo_villages import (
     Actor,
@@ -151,9 +152,9 @@ def load_demo(
                     raise RuntimeError(f"the demo plan broke a rule: {line}: {e.error}") from e
                 pending += len(lines)
                 if pending >= CHUNK_EVENTS:
-                    written += _flush(z, uow, progress, catch_up)
+                    written += _flush(z, uow, progress, catch_up, seed)
                     pending = 0
-            written += _flush(z, uow, progress, catch_up)
+            written += _flush(z, uow, progress, catch_up, seed)
     finally:
         z.clock = previous_clock
         z.projections.batch_size = previous_batch
@@ -175,9 +176,14 @@ def _by_moment(sessions: Iterable[Session]) -> Iterator[tuple[datetime, list[Com
 
 
 def _flush(
-    z: Zhucun, uow: UnitOfWork, progress: Callable[[int], None] | None, catch_up: bool
+    z: Zhucun,
+    uow: UnitOfWork,
+    progress: Callable[[int], None] | None,
+    catch_up: bool,
+    seed: int,
 ) -> int:
     written = uow.commit(bulk=True)
+    mark_demo(z, seed)  # the log so far is the demo's: `demo --reset` may empty it
     if catch_up:  # chunk by chunk, so the progress shown covers the read models too
         z.projections.catch_up()
     if progress is not None and written:

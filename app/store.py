@@ -49,10 +49,12 @@ def ensure_schema(config: StoreConfig) -> None:
             port=env["POSTGRES_PORT"],
             user=env["POSTGRES_USER"],
             password=env["POSTGRES_PASSWORD"] or None,
-            connect_timeout=10,
+            connect_timeout=int(env["POSTGRES_CONNECT_TIMEOUT"]),
             autocommit=True,
         ) as conn:
-            conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{config.schema}"')
+            # The name was checked when the URL was read (app/config.py) and is quoted all the same.
+            name = psycopg.sql.Identifier(config.schema)
+            conn.execute(psycopg.sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(name))
 
 
 class EventStore(Application):  # type: ignore[type-arg]

@@ -201,6 +201,8 @@ def test_cli_checkpoint_then_verify_exit_codes(db_url: str, tmp_path: Any) -> No
     def run(*args: str) -> Any:
         return runner.invoke(cli, ["--db", db_url, *args])
 
+    assert run("init").exit_code == 0
+
     batch = tmp_path / "b.jsonl"
     batch.write_text(
         "\n".join(

@@ -90,17 +90,25 @@ def test_printing_to_the_terminal_writes_nothing(db_url: str) -> None:
     assert _exports(db_url) == []
 
 
-def test_identity_numbers_are_shown_in_full_only_to_allowed_roles_and_that_is_recorded(
+def test_identity_numbers_are_shown_in_full_only_on_an_override_by_an_allowed_role_and_recorded(
     db_url: str,
 ) -> None:
     _network(db_url)
     args = ["audit", "log", "--subject", hid(1), "--json", "--show-identity", "--as", "钱"]
-    refused = _run(db_url, *args, "--role", "township_officer")
-    assert refused.exit_code == 1 and "wrong_role" in refused.stderr
+    override = ["--unmask-override", "--reason", "复核 review"]
     z = bootstrap(db_url)
     before = z.store.max_position()
     z.close()
-    shown = _run(db_url, *args, "--role", "auditor")
+    said_only = _run(db_url, *args, "--role", "auditor")  # a role one says is not enough
+    assert said_only.exit_code == 1 and "unmask_not_allowed" in said_only.stderr
+    refused = _run(db_url, *args, "--role", "township_officer", *override)
+    assert refused.exit_code == 1 and "wrong_role" in refused.stderr
+    no_reason = _run(db_url, *args, "--role", "auditor", "--unmask-override")
+    assert no_reason.exit_code == 1 and "override_needs_reason" in no_reason.stderr
+    z = bootstrap(db_url)
+    assert z.store.max_position() == before  # refusals wrote nothing
+    z.close()
+    shown = _run(db_url, *args, "--role", "auditor", *override)
     assert shown.exit_code == 0, shown.output
     assert id_number(1) in shown.stdout
     z = bootstrap(db_url)
@@ -114,6 +122,8 @@ def test_identity_numbers_are_shown_in_full_only_to_allowed_roles_and_that_is_re
         z.close()
     assert viewed["actor"] == "钱" and viewed["details"]["household_id"] == hid(1)
     assert viewed["details"]["unmasked"] is True
+    assert viewed["details"]["scope"]["unmask"] == "override"
+    assert viewed["details"]["scope"]["os_user"]
 
 
 def test_a_view_of_a_household_is_recorded_for_the_web_pages(zhucun: Zhucun) -> None:

@@ -101,6 +101,7 @@ def test_actor_type_dates_and_limit_filter(zhucun: Zhucun) -> None:
 @pytest.mark.parametrize("fmt", ["--json", "--csv"])
 def test_cli_audit_log_outputs_carry_the_back_dated_flag(db_url: str, fmt: str) -> None:
     runner = CliRunner()
+    assert runner.invoke(cli, ["--db", db_url, "init"]).exit_code == 0
     line = json.dumps(cmd("open_unit", code="210500", name="本溪市", level="city"))
     assert runner.invoke(cli, ["--db", db_url, "apply", "-"], input=line).exit_code == 0
     r = runner.invoke(cli, ["--db", db_url, "audit", "log", fmt, "--unit", "210500"])
@@ -195,6 +196,7 @@ def test_pages_follow_each_other_without_gaps_or_repeats(zhucun: Zhucun) -> None
 
 def test_cli_tells_how_to_get_the_next_page(db_url: str) -> None:
     runner = CliRunner()
+    assert runner.invoke(cli, ["--db", db_url, "init"]).exit_code == 0
     lines = "\n".join(
         json.dumps(cmd("open_unit", code=c, name=n, level=lv, parent=p))
         for c, n, lv, p in [
@@ -266,6 +268,7 @@ def test_an_unknown_unit_or_team_is_refused_not_shown_as_empty(
     db_url: str, option: str, value: str, code: str
 ) -> None:
     runner = CliRunner()
+    assert runner.invoke(cli, ["--db", db_url, "init"]).exit_code == 0
     line = json.dumps(cmd("open_unit", code="210500", name="本溪市", level="city"))
     assert runner.invoke(cli, ["--db", db_url, "apply", "-"], input=line).exit_code == 0
     r = runner.invoke(cli, ["--db", db_url, "audit", "log", option, value])

@@ -14,6 +14,7 @@ from tests.builders import CITY, VILLAGE_A, cmd, small_network
 @pytest.fixture
 def run(db_url):
     runner = CliRunner()
+    assert runner.invoke(cli, ["--db", db_url, "init"]).exit_code == 0  # only init makes a store
 
     def invoke(*args: str, stdin: str | None = None):
         return runner.invoke(cli, ["--db", db_url, *args], input=stdin)

@@ -90,7 +90,8 @@ def page_asked() -> tuple[int | None, bool]:
     text = request.args.get("after", "").strip()
     if not text:
         return None, order == "newest"
-    if not text.isdigit():
+    # ASCII digits only ("²".isdigit() is true) and no larger than a stored position.
+    if not (text.isascii() and text.isdigit() and len(text) <= 19 and int(text) < 2**63):
         raise InvalidInputError(
             "after",
             f"位置 {text!r} 不对：应为日志位置（非负整数）",

@@ -70,6 +70,8 @@ def month_asked(day: date) -> tuple[str, date, date]:
     try:
         year, number = (int(x) for x in text.split("-"))
         first = date(year, number, 1)
+        if not 1900 <= year < 9999:  # the calendar steps a day past the month's last
+            raise ValueError(text)
     except ValueError:
         raise InvalidInputError(
             "month", f"{text!r} 不是月份（YYYY-MM）", f"{text!r} is not a month (YYYY-MM)"
