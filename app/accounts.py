@@ -20,7 +20,7 @@ from uuid import UUID
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from eventsourcing.persistence import IntegrityError
+from eventsourcing.persistence import ConnectionUnavailableError, IntegrityError
 
 from app.bootstrap import Zhucun
 from app.clock import local_today
@@ -64,6 +64,9 @@ ADMIN_REASON = "账号管理 / account administration"
 # A try clashes only with another try at the same username written in between; each round
 # lets at least one through, so this many rounds are never needed but by a flood.
 MAX_ROUNDS = 50
+# Worth another round, as a clash is: the library's connection pool gave up waiting (on SQLite
+# for the one writer, under load) before anything was written.
+RETRIED = (IntegrityError, ConnectionUnavailableError)
 TAIL_PAGE = 20  # events of a guard read at a time, newest first
 
 
@@ -284,13 +287,11 @@ class Accounts:
         the guard again: the count and the new try are one step, never a read then a write."""
         guard_id = login_guard_id(typed)
         for _round in range(MAX_ROUNDS):
-            now = self.z.clock.now()
-            recent = self._recent_tries(guard_id, address, now - self.window)
-            if recent.tries >= self.max_failures:
-                self._record(AccessLog.login_failed, typed, address, FailureCause.RATE_LIMITED)
-                raise TooManyFailedLoginsError(recent.tries, int(self.window.total_seconds() // 60))
-            meta = self._meta(typed or "anonymous", "anonymous", "web login")
             try:
+                recent = self._recent_tries(guard_id, address, self.z.clock.now() - self.window)
+                if recent.tries >= self.max_failures:
+                    break
+                meta = self._meta(typed or "anonymous", "anonymous", "web login")
                 if recent.version == 0:
                     guard = LoginGuard.open(typed, meta)
                     guard.trigger_event(LoginGuard.TryTaken, address=address, **meta.event_kwargs())
@@ -298,20 +299,23 @@ class Accounts:
                 else:
                     self.z.store.save(recent.take(address, meta))
                 return
-            except IntegrityError:
+            except RETRIED:
                 continue  # another try came first: count again
-        raise ConcurrentChangeError()
+        else:
+            raise ConcurrentChangeError()
+        self._record(AccessLog.login_failed, typed, address, FailureCause.RATE_LIMITED)
+        raise TooManyFailedLoginsError(recent.tries, int(self.window.total_seconds() // 60))
 
     def _clear_tries(self, typed: str, address: str, session: str, role: str) -> None:
         """Record the login, and on the guard that the tries from this address are over."""
         guard_id = login_guard_id(typed)
         for _round in range(MAX_ROUNDS):
-            recent = self._recent_tries(guard_id, address, self.z.clock.now() - self.window)
-            meta = self._meta(typed, role, "web login")
-            entry = AccessLog.logged_in(typed, address, session, meta)
             try:
+                recent = self._recent_tries(guard_id, address, self.z.clock.now() - self.window)
+                meta = self._meta(typed, role, "web login")
+                entry = AccessLog.logged_in(typed, address, session, meta)
                 self.z.store.save(recent.clear(address, meta), entry)
-            except IntegrityError:
+            except RETRIED:
                 continue
             self.z.projections.catch_up()
             return
