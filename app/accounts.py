@@ -1,12 +1,18 @@
 """Accounts and logins: the use cases behind ``zhucun users`` and the web login.
 
 Passwords are hashed here with argon2id (argon2-cffi); the domain only sees the hash. Every
-login, logout, failed login and refused access is recorded as an event in the one log, and
-failed logins are counted from those events, so the limit holds across processes.
+login, logout, failed login and refused access is recorded as an event in the one log. The
+tries at a username's password are taken on its ``LoginGuard`` before the hash is looked at,
+so the limit holds across processes and under concurrent requests (ADR 014). A login opens a
+session whose id only the session's cookie holds; the log and the read model keep its SHA-256,
+and a logout, a new password or a suspension ends it on the server.
 """
 
 from __future__ import annotations
 
+import hashlib
+import secrets
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -14,12 +20,14 @@ from uuid import UUID
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from eventsourcing.persistence import ConnectionUnavailableError, IntegrityError
 
 from app.bootstrap import Zhucun
 from app.clock import local_today
 from app.uow import UnitOfWork
 from domain.account_errors import (
     AccountNotFoundError,
+    DemoPasswordError,
     DuplicateUsernameError,
     LoginFailedError,
     TeamNotInVillageError,
@@ -29,22 +37,37 @@ from domain.accounts import (
     AccessLog,
     Account,
     FailureCause,
+    LoginGuard,
+    RecentTries,
     Role,
     account_id,
     check_binding,
     check_password,
     check_username,
+    login_guard_id,
 )
 from domain.base import Meta, NetworkAggregate
-from domain.errors import InvalidInputError, TeamNotFoundError, UnitNotFoundError
+from domain.errors import (
+    ConcurrentChangeError,
+    InvalidInputError,
+    TeamNotFoundError,
+    UnitNotFoundError,
+)
 from domain.levels import Level
 from domain.teams import Team
 from projections import queries
-from projections.accounts import account_row, all_accounts, recent_failures
+from projections.accounts import account_row, all_accounts, session_open
 
 MAX_FAILURES = 5
 FAILURE_WINDOW = timedelta(minutes=15)
 ADMIN_REASON = "账号管理 / account administration"
+# A try clashes only with another try at the same username written in between; each round
+# lets at least one through, so this many rounds are never needed but by a flood.
+MAX_ROUNDS = 50
+# Worth another round, as a clash is: the library's connection pool gave up waiting (on SQLite
+# for the one writer, under load) before anything was written.
+RETRIED = (IntegrityError, ConnectionUnavailableError)
+TAIL_PAGE = 20  # events of a guard read at a time, newest first
 
 
 @dataclass(frozen=True)
@@ -59,6 +82,7 @@ class Principal:
     unit_level: str
     team_id: str | None
     version: int
+    session: str = ""  # the session's id, as its cookie holds it
 
     def covers(self, path: str) -> bool:
         """Is the unit with this materialised path inside this account's subtree?"""
@@ -90,6 +114,7 @@ class Accounts:
         team: str | None = None,
         actor: str = "system",
         reason: str = ADMIN_REASON,
+        demo: bool = False,
     ) -> dict[str, Any]:
         """Add an account; refused whole (nothing written) when any field is wrong."""
         name = check_username(username)
@@ -97,7 +122,7 @@ class Accounts:
         team_id = _team_uuid(team) if team else None
         unit = self._open_unit(unit_code.strip())
         check_binding(parsed_role, unit["code"], Level(unit["level"]), team_id)
-        check_password(password, name)
+        _check_password(password, name, demo)
         uow = UnitOfWork(self.z.store)
         if uow.find(Account, account_id(name)) is not None:
             raise DuplicateUsernameError(name)
@@ -126,8 +151,23 @@ class Accounts:
         name = username.strip()
         uow = UnitOfWork(self.z.store)
         account = uow.get(Account, account_id(name), lambda: AccountNotFoundError(name))
-        check_password(password, name)
+        _check_password(password, name, demo=False)
         account.change_password(self.hasher.hash(password), self._meta(actor, "operator", reason))
+        self._commit(uow)
+
+    def suspend(self, username: str, actor: str = "system", reason: str = ADMIN_REASON) -> None:
+        """The account can no longer log in, and every session it has open ends."""
+        name = username.strip()
+        uow = UnitOfWork(self.z.store)
+        account = uow.get(Account, account_id(name), lambda: AccountNotFoundError(name))
+        account.suspend(self._meta(actor, "operator", reason))
+        self._commit(uow)
+
+    def resume(self, username: str, actor: str = "system", reason: str = ADMIN_REASON) -> None:
+        name = username.strip()
+        uow = UnitOfWork(self.z.store)
+        account = uow.get(Account, account_id(name), lambda: AccountNotFoundError(name))
+        account.resume(self._meta(actor, "operator", reason))
         self._commit(uow)
 
     def list(self) -> list[dict[str, Any]]:
@@ -144,34 +184,40 @@ class Accounts:
     # -- logging in -----------------------------------------------------------------------------
 
     def login(self, username: str, password: str, address: str) -> Principal:
-        """The account's principal, or a refusal; either way the attempt is recorded."""
+        """The account's principal with a new session, or a refusal; either way the attempt
+        is recorded. No more than ``max_failures`` tries from one address are checked against
+        the hash within the window, however many requests come at once."""
         typed = username.strip().lower()[:64]
-        with self.z.projections.reading() as conn:
-            failures = recent_failures(conn, typed, address, self.z.clock.now() - self.window)
-        if failures >= self.max_failures:
-            self._record(AccessLog.login_failed, typed, address, FailureCause.RATE_LIMITED)
-            raise TooManyFailedLoginsError(failures, int(self.window.total_seconds() // 60))
+        self._take_try(typed, address)
         account = self._account(typed)
         if account is None:
             self._verify(self._dummy(), password)  # the same work as for a real account
             self._record(AccessLog.login_failed, typed, address, FailureCause.UNKNOWN_USER)
             raise LoginFailedError()
+        role = account.role.value
         if not self._verify(account.password_hash, password):
             self._record(
-                AccessLog.login_failed,
-                typed,
-                address,
-                FailureCause.WRONG_PASSWORD,
-                role=account.role.value,
+                AccessLog.login_failed, typed, address, FailureCause.WRONG_PASSWORD, role=role
             )
             raise LoginFailedError()
-        self._record(AccessLog.logged_in, typed, address, role=account.role.value)
-        principal = self.principal(typed)
+        if account.suspended:
+            self._record(AccessLog.login_failed, typed, address, FailureCause.SUSPENDED, role=role)
+            raise LoginFailedError()
+        session = secrets.token_urlsafe(32)
+        self._clear_tries(typed, address, session_hash(session), role)
+        principal = self.principal(typed, session=session)
         assert principal is not None  # just recorded and caught up
         return principal
 
     def logout(self, principal: Principal, address: str) -> None:
-        self._record(AccessLog.logged_out, principal.username, address, role=principal.role.value)
+        """Record the logout; the session it names ends on the server."""
+        self._record(
+            AccessLog.logged_out,
+            principal.username,
+            address,
+            session_hash(principal.session) if principal.session else "",
+            role=principal.role.value,
+        )
 
     def refuse(
         self,
@@ -187,11 +233,18 @@ class Accounts:
         meta = self._meta(username or "anonymous", role, f"refused: {why}")
         self._write(AccessLog.access_refused(username, address, method, path[:500], why, meta))
 
-    def principal(self, username: str, version: int | None = None) -> Principal | None:
-        """The account as it stands now; None if gone, or changed since ``version``."""
+    def principal(
+        self, username: str, version: int | None = None, session: str | None = None
+    ) -> Principal | None:
+        """The account as it stands now; None if gone, suspended, changed since ``version``,
+        or when ``session`` is given and that session has ended."""
         with self.z.projections.reading() as conn:
             row = account_row(conn, username)
-            if row is None or (version is not None and row["version"] != version):
+            if row is None or row["suspended"]:
+                return None
+            if version is not None and row["version"] != version:
+                return None
+            if session is not None and not session_open(conn, session_hash(session), username):
                 return None
             unit = queries.unit_row(conn, row["unit_code"])
         if unit is None:
@@ -205,6 +258,7 @@ class Accounts:
             unit_level=unit["level"],
             team_id=str(UUID(row["team_id"])) if row["team_id"] else None,
             version=int(row["version"]),
+            session=session or "",
         )
 
     def unit_path(self, code: str) -> str | None:
@@ -227,6 +281,61 @@ class Accounts:
         except ValueError:
             return None
 
+    def _take_try(self, typed: str, address: str) -> None:
+        """Take one try on the username's guard, or refuse (recorded) when the tries from
+        this address have reached the limit. A clash with a try written in between reads
+        the guard again: the count and the new try are one step, never a read then a write."""
+        guard_id = login_guard_id(typed)
+        for _round in range(MAX_ROUNDS):
+            try:
+                recent = self._recent_tries(guard_id, address, self.z.clock.now() - self.window)
+                if recent.tries >= self.max_failures:
+                    break
+                meta = self._meta(typed or "anonymous", "anonymous", "web login")
+                if recent.version == 0:
+                    guard = LoginGuard.open(typed, meta)
+                    guard.trigger_event(LoginGuard.TryTaken, address=address, **meta.event_kwargs())
+                    self.z.store.save(guard)
+                else:
+                    self.z.store.save(recent.take(address, meta))
+                return
+            except RETRIED:
+                continue  # another try came first: count again
+        else:
+            raise ConcurrentChangeError()
+        self._record(AccessLog.login_failed, typed, address, FailureCause.RATE_LIMITED)
+        raise TooManyFailedLoginsError(recent.tries, int(self.window.total_seconds() // 60))
+
+    def _clear_tries(self, typed: str, address: str, session: str, role: str) -> None:
+        """Record the login, and on the guard that the tries from this address are over."""
+        guard_id = login_guard_id(typed)
+        for _round in range(MAX_ROUNDS):
+            try:
+                recent = self._recent_tries(guard_id, address, self.z.clock.now() - self.window)
+                meta = self._meta(typed, role, "web login")
+                entry = AccessLog.logged_in(typed, address, session, meta)
+                self.z.store.save(recent.clear(address, meta), entry)
+            except RETRIED:
+                continue
+            self.z.projections.catch_up()
+            return
+        raise ConcurrentChangeError()
+
+    def _recent_tries(self, guard_id: UUID, address: str, since: Any) -> RecentTries:
+        return RecentTries.count(
+            guard_id, self._newest_first(guard_id), address, since, self.max_failures
+        )
+
+    def _newest_first(self, guard_id: UUID) -> Iterator[Any]:
+        """The guard's events from its end, a page at a time, as long as they are asked for."""
+        lte: int | None = None
+        while True:
+            page = list(self.z.store.events.get(guard_id, desc=True, limit=TAIL_PAGE, lte=lte))
+            yield from page
+            if len(page) < TAIL_PAGE:
+                return
+            lte = page[-1].originator_version - 1
+
     def _verify(self, password_hash: str, password: str) -> bool:
         try:
             return bool(self.hasher.verify(password_hash, password))
@@ -243,8 +352,13 @@ class Accounts:
         return Meta(actor, role, local_today(now), reason, now)
 
     def _record(self, make: Any, username: str, address: str, *args: Any, role: str = "") -> None:
+        """Record an entry of the access record. The read models are left to the next query
+        to catch up with it (none of them is needed to answer this request): under a flood of
+        failed logins each would otherwise take the read models' write lock in turn."""
         meta = self._meta(username or "anonymous", role or "anonymous", "web login")
-        self._write(make(username, address, *args, meta))
+        uow = UnitOfWork(self.z.store)
+        uow.add(make(username, address, *args, meta))
+        uow.commit()
 
     def _write(self, aggregate: NetworkAggregate) -> None:
         uow = UnitOfWork(self.z.store)
@@ -254,6 +368,17 @@ class Accounts:
     def _commit(self, uow: UnitOfWork) -> None:
         uow.commit()
         self.z.projections.catch_up()
+
+
+def session_hash(session: str) -> str:
+    """What the log and the read model keep of a session's id: its SHA-256."""
+    return hashlib.sha256(session.encode("utf-8")).hexdigest()
+
+
+def _check_password(password: str, username: str, demo: bool) -> None:
+    if password == DEMO_PASSWORD and not demo:
+        raise DemoPasswordError()
+    check_password(password, username)
 
 
 def _team_uuid(value: str) -> UUID:
@@ -276,6 +401,7 @@ def _public(row: dict[str, Any]) -> dict[str, Any]:
         "added_at": row["added_at"].isoformat(),
         "added_by": row["added_by"],
         "last_login_at": row["last_login_at"].isoformat() if row["last_login_at"] else None,
+        "suspended": bool(row["suspended"]),
     }
 
 
@@ -306,6 +432,8 @@ def add_demo_accounts(zhucun: Zhucun, hasher: PasswordHasher | None = None) -> l
         plan.insert(2, (Role.TOWNSHIP_OFFICER, village[:9], None))
         plan.insert(3, (Role.TEAM_MEMBER, village, str(team["team_id"])))
     return [
-        service.add(role.value, role.value, unit, DEMO_PASSWORD, team=team_id, actor="demo")
+        service.add(
+            role.value, role.value, unit, DEMO_PASSWORD, team=team_id, actor="demo", demo=True
+        )
         for role, unit, team_id in plan
     ]

@@ -1,4 +1,5 @@
-"""``zhucun users``: accounts of the web application (add, change a password, list)."""
+"""``zhucun users``: accounts of the web application (add, change a password, list, suspend
+and resume)."""
 
 from __future__ import annotations
 
@@ -106,3 +107,29 @@ def list_(ctx: click.Context, as_json: bool) -> None:
             f"{r['last_login_at'] or '-':<26} {r['team'] or ''}"
         )
     click.echo(f"{len(rows)} account(s)")
+
+
+@users.command("suspend")
+@click.option("--username", required=True, metavar="U")
+@click.pass_context
+def suspend(ctx: click.Context, username: str) -> None:
+    """Stop an account from logging in; its open sessions end."""
+    from app.accounts import Accounts
+    from app.cli import opened
+
+    with opened(ctx) as z:
+        Accounts(z).suspend(username, actor=_actor())
+        click.echo(f"{username.strip()} suspended; its sessions have ended")
+
+
+@users.command("resume")
+@click.option("--username", required=True, metavar="U")
+@click.pass_context
+def resume(ctx: click.Context, username: str) -> None:
+    """Let a suspended account log in again."""
+    from app.accounts import Accounts
+    from app.cli import opened
+
+    with opened(ctx) as z:
+        Accounts(z).resume(username, actor=_actor())
+        click.echo(f"{username.strip()} may log in again")

@@ -16,7 +16,7 @@ META_FIELDS = {
 }
 
 # Fields no output shows at all (an account's password hash).
-SECRET_FIELDS = {"password_hash"}
+SECRET_FIELDS = {"password_hash", "session"}
 
 WORDS: dict[str, tuple[str, str]] = {
     "Unit.Opened": ("设立单位", "unit opened"),
@@ -76,6 +76,11 @@ WORDS: dict[str, tuple[str, str]] = {
     # -- web accounts and their access record --
     "Account.Added": ("新增账号", "account added"),
     "Account.PasswordChanged": ("修改账号密码", "account password changed"),
+    "Account.Suspended": ("停用账号", "account suspended"),
+    "Account.Resumed": ("恢复账号", "account resumed"),
+    "LoginGuard.Opened": ("开始记录登录尝试", "login tries first counted"),
+    "LoginGuard.TryTaken": ("尝试登录", "login tried"),
+    "LoginGuard.Cleared": ("登录成功，尝试次数清零", "login tries cleared by a login"),
     "AccessLog.LoggedIn": ("登录", "logged in"),
     "AccessLog.LoggedOut": ("退出登录", "logged out"),
     "AccessLog.LoginFailed": ("登录失败", "login failed"),

@@ -53,6 +53,29 @@ class WeakPasswordError(InvalidInputError):
         super().__init__("password", f"密码太弱：{zh}", f"the password is too weak: {en}")
 
 
+class CommonPasswordError(InvalidInputError):
+    code = "common_password"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "password",
+            "密码太常见：它在最常用密码的名单上，猜密码的人最先试的就是这些",
+            "the password is too common: it is on the list of the most used passwords, "
+            "the first ones a guesser tries",
+        )
+
+
+class DemoPasswordError(InvalidInputError):
+    code = "demo_password"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "password",
+            "密码是公开的演示密码，只能用于演示数据；请另设一个",
+            "the password is the published demo password, for the demo only; choose another",
+        )
+
+
 class EmptyPasswordError(InvalidInputError):
     code = "empty_password"
 
@@ -124,6 +147,24 @@ class TooManyFailedLoginsError(ZhucunError):
             "或请管理员重设密码",
             f"{failures} failed logins within {minutes} minutes: logging in is paused; try "
             f"again in {minutes} minutes, or ask an administrator to reset the password",
+        )
+
+
+class AccountSuspendedError(RuleViolation):
+    code = "account_suspended"
+
+    def __init__(self, username: str) -> None:
+        super().__init__(
+            "username", f"用户 {username} 已被停用", f"account {username} is suspended"
+        )
+
+
+class AccountNotSuspendedError(RuleViolation):
+    code = "account_not_suspended"
+
+    def __init__(self, username: str) -> None:
+        super().__init__(
+            "username", f"用户 {username} 没有被停用", f"account {username} is not suspended"
         )
 
 

@@ -7,11 +7,21 @@ hashing scheme belongs to the application layer.
 
 from __future__ import annotations
 
+import gzip
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
+from functools import cache
+from importlib.resources import files
+from typing import Any, TypeVar
 from uuid import UUID
 
 from domain.account_errors import (
+    AccountNotSuspendedError,
+    AccountSuspendedError,
+    CommonPasswordError,
     EmptyPasswordError,
     InvalidUsernameError,
     RoleUnitLevelError,
@@ -118,6 +128,15 @@ def check_password(password: str, username: str) -> None:
         raise WeakPasswordError("不能只有数字", "it must not be digits only")
     if username and username.lower() in password.lower():
         raise WeakPasswordError("不能包含用户名", "it must not contain the username")
+    if password.lower() in common_passwords():
+        raise CommonPasswordError()
+
+
+@cache
+def common_passwords() -> frozenset[str]:
+    """The 19,640 most common passwords (lower case), vendored from Django (ADR 013)."""
+    data = files("domain").joinpath("data/common-passwords.txt.gz").read_bytes()
+    return frozenset(gzip.decompress(data).decode("utf-8").split())
 
 
 def check_binding(role: Role, unit_code: str, level: Level, team_id: UUID | None) -> None:
@@ -143,6 +162,7 @@ class Account(NetworkAggregate):
         self.unit_code = ""
         self.team_id: UUID | None = None
         self.password_hash = ""
+        self.suspended = False
 
     class Added(NetworkAggregate.Created):
         username: str
@@ -163,6 +183,16 @@ class Account(NetworkAggregate):
 
         def apply(self, a: Account) -> None:
             a.password_hash = self.password_hash
+
+    class Suspended(NetworkAggregate.Event):
+        """The account may no longer log in, and its open sessions end."""
+
+        def apply(self, a: Account) -> None:
+            a.suspended = True
+
+    class Resumed(NetworkAggregate.Event):
+        def apply(self, a: Account) -> None:
+            a.suspended = False
 
     @classmethod
     def add(
@@ -188,11 +218,22 @@ class Account(NetworkAggregate):
     def change_password(self, password_hash: str, meta: Meta) -> None:
         self.trigger_event(self.PasswordChanged, password_hash=password_hash, **meta.event_kwargs())
 
+    def suspend(self, meta: Meta) -> None:
+        if self.suspended:
+            raise AccountSuspendedError(self.username)
+        self.trigger_event(self.Suspended, **meta.event_kwargs())
+
+    def resume(self, meta: Meta) -> None:
+        if not self.suspended:
+            raise AccountNotSuspendedError(self.username)
+        self.trigger_event(self.Resumed, **meta.event_kwargs())
+
 
 class FailureCause(StrEnum):
     UNKNOWN_USER = "unknown_user"
     WRONG_PASSWORD = "wrong_password"
     RATE_LIMITED = "rate_limited"  # refused before the password was looked at
+    SUSPENDED = "suspended"  # the right password for a suspended account
 
 
 class AccessLog(NetworkAggregate):
@@ -208,6 +249,9 @@ class AccessLog(NetworkAggregate):
     class LoggedIn(NetworkAggregate.Created):
         username: str
         address: str
+        # The SHA-256 of the session's id, which only the session's cookie holds; empty in
+        # entries recorded before sessions were kept on the server.
+        session: str = ""
 
         def apply(self, r: AccessLog) -> None:
             r.username = self.username
@@ -215,6 +259,7 @@ class AccessLog(NetworkAggregate):
     class LoggedOut(NetworkAggregate.Created):
         username: str
         address: str
+        session: str = ""  # the session this logout ended (its id's SHA-256)
 
         def apply(self, r: AccessLog) -> None:
             r.username = self.username
@@ -238,12 +283,20 @@ class AccessLog(NetworkAggregate):
             r.username = self.username
 
     @classmethod
-    def logged_in(cls, username: str, address: str, meta: Meta) -> AccessLog:
-        return cls._create(cls.LoggedIn, username=username, address=address, **meta.event_kwargs())
+    def logged_in(cls, username: str, address: str, session: str, meta: Meta) -> AccessLog:
+        return cls._create(
+            cls.LoggedIn, username=username, address=address, session=session, **meta.event_kwargs()
+        )
 
     @classmethod
-    def logged_out(cls, username: str, address: str, meta: Meta) -> AccessLog:
-        return cls._create(cls.LoggedOut, username=username, address=address, **meta.event_kwargs())
+    def logged_out(cls, username: str, address: str, session: str, meta: Meta) -> AccessLog:
+        return cls._create(
+            cls.LoggedOut,
+            username=username,
+            address=address,
+            session=session,
+            **meta.event_kwargs(),
+        )
 
     @classmethod
     def login_failed(
@@ -268,5 +321,104 @@ class AccessLog(NetworkAggregate):
             method=method,
             path=path,
             why=why,
+            **meta.event_kwargs(),
+        )
+
+
+E = TypeVar("E", bound="LoginGuard.FromAddress")
+
+
+def login_guard_id(username: str) -> UUID:
+    """One guard per username as typed, whether or not such an account exists."""
+    return derived_id("login-guard", username)
+
+
+class LoginGuard(NetworkAggregate):
+    """The tries at one username's password, so that the limit on failed logins holds when
+    many requests come at once (ADR 014).
+
+    A try is taken on the guard *before* the password is checked against its hash; two
+    requests that take one at the same moment write the same version, and the store lets
+    only one through: the other reads the guard again and counts anew. A try counts as a
+    failure until a successful login from the same address clears the tries before it.
+
+    Only the last minutes of a guard matter, so it is read from its end (``RecentTries``)
+    rather than replayed whole; its events are the usual ones, and it replays like any other.
+    """
+
+    def __init__(self) -> None:
+        self.username = ""
+
+    class Opened(NetworkAggregate.Created):
+        username: str
+
+        def apply(self, g: LoginGuard) -> None:
+            g.username = self.username
+
+    class FromAddress(NetworkAggregate.Event):
+        address: str
+
+        def apply(self, g: LoginGuard) -> None:
+            pass
+
+    class TryTaken(FromAddress):
+        pass
+
+    class Cleared(FromAddress):
+        """A successful login from ``address``: the tries from there before it stop counting."""
+
+        def apply(self, g: LoginGuard) -> None:
+            pass
+
+    @classmethod
+    def open(cls, username: str, meta: Meta) -> LoginGuard:
+        return cls._create(
+            cls.Opened, id=login_guard_id(username), username=username, **meta.event_kwargs()
+        )
+
+
+@dataclass(frozen=True)
+class RecentTries:
+    """What the end of a guard's stream says about one address: the guard's last version and
+    the tries from that address since its last successful login, within the window."""
+
+    guard_id: UUID
+    version: int  # 0: the guard has no events yet
+    tries: int
+
+    @classmethod
+    def count(
+        cls, guard_id: UUID, newest_first: Iterable[Any], address: str, since: datetime, cap: int
+    ) -> RecentTries:
+        """Count from the guard's events, newest first; stops at the window's start, at the
+        last success from ``address``, or at ``cap`` tries (enough to refuse)."""
+        version = tries = 0
+        for e in newest_first:
+            version = version or e.originator_version
+            if e.timestamp <= since or tries >= cap:
+                break
+            if getattr(e, "address", None) != address:
+                continue
+            if isinstance(e, LoginGuard.Cleared):
+                break
+            if isinstance(e, LoginGuard.TryTaken):
+                tries += 1
+        return cls(guard_id, version, tries)
+
+    def take(self, address: str, meta: Meta) -> LoginGuard.TryTaken:
+        """The event taking one more try: the guard's next version, so that a concurrent
+        try written first makes this one clash."""
+        return self._next(LoginGuard.TryTaken, address, meta)
+
+    def clear(self, address: str, meta: Meta) -> LoginGuard.Cleared:
+        return self._next(LoginGuard.Cleared, address, meta)
+
+    def _next(self, cls: type[E], address: str, meta: Meta) -> E:
+        assert self.version > 0, "open the guard first"
+        # The library makes the events' fields; mypy sees only its base's.
+        return cls(  # type: ignore[call-arg]
+            originator_id=self.guard_id,
+            originator_version=self.version + 1,
+            address=address,
             **meta.event_kwargs(),
         )

@@ -1,15 +1,16 @@
-"""The accounts read model: who can log in, bound to which unit, and recent failed logins.
+"""The accounts read model: who can log in, bound to which unit, and the open sessions.
 
-Password hashes are not copied here: a login reads the account's own events.
+Password hashes are not copied here: a login reads the account's own events. The limit on
+failed logins is not counted here either, but on the username's ``LoginGuard`` (ADR 014).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     Column,
     Connection,
     DateTime,
@@ -17,15 +18,12 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
-    and_,
-    delete,
-    func,
     insert,
     select,
     update,
 )
 
-from domain.accounts import AccessLog, Account, FailureCause
+from domain.accounts import AccessLog, Account
 from projections.coverage.model import utc_naive
 
 NAME = "accounts"
@@ -44,23 +42,26 @@ accounts = Table(
     Column("added_at", DateTime, nullable=False),
     Column("added_by", String(100), nullable=False),
     Column("last_login_at", DateTime),
+    Column("suspended", Boolean, nullable=False, default=False),
 )
 
-# Failed logins since the last successful one, per username as typed and address.
-login_failures = Table(
-    "rm_login_failures",
+# Sessions opened by a login, by the SHA-256 of their id (the id itself is only in the
+# session's cookie). A logout ends its own; a new password or a suspension ends them all.
+sessions = Table(
+    "rm_sessions",
     metadata,
-    Column("position", Integer, primary_key=True, autoincrement=False),
-    Column("username", String(64), nullable=False),
-    Column("address", String(64), nullable=False),
-    Column("at", DateTime, nullable=False),
+    Column("id", String(64), primary_key=True),
+    Column("username", String(32), nullable=False, index=True),
+    Column("started_at", DateTime, nullable=False),
+    Column("ended_at", DateTime),
 )
-COUNTED = (FailureCause.UNKNOWN_USER.value, FailureCause.WRONG_PASSWORD.value)
 
 
 class AccountsModel:
     name = NAME
     metadata = metadata
+    # 2: sessions kept on the server and suspension; failed logins counted on the guard.
+    version = 2
 
     def process(self, conn: Connection, page: Sequence[Any]) -> None:
         for logged in page:
@@ -77,6 +78,7 @@ class AccountsModel:
                         version=e.originator_version,
                         added_at=utc_naive(e.timestamp),
                         added_by=e.actor_id,
+                        suspended=False,
                     )
                 )
             elif kind is Account.PasswordChanged:
@@ -85,26 +87,33 @@ class AccountsModel:
                     .where(accounts.c.id == e.originator_id.hex)
                     .values(version=e.originator_version)
                 )
-            elif kind is AccessLog.LoginFailed and e.cause in COUNTED:
+                _end_sessions_of(conn, e)
+            elif kind is Account.Suspended or kind is Account.Resumed:
                 conn.execute(
-                    insert(login_failures).values(
-                        position=logged.position,
-                        username=e.username[:64],
-                        address=e.address[:64],
-                        at=utc_naive(e.timestamp),
-                    )
+                    update(accounts)
+                    .where(accounts.c.id == e.originator_id.hex)
+                    .values(suspended=kind is Account.Suspended)
                 )
+                _end_sessions_of(conn, e)
             elif kind is AccessLog.LoggedIn:
-                conn.execute(
-                    delete(login_failures).where(
-                        login_failures.c.username == e.username,
-                        login_failures.c.address == e.address,
+                if e.session:
+                    conn.execute(
+                        insert(sessions).values(
+                            id=e.session,
+                            username=e.username,
+                            started_at=utc_naive(e.timestamp),
+                        )
                     )
-                )
                 conn.execute(
                     update(accounts)
                     .where(accounts.c.username == e.username)
                     .values(last_login_at=utc_naive(e.timestamp))
+                )
+            elif kind is AccessLog.LoggedOut and e.session:
+                conn.execute(
+                    update(sessions)
+                    .where(sessions.c.id == e.session, sessions.c.ended_at.is_(None))
+                    .values(ended_at=utc_naive(e.timestamp))
                 )
 
     def reset(self) -> None:
@@ -128,15 +137,19 @@ def all_accounts(conn: Connection) -> list[dict[str, Any]]:
     ]
 
 
-def recent_failures(conn: Connection, username: str, address: str, since: datetime) -> int:
-    return int(
-        conn.execute(
-            select(func.count()).where(
-                and_(
-                    login_failures.c.username == username,
-                    login_failures.c.address == address,
-                    login_failures.c.at > utc_naive(since),
-                )
-            )
-        ).scalar_one()
+def session_open(conn: Connection, session: str, username: str) -> bool:
+    """Is the session with this id's SHA-256 open, and the given account's?"""
+    found = conn.execute(
+        select(sessions.c.username).where(sessions.c.id == session, sessions.c.ended_at.is_(None))
+    ).scalar()
+    return found == username
+
+
+def _end_sessions_of(conn: Connection, e: Any) -> None:
+    """End every open session of the account that ``e`` happened to."""
+    username = select(accounts.c.username).where(accounts.c.id == e.originator_id.hex)
+    conn.execute(
+        update(sessions)
+        .where(sessions.c.username == username.scalar_subquery(), sessions.c.ended_at.is_(None))
+        .values(ended_at=utc_naive(e.timestamp))
     )

@@ -12,7 +12,6 @@ import os
 from typing import Any
 
 from flask import Flask
-from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.accounts import Accounts
 from app.bootstrap import Zhucun, bootstrap
@@ -26,6 +25,7 @@ from web import (
     history,
     i18n,
     people,
+    proxies,
     records,
     status,
     summary,
@@ -39,6 +39,8 @@ def create_app(zhucun: Zhucun | None = None, config: dict[str, Any] | None = Non
     app.config.from_mapping(
         # None: the database URL comes from ZHUCUN_DATABASE_URL, else the embedded SQLite file.
         ZHUCUN_DATABASE_URL=None,
+        # Reverse proxies whose X-Forwarded-For is believed (web/proxies.py): none by default.
+        ZHUCUN_TRUSTED_PROXIES=os.environ.get(proxies.SETTING, ""),
         **auth.session_settings(),
     )
     if config:
@@ -63,7 +65,11 @@ def create_app(zhucun: Zhucun | None = None, config: dict[str, Any] | None = Non
     app.register_blueprint(history.bp)
     app.register_blueprint(records.bp)
     app.register_blueprint(people.bp)
-    proxies = int(os.environ.get("ZHUCUN_PROXIES", "0") or 0)
-    if proxies:  # behind that many reverse proxies: take the client address they pass on
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
+    trusted = proxies.parse_networks(app.config["ZHUCUN_TRUSTED_PROXIES"])
+    if trusted:
+        app.wsgi_app = proxies.TrustedProxies(app.wsgi_app, trusted)  # type: ignore[method-assign]
+    if os.environ.get("ZHUCUN_PROXIES"):
+        app.logger.warning(
+            "ZHUCUN_PROXIES is no longer read: name the proxies in %s", proxies.SETTING
+        )
     return app

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Blueprint
 
-from domain.errors import UnitNotFoundError
+from domain.errors import InvalidInputError, UnitNotFoundError
 from web.auth import login_required, require_unit
 from web.deps import unit_code, zhucun
 from web.openapi import openapi_document
+
+# As the description says (web/openapi.py): ASCII digits only, nothing around them.
+CODE = re.compile(r"[0-9]{6,15}")
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -17,6 +21,12 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 @bp.get("/summary/<code>")
 @login_required
 def summary(code: str) -> dict[str, Any]:
+    if not CODE.fullmatch(code):
+        raise InvalidInputError(
+            "code",
+            f"区划代码 {code!r} 不对：应为 6 至 15 位数字",
+            f"unit code {code!r} is invalid: it has 6 to 15 digits",
+        )
     code = unit_code(code, field="code")
     require_unit(code, field="code")
     result = zhucun().summary(code)

@@ -1,9 +1,14 @@
 """Who is asking, and may they: the login and logout pages, ``login_required``, role and
 jurisdiction checks, and the session and CSRF settings.
 
-A session holds the username and the account's version at login; a password change bumps the
-version and so ends older sessions. Every refused access (a role or a unit outside the
-account's reach) is recorded as an event before the 403 is returned.
+A session's cookie holds the username, the account's version at login and the session's id;
+every request checks that id against the sessions the server keeps open (``rm_sessions``). A
+logout ends that session, a new password or a suspension every session of the account, so a
+cookie saved before and sent again afterwards is refused. Every refused access (a role or a
+unit outside the account's reach) is recorded as an event before the 403 is returned.
+
+The client's address is the peer's, or what ``X-Forwarded-For`` says only when the peer is one
+of the trusted proxies (``web/proxies.py``).
 """
 
 from __future__ import annotations
@@ -43,7 +48,7 @@ from domain.account_errors import (
     TooManyFailedLoginsError,
 )
 from domain.accounts import Role
-from domain.errors import UnitNotFoundError
+from domain.errors import ConcurrentChangeError, UnitNotFoundError
 from web.i18n import N_, _, _l, current_language
 
 ACCOUNTS = "zhucun_accounts"  # key of the Accounts service in app.extensions
@@ -65,6 +70,7 @@ def principal() -> Principal | None:
 
 
 def address() -> str:
+    """The client's address: the peer's, or as a trusted proxy passed it on."""
     return request.remote_addr or "unknown"
 
 
@@ -145,21 +151,22 @@ def login() -> Any:
     if form.validate_on_submit():
         try:
             who = accounts().login(form.username.data, form.password.data, address())
-        except (LoginFailedError, TooManyFailedLoginsError) as e:
-            status = 429 if isinstance(e, TooManyFailedLoginsError) else 401
+        except (LoginFailedError, TooManyFailedLoginsError, ConcurrentChangeError) as e:
+            status = {TooManyFailedLoginsError: 429, ConcurrentChangeError: 409}.get(type(e), 401)
             form.password.errors = [_error_text(e)]
         else:
             session.clear()
             session.permanent = True
             session["user"] = who.username
             session["v"] = who.version
+            session["sid"] = who.session
             return redirect(_safe_next(request.args.get("next")) or url_for("dashboard.home"))
     elif request.method == "POST":
         status = 400
     return render_template("auth/login.html", form=form), status
 
 
-def _error_text(e: LoginFailedError | TooManyFailedLoginsError) -> str:
+def _error_text(e: LoginFailedError | TooManyFailedLoginsError | ConcurrentChangeError) -> str:
     return e.message(current_language())
 
 
@@ -181,12 +188,15 @@ def logout() -> Response:
 
 def _load_principal() -> None:
     g.principal = None
-    username, version = session.get("user"), session.get("v")
+    username, version, sid = session.get("user"), session.get("v"), session.get("sid")
     if not isinstance(username, str) or not isinstance(version, int):
         return
-    g.principal = accounts().principal(username, version)
+    if not isinstance(sid, str) or not sid:
+        session.clear()  # a cookie from before sessions were kept on the server
+        return
+    g.principal = accounts().principal(username, version, session=sid)
     if g.principal is None:
-        session.clear()  # the account changed (a new password) since this session began
+        session.clear()  # logged out, a new password, a suspension: this session is over
 
 
 def secret_key() -> str:

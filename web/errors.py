@@ -8,6 +8,7 @@ languages as extension members.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from flask import Flask, Response, current_app, render_template, request
 from werkzeug.exceptions import HTTPException
@@ -79,7 +80,7 @@ def problem(
         "title": title,
         "status": status,
         "detail": detail,
-        "instance": request.path,
+        "instance": instance(),
         **extensions,
     }
     response = current_app.response_class(
@@ -87,6 +88,12 @@ def problem(
     )
     response.headers["Content-Language"] = current_language()
     return response
+
+
+def instance() -> str:
+    """The request's path as a URI reference (RFC 3986): whatever was asked for, even a path
+    with spaces, quotes or non-ASCII characters, comes back percent-encoded."""
+    return quote(request.path, safe="/:@!$&'()*+,;=-._~")
 
 
 def error_page(status: int, title_en: str, zh: str, en: str) -> tuple[str, int]:
@@ -114,7 +121,7 @@ def handle_refusal(error: ZhucunError) -> Response | tuple[str, int]:
     return error_page(status, title, error.zh, error.en)
 
 
-def handle_http_error(error: HTTPException) -> Response | tuple[str, int] | HTTPException:
+def handle_http_error(error: HTTPException) -> Response | HTTPException:
     status = error.code or 500
     if status < 400:  # redirects and the like are not errors
         return error
@@ -123,8 +130,16 @@ def handle_http_error(error: HTTPException) -> Response | tuple[str, int] | HTTP
         zh = _(detail_en)
     if is_api_request():
         detail = zh if current_language() == "zh" else detail_en
-        return problem(status, _(title_en), detail)
-    return error_page(status, title_en, zh, detail_en)
+        response = problem(status, _(title_en), detail)
+    else:
+        page, _status = error_page(status, title_en, zh, detail_en)
+        response = current_app.response_class(page, status=status, mimetype="text/html")
+    # What the error itself says must go with it, as werkzeug would send it: ``Allow`` on a
+    # 405 (RFC 9110), ``Retry-After`` and the like.
+    for name, value in error.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
 
 
 def init_app(app: Flask) -> None:

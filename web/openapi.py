@@ -1,4 +1,9 @@
-"""The API's description (OpenAPI 3.1), written by hand: it is small and changes with the API."""
+"""The API's description (OpenAPI 3.1), written by hand: it is small and changes with the API.
+
+It says what the API really answers, and schemathesis holds it to that with every check it has
+(tests/web/test_openapi_schemathesis.py): the session cookie as the security scheme, 401 and
+403 as problem details, 405 with ``Allow`` for any other method.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from web.i18n import LANGUAGES, _, in_chinese
 from web.summary import ROWS
 
 PROBLEM_RESPONSE = {"$ref": "#/components/responses/Problem"}
+SESSION_COOKIE = "session"  # Flask's default name, kept in web/auth.py's settings
 
 
 def _summary_schema() -> dict[str, Any]:
@@ -73,9 +79,20 @@ LANG_PARAMETER: dict[str, Any] = {
     "name": "lang",
     "in": "query",
     "required": False,
-    "description": "language of error messages (default: Accept-Language, else zh)",
-    "schema": {"type": "string", "enum": list(LANGUAGES)},
+    "description": "language of error messages: "
+    + " or ".join(LANGUAGES)
+    + "; any other value is ignored (then Accept-Language, else zh)",
+    "schema": {"type": "string", "examples": list(LANGUAGES)},
 }
+
+
+def _problem(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {
+            "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
+        },
+    }
 
 
 def openapi_document() -> dict[str, Any]:
@@ -92,6 +109,7 @@ def openapi_document() -> dict[str, Any]:
                 "get": {
                     "operationId": "getSummary",
                     "summary": "单位概况 / summary of a unit and everything under it",
+                    "security": [{"session": []}],
                     "parameters": [
                         {
                             "name": "code",
@@ -100,6 +118,7 @@ def openapi_document() -> dict[str, Any]:
                             "description": "区划代码 / unit code (city 210500, county 6 digits, "
                             "township 9, village 12, villager group 15)",
                             "schema": {"type": "string", "pattern": "^[0-9]{6,15}$"},
+                            "example": "210500",
                         },
                         LANG_PARAMETER,
                     ],
@@ -113,6 +132,8 @@ def openapi_document() -> dict[str, Any]:
                             },
                         },
                         "400": PROBLEM_RESPONSE,
+                        "401": {"$ref": "#/components/responses/LoginNeeded"},
+                        "403": {"$ref": "#/components/responses/Forbidden"},
                         "404": PROBLEM_RESPONSE,
                     },
                 },
@@ -121,6 +142,7 @@ def openapi_document() -> dict[str, Any]:
                 "get": {
                     "operationId": "getOpenApi",
                     "summary": "本说明 / this description",
+                    "security": [],
                     "responses": {
                         "200": {
                             "description": "the OpenAPI document",
@@ -130,17 +152,27 @@ def openapi_document() -> dict[str, Any]:
                 },
             },
         },
+        "security": [{"session": []}],
         "components": {
+            "securitySchemes": {
+                "session": {
+                    "type": "apiKey",
+                    "in": "cookie",
+                    "name": SESSION_COOKIE,
+                    "description": "登录后的会话 cookie（在 /login 登录）；退出登录、修改密码或停用"
+                    "账号后失效 / the session cookie set by logging in at /login; it ends at "
+                    "logout, a new password or the account's suspension",
+                },
+            },
             "schemas": {"Summary": _summary_schema(), "Problem": PROBLEM_SCHEMA},
             "responses": {
-                "Problem": {
-                    "description": "refused or not found",
-                    "content": {
-                        "application/problem+json": {
-                            "schema": {"$ref": "#/components/schemas/Problem"}
-                        }
-                    },
-                },
+                "Problem": _problem("refused or not found"),
+                "LoginNeeded": _problem(
+                    "未登录，或会话已结束 / no session, or the session has ended"
+                ),
+                "Forbidden": _problem(
+                    "不在本账号的管辖范围内 / outside the account's jurisdiction"
+                ),
             },
         },
     }

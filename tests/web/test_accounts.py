@@ -14,6 +14,8 @@ from app.cli import cli
 from app.clock import SettableClock
 from domain.account_errors import (
     AccountNotFoundError,
+    CommonPasswordError,
+    DemoPasswordError,
     DuplicateUsernameError,
     EmptyPasswordError,
     InvalidUsernameError,
@@ -26,7 +28,7 @@ from domain.account_errors import (
     UnknownRoleError,
     WeakPasswordError,
 )
-from domain.accounts import AccessLog, Account, Role
+from domain.accounts import AccessLog, Account, Role, common_passwords
 from domain.errors import TeamNotFoundError, UnitNotFoundError, ZhucunError
 from tests.builders import CITY, COUNTY, TOWNSHIP, VILLAGE_A, VILLAGE_B
 from tests.team_builders import second_team
@@ -284,6 +286,8 @@ def test_cli_adds_lists_and_changes_a_password(run, zhucun: Zhucun):
         (["--role", "city_admin", "--unit", "210599"], "good-pass-2014\n", "unit_not_found [unit]"),
         (["--role", "city_admin", "--unit", CITY], "\n", "empty_password [password]"),
         (["--role", "city_admin", "--unit", CITY], "abc\n", "weak_password [password]"),
+        (["--role", "city_admin", "--unit", CITY], "basketball\n", "common_password [password]"),
+        (["--role", "city_admin", "--unit", CITY], "zhucun-demo\n", "demo_password [password]"),
     ],
 )
 def test_cli_refusals_exit_1_in_both_languages(run, args, stdin, message):
@@ -311,3 +315,41 @@ def test_cli_duplicate_username_is_refused(run):
 def test_cli_password_only_from_stdin(run):
     r = run("users", "add", "--username", "a.b", "--role", "city_admin", "--unit", CITY)
     assert r.exit_code == 2
+
+
+# -- passwords a guesser tries first ----------------------------------------------------------
+
+
+def test_the_vendored_list_holds_at_least_ten_thousand_common_passwords():
+    listed = common_passwords()
+    assert len(listed) >= 10_000
+    assert {"password", "123456", "qwertyuiop", "iloveyou1", "password123"} <= listed
+
+
+@pytest.mark.parametrize("password", ["qwertyuiop", "Password123", "1q2w3e4r5t", "BASKETBALL"])
+def test_a_common_password_is_refused_by_name_and_nothing_is_written(
+    net: WebNet, accounts: Accounts, zhucun: Zhucun, password: str
+):
+    before = zhucun.store.max_position()
+    with pytest.raises(CommonPasswordError) as refused:
+        accounts.add("new.clerk", "city_admin", CITY, password)
+    assert refused.value.field == "password"
+    assert "密码" in refused.value.zh and "password" in refused.value.en
+    with pytest.raises(CommonPasswordError):
+        accounts.change_password("city.admin", password)
+    assert zhucun.store.max_position() == before
+
+
+def test_the_published_demo_password_is_refused_outside_the_demo(
+    net: WebNet, accounts: Accounts, zhucun: Zhucun
+):
+    before = zhucun.store.max_position()
+    with pytest.raises(DemoPasswordError) as refused:
+        accounts.add("new.clerk", "city_admin", CITY, "zhucun-demo")
+    assert refused.value.field == "password"
+    assert "演示密码" in refused.value.zh and "demo password" in refused.value.en
+    with pytest.raises(DemoPasswordError):
+        accounts.change_password("city.admin", "zhucun-demo")
+    assert zhucun.store.max_position() == before
+    added = accounts.add("demo.clerk", "city_admin", CITY, "zhucun-demo", demo=True)
+    assert added["username"] == "demo.clerk"
