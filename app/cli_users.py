@@ -115,7 +115,6 @@ def list_(ctx: click.Context, as_json: bool) -> None:
 def suspend(ctx: click.Context, username: str) -> None:
     """Stop an account from logging in; its open sessions end."""
     from app.accounts import Accounts
-    from app.cli import opened
 
     with opened(ctx) as z:
         Accounts(z).suspend(username, actor=_actor())
@@ -128,7 +127,6 @@ def suspend(ctx: click.Context, username: str) -> None:
 def resume(ctx: click.Context, username: str) -> None:
     """Let a suspended account log in again."""
     from app.accounts import Accounts
-    from app.cli import opened
 
     with opened(ctx) as z:
         Accounts(z).resume(username, actor=_actor())
