@@ -21,8 +21,14 @@ from app.describe import history_row
 from app.network import Network
 from app.receipts import CommandReceipt, digest, receipt_id
 from app.store import EventStore
-from app.uow import UnitOfWork
-from domain.errors import FutureDateError, InvalidInputError, RuleViolation, ZhucunError
+from app.uow import UnitOfWork, retries
+from domain.errors import (
+    ConcurrentChangeError,
+    FutureDateError,
+    InvalidInputError,
+    RuleViolation,
+    ZhucunError,
+)
 from domain.households import Household
 from domain.party import central_household_id
 from domain.rules import DEFAULT_RULES, RuleSet
@@ -132,9 +138,20 @@ class Zhucun:
         self, lines: Sequence[tuple[int, CommandLine]] | Sequence[CommandLine], bulk: bool = False
     ) -> BatchResult:
         numbered = [x if isinstance(x, tuple) else (i, x) for i, x in enumerate(lines, 1)]
-        uow = UnitOfWork(self.store)
-        result = self._run(uow, numbered)
-        result.events = uow.commit(bulk=bulk)
+        for attempt in retries():  # a batch that lost a race runs again on what won it
+            uow = UnitOfWork(self.store)
+            try:
+                result = self._run(uow, numbered)
+                result.events = uow.commit(bulk=bulk)
+            except ConcurrentChangeError as e:
+                if attempt.last:
+                    raise BatchRefused(numbered[0][0] if numbered else 1, e) from None
+                continue
+            except BatchRefused:
+                if attempt.last or not _keys_landed(self.store, uow, numbered):
+                    raise
+                continue
+            break
         # The read models are not brought up to date here: every query does that first, so
         # the next read sees this write, and a stream of commands (daily check-ins) pays for
         # the read models once per read, in pages, not once per command (docs/projections.md).
@@ -302,6 +319,18 @@ class Zhucun:
 
     def _history(self, ids: list[UUID]) -> list[dict[str, Any]]:
         return [history_row(logged) for logged in self.store.events_of(ids)]
+
+
+def _keys_landed(store: EventStore, uow: UnitOfWork, lines: list[tuple[int, CommandLine]]) -> bool:
+    """Has a line's key been applied by another writer since this run looked for it? Then
+    the run's refusal may come from that writer's work (its ids "already used")."""
+    for _, line in lines:
+        if line.key is not None:
+            rid = receipt_id(line.key)
+            mine = uow.find(CommandReceipt, rid)
+            if (mine is None or mine.pending_events) and store.exists(rid):
+                return True
+    return False
 
 
 def _moment(as_known_at: datetime | None) -> datetime | None:

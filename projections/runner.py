@@ -15,7 +15,9 @@ from sqlalchemy import (
     MetaData,
     bindparam,
     insert,
+    inspect,
     select,
+    text,
     update,
 )
 from sqlalchemy.schema import CreateIndex
@@ -96,11 +98,19 @@ class Projections:
 
     def create_tables(self) -> None:
         """Create what is missing, and start again from the log any read model whose tables
-        were built by another version of it (``_version_of``)."""
-        tracking.create_all(self.engine)
-        for model in self.models:
-            model.metadata.create_all(self.engine)
+        were built by another version of it (``_version_of``).
+
+        Every start of a command comes here: when everything is in place (the usual case) it
+        only looks, in two reads. Else the tables are made under the set-up lock
+        (``_setup_lock``): on PostgreSQL, DDL run by processes starting together clashed in
+        the catalog ("tuple concurrently updated")."""
+        if self._in_place():
+            return
         with self.engine.begin() as conn:
+            _setup_lock(conn)
+            tracking.create_all(conn)
+            for model in self.models:
+                model.metadata.create_all(conn)
             have = set(conn.execute(select(positions.c.name)).scalars())
             for model in self.models:
                 if model.name not in have:
@@ -120,6 +130,20 @@ class Projections:
                     _put_position(conn, _version_key(model), _version_of(model))
                 if outdated:  # processes holding rows in memory must read them again
                     _put_position(conn, GENERATION, _position(conn, GENERATION) + 1)
+
+    def _in_place(self) -> bool:
+        """Every table of every model there, each model's position and version stored and
+        its version current: nothing to create."""
+        with self.engine.connect() as conn:
+            tables = set(inspect(conn).get_table_names())
+            wanted = {t.name for m in self.models for t in m.metadata.sorted_tables}
+            if positions.name not in tables or not wanted <= tables:
+                return False
+            names = [m.name for m in self.models] + [_version_key(m) for m in self.models]
+            stored = dict(conn.execute(_POSITIONS, {"names": names}).all())
+        return all(
+            m.name in stored and stored.get(_version_key(m)) == _version_of(m) for m in self.models
+        )
 
     def _outdated(self, conn: Connection | None = None) -> list[ReadModel]:
         if conn is None:
@@ -331,6 +355,21 @@ _POSITIONS = select(positions.c.name, positions.c.position).where(
 def _stop_when(stop: threading.Event, subscription: Any) -> None:
     stop.wait()
     subscription.stop()
+
+
+# PostgreSQL's advisory lock for creating tables; the event store takes the same number
+# (app/store.py), so that one process at a time runs DDL on a database.
+SETUP_LOCK = 0x7A68_7563
+
+
+def _setup_lock(conn: Connection) -> None:
+    """Hold the set-up lock until the transaction ends: PostgreSQL's advisory lock, or on
+    SQLite its write lock taken at once (a transaction that reads first and writes later
+    cannot wait for a writer that got in between; it fails with "database is locked")."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SETUP_LOCK})
+    else:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _version_of(model: ReadModel) -> int:
