@@ -63,14 +63,22 @@ def make_engine(config: StoreConfig) -> Engine:
     # JSON columns (the coverage facts) through orjson: a fact is written and read back once
     # per event in a rebuild, and the standard module takes several times as long.
     json_codec: dict[str, Any] = {"json_serializer": json_text, "json_deserializer": orjson.loads}
+    # Enough connections for each of the web server's threads (web/server.py, 8) to hold
+    # one, with room for a second; a thread that finds none waits up to 30 s for one.
+    pool: dict[str, Any] = {"pool_size": 8, "max_overflow": 8, "pool_timeout": 30}
     if config.is_postgres:
         return create_engine(
             config.sqlalchemy_url,
             connect_args={"options": f"-csearch_path={config.schema or 'public'}"},
             pool_pre_ping=True,
+            **pool,
             **json_codec,
         )
-    engine = create_engine(config.sqlalchemy_url, connect_args={"timeout": 30}, **json_codec)
+    # A writer waits up to 30 s for another process's write to end (busy timeout); the
+    # threads of this process wait for each other on a lock first (projections/runner.py).
+    engine = create_engine(
+        config.sqlalchemy_url, connect_args={"timeout": 30}, **pool, **json_codec
+    )
 
     @event.listens_for(engine, "connect")
     def _sqlite_pragmas(dbapi_conn: Any, _: Any) -> None:

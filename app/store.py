@@ -25,7 +25,7 @@ from eventsourcing.utils import get_topic
 from app.config import StoreConfig
 from app.decoding import EventDecoder
 from projections.collector import collector_paused
-from projections.runner import SETUP_LOCK
+from projections.runner import SETUP_LOCK, sqlite_writer, writing
 
 
 @dataclass(frozen=True)
@@ -109,6 +109,8 @@ class EventStore(Application):  # type: ignore[type-arg]
 
     def __init__(self, config: StoreConfig) -> None:
         self.config = config
+        # Threads of this process write to a SQLite file in turn (projections/runner.py).
+        self.writer = sqlite_writer(None if config.is_postgres else str(config.sqlite_path))
         if not config.is_postgres:
             super().__init__(env=config.es_env)
             return
@@ -243,7 +245,14 @@ class EventStore(Application):  # type: ignore[type-arg]
             if self.config.is_postgres:
                 self._pg_copy(encoder.rows(events, hex_ids=False), check)
             else:
-                self._sqlite_insert(encoder.rows(events, hex_ids=True), check)
+                rows = encoder.rows(events, hex_ids=True)
+                with writing(self.writer):
+                    self._sqlite_insert(rows, check)
+
+    def save(self, *objs: Any, **kwargs: Any) -> Any:
+        """The library's ``save``, in turn with this process's other writers on SQLite."""
+        with writing(self.writer):
+            return super().save(*objs, **kwargs)
 
     _bulk_encoder: _BulkEncoder | None = None  # made on first use, from the store's mapper
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -95,6 +96,9 @@ class Projections:
         self.models = models if models is not None else default_models()
         self.batch_size = batch_size
         self.rebuild_batch_size = rebuild_batch_size
+        self.writer = sqlite_writer(
+            str(engine.url.database) if engine.dialect.name == "sqlite" else None
+        )
 
     def create_tables(self) -> None:
         """Create what is missing, and start again from the log any read model whose tables
@@ -186,7 +190,7 @@ class Projections:
             return 0  # the usual case for a query: nothing new, and nothing written
         done = refreshed = 0  # events applied, and applied at the last refresh
         while True:
-            with collector_paused(), self.engine.begin() as conn:
+            with writing(self.writer), collector_paused(), self.engine.begin() as conn:
                 at = {m.name: _lock_position(conn, m.name) for m in self.models}
                 page = self.log.read_log(min(at.values(), default=0), page_size or self.batch_size)
                 if not page:
@@ -355,6 +359,39 @@ _POSITIONS = select(positions.c.name, positions.c.position).where(
 def _stop_when(stop: threading.Event, subscription: Any) -> None:
     stop.wait()
     subscription.stop()
+
+
+_WRITERS: dict[str, threading.RLock] = {}
+_WRITERS_GUARD = threading.Lock()
+
+
+def sqlite_writer(database: str | None) -> threading.RLock | None:
+    """The lock a process's threads take in turn to write to one SQLite file (None for
+    another engine).
+
+    SQLite lets one writer in at a time; the others poll the file's lock, sleeping longer
+    each time, and under a load the unlucky ones time out ("database is locked"). Threads of
+    one process (``zhucun serve``) wait here instead, in turn; other processes still meet at
+    the file's lock, with its busy timeout. Both the log's writes (app/store.py) and the read
+    models' catch-up take it.
+    """
+    if not database:
+        return None
+    database = os.path.abspath(database)
+    with _WRITERS_GUARD:
+        found = _WRITERS.get(database)
+        if found is None:
+            found = _WRITERS[database] = threading.RLock()
+        return found
+
+
+@contextmanager
+def writing(lock: threading.RLock | None) -> Iterator[None]:
+    if lock is None:
+        yield
+        return
+    with lock:
+        yield
 
 
 # PostgreSQL's advisory lock for creating tables; the event store takes the same number
