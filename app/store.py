@@ -88,7 +88,7 @@ def ensure_schema(config: StoreConfig) -> None:
 SETUP_TRIES = 5
 
 
-def pg_setup(datastore: Any, work: Callable[[], None]) -> None:
+def pg_setup(datastore: Any, work: Callable[[Any], None]) -> None:
     """Run ``work`` (table creation) while holding the set-up lock, PostgreSQL's
     ``pg_advisory_xact_lock``, on a connection of its own; retry on the catalog clashes that
     DDL run outside zhucun (or by an older version) can still cause."""
@@ -96,7 +96,7 @@ def pg_setup(datastore: Any, work: Callable[[], None]) -> None:
         try:
             with datastore.transaction(commit=True) as curs:
                 curs.execute("SELECT pg_advisory_xact_lock(%s)", (SETUP_LOCK,))
-                work()
+                work(curs)
             return
         except (InternalError, IntegrityError, psycopg.InternalError, psycopg.IntegrityError):
             if attempt == SETUP_TRIES - 1:
@@ -124,15 +124,21 @@ class EventStore(Application):  # type: ignore[type-arg]
         if not self._log_table_exists():
             pg_setup(self.recorder.datastore, self._set_up)  # type: ignore[attr-defined]
 
-    def _log_table_exists(self) -> bool:
-        found = self._pg_select("SELECT to_regclass(%s) IS NOT NULL AS found", (self._pg_table(),))
-        return bool(found[0]["found"])
+    def _log_table_exists(self, curs: Any = None) -> bool:
+        sql, args = "SELECT to_regclass(%s) IS NOT NULL AS found", (self._pg_table(),)
+        if curs is None:
+            return bool(self._pg_select(sql, args)[0]["found"])
+        return bool(curs.execute(sql, args).fetchone()["found"])
 
-    def _set_up(self) -> None:
-        # Under the set-up lock: another process may have made it while this one waited.
-        if not self._log_table_exists():
+    def _set_up(self, curs: Any) -> None:
+        # Under the set-up lock, on its connection: another process may have made it while
+        # this one waited. A process waiting for the lock holds that one connection only.
+        if self._log_table_exists(curs):
+            return
+        schema = self.config.schema or "public"
+        if not curs.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", (schema,)).fetchone():
             ensure_schema(self.config)
-            self.recorder.create_table()  # type: ignore[attr-defined]
+        self.recorder.create_table()  # type: ignore[attr-defined]
 
     @property
     def events_table(self) -> str:
