@@ -2,9 +2,10 @@
 
 What a batch read decided what it wrote, so the commit checks, in the same transaction as the
 write, that none of it changed meanwhile (``ReadSet``): an aggregate read but not written is
-still at the version read, and no unit whose open children were read from the read models
-has been given a new one since. A batch that lost such a race writes nothing and says so
-(``ConcurrentChangeError``); docs/adr/016-cross-aggregate-rules-under-concurrency.md.
+still at the version read (one looked for and not found, still not there), and no unit whose
+open children were read from the read models has been given a new one since. A batch that
+lost such a race writes nothing and says so (``ConcurrentChangeError``);
+docs/adr/016-cross-aggregate-rules-under-concurrency.md.
 """
 
 from __future__ import annotations
@@ -88,12 +89,14 @@ class UnitOfWork:
         self._children_read.setdefault(code, position)
 
     def read_set(self) -> ReadSet:
-        """What the batch read and did not write itself (those clash on their own)."""
+        """What the batch read and did not write itself (those clash on their own); an
+        aggregate looked for and not found is read at version 0: made meanwhile, it changed."""
         versions = {
             i: v
             for i, v in self._read.items()
             if i in self._seen and not self._seen[i].pending_events
         }
+        versions.update(dict.fromkeys(self._missing, 0))
         return ReadSet(versions, dict(self._children_read))
 
     def seen(self) -> list[NetworkAggregate]:

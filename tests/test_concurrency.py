@@ -33,6 +33,7 @@ from tests.builders import (
     small_network,
 )
 from tests.conftest import pg_url_for_new_schema
+from tests.team_builders import CITY_AGRI, MEMBER, cid, team_network, tid
 
 ZHUCUN = str(Path(sys.executable).with_name("zhucun"))
 EMPTY_GROUP = VILLAGE_B + "009"
@@ -214,6 +215,43 @@ def test_a_rule_read_by_one_command_and_changed_by_another_cannot_both_commit(
     with pytest.raises(ConcurrentChangeError):
         first.commit()
     assert zhucun.store.max_position() == before
+
+
+TEAM_RACES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
+    "dispatch a team to a village / the village is classified": (
+        cmd("dispatch_team", on="2014-07-01", unit=CITY_AGRI, village=VILLAGE_B),
+        cmd(
+            "classify_village",
+            on="2014-07-01",
+            village=VILLAGE_B,
+            problem="weak_committees",
+            finding="x",
+        ),
+    ),
+    "a member visits a household / it moves out": (
+        cmd("visit_household", on="2014-07-01", cadre=cid(MEMBER), household="H:A1b"),
+        cmd("household_left", on="2014-07-01", household="H:A1b", how="moved_out"),
+    ),
+    "a member checks in / leaves the team": (
+        cmd("check_in", on="2014-07-01", cadre=cid(MEMBER)),
+        cmd("leave_team", on="2014-07-01", team=tid(1), cadre=cid(MEMBER), how="recalled"),
+    ),
+}
+
+
+@pytest.mark.parametrize("race", list(TEAM_RACES))
+def test_a_team_rule_read_by_one_command_and_changed_by_another_cannot_both_commit(
+    zhucun: Zhucun, race: str
+) -> None:
+    net = team_network(zhucun)
+    names = {f"H:{k}": v for k, v in net.households.items()}
+    checker, changer = (_filled(line, names) for line in TEAM_RACES[race])
+    first = _uow_running(zhucun, checker)
+    second = _uow_running(zhucun, changer)
+    assert first.pending_count() and second.pending_count()
+    second.commit()
+    with pytest.raises(ConcurrentChangeError):
+        first.commit()
 
 
 def _race(make: Callable[[], Zhucun], lines: list[dict[str, Any]]) -> list[BaseException | int]:
