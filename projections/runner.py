@@ -244,7 +244,7 @@ class Projections:
         finds its mark and resumes where the last committed page left off.
         """
         self.create_tables()
-        with self.engine.begin() as conn:
+        with writing(self.writer), self.engine.begin() as conn:
             resuming = conn.execute(
                 select(positions.c.name).where(positions.c.name == REBUILDING)
             ).first()
