@@ -21,8 +21,14 @@ from app.jurisdiction import JurisdictionCheck, Reach, check_role
 from app.network import Network
 from app.receipts import CommandReceipt, digest, receipt_id
 from app.store import EventStore
-from app.uow import UnitOfWork
-from domain.errors import FutureDateError, InvalidInputError, RuleViolation, ZhucunError
+from app.uow import UnitOfWork, retries
+from domain.errors import (
+    ConcurrentChangeError,
+    FutureDateError,
+    InvalidInputError,
+    RuleViolation,
+    ZhucunError,
+)
 from domain.households import Household
 from domain.party import central_household_id
 from domain.rules import DEFAULT_RULES, RuleSet
@@ -57,15 +63,23 @@ def make_engine(config: StoreConfig) -> Engine:
     # JSON columns (the coverage facts) through orjson: a fact is written and read back once
     # per event in a rebuild, and the standard module takes several times as long.
     json_codec: dict[str, Any] = {"json_serializer": json_text, "json_deserializer": orjson.loads}
+    # Enough connections for each of the web server's threads (web/server.py, 8) to hold
+    # one, with room for a second; a thread that finds none waits up to 30 s for one.
+    pool: dict[str, Any] = {"pool_size": 8, "max_overflow": 8, "pool_timeout": 30}
     if config.is_postgres:
         return create_engine(
             config.sqlalchemy_url,
             # The schema name was checked against SCHEMA_NAME (app/config.py); quoted as well.
             connect_args={"options": f'-csearch_path="{config.schema or "public"}"'},
             pool_pre_ping=True,
+            **pool,
             **json_codec,
         )
-    engine = create_engine(config.sqlalchemy_url, connect_args={"timeout": 30}, **json_codec)
+    # A writer waits up to 30 s for another process's write to end (busy timeout); the
+    # threads of this process wait for each other on a lock first (projections/runner.py).
+    engine = create_engine(
+        config.sqlalchemy_url, connect_args={"timeout": 30}, **pool, **json_codec
+    )
 
     @event.listens_for(engine, "connect")
     def _sqlite_pragmas(dbapi_conn: Any, _: Any) -> None:
@@ -131,9 +145,20 @@ class Zhucun:
         """Run the lines and commit them together. With ``reach`` (an account's), each
         command must be one its role may send, on what lies in its jurisdiction."""
         numbered = [x if isinstance(x, tuple) else (i, x) for i, x in enumerate(lines, 1)]
-        uow = UnitOfWork(self.store)
-        result = self._run(uow, numbered, reach)
-        result.events = uow.commit(bulk=bulk)
+        for attempt in retries():  # a batch that lost a race runs again on what won it
+            uow = UnitOfWork(self.store)
+            try:
+                result = self._run(uow, numbered, reach)
+                result.events = uow.commit(bulk=bulk)
+            except ConcurrentChangeError as e:
+                if attempt.last:
+                    raise BatchRefused(numbered[0][0] if numbered else 1, e) from None
+                continue
+            except BatchRefused:
+                if attempt.last or not _keys_landed(self.store, uow, numbered):
+                    raise
+                continue
+            break
         # The read models are not brought up to date here: every query does that first, so
         # the next read sees this write, and a stream of commands (daily check-ins) pays for
         # the read models once per read, in pages, not once per command (docs/projections.md).
@@ -315,6 +340,18 @@ class Zhucun:
 
     def _history(self, ids: list[UUID]) -> list[dict[str, Any]]:
         return [history_row(logged) for logged in self.store.events_of(ids)]
+
+
+def _keys_landed(store: EventStore, uow: UnitOfWork, lines: list[tuple[int, CommandLine]]) -> bool:
+    """Has a line's key been applied by another writer since this run looked for it? Then
+    the run's refusal may come from that writer's work (its ids "already used")."""
+    for _, line in lines:
+        if line.key is not None:
+            rid = receipt_id(line.key)
+            mine = uow.find(CommandReceipt, rid)
+            if (mine is None or mine.pending_events) and store.exists(rid):
+                return True
+    return False
 
 
 def _moment(as_known_at: datetime | None) -> datetime | None:

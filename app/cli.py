@@ -120,14 +120,15 @@ def demo(ctx: click.Context, reset: bool, seed: int) -> None:
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int) -> None:
-    """Serve the web application (development server; see README for gunicorn)."""
-    from web import create_app
+def serve(ctx: click.Context, host: str, port: int, threads: int) -> None:
+    """Serve the web application (waitress, THREADS requests at once; README for gunicorn)."""
+    from web.server import serve as serve_web
 
     with opened(ctx) as z:
         click.echo(f"zhucun on http://{host}:{port}/ ({z.config.url})", err=True)
-        create_app(z).run(host=host, port=port)
+        serve_web(z, host, port, threads)
 
 
 @cli.command()

@@ -82,7 +82,11 @@ class Network:
 
     def children(self, code: str) -> list[str]:
         """Open units and households directly under ``code``: the read side's list,
-        corrected by what this batch has changed so far."""
+        corrected by what this batch has changed so far.
+
+        The read models hold at least every event up to the log's end as it is now; the
+        commit checks that nothing put a child under ``code`` after it (app/uow.py)."""
+        self.uow.children_read(code, self.uow.store.max_position())
         found = set(self._children(code))
         for agg in self.uow.seen():
             if isinstance(agg, Unit):

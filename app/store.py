@@ -6,6 +6,7 @@ aggregates' events together with their log positions, and a bulk writer for larg
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,12 +19,13 @@ from uuid import UUID
 import psycopg
 from eventsourcing.application import Application
 from eventsourcing.domain import DomainEventProtocol
-from eventsourcing.persistence import JSONTranscoder, Mapper
+from eventsourcing.persistence import IntegrityError, InternalError, JSONTranscoder, Mapper
 from eventsourcing.utils import get_topic
 
 from app.config import StoreConfig
 from app.decoding import EventDecoder
 from projections.collector import collector_paused
+from projections.runner import SETUP_LOCK, sqlite_writer, writing
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,34 @@ class LoggedEvent:
 
     position: int
     event: Any  # a NetworkAggregate.Event
+
+
+@dataclass(frozen=True)
+class ReadSet:
+    """What a batch read to decide what it wrote, checked by the write under its lock."""
+
+    versions: dict[UUID, int]  # aggregates read and not written, at the version read
+    # Units whose open children a rule read from the read models, and the log position
+    # those read models held every event up to.
+    children: dict[str, int]
+
+    def __bool__(self) -> bool:
+        return bool(self.versions or self.children)
+
+
+class ReadChangedError(IntegrityError):
+    """Something a batch read changed before its write: the library's clash, so that the
+    caller treats it as any other concurrent change."""
+
+
+def _adds_child(event: Any, codes: dict[str, int], position: int) -> bool:
+    # Opening or moving a unit names its parent; registering or moving a household its
+    # group: the events that put something open under a unit.
+    for attr in ("parent_code", "group_code"):
+        code = getattr(event, attr, None)
+        if code in codes and position > codes[code]:
+            return True
+    return False
 
 
 def _replay(aggregate: Any, events: Iterable[Any]) -> Any:
@@ -57,13 +87,60 @@ def ensure_schema(config: StoreConfig) -> None:
             conn.execute(psycopg.sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(name))
 
 
+SETUP_TRIES = 5
+
+
+def pg_setup(datastore: Any, work: Callable[[Any], None]) -> None:
+    """Run ``work`` (table creation) while holding the set-up lock, PostgreSQL's
+    ``pg_advisory_xact_lock``, on a connection of its own; retry on the catalog clashes that
+    DDL run outside zhucun (or by an older version) can still cause."""
+    for attempt in range(SETUP_TRIES):
+        try:
+            with datastore.transaction(commit=True) as curs:
+                curs.execute("SELECT pg_advisory_xact_lock(%s)", (SETUP_LOCK,))
+                work(curs)
+            return
+        except (InternalError, IntegrityError, psycopg.InternalError, psycopg.IntegrityError):
+            if attempt == SETUP_TRIES - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+
+
 class EventStore(Application):  # type: ignore[type-arg]
     name = "zhucun"
 
     def __init__(self, config: StoreConfig) -> None:
-        ensure_schema(config)
         self.config = config
-        super().__init__(env=config.es_env)
+        # Threads of this process write to a SQLite file in turn (projections/runner.py).
+        self.writer = sqlite_writer(None if config.is_postgres else str(config.sqlite_path))
+        if not config.is_postgres:
+            super().__init__(env=config.es_env)
+            return
+        # The library's pool opens ``POSTGRES_POOL_SIZE`` connections at once (5 by default):
+        # forty commands started together held two hundred. One to begin with, more on demand.
+        env = {"POSTGRES_POOL_SIZE": "1", "POSTGRES_MAX_OVERFLOW": "15", **config.es_env}
+        # The library's CREATE statements, run at every start, clash in PostgreSQL's catalog
+        # when processes start together ("tuple concurrently updated"): the log's table is
+        # made once, by ``_set_up``, and otherwise only looked for.
+        super().__init__(env={**env, "CREATE_TABLE": "false"})
+        if not self._log_table_exists():
+            pg_setup(self.recorder.datastore, self._set_up)  # type: ignore[attr-defined]
+
+    def _log_table_exists(self, curs: Any = None) -> bool:
+        sql, args = "SELECT to_regclass(%s) IS NOT NULL AS found", (self._pg_table(),)
+        if curs is None:
+            return bool(self._pg_select(sql, args)[0]["found"])
+        return bool(curs.execute(sql, args).fetchone()["found"])
+
+    def _set_up(self, curs: Any) -> None:
+        # Under the set-up lock, on its connection: another process may have made it while
+        # this one waited. A process waiting for the lock holds that one connection only.
+        if self._log_table_exists(curs):
+            return
+        schema = self.config.schema or "public"
+        if not curs.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", (schema,)).fetchone():
+            ensure_schema(self.config)
+        self.recorder.create_table()  # type: ignore[attr-defined]
 
     @property
     def events_table(self) -> str:
@@ -80,6 +157,10 @@ class EventStore(Application):  # type: ignore[type-arg]
         protocol, which on this Python costs more than decoding the event.
         """
         return self.repository.get(aggregate_id, projector_func=_replay)
+
+    def exists(self, aggregate_id: UUID) -> bool:
+        """Has the aggregate any stored event (read now, past any cache)?"""
+        return bool(self.recorder.select_events(aggregate_id, limit=1))
 
     def max_position(self) -> int:
         return self.recorder.max_notification_id() or 0
@@ -145,13 +226,19 @@ class EventStore(Application):  # type: ignore[type-arg]
 
     # -- bulk writing -------------------------------------------------------------------------
 
-    def write_bulk(self, events: Sequence[DomainEventProtocol[UUID]]) -> None:
+    def write_bulk(
+        self, events: Sequence[DomainEventProtocol[UUID]], reads: ReadSet | None = None
+    ) -> None:
         """Append many new events in one transaction, all or nothing.
 
         Used for large loads (the demo, benchmarks, big ``apply`` files). Versions were
         assigned by the aggregates; a clash with a stored event raises IntegrityError and
         nothing is written, as with ``save()``. The stored bytes are those ``save()`` would
         write; only the way there is shorter (see ``_BulkEncoder``).
+
+        With ``reads``, the rows go in first, taking the log's write lock (PostgreSQL's
+        table lock, SQLite's one writer), and what the batch read is then checked under
+        it: a change raises ``ReadChangedError`` and nothing is written.
         """
         if not events:
             return
@@ -161,14 +248,65 @@ class EventStore(Application):  # type: ignore[type-arg]
         # Encoding allocates a few objects per event, none in a cycle, while the batch's
         # aggregates are all alive: the cyclic collector would walk them over and over.
         with collector_paused():
+            ours = {e.originator_id for e in events}
+            check = (lambda run: self._check_reads(run, reads, ours)) if reads else None
             if self.config.is_postgres:
-                self._pg_copy(encoder.rows(events, hex_ids=False))
+                self._pg_copy(encoder.rows(events, hex_ids=False), check)
             else:
-                self._sqlite_insert(encoder.rows(events, hex_ids=True))
+                rows = encoder.rows(events, hex_ids=True)
+                with writing(self.writer):
+                    self._sqlite_insert(rows, check)
+
+    def save(self, *objs: Any, **kwargs: Any) -> Any:
+        """The library's ``save``, in turn with this process's other writers on SQLite."""
+        with writing(self.writer):
+            return super().save(*objs, **kwargs)
 
     _bulk_encoder: _BulkEncoder | None = None  # made on first use, from the store's mapper
 
-    def _sqlite_insert(self, rows: list[tuple[Any, int, str, bytes]]) -> None:
+    def _check_reads(self, run: _Run, reads: ReadSet, ours: set[UUID]) -> None:
+        """Inside the write's transaction, after its rows: has anything read changed?"""
+        ids = list(reads.versions)
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            if self.config.is_postgres:
+                rows = run(
+                    f"SELECT originator_id, MAX(originator_version) FROM {self._pg_table()} "
+                    "WHERE originator_id = ANY(%s) GROUP BY originator_id",
+                    (chunk,),
+                )
+            else:
+                rows = run(
+                    f"SELECT originator_id, MAX(originator_version) FROM {self.events_table} "
+                    f"WHERE originator_id IN ({','.join('?' * len(chunk))}) "
+                    "GROUP BY originator_id",
+                    [c.hex for c in chunk],
+                )
+            for oid, version in rows:
+                key = oid if isinstance(oid, UUID) else UUID(oid)
+                if version > reads.versions[key]:
+                    raise ReadChangedError(f"{key} changed from version {reads.versions[key]}")
+        if reads.children:
+            since = min(reads.children.values())
+            where = "notification_id" if self.config.is_postgres else "rowid"
+            table = self._pg_table() if self.config.is_postgres else self.events_table
+            mark = "%s" if self.config.is_postgres else "?"
+            rows = run(
+                f"SELECT {where}, originator_id, originator_version, topic, state "
+                f"FROM {table} WHERE {where} > {mark} ORDER BY {where}",
+                (since,),
+            )
+            for position, oid, version, topic, state in rows:
+                key = oid if isinstance(oid, UUID) else UUID(oid)
+                if key in ours:
+                    continue  # this batch's own rows: its rules saw them already
+                event = self.decoder.decode(oid, version, topic, state)
+                if _adds_child(event, reads.children, position):
+                    raise ReadChangedError(f"a child was added by the event at {position}")
+
+    def _sqlite_insert(
+        self, rows: list[tuple[Any, int, str, bytes]], check: Callable[[_Run], None] | None = None
+    ) -> None:
         # Many rows per INSERT: a fifth less time than one row per statement, in the same
         # order, so positions are the same. 200 rows are 800 parameters, under the 999 of
         # older SQLite builds. Tried and left out, as they did not help here:
@@ -184,6 +322,9 @@ class EventStore(Application):  # type: ignore[type-arg]
                 )
             if whole < len(rows):
                 c.executemany(f"INSERT INTO {table} VALUES (?,?,?,?)", rows[whole:])
+            if check is not None:
+                c.sqlite_cursor.row_factory = None  # plain tuples: this cursor only
+                check(lambda sql, args: c.execute(sql, args) or c.fetchall())
 
     # -- PostgreSQL details -------------------------------------------------------------------
 
@@ -195,7 +336,9 @@ class EventStore(Application):  # type: ignore[type-arg]
             curs.execute(sql, params)
             return [dict(r) for r in curs.fetchall()]
 
-    def _pg_copy(self, rows: list[tuple[Any, int, str, bytes]]) -> None:
+    def _pg_copy(
+        self, rows: list[tuple[Any, int, str, bytes]], check: Callable[[_Run], None] | None = None
+    ) -> None:
         # What the library's insert does (lock timeout, table lock so log positions follow
         # commit order, NOTIFY for listeners), with one binary COPY in place of the INSERTs:
         # binary spares the bytea hex escaping both ways, about 1.7x faster.
@@ -214,6 +357,11 @@ class EventStore(Application):  # type: ignore[type-arg]
                 copy.set_types([id_type, "int8", "text", "bytea"])
                 for row in rows:
                     copy.write_row(row)
+            if check is not None:
+                from psycopg.rows import tuple_row
+
+                with conn.cursor(row_factory=tuple_row) as tuples:
+                    check(lambda sql, args: tuples.execute(sql, args).fetchall())
 
     # -- raw rows -----------------------------------------------------------------------------
 
@@ -252,6 +400,8 @@ class EventStore(Application):  # type: ignore[type-arg]
 
 
 _ROWS_PER_INSERT = 200
+# Runs one statement with its parameters in the write's transaction; returns its rows.
+_Run = Callable[[str, Any], list[tuple[Any, ...]]]
 
 
 class _BulkEncoder:

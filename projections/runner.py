@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -15,7 +16,9 @@ from sqlalchemy import (
     MetaData,
     bindparam,
     insert,
+    inspect,
     select,
+    text,
     update,
 )
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, StatementError
@@ -94,14 +97,25 @@ class Projections:
         self.models = models if models is not None else default_models()
         self.batch_size = batch_size
         self.rebuild_batch_size = rebuild_batch_size
+        self.writer = sqlite_writer(
+            str(engine.url.database) if engine.dialect.name == "sqlite" else None
+        )
 
     def create_tables(self) -> None:
         """Create what is missing, and start again from the log any read model whose tables
-        were built by another version of it (``_version_of``)."""
-        tracking.create_all(self.engine)
-        for model in self.models:
-            model.metadata.create_all(self.engine)
+        were built by another version of it (``_version_of``).
+
+        Every start of a command comes here: when everything is in place (the usual case) it
+        only looks, in two reads. Else the tables are made under the set-up lock
+        (``_setup_lock``): on PostgreSQL, DDL run by processes starting together clashed in
+        the catalog ("tuple concurrently updated")."""
+        if self._in_place():
+            return
         with self.engine.begin() as conn:
+            _setup_lock(conn)
+            tracking.create_all(conn)
+            for model in self.models:
+                model.metadata.create_all(conn)
             have = set(conn.execute(select(positions.c.name)).scalars())
             for model in self.models:
                 if model.name not in have:
@@ -122,6 +136,21 @@ class Projections:
                     _put_position(conn, _version_key(model), _version_of(model))
                 if outdated:  # processes holding rows in memory must read them again
                     _put_position(conn, GENERATION, _position(conn, GENERATION) + 1)
+
+    def _in_place(self) -> bool:
+        """Every table of every model there, each model's position and version stored and
+        its version current: nothing to create."""
+        with self.engine.connect() as conn:
+            tables = set(inspect(conn).get_table_names())
+            wanted = {t.name for m in self.models for t in m.metadata.sorted_tables}
+            wanted |= {t.name for t in tracking.sorted_tables}  # positions and faults
+            if not wanted <= tables:
+                return False
+            names = [m.name for m in self.models] + [_version_key(m) for m in self.models]
+            stored = dict(conn.execute(_POSITIONS, {"names": names}).all())
+        return all(
+            m.name in stored and stored.get(_version_key(m)) == _version_of(m) for m in self.models
+        )
 
     def _outdated(self, conn: Connection | None = None) -> list[ReadModel]:
         if conn is None:
@@ -166,7 +195,7 @@ class Projections:
         while True:
             live, page = self._live(), []
             try:
-                with collector_paused(), self.engine.begin() as conn:
+                with writing(self.writer), collector_paused(), self.engine.begin() as conn:
                     at = {m.name: _lock_position(conn, m.name) for m in live}
                     after = min(at.values(), default=self.log.max_position())
                     page = self.log.read_log(after, page_size or self.batch_size)
@@ -241,7 +270,7 @@ class Projections:
                         break
 
     def _apply(self, model: ReadModel, page: list[Any]) -> None:
-        with self.engine.begin() as conn:
+        with writing(self.writer), self.engine.begin() as conn:
             at = _lock_position(conn, model.name)
             unseen = [e for e in page if e.position > at]
             if unseen:
@@ -249,11 +278,11 @@ class Projections:
                 _set_position(conn, model.name, unseen[-1].position)
 
     def _stop(self, model: ReadModel, position: int, error: Exception) -> None:
-        text = f"{type(error).__name__}: {error}".replace("\x00", "\\x00")
-        with self.engine.begin() as conn:
+        said = f"{type(error).__name__}: {error}".replace("\x00", "\\x00")
+        with writing(self.writer), self.engine.begin() as conn:
             conn.execute(faults.delete().where(faults.c.name == model.name))
             conn.execute(
-                insert(faults).values(name=model.name, position=position, error=text[:2000])
+                insert(faults).values(name=model.name, position=position, error=said[:2000])
             )
             _put_position(conn, _fault_key(model.name), position)
         model.reset()
@@ -287,7 +316,7 @@ class Projections:
         finds its mark and resumes where the last committed page left off.
         """
         self.create_tables()
-        with self.engine.begin() as conn:
+        with writing(self.writer), self.engine.begin() as conn:
             resuming = conn.execute(
                 select(positions.c.name).where(positions.c.name == REBUILDING)
             ).first()
@@ -437,6 +466,54 @@ def _contained(error: Exception) -> bool:
 def _stop_when(stop: threading.Event, subscription: Any) -> None:
     stop.wait()
     subscription.stop()
+
+
+_WRITERS: dict[str, threading.RLock] = {}
+_WRITERS_GUARD = threading.Lock()
+
+
+def sqlite_writer(database: str | None) -> threading.RLock | None:
+    """The lock a process's threads take in turn to write to one SQLite file (None for
+    another engine).
+
+    SQLite lets one writer in at a time; the others poll the file's lock, sleeping longer
+    each time, and under a load the unlucky ones time out ("database is locked"). Threads of
+    one process (``zhucun serve``) wait here instead, in turn; other processes still meet at
+    the file's lock, with its busy timeout. Both the log's writes (app/store.py) and the read
+    models' catch-up take it.
+    """
+    if not database:
+        return None
+    database = os.path.abspath(database)
+    with _WRITERS_GUARD:
+        found = _WRITERS.get(database)
+        if found is None:
+            found = _WRITERS[database] = threading.RLock()
+        return found
+
+
+@contextmanager
+def writing(lock: threading.RLock | None) -> Iterator[None]:
+    if lock is None:
+        yield
+        return
+    with lock:
+        yield
+
+
+# PostgreSQL's advisory lock for creating tables; the event store takes the same number
+# (app/store.py), so that one process at a time runs DDL on a database.
+SETUP_LOCK = 0x7A68_7563
+
+
+def _setup_lock(conn: Connection) -> None:
+    """Hold the set-up lock until the transaction ends: PostgreSQL's advisory lock, or on
+    SQLite its write lock taken at once (a transaction that reads first and writes later
+    cannot wait for a writer that got in between; it fails with "database is locked")."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SETUP_LOCK})
+    else:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _version_of(model: ReadModel) -> int:

@@ -5,6 +5,7 @@ The benchmarks themselves are never run by the tests; see docs/benchmarks.md.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
 
@@ -127,3 +128,26 @@ def test_coverage_prints_where_a_rebuild_goes(capsys: pytest.CaptureFixture[str]
     assert "coverage sweep alone, in memory, no SQL" in out
     assert "our read+decode alone, no read model" in out
     assert "coverage rows written alone, values made" in out
+
+
+def test_load_prints_the_pages_and_writes_beside_the_static_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from app.accounts import Accounts
+    from app.bootstrap import bootstrap
+    from bench import load
+    from tests.builders import CITY, small_network
+
+    url = f"sqlite:///{tmp_path}/load.db"
+    z = bootstrap(url)
+    small_network(z)
+    password = "bench-Load-smoke-7f3a2c9e"
+    Accounts(z).add("bench_admin", "city_admin", CITY, password)
+    z.close()
+    args = ["--db", url, "--clients", "3", "--seconds", "2", "--username", "bench_admin"]
+    assert load.main([*args, "--password", password]) == 0
+    out = capsys.readouterr().out
+    assert "baseline: static file" in out and "writes (register household)" in out
+    assert "missing from the log 0, twice 0, in the log unacknowledged 0" in out
+    assert "load average" in out
+    assert re.search(r"^all\s+\d+\s+0\s", out, re.MULTILINE), out  # no request failed
