@@ -40,10 +40,10 @@ EMPTY_GROUP = VILLAGE_B + "009"
 EMPTY_VILLAGE = "210521100203"
 
 
-def _start_together(url: str, n: int) -> list[subprocess.CompletedProcess[str]]:
+def _start_together(url: str, n: int, *args: str) -> list[subprocess.CompletedProcess[str]]:
     procs = [
         subprocess.Popen(
-            [ZHUCUN, "--db", url, "summary", "--unit", VILLAGE_A],
+            [ZHUCUN, "--db", url, *(args or ("summary", "--unit", VILLAGE_A))],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -62,8 +62,13 @@ def _start_together(url: str, n: int) -> list[subprocess.CompletedProcess[str]]:
 @pytest.mark.parametrize("schema", ["fresh", "existing"])
 def test_commands_started_together_on_postgresql_all_start(schema: str) -> None:
     url = pg_url_for_new_schema()
-    if schema == "existing":
-        bootstrap(url).close()
+    if schema == "fresh":  # only init creates a store: ten of them set it up at once
+        runs = _start_together(url, 10, "init")
+        assert [(r.returncode, "Traceback" in r.stderr) for r in runs] == [(0, False)] * 10, [
+            r.stderr.strip().splitlines()[-1:] for r in runs if r.returncode != 0
+        ]
+        return
+    bootstrap(url).close()
     runs = _start_together(url, 10)
     # No unit yet: each says so (exit 1) rather than failing in the store's set-up.
     assert [(r.returncode, "Traceback" in r.stderr) for r in runs] == [(1, False)] * 10, [
@@ -337,8 +342,8 @@ def test_a_batch_that_keeps_losing_races_is_refused_with_its_line_and_writes_not
     run = zhucun._run
     racers = iter(range(100))
 
-    def run_then_another_writer_lands(uow: UnitOfWork, lines: Any) -> Any:
-        result = run(uow, lines)
+    def run_then_another_writer_lands(uow: UnitOfWork, lines: Any, reach: Any = None) -> Any:
+        result = run(uow, lines, reach)
         n = next(racers)  # another clerk renames the group between this run and its commit
         other = UnitOfWork(zhucun.store)
         rename = cmd("rename_unit", on="2014-07-01", unit=EMPTY_GROUP, name=f"乙村九组{n}")
