@@ -22,7 +22,6 @@ from app.config import StoreConfig
 from domain.errors import InvalidInputError, ZhucunError
 
 # Seconds to wait for PostgreSQL to answer before saying it cannot be reached.
-CONNECT_TIMEOUT = 5
 
 
 class StoreFaultError(ZhucunError):
@@ -237,16 +236,8 @@ def check_store(config: StoreConfig, create: bool) -> None:
         elif not path.is_file():
             raise StoreNotFoundError(str(path))
         return
-    env = config.es_env
     try:
-        with psycopg.connect(
-            dbname=env["POSTGRES_DBNAME"],
-            host=env["POSTGRES_HOST"],
-            port=env["POSTGRES_PORT"],
-            user=env["POSTGRES_USER"],
-            password=env["POSTGRES_PASSWORD"] or None,
-            connect_timeout=CONNECT_TIMEOUT,
-        ) as conn:
+        with config.postgres_connection(autocommit=False) as conn:
             if create:
                 return
             table = sql.Identifier(config.schema or "public", "zhucun_events")

@@ -8,7 +8,10 @@ import re
 from base64 import b64decode
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
+
+import psycopg
 
 from domain.errors import InvalidInputError
 
@@ -40,6 +43,21 @@ class StoreConfig:
     @property
     def encrypted(self) -> bool:
         return "CIPHER_KEY" in self.es_env
+
+    def postgres_connection(self, autocommit: bool = True) -> psycopg.Connection[Any]:
+        """A plain connection to the PostgreSQL database (not its schema), for the few
+        statements made outside the library and the engine: creating or dropping the schema,
+        telling an unreachable server from a missing store."""
+        env = self.es_env
+        return psycopg.connect(
+            dbname=env["POSTGRES_DBNAME"],
+            host=env["POSTGRES_HOST"],
+            port=env["POSTGRES_PORT"],
+            user=env["POSTGRES_USER"],
+            password=env["POSTGRES_PASSWORD"] or None,
+            connect_timeout=int(env["POSTGRES_CONNECT_TIMEOUT"]),
+            autocommit=autocommit,
+        )
 
 
 def cipher_settings() -> dict[str, str]:

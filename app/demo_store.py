@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import psycopg
 from eventsourcing.utils import get_topic
 from psycopg import sql as pgsql
 from sqlalchemy import BigInteger, Column, Integer, MetaData, Table, select, text
@@ -22,7 +21,7 @@ from sqlalchemy import BigInteger, Column, Integer, MetaData, Table, select, tex
 from app.bootstrap import Zhucun
 from app.config import StoreConfig
 from domain.access import DataAccess
-from domain.accounts import AccessLog
+from domain.accounts import AccessLog, LoginGuard
 from domain.errors import RuleViolation
 
 DEMO_DB = "sqlite:///var/demo.db"  # where `make demo` keeps it, apart from var/zhucun.db
@@ -35,8 +34,9 @@ MARKER = Table(
     Column("seed", Integer, nullable=False),
     Column("last_position", BigInteger, nullable=False),
 )
-# Events after the demo's that only record that someone logged in or read something.
-LOOKED_ONLY = tuple(f"{get_topic(cls)}.%" for cls in (AccessLog, DataAccess))
+# Events after the demo's that only record that someone logged in or read something (a
+# login's tries count on the username's guard, its session on the access record).
+LOOKED_ONLY = tuple(f"{get_topic(cls)}.%" for cls in (AccessLog, DataAccess, LoginGuard))
 
 
 class StoreHoldsUserDataError(RuleViolation):
@@ -118,17 +118,8 @@ def _delete_sqlite(path: Path) -> None:
 
 
 def _drop_postgres(config: StoreConfig, events: str) -> None:
-    env = config.es_env
     schema = config.schema or "public"
-    with psycopg.connect(
-        dbname=env["POSTGRES_DBNAME"],
-        host=env["POSTGRES_HOST"],
-        port=env["POSTGRES_PORT"],
-        user=env["POSTGRES_USER"],
-        password=env["POSTGRES_PASSWORD"] or None,
-        connect_timeout=int(env["POSTGRES_CONNECT_TIMEOUT"]),
-        autocommit=True,
-    ) as conn:
+    with config.postgres_connection() as conn:
         if schema != "public":
             drop = pgsql.SQL("DROP SCHEMA IF EXISTS {} CASCADE")
             conn.execute(drop.format(pgsql.Identifier(schema)))

@@ -72,16 +72,7 @@ def _replay(aggregate: Any, events: Iterable[Any]) -> Any:
 
 def ensure_schema(config: StoreConfig) -> None:
     if config.is_postgres and config.schema and config.schema != "public":
-        env = config.es_env
-        with psycopg.connect(
-            dbname=env["POSTGRES_DBNAME"],
-            host=env["POSTGRES_HOST"],
-            port=env["POSTGRES_PORT"],
-            user=env["POSTGRES_USER"],
-            password=env["POSTGRES_PASSWORD"] or None,
-            connect_timeout=int(env["POSTGRES_CONNECT_TIMEOUT"]),
-            autocommit=True,
-        ) as conn:
+        with config.postgres_connection() as conn:
             # The name was checked when the URL was read (app/config.py) and is quoted all the same.
             name = psycopg.sql.Identifier(config.schema)
             conn.execute(psycopg.sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(name))

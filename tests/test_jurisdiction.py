@@ -265,18 +265,25 @@ def build(z: Zhucun) -> None:
     )
 
 
-@pytest.fixture(
-    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
-)
-def store(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Zhucun]:
-    if request.param == "sqlite":
+ENGINES = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+def built_store(engine: str, tmp_path_factory: pytest.TempPathFactory) -> Zhucun:
+    """The store of ``build`` on one engine, for a module's tests to share."""
+    if engine == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('jurisdiction')}/zhucun.db"
     else:
         url = pg_url_for_new_schema()
     z = bootstrap(url, SettableClock(datetime(2016, 12, 31, 4, 0, tzinfo=UTC)))
     build(z)
+    return z
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def store(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Zhucun]:
+    z = built_store(request.param, tmp_path_factory)
     yield z
     z.close()
 

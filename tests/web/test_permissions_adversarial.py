@@ -8,21 +8,25 @@ every page that takes a code or id in its address, with the same disguises. Both
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from urllib.parse import quote
 
 import pytest
 from flask import Flask
 
 from app.accounts import Accounts
-from app.bootstrap import Zhucun, bootstrap
-from app.clock import SettableClock
+from app.bootstrap import Zhucun
 from app.jurisdiction import COMMAND_ROLES
 from domain.accounts import Role
 from tests.builders import VILLAGE_A
-from tests.conftest import pg_url_for_new_schema
 from tests.team_builders import tid
-from tests.test_jurisdiction import OUTSIDE_NAMES, REACHES, TEMPLATES, build, variants
+from tests.test_jurisdiction import (
+    ENGINES,
+    OUTSIDE_NAMES,
+    REACHES,
+    TEMPLATES,
+    built_store,
+    variants,
+)
 from tests.web.builders import ACCOUNTS, FAST_HASHER, PASSWORD
 from tests.web.conftest import csrf_token, login, make_app
 from tests.web.test_permissions import refusals
@@ -49,18 +53,11 @@ CASES = [
 ]
 
 
-@pytest.fixture(
-    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
-)
+@pytest.fixture(scope="module", params=ENGINES)
 def store(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Zhucun]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('adversarial')}/zhucun.db"
-    else:
-        url = pg_url_for_new_schema()
-    z = bootstrap(url, SettableClock(datetime(2016, 12, 31, 4, 0, tzinfo=UTC)))
-    build(z)
+    z = built_store(request.param, tmp_path_factory)
     accounts = Accounts(z, hasher=FAST_HASHER)
     for role, (username, unit) in ACCOUNTS.items():
         team = tid(1) if role == "team_member" else None
