@@ -3,10 +3,13 @@ subjects' names, and which ids lie in a unit's subtree or on a team."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
-from sqlalchemy import Engine, MetaData, Table, inspect, or_, select
+from sqlalchemy import Connection, Engine, MetaData, Table, inspect, or_, select
 
 from domain.cadres import dispatching_unit_id
 from projections.tables import central_households, households, party_members, sites, units
@@ -144,45 +147,99 @@ def scope_under(engine: Engine, code: str) -> tuple[set[str], set[str], set[str]
     profiles, the teams serving its villages, the cadres who served on them and the
     departments that sent them; the teams; and the cadres."""
     with engine.connect() as conn:
-        found = conn.execute(
-            select(units.c.code, units.c.id).where(
-                or_(units.c.code == code, units.c.path.like(f"%/{code}/%"))
-            )
-        ).all()
+        found = _subtree(conn, code)
         codes = [r[0] for r in found]
         ids = {r[1] for r in found}
         if not codes:
             return ids, set(), set()
-        for column, id_column in (
-            (households.c.group_code, households.c.id),
-            (party_members.c.village_code, party_members.c.id),
-            (central_households.c.village_code, central_households.c.id),
-            (sites.c.unit_code, sites.c.id),
-            (village_classes.c.village_code, village_classes.c.profile_id),
-        ):
+        for column, id_column in _PLACES:
             for chunk in _chunks(codes):
                 ids.update(conn.execute(select(id_column).where(column.in_(chunk))).scalars())
-        team_rows: list[tuple[str, str]] = []
-        for chunk in _chunks(codes):
-            team_rows += [
-                (t, u)
-                for t, u in conn.execute(
-                    select(teams.c.team_id, teams.c.unit_code)
-                    .where(teams.c.village_code.in_(chunk))
-                    .distinct()
-                )
-            ]
-        team_ids = {t for t, _ in team_rows}
-        cadre_ids: set[str] = set()
-        for chunk in _chunks(sorted(team_ids)):
-            cadre_ids.update(
-                conn.execute(
-                    select(memberships.c.cadre_id).where(memberships.c.team_id.in_(chunk))
-                ).scalars()
+        team_ids, cadre_ids, dept_ids = _teams_under(conn, codes)
+    return ids | team_ids | cadre_ids | dept_ids, team_ids, cadre_ids
+
+
+# Where the network read model places an id: (the column naming its unit, the id column).
+_PLACES = (
+    (households.c.group_code, households.c.id),
+    (party_members.c.village_code, party_members.c.id),
+    (central_households.c.village_code, central_households.c.id),
+    (sites.c.unit_code, sites.c.id),
+    (village_classes.c.village_code, village_classes.c.profile_id),
+)
+
+
+def _subtree(conn: Connection, code: str) -> list[tuple[str, str]]:
+    """(code, id) of the unit and every unit under it."""
+    return list(
+        conn.execute(
+            select(units.c.code, units.c.id).where(
+                or_(units.c.code == code, units.c.path.like(f"%/{code}/%"))
             )
-    ids |= team_ids | cadre_ids
-    ids |= {dispatching_unit_id(u).hex for _, u in team_rows}
-    return ids, team_ids, cadre_ids
+        )
+    )
+
+
+def _teams_under(conn: Connection, codes: list[str]) -> tuple[set[str], set[str], set[str]]:
+    """The teams that served in these units' villages, the cadres who served on them, and
+    the ids of the departments that sent them."""
+    team_rows: list[tuple[str, str]] = []
+    for chunk in _chunks(codes):
+        team_rows += [
+            (t, u)
+            for t, u in conn.execute(
+                select(teams.c.team_id, teams.c.unit_code)
+                .where(teams.c.village_code.in_(chunk))
+                .distinct()
+            )
+        ]
+    team_ids = {t for t, _ in team_rows}
+    cadre_ids: set[str] = set()
+    for chunk in _chunks(sorted(team_ids)):
+        cadre_ids.update(
+            conn.execute(
+                select(memberships.c.cadre_id).where(memberships.c.team_id.in_(chunk))
+            ).scalars()
+        )
+    return team_ids, cadre_ids, {dispatching_unit_id(u).hex for _, u in team_rows}
+
+
+@dataclass
+class UnitScope:
+    """``scope_under`` in two parts: the units' codes and the teams' side, both small, and
+    the network's ids, which a broad unit (a city of a province) has millions of: those
+    are asked about a few at a time (``placed``) rather than listed."""
+
+    codes: set[str]
+    unit_ids: set[str]  # the units' own ids
+    team_ids: set[str]
+    cadre_ids: set[str]
+    dept_ids: set[str]
+    engine: Engine
+
+    def placed(self, refs: set[str]) -> set[str]:
+        """Those of ``refs`` that ``scope_under`` lists among the network's ids."""
+        wanted = sorted(refs)
+        out = {r for r in wanted if r in self.unit_ids}
+        with self.engine.connect() as conn:
+            for column, id_column in _PLACES:
+                for chunk in _chunks(wanted):
+                    for ref, code in conn.execute(
+                        select(id_column, column).where(id_column.in_(chunk))
+                    ):
+                        if code in self.codes:
+                            out.add(ref)
+        return out
+
+
+def unit_scope(engine: Engine, code: str) -> UnitScope:
+    with engine.connect() as conn:
+        found = _subtree(conn, code)
+        codes = [r[0] for r in found]
+        team_ids, cadre_ids, dept_ids = (
+            _teams_under(conn, codes) if codes else (set(), set(), set())
+        )
+    return UnitScope(set(codes), {r[1] for r in found}, team_ids, cadre_ids, dept_ids, engine)
 
 
 def team_scope(engine: Engine, team_hex: str) -> dict[str, list[tuple[date, date | None]]]:
@@ -200,3 +257,272 @@ def team_scope(engine: Engine, team_hex: str) -> dict[str, list[tuple[date, date
 
 def _chunks(items: list[str], size: int = 500) -> list[list[str]]:
     return [items[i : i + size] for i in range(0, len(items), size)] or [[]]
+
+
+# The sources of ``Directory.names``, in the order it reads them: a later one wins for an id.
+_SOURCES = (
+    "units",
+    "households",
+    "party_members",
+    "central_households",
+    "sites",
+    "dispatching_units",
+    "cadres",
+    "teams",
+    "member_months",
+)
+_UNIT_TEXT = re.compile(r"(.*) \((.*)\)", re.S)
+
+
+class PageDirectory(Directory):
+    """The same answers as ``Directory``, read for the ids asked about (a page's) rather
+    than for every person of the store: at province scale reading them all takes longer
+    than the page itself. ``prefetch`` and ``prefetch_actors`` read a page's ids at once."""
+
+    def __init__(self, engine: Engine) -> None:
+        super().__init__(engine)
+        self._named: set[str] = set()  # ids whose names were read
+        self._depts: dict[str, tuple[str, str]] | None = None  # id -> (code, name)
+
+    def _load(self) -> None:
+        raise AssertionError("a page directory reads the ids of a page, not every id")
+
+    # -- names ----------------------------------------------------------------------------
+
+    def name_of(self, hex_id: str) -> str:
+        self.prefetch([hex_id])
+        return self.names.get(hex_id, "")
+
+    def prefetch(self, ids: Iterable[str]) -> None:
+        wanted = sorted({i for i in ids if i not in self._named})
+        if not wanted:
+            return
+        with self.engine.connect() as conn:
+            self.names.update(self._names(conn, wanted, _SOURCES))
+        self._named.update(wanted)
+
+    def _dept_ids(self, conn: Connection) -> dict[str, tuple[str, str]]:
+        if self._depts is None:
+            self._depts = {
+                dispatching_unit_id(code).hex: (code, name)
+                for code, name in conn.execute(
+                    select(dispatching_units.c.code, dispatching_units.c.name)
+                )
+            }
+        return self._depts
+
+    def _names(self, conn: Connection, ids: list[str], sources: tuple[str, ...]) -> dict[str, str]:
+        """Id -> name for those of ``ids`` that ``sources`` name, each from the last source
+        naming it, as ``Directory._load`` would have it after reading those sources."""
+        out: dict[str, str] = {}
+        for source in sources:
+            found = self._source(conn, source, ids)
+            if source == "central_households":
+                # The household's name as read so far: units, households, party members.
+                heads = self._names(conn, sorted(set(found.values())), _SOURCES[:3])
+                found = {c: "中心户 " + heads.get(h, h) for c, h in found.items()}
+            elif source == "member_months":
+                months = {m: tuple(v.split(" ", 1)) for m, v in found.items()}
+                names = self._names(conn, sorted({c for c, _ in months.values()}), _SOURCES[:8])
+                found = {m: f"{names.get(c, c)} {month}" for m, (c, month) in months.items()}
+            out.update(found)
+        return out
+
+    def _source(self, conn: Connection, source: str, ids: list[str]) -> dict[str, str]:
+        """Id -> name in one source (a central household: its household's id; a member's
+        month: the cadre's id and the month, separated by a space)."""
+        out: dict[str, str] = {}
+        if source == "dispatching_units":
+            depts = self._dept_ids(conn)
+            for i in ids:
+                if i in depts:
+                    code, name = depts[i]
+                    out[i] = f"{name} ({code})"
+            return out
+        for chunk in _chunks(ids):
+            if source == "units":
+                query = select(units.c.id, units.c.name + " (" + units.c.code + ")")
+                query = query.where(units.c.id.in_(chunk))
+            elif source == "households":
+                query = select(households.c.id, "户主 " + households.c.head_name)
+                query = query.where(households.c.id.in_(chunk))
+            elif source == "party_members":
+                query = select(party_members.c.id, party_members.c.name)
+                query = query.where(party_members.c.id.in_(chunk))
+            elif source == "central_households":
+                query = select(central_households.c.id, central_households.c.household_id)
+                query = query.where(central_households.c.id.in_(chunk))
+            elif source == "sites":
+                query = select(sites.c.id, sites.c.name).where(sites.c.id.in_(chunk))
+            elif source == "cadres":
+                query = select(cadres.c.id, cadres.c.name).where(cadres.c.id.in_(chunk))
+            elif source == "teams":
+                query = select(teams.c.team_id, teams.c.name).where(
+                    teams.c.team_id.in_(chunk), teams.c.to_position.is_(None)
+                )
+            else:
+                query = select(
+                    member_months.c.id, member_months.c.cadre_id + " " + member_months.c.month
+                ).where(member_months.c.id.in_(chunk))
+            out.update((i, n) for i, n in conn.execute(query))
+        return out
+
+    # -- actors ---------------------------------------------------------------------------
+
+    def actor(self, actor_id: str) -> tuple[str, str]:
+        known = self._seen.get(actor_id)
+        if known is not None:
+            return known
+        self.prefetch_actors([actor_id])
+        return self._seen[actor_id]
+
+    def prefetch_actors(self, actor_ids: Iterable[str]) -> None:
+        wanted = {a for a in actor_ids if a not in self._seen}
+        if not wanted:
+            return
+        keys = set(wanted)
+        for a in wanted:
+            key = _hex(a)
+            if key is not None:
+                keys.add(key)
+        with self.engine.connect() as conn:
+            self.actors.update(self._actors(conn, sorted(keys)))
+        for a in wanted:
+            found = self.actors.get(a)
+            if found is None:
+                key = _hex(a)
+                found = self.actors.get(key) if key else None
+            self._seen[a] = found if found is not None else (a, "")
+
+    def _actors(self, conn: Connection, keys: list[str]) -> dict[str, tuple[str, str]]:
+        """Key -> (name, unit) as ``Directory._load`` would have it for these keys: an
+        account's user name over a cadre's id over a party member's id, and the name of
+        exactly one cadre when nothing else bears it."""
+        party: dict[str, tuple[str, str]] = {}
+        by_id: dict[str, tuple[str, str]] = {}
+        by_account: dict[str, tuple[str, str]] = {}
+        named: dict[str, list[str]] = {}
+        village_of: dict[str, str] = {}
+        account_unit: dict[str, str] = {}
+        depts = {code: name for code, name in self._dept_ids(conn).values()}
+        for chunk in _chunks(keys):
+            for pid, name, village in conn.execute(
+                select(
+                    party_members.c.id, party_members.c.name, party_members.c.village_code
+                ).where(party_members.c.id.in_(chunk))
+            ):
+                party[pid] = (name, "")
+                village_of[pid] = village
+            for cid, name, code in conn.execute(
+                select(cadres.c.id, cadres.c.name, cadres.c.unit_code).where(cadres.c.id.in_(chunk))
+            ):
+                by_id[cid] = (name, _unit(code, depts))
+            for name, code in conn.execute(
+                select(cadres.c.name, cadres.c.unit_code).where(cadres.c.name.in_(chunk))
+            ):
+                named.setdefault(name, []).append(_unit(code, depts))
+            if inspect(conn).has_table("rm_accounts"):
+                accounts = Table("rm_accounts", MetaData(), autoload_with=conn)
+                for username, code in conn.execute(
+                    select(accounts.c.username, accounts.c.unit_code).where(
+                        accounts.c.username.in_(chunk)
+                    )
+                ):
+                    by_account[username] = (username, "")
+                    account_unit[username] = code
+        codes = sorted(set(village_of.values()) | set(account_unit.values()))
+        unit_names: dict[str, str] = {}
+        for chunk in _chunks(codes):
+            unit_names.update(
+                conn.execute(select(units.c.code, units.c.name).where(units.c.code.in_(chunk)))
+                
+                .all()
+            )
+        for pid, (name, _) in party.items():
+            party[pid] = (name, _unit(village_of[pid], unit_names))
+        for username in by_account:
+            by_account[username] = (username, _unit(account_unit[username], unit_names))
+        out = {**party, **by_id, **by_account}
+        for name, found in named.items():
+            if len(found) == 1 and name not in out:
+                out[name] = (name, found[0])
+        return out
+
+    # -- people ---------------------------------------------------------------------------
+
+    def person(self, given: str) -> tuple[set[str], set[str]]:
+        key = _hex(given)
+        if key is not None:
+            actors = {given, key, str(UUID(key))}
+            with self.engine.connect() as conn:
+                name = self._actors(conn, [key]).get(key, ("", ""))[0]
+            if name:
+                actors.add(name)
+            return {key}, actors
+        targets = (given, f"户主 {given}")
+        candidates: set[str] = set()
+        with self.engine.connect() as conn:
+            for target in targets:
+                candidates |= self._bearing(conn, target)
+        self.prefetch(candidates)
+        return {i for i in candidates if self.names.get(i) in targets}, {given}
+
+    def _bearing(self, conn: Connection, target: str) -> set[str]:
+        """Ids whose name may be ``target`` (checked against their names afterwards)."""
+        found: set[str] = set()
+        for column, id_column in (
+            (party_members.c.name, party_members.c.id),
+            (sites.c.name, sites.c.id),
+            (cadres.c.name, cadres.c.id),
+            (teams.c.name, teams.c.team_id),
+        ):
+            found.update(conn.execute(select(id_column).where(column == target)).scalars())
+        parsed = _UNIT_TEXT.fullmatch(target)
+        if parsed is not None:
+            name, code = parsed.group(1), parsed.group(2)
+            found.update(
+                conn.execute(
+                    select(units.c.id).where(units.c.code == code, units.c.name == name)
+                ).scalars()
+            )
+            if any(c == code and n == name for c, n in self._dept_ids(conn).values()):
+                found.add(dispatching_unit_id(code).hex)
+        heads: set[str] = set()
+        if target.startswith("户主 "):
+            heads = set(
+                conn.execute(
+                    select(households.c.id).where(households.c.head_name == target[3:])
+                ).scalars()
+            )
+            found |= heads
+        if target.startswith("中心户 "):
+            rest = target[4:]
+            owners = {rest}
+            if rest.startswith("户主 "):
+                owners |= set(
+                    conn.execute(
+                        select(households.c.id).where(households.c.head_name == rest[3:])
+                    ).scalars()
+                )
+            for chunk in _chunks(sorted(owners)):
+                found.update(
+                    conn.execute(
+                        select(central_households.c.id).where(
+                            central_households.c.household_id.in_(chunk)
+                        )
+                    ).scalars()
+                )
+        if " " in target:
+            prefix, month = target.rsplit(" ", 1)
+            owners = {prefix} | set(
+                conn.execute(select(cadres.c.id).where(cadres.c.name == prefix)).scalars()
+            )
+            for chunk in _chunks(sorted(owners)):
+                found.update(
+                    conn.execute(
+                        select(member_months.c.id).where(
+                            member_months.c.cadre_id.in_(chunk), member_months.c.month == month
+                        )
+                    ).scalars()
+                )
+        return found
