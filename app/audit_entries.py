@@ -57,7 +57,7 @@ class IdTexts(dict[UUID, tuple[str, str]]):
 
 
 def local_time(e: Any) -> datetime:
-    stamp = e.timestamp if e.timestamp.tzinfo else e.timestamp.replace(tzinfo=UTC)
+    stamp: datetime = e.timestamp if e.timestamp.tzinfo else e.timestamp.replace(tzinfo=UTC)
     return stamp.astimezone(CHINA_TZ)
 
 

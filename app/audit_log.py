@@ -321,8 +321,8 @@ def _pages(
                 day = days.get(key)
                 if day is None:
                     try:
-                        whole = key.decode() + (":00:00+00:00" if len(key) == 13 else "")
-                        moment = datetime.fromisoformat(whole)
+                        iso = key.decode() + (":00:00+00:00" if len(key) == 13 else "")
+                        moment = datetime.fromisoformat(iso)
                         stamp = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
                         day = stamp.astimezone(CHINA_TZ).date()
                     except ValueError:

@@ -25,6 +25,9 @@ from projections.audit_queries import Columns, Scope, corrected_by, index_positi
 # the read models; a broader one is asked about the ids of the entries read.
 LISTED_UNITS = 200
 BATCH = 100  # entries decoded at a time
+# A scope listing fewer ids than this drives the search from its ids; None: from the size
+# of the log (``_by_ids_below``).
+BY_IDS: int | None = None
 
 
 def indexed_rows(
@@ -47,7 +50,7 @@ def _rows(
         cols, scopes = _criteria(conn, engine, f, people)
         skip = (f.page - 1) * f.limit if f.page is not None and f.limit is not None else 0
         wanted = None if f.limit is None else f.limit + (1 if one_more else 0)
-        found = matching(conn, cols, scopes, f.after or 0, upto, max(256, isqrt(3 * upto)))
+        found = matching(conn, cols, scopes, f.after or 0, upto, _by_ids_below(upto))
         texts = IdTexts()
         batch: list[int] = []
         count = 0
@@ -64,6 +67,13 @@ def _rows(
             if last:
                 return
         yield from _page(conn, store, f, people, texts, batch)
+
+
+def _by_ids_below(upto: int) -> int:
+    """Reading a scope's positions costs about as many rows as its ids name (a few each);
+    reading the log in order costs a page's rows divided by the share of the log the scope
+    names. The two meet around ids ~ the square root of the log's length."""
+    return BY_IDS if BY_IDS is not None else max(256, isqrt(3 * upto))
 
 
 def _criteria(

@@ -434,9 +434,9 @@ class PageDirectory(Directory):
         unit_names: dict[str, str] = {}
         for chunk in _chunks(codes):
             unit_names.update(
-                conn.execute(select(units.c.code, units.c.name).where(units.c.code.in_(chunk)))
-                
-                .all()
+                conn.execute(
+                    select(units.c.code, units.c.name).where(units.c.code.in_(chunk))
+                ).all()
             )
         for pid, (name, _) in party.items():
             party[pid] = (name, _unit(village_of[pid], unit_names))
