@@ -62,7 +62,14 @@ class Scope:
         """How many ids and actors it lists; None when it cannot list them (broad)."""
         if self.placed is not None:
             return None
-        return sum(map(len, (self.oa, self.team, self.any, self.own, self.actors, self.positions)))
+        return (
+            len(self.oa)
+            + len(self.team)
+            + len(self.any)
+            + len(self.own)
+            + len(self.actors)
+            + len(self.positions)
+        )
 
     def learn(self, refs: set[str]) -> None:
         """Ask ``placed`` about the ids not asked yet (a window's)."""
