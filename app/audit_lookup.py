@@ -14,7 +14,7 @@ from uuid import UUID
 from sqlalchemy import Connection, Engine, bindparam, select, text
 
 from app.audit_entries import AuditFilter, IdTexts, entry_row
-from app.audit_people import PageDirectory, scope_under, team_scope, unit_scope
+from app.audit_people import PageDirectory, team_scope, unit_scope
 from app.store import EventStore, LoggedEvent
 from domain.errors import TeamNotFoundError, UnitNotFoundError
 from projections.audit import events_source
@@ -121,8 +121,7 @@ def _unit(conn: Connection, engine: Engine, code: str) -> Scope:
         conn, "cadre", scope.cadre_ids, "MemberMonth.Started"
     )
     if len(scope.codes) <= LISTED_UNITS:
-        ids, team_ids, _ = scope_under(engine, code)
-        return Scope(oa=ids | learnt, team=team_ids)
+        return Scope(oa=scope.listed() | learnt, team=scope.team_ids)
     listed = scope.team_ids | scope.cadre_ids | scope.dept_ids | learnt
     return Scope(oa=listed, team=scope.team_ids, placed=scope.placed)
 

@@ -4,7 +4,7 @@ subjects' names, and which ids lie in a unit's subtree or on a team."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
@@ -12,6 +12,7 @@ from uuid import UUID
 from sqlalchemy import Connection, Engine, MetaData, Table, inspect, or_, select
 
 from domain.cadres import dispatching_unit_id
+from projections.audit_sql import rows_in
 from projections.tables import central_households, households, party_members, sites, units
 from projections.team_tables import (
     cadres,
@@ -217,6 +218,16 @@ class UnitScope:
     dept_ids: set[str]
     engine: Engine
 
+    def listed(self) -> set[str]:
+        """Every id ``scope_under`` gives, read from the read models."""
+        codes = sorted(self.codes)
+        ids = set(self.unit_ids)
+        with self.engine.connect() as conn:
+            for column, id_column in _PLACES:
+                for chunk in _chunks(codes):
+                    ids.update(conn.execute(select(id_column).where(column.in_(chunk))).scalars())
+        return ids | self.team_ids | self.cadre_ids | self.dept_ids
+
     def placed(self, refs: set[str]) -> set[str]:
         """Those of ``refs`` that ``scope_under`` lists among the network's ids."""
         wanted = sorted(refs)
@@ -271,6 +282,26 @@ _SOURCES = (
     "teams",
     "member_months",
 )
+# Per source: the statement naming the ids of an IN list, and the name from its columns.
+_NAME_SQL: dict[str, tuple[str, Callable[..., str]]] = {
+    "units": ("SELECT id, name, code FROM rm_units WHERE id IN ({ins})", "{} ({})".format),
+    "households": ("SELECT id, head_name FROM rm_households WHERE id IN ({ins})", "户主 {}".format),
+    "party_members": ("SELECT id, name FROM rm_party_members WHERE id IN ({ins})", str),
+    "central_households": (
+        "SELECT id, household_id FROM rm_central_households WHERE id IN ({ins})",
+        str,
+    ),
+    "sites": ("SELECT id, name FROM rm_sites WHERE id IN ({ins})", str),
+    "cadres": ("SELECT id, name FROM tm_cadres WHERE id IN ({ins})", str),
+    "teams": (
+        "SELECT team_id, name FROM tm_teams WHERE team_id IN ({ins}) AND to_position IS NULL",
+        str,
+    ),
+    "member_months": (
+        "SELECT id, cadre_id, month FROM tm_member_months WHERE id IN ({ins})",
+        "{} {}".format,
+    ),
+}
 _UNIT_TEXT = re.compile(r"(.*) \((.*)\)", re.S)
 
 
@@ -283,6 +314,7 @@ class PageDirectory(Directory):
         super().__init__(engine)
         self._named: set[str] = set()  # ids whose names were read
         self._depts: dict[str, tuple[str, str]] | None = None  # id -> (code, name)
+        self._accounts: bool | None = None  # whether the store has web accounts
 
     def _load(self) -> None:
         raise AssertionError("a page directory reads the ids of a page, not every id")
@@ -339,32 +371,8 @@ class PageDirectory(Directory):
                     code, name = depts[i]
                     out[i] = f"{name} ({code})"
             return out
-        for chunk in _chunks(ids):
-            if source == "units":
-                query = select(units.c.id, units.c.name + " (" + units.c.code + ")")
-                query = query.where(units.c.id.in_(chunk))
-            elif source == "households":
-                query = select(households.c.id, "户主 " + households.c.head_name)
-                query = query.where(households.c.id.in_(chunk))
-            elif source == "party_members":
-                query = select(party_members.c.id, party_members.c.name)
-                query = query.where(party_members.c.id.in_(chunk))
-            elif source == "central_households":
-                query = select(central_households.c.id, central_households.c.household_id)
-                query = query.where(central_households.c.id.in_(chunk))
-            elif source == "sites":
-                query = select(sites.c.id, sites.c.name).where(sites.c.id.in_(chunk))
-            elif source == "cadres":
-                query = select(cadres.c.id, cadres.c.name).where(cadres.c.id.in_(chunk))
-            elif source == "teams":
-                query = select(teams.c.team_id, teams.c.name).where(
-                    teams.c.team_id.in_(chunk), teams.c.to_position.is_(None)
-                )
-            else:
-                query = select(
-                    member_months.c.id, member_months.c.cadre_id + " " + member_months.c.month
-                ).where(member_months.c.id.in_(chunk))
-            out.update((i, n) for i, n in conn.execute(query))
+        sql, shape = _NAME_SQL[source]
+        out.update((i, shape(*rest)) for i, *rest in rows_in(conn, sql, ids))
         return out
 
     # -- actors ---------------------------------------------------------------------------
@@ -398,55 +406,45 @@ class PageDirectory(Directory):
         """Key -> (name, unit) as ``Directory._load`` would have it for these keys: an
         account's user name over a cadre's id over a party member's id, and the name of
         exactly one cadre when nothing else bears it."""
-        party: dict[str, tuple[str, str]] = {}
-        by_id: dict[str, tuple[str, str]] = {}
-        by_account: dict[str, tuple[str, str]] = {}
-        named: dict[str, list[str]] = {}
-        village_of: dict[str, str] = {}
-        account_unit: dict[str, str] = {}
         depts = {code: name for code, name in self._dept_ids(conn).values()}
-        for chunk in _chunks(keys):
-            for pid, name, village in conn.execute(
-                select(
-                    party_members.c.id, party_members.c.name, party_members.c.village_code
-                ).where(party_members.c.id.in_(chunk))
-            ):
-                party[pid] = (name, "")
-                village_of[pid] = village
-            for cid, name, code in conn.execute(
-                select(cadres.c.id, cadres.c.name, cadres.c.unit_code).where(cadres.c.id.in_(chunk))
-            ):
-                by_id[cid] = (name, _unit(code, depts))
-            for name, code in conn.execute(
-                select(cadres.c.name, cadres.c.unit_code).where(cadres.c.name.in_(chunk))
-            ):
-                named.setdefault(name, []).append(_unit(code, depts))
-            if inspect(conn).has_table("rm_accounts"):
-                accounts = Table("rm_accounts", MetaData(), autoload_with=conn)
-                for username, code in conn.execute(
-                    select(accounts.c.username, accounts.c.unit_code).where(
-                        accounts.c.username.in_(chunk)
-                    )
-                ):
-                    by_account[username] = (username, "")
-                    account_unit[username] = code
-        codes = sorted(set(village_of.values()) | set(account_unit.values()))
-        unit_names: dict[str, str] = {}
-        for chunk in _chunks(codes):
-            unit_names.update(
-                conn.execute(
-                    select(units.c.code, units.c.name).where(units.c.code.in_(chunk))
-                ).all()
+        party = {
+            pid: (name, village)
+            for pid, name, village in rows_in(
+                conn,
+                "SELECT id, name, village_code FROM rm_party_members WHERE id IN ({ins})",
+                keys,
             )
-        for pid, (name, _) in party.items():
-            party[pid] = (name, _unit(village_of[pid], unit_names))
-        for username in by_account:
-            by_account[username] = (username, _unit(account_unit[username], unit_names))
-        out = {**party, **by_id, **by_account}
+        }
+        by_id = {
+            cid: (name, _unit(code, depts))
+            for cid, name, code in rows_in(
+                conn, "SELECT id, name, unit_code FROM tm_cadres WHERE id IN ({ins})", keys
+            )
+        }
+        named: dict[str, list[str]] = {}
+        sql = "SELECT name, unit_code FROM tm_cadres WHERE name IN ({ins})"
+        for name, code in rows_in(conn, sql, keys):
+            named.setdefault(name, []).append(_unit(code, depts))
+        account_unit: dict[str, str] = {}
+        if self._has_accounts(conn):
+            sql = "SELECT username, unit_code FROM rm_accounts WHERE username IN ({ins})"
+            account_unit = dict(rows_in(conn, sql, keys))
+        codes = sorted({v for _, v in party.values()} | set(account_unit.values()))
+        unit_names = dict(
+            rows_in(conn, "SELECT code, name FROM rm_units WHERE code IN ({ins})", codes)
+        )
+        out = {pid: (name, _unit(village, unit_names)) for pid, (name, village) in party.items()}
+        out.update(by_id)
+        out.update((u, (u, _unit(code, unit_names))) for u, code in account_unit.items())
         for name, found in named.items():
             if len(found) == 1 and name not in out:
                 out[name] = (name, found[0])
         return out
+
+    def _has_accounts(self, conn: Connection) -> bool:
+        if self._accounts is None:
+            self._accounts = inspect(conn).has_table("rm_accounts")
+        return self._accounts
 
     # -- people ---------------------------------------------------------------------------
 

@@ -22,10 +22,11 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, select
 
-from projections.audit_index import ABOUT, CORRECTION, ORIGINATOR, TEAM, entries, links
+from projections.audit_index import ABOUT, CORRECTION, ORIGINATOR, TEAM, entries
+from projections.audit_sql import mark, rows_in
 from projections.tables import positions as tracked
 
-WINDOW = 500  # positions read per statement
+WINDOW = 200  # positions read per statement
 CHUNK = 500  # ids per IN list
 
 
@@ -105,13 +106,9 @@ def index_position(conn: Connection, name: str) -> int | None:
 def corrected_by(conn: Connection, wanted: list[int]) -> dict[int, list[int]]:
     """Position -> the positions of the corrections of it, for the positions given."""
     out: dict[int, list[int]] = {}
-    for chunk in _chunks(sorted(set(wanted))):
-        for corrects, position in conn.execute(
-            select(entries.c.corrects, entries.c.position)
-            .where(entries.c.corrects.in_(chunk))
-            .order_by(entries.c.position)
-        ):
-            out.setdefault(int(corrects), []).append(int(position))
+    sql = "SELECT corrects, position FROM audit_entries WHERE corrects IN ({ins})"
+    for corrects, position in rows_in(conn, sql, sorted(set(wanted))):
+        out.setdefault(int(corrects), []).append(int(position))
     for found in out.values():
         found.sort()
     return out
@@ -182,12 +179,39 @@ def _conditions(query: Select[Any], cols: Columns) -> Select[Any]:
 
 
 def _entries(conn: Connection, cols: Columns, candidates: list[int]) -> list[tuple[int, str]]:
+    """Those of the candidates that meet ``cols``, with their actors, in log order."""
     out: list[tuple[int, str]] = []
-    for chunk in _chunks(candidates):
-        query = select(entries.c.position, entries.c.actor).where(entries.c.position.in_(chunk))
-        out += [(int(p), a) for p, a in conn.execute(_conditions(query, cols))]
+    sql = (
+        "SELECT position, actor, event, occurred_on, recorded_day, lag_days "
+        "FROM audit_entries WHERE position IN ({ins})"
+    )
+    for position, actor, event, occurred, recorded, lag in rows_in(conn, sql, candidates):
+        if _meets(cols, actor, event, str(occurred), str(recorded), lag):
+            out.append((int(position), actor))
     out.sort()
     return out
+
+
+def _meets(cols: Columns, actor: str, event: str, occurred: str, recorded: str, lag: int) -> bool:
+    """``_conditions`` for one row read as it is stored (days as ISO text or dates)."""
+    if cols.actor is not None and actor != cols.actor:
+        return False
+    if cols.event is not None and event != cols.event:
+        return False
+    if cols.corrections and event != CORRECTION:
+        return False
+    bounds = (
+        (cols.occurred_from, occurred, 1),
+        (cols.occurred_to, occurred, -1),
+        (cols.recorded_from, recorded, 1),
+        (cols.recorded_to, recorded, -1),
+    )
+    for bound, value, side in bounds:
+        if bound is not None:
+            day = bound.isoformat()
+            if (side == 1 and value[:10] < day) or (side == -1 and value[:10] > day):
+                return False
+    return not (cols.lag_over is not None and lag <= cols.lag_over)
 
 
 def _named(conn: Connection, found: list[int]) -> dict[int, list[tuple[str, int]]]:
@@ -196,19 +220,19 @@ def _named(conn: Connection, found: list[int]) -> dict[int, list[tuple[str, int]
     low, high = found[0], found[-1]
     if high - low < 4 * len(found):  # dense: one range of the primary key
         wanted = set(found)
-        query = select(links.c.position, links.c.ref, links.c.roles).where(
-            links.c.position >= low, links.c.position <= high
+        m = mark(conn)
+        rows = conn.exec_driver_sql(
+            f"SELECT position, ref, roles FROM audit_links WHERE position >= {m} "
+            f"AND position <= {m}",
+            (low, high),
         )
-        for p, ref, roles in conn.execute(query):
+        for p, ref, roles in rows:
             if p in wanted:
                 out.setdefault(int(p), []).append((ref, int(roles)))
         return out
-    for chunk in _chunks(found):
-        query = select(links.c.position, links.c.ref, links.c.roles).where(
-            links.c.position.in_(chunk)
-        )
-        for p, ref, roles in conn.execute(query):
-            out.setdefault(int(p), []).append((ref, int(roles)))
+    sql = "SELECT position, ref, roles FROM audit_links WHERE position IN ({ins})"
+    for p, ref, roles in rows_in(conn, sql, found):
+        out.setdefault(int(p), []).append((ref, int(roles)))
     return out
 
 
@@ -223,14 +247,11 @@ def _by_ids(conn: Connection, scope: Scope, cursor: int, upto: int) -> tuple[lis
         (scope.any, 0),
         (scope.own, ORIGINATOR),
     ):
-        for chunk in _chunks(sorted(refs)):
-            query = select(links.c.position).where(links.c.ref.in_(chunk))
-            if mask:
-                query = query.where(links.c.roles.op("&")(mask) != 0)
-            results.append(_window(conn, query, links.c.position, cursor, upto))
-    for chunk in _chunks(sorted(scope.actors)):
-        query = select(entries.c.position).where(entries.c.actor.in_(chunk))
-        results.append(_window(conn, query, entries.c.position, cursor, upto))
+        roles = f" AND (roles & {mask}) <> 0" if mask else ""
+        sql = "SELECT position FROM audit_links WHERE ref IN ({ins})" + roles
+        results += _windows(conn, sql, sorted(refs), cursor, upto)
+    sql = "SELECT position FROM audit_entries WHERE actor IN ({ins})"
+    results += _windows(conn, sql, sorted(scope.actors), cursor, upto)
     results.append(sorted(p for p in scope.positions if cursor < p <= upto)[:WINDOW])
     full = [r[-1] for r in results if len(r) == WINDOW]
     complete = min(full) if full else upto
@@ -238,11 +259,14 @@ def _by_ids(conn: Connection, scope: Scope, cursor: int, upto: int) -> tuple[lis
     return found, complete
 
 
-def _window(conn: Connection, query: Select[Any], column: Any, cursor: int, upto: int) -> list[int]:
-    # As read, repeats kept: a window is full when the statement hit its limit.
-    query = query.where(column > cursor, column <= upto).order_by(column).limit(WINDOW)
-    return [int(p) for p in conn.execute(query).scalars()]
-
-
-def _chunks(items: list[Any]) -> list[list[Any]]:
-    return [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
+def _windows(
+    conn: Connection, sql: str, values: list[str], cursor: int, upto: int
+) -> list[list[int]]:
+    """Per chunk of ``values``, the first window of positions in (cursor, upto], as read:
+    repeats kept, so that a window is full when the statement hit its limit."""
+    sql += " AND position > {m} AND position <= {m} ORDER BY position LIMIT {m}"
+    out = []
+    for i in range(0, len(values), CHUNK):
+        chunk = values[i : i + CHUNK]
+        out.append([int(p) for (p,) in rows_in(conn, sql, chunk, cursor, upto, WINDOW)])
+    return out
