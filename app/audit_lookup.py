@@ -20,6 +20,7 @@ from domain.errors import TeamNotFoundError, UnitNotFoundError
 from projections.audit import events_source
 from projections.audit_index import NAME, streams
 from projections.audit_queries import Columns, Scope, corrected_by, index_position, matching
+from projections.audit_sql import rows_in
 
 # A unit of at most this many units (a township and its groups) has its ids listed from
 # the read models; a broader one is asked about the ids of the entries read.
@@ -117,13 +118,32 @@ def _unit(conn: Connection, engine: Engine, code: str) -> Scope:
     scope = unit_scope(engine, code)
     if not scope.codes:
         raise UnitNotFoundError(code)  # a typo must not read as "nothing happened"
-    learnt = _streams(conn, "team", scope.team_ids) | _streams(
-        conn, "cadre", scope.cadre_ids, "MemberMonth.Started"
-    )
     if len(scope.codes) <= LISTED_UNITS:
+        learnt = _streams(conn, "team", scope.team_ids) | _streams(
+            conn, "cadre", scope.cadre_ids, "MemberMonth.Started"
+        )
         return Scope(oa=scope.listed() | learnt, team=scope.team_ids)
-    listed = scope.team_ids | scope.cadre_ids | scope.dept_ids | learnt
-    return Scope(oa=listed, team=scope.team_ids, placed=scope.placed)
+    listed = scope.team_ids | scope.cadre_ids | scope.dept_ids
+
+    def placed(refs: set[str]) -> set[str]:
+        # The network's ids in the unit, and the streams of its teams and cadres.
+        return scope.placed(refs) | _streams_of(conn, refs, scope.team_ids, scope.cadre_ids)
+
+    return Scope(oa=listed, team=scope.team_ids, placed=placed)
+
+
+def _streams_of(
+    conn: Connection, refs: set[str], team_ids: set[str], cadre_ids: set[str]
+) -> set[str]:
+    """Those of ``refs`` that are a leave request of one of the teams, or a month of one of
+    the cadres (what a scan of the log learns of a unit, app.audit_log._Matcher.learn)."""
+    sql = "SELECT stream, event, team, cadre FROM audit_streams WHERE stream IN ({ins})"
+    return {
+        stream
+        for stream, event, team, cadre in rows_in(conn, sql, sorted(refs))
+        if (event in LEARNT and team in team_ids)
+        or (event == "MemberMonth.Started" and cadre in cadre_ids)
+    }
 
 
 def _team(conn: Connection, engine: Engine, team: UUID, people: PageDirectory) -> Scope:
@@ -147,19 +167,15 @@ def _team(conn: Connection, engine: Engine, team: UUID, people: PageDirectory) -
     return Scope(oa={team_hex} | leave, team={team_hex}, positions=started)
 
 
+LEARNT = ("MemberMonth.Started", "LeaveRequest.Requested")
+
+
 def _streams(conn: Connection, column: str, ids: set[str], event: str | None = None) -> set[str]:
-    """Streams whose creation names one of ``ids`` in ``column`` (of that event type)."""
-    out: set[str] = set()
-    for chunk in _chunks(sorted(ids)):
-        query = select(streams.c.stream).where(streams.c[column].in_(chunk))
-        if event is not None:
-            query = query.where(streams.c.event == event)
-        elif column == "team":
-            query = query.where(
-                streams.c.event.in_(("MemberMonth.Started", "LeaveRequest.Requested"))
-            )
-        out.update(conn.execute(query).scalars())
-    return out
+    """Streams whose creation names one of ``ids`` in ``column`` (of that event type; of
+    a team: a month or a leave request)."""
+    sql = f"SELECT stream, event FROM audit_streams WHERE {column} IN ({{ins}})"
+    kinds = (event,) if event is not None else LEARNT if column == "team" else None
+    return {s for s, e in rows_in(conn, sql, sorted(ids)) if kinds is None or e in kinds}
 
 
 def _page(

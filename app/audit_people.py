@@ -184,24 +184,11 @@ def _subtree(conn: Connection, code: str) -> list[tuple[str, str]]:
 def _teams_under(conn: Connection, codes: list[str]) -> tuple[set[str], set[str], set[str]]:
     """The teams that served in these units' villages, the cadres who served on them, and
     the ids of the departments that sent them."""
-    team_rows: list[tuple[str, str]] = []
-    for chunk in _chunks(codes):
-        team_rows += [
-            (t, u)
-            for t, u in conn.execute(
-                select(teams.c.team_id, teams.c.unit_code)
-                .where(teams.c.village_code.in_(chunk))
-                .distinct()
-            )
-        ]
+    sql = "SELECT DISTINCT team_id, unit_code FROM tm_teams WHERE village_code IN ({ins})"
+    team_rows = set(rows_in(conn, sql, codes))
     team_ids = {t for t, _ in team_rows}
-    cadre_ids: set[str] = set()
-    for chunk in _chunks(sorted(team_ids)):
-        cadre_ids.update(
-            conn.execute(
-                select(memberships.c.cadre_id).where(memberships.c.team_id.in_(chunk))
-            ).scalars()
-        )
+    sql = "SELECT cadre_id FROM tm_memberships WHERE team_id IN ({ins})"
+    cadre_ids = {c for (c,) in rows_in(conn, sql, sorted(team_ids))}
     return team_ids, cadre_ids, {dispatching_unit_id(u).hex for _, u in team_rows}
 
 
@@ -223,9 +210,9 @@ class UnitScope:
         codes = sorted(self.codes)
         ids = set(self.unit_ids)
         with self.engine.connect() as conn:
-            for column, id_column in _PLACES:
-                for chunk in _chunks(codes):
-                    ids.update(conn.execute(select(id_column).where(column.in_(chunk))).scalars())
+            for table, id_column, column in _PLACES_SQL:
+                sql = f"SELECT {id_column} FROM {table} WHERE {column} IN ({{ins}})"
+                ids.update(i for (i,) in rows_in(conn, sql, codes))
         return ids | self.team_ids | self.cadre_ids | self.dept_ids
 
     def placed(self, refs: set[str]) -> set[str]:
@@ -233,14 +220,20 @@ class UnitScope:
         wanted = sorted(refs)
         out = {r for r in wanted if r in self.unit_ids}
         with self.engine.connect() as conn:
-            for column, id_column in _PLACES:
-                for chunk in _chunks(wanted):
-                    for ref, code in conn.execute(
-                        select(id_column, column).where(id_column.in_(chunk))
-                    ):
-                        if code in self.codes:
-                            out.add(ref)
+            for table, id_column, column in _PLACES_SQL:
+                sql = f"SELECT {id_column}, {column} FROM {table} WHERE {id_column} IN ({{ins}})"
+                out.update(ref for ref, code in rows_in(conn, sql, wanted) if code in self.codes)
         return out
+
+
+# ``_PLACES`` as tables and columns: (table, id column, the column naming its unit).
+_PLACES_SQL = (
+    ("rm_households", "id", "group_code"),
+    ("rm_party_members", "id", "village_code"),
+    ("rm_central_households", "id", "village_code"),
+    ("rm_sites", "id", "unit_code"),
+    ("tm_village_classes", "profile_id", "village_code"),
+)
 
 
 def unit_scope(engine: Engine, code: str) -> UnitScope:
