@@ -265,3 +265,37 @@ def test_the_index_is_listed_with_the_read_models(zhucun: Zhucun, clock: Settabl
     _history(zhucun, clock)
     positions = zhucun.projections.positions()
     assert positions["audit_index"] == zhucun.store.max_position()
+
+
+def test_cli_keeps_only_back_dated_entries_or_only_corrections(db_url: str) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from app.cli import cli
+
+    runner = CliRunner()
+    lines = [
+        cmd("open_unit", on="2014-01-01", code="210500", name="本溪市", level="city"),
+        cmd(
+            "open_unit",
+            on=date.today().isoformat(),
+            code="210521",
+            name="县",
+            level="county",
+            parent="210500",
+        ),
+    ]
+    text = "\n".join(json.dumps(x, ensure_ascii=False) for x in lines)
+    assert runner.invoke(cli, ["--db", db_url, "apply", "-"], input=text).exit_code == 0
+    line = json.dumps(cmd("record_correction", position=2, note="日期有误"), ensure_ascii=False)
+    assert runner.invoke(cli, ["--db", db_url, "apply", "-"], input=line).exit_code == 0
+
+    def events(*options: str) -> list[str]:
+        r = runner.invoke(cli, ["--db", db_url, "audit", "log", "--json", *options])
+        assert r.exit_code == 0, r.output
+        return [row["event"] for row in json.loads(r.stdout)]
+
+    assert events("--backdated-only") == ["Unit.Opened", "Correction.Recorded"]
+    assert events("--corrections-only") == ["Correction.Recorded"]
+    assert events("--backdated-only", "--backdated-days", "100000") == []
