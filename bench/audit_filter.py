@@ -17,7 +17,8 @@ nothing (a name nobody bears, an event type that does not exist).
 the read models). ``--villages N`` loads a province of N villages (``bench/scale.py``)
 into a new store (the SQLite file named by ``--db`` is kept, see bench/stores.py); then
 the network, teams and audit-index read models are built (coverage is not needed here).
-``--existing --db URL`` measures a store loaded by an earlier run.
+``--existing --db URL`` measures a store loaded by an earlier run (``--rebuild``: its read
+models built again first; ``--audit-models-only``: only those the audit log reads).
 """
 
 from __future__ import annotations
@@ -176,7 +177,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             raise SystemExit("--existing needs --db")
         z = _audit_models(args.db) if args.audit_models_only else bootstrap(args.db)
         try:
-            return measure(z, args)
+            return measure(z, args, build=args.rebuild)
         finally:
             z.close()
     if args.villages is not None:
@@ -206,6 +207,9 @@ def main(argv: list[str] | None = None) -> int:
         "--audit-models-only",
         action="store_true",
         help="with --existing: keep only the read models the audit log reads",
+    )
+    parser.add_argument(
+        "--rebuild", action="store_true", help="with --existing: rebuild the read models first"
     )
     parser.add_argument("--demo", action="store_true", help="load the Benxi demo first")
     parser.add_argument("--villages", type=int, help="load a province of N villages first")

@@ -129,6 +129,9 @@ def matching(
     listed = sorted((size, n) for size, n in sizes if size is not None and size < by_ids_below)
     driver = scopes[listed[0][1]] if listed else None
     cursor = after
+    # In log order the window doubles as it goes: a scope found in one entry of a thousand
+    # pays for fewer statements, a page found in the first window for no more rows.
+    size = WINDOW
     while cursor < upto:
         if driver is not None:
             candidates, cursor = _by_ids(conn, driver, cursor, upto)
@@ -140,10 +143,11 @@ def matching(
                     _conditions(select(entries.c.position, entries.c.actor), cols)
                     .where(entries.c.position > cursor, entries.c.position <= upto)
                     .order_by(entries.c.position)
-                    .limit(WINDOW)
+                    .limit(size)
                 )
             ]
-            cursor = found[-1][0] if len(found) == WINDOW else upto
+            cursor = found[-1][0] if len(found) == size else upto
+            size = min(2 * size, 16 * WINDOW)
         if not found:
             continue
         named = _named(conn, [p for p, _ in found]) if scopes else {}
