@@ -115,10 +115,10 @@ def _subject(given: str) -> set[str]:
 
 
 def _unit(conn: Connection, engine: Engine, code: str) -> Scope:
-    scope = unit_scope(engine, code)
-    if not scope.codes:
+    scope = unit_scope(engine, code, LISTED_UNITS)
+    if scope is None:
         raise UnitNotFoundError(code)  # a typo must not read as "nothing happened"
-    if len(scope.codes) <= LISTED_UNITS:
+    if scope.codes is not None:
         learnt = _streams(conn, "team", scope.team_ids) | _streams(
             conn, "cadre", scope.cadre_ids, "MemberMonth.Started"
         )

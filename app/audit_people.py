@@ -194,19 +194,22 @@ def _teams_under(conn: Connection, codes: list[str]) -> tuple[set[str], set[str]
 
 @dataclass
 class UnitScope:
-    """``scope_under`` in two parts: the units' codes and the teams' side, both small, and
-    the network's ids, which a broad unit (a city of a province) has millions of: those
-    are asked about a few at a time (``placed``) rather than listed."""
+    """``scope_under`` in parts: the teams' side, small, and the units and the network's
+    ids. A unit of a few units has its codes listed (``codes``); a broad one (a city of a
+    province: tens of thousands of units, millions of households) is asked about ids a few
+    at a time (``placed``), its subtree tested in SQL by the same condition."""
 
-    codes: set[str]
-    unit_ids: set[str]  # the units' own ids
+    code: str
+    codes: set[str] | None  # None: a broad unit, codes not listed
+    unit_ids: set[str]  # the units' own ids, when listed
     team_ids: set[str]
     cadre_ids: set[str]
     dept_ids: set[str]
     engine: Engine
 
     def listed(self) -> set[str]:
-        """Every id ``scope_under`` gives, read from the read models."""
+        """Every id ``scope_under`` gives, read from the read models (a listed unit)."""
+        assert self.codes is not None
         codes = sorted(self.codes)
         ids = set(self.unit_ids)
         with self.engine.connect() as conn:
@@ -216,13 +219,20 @@ class UnitScope:
         return ids | self.team_ids | self.cadre_ids | self.dept_ids
 
     def placed(self, refs: set[str]) -> set[str]:
-        """Those of ``refs`` that ``scope_under`` lists among the network's ids."""
+        """Those of ``refs`` that ``scope_under`` lists among the units' and the network's
+        ids."""
         wanted = sorted(refs)
-        out = {r for r in wanted if r in self.unit_ids}
+        under = "(u.code = {m} OR u.path LIKE {m})"
+        args = (self.code, f"%/{self.code}/%")
         with self.engine.connect() as conn:
+            sql = f"SELECT u.id FROM rm_units u WHERE u.id IN ({{ins}}) AND {under}"
+            out = {i for (i,) in rows_in(conn, sql, wanted, *args)}
             for table, id_column, column in _PLACES_SQL:
-                sql = f"SELECT {id_column}, {column} FROM {table} WHERE {id_column} IN ({{ins}})"
-                out.update(ref for ref, code in rows_in(conn, sql, wanted) if code in self.codes)
+                sql = (
+                    f"SELECT p.{id_column} FROM {table} p JOIN rm_units u ON u.code = p.{column} "
+                    f"WHERE p.{id_column} IN ({{ins}}) AND {under}"
+                )
+                out.update(i for (i,) in rows_in(conn, sql, wanted, *args))
         return out
 
 
@@ -236,14 +246,35 @@ _PLACES_SQL = (
 )
 
 
-def unit_scope(engine: Engine, code: str) -> UnitScope:
+def unit_scope(engine: Engine, code: str, listed_up_to: int) -> UnitScope | None:
+    """The unit's scope, its codes listed when it has at most ``listed_up_to`` units; None
+    when no unit has that code."""
+    under = or_(units.c.code == code, units.c.path.like(f"%/{code}/%"))
     with engine.connect() as conn:
-        found = _subtree(conn, code)
-        codes = [r[0] for r in found]
-        team_ids, cadre_ids, dept_ids = (
-            _teams_under(conn, codes) if codes else (set(), set(), set())
+        found = list(
+            conn.execute(select(units.c.code, units.c.id).where(under).limit(listed_up_to + 1))
         )
-    return UnitScope(set(codes), {r[1] for r in found}, team_ids, cadre_ids, dept_ids, engine)
+        if not found:
+            return None
+        if len(found) <= listed_up_to:
+            codes = [r[0] for r in found]
+            team_ids, cadre_ids, dept_ids = _teams_under(conn, codes)
+            return UnitScope(
+                code, set(codes), {r[1] for r in found}, team_ids, cadre_ids, dept_ids, engine
+            )
+        team_rows = set(
+            conn.execute(
+                select(teams.c.team_id, teams.c.unit_code)
+                .join(units, units.c.code == teams.c.village_code)
+                .where(under)
+                .distinct()
+            )
+        )
+        team_ids = {t for t, _ in team_rows}
+        sql = "SELECT cadre_id FROM tm_memberships WHERE team_id IN ({ins})"
+        cadre_ids = {c for (c,) in rows_in(conn, sql, sorted(team_ids))}
+        dept_ids = {dispatching_unit_id(u).hex for _, u in team_rows}
+    return UnitScope(code, None, set(), team_ids, cadre_ids, dept_ids, engine)
 
 
 def team_scope(engine: Engine, team_hex: str) -> dict[str, list[tuple[date, date | None]]]:
