@@ -35,6 +35,7 @@ from sqlalchemy import (
 )
 
 from projections.bulk import insert_many
+from projections.tables import households, party_members
 
 NAME = "audit_index"
 # Beijing time, as app/clock.py has it (the read side does not import the app layer).
@@ -79,8 +80,16 @@ streams = Table(
     Column("owner", String(32)),  # the person it belongs to (docs/audit.md, --person)
     Column("month", String(7)),
 )
+# The names a person is looked up by (`--person NAME`): indexes on the network model's
+# tables, which only these queries use. Made here, they are created with those tables in a
+# new store and, like this model's own, built at the end of a rebuild.
+PERSON_NAMES = (
+    Index("ix_rm_households_head_name", households.c.head_name),
+    Index("ix_rm_party_members_name", party_members.c.name),
+)
 # Only queries use these; a rebuild builds them once at the end.
 DEFERRED = (
+    *PERSON_NAMES,
     Index("ix_audit_entries_event", entries.c.event, entries.c.position),
     Index("ix_audit_entries_actor", entries.c.actor, entries.c.position),
     Index("ix_audit_entries_corrects", entries.c.corrects),
