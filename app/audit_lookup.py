@@ -11,7 +11,7 @@ from math import isqrt
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, Engine, bindparam, select, text
+from sqlalchemy import Connection, Engine, bindparam, func, select, text
 
 from app.audit_entries import AuditFilter, IdTexts, entry_row
 from app.audit_people import PageDirectory, team_scope, unit_scope
@@ -21,10 +21,14 @@ from projections.audit import events_source
 from projections.audit_index import NAME, streams
 from projections.audit_queries import Columns, Scope, corrected_by, index_position, matching
 from projections.audit_sql import rows_in
+from projections.tables import units
 
-# A unit of at most this many units (a township and its groups) has its ids listed from
-# the read models; a broader one is asked about the ids of the entries read.
+# A unit of at most this many units (a township and its groups), or of at most a
+# twentieth of the store's units (a county of a province), has its ids listed from the read
+# models and its entries found from them; a broader one (a city, the province, a county of
+# the demo) is asked about the ids of the entries read in log order, where it is met often.
 LISTED_UNITS = 200
+LISTED_SHARE = 20
 BATCH = 100  # entries decoded at a time
 # A scope listing fewer ids than this drives the search from its ids; None: from the size
 # of the log (``_by_ids_below``).
@@ -115,14 +119,18 @@ def _subject(given: str) -> set[str]:
 
 
 def _unit(conn: Connection, engine: Engine, code: str) -> Scope:
-    scope = unit_scope(engine, code, LISTED_UNITS)
+    with engine.connect() as c:
+        total = c.execute(select(func.count()).select_from(units)).scalar_one()
+    scope = unit_scope(
+        engine, code, max(LISTED_UNITS, total // LISTED_SHARE) if LISTED_UNITS else 0
+    )
     if scope is None:
         raise UnitNotFoundError(code)  # a typo must not read as "nothing happened"
     if scope.codes is not None:
         learnt = _streams(conn, "team", scope.team_ids) | _streams(
             conn, "cadre", scope.cadre_ids, "MemberMonth.Started"
         )
-        return Scope(oa=scope.listed() | learnt, team=scope.team_ids)
+        return Scope(oa=scope.listed() | learnt, team=scope.team_ids, drive=True)
     listed = scope.team_ids | scope.cadre_ids | scope.dept_ids
 
     def placed(refs: set[str]) -> set[str]:

@@ -82,6 +82,12 @@ def filters(z: Zhucun) -> dict[str, dict[str, Any]]:
         county = conn.execute(
             select(units.c.code).where(units.c.level == "county").order_by(units.c.code)
         ).scalar()
+        last_county = conn.execute(
+            select(units.c.code).where(units.c.level == "county").order_by(units.c.code.desc())
+        ).scalar()
+        last_city = conn.execute(
+            select(units.c.code).where(units.c.level == "city").order_by(units.c.code.desc())
+        ).scalar()
         root = conn.execute(
             select(units.c.code).where(units.c.parent_code.is_(None)).order_by(units.c.code)
         ).scalar()
@@ -91,14 +97,23 @@ def filters(z: Zhucun) -> dict[str, dict[str, Any]]:
         "person (a party member's id)": {"person": str(member)},
         "person (a head of household's name)": {"person": head},
         "unit (a village)": {"unit": village},
-        "unit (a county)": {"unit": county},
+        "unit (the first county)": {"unit": county},
+        "unit (the last county)": {"unit": last_county},
+        "unit (the last city)": {"unit": last_city},
         "unit (the root)": {"unit": root},
         "type (Household.Registered)": {"event": "Household.Registered"},
         "type (PartyMember.Died)": {"event": "PartyMember.Died"},
         "no match (person)": {"person": "无此人 nobody"},
         "no match (type)": {"event": "No.Such"},
     }
-    return {name: kw for name, kw in out.items() if None not in kw.values()}
+    seen: set[str] = set()
+    kept = {}
+    for name, kw in out.items():
+        key = repr(kw)
+        if None not in kw.values() and key not in seen:
+            seen.add(key)
+            kept[name] = kw
+    return kept
 
 
 def measure(z: Zhucun, args: argparse.Namespace, build: bool = False) -> dict[str, Any]:

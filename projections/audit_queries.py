@@ -57,6 +57,9 @@ class Scope:
     positions: set[int] = field(default_factory=set)
     # For a broad scope: which of these ids (as originator or subject) lie in it.
     placed: Callable[[set[str]], set[str]] | None = None
+    # Found from its ids whatever their number: a small share of a log whose entries lie
+    # together (a county of a province), which the log's order would reach late.
+    drive: bool = False
     _outside: set[str] = field(default_factory=set)
 
     def size(self) -> int | None:
@@ -123,10 +126,14 @@ def matching(
     by_ids_below: int,
 ) -> Iterator[int]:
     """Positions in (after, upto] of the entries that meet ``cols`` and every scope, in log
-    order. A scope listing fewer than ``by_ids_below`` ids drives the search (the smallest
-    such); otherwise the entries are read in log order."""
+    order. A scope listing fewer than ``by_ids_below`` ids, or asking to, drives the search
+    (the smallest such); otherwise the entries are read in log order."""
     sizes = [(s.size(), n) for n, s in enumerate(scopes)]
-    listed = sorted((size, n) for size, n in sizes if size is not None and size < by_ids_below)
+    listed = sorted(
+        (size, n)
+        for size, n in sizes
+        if size is not None and (size < by_ids_below or scopes[n].drive)
+    )
     driver = scopes[listed[0][1]] if listed else None
     cursor = after
     # In log order the window doubles as it goes: a scope found in one entry of a thousand
@@ -135,30 +142,40 @@ def matching(
     while cursor < upto:
         if driver is not None:
             candidates, cursor = _by_ids(conn, driver, cursor, upto)
-            found = _entries(conn, cols, candidates) if candidates else []
-        else:
-            found = [
-                (int(p), a)
-                for p, a in conn.execute(
-                    _conditions(select(entries.c.position, entries.c.actor), cols)
-                    .where(entries.c.position > cursor, entries.c.position <= upto)
-                    .order_by(entries.c.position)
-                    .limit(size)
-                )
-            ]
-            cursor = found[-1][0] if len(found) == size else upto
-            size = min(2 * size, 16 * WINDOW)
-        if not found:
+            # A slice at a time: the caller may stop at the first page.
+            for i in range(0, len(candidates), WINDOW):
+                found = _entries(conn, cols, candidates[i : i + WINDOW])
+                yield from _holding(conn, scopes, found)
             continue
-        named = _named(conn, [p for p, _ in found]) if scopes else {}
-        if scopes:
-            refs = {r for rows in named.values() for r, roles in rows if roles & 3}
-            for scope in scopes:
-                scope.learn(refs)
-        for position, actor in found:
-            rows = named.get(position, [])
-            if all(s.holds(position, actor, rows) for s in scopes):
-                yield position
+        found = [
+            (int(p), a)
+            for p, a in conn.execute(
+                _conditions(select(entries.c.position, entries.c.actor), cols)
+                .where(entries.c.position > cursor, entries.c.position <= upto)
+                .order_by(entries.c.position)
+                .limit(size)
+            )
+        ]
+        cursor = found[-1][0] if len(found) == size else upto
+        size = min(2 * size, 16 * WINDOW)
+        yield from _holding(conn, scopes, found)
+
+
+def _holding(conn: Connection, scopes: list[Scope], found: list[tuple[int, str]]) -> Iterator[int]:
+    """The positions of ``found`` (position, actor) that every scope holds."""
+    if not found:
+        return
+    if not scopes:
+        yield from (p for p, _ in found)
+        return
+    named = _named(conn, [p for p, _ in found])
+    refs = {r for rows in named.values() for r, roles in rows if roles & (ORIGINATOR | ABOUT)}
+    for scope in scopes:
+        scope.learn(refs)
+    for position, actor in found:
+        rows = named.get(position, [])
+        if all(s.holds(position, actor, rows) for s in scopes):
+            yield position
 
 
 def _conditions(query: Select[Any], cols: Columns) -> Select[Any]:

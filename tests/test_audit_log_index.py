@@ -166,8 +166,8 @@ def _both(z: Zhucun, f: AuditFilter) -> tuple[Any, Any]:
 # read in log order; every scope read from its ids; windows of two positions (merging).
 WAYS = {
     "chosen": {},
-    "broad-units": {"LISTED_UNITS": 0},
-    "log-order": {"BY_IDS": 0},
+    "broad-units": {"LISTED_UNITS": 0, "LISTED_SHARE": 10**9},
+    "log-order": {"BY_IDS": 0, "LISTED_UNITS": 0, "LISTED_SHARE": 10**9},
     "by-ids": {"BY_IDS": 10**9},
     "tiny-windows": {"BY_IDS": 10**9, "WINDOW": 2, "CHUNK": 3},
 }
