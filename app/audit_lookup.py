@@ -13,8 +13,9 @@ from uuid import UUID
 
 from sqlalchemy import Connection, Engine, bindparam, func, select, text
 
+from app.audit_directory import PageDirectory
 from app.audit_entries import AuditFilter, IdTexts, entry_row
-from app.audit_people import PageDirectory, team_scope, unit_scope
+from app.audit_people import team_scope, unit_scope
 from app.store import EventStore, LoggedEvent
 from domain.errors import TeamNotFoundError, UnitNotFoundError
 from projections.audit import events_source

@@ -14,9 +14,10 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from app import audit_lookup
+from app.audit_directory import PageDirectory
 from app.audit_log import AuditFilter, audit_page, scan_rows
 from app.audit_lookup import indexed_rows
-from app.audit_people import Directory, PageDirectory
+from app.audit_people import Directory
 from app.bootstrap import Zhucun
 from app.clock import SettableClock
 from domain.errors import TeamNotFoundError, UnitNotFoundError
