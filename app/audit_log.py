@@ -8,7 +8,7 @@ import io
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -17,15 +17,18 @@ from eventsourcing.persistence import StoredEvent
 from eventsourcing.utils import get_topic
 from sqlalchemy import Engine, text
 
+# The filter and its default stay importable from here, where the command line finds them.
+from app.audit_entries import BACKDATED_DAYS as BACKDATED_DAYS
+from app.audit_entries import AuditFilter as AuditFilter
+from app.audit_entries import IdTexts, entry_row, local_time
+from app.audit_lookup import indexed_rows
 from app.audit_people import Directory, scope_under, team_scope
 from app.clock import CHINA_TZ
-from app.describe import describe, details, event_type
+from app.describe import event_type
 from app.store import EventStore, LoggedEvent
 from domain.corrections import Correction
 from domain.errors import TeamNotFoundError, UnitNotFoundError
 from projections.audit import events_source
-
-BACKDATED_DAYS = 7
 
 COLUMNS = [
     "position",
@@ -78,35 +81,6 @@ OWNED_BY = {
     "LeaveRequest.Requested": "cadre_id",
     "CentralHousehold.Designated": "household_id",
 }
-
-
-@dataclass(frozen=True)
-class AuditFilter:
-    unit: str | None = None  # a unit code: what is placed in that unit's subtree
-    team: UUID | None = None  # a team: its events and its members' months and leave on it
-    person: str | None = None  # an id or a name: as the actor or as the subject
-    actor: str | None = None
-    event: str | None = None  # an event type, e.g. "Household.Registered"
-    occurred_from: date | None = None
-    occurred_to: date | None = None
-    recorded_from: date | None = None  # recording day, Beijing time
-    recorded_to: date | None = None
-    subject: str | None = None  # an aggregate id: entries about it
-    after: int | None = None  # only entries after this log position
-    limit: int | None = None
-    page: int | None = None  # with limit: the page-th run of `limit` matching rows
-    backdated_days: int = BACKDATED_DAYS
-    unmasked: bool = False  # identity numbers in full (allowed roles only, checked by caller)
-
-    def given(self) -> dict[str, str]:
-        """The filters used, as text, for the export's record and its 'filters' sheet."""
-        out = {}
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if value is not None and value is not False and f.name != "backdated_days":
-                out[f.name] = str(value)
-        out["backdated_days"] = str(self.backdated_days)
-        return out
 
 
 @dataclass
@@ -177,6 +151,25 @@ class _Matcher:
             self.person_ids, self.person_actors = people.person(f.person)
         self.subject = f.subject
 
+    def learn(self, e: Any, kind: str, oid: str) -> None:
+        """Note the streams that belong to the scope: a member's month or a leave request
+        of a team in the unit, a leave request of the team, what is the person's own. Every
+        event of the log is shown to it, whatever the other filters and pages say, so that
+        an entry is kept or not whatever page it falls on."""
+        if kind not in OWNED_BY:
+            return
+        team = getattr(e, "team_id", None)
+        team_hex = team.hex if type(team) is UUID else None
+        if self.unit_ids is not None and (
+            (team_hex is not None and team_hex in self.unit_teams)
+            or (kind == "MemberMonth.Started" and e.cadre_id.hex in self.unit_cadres)
+        ):
+            self.unit_ids.add(oid)
+        if self.team is not None and kind == "LeaveRequest.Requested" and team_hex == self.team:
+            self.team_streams.add(oid)
+        if self.f.person is not None and getattr(e, OWNED_BY[kind]).hex in self.person_ids:
+            self.person_streams.add(oid)
+
     def keep(self, e: Any, kind: str, oid: str, dashed: str) -> bool:
         """``oid`` and ``dashed``: the event's originator id as hex and as text."""
         f = self.f
@@ -189,33 +182,26 @@ class _Matcher:
             return False
         if f.event is not None and kind != f.event:
             return False
-        if self.unit_ids is not None and not self._in_unit(e, kind, oid, about):
+        if f.corrections_only and kind != "Correction.Recorded":
+            return False
+        if self.unit_ids is not None and not self._in_unit(e, oid, about):
             return False
         if self.team is not None and not self._on_team(e, kind, oid, about):
             return False
-        return not (f.person is not None and not self._about_person(e, kind, oid, about))
+        return not (f.person is not None and not self._about_person(e, oid, about))
 
-    def _in_unit(self, e: Any, kind: str, oid: str, about: str) -> bool:
+    def _in_unit(self, e: Any, oid: str, about: str) -> bool:
         assert self.unit_ids is not None
         if oid in self.unit_ids or about in self.unit_ids:
             return True
         team = getattr(e, "team_id", None)
-        if team is not None and team.hex in self.unit_teams:
-            if kind in ("MemberMonth.Started", "LeaveRequest.Requested"):
-                self.unit_ids.add(oid)
-            return True
-        if kind == "MemberMonth.Started" and e.cadre_id.hex in self.unit_cadres:
-            self.unit_ids.add(oid)
-            return True
-        return False
+        return team is not None and team.hex in self.unit_teams
 
     def _on_team(self, e: Any, kind: str, oid: str, about: str) -> bool:
         if self.team in (oid, about) or oid in self.team_streams or about in self.team_streams:
             return True
         team = getattr(e, "team_id", None)
         if team is not None and team.hex == self.team:
-            if kind == "LeaveRequest.Requested":
-                self.team_streams.add(oid)  # its approval or rejection follows
             return True
         if kind == "MemberMonth.Started":
             # The month's first day to its last: on the team at any day of it.
@@ -226,31 +212,17 @@ class _Matcher:
                 return True
         return False
 
-    def _about_person(self, e: Any, kind: str, oid: str, about: str) -> bool:
+    def _about_person(self, e: Any, oid: str, about: str) -> bool:
         if e.actor_id in self.person_actors:
             return True
         ids = self.person_ids
         if oid in ids or about in ids or oid in self.person_streams:
             return True
-        for value in vars(e).values():
-            if type(value) is UUID and value.hex in ids:
-                field = OWNED_BY.get(kind)
-                if field is not None and getattr(e, field).hex in ids:
-                    self.person_streams.add(oid)
-                return True
-        return False
+        return any(type(value) is UUID and value.hex in ids for value in vars(e).values())
 
 
 def _dashed(hex_id: str) -> str:
     return str(UUID(hex_id))
-
-
-class _IdTexts(dict[UUID, tuple[str, str]]):
-    """An id's hex and its text, worked out once per id: a month's stream has many events."""
-
-    def __missing__(self, key: UUID) -> tuple[str, str]:
-        found = self[key] = (key.hex, str(key))
-        return found
 
 
 def audit_page(store: EventStore, engine: Engine, f: AuditFilter) -> Page:
@@ -267,7 +239,18 @@ def audit_page(store: EventStore, engine: Engine, f: AuditFilter) -> Page:
 def audit_rows(
     store: EventStore, engine: Engine, f: AuditFilter, one_more: bool = False
 ) -> Iterator[dict[str, Any]]:
-    """Matching events in log order, one plain row each."""
+    """Matching events in log order, one plain row each: found in the audit index and only
+    those decoded (app/audit_lookup.py); read from the whole log where the store has no
+    index."""
+    found = indexed_rows(store, engine, f, one_more)
+    yield from found if found is not None else scan_rows(store, engine, f, one_more)
+
+
+def scan_rows(
+    store: EventStore, engine: Engine, f: AuditFilter, one_more: bool = False
+) -> Iterator[dict[str, Any]]:
+    """The same rows, read from the whole log: every event decoded and matched in turn (the
+    reference the index is checked against, tests/test_audit_log_index.py)."""
     people = Directory(engine)
     matcher = _Matcher(engine, f, people)
     corrected = corrections_index(store, engine)
@@ -275,53 +258,33 @@ def audit_rows(
     wanted = None if f.limit is None else f.limit + (1 if one_more else 0)
     count = 0
     after = f.after or 0
-    texts = _IdTexts()
-    for page in _pages(store, engine, f, after):
+    texts = IdTexts()
+    # Streams are learnt from the start of the log, before the page and the recording days.
+    learning = f.unit is not None or f.team is not None or f.person is not None
+    for page in _pages(store, engine, f, 0 if learning else after, learning):
         for logged in page:
             e = logged.event
             kind = event_type(e)
             oid, dashed = texts[e.originator_id]
-            if not matcher.keep(e, kind, oid, dashed):
+            matcher.learn(e, kind, oid)
+            if logged.position <= after or not matcher.keep(e, kind, oid, dashed):
                 continue
             occurred = date.fromisoformat(e.occurred_on)
             if f.occurred_from is not None and occurred < f.occurred_from:
                 continue
             if f.occurred_to is not None and occurred > f.occurred_to:
                 continue
-            stamp = e.timestamp if e.timestamp.tzinfo else e.timestamp.replace(tzinfo=UTC)
-            local = stamp.astimezone(CHINA_TZ)
-            recorded_day = local.date()
+            recorded_day = local_time(e).date()
             if f.recorded_from is not None and recorded_day < f.recorded_from:
                 continue
             if f.recorded_to is not None and recorded_day > f.recorded_to:
                 continue
+            if f.backdated_only and (recorded_day - occurred).days <= f.backdated_days:
+                continue
             if skip:
                 skip -= 1
                 continue
-            zh, en = describe(e)
-            actor_name, actor_unit = people.actor(e.actor_id)
-            is_correction = kind == "Correction.Recorded"
-            subject_hex, subject = texts[e.subject_id] if is_correction else (oid, dashed)
-            yield {
-                "position": logged.position,
-                "recorded_at": local.isoformat(),
-                "occurred_on": e.occurred_on,
-                "backdated": (recorded_day - occurred).days > f.backdated_days,
-                "correction": is_correction,
-                "corrects": e.corrects_position if is_correction else None,
-                "corrected_by": corrected.get(logged.position, []),
-                "actor": e.actor_id,
-                "actor_name": actor_name,
-                "role": e.actor_role,
-                "actor_unit": actor_unit,
-                "event": kind,
-                "what_zh": zh,
-                "what_en": en,
-                "subject": subject,
-                "subject_name": people.name_of(subject_hex),
-                "details": details(e, unmasked=f.unmasked),
-                "reason": e.reason,
-            }
+            yield entry_row(logged, f, people, corrected.get(logged.position, []), texts)
             count += 1
             if wanted is not None and count >= wanted:
                 return
@@ -332,13 +295,14 @@ PAGE = 5000
 
 
 def _pages(
-    store: EventStore, engine: Engine, f: AuditFilter, after: int
+    store: EventStore, engine: Engine, f: AuditFilter, after: int, whole: bool = False
 ) -> Iterator[list[LoggedEvent]]:
-    """The log from ``after`` on, a page at a time, decoded. With a recording range, rows
+    """The log from ``after`` on, a page at a time, decoded (every row if ``whole``). With a
+    recording range, and not ``whole``, rows
     recorded outside it are passed over before decoding, by the recording time the stored
     JSON begins with (decoding is most of a query's time). Rows that do not begin so
     (encrypted ones, say) are decoded and filtered like the others."""
-    if f.recorded_from is None and f.recorded_to is None:
+    if whole or (f.recorded_from is None and f.recorded_to is None):
         yield from store.iter_log(after)
         return
     low, high = f.recorded_from or date.min, f.recorded_to or date.max
@@ -357,8 +321,8 @@ def _pages(
                 day = days.get(key)
                 if day is None:
                     try:
-                        whole = key.decode() + (":00:00+00:00" if len(key) == 13 else "")
-                        moment = datetime.fromisoformat(whole)
+                        iso = key.decode() + (":00:00+00:00" if len(key) == 13 else "")
+                        moment = datetime.fromisoformat(iso)
                         stamp = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
                         day = stamp.astimezone(CHINA_TZ).date()
                     except ValueError:

@@ -3,12 +3,14 @@ subjects' names, and which ids lie in a unit's subtree or on a team."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
-from sqlalchemy import Engine, MetaData, Table, inspect, or_, select
+from sqlalchemy import Connection, Engine, MetaData, Table, inspect, or_, select
 
 from domain.cadres import dispatching_unit_id
+from projections.audit_sql import rows_in
 from projections.tables import central_households, households, party_members, sites, units
 from projections.team_tables import (
     cadres,
@@ -144,45 +146,133 @@ def scope_under(engine: Engine, code: str) -> tuple[set[str], set[str], set[str]
     profiles, the teams serving its villages, the cadres who served on them and the
     departments that sent them; the teams; and the cadres."""
     with engine.connect() as conn:
-        found = conn.execute(
-            select(units.c.code, units.c.id).where(
-                or_(units.c.code == code, units.c.path.like(f"%/{code}/%"))
-            )
-        ).all()
+        found = _subtree(conn, code)
         codes = [r[0] for r in found]
         ids = {r[1] for r in found}
         if not codes:
             return ids, set(), set()
-        for column, id_column in (
-            (households.c.group_code, households.c.id),
-            (party_members.c.village_code, party_members.c.id),
-            (central_households.c.village_code, central_households.c.id),
-            (sites.c.unit_code, sites.c.id),
-            (village_classes.c.village_code, village_classes.c.profile_id),
-        ):
+        for column, id_column in _PLACES:
             for chunk in _chunks(codes):
                 ids.update(conn.execute(select(id_column).where(column.in_(chunk))).scalars())
-        team_rows: list[tuple[str, str]] = []
-        for chunk in _chunks(codes):
-            team_rows += [
-                (t, u)
-                for t, u in conn.execute(
-                    select(teams.c.team_id, teams.c.unit_code)
-                    .where(teams.c.village_code.in_(chunk))
-                    .distinct()
-                )
-            ]
-        team_ids = {t for t, _ in team_rows}
-        cadre_ids: set[str] = set()
-        for chunk in _chunks(sorted(team_ids)):
-            cadre_ids.update(
-                conn.execute(
-                    select(memberships.c.cadre_id).where(memberships.c.team_id.in_(chunk))
-                ).scalars()
+        team_ids, cadre_ids, dept_ids = _teams_under(conn, codes)
+    return ids | team_ids | cadre_ids | dept_ids, team_ids, cadre_ids
+
+
+# Where the network read model places an id: (the column naming its unit, the id column).
+_PLACES = (
+    (households.c.group_code, households.c.id),
+    (party_members.c.village_code, party_members.c.id),
+    (central_households.c.village_code, central_households.c.id),
+    (sites.c.unit_code, sites.c.id),
+    (village_classes.c.village_code, village_classes.c.profile_id),
+)
+
+
+def _subtree(conn: Connection, code: str) -> list[tuple[str, str]]:
+    """(code, id) of the unit and every unit under it."""
+    return list(
+        conn.execute(
+            select(units.c.code, units.c.id).where(
+                or_(units.c.code == code, units.c.path.like(f"%/{code}/%"))
             )
-    ids |= team_ids | cadre_ids
-    ids |= {dispatching_unit_id(u).hex for _, u in team_rows}
-    return ids, team_ids, cadre_ids
+        )
+    )
+
+
+def _teams_under(conn: Connection, codes: list[str]) -> tuple[set[str], set[str], set[str]]:
+    """The teams that served in these units' villages, the cadres who served on them, and
+    the ids of the departments that sent them."""
+    sql = "SELECT DISTINCT team_id, unit_code FROM tm_teams WHERE village_code IN ({ins})"
+    team_rows = set(rows_in(conn, sql, codes))
+    team_ids = {t for t, _ in team_rows}
+    sql = "SELECT cadre_id FROM tm_memberships WHERE team_id IN ({ins})"
+    cadre_ids = {c for (c,) in rows_in(conn, sql, sorted(team_ids))}
+    return team_ids, cadre_ids, {dispatching_unit_id(u).hex for _, u in team_rows}
+
+
+@dataclass
+class UnitScope:
+    """``scope_under`` in parts: the teams' side, small, and the units and the network's
+    ids. A unit of a few units has its codes listed (``codes``); a broad one (a city of a
+    province: tens of thousands of units, millions of households) is asked about ids a few
+    at a time (``placed``), its subtree tested in SQL by the same condition."""
+
+    code: str
+    codes: set[str] | None  # None: a broad unit, codes not listed
+    unit_ids: set[str]  # the units' own ids, when listed
+    team_ids: set[str]
+    cadre_ids: set[str]
+    dept_ids: set[str]
+    engine: Engine
+
+    def listed(self) -> set[str]:
+        """Every id ``scope_under`` gives, read from the read models (a listed unit)."""
+        assert self.codes is not None
+        codes = sorted(self.codes)
+        ids = set(self.unit_ids)
+        with self.engine.connect() as conn:
+            for table, id_column, column in _PLACES_SQL:
+                sql = f"SELECT {id_column} FROM {table} WHERE {column} IN ({{ins}})"
+                ids.update(i for (i,) in rows_in(conn, sql, codes))
+        return ids | self.team_ids | self.cadre_ids | self.dept_ids
+
+    def placed(self, refs: set[str]) -> set[str]:
+        """Those of ``refs`` that ``scope_under`` lists among the units' and the network's
+        ids."""
+        wanted = sorted(refs)
+        under = "(u.code = {m} OR u.path LIKE {m})"
+        args = (self.code, f"%/{self.code}/%")
+        with self.engine.connect() as conn:
+            sql = f"SELECT u.id FROM rm_units u WHERE u.id IN ({{ins}}) AND {under}"
+            out = {i for (i,) in rows_in(conn, sql, wanted, *args)}
+            for table, id_column, column in _PLACES_SQL:
+                sql = (
+                    f"SELECT p.{id_column} FROM {table} p JOIN rm_units u ON u.code = p.{column} "
+                    f"WHERE p.{id_column} IN ({{ins}}) AND {under}"
+                )
+                out.update(i for (i,) in rows_in(conn, sql, wanted, *args))
+        return out
+
+
+# ``_PLACES`` as tables and columns: (table, id column, the column naming its unit).
+_PLACES_SQL = (
+    ("rm_households", "id", "group_code"),
+    ("rm_party_members", "id", "village_code"),
+    ("rm_central_households", "id", "village_code"),
+    ("rm_sites", "id", "unit_code"),
+    ("tm_village_classes", "profile_id", "village_code"),
+)
+
+
+def unit_scope(engine: Engine, code: str, listed_up_to: int) -> UnitScope | None:
+    """The unit's scope, its codes listed when it has at most ``listed_up_to`` units; None
+    when no unit has that code."""
+    under = or_(units.c.code == code, units.c.path.like(f"%/{code}/%"))
+    with engine.connect() as conn:
+        found = list(
+            conn.execute(select(units.c.code, units.c.id).where(under).limit(listed_up_to + 1))
+        )
+        if not found:
+            return None
+        if len(found) <= listed_up_to:
+            codes = [r[0] for r in found]
+            team_ids, cadre_ids, dept_ids = _teams_under(conn, codes)
+            return UnitScope(
+                code, set(codes), {r[1] for r in found}, team_ids, cadre_ids, dept_ids, engine
+            )
+        team_rows = set(
+            conn.execute(
+                select(teams.c.team_id, teams.c.unit_code)
+                .join(units, units.c.code == teams.c.village_code)
+                .where(under)
+                .distinct()
+            )
+        )
+        team_ids = {t for t, _ in team_rows}
+        sql = "SELECT cadre_id FROM tm_memberships WHERE team_id IN ({ins})"
+        cadre_ids = {c for (c,) in rows_in(conn, sql, sorted(team_ids))}
+        dept_ids = {dispatching_unit_id(u).hex for _, u in team_rows}
+    return UnitScope(code, None, set(), team_ids, cadre_ids, dept_ids, engine)
 
 
 def team_scope(engine: Engine, team_hex: str) -> dict[str, list[tuple[date, date | None]]]:
@@ -200,3 +290,9 @@ def team_scope(engine: Engine, team_hex: str) -> dict[str, list[tuple[date, date
 
 def _chunks(items: list[str], size: int = 500) -> list[list[str]]:
     return [items[i : i + size] for i in range(0, len(items), size)] or [[]]
+
+
+# For app/audit_directory.py, which answers as ``Directory`` does.
+hex_id = _hex
+unit_text = _unit
+chunks = _chunks

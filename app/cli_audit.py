@@ -180,6 +180,8 @@ DEFAULT_REASON = "审计导出 audit export"
 @click.option("--as", "as_actor", metavar="ACTOR", help="Who reads (default $ZHUCUN_ACTOR).")
 @click.option("--role", "role", metavar="ROLE", help="Their role (default $ZHUCUN_ROLE).")
 @click.option("--reason", "reason", default=DEFAULT_REASON, show_default=True)
+@click.option("--backdated-only", is_flag=True, help="Only entries flagged back-dated.")
+@click.option("--corrections-only", is_flag=True, help="Only corrections.")
 @click.pass_context
 def audit_log(
     ctx: click.Context,
@@ -206,6 +208,8 @@ def audit_log(
     as_actor: str | None,
     role: str | None,
     reason: str,
+    backdated_only: bool = False,
+    corrections_only: bool = False,
 ) -> None:
     """Every matching entry of the log: position, recorded at, occurred on, flags
     (back-dated, correction, corrected), actor (name, role, unit), what happened (zh / en),
@@ -250,6 +254,8 @@ def audit_log(
                 backdated_days if backdated_days is not None else z.rules.backdated_after_days
             ),
             unmasked=show_identity,
+            backdated_only=backdated_only,
+            corrections_only=corrections_only,
         )
         z.projections.catch_up()
         target = xlsx or out

@@ -27,6 +27,7 @@ from sqlalchemy.schema import CreateIndex
 from domain.rules import DEFAULT_RULES, RuleSet
 from projections.accounts import AccountsModel
 from projections.audit import AuditChainModel
+from projections.audit_index import AuditIndexModel
 from projections.collector import collector_paused
 from projections.coverage.model import CoverageModel
 from projections.network import NetworkModel
@@ -74,7 +75,14 @@ class ReadModel(Protocol):
 
 
 def default_models(rules: RuleSet = DEFAULT_RULES) -> list[ReadModel]:
-    return [NetworkModel(), CoverageModel(rules), TeamsModel(), AuditChainModel(), AccountsModel()]
+    return [
+        NetworkModel(),
+        CoverageModel(rules),
+        TeamsModel(),
+        AuditChainModel(),
+        AccountsModel(),
+        AuditIndexModel(),
+    ]
 
 
 class Projections:

@@ -76,6 +76,20 @@ def test_audit_export_prints_the_export_beside_the_raw_read(
     assert "raw read of the whole log (baseline)" in out and "export to .xlsx" in out
 
 
+def test_audit_filter_prints_each_filters_page_beside_the_raw_scan(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bench import audit_filter
+
+    args = ["--villages", "2", "--db", f"sqlite:///{tmp_path}/province.db", "--runs", "2"]
+    assert audit_filter.main([*args, "--scan"]) == 0
+    out = capsys.readouterr().out
+    assert "raw scan of the log (baseline)" in out and "load average" in out
+    for name in ("person (a party member's id)", "unit (the root)", "no match (type)"):
+        line = next(x for x in out.splitlines() if name in x)
+        assert "p50" in line and "p95" in line and "whole-log read" in line
+
+
 def test_checkin_prints_ours_beside_the_baseline(capsys: object) -> None:
     from bench import checkin
 
