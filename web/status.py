@@ -17,6 +17,7 @@ MODEL_LABELS = {
     "coverage": N_("coverage and blind spots"),
     "teams": N_("work teams and residency"),
     "audit": N_("the audit chain"),
+    "audit_index": N_("the audit log's filters"),
     "accounts": N_("accounts"),
 }
 
