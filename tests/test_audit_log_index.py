@@ -288,6 +288,7 @@ def test_cli_keeps_only_back_dated_entries_or_only_corrections(db_url: str) -> N
         ),
     ]
     text = "\n".join(json.dumps(x, ensure_ascii=False) for x in lines)
+    assert runner.invoke(cli, ["--db", db_url, "init"]).exit_code == 0  # only init creates
     assert runner.invoke(cli, ["--db", db_url, "apply", "-"], input=text).exit_code == 0
     line = json.dumps(cmd("record_correction", position=2, note="日期有误"), ensure_ascii=False)
     assert runner.invoke(cli, ["--db", db_url, "apply", "-"], input=line).exit_code == 0
