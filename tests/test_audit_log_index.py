@@ -300,4 +300,4 @@ def test_cli_keeps_only_back_dated_entries_or_only_corrections(db_url: str) -> N
 
     assert events("--backdated-only") == ["Unit.Opened", "Correction.Recorded"]
     assert events("--corrections-only") == ["Correction.Recorded"]
-    assert events("--backdated-only", "--backdated-days", "100000") == []
+    assert events("--backdated-only", "--backdated-days", "36500") == []
