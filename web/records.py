@@ -206,9 +206,10 @@ def _typed(kind: str, value: str) -> Any:
         text = value.strip().translate(FULL_WIDTH_DIGITS)
         if kind == "number" and text.isascii() and text.isdigit():
             return int(text)
+        text = text.replace(",", ".").replace("−", "-")  # a decimal comma, a typeset minus
         if kind == "decimal" and text.isascii():
             try:
-                return float(text.replace(",", ".").replace("−", "-"))
+                return float(text)
             except ValueError:
                 return value
     return value

@@ -43,6 +43,16 @@ def test_a_check_in_with_place_and_position_shows_on_the_team_page(
     assert places and "甲村村部" in places.group(1) and "41.29000, 124.12000" in places.group(1)
 
 
+def test_a_position_typed_with_a_minus_sign_a_decimal_comma_or_full_width_digits_is_read(
+    zhucun: Zhucun, net: WebNet, member: FlaskClient
+):
+    path = f"/teams/{net.team}/record/check-in"
+    response = send(member, path, cadre=MEMBER_ID, lat=" −４1,29 ", lon="１24.12")
+    assert response.status_code == 302
+    [e] = events_of_type(zhucun, "MemberMonth.CheckedIn")
+    assert (e.lat, e.lon) == (-41.29, 124.12)
+
+
 def test_a_check_in_without_a_position_is_still_one_tap(
     zhucun: Zhucun, net: WebNet, member: FlaskClient
 ):
