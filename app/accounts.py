@@ -24,6 +24,7 @@ from eventsourcing.persistence import ConnectionUnavailableError, IntegrityError
 
 from app.bootstrap import Zhucun
 from app.clock import local_today
+from app.jurisdiction import Reach
 from app.uow import UnitOfWork
 from domain.account_errors import (
     AccountNotFoundError,
@@ -87,6 +88,16 @@ class Principal:
     def covers(self, path: str) -> bool:
         """Is the unit with this materialised path inside this account's subtree?"""
         return path.startswith(self.unit_path)
+
+    def reach(self) -> Reach:
+        """Where the account may act, for the one jurisdiction check of every command it
+        sends, through any path (app/jurisdiction.py)."""
+        return Reach(
+            role=self.role,
+            unit_code=self.unit_code,
+            team_id=UUID(self.team_id) if self.team_id else None,
+            city_level=self.unit_level == "city",
+        )
 
 
 class Accounts:

@@ -88,10 +88,9 @@ class Args:
             return None
         return value
 
-    def _refer(self, name: str, value: Any) -> Any:
+    def _refer(self, name: str, value: Any) -> None:
         if self._check is not None:
             self._check(name, value)
-        return value
 
     def text(self, name: str, spec: Field | None = None) -> str:
         return clean_text(name, self._get(name, True), spec)
@@ -116,7 +115,8 @@ class Args:
                 "应为 6、9、12 或 15 位数字组成的区划代码",
                 "must be a division code of 6, 9, 12 or 15 digits",
             )
-        return str(self._refer(name, code))
+        self._refer(name, code)
+        return code
 
     def opt_code(self, name: str) -> str | None:
         if is_blank(self._raw.get(name)):

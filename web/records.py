@@ -15,11 +15,9 @@ from uuid import UUID, uuid4
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
-from app.accounts import Principal
 from app.args import FULL_WIDTH_DIGITS
 from app.bootstrap import BatchRefused
 from app.commands import parse_command_line
-from app.jurisdiction import Reach
 from domain.account_errors import OutsideJurisdictionError, RoleNotAllowedError
 from domain.errors import InvalidInputError, ZhucunError
 from domain.residency import LeaveRequest, LeaveStatus
@@ -154,17 +152,6 @@ def form_day(spec: FormSpec, ctx: dict[str, Any], form: dict[str, str]) -> date:
 # -- sending ------------------------------------------------------------------------------------
 
 
-def reach_of(who: Principal) -> Reach:
-    """The account's reach, which the command's own jurisdiction check applies
-    (app/jurisdiction.py): the one check for forms, the API and imports alike."""
-    return Reach(
-        role=who.role,
-        unit_code=who.unit_code,
-        team_id=UUID(who.team_id) if who.team_id else None,
-        city_level=who.unit_level == "city",
-    )
-
-
 def command_line(spec: FormSpec, ctx: dict[str, Any], form: dict[str, str]) -> Any:
     """The apply line the form stands for, read as ``zhucun apply`` reads it."""
     who = principal()
@@ -227,7 +214,7 @@ def handle(spec: FormSpec, ctx: dict[str, Any], done: str) -> Response | tuple[s
     ctx["day"] = form_day(spec, ctx, form)
     if request.method == "POST" and not form.get("refresh"):
         try:
-            result = zhucun().execute([command_line(spec, ctx, form)], reach=reach_of(who))
+            result = zhucun().execute([command_line(spec, ctx, form)], reach=who.reach())
         except (BatchRefused, ZhucunError) as e:
             error = e.error if isinstance(e, BatchRefused) else e
             if isinstance(error, REFUSALS):  # a 403 page, recorded; never beside a field
