@@ -105,6 +105,9 @@ class Projections:
         self.models = models if models is not None else default_models()
         self.batch_size = batch_size
         self.rebuild_batch_size = rebuild_batch_size
+        # The read models found stopped (name -> the event's position) by the last look at
+        # the positions: what every page's banner shows, without a query of its own.
+        self.stopped: dict[str, int] = {}
         self.writer = sqlite_writer(
             str(engine.url.database) if engine.dialect.name == "sqlite" else None
         )
@@ -238,6 +241,7 @@ class Projections:
         keys = names + [_fault_key(n) for n in names]
         stored = {n: p for n, p in conn.execute(_POSITIONS, {"names": keys})}
         live = [int(stored.get(n) or 0) for n in names if _fault_key(n) not in stored]
+        self.stopped = {n: int(stored[_fault_key(n)]) for n in names if _fault_key(n) in stored}
         return bool(self.models) and min(live, default=head) >= head
 
     # -- a read model that cannot apply an event -------------------------------------------
@@ -293,6 +297,7 @@ class Projections:
                 insert(faults).values(name=model.name, position=position, error=said[:2000])
             )
             _put_position(conn, _fault_key(model.name), position)
+        self.stopped = {**self.stopped, model.name: position}
         model.reset()
 
     @contextmanager

@@ -23,10 +23,11 @@ MODEL_LABELS = {
 
 
 def stopped_models() -> list[dict[str, Any]]:
-    """The read models stopped by an event, each with what it answers and where it stopped."""
+    """The read models stopped by an event, each with what it answers and where it stopped,
+    as the page's own read of the read models found them (no query of its own)."""
     return [
-        {"label": _(MODEL_LABELS.get(name, name)), "position": fault["position"]}
-        for name, fault in sorted(zhucun().projections.faults().items())
+        {"label": _(MODEL_LABELS.get(name, name)), "position": position}
+        for name, position in sorted(zhucun().projections.stopped.items())
     ]
 
 
