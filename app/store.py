@@ -6,6 +6,7 @@ aggregates' events together with their log positions, and a bulk writer for larg
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -247,11 +248,23 @@ class EventStore(Application):  # type: ignore[type-arg]
                 rows = encoder.rows(events, hex_ids=True)
                 with writing(self.writer):
                     self._sqlite_insert(rows, check)
+        self._committed()
 
     def save(self, *objs: Any, **kwargs: Any) -> Any:
         """The library's ``save``, in turn with this process's other writers on SQLite."""
         with writing(self.writer):
-            return super().save(*objs, **kwargs)
+            saved = super().save(*objs, **kwargs)
+        self._committed()
+        return saved
+
+    # Writes this process committed (``projections.runner.Log.commits``): counted under a
+    # lock, as each thread's look at the read models compares it with what it saw.
+    commits = 0
+    _commits_lock = threading.Lock()
+
+    def _committed(self) -> None:
+        with self._commits_lock:
+            self.commits += 1
 
     _bulk_encoder: _BulkEncoder | None = None  # made on first use, from the store's mapper
 

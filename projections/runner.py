@@ -7,6 +7,8 @@ import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from sqlalchemy import (
@@ -38,6 +40,19 @@ from projections.teams import TeamsModel
 class Log(Protocol):
     def read_log(self, after: int, limit: int, upto: int | None = None) -> list[Any]: ...
     def max_position(self) -> int: ...
+
+    # How many writes this process has committed to the log: a look at the read models
+    # taken before a write of one's own is not good after it.
+    commits: int
+
+
+@dataclass
+class _Look:
+    """One unit of work's look at the read models (a web request's): taken at the first read,
+    trusted by the reads after it until the process writes to the log."""
+
+    commits: int = -1  # the log's write count when the look was taken; -1: not yet taken
+    head: int = 0  # the log's head then, which every live read model had reached
 
 
 REBUILDING = "rebuild-in-progress"  # a position row marking an unfinished rebuild
@@ -111,6 +126,44 @@ class Projections:
         self.writer = sqlite_writer(
             str(engine.url.database) if engine.dialect.name == "sqlite" else None
         )
+        self._look: ContextVar[_Look | None] = ContextVar(f"look-{id(self)}", default=None)
+
+    @contextmanager
+    def one_look(self) -> Iterator[None]:
+        """Inside, the read models are brought to the head of the log at the first read only,
+        and the reads after it trust that look until this process writes to the log.
+
+        For a web request: a page reads the read models five or six times (the account, the
+        figures, the lists), and each read used to look at the log's head and the models'
+        positions again, two queries apiece. What another process writes meanwhile shows
+        at the next request, as it would have had it come a moment later; what this
+        request writes shows at its next read."""
+        token = self._look.set(_Look())
+        try:
+            yield
+        finally:
+            self._look.reset(token)
+
+    def _looked(self) -> _Look | None:
+        """This unit of work's look at the read models, if it is still good."""
+        look = self._look.get()
+        return look if look is not None and look.commits == self.log.commits else None
+
+    def head(self) -> int:
+        """The log's head, every live read model having reached it: the key of anything
+        computed from the read models (the web's page cache)."""
+        look = self._looked()
+        if look is not None:
+            return look.head
+        commits, head = self.log.commits, self.log.max_position()
+        self.catch_up()
+        self._remember(commits, head)
+        return head
+
+    def _remember(self, commits: int, head: int) -> None:
+        look = self._look.get()
+        if look is not None:
+            look.commits, look.head = commits, head
 
     def create_tables(self) -> None:
         """Create what is missing, and start again from the log any read model whose tables
@@ -200,7 +253,7 @@ class Projections:
         two processes catching up at once take turns instead of applying a page twice, and
         rows and positions commit together.
         """
-        if self._caught_up():
+        if self._looked() is not None or self._caught_up():
             return 0  # the usual case for a query: nothing new, and nothing written
         done = refreshed = 0  # events applied, and applied at the last refresh
         while True:
@@ -235,14 +288,18 @@ class Projections:
         """Read-only look: is every read model that is not stopped at the head already?"""
         if conn is None:
             with self.engine.connect() as c:
-                return self._caught_up(c)
+                return self._caught_up_to(c) is not None
+        return self._caught_up_to(conn) is not None
+
+    def _caught_up_to(self, conn: Connection) -> int | None:
+        """The log's head if every read model that is not stopped has reached it, else None."""
         head = self.log.max_position()
         names = [m.name for m in self.models]
         keys = names + [_fault_key(n) for n in names]
         stored = {n: p for n, p in conn.execute(_POSITIONS, {"names": keys})}
         live = [int(stored.get(n) or 0) for n in names if _fault_key(n) not in stored]
         self.stopped = {n: int(stored[_fault_key(n)]) for n in names if _fault_key(n) in stored}
-        return bool(self.models) and min(live, default=head) >= head
+        return head if self.models and min(live, default=head) >= head else None
 
     # -- a read model that cannot apply an event -------------------------------------------
 
@@ -308,11 +365,20 @@ class Projections:
         query then uses: one checkout of the pool instead of two, which on PostgreSQL is a
         round trip to ping the server and one to end the transaction.
         """
+        if self._looked() is not None:
+            with self.engine.connect() as conn:
+                yield conn
+            return
+        commits = self.log.commits
         with self.engine.connect() as conn:
-            if self._caught_up(conn):
+            head = self._caught_up_to(conn)
+            if head is not None:
+                self._remember(commits, head)
                 yield conn
                 return
+        head = self.log.max_position()
         self.catch_up()
+        self._remember(commits, head)
         with self.engine.connect() as conn:
             yield conn
 

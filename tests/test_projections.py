@@ -201,6 +201,49 @@ def test_a_query_on_read_models_at_the_head_of_the_log_takes_one_connection(zhuc
         event.remove(zhucun.engine, "checkout", count)
 
 
+def test_inside_one_look_the_reads_after_the_first_do_not_look_at_the_log_again(zhucun):
+    small_network(zhucun)
+    zhucun.projections.catch_up()
+    looks: list[int] = []
+    real = zhucun.store.max_position
+
+    def counted() -> int:
+        looks.append(1)
+        return real()
+
+    zhucun.store.max_position = counted  # type: ignore[method-assign]
+    try:
+        with zhucun.projections.one_look():
+            zhucun.gaps("210521100201")
+            zhucun.summary("210521100201")
+            head = zhucun.projections.head()
+            assert len(looks) == 1  # one look at the head, for three reads
+            assert head == real()
+            apply(zhucun, cmd("rename_unit", unit="210521100201", name="新甲村"))
+            # Its own write ends the look: the next read catches up and sees it.
+            assert zhucun.summary("210521100201")["name"] == "新甲村"
+            assert zhucun.projections.head() == real() > head
+        looks.clear()
+        zhucun.summary("210521100201")
+        zhucun.summary("210521100201")
+        assert len(looks) == 2  # outside a look, every read looks
+    finally:
+        del zhucun.store.max_position
+
+
+def test_a_look_does_not_hide_what_another_process_wrote_from_the_next_look(zhucun, db_url):
+    small_network(zhucun)
+    with zhucun.projections.one_look():
+        before = zhucun.summary("210521100201")["name"]
+    other = bootstrap(db_url)
+    try:
+        apply(other, cmd("rename_unit", unit="210521100201", name="新甲村"))
+    finally:
+        other.close()
+    with zhucun.projections.one_look():
+        assert zhucun.summary("210521100201")["name"] == "新甲村" != before
+
+
 @pytest.mark.postgres
 def test_a_rebuild_on_postgresql_leaves_fresh_planner_statistics(db_url):
     """Without them the planner takes the freshly filled tables for nearly empty ones."""

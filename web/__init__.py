@@ -21,6 +21,7 @@ from web import (
     assets,
     auth,
     dashboard,
+    deps,
     errors,
     history,
     i18n,
@@ -52,6 +53,7 @@ def create_app(zhucun: Zhucun | None = None, config: dict[str, Any] | None = Non
         zhucun = bootstrap(app.config["ZHUCUN_DATABASE_URL"])
     app.extensions[EXTENSION] = zhucun
 
+    deps.init_app(app)
     i18n.init_app(app)
     assets.init_app(app)
     errors.init_app(app)

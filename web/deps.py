@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from typing import cast
 
-from flask import current_app
+from flask import Flask, current_app, g
 
 from app.args import FULL_WIDTH_DIGITS
 from app.bootstrap import Zhucun
@@ -15,6 +16,23 @@ EXTENSION = "zhucun"  # key of the Zhucun instance in app.extensions
 
 def zhucun() -> Zhucun:
     return cast(Zhucun, current_app.extensions[EXTENSION])
+
+
+def init_app(app: Flask) -> None:
+    """One look at the read models per request (``Projections.one_look``): registered before
+    any other hook, so that the account's lookup is the look the page's reads then trust."""
+
+    @app.before_request
+    def _look() -> None:
+        look: AbstractContextManager[None] = zhucun().projections.one_look()
+        look.__enter__()
+        g.zhucun_look = look
+
+    @app.teardown_request
+    def _end_look(_error: BaseException | None) -> None:
+        look = g.pop("zhucun_look", None)
+        if look is not None:
+            look.__exit__(None, None, None)
 
 
 def unit_code(value: str, field: str = "unit") -> str:

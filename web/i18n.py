@@ -16,7 +16,14 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from flask import Flask, Response, g, request
-from flask_babel import Babel, force_locale, format_date, format_decimal, format_percent
+from flask_babel import (
+    Babel,
+    force_locale,
+    format_date,
+    format_decimal,
+    format_percent,
+    get_translations,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -96,11 +103,23 @@ def role_label(role: str) -> str:
 
 
 def number(value: float | int | None) -> str:
-    return "–" if value is None else str(format_decimal(value))
+    return "–" if value is None else _number_in(value, current_language())
 
 
 def percent(value: float | None) -> str:
-    return "–" if value is None else str(format_percent(value, "#,##0.0%"))
+    return "–" if value is None else _percent_in(value, current_language())
+
+
+# A page shows the same few counts and rates many times, and Babel's formatting of each is
+# the costly part of a figure (as of a date, below).
+@lru_cache(maxsize=8192, typed=True)
+def _number_in(value: float | int, lang: str) -> str:
+    return str(format_decimal(value))
+
+
+@lru_cache(maxsize=8192, typed=True)
+def _percent_in(value: float, lang: str) -> str:
+    return str(format_percent(value, "#,##0.0%"))
 
 
 def fmt_date(value: date | str | None) -> str:
@@ -114,6 +133,27 @@ def fmt_date(value: date | str | None) -> str:
 def _date_in(d: date, lang: str) -> str:
     # Long lists repeat the same few days; Babel's formatting is the costly part of a row.
     return str(format_date(d, "medium"))
+
+
+def page_gettext(message: str) -> str:
+    """A template's ``_()``: the catalogue of the page's language, looked up once a request.
+
+    Flask-Babel's own finds the request's catalogue again at every call, and a page of lists
+    calls it a few hundred times. Templates are rendered in the page's language (never
+    inside ``in_chinese()``, which code uses to word a refusal in both languages)."""
+    lang = current_language()
+    found = g.get("catalogue")
+    if found is None or found[0] != lang:
+        found = g.catalogue = (lang, get_translations())
+    return str(found[1].ugettext(message))
+
+
+def page_ngettext(singular: str, plural: str, n: int) -> str:
+    lang = current_language()
+    found = g.get("catalogue")
+    if found is None or found[0] != lang:
+        found = g.catalogue = (lang, get_translations())
+    return str(found[1].ungettext(singular, plural, n))
 
 
 def language_url(lang: str) -> str:
@@ -137,6 +177,9 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai")
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(TRANSLATIONS)
     Babel(app, locale_selector=select_locale)
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=page_gettext, ngettext=page_ngettext, newstyle=True
+    )
     app.jinja_env.globals.update(
         level_label=level_label,
         role_label=role_label,
