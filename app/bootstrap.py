@@ -34,7 +34,8 @@ from domain.party import central_household_id
 from domain.rules import DEFAULT_RULES, RuleSet
 from domain.sites import site_id
 from domain.units import unit_id
-from projections import queries, residency_queries, team_queries, visit_queries
+from projections import page_changes, queries, residency_queries, team_queries, visit_queries
+from projections.audit_index import NAME as AUDIT_INDEX
 from projections.bulk import json_text
 from projections.coverage import queries as coverage_queries
 from projections.coverage.model import utc_naive
@@ -300,6 +301,15 @@ class Zhucun:
         with self.projections.reading() as conn:
             upto = visit_queries.known_position(conn, _moment(as_known_at))
             return residency_queries.residency(conn, month, self.rules, code, team, upto)
+
+    def pages_unchanged(self, after: int, upto: int, day: date) -> bool:
+        """Do the unit pages of ``day`` read the same with the log at ``upto`` as at
+        ``after`` (projections/page_changes.py)? Not known, so False, while the audit index
+        that says which events came in between is stopped."""
+        if AUDIT_INDEX in self.projections.stopped:
+            return False
+        with self.projections.reading() as conn:
+            return page_changes.unchanged_on(conn, after, upto, day)
 
     def today(self) -> date:
         return local_today(self.clock.now())

@@ -75,6 +75,7 @@ def network(code: str, day: date) -> dict[str, Any] | None:
     return cached(
         z,
         ("network", code, day),
+        day,
         lambda: read(unit_pages.network_tree, code, day, day >= z.today()),
     )
 
@@ -112,7 +113,7 @@ def unit_data(code: str, day: date) -> dict[str, Any]:
             "sites": read(unit_pages.sites_on, [code] + [c["code"] for c in children], day),
         }
 
-    return cached(z, ("unit", code, day), compute)
+    return cached(z, ("unit", code, day), day, compute)
 
 
 @bp.get("/")
@@ -195,6 +196,6 @@ def trend_json(code: str) -> dict[str, Any]:
     first = read(unit_pages.opened_on, code) or day
     days = unit_pages.trend_days(first, day)
     points = cached(
-        z, ("trend", code, day), lambda: read(unit_pages.link_rate_over_time, code, days)
+        z, ("trend", code, day), day, lambda: read(unit_pages.link_rate_over_time, code, days)
     )
     return {"unit": code, "as_of": day.isoformat(), "points": points}

@@ -1,10 +1,13 @@
-"""What a unit page shows on a day, kept in memory until the log moves.
+"""What a unit page shows on a day, kept in memory until an event changes it.
 
 Every figure on a unit page is a function of the log and the day asked for: while the log's
 head has not moved, the same question has the same answer. So answers are kept per app (one
-per process), keyed by (what, unit, day, log head); any new event (a command, a login) moves
-the head and the next request computes afresh. Small and bounded; nothing is shared between
-processes, and nothing depends on who asks (jurisdiction is checked before, per request).
+per process), keyed by (what, unit, day) with the log's head they were computed at. When the
+head has moved, the events in between are looked at (``Zhucun.pages_unchanged``): a check-in
+or a login changes no unit page, and a household registered today changes no page of an
+earlier day, so the answer is kept; any other event computes it afresh. Small and bounded;
+nothing is shared between processes, and nothing depends on who asks (jurisdiction is
+checked before, per request).
 
 Under load, requests for the same page arrive together just after a write has moved the
 head: the first computes the answer and the others wait for it (one flight per key), rather
@@ -16,6 +19,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from datetime import date
 from typing import Any, TypeVar, cast
 
 from flask import current_app
@@ -26,6 +30,7 @@ T = TypeVar("T")
 SIZE = 256
 EXTENSION = "zhucun_page_cache"
 WAIT = 30.0  # seconds a request waits for another's answer before computing its own
+SPANS = 1024  # answers kept of "did the pages of a day change between two positions?"
 
 
 class _Flight:
@@ -41,15 +46,28 @@ class PageCache:
     def __init__(self, size: int = SIZE) -> None:
         self.size = size
         self.lock = threading.Lock()
-        self.entries: OrderedDict[tuple[Hashable, ...], Any] = OrderedDict()
+        # key -> (the log's head it was computed at, or found unchanged at; the answer)
+        self.entries: OrderedDict[tuple[Hashable, ...], tuple[int, Any]] = OrderedDict()
         self.flights: dict[tuple[Hashable, ...], _Flight] = {}
+        self.spans: dict[tuple[int, int, date], bool] = {}
 
-    def get(self, z: Zhucun, key: tuple[Hashable, ...], compute: Callable[[], T]) -> T:
-        full = (z.projections.head(), *key)
+    def get(self, z: Zhucun, key: tuple[Hashable, ...], day: date, compute: Callable[[], T]) -> T:
+        """The answer to ``key`` (a question about ``day``) with the log at its head."""
+        head = z.projections.head()
         with self.lock:
-            if full in self.entries:
-                self.entries.move_to_end(full)
-                return cast(T, self.entries[full])
+            found = self.entries.get(key)
+        if found is not None:
+            at, value = found
+            # Another request's look may be newer than this one's: its answer is too.
+            if at >= head or self._unchanged(z, at, head, day):
+                with self.lock:
+                    if key in self.entries and self.entries[key][0] < head:
+                        self.entries[key] = (head, value)
+                    if key in self.entries:
+                        self.entries.move_to_end(key)
+                return cast(T, value)
+        full = (head, *key)
+        with self.lock:
             flight = self.flights.get(full)
             mine = flight is None
             if flight is None:
@@ -65,17 +83,31 @@ class PageCache:
             flight.value, flight.ok = value, True
         finally:
             with self.lock:
-                if flight.ok:
-                    self.entries[full] = flight.value
+                if flight.ok and (key not in self.entries or self.entries[key][0] < head):
+                    self.entries[key] = (head, flight.value)
+                    self.entries.move_to_end(key)
                     while len(self.entries) > self.size:
                         self.entries.popitem(last=False)
                 del self.flights[full]
             flight.done.set()
         return value
 
+    def _unchanged(self, z: Zhucun, after: int, upto: int, day: date) -> bool:
+        """Did no event between the two positions change the pages of ``day``? (The pieces
+        of one page ask the same.)"""
+        span = (after, upto, day)
+        known = self.spans.get(span)
+        if known is None:
+            known = z.pages_unchanged(after, upto, day)
+            with self.lock:
+                if len(self.spans) >= SPANS:
+                    self.spans.clear()
+                self.spans[span] = known
+        return known
 
-def cached(z: Zhucun, key: tuple[Hashable, ...], compute: Callable[[], T]) -> T:
+
+def cached(z: Zhucun, key: tuple[Hashable, ...], day: date, compute: Callable[[], T]) -> T:
     cache = current_app.extensions.get(EXTENSION)
     if cache is None:
         cache = current_app.extensions.setdefault(EXTENSION, PageCache())
-    return cast(PageCache, cache).get(z, key, compute)
+    return cast(PageCache, cache).get(z, key, day, compute)

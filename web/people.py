@@ -29,7 +29,7 @@ def unit_people(code: str, level: str, day: date) -> dict[str, Any] | None:
     if level not in PEOPLE_LEVELS:
         return None
     z = zhucun()
-    return cached(z, ("people", code, day), lambda: read(people.people, code, day, z.rules))
+    return cached(z, ("people", code, day), day, lambda: read(people.people, code, day, z.rules))
 
 
 def _key(value: str) -> str:
@@ -51,7 +51,9 @@ def central_household(ch_id: str) -> str:
     require_unit(village, field="central_household")
     z = zhucun()
     day = as_of_day() or z.today()
-    ch = cached(z, ("central", key, day), lambda: read(people.central_household, key, day, z.rules))
+    ch = cached(
+        z, ("central", key, day), day, lambda: read(people.central_household, key, day, z.rules)
+    )
     assert ch is not None
     group = ch.get("household", {}).get("group") or village
     who = principal()

@@ -89,6 +89,11 @@ _KEEP: dict[type, tuple[str, Any]] = {
 }
 
 
+def consumed() -> tuple[type, ...]:
+    """The event classes coverage depends on."""
+    return tuple(_KEEP)
+
+
 def fact_of(position: int, event: Any) -> Fact | None:
     """The fact an event contributes, or None for events coverage does not depend on."""
     keep = _KEEP.get(type(event))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+from datetime import date
 from types import SimpleNamespace
 from typing import Any
 
@@ -12,9 +13,15 @@ import pytest
 
 from web.page_cache import PageCache
 
+DAY = date(2016, 12, 31)
 
-def log_at(head: int) -> Any:
-    return SimpleNamespace(projections=SimpleNamespace(head=lambda: head))
+
+def log_at(head: int, unchanged: bool = False) -> Any:
+    """A store at ``head``; ``unchanged``: the events since any earlier head change no page."""
+    return SimpleNamespace(
+        projections=SimpleNamespace(head=lambda: head),
+        pages_unchanged=lambda after, upto, day: unchanged,
+    )
 
 
 def ask_together(cache: PageCache, z: Any, compute: Any, n: int = 8) -> list[Any]:
@@ -24,7 +31,7 @@ def ask_together(cache: PageCache, z: Any, compute: Any, n: int = 8) -> list[Any
     def ask(i: int) -> None:
         start.wait()
         try:
-            answers[i] = cache.get(z, ("unit", "210521"), compute)
+            answers[i] = cache.get(z, ("unit", "210521"), DAY, compute)
         except Exception as e:
             answers[i] = e
 
@@ -47,10 +54,13 @@ def test_requests_asking_together_wait_for_one_computation():
     answers = ask_together(cache, log_at(5), compute)
     assert answers == [{"households": 7}] * 8
     assert len(calls) == 1
-    assert cache.get(log_at(5), ("unit", "210521"), compute) == {"households": 7}
+    assert cache.get(log_at(5), ("unit", "210521"), DAY, compute) == {"households": 7}
     assert len(calls) == 1  # kept while the log has not moved
-    cache.get(log_at(6), ("unit", "210521"), compute)
-    assert len(calls) == 2  # a new event: computed again
+    cache.get(log_at(6, unchanged=True), ("unit", "210521"), DAY, compute)
+    assert len(calls) == 1  # new events that change no page: kept
+    assert cache.entries[("unit", "210521")][0] == 6
+    cache.get(log_at(7), ("unit", "210521"), DAY, compute)
+    assert len(calls) == 2  # a new event that changes it: computed again
 
 
 def test_a_failed_computation_is_not_handed_to_those_waiting_for_it():
@@ -73,5 +83,5 @@ def test_a_failed_computation_is_not_handed_to_those_waiting_for_it():
 def test_an_error_leaves_nothing_in_the_cache():
     cache = PageCache()
     with pytest.raises(ZeroDivisionError):
-        cache.get(log_at(1), ("x",), lambda: 1 / 0)
-    assert cache.get(log_at(1), ("x",), lambda: "computed") == "computed"
+        cache.get(log_at(1), ("x",), DAY, lambda: 1 / 0)
+    assert cache.get(log_at(1), ("x",), DAY, lambda: "computed") == "computed"

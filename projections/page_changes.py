@@ -1,0 +1,56 @@
+"""Whether what the unit pages show of a day has changed between two positions of the log.
+
+The unit pages (figures, blind spots, the network below, people, sites, the trend) are read
+from the coverage and network read models. An event neither of them takes cannot change
+them: a check-in, a diary, a login. An event about households, party members or central
+households counts from the day it occurred: a page of an earlier day reads the same after
+it. Anything else (a unit renamed, a site opened: pages show names and sites as they stand
+now) changes the pages of every day. The events between the two positions are read from the
+audit index, which holds one entry per event with its type and day (projections/audit_index.py).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Connection, select
+
+from domain.households import Household
+from domain.party import CentralHousehold, PartyMember
+from projections.audit_index import entries
+from projections.coverage.facts import consumed as coverage_consumes
+from projections.network import HANDLERS as network_consumes
+
+# Beyond this many events, computing the page again is the cheaper way to know.
+MOST = 500
+_DATED = (Household, PartyMember, CentralHousehold)
+
+
+def _kinds() -> tuple[frozenset[str], frozenset[str]]:
+    read = {c.__qualname__ for c in (*coverage_consumes(), *network_consumes)}
+    dated = {k for k in read if k.split(".", 1)[0] in {c.__name__ for c in _DATED}}
+    return frozenset(read), frozenset(dated)
+
+
+PAGE_EVENTS, DATED_EVENTS = _kinds()
+
+
+def unchanged_on(conn: Connection, after: int, upto: int, day: date) -> bool:
+    """Do the unit pages of ``day`` read the same with the log at ``upto`` as at ``after``?
+    (The audit index must have reached ``upto``.)"""
+    if upto == after:
+        return True
+    found = conn.execute(
+        select(entries.c.event, entries.c.occurred_on)
+        .where(entries.c.position > after, entries.c.position <= upto)
+        .limit(MOST + 1)
+    ).all()
+    if len(found) > MOST:
+        return False
+    for kind, occurred in found:
+        if kind not in PAGE_EVENTS:
+            continue
+        if kind in DATED_EVENTS and occurred > day:
+            continue
+        return False
+    return True

@@ -1,0 +1,152 @@
+"""What the unit pages keep across writes is what they would compute afresh.
+
+After each kind of command (dated today or back-dated; about households, units, sites,
+teams; a correction), every piece of the unit pages that the page cache keeps is asked for
+through an app whose cache has lived through the whole history and through a new app, on
+several days and units: the answers must be equal. And the cache must have kept something:
+a page of an earlier day outlives a household registered today."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from app.bootstrap import Zhucun
+from tests.builders import (
+    COUNTY,
+    GROUP_A1,
+    GROUP_A2,
+    TOWNSHIP,
+    VILLAGE_A,
+    apply,
+    cmd,
+    hid,
+    id_number,
+    small_network,
+)
+from tests.team_builders import (
+    CITY_AGRI,
+    DISPATCHED_ON,
+    LEADER,
+    cid,
+    register_units_and_cadres,
+    tid,
+)
+from tests.web.conftest import make_app
+from web import dashboard, people
+from web.page_cache import EXTENSION
+
+TODAY = "2016-12-31"  # the clock fixture's day
+DAYS = [date(2014, 6, 15), date(2015, 6, 30), date(2016, 12, 31)]
+UNITS = [COUNTY, TOWNSHIP, VILLAGE_A, GROUP_A1]
+
+
+def pieces(app: Flask, z: Zhucun) -> dict[tuple[str, date], Any]:
+    out: dict[tuple[str, date], Any] = {}
+    with app.test_request_context():
+        for code in UNITS:
+            for day in DAYS:
+                data = dashboard.unit_data(code, day)
+                level = data["coverage"]["level"]
+                out[(code, day)] = {
+                    "unit": data,
+                    "people": people.unit_people(code, level, day),
+                    "network": dashboard.network(code, day),
+                }
+    return out
+
+
+def computed(app: Flask) -> int:
+    cache = app.extensions.get(EXTENSION)
+    return 0 if cache is None else len(cache.entries)
+
+
+STEPS = [
+    (
+        "a household registered today",
+        cmd(
+            "register_household",
+            on=TODAY,
+            group=GROUP_A1,
+            head_name="今日户",
+            members=2,
+            id_number=id_number(41),
+            id=hid(41),
+        ),
+    ),
+    (
+        "a household registered back-dated",
+        cmd(
+            "register_household",
+            on="2014-06-10",
+            group=GROUP_A2,
+            head_name="补录户",
+            members=3,
+            id_number=id_number(42),
+            id=hid(42),
+        ),
+    ),
+    ("a link today", cmd("link_household", on=TODAY, household=hid(41), central_household="")),
+    ("a check-in", cmd("check_in", on=TODAY, cadre=cid(LEADER), place="村部")),
+    ("a unit renamed today", cmd("rename_unit", on=TODAY, unit=VILLAGE_A, name="新甲村")),
+    ("a site opened today", cmd("open_site", on=TODAY, unit=GROUP_A2, kind="point")),
+    (
+        "a household left back-dated",
+        cmd("household_left", on="2015-01-05", household=hid(2), how="moved_out"),
+    ),
+]
+
+
+def history(z: Zhucun) -> str:
+    """``small_network`` with a team in village A; the central household of village A."""
+    net = small_network(z)
+    register_units_and_cadres(z)
+    apply(
+        z,
+        cmd("dispatch_team", on=DISPATCHED_ON, unit=CITY_AGRI, village=VILLAGE_A, id=tid(1)),
+        cmd("join_team", on=DISPATCHED_ON, team=tid(1), cadre=cid(LEADER), as_leader=True),
+    )
+    return net.central_household
+
+
+@pytest.mark.parametrize("upto", range(1, len(STEPS) + 1), ids=[s[0] for s in STEPS])
+def test_kept_pieces_equal_fresh_ones_after_each_kind_of_command(zhucun: Zhucun, upto: int):
+    ch = history(zhucun)
+    kept = make_app(zhucun)
+    pieces(kept, zhucun)  # computed once at the start and kept from here on
+    for _name, line in STEPS[:upto]:
+        if line["command"] == "link_household":
+            line = {**line, "args": {**line["args"], "central_household": ch}}
+        apply(zhucun, line)
+        assert pieces(kept, zhucun) == pieces(make_app(zhucun), zhucun)
+
+
+def test_a_page_of_an_earlier_day_outlives_a_household_registered_today(zhucun: Zhucun):
+    history(zhucun)
+    app = make_app(zhucun)
+    pieces(app, zhucun)
+    before = {key: id(value) for key, (_at, value) in app.extensions[EXTENSION].entries.items()}
+    apply(zhucun, STEPS[0][1])
+    pieces(app, zhucun)
+    head = zhucun.store.max_position()
+    entries = app.extensions[EXTENSION].entries
+    assert {at for at, _value in entries.values()} == {head}  # every piece good at the head
+    kept = {key for key, (_at, value) in entries.items() if before.get(key) == id(value)}
+    assert kept and all(key[2] < DAYS[-1] for key in kept)  # earlier days: the same answers
+    assert not [key for key in kept if key[2] == DAYS[-1]]  # today's computed again
+    earlier = [key for key in entries if key[2] < DAYS[-1]]
+    assert set(earlier) == kept
+
+
+def test_a_check_in_keeps_every_page_even_today(zhucun: Zhucun):
+    history(zhucun)
+    app = make_app(zhucun)
+    pieces(app, zhucun)
+    before = {key: id(value) for key, (_at, value) in app.extensions[EXTENSION].entries.items()}
+    apply(zhucun, STEPS[3][1])
+    pieces(app, zhucun)
+    after = {key: id(value) for key, (_at, value) in app.extensions[EXTENSION].entries.items()}
+    assert after == before
