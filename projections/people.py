@@ -122,9 +122,10 @@ def _iso(day: date | None) -> str | None:
 
 
 def people(conn: Connection, code: str, as_of: date, rules: RuleSet) -> dict[str, Any] | None:
-    """The households, party members and central households of a villager group (or of every
-    group of a village) on that day. None when the unit is unknown then; a ValueError naming
-    the level for a unit above village level."""
+    """The households, party members and central households of a villager group on that day;
+    of a village, its central households only (its people are listed group by group: a
+    village holds hundreds of households). None when the unit is unknown then; a ValueError
+    naming the level for a unit above village level."""
     tree = Tree(conn, as_of, None)
     if not tree.find(code):
         return None
@@ -140,8 +141,8 @@ def people(conn: Connection, code: str, as_of: date, rules: RuleSet) -> dict[str
         "level": level,
         "village": village,
         "as_of": as_of.isoformat(),
-        "households": _households(v, wanted),
-        "party_members": _members(v, wanted),
+        "households": _households(v, wanted) if level == "group" else [],
+        "party_members": _members(v, wanted) if level == "group" else [],
         "central_households": _centrals(v, wanted),
     }
 
