@@ -256,20 +256,23 @@ class Projections:
         if self._looked() is not None or self._caught_up():
             return 0  # the usual case for a query: nothing new, and nothing written
         done = refreshed = 0  # events applied, and applied at the last refresh
+        size = page_size or self.batch_size
         while True:
             live, page = self._live(), []
             try:
                 with writing(self.writer), collector_paused(), self.engine.begin() as conn:
-                    at = {m.name: _lock_position(conn, m.name) for m in live}
+                    at = _lock_positions(conn, [m.name for m in live])
                     after = min(at.values(), default=self.log.max_position())
-                    page = self.log.read_log(after, page_size or self.batch_size)
+                    page = self.log.read_log(after, size)
                     if not page:
                         break
+                    moved = []
                     for model in live:
                         unseen = [e for e in page if e.position > at[model.name]]
                         if unseen:
                             model.process(conn, unseen)
-                            _set_position(conn, model.name, page[-1].position)
+                            moved.append(model.name)
+                    _set_positions(conn, moved, page[-1].position)
             except Exception as e:
                 if not (page and _contained(e)):
                     raise
@@ -280,6 +283,10 @@ class Projections:
             if done >= max(REFRESH_AFTER, refreshed * REFRESH_GROWTH):
                 self.refresh_statistics()
                 refreshed = done
+            if len(page) < size:
+                # The log ended within the page when it was read: what was recorded since
+                # is the next reader's (a transaction less for the usual query after a write).
+                break
         if done >= REFRESH_AFTER and refreshed != done:
             self.refresh_statistics()
         return done
@@ -623,6 +630,26 @@ def _lock_position(conn: Connection, name: str) -> int:
         # primary key and its caller retries on the next read.
         conn.execute(insert(positions).values(name=name, position=0))
     return _position(conn, name)
+
+
+def _lock_positions(conn: Connection, names: list[str]) -> dict[str, int]:
+    """``_lock_position`` for several models, in two statements when their rows exist."""
+    if not names:
+        return {}
+    touched = conn.execute(
+        update(positions).where(positions.c.name.in_(names)).values(position=positions.c.position)
+    ).rowcount
+    if touched != len(names):
+        return {name: _lock_position(conn, name) for name in names}
+    found = conn.execute(
+        select(positions.c.name, positions.c.position).where(positions.c.name.in_(names))
+    )
+    return {name: int(position or 0) for name, position in found}
+
+
+def _set_positions(conn: Connection, names: list[str], position: int) -> None:
+    if names:
+        conn.execute(update(positions).where(positions.c.name.in_(names)).values(position=position))
 
 
 def _put_position(conn: Connection, name: str, position: int) -> None:
