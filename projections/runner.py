@@ -258,9 +258,10 @@ class Projections:
         done = refreshed = 0  # events applied, and applied at the last refresh
         size = page_size or self.batch_size
         while True:
-            live, page = self._live(), []
+            live, page = list(self.models), []
             try:
                 with writing(self.writer), collector_paused(), self.engine.begin() as conn:
+                    live = self._live(conn)
                     at = _lock_positions(conn, [m.name for m in live])
                     after = min(at.values(), default=self.log.max_position())
                     page = self.log.read_log(after, size)
@@ -318,9 +319,8 @@ class Projections:
                 for r in conn.execute(select(faults))
             }
 
-    def _live(self) -> list[ReadModel]:
-        with self.engine.connect() as conn:
-            stopped = set(conn.execute(select(faults.c.name)).scalars())
+    def _live(self, conn: Connection) -> list[ReadModel]:
+        stopped = set(conn.execute(select(faults.c.name)).scalars())
         return [m for m in self.models if m.name not in stopped]
 
     def _isolate(self, models: list[ReadModel], page: list[Any]) -> None:
