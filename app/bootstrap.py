@@ -13,15 +13,15 @@ import orjson
 from eventsourcing.application import AggregateNotFoundError
 from sqlalchemy import Engine, create_engine, event
 
-from app.clock import Clock, SystemClock, local_today
 from app.commands import COMMANDS, CommandLine, parse_command_line, read_json_line, run_command
-from app.config import StoreConfig, parse_database_url
 from app.describe import history_row
 from app.jurisdiction import JurisdictionCheck, Reach, check_role
 from app.network import Network
-from app.receipts import CommandReceipt, digest, receipt_id
-from app.store import EventStore
-from app.uow import UnitOfWork, retries
+from app.store.clock import Clock, SystemClock, local_today
+from app.store.config import StoreConfig, parse_database_url
+from app.store.event_store import EventStore
+from app.store.receipts import CommandReceipt, digest, receipt_id
+from app.store.uow import UnitOfWork, retries
 from domain.errors import (
     ConcurrentChangeError,
     FutureDateError,
@@ -34,12 +34,14 @@ from domain.party import central_household_id
 from domain.rules import DEFAULT_RULES, RuleSet
 from domain.sites import site_id
 from domain.units import unit_id
-from projections import queries, residency_queries, team_queries, visit_queries
+from projections import queries
 from projections.bulk import json_text
 from projections.coverage import queries as coverage_queries
 from projections.coverage.model import utc_naive
 from projections.coverage.sweep import GAPS
 from projections.runner import Projections, default_models
+from projections.teams import queries as team_queries
+from projections.teams import residency_queries, visit_queries
 
 
 class BatchRefused(Exception):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from uuid import UUID, uuid4
 
-from app.uow import UnitOfWork
+from app.store.uow import UnitOfWork
 from domain.base import Meta
 from domain.errors import (
     AlreadyCentralHouseholdError,

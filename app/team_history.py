@@ -17,13 +17,13 @@ from eventsourcing.application import AggregateNotFoundError
 from sqlalchemy import select
 
 from app.describe import event_type, history_row
-from app.event_pages import events_page
-from app.store import LoggedEvent
+from app.store.event_pages import events_page
+from app.store.event_store import LoggedEvent
 from domain.cadres import Cadre
 from domain.errors import CadreNotFoundError, TeamNotFoundError
 from domain.residency import member_month_id
 from domain.teams import Team
-from projections.team_tables import actor_events, leave_requests, member_months
+from projections.teams.tables import actor_events, leave_requests, member_months
 
 if TYPE_CHECKING:
     from app.bootstrap import Zhucun

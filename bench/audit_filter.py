@@ -34,17 +34,17 @@ from typing import Any
 
 from sqlalchemy import select
 
-from app.audit_log import AuditFilter, audit_page, scan_rows
+from app.audit.log import AuditFilter, audit_page, scan_rows
 from app.bootstrap import Zhucun, bootstrap
-from app.config import parse_database_url
+from app.store.config import parse_database_url
 from bench import scale
 from bench.loader import RECORDED_AT, WRITERS, Loader
 from bench.stores import FreshStores
-from projections.audit_index import AuditIndexModel
+from projections.audit.index import AuditIndexModel
 from projections.network import NetworkModel
 from projections.runner import Projections
 from projections.tables import households, party_members, units
-from projections.teams import TeamsModel
+from projections.teams.model import TeamsModel
 
 PAGE = 50
 SLOW_S = 5.0
@@ -177,7 +177,7 @@ def province(args: argparse.Namespace) -> dict[str, Any]:
 
 def _audit_models(url: str) -> Zhucun:
     """The store with the read models the audit log reads: network, teams, audit index."""
-    from app.clock import SettableClock
+    from app.store.clock import SettableClock
 
     z = Zhucun(parse_database_url(url), SettableClock(RECORDED_AT))
     z.projections = Projections(
@@ -207,7 +207,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         z = bootstrap(db)
         try:
             if args.demo:
-                from app.demo import load_demo
+                from app.demo.load import load_demo
 
                 load_demo(z, seed=args.seed, catch_up=False)
             return measure(z, args, build=args.demo)

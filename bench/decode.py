@@ -18,7 +18,7 @@ import argparse
 import statistics
 import time
 
-from app.store import EventStore
+from app.store.event_store import EventStore
 from bench import scale
 from bench.loader import WRITERS, Loader
 from bench.stores import FreshStores

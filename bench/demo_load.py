@@ -19,8 +19,8 @@ from collections.abc import Callable
 from typing import Any
 
 from app.bootstrap import Zhucun
-from app.config import parse_database_url
-from app.demo import estimated_events, load_demo
+from app.demo.load import estimated_events, load_demo
+from app.store.config import parse_database_url
 from bench.loader import peak_rss_mib
 
 

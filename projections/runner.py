@@ -26,13 +26,13 @@ from sqlalchemy.schema import CreateIndex
 
 from domain.rules import DEFAULT_RULES, RuleSet
 from projections.accounts import AccountsModel
-from projections.audit import AuditChainModel
-from projections.audit_index import AuditIndexModel
+from projections.audit.chain import AuditChainModel
+from projections.audit.index import AuditIndexModel
 from projections.collector import collector_paused
 from projections.coverage.model import CoverageModel
 from projections.network import NetworkModel
 from projections.tables import faults, positions, tracking
-from projections.teams import TeamsModel
+from projections.teams.model import TeamsModel
 
 
 class Log(Protocol):

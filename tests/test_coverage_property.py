@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from app.bootstrap import BatchRefused, Zhucun, bootstrap
-from app.clock import SettableClock
+from app.store.clock import SettableClock
 from projections.coverage.model import utc_naive
 from projections.coverage.tables import rows
 from tests import oracle

@@ -19,12 +19,12 @@ import pytest
 from sqlalchemy import func, select
 
 from app.bootstrap import Zhucun, bootstrap
-from app.clock import SettableClock, local_today
-from app.demo import DemoReport, StoreNotEmptyError, estimated_events, load_demo
+from app.demo.load import DemoReport, StoreNotEmptyError, estimated_events, load_demo
+from app.store.clock import SettableClock, local_today
 from projections.network import NetworkModel
 from projections.runner import Projections
 from projections.tables import central_households, households, party_members, sites, units
-from projections.teams import TeamsModel
+from projections.teams.model import TeamsModel
 from tests.conftest import pg_url_for_new_schema
 
 pytestmark = pytest.mark.slow

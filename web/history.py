@@ -13,7 +13,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import format_datetime
 from werkzeug.wrappers import Response
 
-from app.access import record_personal_data_view
+from app.audit.access import record_personal_data_view
 from domain.access import UNMASK_ROLES
 from domain.account_errors import OutsideJurisdictionError, RoleNotAllowedError
 from domain.accounts import Role
