@@ -71,7 +71,7 @@ def make_engine(config: StoreConfig) -> Engine:
     if config.is_postgres:
         return create_engine(
             config.sqlalchemy_url,
-            # The schema name was checked against SCHEMA_NAME (app/config.py); quoted as well.
+            # The schema name was checked against SCHEMA_NAME (app/store/config.py); quoted as well.
             connect_args={"options": f'-csearch_path="{config.schema or "public"}"'},
             pool_pre_ping=True,
             **pool,

@@ -5,9 +5,9 @@ Measures, in the same run, what ``zhucun audit log --limit 50`` with a filter co
 * the baseline: a raw scan of the log, every stored row read and nothing decoded (what any
   answer that reads the log pays at least);
 * the first page of 50 entries for each filter, found in the audit index and only its
-  events decoded (``app/audit_lookup.py``): p50 and p95 over ``--runs`` runs;
+  events decoded (``app/audit/lookup.py``): p50 and p95 over ``--runs`` runs;
 * with ``--scan``, the same page read from the whole log as before the index
-  (``app.audit_log.scan_rows``), once per filter.
+  (``app.audit.log.scan_rows``), once per filter.
 
 The filters are taken from the store: a person by id (a party member) and by name (a head
 of household), a village, a county and the root unit, an event type, and filters matching

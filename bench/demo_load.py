@@ -1,6 +1,6 @@
 """Where the Benxi demo load spends its CPU: ``python -m bench.demo_load [--db sqlite:///PATH]``.
 
-Loads the demo (``app.demo.load_demo``) into a new store, with ``time.process_time`` taken
+Loads the demo (``app.demo.load.load_demo``) into a new store, with ``time.process_time`` taken
 around each step: the commands (use cases and aggregates), writing the log, reading and
 decoding it for the read models, and each read model's ``process``. The planning, done before
 the load and cached, is timed apart. ``zhucun demo --reset`` is the whole command as a user

@@ -9,7 +9,7 @@ The data, by ``--source``:
 * ``generated`` (default): 72 teams of 3 cadres (216) in 72 villages of the city, dispatched
   in June 2014, and 36 months of daily check-ins for every member with some days missed,
   every line through the command layer (``Zhucun.apply_text``, in bulk transactions);
-* ``demo``: the Benxi demo, ``app.demo.load_demo``, with its teams and their days;
+* ``demo``: the Benxi demo, ``app.demo.load.load_demo``, with its teams and their days;
 * ``--loaded``: the store named by ``--db`` as it is, already loaded (``zhucun demo``).
 """
 

@@ -492,8 +492,8 @@ def sqlite_writer(database: str | None) -> threading.RLock | None:
     SQLite lets one writer in at a time; the others poll the file's lock, sleeping longer
     each time, and under a load the unlucky ones time out ("database is locked"). Threads of
     one process (``zhucun serve``) wait here instead, in turn; other processes still meet at
-    the file's lock, with its busy timeout. Both the log's writes (app/store.py) and the read
-    models' catch-up take it.
+    the file's lock, with its busy timeout. Both the log's writes (app/store/event_store.py)
+    and the read models' catch-up take it.
     """
     if not database:
         return None
@@ -515,7 +515,7 @@ def writing(lock: threading.RLock | None) -> Iterator[None]:
 
 
 # PostgreSQL's advisory lock for creating tables; the event store takes the same number
-# (app/store.py), so that one process at a time runs DDL on a database.
+# (app/store/event_store.py), so that one process at a time runs DDL on a database.
 SETUP_LOCK = 0x7A68_7563
 
 

@@ -408,7 +408,7 @@ def test_the_demo_writes_the_same_log_on_postgresql(demo):
 def test_every_demo_event_reads_back_as_the_library_mapper_reads_it(
     demo: tuple[Zhucun, DemoReport], events: list[Any]
 ) -> None:
-    """The log's decoder (app/decoding.py) against the library's mapper, on every event
+    """The log's decoder (app/store/decoding.py) against the library's mapper, on every event
     type the demo writes."""
     from uuid import UUID
 

@@ -1,7 +1,7 @@
 """History timelines: every event about a unit, a work team, a cadre, a household, a party
 member, a central household or a site: who (name and role), what, when it happened, when it
 was recorded, and why. A household's page shows its head's identity number, masked unless
-the role may see it in full, and every view of it is recorded (app/access.py)."""
+the role may see it in full, and every view of it is recorded (app/audit/access.py)."""
 
 from __future__ import annotations
 

@@ -143,7 +143,7 @@ def verify(
     the stored chain and with the checkpoints. Writes nothing.
 
     On an SQLite file the log is first checked in ``segments`` parts side by side (by
-    default one per core for a large log; app/audit_segments.py); only if something
+    default one per core for a large log; app/audit/segments.py); only if something
     differs is it walked again in order, below, to name the first position and how.
     ``segments=0`` walks in order only (on PostgreSQL it always does)."""
     cps = checkpoints or []

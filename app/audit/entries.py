@@ -1,6 +1,6 @@
 """What an audit log query asks for, and one entry of its answer as a plain row: shared by
-the answer from the audit index (app/audit_lookup.py) and the reading of the whole log
-(app/audit_log.py)."""
+the answer from the audit index (app/audit/lookup.py) and the reading of the whole log
+(app/audit/log.py)."""
 
 from __future__ import annotations
 

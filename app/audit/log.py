@@ -240,7 +240,7 @@ def audit_rows(
     store: EventStore, engine: Engine, f: AuditFilter, one_more: bool = False
 ) -> Iterator[dict[str, Any]]:
     """Matching events in log order, one plain row each: found in the audit index and only
-    those decoded (app/audit_lookup.py); read from the whole log where the store has no
+    those decoded (app/audit/lookup.py); read from the whole log where the store has no
     index."""
     found = indexed_rows(store, engine, f, one_more)
     yield from found if found is not None else scan_rows(store, engine, f, one_more)

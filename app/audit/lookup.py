@@ -1,7 +1,7 @@
-"""The audit log's answers from the audit index (projections/audit_index.py): the positions
+"""The audit log's answers from the audit index (projections/audit/index.py): the positions
 of a page are found in the index, and only the page's events are read from the log and
 decoded (docs/audit.md, docs/adr/018-audit-index.md). The rows are those a reading of the
-whole log gives (``app.audit_log.scan_rows``)."""
+whole log gives (``app.audit.log.scan_rows``)."""
 
 from __future__ import annotations
 
@@ -145,7 +145,7 @@ def _streams_of(
     conn: Connection, refs: set[str], team_ids: set[str], cadre_ids: set[str]
 ) -> set[str]:
     """Those of ``refs`` that are a leave request of one of the teams, or a month of one of
-    the cadres (what a scan of the log learns of a unit, app.audit_log._Matcher.learn)."""
+    the cadres (what a scan of the log learns of a unit, app.audit.log._Matcher.learn)."""
     sql = "SELECT stream, event, team, cadre FROM audit_streams WHERE stream IN ({ins})"
     return {
         stream

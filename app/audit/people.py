@@ -292,7 +292,7 @@ def _chunks(items: list[str], size: int = 500) -> list[list[str]]:
     return [items[i : i + size] for i in range(0, len(items), size)] or [[]]
 
 
-# For app/audit_directory.py, which answers as ``Directory`` does.
+# For app/audit/directory.py, which answers as ``Directory`` does.
 hex_id = _hex
 unit_text = _unit
 chunks = _chunks

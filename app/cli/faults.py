@@ -1,7 +1,7 @@
 """What the command line says when something other than a rule stops a command: the store
 cannot be opened, read or written, a file is not UTF-8 text, a date or number is out of
 range. One table maps each fault to a named error in Chinese and English; the command
-group (``app/cli.py``) prints it with exit code 1, never a traceback.
+group (``app/cli/main.py``) prints it with exit code 1, never a traceback.
 
 Also the check every command but ``init`` and ``demo`` makes before it opens the store: the
 store must exist, so a mistyped path is refused instead of becoming a new empty store.

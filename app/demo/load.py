@@ -1,5 +1,5 @@
 """The Benxi demo: 72 poor villages and their six-level service network, built up 2014–2016,
-and the 72 work teams living in them from 2014 to mid-2017 (``app/demo_teams.py``).
+and the 72 work teams living in them from 2014 to mid-2017 (``app/demo/teams.py``).
 
 The history is planned first (pure Python, from the seed), then replayed through the ordinary
 commands, so every event passes the same rules as a user's. Each session of lines is recorded

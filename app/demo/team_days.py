@@ -1,7 +1,7 @@
 """The work teams' days in the village, as the demo plans them: each member's leave, the days
 in and away, the daily check-ins, diaries and visits, spot checks, and when each is recorded.
 
-The plans of the teams themselves (units, members, terms) are in ``app/demo_teams.py``.
+The plans of the teams themselves (units, members, terms) are in ``app/demo/teams.py``.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """How the demo plans the work teams: 72 units send a team each to the 72 poor villages in
 May–June 2014 (8 province, 27 city and 37 county units), and the teams live there until June
-2017 (their days: ``app/demo_team_days.py``), a few members replaced, and at the end of the
+2017 (their days: ``app/demo/team_days.py``), a few members replaced, and at the end of the
 three-year term an extension, or the team's withdrawal from a village that has left poverty
 (不脱贫不脱钩).
 

@@ -73,7 +73,8 @@ def _replay(aggregate: Any, events: Iterable[Any]) -> Any:
 def ensure_schema(config: StoreConfig) -> None:
     if config.is_postgres and config.schema and config.schema != "public":
         with config.postgres_connection() as conn:
-            # The name was checked when the URL was read (app/config.py) and is quoted all the same.
+            # The name was checked when the URL was read (app/store/config.py) and is quoted
+            # all the same.
             name = psycopg.sql.Identifier(config.schema)
             conn.execute(psycopg.sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(name))
 
@@ -196,7 +197,7 @@ class EventStore(Application):  # type: ignore[type-arg]
 
     def logged(self, rows: Iterable[dict[str, Any]]) -> list[LoggedEvent]:
         """Rows of the events table (``position``, ``originator_id``, ``originator_version``,
-        ``topic``, ``state``) decoded as the library's mapper would (app/decoding.py)."""
+        ``topic``, ``state``) decoded as the library's mapper would (app/store/decoding.py)."""
         decode = self.decoder.decode
         return [
             LoggedEvent(

@@ -3,7 +3,7 @@ recorded, a correction of which position) and one row per id the entry names, so
 ``zhucun audit log`` finds the positions of a filtered page in indexes and decodes only the
 page's events (docs/audit.md, docs/adr/018-audit-index.md).
 
-What each row keeps is what the log's own filters look at (``app/audit_log.py``): the
+What each row keeps is what the log's own filters look at (``app/audit/log.py``): the
 event's type, actor and role, its effective day, its recording day in Beijing and the days
 between them, every id among the event's fields with the part it plays (the aggregate the
 event belongs to, the aggregate a correction is about, the team it names, any other), and
@@ -38,7 +38,7 @@ from projections.bulk import insert_many
 from projections.tables import households, party_members
 
 NAME = "audit_index"
-# Beijing time, as app/clock.py has it (the read side does not import the app layer).
+# Beijing time, as app/store/clock.py has it (the read side does not import the app layer).
 CHINA_TZ = timezone(timedelta(hours=8), "CST")
 CORRECTION = "Correction.Recorded"
 # The part an id plays in an entry (a bit each; one id may play several).

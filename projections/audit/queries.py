@@ -1,5 +1,5 @@
 """Positions of the audit log's matching entries, in log order, from the audit index
-(``projections/audit_index.py``): plain functions over its tables.
+(``projections/audit/index.py``): plain functions over its tables.
 
 A query is the entry's own columns (actor, type, days, correction) and any number of
 *scopes*: sets of ids an entry must name in a given part (docs/adr/018-audit-index.md).

@@ -34,7 +34,7 @@ NAME = "teams"
 
 class Writer:
     """Writes one event's changes: nothing is updated in place, so that every row says from
-    which log position to which it was what the system knew (``team_tables``)."""
+    which log position to which it was what the system knew (``tables``)."""
 
     def __init__(self, conn: Connection, position: int) -> None:
         self.conn = conn
