@@ -22,6 +22,7 @@ from app.store.config import StoreConfig, parse_database_url
 from app.store.event_store import EventStore
 from app.store.receipts import CommandReceipt, digest, receipt_id
 from app.store.uow import UnitOfWork, retries
+from app.team_history import cadre_history, team_history, team_history_page
 from domain.errors import (
     ConcurrentChangeError,
     FutureDateError,
@@ -37,9 +38,9 @@ from domain.units import unit_id
 from projections import queries
 from projections.bulk import json_text
 from projections.coverage import queries as coverage_queries
-from projections.coverage.model import utc_naive
 from projections.coverage.sweep import GAPS
 from projections.runner import Projections, default_models
+from projections.tables import utc_naive
 from projections.teams import queries as team_queries
 from projections.teams import residency_queries, visit_queries
 
@@ -320,8 +321,6 @@ class Zhucun:
 
     def history_of_team(self, team_id: UUID) -> list[dict[str, Any]]:
         """Every action of a work team and of its members while on it (TeamNotFoundError)."""
-        from app.team_history import team_history
-
         return team_history(self, team_id)
 
     def history_of_team_page(
@@ -330,14 +329,10 @@ class Zhucun:
         """One page of the team's history (``rows``, at most ``limit``) beyond the log
         position ``after`` in the order asked, and ``next``: the position to ask the
         following page after, None on the last page (TeamNotFoundError)."""
-        from app.team_history import team_history_page
-
         return team_history_page(self, team_id, limit, after, newest_first)
 
     def history_of_cadre(self, cadre_id: UUID) -> list[dict[str, Any]]:
         """Every action of a cadre, on their own record and as actor (CadreNotFoundError)."""
-        from app.team_history import cadre_history
-
         return cadre_history(self, cadre_id)
 
     def _history(self, ids: list[UUID]) -> list[dict[str, Any]]:

@@ -31,7 +31,14 @@ from projections.audit.index import AuditIndexModel
 from projections.collector import collector_paused
 from projections.coverage.model import CoverageModel
 from projections.network import NetworkModel
-from projections.tables import faults, positions, tracking
+from projections.tables import (
+    GENERATION,
+    faults,
+    generation,
+    positions,
+    stored_position,
+    tracking,
+)
 from projections.teams.model import TeamsModel
 
 
@@ -41,9 +48,6 @@ class Log(Protocol):
 
 
 REBUILDING = "rebuild-in-progress"  # a position row marking an unfinished rebuild
-# A position row counting rebuilds: a process that kept read-model rows in memory knows
-# from it that another process rebuilt the tables under its feet.
-GENERATION = "generation"
 # A rebuild reads the log in pages of at least this many events: each page costs a
 # transaction, a sweep of every scope it touches and the writing of their rows, so fewer,
 # bigger pages make a rebuild about a tenth faster (`python -m bench.coverage`). Queries keep
@@ -146,7 +150,7 @@ class Projections:
                     _set_position(conn, model.name, 0)
                     _put_position(conn, _version_key(model), _version_of(model))
                 if outdated:  # processes holding rows in memory must read them again
-                    _put_position(conn, GENERATION, _position(conn, GENERATION) + 1)
+                    _put_position(conn, GENERATION, generation(conn) + 1)
 
     def _in_place(self) -> bool:
         """Every table of every model there, each model's position and version stored and
@@ -342,13 +346,13 @@ class Projections:
                     _clear_fault(conn, model.name)  # built again: stops again if it must
                     model.reset()
                     _put_position(conn, _version_key(model), _version_of(model))
-                generation = _position(conn, GENERATION)
+                rebuilds = generation(conn)
                 names = [m.name for m in self.models]
                 conn.execute(
                     update(positions).where(positions.c.name.in_(names)).values(position=0)
                 )
                 conn.execute(insert(positions).values(name=REBUILDING, position=0))
-                _put_position(conn, GENERATION, generation + 1)
+                _put_position(conn, GENERATION, rebuilds + 1)
         # One pause for the whole rebuild rather than one per page: the models' memory of
         # what they built grows page after page, and a collection at the end of every page
         # walked all of it again (a tenth of a rebuild's CPU).
@@ -542,11 +546,6 @@ def _deferred(model: ReadModel) -> tuple[Index, ...]:
     return tuple(getattr(model, "deferred_indexes", ()))
 
 
-def _position(conn: Connection, name: str) -> int:
-    value = conn.execute(select(positions.c.position).where(positions.c.name == name)).scalar()
-    return int(value or 0)
-
-
 def _lock_position(conn: Connection, name: str) -> int:
     """Take the model's position row for writing (creating it at 0), and return it."""
     touched = conn.execute(
@@ -556,7 +555,7 @@ def _lock_position(conn: Connection, name: str) -> int:
         # Two first-ever catch-ups may race here; the loser's transaction fails on the
         # primary key and its caller retries on the next read.
         conn.execute(insert(positions).values(name=name, position=0))
-    return _position(conn, name)
+    return stored_position(conn, name)
 
 
 def _put_position(conn: Connection, name: str, position: int) -> None:
@@ -564,10 +563,6 @@ def _put_position(conn: Connection, name: str, position: int) -> None:
         update(positions).where(positions.c.name == name).values(position=position)
     ).rowcount:
         conn.execute(insert(positions).values(name=name, position=position))
-
-
-def generation(conn: Connection) -> int:
-    return _position(conn, GENERATION)
 
 
 def _set_position(conn: Connection, name: str, position: int) -> None:
