@@ -37,6 +37,7 @@ test: setup
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check domain app projections web
+	$(BIN)/lint-imports
 
 typecheck: setup
 	$(BIN)/mypy

@@ -1,1 +1,19 @@
-"""Use cases of zhucun: configuration, the unit of work, the services and the command line."""
+"""Use cases of zhucun: what a user can do, as one method per use case on ``Zhucun``.
+
+The modules at this level are the use cases and their wiring, where a reader looks first:
+``bootstrap`` (the one wiring point, ``Zhucun``), ``commands`` (the command registry that the
+command line, the forms and the docs share), ``args`` (reading a command's arguments),
+``network``, ``teams``, ``accounts``, ``jurisdiction``, ``corrections``, ``describe`` and
+``team_history``. Beside them, one package per responsibility:
+
+``store/``  the event store, the unit of work, configuration and clock (imports ``domain``
+            and ``projections``, nothing else of ``app``);
+``audit/``  tamper evidence, the audit log, its exports and audited reads (imports the use
+            cases, ``store``, ``domain`` and ``projections``);
+``demo/``   the Benxi demo generator (imports the use cases, ``store`` and ``domain``);
+``cli/``    the ``zhucun`` command line (imports any of ``app``; of ``web`` only the server
+            that ``zhucun serve`` starts).
+
+``app`` may import ``domain`` and ``projections``; never ``web`` (but for ``cli/``, above).
+The layers are kept by import-linter's contracts in pyproject.toml (tests/test_layers.py).
+"""

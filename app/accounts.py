@@ -23,9 +23,9 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from eventsourcing.persistence import ConnectionUnavailableError, IntegrityError
 
 from app.bootstrap import Zhucun
-from app.clock import local_today
 from app.jurisdiction import Reach
-from app.uow import UnitOfWork
+from app.store.clock import local_today
+from app.store.uow import UnitOfWork
 from domain.account_errors import (
     AccountNotFoundError,
     DemoPasswordError,

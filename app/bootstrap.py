@@ -13,15 +13,16 @@ import orjson
 from eventsourcing.application import AggregateNotFoundError
 from sqlalchemy import Engine, create_engine, event
 
-from app.clock import Clock, SystemClock, local_today
 from app.commands import COMMANDS, CommandLine, parse_command_line, read_json_line, run_command
-from app.config import StoreConfig, parse_database_url
 from app.describe import history_row
 from app.jurisdiction import JurisdictionCheck, Reach, check_role
 from app.network import Network
-from app.receipts import CommandReceipt, digest, receipt_id
-from app.store import EventStore
-from app.uow import UnitOfWork, retries
+from app.store.clock import Clock, SystemClock, local_today
+from app.store.config import StoreConfig, parse_database_url
+from app.store.event_store import EventStore
+from app.store.receipts import CommandReceipt, digest, receipt_id
+from app.store.uow import UnitOfWork, retries
+from app.team_history import cadre_history, team_history, team_history_page
 from domain.errors import (
     ConcurrentChangeError,
     FutureDateError,
@@ -34,13 +35,15 @@ from domain.party import central_household_id
 from domain.rules import DEFAULT_RULES, RuleSet
 from domain.sites import site_id
 from domain.units import unit_id
-from projections import page_changes, queries, residency_queries, team_queries, visit_queries
-from projections.audit_index import NAME as AUDIT_INDEX
+from projections import page_changes, queries
+from projections.audit.index import NAME as AUDIT_INDEX
 from projections.bulk import json_text
 from projections.coverage import queries as coverage_queries
-from projections.coverage.model import utc_naive
 from projections.coverage.sweep import GAPS
 from projections.runner import Projections, default_models
+from projections.tables import utc_naive
+from projections.teams import queries as team_queries
+from projections.teams import residency_queries, visit_queries
 
 
 class BatchRefused(Exception):
@@ -70,7 +73,7 @@ def make_engine(config: StoreConfig) -> Engine:
     if config.is_postgres:
         return create_engine(
             config.sqlalchemy_url,
-            # The schema name was checked against SCHEMA_NAME (app/config.py); quoted as well.
+            # The schema name was checked against SCHEMA_NAME (app/store/config.py); quoted as well.
             connect_args={"options": f'-csearch_path="{config.schema or "public"}"'},
             pool_pre_ping=True,
             **pool,
@@ -328,8 +331,6 @@ class Zhucun:
 
     def history_of_team(self, team_id: UUID) -> list[dict[str, Any]]:
         """Every action of a work team and of its members while on it (TeamNotFoundError)."""
-        from app.team_history import team_history
-
         return team_history(self, team_id)
 
     def history_of_team_page(
@@ -338,14 +339,10 @@ class Zhucun:
         """One page of the team's history (``rows``, at most ``limit``) beyond the log
         position ``after`` in the order asked, and ``next``: the position to ask the
         following page after, None on the last page (TeamNotFoundError)."""
-        from app.team_history import team_history_page
-
         return team_history_page(self, team_id, limit, after, newest_first)
 
     def history_of_cadre(self, cadre_id: UUID) -> list[dict[str, Any]]:
         """Every action of a cadre, on their own record and as actor (CadreNotFoundError)."""
-        from app.team_history import cadre_history
-
         return cadre_history(self, cadre_id)
 
     def _history(self, ids: list[UUID]) -> list[dict[str, Any]]:

@@ -6,7 +6,7 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from app.describe import event_type
-from app.uow import UnitOfWork
+from app.store.uow import UnitOfWork
 from domain.base import Meta
 from domain.corrections import Correction
 from domain.errors import CorrectedEntryNotFoundError

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from app.uow import UnitOfWork
+from app.store.uow import UnitOfWork
 from domain.account_errors import NotInJurisdictionError, RoleNotAllowedError
 from domain.accounts import Role
 from domain.base import NetworkAggregate

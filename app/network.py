@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from uuid import UUID, uuid4
 
-from app.uow import UnitOfWork
+from app.store.uow import UnitOfWork
 from domain.base import Meta
 from domain.errors import (
     AlreadyCentralHouseholdError,
@@ -85,7 +85,7 @@ class Network:
         corrected by what this batch has changed so far.
 
         The read models hold at least every event up to the log's end as it is now; the
-        commit checks that nothing put a child under ``code`` after it (app/uow.py)."""
+        commit checks that nothing put a child under ``code`` after it (app/store/uow.py)."""
         self.uow.children_read(code, self.uow.store.max_position())
         found = set(self._children(code))
         for agg in self.uow.seen():

@@ -10,29 +10,44 @@ the read model says which months, leave requests and logged events those are.
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 
 from app.describe import event_type, history_row
-from app.event_pages import events_page
-from app.store import LoggedEvent
+from app.store.event_pages import events_page
+from app.store.event_store import EventStore, LoggedEvent
 from domain.cadres import Cadre
 from domain.errors import CadreNotFoundError, TeamNotFoundError
 from domain.residency import member_month_id
 from domain.teams import Team
-from projections.team_tables import actor_events, leave_requests, member_months
+from projections.runner import Projections
+from projections.teams.tables import actor_events, leave_requests, member_months
 
-if TYPE_CHECKING:
-    from app.bootstrap import Zhucun
+
+class Reader(Protocol):
+    """What a history reads: the store, the read models (caught up first) and today
+    (``Zhucun`` is one)."""
+
+    @property
+    def store(self) -> EventStore: ...
+
+    @property
+    def engine(self) -> Engine: ...
+
+    @property
+    def projections(self) -> Projections: ...
+
+    def today(self) -> date: ...
+
 
 RECEIPT = "CommandReceipt.Received"  # the command's receipt, not an action of its own
 MONTH = "MemberMonth."
 
 
-def _load(z: Zhucun, cls: type[Any], aggregate_id: UUID) -> Any:
+def _load(z: Reader, cls: type[Any], aggregate_id: UUID) -> Any:
     try:
         found: Any = z.store.load(aggregate_id)
     except AggregateNotFoundError:
@@ -49,7 +64,7 @@ def months_between(first: date, last: date) -> list[str]:
     return out
 
 
-def _team_streams(z: Zhucun, team_id: UUID) -> list[UUID]:
+def _team_streams(z: Reader, team_id: UUID) -> list[UUID]:
     """The team's own stream, its leave requests and its members' months while on it."""
     team = _load(z, Team, team_id)
     if team is None:
@@ -77,7 +92,7 @@ def _of_team(logged: LoggedEvent, team_id: UUID) -> bool:
     return not event_type(e).startswith(MONTH) or getattr(e, "team_id", None) == team_id
 
 
-def team_history(z: Zhucun, team_id: UUID) -> list[dict[str, Any]]:
+def team_history(z: Reader, team_id: UUID) -> list[dict[str, Any]]:
     """Dispatch, members joining and leaving, leaders, term; every member's check-ins, leave,
     absences, diaries and visits while on it; the leave they asked for on it."""
     return [
@@ -88,7 +103,7 @@ def team_history(z: Zhucun, team_id: UUID) -> list[dict[str, Any]]:
 
 
 def team_history_page(
-    z: Zhucun, team_id: UUID, limit: int, after: int | None = None, newest_first: bool = True
+    z: Reader, team_id: UUID, limit: int, after: int | None = None, newest_first: bool = True
 ) -> dict[str, Any]:
     """One page of the team's history: at most ``limit`` entries beyond the log position
     ``after`` in the order asked (newest first: older than ``after``), and ``next``, the
@@ -110,7 +125,7 @@ def team_history_page(
     return {"rows": shown, "next": shown[-1]["position"] if more else None}
 
 
-def cadre_history(z: Zhucun, cadre_id: UUID) -> list[dict[str, Any]]:
+def cadre_history(z: Reader, cadre_id: UUID) -> list[dict[str, Any]]:
     """Rank, party and flags; joining and leaving teams and what the teams recorded about
     them (leader changes); their months; their leave requests and the decisions on them; and
     every action recorded with their id or their name as actor."""

@@ -10,7 +10,7 @@ from datetime import date
 from uuid import UUID, uuid4
 
 from app.network import Network
-from app.uow import UnitOfWork
+from app.store.uow import UnitOfWork
 from domain.base import Meta
 from domain.cadres import (
     Cadre,

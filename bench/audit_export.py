@@ -27,9 +27,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from app.audit import checkpoint
-from app.audit_log import AuditFilter, audit_rows
-from app.audit_xlsx import write_xlsx
+from app.audit.chain import checkpoint
+from app.audit.log import AuditFilter, audit_rows
+from app.audit.xlsx import write_xlsx
 from app.bootstrap import Zhucun, bootstrap
 
 
@@ -87,7 +87,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         db = args.db
         if args.demo:
-            from app.demo import load_demo
+            from app.demo.load import load_demo
 
             db = f"sqlite:///{tmp}/demo.db"
             z = bootstrap(db)

@@ -5,9 +5,9 @@ Measures, in the same run, what ``zhucun audit log --limit 50`` with a filter co
 * the baseline: a raw scan of the log, every stored row read and nothing decoded (what any
   answer that reads the log pays at least);
 * the first page of 50 entries for each filter, found in the audit index and only its
-  events decoded (``app/audit_lookup.py``): p50 and p95 over ``--runs`` runs;
+  events decoded (``app/audit/lookup.py``): p50 and p95 over ``--runs`` runs;
 * with ``--scan``, the same page read from the whole log as before the index
-  (``app.audit_log.scan_rows``), once per filter.
+  (``app.audit.log.scan_rows``), once per filter.
 
 The filters are taken from the store: a person by id (a party member) and by name (a head
 of household), a village, a county and the root unit, an event type, and filters matching
@@ -34,17 +34,17 @@ from typing import Any
 
 from sqlalchemy import select
 
-from app.audit_log import AuditFilter, audit_page, scan_rows
+from app.audit.log import AuditFilter, audit_page, scan_rows
 from app.bootstrap import Zhucun, bootstrap
-from app.config import parse_database_url
+from app.store.config import parse_database_url
 from bench import scale
 from bench.loader import RECORDED_AT, WRITERS, Loader
 from bench.stores import FreshStores
-from projections.audit_index import AuditIndexModel
+from projections.audit.index import AuditIndexModel
 from projections.network import NetworkModel
 from projections.runner import Projections
 from projections.tables import households, party_members, units
-from projections.teams import TeamsModel
+from projections.teams.model import TeamsModel
 
 PAGE = 50
 SLOW_S = 5.0
@@ -177,7 +177,7 @@ def province(args: argparse.Namespace) -> dict[str, Any]:
 
 def _audit_models(url: str) -> Zhucun:
     """The store with the read models the audit log reads: network, teams, audit index."""
-    from app.clock import SettableClock
+    from app.store.clock import SettableClock
 
     z = Zhucun(parse_database_url(url), SettableClock(RECORDED_AT))
     z.projections = Projections(
@@ -207,7 +207,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         z = bootstrap(db)
         try:
             if args.demo:
-                from app.demo import load_demo
+                from app.demo.load import load_demo
 
                 load_demo(z, seed=args.seed, catch_up=False)
             return measure(z, args, build=args.demo)

@@ -33,8 +33,8 @@ from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
 
 from app.bootstrap import Zhucun
-from app.config import parse_database_url
-from app.store import ensure_schema
+from app.store.config import parse_database_url
+from app.store.event_store import ensure_schema
 from bench.stores import FreshStores
 
 DISPATCHED = date(2014, 6, 1)  # the teams' first day; their term runs three years

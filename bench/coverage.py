@@ -25,8 +25,8 @@ from datetime import date
 from typing import Any
 
 from app.bootstrap import Zhucun
-from app.clock import SettableClock
-from app.config import parse_database_url
+from app.store.clock import SettableClock
+from app.store.config import parse_database_url
 from bench import scale
 from bench.loader import RECORDED_AT, WRITERS, Loader, peak_rss_mib
 from bench.stores import FreshStores

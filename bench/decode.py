@@ -5,7 +5,7 @@ pages of 10,000 events, in the same run, ``--repeat`` times each way:
 
 * the baseline: the library's own loop, ``select_notifications`` then the mapper's
   ``to_domain_event`` for each row;
-* ours: ``EventStore.read_log`` (the raw rows, decoded by app/decoding.py), which every
+* ours: ``EventStore.read_log`` (the raw rows, decoded by app/store/decoding.py), which every
   read model's catch-up and rebuild uses.
 
 Both make the same events (tests/test_decoding.py). Wall seconds with the cyclic collector
@@ -18,7 +18,7 @@ import argparse
 import statistics
 import time
 
-from app.store import EventStore
+from app.store.event_store import EventStore
 from bench import scale
 from bench.loader import WRITERS, Loader
 from bench.stores import FreshStores

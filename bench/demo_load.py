@@ -1,6 +1,6 @@
 """Where the Benxi demo load spends its CPU: ``python -m bench.demo_load [--db sqlite:///PATH]``.
 
-Loads the demo (``app.demo.load_demo``) into a new store, with ``time.process_time`` taken
+Loads the demo (``app.demo.load.load_demo``) into a new store, with ``time.process_time`` taken
 around each step: the commands (use cases and aggregates), writing the log, reading and
 decoding it for the read models, and each read model's ``process``. The planning, done before
 the load and cached, is timed apart. ``zhucun demo --reset`` is the whole command as a user
@@ -19,8 +19,8 @@ from collections.abc import Callable
 from typing import Any
 
 from app.bootstrap import Zhucun
-from app.config import parse_database_url
-from app.demo import estimated_events, load_demo
+from app.demo.load import estimated_events, load_demo
+from app.store.config import parse_database_url
 from bench.loader import peak_rss_mib
 
 

@@ -44,8 +44,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from app.config import parse_database_url
-from app.store import EventStore
+from app.store.config import parse_database_url
+from app.store.event_store import EventStore
 from bench.web import first_village, free_port, login
 from domain.identity import check_digit
 

@@ -16,11 +16,11 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, TypeVar
 from uuid import UUID
 
-from app.clock import SettableClock
 from app.commands import parse_command_line
 from app.network import Network
-from app.store import EventStore
-from app.uow import UnitOfWork
+from app.store.clock import SettableClock
+from app.store.event_store import EventStore
+from app.store.uow import UnitOfWork
 from bench import scale
 from bench.scale import Plan, UnitPlan, VillagePlan
 from domain.base import Meta, NetworkAggregate

@@ -16,8 +16,8 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
-from app.config import parse_database_url
-from app.store import EventStore
+from app.store.config import parse_database_url
+from app.store.event_store import EventStore
 from bench import scale
 from bench.loader import WRITERS, Loader, LoadResult, peak_rss_mib
 

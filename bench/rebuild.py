@@ -18,8 +18,8 @@ from typing import Any
 from sqlalchemy import event
 
 from app.bootstrap import Zhucun
-from app.clock import SettableClock
-from app.config import parse_database_url
+from app.store.clock import SettableClock
+from app.store.config import parse_database_url
 from bench.coverage import decode_loop
 from bench.loader import RECORDED_AT
 

@@ -9,7 +9,7 @@ The data, by ``--source``:
 * ``generated`` (default): 72 teams of 3 cadres (216) in 72 villages of the city, dispatched
   in June 2014, and 36 months of daily check-ins for every member with some days missed,
   every line through the command layer (``Zhucun.apply_text``, in bulk transactions);
-* ``demo``: the Benxi demo, ``app.demo.load_demo``, with its teams and their days;
+* ``demo``: the Benxi demo, ``app.demo.load.load_demo``, with its teams and their days;
 * ``--loaded``: the store named by ``--db`` as it is, already loaded (``zhucun demo``).
 """
 
@@ -23,7 +23,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from app.bootstrap import Zhucun
-from app.config import parse_database_url
+from app.store.config import parse_database_url
 from bench.checkin import DISPATCHED, check_in, load_bulk, setup_lines
 from bench.stores import FreshStores
 
@@ -52,7 +52,7 @@ def _month_start(day: date, months: int) -> date:
 def load(z: Zhucun, source: str, cadres: int, months: int, seed: int) -> dict[str, Any]:
     t = time.perf_counter()
     if source == "demo":
-        from app.demo import load_demo
+        from app.demo.load import load_demo
 
         load_demo(z, seed=seed)
     else:
@@ -66,7 +66,7 @@ def report_months(z: Zhucun) -> list[str]:
     """The months in which some team served under the city."""
     from sqlalchemy import func, select
 
-    from projections.team_tables import teams
+    from projections.teams.tables import teams
 
     with z.engine.connect() as conn:
         first, last = conn.execute(

@@ -19,8 +19,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import psycopg
 
-from app.config import StoreConfig, parse_database_url
-from app.store import EventStore
+from app.store.config import StoreConfig, parse_database_url
+from app.store.event_store import EventStore
 
 
 class FreshStores:

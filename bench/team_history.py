@@ -20,7 +20,7 @@ from uuid import UUID
 from sqlalchemy import func, select
 
 from app.bootstrap import bootstrap
-from projections.team_tables import checkins
+from projections.teams.tables import checkins
 
 PAGE = 50
 

@@ -21,10 +21,10 @@ import statistics
 import time
 from typing import Any
 
-from app.audit import verify
-from app.audit_segments import default_segments
+from app.audit.chain import verify
+from app.audit.segments import default_segments
 from app.bootstrap import Zhucun
-from app.clock import SettableClock
+from app.store.clock import SettableClock
 from bench import scale
 from bench.loader import RECORDED_AT, WRITERS, Loader, peak_rss_mib
 from bench.stores import FreshStores

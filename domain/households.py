@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 from uuid import UUID
 
 from domain.base import Meta, NetworkAggregate, check_within
@@ -20,8 +20,20 @@ from domain.identity import mask_identity_number, validate_identity_number
 from domain.levels import Level
 
 if TYPE_CHECKING:
-    from domain.party import CentralHousehold
     from domain.units import Unit
+
+
+class LinkTarget(Protocol):
+    """A central household as the rules of a link see it (``domain.party.CentralHousehold``,
+    which stands on a household and so is defined after it)."""
+
+    @property
+    def id(self) -> UUID: ...
+
+    @property
+    def is_ended(self) -> bool: ...
+
+    def check_acting(self, day: date) -> None: ...
 
 
 class LeaveReason(StrEnum):
@@ -139,8 +151,8 @@ class Household(NetworkAggregate):
 
     def link(
         self,
-        ch: CentralHousehold,
-        current: CentralHousehold | None,
+        ch: LinkTarget,
+        current: LinkTarget | None,
         village: str,
         ch_village: str,
         meta: Meta,

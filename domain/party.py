@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import TYPE_CHECKING
 from uuid import UUID
 
 from domain.base import Meta, NetworkAggregate, check_within, derived_id
@@ -14,9 +13,7 @@ from domain.errors import (
     InvalidInputError,
     NotActivePartyMemberError,
 )
-
-if TYPE_CHECKING:
-    from domain.households import Household
+from domain.households import Household
 
 
 class MemberStatus(StrEnum):

@@ -24,7 +24,7 @@ from sqlalchemy import (
 )
 
 from domain.accounts import AccessLog, Account
-from projections.coverage.model import utc_naive
+from projections.tables import utc_naive
 
 NAME = "accounts"
 metadata = MetaData()

@@ -6,7 +6,7 @@ them: a check-in, a diary, a login. An event about households, party members or 
 households counts from the day it occurred: a page of an earlier day reads the same after
 it. Anything else (a unit renamed, a site opened: pages show names and sites as they stand
 now) changes the pages of every day. The events between the two positions are read from the
-audit index, which holds one entry per event with its type and day (projections/audit_index.py).
+audit index, which holds one entry per event with its type and day (projections/audit/index.py).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from sqlalchemy import Connection, select
 
 from domain.households import Household
 from domain.party import CentralHousehold, PartyMember
-from projections.audit_index import entries
+from projections.audit.index import entries
 from projections.coverage.facts import consumed as coverage_consumes
 from projections.network import HANDLERS as network_consumes
 

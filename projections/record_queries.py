@@ -14,7 +14,7 @@ from sqlalchemy import Connection, func, select
 from domain.rules import RuleSet
 from projections.people import village_on
 from projections.tables import central_households, households, party_members, sites, units
-from projections.team_tables import (
+from projections.teams.tables import (
     absences,
     checkins,
     leave_days,
@@ -193,7 +193,7 @@ def kind_of(conn: Connection, value: str) -> str | None:
 
 
 def visits_of_household(conn: Connection, household_id: str) -> int:
-    from projections.visits import visits
+    from projections.teams.visits import visits
 
     key = UUID(household_id).hex
     return int(
@@ -208,7 +208,7 @@ def actors(conn: Connection, given: set[str]) -> dict[str, tuple[str, str]]:
     """Name and unit of the actors among ``given`` (a web account's username, a cadre's or a
     party member's id, or a cadre's name); the others are left out (shown as recorded)."""
     from projections.accounts import accounts
-    from projections.team_tables import cadres, dispatching_units
+    from projections.teams.tables import cadres, dispatching_units
 
     out: dict[str, tuple[str, str]] = {}
     unit_names = dict(

@@ -28,13 +28,20 @@ from sqlalchemy.schema import CreateIndex
 
 from domain.rules import DEFAULT_RULES, RuleSet
 from projections.accounts import AccountsModel
-from projections.audit import AuditChainModel
-from projections.audit_index import AuditIndexModel
+from projections.audit.chain import AuditChainModel
+from projections.audit.index import AuditIndexModel
 from projections.collector import collector_paused
 from projections.coverage.model import CoverageModel
 from projections.network import NetworkModel
-from projections.tables import faults, positions, tracking
-from projections.teams import TeamsModel
+from projections.tables import (
+    GENERATION,
+    faults,
+    generation,
+    positions,
+    stored_position,
+    tracking,
+)
+from projections.teams.model import TeamsModel
 
 
 class Log(Protocol):
@@ -56,9 +63,6 @@ class _Look:
 
 
 REBUILDING = "rebuild-in-progress"  # a position row marking an unfinished rebuild
-# A position row counting rebuilds: a process that kept read-model rows in memory knows
-# from it that another process rebuilt the tables under its feet.
-GENERATION = "generation"
 # A rebuild reads the log in pages of at least this many events: each page costs a
 # transaction, a sweep of every scope it touches and the writing of their rows, so fewer,
 # bigger pages make a rebuild about a tenth faster (`python -m bench.coverage`). Queries keep
@@ -199,7 +203,7 @@ class Projections:
                     _set_position(conn, model.name, 0)
                     _put_position(conn, _version_key(model), _version_of(model))
                 if outdated:  # processes holding rows in memory must read them again
-                    _put_position(conn, GENERATION, _position(conn, GENERATION) + 1)
+                    _put_position(conn, GENERATION, generation(conn) + 1)
 
     def _in_place(self) -> bool:
         """Every table of every model there, each model's position and version stored and
@@ -415,13 +419,13 @@ class Projections:
                     _clear_fault(conn, model.name)  # built again: stops again if it must
                     model.reset()
                     _put_position(conn, _version_key(model), _version_of(model))
-                generation = _position(conn, GENERATION)
+                rebuilds = generation(conn)
                 names = [m.name for m in self.models]
                 conn.execute(
                     update(positions).where(positions.c.name.in_(names)).values(position=0)
                 )
                 conn.execute(insert(positions).values(name=REBUILDING, position=0))
-                _put_position(conn, GENERATION, generation + 1)
+                _put_position(conn, GENERATION, rebuilds + 1)
         # One pause for the whole rebuild rather than one per page: the models' memory of
         # what they built grows page after page, and a collection at the end of every page
         # walked all of it again (a tenth of a rebuild's CPU).
@@ -565,8 +569,8 @@ def sqlite_writer(database: str | None) -> threading.RLock | None:
     SQLite lets one writer in at a time; the others poll the file's lock, sleeping longer
     each time, and under a load the unlucky ones time out ("database is locked"). Threads of
     one process (``zhucun serve``) wait here instead, in turn; other processes still meet at
-    the file's lock, with its busy timeout. Both the log's writes (app/store.py) and the read
-    models' catch-up take it.
+    the file's lock, with its busy timeout. Both the log's writes (app/store/event_store.py)
+    and the read models' catch-up take it.
     """
     if not database:
         return None
@@ -588,7 +592,7 @@ def writing(lock: threading.RLock | None) -> Iterator[None]:
 
 
 # PostgreSQL's advisory lock for creating tables; the event store takes the same number
-# (app/store.py), so that one process at a time runs DDL on a database.
+# (app/store/event_store.py), so that one process at a time runs DDL on a database.
 SETUP_LOCK = 0x7A68_7563
 
 
@@ -615,11 +619,6 @@ def _deferred(model: ReadModel) -> tuple[Index, ...]:
     return tuple(getattr(model, "deferred_indexes", ()))
 
 
-def _position(conn: Connection, name: str) -> int:
-    value = conn.execute(select(positions.c.position).where(positions.c.name == name)).scalar()
-    return int(value or 0)
-
-
 def _lock_position(conn: Connection, name: str) -> int:
     """Take the model's position row for writing (creating it at 0), and return it."""
     touched = conn.execute(
@@ -629,7 +628,7 @@ def _lock_position(conn: Connection, name: str) -> int:
         # Two first-ever catch-ups may race here; the loser's transaction fails on the
         # primary key and its caller retries on the next read.
         conn.execute(insert(positions).values(name=name, position=0))
-    return _position(conn, name)
+    return stored_position(conn, name)
 
 
 def _lock_positions(conn: Connection, names: list[str]) -> dict[str, int]:
@@ -657,10 +656,6 @@ def _put_position(conn: Connection, name: str, position: int) -> None:
         update(positions).where(positions.c.name == name).values(position=position)
     ).rowcount:
         conn.execute(insert(positions).values(name=name, position=position))
-
-
-def generation(conn: Connection) -> int:
-    return _position(conn, GENERATION)
 
 
 def _set_position(conn: Connection, name: str, position: int) -> None:

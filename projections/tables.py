@@ -1,8 +1,24 @@
-"""Read-model tables (SQLAlchemy Core). Disposable: dropped and rebuilt from the log at will."""
+"""Read-model tables (SQLAlchemy Core). Disposable: dropped and rebuilt from the log at will.
+
+Also what every model shares about them: how far a model has read (``stored_position``), the
+rebuild generation, and how recording times are kept (``utc_naive``).
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, Date, Integer, MetaData, String, Table
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Connection,
+    Date,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    select,
+)
 
 from domain import fields
 
@@ -26,6 +42,25 @@ faults = Table(
     Column("position", BigInteger, nullable=False),
     Column("error", String(fields.LONG_TEXT_MAX), nullable=False),
 )
+
+# A position row counting rebuilds: a process that kept read-model rows in memory knows
+# from it that another process rebuilt the tables under its feet.
+GENERATION = "generation"
+
+
+def stored_position(conn: Connection, name: str) -> int:
+    value = conn.execute(select(positions.c.position).where(positions.c.name == name)).scalar()
+    return int(value or 0)
+
+
+def generation(conn: Connection) -> int:
+    return stored_position(conn, GENERATION)
+
+
+def utc_naive(moment: datetime) -> datetime:
+    """Recording times are kept as naive UTC: both engines compare them the same way."""
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
+
 
 metadata = MetaData()
 

@@ -16,7 +16,7 @@ import psycopg
 import pytest
 
 from app.bootstrap import Zhucun, bootstrap
-from app.clock import SettableClock
+from app.store.clock import SettableClock
 
 PG_BASE = os.environ.get("ZHUCUN_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 RUN_TAG = f"zt{os.getpid()}_{uuid.uuid4().hex[:6]}"

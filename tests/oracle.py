@@ -10,7 +10,7 @@ from collections import defaultdict
 from datetime import date, datetime
 from typing import Any
 
-from projections.coverage.model import utc_naive
+from projections.tables import utc_naive
 
 
 def known_events(log: list[tuple[int, Any]], known_at: datetime | None) -> list[tuple[int, Any]]:

@@ -11,10 +11,10 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import text
 
-from app.audit import Checkpoint, checkpoint, parse_checkpoints, verify
+from app.audit.chain import Checkpoint, checkpoint, parse_checkpoints, verify
 from app.bootstrap import Zhucun
-from app.cli import cli
-from projections.audit import events_source
+from app.cli.main import cli
+from projections.audit.chain import events_source
 from tests.builders import CITY, apply, cmd, small_network
 
 
@@ -65,7 +65,7 @@ def test_a_clean_log_verifies_ok_with_its_count_and_head_link(logged: Zhucun) ->
 
 
 def test_both_engines_chain_the_same_rows_alike() -> None:
-    from projections.audit import GENESIS, extend
+    from projections.audit.chain import GENESIS, extend
 
     oid = uuid.uuid4()
     as_uuid = extend(GENESIS, [(1, oid, 1, "a.b:C", b"{}")])

@@ -9,12 +9,12 @@ from datetime import date
 import pytest
 from sqlalchemy import text
 
-from app.audit import verify
-from app.audit_log import AuditFilter, audit_rows
+from app.audit.chain import verify
+from app.audit.log import AuditFilter, audit_rows
 from app.bootstrap import Zhucun, bootstrap
-from app.config import parse_database_url
+from app.store.config import parse_database_url
 from domain.errors import InvalidInputError
-from projections.audit import events_source
+from projections.audit.chain import events_source
 from tests.builders import VILLAGE_A, apply, cmd, hid, id_number, small_network
 
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import openpyxl
 from click.testing import CliRunner
 
-from app.audit_log import AuditFilter, audit_rows
+from app.audit.log import AuditFilter, audit_rows
 from app.bootstrap import Zhucun, bootstrap
-from app.cli import cli
+from app.cli.main import cli
 from domain.errors import CorrectedEntryNotFoundError
 from tests.builders import apply, cmd, hid, small_network
 from tests.team_builders import refused

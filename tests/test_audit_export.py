@@ -11,10 +11,10 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from app.access import record_personal_data_view
-from app.audit_log import AuditFilter, audit_rows
+from app.audit.access import record_personal_data_view
+from app.audit.log import AuditFilter, audit_rows
 from app.bootstrap import Zhucun, bootstrap
-from app.cli import cli
+from app.cli.main import cli
 from domain.errors import WrongRoleError
 from tests.builders import hid, id_number, small_network
 
@@ -143,9 +143,9 @@ def test_a_view_of_a_household_is_recorded_for_the_web_pages(zhucun: Zhucun) -> 
 
 
 def test_texts_that_xml_would_choke_on_are_written_safely(tmp_path: Path) -> None:
-    from app.audit import Checkpoint
-    from app.audit_log import COLUMNS
-    from app.audit_xlsx import write_xlsx
+    from app.audit.chain import Checkpoint
+    from app.audit.log import COLUMNS
+    from app.audit.xlsx import write_xlsx
 
     row: dict[str, Any] = {c: "" for c in COLUMNS}
     row.update(
@@ -176,9 +176,9 @@ def test_cells_of_a_row_come_in_column_order_as_excel_requires(tmp_path: Path) -
 
     from openpyxl.utils import column_index_from_string
 
-    from app.audit import Checkpoint
-    from app.audit_log import COLUMNS
-    from app.audit_xlsx import write_xlsx
+    from app.audit.chain import Checkpoint
+    from app.audit.log import COLUMNS
+    from app.audit.xlsx import write_xlsx
 
     row: dict[str, Any] = {c: "x" for c in COLUMNS}
     row.update(
@@ -204,9 +204,9 @@ def test_cells_of_a_row_come_in_column_order_as_excel_requires(tmp_path: Path) -
 def test_more_rows_than_a_sheet_holds_are_refused_and_no_file_is_left(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from app import audit_xlsx
-    from app.audit import Checkpoint
-    from app.audit_log import COLUMNS
+    from app.audit import xlsx as audit_xlsx
+    from app.audit.chain import Checkpoint
+    from app.audit.log import COLUMNS
 
     monkeypatch.setattr(audit_xlsx, "MAX_ROWS", 3)
     row: dict[str, Any] = {c: "x" for c in COLUMNS}

@@ -12,10 +12,10 @@ from uuid import UUID
 import pytest
 from click.testing import CliRunner
 
-from app.audit_log import AuditFilter, audit_page, audit_rows
+from app.audit.log import AuditFilter, audit_page, audit_rows
 from app.bootstrap import Zhucun
-from app.cli import cli
-from app.clock import SettableClock
+from app.cli.main import cli
+from app.store.clock import SettableClock
 from tests.builders import (
     CITY,
     GROUP_B1,

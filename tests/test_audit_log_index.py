@@ -13,16 +13,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from app import audit_lookup
-from app.audit_directory import PageDirectory
-from app.audit_log import AuditFilter, audit_page, scan_rows
-from app.audit_lookup import indexed_rows
-from app.audit_people import Directory
+from app.audit import lookup as audit_lookup
+from app.audit.directory import PageDirectory
+from app.audit.log import AuditFilter, audit_page, scan_rows
+from app.audit.lookup import indexed_rows
+from app.audit.people import Directory
 from app.bootstrap import Zhucun
-from app.clock import SettableClock
+from app.store.clock import SettableClock
 from domain.errors import TeamNotFoundError, UnitNotFoundError
-from projections import audit_queries
-from projections.audit_index import entries, links
+from projections.audit import queries as audit_queries
+from projections.audit.index import entries, links
 from projections.tables import units
 from tests.builders import GROUP_B1, VILLAGE_A, apply, cmd, hid, mid, small_network
 from tests.team_builders import LEADER, MEMBER, cid, lid, register_units_and_cadres, tid
@@ -273,7 +273,7 @@ def test_cli_keeps_only_back_dated_entries_or_only_corrections(db_url: str) -> N
 
     from click.testing import CliRunner
 
-    from app.cli import cli
+    from app.cli.main import cli
 
     runner = CliRunner()
     lines = [

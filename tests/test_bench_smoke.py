@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from app.config import parse_database_url
-from app.store import EventStore
+from app.store.config import parse_database_url
+from app.store.event_store import EventStore
 from bench import ingest, scale
 from bench.loader import WRITERS, Loader
 

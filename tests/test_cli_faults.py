@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from app.cli import cli
+from app.cli.main import cli
 from tests.builders import CITY, cmd
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -18,7 +18,7 @@ import pytest
 
 from app.bootstrap import BatchRefused, Zhucun, bootstrap
 from app.commands import parse_command_line
-from app.uow import UnitOfWork
+from app.store.uow import UnitOfWork
 from domain.errors import ConcurrentChangeError
 from domain.units import unit_id
 from tests.builders import (

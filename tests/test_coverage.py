@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 
 from click.testing import CliRunner
 
-from app.cli import cli
+from app.cli.main import cli
 from domain.rules import RuleSet
 from tests.builders import (
     CITY,

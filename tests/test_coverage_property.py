@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from app.bootstrap import BatchRefused, Zhucun, bootstrap
-from app.clock import SettableClock
-from projections.coverage.model import utc_naive
+from app.store.clock import SettableClock
 from projections.coverage.tables import rows
+from projections.tables import utc_naive
 from tests import oracle
 from tests.builders import id_number
 from tests.conftest import pg_url_for_new_schema

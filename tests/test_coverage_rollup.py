@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from app.bootstrap import BatchRefused, Zhucun, bootstrap
-from app.clock import SettableClock
+from app.store.clock import SettableClock
 from projections.coverage import queries
 from projections.coverage.model import CoverageModel
 from projections.coverage.tables import rollup

@@ -13,8 +13,8 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from app.audit_log import COLUMNS, as_csv, csv_safe
-from app.cli import cli
+from app.audit.log import COLUMNS, as_csv, csv_safe
+from app.cli.main import cli
 from tests.builders import CITY, cmd
 
 HOSTILE = [

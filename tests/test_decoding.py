@@ -16,7 +16,7 @@ from eventsourcing.persistence import (
 )
 
 from app.bootstrap import Zhucun
-from app.decoding import EventDecoder, uuid_of_hex
+from app.store.decoding import EventDecoder, uuid_of_hex
 from tests.builders import small_network
 
 

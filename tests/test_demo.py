@@ -19,12 +19,12 @@ import pytest
 from sqlalchemy import func, select
 
 from app.bootstrap import Zhucun, bootstrap
-from app.clock import SettableClock, local_today
-from app.demo import DemoReport, StoreNotEmptyError, estimated_events, load_demo
+from app.demo.load import DemoReport, StoreNotEmptyError, estimated_events, load_demo
+from app.store.clock import SettableClock, local_today
 from projections.network import NetworkModel
 from projections.runner import Projections
 from projections.tables import central_households, households, party_members, sites, units
-from projections.teams import TeamsModel
+from projections.teams.model import TeamsModel
 from tests.conftest import pg_url_for_new_schema
 
 pytestmark = pytest.mark.slow
@@ -408,7 +408,7 @@ def test_the_demo_writes_the_same_log_on_postgresql(demo):
 def test_every_demo_event_reads_back_as_the_library_mapper_reads_it(
     demo: tuple[Zhucun, DemoReport], events: list[Any]
 ) -> None:
-    """The log's decoder (app/decoding.py) against the library's mapper, on every event
+    """The log's decoder (app/store/decoding.py) against the library's mapper, on every event
     type the demo writes."""
     from uuid import UUID
 

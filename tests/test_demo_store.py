@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from app.access import record_personal_data_view
 from app.accounts import Accounts
+from app.audit.access import record_personal_data_view
 from app.bootstrap import Zhucun, bootstrap
-from app.cli import cli
-from app.cli_faults import StoreNotFoundError, check_store
-from app.demo_store import (
+from app.cli.faults import StoreNotFoundError, check_store
+from app.cli.main import cli
+from app.demo.store import (
     StoreHoldsUserDataError,
     check_demo_only,
     mark_demo,

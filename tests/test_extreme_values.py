@@ -13,10 +13,11 @@ from click.testing import CliRunner
 from sqlalchemy import String
 
 from app.bootstrap import BatchRefused, Zhucun
-from app.cli import cli
+from app.cli.main import cli
 from domain import fields
-from projections import tables, team_tables
+from projections import tables
 from projections.coverage import tables as coverage_tables
+from projections.teams import tables as team_tables
 from tests.builders import apply, cmd, id_number
 
 CITY, COUNTY, TOWN, VILLAGE = "210500", "210521", "210521100", "210521100201"

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 from click.testing import CliRunner
 
-from app.cli import cli
+from app.cli.main import cli
 from tests.builders import COUNTY, GROUP_A1, VILLAGE_A, apply, cmd
 from tests.team_builders import LEADER, MEMBER, cid, team_network
 

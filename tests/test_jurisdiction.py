@@ -18,10 +18,10 @@ from uuid import UUID
 import pytest
 
 from app.bootstrap import BatchRefused, Zhucun, bootstrap
-from app.clock import SettableClock
 from app.commands import COMMANDS, CommandLine, parse_command_line
 from app.jurisdiction import COMMAND_ROLES, IDS, UNIT_CODES, Reach
-from app.uow import UnitOfWork
+from app.store.clock import SettableClock
+from app.store.uow import UnitOfWork
 from domain.account_errors import NotInJurisdictionError, RoleNotAllowedError
 from domain.accounts import Role
 from domain.party import central_household_id

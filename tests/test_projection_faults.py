@@ -14,8 +14,8 @@ from click.testing import CliRunner
 from sqlalchemy import Column, Connection, Integer, MetaData, String, Table, insert
 
 from app.bootstrap import Zhucun
-from app.cli import cli
-from app.uow import UnitOfWork
+from app.cli.main import cli
+from app.store.uow import UnitOfWork
 from domain.base import Meta
 from domain.households import Household
 from domain.units import Unit, unit_id

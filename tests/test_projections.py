@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import event
 
 from app.bootstrap import Zhucun, bootstrap
-from app.uow import UnitOfWork
+from app.store.uow import UnitOfWork
 from tests.builders import GROUP_A1, GROUP_A2, GROUP_B1, apply, cmd, hid, id_number, small_network
 
 ZHUCUN = [sys.executable, "-m", "app.cli"]

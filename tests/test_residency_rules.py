@@ -8,8 +8,8 @@ from uuid import UUID
 import pytest
 
 from app.network import Network
+from app.store.uow import UnitOfWork
 from app.teams import Teams
-from app.uow import UnitOfWork
 from domain.base import Meta
 from domain.residency import member_month_id
 from domain.rules import RuleSet

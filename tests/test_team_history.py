@@ -10,7 +10,7 @@ from uuid import UUID
 import pytest
 from click.testing import CliRunner
 
-from app.cli import cli
+from app.cli.main import cli
 from domain.errors import CadreNotFoundError, TeamNotFoundError
 from tests.builders import apply, cmd
 from tests.team_builders import LEADER, MEMBER, cid, lid, second_team, team_network

@@ -11,7 +11,7 @@ from uuid import UUID
 import pytest
 from click.testing import CliRunner
 
-from app.cli import cli
+from app.cli.main import cli
 from tests.builders import COUNTY, apply, cmd
 from tests.team_builders import CLERK, LEADER, MEMBER, SPARE_LEADER, cid, team_network
 

@@ -11,7 +11,7 @@ from uuid import UUID
 import pytest
 from click.testing import CliRunner
 
-from app.cli import cli
+from app.cli.main import cli
 from tests.builders import CITY, COUNTY, VILLAGE_A, apply, cmd
 from tests.team_builders import CLERK, LEADER, MEMBER, cid, lid, second_team, team_network
 

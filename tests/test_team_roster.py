@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from app.bootstrap import Zhucun
-from app.cli import cli
+from app.cli.main import cli
 from tests.builders import CITY, COUNTY, TOWNSHIP, VILLAGE_A, VILLAGE_B, apply, cmd
 from tests.team_builders import (
     CITY_AGRI,

@@ -8,8 +8,8 @@ from uuid import UUID
 import pytest
 
 from app.network import Network
+from app.store.uow import UnitOfWork
 from app.teams import Teams
-from app.uow import UnitOfWork
 from domain.base import Meta
 from domain.cadres import Rank, Sector, SectorGroup
 from domain.errors import ConcurrentChangeError, LeaderRankTooLowError

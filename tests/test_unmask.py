@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from app import access
-from app.audit_log import AuditFilter, audit_rows
+from app.audit import access
+from app.audit.log import AuditFilter, audit_rows
 from app.bootstrap import bootstrap
-from app.cli import cli
+from app.cli.main import cli
 from tests.builders import hid, id_number, small_network
 
 ARGS = ["audit", "log", "--subject", hid(1), "--json", "--show-identity", "--as", "钱"]

@@ -48,7 +48,7 @@ from domain.account_errors import (
     TooManyFailedLoginsError,
 )
 from domain.accounts import Role
-from domain.errors import ConcurrentChangeError, UnitNotFoundError
+from domain.errors import ConcurrentChangeError, UnitNotFoundError, ZhucunError
 from web.i18n import N_, _, _l, current_language
 
 ACCOUNTS = "zhucun_accounts"  # key of the Accounts service in app.extensions
@@ -166,7 +166,7 @@ def login() -> Any:
     return render_template("auth/login.html", form=form), status
 
 
-def _error_text(e: LoginFailedError | TooManyFailedLoginsError | ConcurrentChangeError) -> str:
+def _error_text(e: ZhucunError) -> str:
     return e.message(current_language())
 
 

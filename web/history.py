@@ -1,7 +1,7 @@
 """History timelines: every event about a unit, a work team, a cadre, a household, a party
 member, a central household or a site: who (name and role), what, when it happened, when it
 was recorded, and why. A household's page shows its head's identity number, masked unless
-the role may see it in full, and every view of it is recorded (app/access.py)."""
+the role may see it in full, and every view of it is recorded (app/audit/access.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import format_datetime
 from werkzeug.wrappers import Response
 
-from app.access import record_personal_data_view
+from app.audit.access import record_personal_data_view
 from domain.access import UNMASK_ROLES
 from domain.account_errors import OutsideJurisdictionError, RoleNotAllowedError
 from domain.accounts import Role

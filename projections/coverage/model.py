@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import OrderedDict, defaultdict
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
@@ -47,6 +47,7 @@ from projections.coverage.tables import (
     rows,
     scope_entities,
 )
+from projections.tables import generation, stored_position, utc_naive
 
 NAME = "coverage"
 CACHED_SCOPES = 500  # facts and rows of this many scopes stay in memory
@@ -55,11 +56,6 @@ CREATIONS = {"Opened", "Registered", "Joined", "Designated"}
 
 RowKey = tuple[Any, ...]  # everything a row says, but its recording times
 Current = dict[RowKey, tuple[int, datetime]]  # a scope's rows known now -> id, known_from
-
-
-def utc_naive(moment: datetime) -> datetime:
-    """Recording times are kept as naive UTC: both engines compare them the same way."""
-    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
 
 
 @lru_cache(maxsize=65536)
@@ -109,8 +105,8 @@ class CoverageModel:
         if (
             logged[0].position <= self._position
             or self._position < 0
-            or self._position != _stored_position(conn)
-            or self._generation != _generation(conn)
+            or self._position != stored_position(conn, NAME)
+            or self._generation != generation(conn)
         ):
             self._forget(conn)
         try:
@@ -157,8 +153,8 @@ class CoverageModel:
         self._last_moment = conn.execute(
             select(moments.c.recorded_at).order_by(moments.c.recorded_at.desc()).limit(1)
         ).scalar()
-        self._position = _stored_position(conn)
-        self._generation = _generation(conn)
+        self._position = stored_position(conn, NAME)
+        self._generation = generation(conn)
         self._next_id = int(conn.execute(select(func.max(rows.c.id))).scalar() or 0)
         self._whole_life = self._position == 0
         self._closed_moment = self._last_moment
@@ -470,19 +466,6 @@ class _Memberships:
     def flush(self) -> None:
         insert_many(self.conn, scope_entities, ("scope", "entity"), self.new_members)
         insert_many(self.conn, group_households, ("group_code", "household"), self.new_grouped)
-
-
-def _generation(conn: Connection) -> int:
-    from projections.runner import generation
-
-    return generation(conn)
-
-
-def _stored_position(conn: Connection) -> int:
-    from projections.tables import positions
-
-    value = conn.execute(select(positions.c.position).where(positions.c.name == NAME)).scalar()
-    return int(value or 0)
 
 
 def _remember(

@@ -10,8 +10,8 @@ from click.testing import CliRunner
 
 from app.accounts import Accounts
 from app.bootstrap import Zhucun
-from app.cli import cli
-from app.clock import SettableClock
+from app.cli.main import cli
+from app.store.clock import SettableClock
 from domain.account_errors import (
     AccountNotFoundError,
     CommonPasswordError,

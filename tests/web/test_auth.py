@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 
 from app.accounts import Accounts, add_demo_accounts
 from app.bootstrap import Zhucun
-from app.clock import SettableClock
+from app.store.clock import SettableClock
 from tests.builders import COUNTY, VILLAGE_A
 from tests.web.builders import FAST_HASHER, PASSWORD, WebNet, web_network
 from tests.web.conftest import csrf_token, login

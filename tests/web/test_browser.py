@@ -16,7 +16,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from app.bootstrap import Zhucun, bootstrap
-from app.clock import SettableClock
+from app.store.clock import SettableClock
 from domain.party import central_household_id
 from tests.builders import COUNTY, TOWNSHIP, VILLAGE_A, apply, cmd
 from tests.web.builders import PASSWORD, web_network

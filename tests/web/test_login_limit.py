@@ -16,7 +16,7 @@ from flask.testing import FlaskClient
 
 from app.accounts import MAX_FAILURES, Accounts
 from app.bootstrap import Zhucun
-from app.clock import SettableClock
+from app.store.clock import SettableClock
 from domain.account_errors import LoginFailedError, TooManyFailedLoginsError
 from domain.accounts import FailureCause
 from tests.web.builders import FAST_HASHER, PASSWORD, WebNet, web_network

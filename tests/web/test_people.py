@@ -14,7 +14,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from app.bootstrap import Zhucun, bootstrap
-from app.clock import SettableClock
+from app.store.clock import SettableClock
 from domain.party import central_household_id
 from domain.rules import RuleSet
 from tests.builders import GROUP_A1, VILLAGE_A, apply, cmd, hid, id_number, mid

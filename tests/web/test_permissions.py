@@ -16,7 +16,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from app.bootstrap import Zhucun, bootstrap
-from app.clock import SettableClock
+from app.store.clock import SettableClock
 from domain.party import central_household_id
 from tests.builders import (
     CITY,

@@ -14,7 +14,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from app.bootstrap import Zhucun, bootstrap
-from app.clock import SettableClock
+from app.store.clock import SettableClock
 from tests.builders import COUNTY, GROUP_A1, VILLAGE_A, VILLAGE_B, apply, cmd
 from tests.team_builders import MEMBER, cid, tid
 from tests.web.builders import OTHER_COUNTY, OTHER_VILLAGE, ROLES, web_network

@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 
 from app.accounts import Accounts, session_hash
 from app.bootstrap import Zhucun
-from app.cli import cli
+from app.cli.main import cli
 from domain.account_errors import (
     AccountNotSuspendedError,
     AccountSuspendedError,

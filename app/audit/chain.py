@@ -1,0 +1,385 @@
+"""Tamper evidence: checkpoints of the audit chain, and verifying the stored log against the
+chain and against checkpoints kept outside the system (docs/audit.md)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, func, select
+
+from app.audit.segments import default_segments, verify_segments
+from app.store.event_store import EventStore
+from domain.errors import InvalidInputError
+from projections.audit.chain import GENESIS, chain, extend
+
+ALGORITHM = "zhucun-chain-sha256-v1"
+PAGE = 20000
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    position: int
+    link: str  # hex
+    time: str  # ISO 8601, UTC
+    algorithm: str = ALGORITHM
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "position": self.position,
+            "link": self.link,
+            "time": self.time,
+            "algorithm": self.algorithm,
+        }
+
+
+@dataclass(frozen=True)
+class Problem:
+    """The first place the log departs from the chain or a checkpoint."""
+
+    kind: str  # changed, deleted, inserted, reordered, chain-altered, differs-from-checkpoint
+    position: int
+    zh: str
+    en: str
+    after: int | None = None  # for a checkpoint: the change lies in (after, position]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "position": self.position,
+            "after": self.after,
+            "zh": self.zh,
+            "en": self.en,
+        }
+
+
+@dataclass
+class Verdict:
+    events: int = 0
+    head_position: int = 0
+    head_link: str = GENESIS.hex()
+    chained_to: int = 0
+    pending: int = 0  # events after the chain's head, not chained yet
+    checkpoints: int = 0
+    problem: Problem | None = None
+    _links_at: dict[int, bytes] = field(default_factory=dict, repr=False)
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "events": self.events,
+            "head_position": self.head_position,
+            "head_link": self.head_link,
+            "chained_to": self.chained_to,
+            "pending": self.pending,
+            "checkpoints_checked": self.checkpoints,
+            "problem": self.problem.as_dict() if self.problem else None,
+        }
+
+
+def checkpoint(engine: Engine, now: datetime | None = None) -> Checkpoint:
+    """The chain's head as a checkpoint (call after the read models caught up)."""
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(chain.c.position, chain.c.link).order_by(chain.c.position.desc()).limit(1)
+        ).first()
+    position, link = (int(row[0]), bytes(row[1])) if row else (0, GENESIS)
+    moment = (now or datetime.now(UTC)).astimezone(UTC)
+    return Checkpoint(position, link.hex(), moment.isoformat(timespec="seconds"))
+
+
+def parse_checkpoints(text: str) -> list[Checkpoint]:
+    """One checkpoint (a JSON object), several (a JSON list), or JSON lines, one per line:
+    an auditor may keep appending ``zhucun audit checkpoint`` outputs to one file."""
+    try:
+        data = json.loads(text)
+        items = data if isinstance(data, list) else [data]
+    except json.JSONDecodeError:
+        try:
+            items = [json.loads(line) for line in text.splitlines() if line.strip()]
+        except json.JSONDecodeError as e:
+            raise _bad_checkpoint(f"not JSON: {e.msg}") from None
+    out = []
+    for item in items:
+        try:
+            algorithm = str(item.get("algorithm", ALGORITHM))
+            cp = Checkpoint(
+                int(item["position"]),
+                str(item["link"]).lower(),
+                str(item.get("time", "")),
+                algorithm,
+            )
+            bytes.fromhex(cp.link)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            raise _bad_checkpoint("each checkpoint needs a position and a hex link") from None
+        if cp.algorithm != ALGORITHM:
+            raise _bad_checkpoint(f"unknown algorithm {cp.algorithm!r}")
+        out.append(cp)
+    return sorted(out, key=lambda c: c.position)
+
+
+def _bad_checkpoint(why: str) -> InvalidInputError:
+    return InvalidInputError(
+        "checkpoint", f"检查点文件无效：{why}", f"invalid checkpoint file: {why}"
+    )
+
+
+def verify(
+    store: EventStore,
+    engine: Engine,
+    checkpoints: list[Checkpoint] | None = None,
+    page: int = PAGE,
+    segments: int | None = None,
+) -> Verdict:
+    """Re-read the whole log from the events table, recompute the chain, and compare it with
+    the stored chain and with the checkpoints. Writes nothing.
+
+    On an SQLite file the log is first checked in ``segments`` parts side by side (by
+    default one per core for a large log; app/audit/segments.py); only if something
+    differs is it walked again in order, below, to name the first position and how.
+    ``segments=0`` walks in order only (on PostgreSQL it always does)."""
+    cps = checkpoints or []
+    watch = {c.position for c in cps}
+    verdict = Verdict(checkpoints=len(cps))
+    with engine.connect() as conn:
+        head = conn.execute(select(func.max(chain.c.position))).scalar()
+    chain_head = int(head or 0)
+    verdict.chained_to = chain_head
+    path = _sqlite_file(engine)
+    if path is not None and segments != 0:
+        parts = segments if segments is not None else default_segments(chain_head)
+        intact = verify_segments(path, chain_head, watch, page, parts)
+        if intact is not None:
+            verdict.events, verdict.pending = intact.events, intact.pending
+            verdict.head_position = intact.last_position
+            verdict.head_link = intact.last_link.hex()
+            verdict.problem = _against_checkpoints(cps, intact.links_at, intact.last_position)
+            if verdict.problem is None:
+                return verdict
+            verdict = Verdict(checkpoints=len(cps), chained_to=chain_head)
+    mismatch: tuple[int, bytes, bytes] | None = None  # position, log digest, chain digest
+    previous = GENESIS
+    after = 0
+    with _ChainReader(engine) as stored_chain:
+        while rows := store.raw_rows(after, None, page):
+            links = extend(previous, rows)
+            last = links[-1][0]
+            if watch:
+                for position, _, link in links:
+                    if position in watch:
+                        verdict._links_at[position] = link
+            chained = links if last <= chain_head else [x for x in links if x[0] <= chain_head]
+            verdict.pending += len(links) - len(chained)
+            if verdict.problem is None and mismatch is None:
+                stored = stored_chain.between(after, min(last, chain_head))
+                # The usual case, a page that matches, is one comparison of two lists.
+                if stored != [(p, k) for p, _, k in chained]:
+                    verdict.problem, mismatch = _first_difference(engine, chained, stored)
+            verdict.events += len(links)
+            previous = links[-1][2]
+            after = last
+        if verdict.problem is None and mismatch is None:
+            beyond = stored_chain.between(after, chain_head)
+            if beyond:
+                verdict.problem = _deleted(beyond[0][0])  # the log ends before the chain does
+    verdict.head_position, verdict.head_link = after, previous.hex()
+    if mismatch is not None:
+        verdict.problem = _classify(store, engine, page, *mismatch)
+    against = _against_checkpoints(cps, verdict._links_at, after)
+    if against is not None and (
+        verdict.problem is None or against.position < verdict.problem.position
+    ):
+        verdict.problem = against
+    return verdict
+
+
+def _sqlite_file(engine: Engine) -> Path | None:
+    if engine.dialect.name != "sqlite":
+        return None
+    name = engine.url.database
+    if not name or name == ":memory:" or name.startswith("file:"):
+        return None
+    return Path(name)
+
+
+class _ChainReader:
+    """The stored chain's (position, link) pairs over a range, through the driver's own
+    cursor: SQLAlchemy's row handling would cost more than the hashing."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        mark = "%s" if engine.dialect.name == "postgresql" else "?"
+        self.sql = (
+            f"SELECT position, link FROM audit_chain WHERE position > {mark} "
+            f"AND position <= {mark} ORDER BY position"
+        )
+
+    def __enter__(self) -> _ChainReader:
+        self.conn = self.engine.raw_connection()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.conn.close()
+
+    def between(self, after: int, upto: int) -> list[tuple[int, bytes]]:
+        cursor = self.conn.cursor()
+        try:
+            cursor.execute(self.sql, (after, upto))
+            # int and bytes on both drivers, as the page's tuples it is compared with
+            return list(cursor.fetchall())
+        finally:
+            cursor.close()
+            self.conn.rollback()
+
+
+def _first_difference(
+    engine: Engine, mine: list[tuple[int, bytes, bytes]], stored: list[tuple[int, bytes]]
+) -> tuple[Problem | None, tuple[int, bytes, bytes] | None]:
+    """Walk a page of the recomputed chain beside the stored one to the first difference."""
+    i = j = 0
+    while i < len(mine) or j < len(stored):
+        m = mine[i] if i < len(mine) else None
+        s = stored[j] if j < len(stored) else None
+        if s is not None and (m is None or s[0] < m[0]):
+            return _deleted(s[0]), None
+        if m is not None and (s is None or m[0] < s[0]):
+            return _inserted(m[0]), None
+        assert m is not None and s is not None
+        if s[1] != m[2]:
+            chained = _digest_at(engine, m[0])
+            if chained == m[1]:
+                return _chain_altered(m[0]), None
+            return None, (m[0], m[1], chained)
+        i += 1
+        j += 1
+    return None, None
+
+
+def _chain_rows(engine: Engine, page: int, digests: bool = False) -> Iterator[tuple[Any, ...]]:
+    """(position, link) or (position, digest, link) of the stored chain, in order, through
+    the driver's own cursor: SQLAlchemy's row handling would cost more than the hashing."""
+    mark = "%s" if engine.dialect.name == "postgresql" else "?"
+    columns = "position, digest, link" if digests else "position, link"
+    sql = (
+        f"SELECT {columns} FROM audit_chain WHERE position > {mark} ORDER BY position LIMIT {mark}"
+    )
+    after = 0
+    conn = engine.raw_connection()
+    try:
+        while True:
+            cursor = conn.cursor()
+            cursor.execute(sql, (after, page))
+            rows = cursor.fetchall()
+            cursor.close()
+            conn.rollback()
+            if not rows:
+                return
+            yield from rows
+            after = rows[-1][0]
+    finally:
+        conn.close()
+
+
+def _classify(
+    store: EventStore,
+    engine: Engine,
+    page: int,
+    position: int,
+    log_digest: bytes,
+    chain_digest: bytes,
+) -> Problem:
+    """At the first position where the row differs from the one chained: is the row found
+    now chained elsewhere, and is the row chained here still somewhere in the log?"""
+    moved_here = any(
+        bytes(d) == log_digest for p, d, _ in _chain_rows(engine, page, True) if p != position
+    )
+    still_there = False
+    after = 0
+    while not still_there and (rows := store.raw_rows(after, None, page)):
+        still_there = any(d == chain_digest for p, d, _ in extend(GENESIS, rows) if p != position)
+        after = rows[-1][0]
+    if moved_here and still_there:
+        return Problem(
+            "reordered",
+            position,
+            f"第 {position} 条：事件被调换了顺序",
+            f"position {position}: stored events were reordered",
+        )
+    if still_there:
+        return _inserted(position)
+    if moved_here:
+        return _deleted(position)
+    return Problem(
+        "changed",
+        position,
+        f"第 {position} 条：已存储的事件被改动",
+        f"position {position}: a stored event was changed",
+    )
+
+
+def _digest_at(engine: Engine, position: int) -> bytes:
+    with engine.connect() as conn:
+        found = conn.execute(select(chain.c.digest).where(chain.c.position == position)).scalar()
+    return bytes(found) if found is not None else b""
+
+
+def _deleted(position: int) -> Problem:
+    return Problem(
+        "deleted",
+        position,
+        f"第 {position} 条：已存储的事件被删除",
+        f"position {position}: a stored event was deleted",
+    )
+
+
+def _inserted(position: int) -> Problem:
+    return Problem(
+        "inserted",
+        position,
+        f"第 {position} 条：日志中插入了未记入链的事件",
+        f"position {position}: an event was inserted into the log",
+    )
+
+
+def _chain_altered(position: int) -> Problem:
+    return Problem(
+        "chain-altered",
+        position,
+        f"第 {position} 条：事件未变，但审计链被改动",
+        f"position {position}: the event is intact but the audit chain was altered",
+    )
+
+
+def _against_checkpoints(
+    cps: list[Checkpoint], links_at: dict[int, bytes], last: int
+) -> Problem | None:
+    good = 0
+    for cp in cps:
+        got = links_at.get(cp.position)
+        if got is not None and got.hex() == cp.link:
+            good = cp.position
+            continue
+        if got is None and cp.position > last:
+            zh_what, en_what = "日志比检查点短", "the log ends before the checkpoint"
+        elif got is None:
+            zh_what, en_what = "检查点位置的事件已不在日志中", "the event at the checkpoint is gone"
+        else:
+            zh_what, en_what = "重新计算的链与检查点不符", "the recomputed chain differs"
+        return Problem(
+            "differs-from-checkpoint",
+            cp.position,
+            f"与 {cp.time} 的检查点（第 {cp.position} 条）不符：{zh_what}；"
+            f"改动发生在第 {good + 1} 至 {cp.position} 条之间",
+            f"does not match the checkpoint of {cp.time} (position {cp.position}): {en_what}; "
+            f"the change lies between positions {good + 1} and {cp.position}",
+            after=good,
+        )
+    return None

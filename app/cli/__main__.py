@@ -1,0 +1,5 @@
+"""``python -m app.cli``: the ``zhucun`` command line."""
+
+from app.cli.main import main
+
+main()

@@ -1,0 +1,348 @@
+"""``zhucun audit``: tamper evidence for the stored log (docs/audit.md)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import click
+
+from app.audit.chain import checkpoint, parse_checkpoints, verify
+from app.audit.log import (
+    BACKDATED_DAYS,
+    AuditFilter,
+    Page,
+    as_csv,
+    audit_page,
+    audit_rows,
+    flags_text,
+)
+from app.cli.common import MAX_POSITION, opened, print_json
+from app.store.clock import CHINA_TZ
+from domain.access import check_may_unmask
+
+
+@click.group()
+def audit() -> None:
+    """Audit trail: checkpoints of the hash chain over the log, and verifying the log."""
+
+
+@audit.command("checkpoint")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write the checkpoint to FILE (JSON), to keep outside the system.",
+)
+@click.pass_context
+def audit_checkpoint(ctx: click.Context, out: Path | None) -> None:
+    """Print the chain's head (position, link, time) as one line of JSON.
+
+    Keep it where the system's operators cannot rewrite it (print it, mail it, file it);
+    lines appended to one file make a series that `audit verify --checkpoint` reads.
+    """
+
+    with opened(ctx) as z:
+        z.projections.catch_up()
+        cp = checkpoint(z.engine, z.clock.now())
+    line = json.dumps(cp.as_dict(), ensure_ascii=False)
+    if out is not None:
+        out.write_text(json.dumps(cp.as_dict(), ensure_ascii=False, indent=2) + "\n", "utf-8")
+        click.echo(f"checkpoint written to {out}", err=True)
+    click.echo(line)
+
+
+@audit.command("verify")
+@click.option(
+    "--checkpoint",
+    "checkpoint_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Checkpoint file(s) from `audit checkpoint` (a JSON object, a list, or JSON lines).",
+)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def audit_verify(ctx: click.Context, checkpoint_file: Path | None, as_json: bool) -> None:
+    """Re-read the whole log, recompute the hash chain and compare it with the stored chain
+    (and the checkpoints). Exit 0 if intact; else name the first position where a stored
+    event was changed, deleted, inserted or reordered, and exit 1."""
+
+    with opened(ctx) as z:
+        cps = (
+            parse_checkpoints(checkpoint_file.read_text("utf-8"))
+            if checkpoint_file is not None
+            else []
+        )
+        verdict = verify(z.store, z.engine, cps)
+    if as_json:
+        print_json(verdict.as_dict())
+    elif verdict.problem is None:
+        click.echo(
+            f"OK: {verdict.events} event(s), head position {verdict.head_position}, "
+            f"head link {verdict.head_link}"
+        )
+        if verdict.pending:
+            click.echo(
+                f"  {verdict.pending} event(s) after position {verdict.chained_to} "
+                "not chained yet (they are chained as the read models catch up)"
+            )
+        if verdict.checkpoints:
+            click.echo(f"  matches {verdict.checkpoints} checkpoint(s)")
+    if verdict.problem is not None:
+        p = verdict.problem
+        click.echo(f"TAMPERED {p.kind} at position {p.position}: {p.zh} / {p.en}", err=True)
+        sys.exit(1)
+
+
+def _date(value: datetime | None) -> date | None:
+    return value.date() if value is not None else None
+
+
+def _uuid(value: str | None, option: str) -> UUID | None:
+    if not value:
+        return None
+    try:
+        return UUID(value)
+    except ValueError:
+        raise click.BadParameter(f"不是编号 / not an id: {value!r}", param_hint=option) from None
+
+
+DAY = click.DateTime(["%Y-%m-%d"])
+DEFAULT_REASON = "审计导出 audit export"
+
+
+@audit.command("log")
+@click.option("--unit", "unit", metavar="CODE", help="What lies in that unit's subtree.")
+@click.option("--team", "team", metavar="ID", help="A team: its events, its members' months.")
+@click.option("--person", "person", metavar="ID|NAME", help="A person as actor or as subject.")
+@click.option("--actor", "actor", metavar="ID", help="Entries recorded by this actor.")
+@click.option("--subject", "subject", metavar="ID", help="Entries about this aggregate id.")
+@click.option("--type", "event", metavar="EVENT", help="An event type, e.g. Household.Registered.")
+@click.option("--from", "date_from", type=DAY, help="Occurred on or after.")
+@click.option("--to", "date_to", type=DAY, help="Occurred on or before.")
+@click.option("--recorded-from", type=DAY, help="Recorded on or after (Beijing).")
+@click.option("--recorded-to", type=DAY, help="Recorded on or before (Beijing).")
+@click.option(
+    "--after",
+    type=click.IntRange(min=0, max=MAX_POSITION),
+    default=None,
+    help="After this position.",
+)
+@click.option(
+    "--limit", type=click.IntRange(min=1, max=MAX_POSITION), default=None, help="At most N rows."
+)
+@click.option(
+    "--page",
+    type=click.IntRange(min=1, max=MAX_POSITION),
+    default=None,
+    help="Page K of --limit rows.",
+)
+@click.option(
+    "--backdated-days",
+    type=click.IntRange(min=0, max=36_500),
+    default=None,
+    help="Flag entries that occurred more than this many days before they were recorded "
+    f"(default: the rule set's, {BACKDATED_DAYS}).",
+)
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--csv", "as_csv_", is_flag=True)
+@click.option(
+    "--xlsx",
+    "xlsx",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write an Excel workbook to FILE (entries, filters, chain head).",
+)
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the --json or --csv output to FILE instead of stdout.",
+)
+@click.option(
+    "--show-identity",
+    is_flag=True,
+    help="Identity numbers in full: for the operating-system users listed in "
+    "/etc/zhucun/unmask-users, or with --unmask-override (docs/audit.md).",
+)
+@click.option(
+    "--unmask-override",
+    is_flag=True,
+    help="With --show-identity and a --reason: unmask though not listed; recorded as an override.",
+)
+@click.option("--as", "as_actor", metavar="ACTOR", help="Who reads (default $ZHUCUN_ACTOR).")
+@click.option("--role", "role", metavar="ROLE", help="Their role (default $ZHUCUN_ROLE).")
+@click.option("--reason", "reason", default=DEFAULT_REASON, show_default=True)
+@click.option("--backdated-only", is_flag=True, help="Only entries flagged back-dated.")
+@click.option("--corrections-only", is_flag=True, help="Only corrections.")
+@click.pass_context
+def audit_log(
+    ctx: click.Context,
+    unit: str | None,
+    team: str | None,
+    person: str | None,
+    actor: str | None,
+    subject: str | None,
+    event: str | None,
+    date_from: datetime | None,
+    date_to: datetime | None,
+    recorded_from: datetime | None,
+    recorded_to: datetime | None,
+    after: int | None,
+    limit: int | None,
+    page: int | None,
+    backdated_days: int | None,
+    as_json: bool,
+    as_csv_: bool,
+    xlsx: Path | None,
+    out: Path | None,
+    show_identity: bool,
+    unmask_override: bool,
+    as_actor: str | None,
+    role: str | None,
+    reason: str,
+    backdated_only: bool = False,
+    corrections_only: bool = False,
+) -> None:
+    """Every matching entry of the log: position, recorded at, occurred on, flags
+    (back-dated, correction, corrected), actor (name, role, unit), what happened (zh / en),
+    subject, details, reason. Paged with --limit and --after or --page."""
+    from app.audit.access import record_export, record_personal_data_view, unmask_grant, who
+
+    subject_id = _uuid(subject, "--subject")
+    team_id = _uuid(team, "--team")
+    if sum((as_json, as_csv_, xlsx is not None)) > 1:
+        raise click.UsageError("--json, --csv and --xlsx are exclusive")
+    if out is not None and not (as_json or as_csv_):
+        raise click.UsageError("--out goes with --json or --csv (--xlsx names its own file)")
+    if page is not None and limit is None:
+        raise click.UsageError("--page needs --limit (the page size)")
+    if page is not None and after is not None:
+        raise click.UsageError("give --after or --page, not both")
+    if unmask_override and not show_identity:
+        raise click.UsageError("--unmask-override goes with --show-identity")
+    reader, reader_role = who(as_actor, role)
+    grounds: dict[str, str] = {}
+    if show_identity:  # refused before the store is opened: nothing read, nothing written
+        reader_role, grounds = unmask_grant(
+            reader_role, unmask_override, reason.strip() not in ("", DEFAULT_REASON)
+        )
+        check_may_unmask(reader_role)
+    with opened(ctx) as z:
+        f = AuditFilter(
+            unit=unit,
+            team=team_id,
+            person=person,
+            actor=actor,
+            event=event,
+            occurred_from=_date(date_from),
+            occurred_to=_date(date_to),
+            recorded_from=_date(recorded_from),
+            recorded_to=_date(recorded_to),
+            subject=str(subject_id) if subject_id else None,
+            after=after,
+            limit=limit,
+            page=page,
+            backdated_days=(
+                backdated_days if backdated_days is not None else z.rules.backdated_after_days
+            ),
+            unmasked=show_identity,
+            backdated_only=backdated_only,
+            corrections_only=corrections_only,
+        )
+        z.projections.catch_up()
+        target = xlsx or out
+        count = 0
+        more = False
+        last = None
+        if xlsx is not None:
+            count, more, last = _export_xlsx(z, f, xlsx, reader, reader_role)
+        else:
+            result = audit_page(z.store, z.engine, f)
+            rows, more, last = result.rows, result.more, result.last_position
+            count = len(rows)
+            if as_json:
+                text_out = json.dumps(rows, ensure_ascii=False, indent=2, default=str) + "\n"
+            elif as_csv_:
+                text_out = as_csv(rows)
+            else:
+                text_out = "".join(_text_line(r) + "\n" for r in rows)
+            if out is not None:
+                out.write_text(text_out, "utf-8", newline="")
+            elif as_json:
+                print_json(rows)
+            else:
+                click.echo(text_out, nl=False)
+        if target is not None:
+            fmt = "xlsx" if xlsx is not None else ("json" if as_json else "csv")
+            record_export(
+                z,
+                reader,
+                reader_role,
+                "audit log",
+                fmt,
+                str(target),
+                f.given() | grounds,
+                count,
+                show_identity,
+                reason,
+            )
+        if show_identity:
+            record_personal_data_view(
+                z,
+                reader,
+                reader_role,
+                subject_id,
+                what="audit log",
+                entries=count,
+                unmasked=True,
+                scope=f.given() | grounds,
+                reason=reason,
+            )
+    written = f" written to {target}" if target is not None else ""
+    click.echo(f"{count} entr{'y' if count == 1 else 'ies'}{written}", err=True)
+    if more:
+        hint = Page([], more, last).next_hint(f)
+        click.echo(f"more entries follow; next page: {hint}", err=True)
+
+
+def _text_line(r: dict[str, Any]) -> str:
+    flags = flags_text(r)
+    who = r["actor_name"] if r["actor_name"] == r["actor"] else f"{r['actor_name']} [{r['actor']}]"
+    unit = f", {r['actor_unit']}" if r["actor_unit"] else ""
+    subject = f"{r['subject_name']} {r['subject']}" if r["subject_name"] else r["subject"]
+    return (
+        f"#{r['position']} recorded {r['recorded_at']} occurred {r['occurred_on']}"
+        + (f" {flags}" if flags else "")
+        + f" {who} ({r['role']}{unit}): {r['what_zh']} / {r['what_en']} {subject} "
+        f"{json.dumps(r['details'], ensure_ascii=False)} reason: {r['reason']}"
+    )
+
+
+def _export_xlsx(
+    z: Any, f: AuditFilter, path: Path, reader: str, role: str
+) -> tuple[int, bool, int | None]:
+    """Stream the matching rows into the workbook; (count, more, last position)."""
+    from app.audit.xlsx import write_xlsx
+
+    state: dict[str, Any] = {"more": False, "last": None}
+
+    def rows() -> Iterator[dict[str, Any]]:
+        for n, r in enumerate(audit_rows(z.store, z.engine, f, one_more=True)):
+            if f.limit is not None and n >= f.limit:
+                state["more"] = True
+                return
+            state["last"] = r["position"]
+            yield r
+
+    head = checkpoint(z.engine, z.clock.now())
+    exported_at = z.clock.now().astimezone(CHINA_TZ).isoformat(timespec="seconds")
+    count = write_xlsx(path, rows(), f.given(), head, f"{reader} ({role})", exported_at)
+    return count, bool(state["more"]), state["last"]

@@ -1,0 +1,159 @@
+"""What every ``zhucun`` command module shares: the command group that turns any refusal or
+fault into one message and an exit code, opening the store, printing, and reading the two
+clocks' options (``--as-of``, ``--as-known-at``).
+
+Exit codes: 0 done, 1 refused or bad input (reason on stderr, nothing written), 2 usage.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, time
+from typing import Any, NoReturn
+
+import click
+
+from app.bootstrap import BatchRefused, Zhucun, bootstrap
+from app.cli.faults import StoreNotFoundError, check_store, explain
+from app.store.clock import CHINA_TZ, SystemClock, local_today
+from app.store.config import StoreConfig, parse_database_url
+from domain.errors import InvalidInputError, ZhucunError
+
+# The earliest day a query goes back to, and the earliest moment the system can have known
+# anything: older values are refused by name rather than overflowing deep inside a query.
+FIRST_DAY = date(1900, 1, 1)
+FIRST_MOMENT = datetime(1970, 1, 1, tzinfo=CHINA_TZ)
+DEBUG_VAR = "ZHUCUN_DEBUG"  # set to 1 to see the traceback of an unexpected error
+
+
+def refusal_text(error: ZhucunError) -> str:
+    return f"{error.code} [{error.field}]: {error.zh} / {error.en}"
+
+
+def fail(message: str) -> NoReturn:
+    click.echo(message, err=True)
+    sys.exit(1)
+
+
+class ZhucunGroup(click.Group):
+    """The command group: whatever stops a command below it (a refusal, a batch refused at a
+    line, a fault of the store or of a file) is printed here, once, as a named error in
+    Chinese and English with exit code 1. Click's own usage errors keep exit code 2."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except BatchRefused as e:
+            fail(f"line {e.line_no}: {refusal_text(e.error)}\nnothing was written")
+        except Exception as e:
+            if os.environ.get(DEBUG_VAR) == "1" and not isinstance(e, ZhucunError):
+                raise
+            obj = ctx.obj if isinstance(ctx.obj, dict) else {}
+            fail(refusal_text(explain(e, obj.get("config"))))
+
+
+def store_config(ctx: click.Context) -> StoreConfig:
+    """The store named by --db (or its default), read once per command."""
+    config: StoreConfig | None = ctx.obj.get("config")
+    if config is None:
+        config = ctx.obj["config"] = parse_database_url(ctx.obj["db"], make_dirs=False)
+    return config
+
+
+@contextmanager
+def opened(ctx: click.Context, create: bool = False) -> Iterator[Zhucun]:
+    """Open the store named by --db. Only ``create`` makes one (``init``, ``demo``): every
+    other command refuses a store that does not exist, naming where it looked."""
+    check_store(store_config(ctx), create)
+    z = bootstrap(ctx.obj["db"])
+    try:
+        yield z
+    finally:
+        z.close()
+
+
+def store_exists(ctx: click.Context) -> bool:
+    try:
+        check_store(store_config(ctx), create=False)
+    except StoreNotFoundError:
+        return False
+    return True
+
+
+def print_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+# -- the two clocks -----------------------------------------------------------------------------
+
+
+def _today() -> date:
+    return local_today(SystemClock().now())
+
+
+def parse_as_of(value: str | None) -> date | None:
+    """A day from 1900-01-01 to today (Beijing): a later day is refused, since the network
+    of a day to come is not known."""
+    if value is None:
+        return None
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} 不是日期 / is not a date (YYYY-MM-DD)") from None
+    today = _today()
+    if day > today:
+        raise InvalidInputError(
+            "as_of",
+            f"--as-of {day} 晚于今天（{today}）：未来某天的情况还不知道",
+            f"--as-of {day} is after today ({today}): the network of a day to come is not known",
+        )
+    if day < FIRST_DAY:
+        raise InvalidInputError(
+            "as_of",
+            f"--as-of {day} 早于 {FIRST_DAY}",
+            f"--as-of {day} is before {FIRST_DAY}",
+        )
+    return day
+
+
+def parse_known_at(value: str | None) -> datetime | None:
+    """A moment; without a zone it is Beijing time, and a bare date means the end of that day.
+    From 1970-01-01 to the end of today (Beijing)."""
+    if value is None:
+        return None
+    try:
+        if len(value) == 10:
+            moment = datetime.combine(date.fromisoformat(value), time.max)
+        else:
+            moment = datetime.fromisoformat(value)
+        moment = moment if moment.tzinfo else moment.replace(tzinfo=CHINA_TZ)
+        too_late = moment.astimezone(CHINA_TZ).date() > _today()
+        too_early = moment < FIRST_MOMENT
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} 不是时间 / is not a timestamp (YYYY-MM-DDTHH:MM[:SS][+08:00])"
+        ) from None
+    except OverflowError:  # a zone that takes the moment past year 1 or 9999
+        too_late, too_early = moment.year > 9000, moment.year < 9000
+    if too_late:
+        raise InvalidInputError(
+            "as_known_at",
+            f"--as-known-at {value} 晚于今天：系统还不知道那时会知道什么",
+            f"--as-known-at {value} is after today: what the system will know then is not known",
+        )
+    if too_early:
+        raise InvalidInputError(
+            "as_known_at",
+            f"--as-known-at {value} 早于 {FIRST_MOMENT.date()}，那时还没有任何记录",
+            f"--as-known-at {value} is before {FIRST_MOMENT.date()}, when nothing was recorded",
+        )
+    return moment
+
+
+MAX_POSITION = 2**63 - 1  # the largest log position either engine stores

@@ -1,0 +1,133 @@
+"""``zhucun users``: accounts of the web application (add, change a password, list, suspend
+and resume)."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+
+import click
+
+from app.cli.common import opened, print_json
+
+
+def _read_password() -> str:
+    """The password from stdin: its first line, without the line break."""
+    line = sys.stdin.readline()
+    return line.rstrip("\r\n")
+
+
+def _actor() -> str:
+    try:
+        return f"system:{getpass.getuser()}"
+    except Exception:  # no user name in this environment
+        return "system"
+
+
+@click.group()
+def users() -> None:
+    """Accounts of the web application: each bound to a role and a unit (and a team)."""
+
+
+@users.command("add")
+@click.option("--username", required=True, metavar="U")
+@click.option(
+    "--role",
+    required=True,
+    metavar="ROLE",
+    help="city_admin, county_admin, township_officer, team_member, inspector or auditor.",
+)
+@click.option("--unit", "unit_code", required=True, metavar="CODE", help="The account's unit.")
+@click.option("--team", "team_id", metavar="ID", help="The team of a team_member account.")
+@click.option(
+    "--password-stdin", "password_stdin", is_flag=True, help="Read the password from stdin."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the account as JSON.")
+@click.pass_context
+def add(
+    ctx: click.Context,
+    username: str,
+    role: str,
+    unit_code: str,
+    team_id: str | None,
+    password_stdin: bool,
+    as_json: bool,
+) -> None:
+    """Add an account. The password is read from stdin (never from the command line)."""
+    from app.accounts import Accounts
+
+    if not password_stdin:
+        raise click.UsageError("give --password-stdin and the password on stdin")
+    password = _read_password()
+    with opened(ctx) as z:
+        account = Accounts(z).add(username, role, unit_code, password, team=team_id, actor=_actor())
+        if as_json:
+            print_json(account)
+            return
+        click.echo(
+            f"added {account['username']} ({account['role']} {account['role_zh']}) "
+            f"at {account['unit']}" + (f", team {account['team']}" if account["team"] else "")
+        )
+
+
+@users.command("passwd")
+@click.option("--username", required=True, metavar="U")
+@click.option(
+    "--password-stdin", "password_stdin", is_flag=True, help="Read the password from stdin."
+)
+@click.pass_context
+def passwd(ctx: click.Context, username: str, password_stdin: bool) -> None:
+    """Set a new password; sessions opened with the old one end."""
+    from app.accounts import Accounts
+
+    if not password_stdin:
+        raise click.UsageError("give --password-stdin and the password on stdin")
+    password = _read_password()
+    with opened(ctx) as z:
+        Accounts(z).change_password(username, password, actor=_actor())
+        click.echo(f"password of {username.strip()} changed")
+
+
+@users.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.pass_context
+def list_(ctx: click.Context, as_json: bool) -> None:
+    """Every account: username, role, unit, team, last login."""
+    from app.accounts import Accounts
+
+    with opened(ctx) as z:
+        rows = Accounts(z).list()
+    if as_json:
+        print_json(rows)
+        return
+    click.echo(f"{'username':<20} {'role':<17} {'unit':<15} {'last login':<26} team")
+    for r in rows:
+        click.echo(
+            f"{r['username']:<20} {r['role']:<17} {r['unit']:<15} "
+            f"{r['last_login_at'] or '-':<26} {r['team'] or ''}"
+        )
+    click.echo(f"{len(rows)} account(s)")
+
+
+@users.command("suspend")
+@click.option("--username", required=True, metavar="U")
+@click.pass_context
+def suspend(ctx: click.Context, username: str) -> None:
+    """Stop an account from logging in; its open sessions end."""
+    from app.accounts import Accounts
+
+    with opened(ctx) as z:
+        Accounts(z).suspend(username, actor=_actor())
+        click.echo(f"{username.strip()} suspended; its sessions have ended")
+
+
+@users.command("resume")
+@click.option("--username", required=True, metavar="U")
+@click.pass_context
+def resume(ctx: click.Context, username: str) -> None:
+    """Let a suspended account log in again."""
+    from app.accounts import Accounts
+
+    with opened(ctx) as z:
+        Accounts(z).resume(username, actor=_actor())
+        click.echo(f"{username.strip()} may log in again")

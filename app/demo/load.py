@@ -1,0 +1,373 @@
+"""The Benxi demo: 72 poor villages and their six-level service network, built up 2014–2016,
+and the 72 work teams living in them from 2014 to mid-2017 (``app/demo/teams.py``).
+
+The history is planned first (pure Python, from the seed), then replayed through the ordinary
+commands, so every event passes the same rules as a user's. Each session of lines is recorded
+at its own moment on a settable clock, and the log is written in recording order.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from typing import Any, TypeVar
+from uuid import UUID
+
+from app.bootstrap import BatchRefused, Zhucun
+from app.commands import CommandLine
+from app.demo import data
+from app.demo.store import mark_demo
+from app.demo.teams import CITY_ORG, CITY_POVERTY, plan_teams
+from app.demo.villages import (
+    Actor,
+    History,
+    Session,
+    VillagePlan,
+    day_between,
+    draw_village,
+    village_history,
+)
+from app.store.clock import SettableClock
+from app.store.event_store import EventStore
+from app.store.uow import UnitOfWork
+from domain.base import NetworkAggregate
+from domain.errors import RuleViolation
+from projections.collector import collector_paused
+
+A = TypeVar("A", bound=NetworkAggregate)
+
+CHUNK_EVENTS = 20_000  # events per transaction: big enough to be fast, small enough for progress
+
+
+class StoreNotEmptyError(RuleViolation):
+    code = "store_not_empty"
+
+    def __init__(self, position: int) -> None:
+        super().__init__(
+            "db",
+            f"存储中已有 {position} 条事件；演示数据只能载入空存储（可先用 --reset 清空）",
+            f"the store already holds {position} events; the demo loads into an empty store "
+            "only (use --reset to start afresh)",
+        )
+
+
+@dataclass(frozen=True)
+class DemoReport:
+    events: int
+    counties: int
+    townships: int
+    villages: int
+    poor_villages: int
+    villager_groups: int
+    households: int
+    party_members: int
+    sites: int
+    central_households: int
+    links: int
+    dispatching_units: int
+    teams: int
+    cadres: int
+    check_ins: int
+    leave_requests: int
+    diary_entries: int
+    household_visits: int
+    seconds: float = 0.0
+
+
+# -- loading ----------------------------------------------------------------------------------
+
+
+class _DemoUnitOfWork(UnitOfWork):
+    """One unit of work for the whole demo, committed in chunks.
+
+    The store was empty when the load began and this unit of work keeps every aggregate it
+    made, so an id it has not seen does not exist: there is no need to ask the store.
+    """
+
+    def __init__(self, store: EventStore) -> None:
+        super().__init__(store)
+        self._made: dict[UUID, NetworkAggregate] = {}
+
+    def add(self, agg: NetworkAggregate) -> None:
+        super().add(agg)
+        self._made[agg.id] = agg
+
+    def find(self, cls: type[A], aggregate_id: UUID) -> A | None:
+        agg = self._made.get(aggregate_id)
+        return agg if isinstance(agg, cls) else None
+
+    def collect(self) -> list[Any]:
+        # A chunk spans many sessions: keep the log in recording order (the sort is stable,
+        # so one aggregate's events stay in version order).
+        return sorted(super().collect(), key=lambda e: e.timestamp)
+
+
+def estimated_events(seed: int = 2014) -> int:
+    """How many events ``load_demo`` will write: one per command, plus what the plan counted
+    beyond that (a join recorded on the cadre too, the first entry of a member's month, …)."""
+    sessions, _, extra = _plan(seed)
+    return sum(len(s.lines) for s in sessions) + extra
+
+
+def load_demo(
+    z: Zhucun,
+    seed: int = 2014,
+    progress: Callable[[int], None] | None = None,
+    catch_up: bool = True,
+) -> DemoReport:
+    """Record the Benxi demo into an empty store; ``progress(n)`` after each chunk written.
+
+    With ``catch_up=False`` the read models are left to catch up on their next use. Chunks
+    are committed as they fill, so a load that fails half-way leaves a partial store: start
+    again from an empty one.
+    """
+    started = time.perf_counter()
+    position = z.store.max_position()
+    if position > 0:
+        raise StoreNotEmptyError(position)
+    sessions, counts, _ = _plan(seed)
+    uow = _DemoUnitOfWork(z.store)
+    clock = SettableClock(sessions[0].moment())
+    previous_clock, z.clock = z.clock, clock
+    # The read models take each chunk as one page: fewer, bigger transactions.
+    previous_batch = z.projections.batch_size
+    z.projections.batch_size = max(previous_batch, CHUNK_EVENTS + 1000)
+    written = pending = 0
+    # Every aggregate of the demo stays loaded to the end (the unit of work keeps them), so
+    # the cyclic collector would walk a heap that only grows; nothing here makes cycles that
+    # need it (see projections/collector.py).
+    try:
+        with collector_paused():
+            for moment, lines in _by_moment(sessions):
+                clock.set(moment)
+                try:
+                    z.run_in(uow, enumerate(lines, 1))
+                except BatchRefused as e:
+                    line = lines[e.line_no - 1]
+                    raise RuntimeError(f"the demo plan broke a rule: {line}: {e.error}") from e
+                pending += len(lines)
+                if pending >= CHUNK_EVENTS:
+                    written += _flush(z, uow, progress, catch_up, seed)
+                    pending = 0
+            written += _flush(z, uow, progress, catch_up, seed)
+    finally:
+        z.clock = previous_clock
+        z.projections.batch_size = previous_batch
+    return DemoReport(events=written, seconds=round(time.perf_counter() - started, 2), **counts)
+
+
+def _by_moment(sessions: Iterable[Session]) -> Iterator[tuple[datetime, list[CommandLine]]]:
+    """The lines of the sessions recorded at one moment (a county's day of check-ins), together."""
+    moment: datetime | None = None
+    lines: list[CommandLine] = []
+    for s in sessions:
+        if s.moment() != moment:
+            if moment is not None:
+                yield moment, lines
+            moment, lines = s.moment(), []
+        lines += s.lines
+    if moment is not None:
+        yield moment, lines
+
+
+def _flush(
+    z: Zhucun,
+    uow: UnitOfWork,
+    progress: Callable[[int], None] | None,
+    catch_up: bool,
+    seed: int,
+) -> int:
+    written = uow.commit(bulk=True)
+    mark_demo(z, seed)  # the log so far is the demo's: `demo --reset` may empty it
+    if catch_up:  # chunk by chunk, so the progress shown covers the read models too
+        z.projections.catch_up()
+    if progress is not None and written:
+        progress(written)
+    return written
+
+
+# -- the city's part of the plan --------------------------------------------------------------
+
+
+class Cadres:
+    """Officials and team members: unique names, so each actor id is one person."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.used = {CITY_ORG.name, CITY_POVERTY.name}
+
+    def new(self, role: str) -> Actor:
+        while True:
+            name = data.person(self.rng, data.ANYONE, male=self.rng.random() < 0.7)
+            if name not in self.used:
+                self.used.add(name)
+                return Actor(name, role)
+
+
+def _plan_all(seed: int, history: History) -> int:
+    """Plan the whole history; return the events expected beyond one per command."""
+    cadres = Cadres(random.Random(f"{seed}:cadres"))
+    rng = random.Random(f"{seed}:city")
+    admins = {c.code: cadres.new("county_admin") for c in data.COUNTIES}
+    officers: dict[str, Actor] = {}
+    villages: list[VillagePlan] = []
+    for county in data.COUNTIES:
+        for township in county.townships:
+            officer = officers[county.code + township.suffix] = cadres.new("township_officer")
+            for i, spec in enumerate(township.villages):
+                team = [cadres.new("team_member") for _ in range(3)] if spec.poor else []
+                villages.append(draw_village(seed, county, township, i, spec, team, officer))
+    _registry(rng, history, admins, villages)
+    _declare_poor(rng, history, villages)
+    _centres(rng, history, admins, officers)
+    for v in villages:
+        neighbours = [n for n in villages if n.code[:9] == v.code[:9] and n is not v]
+        village_history(v, history, neighbours, admins[v.county])
+    return plan_teams(seed, history, villages, admins, officers, cadres.new).extra_events
+
+
+def _registry(
+    rng: random.Random, history: History, admins: dict[str, Actor], villages: list[VillagePlan]
+) -> None:
+    """The units existed long before: entered early in 2014, effective from 1 January."""
+    on, why = date(2014, 1, 1), "依据2013年统计用区划代码建立区划台账"
+
+    def unit(who: Actor, code: str, name: str, level: str, parent: str) -> CommandLine:
+        return who.line("open_unit", on, why, code=code, name=name, level=level, parent=parent)
+
+    city = CITY_ORG.line(
+        "open_unit", on, why, code=data.CITY_CODE, name=data.CITY_NAME, level="city"
+    )
+    counties = [unit(CITY_ORG, c.code, c.name, "county", data.CITY_CODE) for c in data.COUNTIES]
+    history.add(rng, on, [city, *counties], entered=date(2014, 2, 17))
+    for n, county in enumerate(data.COUNTIES):
+        admin = admins[county.code]
+        lines = [
+            unit(admin, county.code + t.suffix, t.name, "township", county.code)
+            for t in county.townships
+        ]
+        for v in (v for v in villages if v.county == county.code):
+            lines.append(unit(admin, v.code, v.name, "village", v.code[:9]))
+            lines += [
+                unit(admin, group, v.group_name(g), "group", v.code)
+                for g, group in enumerate(v.groups)
+            ]
+        history.add(rng, on, lines, entered=date(2014, 2, 18) + timedelta(days=n))
+
+
+def _declare_poor(rng: random.Random, history: History, villages: list[VillagePlan]) -> None:
+    on = date(2014, 4, 18)
+    why = "经市扶贫开发领导小组审定，列入全市72个贫困村，选派驻村工作队"
+    for county in data.COUNTIES:
+        history.add(
+            rng,
+            on,
+            [
+                CITY_POVERTY.line("declare_poor_village", on, why, unit=v.code)
+                for v in villages
+                if v.poor and v.county == county.code
+            ],
+        )
+
+
+def _centres(
+    rng: random.Random, history: History, admins: dict[str, Actor], officers: dict[str, Actor]
+) -> None:
+    """Levels 1–3: the city, county and township convenience service centres, each with a
+    director named by the level above."""
+    why = "按六级便民服务网络建设方案设立便民服务中心"
+    on = date(2014, 7, 1)
+    history.add(
+        rng,
+        on,
+        [
+            CITY_ORG.line("open_site", on, why, unit=data.CITY_CODE, kind="centre"),
+            CITY_ORG.line(
+                "assign_site_responsible",
+                on,
+                "市政务服务中心副主任兼任",
+                unit=data.CITY_CODE,
+                name=data.person(rng, data.ANYONE, True),
+            ),
+        ],
+    )
+    for county in data.COUNTIES:
+        admin = admins[county.code]
+        on = day_between(rng, date(2014, 7, 7), date(2014, 8, 29))
+        history.add(
+            rng,
+            on,
+            [
+                admin.line("open_site", on, why, unit=county.code, kind="centre"),
+                admin.line(
+                    "assign_site_responsible",
+                    on,
+                    "县(区)政务服务中心主任兼任",
+                    unit=county.code,
+                    name=data.person(rng, data.ANYONE, rng.random() < 0.7),
+                ),
+            ],
+        )
+        for township in county.townships:
+            code = county.code + township.suffix
+            on = day_between(rng, date(2014, 8, 15), date(2014, 10, 31))
+            lines = [officers[code].line("open_site", on, why, unit=code, kind="centre")]
+            if rng.random() < 0.93:  # a few are left without a director for now
+                lines.append(
+                    officers[code].line(
+                        "assign_site_responsible",
+                        on,
+                        "乡镇(街道)党委副书记分管，兼任中心主任",
+                        unit=code,
+                        name=data.person(rng, data.ANYONE, rng.random() < 0.7),
+                    )
+                )
+            if county.code == "210522" and township is county.townships[-1]:
+                continue  # its centre is still being built: a township without a centre
+            history.add(rng, on, lines)
+
+
+# -- the whole plan ------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=2)
+def _plan(seed: int) -> tuple[tuple[Session, ...], dict[str, int], int]:
+    history = History()
+    with collector_paused():  # hundreds of thousands of command lines, all kept
+        extra = _plan_all(seed, history)
+        sessions = history.schedule()
+    return sessions, _counts(sessions), extra
+
+
+def _counts(sessions: Iterable[Session]) -> dict[str, int]:
+    commands: Counter[str] = Counter()
+    levels: Counter[str] = Counter()
+    for s in sessions:
+        for ln in s.lines:
+            commands[ln.command] += 1
+            if ln.command == "open_unit":
+                levels[ln.args["level"]] += 1
+    return {
+        "counties": levels["county"],
+        "townships": levels["township"],
+        "villages": levels["village"],
+        "poor_villages": commands["declare_poor_village"],
+        "villager_groups": levels["group"],
+        "households": commands["register_household"],
+        "party_members": commands["party_member_joined"],
+        "sites": commands["open_site"],
+        "central_households": commands["designate_central_household"],
+        "links": commands["link_household"],
+        "dispatching_units": commands["register_dispatching_unit"],
+        "teams": commands["dispatch_team"],
+        "cadres": commands["register_cadre"],
+        "check_ins": commands["check_in"],
+        "leave_requests": commands["request_leave"],
+        "diary_entries": commands["write_diary"],
+        "household_visits": commands["visit_household"],
+    }
