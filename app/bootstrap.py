@@ -314,6 +314,29 @@ class Zhucun:
         with self.projections.reading() as conn:
             return page_changes.unchanged_on(conn, after, upto, day)
 
+    def freshness(self) -> dict[str, Any]:
+        """How far into the log the read models' answers reach, for every JSON answer:
+        ``position`` (the furthest event every read model has applied), ``head`` (the log's
+        last event), ``behind`` (events between them), ``lag_seconds`` (how long ago the
+        first of those was recorded; 0 when none) and ``stopped``: the read models stopped
+        by an event they could not apply, with its position and the error (ADR 020)."""
+        head = self.store.max_position()
+        positions = self.projections.positions()
+        position = min(positions.values(), default=head)
+        lag = 0.0
+        if position < head:
+            first = self.store.read_log(position, 1)
+            if first:
+                recorded = first[0].event.timestamp
+                lag = max(0.0, (self.clock.now() - recorded).total_seconds())
+        return {
+            "position": position,
+            "head": head,
+            "behind": head - position,
+            "lag_seconds": round(lag, 1),
+            "stopped": self.projections.faults(),
+        }
+
     def today(self) -> date:
         return local_today(self.clock.now())
 

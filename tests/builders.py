@@ -36,6 +36,15 @@ def cmd(
     return line
 
 
+def answer(text: str) -> Any:
+    """A query's ``--json`` answer without the read models' ``freshness`` that every such
+    answer carries: the object itself, or the rows of a list."""
+    data = json.loads(text)
+    fresh = data.pop("freshness")
+    assert fresh["position"] <= fresh["head"] and fresh["behind"] >= 0, fresh
+    return data["rows"] if set(data) == {"rows"} else data
+
+
 def apply(z: Zhucun, *lines: dict[str, Any]) -> BatchResult:
     return z.apply_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines))
 

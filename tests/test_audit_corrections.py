@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from pathlib import Path
 
 import openpyxl
@@ -14,7 +13,7 @@ from app.audit.log import AuditFilter, audit_rows
 from app.bootstrap import Zhucun, bootstrap
 from app.cli.main import cli
 from domain.errors import CorrectedEntryNotFoundError
-from tests.builders import apply, cmd, hid, small_network
+from tests.builders import answer, apply, cmd, hid, small_network
 from tests.team_builders import refused
 
 
@@ -79,7 +78,7 @@ def test_every_output_marks_corrections(db_url: str, tmp_path: Path) -> None:
     base = ["--db", db_url, "audit", "log", "--subject", hid(2)]
     text = runner.invoke(cli, base).stdout
     assert "[更正 corrects #" in text and "[已被更正 corrected by #" in text
-    rows = json.loads(runner.invoke(cli, [*base, "--json"]).stdout)
+    rows = answer(runner.invoke(cli, [*base, "--json"]).stdout)
     assert any(r["corrects"] == wrong for r in rows)
     table = list(csv.DictReader(io.StringIO(runner.invoke(cli, [*base, "--csv"]).stdout)))
     assert any(r["corrects"] == str(wrong) and r["correction"] == "True" for r in table)

@@ -21,6 +21,7 @@ from tests.builders import (
     GROUP_B1,
     VILLAGE_A,
     VILLAGE_B,
+    answer,
     apply,
     cmd,
     hid,
@@ -107,7 +108,7 @@ def test_cli_audit_log_outputs_carry_the_back_dated_flag(db_url: str, fmt: str) 
     r = runner.invoke(cli, ["--db", db_url, "audit", "log", fmt, "--unit", "210500"])
     assert r.exit_code == 0, r.output
     if fmt == "--json":
-        (row,) = json.loads(r.stdout)
+        (row,) = answer(r.stdout)
     else:
         (row,) = list(csv.DictReader(io.StringIO(r.stdout)))
     assert row["event"] == "Unit.Opened" and str(row["backdated"]) == "True"

@@ -24,7 +24,7 @@ from domain.errors import TeamNotFoundError, UnitNotFoundError
 from projections.audit import queries as audit_queries
 from projections.audit.index import entries, links
 from projections.tables import units
-from tests.builders import GROUP_B1, VILLAGE_A, apply, cmd, hid, mid, small_network
+from tests.builders import GROUP_B1, VILLAGE_A, answer, apply, cmd, hid, mid, small_network
 from tests.team_builders import LEADER, MEMBER, cid, lid, register_units_and_cadres, tid
 
 UNKNOWN = "00000000-0000-0000-0009-000000000099"
@@ -296,7 +296,7 @@ def test_cli_keeps_only_back_dated_entries_or_only_corrections(db_url: str) -> N
     def events(*options: str) -> list[str]:
         r = runner.invoke(cli, ["--db", db_url, "audit", "log", "--json", *options])
         assert r.exit_code == 0, r.output
-        return [row["event"] for row in json.loads(r.stdout)]
+        return [row["event"] for row in answer(r.stdout)]
 
     assert events("--backdated-only") == ["Unit.Opened", "Correction.Recorded"]
     assert events("--corrections-only") == ["Correction.Recorded"]

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from app.cli.main import cli
-from tests.builders import CITY, VILLAGE_A, cmd, small_network
+from tests.builders import CITY, VILLAGE_A, answer, cmd, small_network
 
 
 @pytest.fixture
@@ -53,7 +53,7 @@ def test_apply_then_summary_and_history_as_json(run, tmp_path):
     assert "applied 2 command(s), 2 event(s)" in r.output
     r = run("summary", "--unit", CITY, "--json")
     assert r.exit_code == 0
-    data = json.loads(r.output)
+    data = answer(r.output)
     assert data["counties"] == 1 and data["poor_villages"] == 0
     for key in (
         "villages",
@@ -69,7 +69,7 @@ def test_apply_then_summary_and_history_as_json(run, tmp_path):
     ):
         assert key in data
     r = run("history", "--unit", "210521", "--json")
-    assert json.loads(r.output)[0]["event"] == "Unit.Opened"
+    assert answer(r.output)[0]["event"] == "Unit.Opened"
 
 
 def test_apply_refuses_a_bad_batch_whole_with_the_line_number(run):

@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from app.cli.main import cli
-from tests.builders import CITY, cmd
+from tests.builders import CITY, answer, cmd
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -287,7 +287,7 @@ def test_a_page_position_beyond_what_a_log_holds_is_a_usage_error(
 def test_the_largest_page_position_answers_an_empty_page(sqlite_store: str) -> None:
     assert run(sqlite_store, "apply", "-", stdin=lines(CITY_LINE)).exit_code == 0
     r = run(sqlite_store, "audit", "log", "--json", "--after", str(2**63 - 1))
-    assert r.exit_code == 0 and json.loads(r.stdout) == [], r.output
+    assert r.exit_code == 0 and answer(r.stdout) == [], r.output
 
 
 # -- PostgreSQL ---------------------------------------------------------------------------------

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, date, datetime
 
 from click.testing import CliRunner
@@ -18,6 +17,7 @@ from tests.builders import (
     TOWNSHIP,
     VILLAGE_A,
     VILLAGE_B,
+    answer,
     apply,
     cmd,
     hid,
@@ -254,7 +254,7 @@ def test_gaps_cli_prints_json_rows_with_every_field(zhucun, db_url):
         ["--db", db_url, "gaps", "--unit", VILLAGE_A, "--json", "--type", "group_without_point"],
     )
     assert r.exit_code == 0, r.output
-    rows = json.loads(r.output)
+    rows = answer(r.output)
     assert {g["unit"] for g in rows} == {GROUP_A1, GROUP_A2}
     assert set(rows[0]) == {"type", "unit", "subject", "since", "cause"}
     assert set(rows[0]["cause"]) == {"type", "position", "actor"}

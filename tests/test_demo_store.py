@@ -25,7 +25,7 @@ from app.demo.store import (
     written_by_others,
 )
 from domain.account_errors import LoginFailedError
-from tests.builders import CITY, cmd, small_network
+from tests.builders import CITY, answer, cmd, small_network
 from tests.web.builders import FAST_HASHER, PASSWORD
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,7 +48,7 @@ def test_demo_reset_refuses_a_store_holding_a_users_event_and_keeps_it(db_url: s
     assert "Traceback" not in r.output
     kept = run(db_url, "history", "--unit", CITY, "--json")
     assert kept.exit_code == 0, kept.output
-    (event,) = json.loads(kept.stdout)
+    (event,) = answer(kept.stdout)
     assert event["actor"] == "王用户"
 
 
@@ -141,6 +141,6 @@ def test_make_demo_twice_keeps_a_users_data_in_the_default_store(
         assert r.exit_code == 0, r.output
     kept = CliRunner().invoke(cli, ["history", "--unit", CITY, "--json"])
     assert kept.exit_code == 0, kept.output
-    assert [e["actor"] for e in json.loads(kept.stdout)] == ["王用户"]
+    assert [e["actor"] for e in answer(kept.stdout)] == ["王用户"]
     demo = CliRunner().invoke(cli, ["--db", "sqlite:///var/demo.db", "summary", "--unit", CITY])
     assert demo.exit_code == 0 and "贫困村" in demo.output

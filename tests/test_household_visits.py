@@ -3,14 +3,13 @@ household in the coverage read side, on any day and as known at any moment."""
 
 from __future__ import annotations
 
-import json
 from datetime import date, timedelta
 
 import pytest
 from click.testing import CliRunner
 
 from app.cli.main import cli
-from tests.builders import COUNTY, GROUP_A1, VILLAGE_A, apply, cmd
+from tests.builders import COUNTY, GROUP_A1, VILLAGE_A, answer, apply, cmd
 from tests.team_builders import LEADER, MEMBER, cid, team_network
 
 TEAM_NAME = "本溪市农委驻甲村工作队"
@@ -100,13 +99,13 @@ def test_the_command_line_shows_visits_beside_households(zhucun, visited):
 
     r = run("gaps", "--unit", VILLAGE_A, "--type", "unlinked_household", "--json")
     assert r.exit_code == 0, r.output
-    rows = {g["subject"]["name"]: g for g in json.loads(r.output)}
+    rows = {g["subject"]["name"]: g for g in answer(r.output)}
     assert rows["李二"]["last_visit"]["on"] == "2014-08-02" and rows["张三"]["last_visit"] is None
     r = run("gaps", "--unit", VILLAGE_A, "--type", "unlinked_household")
     assert "走访 visits 3, last 2014-08-02 张队长" in r.output
     r = run("coverage", "--unit", VILLAGE_A, "--households", "--as-of", "2014-07-20", "--json")
     assert r.exit_code == 0, r.output
-    listed = {h["name"]: h for h in json.loads(r.output)["households"]}
+    listed = {h["name"]: h for h in answer(r.output)["households"]}
     assert listed["李二"]["visits"] == 2
     r = run("coverage", "--unit", VILLAGE_A, "--households")
     assert r.exit_code == 0 and "李二" in r.output and "未联系 unlinked" in r.output

@@ -13,6 +13,7 @@ from uuid import uuid4
 from click.testing import CliRunner
 from sqlalchemy import Column, Connection, Integer, MetaData, String, Table, insert
 
+from app.accounts import Accounts
 from app.bootstrap import Zhucun
 from app.cli.main import cli
 from app.store.uow import UnitOfWork
@@ -20,7 +21,9 @@ from domain.base import Meta
 from domain.households import Household
 from domain.units import Unit, unit_id
 from projections.runner import Projections
-from tests.builders import CITY, GROUP_A1, apply, cmd, id_number, small_network
+from tests.builders import CITY, GROUP_A1, VILLAGE_A, apply, cmd, id_number, small_network
+from tests.web.builders import ACCOUNTS, FAST_HASHER, PASSWORD
+from tests.web.conftest import login, make_app
 
 
 def poison(z: Zhucun) -> int:
@@ -109,3 +112,41 @@ def test_a_new_version_of_the_stopped_model_is_the_fix(zhucun: Zhucun) -> None:
     assert fixed.faults() == {}
     fixed.catch_up()
     assert fixed.position("picky") == head
+
+
+def test_every_json_answer_says_which_read_model_is_stopped_and_how_far_behind(
+    zhucun: Zhucun, db_url: str
+) -> None:
+    small_network(zhucun)
+    username, unit = ACCOUNTS["city_admin"]
+    Accounts(zhucun, hasher=FAST_HASHER).add(username, "city_admin", unit, PASSWORD, actor="t")
+    at = poison(zhucun)
+    zhucun.summary(CITY)
+    head = zhucun.store.max_position()
+    asked = [
+        ["summary", "--unit", CITY],
+        ["coverage", "--unit", CITY],
+        ["coverage", "--unit", VILLAGE_A, "--households"],
+        ["gaps", "--unit", CITY],
+        ["history", "--unit", CITY],
+        ["teams", "--unit", CITY],
+        ["audit", "log"],
+        ["audit", "verify"],
+        ["users", "list"],
+        ["projections", "status"],
+    ]
+    for args in asked:
+        result = CliRunner().invoke(cli, ["--db", db_url, *args, "--json"])
+        assert result.exit_code == 0, (args, result.output)
+        fresh = json.loads(result.stdout)["freshness"]
+        assert list(fresh["stopped"]) == ["network"], args
+        assert fresh["stopped"]["network"]["position"] == at, args
+        assert fresh["stopped"] == zhucun.projections.faults(), args  # the error, as stored
+        assert fresh["head"] == head and fresh["position"] == at - 1, args
+        assert fresh["behind"] == head - (at - 1) and fresh["lag_seconds"] > 0, args
+
+    client = make_app(zhucun).test_client()
+    login(client, "city_admin")
+    fresh = client.get(f"/api/v1/summary/{CITY}").get_json()["freshness"]
+    assert fresh["stopped"]["network"]["position"] == at
+    assert fresh["position"] == at - 1 and fresh["behind"] >= head - (at - 1)

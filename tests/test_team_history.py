@@ -3,7 +3,6 @@ first, with who, when and why."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 from uuid import UUID
 
@@ -12,7 +11,7 @@ from click.testing import CliRunner
 
 from app.cli.main import cli
 from domain.errors import CadreNotFoundError, TeamNotFoundError
-from tests.builders import apply, cmd
+from tests.builders import answer, apply, cmd
 from tests.team_builders import LEADER, MEMBER, cid, lid, second_team, team_network
 
 LEADER_NAME = "张队长"
@@ -150,7 +149,7 @@ def test_the_command_line_prints_a_team_history_as_text_and_json(db_url, zhucun,
     assert "work team dispatched" in text.output and "事由 reason" in text.output
     out = runner.invoke(cli, ["--db", db_url, "history", "--cadre", cid(MEMBER), "--json"])
     assert out.exit_code == 0, out.output
-    rows = json.loads(out.output)
+    rows = answer(out.output)
     assert {"position", "recorded_at", "occurred_on", "actor", "role", "what_zh", "what_en"} <= set(
         rows[0]
     )

@@ -4,7 +4,6 @@ is shown as it was believed."""
 
 from __future__ import annotations
 
-import json
 from datetime import date, timedelta
 from uuid import UUID
 
@@ -12,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from app.cli.main import cli
-from tests.builders import COUNTY, apply, cmd
+from tests.builders import COUNTY, answer, apply, cmd
 from tests.team_builders import CLERK, LEADER, MEMBER, SPARE_LEADER, cid, team_network
 
 DAY = date(2015, 6, 1)
@@ -123,7 +122,7 @@ def test_the_command_line_takes_as_known_at(zhucun, moments):
     at = moments["before"].isoformat()
     r = run("teams", "--unit", COUNTY, "--as-of", DAY.isoformat(), "--as-known-at", at, "--json")
     assert r.exit_code == 0, r.output
-    (team,) = json.loads(r.output)
+    (team,) = answer(r.output)
     assert {m["name"] for m in team["members"]} == {"张队长", "李队员"}
     r = run("teams", "--unit", COUNTY, "--as-of", DAY.isoformat(), "--as-known-at", at)
     assert r.exit_code == 0 and "as known at" in r.output

@@ -3,7 +3,6 @@ and the members below the rule set's threshold of days in the village."""
 
 from __future__ import annotations
 
-import json
 from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
@@ -12,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from app.cli.main import cli
-from tests.builders import CITY, COUNTY, VILLAGE_A, apply, cmd
+from tests.builders import CITY, COUNTY, VILLAGE_A, answer, apply, cmd
 from tests.team_builders import CLERK, LEADER, MEMBER, cid, lid, second_team, team_network
 
 
@@ -111,7 +110,7 @@ def test_the_residency_command_prints_json_and_text(zhucun, july):
 
     r = run("--team", july, "--month", "2014-07", "--json")
     assert r.exit_code == 0, r.output
-    (team,) = json.loads(r.output)
+    (team,) = answer(r.output)
     assert {m["name"] for m in team["members"] if m["not_regularly_resident"]} == {"李队员"}
     r = run("--unit", COUNTY, "--month", "2014-07")
     assert r.exit_code == 0, r.output

@@ -3,7 +3,6 @@ members as they were that day."""
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Any
 
@@ -12,7 +11,7 @@ from click.testing import CliRunner
 
 from app.bootstrap import Zhucun
 from app.cli.main import cli
-from tests.builders import CITY, COUNTY, TOWNSHIP, VILLAGE_A, VILLAGE_B, apply, cmd
+from tests.builders import CITY, COUNTY, TOWNSHIP, VILLAGE_A, VILLAGE_B, answer, apply, cmd
 from tests.team_builders import (
     CITY_AGRI,
     CITY_CIVIL,
@@ -268,7 +267,7 @@ def test_the_teams_command_prints_the_roster_as_json(zhucun, run):
     team = story(zhucun)
     r = run("teams", "--unit", COUNTY, "--as-of", "2016-12-01", "--json")
     assert r.exit_code == 0, r.output
-    (t,) = json.loads(r.output)
+    (t,) = answer(r.output)
     for key in ("team_id", "village", "unit_name", "unit_level", "leader", "members"):
         assert key in t
     assert t["team_id"] == team and t["unit_level"] == "city"

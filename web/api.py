@@ -29,10 +29,11 @@ def summary(code: str) -> dict[str, Any]:
         )
     code = unit_code(code, field="code")
     require_unit(code, field="code")
-    result = zhucun().summary(code)
+    z = zhucun()
+    result = z.summary(code)
     if result is None:
         raise UnitNotFoundError(code, field="code")
-    return result
+    return {**result, "freshness": z.freshness()}
 
 
 @bp.get("/openapi.json")

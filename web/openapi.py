@@ -40,6 +40,7 @@ def _summary_schema() -> dict[str, Any]:
                 "minimum": 0,
                 "description": f"{zh[label]}（{zh[note]}） / {label} ({note})",
             }
+    properties["freshness"] = {"$ref": "#/components/schemas/Freshness"}
     return {
         "type": "object",
         "description": "本单位及其全部下级单位的现状统计 / counts for the unit and everything "
@@ -47,6 +48,43 @@ def _summary_schema() -> dict[str, Any]:
         "required": list(properties),
         "properties": properties,
     }
+
+
+def _count(zh: str, en: str) -> dict[str, Any]:
+    return {"type": "integer", "minimum": 0, "description": f"{zh} / {en}"}
+
+
+FRESHNESS_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "读模型读到日志的哪里 / how far into the log the read models' answer reaches",
+    "required": ["position", "head", "behind", "lag_seconds", "stopped"],
+    "properties": {
+        "position": _count(
+            "各读模型都已处理到的日志位置", "the log position every read model reached"
+        ),
+        "head": _count("日志最后一条事件的位置", "the position of the log's last event"),
+        "behind": _count("尚未反映在答复中的事件数", "events not yet in the answer"),
+        "lag_seconds": {
+            "type": "number",
+            "minimum": 0,
+            "description": "其中最早一条记录至今的秒数 / seconds since the first of those was "
+            "recorded",
+        },
+        "stopped": {
+            "type": "object",
+            "description": "因无法处理某事件而停止的读模型 / read models stopped by an event "
+            "they could not apply",
+            "additionalProperties": {
+                "type": "object",
+                "required": ["position", "error"],
+                "properties": {
+                    "position": _count("停在此事件之前", "stopped before this event"),
+                    "error": {"type": "string", "description": "错误 / the error"},
+                },
+            },
+        },
+    },
+}
 
 
 PROBLEM_SCHEMA: dict[str, Any] = {
@@ -164,7 +202,11 @@ def openapi_document() -> dict[str, Any]:
                     "logout, a new password or the account's suspension",
                 },
             },
-            "schemas": {"Summary": _summary_schema(), "Problem": PROBLEM_SCHEMA},
+            "schemas": {
+                "Summary": _summary_schema(),
+                "Freshness": FRESHNESS_SCHEMA,
+                "Problem": PROBLEM_SCHEMA,
+            },
             "responses": {
                 "Problem": _problem("refused or not found"),
                 "LoginNeeded": _problem(

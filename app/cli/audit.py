@@ -22,7 +22,7 @@ from app.audit.log import (
     audit_rows,
     flags_text,
 )
-from app.cli.common import MAX_POSITION, opened, print_json
+from app.cli.common import MAX_POSITION, opened, print_answer
 from app.store.clock import CHINA_TZ
 from domain.access import check_may_unmask
 
@@ -80,9 +80,9 @@ def audit_verify(ctx: click.Context, checkpoint_file: Path | None, as_json: bool
             else []
         )
         verdict = verify(z.store, z.engine, cps)
-    if as_json:
-        print_json(verdict.as_dict())
-    elif verdict.problem is None:
+        if as_json:
+            print_answer(z, verdict.as_dict())
+    if not as_json and verdict.problem is None:
         click.echo(
             f"OK: {verdict.events} event(s), head position {verdict.head_position}, "
             f"head link {verdict.head_link}"
@@ -277,7 +277,7 @@ def audit_log(
             if out is not None:
                 out.write_text(text_out, "utf-8", newline="")
             elif as_json:
-                print_json(rows)
+                print_answer(z, rows)
             else:
                 click.echo(text_out, nl=False)
         if target is not None:

@@ -90,6 +90,17 @@ def print_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
+def print_answer(z: Zhucun, data: Any) -> None:
+    """A query's JSON answer, with how far into the log the read models reach
+    (``Zhucun.freshness``): an object gains a ``freshness`` member; a list is given as
+    ``{"rows": [...], "freshness": {...}}``."""
+    fresh = z.freshness()
+    if isinstance(data, dict):
+        print_json({**data, "freshness": fresh})
+    else:
+        print_json({"rows": data, "freshness": fresh})
+
+
 # -- the two clocks -----------------------------------------------------------------------------
 
 

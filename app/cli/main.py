@@ -18,6 +18,7 @@ from app.cli.common import (
     opened,
     parse_as_of,
     parse_known_at,
+    print_answer,
     print_json,
     store_exists,
 )
@@ -211,7 +212,7 @@ def history(
                 f"nothing recorded about {unit_code or subject_id}"
             )
         if as_json:
-            print_json(rows)
+            print_answer(z, rows)
             return
         for r in rows:
             detail = ", ".join(f"{k}={v}" for k, v in r["details"].items())
@@ -236,7 +237,7 @@ def summary(ctx: click.Context, unit_code: str, as_json: bool) -> None:
             fail(f"找不到区划代码为 {unit_code} 的单位 / no unit with code {unit_code}")
             return
         if as_json:
-            print_json(data)
+            print_answer(z, data)
             return
         click.echo(f"{data['name']} ({data['unit']}, {data['level']})")
         for key, zh, en in SUMMARY_LABELS:
@@ -306,7 +307,7 @@ def coverage(
             )
             return
         if as_json:
-            print_json(data)
+            print_answer(z, data)
             return
         click.echo(render_coverage(data))
 
@@ -323,7 +324,7 @@ def _households(
             )
             return
         if as_json:
-            print_json(data)
+            print_answer(z, data)
             return
         click.echo(f"{data['name']} ({data['unit']}, {data['level']})  as of {data['as_of']}")
         for h in data["households"]:
@@ -364,7 +365,7 @@ def gaps(
             )
             return
         if as_json:
-            print_json(rows)
+            print_answer(z, rows)
             return
         for g in rows:
             c = g["cause"]
@@ -400,7 +401,9 @@ def projections_status(ctx: click.Context, as_json: bool) -> None:
         }
         rebuilding = z.projections.rebuilding()
         if as_json:
-            print_json({"log_head": head, "read_models": data, "rebuild_unfinished": rebuilding})
+            print_answer(
+                z, {"log_head": head, "read_models": data, "rebuild_unfinished": rebuilding}
+            )
             return
         click.echo(f"log head: {head}")
         if rebuilding:

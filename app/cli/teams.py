@@ -9,7 +9,7 @@ from uuid import UUID
 
 import click
 
-from app.cli.common import fail, opened, parse_as_of, parse_known_at, print_json
+from app.cli.common import fail, opened, parse_as_of, parse_known_at, print_answer
 
 
 @click.command()
@@ -36,7 +36,7 @@ def teams(
             fail(f"找不到区划代码为 {unit_code} 的单位 / no unit with code {unit_code}")
             return
         if as_json:
-            print_json(data)
+            print_answer(z, data)
             return
         click.echo(render_roster(data, (day or z.today()).isoformat(), _known(moment)))
 
@@ -107,7 +107,7 @@ def residency(
             )
             return
         if as_json:
-            print_json(data)
+            print_answer(z, data)
             return
         click.echo(render_residency(data, month, _known(moment)))
 

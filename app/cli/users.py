@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from app.cli.common import opened, print_json
+from app.cli.common import opened, print_answer, print_json
 
 
 def _read_password() -> str:
@@ -97,9 +97,9 @@ def list_(ctx: click.Context, as_json: bool) -> None:
 
     with opened(ctx) as z:
         rows = Accounts(z).list()
-    if as_json:
-        print_json(rows)
-        return
+        if as_json:
+            print_answer(z, rows)
+            return
     click.echo(f"{'username':<20} {'role':<17} {'unit':<15} {'last login':<26} team")
     for r in rows:
         click.echo(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 
 import pytest
@@ -30,7 +29,7 @@ from domain.account_errors import (
 )
 from domain.accounts import AccessLog, Account, Role, common_passwords
 from domain.errors import TeamNotFoundError, UnitNotFoundError, ZhucunError
-from tests.builders import CITY, COUNTY, TOWNSHIP, VILLAGE_A, VILLAGE_B
+from tests.builders import CITY, COUNTY, TOWNSHIP, VILLAGE_A, VILLAGE_B, answer
 from tests.team_builders import second_team
 from tests.web.builders import FAST_HASHER, PASSWORD, WebNet, web_network
 
@@ -267,7 +266,7 @@ def test_cli_adds_lists_and_changes_a_password(run, zhucun: Zhucun):
     assert r.exit_code == 0, r.output
     assert "li.officer" in r.output and "township_officer" in r.output
     r = run("users", "list", "--json")
-    listed = {a["username"]: a for a in json.loads(r.output)}
+    listed = {a["username"]: a for a in answer(r.output)}
     assert listed["li.officer"]["unit"] == TOWNSHIP and len(listed) == 7
     assert "li-password" not in r.output and "argon2" not in r.output
     r = run(

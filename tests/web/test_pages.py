@@ -173,7 +173,11 @@ def test_api_returns_the_summary_as_json(network: Zhucun, city: FlaskClient):
     response = city.get(f"/api/v1/summary/{CITY}")
     assert response.status_code == 200
     assert response.mimetype == "application/json"
-    assert response.get_json() == network.summary(CITY)
+    body = response.get_json()
+    fresh = body.pop("freshness")
+    assert body == network.summary(CITY)
+    head = network.store.max_position()
+    assert fresh == {"position": head, "head": head, "behind": 0, "lag_seconds": 0.0, "stopped": {}}
     assert "本溪市" in response.get_data(as_text=True)  # not \u-escaped
 
 
@@ -236,7 +240,8 @@ def test_openapi_describes_the_api(network: Zhucun, city: FlaskClient):
     summary = network.summary(CITY)
     assert summary is not None
     schema = document["components"]["schemas"]["Summary"]
-    assert set(schema["properties"]) == set(summary) == set(schema["required"])
+    answered = set(summary) | {"freshness"}
+    assert set(schema["properties"]) == answered == set(schema["required"])
     for path in document["paths"]:
         assert city.get(path.replace("{code}", CITY)).status_code == 200
 
