@@ -112,3 +112,14 @@ def small_network(z: Zhucun) -> Net:
     )
     ch = r.results[-1]["central_household"]
     return Net({"A1": hid(1), "A1b": hid(2), "A2": hid(3), "B1": hid(4)}, mid(1), ch)
+
+
+def link(net: Net, household: str, on: str = "2014-06-03") -> dict[str, Any]:
+    """The command linking a household of the small network (by its name there) to the
+    network's central household; by default the day after the central household was named."""
+    return cmd(
+        "link_household",
+        on=on,
+        household=net.households[household],
+        central_household=net.central_household,
+    )
