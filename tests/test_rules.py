@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from app.bootstrap import BatchRefused, Zhucun
 from tests.builders import (
     COUNTY,
     GROUP_A1,
@@ -18,19 +17,9 @@ from tests.builders import (
     id_number,
     link,
     mid,
+    refused,
     small_network,
 )
-
-
-def refused(z: Zhucun, *lines: dict) -> BatchRefused:
-    """Apply, expect a refusal, and check the log did not move."""
-    before = z.store.max_position()
-    with pytest.raises(BatchRefused) as info:
-        apply(z, *lines)
-    assert z.store.max_position() == before, "a refused batch must write nothing"
-    err = info.value.error
-    assert err.zh and err.en and err.field
-    return info.value
 
 
 def test_linking_a_household_of_another_village_is_refused(zhucun):

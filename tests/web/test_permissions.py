@@ -28,7 +28,7 @@ from tests.builders import (
     apply,
     cmd,
     hid,
-    id_number,
+    household,
     mid,
 )
 from tests.web.builders import OTHER_COUNTY, OTHER_GROUP, OTHER_VILLAGE, ROLES, web_network
@@ -105,14 +105,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Zhucun]:
         z,
         cmd("party_member_joined", name="赵四", household=hid(4), id=mid(4)),
         cmd("designate_central_household", on="2014-06-02", party_member=mid(4)),
-        cmd(
-            "register_household",
-            group=OTHER_GROUP,
-            head_name="钱九",
-            members=3,
-            id_number=id_number(9),
-            id=hid(9),
-        ),
+        household(9, OTHER_GROUP, "钱九", 3),
         cmd("party_member_joined", name="钱九", household=hid(9), id=mid(9)),
         cmd("designate_central_household", on="2014-06-02", party_member=mid(9)),
     )
