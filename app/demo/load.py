@@ -292,7 +292,7 @@ def _centres(
     director named by the level above."""
     why = "按六级便民服务网络建设方案设立便民服务中心"
     on = date(2014, 7, 1)
-    director = data.person(rng, data.ANYONE, True)
+    director: str | None = data.person(rng, data.ANYONE, True)
     history.add(
         rng, on, _centre(CITY_ORG, on, data.CITY_CODE, why, director, "市政务服务中心副主任兼任")
     )
