@@ -14,7 +14,7 @@ from typing import Any, Protocol
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
-from sqlalchemy import Engine, select
+from sqlalchemy import ColumnElement, Connection, Engine, Table, select
 
 from app.describe import event_type, history_row
 from app.store.event_pages import events_page
@@ -55,6 +55,11 @@ def _load(z: Reader, cls: type[Any], aggregate_id: UUID) -> Any:
     return found if isinstance(found, cls) else None
 
 
+def _ids(conn: Connection, table: Table, where: ColumnElement[bool]) -> list[UUID]:
+    """The stream ids of a read-model table (its ``id`` column) on the rows ``where`` picks."""
+    return [UUID(hex=i) for i in conn.execute(select(table.c.id).where(where)).scalars()]
+
+
 def months_between(first: date, last: date) -> list[str]:
     out = []
     year, month = first.year, first.month
@@ -77,12 +82,7 @@ def _team_streams(z: Reader, team_id: UUID) -> list[UUID]:
         if last >= m.joined_on:
             months += [member_month_id(m.cadre_id, k) for k in months_between(m.joined_on, last)]
     with z.engine.connect() as conn:
-        leaves = [
-            UUID(hex=i)
-            for i in conn.execute(
-                select(leave_requests.c.id).where(leave_requests.c.team_id == team_id.hex)
-            ).scalars()
-        ]
+        leaves = _ids(conn, leave_requests, leave_requests.c.team_id == team_id.hex)
     return [team_id, *leaves, *months]
 
 
@@ -135,18 +135,8 @@ def cadre_history(z: Reader, cadre_id: UUID) -> list[dict[str, Any]]:
     z.projections.catch_up()
     teams = list(dict.fromkeys(s.team_id for s in cadre.stints))
     with z.engine.connect() as conn:
-        months = [
-            UUID(hex=i)
-            for i in conn.execute(
-                select(member_months.c.id).where(member_months.c.cadre_id == cadre_id.hex)
-            ).scalars()
-        ]
-        leaves = [
-            UUID(hex=i)
-            for i in conn.execute(
-                select(leave_requests.c.id).where(leave_requests.c.cadre_id == cadre_id.hex)
-            ).scalars()
-        ]
+        months = _ids(conn, member_months, member_months.c.cadre_id == cadre_id.hex)
+        leaves = _ids(conn, leave_requests, leave_requests.c.cadre_id == cadre_id.hex)
         acted = {
             position: UUID(hex=originator)
             for position, originator in conn.execute(

@@ -17,7 +17,6 @@ filters are the issue's: the city 210500, recorded in 2015.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import subprocess
 import sys
@@ -31,15 +30,7 @@ from app.audit.chain import checkpoint
 from app.audit.log import AuditFilter, audit_rows
 from app.audit.xlsx import write_xlsx
 from app.bootstrap import Zhucun, bootstrap
-
-
-def raw_read(z: Zhucun, page: int = 20000) -> tuple[int, float]:
-    start = time.perf_counter()
-    count, after = 0, 0
-    while rows := z.store.raw_rows(after, None, page):
-        count += len(rows)
-        after = rows[-1][0]
-    return count, time.perf_counter() - start
+from bench import harness
 
 
 def decode_all(z: Zhucun) -> tuple[int, float]:
@@ -104,7 +95,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 recorded_to=date.fromisoformat(args.recorded_to),
             )
             load_before = os.getloadavg()[0]
-            events, raw_s = raw_read(z)
+            events, raw_s = harness.raw_read(z)
             _, decode_s = decode_all(z)
             rows, export_s, export_cpu_s = export(z, f, Path(tmp) / "in-process.xlsx")
         finally:
@@ -128,11 +119,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m bench.audit_export",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = harness.parser("bench.audit_export", __doc__)
     where = parser.add_mutually_exclusive_group(required=True)
     where.add_argument("--db", help="an existing store, e.g. one the demo was loaded into")
     where.add_argument("--demo", action="store_true", help="load the demo into a new file")
@@ -145,8 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     r = run(args)
     if args.json:
-        print(json.dumps(r, indent=2))
-        return 0
+        return harness.print_json(r)
     print(
         f"{r['engine']}: {r['events_in_log']:,} events in the log, "
         f"{r['rows_exported']:,} rows exported ({args.unit}, recorded "

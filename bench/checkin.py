@@ -24,7 +24,7 @@ import json
 import statistics
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
@@ -35,6 +35,7 @@ from eventsourcing.domain import Aggregate, event
 from app.bootstrap import Zhucun
 from app.store.config import parse_database_url
 from app.store.event_store import ensure_schema
+from bench import harness
 from bench.stores import FreshStores
 
 DISPATCHED = date(2014, 6, 1)  # the teams' first day; their term runs three years
@@ -176,20 +177,8 @@ class Timed:
 
     def __init__(self, z: Zhucun) -> None:
         self.spent = {"catch_up": 0.0, "save": 0.0}
-        self._wrap(z.projections, "catch_up", "catch_up")
-        self._wrap(z.store, "save", "save")
-
-    def _wrap(self, obj: Any, name: str, key: str) -> None:
-        inner: Callable[..., Any] = getattr(obj, name)
-
-        def timed(*args: Any, **kwargs: Any) -> Any:
-            t = time.perf_counter()
-            try:
-                return inner(*args, **kwargs)
-            finally:
-                self.spent[key] += time.perf_counter() - t
-
-        setattr(obj, name, timed)
+        harness.add_time_spent(z.projections, "catch_up", self.spent, "catch_up")
+        harness.add_time_spent(z.store, "save", self.spent, "save")
 
     def reset(self) -> None:
         for k in self.spent:
@@ -350,20 +339,12 @@ def _history_latency(z: Zhucun, runs: int) -> dict[str, Any]:
     """``zhucun history --cadre`` of a cadre with all those months of daily check-ins."""
     cadre = UUID(cadre_id(1))
     rows = z.history_of_cadre(cadre)
-    times = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        z.history_of_cadre(cadre)
-        times.append((time.perf_counter() - t) * 1000)
+    times = harness.times_ms(lambda: z.history_of_cadre(cadre), runs)
     return {"events": len(rows), "p50_ms": round(statistics.median(times), 1), "runs": runs}
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m bench.checkin",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = harness.parser("bench.checkin", __doc__)
     parser.add_argument(
         "--db",
         default=None,
@@ -390,8 +371,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     r = measure(args)
     if args.json:
-        print(json.dumps(r, ensure_ascii=False, indent=2))
-        return 0
+        return harness.print_json(r)
     target = f"   (target on SQLite: ≥ {TARGET_SQLITE:,}/s)" if r["engine"] == "sqlite" else ""
     print(
         f"{r['engine']}: {r['cadres']} cadres, {r['rounds']} rounds of {r['per_round']} "

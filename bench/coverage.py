@@ -15,7 +15,6 @@ repeated runs, and the baseline is measured in the same run.
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import statistics
 import sys
@@ -27,8 +26,8 @@ from typing import Any
 from app.bootstrap import Zhucun
 from app.store.clock import SettableClock
 from app.store.config import parse_database_url
-from bench import scale
-from bench.loader import RECORDED_AT, WRITERS, Loader, peak_rss_mib
+from bench import harness, scale
+from bench.loader import RECORDED_AT, peak_rss_mib
 from bench.stores import FreshStores
 from projections.collector import collector_paused
 
@@ -66,17 +65,7 @@ def read_loop(z: Zhucun, page: int = 10_000) -> tuple[int, float]:
 
 def latency(fn: Callable[[], Any], runs: int) -> dict[str, float]:
     fn()  # warm: the first call opens connections and fills caches
-    times = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t) * 1000)
-    times.sort()
-    return {
-        "p50_ms": round(statistics.median(times), 2),
-        "p95_ms": round(times[max(0, int(len(times) * 0.95) - 1)], 2),
-        "runs": runs,
-    }
+    return {**harness.percentiles(harness.times_ms(fn, runs)), "runs": runs}
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
@@ -88,11 +77,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     store = stores.open(f"coverage-{args.villages}", main=True)  # kept: see bench/stores.py
     try:
         t = time.perf_counter()
-        loader = Loader(store, WRITERS["write_bulk"], path="aggregates")
-        try:
-            loaded = loader.load(scale.province(args.villages, args.seed))
-        finally:
-            loader.close()
+        loaded = harness.load_province(store, args.villages, args.seed)
         load_s = time.perf_counter() - t
         result = measure(Zhucun(store.config, SettableClock(RECORDED_AT)), args)
         return {**result, "villages": loaded.villages, "load_s": round(load_s, 1)}
@@ -267,8 +252,7 @@ def queries_only(args: argparse.Namespace) -> int:
     finally:
         z.close()
     if args.json:
-        print(json.dumps({"events": events, "queries": queries}, indent=2))
-        return 0
+        return harness.print_json({"events": events, "queries": queries})
     print(f"{args.db}: {events:,} events, queries only")
     _print_queries(queries)
     return 0
@@ -283,11 +267,7 @@ def _print_queries(queries: dict[str, Any]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m bench.coverage",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = harness.parser("bench.coverage", __doc__)
     parser.add_argument("--villages", type=int, default=200)
     parser.add_argument(
         "--db",
@@ -329,8 +309,7 @@ def main(argv: list[str] | None = None) -> int:
         return queries_only(args)
     result = run(args)
     if args.json:
-        print(json.dumps(result, ensure_ascii=False, indent=2))
-        return 0
+        return harness.print_json(result)
     q = result["queries"]
     where = (
         f"the store at {args.db}"

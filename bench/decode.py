@@ -19,8 +19,7 @@ import statistics
 import time
 
 from app.store.event_store import EventStore
-from bench import scale
-from bench.loader import WRITERS, Loader
+from bench import harness
 from bench.stores import FreshStores
 from projections.collector import collector_paused
 
@@ -60,11 +59,7 @@ def main(argv: list[str] | None = None) -> None:
     stores = FreshStores(args.db)
     store = stores.open(f"decode-{args.villages}")
     try:
-        loader = Loader(store, WRITERS["write_bulk"], path="aggregates")
-        try:
-            loader.load(scale.province(args.villages, args.seed))
-        finally:
-            loader.close()
+        harness.load_province(store, args.villages, args.seed)
         spent: dict[str, list[float]] = {"library": [], "ours": []}
         events = 0
         with collector_paused():

@@ -9,32 +9,17 @@ runs it; this script says where its time goes.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
-import json
 import os
 import time
 from collections import defaultdict
-from collections.abc import Callable
 from typing import Any
 
 from app.bootstrap import Zhucun
 from app.demo.load import estimated_events, load_demo
 from app.store.config import parse_database_url
+from bench import harness
 from bench.loader import peak_rss_mib
-
-
-def _timed(spent: dict[str, float], obj: Any, name: str, key: str) -> None:
-    inner: Callable[..., Any] = getattr(obj, name)
-
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        start = time.process_time()
-        try:
-            return inner(*args, **kwargs)
-        finally:
-            spent[key] += time.process_time() - start
-
-    setattr(obj, name, wrapper)
 
 
 def measure(db: str) -> dict[str, Any]:
@@ -50,11 +35,15 @@ def measure(db: str) -> dict[str, Any]:
         estimated_events()
         planning = time.process_time() - start
         spent: dict[str, float] = defaultdict(float)
+
+        def timed(obj: Any, name: str, key: str) -> None:
+            harness.add_time_spent(obj, name, spent, key, clock=time.process_time)
+
         for model in z.projections.models:
-            _timed(spent, model, "process", f"read model: {model.name}")
-        _timed(spent, z.store, "read_log", "reading and decoding the log")
-        _timed(spent, z.store, "write_bulk", "writing the log")
-        _timed(spent, z, "run_in", "the commands")
+            timed(model, "process", f"read model: {model.name}")
+        timed(z.store, "read_log", "reading and decoding the log")
+        timed(z.store, "write_bulk", "writing the log")
+        timed(z, "run_in", "the commands")
         wall, cpu = time.perf_counter(), time.process_time()
         report = load_demo(z)
         cpu = time.process_time() - cpu
@@ -75,18 +64,13 @@ def measure(db: str) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m bench.demo_load",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = harness.parser("bench.demo_load", __doc__)
     parser.add_argument("--db", default="sqlite:////tmp/zhucun-bench-demo.db")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     r = measure(args.db)
     if args.json:
-        print(json.dumps(r, ensure_ascii=False, indent=2))
-        return 0
+        return harness.print_json(r)
     print(
         f"Benxi demo: {r['events']:,} events, load {r['load_wall_s']} s wall, "
         f"{r['load_cpu_s']} s CPU (planning before it: {r['planning_cpu_s']} s CPU), "

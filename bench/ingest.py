@@ -22,8 +22,8 @@ import sys
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from bench import people, scale
-from bench.loader import PATHS, WRITERS, Loader, LoadResult, peak_rss_mib
+from bench import harness, people, scale
+from bench.loader import PATHS, WRITERS, Loader, peak_rss_mib
 from bench.parallel import Job, load_parallel
 from bench.stores import FreshStores
 
@@ -87,7 +87,7 @@ def load(
             result, worker_rss = parallel.total, parallel.worker_rss_mib
         else:
             loader = Loader(store, WRITERS[writer], args.batch_events, args.path)
-            progress = _progress if main and not args.quiet else None
+            progress = harness.progress if main and not args.quiet else None
             try:
                 result = loader.load(scale.province(villages, args.seed, args.ids), progress)
             finally:
@@ -113,16 +113,6 @@ def load(
         )
     finally:
         stores.drop(store)
-
-
-def _progress(r: LoadResult) -> None:
-    if r.batches % 10 == 0:
-        print(
-            f"  … {r.villages:>6,} villages {r.events:>10,} events "
-            f"{r.events / r.wall_s:>8,.0f} events/s  peak RSS {peak_rss_mib():,.0f} MiB",
-            file=sys.stderr,
-            flush=True,
-        )
 
 
 def compare(stores: FreshStores, args: argparse.Namespace) -> dict[str, list[Run]]:
@@ -223,11 +213,7 @@ def report(
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m bench.ingest",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = harness.parser("bench.ingest", __doc__)
     parser.add_argument(
         "--villages",
         type=int,

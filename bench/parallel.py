@@ -10,7 +10,6 @@ lock (SQLite's, or the table lock on PostgreSQL) while the others run use cases.
 from __future__ import annotations
 
 import multiprocessing
-import sys
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -18,7 +17,7 @@ from dataclasses import dataclass, field
 
 from app.store.config import parse_database_url
 from app.store.event_store import EventStore
-from bench import scale
+from bench import harness, scale
 from bench.loader import WRITERS, Loader, LoadResult, peak_rss_mib
 
 
@@ -74,16 +73,7 @@ def _work(arg: tuple[Job, int]) -> tuple[LoadResult, float]:
 
 
 def _progress(part: int) -> Callable[[LoadResult], None]:
-    def show(r: LoadResult) -> None:
-        if r.batches % 10 == 0:
-            print(
-                f"  … worker {part}: {r.villages:>6,} villages {r.events:>10,} events "
-                f"{r.events / r.wall_s:>8,.0f} events/s  peak RSS {peak_rss_mib():,.0f} MiB",
-                file=sys.stderr,
-                flush=True,
-            )
-
-    return show
+    return lambda r: harness.progress(r, f"worker {part}: ")
 
 
 def _sum(results: list[LoadResult]) -> LoadResult:

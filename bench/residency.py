@@ -16,14 +16,14 @@ The data, by ``--source``:
 from __future__ import annotations
 
 import argparse
-import json
-import statistics
+import itertools
 import time
 from datetime import date, timedelta
 from typing import Any
 
 from app.bootstrap import Zhucun
 from app.store.config import parse_database_url
+from bench import harness
 from bench.checkin import DISPATCHED, check_in, load_bulk, setup_lines
 from bench.stores import FreshStores
 
@@ -98,16 +98,11 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
             loaded = load(z, args.source, args.cadres, args.months, args.seed)
         months = report_months(z)
         first = z.residency(months[len(months) // 2], code=CITY) or []  # warm
-        times = []
-        for i in range(args.runs):
-            month = months[i % len(months)]
-            t = time.perf_counter()
-            z.residency(month, code=CITY)
-            times.append((time.perf_counter() - t) * 1000)
+        month = itertools.cycle(months)
+        times = harness.times_ms(lambda: z.residency(next(month), code=CITY), args.runs)
     finally:
         z.close()
         stores.cleanup()
-    times.sort()
     return {
         "engine": z.config.engine,
         **loaded,
@@ -116,23 +111,14 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
         "members_in_a_month": sum(len(t["members"]) for t in first),
         "months": len(months),
         "runs": args.runs,
-        "p50_ms": round(statistics.median(times), 2),
-        "p95_ms": round(times[max(0, int(len(times) * 0.95) - 1)], 2),
+        **harness.percentiles(times),
         "max_ms": round(times[-1], 2),
     }
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m bench.residency",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument(
-        "--db",
-        default=None,
-        help="sqlite:///PATH (new file) or postgresql://...?schema=NAME (a new schema is made)",
-    )
+    parser = harness.parser("bench.residency", __doc__)
+    parser.add_argument("--db", default=None, help=harness.NEW_STORE_HELP)
     parser.add_argument("--source", choices=["generated", "demo"], default="generated")
     parser.add_argument("--cadres", type=int, default=216, help="generated: 3 per team")
     parser.add_argument("--months", type=int, default=36, help="generated: months of check-ins")
@@ -147,8 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     r = measure(args)
     if args.json:
-        print(json.dumps(r, ensure_ascii=False, indent=2))
-        return 0
+        return harness.print_json(r)
     print(
         f"{r['engine']}: {r['source']} data, {r['events']:,} events (loaded in {r['load_s']} s); "
         f"{r['teams_in_a_month']} teams, {r['members_in_a_month']} members in a month"

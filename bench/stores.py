@@ -17,8 +17,6 @@ import uuid
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-import psycopg
-
 from app.store.config import StoreConfig, parse_database_url
 from app.store.event_store import EventStore
 
@@ -80,7 +78,7 @@ class FreshStores:
             with sqlite3.connect(config.sqlite_path) as conn:
                 conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             return config.sqlite_path.stat().st_size / 2**20
-        with _connect(config) as conn:
+        with config.postgres_connection() as conn:
             row = conn.execute(
                 "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c "
                 "JOIN pg_namespace n ON n.oid = c.relnamespace "
@@ -99,7 +97,7 @@ class FreshStores:
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{config.sqlite_path}{suffix}").unlink(missing_ok=True)
         else:
-            with _connect(config) as conn:
+            with config.postgres_connection() as conn:
                 conn.execute(f'DROP SCHEMA IF EXISTS "{config.schema}" CASCADE')
             self._schemas.remove(config)
 
@@ -110,21 +108,8 @@ class FreshStores:
 
     def cleanup(self) -> None:
         for config in list(self._schemas):
-            with _connect(config) as conn:
+            with config.postgres_connection() as conn:
                 conn.execute(f'DROP SCHEMA IF EXISTS "{config.schema}" CASCADE')
         self._schemas.clear()
         if self._tmp is not None:
             shutil.rmtree(self._tmp, ignore_errors=True)
-
-
-def _connect(config: StoreConfig) -> psycopg.Connection[tuple[object, ...]]:
-    env = config.es_env
-    return psycopg.connect(
-        dbname=env["POSTGRES_DBNAME"],
-        host=env["POSTGRES_HOST"],
-        port=env["POSTGRES_PORT"],
-        user=env["POSTGRES_USER"],
-        password=env["POSTGRES_PASSWORD"] or None,
-        connect_timeout=10,
-        autocommit=True,
-    )

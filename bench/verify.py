@@ -14,7 +14,6 @@ Province scale is ``--villages 10000``. Figures are medians of repeated runs.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sqlite3
 import statistics
@@ -25,8 +24,8 @@ from app.audit.chain import verify
 from app.audit.segments import default_segments
 from app.bootstrap import Zhucun
 from app.store.clock import SettableClock
-from bench import scale
-from bench.loader import RECORDED_AT, WRITERS, Loader, peak_rss_mib
+from bench import harness
+from bench.loader import RECORDED_AT, peak_rss_mib
 from bench.stores import FreshStores
 
 
@@ -42,16 +41,7 @@ def raw_scan(z: Zhucun) -> tuple[int, float]:
             ):
                 count += 1
         return count, time.perf_counter() - start
-    return reader_only(z)
-
-
-def reader_only(z: Zhucun, page: int = 20000) -> tuple[int, float]:
-    start = time.perf_counter()
-    count, after = 0, 0
-    while rows := z.store.raw_rows(after, None, page):
-        count += len(rows)
-        after = rows[-1][0]
-    return count, time.perf_counter() - start
+    return harness.raw_read(z)
 
 
 def timed_verify(z: Zhucun, segments: int | None = None) -> tuple[int, float]:
@@ -67,11 +57,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     stores = FreshStores(args.db)
     store = stores.open(f"verify-{args.villages}")
     try:
-        loader = Loader(store, WRITERS["write_bulk"], path="aggregates")
-        try:
-            loader.load(scale.province(args.villages, args.seed))
-        finally:
-            loader.close()
+        harness.load_province(store, args.villages, args.seed)
         z = Zhucun(store.config, SettableClock(RECORDED_AT))
         try:
             events = z.store.max_position()
@@ -87,7 +73,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 return float(statistics.median(fn(z)[1] for _ in range(args.repeat)))
 
             load_before = os.getloadavg()[0]
-            scan_s, reader_s = median(raw_scan), median(reader_only)
+            scan_s, reader_s = median(raw_scan), median(harness.raw_read)
             verify_s = median(lambda z: timed_verify(z, args.segments))
             walk_s = median(lambda z: timed_verify(z, 0)) if args.also_walk else None
             load_after = os.getloadavg()[0]
@@ -118,17 +104,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m bench.verify",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = harness.parser("bench.verify", __doc__)
     parser.add_argument("--villages", type=int, default=200)
-    parser.add_argument(
-        "--db",
-        default=None,
-        help="sqlite:///PATH (new file) or postgresql://...?schema=NAME (a new schema is made)",
-    )
+    parser.add_argument("--db", default=None, help=harness.NEW_STORE_HELP)
     parser.add_argument("--seed", type=int, default=2014)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument(
@@ -152,8 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     r = run(args)
     if args.json:
-        print(json.dumps(r, indent=2))
-        return 0
+        return harness.print_json(r)
     print(f"{r['engine']}: {r['villages']:,} villages, {r['events']:,} events")
     print(
         f"  audit verify        {r['verify_events_per_s']:>10,} events/s  ({r['verify_s']} s, "

@@ -6,7 +6,7 @@ rebuild generation, and how recording times are kept (``utc_naive``).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import (
     BigInteger,
@@ -60,6 +60,17 @@ def generation(conn: Connection) -> int:
 def utc_naive(moment: datetime) -> datetime:
     """Recording times are kept as naive UTC: both engines compare them the same way."""
     return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
+
+
+def serial_id() -> Column[int]:
+    """The ``id`` of a table whose rows have no identity of their own: a row number."""
+    return Column("id", Integer, primary_key=True, autoincrement=True)
+
+
+def effective_days() -> tuple[Column[date], Column[date]]:
+    """The effective days a row holds for: ``valid_from`` (inclusive) to ``valid_to``
+    (exclusive), None while it still holds."""
+    return Column("valid_from", Date, nullable=False), Column("valid_to", Date)
 
 
 metadata = MetaData()

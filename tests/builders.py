@@ -6,7 +6,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from app.bootstrap import BatchResult, Zhucun
+import pytest
+
+from app.bootstrap import BatchRefused, BatchResult, Zhucun
 from domain.identity import check_digit
 
 CITY, COUNTY, TOWNSHIP = "210500", "210521", "210521100"
@@ -49,6 +51,17 @@ def apply(z: Zhucun, *lines: dict[str, Any]) -> BatchResult:
     return z.apply_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines))
 
 
+def refused(z: Zhucun, *lines: dict[str, Any]) -> BatchRefused:
+    """Apply, expect a refusal, and check the log did not move."""
+    before = z.store.max_position()
+    with pytest.raises(BatchRefused) as info:
+        apply(z, *lines)
+    assert z.store.max_position() == before, "a refused batch must write nothing"
+    err = info.value.error
+    assert err.zh and err.en and err.field
+    return info.value
+
+
 def id_number(serial: int) -> str:
     first17 = f"21052119800101{serial % 1000:03d}"
     return first17 + check_digit(first17)
@@ -60,6 +73,22 @@ def hid(n: int) -> str:
 
 def mid(n: int) -> str:
     return f"00000000-0000-0000-0001-{n:012d}"
+
+
+def household(
+    n: int, group: str, head_name: str, members: int, on: str = "2014-06-01"
+) -> dict[str, Any]:
+    """The command registering household ``hid(n)``, its head's identity number
+    ``id_number(n)``."""
+    return cmd(
+        "register_household",
+        on=on,
+        group=group,
+        head_name=head_name,
+        members=members,
+        id_number=id_number(n),
+        id=hid(n),
+    )
 
 
 @dataclass
@@ -84,40 +113,23 @@ def small_network(z: Zhucun) -> Net:
         cmd("open_unit", on=on, code=GROUP_A2, name="甲村二组", level="group", parent=VILLAGE_A),
         cmd("open_unit", on=on, code=GROUP_B1, name="乙村一组", level="group", parent=VILLAGE_B),
         cmd("declare_poor_village", on="2014-03-01", unit=VILLAGE_A),
-        cmd(
-            "register_household",
-            group=GROUP_A1,
-            head_name="王大",
-            members=4,
-            id_number=id_number(1),
-            id=hid(1),
-        ),
-        cmd(
-            "register_household",
-            group=GROUP_A1,
-            head_name="李二",
-            members=3,
-            id_number=id_number(2),
-            id=hid(2),
-        ),
-        cmd(
-            "register_household",
-            group=GROUP_A2,
-            head_name="张三",
-            members=5,
-            id_number=id_number(3),
-            id=hid(3),
-        ),
-        cmd(
-            "register_household",
-            group=GROUP_B1,
-            head_name="赵四",
-            members=2,
-            id_number=id_number(4),
-            id=hid(4),
-        ),
+        household(1, GROUP_A1, "王大", 4),
+        household(2, GROUP_A1, "李二", 3),
+        household(3, GROUP_A2, "张三", 5),
+        household(4, GROUP_B1, "赵四", 2),
         cmd("party_member_joined", name="王大", household=hid(1), id=mid(1)),
         cmd("designate_central_household", on="2014-06-02", party_member=mid(1)),
     )
     ch = r.results[-1]["central_household"]
     return Net({"A1": hid(1), "A1b": hid(2), "A2": hid(3), "B1": hid(4)}, mid(1), ch)
+
+
+def link(net: Net, household: str, on: str = "2014-06-03") -> dict[str, Any]:
+    """The command linking a household of the small network (by its name there) to the
+    network's central household; by default the day after the central household was named."""
+    return cmd(
+        "link_household",
+        on=on,
+        household=net.households[household],
+        central_household=net.central_household,
+    )

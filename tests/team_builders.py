@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import pytest
-
-from app.bootstrap import BatchRefused, Zhucun
+from app.bootstrap import Zhucun
 from tests.builders import VILLAGE_A, VILLAGE_B, apply, cmd, small_network
+from tests.builders import refused as refused  # the team tests take it from here
 
 CITY_AGRI, CITY_CIVIL, CITY_OTHER = "CITY-AGRI", "CITY-CIVIL", "CITY-OTHER"
 COUNTY_AGRI, PROV_FIN = "COUNTY-AGRI", "PROV-FIN"
@@ -107,17 +106,6 @@ def team_network(z: Zhucun) -> TeamNet:
 def second_team(z: Zhucun, unit: str = CITY_AGRI, village: str = VILLAGE_B, n: int = 2) -> str:
     apply(z, cmd("dispatch_team", on=DISPATCHED_ON, unit=unit, village=village, id=tid(n)))
     return tid(n)
-
-
-def refused(z: Zhucun, *lines: dict[str, Any]) -> BatchRefused:
-    """Apply, expect a refusal, and check the log did not move."""
-    before = z.store.max_position()
-    with pytest.raises(BatchRefused) as info:
-        apply(z, *lines)
-    assert z.store.max_position() == before, "a refused batch must write nothing"
-    err = info.value.error
-    assert err.zh and err.en and err.field
-    return info.value
 
 
 def events_of(z: Zhucun, aggregate_id: str) -> list[dict[str, Any]]:

@@ -100,49 +100,33 @@ def _household(group: str, n: int, **extra: Any) -> dict[str, Any]:
     )
 
 
+# The commands that race in both orders.
+CLOSE_GROUP = cmd("close_unit", on="2014-07-01", unit=EMPTY_GROUP)
+MOVE_INTO_GROUP = cmd("move_household", on="2014-07-01", household="H:B1", group=EMPTY_GROUP)
+CLOSE_VILLAGE = cmd("close_unit", on="2014-07-01", unit=EMPTY_VILLAGE)
+OPEN_GROUP_IN_VILLAGE = cmd(
+    "open_unit",
+    on="2014-07-01",
+    code=EMPTY_VILLAGE + "001",
+    name="丙村一组",
+    level="group",
+    parent=EMPTY_VILLAGE,
+)
+
 # Each rule that reads an aggregate (or a read model) to write another: a command whose rule
 # reads the state, and one that changes that state at the same moment.
 RACES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
-    "close a group / register a household into it": (
-        cmd("close_unit", on="2014-07-01", unit=EMPTY_GROUP),
-        _household(EMPTY_GROUP, 1),
-    ),
+    "close a group / register a household into it": (CLOSE_GROUP, _household(EMPTY_GROUP, 1)),
     "register a household into a group / close the group": (
         _household(EMPTY_GROUP, 2),
-        cmd("close_unit", on="2014-07-01", unit=EMPTY_GROUP),
+        CLOSE_GROUP,
     ),
-    "close a group / move a household into it": (
-        cmd("close_unit", on="2014-07-01", unit=EMPTY_GROUP),
-        cmd("move_household", on="2014-07-01", household="H:B1", group=EMPTY_GROUP),
-    ),
-    "move a household into a group / close the group": (
-        cmd("move_household", on="2014-07-01", household="H:B1", group=EMPTY_GROUP),
-        cmd("close_unit", on="2014-07-01", unit=EMPTY_GROUP),
-    ),
-    "close a village / open a group in it": (
-        cmd("close_unit", on="2014-07-01", unit=EMPTY_VILLAGE),
-        cmd(
-            "open_unit",
-            on="2014-07-01",
-            code=EMPTY_VILLAGE + "001",
-            name="丙村一组",
-            level="group",
-            parent=EMPTY_VILLAGE,
-        ),
-    ),
-    "open a group in a village / close the village": (
-        cmd(
-            "open_unit",
-            on="2014-07-01",
-            code=EMPTY_VILLAGE + "001",
-            name="丙村一组",
-            level="group",
-            parent=EMPTY_VILLAGE,
-        ),
-        cmd("close_unit", on="2014-07-01", unit=EMPTY_VILLAGE),
-    ),
+    "close a group / move a household into it": (CLOSE_GROUP, MOVE_INTO_GROUP),
+    "move a household into a group / close the group": (MOVE_INTO_GROUP, CLOSE_GROUP),
+    "close a village / open a group in it": (CLOSE_VILLAGE, OPEN_GROUP_IN_VILLAGE),
+    "open a group in a village / close the village": (OPEN_GROUP_IN_VILLAGE, CLOSE_VILLAGE),
     "close a village / move a group into it": (
-        cmd("close_unit", on="2014-07-01", unit=EMPTY_VILLAGE),
+        CLOSE_VILLAGE,
         cmd("move_unit", on="2014-07-01", unit=EMPTY_GROUP, parent=EMPTY_VILLAGE),
     ),
     "merge a group / register a household into it": (

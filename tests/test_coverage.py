@@ -22,6 +22,7 @@ from tests.builders import (
     cmd,
     hid,
     id_number,
+    link,
     mid,
     small_network,
 )
@@ -35,18 +36,8 @@ def test_moving_party_member_unlinks_all_their_households(zhucun):
     net = small_network(zhucun)
     apply(
         zhucun,
-        cmd(
-            "link_household",
-            on="2014-06-03",
-            household=net.households["A1b"],
-            central_household=net.central_household,
-        ),
-        cmd(
-            "link_household",
-            on="2014-06-03",
-            household=net.households["A2"],
-            central_household=net.central_household,
-        ),
+        link(net, "A1b"),
+        link(net, "A2"),
     )
     assert ("unlinked_household", "李二") not in gap_set(zhucun, VILLAGE_A)
     moved = apply(
@@ -77,15 +68,7 @@ def test_moving_party_member_unlinks_all_their_households(zhucun):
 
 def test_a_gap_that_closes_leaves_the_list_but_keeps_its_interval(zhucun):
     net = small_network(zhucun)
-    apply(
-        zhucun,
-        cmd(
-            "link_household",
-            on="2014-09-01",
-            household=net.households["A1b"],
-            central_household=net.central_household,
-        ),
-    )
+    apply(zhucun, link(net, "A1b", on="2014-09-01"))
     assert ("unlinked_household", "李二") not in gap_set(zhucun, VILLAGE_A)
     before = zhucun.gaps(VILLAGE_A, "unlinked_household", as_of=date(2014, 8, 31))
     li = [g for g in before if g["subject"]["name"] == "李二"]
@@ -187,15 +170,7 @@ def test_units_above_the_village_need_an_active_centre(zhucun):
 
 def test_coverage_rolls_up_counts_not_averages(zhucun):
     net = small_network(zhucun)
-    apply(
-        zhucun,
-        cmd(
-            "link_household",
-            on="2014-06-03",
-            household=net.households["A1b"],
-            central_household=net.central_household,
-        ),
-    )
+    apply(zhucun, link(net, "A1b"))
     a, b, town = (zhucun.coverage(x)["households"] for x in (VILLAGE_A, VILLAGE_B, TOWNSHIP))
     assert (a["total"], a["linked"]) == (3, 2) and (b["total"], b["linked"]) == (1, 0)
     assert (town["total"], town["linked"]) == (4, 2)
@@ -205,15 +180,7 @@ def test_coverage_rolls_up_counts_not_averages(zhucun):
 
 def test_a_household_moving_to_another_village_is_unlinked_there(zhucun):
     net = small_network(zhucun)
-    apply(
-        zhucun,
-        cmd(
-            "link_household",
-            on="2014-06-03",
-            household=net.households["A1b"],
-            central_household=net.central_household,
-        ),
-    )
+    apply(zhucun, link(net, "A1b"))
     apply(
         zhucun,
         cmd("move_household", on="2015-01-10", household=net.households["A1b"], group=GROUP_B1),
@@ -229,12 +196,7 @@ def test_rebuilding_gives_the_same_answers(zhucun):
     net = small_network(zhucun)
     apply(
         zhucun,
-        cmd(
-            "link_household",
-            on="2014-06-03",
-            household=net.households["A1b"],
-            central_household=net.central_household,
-        ),
+        link(net, "A1b"),
         cmd(
             "party_member_transferred_out",
             on="2015-03-01",
@@ -302,25 +264,10 @@ def test_a_long_running_process_notices_a_rebuild_made_by_another(db_url, clock)
         clock.advance(timedelta(hours=1))
         apply(
             first,
-            cmd(
-                "link_household",
-                on="2014-06-03",
-                household=net.households["A1b"],
-                central_household=net.central_household,
-            ),
+            link(net, "A1b"),
             cmd("unlink_household", on="2014-06-03", household=net.households["A1b"]),
-            cmd(
-                "link_household",
-                on="2014-06-03",
-                household=net.households["A1b"],
-                central_household=net.central_household,
-            ),
-            cmd(
-                "link_household",
-                on="2014-06-04",
-                household=net.households["A2"],
-                central_household=net.central_household,
-            ),
+            link(net, "A1b"),
+            link(net, "A2", on="2014-06-04"),
         )
         first.coverage(CITY)  # the first process keeps what it wrote in memory
         second.projections.rebuild()  # ends at the same position

@@ -12,24 +12,13 @@ from sqlalchemy import Connection
 from app.bootstrap import Zhucun
 from projections.coverage import queries
 from projections.coverage.sweep import GAPS
-from tests.builders import VILLAGE_A, apply, cmd, small_network
+from tests.builders import VILLAGE_A, apply, link, small_network
 
 
 def linked_later(z: Zhucun) -> None:
     """Village A with gaps that closed in the past (households linked after registering)."""
     net = small_network(z)
-    apply(
-        z,
-        *(
-            cmd(
-                "link_household",
-                on="2014-06-03",
-                household=net.households[name],
-                central_household=net.central_household,
-            )
-            for name in ("A1b", "A2")
-        ),
-    )
+    apply(z, link(net, "A1b"), link(net, "A2"))
 
 
 def plan(conn: Connection, as_of: date) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from app.bootstrap import BatchRefused, Zhucun
 from tests.builders import (
     COUNTY,
     GROUP_A1,
@@ -16,32 +15,18 @@ from tests.builders import (
     cmd,
     hid,
     id_number,
+    link,
     mid,
+    refused,
     small_network,
 )
-
-
-def refused(z: Zhucun, *lines: dict) -> BatchRefused:
-    """Apply, expect a refusal, and check the log did not move."""
-    before = z.store.max_position()
-    with pytest.raises(BatchRefused) as info:
-        apply(z, *lines)
-    assert z.store.max_position() == before, "a refused batch must write nothing"
-    err = info.value.error
-    assert err.zh and err.en and err.field
-    return info.value
 
 
 def test_linking_a_household_of_another_village_is_refused(zhucun):
     net = small_network(zhucun)
     r = refused(
         zhucun,
-        cmd(
-            "link_household",
-            on="2014-06-03",
-            household=net.households["B1"],
-            central_household=net.central_household,
-        ),
+        link(net, "B1"),
     )
     assert r.error.code == "household_in_other_village"
     assert r.error.field == "household"
@@ -53,12 +38,7 @@ def test_linking_an_already_linked_household_needs_an_unlink_first(zhucun):
         zhucun,
         cmd("party_member_joined", name="张三", household=net.households["A2"], id=mid(2)),
         cmd("designate_central_household", on="2014-06-02", party_member=mid(2)),
-        cmd(
-            "link_household",
-            on="2014-06-03",
-            household=net.households["A1b"],
-            central_household=net.central_household,
-        ),
+        link(net, "A1b"),
     )
     other_ch = zhucun.history_of_id(__import__("uuid").UUID(net.households["A2"]))
     second = next(r["subject"] for r in other_ch if r["event"] == "CentralHousehold.Designated")
@@ -264,12 +244,7 @@ def test_nothing_can_be_done_on_a_household_that_left(zhucun):
     )
     r = refused(
         zhucun,
-        cmd(
-            "link_household",
-            on="2015-02-01",
-            household=net.households["A2"],
-            central_household=net.central_household,
-        ),
+        link(net, "A2", on="2015-02-01"),
     )
     assert r.error.code == "household_ended"
     r = refused(
@@ -281,15 +256,7 @@ def test_nothing_can_be_done_on_a_household_that_left(zhucun):
 
 def test_a_household_moving_to_another_village_loses_its_link(zhucun):
     net = small_network(zhucun)
-    apply(
-        zhucun,
-        cmd(
-            "link_household",
-            on="2014-06-03",
-            household=net.households["A1b"],
-            central_household=net.central_household,
-        ),
-    )
+    apply(zhucun, link(net, "A1b"))
     apply(
         zhucun,
         cmd("move_household", on="2014-09-01", household=net.households["A1b"], group=GROUP_B1),

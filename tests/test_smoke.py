@@ -1,17 +1,9 @@
-from tests.builders import CITY, apply, cmd, small_network
+from tests.builders import CITY, apply, link, small_network
 
 
 def test_small_network_is_summarised_on_both_engines(zhucun):
     net = small_network(zhucun)
-    apply(
-        zhucun,
-        cmd(
-            "link_household",
-            on="2014-06-03",
-            household=net.households["A1b"],
-            central_household=net.central_household,
-        ),
-    )
+    apply(zhucun, link(net, "A1b"))
     s = zhucun.summary(CITY)
     assert s["villages"] == 2 and s["poor_villages"] == 1 and s["households"] == 4
     assert s["central_households"] == 1 and s["linked_households"] == 1

@@ -47,6 +47,14 @@ def read(query: Callable[..., T], *args: Any) -> T:
         return query(conn, *args)
 
 
+def unit_in_reach(value: str) -> str:
+    """The unit code of an address, normalised; refused (403, recorded) outside the logged-in
+    account's jurisdiction."""
+    code = unit_code(value, field="code")
+    require_unit(code, field="code")
+    return code
+
+
 def as_of_day() -> date | None:
     text = request.args.get("as_of", "").strip()
     if not text:
@@ -127,8 +135,7 @@ def home() -> Response:
 @bp.get("/units/<code>")
 @login_required
 def unit(code: str) -> str:
-    code = unit_code(code, field="code")
-    require_unit(code, field="code")
+    code = unit_in_reach(code)
     z = zhucun()
     day = as_of_day() or z.today()
     data = unit_data(code, day)
@@ -165,8 +172,7 @@ def unit(code: str) -> str:
 @login_required
 def children_json(code: str) -> dict[str, Any]:
     """Link rate by child unit, for the chart."""
-    code = unit_code(code, field="code")
-    require_unit(code, field="code")
+    code = unit_in_reach(code)
     day = as_of_day() or zhucun().today()
     return {"unit": code, "as_of": day.isoformat(), "children": child_rows(code, day)}
 
@@ -176,8 +182,7 @@ def children_json(code: str) -> dict[str, Any]:
 def network_json(code: str) -> dict[str, Any]:
     """The unit's part of the network, each unit with its households and blind spots: the
     treemap's data."""
-    code = unit_code(code, field="code")
-    require_unit(code, field="code")
+    code = unit_in_reach(code)
     day = as_of_day() or zhucun().today()
     tree = network(code, day)
     if tree is None:
@@ -189,8 +194,7 @@ def network_json(code: str) -> dict[str, Any]:
 @login_required
 def trend_json(code: str) -> dict[str, Any]:
     """The unit's link rate at month ends from its opening to the day: the line chart's data."""
-    code = unit_code(code, field="code")
-    require_unit(code, field="code")
+    code = unit_in_reach(code)
     z = zhucun()
     day = as_of_day() or z.today()
     first = read(unit_pages.opened_on, code) or day

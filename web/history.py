@@ -26,8 +26,8 @@ from domain.errors import (
 )
 from projections import record_queries, unit_pages
 from web.auth import login_required, principal, refuse, require_unit
-from web.dashboard import read
-from web.deps import unit_code, zhucun
+from web.dashboard import read, unit_in_reach
+from web.deps import zhucun
 from web.teams import team_in_reach
 
 bp = Blueprint("history", __name__)
@@ -103,8 +103,7 @@ def page_asked() -> tuple[int | None, bool]:
 @bp.get("/history/unit/<code>")
 @login_required
 def unit(code: str) -> str:
-    code = unit_code(code, field="code")
-    require_unit(code, field="code")
+    code = unit_in_reach(code)
     z = zhucun()
     found = z.coverage(code)
     name = found["name"] if found else code

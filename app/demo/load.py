@@ -275,6 +275,16 @@ def _declare_poor(rng: random.Random, history: History, villages: list[VillagePl
         )
 
 
+def _centre(
+    who: Actor, on: date, unit: str, why: str, director: str | None = None, named_why: str = ""
+) -> list[CommandLine]:
+    """A convenience service centre opened on ``unit``, and its director if one is named."""
+    lines = [who.line("open_site", on, why, unit=unit, kind="centre")]
+    if director is not None:
+        lines.append(who.line("assign_site_responsible", on, named_why, unit=unit, name=director))
+    return lines
+
+
 def _centres(
     rng: random.Random, history: History, admins: dict[str, Actor], officers: dict[str, Actor]
 ) -> None:
@@ -282,51 +292,26 @@ def _centres(
     director named by the level above."""
     why = "按六级便民服务网络建设方案设立便民服务中心"
     on = date(2014, 7, 1)
+    director: str | None = data.person(rng, data.ANYONE, True)
     history.add(
-        rng,
-        on,
-        [
-            CITY_ORG.line("open_site", on, why, unit=data.CITY_CODE, kind="centre"),
-            CITY_ORG.line(
-                "assign_site_responsible",
-                on,
-                "市政务服务中心副主任兼任",
-                unit=data.CITY_CODE,
-                name=data.person(rng, data.ANYONE, True),
-            ),
-        ],
+        rng, on, _centre(CITY_ORG, on, data.CITY_CODE, why, director, "市政务服务中心副主任兼任")
     )
     for county in data.COUNTIES:
-        admin = admins[county.code]
         on = day_between(rng, date(2014, 7, 7), date(2014, 8, 29))
-        history.add(
-            rng,
-            on,
-            [
-                admin.line("open_site", on, why, unit=county.code, kind="centre"),
-                admin.line(
-                    "assign_site_responsible",
-                    on,
-                    "县(区)政务服务中心主任兼任",
-                    unit=county.code,
-                    name=data.person(rng, data.ANYONE, rng.random() < 0.7),
-                ),
-            ],
+        director = data.person(rng, data.ANYONE, rng.random() < 0.7)
+        lines = _centre(
+            admins[county.code], on, county.code, why, director, "县(区)政务服务中心主任兼任"
         )
+        history.add(rng, on, lines)
         for township in county.townships:
             code = county.code + township.suffix
             on = day_between(rng, date(2014, 8, 15), date(2014, 10, 31))
-            lines = [officers[code].line("open_site", on, why, unit=code, kind="centre")]
-            if rng.random() < 0.93:  # a few are left without a director for now
-                lines.append(
-                    officers[code].line(
-                        "assign_site_responsible",
-                        on,
-                        "乡镇(街道)党委副书记分管，兼任中心主任",
-                        unit=code,
-                        name=data.person(rng, data.ANYONE, rng.random() < 0.7),
-                    )
-                )
+            # A few are left without a director for now.
+            named = rng.random() < 0.93
+            director = data.person(rng, data.ANYONE, rng.random() < 0.7) if named else None
+            lines = _centre(
+                officers[code], on, code, why, director, "乡镇(街道)党委副书记分管，兼任中心主任"
+            )
             if county.code == "210522" and township is county.townships[-1]:
                 continue  # its centre is still being built: a township without a centre
             history.add(rng, on, lines)

@@ -601,6 +601,12 @@ def _departures(v: VillagePlan, history: History) -> None:
             _depart(v, history, m, day_between(rng, first, last))
 
 
+def _move(v: VillagePlan, history: History, home: Home, on: date, why: str, group: str) -> None:
+    """A household of ``v`` moved to another villager group, recorded by the village officer."""
+    line = v.officer.line("move_household", on, why, household=str(home.id), group=group)
+    history.add(v.rng, on, [line])
+
+
 def _households_leave(v: VillagePlan, history: History, neighbours: list[VillagePlan]) -> None:
     """Households move to another group, marry into a neighbouring village, move to town,
     or end when the last member dies."""
@@ -613,35 +619,13 @@ def _households_leave(v: VillagePlan, history: History, neighbours: list[Village
     for _ in range(rng.choice((0, 0, 1, 1, 2))):
         home, on = movable.pop(), day_between(rng, first, last)
         home.group = rng.choice([g for g in range(len(v.groups)) if g != home.group])
-        history.add(
-            rng,
-            on,
-            [
-                v.officer.line(
-                    "move_household",
-                    on,
-                    f"翻建新房，迁至本村{data.CHINESE_ORDINALS[home.group]}组居住",
-                    household=str(home.id),
-                    group=v.groups[home.group],
-                )
-            ],
-        )
+        why = f"翻建新房，迁至本村{data.CHINESE_ORDINALS[home.group]}组居住"
+        _move(v, history, home, on, why, v.groups[home.group])
     if neighbours and rng.random() < 0.3:
         home, on, there = movable.pop(), day_between(rng, first, last), rng.choice(neighbours)
         home.settled = False
-        history.add(
-            rng,
-            on,
-            [
-                v.officer.line(
-                    "move_household",
-                    on,
-                    f"投亲迁入同乡镇{data.village_name_on(there.name, on)}",
-                    household=str(home.id),
-                    group=rng.choice(there.groups),
-                )
-            ],
-        )
+        why = f"投亲迁入同乡镇{data.village_name_on(there.name, on)}"
+        _move(v, history, home, on, why, rng.choice(there.groups))
     for _ in range(rng.choice((0, 1, 1, 2, 3))):
         home, on = movable.pop(), day_between(rng, first, last)
         home.settled = False

@@ -376,31 +376,29 @@ class EventStore(Application):  # type: ignore[type-arg]
         """Stored rows as stored (position, originator_id, version, topic, state bytes),
         undecoded, after ``after`` and up to ``upto``, in log order."""
         if self.config.is_postgres:
-            from psycopg.rows import tuple_row
-
-            sql = (
-                f"SELECT notification_id, originator_id, originator_version, topic, state "
-                f"FROM {self._pg_table()} WHERE notification_id > %s"
-                + (" AND notification_id <= %s" if upto is not None else "")
-                + " ORDER BY notification_id LIMIT %s"
-            )
-            params = (after, upto, limit) if upto is not None else (after, limit)
-            datastore = self.recorder.datastore  # type: ignore[attr-defined]
-            with datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
-                curs.execute(sql, params)
-                found: list[tuple[int, Any, int, str, bytes]] = curs.fetchall()
-                return found
+            key, mark, table = "notification_id", "%s", self._pg_table()
+        else:
+            key, mark, table = "rowid", "?", self.events_table
         sql = (
-            f"SELECT rowid, originator_id, originator_version, topic, state "
-            f"FROM {self.events_table} WHERE rowid > ?"
-            + (" AND rowid <= ?" if upto is not None else "")
-            + " ORDER BY rowid LIMIT ?"
+            f"SELECT {key}, originator_id, originator_version, topic, state "
+            f"FROM {table} WHERE {key} > {mark}"
+            + (f" AND {key} <= {mark}" if upto is not None else "")
+            + f" ORDER BY {key} LIMIT {mark}"
         )
         args = (after, upto, limit) if upto is not None else (after, limit)
+        rows: list[tuple[int, Any, int, str, bytes]]
+        if self.config.is_postgres:
+            from psycopg.rows import tuple_row
+
+            datastore = self.recorder.datastore  # type: ignore[attr-defined]
+            with datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
+                curs.execute(sql, args)
+                rows = curs.fetchall()
+                return rows
         with self.recorder.datastore.transaction(commit=False) as c:  # type: ignore[attr-defined]
             c.sqlite_cursor.row_factory = None  # plain tuples, not Row objects: this cursor only
             c.execute(sql, args)
-            rows: list[tuple[int, Any, int, str, bytes]] = c.fetchall()
+            rows = c.fetchall()
             return rows
 
 

@@ -20,6 +20,7 @@ from sqlalchemy import (
 )
 
 from domain import fields
+from projections.tables import effective_days, serial_id
 
 metadata = MetaData()
 
@@ -69,15 +70,14 @@ group_households = Table(
 rows = Table(
     "cov_rows",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
+    serial_id(),
     Column("scope", String(15), nullable=False),
     Column("kind", String(40), nullable=False),
     Column("subject", String(32), nullable=False),
     Column("name", String(fields.SITE_NAME_MAX), nullable=False),
     Column("unit", String(15), nullable=False),
     Column("parent", String(15), nullable=False),
-    Column("valid_from", Date, nullable=False),
-    Column("valid_to", Date),
+    *effective_days(),
     Column("since", Date, nullable=False),
     Column("cause_position", Integer, nullable=False),
     Column("cause_type", String(32), nullable=False),

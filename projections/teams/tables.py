@@ -9,69 +9,70 @@ Daily rows are only ever added: their ``position`` says from when they were know
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Boolean, Column, Date, Index, Integer, MetaData, String, Table
+from typing import Any
+
+from sqlalchemy import BigInteger, Boolean, Column, Date, Index, MetaData, String, Table
 
 from domain import fields
+from projections.tables import effective_days, serial_id
 
 metadata = MetaData()
 
-dispatching_units = Table(
+
+def _versions(name: str, *columns: Column[Any]) -> Table:
+    """A table of versioned rows: ``columns``, then the log positions from which and until
+    which the system knew each version (see above)."""
+    return Table(
+        name,
+        metadata,
+        *columns,
+        Column("from_position", BigInteger, nullable=False),
+        Column("to_position", BigInteger),
+    )
+
+
+dispatching_units = _versions(
     "tm_units",
-    metadata,
     Column("code", String(fields.CODE_MAX), primary_key=True),
     Column("name", String(fields.UNIT_NAME_MAX), nullable=False),
     Column("level", String(16), nullable=False),
     Column("sector", String(32), nullable=False),
     Column("sector_group", String(16), nullable=False),
-    Column("from_position", BigInteger, nullable=False),
-    Column("to_position", BigInteger),
 )
 
-cadres = Table(
+cadres = _versions(
     "tm_cadres",
-    metadata,
     Column("id", String(32), primary_key=True),
     Column("name", String(fields.PERSON_NAME_MAX), nullable=False),
     Column("unit_code", String(fields.CODE_MAX), nullable=False),
-    Column("from_position", BigInteger, nullable=False),
-    Column("to_position", BigInteger),
 )
 
 # A cadre's rank, party membership and flags over time.
-cadre_states = Table(
+cadre_states = _versions(
     "tm_cadre_states",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
+    serial_id(),
     Column("cadre_id", String(32), nullable=False, index=True),
-    Column("valid_from", Date, nullable=False),
-    Column("valid_to", Date),
+    *effective_days(),
     Column("rank", String(32), nullable=False),
     Column("party_member", Boolean, nullable=False),
     Column("young", Boolean, nullable=False),
     Column("reserve", Boolean, nullable=False),
-    Column("from_position", BigInteger, nullable=False),
-    Column("to_position", BigInteger),
 )
 
-village_classes = Table(
+village_classes = _versions(
     "tm_village_classes",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
+    serial_id(),
     Column("profile_id", String(32), nullable=False, index=True),
     Column("village_code", String(15), nullable=False, index=True),
-    Column("valid_from", Date, nullable=False),
-    Column("valid_to", Date),
+    *effective_days(),
     Column("problem", String(32), nullable=False),
     Column("class", String(16), nullable=False),
     Column("finding", String(fields.LONG_TEXT_MAX), nullable=False),
-    Column("from_position", BigInteger, nullable=False),
-    Column("to_position", BigInteger),
 )
 
-teams = Table(
+teams = _versions(
     "tm_teams",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
+    serial_id(),
     Column("team_id", String(32), nullable=False, index=True),
     Column("name", String(fields.TEAM_NAME_MAX), nullable=False),
     Column("unit_code", String(fields.CODE_MAX), nullable=False, index=True),
@@ -86,91 +87,60 @@ teams = Table(
     Column("flag", String(32)),
     Column("flag_zh", String(300), nullable=False),
     Column("flag_en", String(300), nullable=False),
-    Column("from_position", BigInteger, nullable=False),
-    Column("to_position", BigInteger),
 )
 
 # Which last day of the term was in force over which days: one row at dispatch, one more per
 # extension, opened on the day the extension was decided.
-terms = Table(
+terms = _versions(
     "tm_terms",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
+    serial_id(),
     Column("team_id", String(32), nullable=False, index=True),
-    Column("valid_from", Date, nullable=False),
-    Column("valid_to", Date),
+    *effective_days(),
     Column("term_ends_on", Date, nullable=False),
     Column("extended", Boolean, nullable=False),
     Column("decided_by", String(fields.ACTOR_MAX)),
     Column("reason", String(fields.LONG_TEXT_MAX)),
-    Column("from_position", BigInteger, nullable=False),
-    Column("to_position", BigInteger),
 )
 
-memberships = Table(
+memberships = _versions(
     "tm_memberships",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
+    serial_id(),
     Column("team_id", String(32), nullable=False, index=True),
     Column("cadre_id", String(32), nullable=False, index=True),
-    Column("valid_from", Date, nullable=False),
-    Column("valid_to", Date),
+    *effective_days(),
     Column("how_left", String(16)),
-    Column("from_position", BigInteger, nullable=False),
-    Column("to_position", BigInteger),
 )
 
-leaders = Table(
+leaders = _versions(
     "tm_leaders",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
+    serial_id(),
     Column("team_id", String(32), nullable=False, index=True),
     Column("cadre_id", String(32), nullable=False),
-    Column("valid_from", Date, nullable=False),
-    Column("valid_to", Date),
-    Column("from_position", BigInteger, nullable=False),
-    Column("to_position", BigInteger),
+    *effective_days(),
 )
 
 # -- residency: one row per day of a member ----------------------------------------------------
 
-checkins = Table(
-    "tm_checkins",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("cadre_id", String(32), nullable=False, index=True),
-    Column("team_id", String(32), nullable=False, index=True),
-    Column("day", Date, nullable=False, index=True),
-    Column("position", BigInteger, nullable=False),
-    # The month report counts a month of many teams: one range per team, read from the index.
-    Index("ix_tm_checkins_team_day", "team_id", "day", "cadre_id"),
-)
 
-leave_days = Table(
-    "tm_leave_days",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("cadre_id", String(32), nullable=False, index=True),
-    Column("team_id", String(32), nullable=False, index=True),
-    Column("day", Date, nullable=False, index=True),
-    Column("leave_id", String(32), nullable=False),
-    Column("position", BigInteger, nullable=False),
-    # The month report counts a month of many teams: one range per team, read from the index.
-    Index("ix_tm_leave_days_team_day", "team_id", "day", "cadre_id"),
-)
+def _daily(name: str, *columns: Column[Any]) -> Table:
+    """One row per day of a member on a team, and the log position it was known from."""
+    return Table(
+        name,
+        metadata,
+        serial_id(),
+        Column("cadre_id", String(32), nullable=False, index=True),
+        Column("team_id", String(32), nullable=False, index=True),
+        Column("day", Date, nullable=False, index=True),
+        *columns,
+        Column("position", BigInteger, nullable=False),
+        # The month report counts a month of many teams: one range per team, read from it.
+        Index(f"ix_{name}_team_day", "team_id", "day", "cadre_id"),
+    )
 
-absences = Table(
-    "tm_absences",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("cadre_id", String(32), nullable=False, index=True),
-    Column("team_id", String(32), nullable=False, index=True),
-    Column("day", Date, nullable=False, index=True),
-    Column("note", String(fields.LONG_TEXT_MAX), nullable=False),
-    Column("position", BigInteger, nullable=False),
-    # The month report counts a month of many teams: one range per team, read from the index.
-    Index("ix_tm_absences_team_day", "team_id", "day", "cadre_id"),
-)
+
+checkins = _daily("tm_checkins")
+leave_days = _daily("tm_leave_days", Column("leave_id", String(32), nullable=False))
+absences = _daily("tm_absences", Column("note", String(fields.LONG_TEXT_MAX), nullable=False))
 
 # Which cadre each month stream (MemberMonth) belongs to: only its first event says so.
 member_months = Table(

@@ -9,7 +9,7 @@ from flask.testing import FlaskClient
 
 from app.accounts import Accounts
 from app.bootstrap import Zhucun
-from tests.builders import CITY, GROUP_A1, VILLAGE_A, apply, cmd, id_number, small_network
+from tests.builders import CITY, GROUP_A1, VILLAGE_A, apply, cmd, id_number, link, small_network
 from tests.web.builders import FAST_HASHER, PASSWORD
 from tests.web.conftest import login
 from web import create_app
@@ -29,15 +29,7 @@ def figure(html: str, field: str) -> int:
 @pytest.fixture
 def network(zhucun: Zhucun) -> Zhucun:
     net = small_network(zhucun)
-    apply(
-        zhucun,
-        cmd(
-            "link_household",
-            on="2014-06-03",
-            household=net.households["A1b"],
-            central_household=net.central_household,
-        ),
-    )
+    apply(zhucun, link(net, "A1b"))
     Accounts(zhucun, hasher=FAST_HASHER).add("city.admin", "city_admin", CITY, PASSWORD)
     return zhucun
 

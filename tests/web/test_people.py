@@ -17,7 +17,7 @@ from app.bootstrap import Zhucun, bootstrap
 from app.store.clock import SettableClock
 from domain.party import central_household_id
 from domain.rules import RuleSet
-from tests.builders import GROUP_A1, VILLAGE_A, apply, cmd, hid, id_number, mid
+from tests.builders import GROUP_A1, VILLAGE_A, apply, cmd, hid, household, mid
 from tests.web.builders import WebNet, web_network
 from tests.web.conftest import login, make_app
 
@@ -143,14 +143,7 @@ def test_an_overloaded_central_household_is_flagged_against_the_rule(tmp_path):
         apply(
             z,
             cmd("link_household", on="2014-07-01", household=hid(2), central_household=CH),
-            cmd(
-                "register_household",
-                group=GROUP_A1,
-                head_name="周五",
-                members=2,
-                id_number=id_number(5),
-                id=hid(5),
-            ),
+            household(5, GROUP_A1, "周五", 2),
             cmd("link_household", on="2014-09-01", household=hid(5), central_household=CH),
         )
         client = make_app(z).test_client()

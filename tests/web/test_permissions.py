@@ -8,15 +8,12 @@ API answers 401). On SQLite: the matrix is about the rules, not the engine.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from uuid import UUID
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 
-from app.bootstrap import Zhucun, bootstrap
-from app.store.clock import SettableClock
+from app.bootstrap import Zhucun
 from domain.party import central_household_id
 from tests.builders import (
     CITY,
@@ -28,16 +25,25 @@ from tests.builders import (
     apply,
     cmd,
     hid,
-    id_number,
+    household,
     mid,
 )
-from tests.web.builders import OTHER_COUNTY, OTHER_GROUP, OTHER_VILLAGE, ROLES, web_network
-from tests.web.conftest import csrf_token, login, make_app
+from tests.web.builders import OTHER_COUNTY, OTHER_GROUP, OTHER_VILLAGE
+from tests.web.conftest import make_app
+from tests.web.matrix import (
+    AS_EVERY_ROLE,
+    CITY_WIDE,
+    EVERYONE,
+    IN_COUNTY,
+    IN_TOWNSHIP,
+    cases,
+    client_as,
+    covered,
+    endpoints,
+    matrix_store,
+    refusals,
+)
 
-EVERYONE = frozenset(ROLES)
-CITY_WIDE = frozenset({"city_admin", "auditor"})
-IN_COUNTY = CITY_WIDE | {"county_admin", "inspector"}
-IN_TOWNSHIP = IN_COUNTY | {"township_officer"}
 ADMINS = frozenset({"city_admin", "county_admin", "auditor"})
 PUBLIC = None  # no login needed
 # Central households of village A, village B and the other county's village.
@@ -98,21 +104,12 @@ ROUTES: list[tuple[str, str, str, frozenset[str] | None, int]] = [
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Zhucun]:
-    path = tmp_path_factory.mktemp("matrix") / "zhucun.db"
-    z = bootstrap(f"sqlite:///{path}", SettableClock(datetime(2016, 12, 31, 4, 0, tzinfo=UTC)))
-    web_network(z)
+    z = matrix_store(tmp_path_factory, "matrix")
     apply(
         z,
         cmd("party_member_joined", name="赵四", household=hid(4), id=mid(4)),
         cmd("designate_central_household", on="2014-06-02", party_member=mid(4)),
-        cmd(
-            "register_household",
-            group=OTHER_GROUP,
-            head_name="钱九",
-            members=3,
-            id_number=id_number(9),
-            id=hid(9),
-        ),
+        household(9, OTHER_GROUP, "钱九", 3),
         cmd("party_member_joined", name="钱九", household=hid(9), id=mid(9)),
         cmd("designate_central_household", on="2014-06-02", party_member=mid(9)),
     )
@@ -125,20 +122,8 @@ def matrix_app(store: Zhucun) -> Flask:
     return make_app(store)
 
 
-def refusals(z: Zhucun) -> int:
-    return sum(
-        1
-        for page in z.store.iter_log()
-        for e in page
-        if type(e.event).__qualname__ == "AccessLog.AccessRefused"
-    )
-
-
-@pytest.mark.parametrize("role", [*ROLES, None], ids=[*ROLES, "anonymous"])
-@pytest.mark.parametrize(
-    ("method", "path", "allowed", "status"),
-    [pytest.param(m, p, a, s, id=name) for name, m, p, a, s in ROUTES],
-)
+@AS_EVERY_ROLE
+@cases(ROUTES)
 def test_permission_matrix(
     matrix_app: Flask,
     store: Zhucun,
@@ -148,10 +133,7 @@ def test_permission_matrix(
     allowed: frozenset[str] | None,
     status: int,
 ):
-    client: FlaskClient = matrix_app.test_client()
-    if role is not None:
-        login(client, role)
-    data = {"csrf_token": csrf_token(client, "/login")} if method == "POST" else None
+    client, data = client_as(matrix_app, role, method)
     before = refusals(store)
     response = client.open(path, method=method, data=data)
     if allowed is None or (role is not None and role in allowed):
@@ -170,18 +152,11 @@ def test_permission_matrix(
 
 
 def test_every_route_of_the_app_is_in_the_matrix(matrix_app: Flask):
-    adapter = matrix_app.url_map.bind("localhost")
-    covered = {
-        (adapter.match(path.split("?")[0], method=method)[0], method)
-        for _name, method, path, _allowed, _status in ROUTES
-    }
     every = {
-        (rule.endpoint, method)
-        for rule in matrix_app.url_map.iter_rules()
-        if rule.endpoint != "static"
+        (endpoint, method)
+        for endpoint, method in endpoints(matrix_app)
         # Team pages, histories and forms: their own matrix, test_permissions_records.py.
-        and rule.endpoint.split(".")[0] not in {"teams", "history", "records"}
-        for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}
+        if endpoint.split(".")[0] not in {"teams", "history", "records"}
     }
     # The login form's POST is the login itself, tested in test_auth.py.
-    assert every - covered == {("auth.login", "POST")}
+    assert every - covered(matrix_app, ROUTES) == {("auth.login", "POST")}

@@ -29,7 +29,7 @@ from tests.test_jurisdiction import (
 )
 from tests.web.builders import ACCOUNTS, FAST_HASHER, PASSWORD
 from tests.web.conftest import csrf_token, login, make_app
-from tests.web.test_permissions import refusals
+from tests.web.matrix import refusals
 from web.record_forms import FORMS
 
 REFERENCES = {"group", "household", "party_member", "central_household", "cadre", "leave"}

@@ -7,24 +7,29 @@ the login page."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 
-from app.bootstrap import Zhucun, bootstrap
-from app.store.clock import SettableClock
+from app.bootstrap import Zhucun
 from tests.builders import COUNTY, GROUP_A1, VILLAGE_A, VILLAGE_B, apply, cmd
 from tests.team_builders import MEMBER, cid, tid
-from tests.web.builders import OTHER_COUNTY, OTHER_VILLAGE, ROLES, web_network
-from tests.web.conftest import csrf_token, login, make_app
-from tests.web.test_permissions import refusals
+from tests.web.builders import OTHER_COUNTY, OTHER_VILLAGE
+from tests.web.conftest import make_app
+from tests.web.matrix import (
+    AS_EVERY_ROLE,
+    CITY_WIDE,
+    EVERYONE,
+    IN_COUNTY,
+    IN_TOWNSHIP,
+    cases,
+    client_as,
+    covered,
+    endpoints,
+    matrix_store,
+    refusals,
+)
 
-EVERYONE = frozenset(ROLES)
-CITY_WIDE = frozenset({"city_admin", "auditor"})
-IN_COUNTY = CITY_WIDE | {"county_admin", "inspector"}
-IN_TOWNSHIP = IN_COUNTY | {"township_officer"}
 NETWORK = frozenset({"city_admin", "county_admin", "township_officer"})
 TEAM_MEMBER = frozenset({"team_member"})
 INSPECTOR = frozenset({"inspector"})
@@ -135,9 +140,7 @@ for form, roles in TEAM_FORMS.items():
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Zhucun]:
-    path = tmp_path_factory.mktemp("records-matrix") / "zhucun.db"
-    z = bootstrap(f"sqlite:///{path}", SettableClock(datetime(2016, 12, 31, 4, 0, tzinfo=UTC)))
-    web_network(z)
+    z = matrix_store(tmp_path_factory, "records-matrix")
     on = "2014-06-01"
     apply(
         z,
@@ -154,11 +157,8 @@ def matrix_app(store: Zhucun) -> Flask:
     return make_app(store)
 
 
-@pytest.mark.parametrize("role", [*ROLES, None], ids=[*ROLES, "anonymous"])
-@pytest.mark.parametrize(
-    ("method", "path", "allowed", "status"),
-    [pytest.param(m, p, a, s, id=name) for name, m, p, a, s in ROUTES],
-)
+@AS_EVERY_ROLE
+@cases(ROUTES)
 def test_permission_matrix_of_team_pages_histories_and_forms(
     matrix_app: Flask,
     store: Zhucun,
@@ -168,10 +168,7 @@ def test_permission_matrix_of_team_pages_histories_and_forms(
     allowed: frozenset[str],
     status: int | str,
 ):
-    client: FlaskClient = matrix_app.test_client()
-    if role is not None:
-        login(client, role)
-    data = {"csrf_token": csrf_token(client, "/login")} if method == "POST" else None
+    client, data = client_as(matrix_app, role, method)
     before, position = refusals(store), store.store.max_position()
     response = client.open(path, method=method, data=data)
     body = response.get_data(as_text=True)[:300]
@@ -193,18 +190,12 @@ def test_permission_matrix_of_team_pages_histories_and_forms(
 
 
 def test_every_route_of_these_pages_is_in_the_matrix(matrix_app: Flask):
-    adapter = matrix_app.url_map.bind("localhost")
-    covered = {
-        (adapter.match(path.split("?")[0], method=method)[0], method)
-        for _name, method, path, _allowed, _status in ROUTES
-    }
     every = {
-        (rule.endpoint, method)
-        for rule in matrix_app.url_map.iter_rules()
-        if rule.endpoint.split(".")[0] in {"teams", "history", "records"}
-        for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}
+        (endpoint, method)
+        for endpoint, method in endpoints(matrix_app)
+        if endpoint.split(".")[0] in {"teams", "history", "records"}
     }
-    assert every - covered == set()
+    assert every - covered(matrix_app, ROUTES) == set()
 
 
 def test_every_form_is_in_the_matrix():

@@ -1,0 +1,85 @@
+"""What the permission matrices share: the sets of roles a route allows, the store they run
+on, the client and data of each cell's request, the refusals it records, and which routes a
+matrix covers.
+
+A matrix is a list of routes, each ``(name, method, path, roles allowed, status when
+allowed)``; the tests run every route as every role and as nobody logged in.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from app.bootstrap import Zhucun, bootstrap
+from app.store.clock import SettableClock
+from tests.web.builders import ROLES, web_network
+from tests.web.conftest import csrf_token, login
+
+EVERYONE = frozenset(ROLES)
+CITY_WIDE = frozenset({"city_admin", "auditor"})
+IN_COUNTY = CITY_WIDE | {"county_admin", "inspector"}
+IN_TOWNSHIP = IN_COUNTY | {"township_officer"}
+
+Route = tuple[str, str, str, Any, Any]  # name, method, path, roles allowed, status when allowed
+
+# Every role, and nobody logged in (None).
+AS_EVERY_ROLE = pytest.mark.parametrize("role", [*ROLES, None], ids=[*ROLES, "anonymous"])
+
+
+def cases(routes: list[Route]) -> Any:
+    """The routes as the parameters of a matrix test, each named."""
+    return pytest.mark.parametrize(
+        ("method", "path", "allowed", "status"),
+        [pytest.param(m, p, a, s, id=name) for name, m, p, a, s in routes],
+    )
+
+
+def matrix_store(tmp_path_factory: pytest.TempPathFactory, name: str) -> Zhucun:
+    """A SQLite store of the web tests' network (tests/web/builders.py), in a new directory."""
+    path = tmp_path_factory.mktemp(name) / "zhucun.db"
+    z = bootstrap(f"sqlite:///{path}", SettableClock(datetime(2016, 12, 31, 4, 0, tzinfo=UTC)))
+    web_network(z)
+    return z
+
+
+def refusals(z: Zhucun) -> int:
+    return sum(
+        1
+        for page in z.store.iter_log()
+        for e in page
+        if type(e.event).__qualname__ == "AccessLog.AccessRefused"
+    )
+
+
+def client_as(app: Flask, role: str | None, method: str) -> tuple[FlaskClient, Any]:
+    """A client for one cell, logged in as ``role`` (if any), and the data its request sends:
+    for a form, only its CSRF token."""
+    client = app.test_client()
+    if role is not None:
+        login(client, role)
+    data = {"csrf_token": csrf_token(client, "/login")} if method == "POST" else None
+    return client, data
+
+
+def covered(app: Flask, routes: list[Route]) -> set[tuple[str, str]]:
+    """The (endpoint, method) pairs the routes of a matrix reach."""
+    adapter = app.url_map.bind("localhost")
+    return {
+        (adapter.match(path.split("?")[0], method=method)[0], method)
+        for _name, method, path, _allowed, _status in routes
+    }
+
+
+def endpoints(app: Flask) -> set[tuple[str, str]]:
+    """Every (endpoint, method) pair of the app but its static files."""
+    return {
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint != "static"
+        for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}
+    }
