@@ -1,10 +1,11 @@
 """Use cases of zhucun: what a user can do, as one method per use case on ``Zhucun``.
 
 The modules at this level are the use cases and their wiring, where a reader looks first:
-``bootstrap`` (the one wiring point, ``Zhucun``), ``commands`` (the command registry that the
-command line, the forms and the docs share), ``args`` (reading a command's arguments),
-``network``, ``teams``, ``accounts``, ``jurisdiction``, ``corrections``, ``describe`` and
-``team_history``. Beside them, one package per responsibility:
+``bootstrap`` (the one wiring point, ``Zhucun``), ``commands`` (the commands that the command
+line, the forms and the docs share, in the registry of ``registry``), ``args`` (reading a
+command's arguments), ``network``, ``teams``, ``ledger/`` (the village work ledger, a package
+of use cases and their commands), ``accounts``, ``jurisdiction``, ``corrections``,
+``describe`` and ``team_history``. Beside them, one package per responsibility:
 
 ``store/``  the event store, the unit of work, configuration and clock (imports ``domain``
             and ``projections``, nothing else of ``app``);

@@ -15,12 +15,21 @@ import math
 import unicodedata
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any, TypeVar
 from uuid import UUID
 
 from domain.errors import InvalidInputError
-from domain.fields import POSITION_MAX, Field, field, first_refused_character
+from domain.fields import (
+    CITED_MAX,
+    MONEY_MAX_FEN,
+    POSITION_MAX,
+    Field,
+    field,
+    first_refused_character,
+)
+from domain.ledger.money import fen_of_yuan
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -135,6 +144,66 @@ class Args:
                 f"must be between {minimum} and {maximum}",
             )
         return value
+
+    def opt_integer(self, name: str, minimum: int, maximum: int, default: int = 0) -> int:
+        if is_blank(self._raw.get(name)):
+            self._used.add(name)
+            return default
+        return self.integer(name, minimum, maximum)
+
+    def money(self, name: str) -> int:
+        """An amount in yuan, at least 0 and with at most two decimals (a JSON number, or
+        digits as text: ``"12345.60"``), as whole fen (ADR 023)."""
+        value = self._get(name, True)
+        if isinstance(value, str):
+            value = value.strip().replace(",", "").replace("，", "").translate(FULL_WIDTH_DIGITS)
+        elif isinstance(value, bool) or not isinstance(value, int | float):
+            value = None
+        try:
+            # A JSON number read as a float keeps its shortest decimal form in ``repr``.
+            amount = Decimal(repr(value) if isinstance(value, float) else str(value))
+            if value is None or not amount.is_finite():
+                raise InvalidOperation(value)
+        except InvalidOperation:
+            raise refuse(
+                name, "应为金额（元），例如 12345.67", "must be an amount in yuan, e.g. 12345.67"
+            ) from None
+        if amount != amount.quantize(Decimal("0.01")):
+            raise refuse(name, "最多保留两位小数（到分）", "has more than two decimals (fen)")
+        most = Decimal(MONEY_MAX_FEN) / 100
+        if not 0 <= amount <= most:
+            raise refuse(
+                name, f"应在 0 至 {most:.0f} 元之间", f"must be between 0 and {most:.0f} yuan"
+            )
+        return fen_of_yuan(amount)
+
+    def uuids(self, name: str) -> list[UUID]:
+        """An optional list of ids, each read as ``uuid`` reads one; an id given twice counts
+        once, in the order first given."""
+        value = self._get(name, False)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            raise refuse(name, "应为编号的列表", "must be a list of ids")
+        if len(value) > CITED_MAX:
+            raise refuse(name, f"最多 {CITED_MAX} 个", f"holds at most {CITED_MAX} ids")
+        found: list[UUID] = []
+        for item in value:
+            if not isinstance(item, str):
+                raise refuse(name, "应为编号（文字）的列表", "must be a list of ids (strings)")
+            text = item.strip()
+            try:
+                if not text.isascii():
+                    raise ValueError(text)
+                parsed = UUID(text)
+            except ValueError:
+                raise refuse(
+                    name, f"中有无效的编号 {text[:40]!r}", f"holds an invalid id {text[:40]!r}"
+                ) from None
+            if parsed not in found:
+                self._refer(name, parsed)
+                found.append(parsed)
+        return found
 
     def number(self, name: str) -> float | None:
         """An optional number; its range is the domain's rule."""

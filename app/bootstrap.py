@@ -40,6 +40,7 @@ from projections.audit.index import NAME as AUDIT_INDEX
 from projections.bulk import json_text
 from projections.coverage import queries as coverage_queries
 from projections.coverage.sweep import GAPS
+from projections.ledger import queries as ledger_queries
 from projections.runner import Projections, default_models
 from projections.tables import utc_naive
 from projections.teams import queries as team_queries
@@ -285,6 +286,16 @@ class Zhucun:
         with self.projections.reading() as conn:
             upto = visit_queries.known_position(conn, _moment(as_known_at))
             return team_queries.roster(conn, code, as_of or self.today(), upto)
+
+    def ledger(
+        self, code: str, as_of: date | None = None, as_known_at: datetime | None = None
+    ) -> dict[str, Any] | None:
+        """The village work ledger of a unit on a day, as known at a moment: a village's own
+        survey, or the roll-up of the villages under a township, a county or the city; None
+        if no unit."""
+        with self.projections.reading() as conn:
+            upto = visit_queries.known_position(conn, _moment(as_known_at))
+            return ledger_queries.ledger(conn, code, as_of or self.today(), upto)
 
     def residency(
         self,

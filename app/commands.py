@@ -1,18 +1,21 @@
 """The commands users send (one JSON line each in ``zhucun apply``), and how each one runs.
 
-A command names a use case of ``Network``; this module only reads its arguments.
+A command names a use case of ``Network``; this module only reads its arguments. The
+registry itself is ``app/registry.py``; the ledger's commands register from
+``app/ledger/commands.py``, imported here so that ``COMMANDS`` holds every command.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from app.args import Args, ReferenceCheck, clean_text, is_blank, parse_date
 from app.network import Network
+from app.registry import COMMANDS as COMMANDS
+from app.registry import command
 from app.teams import Teams
 from domain.base import Meta
 from domain.cadres import DispatchLevel, Rank, Sector
@@ -29,28 +32,6 @@ from domain.households import LeaveReason
 from domain.levels import Level, SiteKind
 from domain.teams import LeaveHow
 from domain.villages import Problem
-
-Handler = Callable[[Network, Args, Meta], dict[str, Any]]
-
-
-@dataclass(frozen=True)
-class CommandSpec:
-    name: str
-    zh: str
-    en: str
-    handler: Handler
-    args: tuple[str, ...] = field(default=())
-
-
-COMMANDS: dict[str, CommandSpec] = {}
-
-
-def command(name: str, zh: str, en: str, *args: str) -> Callable[[Handler], Handler]:
-    def register(handler: Handler) -> Handler:
-        COMMANDS[name] = CommandSpec(name, zh, en, handler, args)
-        return handler
-
-    return register
 
 
 @dataclass(frozen=True)
@@ -407,10 +388,11 @@ def _register_dispatching_unit(n: Network, a: Args, m: Meta) -> dict[str, Any]:
     "village",
     "problem",
     "finding",
+    "problems?",
 )
 def _classify_village(n: Network, a: Args, m: Meta) -> dict[str, Any]:
     return _teams(n).classify_village(
-        a.code("village"), a.enum("problem", Problem), a.text("finding"), m
+        a.code("village"), a.enum("problem", Problem), a.text("finding"), m, a.uuids("problems")
     )
 
 
@@ -577,3 +559,8 @@ def _record_correction(n: Network, a: Args, m: Meta) -> dict[str, Any]:
     from app.corrections import record_correction
 
     return record_correction(n.uow, a.position("position"), a.text("note"), m, a.opt_uuid("id"))
+
+
+# -- the village work ledger (app/ledger/commands.py) -----------------------------------------
+
+import app.ledger.commands  # noqa: E402, F401  (its commands join the registry after these)

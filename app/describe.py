@@ -69,6 +69,16 @@ WORDS: dict[str, tuple[str, str]] = {
     "LeaveRequest.Requested": ("请假", "leave requested"),
     "LeaveRequest.Approved": ("批准请假", "leave approved"),
     "LeaveRequest.Rejected": ("驳回请假", "leave rejected"),
+    "VillageProfile.ProblemsCited": ("村分类所依据的问题", "problems the village's class rests on"),
+    # -- the village work ledger --
+    "VillageSurvey.Started": ("开始摸底排查", "survey of the village started"),
+    "VillageSurvey.FormRegistered": ("填报贫困村简要情况登记表", "registration form filled in"),
+    "VillageSurvey.PeriodSet": ("确定摸底排查时段", "survey period set"),
+    "VillageSurvey.TablesRecorded": ("发放收回问卷、统计表", "questionnaires or tables counted"),
+    "VillageSurvey.SymposiumHeld": ("召开座谈会", "symposium held"),
+    "VillageSurvey.InterviewHeld": ("个别访谈", "individual interview held"),
+    "Opinion.Collected": ("收集意见建议", "opinion collected"),
+    "SurveyProblem.Found": ("排查出突出问题", "problem found"),
     # -- corrections and audited reads --
     "Correction.Recorded": ("更正此前的记录", "an earlier entry corrected"),
     "DataAccess.Exported": ("导出数据", "data exported"),

@@ -26,6 +26,8 @@ from domain.base import NetworkAggregate
 from domain.cadres import Cadre
 from domain.corrections import Correction
 from domain.households import Household
+from domain.ledger.findings import Opinion, SurveyProblem
+from domain.ledger.survey import VillageSurvey
 from domain.party import CentralHousehold, PartyMember
 from domain.residency import LeaveRequest, MemberMonth
 from domain.sites import Site
@@ -37,6 +39,8 @@ TEAM_ADMIN = frozenset({Role.CITY_ADMIN, Role.COUNTY_ADMIN})
 CITY = frozenset({Role.CITY_ADMIN})
 TEAM_WORK = frozenset({Role.TEAM_MEMBER})
 INSPECTORS = frozenset({Role.INSPECTOR})
+# The survey of a village: its team's members, and township officers and above.
+SURVEY = NETWORK | TEAM_WORK
 
 # The roles that may send each command for an account. Auditors only read.
 COMMAND_ROLES: dict[str, frozenset[Role]] = {
@@ -87,13 +91,36 @@ COMMAND_ROLES: dict[str, frozenset[Role]] = {
     **dict.fromkeys(("register_dispatching_unit", "register_cadre", "record_correction"), CITY),
     **dict.fromkeys(("check_in", "request_leave", "write_diary", "visit_household"), TEAM_WORK),
     "record_absence": INSPECTORS,
+    **dict.fromkeys(
+        (
+            "register_village_form",
+            "set_survey_period",
+            "record_survey_tables",
+            "hold_symposium",
+            "hold_interview",
+            "collect_opinion",
+            "record_survey_problem",
+        ),
+        SURVEY,
+    ),
 }
 
 # The arguments that name something recorded. Codes name units; ids name aggregates of any
 # kind (``id`` is the id a new record asks for: if it names one already, that one counts).
 UNIT_CODES = frozenset({"code", "unit", "parent", "into", "group", "village"})
 IDS = frozenset(
-    {"id", "household", "central_household", "party_member", "team", "successor", "cadre", "leave"}
+    {
+        "id",
+        "household",
+        "central_household",
+        "party_member",
+        "team",
+        "successor",
+        "cadre",
+        "leave",
+        "opinions",
+        "problems",
+    }
 )
 
 
@@ -163,7 +190,9 @@ class JurisdictionCheck:
             return _Unit(agg.unit_code)
         if isinstance(agg, Household):
             return _Unit(agg.group_code)
-        if isinstance(agg, PartyMember | CentralHousehold):
+        if isinstance(
+            agg, PartyMember | CentralHousehold | VillageSurvey | Opinion | SurveyProblem
+        ):
             return _Unit(agg.village_code)
         if isinstance(agg, Team):
             return _Team(agg.id, agg.village_code)

@@ -6,6 +6,7 @@ rules and returns plain data; the caller commits.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from uuid import UUID, uuid4
 
@@ -31,6 +32,8 @@ from domain.errors import (
     NotTeamMemberError,
     TeamNotFoundError,
 )
+from domain.ledger.errors import SurveyProblemNotFoundError
+from domain.ledger.findings import SurveyProblem
 from domain.residency import LeaveRequest, LeaveStatus, MemberMonth, member_month_id, month_key
 from domain.rules import DEFAULT_RULES, RuleSet
 from domain.teams import LeaveHow, Team
@@ -61,6 +64,9 @@ class Teams:
 
     def leave(self, lid: UUID) -> LeaveRequest:
         return self.uow.get(LeaveRequest, lid, lambda: LeaveRequestNotFoundError(str(lid)))
+
+    def _survey_problem(self, pid: UUID) -> SurveyProblem:
+        return self.uow.get(SurveyProblem, pid, lambda: SurveyProblemNotFoundError(str(pid)))
 
     def profile(self, village_code: str) -> VillageProfile | None:
         return self.uow.find(VillageProfile, village_profile_id(village_code))
@@ -104,15 +110,24 @@ class Teams:
         return {"dispatching_unit": key, "id": str(unit.id)}
 
     def classify_village(
-        self, village_code: str, problem: Problem, finding: str, meta: Meta
+        self,
+        village_code: str,
+        problem: Problem,
+        finding: str,
+        meta: Meta,
+        cites: Sequence[UUID] = (),
     ) -> dict[str, str]:
+        """Classify (again); ``cites``: the problems found by the survey the class rests on."""
         village = self.network.unit(village_code, "village")
+        found = [self._survey_problem(pid) for pid in cites]
         profile = self.profile(village_code)
         if profile is None:
             profile = VillageProfile.classify(village, problem, finding, meta)
             self.uow.add(profile)
         else:
             profile.reclassify(village, problem, finding, meta)
+        if found:
+            profile.cite(found, meta)
         return {"village": village_code, "class": problem.group.value}
 
     # -- cadres -------------------------------------------------------------------------------

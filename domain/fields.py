@@ -119,3 +119,45 @@ def first_refused_character(text: str, multiline: bool) -> str | None:
         ):
             return ch
     return None
+
+
+# -- the village work ledger (domain/ledger/) --------------------------------------------------
+
+COMMITTEE_SIZE_MAX = 99  # members of the two committees
+COPIES_MAX = 1_000_000  # questionnaires or tables handed out in one batch
+PEOPLE_MAX = 100_000  # the people of one category at one symposium
+# Money in whole fen (ADR 023): up to 100 billion yuan, well inside a bigint.
+MONEY_MAX_FEN = 10**13
+# A survey problem cites at most this many opinions; a class at most this many problems.
+CITED_MAX = 500
+
+ARGUMENTS |= {
+    "committee_size": Field("两委班子人数", "members of the two committees"),
+    "secretary": Field("村党组织书记", "party secretary", PERSON_NAME_MAX),
+    "assessment": Field("班子评价", "assessment of the committees", 32),
+    "collective_income": Field("村集体年收入（元）", "annual collective income (yuan)"),
+    "collective_assets": Field("村集体资产（元）", "collective assets (yuan)"),
+    "collective_debts": Field("村集体负债（元）", "collective debts (yuan)"),
+    "per_capita_income": Field("农民人均纯收入（元）", "per-capita net income (yuan)"),
+    "main_problems": Field("主要问题", "main problems", LONG_TEXT_MAX, multiline=True),
+    "handed_out": Field("发出份数", "copies handed out"),
+    "returned": Field("收回份数", "copies returned"),
+    "township_leaders": Field("乡镇领导人数", "township leaders"),
+    "committee_members": Field("两委成员人数", "members of the two committees"),
+    "party_members": Field("党员人数", "party members"),
+    "villager_representatives": Field("村民代表人数", "villager representatives"),
+    "collective_consultation": Field("集体会诊", "collective consultation"),
+    "topic": Field("主题", "topic", SHORT_TEXT_MAX),
+    "interviewee": Field("访谈对象", "interviewee", PERSON_NAME_MAX),
+    "interviewee_category": Field("访谈对象类别", "interviewee's category", 32),
+    "interviewer": Field("访谈人", "interviewer", PERSON_NAME_MAX),
+    "source": Field("意见来源", "source of the opinion", 32),
+    "category": Field("意见类别", "category of the opinion", 32),
+    "description": Field("问题", "problem found", LONG_TEXT_MAX, multiline=True),
+    "root_cause": Field("致贫根源", "root cause of poverty", 32),
+    "root_cause_text": Field("致贫根源说明", "root cause in words", LONG_TEXT_MAX, multiline=True),
+    "opinions": Field("所依据的意见", "opinions it came from"),
+    "problems": Field("所依据的问题", "problems it rests on"),
+}
+
+OPINION_TEXT = Field("意见内容", "opinion", LONG_TEXT_MAX, multiline=True)

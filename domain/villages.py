@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 from uuid import UUID
 
 from domain.base import Meta, NetworkAggregate, derived_id
@@ -29,6 +30,15 @@ class Problem(StrEnum):
         if self is Problem.LAGGING_DEVELOPMENT:
             return SectorGroup.ECONOMY
         return SectorGroup.GOVERNANCE
+
+
+class CitedProblem(Protocol):
+    """A problem a survey found (``domain/ledger/findings.py``), as a class cites it."""
+
+    @property
+    def id(self) -> UUID: ...
+
+    def check_of_village(self, village_code: str) -> None: ...
 
 
 def village_profile_id(village_code: str) -> UUID:
@@ -64,6 +74,17 @@ class VillageProfile(NetworkAggregate):
             p.problem = Problem(self.problem)
             p.finding = self.finding
 
+    class ProblemsCited(NetworkAggregate.Event):
+        """The class just given rests on these problems found by the survey (hex ids).
+
+        An event of its own beside ``Classified`` / ``Reclassified``, so that the lines
+        and events written before classes cited problems stay as they were (ADR 023)."""
+
+        problems: list[str]
+
+        def apply(self, p: VillageProfile) -> None:
+            pass
+
     @staticmethod
     def check_village(village: Unit, day: date) -> None:
         if village.level is not Level.VILLAGE:
@@ -92,6 +113,14 @@ class VillageProfile(NetworkAggregate):
             finding=_finding(finding),
             previous_problem=self.problem.value,
             **meta.event_kwargs(),
+        )
+
+    def cite(self, problems: Sequence[CitedProblem], meta: Meta) -> None:
+        """Say which problems the class rests on: each one found in this village."""
+        for problem in problems:
+            problem.check_of_village(self.village_code)
+        self.trigger_event(
+            self.ProblemsCited, problems=[p.id.hex for p in problems], **meta.event_kwargs()
         )
 
 

@@ -32,6 +32,7 @@ from projections.audit.chain import AuditChainModel
 from projections.audit.index import AuditIndexModel
 from projections.collector import collector_paused
 from projections.coverage.model import CoverageModel
+from projections.ledger.model import LedgerModel
 from projections.network import NetworkModel
 from projections.tables import (
     GENERATION,
@@ -101,6 +102,7 @@ def default_models(rules: RuleSet = DEFAULT_RULES) -> list[ReadModel]:
         AuditChainModel(),
         AccountsModel(),
         AuditIndexModel(),
+        LedgerModel(),
     ]
 
 

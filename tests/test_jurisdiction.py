@@ -28,6 +28,7 @@ from domain.party import central_household_id
 from tests.builders import COUNTY, GROUP_A1, GROUP_A2, TOWNSHIP, VILLAGE_A, VILLAGE_B, apply, cmd
 from tests.builders import id_number as idn
 from tests.conftest import pg_url_for_new_schema
+from tests.ledger_builders import oid, pid
 from tests.team_builders import CITY_AGRI, CLERK, MEMBER, cid, lid, team_network, tid
 from tests.web.builders import OTHER_COUNTY, OTHER_GROUP, OTHER_TOWNSHIP, OTHER_VILLAGE
 from tests.web.builders import other_county as open_other_county
@@ -52,6 +53,8 @@ OTHER_COUNTY_SET = {
     "team": tid(3),
     "cadre": cid(7),
     "leave": lid(3),
+    "opinion": oid(3),
+    "problem": pid(3),
 }
 OTHER_TOWNSHIP_SET = {
     "unit": VILLAGE_C,
@@ -63,6 +66,8 @@ OTHER_TOWNSHIP_SET = {
     "team": tid(4),
     "cadre": cid(6),
     "leave": lid(4),
+    "opinion": oid(4),
+    "problem": pid(4),
 }
 OTHER_TEAM_SET = {  # village B: the same township, another team
     "unit": VILLAGE_B,
@@ -72,6 +77,8 @@ OTHER_TEAM_SET = {  # village B: the same township, another team
     "team": tid(2),
     "cadre": cid(CLERK),
     "leave": lid(2),
+    "opinion": oid(2),
+    "problem": pid(2),
 }
 OUTSIDE_NAMES = (
     "桓仁",
@@ -150,8 +157,13 @@ TEMPLATES: dict[str, tuple[dict[str, Any], dict[str, str]]] = {
     "approve_leave": ({"leave": lid(1)}, {"leave": "leave"}),
     "reject_leave": ({"leave": lid(1)}, {"leave": "leave"}),
     "classify_village": (
-        {"village": VILLAGE_A, "problem": "weak_committees", "finding": "两委软弱"},
-        {"village": "unit"},
+        {
+            "village": VILLAGE_A,
+            "problem": "weak_committees",
+            "finding": "两委软弱",
+            "problems": [pid(1)],
+        },
+        {"village": "unit", "problems": "problem"},
     ),
     "change_cadre_rank": ({"cadre": cid(MEMBER), "rank": "section"}, {"cadre": "cadre"}),
     "cadre_joined_party": ({"cadre": cid(MEMBER)}, {"cadre": "cadre"}),
@@ -182,6 +194,54 @@ TEMPLATES: dict[str, tuple[dict[str, Any], dict[str, str]]] = {
     "visit_household": (
         {"cadre": cid(MEMBER), "household": HH_A},
         {"cadre": "cadre", "household": "household"},
+    ),
+    # -- the village work ledger: the survey --
+    "register_village_form": (
+        {
+            "village": VILLAGE_A,
+            "committee_size": 5,
+            "assessment": "average",
+            "collective_income": 0,
+            "collective_assets": 0,
+            "collective_debts": 0,
+            "per_capita_income": 3000,
+            "main_problems": "缺资金",
+        },
+        {"village": "unit"},
+    ),
+    "set_survey_period": (
+        {"village": VILLAGE_A, "first_day": "2014-06-01", "last_day": "2014-06-30"},
+        {"village": "unit"},
+    ),
+    "record_survey_tables": (
+        {"village": VILLAGE_A, "kind": "questionnaire", "handed_out": 5, "returned": 5},
+        {"village": "unit"},
+    ),
+    "hold_symposium": (
+        {"village": VILLAGE_A, "party_members": 3, "topic": "座谈"},
+        {"village": "unit"},
+    ),
+    "hold_interview": (
+        {
+            "village": VILLAGE_A,
+            "interviewee": "王大",
+            "interviewee_category": "villager",
+            "interviewer": "李队员",
+        },
+        {"village": "unit"},
+    ),
+    "collect_opinion": (
+        {"village": VILLAGE_A, "text": "修路", "source": "interview", "category": "conditions"},
+        {"village": "unit", "id": "opinion"},
+    ),
+    "record_survey_problem": (
+        {
+            "village": VILLAGE_A,
+            "description": "路不通",
+            "root_cause": "poor_infrastructure",
+            "opinions": [oid(1)],
+        },
+        {"village": "unit", "opinions": "opinion", "id": "problem"},
     ),
 }
 CITY_ONLY = {"register_dispatching_unit", "register_cadre", "record_correction"}
@@ -255,6 +315,30 @@ def build(z: Zhucun) -> None:
         cmd("dispatch_team", on=ON, unit="COUNTY-AGRI", village=VILLAGE_C, id=tid(4)),
         cmd("join_team", on=ON, team=tid(4), cadre=cid(6)),
     )
+    # An opinion and a problem found in each village: A (n=1), B (2), the other county's (3)
+    # and the other township's (4).
+    for n, village in enumerate((VILLAGE_A, VILLAGE_B, OTHER_VILLAGE, VILLAGE_C), 1):
+        apply(
+            z,
+            cmd(
+                "collect_opinion",
+                on="2014-06-15",
+                village=village,
+                text="修路",
+                source="symposium",
+                category="conditions",
+                id=oid(n),
+            ),
+            cmd(
+                "record_survey_problem",
+                on="2014-06-16",
+                village=village,
+                description="路不通",
+                root_cause="poor_infrastructure",
+                opinions=[oid(n)],
+                id=pid(n),
+            ),
+        )
     leave = {"first_day": "2014-07-01", "last_day": "2014-07-02"}
     apply(
         z,
@@ -323,8 +407,9 @@ def test_another_jurisdictions_value_in_any_disguise_is_refused_naming_nothing_o
     template, _ = TEMPLATES[command]
     before = store.store.max_position()
     for value in variants(outside[kind]):
+        sent = [value] if isinstance(template.get(arg), list) else value  # a list of ids
         with pytest.raises(BatchRefused) as info:
-            send(store, reach, command, {**template, arg: value})
+            send(store, reach, command, {**template, arg: sent})
         error = info.value.error
         assert isinstance(error, NotInJurisdictionError), (repr(value), error)
         assert error.field == arg

@@ -481,6 +481,10 @@ from app.cli.teams import residency, teams  # noqa: E402
 cli.add_command(teams)
 cli.add_command(residency)
 
+from app.cli.ledger import ledger  # noqa: E402
+
+cli.add_command(ledger)
+
 from app.cli.audit import audit  # noqa: E402
 
 cli.add_command(audit)

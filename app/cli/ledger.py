@@ -1,0 +1,119 @@
+"""``zhucun ledger``: the village work ledger (工作台账) of a unit on a day — a village's survey,
+or the roll-up of the surveys of the villages under a township, a county or the city."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from app.cli.common import fail, opened, parse_as_of, parse_known_at, print_answer
+from domain.ledger.findings import RootCause
+
+
+@click.command()
+@click.option("--unit", "unit_code", metavar="CODE", required=True)
+@click.option("--as-of", "as_of", metavar="DATE", help="What had happened by that day.")
+@click.option(
+    "--as-known-at",
+    "as_known_at",
+    metavar="TIMESTAMP",
+    help="As the system knew it at that moment (as for zhucun teams).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.pass_context
+def ledger(
+    ctx: click.Context, unit_code: str, as_of: str | None, as_known_at: str | None, as_json: bool
+) -> None:
+    """The village work ledger: a village's survey, or the roll-up of the villages below."""
+
+    day, moment = parse_as_of(as_of), parse_known_at(as_known_at)
+    with opened(ctx) as z:
+        data = z.ledger(unit_code, day, moment)
+        if data is None:
+            fail(f"找不到区划代码为 {unit_code} 的单位 / no unit with code {unit_code}")
+            return
+        if as_json:
+            print_answer(z, data)
+            return
+        known = f", as known at {moment.isoformat()}" if moment is not None else ""
+        click.echo(render_ledger(data, known))
+
+
+def render_ledger(data: dict[str, Any], known: str = "") -> str:
+    s = data["survey"]
+    lines = [
+        f"工作台账 village work ledger: {data['name']} ({data['unit']}), "
+        f"as of {data['as_of']}{known}",
+        "",
+        "摸底排查 survey",
+    ]
+    if data["level"] != "village":
+        lines.append(
+            f"  村 villages            {s['villages']}, 已排查 surveyed {s['villages_surveyed']}, "
+            f"已填登记表 forms {s['forms_registered']}"
+        )
+    else:
+        lines += _form_lines(s)
+    q, t = s["questionnaires"], s["statistics_tables"]
+    lines += [
+        f"  问卷和统计表 tables and questionnaires  {s['tables_and_questionnaires']} "
+        f"(问卷 questionnaires {q['handed_out']} out / {q['returned']} back; "
+        f"统计表 tables {t['handed_out']} out / {t['returned']} back)",
+        f"  座谈会 symposiums       {s['symposiums']} "
+        f"(集体会诊 collective consultations {s['collective_consultations']})",
+        f"  走访户 households visited  {s['households_visited']}",
+        f"  个别访谈 interviews     {s['interviews']}",
+        f"  意见建议 opinions       {s['opinions']}",
+        f"  突出问题 problems       {s['problems']}",
+    ]
+    causes = [(k, n) for k, n in s["problems_by_root_cause"].items() if n]
+    if causes:
+        lines.append("  致贫根源 root causes")
+        lines += [f"    {RootCause(k).zh} {k}: {n}" for k, n in causes]
+    if data["level"] == "village":
+        lines += _finding_lines(s)
+    return "\n".join(lines)
+
+
+def _form_lines(s: dict[str, Any]) -> list[str]:
+    window = s["window"]
+    out = [
+        "  时段 window            "
+        + (f"{window['first_day']} – {window['last_day']} ({window['set']})" if window else "—")
+    ]
+    f = s["form"]
+    if f is None:
+        return [*out, "  登记表 form            未填报 not registered"]
+    return [
+        *out,
+        f"  登记表 form            revision {f['revision']}, {f['registered_on']}",
+        f"    两委班子 committees   {f['committee_size']} members, "
+        f"书记 secretary {f['secretary'] or '空缺 vacant'}, {f['assessment']}",
+        f"    集体收入 income       {f['collective_income_yuan']} 元 yuan; "
+        f"资产 assets {f['collective_assets_yuan']}; 负债 debts {f['collective_debts_yuan']}",
+        f"    人均纯收入 per capita {f['per_capita_income_yuan']} 元 yuan",
+        f"    主要问题 main problems {f['main_problems']}",
+    ]
+
+
+def _finding_lines(s: dict[str, Any]) -> list[str]:
+    out: list[str] = []
+    if s["problem_list"]:
+        out += ["", "问题与致贫根源 problems and their root causes"]
+        for p in s["problem_list"]:
+            cause = p["root_cause_zh"] + (
+                f"（{p['root_cause_text']}）" if p["root_cause_text"] else ""
+            )
+            out.append(f"  {p['on']}  {p['description']}  — {cause} {p['root_cause']}  ({p['id']})")
+            if p["opinions"]:
+                out.append(f"    from opinions: {', '.join(p['opinions'])}")
+    if s["opinion_list"]:
+        out += ["", "意见建议 opinions"]
+        out += [
+            f"  {o['on']}  [{o['source']}, {o['category']}] {o['text']}  ({o['id']})"
+            for o in s["opinion_list"]
+        ]
+    if s["class_cites"]:
+        out += ["", f"村分类依据的问题 the village's class rests on: {', '.join(s['class_cites'])}"]
+    return out

@@ -1,0 +1,154 @@
+"""Use cases of the survey (摸底排查): the registration form, the survey's activities, the
+opinions collected and the problems found."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from uuid import UUID, uuid4
+
+from app.network import Network
+from app.store.uow import UnitOfWork
+from domain.base import Meta, NetworkAggregate
+from domain.errors import DuplicateIdError
+from domain.ledger.errors import OpinionNotFoundError, SurveyProblemNotFoundError
+from domain.ledger.findings import (
+    Opinion,
+    OpinionCategory,
+    OpinionSource,
+    RootCause,
+    SurveyProblem,
+)
+from domain.ledger.survey import (
+    IntervieweeCategory,
+    ParticipantCategory,
+    RegistrationForm,
+    TableKind,
+    VillageSurvey,
+    village_survey_id,
+)
+
+
+class Survey:
+    def __init__(self, uow: UnitOfWork, network: Network) -> None:
+        self.uow = uow
+        self.network = network
+
+    # -- lookups ------------------------------------------------------------------------------
+
+    def survey(self, village_code: str, meta: Meta) -> VillageSurvey:
+        """The village's survey, started by the first thing recorded of it."""
+        village = self.network.unit(village_code, "village")
+        found = self.uow.find(VillageSurvey, village_survey_id(village_code))
+        if found is None:
+            found = VillageSurvey.start(village, meta)
+            self.uow.add(found)
+        return found
+
+    def opinion(self, oid: UUID, field: str = "opinions") -> Opinion:
+        return self.uow.get(Opinion, oid, lambda: OpinionNotFoundError(str(oid), field))
+
+    def problem(self, pid: UUID, field: str = "problems") -> SurveyProblem:
+        return self.uow.get(SurveyProblem, pid, lambda: SurveyProblemNotFoundError(str(pid), field))
+
+    def problems(self, ids: Sequence[UUID]) -> list[SurveyProblem]:
+        return [self.problem(pid) for pid in ids]
+
+    def _new_id(self, given: UUID | None, what_zh: str, what_en: str) -> UUID:
+        new = given or uuid4()
+        if self.uow.find(NetworkAggregate, new) is not None:
+            raise DuplicateIdError(what_zh, what_en, str(new))
+        return new
+
+    # -- the registration form and the survey's activities ------------------------------------
+
+    def register_form(
+        self, village_code: str, form: RegistrationForm, meta: Meta
+    ) -> dict[str, object]:
+        village = self.network.unit(village_code, "village")
+        revision = self.survey(village_code, meta).register_form(village, form, meta)
+        return {"village": village_code, "revision": revision}
+
+    def set_period(
+        self, village_code: str, first: date, last: date, meta: Meta
+    ) -> dict[str, object]:
+        village = self.network.unit(village_code, "village")
+        self.survey(village_code, meta).set_period(village, first, last, meta)
+        return {
+            "village": village_code,
+            "first_day": first.isoformat(),
+            "last_day": last.isoformat(),
+        }
+
+    def record_tables(
+        self, village_code: str, kind: TableKind, handed_out: int, returned: int, meta: Meta
+    ) -> dict[str, object]:
+        village = self.network.unit(village_code, "village")
+        self.survey(village_code, meta).record_tables(village, kind, handed_out, returned, meta)
+        return {"village": village_code, "kind": kind.value, "returned": returned}
+
+    def hold_symposium(
+        self,
+        village_code: str,
+        participants: dict[ParticipantCategory, int],
+        collective_consultation: bool,
+        topic: str,
+        meta: Meta,
+    ) -> dict[str, object]:
+        village = self.network.unit(village_code, "village")
+        self.survey(village_code, meta).hold_symposium(
+            village, participants, collective_consultation, topic, meta
+        )
+        return {"village": village_code, "participants": sum(participants.values())}
+
+    def hold_interview(
+        self,
+        village_code: str,
+        interviewee: str,
+        category: IntervieweeCategory,
+        interviewer: str,
+        note: str,
+        meta: Meta,
+    ) -> dict[str, object]:
+        village = self.network.unit(village_code, "village")
+        self.survey(village_code, meta).hold_interview(
+            village, interviewee, category, interviewer, note, meta
+        )
+        return {"village": village_code, "interviewee": interviewee}
+
+    # -- what the survey found ----------------------------------------------------------------
+
+    def collect_opinion(
+        self,
+        village_code: str,
+        text: str,
+        source: OpinionSource,
+        category: OpinionCategory,
+        meta: Meta,
+        opinion_id: UUID | None = None,
+    ) -> dict[str, object]:
+        oid = self._new_id(opinion_id, "意见", "opinion")
+        village = self.network.unit(village_code, "village")
+        self.survey(village_code, meta)
+        self.uow.add(Opinion.collect(oid, village, text, source, category, meta))
+        return {"opinion": str(oid)}
+
+    def record_problem(
+        self,
+        village_code: str,
+        description: str,
+        root_cause: RootCause,
+        root_cause_text: str,
+        opinion_ids: Sequence[UUID],
+        meta: Meta,
+        problem_id: UUID | None = None,
+    ) -> dict[str, object]:
+        pid = self._new_id(problem_id, "问题", "problem")
+        village = self.network.unit(village_code, "village")
+        opinions = [self.opinion(oid) for oid in opinion_ids]
+        self.survey(village_code, meta)
+        problem = SurveyProblem.find(
+            pid, village, description, root_cause, root_cause_text, opinions, meta
+        )
+        self.uow.add(problem)
+        return {"problem": str(pid), "root_cause": root_cause.value}

@@ -1,0 +1,9 @@
+"""The ``ledger`` read model of the village work ledger (工作台账): the survey today (the form's
+revisions, the activities, the opinions and the problems with their roots, and the problems a
+village's class cites), and the queries over it (``queries``) for a village and the roll-up
+above it, on a day (as of) and as known at a moment.
+
+It may import ``domain`` and the shared pieces of ``projections`` (``bulk``, ``tables``,
+``queries``) and, to count the household visits of a survey, the teams' tables
+(``projections.teams``); nothing of ``app`` or ``web``.
+"""

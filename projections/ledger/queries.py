@@ -1,0 +1,433 @@
+"""Queries of the ``ledger`` read model: a village's survey, and the roll-up of the surveys of
+the villages under a township, a county or the city, on a day (``as_of``: what had happened
+by then) as known once the log had reached a position (``upto``; None: now)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    Integer,
+    Select,
+    Table,
+    and_,
+    cast,
+    func,
+    literal,
+    select,
+    union_all,
+)
+
+from domain.ledger.findings import OpinionCategory, OpinionSource, RootCause
+from domain.ledger.money import yuan_text
+from domain.ledger.survey import ParticipantCategory, TableKind
+from projections.ledger.tables import (
+    citations,
+    classes,
+    forms,
+    interviews,
+    opinions,
+    periods,
+    problem_opinions,
+    problems,
+    surveys,
+    symposiums,
+    tables,
+)
+from projections.queries import unit_row
+from projections.tables import units
+from projections.teams.tables import teams
+from projections.teams.visits import visits
+
+MONEY = ("collective_income", "collective_assets", "collective_debts", "per_capita_income")
+DATED = (tables, symposiums, interviews, opinions, problems, forms)
+
+
+def ledger(conn: Connection, code: str, as_of: date, upto: int | None) -> dict[str, Any] | None:
+    """The survey part of the ledger of a unit: a village's own, or the roll-up of the
+    villages under any other unit (the unit itself included). None for an unknown unit."""
+    root = unit_row(conn, code)
+    if root is None:
+        return None
+    head = {
+        "unit": root["code"],
+        "name": root["name"],
+        "level": root["level"],
+        "as_of": as_of.isoformat(),
+    }
+    if root["level"] == "village":
+        return head | {"survey": village_survey(conn, root["code"], as_of, upto)}
+    villages = (
+        select(units.c.code)
+        .where(units.c.path.startswith(root["path"], autoescape=True), units.c.level == "village")
+        .scalar_subquery()
+    )
+    return head | {"survey": rollup(conn, villages, as_of, upto)}
+
+
+def _seen(table: Table, as_of: date, upto: int | None) -> Any:
+    """The rows of ``table`` that had happened by ``as_of`` and were known at ``upto``."""
+    if upto is None:
+        return table.c.day <= as_of
+    return and_(table.c.day <= as_of, table.c.position <= upto)
+
+
+def _rows(conn: Connection, query: Select[Any]) -> list[dict[str, Any]]:
+    return [dict(r) for r in conn.execute(query).mappings()]
+
+
+# -- one village ---------------------------------------------------------------------------------
+
+
+def village_survey(conn: Connection, village: str, as_of: date, upto: int | None) -> dict[str, Any]:
+    mine = {t.name: and_(t.c.village_code == village, _seen(t, as_of, upto)) for t in DATED}
+    started = conn.execute(
+        select(surveys.c.day).where(surveys.c.village_code == village, _seen(surveys, as_of, upto))
+    ).scalar()
+    form = _form(conn, village, as_of, upto)
+    window = _windows(conn, [village], as_of, upto).get(village)
+    symposium_rows = _rows(
+        conn,
+        select(symposiums)
+        .where(mine["lg_symposiums"])
+        .order_by(symposiums.c.day, symposiums.c.position),
+    )
+    interview_rows = _rows(
+        conn,
+        select(interviews)
+        .where(mine["lg_interviews"])
+        .order_by(interviews.c.day, interviews.c.position),
+    )
+    opinion_rows = _rows(
+        conn,
+        select(opinions).where(mine["lg_opinions"]).order_by(opinions.c.day, opinions.c.position),
+    )
+    problem_rows = _rows(
+        conn,
+        select(problems).where(mine["lg_problems"]).order_by(problems.c.day, problems.c.position),
+    )
+    sources: dict[str, list[str]] = {}
+    if problem_rows:
+        for r in conn.execute(
+            select(problem_opinions)
+            .where(problem_opinions.c.problem_id.in_([p["problem_id"] for p in problem_rows]))
+            .order_by(problem_opinions.c.problem_id, problem_opinions.c.seq)
+        ).mappings():
+            sources.setdefault(r["problem_id"], []).append(_uuid(r["opinion_id"]))
+    counts = _counts(conn, [village], as_of, upto).get(village, _empty_counts())
+    visited = _households_visited(conn, {village: window} if window else {}, as_of, upto)
+    return {
+        "started_on": started.isoformat() if started else None,
+        "window": _window_out(window),
+        "form": form,
+        **counts,
+        "households_visited": visited.get(village, 0),
+        "symposium_list": [
+            {
+                "on": s["day"].isoformat(),
+                "topic": s["topic"],
+                "collective_consultation": bool(s["collective_consultation"]),
+                "participants": {c.value: s[c.value] for c in ParticipantCategory},
+            }
+            for s in symposium_rows
+        ],
+        "interview_list": [
+            {
+                "on": i["day"].isoformat(),
+                "interviewee": i["interviewee"],
+                "category": i["interviewee_category"],
+                "interviewer": i["interviewer"],
+                "note": i["note"],
+            }
+            for i in interview_rows
+        ],
+        "opinion_list": [
+            {
+                "id": _uuid(o["opinion_id"]),
+                "on": o["day"].isoformat(),
+                "source": o["source"],
+                "category": o["category"],
+                "text": o["text"],
+            }
+            for o in opinion_rows
+        ],
+        "problem_list": [
+            {
+                "id": _uuid(p["problem_id"]),
+                "on": p["day"].isoformat(),
+                "description": p["description"],
+                "root_cause": p["root_cause"],
+                "root_cause_zh": RootCause(p["root_cause"]).zh,
+                "root_cause_text": p["root_cause_text"],
+                "opinions": sources.get(p["problem_id"], []),
+            }
+            for p in problem_rows
+        ],
+        "class_cites": _cited(conn, village, as_of, upto),
+    }
+
+
+def _form(conn: Connection, village: str, as_of: date, upto: int | None) -> dict[str, Any] | None:
+    """The form as of the day: its latest revision by then (by day, then by log position)."""
+    row = (
+        conn.execute(
+            select(forms)
+            .where(forms.c.village_code == village, _seen(forms, as_of, upto))
+            .order_by(forms.c.day.desc(), forms.c.position.desc())
+            .limit(1)
+        )
+        .mappings()
+        .first()
+    )
+    if row is None:
+        return None
+    out: dict[str, Any] = {
+        "revision": row["revision"],
+        "registered_on": row["day"].isoformat(),
+        "committee_size": row["committee_size"],
+        "secretary": row["secretary"],
+        "assessment": row["assessment"],
+        "main_problems": row["main_problems"],
+        "recorded_by": row["actor_id"],
+        "reason": row["reason"],
+    }
+    for name in MONEY:
+        fen = int(row[f"{name}_fen"])
+        out[f"{name}_fen"] = fen
+        out[f"{name}_yuan"] = yuan_text(fen)
+    return out
+
+
+def _cited(conn: Connection, village: str, as_of: date, upto: int | None) -> list[str]:
+    """The problems the village's class of that day cites."""
+    latest = conn.execute(
+        select(classes.c.position)
+        .where(classes.c.village_code == village, _seen(classes, as_of, upto))
+        .order_by(classes.c.day.desc(), classes.c.position.desc())
+        .limit(1)
+    ).scalar()
+    if latest is None:
+        return []
+    return [
+        _uuid(pid)
+        for pid in conn.execute(
+            select(citations.c.problem_id)
+            .where(citations.c.class_position == latest)
+            .order_by(citations.c.seq)
+        ).scalars()
+    ]
+
+
+# -- counts, for one village or many ---------------------------------------------------------
+
+
+def _empty_counts() -> dict[str, Any]:
+    return {
+        "questionnaires": {"batches": 0, "handed_out": 0, "returned": 0},
+        "statistics_tables": {"batches": 0, "handed_out": 0, "returned": 0},
+        "tables_and_questionnaires": 0,
+        "symposiums": 0,
+        "collective_consultations": 0,
+        "participants": {c.value: 0 for c in ParticipantCategory},
+        "interviews": 0,
+        "opinions": 0,
+        "opinions_by_source": {s.value: 0 for s in OpinionSource},
+        "opinions_by_category": {c.value: 0 for c in OpinionCategory},
+        "problems": 0,
+        "problems_by_root_cause": {r.value: 0 for r in RootCause},
+    }
+
+
+def _counts(
+    conn: Connection, villages: Any, as_of: date, upto: int | None
+) -> dict[str, dict[str, Any]]:
+    """Per village (those with anything recorded): the counts of each activity."""
+    out: dict[str, dict[str, Any]] = {}
+
+    def of(v: str) -> dict[str, Any]:
+        return out.setdefault(v, _empty_counts())
+
+    def where(t: Table) -> Any:
+        return and_(t.c.village_code.in_(villages), _seen(t, as_of, upto))
+
+    for v, kind, n, handed, returned in conn.execute(
+        select(
+            tables.c.village_code,
+            tables.c.kind,
+            func.count(),
+            func.sum(tables.c.handed_out),
+            func.sum(tables.c.returned),
+        )
+        .where(where(tables))
+        .group_by(tables.c.village_code, tables.c.kind)
+    ):
+        key = "questionnaires" if kind == TableKind.QUESTIONNAIRE else "statistics_tables"
+        of(v)[key] = {"batches": n, "handed_out": int(handed), "returned": int(returned)}
+        of(v)["tables_and_questionnaires"] += int(handed)
+    people = [symposiums.c[c.value] for c in ParticipantCategory]
+    for v, n, consultations, *sums in conn.execute(
+        select(
+            symposiums.c.village_code,
+            func.count(),
+            func.sum(cast(symposiums.c.collective_consultation, Integer)),
+            *[func.sum(c) for c in people],
+        )
+        .where(where(symposiums))
+        .group_by(symposiums.c.village_code)
+    ):
+        of(v)["symposiums"] = n
+        of(v)["collective_consultations"] = int(consultations or 0)
+        of(v)["participants"] = {
+            c.value: int(s or 0) for c, s in zip(ParticipantCategory, sums, strict=True)
+        }
+    for v, n in conn.execute(
+        select(interviews.c.village_code, func.count())
+        .where(where(interviews))
+        .group_by(interviews.c.village_code)
+    ):
+        of(v)["interviews"] = n
+    for v, source, category, n in conn.execute(
+        select(opinions.c.village_code, opinions.c.source, opinions.c.category, func.count())
+        .where(where(opinions))
+        .group_by(opinions.c.village_code, opinions.c.source, opinions.c.category)
+    ):
+        of(v)["opinions"] += n
+        of(v)["opinions_by_source"][source] += n
+        of(v)["opinions_by_category"][category] += n
+    for v, cause, n in conn.execute(
+        select(problems.c.village_code, problems.c.root_cause, func.count())
+        .where(where(problems))
+        .group_by(problems.c.village_code, problems.c.root_cause)
+    ):
+        of(v)["problems"] += n
+        of(v)["problems_by_root_cause"][cause] += n
+    return out
+
+
+# -- the survey's window and the households its teams visited -----------------------------------
+
+
+def _windows(
+    conn: Connection, villages: Any, as_of: date, upto: int | None
+) -> dict[str, tuple[date, date, bool]]:
+    """Per village, the days its survey ran (first, last, set by ``set_survey_period``): the
+    period last set by ``as_of``, else from its first to its last survey activity."""
+    out: dict[str, tuple[date, date, bool]] = {}
+    for t in DATED:
+        for v, first, last in conn.execute(
+            select(t.c.village_code, func.min(t.c.day), func.max(t.c.day))
+            .where(t.c.village_code.in_(villages), _seen(t, as_of, upto))
+            .group_by(t.c.village_code)
+        ):
+            was = out.get(v)
+            out[v] = (min(first, was[0]), max(last, was[1]), False) if was else (first, last, False)
+    latest: dict[str, tuple[date, int, date, date]] = {}
+    for v, day, position, first, last in conn.execute(
+        select(
+            periods.c.village_code,
+            periods.c.day,
+            periods.c.position,
+            periods.c.first_day,
+            periods.c.last_day,
+        ).where(periods.c.village_code.in_(villages), _seen(periods, as_of, upto))
+    ):
+        if v not in latest or (day, position) > latest[v][:2]:
+            latest[v] = (day, position, first, last)
+    for v, (_, _, first, last) in latest.items():
+        out[v] = (first, last, True)
+    return out
+
+
+def _window_out(window: tuple[date, date, bool] | None) -> dict[str, Any] | None:
+    if window is None:
+        return None
+    first, last, explicit = window
+    return {
+        "first_day": first.isoformat(),
+        "last_day": last.isoformat(),
+        "set": "period" if explicit else "activities",
+    }
+
+
+def _households_visited(
+    conn: Connection, windows: dict[str, tuple[date, date, bool]], as_of: date, upto: int | None
+) -> dict[str, int]:
+    """Per village: the households its teams visited within its survey's window (visits
+    made by ``as_of`` and known at ``upto``)."""
+    if not windows:
+        return {}
+    spans = union_all(
+        *[
+            select(
+                literal(v).label("village_code"),
+                literal(first).label("first_day"),
+                literal(last).label("last_day"),
+            )
+            for v, (first, last, _) in windows.items()
+        ]
+    ).subquery("spans")
+    team_villages = select(teams.c.team_id, teams.c.village_code).distinct().subquery("tv")
+    query = (
+        select(spans.c.village_code, func.count(func.distinct(visits.c.household_id)))
+        .select_from(
+            visits.join(team_villages, team_villages.c.team_id == visits.c.team_id).join(
+                spans, spans.c.village_code == team_villages.c.village_code
+            )
+        )
+        .where(
+            visits.c.day >= spans.c.first_day,
+            visits.c.day <= spans.c.last_day,
+            visits.c.day <= as_of,
+        )
+        .group_by(spans.c.village_code)
+    )
+    if upto is not None:
+        query = query.where(visits.c.position <= upto)
+    return {v: int(n) for v, n in conn.execute(query)}
+
+
+# -- the roll-up --------------------------------------------------------------------------------
+
+
+def rollup(conn: Connection, villages: Any, as_of: date, upto: int | None) -> dict[str, Any]:
+    """The surveys of the villages under a unit, added up: the shape of the seed's figures."""
+    total = _empty_counts()
+    per_village = _counts(conn, villages, as_of, upto)
+    for counts in per_village.values():
+        _add(total, counts)
+    windows = _windows(conn, villages, as_of, upto)
+    visited = _households_visited(conn, windows, as_of, upto)
+    surveyed = conn.execute(
+        select(func.count()).where(
+            surveys.c.village_code.in_(villages), _seen(surveys, as_of, upto)
+        )
+    ).scalar_one()
+    forms_in = conn.execute(
+        select(func.count(func.distinct(forms.c.village_code))).where(
+            forms.c.village_code.in_(villages), _seen(forms, as_of, upto)
+        )
+    ).scalar_one()
+    village_count = conn.execute(
+        select(func.count()).select_from(units).where(units.c.code.in_(villages))
+    ).scalar_one()
+    return {
+        "villages": int(village_count),
+        "villages_surveyed": int(surveyed),
+        "forms_registered": int(forms_in),
+        **total,
+        "households_visited": sum(visited.values()),
+    }
+
+
+def _add(total: dict[str, Any], counts: dict[str, Any]) -> None:
+    for key, value in counts.items():
+        if isinstance(value, dict):
+            total[key] = {k: total[key].get(k, 0) + value.get(k, 0) for k in total[key] | value}
+        else:
+            total[key] += value
+
+
+def _uuid(hex_id: str) -> str:
+    return f"{hex_id[:8]}-{hex_id[8:12]}-{hex_id[12:16]}-{hex_id[16:20]}-{hex_id[20:]}"

@@ -1,0 +1,82 @@
+"""Survey lines for the ledger's tests, written as users write them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.builders import VILLAGE_A, cmd
+
+FORM: dict[str, Any] = {
+    "village": VILLAGE_A,
+    "committee_size": 5,
+    "secretary": "刘书记",
+    "assessment": "weak_and_lax",
+    "collective_income": 12000,
+    "collective_assets": "350000.50",
+    "collective_debts": 80000,
+    "per_capita_income": 4120.5,
+    "main_problems": "集体经济空壳，道路不通，班子年龄偏大",
+}
+
+
+def oid(n: int) -> str:
+    return f"00000000-0000-0000-0005-{n:012d}"
+
+
+def pid(n: int) -> str:
+    return f"00000000-0000-0000-0006-{n:012d}"
+
+
+def form(on: str = "2014-06-10", **changes: Any) -> dict[str, Any]:
+    return cmd("register_village_form", on=on, **(FORM | changes))
+
+
+def tables(on: str = "2014-06-05", **args: Any) -> dict[str, Any]:
+    values = {"village": VILLAGE_A, "kind": "questionnaire", "handed_out": 60, "returned": 58}
+    return cmd("record_survey_tables", on=on, **(values | args))
+
+
+def symposium(on: str = "2014-06-08", **args: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "village": VILLAGE_A,
+        "township_leaders": 2,
+        "committee_members": 5,
+        "party_members": 12,
+        "villager_representatives": 15,
+        "collective_consultation": True,
+        "topic": "分析致贫原因",
+    }
+    return cmd("hold_symposium", on=on, **(values | args))
+
+
+def interview(on: str = "2014-06-09", **args: Any) -> dict[str, Any]:
+    values = {
+        "village": VILLAGE_A,
+        "interviewee": "王大",
+        "interviewee_category": "party_member",
+        "interviewer": "张队长",
+        "note": "谈种植结构",
+    }
+    return cmd("hold_interview", on=on, **(values | args))
+
+
+def opinion(n: int, on: str = "2014-06-09", **args: Any) -> dict[str, Any]:
+    values = {
+        "village": VILLAGE_A,
+        "text": "希望修通村路",
+        "source": "symposium",
+        "category": "conditions",
+        "id": oid(n),
+    }
+    return cmd("collect_opinion", on=on, **(values | args))
+
+
+def problem(n: int, on: str = "2014-06-12", **args: Any) -> dict[str, Any]:
+    values = {
+        "village": VILLAGE_A,
+        "description": "村路不通，农产品运不出去",
+        "root_cause": "poor_infrastructure",
+        "opinions": [oid(1)],
+        "id": pid(n),
+    }
+    return cmd("record_survey_problem", on=on, **(values | args))

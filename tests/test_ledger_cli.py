@@ -1,0 +1,73 @@
+"""``zhucun ledger``: a village's survey and the roll-up above it, as text and as JSON."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from app.cli.main import cli
+from tests.builders import COUNTY, VILLAGE_A, answer, apply
+from tests.ledger_builders import form, interview, opinion, problem, symposium, tables
+from tests.team_builders import team_network
+
+
+@pytest.fixture
+def run(zhucun):
+    def invoke(*args: str):
+        return CliRunner().invoke(cli, ["--db", zhucun.config.url, *args])
+
+    return invoke
+
+
+def survey(zhucun) -> None:
+    team_network(zhucun)
+    apply(zhucun, form(), tables(), symposium(), interview(), opinion(1), problem(1))
+
+
+def test_the_ledger_of_a_village_as_json(zhucun, run):
+    survey(zhucun)
+    r = run("ledger", "--unit", VILLAGE_A, "--json")
+    assert r.exit_code == 0, r.output
+    data = answer(r.output)
+    assert (data["unit"], data["level"]) == (VILLAGE_A, "village")
+    s = data["survey"]
+    assert s["form"]["collective_assets_yuan"] == "350000.50"
+    assert (s["tables_and_questionnaires"], s["symposiums"], s["interviews"]) == (60, 1, 1)
+    assert (s["opinions"], s["problems"]) == (1, 1)
+
+
+def test_the_ledger_of_a_county_is_the_roll_up_in_the_shape_of_the_city_figures(zhucun, run):
+    survey(zhucun)
+    r = run("ledger", "--unit", COUNTY, "--as-of", "2014-12-31", "--json")
+    assert r.exit_code == 0, r.output
+    s = answer(r.output)["survey"]
+    for key in (
+        "villages_surveyed",
+        "tables_and_questionnaires",
+        "symposiums",
+        "households_visited",
+        "interviews",
+        "opinions",
+        "problems",
+        "problems_by_root_cause",
+    ):
+        assert key in s, key
+    assert s["villages_surveyed"] == 1 and s["problems_by_root_cause"]["poor_infrastructure"] == 1
+
+
+def test_the_ledger_as_text_in_chinese_and_english(zhucun, run):
+    survey(zhucun)
+    r = run("ledger", "--unit", VILLAGE_A)
+    assert r.exit_code == 0, r.output
+    assert "工作台账 village work ledger" in r.output and "甲村" in r.output
+    assert "350000.50 元" in r.output or "350000.50" in r.output
+    assert "基础设施薄弱 poor_infrastructure" in r.output
+    r = run("ledger", "--unit", COUNTY, "--as-known-at", "2016-12-30")
+    assert r.exit_code == 0, r.output
+    assert "已排查 surveyed" in r.output
+
+
+def test_the_ledger_of_an_unknown_unit_is_refused(zhucun, run):
+    team_network(zhucun)
+    r = run("ledger", "--unit", "999999")
+    assert r.exit_code == 1 and "999999" in r.output
