@@ -20,7 +20,15 @@ from app.store import EventStore, LoggedEvent
 from domain.errors import TeamNotFoundError, UnitNotFoundError
 from projections.audit import events_source
 from projections.audit_index import NAME, streams
-from projections.audit_queries import Columns, Scope, corrected_by, index_position, matching
+from projections.audit_queries import (
+    Columns,
+    Scope,
+    corrected_by,
+    first_of,
+    first_under,
+    index_position,
+    matching,
+)
 from projections.audit_sql import rows_in
 from projections.tables import units
 
@@ -31,6 +39,9 @@ from projections.tables import units
 LISTED_UNITS = 200
 LISTED_SHARE = 20
 BATCH = 100  # entries decoded at a time
+# A broad unit is read in log order from where its entries can start at the earliest
+# (``audit_firsts``, ADR 018); False: from the start of the log (or ``after``).
+BOUNDED = True
 # A scope listing fewer ids than this drives the search from its ids; None: from the size
 # of the log (``_by_ids_below``).
 BY_IDS: int | None = None
@@ -138,7 +149,14 @@ def _unit(conn: Connection, engine: Engine, code: str) -> Scope:
         # The network's ids in the unit, and the streams of its teams and cadres.
         return scope.placed(refs) | _streams_of(conn, refs, scope.team_ids, scope.cadre_ids)
 
-    return Scope(oa=listed, team=scope.team_ids, placed=placed)
+    def first() -> int | None:
+        # What is placed in the unit now starts no earlier than the lowest first position
+        # of its units' codes; its teams, cadres and departments (and so their leave
+        # requests and months, which name them) no earlier than their own first entries.
+        starts = [p for p in (first_under(conn, code), first_of(conn, listed)) if p is not None]
+        return min(starts, default=None)
+
+    return Scope(oa=listed, team=scope.team_ids, placed=placed, first=first if BOUNDED else None)
 
 
 def _streams_of(

@@ -10,7 +10,8 @@ Two ways to find the positions, picked per query:
 * from the log order: otherwise the entries are read in log order (their own columns
   filtered in SQL) and each window's ids checked against the scopes. A scope that is
   broad (a city) says which of the window's ids it holds through ``placed``, asked a
-  window at a time, instead of listing its ids beforehand.
+  window at a time, instead of listing its ids beforehand, and where its entries can start
+  at the earliest through ``first`` (``audit_firsts``): the reading starts there.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from projections.tables import positions as tracked
 
 WINDOW = 200  # positions read per statement
 CHUNK = 500  # ids per IN list
+FIRSTS_CHUNK = 200  # probes per statement (SQLite allows 500 terms in a UNION ALL)
 
 
 @dataclass
@@ -60,6 +62,8 @@ class Scope:
     # Found from its ids whatever their number: a small share of a log whose entries lie
     # together (a county of a province), which the log's order would reach late.
     drive: bool = False
+    # For a broad scope: a position no entry it holds comes before (None: not known).
+    first: Callable[[], int | None] | None = None
     _outside: set[str] = field(default_factory=set)
 
     def size(self) -> int | None:
@@ -106,6 +110,34 @@ def index_position(conn: Connection, name: str) -> int | None:
     return None if found is None else int(found)
 
 
+def first_under(conn: Connection, code: str) -> int | None:
+    """The lowest position ``audit_firsts`` holds for the unit ``code`` and the units under
+    it, as ``rm_units`` places them now (the condition of ``UnitScope.placed``); None when
+    it holds none."""
+    m = mark(conn)
+    found = conn.exec_driver_sql(
+        "SELECT MIN(f.position) FROM audit_firsts f JOIN rm_units u ON u.code = f.unit_code "
+        f"WHERE u.code = {m} OR u.path LIKE {m}",
+        (code, f"%/{code}/%"),
+    ).scalar()
+    return None if found is None else int(found)
+
+
+def first_of(conn: Connection, refs: set[str]) -> int | None:
+    """The lowest position at which any of ``refs`` is named, one probe of the index of ids
+    each; None when none is."""
+    found: list[int] = []
+    probe = "SELECT (SELECT MIN(position) FROM audit_links WHERE ref = {m}) AS p"
+    values = sorted(refs)
+    for i in range(0, len(values), FIRSTS_CHUNK):
+        chunk = values[i : i + FIRSTS_CHUNK]
+        union = " UNION ALL ".join([probe.format(m=mark(conn))] * len(chunk))
+        low = conn.exec_driver_sql(f"SELECT MIN(p) FROM ({union}) t", tuple(chunk)).scalar()
+        if low is not None:
+            found.append(int(low))
+    return min(found, default=None)
+
+
 def corrected_by(conn: Connection, wanted: list[int]) -> dict[int, list[int]]:
     """Position -> the positions of the corrections of it, for the positions given."""
     out: dict[int, list[int]] = {}
@@ -136,6 +168,12 @@ def matching(
     )
     driver = scopes[listed[0][1]] if listed else None
     cursor = after
+    if driver is None:
+        # In log order from where the entries of every scope can start, at the earliest.
+        for scope in scopes:
+            start = scope.first() if scope.first is not None else None
+            if start is not None:
+                cursor = max(cursor, start - 1)
     # In log order the window doubles as it goes: a scope found in one entry of a thousand
     # pays for fewer statements, a page found in the first window for no more rows.
     size = WINDOW
