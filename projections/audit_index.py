@@ -39,10 +39,11 @@ from sqlalchemy import (
     Text,
 )
 
+from domain.fields import CODE_MAX
 from projections.audit import events_source
 from projections.audit_sql import mark, rows_in
 from projections.bulk import insert_many
-from projections.tables import households, party_members, units
+from projections.tables import households, party_members
 
 NAME = "audit_index"
 # Beijing time, as app/clock.py has it (the read side does not import the app layer).
@@ -95,7 +96,7 @@ streams = Table(
 firsts = Table(
     "audit_firsts",
     metadata,
-    Column("unit_code", String(units.c.code.type.length), primary_key=True),
+    Column("unit_code", String(CODE_MAX), primary_key=True),  # as wide as any code taken
     Column("position", BigInteger, nullable=False),
 )
 # The events that place their aggregate under a unit, as the network and teams models place
