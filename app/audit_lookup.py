@@ -15,7 +15,7 @@ from sqlalchemy import Connection, Engine, bindparam, func, select, text
 
 from app.audit_directory import PageDirectory
 from app.audit_entries import AuditFilter, IdTexts, entry_row
-from app.audit_people import team_scope, unit_scope
+from app.audit_people import LOWER_LEVELS, subtree, team_scope, unit_scope
 from app.store import EventStore, LoggedEvent
 from domain.errors import TeamNotFoundError, UnitNotFoundError
 from projections.audit import events_source
@@ -149,14 +149,17 @@ def _unit(conn: Connection, engine: Engine, code: str) -> Scope:
         # The network's ids in the unit, and the streams of its teams and cadres.
         return scope.placed(refs) | _streams_of(conn, refs, scope.team_ids, scope.cadre_ids)
 
-    def first() -> int | None:
-        # What is placed in the unit now starts no earlier than the lowest first position
-        # of its units' codes; its teams, cadres and departments (and so their leave
-        # requests and months, which name them) no earlier than their own first entries.
-        starts = [p for p in (first_under(conn, code), first_of(conn, listed)) if p is not None]
-        return min(starts, default=None)
+    def split() -> tuple[int | None, set[str]]:
+        # What is placed at the codes of its villages and groups now starts no earlier than
+        # the lowest first position of those codes; its teams, cadres and departments (and
+        # so their leave requests and months, which name them) no earlier than their own
+        # first entries. Before that: only what is placed at the codes above (a city's own
+        # unit and site, opened long before its villages), a few ids.
+        under, args = subtree(conn, code)
+        starts = [first_under(conn, under, args, LOWER_LEVELS), first_of(conn, listed)]
+        return min((p for p in starts if p is not None), default=None), scope.upper(conn)
 
-    return Scope(oa=listed, team=scope.team_ids, placed=placed, first=first if BOUNDED else None)
+    return Scope(oa=listed, team=scope.team_ids, placed=placed, split=split if BOUNDED else None)
 
 
 def _streams_of(

@@ -62,8 +62,10 @@ class Scope:
     # Found from its ids whatever their number: a small share of a log whose entries lie
     # together (a county of a province), which the log's order would reach late.
     drive: bool = False
-    # For a broad scope: a position no entry it holds comes before (None: not known).
-    first: Callable[[], int | None] | None = None
+    # For a broad scope: (start, ids): before ``start`` (None: anywhere) it holds only
+    # entries that name one of ``ids`` as the originator or a correction's subject (a few:
+    # found from the ids).
+    split: Callable[[], tuple[int | None, set[str]]] | None = None
     _outside: set[str] = field(default_factory=set)
 
     def size(self) -> int | None:
@@ -110,15 +112,18 @@ def index_position(conn: Connection, name: str) -> int | None:
     return None if found is None else int(found)
 
 
-def first_under(conn: Connection, code: str) -> int | None:
-    """The lowest position ``audit_firsts`` holds for the unit ``code`` and the units under
-    it, as ``rm_units`` places them now (the condition of ``UnitScope.placed``); None when
-    it holds none."""
+def first_under(
+    conn: Connection, under: str, args: tuple[Any, ...], levels: tuple[str, ...]
+) -> int | None:
+    """The lowest position ``audit_firsts`` holds for the units of these levels that meet
+    ``under`` (a condition on ``rm_units u``, with its ``args``: a subtree as ``rm_units``
+    has it now); None when it holds none."""
     m = mark(conn)
+    kinds = ",".join([m] * len(levels))
     found = conn.exec_driver_sql(
-        "SELECT MIN(f.position) FROM audit_firsts f JOIN rm_units u ON u.code = f.unit_code "
-        f"WHERE u.code = {m} OR u.path LIKE {m}",
-        (code, f"%/{code}/%"),
+        "SELECT MIN(f.position) FROM rm_units u JOIN audit_firsts f ON f.unit_code = u.code "
+        f"WHERE {under} AND u.level IN ({kinds})",
+        (*args, *levels),
     ).scalar()
     return None if found is None else int(found)
 
@@ -168,12 +173,17 @@ def matching(
     )
     driver = scopes[listed[0][1]] if listed else None
     cursor = after
-    if driver is None:
-        # In log order from where the entries of every scope can start, at the earliest.
-        for scope in scopes:
-            start = scope.first() if scope.first is not None else None
-            if start is not None:
-                cursor = max(cursor, start - 1)
+    broad = next((s for s in scopes if s.split is not None), None)
+    if driver is None and broad is not None and broad.split is not None:
+        # Before where the bulk of a broad scope can start, only its few early ids: found
+        # from those ids; from there on, in log order.
+        begins, few = broad.split()
+        start = upto + 1 if begins is None else begins
+        if cursor < min(start - 1, upto):
+            head = Scope(oa=few, drive=True)
+            early = [head if s is broad else s for s in scopes]
+            yield from matching(conn, cols, early, cursor, min(start - 1, upto), by_ids_below)
+        cursor = max(cursor, start - 1)
     # In log order the window doubles as it goes: a scope found in one entry of a thousand
     # pays for fewer statements, a page found in the first window for no more rows.
     size = WINDOW

@@ -330,6 +330,9 @@ def test_cli_keeps_only_back_dated_entries_or_only_corrections(db_url: str) -> N
 # -- units too broad to list: read in log order from where their entries can start ----------
 
 CITY_2, COUNTY_C, COUNTY_E = "210600", "210621", "210622"
+# A city opened (with its service centre) at the start of the log, its villages only late.
+CITY_3, COUNTY_3, TOWNSHIP_3 = "210700", "210721", "210721100"
+VILLAGE_3, GROUP_3 = TOWNSHIP_3 + "201", TOWNSHIP_3 + "201001"
 TOWNSHIP_C, TOWNSHIP_E = COUNTY_C + "100", COUNTY_E + "100"
 VILLAGE_C, VILLAGE_E = TOWNSHIP_C + "201", TOWNSHIP_E + "201"
 GROUP_C1, GROUP_C2, GROUP_E1 = VILLAGE_C + "001", VILLAGE_C + "002", VILLAGE_E + "001"
@@ -357,6 +360,11 @@ def _late_city(z: Zhucun, clock: SettableClock) -> None:
     out. Its second county holds only what was placed there late."""
     clock.set(datetime(2014, 6, 20, 3, 0, tzinfo=UTC))
     small_network(z)
+    apply(
+        z,
+        cmd("open_unit", on="2014-01-01", code=CITY_3, name="锦州市", level="city"),
+        cmd("open_site", on="2014-01-01", unit=CITY_3, kind="centre"),
+    )
     apply(z, *[_household(n, (GROUP_A1, GROUP_A2, GROUP_B1)[n % 3]) for n in range(EARLY)])
     clock.set(datetime(2015, 6, 20, 3, 0, tzinfo=UTC))
     on = "2015-06-01"
@@ -389,6 +397,15 @@ def _late_city(z: Zhucun, clock: SettableClock) -> None:
         cmd("move_household", on="2016-06-01", household=hid(100 + EARLY), group=GROUP_A2),
     )
     apply(z, cmd("merge_unit", on="2016-06-02", unit=GROUP_C2, into=GROUP_C1))
+    on = "2016-06-03"
+    apply(
+        z,
+        cmd("open_unit", on=on, code=COUNTY_3, name="己县", level="county", parent=CITY_3),
+        cmd("open_unit", on=on, code=TOWNSHIP_3, name="己镇", level="township", parent=COUNTY_3),
+        cmd("open_unit", on=on, code=VILLAGE_3, name="己村", level="village", parent=TOWNSHIP_3),
+        cmd("open_unit", on=on, code=GROUP_3, name="己村一组", level="group", parent=VILLAGE_3),
+        *[_household(n, GROUP_3, on) for n in range(EARLY + 12, EARLY + 16)],
+    )
     z.projections.catch_up()
 
 
@@ -397,7 +414,7 @@ def _unit_filters(z: Zhucun) -> list[dict[str, Any]]:
         codes = sorted(conn.execute(select(units.c.code)).scalars())
     middle = z.store.max_position() // 2
     out: list[dict[str, Any]] = [{"unit": c} for c in codes]
-    for code in (CITY_2, COUNTY_C, COUNTY_E, VILLAGE_B, GROUP_C1, TOWNSHIP):
+    for code in (CITY_2, COUNTY_C, COUNTY_E, CITY_3, VILLAGE_B, GROUP_C1, TOWNSHIP):
         out += [
             {"unit": code, "limit": 3},
             {"unit": code, "after": middle, "limit": 2},
@@ -438,7 +455,7 @@ def test_a_broad_unit_late_in_the_log_is_read_from_its_first_entries(
         return named(conn, found)
 
     monkeypatch.setattr(audit_queries, "_named", counted)
-    for code in (COUNTY_E, CITY_2, COUNTY_C):
+    for code in (COUNTY_E, CITY_3, CITY_2, COUNTY_C):
         whole = [
             r["position"] for r in scan_rows(zhucun.store, zhucun.engine, AuditFilter(unit=code))
         ]
@@ -446,15 +463,19 @@ def test_a_broad_unit_late_in_the_log_is_read_from_its_first_entries(
         for bounded in (True, False):
             monkeypatch.setattr(audit_lookup, "BOUNDED", bounded)
             read.clear()
-            f = AuditFilter(unit=code, limit=3)
+            f = AuditFilter(unit=code, limit=4)
             assert [
                 r["position"] for r in audit_page(zhucun.store, zhucun.engine, f).rows
-            ] == whole[:3]
+            ] == whole[:4]
             seen[bounded] = list(read)
-        assert min(seen[True]) <= whole[0] and min(seen[False]) == 1
+        assert min(seen[False]) == 1  # from the start, every entry read
         if code == COUNTY_E:  # placed there late, and only late
             assert min(seen[True]) > EARLY
             assert len(seen[True]) < len(seen[False]) / 2
+        elif code == CITY_3:  # its own two entries early, then nothing until its villages
+            gap = range(whole[1] + 1, whole[2])
+            assert len(gap) > EARLY
+            assert seen[True][:2] == whole[:2] and not set(seen[True]) & set(gap)
         else:  # what moved in was first placed elsewhere, early: read from there
             assert min(seen[True]) < 20
 
@@ -495,7 +516,7 @@ def test_the_first_positions_do_not_depend_on_when_the_network_was_fed(
 
     kept = rows()
     bound = dict(kept)
-    assert len(bound) == 18  # a row for each unit: each has an entry of its own
+    assert len(bound) == 23  # a row for each unit: each has an entry of its own
     # Households moved in brought their registrations, long before the group was opened.
     assert bound[GROUP_C1] < bound[COUNTY_C] and bound[GROUP_C2] < bound[COUNTY_C]
     assert bound[COUNTY_E] > EARLY and bound[GROUP_E1] > bound[COUNTY_E]
