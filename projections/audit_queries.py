@@ -16,7 +16,7 @@ Two ways to find the positions, picked per query:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -29,6 +29,7 @@ from projections.tables import positions as tracked
 
 WINDOW = 200  # positions read per statement
 CHUNK = 500  # ids per IN list
+SPLIT_AFTER = 2  # windows read in log order before a broad scope is asked where it starts
 FIRSTS_CHUNK = 200  # probes per statement (SQLite allows 500 terms in a UNION ALL)
 
 
@@ -173,17 +174,10 @@ def matching(
     )
     driver = scopes[listed[0][1]] if listed else None
     cursor = after
-    broad = next((s for s in scopes if s.split is not None), None)
-    if driver is None and broad is not None and broad.split is not None:
-        # Before where the bulk of a broad scope can start, only its few early ids: found
-        # from those ids; from there on, in log order.
-        begins, few = broad.split()
-        start = upto + 1 if begins is None else begins
-        if cursor < min(start - 1, upto):
-            head = Scope(oa=few, drive=True)
-            early = [head if s is broad else s for s in scopes]
-            yield from matching(conn, cols, early, cursor, min(start - 1, upto), by_ids_below)
-        cursor = max(cursor, start - 1)
+    # A broad scope asks where its bulk can start only when the first windows did not
+    # finish the page: a unit met early and often (the root) pays nothing for it.
+    broad = next((s for s in scopes if s.split is not None), None) if driver is None else None
+    windows = 0
     # In log order the window doubles as it goes: a scope found in one entry of a thousand
     # pays for fewer statements, a page found in the first window for no more rows.
     size = WINDOW
@@ -195,6 +189,11 @@ def matching(
                 found = _entries(conn, cols, candidates[i : i + WINDOW])
                 yield from _holding(conn, scopes, found)
             continue
+        if broad is not None and windows == SPLIT_AFTER:
+            start = yield from _early(conn, cols, scopes, broad, cursor, upto, by_ids_below)
+            cursor, broad = max(cursor, start - 1), None
+            continue
+        windows += 1
         found = [
             (int(p), a)
             for p, a in conn.execute(
@@ -207,6 +206,28 @@ def matching(
         cursor = found[-1][0] if len(found) == size else upto
         size = min(2 * size, 16 * WINDOW)
         yield from _holding(conn, scopes, found)
+
+
+def _early(
+    conn: Connection,
+    cols: Columns,
+    scopes: list[Scope],
+    broad: Scope,
+    cursor: int,
+    upto: int,
+    by_ids_below: int,
+) -> Generator[int, None, int]:
+    """The positions in (cursor, upto] before where the bulk of ``broad`` can start (which
+    it returns): only its few early ids can be named there, and they are found from those
+    ids."""
+    assert broad.split is not None
+    begins, few = broad.split()
+    start = upto + 1 if begins is None else begins
+    if cursor < min(start - 1, upto):
+        head = Scope(oa=few, drive=True)
+        early = [head if s is broad else s for s in scopes]
+        yield from matching(conn, cols, early, cursor, min(start - 1, upto), by_ids_below)
+    return start
 
 
 def _holding(conn: Connection, scopes: list[Scope], found: list[tuple[int, str]]) -> Iterator[int]:
