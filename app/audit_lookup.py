@@ -143,7 +143,7 @@ def _unit(conn: Connection, engine: Engine, code: str) -> Scope:
             conn, "cadre", scope.cadre_ids, "MemberMonth.Started"
         )
         return Scope(oa=scope.listed() | learnt, team=scope.team_ids, drive=True)
-    listed = scope.team_ids | scope.cadre_ids | scope.dept_ids
+    listed = frozenset(scope.team_ids | scope.cadre_ids | scope.dept_ids)
 
     def placed(refs: set[str]) -> set[str]:
         # The network's ids in the unit, and the streams of its teams and cadres.
@@ -159,7 +159,10 @@ def _unit(conn: Connection, engine: Engine, code: str) -> Scope:
         starts = [first_under(conn, under, args, LOWER_LEVELS), first_of(conn, listed)]
         return min((p for p in starts if p is not None), default=None), scope.upper(conn)
 
-    return Scope(oa=listed, team=scope.team_ids, placed=placed, split=split if BOUNDED else None)
+    # ``oa`` grows as windows are asked about (``Scope.learn``): a set of its own.
+    return Scope(
+        oa=set(listed), team=scope.team_ids, placed=placed, split=split if BOUNDED else None
+    )
 
 
 def _streams_of(

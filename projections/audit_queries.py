@@ -16,7 +16,7 @@ Two ways to find the positions, picked per query:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Collection, Generator, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -129,7 +129,7 @@ def first_under(
     return None if found is None else int(found)
 
 
-def first_of(conn: Connection, refs: set[str]) -> int | None:
+def first_of(conn: Connection, refs: Collection[str]) -> int | None:
     """The lowest position at which any of ``refs`` is named, one probe of the index of ids
     each; None when none is."""
     found: list[int] = []

@@ -493,6 +493,21 @@ def test_a_broad_unit_late_in_the_log_is_read_from_its_first_entries(
             assert seen[True][:2] == whole[:2] and not set(seen[True]) & set(gap)
         else:  # what moved in was first placed elsewhere, early: read from there
             assert min(seen[True]) < 20
+    # Asked after windows in log order that met the city's own entries: what those windows
+    # taught the scope does not move where its bulk starts.
+    whole = [
+        r["position"] for r in scan_rows(zhucun.store, zhucun.engine, AuditFilter(unit=CITY_3))
+    ]
+    monkeypatch.setattr(audit_lookup, "BOUNDED", True)
+    monkeypatch.setattr(audit_queries, "WINDOW", 2)
+    windows = next(k for k in range(1, 20) if 2 * (2**k - 1) >= whole[1])
+    read_so_far = 2 * (2**windows - 1)
+    assert read_so_far < whole[2] - EARLY
+    monkeypatch.setattr(audit_queries, "SPLIT_AFTER", windows)
+    read.clear()
+    f = AuditFilter(unit=CITY_3, limit=4)
+    assert [r["position"] for r in audit_page(zhucun.store, zhucun.engine, f).rows] == whole[:4]
+    assert not [p for p in read if read_so_far < p < whole[2]]
 
 
 @pytest.mark.parametrize("history", ["history", "late-city"])
