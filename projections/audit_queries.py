@@ -10,8 +10,10 @@ Two ways to find the positions, picked per query:
 * from the log order: otherwise the entries are read in log order (their own columns
   filtered in SQL) and each window's ids checked against the scopes. A scope that is
   broad (a city) says which of the window's ids it holds through ``placed``, asked a
-  window at a time, instead of listing its ids beforehand, and where its entries can start
-  at the earliest through ``first`` (``audit_firsts``): the reading starts there.
+  window at a time, instead of listing its ids beforehand. When the first windows do not
+  finish the page, it says through ``split`` where its bulk can start at the earliest
+  (``audit_firsts``) and which few ids it can hold before that: those are found from the
+  ids, and the log-order reading goes on from there.
 """
 
 from __future__ import annotations
