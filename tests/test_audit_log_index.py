@@ -11,9 +11,10 @@ from uuid import UUID
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.audit import lookup as audit_lookup
+from app.audit import people as audit_people
 from app.audit.directory import PageDirectory
 from app.audit.log import AuditFilter, audit_page, scan_rows
 from app.audit.lookup import indexed_rows
@@ -22,9 +23,24 @@ from app.bootstrap import Zhucun
 from app.store.clock import SettableClock
 from domain.errors import TeamNotFoundError, UnitNotFoundError
 from projections.audit import queries as audit_queries
-from projections.audit.index import entries, links
-from projections.tables import units
-from tests.builders import GROUP_B1, VILLAGE_A, answer, apply, cmd, hid, mid, small_network
+from projections.audit.index import entries, firsts, links
+from projections.runner import Projections, default_models
+from projections.tables import positions, units
+from tests.builders import (
+    GROUP_A1,
+    GROUP_A2,
+    GROUP_B1,
+    TOWNSHIP,
+    VILLAGE_A,
+    VILLAGE_B,
+    answer,
+    apply,
+    cmd,
+    hid,
+    id_number,
+    mid,
+    small_network,
+)
 from tests.team_builders import LEADER, MEMBER, cid, lid, register_units_and_cadres, tid
 
 UNKNOWN = "00000000-0000-0000-0009-000000000099"
@@ -168,10 +184,21 @@ def _both(z: Zhucun, f: AuditFilter) -> tuple[Any, Any]:
 WAYS = {
     "chosen": {},
     "broad-units": {"LISTED_UNITS": 0, "LISTED_SHARE": 10**9},
+    "broad-from-the-start": {"LISTED_UNITS": 0, "LISTED_SHARE": 10**9, "BOUNDED": False},
     "log-order": {"BY_IDS": 0, "LISTED_UNITS": 0, "LISTED_SHARE": 10**9},
     "by-ids": {"BY_IDS": 10**9},
     "tiny-windows": {"BY_IDS": 10**9, "WINDOW": 2, "CHUNK": 3},
+    # A broad unit asked where its bulk starts before any window, or after a few tiny ones.
+    "broad-split-at-once": {"LISTED_UNITS": 0, "LISTED_SHARE": 10**9, "SPLIT_AFTER": 0},
+    "broad-split-late": {
+        "LISTED_UNITS": 0,
+        "LISTED_SHARE": 10**9,
+        "SPLIT_AFTER": 3,
+        "WINDOW": 2,
+        "CHUNK": 3,
+    },
 }
+QUERIES = ("WINDOW", "CHUNK", "SPLIT_AFTER")  # settings of projections/audit/queries.py
 
 
 @pytest.mark.parametrize("way", WAYS)
@@ -180,7 +207,7 @@ def test_every_filter_gives_the_rows_of_the_whole_log(
 ) -> None:
     _history(zhucun, clock)
     for name, value in WAYS[way].items():
-        module = audit_queries if name in ("WINDOW", "CHUNK") else audit_lookup
+        module = audit_queries if name in QUERIES else audit_lookup
         monkeypatch.setattr(module, name, value)
     kept_somewhere = 0
     for kw in _filters(zhucun):
@@ -206,8 +233,20 @@ def test_any_combination_of_filters_gives_the_rows_of_the_whole_log(
         kw.update(part)
     kw["after"] = data.draw(st.none() | st.integers(0, zhucun.store.max_position()))
     kw["limit"] = data.draw(st.none() | st.integers(1, 8))
-    ours, scanned = _both(zhucun, AuditFilter(**kw))
-    assert ours == scanned, kw
+    way = data.draw(st.sampled_from([w for w in WAYS if w.startswith(("chosen", "broad"))]))
+
+    def module(name: str) -> Any:
+        return audit_queries if name in QUERIES else audit_lookup
+
+    kept = {name: getattr(module(name), name) for name in WAYS[way]}
+    try:
+        for name, value in WAYS[way].items():
+            setattr(module(name), name, value)
+        ours, scanned = _both(zhucun, AuditFilter(**kw))
+    finally:
+        for name, value in kept.items():
+            setattr(module(name), name, value)
+    assert ours == scanned, (way, kw)
 
 
 def test_a_page_after_a_position_is_that_part_of_the_whole_answer(
@@ -253,6 +292,7 @@ def test_the_index_rebuilt_equals_the_index_kept_up(zhucun: Zhucun, clock: Setta
             return [
                 sorted(tuple(r) for r in conn.execute(select(entries))),
                 sorted(tuple(r) for r in conn.execute(select(links))),
+                sorted(tuple(r) for r in conn.execute(select(firsts))),
             ]
 
     kept = rows()
@@ -301,3 +341,259 @@ def test_cli_keeps_only_back_dated_entries_or_only_corrections(db_url: str) -> N
     assert events("--backdated-only") == ["Unit.Opened", "Correction.Recorded"]
     assert events("--corrections-only") == ["Correction.Recorded"]
     assert events("--backdated-only", "--backdated-days", "36500") == []
+
+
+# -- units too broad to list: read in log order from where their entries can start ----------
+
+CITY_2, COUNTY_C, COUNTY_E = "210600", "210621", "210622"
+# A city opened (with its service centre) at the start of the log, its villages only late.
+CITY_3, COUNTY_3, TOWNSHIP_3 = "210700", "210721", "210721100"
+VILLAGE_3, GROUP_3 = TOWNSHIP_3 + "201", TOWNSHIP_3 + "201001"
+TOWNSHIP_C, TOWNSHIP_E = COUNTY_C + "100", COUNTY_E + "100"
+VILLAGE_C, VILLAGE_E = TOWNSHIP_C + "201", TOWNSHIP_E + "201"
+GROUP_C1, GROUP_C2, GROUP_E1 = VILLAGE_C + "001", VILLAGE_C + "002", VILLAGE_E + "001"
+EARLY = 30  # households registered in the first city before the second is opened
+
+
+def _household(n: int, group: str, on: str = "2014-06-01") -> dict[str, Any]:
+    return cmd(
+        "register_household",
+        on=on,
+        group=group,
+        head_name=f"户{n}",
+        members=2,
+        id_number=id_number(100 + n),
+        id=hid(100 + n),
+    )
+
+
+def _late_city(z: Zhucun, clock: SettableClock) -> None:
+    """``small_network`` and a busy first city; then, late in the log, a second city. Its
+    first county takes in what was placed elsewhere early, after its first entries: a
+    household moved in (one with a party member and a central household, who stay in their
+    village), a village moved under its township with its group and household, a group
+    merged into another (its household moved with it), and a household of its own moved
+    out. Its second county holds only what was placed there late."""
+    clock.set(datetime(2014, 6, 20, 3, 0, tzinfo=UTC))
+    small_network(z)
+    apply(
+        z,
+        cmd("open_unit", on="2014-01-01", code=CITY_3, name="锦州市", level="city"),
+        cmd("open_site", on="2014-01-01", unit=CITY_3, kind="centre"),
+    )
+    apply(z, *[_household(n, (GROUP_A1, GROUP_A2, GROUP_B1)[n % 3]) for n in range(EARLY)])
+    clock.set(datetime(2015, 6, 20, 3, 0, tzinfo=UTC))
+    on = "2015-06-01"
+    apply(
+        z,
+        cmd("open_unit", on=on, code=CITY_2, name="丹东市", level="city"),
+        cmd("open_unit", on=on, code=COUNTY_C, name="丙县", level="county", parent=CITY_2),
+        cmd("open_unit", on=on, code=COUNTY_E, name="戊县", level="county", parent=CITY_2),
+        cmd("open_unit", on=on, code=TOWNSHIP_C, name="丙镇", level="township", parent=COUNTY_C),
+        cmd("open_unit", on=on, code=TOWNSHIP_E, name="戊镇", level="township", parent=COUNTY_E),
+        cmd("open_unit", on=on, code=VILLAGE_C, name="丙村", level="village", parent=TOWNSHIP_C),
+        cmd("open_unit", on=on, code=VILLAGE_E, name="戊村", level="village", parent=TOWNSHIP_E),
+        cmd("open_unit", on=on, code=GROUP_C1, name="丙村一组", level="group", parent=VILLAGE_C),
+        cmd("open_unit", on=on, code=GROUP_C2, name="丙村二组", level="group", parent=VILLAGE_C),
+        cmd("open_unit", on=on, code=GROUP_E1, name="戊村一组", level="group", parent=VILLAGE_E),
+    )
+    apply(
+        z,
+        *[_household(n, GROUP_C1, on) for n in range(EARLY, EARLY + 4)],
+        *[_household(n, GROUP_E1, on) for n in range(EARLY + 4, EARLY + 12)],
+        cmd("open_site", on=on, unit=VILLAGE_E, kind="station"),
+        cmd("open_site", on=on, unit=GROUP_E1, kind="point"),
+    )
+    clock.set(datetime(2016, 6, 20, 3, 0, tzinfo=UTC))
+    apply(
+        z,
+        cmd("move_household", on="2016-06-01", household=hid(3), group=GROUP_C2),
+        cmd("move_household", on="2016-06-01", household=hid(1), group=GROUP_C1),
+        cmd("move_unit", on="2016-06-01", unit=VILLAGE_B, parent=TOWNSHIP_C),
+        cmd("move_household", on="2016-06-01", household=hid(100 + EARLY), group=GROUP_A2),
+    )
+    apply(z, cmd("merge_unit", on="2016-06-02", unit=GROUP_C2, into=GROUP_C1))
+    on = "2016-06-03"
+    apply(
+        z,
+        cmd("open_unit", on=on, code=COUNTY_3, name="己县", level="county", parent=CITY_3),
+        cmd("open_unit", on=on, code=TOWNSHIP_3, name="己镇", level="township", parent=COUNTY_3),
+        cmd("open_unit", on=on, code=VILLAGE_3, name="己村", level="village", parent=TOWNSHIP_3),
+        cmd("open_unit", on=on, code=GROUP_3, name="己村一组", level="group", parent=VILLAGE_3),
+        *[_household(n, GROUP_3, on) for n in range(EARLY + 12, EARLY + 16)],
+    )
+    z.projections.catch_up()
+
+
+def _unit_filters(z: Zhucun) -> list[dict[str, Any]]:
+    with z.engine.connect() as conn:
+        codes = sorted(conn.execute(select(units.c.code)).scalars())
+    middle = z.store.max_position() // 2
+    out: list[dict[str, Any]] = [{"unit": c} for c in codes]
+    for code in (CITY_2, COUNTY_C, COUNTY_E, CITY_3, VILLAGE_B, GROUP_C1, TOWNSHIP):
+        out += [
+            {"unit": code, "limit": 3},
+            {"unit": code, "after": middle, "limit": 2},
+            {"unit": code, "event": "Household.Moved"},
+            {"unit": code, "person": hid(3)},
+            {"unit": code, "after": z.store.max_position() - 3},
+        ]
+    return out
+
+
+@pytest.mark.parametrize("way", [w for w in WAYS if w != "tiny-windows"])
+def test_a_broad_unit_gives_the_rows_of_the_whole_log(
+    zhucun: Zhucun, clock: SettableClock, way: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _late_city(zhucun, clock)
+    for name, value in WAYS[way].items():
+        monkeypatch.setattr(audit_queries if name in QUERIES else audit_lookup, name, value)
+    for kw in _unit_filters(zhucun):
+        ours, scanned = _both(zhucun, AuditFilter(**kw))
+        assert ours == scanned, kw
+    moved_in = _both(zhucun, AuditFilter(unit=COUNTY_C))[1]
+    # What was placed elsewhere first is under the county now, from its first entry on.
+    assert {hid(1), hid(3), hid(4)} <= {r["subject"] for r in moved_in}
+    assert moved_in[0]["position"] < 20
+
+
+def test_a_broad_unit_late_in_the_log_is_read_from_its_first_entries(
+    zhucun: Zhucun, clock: SettableClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _late_city(zhucun, clock)
+    for name, value in WAYS["broad-units"].items():
+        monkeypatch.setattr(audit_lookup, name, value)
+    monkeypatch.setattr(audit_queries, "SPLIT_AFTER", 0)  # as after windows that found little
+    read: list[int] = []
+    named = audit_queries._named
+
+    def counted(conn: Any, found: list[int]) -> Any:
+        read.extend(found)
+        return named(conn, found)
+
+    monkeypatch.setattr(audit_queries, "_named", counted)
+    for code in (COUNTY_E, CITY_3, CITY_2, COUNTY_C):
+        whole = [
+            r["position"] for r in scan_rows(zhucun.store, zhucun.engine, AuditFilter(unit=code))
+        ]
+        seen = {}
+        for bounded in (True, False):
+            monkeypatch.setattr(audit_lookup, "BOUNDED", bounded)
+            read.clear()
+            f = AuditFilter(unit=code, limit=4)
+            assert [
+                r["position"] for r in audit_page(zhucun.store, zhucun.engine, f).rows
+            ] == whole[:4]
+            seen[bounded] = list(read)
+        assert min(seen[False]) == 1  # from the start, every entry read
+        if code == COUNTY_E:  # placed there late, and only late
+            assert min(seen[True]) > EARLY
+            assert len(seen[True]) < len(seen[False]) / 2
+        elif code == CITY_3:  # its own two entries early, then nothing until its villages
+            gap = range(whole[1] + 1, whole[2])
+            assert len(gap) > EARLY
+            assert seen[True][:2] == whole[:2] and not set(seen[True]) & set(gap)
+        else:  # what moved in was first placed elsewhere, early: read from there
+            assert min(seen[True]) < 20
+    # Asked after windows in log order that met the city's own entries: what those windows
+    # taught the scope does not move where its bulk starts.
+    whole = [
+        r["position"] for r in scan_rows(zhucun.store, zhucun.engine, AuditFilter(unit=CITY_3))
+    ]
+    monkeypatch.setattr(audit_lookup, "BOUNDED", True)
+    monkeypatch.setattr(audit_queries, "WINDOW", 2)
+    windows = next(k for k in range(1, 20) if 2 * (2**k - 1) >= whole[1])
+    read_so_far = 2 * (2**windows - 1)
+    assert read_so_far < whole[2] - EARLY
+    monkeypatch.setattr(audit_queries, "SPLIT_AFTER", windows)
+    read.clear()
+    f = AuditFilter(unit=CITY_3, limit=4)
+    assert [r["position"] for r in audit_page(zhucun.store, zhucun.engine, f).rows] == whole[:4]
+    assert not [p for p in read if read_so_far < p < whole[2]]
+
+
+@pytest.mark.parametrize("history", ["history", "late-city"])
+def test_the_first_positions_bound_everything_placed(
+    zhucun: Zhucun, clock: SettableClock, history: str
+) -> None:
+    (_history if history == "history" else _late_city)(zhucun, clock)
+    with zhucun.engine.connect() as conn:
+        bound = dict(conn.execute(select(firsts.c.unit_code, firsts.c.position)).all())
+        placed = [(code, uid) for code, uid in conn.execute(select(units.c.code, units.c.id))]
+        for table, id_column, column in audit_people._PLACES_SQL:
+            placed += [
+                (code, i)
+                for i, code in conn.exec_driver_sql(f"SELECT {id_column}, {column} FROM {table}")
+            ]
+        first = dict(
+            conn.exec_driver_sql(
+                "SELECT ref, MIN(position) FROM audit_links WHERE (roles & 3) <> 0 GROUP BY ref"
+            ).all()
+        )
+    assert len(placed) > 10
+    for code, ref in placed:
+        assert bound[code] <= first[ref], (code, ref)
+
+
+def test_the_first_positions_do_not_depend_on_when_the_network_was_fed(
+    zhucun: Zhucun, clock: SettableClock
+) -> None:
+    """Kept up after the network model in each page, rebuilt alone while the network stands
+    at the head of the log, rebuilt before the network in each page: the same rows."""
+    _late_city(zhucun, clock)
+
+    def rows() -> list[Any]:
+        with zhucun.engine.connect() as conn:
+            return sorted(tuple(r) for r in conn.execute(select(firsts)))
+
+    kept = rows()
+    bound = dict(kept)
+    assert len(bound) == 23  # a row for each unit: each has an entry of its own
+    # Households moved in brought their registrations, long before the group was opened.
+    assert bound[GROUP_C1] < bound[COUNTY_C] and bound[GROUP_C2] < bound[COUNTY_C]
+    assert bound[COUNTY_E] > EARLY and bound[GROUP_E1] > bound[COUNTY_E]
+    with zhucun.engine.begin() as conn:  # as tables built by the version before
+        conn.execute(
+            update(positions).where(positions.c.name == "version:audit_index").values(position=1)
+        )
+    zhucun.projections.create_tables()
+    assert zhucun.projections.positions()["audit_index"] == 0
+    assert zhucun.projections.positions()["network"] == zhucun.store.max_position()
+    zhucun.projections.catch_up()
+    assert rows() == kept
+    audit_first = Projections(
+        zhucun.engine, zhucun.store, list(reversed(default_models())), batch_size=7
+    )
+    audit_first.rebuild()
+    assert rows() == kept
+
+
+# Events the read models handle that name a unit but place nothing the audit index bounds:
+# the query follows today's paths (a unit moved), the children of a merged unit move by
+# events of their own, and teams, cadres and departments are listed at query time.
+NOT_PLACING = {
+    "Unit.Moved",
+    "Unit.Merged",
+    "DispatchingUnit.Registered",
+    "Cadre.Registered",
+    "Team.Dispatched",
+}
+
+
+def test_every_event_that_names_a_unit_is_known_to_the_first_positions() -> None:
+    """A new event placing something by a unit's code must be taught to ``PLACING``."""
+    from projections import network
+    from projections.audit.index import PLACING
+    from projections.teams import model as teams
+
+    handled = {}
+    for event in [*network.HANDLERS, *teams.HANDLERS]:
+        fields: dict[str, Any] = {}
+        for cls in reversed(event.__mro__):
+            fields.update(getattr(cls, "__annotations__", {}))
+        handled[event.__qualname__] = [f for f in fields if f.endswith("code")]
+    naming = {name for name, codes in handled.items() if codes}
+    assert naming - NOT_PLACING <= set(PLACING)
+    assert set(PLACING) <= set(handled) and not NOT_PLACING & set(PLACING)
+    for name, field in PLACING.items():
+        assert field in handled[name] or name == "VillageProfile.Reclassified", name

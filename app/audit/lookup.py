@@ -15,12 +15,20 @@ from sqlalchemy import Connection, Engine, bindparam, func, select, text
 
 from app.audit.directory import PageDirectory
 from app.audit.entries import AuditFilter, IdTexts, entry_row
-from app.audit.people import team_scope, unit_scope
+from app.audit.people import LOWER_LEVELS, subtree, team_scope, unit_scope
 from app.store.event_store import EventStore, LoggedEvent
 from domain.errors import TeamNotFoundError, UnitNotFoundError
 from projections.audit.chain import events_source
 from projections.audit.index import NAME, streams
-from projections.audit.queries import Columns, Scope, corrected_by, index_position, matching
+from projections.audit.queries import (
+    Columns,
+    Scope,
+    corrected_by,
+    first_of,
+    first_under,
+    index_position,
+    matching,
+)
 from projections.audit.sql import rows_in
 from projections.tables import units
 
@@ -31,6 +39,9 @@ from projections.tables import units
 LISTED_UNITS = 200
 LISTED_SHARE = 20
 BATCH = 100  # entries decoded at a time
+# A broad unit is read in log order from where its entries can start at the earliest
+# (``audit_firsts``, ADR 018); False: from the start of the log (or ``after``).
+BOUNDED = True
 # A scope listing fewer ids than this drives the search from its ids; None: from the size
 # of the log (``_by_ids_below``).
 BY_IDS: int | None = None
@@ -132,13 +143,26 @@ def _unit(conn: Connection, engine: Engine, code: str) -> Scope:
             conn, "cadre", scope.cadre_ids, "MemberMonth.Started"
         )
         return Scope(oa=scope.listed() | learnt, team=scope.team_ids, drive=True)
-    listed = scope.team_ids | scope.cadre_ids | scope.dept_ids
+    listed = frozenset(scope.team_ids | scope.cadre_ids | scope.dept_ids)
 
     def placed(refs: set[str]) -> set[str]:
         # The network's ids in the unit, and the streams of its teams and cadres.
         return scope.placed(refs) | _streams_of(conn, refs, scope.team_ids, scope.cadre_ids)
 
-    return Scope(oa=listed, team=scope.team_ids, placed=placed)
+    def split() -> tuple[int | None, set[str]]:
+        # What is placed at the codes of its villages and groups now starts no earlier than
+        # the lowest first position of those codes; its teams, cadres and departments (and
+        # so their leave requests and months, which name them) no earlier than their own
+        # first entries. Before that: only what is placed at the codes above (a city's own
+        # unit and site, opened long before its villages), a few ids.
+        under, args = subtree(conn, code)
+        starts = [first_under(conn, under, args, LOWER_LEVELS), first_of(conn, listed)]
+        return min((p for p in starts if p is not None), default=None), scope.upper(conn)
+
+    # ``oa`` grows as windows are asked about (``Scope.learn``): a set of its own.
+    return Scope(
+        oa=set(listed), team=scope.team_ids, placed=placed, split=split if BOUNDED else None
+    )
 
 
 def _streams_of(

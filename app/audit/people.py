@@ -10,7 +10,7 @@ from uuid import UUID
 from sqlalchemy import Connection, Engine, MetaData, Table, inspect, or_, select
 
 from domain.cadres import dispatching_unit_id
-from projections.audit.sql import rows_in
+from projections.audit.sql import mark, rows_in
 from projections.tables import central_households, households, party_members, sites, units
 from projections.teams.tables import (
     cadres,
@@ -232,6 +232,43 @@ class UnitScope:
                 )
                 out.update(i for (i,) in rows_in(conn, sql, wanted, *args))
         return out
+
+    def upper(self, conn: Connection) -> set[str]:
+        """Those of the ids ``placed`` gives that are placed at the codes of the subtree's
+        units above village level: the units themselves and their service sites, a few per
+        unit (households are placed by villager group; party members, central households
+        and village profiles by village)."""
+        under, args = subtree(conn, self.code)
+        levels = ",".join([mark(conn)] * len(LOWER_LEVELS))
+        found = conn.exec_driver_sql(
+            f"SELECT u.code, u.id FROM rm_units u WHERE {under} AND u.level NOT IN ({levels})",
+            (*args, *LOWER_LEVELS),
+        ).all()
+        codes = sorted(c for c, _ in found)
+        ids = {i for _, i in found}
+        for table, id_column, column in _PLACES_SQL:
+            sql = f"SELECT {id_column} FROM {table} WHERE {column} IN ({{ins}})"
+            ids.update(i for (i,) in rows_in(conn, sql, codes))
+        return ids
+
+
+# The levels whose codes place the bulk of the network (``UnitScope.upper``).
+LOWER_LEVELS = ("village", "group")
+
+
+def subtree(conn: Connection, code: str) -> tuple[str, tuple[str, ...]]:
+    """A condition on ``rm_units u`` for the unit ``code`` and the units under it, with its
+    parameters: those whose path contains the code, as ``UnitScope.placed`` asks. On SQLite
+    the same units are a range of the index of paths (the unit's own path and every path
+    it begins; paths compare byte by byte there)."""
+    m = mark(conn)
+    if conn.dialect.name != "sqlite":
+        return f"(u.code = {m} OR u.path LIKE {m})", (code, f"%/{code}/%")
+    path = conn.exec_driver_sql(f"SELECT path FROM rm_units WHERE code = {m}", (code,)).scalar()
+    if path is None:
+        return "1 = 0", ()
+    # Every path that begins with "/…/code/" and no other: "/" is followed by "0".
+    return f"u.path >= {m} AND u.path < {m}", (path, path[:-1] + "0")
 
 
 # ``_PLACES`` as tables and columns: (table, id column, the column naming its unit).

@@ -11,6 +11,11 @@ for the streams that belong to someone (a cadre's month, a leave request, a cent
 household) who they belong to. Where today's read models place those ids (a unit's
 subtree, a team's members) is looked up at query time, not copied here: a household moved
 since needs no row of this model changed.
+
+One small table bounds where a unit's entries can start (``audit_firsts``, ADR 018): for
+each unit code, a position no later than the first entry of anything the network and teams
+models have ever placed under that code. A query for a unit too broad to list its ids
+starts reading the log there instead of at its beginning.
 """
 
 from __future__ import annotations
@@ -34,6 +39,9 @@ from sqlalchemy import (
     Text,
 )
 
+from domain.fields import CODE_MAX
+from projections.audit.chain import events_source
+from projections.audit.sql import mark, rows_in
 from projections.bulk import insert_many
 from projections.tables import households, party_members
 
@@ -80,6 +88,35 @@ streams = Table(
     Column("owner", String(32)),  # the person it belongs to (docs/audit.md, --person)
     Column("month", String(7)),
 )
+# Per unit code, a position at or before the first entry of everything ever placed under that
+# code: the unit itself, and the households, party members, central households, service sites
+# and village profiles the read models place by that code (app/audit/people.py, _PLACES_SQL).
+# Positions only grow, and a row is only ever lowered (a household moved in brings the
+# position of its registration), so it stays a lower bound whatever was placed since.
+firsts = Table(
+    "audit_firsts",
+    metadata,
+    Column("unit_code", String(CODE_MAX), primary_key=True),  # as wide as any code taken
+    Column("position", BigInteger, nullable=False),
+)
+# The events that place their aggregate under a unit, as the network and teams models place
+# it (projections/network.py, projections/teams.py): the field naming the unit. The first
+# event of an aggregate (its version 1) is its first entry: no entry before it has the
+# aggregate as its originator or, being a correction of one of its events, as its subject.
+# A later one (a household moved) places an aggregate whose first entry lies earlier: the
+# unit it moves to gets the position of that first entry, read from the log.
+PLACING = {
+    "Unit.Opened": "code",
+    "Household.Registered": "group_code",
+    "Household.Moved": "group_code",
+    "PartyMember.Joined": "village_code",
+    "CentralHousehold.Designated": "village_code",
+    "Site.Opened": "unit_code",
+    "VillageProfile.Classified": "village_code",
+    "VillageProfile.Reclassified": "village_code",  # where it names one
+}
+FIRST_VERSION = 1
+
 # The names a person is looked up by (`--person NAME`): indexes on the network model's
 # tables, which only these queries use. Made here, they are created with those tables in a
 # new store and, like this model's own, built at the end of a rebuild.
@@ -121,13 +158,16 @@ class AuditIndexModel:
 
     name = NAME
     metadata = metadata
-    version = 1
+    # 2: ``audit_firsts``, where a unit's entries can start at the earliest.
+    version = 2
     deferred_indexes = DEFERRED
 
     def process(self, conn: Connection, page: Sequence[Any]) -> None:
         entry_rows: list[tuple[Any, ...]] = []
         link_rows: list[tuple[Any, ...]] = []
         stream_rows: list[tuple[Any, ...]] = []
+        placed: dict[str, int] = {}  # unit code -> the lowest first position placed there
+        moved: dict[UUID, list[str]] = {}  # aggregates placed after their first event
         for logged in page:
             e = logged.event
             position = logged.position
@@ -161,6 +201,13 @@ class AuditIndexModel:
                     role = FIELD
                 roles[value.hex] = roles.get(value.hex, 0) | role
             link_rows.extend((position, ref, r) for ref, r in roles.items())
+            placing = PLACING.get(kind)
+            code = getattr(e, placing, None) if placing is not None else None
+            if type(code) is str:
+                if e.originator_version == FIRST_VERSION:
+                    _lower(placed, code, position)
+                else:
+                    moved.setdefault(e.originator_id, []).append(code)
             owner = _OWNER.get(kind)
             if owner is not None:
                 stream_rows.append(
@@ -196,6 +243,53 @@ class AuditIndexModel:
             ("stream", "position", "event", "team", "cadre", "owner", "month"),
             stream_rows,
         )
+        if moved:
+            first = _first_positions(conn, list(moved))
+            for oid, codes in moved.items():
+                for code in codes:
+                    # Not found cannot happen (an aggregate's later event follows its first);
+                    # were it so, the start of the log is still a lower bound.
+                    _lower(placed, code, first.get(oid, 0))
+        _lower_firsts(conn, placed)
 
     def reset(self) -> None:
         """Nothing kept in memory."""
+
+
+def _lower(found: dict[str, int], code: str, position: int) -> None:
+    if position < found.get(code, position + 1):
+        found[code] = position
+
+
+def _first_positions(conn: Connection, oids: list[UUID]) -> dict[UUID, int]:
+    """The log position of each aggregate's first event (one probe of the log's key each)."""
+    table, pos = events_source(conn.dialect.name)
+    postgres = conn.dialect.name == "postgresql"
+    keys = {(o if postgres else o.hex): o for o in oids}
+    sql = (
+        f"SELECT originator_id, {pos} FROM {table} "
+        f"WHERE originator_version = {FIRST_VERSION} AND originator_id IN ({{ins}})"
+    )
+    out: dict[UUID, int] = {}
+    for oid, position in rows_in(conn, sql, list(keys)):
+        out[keys[oid if postgres else str(oid)]] = int(position)
+    return out
+
+
+def _lower_firsts(conn: Connection, placed: dict[str, int]) -> None:
+    """Add the codes not in ``audit_firsts`` yet; lower those whose position is later."""
+    if not placed:
+        return
+    stored = dict(
+        rows_in(
+            conn,
+            "SELECT unit_code, position FROM audit_firsts WHERE unit_code IN ({ins})",
+            sorted(placed),
+        )
+    )
+    new = [(c, p) for c, p in placed.items() if c not in stored]
+    lower = [(p, c) for c, p in placed.items() if c in stored and p < stored[c]]
+    insert_many(conn, firsts, ("unit_code", "position"), new)
+    if lower:
+        m = mark(conn)
+        conn.exec_driver_sql(f"UPDATE audit_firsts SET position = {m} WHERE unit_code = {m}", lower)

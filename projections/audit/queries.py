@@ -10,12 +10,15 @@ Two ways to find the positions, picked per query:
 * from the log order: otherwise the entries are read in log order (their own columns
   filtered in SQL) and each window's ids checked against the scopes. A scope that is
   broad (a city) says which of the window's ids it holds through ``placed``, asked a
-  window at a time, instead of listing its ids beforehand.
+  window at a time, instead of listing its ids beforehand. When the first windows do not
+  finish the page, it says through ``split`` where its bulk can start at the earliest
+  (``audit_firsts``) and which few ids it can hold before that: those are found from the
+  ids, and the log-order reading goes on from there.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Generator, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -28,6 +31,8 @@ from projections.tables import positions as tracked
 
 WINDOW = 200  # positions read per statement
 CHUNK = 500  # ids per IN list
+SPLIT_AFTER = 2  # windows read in log order before a broad scope is asked where it starts
+FIRSTS_CHUNK = 200  # probes per statement (SQLite allows 500 terms in a UNION ALL)
 
 
 @dataclass
@@ -60,6 +65,10 @@ class Scope:
     # Found from its ids whatever their number: a small share of a log whose entries lie
     # together (a county of a province), which the log's order would reach late.
     drive: bool = False
+    # For a broad scope: (start, ids): before ``start`` (None: anywhere) it holds only
+    # entries that name one of ``ids`` as the originator or a correction's subject (a few:
+    # found from the ids).
+    split: Callable[[], tuple[int | None, set[str]]] | None = None
     _outside: set[str] = field(default_factory=set)
 
     def size(self) -> int | None:
@@ -106,6 +115,37 @@ def index_position(conn: Connection, name: str) -> int | None:
     return None if found is None else int(found)
 
 
+def first_under(
+    conn: Connection, under: str, args: tuple[Any, ...], levels: tuple[str, ...]
+) -> int | None:
+    """The lowest position ``audit_firsts`` holds for the units of these levels that meet
+    ``under`` (a condition on ``rm_units u``, with its ``args``: a subtree as ``rm_units``
+    has it now); None when it holds none."""
+    m = mark(conn)
+    kinds = ",".join([m] * len(levels))
+    found = conn.exec_driver_sql(
+        "SELECT MIN(f.position) FROM rm_units u JOIN audit_firsts f ON f.unit_code = u.code "
+        f"WHERE {under} AND u.level IN ({kinds})",
+        (*args, *levels),
+    ).scalar()
+    return None if found is None else int(found)
+
+
+def first_of(conn: Connection, refs: Collection[str]) -> int | None:
+    """The lowest position at which any of ``refs`` is named, one probe of the index of ids
+    each; None when none is."""
+    found: list[int] = []
+    probe = "SELECT (SELECT MIN(position) FROM audit_links WHERE ref = {m}) AS p"
+    values = sorted(refs)
+    for i in range(0, len(values), FIRSTS_CHUNK):
+        chunk = values[i : i + FIRSTS_CHUNK]
+        union = " UNION ALL ".join([probe.format(m=mark(conn))] * len(chunk))
+        low = conn.exec_driver_sql(f"SELECT MIN(p) FROM ({union}) t", tuple(chunk)).scalar()
+        if low is not None:
+            found.append(int(low))
+    return min(found, default=None)
+
+
 def corrected_by(conn: Connection, wanted: list[int]) -> dict[int, list[int]]:
     """Position -> the positions of the corrections of it, for the positions given."""
     out: dict[int, list[int]] = {}
@@ -136,6 +176,10 @@ def matching(
     )
     driver = scopes[listed[0][1]] if listed else None
     cursor = after
+    # A broad scope asks where its bulk can start only when the first windows did not
+    # finish the page: a unit met early and often (the root) pays nothing for it.
+    broad = next((s for s in scopes if s.split is not None), None) if driver is None else None
+    windows = 0
     # In log order the window doubles as it goes: a scope found in one entry of a thousand
     # pays for fewer statements, a page found in the first window for no more rows.
     size = WINDOW
@@ -147,6 +191,11 @@ def matching(
                 found = _entries(conn, cols, candidates[i : i + WINDOW])
                 yield from _holding(conn, scopes, found)
             continue
+        if broad is not None and windows == SPLIT_AFTER:
+            start = yield from _early(conn, cols, scopes, broad, cursor, upto, by_ids_below)
+            cursor, broad = max(cursor, start - 1), None
+            continue
+        windows += 1
         found = [
             (int(p), a)
             for p, a in conn.execute(
@@ -159,6 +208,28 @@ def matching(
         cursor = found[-1][0] if len(found) == size else upto
         size = min(2 * size, 16 * WINDOW)
         yield from _holding(conn, scopes, found)
+
+
+def _early(
+    conn: Connection,
+    cols: Columns,
+    scopes: list[Scope],
+    broad: Scope,
+    cursor: int,
+    upto: int,
+    by_ids_below: int,
+) -> Generator[int, None, int]:
+    """The positions in (cursor, upto] before where the bulk of ``broad`` can start (which
+    it returns): only its few early ids can be named there, and they are found from those
+    ids."""
+    assert broad.split is not None
+    begins, few = broad.split()
+    start = upto + 1 if begins is None else begins
+    if cursor < min(start - 1, upto):
+        head = Scope(oa=few, drive=True)
+        early = [head if s is broad else s for s in scopes]
+        yield from matching(conn, cols, early, cursor, min(start - 1, upto), by_ids_below)
+    return start
 
 
 def _holding(conn: Connection, scopes: list[Scope], found: list[tuple[int, str]]) -> Iterator[int]:
