@@ -11,6 +11,7 @@ from sqlalchemy import Connection, Engine, MetaData, Table, inspect, or_, select
 
 from domain.cadres import dispatching_unit_id
 from projections.audit.sql import mark, rows_in
+from projections.ledger.tables import opinions, problems, surveys
 from projections.tables import central_households, households, party_members, sites, units
 from projections.teams.tables import (
     cadres,
@@ -158,13 +159,18 @@ def scope_under(engine: Engine, code: str) -> tuple[set[str], set[str], set[str]
     return ids | team_ids | cadre_ids | dept_ids, team_ids, cadre_ids
 
 
-# Where the network read model places an id: (the column naming its unit, the id column).
+# Where the read models place an id: (the column naming its unit, the id column). The
+# network's households, party members, central households and sites; the teams' village
+# profiles; the ledger's surveys, opinions and problems.
 _PLACES = (
     (households.c.group_code, households.c.id),
     (party_members.c.village_code, party_members.c.id),
     (central_households.c.village_code, central_households.c.id),
     (sites.c.unit_code, sites.c.id),
     (village_classes.c.village_code, village_classes.c.profile_id),
+    (surveys.c.village_code, surveys.c.survey_id),
+    (opinions.c.village_code, opinions.c.opinion_id),
+    (problems.c.village_code, problems.c.problem_id),
 )
 
 
@@ -272,13 +278,7 @@ def subtree(conn: Connection, code: str) -> tuple[str, tuple[str, ...]]:
 
 
 # ``_PLACES`` as tables and columns: (table, id column, the column naming its unit).
-_PLACES_SQL = (
-    ("rm_households", "id", "group_code"),
-    ("rm_party_members", "id", "village_code"),
-    ("rm_central_households", "id", "village_code"),
-    ("rm_sites", "id", "unit_code"),
-    ("tm_village_classes", "profile_id", "village_code"),
-)
+_PLACES_SQL = tuple((id_.table.name, id_.name, unit.name) for unit, id_ in _PLACES)
 
 
 def unit_scope(engine: Engine, code: str, listed_up_to: int) -> UnitScope | None:

@@ -1,0 +1,37 @@
+"""The survey's records are in the audit log of their village and of every unit above it, and
+in no other unit's: the index and the reading of the whole log agree. Both engines."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.audit.entries import AuditFilter
+from app.audit.log import audit_page, scan_rows
+from tests.builders import CITY, COUNTY, TOWNSHIP, VILLAGE_A, VILLAGE_B, apply
+from tests.ledger_builders import form, interview, opinion, problem, symposium, tables
+from tests.team_builders import team_network
+
+SURVEY = {
+    "VillageSurvey.Started",
+    "VillageSurvey.FormRegistered",
+    "VillageSurvey.TablesRecorded",
+    "VillageSurvey.SymposiumHeld",
+    "VillageSurvey.InterviewHeld",
+    "Opinion.Collected",
+    "SurveyProblem.Found",
+}
+
+
+@pytest.mark.parametrize("unit", [VILLAGE_A, TOWNSHIP, COUNTY, CITY, VILLAGE_B])
+def test_the_survey_is_in_the_audit_log_of_its_village_and_the_units_above(zhucun, unit):
+    team_network(zhucun)
+    apply(zhucun, form(), tables(), symposium(), interview(), opinion(1), problem(1))
+    zhucun.projections.catch_up()
+    f = AuditFilter(unit=unit)
+    indexed = audit_page(zhucun.store, zhucun.engine, f).rows
+    assert indexed == list(scan_rows(zhucun.store, zhucun.engine, f))
+    found = {r["event"] for r in indexed} & SURVEY
+    if unit == VILLAGE_B:
+        assert not found  # another village's survey is not in its log
+    else:
+        assert found == SURVEY
