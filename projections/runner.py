@@ -307,13 +307,20 @@ class Projections:
 
     def _caught_up_to(self, conn: Connection) -> int | None:
         """The log's head if every read model that is not stopped has reached it, else None."""
-        head = self.log.max_position()
+        head = self._head(conn)
         names = [m.name for m in self.models]
         keys = names + [_fault_key(n) for n in names]
         stored = {n: p for n, p in conn.execute(_POSITIONS, {"names": keys})}
         live = [int(stored.get(n) or 0) for n in names if _fault_key(n) not in stored]
         self.stopped = {n: int(stored[_fault_key(n)]) for n in names if _fault_key(n) in stored}
         return head if self.models and min(live, default=head) >= head else None
+
+    def _head(self, conn: Connection) -> int:
+        """The log's head, read on ``conn`` where the log says how (``head_statement``)."""
+        statement = getattr(self.log, "head_statement", None)
+        if statement is None:
+            return self.log.max_position()
+        return int(conn.exec_driver_sql(statement).scalar() or 0)
 
     # -- a read model that cannot apply an event -------------------------------------------
 

@@ -79,9 +79,10 @@ def api_language() -> str:
 
 
 def current_language() -> str:
-    if "lang" not in g:
-        g.lang = api_language() if request.path.startswith("/api/") else page_language()
-    return str(g.lang)
+    lang = g.get("lang")  # one look at the request's globals: pages ask for it at every figure
+    if lang is None:
+        lang = g.lang = api_language() if request.path.startswith("/api/") else page_language()
+    return str(lang)
 
 
 def select_locale() -> str:
@@ -141,19 +142,17 @@ def page_gettext(message: str) -> str:
     Flask-Babel's own finds the request's catalogue again at every call, and a page of lists
     calls it a few hundred times. Templates are rendered in the page's language (never
     inside ``in_chinese()``, which code uses to word a refusal in both languages)."""
-    lang = current_language()
     found = g.get("catalogue")
-    if found is None or found[0] != lang:
-        found = g.catalogue = (lang, get_translations())
-    return str(found[1].ugettext(message))
+    if found is None:
+        found = g.catalogue = get_translations()
+    return str(found.ugettext(message))
 
 
 def page_ngettext(singular: str, plural: str, n: int) -> str:
-    lang = current_language()
     found = g.get("catalogue")
-    if found is None or found[0] != lang:
-        found = g.catalogue = (lang, get_translations())
-    return str(found[1].ungettext(singular, plural, n))
+    if found is None:
+        found = g.catalogue = get_translations()
+    return str(found.ungettext(singular, plural, n))
 
 
 def language_url(lang: str) -> str:

@@ -158,6 +158,15 @@ class EventStore(Application):  # type: ignore[type-arg]
     def max_position(self) -> int:
         return self.recorder.max_notification_id() or 0
 
+    @property
+    def head_statement(self) -> str:
+        """SQL for ``max_position`` on any connection to the same database: the read models'
+        own, so that a look at the head and their positions is one connection and one
+        snapshot, and does not queue in the library's pool behind a write."""
+        if self.config.is_postgres:
+            return f"SELECT MAX(notification_id) FROM {self._pg_table()}"
+        return f"SELECT MAX(rowid) FROM {self.events_table}"
+
     def read_log(self, after: int, limit: int, upto: int | None = None) -> list[LoggedEvent]:
         decode = self.decoder.decode
         return [
