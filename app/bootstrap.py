@@ -316,14 +316,16 @@ class Zhucun:
             upto = visit_queries.known_position(conn, _moment(as_known_at))
             return residency_queries.residency(conn, month, self.rules, code, team, upto)
 
-    def pages_unchanged(self, after: int, upto: int, day: date) -> bool:
+    def pages_unchanged(
+        self, after: int, upto: int, day: date, ignored: frozenset[str] = frozenset()
+    ) -> bool:
         """Do the unit pages of ``day`` read the same with the log at ``upto`` as at
         ``after`` (projections/page_changes.py)? Not known, so False, while the audit index
         that says which events came in between is stopped."""
         if AUDIT_INDEX in self.projections.stopped:
             return False
         with self.projections.reading() as conn:
-            return page_changes.unchanged_on(conn, after, upto, day)
+            return page_changes.unchanged_on(conn, after, upto, day, ignored)
 
     def freshness(self) -> dict[str, Any]:
         """How far into the log the read models' answers reach, for every JSON answer:

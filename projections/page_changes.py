@@ -35,9 +35,13 @@ def _kinds() -> tuple[frozenset[str], frozenset[str]]:
 PAGE_EVENTS, DATED_EVENTS = _kinds()
 
 
-def unchanged_on(conn: Connection, after: int, upto: int, day: date) -> bool:
+def unchanged_on(
+    conn: Connection, after: int, upto: int, day: date, ignored: frozenset[str] = frozenset()
+) -> bool:
     """Do the unit pages of ``day`` read the same with the log at ``upto`` as at ``after``?
-    (The audit index must have reached ``upto``.)"""
+    (The audit index must have reached ``upto``.) ``ignored``: event types the piece asked
+    about cannot show, whatever their day (a village's central households do not change
+    when a household is registered: it is linked by an event of its own)."""
     if upto == after:
         return True
     found = conn.execute(
@@ -48,7 +52,7 @@ def unchanged_on(conn: Connection, after: int, upto: int, day: date) -> bool:
     if len(found) > MOST:
         return False
     for kind, occurred in found:
-        if kind not in PAGE_EVENTS:
+        if kind not in PAGE_EVENTS or kind in ignored:
             continue
         if kind in DATED_EVENTS and occurred > day:
             continue

@@ -49,9 +49,16 @@ class PageCache:
         # key -> (the log's head it was computed at, or found unchanged at; the answer)
         self.entries: OrderedDict[tuple[Hashable, ...], tuple[int, Any]] = OrderedDict()
         self.flights: dict[tuple[Hashable, ...], _Flight] = {}
-        self.spans: dict[tuple[int, int, date], bool] = {}
+        self.spans: dict[tuple[int, int, date, frozenset[str]], bool] = {}
 
-    def get(self, z: Zhucun, key: tuple[Hashable, ...], day: date, compute: Callable[[], T]) -> T:
+    def get(
+        self,
+        z: Zhucun,
+        key: tuple[Hashable, ...],
+        day: date,
+        compute: Callable[[], T],
+        ignored: frozenset[str] = frozenset(),
+    ) -> T:
         """The answer to ``key`` (a question about ``day``) with the log at its head."""
         head = z.projections.head()
         with self.lock:
@@ -59,7 +66,7 @@ class PageCache:
         if found is not None:
             at, value = found
             # Another request's look may be newer than this one's: its answer is too.
-            if at >= head or self._unchanged(z, at, head, day):
+            if at >= head or self._unchanged(z, at, head, day, ignored):
                 with self.lock:
                     if key in self.entries and self.entries[key][0] < head:
                         self.entries[key] = (head, value)
@@ -92,13 +99,15 @@ class PageCache:
             flight.done.set()
         return value
 
-    def _unchanged(self, z: Zhucun, after: int, upto: int, day: date) -> bool:
+    def _unchanged(
+        self, z: Zhucun, after: int, upto: int, day: date, ignored: frozenset[str]
+    ) -> bool:
         """Did no event between the two positions change the pages of ``day``? (The pieces
         of one page ask the same.)"""
-        span = (after, upto, day)
+        span = (after, upto, day, ignored)
         known = self.spans.get(span)
         if known is None:
-            known = z.pages_unchanged(after, upto, day)
+            known = z.pages_unchanged(after, upto, day, ignored)
             with self.lock:
                 if len(self.spans) >= SPANS:
                     self.spans.clear()
@@ -106,8 +115,14 @@ class PageCache:
         return known
 
 
-def cached(z: Zhucun, key: tuple[Hashable, ...], day: date, compute: Callable[[], T]) -> T:
+def cached(
+    z: Zhucun,
+    key: tuple[Hashable, ...],
+    day: date,
+    compute: Callable[[], T],
+    ignored: frozenset[str] = frozenset(),
+) -> T:
     cache = current_app.extensions.get(EXTENSION)
     if cache is None:
         cache = current_app.extensions.setdefault(EXTENSION, PageCache())
-    return cast(PageCache, cache).get(z, key, day, compute)
+    return cast(PageCache, cache).get(z, key, day, compute, ignored)

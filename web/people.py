@@ -23,13 +23,24 @@ bp = Blueprint("people", __name__)
 PEOPLE_LEVELS = ("village", "group")  # a village lists its central households only
 
 
+# A village lists its central households only: a household registered there is linked (or
+# not) by an event of its own, so its registration leaves the list as it was.
+VILLAGE_IGNORES = frozenset({"Household.Registered"})
+
+
 def unit_people(code: str, level: str, day: date) -> dict[str, Any] | None:
     """What the unit page of a village or villager group lists of its people on the day
-    (kept while the log does not move, as the rest of the page)."""
+    (kept while no event changes it, as the rest of the page)."""
     if level not in PEOPLE_LEVELS:
         return None
     z = zhucun()
-    return cached(z, ("people", code, day), day, lambda: read(people.people, code, day, z.rules))
+    return cached(
+        z,
+        ("people", code, day),
+        day,
+        lambda: read(people.people, code, day, z.rules),
+        VILLAGE_IGNORES if level == "village" else frozenset(),
+    )
 
 
 def _key(value: str) -> str:
