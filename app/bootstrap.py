@@ -223,9 +223,16 @@ class Zhucun:
 
     # -- reading ------------------------------------------------------------------------------
 
-    def summary(self, code: str) -> dict[str, Any] | None:
+    def summary(
+        self, code: str, as_of: date | None = None, as_known_at: datetime | None = None
+    ) -> dict[str, Any] | None:
+        """Counts for a unit and everything under it: as they stand now, or, with either
+        clock, on a day as known at a moment (with ``as_of`` and ``as_known_at`` added)."""
         with self.projections.reading() as conn:
-            return queries.summary(conn, code)
+            if as_of is None and as_known_at is None:
+                return queries.summary(conn, code)
+            day = as_of or self.today()
+            return queries.summary_on(conn, code, day, _moment(as_known_at), self.rules)
 
     def coverage(
         self, code: str, as_of: date | None = None, as_known_at: datetime | None = None

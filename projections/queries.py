@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
 from sqlalchemy import Connection, and_, func, select
 
-from projections.tables import central_households, households, party_members, sites, units
+from domain.rules import RuleSet
+from projections.coverage import queries as coverage_queries
+from projections.coverage.tables import rows
+from projections.tables import (
+    central_households,
+    households,
+    party_members,
+    poverty,
+    sites,
+    units,
+)
 
 
 def unit_row(conn: Connection, code: str) -> dict[str, Any] | None:
@@ -116,4 +128,83 @@ def summary(conn: Connection, code: str) -> dict[str, Any] | None:
         "points": count_sites("point"),
         "central_households": ch_count,
         "linked_households": linked,
+    }
+
+
+def _chunks(items: list[str], size: int = 900) -> Iterable[list[str]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def summary_on(
+    conn: Connection, code: str, as_of: date, known_at: datetime | None, rules: RuleSet
+) -> dict[str, Any] | None:
+    """The same counts as ``summary``, on a day, as known at a moment (None: now; a naive UTC
+    time). The network as it stood is the coverage model's bitemporal rows; residents are
+    the members of the households in force then (a household's size is fixed when it is
+    registered); poor villages are the villages of that day whose last declaration or exit
+    in force, as known then, is a declaration (``rm_poverty``)."""
+    c = coverage_queries.coverage(conn, code, as_of, known_at, rules)
+    if c is None:
+        return None
+    tree = coverage_queries.Tree(conn, as_of, known_at)
+    tree.find(code)
+    if tree.level[code] == "group":
+        scopes, group = [tree.parent[code]], code
+    else:
+        scopes, group = tree.subtree(code), None
+    in_force = coverage_queries.when(as_of, known_at)
+    subjects: list[str] = []
+    for chunk in _chunks(scopes):
+        query = select(rows.c.subject).where(
+            rows.c.scope.in_(chunk), rows.c.kind == "household", in_force
+        )
+        if group is not None:
+            query = query.where(rows.c.unit == group)
+        subjects += conn.execute(query).scalars()
+    residents = 0
+    for chunk in _chunks(subjects):
+        residents += int(
+            conn.execute(
+                select(func.coalesce(func.sum(households.c.members), 0)).where(
+                    households.c.id.in_(chunk)
+                )
+            ).scalar_one()
+        )
+    villages = [s for s in scopes if tree.level.get(s) == "village"] if group is None else []
+    poor = 0
+    for chunk in _chunks(villages):
+        query = (
+            select(units.c.code, poverty.c.exited)
+            .join(units, units.c.id == poverty.c.unit_id)
+            .where(units.c.code.in_(chunk), poverty.c.occurred_on <= as_of)
+            .order_by(poverty.c.occurred_on, poverty.c.id)
+        )
+        if known_at is not None:
+            query = query.where(poverty.c.recorded_at <= known_at)
+        last = {unit: exited for unit, exited in conn.execute(query)}
+        poor += sum(1 for exited in last.values() if not exited)
+    centres, sites_ = c["centres"], c["sites"]
+    # As ``summary`` counts them: members and central households belong to villages, so a
+    # villager group has none, and none of its households is linked to one under it.
+    by_village = group is None
+    return {
+        "unit": c["unit"],
+        "name": c["name"],
+        "level": c["level"],
+        "as_of": c["as_of"],
+        "as_known_at": c["as_known_at"],
+        "counties": centres.get("county", {}).get("total", 0),
+        "townships": centres.get("township", {}).get("total", 0),
+        "villages": c["villages"]["total"],
+        "poor_villages": poor,
+        "villager_groups": c["villager_groups"]["total"],
+        "households": c["households"]["total"],
+        "residents": residents,
+        "party_members": c["party_members"]["total"] if by_village else 0,
+        "centres": sites_["centres"],
+        "stations": sites_["stations"],
+        "points": sites_["points"],
+        "central_households": c["central_households"]["active"] if by_village else 0,
+        "linked_households": c["households"]["linked"] if by_village else 0,
     }
