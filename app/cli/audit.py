@@ -14,7 +14,6 @@ import click
 
 from app.cli.common import MAX_POSITION, opened, print_answer
 from app.store.clock import CHINA_TZ
-from domain.access import check_may_unmask
 
 if TYPE_CHECKING:
     from app.audit.log import AuditFilter
@@ -216,6 +215,7 @@ def audit_log(
     subject, details, reason. Paged with --limit and --after or --page."""
     from app.audit.access import record_export, record_personal_data_view, unmask_grant, who
     from app.audit.log import AuditFilter, Page, as_csv, audit_page
+    from domain.access import check_may_unmask
 
     subject_id = _uuid(subject, "--subject")
     team_id = _uuid(team, "--team")
