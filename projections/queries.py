@@ -11,7 +11,7 @@ from sqlalchemy import Connection, and_, func, select
 
 from domain.rules import RuleSet
 from projections.coverage import queries as coverage_queries
-from projections.coverage.tables import rows
+from projections.coverage.tables import facts, moments, rows
 from projections.tables import (
     central_households,
     households,
@@ -162,6 +162,12 @@ def summary_on(
         if group is not None:
             query = query.where(rows.c.unit == group)
         subjects += conn.execute(query).scalars()
+    upto = None
+    if known_at is not None:  # the log prefix known then, as coverage reads it
+        upto = conn.execute(
+            select(func.max(moments.c.position)).where(moments.c.recorded_at <= known_at)
+        ).scalar()
+    linked = 0 if group is not None else _linked(conn, scopes, subjects, in_force, as_of, upto)
     residents = 0
     for chunk in _chunks(subjects):
         residents += int(
@@ -206,5 +212,58 @@ def summary_on(
         "stations": sites_["stations"],
         "points": sites_["points"],
         "central_households": c["central_households"]["active"] if by_village else 0,
-        "linked_households": c["households"]["linked"] if by_village else 0,
+        "linked_households": linked,
     }
+
+
+def _linked(
+    conn: Connection,
+    scopes: list[str],
+    in_households: list[str],
+    in_force: Any,
+    as_of: date,
+    upto: int | None,
+) -> int:
+    """Households (of ``in_households``) whose recorded link by ``as_of``, in the log up to
+    ``upto``, names a central household active that day: ``summary``'s linked households,
+    which count recorded links, not coverage (a central household's own household is
+    covered without a link)."""
+    active: set[str] = set()
+    for chunk in _chunks(scopes):
+        active |= set(
+            conn.execute(
+                select(rows.c.subject).where(
+                    rows.c.scope.in_(chunk), rows.c.kind == "central_household", in_force
+                )
+            ).scalars()
+        )
+    # As the household applies them, in the order recorded: a move to another village ends
+    # its link (links stay inside one village), leaving ends it too.
+    link_types = ("Registered", "Moved", "Linked", "Unlinked", "Left")
+    count = 0
+    for chunk in _chunks(in_households):
+        query = (
+            select(facts.c.entity, facts.c.type, facts.c.data)
+            .where(
+                facts.c.entity.in_(chunk),
+                facts.c.type.in_(link_types),
+                facts.c.kind == "household",
+                facts.c.occurred_on <= as_of,
+            )
+            .order_by(facts.c.position)
+        )
+        if upto is not None:
+            query = query.where(facts.c.position <= upto)
+        link: dict[str, str | None] = {}
+        village: dict[str, str] = {}
+        for entity, kind, data in conn.execute(query):
+            if kind == "Registered":
+                village[entity] = data["village"]
+            elif kind == "Moved":
+                if data["village"] != village.get(entity):
+                    link[entity] = None
+                village[entity] = data["village"]
+            else:
+                link[entity] = data["ch"] if kind == "Linked" else None
+        count += sum(1 for ch in link.values() if ch is not None and ch in active)
+    return count

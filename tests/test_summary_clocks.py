@@ -11,6 +11,7 @@ from tests.builders import (
     CITY,
     COUNTY,
     GROUP_A1,
+    GROUP_B1,
     TOWNSHIP,
     VILLAGE_A,
     VILLAGE_B,
@@ -91,3 +92,22 @@ def test_the_command_line_takes_both_clocks(zhucun, clock, db_url):
         cli, ["--db", db_url, "summary", "--unit", CITY, "--as-of", "2013-01-01"]
     )
     assert missing.exit_code == 1 and "no unit with code 210500 on 2013-01-01" in missing.output
+
+
+def test_linked_households_count_recorded_links_on_the_day(zhucun, clock):
+    """Linked households as ``summary`` counts them (recorded links to an active central
+    household), on each day: a move to another village ends the link."""
+    net = small_network(zhucun)
+    apply(
+        zhucun,
+        link(net, "A1b"),
+        cmd("move_household", on="2015-01-01", household=net.households["A1b"], group=GROUP_B1),
+    )
+    assert zhucun.summary(CITY)["linked_households"] == 0
+    assert zhucun.summary(CITY, as_of=date(2014, 6, 2))["linked_households"] == 0
+    assert zhucun.summary(CITY, as_of=date(2014, 12, 31))["linked_households"] == 1
+    assert zhucun.summary(CITY, as_of=date(2015, 1, 1))["linked_households"] == 0
+    for code in (CITY, VILLAGE_A, VILLAGE_B, GROUP_B1):
+        now = zhucun.summary(code)
+        on_today = zhucun.summary(code, as_of=zhucun.today())
+        assert {k: v for k, v in on_today.items() if k not in CLOCKS} == now, code
