@@ -6,17 +6,14 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import orjson
 from eventsourcing.application import AggregateNotFoundError
 from sqlalchemy import Engine, create_engine, event
 
-from app.commands import COMMANDS, CommandLine, parse_command_line, read_json_line, run_command
 from app.describe import history_row
-from app.jurisdiction import JurisdictionCheck, Reach, check_role
-from app.network import Network
 from app.store.clock import Clock, SystemClock, local_today
 from app.store.config import StoreConfig, parse_database_url
 from app.store.event_store import EventStore
@@ -45,6 +42,14 @@ from projections.runner import Projections, default_models
 from projections.tables import utc_naive
 from projections.teams import queries as team_queries
 from projections.teams import residency_queries, visit_queries
+
+if TYPE_CHECKING:
+    from app.commands import CommandLine
+    from app.jurisdiction import Reach
+
+# The commands (their registry, the use cases that run them, the jurisdiction check) are
+# imported by the first batch that runs, not by every query: a query's process starts
+# without them (docs/benchmarks.md, the command line's start).
 
 
 class BatchRefused(Exception):
@@ -130,6 +135,8 @@ class Zhucun:
 
         Lines end at ``\n`` only (U+2028 and its kin may sit inside a JSON string); a byte
         order mark at the start is ignored."""
+        from app.commands import parse_command_line, read_json_line
+
         lines: list[tuple[int, CommandLine]] = []
         for number, raw in enumerate(text.removeprefix("\ufeff").split("\n"), 1):
             raw = raw.removesuffix("\r")
@@ -181,6 +188,10 @@ class Zhucun:
     def _run(
         self, uow: UnitOfWork, lines: list[tuple[int, CommandLine]], reach: Reach | None = None
     ) -> BatchResult:
+        from app.commands import COMMANDS, run_command
+        from app.jurisdiction import JurisdictionCheck, check_role
+        from app.network import Network
+
         network = Network(uow, self._open_children, self.rules)
         now = self.clock.now()
         today = local_today(now)
@@ -223,9 +234,16 @@ class Zhucun:
 
     # -- reading ------------------------------------------------------------------------------
 
-    def summary(self, code: str) -> dict[str, Any] | None:
+    def summary(
+        self, code: str, as_of: date | None = None, as_known_at: datetime | None = None
+    ) -> dict[str, Any] | None:
+        """Counts for a unit and everything under it: as they stand now, or, with either
+        clock, on a day as known at a moment (with ``as_of`` and ``as_known_at`` added)."""
         with self.projections.reading() as conn:
-            return queries.summary(conn, code)
+            if as_of is None and as_known_at is None:
+                return queries.summary(conn, code)
+            day = as_of or self.today()
+            return queries.summary_on(conn, code, day, _moment(as_known_at), self.rules)
 
     def coverage(
         self, code: str, as_of: date | None = None, as_known_at: datetime | None = None

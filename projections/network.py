@@ -19,7 +19,15 @@ from domain.sites import Site
 from domain.units import Unit
 from projections import tables
 from projections.bulk import insert_many
-from projections.tables import central_households, households, party_members, sites, units
+from projections.tables import (
+    central_households,
+    households,
+    party_members,
+    poverty,
+    sites,
+    units,
+    utc_naive,
+)
 
 NAME = "network"
 
@@ -31,7 +39,8 @@ class NetworkModel:
     metadata = tables.metadata
     deferred_indexes = tables.QUERY_ONLY_INDEXES
     # 2: column sizes from domain/fields.py; a site named after its unit fits.
-    version = 2
+    # 3: rm_poverty, every declaration as poor and exit from poverty on both clocks.
+    version = 3
 
     def process(self, conn: Connection, page: Sequence[Any]) -> None:
         # A page is written as a few executemany calls rather than one statement per event;
@@ -52,6 +61,7 @@ class NetworkModel:
 # household to its units, a member to its household, a central household to both).
 _INSERTS: dict[Table, tuple[str, ...]] = {
     units: ("code", "id", "name", "level", "parent_code", "path", "opened_on"),
+    poverty: ("unit_id", "exited", "occurred_on", "recorded_at"),
     households: (
         "id",
         "group_code",
@@ -183,11 +193,13 @@ def _unit_closed(batch: _Batch, conn: Connection, e: Any) -> None:
 @handles(Unit.DeclaredPoor)
 def _declared_poor(batch: _Batch, conn: Connection, e: Unit.DeclaredPoor) -> None:
     batch.update(_UNIT_POOR, {"p_id": e.originator_id.hex, "p_on": _day(e)})
+    batch.insert(poverty, (e.originator_id.hex, False, _day(e), utc_naive(e.timestamp)))
 
 
 @handles(Unit.ExitedPoverty)
 def _exited(batch: _Batch, conn: Connection, e: Unit.ExitedPoverty) -> None:
     batch.update(_UNIT_EXITED, {"p_id": e.originator_id.hex, "p_on": _day(e)})
+    batch.insert(poverty, (e.originator_id.hex, True, _day(e), utc_naive(e.timestamp)))
 
 
 # -- households -------------------------------------------------------------------------------

@@ -10,9 +10,11 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
     Connection,
     Date,
+    DateTime,
     Integer,
     MetaData,
     String,
@@ -142,6 +144,19 @@ sites = Table(
     Column("responsible_member_id", String(32), index=True),
 )
 
+
+# Each village's declarations as poor and exits from poverty, in log order: on which day each
+# took effect and when it was recorded, so that the poor villages of any day, as known at any
+# moment, are a filter (``rm_units`` keeps only the latest of each).
+poverty = Table(
+    "rm_poverty",
+    metadata,
+    serial_id(),
+    Column("unit_id", String(32), nullable=False, index=True),
+    Column("exited", Boolean, nullable=False),
+    Column("occurred_on", Date, nullable=False),
+    Column("recorded_at", DateTime(), nullable=False),
+)
 
 # Indexes of households and party members that only queries use: the network model writes
 # these rows by id. A rebuild builds them once at the end (projections/runner.py).

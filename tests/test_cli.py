@@ -140,3 +140,30 @@ def test_apply_can_report_the_ids_it_created_as_json(run):
     assert r.exit_code == 0, r.output
     out = json.loads(r.output)
     assert out["applied"] == 1 and out["lines"][0]["unit"] == CITY and out["lines"][0]["id"]
+
+
+def test_the_command_line_starts_without_the_store_or_its_drivers():
+    """``zhucun --help`` and a command's help import neither the use cases nor PostgreSQL's
+    driver (docs/benchmarks.md: the command line's start)."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from app.cli.main import cli\n"
+        "for args in (['--help'], ['gaps', '--help'], ['audit', 'log', '--help']):\n"
+        "    assert CliRunner().invoke(cli, args).exit_code == 0, args\n"
+        "heavy = ('app.bootstrap', 'psycopg', 'sqlalchemy', 'app.audit.log', 'flask')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
+
+
+def test_audit_log_help_shows_the_backdated_default_the_audit_log_uses():
+    from app.audit.entries import BACKDATED_DAYS
+    from app.cli import audit
+
+    assert audit.BACKDATED_DAYS == BACKDATED_DAYS

@@ -40,12 +40,26 @@ def _summary_schema() -> dict[str, Any]:
                 "minimum": 0,
                 "description": f"{zh[label]}（{zh[note]}） / {label} ({note})",
             }
+    required = list(properties)
+    properties["as_of"] = {
+        "type": "string",
+        "format": "date",
+        "description": "统计所依的日期，仅在请求带 as_of 或 as_known_at 时给出 / the day counted, "
+        "given only when as_of or as_known_at was asked",
+    }
+    properties["as_known_at"] = {
+        "type": ["string", "null"],
+        "description": "所知的时刻（UTC），null 即现在；仅在请求带 as_of 或 as_known_at 时给出 "
+        "/ the moment known at (UTC), null for now; given only when as_of or as_known_at "
+        "was asked",
+    }
     properties["freshness"] = {"$ref": "#/components/schemas/Freshness"}
+    required.append("freshness")
     return {
         "type": "object",
-        "description": "本单位及其全部下级单位的现状统计 / counts for the unit and everything "
-        "under it, as they stand now",
-        "required": list(properties),
+        "description": "本单位及其全部下级单位的统计：现状，或某日、某时刻所知的情况 / counts for "
+        "the unit and everything under it: as they stand now, or on a day as known at a moment",
+        "required": required,
         "properties": properties,
     }
 
@@ -157,6 +171,35 @@ def openapi_document() -> dict[str, Any]:
                             "township 9, village 12, villager group 15)",
                             "schema": {"type": "string", "pattern": "^[0-9]{6,15}$"},
                             "example": "210500",
+                        },
+                        {
+                            "name": "as_of",
+                            "in": "query",
+                            "required": False,
+                            "description": "哪一天的情况（默认今天）/ the network as it was on "
+                            "that day (default: today), from 1900-01-01 to today; another day "
+                            "finds nothing (404)",
+                            "schema": {
+                                "type": "string",
+                                "format": "date",
+                                "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+                            },
+                            "example": "2014-12-31",
+                        },
+                        {
+                            "name": "as_known_at",
+                            "in": "query",
+                            "required": False,
+                            "description": "系统在那一刻所知（北京时间，除非写明时区；只写日期即"
+                            "当天结束）/ what the system knew at that moment (Beijing time "
+                            "unless a zone is given; a date alone means the end of that day), from "
+                            "1970 to today; another moment finds nothing (404)",
+                            "schema": {
+                                "type": "string",
+                                "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}"
+                                "(:[0-9]{2})?(Z|[+-][0-9]{2}:[0-9]{2})?)?$",
+                            },
+                            "example": "2016-12-31T12:00:00+08:00",
                         },
                         LANG_PARAMETER,
                     ],

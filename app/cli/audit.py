@@ -7,24 +7,21 @@ import sys
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import click
 
-from app.audit.chain import checkpoint, parse_checkpoints, verify
-from app.audit.log import (
-    BACKDATED_DAYS,
-    AuditFilter,
-    Page,
-    as_csv,
-    audit_page,
-    audit_rows,
-    flags_text,
-)
 from app.cli.common import MAX_POSITION, opened, print_answer
 from app.store.clock import CHINA_TZ
-from domain.access import check_may_unmask
+
+if TYPE_CHECKING:
+    from app.audit.log import AuditFilter
+
+# The audit tools (app.audit: the event store, the read models) are imported by the command
+# that runs, not by ``zhucun --help``. The default of ``--backdated-days`` as its help shows
+# it: app.audit.entries.BACKDATED_DAYS (tests/test_cli.py holds them equal).
+BACKDATED_DAYS = 7
 
 
 @click.group()
@@ -47,6 +44,7 @@ def audit_checkpoint(ctx: click.Context, out: Path | None) -> None:
     Keep it where the system's operators cannot rewrite it (print it, mail it, file it);
     lines appended to one file make a series that `audit verify --checkpoint` reads.
     """
+    from app.audit.chain import checkpoint
 
     with opened(ctx) as z:
         z.projections.catch_up()
@@ -72,6 +70,7 @@ def audit_verify(ctx: click.Context, checkpoint_file: Path | None, as_json: bool
     """Re-read the whole log, recompute the hash chain and compare it with the stored chain
     (and the checkpoints). Exit 0 if intact; else name the first position where a stored
     event was changed, deleted, inserted or reordered, and exit 1."""
+    from app.audit.chain import parse_checkpoints, verify
 
     with opened(ctx) as z:
         cps = (
@@ -215,6 +214,8 @@ def audit_log(
     (back-dated, correction, corrected), actor (name, role, unit), what happened (zh / en),
     subject, details, reason. Paged with --limit and --after or --page."""
     from app.audit.access import record_export, record_personal_data_view, unmask_grant, who
+    from app.audit.log import AuditFilter, Page, as_csv, audit_page
+    from domain.access import check_may_unmask
 
     subject_id = _uuid(subject, "--subject")
     team_id = _uuid(team, "--team")
@@ -314,6 +315,8 @@ def audit_log(
 
 
 def _text_line(r: dict[str, Any]) -> str:
+    from app.audit.log import flags_text
+
     flags = flags_text(r)
     who = r["actor_name"] if r["actor_name"] == r["actor"] else f"{r['actor_name']} [{r['actor']}]"
     unit = f", {r['actor_unit']}" if r["actor_unit"] else ""
@@ -330,6 +333,8 @@ def _export_xlsx(
     z: Any, f: AuditFilter, path: Path, reader: str, role: str
 ) -> tuple[int, bool, int | None]:
     """Stream the matching rows into the workbook; (count, more, last position)."""
+    from app.audit.chain import checkpoint
+    from app.audit.log import audit_rows
     from app.audit.xlsx import write_xlsx
 
     state: dict[str, Any] = {"more": False, "last": None}

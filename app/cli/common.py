@@ -7,21 +7,28 @@ Exit codes: 0 done, 1 refused or bad input (reason on stderr, nothing written), 
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, time
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from app.bootstrap import BatchRefused, Zhucun, bootstrap
 from app.cli.faults import StoreNotFoundError, check_store, explain
 from app.store.clock import CHINA_TZ, SystemClock, local_today
 from app.store.config import StoreConfig, parse_database_url
 from domain.errors import InvalidInputError, ZhucunError
+
+if TYPE_CHECKING:
+    from app.bootstrap import Zhucun
+
+# The use cases (app.bootstrap, and with them the event store, the read models and the
+# database drivers) are imported when a command opens the store, not when the command line
+# starts: ``zhucun --help`` and every usage error answer without them (docs/benchmarks.md).
 
 # The earliest day a query goes back to, and the earliest moment the system can have known
 # anything: older values are refused by name rather than overflowing deep inside a query.
@@ -49,13 +56,35 @@ class ZhucunGroup(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
-        except BatchRefused as e:
-            fail(f"line {e.line_no}: {refusal_text(e.error)}\nnothing was written")
         except Exception as e:
+            refused = _batch_refused(e)
+            if refused is not None:
+                fail(f"line {refused.line_no}: {refusal_text(refused.error)}\nnothing was written")
             if os.environ.get(DEBUG_VAR) == "1" and not isinstance(e, ZhucunError):
                 raise
             obj = ctx.obj if isinstance(ctx.obj, dict) else {}
             fail(refusal_text(explain(e, obj.get("config"))))
+
+
+def _bootstrap() -> Any:
+    """``app.bootstrap.bootstrap``, imported with the cycle collector paused: the import
+    makes a few thousand objects (the aggregates' event classes, the tables) and none of
+    them is garbage, and collecting while they are made was a tenth of a query's start."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        from app.bootstrap import bootstrap
+    finally:
+        if was_enabled:
+            gc.enable()
+    return bootstrap
+
+
+def _batch_refused(e: Exception) -> Any:
+    """``e`` as a refused batch, or None. Only a command that opened the store can have had
+    one, and it has imported app.bootstrap by then."""
+    bootstrap = sys.modules.get("app.bootstrap")
+    return e if bootstrap is not None and isinstance(e, bootstrap.BatchRefused) else None
 
 
 def store_config(ctx: click.Context) -> StoreConfig:
@@ -71,7 +100,7 @@ def opened(ctx: click.Context, create: bool = False) -> Iterator[Zhucun]:
     """Open the store named by --db. Only ``create`` makes one (``init``, ``demo``): every
     other command refuses a store that does not exist, naming where it looked."""
     check_store(store_config(ctx), create)
-    z = bootstrap(ctx.obj["db"])
+    z = _bootstrap()(ctx.obj["db"])
     try:
         yield z
     finally:

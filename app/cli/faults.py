@@ -11,12 +11,9 @@ from __future__ import annotations
 
 import errno
 import sqlite3
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
-
-import psycopg
-import psycopg.errors
-from psycopg import sql
 
 from app.store.config import StoreConfig
 from domain.errors import InvalidInputError, ZhucunError
@@ -102,13 +99,17 @@ def _chain(error: BaseException) -> Iterator[BaseException]:
 def store_fault(error: BaseException, config: StoreConfig | None) -> ZhucunError | None:
     """The named error for a fault of the store, or None when ``error`` is not one."""
     where = _where(config)
+    # PostgreSQL's driver is imported only for a PostgreSQL address: no error can be one of
+    # its own before it was.
+    pg = sys.modules.get("psycopg")
     for e in _chain(error):
-        if isinstance(e, psycopg.errors.DiskFull):
+        if pg is not None and isinstance(e, pg.errors.DiskFull):
             return _named(SQLITE_FAULTS[1], where)
-        if isinstance(e, psycopg.errors.ReadOnlySqlTransaction):
+        if pg is not None and isinstance(e, pg.errors.ReadOnlySqlTransaction):
             return _named(SQLITE_FAULTS[0], where)
         if (
-            isinstance(e, psycopg.OperationalError)
+            pg is not None
+            and isinstance(e, pg.OperationalError)
             and (e.sqlstate is None or e.sqlstate.startswith(("08", "57P")))
         ) or (
             type(e).__module__.startswith("eventsourcing") and "couldn't get a connection" in str(e)
@@ -236,6 +237,9 @@ def check_store(config: StoreConfig, create: bool) -> None:
         elif not path.is_file():
             raise StoreNotFoundError(str(path))
         return
+    import psycopg
+    from psycopg import sql
+
     try:
         with config.postgres_connection(autocommit=False) as conn:
             if create:

@@ -8,7 +8,6 @@ from typing import Any
 import click
 
 from app.cli.common import fail, opened, parse_as_of, parse_known_at, print_answer
-from domain.ledger.findings import RootCause
 
 
 @click.command()
@@ -69,6 +68,8 @@ def render_ledger(data: dict[str, Any], known: str = "") -> str:
     ]
     causes = [(k, n) for k, n in s["problems_by_root_cause"].items() if n]
     if causes:
+        from domain.ledger.findings import RootCause  # the ledger's domain: not for --help
+
         lines.append("  致贫根源 root causes")
         lines += [f"    {RootCause(k).zh} {k}: {n}" for k, n in causes]
     if data["level"] == "village":

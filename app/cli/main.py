@@ -225,21 +225,55 @@ def history(
             )
 
 
+def _two_clocks(fn: Any) -> Any:
+    fn = click.option(
+        "--as-known-at",
+        "as_known_at",
+        metavar="TIMESTAMP",
+        help="What the system knew at that moment (Beijing time unless a zone "
+        "is given; a date alone means the end of that day).",
+    )(fn)
+    return click.option(
+        "--as-of",
+        "as_of",
+        metavar="DATE",
+        help="The network as it was on that day (default: today).",
+    )(fn)
+
+
 @cli.command()
 @click.option("--unit", "unit_code", metavar="CODE", required=True)
+@_two_clocks
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.pass_context
-def summary(ctx: click.Context, unit_code: str, as_json: bool) -> None:
-    """Counts for a unit and everything under it."""
+def summary(
+    ctx: click.Context,
+    unit_code: str,
+    as_of: str | None,
+    as_known_at: str | None,
+    as_json: bool,
+) -> None:
+    """Counts for a unit and everything under it (now, or on a day as known at a moment)."""
+    day, moment = parse_as_of(as_of), parse_known_at(as_known_at)
     with opened(ctx) as z:
-        data = z.summary(unit_code)
+        data = z.summary(unit_code, day, moment)
         if data is None:
-            fail(f"找不到区划代码为 {unit_code} 的单位 / no unit with code {unit_code}")
+            if day is None and moment is None:
+                fail(f"找不到区划代码为 {unit_code} 的单位 / no unit with code {unit_code}")
+            fail(
+                f"{day or '今天'} 找不到区划代码为 {unit_code} 的单位 / "
+                f"no unit with code {unit_code} on {day or 'today'}"
+            )
             return
         if as_json:
             print_answer(z, data)
             return
-        click.echo(f"{data['name']} ({data['unit']}, {data['level']})")
+        clocks = "".join(
+            f"  {label} {data[key]}"
+            for key, label in (("as_of", "as of"), ("as_known_at", "as known at"))
+            if data.get(key)
+        )
+        click.echo(f"{data['name']} ({data['unit']}, {data['level']}){clocks}")
         for key, zh, en in SUMMARY_LABELS:
             click.echo(f"  {zh:<8}\t{en:<20}\t{data[key]:>10,}")
 
@@ -256,22 +290,6 @@ def _id_option(name: str, value: str) -> UUID:
 def _beijing(iso: str) -> str:
     """A recording time as Beijing time, with its offset, ready to paste into --as-known-at."""
     return datetime.fromisoformat(iso).astimezone(CHINA_TZ).isoformat(timespec="seconds")
-
-
-def _two_clocks(fn: Any) -> Any:
-    fn = click.option(
-        "--as-known-at",
-        "as_known_at",
-        metavar="TIMESTAMP",
-        help="What the system knew at that moment (Beijing time unless a zone "
-        "is given; a date alone means the end of that day).",
-    )(fn)
-    return click.option(
-        "--as-of",
-        "as_of",
-        metavar="DATE",
-        help="The network as it was on that day (default: today).",
-    )(fn)
 
 
 @cli.command()

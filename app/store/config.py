@@ -8,12 +8,13 @@ import re
 from base64 import b64decode
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-import psycopg
-
 from domain.errors import InvalidInputError
+
+if TYPE_CHECKING:
+    import psycopg
 
 DEFAULT_SQLITE_PATH = Path("var") / "zhucun.db"
 ENV_VAR = "ZHUCUN_DATABASE_URL"
@@ -48,6 +49,8 @@ class StoreConfig:
         """A plain connection to the PostgreSQL database (not its schema), for the few
         statements made outside the library and the engine: creating or dropping the schema,
         telling an unreachable server from a missing store."""
+        import psycopg  # PostgreSQL's driver, only for a PostgreSQL address
+
         env = self.es_env
         return psycopg.connect(
             dbname=env["POSTGRES_DBNAME"],

@@ -17,7 +17,6 @@ from operator import itemgetter
 from typing import Any
 from uuid import UUID
 
-import psycopg
 from eventsourcing.application import Application
 from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import IntegrityError, InternalError, JSONTranscoder, Mapper
@@ -73,6 +72,8 @@ def _replay(aggregate: Any, events: Iterable[Any]) -> Any:
 
 def ensure_schema(config: StoreConfig) -> None:
     if config.is_postgres and config.schema and config.schema != "public":
+        import psycopg.sql  # PostgreSQL's driver, only for a PostgreSQL address
+
         with config.postgres_connection() as conn:
             # The name was checked when the URL was read (app/store/config.py) and is quoted
             # all the same.
@@ -87,6 +88,8 @@ def pg_setup(datastore: Any, work: Callable[[Any], None]) -> None:
     """Run ``work`` (table creation) while holding the set-up lock, PostgreSQL's
     ``pg_advisory_xact_lock``, on a connection of its own; retry on the catalog clashes that
     DDL run outside zhucun (or by an older version) can still cause."""
+    import psycopg
+
     for attempt in range(SETUP_TRIES):
         try:
             with datastore.transaction(commit=True) as curs:

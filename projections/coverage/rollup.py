@@ -26,7 +26,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import Connection, delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from projections.coverage.tables import counts, parents, rollup
 
@@ -102,7 +101,11 @@ class Rollup:
         self._pending.clear()
         if not values:
             return
-        dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+        # The engine's own dialect only: importing both costs every command's start.
+        if conn.dialect.name == "postgresql":
+            from sqlalchemy.dialects import postgresql as dialect
+        else:
+            from sqlalchemy.dialects import sqlite as dialect  # type: ignore[no-redef]
         statement = dialect.insert(rollup)
         conn.execute(
             statement.on_conflict_do_update(

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 from flask.testing import FlaskClient
 
 from app.accounts import Accounts
 from app.bootstrap import Zhucun
+from app.store.clock import SettableClock
 from tests.builders import CITY, GROUP_A1, VILLAGE_A, apply, cmd, id_number, link, small_network
 from tests.web.builders import FAST_HASHER, PASSWORD
 from tests.web.conftest import login
@@ -173,6 +175,31 @@ def test_api_returns_the_summary_as_json(network: Zhucun, city: FlaskClient):
     assert "本溪市" in response.get_data(as_text=True)  # not \u-escaped
 
 
+def test_api_summary_on_both_clocks(network: Zhucun, city: FlaskClient, clock: SettableClock):
+    clock.set(datetime(2016, 12, 31, 9, 0, tzinfo=UTC))  # the exit is recorded after the rest
+    apply(network, cmd("exit_poverty", on="2016-05-01", unit=VILLAGE_A))
+    now = city.get(f"/api/v1/summary/{CITY}").get_json()
+    assert now["poor_villages"] == 0 and "as_of" not in now
+    then = city.get(f"/api/v1/summary/{CITY}?as_of=2014-12-31").get_json()
+    assert then["poor_villages"] == 1 and then["as_of"] == "2014-12-31"
+    assert then["as_known_at"] is None
+    known = city.get(f"/api/v1/summary/{CITY}?as_known_at=2016-12-31T12:30").get_json()
+    assert known["poor_villages"] == 1 and known["as_known_at"] == "2016-12-31T04:30:00+00:00"
+    for query, status in [
+        ("as_of=x", 400),
+        ("as_of=2014-1-1", 400),
+        ("as_known_at=yesterday", 400),
+        ("as_of=2099-01-01", 404),
+        ("as_of=1899-12-31", 404),
+        ("as_of=2014-02-31", 404),
+        ("as_known_at=1969-12-31", 404),
+    ]:
+        response = city.get(f"/api/v1/summary/{CITY}?{query}")
+        assert response.status_code == status, query
+        assert response.get_json(force=True)["field"] == query.split("=")[0]
+    assert city.get(f"/api/v1/summary/{CITY}?as_of=2013-12-31").status_code == 404
+
+
 def test_api_unknown_unit_is_problem_json(network: Zhucun, city: FlaskClient):
     response = city.get("/api/v1/summary/210599")
     assert response.status_code == 404
@@ -233,7 +260,10 @@ def test_openapi_describes_the_api(network: Zhucun, city: FlaskClient):
     assert summary is not None
     schema = document["components"]["schemas"]["Summary"]
     answered = set(summary) | {"freshness"}
-    assert set(schema["properties"]) == answered == set(schema["required"])
+    assert answered == set(schema["required"])
+    on_a_day = network.summary(CITY, as_of=network.today())
+    assert on_a_day is not None
+    assert set(schema["properties"]) == set(on_a_day) | {"freshness"}
     for path in document["paths"]:
         assert city.get(path.replace("{code}", CITY)).status_code == 200
 
