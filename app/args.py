@@ -205,6 +205,17 @@ class Args:
                 found.append(parsed)
         return found
 
+    def objects(self, name: str, most: int, required: bool = True) -> list[dict[str, Any]]:
+        """A list of JSON objects (each read further by the command), at most ``most``."""
+        value = self._get(name, required)
+        if value is None:
+            return []
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            raise refuse(name, "应为对象的列表", "must be a list of objects")
+        if len(value) > most:
+            raise refuse(name, f"最多 {most} 项", f"holds at most {most} items")
+        return value
+
     def number(self, name: str) -> float | None:
         """An optional number; its range is the domain's rule."""
         value = self._get(name, False)

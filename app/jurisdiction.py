@@ -27,6 +27,7 @@ from domain.cadres import Cadre
 from domain.corrections import Correction
 from domain.households import Household
 from domain.ledger.findings import Opinion, SurveyProblem
+from domain.ledger.plans import VillagePlan
 from domain.ledger.survey import VillageSurvey
 from domain.party import CentralHousehold, PartyMember
 from domain.residency import LeaveRequest, MemberMonth
@@ -100,9 +101,13 @@ COMMAND_ROLES: dict[str, frozenset[Role]] = {
             "hold_interview",
             "collect_opinion",
             "record_survey_problem",
+            "draft_plan",
+            "revise_plan",
         ),
         SURVEY,
     ),
+    # A plan is approved by an official of the village's township or county.
+    "approve_plan": NETWORK,
 }
 
 # The arguments that name something recorded. Codes name units; ids name aggregates of any
@@ -120,6 +125,7 @@ IDS = frozenset(
         "leave",
         "opinions",
         "problems",
+        "plan",
     }
 )
 
@@ -191,7 +197,8 @@ class JurisdictionCheck:
         if isinstance(agg, Household):
             return _Unit(agg.group_code)
         if isinstance(
-            agg, PartyMember | CentralHousehold | VillageSurvey | Opinion | SurveyProblem
+            agg,
+            PartyMember | CentralHousehold | VillageSurvey | Opinion | SurveyProblem | VillagePlan,
         ):
             return _Unit(agg.village_code)
         if isinstance(agg, Team):

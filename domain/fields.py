@@ -161,3 +161,21 @@ ARGUMENTS |= {
 }
 
 OPINION_TEXT = Field("意见内容", "opinion", LONG_TEXT_MAX, multiline=True)
+
+# Plans, measures and responsibility letters.
+PLAN_ITEMS_MAX = 200  # items of one plan; targets of one letter
+PLAN_ITEM_KEY_MAX = 16  # an item's key within its plan: "A1"
+YEAR_MIN, YEAR_MAX = 2000, 2100
+
+ARGUMENTS |= {
+    "plan": Field("帮扶规划", "plan"),
+    "year": Field("年度", "year"),
+    "title": Field("标题", "title", SHORT_TEXT_MAX),
+    "items": Field("规划内容", "plan items"),
+    "drafted_by": Field("起草人", "drafted by", PERSON_NAME_MAX),
+    "revised_by": Field("修订人", "revised by", PERSON_NAME_MAX),
+    "approver": Field("批准人", "approved by", PERSON_NAME_MAX),
+    "approver_unit": Field("批准单位", "approving unit", 15),
+}
+
+PLAN_ITEM_TEXT = Field("规划内容", "plan item", LONG_TEXT_MAX, multiline=True)

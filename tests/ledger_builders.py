@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.builders import VILLAGE_A, cmd
+from tests.builders import TOWNSHIP, VILLAGE_A, cmd
 
 FORM: dict[str, Any] = {
     "village": VILLAGE_A,
@@ -80,3 +80,49 @@ def problem(n: int, on: str = "2014-06-12", **args: Any) -> dict[str, Any]:
         "id": pid(n),
     }
     return cmd("record_survey_problem", on=on, **(values | args))
+
+
+# -- plans ------------------------------------------------------------------------------------
+
+
+def plid(n: int) -> str:
+    return f"00000000-0000-0000-0007-{n:012d}"
+
+
+ITEMS: list[dict[str, Any]] = [
+    {"key": "A1", "text": "调整村两委班子，发展年轻党员 3 名", "category": "committees"},
+    {"key": "B1", "text": "修通村路 4 公里", "category": "conditions"},
+    {
+        "key": "C1",
+        "text": "建成食用菌大棚 10 个，集体年收入 5 万元",
+        "category": "collective_economy",
+    },
+]
+
+
+def plan(n: int, on: str = "2014-07-01", **args: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "village": VILLAGE_A,
+        "kind": "annual",
+        "year": 2014,
+        "title": "2014 年度帮扶计划",
+        "drafted_by": "张队长",
+        "items": ITEMS,
+        "id": plid(n),
+    }
+    return cmd("draft_plan", on=on, **(values | args))
+
+
+def revise(n: int, on: str = "2014-07-10", **args: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "plan": plid(n),
+        "title": "2014 年度帮扶计划（修订）",
+        "revised_by": "李队员",
+        "items": [*ITEMS, {"key": "D1", "text": "发展养殖户 20 户", "category": "income"}],
+    }
+    return cmd("revise_plan", on=on, **(values | args))
+
+
+def approve(n: int, on: str = "2014-07-15", **args: Any) -> dict[str, Any]:
+    values = {"plan": plid(n), "approver": "王镇长", "approver_unit": TOWNSHIP}
+    return cmd("approve_plan", on=on, actor="wang.township", **(values | args))

@@ -7,7 +7,16 @@ from click.testing import CliRunner
 
 from app.cli.main import cli
 from tests.builders import COUNTY, VILLAGE_A, answer, apply
-from tests.ledger_builders import form, interview, opinion, problem, symposium, tables
+from tests.ledger_builders import (
+    approve,
+    form,
+    interview,
+    opinion,
+    plan,
+    problem,
+    symposium,
+    tables,
+)
 from tests.team_builders import team_network
 
 
@@ -71,3 +80,18 @@ def test_the_ledger_of_an_unknown_unit_is_refused(zhucun, run):
     team_network(zhucun)
     r = run("ledger", "--unit", "999999")
     assert r.exit_code == 1 and "999999" in r.output
+
+
+def test_the_ledger_shows_a_villages_plans_and_counts_them_above(zhucun, run):
+    team_network(zhucun)
+    apply(zhucun, plan(1), plan(2, kind="three_year", title="三年帮扶目标"), approve(1))
+    r = run("ledger", "--unit", VILLAGE_A)
+    assert r.exit_code == 0, r.output
+    assert "帮扶规划 plans" in r.output and "三年帮扶目标 three_year" in r.output
+    assert "已批准 approved 2014-07-15 by 王镇长" in r.output and "未批准 not approved" in r.output
+    assert "B1  [发展环境和生产生活条件] 修通村路 4 公里" in r.output
+    r = run("ledger", "--unit", COUNTY, "--json")
+    plans = answer(r.output)["plans"]
+    assert (plans["plans"], plans["plans_approved"]) == (2, 1)
+    r = run("ledger", "--unit", COUNTY)
+    assert "规划 plans              2, 已批准 approved 1" in r.output

@@ -22,12 +22,24 @@ SURVEY_COMMANDS = [
 ]
 
 
-def survey_section() -> str:
+PLAN_COMMANDS = ["draft_plan", "revise_plan", "approve_plan"]
+
+
+def section(title: str) -> str:
     text = DOC.read_text(encoding="utf-8")
-    start = text.index("The village work ledger: the survey\n")
+    start = text.index(f"The village work ledger: {title}\n")
     rest = text[start:]
     following = re.search(r"\n#{1,3} ", rest)
     return rest[: following.start()] if following else rest
+
+
+def survey_section() -> str:
+    return section("the survey")
+
+
+def examples(text: str) -> list[str]:
+    blocks = re.findall(r"```json\n(.*?)```", text, flags=re.S)
+    return [line for block in blocks for line in block.splitlines() if line.strip()]
 
 
 def test_every_survey_command_is_registered_and_documented():
@@ -48,3 +60,23 @@ def test_the_documented_examples_are_accepted_in_order(zhucun):
     assert result.applied == len(lines)
     survey = (zhucun.ledger(VILLAGE_A) or {})["survey"]
     assert (survey["opinions"], survey["problems"], len(survey["class_cites"])) == (2, 2, 2)
+
+
+def test_every_plan_command_is_registered_and_documented():
+    text = section("plans")
+    for name in PLAN_COMMANDS:
+        assert name in COMMANDS
+        assert f"#### `{name}` — " in text, name
+
+
+def test_the_documented_plan_examples_are_accepted_after_the_surveys(zhucun):
+    small_network(zhucun)
+    survey, plans = examples(survey_section()), examples(section("plans"))
+    assert {json.loads(line)["command"] for line in plans} == set(PLAN_COMMANDS)
+    result = zhucun.apply_text("\n".join(survey + plans))
+    assert result.applied == len(survey) + len(plans)
+    found = (zhucun.ledger(VILLAGE_A) or {})["plans"]
+    assert [(p["kind"], p["revision"], p["approved"]) for p in found] == [
+        ("three_year", 1, True),
+        ("annual", 2, True),
+    ]

@@ -9,6 +9,7 @@ import click
 
 from app.cli.common import fail, opened, parse_as_of, parse_known_at, print_answer
 from domain.ledger.findings import RootCause
+from domain.ledger.plans import MeasureCategory
 
 
 @click.command()
@@ -73,6 +74,9 @@ def render_ledger(data: dict[str, Any], known: str = "") -> str:
         lines += [f"    {RootCause(k).zh} {k}: {n}" for k, n in causes]
     if data["level"] == "village":
         lines += _finding_lines(s)
+        lines += _plan_lines(data["plans"])
+    else:
+        lines += _plan_rollup_lines(data["plans"])
     return "\n".join(lines)
 
 
@@ -117,3 +121,38 @@ def _finding_lines(s: dict[str, Any]) -> list[str]:
     if s["class_cites"]:
         out += ["", f"村分类依据的问题 the village's class rests on: {', '.join(s['class_cites'])}"]
     return out
+
+
+def _plan_lines(plans: list[dict[str, Any]]) -> list[str]:
+    out = ["", "帮扶规划 plans"]
+    if not plans:
+        return [*out, "  —"]
+    for p in plans:
+        a = p["approval"]
+        if p["approved"]:
+            state = f"已批准 approved {a['on']} by {a['approver']} ({a['approver_unit']})"
+        elif a is not None:
+            state = (
+                f"待再批准 revision {p['revision']} awaits approval "
+                f"(revision {a['revision']} approved {a['on']})"
+            )
+        else:
+            state = "未批准 not approved"
+        out.append(
+            f"  {p['year']} {p['kind_zh']} {p['kind']}: {p['title']}  "
+            f"(revision {p['revision']}, {p['revised_on']}, 起草 {p['drafted_by']}; {state})"
+            f"  ({p['id']})"
+        )
+        out += [
+            f"    {i['key']}  [{MeasureCategory(i['category']).zh}] {i['text']}" for i in p["items"]
+        ]
+    return out
+
+
+def _plan_rollup_lines(plans: dict[str, Any]) -> list[str]:
+    return [
+        "",
+        "帮扶规划 plans",
+        f"  规划 plans              {plans['plans']}, 已批准 approved {plans['plans_approved']} "
+        f"(villages with an approved plan {plans['villages_with_an_approved_plan']})",
+    ]

@@ -6,13 +6,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.args import Args
+from app.args import Args, clean_text, is_blank, refuse
+from app.ledger.plans import Plans
 from app.ledger.survey import Survey
 from app.network import Network
 from app.registry import command
 from domain.base import Meta
-from domain.fields import COMMITTEE_SIZE_MAX, COPIES_MAX, OPINION_TEXT, PEOPLE_MAX
+from domain.fields import (
+    COMMITTEE_SIZE_MAX,
+    COPIES_MAX,
+    OPINION_TEXT,
+    PEOPLE_MAX,
+    PLAN_ITEM_KEY_MAX,
+    PLAN_ITEM_TEXT,
+    PLAN_ITEMS_MAX,
+    YEAR_MAX,
+    YEAR_MIN,
+    Field,
+)
 from domain.ledger.findings import OpinionCategory, OpinionSource, RootCause
+from domain.ledger.plans import MeasureCategory, PlanItem, PlanKind
 from domain.ledger.survey import (
     CommitteeAssessment,
     IntervieweeCategory,
@@ -168,3 +181,98 @@ def _record_survey_problem(n: Network, a: Args, m: Meta) -> dict[str, Any]:
         m,
         a.opt_uuid("id"),
     )
+
+
+# -- plans (帮扶规划) ----------------------------------------------------------------------------
+
+
+def _plans(n: Network) -> Plans:
+    return Plans(n.uow, n)
+
+
+ITEM_KEY = Field("规划内容编号", "plan item key", PLAN_ITEM_KEY_MAX)
+
+
+def _plan_items(a: Args, name: str = "items") -> list[PlanItem]:
+    """``[{"key": "A1", "text": "...", "category": "income"}, ...]``: each refusal names
+    ``items``."""
+    out: list[PlanItem] = []
+    categories = ", ".join(c.value for c in MeasureCategory)
+    for n, raw in enumerate(a.objects(name, PLAN_ITEMS_MAX), 1):
+        unknown = sorted(set(raw) - {"key", "text", "category"})
+        if unknown:
+            raise refuse(
+                name,
+                f"第 {n} 项有未知的键：{', '.join(unknown)}",
+                f"item {n} has unknown key(s): {', '.join(unknown)}",
+            )
+        for part in ("key", "text", "category"):
+            if is_blank(raw.get(part)):
+                raise refuse(name, f"第 {n} 项缺少 {part}", f"item {n} has no {part}")
+        key = clean_text(name, raw["key"], ITEM_KEY)
+        text = clean_text(name, raw["text"], PLAN_ITEM_TEXT)
+        category = raw["category"]
+        try:
+            if not isinstance(category, str):
+                raise ValueError(category)
+            parsed = MeasureCategory(category.strip().lower())
+        except ValueError:
+            raise refuse(
+                name,
+                f"第 {n} 项的类别应为以下之一：{categories}",
+                f"item {n}'s category must be one of: {categories}",
+            ) from None
+        out.append(PlanItem(key, text, parsed))
+    return out
+
+
+@command(
+    "draft_plan",
+    "起草帮扶规划（三年帮扶目标或年度帮扶计划）",
+    "draft a village's three-year goal or annual plan",
+    "village",
+    "kind",
+    "year",
+    "title",
+    "drafted_by",
+    "items",
+    "id?",
+)
+def _draft_plan(n: Network, a: Args, m: Meta) -> dict[str, Any]:
+    return _plans(n).draft(
+        a.code("village"),
+        a.enum("kind", PlanKind),
+        a.integer("year", YEAR_MIN, YEAR_MAX),
+        a.text("title"),
+        a.text("drafted_by"),
+        _plan_items(a),
+        m,
+        a.opt_uuid("id"),
+    )
+
+
+@command(
+    "revise_plan",
+    "修订帮扶规划",
+    "revise a plan: its title and the whole list of its items",
+    "plan",
+    "title",
+    "revised_by",
+    "items",
+)
+def _revise_plan(n: Network, a: Args, m: Meta) -> dict[str, Any]:
+    return _plans(n).revise(
+        a.uuid("plan"), a.text("title"), a.text("revised_by"), _plan_items(a), m
+    )
+
+
+@command(
+    "approve_plan",
+    "批准帮扶规划",
+    "approve the latest revision of a plan (a named official of its township or county)",
+    "plan",
+    "approver",
+    "approver_unit",
+)
+def _approve_plan(n: Network, a: Args, m: Meta) -> dict[str, Any]:
+    return _plans(n).approve(a.uuid("plan"), a.text("approver"), a.code("approver_unit"), m)

@@ -44,6 +44,43 @@ ProblemOfOtherVillageError = rule("problem_of_other_village", "problems",
 RootCauseUnexplainedError = rule("root_cause_unexplained", "root_cause_text", "",
     "致贫根源为“其他”（other）时，请写明是什么根源（root_cause_text）",
     "a root cause of 'other' needs the cause in words (root_cause_text)")
+
+# -- plans (帮扶规划) ----------------------------------------------------------------------------
+
+PlanNotFoundError = missing("plan_not_found", "plan", "plan_id field",
+    "找不到帮扶规划 {plan_id}",
+    "no plan {plan_id}")
+
+PlanWithoutItemsError = invalid("plan_without_items", "items", "",
+    "规划至少要有一项内容：请在 items 中列出各项（编号、内容、类别）",
+    "a plan has at least one item: list them in items (key, text, category)")
+
+DuplicatePlanItemError = invalid("duplicate_plan_item", "items", "key",
+    "规划内容的编号 {key} 重复：每项的编号在规划内唯一",
+    "the plan item key {key} is given twice: each item's key is unique within its plan")
+
+PlanItemNotFoundError = missing("plan_item_not_found", "item", "key plan_id field",
+    "帮扶规划 {plan_id} 中没有编号为 {key} 的内容",
+    "plan {plan_id} has no item {key}")
+
+ApproverNotOverVillageError = rule("approver_not_over_village", "approver_unit",
+    "unit village",
+    "批准单位 {unit} 不是村 {village} 所在的乡镇或县（区）：规划由乡镇或县（区）批准",
+    "the approving unit {unit} is not the township or county of village {village}: "
+    "a plan is approved by its village's township or county")
+
+OwnPlanApprovedError = rule("own_plan_approved", "approver", "approver",
+    "{approver} 参与了这份规划的起草或修订，不能批准自己的规划",
+    "{approver} drafted or revised this plan and may not approve their own plan")
+
+PlanDatedBeforeDraftingError = rule("dated_before_plan_drafted", "occurred_on",
+    "what_zh what_en day drafted_on",
+    "{what_zh}日期 {day} 早于规划的起草日期 {drafted_on}",
+    "{what_en} dated {day} is before the plan was drafted on {drafted_on}")
+
+PlanAlreadyApprovedError = rule("plan_already_approved", "plan", "plan_id revision",
+    "规划 {plan_id} 的第 {revision} 稿已经批准；修订后才能再次批准",
+    "revision {revision} of plan {plan_id} is approved already; revise it to approve again")
 # fmt: on
 
 name_rows(globals())

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, func, insert, select
 
 from domain.ledger.findings import Opinion, SurveyProblem
+from domain.ledger.plans import VillagePlan
 from domain.ledger.survey import ParticipantCategory, VillageSurvey
 from domain.villages import VillageProfile
 from projections.ledger.tables import (
@@ -20,6 +21,10 @@ from projections.ledger.tables import (
     metadata,
     opinions,
     periods,
+    plan_approvals,
+    plan_items,
+    plan_revisions,
+    plans,
     problem_opinions,
     problems,
     surveys,
@@ -76,7 +81,7 @@ class LedgerModel:
 
     name = NAME
     metadata = metadata
-    version = 1
+    version = 2
 
     def process(self, conn: Connection, page: Sequence[Any]) -> None:
         rows = Page(conn)
@@ -249,3 +254,61 @@ def _cited(p: Page, e: VillageProfile.ProblemsCited, position: int) -> None:
     ).scalar_one()
     for seq, pid in enumerate(e.problems):
         p.add(citations, class_position=latest, seq=seq, problem_id=pid)
+
+
+# -- plans ----------------------------------------------------------------------------------------
+
+
+def _revision(p: Page, pid: str, e: Any, revision: int, by: str, position: int) -> None:
+    p.add(
+        plan_revisions,
+        plan_id=pid,
+        revision=revision,
+        title=e.title,
+        drafted_by=by,
+        day=_day(e),
+        position=position,
+    )
+    for seq, item in enumerate(e.items):
+        p.add(
+            plan_items,
+            plan_id=pid,
+            revision=revision,
+            seq=seq,
+            key=item["key"],
+            text=item["text"],
+            category=item["category"],
+        )
+
+
+@handles(VillagePlan.Drafted)
+def _plan_drafted(p: Page, e: VillagePlan.Drafted, position: int) -> None:
+    pid = e.originator_id.hex
+    p.add(
+        plans,
+        plan_id=pid,
+        village_code=e.village_code,
+        kind=e.kind,
+        year=e.year,
+        day=_day(e),
+        position=position,
+    )
+    _revision(p, pid, e, 1, e.drafted_by, position)
+
+
+@handles(VillagePlan.Revised)
+def _plan_revised(p: Page, e: VillagePlan.Revised, position: int) -> None:
+    _revision(p, e.originator_id.hex, e, e.revision, e.revised_by, position)
+
+
+@handles(VillagePlan.Approved)
+def _plan_approved(p: Page, e: VillagePlan.Approved, position: int) -> None:
+    p.add(
+        plan_approvals,
+        plan_id=e.originator_id.hex,
+        revision=e.revision,
+        approver=e.approver,
+        approver_unit=e.approver_unit,
+        day=_day(e),
+        position=position,
+    )

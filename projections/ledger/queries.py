@@ -22,6 +22,7 @@ from sqlalchemy import (
 
 from domain.ledger.findings import OpinionCategory, OpinionSource, RootCause
 from domain.ledger.money import yuan_text
+from domain.ledger.plans import MeasureCategory, PlanKind
 from domain.ledger.survey import ParticipantCategory, TableKind
 from projections.ledger.tables import (
     citations,
@@ -30,6 +31,10 @@ from projections.ledger.tables import (
     interviews,
     opinions,
     periods,
+    plan_approvals,
+    plan_items,
+    plan_revisions,
+    plans,
     problem_opinions,
     problems,
     surveys,
@@ -58,13 +63,19 @@ def ledger(conn: Connection, code: str, as_of: date, upto: int | None) -> dict[s
         "as_of": as_of.isoformat(),
     }
     if root["level"] == "village":
-        return head | {"survey": village_survey(conn, root["code"], as_of, upto)}
+        return head | {
+            "survey": village_survey(conn, root["code"], as_of, upto),
+            "plans": village_plans(conn, root["code"], as_of, upto),
+        }
     villages = (
         select(units.c.code)
         .where(units.c.path.startswith(root["path"], autoescape=True), units.c.level == "village")
         .scalar_subquery()
     )
-    return head | {"survey": rollup(conn, villages, as_of, upto)}
+    return head | {
+        "survey": rollup(conn, villages, as_of, upto),
+        "plans": plans_rollup(conn, villages, as_of, upto),
+    }
 
 
 def _seen(table: Table, as_of: date, upto: int | None) -> Any:
@@ -431,3 +442,111 @@ def _add(total: dict[str, Any], counts: dict[str, Any]) -> None:
 
 def _uuid(hex_id: str) -> str:
     return f"{hex_id[:8]}-{hex_id[8:12]}-{hex_id[12:16]}-{hex_id[16:20]}-{hex_id[20:]}"
+
+
+# -- plans ----------------------------------------------------------------------------------------
+
+
+def _plan_states(
+    conn: Connection, villages: Any, as_of: date, upto: int | None
+) -> list[dict[str, Any]]:
+    """The plans of these villages as of the day: each with its latest revision by then and
+    the approval of that revision, if any (a later revision needs approving again)."""
+    rows = _rows(
+        conn,
+        select(plans)
+        .where(plans.c.village_code.in_(villages), _seen(plans, as_of, upto))
+        .order_by(plans.c.village_code, plans.c.year, plans.c.kind.desc(), plans.c.position),
+    )
+    if not rows:
+        return []
+    ids = [r["plan_id"] for r in rows]
+    latest: dict[str, dict[str, Any]] = {}
+    for m in conn.execute(
+        select(plan_revisions).where(
+            plan_revisions.c.plan_id.in_(ids), _seen(plan_revisions, as_of, upto)
+        )
+    ).mappings():
+        was = latest.get(m["plan_id"])
+        if was is None or (m["day"], m["position"]) > (was["day"], was["position"]):
+            latest[m["plan_id"]] = dict(m)
+    approvals: dict[str, dict[str, Any]] = {}
+    for m in conn.execute(
+        select(plan_approvals).where(
+            plan_approvals.c.plan_id.in_(ids), _seen(plan_approvals, as_of, upto)
+        )
+    ).mappings():
+        was = approvals.get(m["plan_id"])
+        if was is None or (m["day"], m["position"]) > (was["day"], was["position"]):
+            approvals[m["plan_id"]] = dict(m)
+    out = []
+    for r in rows:
+        rev = latest[r["plan_id"]]
+        approval = approvals.get(r["plan_id"])
+        current = approval is not None and approval["revision"] == rev["revision"]
+        out.append(
+            {
+                "plan_id": r["plan_id"],
+                "village": r["village_code"],
+                "kind": r["kind"],
+                "year": r["year"],
+                "drafted_on": r["day"].isoformat(),
+                "revision": rev["revision"],
+                "revised_on": rev["day"].isoformat(),
+                "title": rev["title"],
+                "drafted_by": rev["drafted_by"],
+                "approved": current,
+                "approval": None
+                if approval is None
+                else {
+                    "revision": approval["revision"],
+                    "on": approval["day"].isoformat(),
+                    "approver": approval["approver"],
+                    "approver_unit": approval["approver_unit"],
+                },
+            }
+        )
+    return out
+
+
+def village_plans(conn: Connection, village: str, as_of: date, upto: int | None) -> list[Any]:
+    """A village's plans as of the day, approved or not, each with its items."""
+    states = _plan_states(conn, [village], as_of, upto)
+    items: dict[tuple[str, int], list[dict[str, Any]]] = {}
+    if states:
+        for r in conn.execute(
+            select(plan_items)
+            .where(plan_items.c.plan_id.in_([p["plan_id"] for p in states]))
+            .order_by(plan_items.c.plan_id, plan_items.c.revision, plan_items.c.seq)
+        ).mappings():
+            items.setdefault((r["plan_id"], r["revision"]), []).append(
+                {"key": r["key"], "text": r["text"], "category": r["category"]}
+            )
+    return [
+        {
+            "id": _uuid(p["plan_id"]),
+            "kind_zh": PlanKind(p["kind"]).zh,
+            **{k: v for k, v in p.items() if k not in ("plan_id", "village")},
+            "items": items.get((p["plan_id"], p["revision"]), []),
+        }
+        for p in states
+    ]
+
+
+def plans_rollup(conn: Connection, villages: Any, as_of: date, upto: int | None) -> dict[str, Any]:
+    states = _plan_states(conn, villages, as_of, upto)
+    return {
+        "plans": len(states),
+        "plans_approved": sum(1 for p in states if p["approved"]),
+        "by_kind": {
+            k.value: {
+                "plans": sum(1 for p in states if p["kind"] == k.value),
+                "approved": sum(1 for p in states if p["kind"] == k.value and p["approved"]),
+            }
+            for k in PlanKind
+        },
+        "villages_with_an_approved_plan": len({p["village"] for p in states if p["approved"]}),
+    }
+
+
+CATEGORIES = tuple(c.value for c in MeasureCategory)

@@ -142,3 +142,50 @@ citations = Table(
     Column("seq", Integer, primary_key=True),
     Column("problem_id", String(32), nullable=False),
 )
+
+# -- plans (帮扶规划) ------------------------------------------------------------------------
+
+plans = Table(
+    "lg_plans",
+    metadata,
+    Column("plan_id", String(32), primary_key=True),
+    Column("village_code", String(VILLAGE), nullable=False, index=True),
+    Column("kind", String(16), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("day", Date, nullable=False),
+    Column("position", BigInteger, nullable=False),
+)
+
+# Each revision of a plan (the draft is revision 1), its items in ``plan_items``.
+plan_revisions = Table(
+    "lg_plan_revisions",
+    metadata,
+    Column("plan_id", String(32), nullable=False, index=True),
+    Column("revision", Integer, nullable=False),
+    Column("title", String(fields.SHORT_TEXT_MAX), nullable=False),
+    Column("drafted_by", String(fields.PERSON_NAME_MAX), nullable=False),
+    Column("day", Date, nullable=False),
+    Column("position", BigInteger, primary_key=True),
+)
+
+plan_items = Table(
+    "lg_plan_items",
+    metadata,
+    Column("plan_id", String(32), primary_key=True),
+    Column("revision", Integer, primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("key", String(fields.PLAN_ITEM_KEY_MAX), nullable=False),
+    Column("text", String(fields.LONG_TEXT_MAX), nullable=False),
+    Column("category", String(32), nullable=False),
+)
+
+plan_approvals = Table(
+    "lg_plan_approvals",
+    metadata,
+    Column("plan_id", String(32), nullable=False, index=True),
+    Column("revision", Integer, nullable=False),
+    Column("approver", String(fields.PERSON_NAME_MAX), nullable=False),
+    Column("approver_unit", String(VILLAGE), nullable=False),
+    Column("day", Date, nullable=False),
+    Column("position", BigInteger, primary_key=True),
+)
