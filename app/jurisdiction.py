@@ -27,6 +27,7 @@ from domain.cadres import Cadre
 from domain.corrections import Correction
 from domain.households import Household
 from domain.ledger.findings import Opinion, SurveyProblem
+from domain.ledger.measures import Measure
 from domain.ledger.plans import VillagePlan
 from domain.ledger.survey import VillageSurvey
 from domain.party import CentralHousehold, PartyMember
@@ -103,6 +104,9 @@ COMMAND_ROLES: dict[str, frozenset[Role]] = {
             "record_survey_problem",
             "draft_plan",
             "revise_plan",
+            "plan_measure",
+            "set_measure_status",
+            "note_measure_progress",
         ),
         SURVEY,
     ),
@@ -126,6 +130,7 @@ IDS = frozenset(
         "opinions",
         "problems",
         "plan",
+        "measure",
     }
 )
 
@@ -198,7 +203,13 @@ class JurisdictionCheck:
             return _Unit(agg.group_code)
         if isinstance(
             agg,
-            PartyMember | CentralHousehold | VillageSurvey | Opinion | SurveyProblem | VillagePlan,
+            PartyMember
+            | CentralHousehold
+            | VillageSurvey
+            | Opinion
+            | SurveyProblem
+            | VillagePlan
+            | Measure,
         ):
             return _Unit(agg.village_code)
         if isinstance(agg, Team):

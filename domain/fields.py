@@ -176,6 +176,14 @@ ARGUMENTS |= {
     "revised_by": Field("修订人", "revised by", PERSON_NAME_MAX),
     "approver": Field("批准人", "approved by", PERSON_NAME_MAX),
     "approver_unit": Field("批准单位", "approving unit", 15),
+    "item": Field("规划内容编号", "plan item", PLAN_ITEM_KEY_MAX),
+    "measure": Field("帮扶措施", "measure"),
+    "responsible": Field("责任人", "responsible person", PERSON_NAME_MAX),
+    "due_on": Field("完成期限", "due date"),
+    "budget": Field("预算（元）", "budget (yuan)"),
+    "sources": Field("资金来源", "funding sources"),
+    "status": Field("状态", "status", 16),
+    "because": Field("原因", "reason", LONG_TEXT_MAX, multiline=True),
 }
 
 PLAN_ITEM_TEXT = Field("规划内容", "plan item", LONG_TEXT_MAX, multiline=True)

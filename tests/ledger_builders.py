@@ -126,3 +126,33 @@ def revise(n: int, on: str = "2014-07-10", **args: Any) -> dict[str, Any]:
 def approve(n: int, on: str = "2014-07-15", **args: Any) -> dict[str, Any]:
     values = {"plan": plid(n), "approver": "王镇长", "approver_unit": TOWNSHIP}
     return cmd("approve_plan", on=on, actor="wang.township", **(values | args))
+
+
+# -- measures ---------------------------------------------------------------------------------
+
+
+def msid(n: int) -> str:
+    return f"00000000-0000-0000-0008-{n:012d}"
+
+
+def measure(n: int, on: str = "2014-08-01", **args: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "village": VILLAGE_A,
+        "plan": plid(1),
+        "item": "B1",
+        "title": "硬化村路一期 2 公里",
+        "responsible": "张队长",
+        "due_on": "2014-10-31",
+        "budget": "400000.00",
+        "sources": ["fiscal", "urban_rural"],
+        "id": msid(n),
+    }
+    return cmd("plan_measure", on=on, **(values | args))
+
+
+def status(n: int, to: str, on: str = "2014-09-01", **args: Any) -> dict[str, Any]:
+    return cmd("set_measure_status", on=on, **({"measure": msid(n), "status": to} | args))
+
+
+def progress(n: int, note: str = "路基完成", on: str = "2014-09-15") -> dict[str, Any]:
+    return cmd("note_measure_progress", on=on, measure=msid(n), note=note)

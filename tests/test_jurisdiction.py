@@ -28,7 +28,7 @@ from domain.party import central_household_id
 from tests.builders import COUNTY, GROUP_A1, GROUP_A2, TOWNSHIP, VILLAGE_A, VILLAGE_B, apply, cmd
 from tests.builders import id_number as idn
 from tests.conftest import pg_url_for_new_schema
-from tests.ledger_builders import ITEMS, oid, pid, plid
+from tests.ledger_builders import ITEMS, msid, oid, pid, plid
 from tests.team_builders import CITY_AGRI, CLERK, MEMBER, cid, lid, team_network, tid
 from tests.web.builders import OTHER_COUNTY, OTHER_GROUP, OTHER_TOWNSHIP, OTHER_VILLAGE
 from tests.web.builders import other_county as open_other_county
@@ -56,6 +56,7 @@ OTHER_COUNTY_SET = {
     "opinion": oid(3),
     "problem": pid(3),
     "plan": plid(3),
+    "measure": msid(3),
 }
 OTHER_TOWNSHIP_SET = {
     "unit": VILLAGE_C,
@@ -70,6 +71,7 @@ OTHER_TOWNSHIP_SET = {
     "opinion": oid(4),
     "problem": pid(4),
     "plan": plid(4),
+    "measure": msid(4),
 }
 OTHER_TEAM_SET = {  # village B: the same township, another team
     "unit": VILLAGE_B,
@@ -82,6 +84,7 @@ OTHER_TEAM_SET = {  # village B: the same township, another team
     "opinion": oid(2),
     "problem": pid(2),
     "plan": plid(2),
+    "measure": msid(2),
 }
 OUTSIDE_NAMES = (
     "桓仁",
@@ -266,6 +269,25 @@ TEMPLATES: dict[str, tuple[dict[str, Any], dict[str, str]]] = {
         {"plan": plid(1), "approver": "王镇长", "approver_unit": TOWNSHIP},
         {"plan": "plan"},
     ),
+    # -- the village work ledger: measures --
+    "plan_measure": (
+        {
+            "village": VILLAGE_A,
+            "plan": plid(1),
+            "item": "B1",
+            "title": "修路",
+            "responsible": "李队员",
+            "due_on": "2017-06-30",
+            "budget": 1000,
+            "sources": ["fiscal"],
+        },
+        {"village": "unit", "plan": "plan", "id": "measure"},
+    ),
+    "set_measure_status": (
+        {"measure": msid(1), "status": "under_way"},
+        {"measure": "measure"},
+    ),
+    "note_measure_progress": ({"measure": msid(1), "note": "进展"}, {"measure": "measure"}),
 }
 CITY_ONLY = {"register_dispatching_unit", "register_cadre", "record_correction"}
 
@@ -371,6 +393,26 @@ def build(z: Zhucun) -> None:
                 drafted_by="起草人",
                 items=ITEMS,
                 id=plid(n),
+            ),
+            cmd(
+                "approve_plan",
+                on="2014-07-05",
+                actor="approver",
+                plan=plid(n),
+                approver="批准人",
+                approver_unit=village[:9],
+            ),
+            cmd(
+                "plan_measure",
+                on="2014-08-01",
+                village=village,
+                plan=plid(n),
+                item="B1",
+                title="修路",
+                responsible="责任人",
+                due_on="2014-10-31",
+                budget=0,
+                id=msid(n),
             ),
         )
     leave = {"first_day": "2014-07-01", "last_day": "2014-07-02"}

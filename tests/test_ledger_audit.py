@@ -12,10 +12,13 @@ from tests.ledger_builders import (
     approve,
     form,
     interview,
+    measure,
     opinion,
     plan,
     problem,
+    progress,
     revise,
+    status,
     symposium,
     tables,
 )
@@ -47,13 +50,20 @@ def test_the_survey_is_in_the_audit_log_of_its_village_and_the_units_above(zhucu
         assert found == SURVEY
 
 
-PLANS = {"VillagePlan.Drafted", "VillagePlan.Revised", "VillagePlan.Approved"}
+PLANS = {
+    "VillagePlan.Drafted",
+    "VillagePlan.Revised",
+    "VillagePlan.Approved",
+    "Measure.Planned",
+    "Measure.StatusChanged",
+    "Measure.ProgressNoted",
+}
 
 
 @pytest.mark.parametrize("unit", [VILLAGE_A, TOWNSHIP, CITY, VILLAGE_B])
-def test_plans_are_in_the_audit_log_of_their_village_and_the_units_above(zhucun, unit):
+def test_plans_and_measures_are_in_the_audit_log_of_their_village_and_the_units_above(zhucun, unit):
     team_network(zhucun)
-    apply(zhucun, plan(1), revise(1), approve(1))
+    apply(zhucun, plan(1), revise(1), approve(1), measure(1), status(1, "under_way"), progress(1))
     zhucun.projections.catch_up()
     f = AuditFilter(unit=unit)
     indexed = audit_page(zhucun.store, zhucun.engine, f).rows

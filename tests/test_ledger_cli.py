@@ -11,9 +11,11 @@ from tests.ledger_builders import (
     approve,
     form,
     interview,
+    measure,
     opinion,
     plan,
     problem,
+    status,
     symposium,
     tables,
 )
@@ -95,3 +97,23 @@ def test_the_ledger_shows_a_villages_plans_and_counts_them_above(zhucun, run):
     assert (plans["plans"], plans["plans_approved"]) == (2, 1)
     r = run("ledger", "--unit", COUNTY)
     assert "规划 plans              2, 已批准 approved 1" in r.output
+
+
+def test_the_ledger_marks_overdue_measures_and_counts_them_above(zhucun, run):
+    team_network(zhucun)
+    apply(
+        zhucun,
+        plan(1),
+        approve(1),
+        measure(1),
+        measure(2, item="C1", title="建食用菌大棚"),
+        status(2, "dropped", because="选址未定"),
+    )
+    r = run("ledger", "--unit", VILLAGE_A, "--as-of", "2014-11-01")
+    assert r.exit_code == 0, r.output
+    assert "帮扶措施 measures" in r.output
+    assert "硬化村路一期 2 公里  计划 planned  逾期 OVERDUE" in r.output
+    assert "建食用菌大棚  已放弃 dropped（选址未定）" in r.output
+    assert "预算 budget 400000.00 元 yuan (fiscal, urban_rural)" in r.output
+    r = run("ledger", "--unit", COUNTY, "--as-of", "2014-11-01")
+    assert "措施 measures           2 (计划 planned 1" in r.output and "逾期 overdue 1" in r.output

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from pathlib import Path
 
 from app.commands import COMMANDS
@@ -23,6 +24,7 @@ SURVEY_COMMANDS = [
 
 
 PLAN_COMMANDS = ["draft_plan", "revise_plan", "approve_plan"]
+MEASURE_COMMANDS = ["plan_measure", "set_measure_status", "note_measure_progress"]
 
 
 def section(title: str) -> str:
@@ -79,4 +81,25 @@ def test_the_documented_plan_examples_are_accepted_after_the_surveys(zhucun):
     assert [(p["kind"], p["revision"], p["approved"]) for p in found] == [
         ("three_year", 1, True),
         ("annual", 2, True),
+    ]
+
+
+def test_every_measure_command_is_registered_and_documented():
+    text = section("measures")
+    for name in MEASURE_COMMANDS:
+        assert name in COMMANDS
+        assert f"#### `{name}` — " in text, name
+
+
+def test_the_documented_measure_examples_are_accepted_after_the_plans(zhucun):
+    small_network(zhucun)
+    before = examples(survey_section()) + examples(section("plans"))
+    measures = examples(section("measures"))
+    assert {json.loads(line)["command"] for line in measures} == set(MEASURE_COMMANDS)
+    result = zhucun.apply_text("\n".join(before + measures))
+    assert result.applied == len(before) + len(measures)
+    found = (zhucun.ledger(VILLAGE_A, as_of=date(2014, 10, 1)) or {})["measures"]
+    assert [(m["status"], m["overdue"], len(m["progress"])) for m in found] == [
+        ("dropped", False, 0),
+        ("under_way", False, 1),
     ]

@@ -75,8 +75,10 @@ def render_ledger(data: dict[str, Any], known: str = "") -> str:
     if data["level"] == "village":
         lines += _finding_lines(s)
         lines += _plan_lines(data["plans"])
+        lines += _measure_lines(data["measures"])
     else:
         lines += _plan_rollup_lines(data["plans"])
+        lines += _measure_rollup_lines(data["measures"])
     return "\n".join(lines)
 
 
@@ -155,4 +157,36 @@ def _plan_rollup_lines(plans: dict[str, Any]) -> list[str]:
         "帮扶规划 plans",
         f"  规划 plans              {plans['plans']}, 已批准 approved {plans['plans_approved']} "
         f"(villages with an approved plan {plans['villages_with_an_approved_plan']})",
+    ]
+
+
+def _measure_lines(measures: list[dict[str, Any]]) -> list[str]:
+    out = ["", "帮扶措施 measures"]
+    if not measures:
+        return [*out, "  —"]
+    for m in measures:
+        overdue = "  逾期 OVERDUE" if m["overdue"] else ""
+        because = f"（{m['because']}）" if m["because"] else ""
+        out.append(
+            f"  {m['due_on']}  [{m['category_zh']}] {m['title']}  {m['status_zh']} "
+            f"{m['status']}{because}{overdue}"
+        )
+        sources = ", ".join(m["sources"]) or "—"
+        out.append(
+            f"    责任人 responsible {m['responsible']}; 预算 budget {m['budget_yuan']} 元 yuan "
+            f"({sources}); plan item {m['item']}  ({m['id']})"
+        )
+        out += [f"    {n['on']}  {n['note']}" for n in m["progress"]]
+    return out
+
+
+def _measure_rollup_lines(measures: dict[str, Any]) -> list[str]:
+    s = measures["by_status"]
+    return [
+        "",
+        "帮扶措施 measures",
+        f"  措施 measures           {measures['measures']} (计划 planned {s['planned']}, "
+        f"实施中 under way {s['under_way']}, 已完成 done {s['done']}, "
+        f"已放弃 dropped {s['dropped']}); 逾期 overdue {measures['overdue']}",
+        f"  预算 budget             {measures['budget_yuan']} 元 yuan",
     ]

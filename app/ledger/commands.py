@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.args import Args, clean_text, is_blank, refuse
+from app.ledger.measures import Measures
 from app.ledger.plans import Plans
 from app.ledger.survey import Survey
 from app.network import Network
@@ -25,6 +26,7 @@ from domain.fields import (
     Field,
 )
 from domain.ledger.findings import OpinionCategory, OpinionSource, RootCause
+from domain.ledger.measures import FundingSource, MeasureStatus
 from domain.ledger.plans import MeasureCategory, PlanItem, PlanKind
 from domain.ledger.survey import (
     CommitteeAssessment,
@@ -276,3 +278,63 @@ def _revise_plan(n: Network, a: Args, m: Meta) -> dict[str, Any]:
 )
 def _approve_plan(n: Network, a: Args, m: Meta) -> dict[str, Any]:
     return _plans(n).approve(a.uuid("plan"), a.text("approver"), a.code("approver_unit"), m)
+
+
+# -- measures (帮扶措施) ----------------------------------------------------------------------
+
+
+def _measures(n: Network) -> Measures:
+    return Measures(n.uow, n)
+
+
+@command(
+    "plan_measure",
+    "制定帮扶措施",
+    "plan an assistance measure for an item of the village's approved plan",
+    "village",
+    "plan",
+    "item",
+    "title",
+    "responsible",
+    "due_on",
+    "budget",
+    "sources?",
+    "id?",
+)
+def _plan_measure(n: Network, a: Args, m: Meta) -> dict[str, Any]:
+    return _measures(n).plan_measure(
+        a.code("village"),
+        a.uuid("plan"),
+        a.text("item"),
+        a.text("title"),
+        a.text("responsible"),
+        a.day("due_on"),
+        a.money("budget"),
+        a.enums("sources", FundingSource),
+        m,
+        a.opt_uuid("id"),
+    )
+
+
+@command(
+    "set_measure_status",
+    "变更帮扶措施状态",
+    "move a measure on: under_way, done, or dropped with a reason",
+    "measure",
+    "status",
+    "because?",
+)
+def _set_measure_status(n: Network, a: Args, m: Meta) -> dict[str, Any]:
+    status = a.enum("status", MeasureStatus)
+    return _measures(n).set_status(a.uuid("measure"), status, a.opt_text("because"), m)
+
+
+@command(
+    "note_measure_progress",
+    "记录帮扶措施进展",
+    "note a measure's progress",
+    "measure",
+    "note",
+)
+def _note_measure_progress(n: Network, a: Args, m: Meta) -> dict[str, Any]:
+    return _measures(n).note_progress(a.uuid("measure"), a.text("note"), m)

@@ -81,6 +81,47 @@ PlanDatedBeforeDraftingError = rule("dated_before_plan_drafted", "occurred_on",
 PlanAlreadyApprovedError = rule("plan_already_approved", "plan", "plan_id revision",
     "规划 {plan_id} 的第 {revision} 稿已经批准；修订后才能再次批准",
     "revision {revision} of plan {plan_id} is approved already; revise it to approve again")
+
+# -- measures (帮扶措施) ------------------------------------------------------------------------
+
+MeasureNotFoundError = missing("measure_not_found", "measure", "measure_id field",
+    "找不到帮扶措施 {measure_id}",
+    "no measure {measure_id}")
+
+PlanOfOtherVillageError = rule("plan_of_other_village", "plan", "plan_id village other_village",
+    "规划 {plan_id} 是村 {other_village} 的规划，不是村 {village} 的",
+    "plan {plan_id} is village {other_village}'s, not village {village}'s")
+
+PlanNotApprovedError = rule("plan_not_approved", "plan", "plan_id",
+    "规划 {plan_id} 尚未批准：措施服务于已批准的规划",
+    "plan {plan_id} is not approved yet: a measure serves an approved plan")
+
+MeasureBeforePlanError = rule("measure_before_plan", "occurred_on", "day approved_on",
+    "措施日期 {day} 早于其规划的批准日期 {approved_on}",
+    "a measure dated {day} is before its plan was approved on {approved_on}")
+
+DueBeforePlannedError = invalid("due_before_planned", "due_on", "due_on day",
+    "完成期限 {due_on} 早于措施日期 {day}",
+    "the due date {due_on} is before the measure's date {day}")
+
+BudgetWithoutSourcesError = invalid("budget_without_sources", "sources", "",
+    "有预算的措施要写明资金来源（集体自筹、财政投入、党费补贴、城乡统筹）",
+    "a measure with a budget names its funding sources "
+    "(collective_self_raised, fiscal, party_fee, urban_rural)")
+
+IllegalMeasureTransitionError = rule("illegal_measure_transition", "status",
+    "status_from status_to from_zh to_zh",
+    "措施的状态不能从“{from_zh}”改为“{to_zh}”：计划 → 实施中 → 已完成，或放弃",
+    "a measure cannot go from {status_from} to {status_to}: "
+    "planned → under_way → done, or dropped")
+
+DropWithoutReasonError = invalid("drop_without_reason", "because", "",
+    "放弃措施要写明原因（because）",
+    "dropping a measure needs its reason (because)")
+
+DatedBeforeMeasureError = rule("dated_before_measure", "occurred_on", "day planned_on",
+    "日期 {day} 早于措施的制定日期 {planned_on}",
+    "{day} is before the measure was planned on {planned_on}")
 # fmt: on
 
 name_rows(globals())

@@ -91,6 +91,7 @@ class VillagePlan(NetworkAggregate):
         self.drafters: set[str] = set()  # names and actors who drafted or revised it
         self.approved_revision = 0
         self.approved_on: date | None = None
+        self.first_approved_on: date | None = None  # from then on it counts
 
     class Drafted(NetworkAggregate.Created):
         village_code: str
@@ -128,6 +129,8 @@ class VillagePlan(NetworkAggregate):
         def apply(self, p: VillagePlan) -> None:
             p.approved_revision = self.revision
             p.approved_on = date.fromisoformat(self.occurred_on)
+            if p.first_approved_on is None or p.approved_on < p.first_approved_on:
+                p.first_approved_on = p.approved_on
 
     # -- commands -----------------------------------------------------------------------------
 

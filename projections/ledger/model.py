@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, func, insert, select
 
 from domain.ledger.findings import Opinion, SurveyProblem
+from domain.ledger.measures import Measure
 from domain.ledger.plans import VillagePlan
 from domain.ledger.survey import ParticipantCategory, VillageSurvey
 from domain.villages import VillageProfile
@@ -18,6 +19,9 @@ from projections.ledger.tables import (
     classes,
     forms,
     interviews,
+    measure_notes,
+    measure_statuses,
+    measures,
     metadata,
     opinions,
     periods,
@@ -81,7 +85,7 @@ class LedgerModel:
 
     name = NAME
     metadata = metadata
-    version = 2
+    version = 3
 
     def process(self, conn: Connection, page: Sequence[Any]) -> None:
         rows = Page(conn)
@@ -311,4 +315,45 @@ def _plan_approved(p: Page, e: VillagePlan.Approved, position: int) -> None:
         approver_unit=e.approver_unit,
         day=_day(e),
         position=position,
+    )
+
+
+# -- measures -------------------------------------------------------------------------------------
+
+
+@handles(Measure.Planned)
+def _measure(p: Page, e: Measure.Planned, position: int) -> None:
+    p.add(
+        measures,
+        measure_id=e.originator_id.hex,
+        village_code=e.village_code,
+        plan_id=e.plan_id,
+        item_key=e.item_key,
+        category=e.category,
+        title=e.title,
+        responsible=e.responsible,
+        due_on=date.fromisoformat(e.due_on),
+        budget_fen=e.budget_fen,
+        sources=",".join(e.sources),
+        day=_day(e),
+        position=position,
+    )
+
+
+@handles(Measure.StatusChanged)
+def _measure_status(p: Page, e: Measure.StatusChanged, position: int) -> None:
+    p.add(
+        measure_statuses,
+        measure_id=e.originator_id.hex,
+        status=e.status,
+        because=e.because,
+        day=_day(e),
+        position=position,
+    )
+
+
+@handles(Measure.ProgressNoted)
+def _measure_note(p: Page, e: Measure.ProgressNoted, position: int) -> None:
+    p.add(
+        measure_notes, measure_id=e.originator_id.hex, note=e.note, day=_day(e), position=position
     )

@@ -21,6 +21,7 @@ from sqlalchemy import (
 )
 
 from domain.ledger.findings import OpinionCategory, OpinionSource, RootCause
+from domain.ledger.measures import FundingSource, MeasureStatus
 from domain.ledger.money import yuan_text
 from domain.ledger.plans import MeasureCategory, PlanKind
 from domain.ledger.survey import ParticipantCategory, TableKind
@@ -29,6 +30,9 @@ from projections.ledger.tables import (
     classes,
     forms,
     interviews,
+    measure_notes,
+    measure_statuses,
+    measures,
     opinions,
     periods,
     plan_approvals,
@@ -66,6 +70,7 @@ def ledger(conn: Connection, code: str, as_of: date, upto: int | None) -> dict[s
         return head | {
             "survey": village_survey(conn, root["code"], as_of, upto),
             "plans": village_plans(conn, root["code"], as_of, upto),
+            "measures": village_measures(conn, root["code"], as_of, upto),
         }
     villages = (
         select(units.c.code)
@@ -75,6 +80,7 @@ def ledger(conn: Connection, code: str, as_of: date, upto: int | None) -> dict[s
     return head | {
         "survey": rollup(conn, villages, as_of, upto),
         "plans": plans_rollup(conn, villages, as_of, upto),
+        "measures": measures_rollup(conn, villages, as_of, upto),
     }
 
 
@@ -549,4 +555,107 @@ def plans_rollup(conn: Connection, villages: Any, as_of: date, upto: int | None)
     }
 
 
-CATEGORIES = tuple(c.value for c in MeasureCategory)
+# -- measures -------------------------------------------------------------------------------------
+
+
+def _measure_states(
+    conn: Connection, villages: Any, as_of: date, upto: int | None
+) -> list[dict[str, Any]]:
+    """The measures of these villages planned by the day, each with its status that day and
+    whether it is overdue (its due date passed, neither done nor dropped)."""
+    rows = _rows(
+        conn,
+        select(measures)
+        .where(measures.c.village_code.in_(villages), _seen(measures, as_of, upto))
+        .order_by(measures.c.village_code, measures.c.due_on, measures.c.position),
+    )
+    if not rows:
+        return []
+    latest: dict[str, tuple[date, int, str, str]] = {}
+    for mid, status, because, day, position in conn.execute(
+        select(
+            measure_statuses.c.measure_id,
+            measure_statuses.c.status,
+            measure_statuses.c.because,
+            measure_statuses.c.day,
+            measure_statuses.c.position,
+        ).where(
+            measure_statuses.c.measure_id.in_([r["measure_id"] for r in rows]),
+            _seen(measure_statuses, as_of, upto),
+        )
+    ):
+        was = latest.get(mid)
+        if was is None or (day, position) > was[:2]:
+            latest[mid] = (day, position, status, because)
+    closed = {MeasureStatus.DONE.value, MeasureStatus.DROPPED.value}
+    for r in rows:
+        day, _, status, because = latest.get(
+            r["measure_id"], (r["day"], 0, MeasureStatus.PLANNED.value, "")
+        )
+        r["status"], r["status_on"], r["because"] = status, day, because
+        r["overdue"] = r["due_on"] < as_of and status not in closed
+    return rows
+
+
+def village_measures(
+    conn: Connection, village: str, as_of: date, upto: int | None
+) -> list[dict[str, Any]]:
+    rows = _measure_states(conn, [village], as_of, upto)
+    notes: dict[str, list[dict[str, str]]] = {}
+    if rows:
+        for mid, note, day in conn.execute(
+            select(measure_notes.c.measure_id, measure_notes.c.note, measure_notes.c.day)
+            .where(
+                measure_notes.c.measure_id.in_([r["measure_id"] for r in rows]),
+                _seen(measure_notes, as_of, upto),
+            )
+            .order_by(measure_notes.c.day, measure_notes.c.position)
+        ):
+            notes.setdefault(mid, []).append({"on": day.isoformat(), "note": note})
+    return [
+        {
+            "id": _uuid(r["measure_id"]),
+            "plan": _uuid(r["plan_id"]),
+            "item": r["item_key"],
+            "category": r["category"],
+            "category_zh": MeasureCategory(r["category"]).zh,
+            "title": r["title"],
+            "responsible": r["responsible"],
+            "planned_on": r["day"].isoformat(),
+            "due_on": r["due_on"].isoformat(),
+            "budget_fen": int(r["budget_fen"]),
+            "budget_yuan": yuan_text(int(r["budget_fen"])),
+            "sources": r["sources"].split(",") if r["sources"] else [],
+            "status": r["status"],
+            "status_zh": MeasureStatus(r["status"]).zh,
+            "status_on": r["status_on"].isoformat(),
+            "because": r["because"],
+            "overdue": r["overdue"],
+            "progress": notes.get(r["measure_id"], []),
+        }
+        for r in rows
+    ]
+
+
+def measures_rollup(
+    conn: Connection, villages: Any, as_of: date, upto: int | None
+) -> dict[str, Any]:
+    rows = _measure_states(conn, villages, as_of, upto)
+    by_source = {s.value: 0 for s in FundingSource}
+    for r in rows:
+        for source in filter(None, r["sources"].split(",")):
+            by_source[source] += 1
+    budget = sum(int(r["budget_fen"]) for r in rows)
+    return {
+        "measures": len(rows),
+        "by_status": {
+            s.value: sum(1 for r in rows if r["status"] == s.value) for s in MeasureStatus
+        },
+        "by_category": {
+            c.value: sum(1 for r in rows if r["category"] == c.value) for c in MeasureCategory
+        },
+        "overdue": sum(1 for r in rows if r["overdue"]),
+        "budget_fen": budget,
+        "budget_yuan": yuan_text(budget),
+        "measures_by_source": by_source,
+    }

@@ -189,3 +189,42 @@ plan_approvals = Table(
     Column("day", Date, nullable=False),
     Column("position", BigInteger, primary_key=True),
 )
+
+# -- measures (帮扶措施) ---------------------------------------------------------------------
+
+measures = Table(
+    "lg_measures",
+    metadata,
+    Column("measure_id", String(32), primary_key=True),
+    Column("village_code", String(VILLAGE), nullable=False, index=True),
+    Column("plan_id", String(32), nullable=False),
+    Column("item_key", String(fields.PLAN_ITEM_KEY_MAX), nullable=False),
+    Column("category", String(32), nullable=False),
+    Column("title", String(fields.SHORT_TEXT_MAX), nullable=False),
+    Column("responsible", String(fields.PERSON_NAME_MAX), nullable=False),
+    Column("due_on", Date, nullable=False),
+    Column("budget_fen", BigInteger, nullable=False),
+    Column("sources", String(128), nullable=False),  # comma-separated, in the order given
+    Column("day", Date, nullable=False),
+    Column("position", BigInteger, nullable=False),
+)
+
+# Each change of a measure's status: its status on a day is the latest change by then.
+measure_statuses = Table(
+    "lg_measure_statuses",
+    metadata,
+    Column("measure_id", String(32), nullable=False, index=True),
+    Column("status", String(16), nullable=False),
+    Column("because", String(fields.LONG_TEXT_MAX), nullable=False),
+    Column("day", Date, nullable=False),
+    Column("position", BigInteger, primary_key=True),
+)
+
+measure_notes = Table(
+    "lg_measure_notes",
+    metadata,
+    Column("measure_id", String(32), nullable=False, index=True),
+    Column("note", String(fields.LONG_TEXT_MAX), nullable=False),
+    Column("day", Date, nullable=False),
+    Column("position", BigInteger, primary_key=True),
+)
