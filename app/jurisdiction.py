@@ -27,6 +27,7 @@ from domain.cadres import Cadre
 from domain.corrections import Correction
 from domain.households import Household
 from domain.ledger.findings import Opinion, SurveyProblem
+from domain.ledger.letters import ResponsibilityLetter
 from domain.ledger.measures import Measure
 from domain.ledger.plans import VillagePlan
 from domain.ledger.survey import VillageSurvey
@@ -110,8 +111,9 @@ COMMAND_ROLES: dict[str, frozenset[Role]] = {
         ),
         SURVEY,
     ),
-    # A plan is approved by an official of the village's township or county.
-    "approve_plan": NETWORK,
+    # A plan is approved by an official of the village's township or county; a responsibility
+    # letter is recorded by officers of the network, not by the team itself.
+    **dict.fromkeys(("approve_plan", "sign_responsibility_letter"), NETWORK),
 }
 
 # The arguments that name something recorded. Codes name units; ids name aggregates of any
@@ -131,6 +133,7 @@ IDS = frozenset(
         "problems",
         "plan",
         "measure",
+        "letter",
     }
 )
 
@@ -209,7 +212,8 @@ class JurisdictionCheck:
             | Opinion
             | SurveyProblem
             | VillagePlan
-            | Measure,
+            | Measure
+            | ResponsibilityLetter,
         ):
             return _Unit(agg.village_code)
         if isinstance(agg, Team):

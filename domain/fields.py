@@ -184,6 +184,12 @@ ARGUMENTS |= {
     "sources": Field("资金来源", "funding sources"),
     "status": Field("状态", "status", 16),
     "because": Field("原因", "reason", LONG_TEXT_MAX, multiline=True),
+    "letter": Field("工作目标责任书", "responsibility letter"),
+    "unit_signatory": Field("派出单位签字人", "signatory for the unit", PERSON_NAME_MAX),
+    "village_signatory": Field("村签字人", "signatory for the village", PERSON_NAME_MAX),
+    "term_starts_on": Field("责任期起", "term starts on"),
+    "term_ends_on": Field("责任期止", "term ends on"),
+    "targets": Field("目标", "targets"),
 }
 
 PLAN_ITEM_TEXT = Field("规划内容", "plan item", LONG_TEXT_MAX, multiline=True)

@@ -156,3 +156,28 @@ def status(n: int, to: str, on: str = "2014-09-01", **args: Any) -> dict[str, An
 
 def progress(n: int, note: str = "路基完成", on: str = "2014-09-15") -> dict[str, Any]:
     return cmd("note_measure_progress", on=on, measure=msid(n), note=note)
+
+
+# -- responsibility letters -------------------------------------------------------------------
+
+
+def ltid(n: int) -> str:
+    return f"00000000-0000-0000-0009-{n:012d}"
+
+
+def letter(n: int, on: str = "2014-07-20", **args: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "unit": "CITY-AGRI",
+        "village": VILLAGE_A,
+        "team": "00000000-0000-0000-0003-000000000001",
+        "unit_signatory": "农委主任",
+        "village_signatory": "刘书记",
+        "term_starts_on": "2014-07-20",
+        "term_ends_on": "2016-06-30",
+        "targets": [
+            {"text": "两年内硬化村路 4 公里", "plan": plid(1), "item": "B1"},
+            {"text": "集体年收入 5 万元", "plan": plid(1), "item": "C1"},
+        ],
+        "id": ltid(n),
+    }
+    return cmd("sign_responsibility_letter", on=on, **(values | args))

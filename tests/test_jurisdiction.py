@@ -288,6 +288,20 @@ TEMPLATES: dict[str, tuple[dict[str, Any], dict[str, str]]] = {
         {"measure": "measure"},
     ),
     "note_measure_progress": ({"measure": msid(1), "note": "进展"}, {"measure": "measure"}),
+    # -- the village work ledger: responsibility letters --
+    "sign_responsibility_letter": (
+        {
+            "unit": CITY_AGRI,
+            "village": VILLAGE_A,
+            "team": tid(1),
+            "unit_signatory": "农委主任",
+            "village_signatory": "刘书记",
+            "term_starts_on": "2016-12-30",
+            "term_ends_on": "2017-12-31",
+            "targets": [{"text": "修路", "plan": plid(1), "item": "B1"}],
+        },
+        {"village": "unit", "team": "team"},
+    ),
 }
 CITY_ONLY = {"register_dispatching_unit", "register_cadre", "record_correction"}
 

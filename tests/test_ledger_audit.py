@@ -12,6 +12,7 @@ from tests.ledger_builders import (
     approve,
     form,
     interview,
+    letter,
     measure,
     opinion,
     plan,
@@ -57,13 +58,25 @@ PLANS = {
     "Measure.Planned",
     "Measure.StatusChanged",
     "Measure.ProgressNoted",
+    "ResponsibilityLetter.Signed",
 }
 
 
 @pytest.mark.parametrize("unit", [VILLAGE_A, TOWNSHIP, CITY, VILLAGE_B])
-def test_plans_and_measures_are_in_the_audit_log_of_their_village_and_the_units_above(zhucun, unit):
+def test_plans_measures_and_letters_are_in_the_audit_log_of_their_village_and_the_units_above(
+    zhucun, unit
+):
     team_network(zhucun)
-    apply(zhucun, plan(1), revise(1), approve(1), measure(1), status(1, "under_way"), progress(1))
+    apply(
+        zhucun,
+        plan(1),
+        revise(1),
+        approve(1),
+        measure(1),
+        status(1, "under_way"),
+        progress(1),
+        letter(1),
+    )
     zhucun.projections.catch_up()
     f = AuditFilter(unit=unit)
     indexed = audit_page(zhucun.store, zhucun.engine, f).rows

@@ -11,6 +11,7 @@ from tests.ledger_builders import (
     approve,
     form,
     interview,
+    letter,
     measure,
     opinion,
     plan,
@@ -117,3 +118,15 @@ def test_the_ledger_marks_overdue_measures_and_counts_them_above(zhucun, run):
     assert "预算 budget 400000.00 元 yuan (fiscal, urban_rural)" in r.output
     r = run("ledger", "--unit", COUNTY, "--as-of", "2014-11-01")
     assert "措施 measures           2 (计划 planned 1" in r.output and "逾期 overdue 1" in r.output
+
+
+def test_the_ledger_shows_a_villages_letters_and_counts_them_above(zhucun, run):
+    team_network(zhucun)
+    apply(zhucun, plan(1), letter(1))
+    r = run("ledger", "--unit", VILLAGE_A, "--as-of", "2015-01-01")
+    assert r.exit_code == 0, r.output
+    assert "工作目标责任书 responsibility letters" in r.output
+    assert "派出单位 unit CITY-AGRI (农委主任)" in r.output and "有效 in force" in r.output
+    assert "目标 target B1: 两年内硬化村路 4 公里" in r.output
+    r = run("ledger", "--unit", COUNTY, "--as-of", "2015-01-01")
+    assert "责任书 letters          1, 有效 in force 1" in r.output

@@ -25,6 +25,7 @@ SURVEY_COMMANDS = [
 
 PLAN_COMMANDS = ["draft_plan", "revise_plan", "approve_plan"]
 MEASURE_COMMANDS = ["plan_measure", "set_measure_status", "note_measure_progress"]
+LETTER_COMMANDS = ["sign_responsibility_letter"]
 
 
 def section(title: str) -> str:
@@ -103,3 +104,21 @@ def test_the_documented_measure_examples_are_accepted_after_the_plans(zhucun):
         ("dropped", False, 0),
         ("under_way", False, 1),
     ]
+
+
+def test_the_documented_letter_is_accepted_after_the_teams_and_plans(zhucun):
+    from tests.test_teams_commands_doc import work_teams_section
+
+    text = section("responsibility letters")
+    for name in LETTER_COMMANDS:
+        assert name in COMMANDS
+        assert f"#### `{name}` — " in text, name
+    small_network(zhucun)
+    before = examples(work_teams_section()) + examples(survey_section())
+    before += examples(section("plans")) + examples(section("measures"))
+    letters = examples(text)
+    assert {json.loads(line)["command"] for line in letters} == set(LETTER_COMMANDS)
+    result = zhucun.apply_text("\n".join(before + letters))
+    assert result.applied == len(before) + len(letters)
+    (letter,) = (zhucun.ledger(VILLAGE_A, as_of=date(2015, 1, 1)) or {})["letters"]
+    assert (letter["in_force"], [t["item"] for t in letter["targets"]]) == (True, ["B1", "C1"])

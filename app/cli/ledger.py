@@ -76,9 +76,11 @@ def render_ledger(data: dict[str, Any], known: str = "") -> str:
         lines += _finding_lines(s)
         lines += _plan_lines(data["plans"])
         lines += _measure_lines(data["measures"])
+        lines += _letter_lines(data["letters"])
     else:
         lines += _plan_rollup_lines(data["plans"])
         lines += _measure_rollup_lines(data["measures"])
+        lines += _letter_rollup_lines(data["letters"])
     return "\n".join(lines)
 
 
@@ -189,4 +191,28 @@ def _measure_rollup_lines(measures: dict[str, Any]) -> list[str]:
         f"实施中 under way {s['under_way']}, 已完成 done {s['done']}, "
         f"已放弃 dropped {s['dropped']}); 逾期 overdue {measures['overdue']}",
         f"  预算 budget             {measures['budget_yuan']} 元 yuan",
+    ]
+
+
+def _letter_lines(letters: list[dict[str, Any]]) -> list[str]:
+    out = ["", "工作目标责任书 responsibility letters"]
+    if not letters:
+        return [*out, "  —"]
+    for x in letters:
+        force = "有效 in force" if x["in_force"] else "不在期限内 not in force"
+        out.append(
+            f"  {x['signed_on']}  派出单位 unit {x['unit']} ({x['unit_signatory']}) — "
+            f"村 village ({x['village_signatory']}); 期限 term {x['term_starts_on']} – "
+            f"{x['term_ends_on']}, {force}  ({x['id']})"
+        )
+        out += [f"    目标 target {t['item']}: {t['text']}" for t in x["targets"]]
+    return out
+
+
+def _letter_rollup_lines(letters: dict[str, Any]) -> list[str]:
+    return [
+        "",
+        "工作目标责任书 responsibility letters",
+        f"  责任书 letters          {letters['letters']}, 有效 in force {letters['in_force']} "
+        f"(villages with a letter {letters['villages_with_a_letter']})",
     ]

@@ -5,8 +5,10 @@ every other command; documented in docs/commands.md, section 4.7."""
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 from app.args import Args, clean_text, is_blank, refuse
+from app.ledger.letters import Letters
 from app.ledger.measures import Measures
 from app.ledger.plans import Plans
 from app.ledger.survey import Survey
@@ -21,6 +23,7 @@ from domain.fields import (
     PLAN_ITEM_KEY_MAX,
     PLAN_ITEM_TEXT,
     PLAN_ITEMS_MAX,
+    SHORT_TEXT_MAX,
     YEAR_MAX,
     YEAR_MIN,
     Field,
@@ -338,3 +341,66 @@ def _set_measure_status(n: Network, a: Args, m: Meta) -> dict[str, Any]:
 )
 def _note_measure_progress(n: Network, a: Args, m: Meta) -> dict[str, Any]:
     return _measures(n).note_progress(a.uuid("measure"), a.text("note"), m)
+
+
+# -- responsibility letters (工作目标责任书) --------------------------------------------------
+
+TARGET_TEXT = Field("目标", "target", SHORT_TEXT_MAX * 5, multiline=True)
+
+
+def _targets(a: Args, name: str = "targets") -> list[tuple[str, UUID, str]]:
+    """``[{"text": "...", "plan": "<id>", "item": "B1"}, ...]``: each refusal names
+    ``targets``."""
+    out: list[tuple[str, UUID, str]] = []
+    for n, raw in enumerate(a.objects(name, PLAN_ITEMS_MAX, required=False), 1):
+        unknown = sorted(set(raw) - {"text", "plan", "item"})
+        if unknown:
+            raise refuse(
+                name,
+                f"第 {n} 项有未知的键：{', '.join(unknown)}",
+                f"target {n} has unknown key(s): {', '.join(unknown)}",
+            )
+        for part in ("text", "plan", "item"):
+            if is_blank(raw.get(part)):
+                raise refuse(name, f"第 {n} 项缺少 {part}", f"target {n} has no {part}")
+        text = clean_text(name, raw["text"], TARGET_TEXT)
+        key = clean_text(name, raw["item"], ITEM_KEY)
+        plan = raw["plan"]
+        try:
+            if not isinstance(plan, str) or not plan.strip().isascii():
+                raise ValueError(plan)
+            plan_id = UUID(plan.strip())
+        except ValueError:
+            raise refuse(
+                name, f"第 {n} 项的规划编号无效", f"target {n} has an invalid plan id"
+            ) from None
+        out.append((text, plan_id, key))
+    return out
+
+
+@command(
+    "sign_responsibility_letter",
+    "签订工作目标责任书",
+    "record a responsibility letter signed between a dispatching unit and a village it serves",
+    "unit",
+    "village",
+    "team",
+    "unit_signatory",
+    "village_signatory",
+    "term_starts_on",
+    "term_ends_on",
+    "targets",
+    "id?",
+)
+def _sign_responsibility_letter(n: Network, a: Args, m: Meta) -> dict[str, Any]:
+    return Letters(n.uow, n).sign(
+        a.text("unit"),
+        a.code("village"),
+        a.uuid("team"),
+        a.text("unit_signatory"),
+        a.text("village_signatory"),
+        (a.day("term_starts_on"), a.day("term_ends_on")),
+        _targets(a),
+        m,
+        a.opt_uuid("id"),
+    )

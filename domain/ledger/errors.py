@@ -88,7 +88,8 @@ MeasureNotFoundError = missing("measure_not_found", "measure", "measure_id field
     "找不到帮扶措施 {measure_id}",
     "no measure {measure_id}")
 
-PlanOfOtherVillageError = rule("plan_of_other_village", "plan", "plan_id village other_village",
+PlanOfOtherVillageError = rule("plan_of_other_village", "plan",
+    "plan_id village other_village field",
     "规划 {plan_id} 是村 {other_village} 的规划，不是村 {village} 的",
     "plan {plan_id} is village {other_village}'s, not village {village}'s")
 
@@ -122,6 +123,25 @@ DropWithoutReasonError = invalid("drop_without_reason", "because", "",
 DatedBeforeMeasureError = rule("dated_before_measure", "occurred_on", "day planned_on",
     "日期 {day} 早于措施的制定日期 {planned_on}",
     "{day} is before the measure was planned on {planned_on}")
+
+# -- responsibility letters (工作目标责任书) ------------------------------------------------------
+
+LetterNotFoundError = missing("letter_not_found", "letter", "letter_id field",
+    "找不到工作目标责任书 {letter_id}",
+    "no responsibility letter {letter_id}")
+
+UnitNotServingVillageError = rule("unit_not_serving_village", "team", "unit village day",
+    "派出单位 {unit} 在 {day} 没有驻村 {village} 的工作队：责任书由驻该村的派出单位签订",
+    "dispatching unit {unit} had no team in village {village} on {day}: "
+    "a letter is signed by a unit serving the village")
+
+InvalidLetterTermError = invalid("invalid_letter_term", "term_ends_on", "starts ends",
+    "责任书的期限止于 {ends}，早于起始日 {starts}",
+    "the letter's term ends on {ends}, before it starts on {starts}")
+
+LetterWithoutTargetsError = invalid("letter_without_targets", "targets", "",
+    "责任书至少要有一项目标：请在 targets 中列出（内容、规划、规划内容编号）",
+    "a letter has at least one target: list them in targets (text, plan, item)")
 # fmt: on
 
 name_rows(globals())

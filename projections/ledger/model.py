@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, func, insert, select
 
 from domain.ledger.findings import Opinion, SurveyProblem
+from domain.ledger.letters import ResponsibilityLetter
 from domain.ledger.measures import Measure
 from domain.ledger.plans import VillagePlan
 from domain.ledger.survey import ParticipantCategory, VillageSurvey
@@ -19,6 +20,8 @@ from projections.ledger.tables import (
     classes,
     forms,
     interviews,
+    letter_targets,
+    letters,
     measure_notes,
     measure_statuses,
     measures,
@@ -85,7 +88,7 @@ class LedgerModel:
 
     name = NAME
     metadata = metadata
-    version = 3
+    version = 4
 
     def process(self, conn: Connection, page: Sequence[Any]) -> None:
         rows = Page(conn)
@@ -357,3 +360,33 @@ def _measure_note(p: Page, e: Measure.ProgressNoted, position: int) -> None:
     p.add(
         measure_notes, measure_id=e.originator_id.hex, note=e.note, day=_day(e), position=position
     )
+
+
+# -- responsibility letters -----------------------------------------------------------------------
+
+
+@handles(ResponsibilityLetter.Signed)
+def _letter(p: Page, e: ResponsibilityLetter.Signed, position: int) -> None:
+    lid = e.originator_id.hex
+    p.add(
+        letters,
+        letter_id=lid,
+        village_code=e.village_code,
+        unit_code=e.unit_code,
+        team_id=e.team_id.hex,
+        unit_signatory=e.unit_signatory,
+        village_signatory=e.village_signatory,
+        term_starts_on=date.fromisoformat(e.term_starts_on),
+        term_ends_on=date.fromisoformat(e.term_ends_on),
+        day=_day(e),
+        position=position,
+    )
+    for seq, t in enumerate(e.targets):
+        p.add(
+            letter_targets,
+            letter_id=lid,
+            seq=seq,
+            text=t["text"],
+            plan_id=t["plan"],
+            item_key=t["item"],
+        )

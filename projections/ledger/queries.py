@@ -30,6 +30,8 @@ from projections.ledger.tables import (
     classes,
     forms,
     interviews,
+    letter_targets,
+    letters,
     measure_notes,
     measure_statuses,
     measures,
@@ -71,6 +73,7 @@ def ledger(conn: Connection, code: str, as_of: date, upto: int | None) -> dict[s
             "survey": village_survey(conn, root["code"], as_of, upto),
             "plans": village_plans(conn, root["code"], as_of, upto),
             "measures": village_measures(conn, root["code"], as_of, upto),
+            "letters": village_letters(conn, root["code"], as_of, upto),
         }
     villages = (
         select(units.c.code)
@@ -81,6 +84,7 @@ def ledger(conn: Connection, code: str, as_of: date, upto: int | None) -> dict[s
         "survey": rollup(conn, villages, as_of, upto),
         "plans": plans_rollup(conn, villages, as_of, upto),
         "measures": measures_rollup(conn, villages, as_of, upto),
+        "letters": letters_rollup(conn, villages, as_of, upto),
     }
 
 
@@ -658,4 +662,60 @@ def measures_rollup(
         "budget_fen": budget,
         "budget_yuan": yuan_text(budget),
         "measures_by_source": by_source,
+    }
+
+
+# -- responsibility letters -----------------------------------------------------------------------
+
+
+def village_letters(
+    conn: Connection, village: str, as_of: date, upto: int | None
+) -> list[dict[str, Any]]:
+    """The letters the village signed by the day, each with its targets."""
+    rows = _rows(
+        conn,
+        select(letters)
+        .where(letters.c.village_code == village, _seen(letters, as_of, upto))
+        .order_by(letters.c.day, letters.c.position),
+    )
+    targets: dict[str, list[dict[str, str]]] = {}
+    if rows:
+        for t in conn.execute(
+            select(letter_targets)
+            .where(letter_targets.c.letter_id.in_([r["letter_id"] for r in rows]))
+            .order_by(letter_targets.c.letter_id, letter_targets.c.seq)
+        ).mappings():
+            targets.setdefault(t["letter_id"], []).append(
+                {"text": t["text"], "plan": _uuid(t["plan_id"]), "item": t["item_key"]}
+            )
+    return [
+        {
+            "id": _uuid(r["letter_id"]),
+            "unit": r["unit_code"],
+            "team": _uuid(r["team_id"]),
+            "signed_on": r["day"].isoformat(),
+            "unit_signatory": r["unit_signatory"],
+            "village_signatory": r["village_signatory"],
+            "term_starts_on": r["term_starts_on"].isoformat(),
+            "term_ends_on": r["term_ends_on"].isoformat(),
+            "in_force": r["term_starts_on"] <= as_of <= r["term_ends_on"],
+            "targets": targets.get(r["letter_id"], []),
+        }
+        for r in rows
+    ]
+
+
+def letters_rollup(
+    conn: Connection, villages: Any, as_of: date, upto: int | None
+) -> dict[str, Any]:
+    rows = _rows(
+        conn,
+        select(letters.c.village_code, letters.c.term_starts_on, letters.c.term_ends_on).where(
+            letters.c.village_code.in_(villages), _seen(letters, as_of, upto)
+        ),
+    )
+    return {
+        "letters": len(rows),
+        "in_force": sum(1 for r in rows if r["term_starts_on"] <= as_of <= r["term_ends_on"]),
+        "villages_with_a_letter": len({r["village_code"] for r in rows}),
     }

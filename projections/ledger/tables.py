@@ -228,3 +228,30 @@ measure_notes = Table(
     Column("day", Date, nullable=False),
     Column("position", BigInteger, primary_key=True),
 )
+
+# -- responsibility letters (工作目标责任书) ----------------------------------------------------
+
+letters = Table(
+    "lg_letters",
+    metadata,
+    Column("letter_id", String(32), primary_key=True),
+    Column("village_code", String(VILLAGE), nullable=False, index=True),
+    Column("unit_code", String(fields.CODE_MAX), nullable=False),
+    Column("team_id", String(32), nullable=False),
+    Column("unit_signatory", String(fields.PERSON_NAME_MAX), nullable=False),
+    Column("village_signatory", String(fields.PERSON_NAME_MAX), nullable=False),
+    Column("term_starts_on", Date, nullable=False),
+    Column("term_ends_on", Date, nullable=False),
+    Column("day", Date, nullable=False),
+    Column("position", BigInteger, nullable=False),
+)
+
+letter_targets = Table(
+    "lg_letter_targets",
+    metadata,
+    Column("letter_id", String(32), primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("text", String(fields.SHORT_TEXT_MAX * 5), nullable=False),
+    Column("plan_id", String(32), nullable=False),
+    Column("item_key", String(fields.PLAN_ITEM_KEY_MAX), nullable=False),
+)
