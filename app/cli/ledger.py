@@ -1,5 +1,6 @@
 """``zhucun ledger``: the village work ledger (工作台账) of a unit on a day — a village's survey,
-or the roll-up of the surveys of the villages under a township, a county or the city."""
+plans, measures (overdue ones marked) and responsibility letters, or the roll-up of the
+villages under a township, a county or the city."""
 
 from __future__ import annotations
 
@@ -26,7 +27,8 @@ from domain.ledger.plans import MeasureCategory
 def ledger(
     ctx: click.Context, unit_code: str, as_of: str | None, as_known_at: str | None, as_json: bool
 ) -> None:
-    """The village work ledger: a village's survey, or the roll-up of the villages below."""
+    """The village work ledger: a village's survey, plans, measures and letters, or the
+    roll-up of the villages below."""
 
     day, moment = parse_as_of(as_of), parse_known_at(as_known_at)
     with opened(ctx) as z:
