@@ -4,7 +4,7 @@ engines; every refusal is named and writes nothing."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -156,3 +156,15 @@ def test_plans_rebuilt_from_the_log_equal_what_the_increments_built(zhucun):
     zhucun.projections.rebuild()
     assert zhucun.projections.checksum() == before
     assert plans_of(zhucun)[0]["revision"] == 2
+
+
+def test_plans_as_known_at_a_moment_are_what_had_been_recorded_by_then(zhucun, clock):
+    team_network(zhucun)
+    apply(zhucun, plan(1))
+    before = clock.now()
+    clock.advance(timedelta(days=1))
+    apply(zhucun, approve(1), revise(1, on="2014-07-20"))
+    known = plans_of(zhucun, as_known_at=before)[0]
+    assert (known["revision"], known["approved"], known["approval"]) == (1, False, None)
+    now = plans_of(zhucun)[0]
+    assert (now["revision"], now["approved"], now["approval"]["revision"]) == (2, False, 1)
