@@ -205,6 +205,41 @@ class Args:
                 found.append(parsed)
         return found
 
+    def enums(self, name: str, kind: type[E]) -> list[E]:
+        """An optional list of values of ``kind``; one given twice counts once."""
+        value = self._get(name, False)
+        if value is None:
+            return []
+        allowed = ", ".join(m.value for m in kind)
+        if not isinstance(value, list):
+            raise refuse(
+                name, f"应为列表，每项为以下之一：{allowed}", f"must be a list of: {allowed}"
+            )
+        found: list[E] = []
+        for item in value:
+            try:
+                if not isinstance(item, str):
+                    raise ValueError(item)
+                parsed = kind(item.strip().lower())
+            except ValueError:
+                raise refuse(
+                    name, f"每项应为以下之一：{allowed}", f"each must be one of: {allowed}"
+                ) from None
+            if parsed not in found:
+                found.append(parsed)
+        return found
+
+    def objects(self, name: str, most: int, required: bool = True) -> list[dict[str, Any]]:
+        """A list of JSON objects (each read further by the command), at most ``most``."""
+        value = self._get(name, required)
+        if value is None:
+            return []
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            raise refuse(name, "应为对象的列表", "must be a list of objects")
+        if len(value) > most:
+            raise refuse(name, f"最多 {most} 项", f"holds at most {most} items")
+        return value
+
     def number(self, name: str) -> float | None:
         """An optional number; its range is the domain's rule."""
         value = self._get(name, False)

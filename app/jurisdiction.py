@@ -27,6 +27,9 @@ from domain.cadres import Cadre
 from domain.corrections import Correction
 from domain.households import Household
 from domain.ledger.findings import Opinion, SurveyProblem
+from domain.ledger.letters import ResponsibilityLetter
+from domain.ledger.measures import Measure
+from domain.ledger.plans import VillagePlan
 from domain.ledger.survey import VillageSurvey
 from domain.party import CentralHousehold, PartyMember
 from domain.residency import LeaveRequest, MemberMonth
@@ -100,9 +103,17 @@ COMMAND_ROLES: dict[str, frozenset[Role]] = {
             "hold_interview",
             "collect_opinion",
             "record_survey_problem",
+            "draft_plan",
+            "revise_plan",
+            "plan_measure",
+            "set_measure_status",
+            "note_measure_progress",
         ),
         SURVEY,
     ),
+    # A plan is approved by an official of the village's township or county; a responsibility
+    # letter is recorded by officers of the network, not by the team itself.
+    **dict.fromkeys(("approve_plan", "sign_responsibility_letter"), NETWORK),
 }
 
 # The arguments that name something recorded. Codes name units; ids name aggregates of any
@@ -120,6 +131,9 @@ IDS = frozenset(
         "leave",
         "opinions",
         "problems",
+        "plan",
+        "measure",
+        "letter",
     }
 )
 
@@ -191,7 +205,15 @@ class JurisdictionCheck:
         if isinstance(agg, Household):
             return _Unit(agg.group_code)
         if isinstance(
-            agg, PartyMember | CentralHousehold | VillageSurvey | Opinion | SurveyProblem
+            agg,
+            PartyMember
+            | CentralHousehold
+            | VillageSurvey
+            | Opinion
+            | SurveyProblem
+            | VillagePlan
+            | Measure
+            | ResponsibilityLetter,
         ):
             return _Unit(agg.village_code)
         if isinstance(agg, Team):

@@ -161,3 +161,35 @@ ARGUMENTS |= {
 }
 
 OPINION_TEXT = Field("意见内容", "opinion", LONG_TEXT_MAX, multiline=True)
+
+# Plans, measures and responsibility letters.
+PLAN_ITEMS_MAX = 200  # items of one plan; targets of one letter
+PLAN_ITEM_KEY_MAX = 16  # an item's key within its plan: "A1"
+YEAR_MIN, YEAR_MAX = 2000, 2100
+
+ARGUMENTS |= {
+    "plan": Field("帮扶规划", "plan"),
+    "year": Field("年度", "year"),
+    "title": Field("标题", "title", SHORT_TEXT_MAX),
+    "items": Field("规划内容", "plan items"),
+    "drafted_by": Field("起草人", "drafted by", PERSON_NAME_MAX),
+    "revised_by": Field("修订人", "revised by", PERSON_NAME_MAX),
+    "approver": Field("批准人", "approved by", PERSON_NAME_MAX),
+    "approver_unit": Field("批准单位", "approving unit", 15),
+    "item": Field("规划内容编号", "plan item", PLAN_ITEM_KEY_MAX),
+    "measure": Field("帮扶措施", "measure"),
+    "responsible": Field("责任人", "responsible person", PERSON_NAME_MAX),
+    "due_on": Field("完成期限", "due date"),
+    "budget": Field("预算（元）", "budget (yuan)"),
+    "sources": Field("资金来源", "funding sources"),
+    "status": Field("状态", "status", 16),
+    "because": Field("原因", "reason", LONG_TEXT_MAX, multiline=True),
+    "letter": Field("工作目标责任书", "responsibility letter"),
+    "unit_signatory": Field("派出单位签字人", "signatory for the unit", PERSON_NAME_MAX),
+    "village_signatory": Field("村签字人", "signatory for the village", PERSON_NAME_MAX),
+    "term_starts_on": Field("责任期起", "term starts on"),
+    "term_ends_on": Field("责任期止", "term ends on"),
+    "targets": Field("目标", "targets"),
+}
+
+PLAN_ITEM_TEXT = Field("规划内容", "plan item", LONG_TEXT_MAX, multiline=True)

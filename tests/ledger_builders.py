@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.builders import VILLAGE_A, cmd
+from tests.builders import TOWNSHIP, VILLAGE_A, cmd
 
 FORM: dict[str, Any] = {
     "village": VILLAGE_A,
@@ -80,3 +80,104 @@ def problem(n: int, on: str = "2014-06-12", **args: Any) -> dict[str, Any]:
         "id": pid(n),
     }
     return cmd("record_survey_problem", on=on, **(values | args))
+
+
+# -- plans ------------------------------------------------------------------------------------
+
+
+def plid(n: int) -> str:
+    return f"00000000-0000-0000-0007-{n:012d}"
+
+
+ITEMS: list[dict[str, Any]] = [
+    {"key": "A1", "text": "调整村两委班子，发展年轻党员 3 名", "category": "committees"},
+    {"key": "B1", "text": "修通村路 4 公里", "category": "conditions"},
+    {
+        "key": "C1",
+        "text": "建成食用菌大棚 10 个，集体年收入 5 万元",
+        "category": "collective_economy",
+    },
+]
+
+
+def plan(n: int, on: str = "2014-07-01", **args: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "village": VILLAGE_A,
+        "kind": "annual",
+        "year": 2014,
+        "title": "2014 年度帮扶计划",
+        "drafted_by": "张队长",
+        "items": ITEMS,
+        "id": plid(n),
+    }
+    return cmd("draft_plan", on=on, **(values | args))
+
+
+def revise(n: int, on: str = "2014-07-10", **args: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "plan": plid(n),
+        "title": "2014 年度帮扶计划（修订）",
+        "revised_by": "李队员",
+        "items": [*ITEMS, {"key": "D1", "text": "发展养殖户 20 户", "category": "income"}],
+    }
+    return cmd("revise_plan", on=on, **(values | args))
+
+
+def approve(n: int, on: str = "2014-07-15", **args: Any) -> dict[str, Any]:
+    values = {"plan": plid(n), "approver": "王镇长", "approver_unit": TOWNSHIP}
+    return cmd("approve_plan", on=on, actor="wang.township", **(values | args))
+
+
+# -- measures ---------------------------------------------------------------------------------
+
+
+def msid(n: int) -> str:
+    return f"00000000-0000-0000-0008-{n:012d}"
+
+
+def measure(n: int, on: str = "2014-08-01", **args: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "village": VILLAGE_A,
+        "plan": plid(1),
+        "item": "B1",
+        "title": "硬化村路一期 2 公里",
+        "responsible": "张队长",
+        "due_on": "2014-10-31",
+        "budget": "400000.00",
+        "sources": ["fiscal", "urban_rural"],
+        "id": msid(n),
+    }
+    return cmd("plan_measure", on=on, **(values | args))
+
+
+def status(n: int, to: str, on: str = "2014-09-01", **args: Any) -> dict[str, Any]:
+    return cmd("set_measure_status", on=on, **({"measure": msid(n), "status": to} | args))
+
+
+def progress(n: int, note: str = "路基完成", on: str = "2014-09-15") -> dict[str, Any]:
+    return cmd("note_measure_progress", on=on, measure=msid(n), note=note)
+
+
+# -- responsibility letters -------------------------------------------------------------------
+
+
+def ltid(n: int) -> str:
+    return f"00000000-0000-0000-0009-{n:012d}"
+
+
+def letter(n: int, on: str = "2014-07-20", **args: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "unit": "CITY-AGRI",
+        "village": VILLAGE_A,
+        "team": "00000000-0000-0000-0003-000000000001",
+        "unit_signatory": "农委主任",
+        "village_signatory": "刘书记",
+        "term_starts_on": "2014-07-20",
+        "term_ends_on": "2016-06-30",
+        "targets": [
+            {"text": "两年内硬化村路 4 公里", "plan": plid(1), "item": "B1"},
+            {"text": "集体年收入 5 万元", "plan": plid(1), "item": "C1"},
+        ],
+        "id": ltid(n),
+    }
+    return cmd("sign_responsibility_letter", on=on, **(values | args))

@@ -28,7 +28,7 @@ from domain.party import central_household_id
 from tests.builders import COUNTY, GROUP_A1, GROUP_A2, TOWNSHIP, VILLAGE_A, VILLAGE_B, apply, cmd
 from tests.builders import id_number as idn
 from tests.conftest import pg_url_for_new_schema
-from tests.ledger_builders import oid, pid
+from tests.ledger_builders import ITEMS, msid, oid, pid, plid
 from tests.team_builders import CITY_AGRI, CLERK, MEMBER, cid, lid, team_network, tid
 from tests.web.builders import OTHER_COUNTY, OTHER_GROUP, OTHER_TOWNSHIP, OTHER_VILLAGE
 from tests.web.builders import other_county as open_other_county
@@ -55,6 +55,8 @@ OTHER_COUNTY_SET = {
     "leave": lid(3),
     "opinion": oid(3),
     "problem": pid(3),
+    "plan": plid(3),
+    "measure": msid(3),
 }
 OTHER_TOWNSHIP_SET = {
     "unit": VILLAGE_C,
@@ -68,6 +70,8 @@ OTHER_TOWNSHIP_SET = {
     "leave": lid(4),
     "opinion": oid(4),
     "problem": pid(4),
+    "plan": plid(4),
+    "measure": msid(4),
 }
 OTHER_TEAM_SET = {  # village B: the same township, another team
     "unit": VILLAGE_B,
@@ -79,6 +83,8 @@ OTHER_TEAM_SET = {  # village B: the same township, another team
     "leave": lid(2),
     "opinion": oid(2),
     "problem": pid(2),
+    "plan": plid(2),
+    "measure": msid(2),
 }
 OUTSIDE_NAMES = (
     "桓仁",
@@ -243,6 +249,59 @@ TEMPLATES: dict[str, tuple[dict[str, Any], dict[str, str]]] = {
         },
         {"village": "unit", "opinions": "opinion", "id": "problem"},
     ),
+    # -- the village work ledger: plans --
+    "draft_plan": (
+        {
+            "village": VILLAGE_A,
+            "kind": "annual",
+            "year": 2016,
+            "title": "2016 年度帮扶计划",
+            "drafted_by": "李队员",
+            "items": ITEMS,
+        },
+        {"village": "unit", "id": "plan"},
+    ),
+    "revise_plan": (
+        {"plan": plid(1), "title": "修订", "revised_by": "李队员", "items": ITEMS},
+        {"plan": "plan"},
+    ),
+    "approve_plan": (
+        {"plan": plid(1), "approver": "王镇长", "approver_unit": TOWNSHIP},
+        {"plan": "plan"},
+    ),
+    # -- the village work ledger: measures --
+    "plan_measure": (
+        {
+            "village": VILLAGE_A,
+            "plan": plid(1),
+            "item": "B1",
+            "title": "修路",
+            "responsible": "李队员",
+            "due_on": "2017-06-30",
+            "budget": 1000,
+            "sources": ["fiscal"],
+        },
+        {"village": "unit", "plan": "plan", "id": "measure"},
+    ),
+    "set_measure_status": (
+        {"measure": msid(1), "status": "under_way"},
+        {"measure": "measure"},
+    ),
+    "note_measure_progress": ({"measure": msid(1), "note": "进展"}, {"measure": "measure"}),
+    # -- the village work ledger: responsibility letters --
+    "sign_responsibility_letter": (
+        {
+            "unit": CITY_AGRI,
+            "village": VILLAGE_A,
+            "team": tid(1),
+            "unit_signatory": "农委主任",
+            "village_signatory": "刘书记",
+            "term_starts_on": "2016-12-30",
+            "term_ends_on": "2017-12-31",
+            "targets": [{"text": "修路", "plan": plid(1), "item": "B1"}],
+        },
+        {"village": "unit", "team": "team"},
+    ),
 }
 CITY_ONLY = {"register_dispatching_unit", "register_cadre", "record_correction"}
 
@@ -337,6 +396,37 @@ def build(z: Zhucun) -> None:
                 root_cause="poor_infrastructure",
                 opinions=[oid(n)],
                 id=pid(n),
+            ),
+            cmd(
+                "draft_plan",
+                on="2014-07-01",
+                village=village,
+                kind="annual",
+                year=2014,
+                title="帮扶计划",
+                drafted_by="起草人",
+                items=ITEMS,
+                id=plid(n),
+            ),
+            cmd(
+                "approve_plan",
+                on="2014-07-05",
+                actor="approver",
+                plan=plid(n),
+                approver="批准人",
+                approver_unit=village[:9],
+            ),
+            cmd(
+                "plan_measure",
+                on="2014-08-01",
+                village=village,
+                plan=plid(n),
+                item="B1",
+                title="修路",
+                responsible="责任人",
+                due_on="2014-10-31",
+                budget=0,
+                id=msid(n),
             ),
         )
     leave = {"first_day": "2014-07-01", "last_day": "2014-07-02"}

@@ -8,7 +8,21 @@ import pytest
 from app.audit.entries import AuditFilter
 from app.audit.log import audit_page, scan_rows
 from tests.builders import CITY, COUNTY, TOWNSHIP, VILLAGE_A, VILLAGE_B, apply
-from tests.ledger_builders import form, interview, opinion, problem, symposium, tables
+from tests.ledger_builders import (
+    approve,
+    form,
+    interview,
+    letter,
+    measure,
+    opinion,
+    plan,
+    problem,
+    progress,
+    revise,
+    status,
+    symposium,
+    tables,
+)
 from tests.team_builders import team_network
 
 SURVEY = {
@@ -35,3 +49,37 @@ def test_the_survey_is_in_the_audit_log_of_its_village_and_the_units_above(zhucu
         assert not found  # another village's survey is not in its log
     else:
         assert found == SURVEY
+
+
+PLANS = {
+    "VillagePlan.Drafted",
+    "VillagePlan.Revised",
+    "VillagePlan.Approved",
+    "Measure.Planned",
+    "Measure.StatusChanged",
+    "Measure.ProgressNoted",
+    "ResponsibilityLetter.Signed",
+}
+
+
+@pytest.mark.parametrize("unit", [VILLAGE_A, TOWNSHIP, CITY, VILLAGE_B])
+def test_plans_measures_and_letters_are_in_the_audit_log_of_their_village_and_the_units_above(
+    zhucun, unit
+):
+    team_network(zhucun)
+    apply(
+        zhucun,
+        plan(1),
+        revise(1),
+        approve(1),
+        measure(1),
+        status(1, "under_way"),
+        progress(1),
+        letter(1),
+    )
+    zhucun.projections.catch_up()
+    f = AuditFilter(unit=unit)
+    indexed = audit_page(zhucun.store, zhucun.engine, f).rows
+    assert indexed == list(scan_rows(zhucun.store, zhucun.engine, f))
+    found = {r["event"] for r in indexed} & PLANS
+    assert found == (set() if unit == VILLAGE_B else PLANS)

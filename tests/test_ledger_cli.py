@@ -7,7 +7,19 @@ from click.testing import CliRunner
 
 from app.cli.main import cli
 from tests.builders import COUNTY, VILLAGE_A, answer, apply
-from tests.ledger_builders import form, interview, opinion, problem, symposium, tables
+from tests.ledger_builders import (
+    approve,
+    form,
+    interview,
+    letter,
+    measure,
+    opinion,
+    plan,
+    problem,
+    status,
+    symposium,
+    tables,
+)
 from tests.team_builders import team_network
 
 
@@ -71,3 +83,50 @@ def test_the_ledger_of_an_unknown_unit_is_refused(zhucun, run):
     team_network(zhucun)
     r = run("ledger", "--unit", "999999")
     assert r.exit_code == 1 and "999999" in r.output
+
+
+def test_the_ledger_shows_a_villages_plans_and_counts_them_above(zhucun, run):
+    team_network(zhucun)
+    apply(zhucun, plan(1), plan(2, kind="three_year", title="三年帮扶目标"), approve(1))
+    r = run("ledger", "--unit", VILLAGE_A)
+    assert r.exit_code == 0, r.output
+    assert "帮扶规划 plans" in r.output and "三年帮扶目标 three_year" in r.output
+    assert "已批准 approved 2014-07-15 by 王镇长" in r.output and "未批准 not approved" in r.output
+    assert "B1  [发展环境和生产生活条件] 修通村路 4 公里" in r.output
+    r = run("ledger", "--unit", COUNTY, "--json")
+    plans = answer(r.output)["plans"]
+    assert (plans["plans"], plans["plans_approved"]) == (2, 1)
+    r = run("ledger", "--unit", COUNTY)
+    assert "规划 plans              2, 已批准 approved 1" in r.output
+
+
+def test_the_ledger_marks_overdue_measures_and_counts_them_above(zhucun, run):
+    team_network(zhucun)
+    apply(
+        zhucun,
+        plan(1),
+        approve(1),
+        measure(1),
+        measure(2, item="C1", title="建食用菌大棚"),
+        status(2, "dropped", because="选址未定"),
+    )
+    r = run("ledger", "--unit", VILLAGE_A, "--as-of", "2014-11-01")
+    assert r.exit_code == 0, r.output
+    assert "帮扶措施 measures" in r.output
+    assert "硬化村路一期 2 公里  计划 planned  逾期 OVERDUE" in r.output
+    assert "建食用菌大棚  已放弃 dropped（选址未定）" in r.output
+    assert "预算 budget 400000.00 元 yuan (fiscal, urban_rural)" in r.output
+    r = run("ledger", "--unit", COUNTY, "--as-of", "2014-11-01")
+    assert "措施 measures           2 (计划 planned 1" in r.output and "逾期 overdue 1" in r.output
+
+
+def test_the_ledger_shows_a_villages_letters_and_counts_them_above(zhucun, run):
+    team_network(zhucun)
+    apply(zhucun, plan(1), letter(1))
+    r = run("ledger", "--unit", VILLAGE_A, "--as-of", "2015-01-01")
+    assert r.exit_code == 0, r.output
+    assert "工作目标责任书 responsibility letters" in r.output
+    assert "派出单位 unit CITY-AGRI (农委主任)" in r.output and "有效 in force" in r.output
+    assert "目标 target B1: 两年内硬化村路 4 公里" in r.output
+    r = run("ledger", "--unit", COUNTY, "--as-of", "2015-01-01")
+    assert "责任书 letters          1, 有效 in force 1" in r.output

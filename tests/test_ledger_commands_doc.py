@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from pathlib import Path
 
 from app.commands import COMMANDS
@@ -22,12 +23,26 @@ SURVEY_COMMANDS = [
 ]
 
 
-def survey_section() -> str:
+PLAN_COMMANDS = ["draft_plan", "revise_plan", "approve_plan"]
+MEASURE_COMMANDS = ["plan_measure", "set_measure_status", "note_measure_progress"]
+LETTER_COMMANDS = ["sign_responsibility_letter"]
+
+
+def section(title: str) -> str:
     text = DOC.read_text(encoding="utf-8")
-    start = text.index("The village work ledger: the survey\n")
+    start = text.index(f"The village work ledger: {title}\n")
     rest = text[start:]
     following = re.search(r"\n#{1,3} ", rest)
     return rest[: following.start()] if following else rest
+
+
+def survey_section() -> str:
+    return section("the survey")
+
+
+def examples(text: str) -> list[str]:
+    blocks = re.findall(r"```json\n(.*?)```", text, flags=re.S)
+    return [line for block in blocks for line in block.splitlines() if line.strip()]
 
 
 def test_every_survey_command_is_registered_and_documented():
@@ -48,3 +63,62 @@ def test_the_documented_examples_are_accepted_in_order(zhucun):
     assert result.applied == len(lines)
     survey = (zhucun.ledger(VILLAGE_A) or {})["survey"]
     assert (survey["opinions"], survey["problems"], len(survey["class_cites"])) == (2, 2, 2)
+
+
+def test_every_plan_command_is_registered_and_documented():
+    text = section("plans")
+    for name in PLAN_COMMANDS:
+        assert name in COMMANDS
+        assert f"#### `{name}` — " in text, name
+
+
+def test_the_documented_plan_examples_are_accepted_after_the_surveys(zhucun):
+    small_network(zhucun)
+    survey, plans = examples(survey_section()), examples(section("plans"))
+    assert {json.loads(line)["command"] for line in plans} == set(PLAN_COMMANDS)
+    result = zhucun.apply_text("\n".join(survey + plans))
+    assert result.applied == len(survey) + len(plans)
+    found = (zhucun.ledger(VILLAGE_A) or {})["plans"]
+    assert [(p["kind"], p["revision"], p["approved"]) for p in found] == [
+        ("three_year", 1, True),
+        ("annual", 2, True),
+    ]
+
+
+def test_every_measure_command_is_registered_and_documented():
+    text = section("measures")
+    for name in MEASURE_COMMANDS:
+        assert name in COMMANDS
+        assert f"#### `{name}` — " in text, name
+
+
+def test_the_documented_measure_examples_are_accepted_after_the_plans(zhucun):
+    small_network(zhucun)
+    before = examples(survey_section()) + examples(section("plans"))
+    measures = examples(section("measures"))
+    assert {json.loads(line)["command"] for line in measures} == set(MEASURE_COMMANDS)
+    result = zhucun.apply_text("\n".join(before + measures))
+    assert result.applied == len(before) + len(measures)
+    found = (zhucun.ledger(VILLAGE_A, as_of=date(2014, 10, 1)) or {})["measures"]
+    assert [(m["status"], m["overdue"], len(m["progress"])) for m in found] == [
+        ("dropped", False, 0),
+        ("under_way", False, 1),
+    ]
+
+
+def test_the_documented_letter_is_accepted_after_the_teams_and_plans(zhucun):
+    from tests.test_teams_commands_doc import work_teams_section
+
+    text = section("responsibility letters")
+    for name in LETTER_COMMANDS:
+        assert name in COMMANDS
+        assert f"#### `{name}` — " in text, name
+    small_network(zhucun)
+    before = examples(work_teams_section()) + examples(survey_section())
+    before += examples(section("plans")) + examples(section("measures"))
+    letters = examples(text)
+    assert {json.loads(line)["command"] for line in letters} == set(LETTER_COMMANDS)
+    result = zhucun.apply_text("\n".join(before + letters))
+    assert result.applied == len(before) + len(letters)
+    (letter,) = (zhucun.ledger(VILLAGE_A, as_of=date(2015, 1, 1)) or {})["letters"]
+    assert (letter["in_force"], [t["item"] for t in letter["targets"]]) == (True, ["B1", "C1"])

@@ -1,5 +1,6 @@
 """``zhucun ledger``: the village work ledger (工作台账) of a unit on a day — a village's survey,
-or the roll-up of the surveys of the villages under a township, a county or the city."""
+plans, measures (overdue ones marked) and responsibility letters, or the roll-up of the
+villages under a township, a county or the city."""
 
 from __future__ import annotations
 
@@ -24,7 +25,8 @@ from app.cli.common import fail, opened, parse_as_of, parse_known_at, print_answ
 def ledger(
     ctx: click.Context, unit_code: str, as_of: str | None, as_known_at: str | None, as_json: bool
 ) -> None:
-    """The village work ledger: a village's survey, or the roll-up of the villages below."""
+    """The village work ledger: a village's survey, plans, measures and letters, or the
+    roll-up of the villages below."""
 
     day, moment = parse_as_of(as_of), parse_known_at(as_known_at)
     with opened(ctx) as z:
@@ -74,6 +76,13 @@ def render_ledger(data: dict[str, Any], known: str = "") -> str:
         lines += [f"    {RootCause(k).zh} {k}: {n}" for k, n in causes]
     if data["level"] == "village":
         lines += _finding_lines(s)
+        lines += _plan_lines(data["plans"])
+        lines += _measure_lines(data["measures"])
+        lines += _letter_lines(data["letters"])
+    else:
+        lines += _plan_rollup_lines(data["plans"])
+        lines += _measure_rollup_lines(data["measures"])
+        lines += _letter_rollup_lines(data["letters"])
     return "\n".join(lines)
 
 
@@ -118,3 +127,98 @@ def _finding_lines(s: dict[str, Any]) -> list[str]:
     if s["class_cites"]:
         out += ["", f"村分类依据的问题 the village's class rests on: {', '.join(s['class_cites'])}"]
     return out
+
+
+def _plan_lines(plans: list[dict[str, Any]]) -> list[str]:
+    out = ["", "帮扶规划 plans"]
+    if not plans:
+        return [*out, "  —"]
+    for p in plans:
+        a = p["approval"]
+        if p["approved"]:
+            state = f"已批准 approved {a['on']} by {a['approver']} ({a['approver_unit']})"
+        elif a is not None:
+            state = (
+                f"待再批准 revision {p['revision']} awaits approval "
+                f"(revision {a['revision']} approved {a['on']})"
+            )
+        else:
+            state = "未批准 not approved"
+        out.append(
+            f"  {p['year']} {p['kind_zh']} {p['kind']}: {p['title']}  "
+            f"(revision {p['revision']}, {p['revised_on']}, 起草 {p['drafted_by']}; {state})"
+            f"  ({p['id']})"
+        )
+        out += [f"    {i['key']}  [{_category_zh(i['category'])}] {i['text']}" for i in p["items"]]
+    return out
+
+
+def _plan_rollup_lines(plans: dict[str, Any]) -> list[str]:
+    return [
+        "",
+        "帮扶规划 plans",
+        f"  规划 plans              {plans['plans']}, 已批准 approved {plans['plans_approved']} "
+        f"(villages with an approved plan {plans['villages_with_an_approved_plan']})",
+    ]
+
+
+def _measure_lines(measures: list[dict[str, Any]]) -> list[str]:
+    out = ["", "帮扶措施 measures"]
+    if not measures:
+        return [*out, "  —"]
+    for m in measures:
+        overdue = "  逾期 OVERDUE" if m["overdue"] else ""
+        because = f"（{m['because']}）" if m["because"] else ""
+        out.append(
+            f"  {m['due_on']}  [{m['category_zh']}] {m['title']}  {m['status_zh']} "
+            f"{m['status']}{because}{overdue}"
+        )
+        sources = ", ".join(m["sources"]) or "—"
+        out.append(
+            f"    责任人 responsible {m['responsible']}; 预算 budget {m['budget_yuan']} 元 yuan "
+            f"({sources}); plan item {m['item']}  ({m['id']})"
+        )
+        out += [f"    {n['on']}  {n['note']}" for n in m["progress"]]
+    return out
+
+
+def _measure_rollup_lines(measures: dict[str, Any]) -> list[str]:
+    s = measures["by_status"]
+    return [
+        "",
+        "帮扶措施 measures",
+        f"  措施 measures           {measures['measures']} (计划 planned {s['planned']}, "
+        f"实施中 under way {s['under_way']}, 已完成 done {s['done']}, "
+        f"已放弃 dropped {s['dropped']}); 逾期 overdue {measures['overdue']}",
+        f"  预算 budget             {measures['budget_yuan']} 元 yuan",
+    ]
+
+
+def _letter_lines(letters: list[dict[str, Any]]) -> list[str]:
+    out = ["", "工作目标责任书 responsibility letters"]
+    if not letters:
+        return [*out, "  —"]
+    for x in letters:
+        force = "有效 in force" if x["in_force"] else "不在期限内 not in force"
+        out.append(
+            f"  {x['signed_on']}  派出单位 unit {x['unit']} ({x['unit_signatory']}) — "
+            f"村 village ({x['village_signatory']}); 期限 term {x['term_starts_on']} – "
+            f"{x['term_ends_on']}, {force}  ({x['id']})"
+        )
+        out += [f"    目标 target {t['item']}: {t['text']}" for t in x["targets"]]
+    return out
+
+
+def _letter_rollup_lines(letters: dict[str, Any]) -> list[str]:
+    return [
+        "",
+        "工作目标责任书 responsibility letters",
+        f"  责任书 letters          {letters['letters']}, 有效 in force {letters['in_force']} "
+        f"(villages with a letter {letters['villages_with_a_letter']})",
+    ]
+
+
+def _category_zh(category: str) -> str:
+    from domain.ledger.plans import MeasureCategory  # the ledger's domain: not for --help
+
+    return MeasureCategory(category).zh

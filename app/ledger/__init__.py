@@ -1,5 +1,6 @@
-"""Use cases of the village work ledger (工作台账): the survey (``survey``) today; duties and
-the 六有, plans, measures, responsibility letters and funding as they come, one module each,
+"""Use cases of the village work ledger (工作台账): the survey (``survey``), plans
+(``plans``), measures (``measures``) and responsibility letters (``letters``) today; duties
+and the 六有 and funding as they come, one module each,
 with their commands in ``commands`` (registered in ``app/registry.py``).
 
 A use-case package beside ``network`` and ``teams``: it may import them, ``args``,

@@ -1,18 +1,36 @@
 """The ledger's commands (one JSON line each in ``zhucun apply``): their arguments, read once
 (``app/args.py``), and the use case each one calls. Registered in ``app/registry.py`` like
-every other command; documented in docs/commands.md, section 4.7."""
+every other command; documented in docs/commands.md, sections 4.7–4.10."""
 
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
-from app.args import Args
+from app.args import Args, clean_text, is_blank, refuse
+from app.ledger.letters import Letters
+from app.ledger.measures import Measures
+from app.ledger.plans import Plans
 from app.ledger.survey import Survey
 from app.network import Network
 from app.registry import command
 from domain.base import Meta
-from domain.fields import COMMITTEE_SIZE_MAX, COPIES_MAX, OPINION_TEXT, PEOPLE_MAX
+from domain.fields import (
+    COMMITTEE_SIZE_MAX,
+    COPIES_MAX,
+    OPINION_TEXT,
+    PEOPLE_MAX,
+    PLAN_ITEM_KEY_MAX,
+    PLAN_ITEM_TEXT,
+    PLAN_ITEMS_MAX,
+    SHORT_TEXT_MAX,
+    YEAR_MAX,
+    YEAR_MIN,
+    Field,
+)
 from domain.ledger.findings import OpinionCategory, OpinionSource, RootCause
+from domain.ledger.measures import FundingSource, MeasureStatus
+from domain.ledger.plans import MeasureCategory, PlanItem, PlanKind
 from domain.ledger.survey import (
     CommitteeAssessment,
     IntervieweeCategory,
@@ -165,6 +183,224 @@ def _record_survey_problem(n: Network, a: Args, m: Meta) -> dict[str, Any]:
         a.enum("root_cause", RootCause),
         a.opt_text("root_cause_text"),
         a.uuids("opinions"),
+        m,
+        a.opt_uuid("id"),
+    )
+
+
+# -- plans (帮扶规划) ----------------------------------------------------------------------------
+
+
+def _plans(n: Network) -> Plans:
+    return Plans(n.uow, n)
+
+
+ITEM_KEY = Field("规划内容编号", "plan item key", PLAN_ITEM_KEY_MAX)
+
+
+def _plan_items(a: Args, name: str = "items") -> list[PlanItem]:
+    """``[{"key": "A1", "text": "...", "category": "income"}, ...]``: each refusal names
+    ``items``."""
+    out: list[PlanItem] = []
+    categories = ", ".join(c.value for c in MeasureCategory)
+    for n, raw in enumerate(a.objects(name, PLAN_ITEMS_MAX), 1):
+        unknown = sorted(set(raw) - {"key", "text", "category"})
+        if unknown:
+            raise refuse(
+                name,
+                f"第 {n} 项有未知的键：{', '.join(unknown)}",
+                f"item {n} has unknown key(s): {', '.join(unknown)}",
+            )
+        for part in ("key", "text", "category"):
+            if is_blank(raw.get(part)):
+                raise refuse(name, f"第 {n} 项缺少 {part}", f"item {n} has no {part}")
+        key = clean_text(name, raw["key"], ITEM_KEY)
+        text = clean_text(name, raw["text"], PLAN_ITEM_TEXT)
+        category = raw["category"]
+        try:
+            if not isinstance(category, str):
+                raise ValueError(category)
+            parsed = MeasureCategory(category.strip().lower())
+        except ValueError:
+            raise refuse(
+                name,
+                f"第 {n} 项的类别应为以下之一：{categories}",
+                f"item {n}'s category must be one of: {categories}",
+            ) from None
+        out.append(PlanItem(key, text, parsed))
+    return out
+
+
+@command(
+    "draft_plan",
+    "起草帮扶规划（三年帮扶目标或年度帮扶计划）",
+    "draft a village's three-year goal or annual plan",
+    "village",
+    "kind",
+    "year",
+    "title",
+    "drafted_by",
+    "items",
+    "id?",
+)
+def _draft_plan(n: Network, a: Args, m: Meta) -> dict[str, Any]:
+    return _plans(n).draft(
+        a.code("village"),
+        a.enum("kind", PlanKind),
+        a.integer("year", YEAR_MIN, YEAR_MAX),
+        a.text("title"),
+        a.text("drafted_by"),
+        _plan_items(a),
+        m,
+        a.opt_uuid("id"),
+    )
+
+
+@command(
+    "revise_plan",
+    "修订帮扶规划",
+    "revise a plan: its title and the whole list of its items",
+    "plan",
+    "title",
+    "revised_by",
+    "items",
+)
+def _revise_plan(n: Network, a: Args, m: Meta) -> dict[str, Any]:
+    return _plans(n).revise(
+        a.uuid("plan"), a.text("title"), a.text("revised_by"), _plan_items(a), m
+    )
+
+
+@command(
+    "approve_plan",
+    "批准帮扶规划",
+    "approve the latest revision of a plan (a named official of its township or county)",
+    "plan",
+    "approver",
+    "approver_unit",
+)
+def _approve_plan(n: Network, a: Args, m: Meta) -> dict[str, Any]:
+    return _plans(n).approve(a.uuid("plan"), a.text("approver"), a.code("approver_unit"), m)
+
+
+# -- measures (帮扶措施) ----------------------------------------------------------------------
+
+
+def _measures(n: Network) -> Measures:
+    return Measures(n.uow, n)
+
+
+@command(
+    "plan_measure",
+    "制定帮扶措施",
+    "plan an assistance measure for an item of the village's approved plan",
+    "village",
+    "plan",
+    "item",
+    "title",
+    "responsible",
+    "due_on",
+    "budget",
+    "sources?",
+    "id?",
+)
+def _plan_measure(n: Network, a: Args, m: Meta) -> dict[str, Any]:
+    return _measures(n).plan_measure(
+        a.code("village"),
+        a.uuid("plan"),
+        a.text("item"),
+        a.text("title"),
+        a.text("responsible"),
+        a.day("due_on"),
+        a.money("budget"),
+        a.enums("sources", FundingSource),
+        m,
+        a.opt_uuid("id"),
+    )
+
+
+@command(
+    "set_measure_status",
+    "变更帮扶措施状态",
+    "move a measure on: under_way, done, or dropped with a reason",
+    "measure",
+    "status",
+    "because?",
+)
+def _set_measure_status(n: Network, a: Args, m: Meta) -> dict[str, Any]:
+    status = a.enum("status", MeasureStatus)
+    return _measures(n).set_status(a.uuid("measure"), status, a.opt_text("because"), m)
+
+
+@command(
+    "note_measure_progress",
+    "记录帮扶措施进展",
+    "note a measure's progress",
+    "measure",
+    "note",
+)
+def _note_measure_progress(n: Network, a: Args, m: Meta) -> dict[str, Any]:
+    return _measures(n).note_progress(a.uuid("measure"), a.text("note"), m)
+
+
+# -- responsibility letters (工作目标责任书) --------------------------------------------------
+
+TARGET_TEXT = Field("目标", "target", SHORT_TEXT_MAX * 5, multiline=True)
+
+
+def _targets(a: Args, name: str = "targets") -> list[tuple[str, UUID, str]]:
+    """``[{"text": "...", "plan": "<id>", "item": "B1"}, ...]``: each refusal names
+    ``targets``."""
+    out: list[tuple[str, UUID, str]] = []
+    for n, raw in enumerate(a.objects(name, PLAN_ITEMS_MAX, required=False), 1):
+        unknown = sorted(set(raw) - {"text", "plan", "item"})
+        if unknown:
+            raise refuse(
+                name,
+                f"第 {n} 项有未知的键：{', '.join(unknown)}",
+                f"target {n} has unknown key(s): {', '.join(unknown)}",
+            )
+        for part in ("text", "plan", "item"):
+            if is_blank(raw.get(part)):
+                raise refuse(name, f"第 {n} 项缺少 {part}", f"target {n} has no {part}")
+        text = clean_text(name, raw["text"], TARGET_TEXT)
+        key = clean_text(name, raw["item"], ITEM_KEY)
+        plan = raw["plan"]
+        try:
+            if not isinstance(plan, str) or not plan.strip().isascii():
+                raise ValueError(plan)
+            plan_id = UUID(plan.strip())
+        except ValueError:
+            raise refuse(
+                name, f"第 {n} 项的规划编号无效", f"target {n} has an invalid plan id"
+            ) from None
+        out.append((text, plan_id, key))
+    return out
+
+
+@command(
+    "sign_responsibility_letter",
+    "签订工作目标责任书",
+    "record a responsibility letter signed between a dispatching unit and a village it serves",
+    "unit",
+    "village",
+    "team",
+    "unit_signatory",
+    "village_signatory",
+    "term_starts_on",
+    "term_ends_on",
+    "targets",
+    "id?",
+)
+def _sign_responsibility_letter(n: Network, a: Args, m: Meta) -> dict[str, Any]:
+    return Letters(n.uow, n).sign(
+        a.text("unit"),
+        a.code("village"),
+        a.uuid("team"),
+        a.text("unit_signatory"),
+        a.text("village_signatory"),
+        (a.day("term_starts_on"), a.day("term_ends_on")),
+        _targets(a),
         m,
         a.opt_uuid("id"),
     )

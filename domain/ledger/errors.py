@@ -44,6 +44,104 @@ ProblemOfOtherVillageError = rule("problem_of_other_village", "problems",
 RootCauseUnexplainedError = rule("root_cause_unexplained", "root_cause_text", "",
     "致贫根源为“其他”（other）时，请写明是什么根源（root_cause_text）",
     "a root cause of 'other' needs the cause in words (root_cause_text)")
+
+# -- plans (帮扶规划) ----------------------------------------------------------------------------
+
+PlanNotFoundError = missing("plan_not_found", "plan", "plan_id field",
+    "找不到帮扶规划 {plan_id}",
+    "no plan {plan_id}")
+
+PlanWithoutItemsError = invalid("plan_without_items", "items", "",
+    "规划至少要有一项内容：请在 items 中列出各项（编号、内容、类别）",
+    "a plan has at least one item: list them in items (key, text, category)")
+
+DuplicatePlanItemError = invalid("duplicate_plan_item", "items", "key",
+    "规划内容的编号 {key} 重复：每项的编号在规划内唯一",
+    "the plan item key {key} is given twice: each item's key is unique within its plan")
+
+PlanItemNotFoundError = missing("plan_item_not_found", "item", "key plan_id field",
+    "帮扶规划 {plan_id} 中没有编号为 {key} 的内容",
+    "plan {plan_id} has no item {key}")
+
+ApproverNotOverVillageError = rule("approver_not_over_village", "approver_unit",
+    "unit village",
+    "批准单位 {unit} 不是村 {village} 所在的乡镇或县（区）：规划由乡镇或县（区）批准",
+    "the approving unit {unit} is not the township or county of village {village}: "
+    "a plan is approved by its village's township or county")
+
+OwnPlanApprovedError = rule("own_plan_approved", "approver", "approver",
+    "{approver} 参与了这份规划的起草或修订，不能批准自己的规划",
+    "{approver} drafted or revised this plan and may not approve their own plan")
+
+PlanDatedBeforeDraftingError = rule("dated_before_plan_drafted", "occurred_on",
+    "what_zh what_en day drafted_on",
+    "{what_zh}日期 {day} 早于规划的起草日期 {drafted_on}",
+    "{what_en} dated {day} is before the plan was drafted on {drafted_on}")
+
+PlanAlreadyApprovedError = rule("plan_already_approved", "plan", "plan_id revision",
+    "规划 {plan_id} 的第 {revision} 稿已经批准；修订后才能再次批准",
+    "revision {revision} of plan {plan_id} is approved already; revise it to approve again")
+
+# -- measures (帮扶措施) ------------------------------------------------------------------------
+
+MeasureNotFoundError = missing("measure_not_found", "measure", "measure_id field",
+    "找不到帮扶措施 {measure_id}",
+    "no measure {measure_id}")
+
+PlanOfOtherVillageError = rule("plan_of_other_village", "plan",
+    "plan_id village other_village field",
+    "规划 {plan_id} 是村 {other_village} 的规划，不是村 {village} 的",
+    "plan {plan_id} is village {other_village}'s, not village {village}'s")
+
+PlanNotApprovedError = rule("plan_not_approved", "plan", "plan_id",
+    "规划 {plan_id} 尚未批准：措施服务于已批准的规划",
+    "plan {plan_id} is not approved yet: a measure serves an approved plan")
+
+MeasureBeforePlanError = rule("measure_before_plan", "occurred_on", "day approved_on",
+    "措施日期 {day} 早于其规划的批准日期 {approved_on}",
+    "a measure dated {day} is before its plan was approved on {approved_on}")
+
+DueBeforePlannedError = invalid("due_before_planned", "due_on", "due_on day",
+    "完成期限 {due_on} 早于措施日期 {day}",
+    "the due date {due_on} is before the measure's date {day}")
+
+BudgetWithoutSourcesError = invalid("budget_without_sources", "sources", "",
+    "有预算的措施要写明资金来源（集体自筹、财政投入、党费补贴、城乡统筹）",
+    "a measure with a budget names its funding sources "
+    "(collective_self_raised, fiscal, party_fee, urban_rural)")
+
+IllegalMeasureTransitionError = rule("illegal_measure_transition", "status",
+    "status_from status_to from_zh to_zh",
+    "措施的状态不能从“{from_zh}”改为“{to_zh}”：计划 → 实施中 → 已完成，或放弃",
+    "a measure cannot go from {status_from} to {status_to}: "
+    "planned → under_way → done, or dropped")
+
+DropWithoutReasonError = invalid("drop_without_reason", "because", "",
+    "放弃措施要写明原因（because）",
+    "dropping a measure needs its reason (because)")
+
+DatedBeforeMeasureError = rule("dated_before_measure", "occurred_on", "day planned_on",
+    "日期 {day} 早于措施的制定日期 {planned_on}",
+    "{day} is before the measure was planned on {planned_on}")
+
+# -- responsibility letters (工作目标责任书) ------------------------------------------------------
+
+LetterNotFoundError = missing("letter_not_found", "letter", "letter_id field",
+    "找不到工作目标责任书 {letter_id}",
+    "no responsibility letter {letter_id}")
+
+UnitNotServingVillageError = rule("unit_not_serving_village", "team", "unit village day",
+    "派出单位 {unit} 在 {day} 没有驻村 {village} 的工作队：责任书由驻该村的派出单位签订",
+    "dispatching unit {unit} had no team in village {village} on {day}: "
+    "a letter is signed by a unit serving the village")
+
+InvalidLetterTermError = invalid("invalid_letter_term", "term_ends_on", "starts ends",
+    "责任书的期限止于 {ends}，早于起始日 {starts}",
+    "the letter's term ends on {ends}, before it starts on {starts}")
+
+LetterWithoutTargetsError = invalid("letter_without_targets", "targets", "",
+    "责任书至少要有一项目标：请在 targets 中列出（内容、规划、规划内容编号）",
+    "a letter has at least one target: list them in targets (text, plan, item)")
 # fmt: on
 
 name_rows(globals())

@@ -10,6 +10,9 @@ from typing import Any
 from sqlalchemy import Connection, func, insert, select
 
 from domain.ledger.findings import Opinion, SurveyProblem
+from domain.ledger.letters import ResponsibilityLetter
+from domain.ledger.measures import Measure
+from domain.ledger.plans import VillagePlan
 from domain.ledger.survey import ParticipantCategory, VillageSurvey
 from domain.villages import VillageProfile
 from projections.ledger.tables import (
@@ -17,9 +20,18 @@ from projections.ledger.tables import (
     classes,
     forms,
     interviews,
+    letter_targets,
+    letters,
+    measure_notes,
+    measure_statuses,
+    measures,
     metadata,
     opinions,
     periods,
+    plan_approvals,
+    plan_items,
+    plan_revisions,
+    plans,
     problem_opinions,
     problems,
     surveys,
@@ -76,7 +88,7 @@ class LedgerModel:
 
     name = NAME
     metadata = metadata
-    version = 1
+    version = 4
 
     def process(self, conn: Connection, page: Sequence[Any]) -> None:
         rows = Page(conn)
@@ -249,3 +261,132 @@ def _cited(p: Page, e: VillageProfile.ProblemsCited, position: int) -> None:
     ).scalar_one()
     for seq, pid in enumerate(e.problems):
         p.add(citations, class_position=latest, seq=seq, problem_id=pid)
+
+
+# -- plans ----------------------------------------------------------------------------------------
+
+
+def _revision(p: Page, pid: str, e: Any, revision: int, by: str, position: int) -> None:
+    p.add(
+        plan_revisions,
+        plan_id=pid,
+        revision=revision,
+        title=e.title,
+        drafted_by=by,
+        day=_day(e),
+        position=position,
+    )
+    for seq, item in enumerate(e.items):
+        p.add(
+            plan_items,
+            plan_id=pid,
+            revision=revision,
+            seq=seq,
+            key=item["key"],
+            text=item["text"],
+            category=item["category"],
+        )
+
+
+@handles(VillagePlan.Drafted)
+def _plan_drafted(p: Page, e: VillagePlan.Drafted, position: int) -> None:
+    pid = e.originator_id.hex
+    p.add(
+        plans,
+        plan_id=pid,
+        village_code=e.village_code,
+        kind=e.kind,
+        year=e.year,
+        day=_day(e),
+        position=position,
+    )
+    _revision(p, pid, e, 1, e.drafted_by, position)
+
+
+@handles(VillagePlan.Revised)
+def _plan_revised(p: Page, e: VillagePlan.Revised, position: int) -> None:
+    _revision(p, e.originator_id.hex, e, e.revision, e.revised_by, position)
+
+
+@handles(VillagePlan.Approved)
+def _plan_approved(p: Page, e: VillagePlan.Approved, position: int) -> None:
+    p.add(
+        plan_approvals,
+        plan_id=e.originator_id.hex,
+        revision=e.revision,
+        approver=e.approver,
+        approver_unit=e.approver_unit,
+        day=_day(e),
+        position=position,
+    )
+
+
+# -- measures -------------------------------------------------------------------------------------
+
+
+@handles(Measure.Planned)
+def _measure(p: Page, e: Measure.Planned, position: int) -> None:
+    p.add(
+        measures,
+        measure_id=e.originator_id.hex,
+        village_code=e.village_code,
+        plan_id=e.plan_id,
+        item_key=e.item_key,
+        category=e.category,
+        title=e.title,
+        responsible=e.responsible,
+        due_on=date.fromisoformat(e.due_on),
+        budget_fen=e.budget_fen,
+        sources=",".join(e.sources),
+        day=_day(e),
+        position=position,
+    )
+
+
+@handles(Measure.StatusChanged)
+def _measure_status(p: Page, e: Measure.StatusChanged, position: int) -> None:
+    p.add(
+        measure_statuses,
+        measure_id=e.originator_id.hex,
+        status=e.status,
+        because=e.because,
+        day=_day(e),
+        position=position,
+    )
+
+
+@handles(Measure.ProgressNoted)
+def _measure_note(p: Page, e: Measure.ProgressNoted, position: int) -> None:
+    p.add(
+        measure_notes, measure_id=e.originator_id.hex, note=e.note, day=_day(e), position=position
+    )
+
+
+# -- responsibility letters -----------------------------------------------------------------------
+
+
+@handles(ResponsibilityLetter.Signed)
+def _letter(p: Page, e: ResponsibilityLetter.Signed, position: int) -> None:
+    lid = e.originator_id.hex
+    p.add(
+        letters,
+        letter_id=lid,
+        village_code=e.village_code,
+        unit_code=e.unit_code,
+        team_id=e.team_id.hex,
+        unit_signatory=e.unit_signatory,
+        village_signatory=e.village_signatory,
+        term_starts_on=date.fromisoformat(e.term_starts_on),
+        term_ends_on=date.fromisoformat(e.term_ends_on),
+        day=_day(e),
+        position=position,
+    )
+    for seq, t in enumerate(e.targets):
+        p.add(
+            letter_targets,
+            letter_id=lid,
+            seq=seq,
+            text=t["text"],
+            plan_id=t["plan"],
+            item_key=t["item"],
+        )

@@ -21,15 +21,26 @@ from sqlalchemy import (
 )
 
 from domain.ledger.findings import OpinionCategory, OpinionSource, RootCause
+from domain.ledger.measures import FundingSource, MeasureStatus
 from domain.ledger.money import yuan_text
+from domain.ledger.plans import MeasureCategory, PlanKind
 from domain.ledger.survey import ParticipantCategory, TableKind
 from projections.ledger.tables import (
     citations,
     classes,
     forms,
     interviews,
+    letter_targets,
+    letters,
+    measure_notes,
+    measure_statuses,
+    measures,
     opinions,
     periods,
+    plan_approvals,
+    plan_items,
+    plan_revisions,
+    plans,
     problem_opinions,
     problems,
     surveys,
@@ -58,13 +69,23 @@ def ledger(conn: Connection, code: str, as_of: date, upto: int | None) -> dict[s
         "as_of": as_of.isoformat(),
     }
     if root["level"] == "village":
-        return head | {"survey": village_survey(conn, root["code"], as_of, upto)}
+        return head | {
+            "survey": village_survey(conn, root["code"], as_of, upto),
+            "plans": village_plans(conn, root["code"], as_of, upto),
+            "measures": village_measures(conn, root["code"], as_of, upto),
+            "letters": village_letters(conn, root["code"], as_of, upto),
+        }
     villages = (
         select(units.c.code)
         .where(units.c.path.startswith(root["path"], autoescape=True), units.c.level == "village")
         .scalar_subquery()
     )
-    return head | {"survey": rollup(conn, villages, as_of, upto)}
+    return head | {
+        "survey": rollup(conn, villages, as_of, upto),
+        "plans": plans_rollup(conn, villages, as_of, upto),
+        "measures": measures_rollup(conn, villages, as_of, upto),
+        "letters": letters_rollup(conn, villages, as_of, upto),
+    }
 
 
 def _seen(table: Table, as_of: date, upto: int | None) -> Any:
@@ -431,3 +452,270 @@ def _add(total: dict[str, Any], counts: dict[str, Any]) -> None:
 
 def _uuid(hex_id: str) -> str:
     return f"{hex_id[:8]}-{hex_id[8:12]}-{hex_id[12:16]}-{hex_id[16:20]}-{hex_id[20:]}"
+
+
+# -- plans ----------------------------------------------------------------------------------------
+
+
+def _plan_states(
+    conn: Connection, villages: Any, as_of: date, upto: int | None
+) -> list[dict[str, Any]]:
+    """The plans of these villages as of the day: each with its latest revision by then and
+    the approval of that revision, if any (a later revision needs approving again)."""
+    rows = _rows(
+        conn,
+        select(plans)
+        .where(plans.c.village_code.in_(villages), _seen(plans, as_of, upto))
+        .order_by(plans.c.village_code, plans.c.year, plans.c.kind.desc(), plans.c.position),
+    )
+    if not rows:
+        return []
+    ids = [r["plan_id"] for r in rows]
+    latest: dict[str, dict[str, Any]] = {}
+    for m in conn.execute(
+        select(plan_revisions).where(
+            plan_revisions.c.plan_id.in_(ids), _seen(plan_revisions, as_of, upto)
+        )
+    ).mappings():
+        was = latest.get(m["plan_id"])
+        if was is None or (m["day"], m["position"]) > (was["day"], was["position"]):
+            latest[m["plan_id"]] = dict(m)
+    approvals: dict[str, dict[str, Any]] = {}
+    for m in conn.execute(
+        select(plan_approvals).where(
+            plan_approvals.c.plan_id.in_(ids), _seen(plan_approvals, as_of, upto)
+        )
+    ).mappings():
+        was = approvals.get(m["plan_id"])
+        if was is None or (m["day"], m["position"]) > (was["day"], was["position"]):
+            approvals[m["plan_id"]] = dict(m)
+    out = []
+    for r in rows:
+        rev = latest[r["plan_id"]]
+        approval = approvals.get(r["plan_id"])
+        current = approval is not None and approval["revision"] == rev["revision"]
+        out.append(
+            {
+                "plan_id": r["plan_id"],
+                "village": r["village_code"],
+                "kind": r["kind"],
+                "year": r["year"],
+                "drafted_on": r["day"].isoformat(),
+                "revision": rev["revision"],
+                "revised_on": rev["day"].isoformat(),
+                "title": rev["title"],
+                "drafted_by": rev["drafted_by"],
+                "approved": current,
+                "approval": None
+                if approval is None
+                else {
+                    "revision": approval["revision"],
+                    "on": approval["day"].isoformat(),
+                    "approver": approval["approver"],
+                    "approver_unit": approval["approver_unit"],
+                },
+            }
+        )
+    return out
+
+
+def village_plans(conn: Connection, village: str, as_of: date, upto: int | None) -> list[Any]:
+    """A village's plans as of the day, approved or not, each with its items."""
+    states = _plan_states(conn, [village], as_of, upto)
+    items: dict[tuple[str, int], list[dict[str, Any]]] = {}
+    if states:
+        for r in conn.execute(
+            select(plan_items)
+            .where(plan_items.c.plan_id.in_([p["plan_id"] for p in states]))
+            .order_by(plan_items.c.plan_id, plan_items.c.revision, plan_items.c.seq)
+        ).mappings():
+            items.setdefault((r["plan_id"], r["revision"]), []).append(
+                {"key": r["key"], "text": r["text"], "category": r["category"]}
+            )
+    return [
+        {
+            "id": _uuid(p["plan_id"]),
+            "kind_zh": PlanKind(p["kind"]).zh,
+            **{k: v for k, v in p.items() if k not in ("plan_id", "village")},
+            "items": items.get((p["plan_id"], p["revision"]), []),
+        }
+        for p in states
+    ]
+
+
+def plans_rollup(conn: Connection, villages: Any, as_of: date, upto: int | None) -> dict[str, Any]:
+    states = _plan_states(conn, villages, as_of, upto)
+    return {
+        "plans": len(states),
+        "plans_approved": sum(1 for p in states if p["approved"]),
+        "by_kind": {
+            k.value: {
+                "plans": sum(1 for p in states if p["kind"] == k.value),
+                "approved": sum(1 for p in states if p["kind"] == k.value and p["approved"]),
+            }
+            for k in PlanKind
+        },
+        "villages_with_an_approved_plan": len({p["village"] for p in states if p["approved"]}),
+    }
+
+
+# -- measures -------------------------------------------------------------------------------------
+
+
+def _measure_states(
+    conn: Connection, villages: Any, as_of: date, upto: int | None
+) -> list[dict[str, Any]]:
+    """The measures of these villages planned by the day, each with its status that day and
+    whether it is overdue (its due date passed, neither done nor dropped)."""
+    rows = _rows(
+        conn,
+        select(measures)
+        .where(measures.c.village_code.in_(villages), _seen(measures, as_of, upto))
+        .order_by(measures.c.village_code, measures.c.due_on, measures.c.position),
+    )
+    if not rows:
+        return []
+    latest: dict[str, tuple[date, int, str, str]] = {}
+    for mid, status, because, day, position in conn.execute(
+        select(
+            measure_statuses.c.measure_id,
+            measure_statuses.c.status,
+            measure_statuses.c.because,
+            measure_statuses.c.day,
+            measure_statuses.c.position,
+        ).where(
+            measure_statuses.c.measure_id.in_([r["measure_id"] for r in rows]),
+            _seen(measure_statuses, as_of, upto),
+        )
+    ):
+        was = latest.get(mid)
+        if was is None or (day, position) > was[:2]:
+            latest[mid] = (day, position, status, because)
+    closed = {MeasureStatus.DONE.value, MeasureStatus.DROPPED.value}
+    for r in rows:
+        day, _, status, because = latest.get(
+            r["measure_id"], (r["day"], 0, MeasureStatus.PLANNED.value, "")
+        )
+        r["status"], r["status_on"], r["because"] = status, day, because
+        r["overdue"] = r["due_on"] < as_of and status not in closed
+    return rows
+
+
+def village_measures(
+    conn: Connection, village: str, as_of: date, upto: int | None
+) -> list[dict[str, Any]]:
+    rows = _measure_states(conn, [village], as_of, upto)
+    notes: dict[str, list[dict[str, str]]] = {}
+    if rows:
+        for mid, note, day in conn.execute(
+            select(measure_notes.c.measure_id, measure_notes.c.note, measure_notes.c.day)
+            .where(
+                measure_notes.c.measure_id.in_([r["measure_id"] for r in rows]),
+                _seen(measure_notes, as_of, upto),
+            )
+            .order_by(measure_notes.c.day, measure_notes.c.position)
+        ):
+            notes.setdefault(mid, []).append({"on": day.isoformat(), "note": note})
+    return [
+        {
+            "id": _uuid(r["measure_id"]),
+            "plan": _uuid(r["plan_id"]),
+            "item": r["item_key"],
+            "category": r["category"],
+            "category_zh": MeasureCategory(r["category"]).zh,
+            "title": r["title"],
+            "responsible": r["responsible"],
+            "planned_on": r["day"].isoformat(),
+            "due_on": r["due_on"].isoformat(),
+            "budget_fen": int(r["budget_fen"]),
+            "budget_yuan": yuan_text(int(r["budget_fen"])),
+            "sources": r["sources"].split(",") if r["sources"] else [],
+            "status": r["status"],
+            "status_zh": MeasureStatus(r["status"]).zh,
+            "status_on": r["status_on"].isoformat(),
+            "because": r["because"],
+            "overdue": r["overdue"],
+            "progress": notes.get(r["measure_id"], []),
+        }
+        for r in rows
+    ]
+
+
+def measures_rollup(
+    conn: Connection, villages: Any, as_of: date, upto: int | None
+) -> dict[str, Any]:
+    rows = _measure_states(conn, villages, as_of, upto)
+    by_source = {s.value: 0 for s in FundingSource}
+    for r in rows:
+        for source in filter(None, r["sources"].split(",")):
+            by_source[source] += 1
+    budget = sum(int(r["budget_fen"]) for r in rows)
+    return {
+        "measures": len(rows),
+        "by_status": {
+            s.value: sum(1 for r in rows if r["status"] == s.value) for s in MeasureStatus
+        },
+        "by_category": {
+            c.value: sum(1 for r in rows if r["category"] == c.value) for c in MeasureCategory
+        },
+        "overdue": sum(1 for r in rows if r["overdue"]),
+        "budget_fen": budget,
+        "budget_yuan": yuan_text(budget),
+        "measures_by_source": by_source,
+    }
+
+
+# -- responsibility letters -----------------------------------------------------------------------
+
+
+def village_letters(
+    conn: Connection, village: str, as_of: date, upto: int | None
+) -> list[dict[str, Any]]:
+    """The letters the village signed by the day, each with its targets."""
+    rows = _rows(
+        conn,
+        select(letters)
+        .where(letters.c.village_code == village, _seen(letters, as_of, upto))
+        .order_by(letters.c.day, letters.c.position),
+    )
+    targets: dict[str, list[dict[str, str]]] = {}
+    if rows:
+        for t in conn.execute(
+            select(letter_targets)
+            .where(letter_targets.c.letter_id.in_([r["letter_id"] for r in rows]))
+            .order_by(letter_targets.c.letter_id, letter_targets.c.seq)
+        ).mappings():
+            targets.setdefault(t["letter_id"], []).append(
+                {"text": t["text"], "plan": _uuid(t["plan_id"]), "item": t["item_key"]}
+            )
+    return [
+        {
+            "id": _uuid(r["letter_id"]),
+            "unit": r["unit_code"],
+            "team": _uuid(r["team_id"]),
+            "signed_on": r["day"].isoformat(),
+            "unit_signatory": r["unit_signatory"],
+            "village_signatory": r["village_signatory"],
+            "term_starts_on": r["term_starts_on"].isoformat(),
+            "term_ends_on": r["term_ends_on"].isoformat(),
+            "in_force": r["term_starts_on"] <= as_of <= r["term_ends_on"],
+            "targets": targets.get(r["letter_id"], []),
+        }
+        for r in rows
+    ]
+
+
+def letters_rollup(
+    conn: Connection, villages: Any, as_of: date, upto: int | None
+) -> dict[str, Any]:
+    rows = _rows(
+        conn,
+        select(letters.c.village_code, letters.c.term_starts_on, letters.c.term_ends_on).where(
+            letters.c.village_code.in_(villages), _seen(letters, as_of, upto)
+        ),
+    )
+    return {
+        "letters": len(rows),
+        "in_force": sum(1 for r in rows if r["term_starts_on"] <= as_of <= r["term_ends_on"]),
+        "villages_with_a_letter": len({r["village_code"] for r in rows}),
+    }

@@ -142,3 +142,116 @@ citations = Table(
     Column("seq", Integer, primary_key=True),
     Column("problem_id", String(32), nullable=False),
 )
+
+# -- plans (帮扶规划) ------------------------------------------------------------------------
+
+plans = Table(
+    "lg_plans",
+    metadata,
+    Column("plan_id", String(32), primary_key=True),
+    Column("village_code", String(VILLAGE), nullable=False, index=True),
+    Column("kind", String(16), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("day", Date, nullable=False),
+    Column("position", BigInteger, nullable=False),
+)
+
+# Each revision of a plan (the draft is revision 1), its items in ``plan_items``.
+plan_revisions = Table(
+    "lg_plan_revisions",
+    metadata,
+    Column("plan_id", String(32), nullable=False, index=True),
+    Column("revision", Integer, nullable=False),
+    Column("title", String(fields.SHORT_TEXT_MAX), nullable=False),
+    Column("drafted_by", String(fields.PERSON_NAME_MAX), nullable=False),
+    Column("day", Date, nullable=False),
+    Column("position", BigInteger, primary_key=True),
+)
+
+plan_items = Table(
+    "lg_plan_items",
+    metadata,
+    Column("plan_id", String(32), primary_key=True),
+    Column("revision", Integer, primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("key", String(fields.PLAN_ITEM_KEY_MAX), nullable=False),
+    Column("text", String(fields.LONG_TEXT_MAX), nullable=False),
+    Column("category", String(32), nullable=False),
+)
+
+plan_approvals = Table(
+    "lg_plan_approvals",
+    metadata,
+    Column("plan_id", String(32), nullable=False, index=True),
+    Column("revision", Integer, nullable=False),
+    Column("approver", String(fields.PERSON_NAME_MAX), nullable=False),
+    Column("approver_unit", String(VILLAGE), nullable=False),
+    Column("day", Date, nullable=False),
+    Column("position", BigInteger, primary_key=True),
+)
+
+# -- measures (帮扶措施) ---------------------------------------------------------------------
+
+measures = Table(
+    "lg_measures",
+    metadata,
+    Column("measure_id", String(32), primary_key=True),
+    Column("village_code", String(VILLAGE), nullable=False, index=True),
+    Column("plan_id", String(32), nullable=False),
+    Column("item_key", String(fields.PLAN_ITEM_KEY_MAX), nullable=False),
+    Column("category", String(32), nullable=False),
+    Column("title", String(fields.SHORT_TEXT_MAX), nullable=False),
+    Column("responsible", String(fields.PERSON_NAME_MAX), nullable=False),
+    Column("due_on", Date, nullable=False),
+    Column("budget_fen", BigInteger, nullable=False),
+    Column("sources", String(128), nullable=False),  # comma-separated, in the order given
+    Column("day", Date, nullable=False),
+    Column("position", BigInteger, nullable=False),
+)
+
+# Each change of a measure's status: its status on a day is the latest change by then.
+measure_statuses = Table(
+    "lg_measure_statuses",
+    metadata,
+    Column("measure_id", String(32), nullable=False, index=True),
+    Column("status", String(16), nullable=False),
+    Column("because", String(fields.LONG_TEXT_MAX), nullable=False),
+    Column("day", Date, nullable=False),
+    Column("position", BigInteger, primary_key=True),
+)
+
+measure_notes = Table(
+    "lg_measure_notes",
+    metadata,
+    Column("measure_id", String(32), nullable=False, index=True),
+    Column("note", String(fields.LONG_TEXT_MAX), nullable=False),
+    Column("day", Date, nullable=False),
+    Column("position", BigInteger, primary_key=True),
+)
+
+# -- responsibility letters (工作目标责任书) ----------------------------------------------------
+
+letters = Table(
+    "lg_letters",
+    metadata,
+    Column("letter_id", String(32), primary_key=True),
+    Column("village_code", String(VILLAGE), nullable=False, index=True),
+    Column("unit_code", String(fields.CODE_MAX), nullable=False),
+    Column("team_id", String(32), nullable=False),
+    Column("unit_signatory", String(fields.PERSON_NAME_MAX), nullable=False),
+    Column("village_signatory", String(fields.PERSON_NAME_MAX), nullable=False),
+    Column("term_starts_on", Date, nullable=False),
+    Column("term_ends_on", Date, nullable=False),
+    Column("day", Date, nullable=False),
+    Column("position", BigInteger, nullable=False),
+)
+
+letter_targets = Table(
+    "lg_letter_targets",
+    metadata,
+    Column("letter_id", String(32), primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("text", String(fields.SHORT_TEXT_MAX * 5), nullable=False),
+    Column("plan_id", String(32), nullable=False),
+    Column("item_key", String(fields.PLAN_ITEM_KEY_MAX), nullable=False),
+)

@@ -1,0 +1,50 @@
+"""Use cases of the responsibility letters (工作目标责任书) between a dispatching unit and a
+village it serves."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from uuid import UUID, uuid4
+
+from app.ledger.plans import Plans
+from app.network import Network
+from app.store.uow import UnitOfWork
+from app.teams import Teams
+from domain.base import Meta, NetworkAggregate
+from domain.errors import DuplicateIdError
+from domain.ledger.letters import ResponsibilityLetter, Target
+
+
+class Letters:
+    def __init__(self, uow: UnitOfWork, network: Network) -> None:
+        self.uow = uow
+        self.network = network
+
+    def sign(
+        self,
+        unit_code: str,
+        village_code: str,
+        team_id: UUID,
+        unit_signatory: str,
+        village_signatory: str,
+        term: tuple[date, date],
+        targets: Sequence[tuple[str, UUID, str]],
+        meta: Meta,
+        letter_id: UUID | None = None,
+    ) -> dict[str, object]:
+        """``targets``: (text, plan id, item key) each."""
+        new = letter_id or uuid4()
+        if self.uow.find(NetworkAggregate, new) is not None:
+            raise DuplicateIdError("工作目标责任书", "responsibility letter", str(new))
+        teams = Teams(self.uow, self.network)
+        unit = teams.dispatching_unit(unit_code)
+        village = self.network.unit(village_code, "village")
+        team = teams.team(team_id)
+        plans = Plans(self.uow, self.network)
+        found = [Target(text, plans.plan(pid, "targets"), key) for text, pid, key in targets]
+        letter = ResponsibilityLetter.sign(
+            new, unit, village, team, unit_signatory, village_signatory, term, found, meta
+        )
+        self.uow.add(letter)
+        return {"letter": str(new), "targets": len(found)}
