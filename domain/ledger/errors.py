@@ -126,10 +126,6 @@ DatedBeforeMeasureError = rule("dated_before_measure", "occurred_on", "day plann
 
 # -- responsibility letters (工作目标责任书) ------------------------------------------------------
 
-LetterNotFoundError = missing("letter_not_found", "letter", "letter_id field",
-    "找不到工作目标责任书 {letter_id}",
-    "no responsibility letter {letter_id}")
-
 UnitNotServingVillageError = rule("unit_not_serving_village", "team", "unit village day",
     "派出单位 {unit} 在 {day} 没有驻村 {village} 的工作队：责任书由驻该村的派出单位签订",
     "dispatching unit {unit} had no team in village {village} on {day}: "
