@@ -7,13 +7,13 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, Date, Table, func, insert, select
 
 from domain.ledger.findings import Opinion, SurveyProblem
 from domain.ledger.letters import ResponsibilityLetter
 from domain.ledger.measures import Measure
 from domain.ledger.plans import VillagePlan
-from domain.ledger.survey import ParticipantCategory, VillageSurvey
+from domain.ledger.survey import VillageSurvey
 from domain.villages import VillageProfile
 from projections.ledger.tables import (
     citations,
@@ -88,7 +88,7 @@ class LedgerModel:
 
     name = NAME
     metadata = metadata
-    version = 4
+    version = 5
 
     def process(self, conn: Connection, page: Sequence[Any]) -> None:
         rows = Page(conn)
@@ -106,126 +106,69 @@ def _day(e: Any) -> date:
     return date.fromisoformat(e.occurred_on)
 
 
-# -- the survey --------------------------------------------------------------------------------
+def fact(p: Page, table: Table, e: Any, position: int, **values: Any) -> None:
+    """Add ``e`` as a row of ``table``: each column not given takes the event's field of the
+    same name (a day from its ISO text), the table's aggregate id the event's, ``day`` and
+    ``position`` the event's two clocks."""
+    aggregate = table.info["aggregate"]
+    if aggregate and aggregate not in values:
+        values[aggregate] = e.originator_id.hex
+    for column in table.columns:
+        if column.name in values:
+            continue
+        if column.name == "day":
+            values["day"] = _day(e)
+        elif column.name == "position":
+            values["position"] = position
+        else:
+            value = getattr(e, column.name)
+            is_day = isinstance(column.type, Date) and isinstance(value, str)
+            values[column.name] = date.fromisoformat(value) if is_day else value
+    p.add(table, **values)
+
+
+def facts(*pairs: tuple[type, Table], where: str | None = None) -> None:
+    """Events copied as they are, one row each; ``where="survey"``: the village is the
+    survey's (its events do not carry it)."""
+    for event_class, table in pairs:
+
+        def handler(p: Page, e: Any, position: int, table: Table = table) -> None:
+            village = {"village_code": p.village_of_survey(e)} if where == "survey" else {}
+            fact(p, table, e, position, **village)
+
+        HANDLERS[event_class] = handler
+
+
+# -- the survey and what it found --------------------------------------------------------------
 
 
 @handles(VillageSurvey.Started)
 def _started(p: Page, e: VillageSurvey.Started, position: int) -> None:
     p.survey_villages[e.originator_id.hex] = e.village_code
-    p.add(
-        surveys,
-        survey_id=e.originator_id.hex,
-        village_code=e.village_code,
-        day=_day(e),
-        position=position,
-    )
+    fact(p, surveys, e, position)
 
 
-@handles(VillageSurvey.FormRegistered)
-def _form(p: Page, e: VillageSurvey.FormRegistered, position: int) -> None:
-    p.add(
-        forms,
-        village_code=p.village_of_survey(e),
-        revision=e.revision,
-        day=_day(e),
-        position=position,
-        committee_size=e.committee_size,
-        secretary=e.secretary,
-        assessment=e.assessment,
-        collective_income_fen=e.collective_income_fen,
-        collective_assets_fen=e.collective_assets_fen,
-        collective_debts_fen=e.collective_debts_fen,
-        per_capita_income_fen=e.per_capita_income_fen,
-        main_problems=e.main_problems,
-        actor_id=e.actor_id,
-        reason=e.reason,
-    )
-
-
-@handles(VillageSurvey.PeriodSet)
-def _period(p: Page, e: VillageSurvey.PeriodSet, position: int) -> None:
-    p.add(
-        periods,
-        village_code=p.village_of_survey(e),
-        first_day=date.fromisoformat(e.first_day),
-        last_day=date.fromisoformat(e.last_day),
-        day=_day(e),
-        position=position,
-    )
-
-
-@handles(VillageSurvey.TablesRecorded)
-def _tables(p: Page, e: VillageSurvey.TablesRecorded, position: int) -> None:
-    p.add(
-        tables,
-        village_code=p.village_of_survey(e),
-        kind=e.kind,
-        handed_out=e.handed_out,
-        returned=e.returned,
-        day=_day(e),
-        position=position,
-    )
-
-
-@handles(VillageSurvey.SymposiumHeld)
-def _symposium(p: Page, e: VillageSurvey.SymposiumHeld, position: int) -> None:
-    p.add(
-        symposiums,
-        village_code=p.village_of_survey(e),
-        day=_day(e),
-        position=position,
-        collective_consultation=e.collective_consultation,
-        topic=e.topic,
-        **{c.value: getattr(e, c.value) for c in ParticipantCategory},
-    )
-
-
-@handles(VillageSurvey.InterviewHeld)
-def _interview(p: Page, e: VillageSurvey.InterviewHeld, position: int) -> None:
-    p.add(
-        interviews,
-        village_code=p.village_of_survey(e),
-        day=_day(e),
-        position=position,
-        interviewee=e.interviewee,
-        interviewee_category=e.interviewee_category,
-        interviewer=e.interviewer,
-        note=e.note,
-    )
-
-
-# -- what it found -----------------------------------------------------------------------------
-
-
-@handles(Opinion.Collected)
-def _opinion(p: Page, e: Opinion.Collected, position: int) -> None:
-    p.add(
-        opinions,
-        opinion_id=e.originator_id.hex,
-        village_code=e.village_code,
-        day=_day(e),
-        position=position,
-        source=e.source,
-        category=e.category,
-        text=e.text,
-    )
+facts(
+    (VillageSurvey.FormRegistered, forms),
+    (VillageSurvey.PeriodSet, periods),
+    (VillageSurvey.TablesRecorded, tables),
+    (VillageSurvey.SymposiumHeld, symposiums),
+    (VillageSurvey.InterviewHeld, interviews),
+    where="survey",
+)
+facts(
+    (Opinion.Collected, opinions),
+    (Measure.StatusChanged, measure_statuses),
+    (Measure.ProgressNoted, measure_notes),
+    (VillagePlan.Approved, plan_approvals),
+)
 
 
 @handles(SurveyProblem.Found)
 def _problem(p: Page, e: SurveyProblem.Found, position: int) -> None:
-    pid = e.originator_id.hex
-    p.add(
-        problems,
-        problem_id=pid,
-        village_code=e.village_code,
-        day=_day(e),
-        position=position,
-        description=e.description,
-        root_cause=e.root_cause,
-        root_cause_text=e.root_cause_text,
-    )
+    fact(p, problems, e, position)
     for seq, oid in enumerate(e.opinion_ids):
-        p.add(problem_opinions, problem_id=pid, seq=seq, opinion_id=oid)
+        p.add(problem_opinions, problem_id=e.originator_id.hex, seq=seq, opinion_id=oid)
 
 
 # -- the classes that cite the problems ----------------------------------------------------------
@@ -242,14 +185,7 @@ def _classified(p: Page, e: Any, position: int) -> None:
             .where(classes.c.profile_id == e.originator_id.hex)
             .limit(1)
         ).scalar_one()
-    p.add(
-        classes,
-        profile_id=e.originator_id.hex,
-        village_code=village,
-        day=_day(e),
-        position=position,
-        problem=e.problem,
-    )
+    fact(p, classes, e, position, village_code=village)
 
 
 @handles(VillageProfile.ProblemsCited)
@@ -266,125 +202,39 @@ def _cited(p: Page, e: VillageProfile.ProblemsCited, position: int) -> None:
 # -- plans ----------------------------------------------------------------------------------------
 
 
-def _revision(p: Page, pid: str, e: Any, revision: int, by: str, position: int) -> None:
-    p.add(
-        plan_revisions,
-        plan_id=pid,
-        revision=revision,
-        title=e.title,
-        drafted_by=by,
-        day=_day(e),
-        position=position,
-    )
+def _revision(p: Page, e: Any, revision: int, by: str, position: int) -> None:
+    pid = e.originator_id.hex
+    fact(p, plan_revisions, e, position, revision=revision, drafted_by=by)
     for seq, item in enumerate(e.items):
-        p.add(
-            plan_items,
-            plan_id=pid,
-            revision=revision,
-            seq=seq,
-            key=item["key"],
-            text=item["text"],
-            category=item["category"],
-        )
+        p.add(plan_items, plan_id=pid, revision=revision, seq=seq, **item)
 
 
 @handles(VillagePlan.Drafted)
 def _plan_drafted(p: Page, e: VillagePlan.Drafted, position: int) -> None:
-    pid = e.originator_id.hex
-    p.add(
-        plans,
-        plan_id=pid,
-        village_code=e.village_code,
-        kind=e.kind,
-        year=e.year,
-        day=_day(e),
-        position=position,
-    )
-    _revision(p, pid, e, 1, e.drafted_by, position)
+    fact(p, plans, e, position)
+    _revision(p, e, 1, e.drafted_by, position)
 
 
 @handles(VillagePlan.Revised)
 def _plan_revised(p: Page, e: VillagePlan.Revised, position: int) -> None:
-    _revision(p, e.originator_id.hex, e, e.revision, e.revised_by, position)
+    _revision(p, e, e.revision, e.revised_by, position)
 
 
-@handles(VillagePlan.Approved)
-def _plan_approved(p: Page, e: VillagePlan.Approved, position: int) -> None:
-    p.add(
-        plan_approvals,
-        plan_id=e.originator_id.hex,
-        revision=e.revision,
-        approver=e.approver,
-        approver_unit=e.approver_unit,
-        day=_day(e),
-        position=position,
-    )
-
-
-# -- measures -------------------------------------------------------------------------------------
+# -- measures and responsibility letters ----------------------------------------------------------
 
 
 @handles(Measure.Planned)
 def _measure(p: Page, e: Measure.Planned, position: int) -> None:
-    p.add(
-        measures,
-        measure_id=e.originator_id.hex,
-        village_code=e.village_code,
-        plan_id=e.plan_id,
-        item_key=e.item_key,
-        category=e.category,
-        title=e.title,
-        responsible=e.responsible,
-        due_on=date.fromisoformat(e.due_on),
-        budget_fen=e.budget_fen,
-        sources=",".join(e.sources),
-        day=_day(e),
-        position=position,
-    )
-
-
-@handles(Measure.StatusChanged)
-def _measure_status(p: Page, e: Measure.StatusChanged, position: int) -> None:
-    p.add(
-        measure_statuses,
-        measure_id=e.originator_id.hex,
-        status=e.status,
-        because=e.because,
-        day=_day(e),
-        position=position,
-    )
-
-
-@handles(Measure.ProgressNoted)
-def _measure_note(p: Page, e: Measure.ProgressNoted, position: int) -> None:
-    p.add(
-        measure_notes, measure_id=e.originator_id.hex, note=e.note, day=_day(e), position=position
-    )
-
-
-# -- responsibility letters -----------------------------------------------------------------------
+    fact(p, measures, e, position, sources=",".join(e.sources))
 
 
 @handles(ResponsibilityLetter.Signed)
 def _letter(p: Page, e: ResponsibilityLetter.Signed, position: int) -> None:
-    lid = e.originator_id.hex
-    p.add(
-        letters,
-        letter_id=lid,
-        village_code=e.village_code,
-        unit_code=e.unit_code,
-        team_id=e.team_id.hex,
-        unit_signatory=e.unit_signatory,
-        village_signatory=e.village_signatory,
-        term_starts_on=date.fromisoformat(e.term_starts_on),
-        term_ends_on=date.fromisoformat(e.term_ends_on),
-        day=_day(e),
-        position=position,
-    )
+    fact(p, letters, e, position, team_id=e.team_id.hex)
     for seq, t in enumerate(e.targets):
         p.add(
             letter_targets,
-            letter_id=lid,
+            letter_id=e.originator_id.hex,
             seq=seq,
             text=t["text"],
             plan_id=t["plan"],

@@ -2,137 +2,154 @@
 is the day it happened in the village (as of a day D: ``day <= D``), ``position`` its place
 in the log (as known at position P: ``position <= P``). A form's revisions are rows of their
 own; the form on a day is the latest revision by then (by day, then by position). Money in
-whole fen (ADR 023)."""
+whole fen (ADR 023).
+
+``fact`` declares such a table: its columns are named as the fields of the event they come
+from, so the model copies an event into its row by name (``projections/ledger/model.py``).
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Boolean, Column, Date, Integer, MetaData, String, Table
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    UniqueConstraint,
+)
 
 from domain import fields
 
 metadata = MetaData()
 
 VILLAGE = 15  # a village's code
+ID = 32  # an aggregate's id, as hex
+
+
+def text(column: str, limit: int = fields.LONG_TEXT_MAX) -> Column[str]:
+    return Column(column, String(limit), nullable=False)
+
+
+def name(column: str) -> Column[str]:
+    """A person's name as the ledger records it (a signatory, an interviewer...)."""
+    return text(column, fields.PERSON_NAME_MAX)
+
+
+def word(column: str) -> Column[str]:
+    """A value of a controlled list (an enum's value) or an aggregate's id."""
+    return text(column, ID)
+
+
+def number(column: str) -> Column[int]:
+    return Column(column, Integer, nullable=False)
+
+
+def fen(column: str) -> Column[int]:
+    return Column(column, BigInteger, nullable=False)
+
+
+def day(column: str) -> Column[Any]:
+    return Column(column, Date, nullable=False)
+
+
+def fact(
+    table: str,
+    *columns: Column[Any],
+    key: str | None = None,
+    of: str | None = None,
+    village: bool = True,
+) -> Table:
+    """A table of facts of the log. ``key`` names the id of the thing the row records (its
+    aggregate's id, the primary key) where others cite it; without one a row is known by its
+    position. ``of``: the row is one of many about an aggregate (a plan's revisions, a
+    measure's notes), whose id it holds, indexed. ``village``: the row belongs to a village
+    (``village_code``, indexed)."""
+    head: list[Column[Any]] = [Column(key, String(ID), primary_key=True)] if key else []
+    if of:
+        head.append(Column(of, String(ID), nullable=False, index=True))
+    if village:
+        head.append(Column("village_code", String(VILLAGE), nullable=False, index=True))
+    clocks = [day("day"), Column("position", BigInteger, nullable=False, primary_key=not key)]
+    made = Table(table, metadata, *head, *columns, *clocks)
+    made.info["aggregate"] = key or of
+    return made
+
+
+def child(table: str, parent: str, *columns: Column[Any]) -> Table:
+    """The list a fact holds (a problem's opinions, a plan's items...), in the order given."""
+    return Table(
+        table,
+        metadata,
+        Column(parent, String(ID), primary_key=True),
+        Column("seq", Integer, primary_key=True),
+        *columns,
+    )
+
+
+# -- the survey (摸底排查) ---------------------------------------------------------------------
 
 # A village whose survey has begun: the first thing recorded of it.
-surveys = Table(
-    "lg_surveys",
-    metadata,
-    Column("survey_id", String(32), primary_key=True),
-    Column("village_code", String(VILLAGE), nullable=False, unique=True),
-    Column("day", Date, nullable=False),
-    Column("position", BigInteger, nullable=False),
-)
+surveys = fact("lg_surveys", key="survey_id")
+surveys.append_constraint(UniqueConstraint("village_code"))
 
-forms = Table(
+forms = fact(
     "lg_forms",
-    metadata,
-    Column("village_code", String(VILLAGE), nullable=False, index=True),
-    Column("revision", Integer, nullable=False),
-    Column("day", Date, nullable=False),
-    Column("position", BigInteger, primary_key=True),
-    Column("committee_size", Integer, nullable=False),
-    Column("secretary", String(fields.PERSON_NAME_MAX), nullable=False),
-    Column("assessment", String(32), nullable=False),
-    Column("collective_income_fen", BigInteger, nullable=False),
-    Column("collective_assets_fen", BigInteger, nullable=False),
-    Column("collective_debts_fen", BigInteger, nullable=False),
-    Column("per_capita_income_fen", BigInteger, nullable=False),
-    Column("main_problems", String(fields.LONG_TEXT_MAX), nullable=False),
-    Column("actor_id", String(fields.ACTOR_MAX), nullable=False),
-    Column("reason", String(fields.LONG_TEXT_MAX), nullable=False),
+    number("revision"),
+    number("committee_size"),
+    name("secretary"),
+    word("assessment"),
+    fen("collective_income_fen"),
+    fen("collective_assets_fen"),
+    fen("collective_debts_fen"),
+    fen("per_capita_income_fen"),
+    text("main_problems"),
+    text("actor_id", fields.ACTOR_MAX),
+    text("reason"),
 )
 
-periods = Table(
-    "lg_periods",
-    metadata,
-    Column("village_code", String(VILLAGE), nullable=False, index=True),
-    Column("first_day", Date, nullable=False),
-    Column("last_day", Date, nullable=False),
-    Column("day", Date, nullable=False),
-    Column("position", BigInteger, primary_key=True),
-)
+periods = fact("lg_periods", day("first_day"), day("last_day"))
 
-tables = Table(
-    "lg_tables",
-    metadata,
-    Column("village_code", String(VILLAGE), nullable=False, index=True),
-    Column("kind", String(16), nullable=False),
-    Column("handed_out", Integer, nullable=False),
-    Column("returned", Integer, nullable=False),
-    Column("day", Date, nullable=False),
-    Column("position", BigInteger, primary_key=True),
-)
+tables = fact("lg_tables", word("kind"), number("handed_out"), number("returned"))
 
-symposiums = Table(
+symposiums = fact(
     "lg_symposiums",
-    metadata,
-    Column("village_code", String(VILLAGE), nullable=False, index=True),
-    Column("day", Date, nullable=False),
-    Column("position", BigInteger, primary_key=True),
-    Column("township_leaders", Integer, nullable=False),
-    Column("committee_members", Integer, nullable=False),
-    Column("party_members", Integer, nullable=False),
-    Column("villager_representatives", Integer, nullable=False),
+    number("township_leaders"),
+    number("committee_members"),
+    number("party_members"),
+    number("villager_representatives"),
     Column("collective_consultation", Boolean, nullable=False),
-    Column("topic", String(fields.SHORT_TEXT_MAX), nullable=False),
+    text("topic", fields.SHORT_TEXT_MAX),
 )
 
-interviews = Table(
+interviews = fact(
     "lg_interviews",
-    metadata,
-    Column("village_code", String(VILLAGE), nullable=False, index=True),
-    Column("day", Date, nullable=False),
-    Column("position", BigInteger, primary_key=True),
-    Column("interviewee", String(fields.PERSON_NAME_MAX), nullable=False),
-    Column("interviewee_category", String(32), nullable=False),
-    Column("interviewer", String(fields.PERSON_NAME_MAX), nullable=False),
-    Column("note", String(fields.LONG_TEXT_MAX), nullable=False),
+    name("interviewee"),
+    word("interviewee_category"),
+    name("interviewer"),
+    text("note"),
 )
 
-opinions = Table(
-    "lg_opinions",
-    metadata,
-    Column("opinion_id", String(32), primary_key=True),
-    Column("village_code", String(VILLAGE), nullable=False, index=True),
-    Column("day", Date, nullable=False),
-    Column("position", BigInteger, nullable=False),
-    Column("source", String(32), nullable=False),
-    Column("category", String(32), nullable=False),
-    Column("text", String(fields.LONG_TEXT_MAX), nullable=False),
-)
+opinions = fact("lg_opinions", word("source"), word("category"), text("text"), key="opinion_id")
 
-problems = Table(
+problems = fact(
     "lg_problems",
-    metadata,
-    Column("problem_id", String(32), primary_key=True),
-    Column("village_code", String(VILLAGE), nullable=False, index=True),
-    Column("day", Date, nullable=False),
-    Column("position", BigInteger, nullable=False),
-    Column("description", String(fields.LONG_TEXT_MAX), nullable=False),
-    Column("root_cause", String(32), nullable=False),
-    Column("root_cause_text", String(fields.LONG_TEXT_MAX), nullable=False),
+    text("description"),
+    word("root_cause"),
+    text("root_cause_text"),
+    key="problem_id",
 )
 
 # The opinions a problem came from, in the order given.
-problem_opinions = Table(
-    "lg_problem_opinions",
-    metadata,
-    Column("problem_id", String(32), primary_key=True),
-    Column("seq", Integer, primary_key=True),
-    Column("opinion_id", String(32), nullable=False),
-)
+problem_opinions = child("lg_problem_opinions", "problem_id", word("opinion_id"))
 
 # A village's classes (classify_village), as the ledger needs them: the problems each cites.
-classes = Table(
-    "lg_classes",
-    metadata,
-    Column("profile_id", String(32), nullable=False, index=True),
-    Column("village_code", String(VILLAGE), nullable=False, index=True),
-    Column("day", Date, nullable=False),
-    Column("position", BigInteger, primary_key=True),
-    Column("problem", String(32), nullable=False),
-)
+classes = fact("lg_classes", word("problem"), of="profile_id")
 
 # The problems a class cites: ``class_position`` is the class's row in ``classes``.
 citations = Table(
@@ -140,118 +157,85 @@ citations = Table(
     metadata,
     Column("class_position", BigInteger, primary_key=True),
     Column("seq", Integer, primary_key=True),
-    Column("problem_id", String(32), nullable=False),
+    word("problem_id"),
 )
 
 # -- plans (帮扶规划) ------------------------------------------------------------------------
 
-plans = Table(
-    "lg_plans",
-    metadata,
-    Column("plan_id", String(32), primary_key=True),
-    Column("village_code", String(VILLAGE), nullable=False, index=True),
-    Column("kind", String(16), nullable=False),
-    Column("year", Integer, nullable=False),
-    Column("day", Date, nullable=False),
-    Column("position", BigInteger, nullable=False),
-)
+plans = fact("lg_plans", word("kind"), number("year"), key="plan_id")
 
 # Each revision of a plan (the draft is revision 1), its items in ``plan_items``.
-plan_revisions = Table(
+plan_revisions = fact(
     "lg_plan_revisions",
-    metadata,
-    Column("plan_id", String(32), nullable=False, index=True),
-    Column("revision", Integer, nullable=False),
-    Column("title", String(fields.SHORT_TEXT_MAX), nullable=False),
-    Column("drafted_by", String(fields.PERSON_NAME_MAX), nullable=False),
-    Column("day", Date, nullable=False),
-    Column("position", BigInteger, primary_key=True),
+    number("revision"),
+    text("title", fields.SHORT_TEXT_MAX),
+    name("drafted_by"),
+    of="plan_id",
+    village=False,
 )
 
 plan_items = Table(
     "lg_plan_items",
     metadata,
-    Column("plan_id", String(32), primary_key=True),
+    Column("plan_id", String(ID), primary_key=True),
     Column("revision", Integer, primary_key=True),
     Column("seq", Integer, primary_key=True),
-    Column("key", String(fields.PLAN_ITEM_KEY_MAX), nullable=False),
-    Column("text", String(fields.LONG_TEXT_MAX), nullable=False),
-    Column("category", String(32), nullable=False),
+    text("key", fields.PLAN_ITEM_KEY_MAX),
+    text("text"),
+    word("category"),
 )
 
-plan_approvals = Table(
+plan_approvals = fact(
     "lg_plan_approvals",
-    metadata,
-    Column("plan_id", String(32), nullable=False, index=True),
-    Column("revision", Integer, nullable=False),
-    Column("approver", String(fields.PERSON_NAME_MAX), nullable=False),
-    Column("approver_unit", String(VILLAGE), nullable=False),
-    Column("day", Date, nullable=False),
-    Column("position", BigInteger, primary_key=True),
+    number("revision"),
+    name("approver"),
+    text("approver_unit", VILLAGE),
+    of="plan_id",
+    village=False,
 )
 
 # -- measures (帮扶措施) ---------------------------------------------------------------------
 
-measures = Table(
+measures = fact(
     "lg_measures",
-    metadata,
-    Column("measure_id", String(32), primary_key=True),
-    Column("village_code", String(VILLAGE), nullable=False, index=True),
-    Column("plan_id", String(32), nullable=False),
-    Column("item_key", String(fields.PLAN_ITEM_KEY_MAX), nullable=False),
-    Column("category", String(32), nullable=False),
-    Column("title", String(fields.SHORT_TEXT_MAX), nullable=False),
-    Column("responsible", String(fields.PERSON_NAME_MAX), nullable=False),
-    Column("due_on", Date, nullable=False),
-    Column("budget_fen", BigInteger, nullable=False),
-    Column("sources", String(128), nullable=False),  # comma-separated, in the order given
-    Column("day", Date, nullable=False),
-    Column("position", BigInteger, nullable=False),
+    word("plan_id"),
+    text("item_key", fields.PLAN_ITEM_KEY_MAX),
+    word("category"),
+    text("title", fields.SHORT_TEXT_MAX),
+    name("responsible"),
+    day("due_on"),
+    fen("budget_fen"),
+    text("sources", 128),  # comma-separated, in the order given
+    key="measure_id",
 )
+
+
+def _of_measure(table: str, *columns: Column[Any]) -> Table:
+    return fact(table, *columns, of="measure_id", village=False)
+
 
 # Each change of a measure's status: its status on a day is the latest change by then.
-measure_statuses = Table(
-    "lg_measure_statuses",
-    metadata,
-    Column("measure_id", String(32), nullable=False, index=True),
-    Column("status", String(16), nullable=False),
-    Column("because", String(fields.LONG_TEXT_MAX), nullable=False),
-    Column("day", Date, nullable=False),
-    Column("position", BigInteger, primary_key=True),
-)
+measure_statuses = _of_measure("lg_measure_statuses", text("status", 16), text("because"))
 
-measure_notes = Table(
-    "lg_measure_notes",
-    metadata,
-    Column("measure_id", String(32), nullable=False, index=True),
-    Column("note", String(fields.LONG_TEXT_MAX), nullable=False),
-    Column("day", Date, nullable=False),
-    Column("position", BigInteger, primary_key=True),
-)
+measure_notes = _of_measure("lg_measure_notes", text("note"))
 
 # -- responsibility letters (工作目标责任书) ----------------------------------------------------
 
-letters = Table(
+letters = fact(
     "lg_letters",
-    metadata,
-    Column("letter_id", String(32), primary_key=True),
-    Column("village_code", String(VILLAGE), nullable=False, index=True),
-    Column("unit_code", String(fields.CODE_MAX), nullable=False),
-    Column("team_id", String(32), nullable=False),
-    Column("unit_signatory", String(fields.PERSON_NAME_MAX), nullable=False),
-    Column("village_signatory", String(fields.PERSON_NAME_MAX), nullable=False),
-    Column("term_starts_on", Date, nullable=False),
-    Column("term_ends_on", Date, nullable=False),
-    Column("day", Date, nullable=False),
-    Column("position", BigInteger, nullable=False),
+    text("unit_code", fields.CODE_MAX),
+    word("team_id"),
+    name("unit_signatory"),
+    name("village_signatory"),
+    day("term_starts_on"),
+    day("term_ends_on"),
+    key="letter_id",
 )
 
-letter_targets = Table(
+letter_targets = child(
     "lg_letter_targets",
-    metadata,
-    Column("letter_id", String(32), primary_key=True),
-    Column("seq", Integer, primary_key=True),
-    Column("text", String(fields.SHORT_TEXT_MAX * 5), nullable=False),
-    Column("plan_id", String(32), nullable=False),
-    Column("item_key", String(fields.PLAN_ITEM_KEY_MAX), nullable=False),
+    "letter_id",
+    text("text", fields.SHORT_TEXT_MAX * 5),
+    word("plan_id"),
+    text("item_key", fields.PLAN_ITEM_KEY_MAX),
 )
