@@ -229,8 +229,17 @@ class Args:
                 found.append(parsed)
         return found
 
-    def objects(self, name: str, most: int, required: bool = True) -> list[dict[str, Any]]:
-        """A list of JSON objects (each read further by the command), at most ``most``."""
+    def objects(
+        self,
+        name: str,
+        most: int,
+        required: bool = True,
+        keys: tuple[str, ...] = (),
+        noun: str = "item",
+    ) -> list[dict[str, Any]]:
+        """A list of JSON objects (each read further by the command), at most ``most``; with
+        ``keys``, each object has exactly those keys, none blank (a refusal names the
+        ``noun`` by its number: "item 2 has no text")."""
         value = self._get(name, required)
         if value is None:
             return []
@@ -238,6 +247,17 @@ class Args:
             raise refuse(name, "应为对象的列表", "must be a list of objects")
         if len(value) > most:
             raise refuse(name, f"最多 {most} 项", f"holds at most {most} items")
+        for n, raw in enumerate(value, 1):
+            unknown = ", ".join(sorted(set(raw) - set(keys))) if keys else ""
+            if unknown:
+                raise refuse(
+                    name,
+                    f"第 {n} 项有未知的键：{unknown}",
+                    f"{noun} {n} has unknown key(s): {unknown}",
+                )
+            for part in keys:
+                if is_blank(raw.get(part)):
+                    raise refuse(name, f"第 {n} 项缺少 {part}", f"{noun} {n} has no {part}")
         return value
 
     def number(self, name: str) -> float | None:

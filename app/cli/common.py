@@ -11,10 +11,10 @@ import gc
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, time
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 # anything: older values are refused by name rather than overflowing deep inside a query.
 FIRST_DAY = date(1900, 1, 1)
 FIRST_MOMENT = datetime(1970, 1, 1, tzinfo=CHINA_TZ)
+Query = TypeVar("Query", bound=Callable[..., Any])  # a command's function, for its options
 DEBUG_VAR = "ZHUCUN_DEBUG"  # set to 1 to see the traceback of an unexpected error
 
 
@@ -194,6 +195,50 @@ def parse_known_at(value: str | None) -> datetime | None:
             f"--as-known-at {value} is before {FIRST_MOMENT.date()}, when nothing was recorded",
         )
     return moment
+
+
+def two_clocks(
+    as_of_help: str = "What had happened by that day (default: today).",
+) -> Callable[[Query], Query]:
+    """The options of every query on the two clocks: ``--as-of``, ``--as-known-at``, ``--json``."""
+
+    def decorate(fn: Query) -> Query:
+        fn = click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")(fn)
+        fn = click.option(
+            "--as-known-at",
+            "as_known_at",
+            metavar="TIMESTAMP",
+            help="What the system knew at that moment (Beijing time unless a zone "
+            "is given; a date alone means the end of that day).",
+        )(fn)
+        return click.option("--as-of", "as_of", metavar="DATE", help=as_of_help)(fn)
+
+    return decorate
+
+
+def known_text(moment: datetime | None) -> str:
+    return f", as known at {moment.isoformat()}" if moment is not None else ""
+
+
+def answer_for_unit(
+    ctx: click.Context,
+    unit_code: str,
+    clocks: tuple[str | None, str | None],
+    as_json: bool,
+    ask: Callable[[Zhucun, str, date | None, datetime | None], Any],
+    render: Callable[[Zhucun, Any, date | None, datetime | None], str],
+) -> None:
+    """A query about a unit on the two clocks: refused by name if there is no such unit,
+    printed as JSON (with the read models' freshness) or as text."""
+    day, moment = parse_as_of(clocks[0]), parse_known_at(clocks[1])
+    with opened(ctx) as z:
+        data = ask(z, unit_code, day, moment)
+        if data is None:
+            fail(f"找不到区划代码为 {unit_code} 的单位 / no unit with code {unit_code}")
+        if as_json:
+            print_answer(z, data)
+        else:
+            click.echo(render(z, data, day, moment))
 
 
 MAX_POSITION = 2**63 - 1  # the largest log position either engine stores

@@ -8,37 +8,26 @@ from typing import Any
 
 import click
 
-from app.cli.common import fail, opened, parse_as_of, parse_known_at, print_answer
+from app.cli.common import answer_for_unit, known_text, two_clocks
 
 
 @click.command()
 @click.option("--unit", "unit_code", metavar="CODE", required=True)
-@click.option("--as-of", "as_of", metavar="DATE", help="What had happened by that day.")
-@click.option(
-    "--as-known-at",
-    "as_known_at",
-    metavar="TIMESTAMP",
-    help="As the system knew it at that moment (as for zhucun teams).",
-)
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@two_clocks()
 @click.pass_context
 def ledger(
     ctx: click.Context, unit_code: str, as_of: str | None, as_known_at: str | None, as_json: bool
 ) -> None:
     """The village work ledger: a village's survey, plans, measures and letters, or the
     roll-up of the villages below."""
-
-    day, moment = parse_as_of(as_of), parse_known_at(as_known_at)
-    with opened(ctx) as z:
-        data = z.ledger(unit_code, day, moment)
-        if data is None:
-            fail(f"找不到区划代码为 {unit_code} 的单位 / no unit with code {unit_code}")
-            return
-        if as_json:
-            print_answer(z, data)
-            return
-        known = f", as known at {moment.isoformat()}" if moment is not None else ""
-        click.echo(render_ledger(data, known))
+    answer_for_unit(
+        ctx,
+        unit_code,
+        (as_of, as_known_at),
+        as_json,
+        lambda z, unit, day, moment: z.ledger(unit, day, moment),
+        lambda z, data, day, moment: render_ledger(data, known_text(moment)),
+    )
 
 
 def render_ledger(data: dict[str, Any], known: str = "") -> str:

@@ -21,6 +21,7 @@ from app.cli.common import (
     print_answer,
     print_json,
     store_exists,
+    two_clocks,
 )
 from app.cli.faults import not_utf8
 from app.cli.render import render_coverage
@@ -225,26 +226,9 @@ def history(
             )
 
 
-def _two_clocks(fn: Any) -> Any:
-    fn = click.option(
-        "--as-known-at",
-        "as_known_at",
-        metavar="TIMESTAMP",
-        help="What the system knew at that moment (Beijing time unless a zone "
-        "is given; a date alone means the end of that day).",
-    )(fn)
-    return click.option(
-        "--as-of",
-        "as_of",
-        metavar="DATE",
-        help="The network as it was on that day (default: today).",
-    )(fn)
-
-
 @cli.command()
 @click.option("--unit", "unit_code", metavar="CODE", required=True)
-@_two_clocks
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@two_clocks("The network as it was on that day (default: today).")
 @click.pass_context
 def summary(
     ctx: click.Context,
@@ -294,14 +278,13 @@ def _beijing(iso: str) -> str:
 
 @cli.command()
 @click.option("--unit", "unit_code", metavar="CODE", required=True)
-@_two_clocks
+@two_clocks("The network as it was on that day (default: today).")
 @click.option(
     "--households",
     "list_households",
     is_flag=True,
     help="List the households of a village or group: covered or not, visits, last visit.",
 )
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.pass_context
 def coverage(
     ctx: click.Context,
@@ -361,8 +344,7 @@ def _visits_text(row: dict[str, Any]) -> str:
 @cli.command()
 @click.option("--unit", "unit_code", metavar="CODE", required=True)
 @click.option("--type", "gap_type", metavar="TYPE", help="Only this kind of blind spot.")
-@_two_clocks
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@two_clocks("The network as it was on that day (default: today).")
 @click.pass_context
 def gaps(
     ctx: click.Context,

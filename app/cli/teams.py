@@ -3,46 +3,40 @@ in the village."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 import click
 
-from app.cli.common import fail, opened, parse_as_of, parse_known_at, print_answer
+from app.cli.common import (
+    answer_for_unit,
+    fail,
+    known_text,
+    opened,
+    parse_known_at,
+    print_answer,
+    two_clocks,
+)
 
 
 @click.command()
 @click.option("--unit", "unit_code", metavar="CODE", required=True)
-@click.option("--as-of", "as_of", metavar="DATE", help="The roster on that day (default: today).")
-@click.option(
-    "--as-known-at",
-    "as_known_at",
-    metavar="TIMESTAMP",
-    help="As the system knew it at that moment (Beijing time unless a zone is given; a date "
-    "alone means the end of that day).",
-)
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@two_clocks("The roster on that day (default: today).")
 @click.pass_context
 def teams(
     ctx: click.Context, unit_code: str, as_of: str | None, as_known_at: str | None, as_json: bool
 ) -> None:
     """Work teams serving in villages under a unit on a day: unit, village, leader, members."""
-
-    day, moment = parse_as_of(as_of), parse_known_at(as_known_at)
-    with opened(ctx) as z:
-        data = z.teams(unit_code, day, moment)
-        if data is None:
-            fail(f"找不到区划代码为 {unit_code} 的单位 / no unit with code {unit_code}")
-            return
-        if as_json:
-            print_answer(z, data)
-            return
-        click.echo(render_roster(data, (day or z.today()).isoformat(), _known(moment)))
-
-
-def _known(moment: datetime | None) -> str:
-    return f", as known at {moment.isoformat()}" if moment is not None else ""
+    answer_for_unit(
+        ctx,
+        unit_code,
+        (as_of, as_known_at),
+        as_json,
+        lambda z, unit, day, moment: z.teams(unit, day, moment),
+        lambda z, data, day, moment: render_roster(
+            data, (day or z.today()).isoformat(), known_text(moment)
+        ),
+    )
 
 
 def render_roster(roster: list[dict[str, Any]], day: str, known: str = "") -> str:
@@ -109,7 +103,7 @@ def residency(
         if as_json:
             print_answer(z, data)
             return
-        click.echo(render_residency(data, month, _known(moment)))
+        click.echo(render_residency(data, month, known_text(moment)))
 
 
 def render_residency(report: list[dict[str, Any]], month: str, known: str = "") -> str:

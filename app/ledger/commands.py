@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from app.args import Args, clean_text, is_blank, refuse
+from app.args import Args, clean_text, refuse
 from app.ledger.letters import Letters
 from app.ledger.measures import Measures
 from app.ledger.plans import Plans
@@ -203,17 +203,7 @@ def _plan_items(a: Args, name: str = "items") -> list[PlanItem]:
     ``items``."""
     out: list[PlanItem] = []
     categories = ", ".join(c.value for c in MeasureCategory)
-    for n, raw in enumerate(a.objects(name, PLAN_ITEMS_MAX), 1):
-        unknown = sorted(set(raw) - {"key", "text", "category"})
-        if unknown:
-            raise refuse(
-                name,
-                f"第 {n} 项有未知的键：{', '.join(unknown)}",
-                f"item {n} has unknown key(s): {', '.join(unknown)}",
-            )
-        for part in ("key", "text", "category"):
-            if is_blank(raw.get(part)):
-                raise refuse(name, f"第 {n} 项缺少 {part}", f"item {n} has no {part}")
+    for n, raw in enumerate(a.objects(name, PLAN_ITEMS_MAX, keys=("key", "text", "category")), 1):
         key = clean_text(name, raw["key"], ITEM_KEY)
         text = clean_text(name, raw["text"], PLAN_ITEM_TEXT)
         category = raw["category"]
@@ -352,17 +342,8 @@ def _targets(a: Args, name: str = "targets") -> list[tuple[str, UUID, str]]:
     """``[{"text": "...", "plan": "<id>", "item": "B1"}, ...]``: each refusal names
     ``targets``."""
     out: list[tuple[str, UUID, str]] = []
-    for n, raw in enumerate(a.objects(name, PLAN_ITEMS_MAX, required=False), 1):
-        unknown = sorted(set(raw) - {"text", "plan", "item"})
-        if unknown:
-            raise refuse(
-                name,
-                f"第 {n} 项有未知的键：{', '.join(unknown)}",
-                f"target {n} has unknown key(s): {', '.join(unknown)}",
-            )
-        for part in ("text", "plan", "item"):
-            if is_blank(raw.get(part)):
-                raise refuse(name, f"第 {n} 项缺少 {part}", f"target {n} has no {part}")
+    targets = a.objects(name, PLAN_ITEMS_MAX, False, ("text", "plan", "item"), "target")
+    for n, raw in enumerate(targets, 1):
         text = clean_text(name, raw["text"], TARGET_TEXT)
         key = clean_text(name, raw["item"], ITEM_KEY)
         plan = raw["plan"]
