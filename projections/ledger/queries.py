@@ -88,7 +88,7 @@ def ledger(conn: Connection, code: str, as_of: date, upto: int | None) -> dict[s
     }
 
 
-def _seen(table: Table, as_of: date, upto: int | None) -> Any:
+def seen(table: Table, as_of: date, upto: int | None) -> Any:
     """The rows of ``table`` that had happened by ``as_of`` and were known at ``upto``."""
     if upto is None:
         return table.c.day <= as_of
@@ -103,9 +103,9 @@ def _rows(conn: Connection, query: Select[Any]) -> list[dict[str, Any]]:
 
 
 def village_survey(conn: Connection, village: str, as_of: date, upto: int | None) -> dict[str, Any]:
-    mine = {t.name: and_(t.c.village_code == village, _seen(t, as_of, upto)) for t in DATED}
+    mine = {t.name: and_(t.c.village_code == village, seen(t, as_of, upto)) for t in DATED}
     started = conn.execute(
-        select(surveys.c.day).where(surveys.c.village_code == village, _seen(surveys, as_of, upto))
+        select(surveys.c.day).where(surveys.c.village_code == village, seen(surveys, as_of, upto))
     ).scalar()
     form = _form(conn, village, as_of, upto)
     window = _windows(conn, [village], as_of, upto).get(village)
@@ -195,7 +195,7 @@ def _form(conn: Connection, village: str, as_of: date, upto: int | None) -> dict
     row = (
         conn.execute(
             select(forms)
-            .where(forms.c.village_code == village, _seen(forms, as_of, upto))
+            .where(forms.c.village_code == village, seen(forms, as_of, upto))
             .order_by(forms.c.day.desc(), forms.c.position.desc())
             .limit(1)
         )
@@ -225,7 +225,7 @@ def _cited(conn: Connection, village: str, as_of: date, upto: int | None) -> lis
     """The problems the village's class of that day cites."""
     latest = conn.execute(
         select(classes.c.position)
-        .where(classes.c.village_code == village, _seen(classes, as_of, upto))
+        .where(classes.c.village_code == village, seen(classes, as_of, upto))
         .order_by(classes.c.day.desc(), classes.c.position.desc())
         .limit(1)
     ).scalar()
@@ -271,7 +271,7 @@ def _counts(
         return out.setdefault(v, _empty_counts())
 
     def where(t: Table) -> Any:
-        return and_(t.c.village_code.in_(villages), _seen(t, as_of, upto))
+        return and_(t.c.village_code.in_(villages), seen(t, as_of, upto))
 
     for v, kind, n, handed, returned in conn.execute(
         select(
@@ -339,7 +339,7 @@ def _windows(
     for t in DATED:
         for v, first, last in conn.execute(
             select(t.c.village_code, func.min(t.c.day), func.max(t.c.day))
-            .where(t.c.village_code.in_(villages), _seen(t, as_of, upto))
+            .where(t.c.village_code.in_(villages), seen(t, as_of, upto))
             .group_by(t.c.village_code)
         ):
             was = out.get(v)
@@ -352,7 +352,7 @@ def _windows(
             periods.c.position,
             periods.c.first_day,
             periods.c.last_day,
-        ).where(periods.c.village_code.in_(villages), _seen(periods, as_of, upto))
+        ).where(periods.c.village_code.in_(villages), seen(periods, as_of, upto))
     ):
         if v not in latest or (day, position) > latest[v][:2]:
             latest[v] = (day, position, first, last)
@@ -421,13 +421,11 @@ def rollup(conn: Connection, villages: Any, as_of: date, upto: int | None) -> di
     windows = _windows(conn, villages, as_of, upto)
     visited = _households_visited(conn, windows, as_of, upto)
     surveyed = conn.execute(
-        select(func.count()).where(
-            surveys.c.village_code.in_(villages), _seen(surveys, as_of, upto)
-        )
+        select(func.count()).where(surveys.c.village_code.in_(villages), seen(surveys, as_of, upto))
     ).scalar_one()
     forms_in = conn.execute(
         select(func.count(func.distinct(forms.c.village_code))).where(
-            forms.c.village_code.in_(villages), _seen(forms, as_of, upto)
+            forms.c.village_code.in_(villages), seen(forms, as_of, upto)
         )
     ).scalar_one()
     village_count = conn.execute(
@@ -465,7 +463,7 @@ def _plan_states(
     rows = _rows(
         conn,
         select(plans)
-        .where(plans.c.village_code.in_(villages), _seen(plans, as_of, upto))
+        .where(plans.c.village_code.in_(villages), seen(plans, as_of, upto))
         .order_by(plans.c.village_code, plans.c.year, plans.c.kind.desc(), plans.c.position),
     )
     if not rows:
@@ -474,7 +472,7 @@ def _plan_states(
     latest: dict[str, dict[str, Any]] = {}
     for m in conn.execute(
         select(plan_revisions).where(
-            plan_revisions.c.plan_id.in_(ids), _seen(plan_revisions, as_of, upto)
+            plan_revisions.c.plan_id.in_(ids), seen(plan_revisions, as_of, upto)
         )
     ).mappings():
         was = latest.get(m["plan_id"])
@@ -483,7 +481,7 @@ def _plan_states(
     approvals: dict[str, dict[str, Any]] = {}
     for m in conn.execute(
         select(plan_approvals).where(
-            plan_approvals.c.plan_id.in_(ids), _seen(plan_approvals, as_of, upto)
+            plan_approvals.c.plan_id.in_(ids), seen(plan_approvals, as_of, upto)
         )
     ).mappings():
         was = approvals.get(m["plan_id"])
@@ -570,7 +568,7 @@ def _measure_states(
     rows = _rows(
         conn,
         select(measures)
-        .where(measures.c.village_code.in_(villages), _seen(measures, as_of, upto))
+        .where(measures.c.village_code.in_(villages), seen(measures, as_of, upto))
         .order_by(measures.c.village_code, measures.c.due_on, measures.c.position),
     )
     if not rows:
@@ -585,7 +583,7 @@ def _measure_states(
             measure_statuses.c.position,
         ).where(
             measure_statuses.c.measure_id.in_([r["measure_id"] for r in rows]),
-            _seen(measure_statuses, as_of, upto),
+            seen(measure_statuses, as_of, upto),
         )
     ):
         was = latest.get(mid)
@@ -611,7 +609,7 @@ def village_measures(
             select(measure_notes.c.measure_id, measure_notes.c.note, measure_notes.c.day)
             .where(
                 measure_notes.c.measure_id.in_([r["measure_id"] for r in rows]),
-                _seen(measure_notes, as_of, upto),
+                seen(measure_notes, as_of, upto),
             )
             .order_by(measure_notes.c.day, measure_notes.c.position)
         ):
@@ -675,7 +673,7 @@ def village_letters(
     rows = _rows(
         conn,
         select(letters)
-        .where(letters.c.village_code == village, _seen(letters, as_of, upto))
+        .where(letters.c.village_code == village, seen(letters, as_of, upto))
         .order_by(letters.c.day, letters.c.position),
     )
     targets: dict[str, list[dict[str, str]]] = {}
@@ -711,7 +709,7 @@ def letters_rollup(
     rows = _rows(
         conn,
         select(letters.c.village_code, letters.c.term_starts_on, letters.c.term_ends_on).where(
-            letters.c.village_code.in_(villages), _seen(letters, as_of, upto)
+            letters.c.village_code.in_(villages), seen(letters, as_of, upto)
         ),
     )
     return {
