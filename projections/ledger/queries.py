@@ -15,8 +15,8 @@ from sqlalchemy import (
     and_,
     cast,
     func,
-    literal,
     select,
+    union,
     union_all,
 )
 
@@ -138,7 +138,7 @@ def village_survey(conn: Connection, village: str, as_of: date, upto: int | None
         ).mappings():
             sources.setdefault(r["problem_id"], []).append(_uuid(r["opinion_id"]))
     counts = _counts(conn, [village], as_of, upto).get(village, _empty_counts())
-    visited = _households_visited(conn, {village: window} if window else {}, as_of, upto)
+    visited = _households_visited(conn, [village], as_of, upto)
     return {
         "started_on": started.isoformat() if started else None,
         "window": _window_out(window),
@@ -330,35 +330,74 @@ def _counts(
 # -- the survey's window and the households its teams visited -----------------------------------
 
 
+def _window_query(villages: Any, as_of: date, upto: int | None) -> Any:
+    """Per village (``v``), the days its survey ran (``first_day``, ``last_day``): the period
+    last set by ``as_of`` (``set_survey_period``, ``explicit``), else from its first to its
+    last survey activity. One query for any number of villages."""
+    activity = union_all(
+        *[
+            select(t.c.village_code.label("v"), t.c.day.label("day")).where(
+                t.c.village_code.in_(villages), seen(t, as_of, upto)
+            )
+            for t in DATED
+        ]
+    ).subquery("activity")
+    spans = (
+        select(
+            activity.c.v,
+            func.min(activity.c.day).label("first_day"),
+            func.max(activity.c.day).label("last_day"),
+        )
+        .group_by(activity.c.v)
+        .subquery("spans")
+    )
+    ranked = (
+        select(
+            periods.c.village_code.label("v"),
+            periods.c.first_day,
+            periods.c.last_day,
+            func.row_number()
+            .over(
+                partition_by=periods.c.village_code,
+                order_by=(periods.c.day.desc(), periods.c.position.desc()),
+            )
+            .label("n"),
+        )
+        .where(periods.c.village_code.in_(villages), seen(periods, as_of, upto))
+        .subquery("ranked")
+    )
+    latest = select(ranked.c.v, ranked.c.first_day, ranked.c.last_day).where(ranked.c.n == 1)
+    latest_q = latest.subquery("latest")
+    every = union(select(spans.c.v), select(latest_q.c.v)).subquery("every")
+    return (
+        select(
+            every.c.v,
+            func.coalesce(latest_q.c.first_day, spans.c.first_day).label("first_day"),
+            func.coalesce(latest_q.c.last_day, spans.c.last_day).label("last_day"),
+            latest_q.c.v.is_not(None).label("explicit"),
+        )
+        .select_from(
+            every.outerjoin(spans, spans.c.v == every.c.v).outerjoin(
+                latest_q, latest_q.c.v == every.c.v
+            )
+        )
+        .subquery("windows")
+    )
+
+
 def _windows(
     conn: Connection, villages: Any, as_of: date, upto: int | None
 ) -> dict[str, tuple[date, date, bool]]:
-    """Per village, the days its survey ran (first, last, set by ``set_survey_period``): the
-    period last set by ``as_of``, else from its first to its last survey activity."""
-    out: dict[str, tuple[date, date, bool]] = {}
-    for t in DATED:
-        for v, first, last in conn.execute(
-            select(t.c.village_code, func.min(t.c.day), func.max(t.c.day))
-            .where(t.c.village_code.in_(villages), seen(t, as_of, upto))
-            .group_by(t.c.village_code)
-        ):
-            was = out.get(v)
-            out[v] = (min(first, was[0]), max(last, was[1]), False) if was else (first, last, False)
-    latest: dict[str, tuple[date, int, date, date]] = {}
-    for v, day, position, first, last in conn.execute(
-        select(
-            periods.c.village_code,
-            periods.c.day,
-            periods.c.position,
-            periods.c.first_day,
-            periods.c.last_day,
-        ).where(periods.c.village_code.in_(villages), seen(periods, as_of, upto))
-    ):
-        if v not in latest or (day, position) > latest[v][:2]:
-            latest[v] = (day, position, first, last)
-    for v, (_, _, first, last) in latest.items():
-        out[v] = (first, last, True)
-    return out
+    w = _window_query(villages, as_of, upto)
+    return {
+        v: (_as_date(first), _as_date(last), bool(explicit))
+        for v, first, last, explicit in conn.execute(select(w))
+    }
+
+
+def _as_date(value: Any) -> date:
+    """A day read back from ``coalesce``, which SQLite returns as its ISO text."""
+    return value if isinstance(value, date) else date.fromisoformat(value)
 
 
 def _window_out(window: tuple[date, date, bool] | None) -> dict[str, Any] | None:
@@ -373,28 +412,17 @@ def _window_out(window: tuple[date, date, bool] | None) -> dict[str, Any] | None
 
 
 def _households_visited(
-    conn: Connection, windows: dict[str, tuple[date, date, bool]], as_of: date, upto: int | None
+    conn: Connection, villages: Any, as_of: date, upto: int | None
 ) -> dict[str, int]:
     """Per village: the households its teams visited within its survey's window (visits
     made by ``as_of`` and known at ``upto``)."""
-    if not windows:
-        return {}
-    spans = union_all(
-        *[
-            select(
-                literal(v).label("village_code"),
-                literal(first).label("first_day"),
-                literal(last).label("last_day"),
-            )
-            for v, (first, last, _) in windows.items()
-        ]
-    ).subquery("spans")
+    spans = _window_query(villages, as_of, upto)
     team_villages = select(teams.c.team_id, teams.c.village_code).distinct().subquery("tv")
     query = (
-        select(spans.c.village_code, func.count(func.distinct(visits.c.household_id)))
+        select(spans.c.v, func.count(func.distinct(visits.c.household_id)))
         .select_from(
             visits.join(team_villages, team_villages.c.team_id == visits.c.team_id).join(
-                spans, spans.c.village_code == team_villages.c.village_code
+                spans, spans.c.v == team_villages.c.village_code
             )
         )
         .where(
@@ -402,7 +430,7 @@ def _households_visited(
             visits.c.day <= spans.c.last_day,
             visits.c.day <= as_of,
         )
-        .group_by(spans.c.village_code)
+        .group_by(spans.c.v)
     )
     if upto is not None:
         query = query.where(visits.c.position <= upto)
@@ -418,8 +446,7 @@ def rollup(conn: Connection, villages: Any, as_of: date, upto: int | None) -> di
     per_village = _counts(conn, villages, as_of, upto)
     for counts in per_village.values():
         _add(total, counts)
-    windows = _windows(conn, villages, as_of, upto)
-    visited = _households_visited(conn, windows, as_of, upto)
+    visited = _households_visited(conn, villages, as_of, upto)
     surveyed = conn.execute(
         select(func.count()).where(surveys.c.village_code.in_(villages), seen(surveys, as_of, upto))
     ).scalar_one()
