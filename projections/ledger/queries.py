@@ -13,8 +13,10 @@ from sqlalchemy import (
     Select,
     Table,
     and_,
+    case,
     cast,
     func,
+    literal_column,
     select,
     union,
     union_all,
@@ -262,66 +264,64 @@ def _empty_counts() -> dict[str, Any]:
 
 
 def _counts(
-    conn: Connection, villages: Any, as_of: date, upto: int | None
+    conn: Connection, villages: Any, as_of: date, upto: int | None, by_village: bool = True
 ) -> dict[str, dict[str, Any]]:
-    """Per village (those with anything recorded): the counts of each activity."""
+    """Per village (those with anything recorded): the counts of each activity; with
+    ``by_village=False``, the counts of all of them together, under the key ``"*"``, added up
+    by the database."""
     out: dict[str, dict[str, Any]] = {}
 
     def of(v: str) -> dict[str, Any]:
-        return out.setdefault(v, _empty_counts())
+        found = out.get(v)
+        if found is None:
+            found = out[v] = _empty_counts()
+        return found
 
-    def where(t: Table) -> Any:
-        return and_(t.c.village_code.in_(villages), seen(t, as_of, upto))
-
-    for v, kind, n, handed, returned in conn.execute(
-        select(
-            tables.c.village_code,
-            tables.c.kind,
-            func.count(),
-            func.sum(tables.c.handed_out),
-            func.sum(tables.c.returned),
+    def grouped(t: Table, *columns: Any, by: tuple[Any, ...] = ()) -> Any:
+        """``columns`` per village (or for all), grouped further by ``by``."""
+        key = (t.c.village_code,) if by_village else ()
+        query = select(*key, *by, *columns).where(
+            t.c.village_code.in_(villages), seen(t, as_of, upto)
         )
-        .where(where(tables))
-        .group_by(tables.c.village_code, tables.c.kind)
+        if key or by:
+            query = query.group_by(*key, *by)
+        rows = conn.execute(query)
+        return rows if by_village else (("*", *row) for row in rows)
+
+    for v, kind, n, handed, returned in grouped(
+        tables,
+        func.count(),
+        func.sum(tables.c.handed_out),
+        func.sum(tables.c.returned),
+        by=(tables.c.kind,),
     ):
         key = "questionnaires" if kind == TableKind.QUESTIONNAIRE else "statistics_tables"
         of(v)[key] = {"batches": n, "handed_out": int(handed), "returned": int(returned)}
         of(v)["tables_and_questionnaires"] += int(handed)
     people = [symposiums.c[c.value] for c in ParticipantCategory]
-    for v, n, consultations, *sums in conn.execute(
-        select(
-            symposiums.c.village_code,
-            func.count(),
-            func.sum(cast(symposiums.c.collective_consultation, Integer)),
-            *[func.sum(c) for c in people],
-        )
-        .where(where(symposiums))
-        .group_by(symposiums.c.village_code)
+    for v, n, consultations, *sums in grouped(
+        symposiums,
+        func.count(),
+        func.sum(cast(symposiums.c.collective_consultation, Integer)),
+        *[func.sum(c) for c in people],
     ):
+        if not n:
+            continue  # no symposium at all: one row of nothing when not grouped by village
         of(v)["symposiums"] = n
         of(v)["collective_consultations"] = int(consultations or 0)
         of(v)["participants"] = {
             c.value: int(s or 0) for c, s in zip(ParticipantCategory, sums, strict=True)
         }
-    for v, n in conn.execute(
-        select(interviews.c.village_code, func.count())
-        .where(where(interviews))
-        .group_by(interviews.c.village_code)
-    ):
-        of(v)["interviews"] = n
-    for v, source, category, n in conn.execute(
-        select(opinions.c.village_code, opinions.c.source, opinions.c.category, func.count())
-        .where(where(opinions))
-        .group_by(opinions.c.village_code, opinions.c.source, opinions.c.category)
+    for v, n in grouped(interviews, func.count()):
+        if n:
+            of(v)["interviews"] = n
+    for v, source, category, n in grouped(
+        opinions, func.count(), by=(opinions.c.source, opinions.c.category)
     ):
         of(v)["opinions"] += n
         of(v)["opinions_by_source"][source] += n
         of(v)["opinions_by_category"][category] += n
-    for v, cause, n in conn.execute(
-        select(problems.c.village_code, problems.c.root_cause, func.count())
-        .where(where(problems))
-        .group_by(problems.c.village_code, problems.c.root_cause)
-    ):
+    for v, cause, n in grouped(problems, func.count(), by=(problems.c.root_cause,)):
         of(v)["problems"] += n
         of(v)["problems_by_root_cause"][cause] += n
     return out
@@ -442,10 +442,7 @@ def _households_visited(
 
 def rollup(conn: Connection, villages: Any, as_of: date, upto: int | None) -> dict[str, Any]:
     """The surveys of the villages under a unit, added up: the shape of the seed's figures."""
-    total = _empty_counts()
-    per_village = _counts(conn, villages, as_of, upto)
-    for counts in per_village.values():
-        _add(total, counts)
+    total = _counts(conn, villages, as_of, upto, by_village=False).get("*", _empty_counts())
     visited = _households_visited(conn, villages, as_of, upto)
     surveyed = conn.execute(
         select(func.count()).where(surveys.c.village_code.in_(villages), seen(surveys, as_of, upto))
@@ -465,14 +462,6 @@ def rollup(conn: Connection, villages: Any, as_of: date, upto: int | None) -> di
         **total,
         "households_visited": sum(visited.values()),
     }
-
-
-def _add(total: dict[str, Any], counts: dict[str, Any]) -> None:
-    for key, value in counts.items():
-        if isinstance(value, dict):
-            total[key] = {k: total[key].get(k, 0) + value.get(k, 0) for k in total[key] | value}
-        else:
-            total[key] += value
 
 
 def _uuid(hex_id: str) -> str:
@@ -568,19 +557,46 @@ def village_plans(conn: Connection, village: str, as_of: date, upto: int | None)
     ]
 
 
+def _latest(table: Table, key: str, ids: Any, as_of: date, upto: int | None) -> Any:
+    """Per ``key`` among ``ids``, the row of ``table`` latest by the day (by day, then by
+    position), as known at ``upto``: one windowed query however many there are."""
+    ranked = (
+        select(
+            table,
+            func.row_number()
+            .over(partition_by=table.c[key], order_by=(table.c.day.desc(), table.c.position.desc()))
+            .label("n"),
+        )
+        .where(table.c[key].in_(ids), seen(table, as_of, upto))
+        .subquery()
+    )
+    return select(ranked).where(ranked.c.n == 1).subquery()
+
+
 def plans_rollup(conn: Connection, villages: Any, as_of: date, upto: int | None) -> dict[str, Any]:
-    states = _plan_states(conn, villages, as_of, upto)
+    """The plans of the villages counted: per kind, how many and how many have their latest
+    revision approved. Three scans, joined here (SQLite joins windowed subqueries row by
+    row)."""
+    mine = and_(plans.c.village_code.in_(villages), seen(plans, as_of, upto))
+    ids = select(plans.c.plan_id).where(mine)
+    rev = _latest(plan_revisions, "plan_id", ids, as_of, upto)
+    appr = _latest(plan_approvals, "plan_id", ids, as_of, upto)
+    latest: dict[str, int] = dict(conn.execute(select(rev.c.plan_id, rev.c.revision)).all())
+    approved: dict[str, int] = dict(conn.execute(select(appr.c.plan_id, appr.c.revision)).all())
+    by_kind = {k.value: {"plans": 0, "approved": 0} for k in PlanKind}
+    villages_approved: set[str] = set()
+    for plan_id, kind, village in conn.execute(
+        select(plans.c.plan_id, plans.c.kind, plans.c.village_code).where(mine)
+    ):
+        by_kind[kind]["plans"] += 1
+        if approved.get(plan_id) == latest[plan_id]:
+            by_kind[kind]["approved"] += 1
+            villages_approved.add(village)
     return {
-        "plans": len(states),
-        "plans_approved": sum(1 for p in states if p["approved"]),
-        "by_kind": {
-            k.value: {
-                "plans": sum(1 for p in states if p["kind"] == k.value),
-                "approved": sum(1 for p in states if p["kind"] == k.value and p["approved"]),
-            }
-            for k in PlanKind
-        },
-        "villages_with_an_approved_plan": len({p["village"] for p in states if p["approved"]}),
+        "plans": sum(k["plans"] for k in by_kind.values()),
+        "plans_approved": sum(k["approved"] for k in by_kind.values()),
+        "by_kind": by_kind,
+        "villages_with_an_approved_plan": len(villages_approved),
     }
 
 
@@ -669,21 +685,45 @@ def village_measures(
 def measures_rollup(
     conn: Connection, villages: Any, as_of: date, upto: int | None
 ) -> dict[str, Any]:
-    rows = _measure_states(conn, villages, as_of, upto)
+    """The measures of the villages counted in SQL: each with its status of the day (its
+    latest change by then, else planned)."""
+    mine = and_(measures.c.village_code.in_(villages), seen(measures, as_of, upto))
+    latest = _latest(
+        measure_statuses, "measure_id", select(measures.c.measure_id).where(mine), as_of, upto
+    )
+    status = func.coalesce(latest.c.status, MeasureStatus.PLANNED.value)
+    closed = (MeasureStatus.DONE.value, MeasureStatus.DROPPED.value)
+    overdue = and_(measures.c.due_on < as_of, status.not_in(closed))
+    listed: Any = literal_column("','") + measures.c.sources + literal_column("','")
+    sources = [func.sum(case((listed.like(f"%,{s.value},%"), 1), else_=0)) for s in FundingSource]
+    by_status = {s.value: 0 for s in MeasureStatus}
+    by_category = {c.value: 0 for c in MeasureCategory}
     by_source = {s.value: 0 for s in FundingSource}
-    for r in rows:
-        for source in filter(None, r["sources"].split(",")):
-            by_source[source] += 1
-    budget = sum(int(r["budget_fen"]) for r in rows)
+    budget = late = 0
+    for st, category, n, fen, n_late, *n_sources in conn.execute(
+        select(
+            status,
+            measures.c.category,
+            func.count(),
+            func.sum(measures.c.budget_fen),
+            func.sum(case((overdue, 1), else_=0)),
+            *sources,
+        )
+        .select_from(measures.outerjoin(latest, latest.c.measure_id == measures.c.measure_id))
+        .where(mine)
+        .group_by(status, measures.c.category)
+    ):
+        by_status[st] += n
+        by_category[category] += n
+        budget += int(fen or 0)
+        late += int(n_late or 0)
+        for source, k in zip(FundingSource, n_sources, strict=True):
+            by_source[source.value] += int(k or 0)
     return {
-        "measures": len(rows),
-        "by_status": {
-            s.value: sum(1 for r in rows if r["status"] == s.value) for s in MeasureStatus
-        },
-        "by_category": {
-            c.value: sum(1 for r in rows if r["category"] == c.value) for c in MeasureCategory
-        },
-        "overdue": sum(1 for r in rows if r["overdue"]),
+        "measures": sum(by_status.values()),
+        "by_status": by_status,
+        "by_category": by_category,
+        "overdue": late,
         "budget_fen": budget,
         "budget_yuan": yuan_text(budget),
         "measures_by_source": by_source,
