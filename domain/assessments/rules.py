@@ -28,6 +28,7 @@ from domain.assessments.errors import (
     WeightsDoNotSumError,
 )
 from domain.base import Meta, NetworkAggregate, derived_id
+from domain.errors import ZhucunError
 
 WEIGHTS_TOTAL = 100
 NAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{1,63}")
@@ -252,7 +253,7 @@ def read_rules(content: Any) -> AssessmentRules:
     )
 
 
-def _bad(where: str, zh: str, en: str) -> InvalidAssessmentRulesError:
+def _bad(where: str, zh: str, en: str) -> ZhucunError:
     return InvalidAssessmentRulesError(where, zh, en)
 
 

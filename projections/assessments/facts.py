@@ -103,7 +103,7 @@ def gather(conn: Connection, code: str, period: Period, upto: int) -> Facts | No
 
 
 def _stints(conn: Connection, ids: list[str], first: date, last: date, upto: int) -> list[Stint]:
-    rows = []
+    rows: list[Any] = []
     for part in chunks(ids):
         rows += (
             conn.execute(
@@ -164,7 +164,7 @@ def _measures(
 ) -> list[MeasureFacts]:
     """The measures of the villages due in the period, planned by its last day, each with its
     status on that day (the latest change by then, by day and position)."""
-    found = []
+    found: list[Any] = []
     for part in chunks(villages):
         found += (
             conn.execute(
