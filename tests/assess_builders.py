@@ -76,9 +76,21 @@ def meta(z: Zhucun, actor: str = "org.dept", role: str = "city_admin") -> Meta:
 
 
 def run(
-    z: Zhucun, period: str = "2014", kind: str = "annual", unit: str = COUNTY, rules: str | None = None
+    z: Zhucun,
+    period: str = "2014",
+    kind: str = "annual",
+    unit: str = COUNTY,
+    rules: str | None = None,
 ) -> dict[str, Any]:
     return z.assessments.run(RunKind(kind), period, unit, rules, meta(z))
+
+
+def result_of(z: Zhucun, run_id: str) -> dict[str, Any]:
+    return z.assessments.show(UUID(run_id))["result"]
+
+
+def team_of(z: Zhucun, run_id: str, team: str) -> dict[str, Any]:
+    return next(t for t in result_of(z, run_id)["teams"] if t["team_id"] == team)
 
 
 def replayed(z: Zhucun, run_id: str, **how: Any) -> dict[str, Any]:
