@@ -59,6 +59,18 @@ BAD = {
     "a name in capitals": rules_document(name="Benxi-2014"),
 }
 
+# What the schema lets by: blank words, characters no stored text may hold.
+HIDDEN = {
+    "a title of nothing but spaces": rules_document(title={"zh": "  ", "en": "x"}),
+    "a NUL in the title": rules_document(title={"zh": "考核\x00办法", "en": "x"}),
+    "a right-to-left override in a grade": rules_document(
+        grades=[
+            {"grade": "good", "zh": "良\u202e好", "at_least": "60"},
+            {"grade": "fail", "zh": "差", "at_least": "0"},
+        ]
+    ),
+}
+
 
 @pytest.mark.parametrize("doc", BAD.values(), ids=list(BAD))
 def test_what_the_schema_refuses_the_domain_refuses_too(doc):
@@ -82,7 +94,7 @@ def test_weights_that_do_not_add_up_to_100_are_refused_by_name_on_the_command(zh
     assert "90" in e.error.en and e.error.field == "rules"
 
 
-@pytest.mark.parametrize("doc", BAD.values(), ids=list(BAD))
+@pytest.mark.parametrize("doc", [*BAD.values(), *HIDDEN.values()], ids=[*BAD, *HIDDEN])
 def test_a_malformed_rule_set_is_refused_and_nothing_is_written(zhucun, doc):
     small_network(zhucun)
     e = refused(zhucun, cmd("adopt_assessment_rules", rules=doc, effective_from="2014-01-01"))

@@ -29,6 +29,7 @@ from domain.assessments.errors import (
 )
 from domain.base import Meta, NetworkAggregate, derived_id
 from domain.errors import ZhucunError
+from domain.fields import first_refused_character
 
 WEIGHTS_TOTAL = 100
 NAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{1,63}")
@@ -203,8 +204,7 @@ def read_rules(content: Any) -> AssessmentRules:
     version = _int(doc["version"], "version", 1, 10_000)
     title = _object(doc["title"], "title", {"zh": True, "en": True})
     for lang in ("zh", "en"):
-        if not isinstance(title[lang], str) or not title[lang].strip() or len(title[lang]) > 200:
-            raise _bad(f"title.{lang}", "应为 1–200 个字", "must be 1 to 200 characters")
+        _words(title[lang], f"title.{lang}", 200)
     residency = _object(doc["residency"], "residency", {"min_days_in_village_per_month": True})
     min_days = _int(
         residency["min_days_in_village_per_month"], "residency.min_days_in_village_per_month", 1, 31
@@ -293,6 +293,20 @@ def _text(value: Any, where: str, pattern: re.Pattern[str], zh: str, en: str) ->
     return value
 
 
+def _words(value: Any, where: str, most: int) -> str:
+    """Words people read (a title): 1 to ``most`` characters, none that no text may hold."""
+    if not isinstance(value, str) or not 1 <= len(value.strip()) <= most:
+        raise _bad(where, f"应为 1–{most} 个字", f"must be 1 to {most} characters")
+    bad = first_refused_character(value, multiline=False)
+    if bad is not None:
+        raise _bad(
+            where,
+            f"含有不允许的字符 U+{ord(bad):04X}",
+            f"holds a character that is not allowed: U+{ord(bad):04X}",
+        )
+    return value
+
+
 def _word(value: Any, where: str) -> str:
     return _text(value, where, WORD_PATTERN, "应为小写英文单词", "must be a lower-case word")
 
@@ -329,8 +343,7 @@ def _weighted(item: Any, where: str) -> Weighted:
 
 def _grade(item: Any, where: str) -> Grade:
     doc = _object(item, where, {"grade": True, "zh": True, "at_least": True})
-    if not isinstance(doc["zh"], str) or not 1 <= len(doc["zh"].strip()) <= 16:
-        raise _bad(f"{where}.zh", "应为 1–16 个字", "must be 1 to 16 characters")
+    _words(doc["zh"], f"{where}.zh", 16)
     return Grade(
         _word(doc["grade"], f"{where}.grade"),
         doc["zh"],
