@@ -30,6 +30,7 @@ from tests.assess_builders import (
     adopt,
     assessed_team,
     check_ins,
+    replayed,
     result_of,
     run,
     team_of,
@@ -289,3 +290,25 @@ def test_the_command_line_runs_lists_shows_and_explains(zhucun, team, db_url, mo
         ],
     )
     assert late.exit_code == 1 and "period_not_ended" in late.output
+
+
+def test_the_assessments_read_model_rebuilt_from_the_log_equals_the_one_kept_up(zhucun, team):
+    apply(
+        zhucun,
+        cmd("write_diary", on="2014-12-01", role="team_member", cadre=cid(MEMBER), text="入户"),
+        cmd(
+            "open_unit",
+            on="2015-01-01",
+            code="210521101",
+            name="新镇",
+            level="township",
+            parent=COUNTY,
+        ),
+        cmd("move_unit", on="2015-01-01", unit=VILLAGE_B, parent="210521101"),
+    )
+    done = run(zhucun)
+    apply(zhucun, cmd("publish_assessment_run", on="2016-12-30", run=done["run_id"]))
+    kept = zhucun.projections.checksum()
+    zhucun.projections.rebuild()
+    assert zhucun.projections.checksum() == kept
+    assert replayed(zhucun, done["run_id"])["reproduced"]
