@@ -149,3 +149,18 @@ def test_the_command_line_says_reproduced_and_answers_json(zhucun, team, db_url)
     assert both.exit_code == 2
     assert UUID(done["run_id"])
     assert zhucun.assessments.runs(COUNTY)[0]["run_id"] == done["run_id"]
+
+
+def test_a_chain_built_again_over_an_altered_log_is_caught_by_the_runs_own_link(zhucun, team):
+    done = run(zhucun)
+    target = next(
+        p for p in range(done["position"], 0, -1) if b"DiaryWritten" in row(zhucun, p)[2].encode()
+    )
+    state = bytes(row(zhucun, target)[3])
+    forged = state.replace("走访记录".encode(), "走访记彔".encode(), 1)
+    assert forged != state
+    sql(zhucun, "UPDATE {t} SET state = :s WHERE {pos} = :p", s=forged, p=target)
+    zhucun.projections.rebuild()  # the read models and the chain now agree with the altered log
+    again = replayed(zhucun, done["run_id"])
+    assert again["first_difference"] is None  # a diary's text is no figure of the run
+    assert again["reproduced"] is False and again["chain"]["ok"] is False

@@ -21,8 +21,9 @@ from domain.assessments.canonical import canonical_bytes, digest, first_differen
 from domain.assessments.errors import AssessmentRulesNotFoundError, OtherRulesNameError
 from domain.assessments.facts import Facts
 from domain.assessments.rules import read_rules
+from domain.assessments.scoring import by_team
 from domain.assessments.trace import positions_behind
-from projections.assessments.queries import rules_version
+from projections.assessments.queries import chain_link_at, rules_version
 from projections.audit.chain import GENESIS, chain, links
 
 PAGE = 20_000
@@ -158,11 +159,11 @@ def _explain_changes(
     """Beside each changed team, the events recorded after the run's position that changed
     its figures: what its figures rest on now and did not then, and what replaced a
     version they read then."""
-    old = {t.team_id: t for t in before.teams}
-    new = {t.team_id: t for t in after.teams}
+    old, new = by_team(before), by_team(after)
     for team in found["teams"]:
-        then = positions_behind(before, old[team["team_id"]]) if team["team_id"] in old else set()
-        now = positions_behind(after, new[team["team_id"]]) if team["team_id"] in new else set()
+        was, now_ = old.get(team["team_id"]), new.get(team["team_id"])
+        then = positions_behind(was, was.teams[0]) if was is not None else set()
+        now = positions_behind(now_, now_.teams[0]) if now_ is not None else set()
         replaced = {p for p in then if p > position}
         later = sorted(p for p in (now - then) | replaced if p > position)
         team["events"] = [_event(a, p) for p in later[:MOST_EVENTS]]
@@ -190,13 +191,25 @@ def _event(a: Assessments, position: int) -> dict[str, Any]:
 
 
 def check_chain(a: Assessments, conn: Connection, upto: int, recorded_link: str) -> dict[str, Any]:
-    """The log's events up to ``upto`` hashed again in order: each link must equal the audit
-    chain's stored link, and the last the link the run recorded (when it recorded one)."""
+    """The log's events up to ``upto`` hashed again in order: the last link must equal the
+    link the run recorded (or, where it recorded none, the chain's stored link there). Only
+    when it does not is the log walked again beside the stored chain, to name the first
+    position where they part."""
+    expected = recorded_link or chain_link_at(conn, upto)
     previous, after = GENESIS, 0
-    while after < upto:
-        rows = a.store.raw_rows(after, upto, PAGE)
-        if not rows:
-            break
+    while after < upto and (rows := a.store.raw_rows(after, upto, PAGE)):
+        previous, after = links(previous, rows)[-1][1], rows[-1][0]
+    if after == upto and previous.hex() == expected:
+        return {"ok": True, "verified_to": upto, "link": expected, "problem": None}
+    return _chain_problem(upto, _first_departure(a, conn, upto))
+
+
+def _first_departure(a: Assessments, conn: Connection, upto: int) -> int:
+    """The first position up to ``upto`` where the log departs from the stored chain; ``upto``
+    itself when they agree throughout (the chain was built again over an altered log, and
+    only the run's own link shows it)."""
+    previous, after = GENESIS, 0
+    while after < upto and (rows := a.store.raw_rows(after, upto, PAGE)):
         mine = links(previous, rows)
         last = mine[-1][0]
         stored = [
@@ -208,11 +221,9 @@ def check_chain(a: Assessments, conn: Connection, upto: int, recorded_link: str)
             )
         ]
         if stored != mine:
-            return _chain_problem(upto, _first_apart(mine, stored))
+            return _first_apart(mine, stored)
         previous, after = mine[-1][1], last
-    if after != upto or (recorded_link and previous.hex() != recorded_link):
-        return _chain_problem(upto, after if after != upto else upto)
-    return {"ok": True, "verified_to": upto, "link": previous.hex(), "problem": None}
+    return after if after != upto else upto
 
 
 def _first_apart(mine: list[tuple[int, bytes]], stored: list[tuple[int, bytes]]) -> int:

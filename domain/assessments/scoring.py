@@ -235,11 +235,30 @@ def _criticisms(
     return out
 
 
+def by_team(facts: Facts) -> dict[str, Facts]:
+    """The facts of each team alone (its members, entries, its village's measures, its
+    evaluation): each team is then computed from its own, not by a scan of everyone's."""
+    out = {t.team_id: Facts(facts.period, facts.unit, teams=[t]) for t in facts.teams}
+    for kind in ("stints", "checkins", "absences", "diaries", "visits", "evaluations"):
+        for item in getattr(facts, kind):
+            mine = out.get(item.team_id)
+            if mine is not None:
+                getattr(mine, kind).append(item)
+    villages: dict[str, list[Facts]] = {}
+    for t in facts.teams:
+        villages.setdefault(t.village, []).append(out[t.team_id])
+    for m in facts.measures:
+        for mine in villages.get(m.village, []):
+            mine.measures.append(m)
+    return out
+
+
 def assess(facts: Facts, rules: AssessmentRules) -> dict[str, Any]:
     """The whole result: every team under the unit, commendations within the quota, and a
     summary; the rules it was computed under are part of it."""
+    split = by_team(facts)
     teams = [
-        team_result(facts, t, rules)
+        team_result(split[t.team_id], t, rules)
         for t in sorted(facts.teams, key=lambda t: (t.village, t.team_id))
     ]
     assessed = [t for t in teams if t["score"] is not None]

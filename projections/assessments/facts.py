@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
@@ -35,7 +36,9 @@ def chunks(items: Sequence[str]) -> Iterator[list[str]]:
         yield list(items[i : i + CHUNK])
 
 
+@lru_cache(maxsize=1 << 16)
 def _uuid(hex_id: str) -> str:
+    # Cached: a year of a city's check-ins names a few hundred cadres and teams 100,000 times.
     return str(UUID(hex_id))
 
 
@@ -151,7 +154,7 @@ def _entries(
                 table.c.day <= period.last_day,
                 table.c.position <= upto,
             )
-        ):
+        ).all():
             team, cadre, day, position = row[:4]
             household = _uuid(row[4]) if extra is not None else ""
             out.append(Entry(_uuid(team), _uuid(cadre), day, int(position), household))
