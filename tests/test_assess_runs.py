@@ -12,6 +12,7 @@ from uuid import UUID
 import pytest
 from click.testing import CliRunner
 
+from app.bootstrap import BatchRefused
 from app.cli.main import cli
 from domain.assessments.canonical import digest
 from domain.assessments.errors import (
@@ -35,7 +36,7 @@ from tests.assess_builders import (
     run,
     team_of,
 )
-from tests.builders import COUNTY, VILLAGE_B, apply, cmd, refused
+from tests.builders import CITY, COUNTY, VILLAGE_B, apply, cmd, refused
 from tests.team_builders import LEADER, MEMBER, cid, team_network, tid
 
 
@@ -312,3 +313,39 @@ def test_the_assessments_read_model_rebuilt_from_the_log_equals_the_one_kept_up(
     zhucun.projections.rebuild()
     assert zhucun.projections.checksum() == kept
     assert replayed(zhucun, done["run_id"])["reproduced"]
+
+
+def test_an_account_publishes_only_the_runs_of_units_in_its_reach(zhucun, team):
+    from app.commands import parse_command_line
+    from app.jurisdiction import Reach
+    from domain.account_errors import NotInJurisdictionError, RoleNotAllowedError
+    from domain.accounts import Role
+
+    apply(
+        zhucun,
+        cmd(
+            "open_unit", on="2014-01-01", code="210522", name="桓仁县", level="county", parent=CITY
+        ),
+    )
+    done = run(zhucun, unit=COUNTY)
+    line = parse_command_line(
+        {
+            "command": "publish_assessment_run",
+            "args": {"run": done["run_id"]},
+            "actor": "other.county",
+            "role": "county_admin",
+            "occurred_on": "2016-12-30",
+            "reason": "test",
+        }
+    )
+    before = zhucun.store.max_position()
+    for reach, refusal in (
+        (Reach(Role.COUNTY_ADMIN, "210522"), NotInJurisdictionError),
+        (Reach(Role.TOWNSHIP_OFFICER, "210521100"), RoleNotAllowedError),
+    ):
+        with pytest.raises(BatchRefused) as info:
+            zhucun.execute([line], reach=reach)
+        assert isinstance(info.value.error, refusal)
+    assert zhucun.store.max_position() == before
+    zhucun.execute([line], reach=Reach(Role.COUNTY_ADMIN, COUNTY))
+    assert zhucun.assessments.runs()[0]["published"]
