@@ -13,6 +13,7 @@ import orjson
 from eventsourcing.application import AggregateNotFoundError
 from sqlalchemy import Engine, create_engine, event
 
+from app.assessments.runs import Assessments
 from app.describe import history_row
 from app.store.clock import Clock, SystemClock, local_today
 from app.store.config import StoreConfig, parse_database_url
@@ -124,6 +125,11 @@ class Zhucun:
 
     def _subscribe(self, after: int) -> Any:
         return self.store.recorder.subscribe(gt=after)
+
+    @property
+    def assessments(self) -> Assessments:
+        """Assessment runs: run, list, show, explain; replayed by ``app.assessments.replay``."""
+        return Assessments(self.store, self.projections, self.clock)
 
     def close(self) -> None:
         self.engine.dispose()
