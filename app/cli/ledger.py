@@ -1,6 +1,7 @@
 """``zhucun ledger``: the village work ledger (工作台账) of a unit on a day — a village's survey,
 plans, measures (overdue ones marked) and responsibility letters, or the roll-up of the
-villages under a township, a county or the city."""
+villages under a township, a county or the city; ``zhucun measures``: the measures of a
+village or of the villages under a unit, with filters."""
 
 from __future__ import annotations
 
@@ -269,3 +270,68 @@ def _category_zh(category: str) -> str:
     from domain.ledger.plans import MeasureCategory  # the ledger's domain: not for --help
 
     return MeasureCategory(category).zh
+
+
+# -- zhucun measures ---------------------------------------------------------------------------
+
+
+@click.command()
+@click.option("--unit", "unit_code", metavar="CODE", required=True)
+@click.option("--status", metavar="S", help="planned, under_way, done or dropped (that day).")
+@click.option("--overdue", is_flag=True, help="Only the measures overdue that day.")
+@click.option("--category", metavar="C", help="committees, conditions, collective_economy, income.")
+@click.option("--responsible", metavar="NAME", help="Only those this person answers for.")
+@click.option("--as-of", "as_of", metavar="DATE", help="Status on that day (default today).")
+@click.option(
+    "--as-known-at",
+    "as_known_at",
+    metavar="TIMESTAMP",
+    help="As the system knew it at that moment (as for zhucun teams).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.pass_context
+def measures(
+    ctx: click.Context,
+    unit_code: str,
+    status: str | None,
+    overdue: bool,
+    category: str | None,
+    responsible: str | None,
+    as_of: str | None,
+    as_known_at: str | None,
+    as_json: bool,
+) -> None:
+    """The measures (帮扶措施) of a village, or of every village under a unit: status on the
+    day, overdue and by how many days, budget."""
+    day, moment = parse_as_of(as_of), parse_known_at(as_known_at)
+    with opened(ctx) as z:
+        data = z.measures(unit_code, day, moment, status, overdue, category, responsible)
+        if data is None:
+            fail(f"找不到区划代码为 {unit_code} 的单位 / no unit with code {unit_code}")
+            return
+        if as_json:
+            print_answer(z, data)
+            return
+        known = f", as known at {moment.isoformat()}" if moment is not None else ""
+        click.echo(render_measures(data, known))
+
+
+def render_measures(data: dict[str, Any], known: str = "") -> str:
+    lines = [
+        f"帮扶措施 measures: {data['name']} ({data['unit']}), as of {data['as_of']}{known}",
+    ]
+    for m in data["measures"]:
+        late = f"  逾期 OVERDUE {m['days_overdue']} 天 days" if m["overdue"] else ""
+        lines.append(
+            f"  {m['due_on']}  {m['village_name']} {m['village']}  [{m['category_zh']}] "
+            f"{m['title']}  {m['status_zh']} {m['status']}{late}"
+        )
+        lines.append(
+            f"    责任人 responsible {m['responsible']}; 预算 budget {m['budget_yuan']} 元 yuan"
+            f"  ({m['id']})"
+        )
+    lines.append(
+        f"{data['count']} 项 measure(s), 逾期 overdue {data['overdue']}, "
+        f"预算 budget {data['budget_yuan']} 元 yuan"
+    )
+    return "\n".join(lines)

@@ -1,0 +1,451 @@
+"""Work gaps: the ledger's own blind spots, beside the network's (``projections/coverage/``),
+with the same fields (``type``, ``unit``, ``subject``, ``since``, ``cause``) and the same two
+clocks. They depend on the day itself (a measure is overdue from the day after its due date,
+"the current year" is the day's year, a term lapses the day after it ends), so they are not
+stored: each question computes them for its day, from the ledger, teams and network read
+models, in one SQL statement for all the villages under a unit, whatever their number.
+
+A gap on day D, for each type (subject; the first day it held):
+
+* ``poor_village_without_survey``: no line of a poor village's survey is dated by D (the
+  village; the day it was declared poor);
+* ``poor_village_without_plan``: a poor village has no annual plan for D's year whose
+  latest revision is approved (the village; the latest of 1 January, the day it was declared
+  poor and the day an approved plan of the year was revised);
+* ``poor_village_without_letter``: no responsibility letter of a poor village is in force on
+  D (the village; the later of the day it was declared poor and the day after the last term
+  that ended);
+* ``overdue_measure``: a measure's due date is before D and it is neither done nor dropped
+  (the measure; the day after its due date);
+* ``lapsed_team_term``: the latest team a unit sent to a still-poor village has a term that
+  ended before D, neither extended by D nor ended by ``end_team_term`` (the team; the later
+  of the day after its term and the day the village was declared poor).
+
+"Poor on D": the village's last declaration as poor or exit from poverty by D is a
+declaration (``rm_poverty``); D's villages are those under the unit on D (the coverage
+model's unit rows), both as known at the moment asked. docs/projections.md, section 6.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import (
+    CTE,
+    ColumnElement,
+    Connection,
+    Date,
+    Select,
+    cast,
+    func,
+    literal_column,
+    null,
+    or_,
+    select,
+    union_all,
+)
+
+from domain.ledger.findings import Opinion, SurveyProblem
+from domain.ledger.letters import ResponsibilityLetter
+from domain.ledger.measures import Measure, MeasureStatus
+from domain.ledger.plans import PlanKind, VillagePlan
+from domain.ledger.survey import VillageSurvey
+from domain.teams import Team
+from projections.coverage.facts import as_date
+from projections.coverage.queries import when
+from projections.coverage.tables import rows
+from projections.ledger.measure_list import overdue_on, status_on
+from projections.ledger.queries import DATED, _seen, _uuid
+from projections.ledger.tables import (
+    letters,
+    measures,
+    periods,
+    plan_approvals,
+    plan_revisions,
+    plans,
+    surveys,
+)
+from projections.tables import poverty, units
+from projections.teams.queries import known, on
+from projections.teams.tables import teams, terms
+from projections.teams.visit_queries import known_position
+
+SURVEY, PLAN, LETTER = (
+    "poor_village_without_survey",
+    "poor_village_without_plan",
+    "poor_village_without_letter",
+)
+OVERDUE, LAPSED = "overdue_measure", "lapsed_team_term"
+WORK_GAPS = (SURVEY, PLAN, LETTER, OVERDUE, LAPSED)
+
+# What began each gap (``cause.type``), ``cause.on`` being its day.
+DECLARED_POOR = "declared_poor"  # the village was declared poor
+YEAR_BEGAN = "year_began"  # 1 January of D's year, without an approved annual plan
+PLAN_REVISED = "plan_revised"  # an approved plan of the year revised, not approved again
+LETTER_ENDED = "letter_term_ended"  # the last day of the last letter's term
+DUE_DATE_PASSED = "due_date_passed"  # the measure's due date
+TERM_ENDED = "term_ended"  # the last day of the team's term
+CAUSES = (DECLARED_POOR, YEAR_BEGAN, PLAN_REVISED, LETTER_ENDED, DUE_DATE_PASSED, TERM_ENDED)
+
+# The events work gaps depend on, each from its own day on (projections/page_changes.py); a
+# village declared poor or out of poverty changes every day's pages already.
+CONSUMED = (
+    VillageSurvey.Started,
+    VillageSurvey.FormRegistered,
+    VillageSurvey.PeriodSet,
+    VillageSurvey.TablesRecorded,
+    VillageSurvey.SymposiumHeld,
+    VillageSurvey.InterviewHeld,
+    Opinion.Collected,
+    SurveyProblem.Found,
+    VillagePlan.Drafted,
+    VillagePlan.Revised,
+    VillagePlan.Approved,
+    Measure.Planned,
+    Measure.StatusChanged,
+    ResponsibilityLetter.Signed,
+    Team.Dispatched,
+    Team.TermExtended,
+    Team.TermEnded,
+)
+
+DAY = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Clocks:
+    as_of: date
+    known_at: datetime | None  # naive UTC; None: everything recorded
+    upto: int | None  # the last log position recorded by ``known_at``; None: the head
+
+
+def clocks(conn: Connection, as_of: date, known_at: datetime | None) -> Clocks:
+    return Clocks(as_of, known_at, known_position(conn, known_at))
+
+
+def listed(
+    conn: Connection, code: str, c: Clocks, kinds: tuple[str, ...] = WORK_GAPS
+) -> list[dict[str, Any]]:
+    """The work gaps under the unit ``code`` on the day, as known at the moment: one row
+    each, shaped as the network's (``projections/coverage/queries.py``)."""
+    found = _found(code, c, kinds)
+    if found is None:
+        return []
+    return [_row(r, c.as_of) for r in conn.execute(select(found))]
+
+
+def counted(
+    conn: Connection, code: str, c: Clocks, kinds: tuple[str, ...] = WORK_GAPS
+) -> dict[str, dict[str, int]]:
+    """Per village under ``code`` with any: the number of work gaps of each type."""
+    found = _found(code, c, kinds)
+    out: dict[str, dict[str, int]] = defaultdict(dict)
+    if found is None:
+        return out
+    query = select(found.c.kind, found.c.unit, func.count()).group_by(found.c.kind, found.c.unit)
+    for kind, unit, n in conn.execute(query):
+        out[unit][kind] = int(n)
+    return out
+
+
+def totals(by_village: dict[str, dict[str, int]]) -> dict[str, int]:
+    """The counts of every type, added up over the villages."""
+    out = dict.fromkeys(WORK_GAPS, 0)
+    for by_kind in by_village.values():
+        for kind, n in by_kind.items():
+            out[kind] += n
+    return out
+
+
+# -- one statement ---------------------------------------------------------------------------
+
+
+def _found(code: str, c: Clocks, kinds: tuple[str, ...]) -> Any:
+    """Every work gap of ``kinds`` as rows ``kind``, ``unit`` (the village), ``subject``,
+    ``name``, ``poor_since`` and ``cause_on`` (the day of the thing that ended, if any)."""
+    if not kinds:
+        return None
+    villages = _villages(code, c)
+    poor = _poor(villages, c)
+    parts = {
+        SURVEY: lambda: _without_survey(poor, c),
+        PLAN: lambda: _without_plan(poor, c),
+        LETTER: lambda: _without_letter(poor, c),
+        OVERDUE: lambda: _overdue(villages, c),
+        LAPSED: lambda: _lapsed(poor, c),
+    }
+    return union_all(*(parts[k]() for k in WORK_GAPS if k in kinds)).subquery("work_gaps")
+
+
+def _villages(code: str, c: Clocks) -> CTE:
+    """The villages under ``code`` (itself, if a village) on the day as known at the moment,
+    with their names then: the coverage model's unit rows, walked down from ``code``."""
+    in_force = when(c.as_of, c.known_at)
+    top = (
+        select(rows.c.subject.label("code"), rows.c.kind, rows.c.name)
+        .where(rows.c.subject == code, rows.c.kind.like("unit:%"), in_force)
+        .cte("tree", recursive=True)
+    )
+    above = top.alias("above")
+    tree = top.union_all(
+        select(rows.c.subject, rows.c.kind, rows.c.name)
+        .join(above, rows.c.parent == above.c.code)
+        .where(rows.c.kind.like("unit:%"), in_force)
+    )
+    return select(tree.c.code, tree.c.name).where(tree.c.kind == "unit:village").cte("villages")
+
+
+def _poor(villages: CTE, c: Clocks) -> CTE:
+    """The villages poor on the day as known at the moment, with the day their poverty
+    began (the last declaration by then)."""
+    seen = [poverty.c.occurred_on <= c.as_of]
+    if c.known_at is not None:
+        seen.append(poverty.c.recorded_at <= c.known_at)
+    latest = func.row_number().over(
+        partition_by=poverty.c.unit_id, order_by=(poverty.c.occurred_on.desc(), poverty.c.id.desc())
+    )
+    ranked = (
+        select(
+            villages.c.code,
+            villages.c.name,
+            poverty.c.exited,
+            poverty.c.occurred_on,
+            latest.label("n"),
+        )
+        .select_from(
+            villages.join(units, units.c.code == villages.c.code).join(
+                poverty, poverty.c.unit_id == units.c.id
+            )
+        )
+        .where(*seen)
+        .subquery("ranked_poverty")
+    )
+    return (
+        select(ranked.c.code, ranked.c.name, ranked.c.occurred_on.label("poor_since"))
+        .where(ranked.c.n == 1, ranked.c.exited.is_(False))
+        .cte("poor")
+    )
+
+
+def _kind(name: str) -> Any:
+    return literal_column(f"'{name}'").label("kind")
+
+
+def _village_gap(kind: str, poor: CTE, cause_on: ColumnElement[Any] | None = None) -> Select[Any]:
+    """A gap of the village itself: subject and unit are the village."""
+    return select(
+        _kind(kind),
+        poor.c.code.label("unit"),
+        poor.c.code.label("subject"),
+        poor.c.name,
+        poor.c.poor_since,
+        (cause_on if cause_on is not None else cast(null(), Date)).label("cause_on"),
+    )
+
+
+def _without_survey(poor: CTE, c: Clocks) -> Select[Any]:
+    """Begun by the day: any line of the survey dated by then (the survey's own start is
+    the first line recorded, which a later line may precede)."""
+    begun = union_all(
+        *(
+            select(t.c.village_code).where(_seen(t, c.as_of, c.upto))
+            for t in (surveys, periods, *DATED)
+        )
+    )
+    return _village_gap(SURVEY, poor).where(poor.c.code.not_in(begun))
+
+
+def _latest(table: Any, wanted: Select[Any], c: Clocks, name: str) -> Any:
+    """Per plan of ``wanted``: its row of ``table`` latest by the day (by day, then position)."""
+    n = func.row_number().over(
+        partition_by=table.c.plan_id, order_by=(table.c.day.desc(), table.c.position.desc())
+    )
+    ranked = (
+        select(table.c.plan_id, table.c.revision, table.c.day, n.label("n"))
+        .where(table.c.plan_id.in_(wanted), _seen(table, c.as_of, c.upto))
+        .subquery(f"ranked_{name}")
+    )
+    return (
+        select(ranked.c.plan_id, ranked.c.revision, ranked.c.day)
+        .where(ranked.c.n == 1)
+        .subquery(name)
+    )
+
+
+def _without_plan(poor: CTE, c: Clocks) -> Select[Any]:
+    """As the ledger says a plan is approved (``projections/ledger/queries.py``): its latest
+    revision by the day is the one its latest approval by the day approved."""
+    of_year = (
+        select(plans.c.plan_id, plans.c.village_code)
+        .where(
+            plans.c.village_code.in_(select(poor.c.code)),
+            plans.c.kind == PlanKind.ANNUAL.value,
+            plans.c.year == c.as_of.year,
+            _seen(plans, c.as_of, c.upto),
+        )
+        .subquery("plans_of_year")
+    )
+    ids = select(of_year.c.plan_id)
+    revision = _latest(plan_revisions, ids, c, "revisions")
+    approval = _latest(plan_approvals, ids, c, "approvals")
+    states = (
+        select(
+            of_year.c.village_code,
+            revision.c.revision,
+            revision.c.day.label("revised_on"),
+            approval.c.revision.label("approved_revision"),
+            approval.c.day.label("approved_on"),
+        )
+        .select_from(
+            of_year.join(revision, revision.c.plan_id == of_year.c.plan_id).outerjoin(
+                approval, approval.c.plan_id == of_year.c.plan_id
+            )
+        )
+        .subquery("plan_states")
+    )
+    approved = select(states.c.village_code).where(states.c.approved_revision == states.c.revision)
+    # An approved plan revised since: it stopped counting on the day of that revision.
+    lapsed = (
+        select(states.c.village_code, func.max(states.c.revised_on).label("on"))
+        .where(
+            states.c.approved_revision != states.c.revision,
+            states.c.approved_on <= states.c.revised_on,
+        )
+        .group_by(states.c.village_code)
+        .subquery("plans_lapsed")
+    )
+    return (
+        _village_gap(PLAN, poor, lapsed.c.on)
+        .select_from(poor.outerjoin(lapsed, lapsed.c.village_code == poor.c.code))
+        .where(poor.c.code.not_in(approved))
+    )
+
+
+def _without_letter(poor: CTE, c: Clocks) -> Select[Any]:
+    mine = [letters.c.village_code.in_(select(poor.c.code)), _seen(letters, c.as_of, c.upto)]
+    in_force = select(letters.c.village_code).where(
+        *mine, letters.c.term_starts_on <= c.as_of, letters.c.term_ends_on >= c.as_of
+    )
+    # The last day a letter was in force before the day: signed by then, its term over.
+    ended = (
+        select(letters.c.village_code, func.max(letters.c.term_ends_on).label("on"))
+        .where(*mine, letters.c.term_ends_on < c.as_of, letters.c.day <= letters.c.term_ends_on)
+        .group_by(letters.c.village_code)
+        .subquery("letters_ended")
+    )
+    return (
+        _village_gap(LETTER, poor, ended.c.on)
+        .select_from(poor.outerjoin(ended, ended.c.village_code == poor.c.code))
+        .where(poor.c.code.not_in(in_force))
+    )
+
+
+def _overdue(villages: CTE, c: Clocks) -> Select[Any]:
+    due = [
+        measures.c.village_code.in_(select(villages.c.code)),
+        _seen(measures, c.as_of, c.upto),
+        measures.c.due_on < c.as_of,
+    ]
+    latest = status_on(select(measures.c.measure_id).where(*due), c.as_of, c.upto)
+    status = func.coalesce(latest.c.status, MeasureStatus.PLANNED.value)
+    return (
+        select(
+            _kind(OVERDUE),
+            measures.c.village_code.label("unit"),
+            measures.c.measure_id.label("subject"),
+            measures.c.title.label("name"),
+            cast(null(), Date).label("poor_since"),
+            measures.c.due_on.label("cause_on"),
+        )
+        .select_from(measures.outerjoin(latest, latest.c.measure_id == measures.c.measure_id))
+        .where(*due, overdue_on(status, c.as_of))
+    )
+
+
+def _lapsed(poor: CTE, c: Clocks) -> Select[Any]:
+    """不脱贫不脱钩: per unit and still-poor village, the unit's latest team there by the day;
+    the term in force that day (as extended by then) ended before it, and no ``end_team_term``
+    ended the team by then."""
+    n = func.row_number().over(
+        partition_by=(teams.c.village_code, teams.c.unit_code),
+        order_by=(teams.c.dispatched_on.desc(), teams.c.team_id.desc()),
+    )
+    ranked = (
+        select(teams.c.team_id, teams.c.name, teams.c.village_code, teams.c.ended_on, n.label("n"))
+        .where(
+            teams.c.village_code.in_(select(poor.c.code)),
+            teams.c.dispatched_on <= c.as_of,
+            known(teams, c.upto),
+        )
+        .subquery("ranked_teams")
+    )
+    latest = select(ranked).where(ranked.c.n == 1).subquery("latest_teams")
+    term = (
+        select(terms.c.team_id, terms.c.term_ends_on)
+        .where(
+            terms.c.team_id.in_(select(latest.c.team_id)),
+            on(terms, c.as_of),
+            known(terms, c.upto),
+        )
+        .subquery("terms_on")
+    )
+    return (
+        select(
+            _kind(LAPSED),
+            poor.c.code.label("unit"),
+            latest.c.team_id.label("subject"),
+            latest.c.name,
+            poor.c.poor_since,
+            term.c.term_ends_on.label("cause_on"),
+        )
+        .select_from(
+            latest.join(poor, poor.c.code == latest.c.village_code).join(
+                term, term.c.team_id == latest.c.team_id
+            )
+        )
+        .where(
+            or_(latest.c.ended_on.is_(None), latest.c.ended_on > c.as_of),
+            term.c.term_ends_on < c.as_of,
+        )
+    )
+
+
+# -- one row --------------------------------------------------------------------------------
+
+
+def _row(r: Any, as_of: date) -> dict[str, Any]:
+    poor = as_date(r.poor_since) if r.poor_since is not None else None
+    ended = as_date(r.cause_on) if r.cause_on is not None else None
+    since, cause = _since(r.kind, poor, ended, as_of)
+    by_id = r.kind in (OVERDUE, LAPSED)
+    return {
+        "type": r.kind,
+        "unit": r.unit,
+        "subject": {"id": _uuid(r.subject) if by_id else r.subject, "name": r.name},
+        "since": since.isoformat(),
+        "cause": {"type": cause[0], "on": cause[1].isoformat()},
+    }
+
+
+def _since(
+    kind: str, poor: date | None, ended: date | None, as_of: date
+) -> tuple[date, tuple[str, date]]:
+    """The first day the gap held, and what began it then (its type and day). Where two
+    things began it the same day, the one of the ledger is named."""
+    if kind == OVERDUE:
+        assert ended is not None
+        return ended + DAY, (DUE_DATE_PASSED, ended)
+    assert poor is not None
+    starts = [(poor, (DECLARED_POOR, poor))]
+    if kind == PLAN:
+        year = date(as_of.year, 1, 1)
+        starts.insert(0, (year, (YEAR_BEGAN, year)))
+        if ended is not None:
+            starts.append((ended, (PLAN_REVISED, ended)))
+    elif kind in (LETTER, LAPSED) and ended is not None:
+        starts.append((ended + DAY, (LETTER_ENDED if kind == LETTER else TERM_ENDED, ended)))
+    day = max(s[0] for s in starts)
+    return day, next(cause for start, cause in reversed(starts) if start == day)

@@ -1,0 +1,161 @@
+"""The measures (帮扶措施) of a village, or of every village under a unit, on a day (as of) as
+known once the log had reached a position (``upto``; None: now): each with its status that
+day, whether it is overdue and by how many days, and its budget. Filters by status, overdue,
+category and responsible person, all in SQL.
+
+``status_on`` is the measures' status on a day, as one subquery: the work gaps count the
+overdue measures with it (``projections/ledger/gaps.py``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    Subquery,
+    and_,
+    func,
+    not_,
+    select,
+)
+
+from domain.ledger.measures import MeasureStatus
+from domain.ledger.money import yuan_text
+from domain.ledger.plans import MeasureCategory
+from projections.coverage.facts import as_date
+from projections.ledger.queries import _seen, _uuid
+from projections.ledger.tables import measure_statuses, measures
+from projections.queries import unit_row
+from projections.tables import units
+
+CLOSED = (MeasureStatus.DONE.value, MeasureStatus.DROPPED.value)
+
+
+@dataclass(frozen=True)
+class MeasureFilter:
+    """What ``zhucun measures`` keeps: values already normalised (app/ledger/filters.py)."""
+
+    status: str | None = None
+    overdue: bool = False
+    category: str | None = None
+    responsible: str | None = None
+
+
+def status_on(wanted: Select[Any], as_of: date, upto: int | None) -> Subquery:
+    """The latest status change by ``as_of`` (by day, then log position) of each measure
+    ``wanted`` selects (their ids), known at ``upto``: ``measure_id``, ``status``, ``day``,
+    ``because``. A measure without one is still ``planned``."""
+    latest = func.row_number().over(
+        partition_by=measure_statuses.c.measure_id,
+        order_by=(measure_statuses.c.day.desc(), measure_statuses.c.position.desc()),
+    )
+    ranked = (
+        select(
+            measure_statuses.c.measure_id,
+            measure_statuses.c.status,
+            measure_statuses.c.day,
+            measure_statuses.c.because,
+            latest.label("n"),
+        )
+        .where(measure_statuses.c.measure_id.in_(wanted), _seen(measure_statuses, as_of, upto))
+        .subquery("ranked_statuses")
+    )
+    return (
+        select(ranked.c.measure_id, ranked.c.status, ranked.c.day, ranked.c.because)
+        .where(ranked.c.n == 1)
+        .subquery("statuses")
+    )
+
+
+def overdue_on(status: ColumnElement[Any], as_of: date) -> ColumnElement[bool]:
+    """Past its due date on ``as_of`` (from the day after it) and neither done nor dropped:
+    the ledger's rule (``projections/ledger/queries.py``), in SQL."""
+    return and_(measures.c.due_on < as_of, not_(status.in_(CLOSED)))
+
+
+def measures_of(
+    conn: Connection, code: str, as_of: date, upto: int | None, wanted: MeasureFilter
+) -> dict[str, Any] | None:
+    """The measures of the village ``code``, or of every village under the unit ``code``,
+    planned by ``as_of`` and known at ``upto``, with the filters; None for an unknown unit."""
+    root = unit_row(conn, code)
+    if root is None:
+        return None
+    if root["level"] == "village":
+        mine: ColumnElement[bool] = measures.c.village_code == code
+    else:
+        villages = select(units.c.code).where(
+            units.c.path.startswith(root["path"], autoescape=True), units.c.level == "village"
+        )
+        mine = measures.c.village_code.in_(villages)
+    planned = and_(mine, _seen(measures, as_of, upto))
+    latest = status_on(select(measures.c.measure_id).where(planned), as_of, upto)
+    status = func.coalesce(latest.c.status, MeasureStatus.PLANNED.value)
+    overdue = overdue_on(status, as_of)
+    query = (
+        select(
+            measures,
+            units.c.name.label("village_name"),
+            status.label("status"),
+            func.coalesce(latest.c.day, measures.c.day).label("status_on"),
+            func.coalesce(latest.c.because, "").label("because"),
+        )
+        .join(units, units.c.code == measures.c.village_code)
+        .outerjoin(latest, latest.c.measure_id == measures.c.measure_id)
+        .where(planned)
+        .order_by(measures.c.village_code, measures.c.due_on, measures.c.position)
+    )
+    if wanted.status is not None:
+        query = query.where(status == wanted.status)
+    if wanted.overdue:
+        query = query.where(overdue)
+    if wanted.category is not None:
+        query = query.where(measures.c.category == wanted.category)
+    if wanted.responsible is not None:
+        query = query.where(measures.c.responsible == wanted.responsible)
+    found = [_measure(r, as_of) for r in conn.execute(query).mappings()]
+    budget = sum(m["budget_fen"] for m in found)
+    return {
+        "unit": root["code"],
+        "name": root["name"],
+        "level": root["level"],
+        "as_of": as_of.isoformat(),
+        "measures": found,
+        "count": len(found),
+        "overdue": sum(1 for m in found if m["overdue"]),
+        "budget_fen": budget,
+        "budget_yuan": yuan_text(budget),
+    }
+
+
+def _measure(r: Any, as_of: date) -> dict[str, Any]:
+    due: date = r["due_on"]
+    overdue = due < as_of and r["status"] not in CLOSED
+    fen = int(r["budget_fen"])
+    return {
+        "village": r["village_code"],
+        "village_name": r["village_name"],
+        "id": _uuid(r["measure_id"]),
+        "plan": _uuid(r["plan_id"]),
+        "item": r["item_key"],
+        "category": r["category"],
+        "category_zh": MeasureCategory(r["category"]).zh,
+        "title": r["title"],
+        "responsible": r["responsible"],
+        "planned_on": r["day"].isoformat(),
+        "due_on": due.isoformat(),
+        "status": r["status"],
+        "status_zh": MeasureStatus(r["status"]).zh,
+        "status_on": as_date(r["status_on"]).isoformat(),  # SQLite: text
+        "because": r["because"],
+        "overdue": overdue,
+        "days_overdue": (as_of - due).days if overdue else 0,
+        "budget_fen": fen,
+        "budget_yuan": yuan_text(fen),
+        "sources": r["sources"].split(",") if r["sources"] else [],
+    }
