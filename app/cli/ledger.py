@@ -281,14 +281,7 @@ def _category_zh(category: str) -> str:
 @click.option("--overdue", is_flag=True, help="Only the measures overdue that day.")
 @click.option("--category", metavar="C", help="committees, conditions, collective_economy, income.")
 @click.option("--responsible", metavar="NAME", help="Only those this person answers for.")
-@click.option("--as-of", "as_of", metavar="DATE", help="Status on that day (default today).")
-@click.option(
-    "--as-known-at",
-    "as_known_at",
-    metavar="TIMESTAMP",
-    help="As the system knew it at that moment (as for zhucun teams).",
-)
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@two_clocks("Status on that day (default: today).")
 @click.pass_context
 def measures(
     ctx: click.Context,
@@ -303,17 +296,16 @@ def measures(
 ) -> None:
     """The measures (帮扶措施) of a village, or of every village under a unit: status on the
     day, overdue and by how many days, budget."""
-    day, moment = parse_as_of(as_of), parse_known_at(as_known_at)
-    with opened(ctx) as z:
-        data = z.measures(unit_code, day, moment, status, overdue, category, responsible)
-        if data is None:
-            fail(f"找不到区划代码为 {unit_code} 的单位 / no unit with code {unit_code}")
-            return
-        if as_json:
-            print_answer(z, data)
-            return
-        known = f", as known at {moment.isoformat()}" if moment is not None else ""
-        click.echo(render_measures(data, known))
+    answer_for_unit(
+        ctx,
+        unit_code,
+        (as_of, as_known_at),
+        as_json,
+        lambda z, unit, day, moment: z.measures(
+            unit, day, moment, status, overdue, category, responsible
+        ),
+        lambda z, data, day, moment: render_measures(data, known_text(moment)),
+    )
 
 
 def render_measures(data: dict[str, Any], known: str = "") -> str:

@@ -57,10 +57,10 @@ from domain.teams import Team
 from projections.coverage.facts import as_date
 from projections.coverage.queries import when
 from projections.coverage.tables import rows
-from projections.ledger.measure_list import overdue_on, status_on
-from projections.ledger.queries import DATED, _seen, _uuid
+from projections.ledger.queries import DATED, _latest, _uuid, overdue_on, seen
 from projections.ledger.tables import (
     letters,
+    measure_statuses,
     measures,
     periods,
     plan_approvals,
@@ -251,28 +251,11 @@ def _without_survey(poor: CTE, c: Clocks) -> Select[Any]:
     the first line recorded, which a later line may precede)."""
     begun = union_all(
         *(
-            select(t.c.village_code).where(_seen(t, c.as_of, c.upto))
+            select(t.c.village_code).where(seen(t, c.as_of, c.upto))
             for t in (surveys, periods, *DATED)
         )
     )
     return _village_gap(SURVEY, poor).where(poor.c.code.not_in(begun))
-
-
-def _latest(table: Any, wanted: Select[Any], c: Clocks, name: str) -> Any:
-    """Per plan of ``wanted``: its row of ``table`` latest by the day (by day, then position)."""
-    n = func.row_number().over(
-        partition_by=table.c.plan_id, order_by=(table.c.day.desc(), table.c.position.desc())
-    )
-    ranked = (
-        select(table.c.plan_id, table.c.revision, table.c.day, n.label("n"))
-        .where(table.c.plan_id.in_(wanted), _seen(table, c.as_of, c.upto))
-        .subquery(f"ranked_{name}")
-    )
-    return (
-        select(ranked.c.plan_id, ranked.c.revision, ranked.c.day)
-        .where(ranked.c.n == 1)
-        .subquery(name)
-    )
 
 
 def _without_plan(poor: CTE, c: Clocks) -> Select[Any]:
@@ -284,13 +267,13 @@ def _without_plan(poor: CTE, c: Clocks) -> Select[Any]:
             plans.c.village_code.in_(select(poor.c.code)),
             plans.c.kind == PlanKind.ANNUAL.value,
             plans.c.year == c.as_of.year,
-            _seen(plans, c.as_of, c.upto),
+            seen(plans, c.as_of, c.upto),
         )
         .subquery("plans_of_year")
     )
     ids = select(of_year.c.plan_id)
-    revision = _latest(plan_revisions, ids, c, "revisions")
-    approval = _latest(plan_approvals, ids, c, "approvals")
+    revision = _latest(plan_revisions, "plan_id", ids, c.as_of, c.upto)
+    approval = _latest(plan_approvals, "plan_id", ids, c.as_of, c.upto)
     states = (
         select(
             of_year.c.village_code,
@@ -325,7 +308,7 @@ def _without_plan(poor: CTE, c: Clocks) -> Select[Any]:
 
 
 def _without_letter(poor: CTE, c: Clocks) -> Select[Any]:
-    mine = [letters.c.village_code.in_(select(poor.c.code)), _seen(letters, c.as_of, c.upto)]
+    mine = [letters.c.village_code.in_(select(poor.c.code)), seen(letters, c.as_of, c.upto)]
     in_force = select(letters.c.village_code).where(
         *mine, letters.c.term_starts_on <= c.as_of, letters.c.term_ends_on >= c.as_of
     )
@@ -346,10 +329,11 @@ def _without_letter(poor: CTE, c: Clocks) -> Select[Any]:
 def _overdue(villages: CTE, c: Clocks) -> Select[Any]:
     due = [
         measures.c.village_code.in_(select(villages.c.code)),
-        _seen(measures, c.as_of, c.upto),
+        seen(measures, c.as_of, c.upto),
         measures.c.due_on < c.as_of,
     ]
-    latest = status_on(select(measures.c.measure_id).where(*due), c.as_of, c.upto)
+    ids = select(measures.c.measure_id).where(*due)
+    latest = _latest(measure_statuses, "measure_id", ids, c.as_of, c.upto)
     status = func.coalesce(latest.c.status, MeasureStatus.PLANNED.value)
     return (
         select(

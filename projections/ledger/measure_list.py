@@ -1,10 +1,8 @@
 """The measures (帮扶措施) of a village, or of every village under a unit, on a day (as of) as
 known once the log had reached a position (``upto``; None: now): each with its status that
-day, whether it is overdue and by how many days, and its budget. Filters by status, overdue,
-category and responsible person, all in SQL.
-
-``status_on`` is the measures' status on a day, as one subquery: the work gaps count the
-overdue measures with it (``projections/ledger/gaps.py``).
+day (its latest change by then), whether it is overdue and by how many days, and its budget,
+as the ledger's roll-up counts them (``projections/ledger/queries.py``). Filters by status,
+overdue, category and responsible person, all in SQL.
 """
 
 from __future__ import annotations
@@ -13,27 +11,16 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import (
-    ColumnElement,
-    Connection,
-    Select,
-    Subquery,
-    and_,
-    func,
-    not_,
-    select,
-)
+from sqlalchemy import ColumnElement, Connection, and_, func, select
 
 from domain.ledger.measures import MeasureStatus
 from domain.ledger.money import yuan_text
 from domain.ledger.plans import MeasureCategory
 from projections.coverage.facts import as_date
-from projections.ledger.queries import _seen, _uuid
+from projections.ledger.queries import _latest, _uuid, overdue_on, seen
 from projections.ledger.tables import measure_statuses, measures
 from projections.queries import unit_row
 from projections.tables import units
-
-CLOSED = (MeasureStatus.DONE.value, MeasureStatus.DROPPED.value)
 
 
 @dataclass(frozen=True)
@@ -44,38 +31,6 @@ class MeasureFilter:
     overdue: bool = False
     category: str | None = None
     responsible: str | None = None
-
-
-def status_on(wanted: Select[Any], as_of: date, upto: int | None) -> Subquery:
-    """The latest status change by ``as_of`` (by day, then log position) of each measure
-    ``wanted`` selects (their ids), known at ``upto``: ``measure_id``, ``status``, ``day``,
-    ``because``. A measure without one is still ``planned``."""
-    latest = func.row_number().over(
-        partition_by=measure_statuses.c.measure_id,
-        order_by=(measure_statuses.c.day.desc(), measure_statuses.c.position.desc()),
-    )
-    ranked = (
-        select(
-            measure_statuses.c.measure_id,
-            measure_statuses.c.status,
-            measure_statuses.c.day,
-            measure_statuses.c.because,
-            latest.label("n"),
-        )
-        .where(measure_statuses.c.measure_id.in_(wanted), _seen(measure_statuses, as_of, upto))
-        .subquery("ranked_statuses")
-    )
-    return (
-        select(ranked.c.measure_id, ranked.c.status, ranked.c.day, ranked.c.because)
-        .where(ranked.c.n == 1)
-        .subquery("statuses")
-    )
-
-
-def overdue_on(status: ColumnElement[Any], as_of: date) -> ColumnElement[bool]:
-    """Past its due date on ``as_of`` (from the day after it) and neither done nor dropped:
-    the ledger's rule (``projections/ledger/queries.py``), in SQL."""
-    return and_(measures.c.due_on < as_of, not_(status.in_(CLOSED)))
 
 
 def measures_of(
@@ -93,8 +48,9 @@ def measures_of(
             units.c.path.startswith(root["path"], autoescape=True), units.c.level == "village"
         )
         mine = measures.c.village_code.in_(villages)
-    planned = and_(mine, _seen(measures, as_of, upto))
-    latest = status_on(select(measures.c.measure_id).where(planned), as_of, upto)
+    planned = and_(mine, seen(measures, as_of, upto))
+    ids = select(measures.c.measure_id).where(planned)
+    latest = _latest(measure_statuses, "measure_id", ids, as_of, upto)
     status = func.coalesce(latest.c.status, MeasureStatus.PLANNED.value)
     overdue = overdue_on(status, as_of)
     query = (
@@ -104,6 +60,7 @@ def measures_of(
             status.label("status"),
             func.coalesce(latest.c.day, measures.c.day).label("status_on"),
             func.coalesce(latest.c.because, "").label("because"),
+            overdue.label("overdue"),
         )
         .join(units, units.c.code == measures.c.village_code)
         .outerjoin(latest, latest.c.measure_id == measures.c.measure_id)
@@ -135,7 +92,7 @@ def measures_of(
 
 def _measure(r: Any, as_of: date) -> dict[str, Any]:
     due: date = r["due_on"]
-    overdue = due < as_of and r["status"] not in CLOSED
+    overdue = bool(r["overdue"])
     fen = int(r["budget_fen"])
     return {
         "village": r["village_code"],

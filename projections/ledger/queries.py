@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import (
+    ColumnElement,
     Connection,
     Integer,
     Select,
@@ -682,6 +683,13 @@ def village_measures(
     ]
 
 
+def overdue_on(status: ColumnElement[Any], as_of: date) -> ColumnElement[bool]:
+    """A measure whose status that day is ``status`` is overdue on ``as_of``: its due date
+    has passed (from the day after it) and it is neither done nor dropped."""
+    closed = (MeasureStatus.DONE.value, MeasureStatus.DROPPED.value)
+    return and_(measures.c.due_on < as_of, status.not_in(closed))
+
+
 def measures_rollup(
     conn: Connection, villages: Any, as_of: date, upto: int | None
 ) -> dict[str, Any]:
@@ -692,8 +700,7 @@ def measures_rollup(
         measure_statuses, "measure_id", select(measures.c.measure_id).where(mine), as_of, upto
     )
     status = func.coalesce(latest.c.status, MeasureStatus.PLANNED.value)
-    closed = (MeasureStatus.DONE.value, MeasureStatus.DROPPED.value)
-    overdue = and_(measures.c.due_on < as_of, status.not_in(closed))
+    overdue = overdue_on(status, as_of)
     listed: Any = literal_column("','") + measures.c.sources + literal_column("','")
     sources = [func.sum(case((listed.like(f"%,{s.value},%"), 1), else_=0)) for s in FundingSource]
     by_status = {s.value: 0 for s in MeasureStatus}
