@@ -15,9 +15,8 @@ from sqlalchemy import ColumnElement, Connection, and_, func, select
 
 from domain.ledger.measures import MeasureStatus
 from domain.ledger.money import yuan_text
-from domain.ledger.plans import MeasureCategory
 from projections.coverage.facts import as_date
-from projections.ledger.queries import _latest, _uuid, overdue_on, seen
+from projections.ledger.queries import _latest, measure_row, overdue_on, seen
 from projections.ledger.tables import measure_statuses, measures
 from projections.queries import unit_row
 from projections.tables import units
@@ -93,26 +92,12 @@ def measures_of(
 def _measure(r: Any, as_of: date) -> dict[str, Any]:
     due: date = r["due_on"]
     overdue = bool(r["overdue"])
-    fen = int(r["budget_fen"])
     return {
         "village": r["village_code"],
         "village_name": r["village_name"],
-        "id": _uuid(r["measure_id"]),
-        "plan": _uuid(r["plan_id"]),
-        "item": r["item_key"],
-        "category": r["category"],
-        "category_zh": MeasureCategory(r["category"]).zh,
-        "title": r["title"],
-        "responsible": r["responsible"],
-        "planned_on": r["day"].isoformat(),
-        "due_on": due.isoformat(),
-        "status": r["status"],
-        "status_zh": MeasureStatus(r["status"]).zh,
+        **measure_row(r),
         "status_on": as_date(r["status_on"]).isoformat(),  # SQLite: text
         "because": r["because"],
         "overdue": overdue,
         "days_overdue": (as_of - due).days if overdue else 0,
-        "budget_fen": fen,
-        "budget_yuan": yuan_text(fen),
-        "sources": r["sources"].split(",") if r["sources"] else [],
     }

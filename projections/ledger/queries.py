@@ -660,20 +660,7 @@ def village_measures(
             notes.setdefault(mid, []).append({"on": day.isoformat(), "note": note})
     return [
         {
-            "id": _uuid(r["measure_id"]),
-            "plan": _uuid(r["plan_id"]),
-            "item": r["item_key"],
-            "category": r["category"],
-            "category_zh": MeasureCategory(r["category"]).zh,
-            "title": r["title"],
-            "responsible": r["responsible"],
-            "planned_on": r["day"].isoformat(),
-            "due_on": r["due_on"].isoformat(),
-            "budget_fen": int(r["budget_fen"]),
-            "budget_yuan": yuan_text(int(r["budget_fen"])),
-            "sources": r["sources"].split(",") if r["sources"] else [],
-            "status": r["status"],
-            "status_zh": MeasureStatus(r["status"]).zh,
+            **measure_row(r),
             "status_on": r["status_on"].isoformat(),
             "because": r["because"],
             "overdue": r["overdue"],
@@ -681,6 +668,27 @@ def village_measures(
         }
         for r in rows
     ]
+
+
+def measure_row(r: Any) -> dict[str, Any]:
+    """A measure as the ledger shows it, from its row of ``lg_measures`` and its ``status``
+    of the day (``zhucun ledger``, ``zhucun measures``)."""
+    return {
+        "id": _uuid(r["measure_id"]),
+        "plan": _uuid(r["plan_id"]),
+        "item": r["item_key"],
+        "category": r["category"],
+        "category_zh": MeasureCategory(r["category"]).zh,
+        "title": r["title"],
+        "responsible": r["responsible"],
+        "planned_on": r["day"].isoformat(),
+        "due_on": r["due_on"].isoformat(),
+        "budget_fen": int(r["budget_fen"]),
+        "budget_yuan": yuan_text(int(r["budget_fen"])),
+        "sources": r["sources"].split(",") if r["sources"] else [],
+        "status": r["status"],
+        "status_zh": MeasureStatus(r["status"]).zh,
+    }
 
 
 def overdue_on(status: ColumnElement[Any], as_of: date) -> ColumnElement[bool]:
