@@ -3,9 +3,11 @@ revisions, the activities, the opinions and the problems with their roots, and t
 village's class cites), the plans with their revisions and approvals, the measures with
 their statuses and progress notes, the responsibility letters with their targets, and the
 queries over it (``queries``) for a village and the roll-up
-above it, on a day (as of) and as known at a moment.
+above it, on a day (as of) and as known at a moment; the measures with filters
+(``measure_list``) and the ledger's work gaps (``gaps``).
 
 It may import ``domain`` and the shared pieces of ``projections`` (``bulk``, ``tables``,
 ``queries``) and, to count the household visits of a survey, the teams' tables
-(``projections.teams``); nothing of ``app`` or ``web``.
+(``projections.teams``); for the work gaps, the teams' terms and the coverage model's unit
+rows (``projections.coverage``); nothing of ``app`` or ``web``.
 """
