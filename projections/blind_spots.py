@@ -51,5 +51,5 @@ def coverage(
     found = coverage_queries.coverage(conn, code, as_of, known_at, rules, now)
     if found is not None:
         clocks = work_gaps.clocks(conn, as_of, known_at)
-        found["gaps"] |= work_gaps.totals(work_gaps.counted(conn, code, clocks))
+        found["gaps"] |= work_gaps.totals(conn, code, clocks)
     return found

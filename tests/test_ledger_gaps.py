@@ -194,8 +194,12 @@ def test_overdue_measures_agree_with_the_ledger(zhucun):
         measure(2, item="C1", due_on="2015-06-30"),
         measure(3, item="A1", due_on="2014-09-30"),
         status(3, "dropped", because="班子已调整"),
+        status(2, "under_way", on="2014-09-01"),
+        # Recorded after the move above but dated before it: by day, the latest is still
+        # "under way" from 1 September on.
+        status(2, "done", on="2014-08-15"),
     )
-    for day in ("2014-10-31", "2014-11-01", "2015-07-01"):
+    for day in ("2014-08-20", "2014-10-31", "2014-11-01", "2015-07-01"):
         ledger = zhucun.ledger(VILLAGE_A, **on(day))
         overdue = {m["id"] for m in ledger["measures"] if m["overdue"]}
         gaps = {g["subject"]["id"] for g in zhucun.gaps(VILLAGE_A, OVERDUE, **on(day))}
