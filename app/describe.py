@@ -79,6 +79,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "VillageSurvey.InterviewHeld": ("个别访谈", "individual interview held"),
     "Opinion.Collected": ("收集意见建议", "opinion collected"),
     "SurveyProblem.Found": ("排查出突出问题", "problem found"),
+    "SixHaveGoal.TargetSet": ("设定六有目标", "six-haves goal set"),
+    "SixHaveGoal.TargetRevised": ("修订六有目标", "six-haves target revised"),
+    "SixHaveGoal.EvidenceAdded": ("登记六有证据", "six-haves evidence added"),
+    "SixHaveGoal.StatusJudged": ("评定六有目标状态", "six-haves status judged"),
     # -- corrections and audited reads --
     "Correction.Recorded": ("更正此前的记录", "an earlier entry corrected"),
     "DataAccess.Exported": ("导出数据", "data exported"),

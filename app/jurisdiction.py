@@ -27,6 +27,7 @@ from domain.cadres import Cadre
 from domain.corrections import Correction
 from domain.households import Household
 from domain.ledger.findings import Opinion, SurveyProblem
+from domain.ledger.goals import SixHaveGoal
 from domain.ledger.letters import ResponsibilityLetter
 from domain.ledger.measures import Measure
 from domain.ledger.plans import VillagePlan
@@ -108,12 +109,16 @@ COMMAND_ROLES: dict[str, frozenset[Role]] = {
             "plan_measure",
             "set_measure_status",
             "note_measure_progress",
+            "set_six_have_goal",
+            "add_six_have_evidence",
         ),
         SURVEY,
     ),
     # A plan is approved by an official of the village's township or county; a responsibility
     # letter is recorded by officers of the network, not by the team itself.
     **dict.fromkeys(("approve_plan", "sign_responsibility_letter"), NETWORK),
+    # A 六有 goal's status is judged by an official over the village, never by its team.
+    "judge_six_have_goal": NETWORK,
 }
 
 # The arguments that name something recorded. Codes name units; ids name aggregates of any
@@ -213,7 +218,8 @@ class JurisdictionCheck:
             | SurveyProblem
             | VillagePlan
             | Measure
-            | ResponsibilityLetter,
+            | ResponsibilityLetter
+            | SixHaveGoal,
         ):
             return _Unit(agg.village_code)
         if isinstance(agg, Team):

@@ -27,6 +27,7 @@ from domain.ledger.measures import FundingSource, MeasureStatus
 from domain.ledger.money import yuan_text
 from domain.ledger.plans import MeasureCategory, PlanKind
 from domain.ledger.survey import ParticipantCategory, TableKind
+from projections.ledger import goals
 from projections.ledger.tables import (
     citations,
     classes,
@@ -45,6 +46,7 @@ from projections.ledger.tables import (
     plans,
     problem_opinions,
     problems,
+    seen,
     surveys,
     symposiums,
     tables,
@@ -76,6 +78,7 @@ def ledger(conn: Connection, code: str, as_of: date, upto: int | None) -> dict[s
             "plans": village_plans(conn, root["code"], as_of, upto),
             "measures": village_measures(conn, root["code"], as_of, upto),
             "letters": village_letters(conn, root["code"], as_of, upto),
+            "six_haves": goals.village_goals(conn, root["code"], as_of, upto),
         }
     villages = (
         select(units.c.code)
@@ -87,14 +90,8 @@ def ledger(conn: Connection, code: str, as_of: date, upto: int | None) -> dict[s
         "plans": plans_rollup(conn, villages, as_of, upto),
         "measures": measures_rollup(conn, villages, as_of, upto),
         "letters": letters_rollup(conn, villages, as_of, upto),
+        "six_haves": goals.goals_rollup(conn, villages, as_of, upto),
     }
-
-
-def seen(table: Table, as_of: date, upto: int | None) -> Any:
-    """The rows of ``table`` that had happened by ``as_of`` and were known at ``upto``."""
-    if upto is None:
-        return table.c.day <= as_of
-    return and_(table.c.day <= as_of, table.c.position <= upto)
 
 
 def _rows(conn: Connection, query: Select[Any]) -> list[dict[str, Any]]:
