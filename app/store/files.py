@@ -116,9 +116,11 @@ class FileStore:
             "stored_at": utc_naive(now),
         }
         dialect = postgresql if self.engine.dialect.name == "postgresql" else sqlite
-        statement = dialect.insert(files).values(**row).on_conflict_do_nothing()
+        statement = (
+            dialect.insert(files).values(**row).on_conflict_do_nothing().returning(files.c.size)
+        )
         with self.engine.begin() as conn:
-            new = conn.execute(statement).rowcount == 1
+            new = conn.execute(statement).first() is not None
         return StoredFile(digest, len(content), new)
 
     def size_of(self, sha256: str) -> int | None:
