@@ -302,6 +302,32 @@ TEMPLATES: dict[str, tuple[dict[str, Any], dict[str, str]]] = {
         },
         {"village": "unit", "team": "team"},
     ),
+    # -- the village work ledger: the six haves --
+    "set_six_have_goal": (
+        {"village": VILLAGE_A, "goal": "service_venue", "target": "建成为民服务站"},
+        {"village": "unit"},
+    ),
+    "add_six_have_evidence": (
+        {
+            "village": VILLAGE_A,
+            "goal": "service_venue",
+            "title": "验收记录",
+            "kind": "report",
+            "dated": "2016-12-30",
+            "file": "0" * 64,
+        },
+        {"village": "unit"},
+    ),
+    "judge_six_have_goal": (
+        {
+            "village": VILLAGE_A,
+            "goal": "service_venue",
+            "status": "under_way",
+            "judged_by": "王部长",
+            "judge_unit": TOWNSHIP,
+        },
+        {"village": "unit"},
+    ),
 }
 CITY_ONLY = {"register_dispatching_unit", "register_cadre", "record_correction"}
 
