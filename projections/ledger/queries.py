@@ -46,11 +46,14 @@ from projections.ledger.tables import (
     plans,
     problem_opinions,
     problems,
-    seen,
     surveys,
     symposiums,
     tables,
 )
+
+# The two clocks on a fact table, for this module's queries and the ledger's others (sheets).
+from projections.ledger.tables import latest as _latest
+from projections.ledger.tables import seen as seen
 from projections.queries import unit_row
 from projections.tables import units
 from projections.teams.tables import teams
@@ -552,22 +555,6 @@ def village_plans(conn: Connection, village: str, as_of: date, upto: int | None)
         }
         for p in states
     ]
-
-
-def _latest(table: Table, key: str, ids: Any, as_of: date, upto: int | None) -> Any:
-    """Per ``key`` among ``ids``, the row of ``table`` latest by the day (by day, then by
-    position), as known at ``upto``: one windowed query however many there are."""
-    ranked = (
-        select(
-            table,
-            func.row_number()
-            .over(partition_by=table.c[key], order_by=(table.c.day.desc(), table.c.position.desc()))
-            .label("n"),
-        )
-        .where(table.c[key].in_(ids), seen(table, as_of, upto))
-        .subquery()
-    )
-    return select(ranked).where(ranked.c.n == 1).subquery()
 
 
 def plans_rollup(conn: Connection, villages: Any, as_of: date, upto: int | None) -> dict[str, Any]:

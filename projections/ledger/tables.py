@@ -25,6 +25,8 @@ from sqlalchemy import (
     Table,
     UniqueConstraint,
     and_,
+    func,
+    select,
 )
 
 from domain import fields
@@ -90,6 +92,22 @@ def seen(table: Table, as_of: date, upto: int | None) -> ColumnElement[bool]:
     if upto is None:
         return table.c.day <= as_of
     return and_(table.c.day <= as_of, table.c.position <= upto)
+
+
+def latest(table: Table, key: str, ids: Any, as_of: date, upto: int | None) -> Any:
+    """Per ``key`` among ``ids``, the row of ``table`` latest by the day (by day, then by
+    position), as known at ``upto``: one windowed query however many there are."""
+    ranked = (
+        select(
+            table,
+            func.row_number()
+            .over(partition_by=table.c[key], order_by=(table.c.day.desc(), table.c.position.desc()))
+            .label("n"),
+        )
+        .where(table.c[key].in_(ids), seen(table, as_of, upto))
+        .subquery()
+    )
+    return select(ranked).where(ranked.c.n == 1).subquery()
 
 
 def child(table: str, parent: str, *columns: Column[Any]) -> Table:
