@@ -316,6 +316,13 @@ class Args:
         except ValueError:
             raise refuse(name, f"应为以下之一：{allowed}", f"must be one of: {allowed}") from None
 
+    def opt_enum(self, name: str, kind: type[E]) -> E | None:
+        """As ``enum``; None when not given."""
+        if is_blank(self._raw.get(name)):
+            self._used.add(name)
+            return None
+        return self.enum(name, kind)
+
     def boolean(self, name: str, required: bool) -> bool | None:
         value = self._get(name, required)
         if value is not None and not isinstance(value, bool):
@@ -324,6 +331,10 @@ class Args:
 
     def day(self, name: str) -> date:
         return parse_date(self._get(name, True), name)
+
+    def opt_day(self, name: str) -> date | None:
+        value = self._get(name, False)
+        return None if value is None else parse_date(value, name)
 
     def finish(self) -> None:
         unknown = sorted(set(self._raw) - self._used)

@@ -18,6 +18,7 @@ from app.describe import history_row
 from app.store.clock import Clock, SystemClock, local_today
 from app.store.config import StoreConfig, parse_database_url
 from app.store.event_store import EventStore
+from app.store.files import FileStore
 from app.store.receipts import CommandReceipt, digest, receipt_id
 from app.store.uow import UnitOfWork, retries
 from app.team_history import cadre_history, team_history, team_history_page
@@ -112,6 +113,7 @@ class Zhucun:
         self.rules = rules
         self.store = EventStore(config)
         self.engine = make_engine(config)
+        self.files = self.store.files = FileStore(self.engine, self.store.mapper.cipher)
         page = os.environ.get("ZHUCUN_PROJECTION_BATCH")  # the page size of reads and rebuilds
         self.projections = Projections(
             self.engine,
@@ -331,6 +333,17 @@ class Zhucun:
         with self.projections.reading() as conn:
             upto = visit_queries.known_position(conn, _moment(as_known_at))
             return ledger_sheets.village_ledgers(conn, code, as_of or self.today(), upto)
+
+    def attach_file(self, content: bytes) -> dict[str, Any]:
+        """Keep a file's bytes in the store, once, by their SHA-256 (ADR 025): the hash an
+        evidence line then cites (``add_six_have_evidence``)."""
+        stored = self.files.put(content, self.clock.now())
+        return {"file": stored.sha256, "size": stored.size, "new": stored.new}
+
+    def stored_file(self, sha256: str) -> bytes:
+        """A stored file's bytes, checked against their hash (EvidenceFileNotFoundError,
+        StoredFileAlteredError)."""
+        return self.files.read(sha256)
 
     def residency(
         self,

@@ -94,6 +94,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "TeamEvaluation.Started": ("开始述职评议", "evaluation of a team started"),
     "TeamEvaluation.ReportSubmitted": ("提交书面述职报告", "written report submitted"),
     "TeamEvaluation.Evaluated": ("现场述职评议", "team evaluated on site"),
+    "SixHaveGoal.TargetSet": ("设定六有目标", "six-haves goal set"),
+    "SixHaveGoal.TargetRevised": ("修订六有目标", "six-haves target revised"),
+    "SixHaveGoal.EvidenceAdded": ("登记六有证据", "six-haves evidence added"),
+    "SixHaveGoal.StatusJudged": ("评定六有目标状态", "six-haves status judged"),
     # -- corrections and audited reads --
     "Correction.Recorded": ("更正此前的记录", "an earlier entry corrected"),
     "DataAccess.Exported": ("导出数据", "data exported"),

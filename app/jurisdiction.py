@@ -29,6 +29,7 @@ from domain.cadres import Cadre
 from domain.corrections import Correction
 from domain.households import Household
 from domain.ledger.findings import Opinion, SurveyProblem
+from domain.ledger.goals import SixHaveGoal
 from domain.ledger.letters import ResponsibilityLetter
 from domain.ledger.measures import Measure
 from domain.ledger.plans import VillagePlan
@@ -110,6 +111,8 @@ COMMAND_ROLES: dict[str, frozenset[Role]] = {
             "plan_measure",
             "set_measure_status",
             "note_measure_progress",
+            "set_six_have_goal",
+            "add_six_have_evidence",
         ),
         SURVEY,
     ),
@@ -123,6 +126,8 @@ COMMAND_ROLES: dict[str, frozenset[Role]] = {
     "publish_assessment_run": TEAM_ADMIN,
     "submit_written_report": TEAM_WORK | TEAM_ADMIN,
     "record_evaluation": NETWORK,
+    # A 六有 goal's status is judged by an official over the village, never by its team.
+    "judge_six_have_goal": NETWORK,
 }
 
 # The arguments that name something recorded. Codes name units; ids name aggregates of any
@@ -223,7 +228,8 @@ class JurisdictionCheck:
             | SurveyProblem
             | VillagePlan
             | Measure
-            | ResponsibilityLetter,
+            | ResponsibilityLetter
+            | SixHaveGoal,
         ):
             return _Unit(agg.village_code)
         if isinstance(agg, Team):

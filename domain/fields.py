@@ -205,3 +205,18 @@ ARGUMENTS |= {
     "run": Field("考核", "assessment run"),
 }
 ATTENDANCE_MAX = 100_000  # people at one village meeting
+# Duties and the 六有 goals; evidence files (ADR 025).
+FILE_NAME_MAX = 255  # a file's name as given, without its folder
+MEDIA_TYPE_MAX = 100  # "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+SHA256_HEX = 64  # a file's SHA-256, in hex
+
+ARGUMENTS |= {
+    "goal": Field("六有目标", "six-haves goal", 32),
+    "target": Field("目标", "target", LONG_TEXT_MAX, multiline=True),
+    "dated": Field("文件日期", "document date"),
+    "file": Field("文件", "file", SHA256_HEX + 8),
+    "file_name": Field("文件名", "file name", FILE_NAME_MAX),
+    "media_type": Field("文件类型", "media type", MEDIA_TYPE_MAX),
+    "judged_by": Field("评定人", "judged by", PERSON_NAME_MAX),
+    "judge_unit": Field("评定单位", "judging unit", 15),
+}

@@ -181,3 +181,48 @@ def letter(n: int, on: str = "2014-07-20", **args: Any) -> dict[str, Any]:
         "id": ltid(n),
     }
     return cmd("sign_responsibility_letter", on=on, **(values | args))
+
+
+# -- duties and the 六有 goals ----------------------------------------------------------------
+
+MINUTES = "甲村两委班子调整会议记录\n2014-07-30\n".encode()
+RULES = "甲村村规民约（2014 年修订）\n".encode()
+
+
+def sha(content: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(content).hexdigest()
+
+
+def goal(name: str = "leadership_team", on: str = "2014-07-01", **args: Any) -> dict[str, Any]:
+    values = {"village": VILLAGE_A, "goal": name, "target": "两委班子配齐配强，书记 45 岁以下"}
+    return cmd("set_six_have_goal", on=on, **(values | args))
+
+
+def evidence(
+    name: str = "leadership_team", content: bytes = MINUTES, on: str = "2014-08-01", **args: Any
+) -> dict[str, Any]:
+    values = {
+        "village": VILLAGE_A,
+        "goal": name,
+        "title": "两委班子调整会议记录",
+        "kind": "minutes",
+        "dated": "2014-07-30",
+        "file": sha(content),
+        "file_name": "会议记录.txt",
+    }
+    return cmd("add_six_have_evidence", on=on, **(values | args))
+
+
+def judge(
+    status: str, name: str = "leadership_team", on: str = "2014-09-01", **args: Any
+) -> dict[str, Any]:
+    values = {
+        "village": VILLAGE_A,
+        "goal": name,
+        "status": status,
+        "judged_by": "王部长",
+        "judge_unit": TOWNSHIP,
+    }
+    return cmd("judge_six_have_goal", on=on, actor="wang.township", **(values | args))

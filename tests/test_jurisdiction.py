@@ -319,6 +319,32 @@ TEMPLATES: dict[str, tuple[dict[str, Any], dict[str, str]]] = {
     ),
     # No run in this store: a run of another unit is refused in tests/test_assess_runs.py.
     "publish_assessment_run": ({"run": uid(12, 1)}, {"run": "run"}),
+    # -- the village work ledger: the six haves --
+    "set_six_have_goal": (
+        {"village": VILLAGE_A, "goal": "service_venue", "target": "建成为民服务站"},
+        {"village": "unit"},
+    ),
+    "add_six_have_evidence": (
+        {
+            "village": VILLAGE_A,
+            "goal": "service_venue",
+            "title": "验收记录",
+            "kind": "report",
+            "dated": "2016-12-30",
+            "file": "0" * 64,
+        },
+        {"village": "unit"},
+    ),
+    "judge_six_have_goal": (
+        {
+            "village": VILLAGE_A,
+            "goal": "service_venue",
+            "status": "under_way",
+            "judged_by": "王部长",
+            "judge_unit": TOWNSHIP,
+        },
+        {"village": "unit"},
+    ),
 }
 CITY_ONLY = {
     "register_dispatching_unit",

@@ -83,3 +83,29 @@ def test_plans_measures_and_letters_are_in_the_audit_log_of_their_village_and_th
     assert indexed == list(scan_rows(zhucun.store, zhucun.engine, f))
     found = {r["event"] for r in indexed} & PLANS
     assert found == (set() if unit == VILLAGE_B else PLANS)
+
+
+GOALS = {
+    "SixHaveGoal.TargetSet",
+    "SixHaveGoal.TargetRevised",
+    "SixHaveGoal.EvidenceAdded",
+    "SixHaveGoal.StatusJudged",
+}
+
+
+@pytest.mark.parametrize("unit", [VILLAGE_A, TOWNSHIP, COUNTY, CITY, VILLAGE_B])
+def test_the_six_haves_are_in_the_audit_log_of_their_village_and_the_units_above(zhucun, unit):
+    from tests.ledger_builders import MINUTES, evidence, goal, judge
+
+    team_network(zhucun)
+    zhucun.attach_file(MINUTES)
+    apply(zhucun, goal(), goal(on="2014-07-02", target="改"), evidence(), judge("met"))
+    zhucun.projections.catch_up()
+    f = AuditFilter(unit=unit)
+    indexed = audit_page(zhucun.store, zhucun.engine, f).rows
+    assert indexed == list(scan_rows(zhucun.store, zhucun.engine, f))
+    found = {r["event"] for r in indexed} & GOALS
+    assert found == (set() if unit == VILLAGE_B else GOALS)
+    if unit == VILLAGE_A:
+        (set_row,) = [r for r in indexed if r["event"] == "SixHaveGoal.TargetSet"]
+        assert (set_row["what_zh"], set_row["what_en"]) == ("设定六有目标", "six-haves goal set")

@@ -18,10 +18,11 @@ from app.cli.common import (
     parse_known_at,
     two_clocks,
 )
+from app.cli.ledger_goals import attach, file_command, goal_lines, goal_rollup_lines
 
 
-@click.command()
-@click.option("--unit", "unit_code", metavar="CODE", required=True)
+@click.group(invoke_without_command=True)
+@click.option("--unit", "unit_code", metavar="CODE")
 @two_clocks()
 @click.option(
     "--xlsx",
@@ -35,7 +36,7 @@ from app.cli.common import (
 @click.pass_context
 def ledger(
     ctx: click.Context,
-    unit_code: str,
+    unit_code: str | None,
     as_of: str | None,
     as_known_at: str | None,
     as_json: bool,
@@ -43,9 +44,18 @@ def ledger(
     as_actor: str | None,
     role: str | None,
 ) -> None:
-    """The village work ledger: a village's survey, plans, measures and letters, or the
-    roll-up of the villages below; with --xlsx, the workbook of every village (recorded in
-    the audit log as an export)."""
+    """The village work ledger: a village's survey, plans, measures, letters and 六有 goals,
+    or the roll-up of the villages below; with --xlsx, the workbook of every village
+    (recorded in the audit log as an export). `zhucun ledger attach` and `zhucun ledger
+    file` keep and give back the evidence files."""
+    if ctx.invoked_subcommand is not None:
+        if unit_code or as_of or as_known_at or as_json or xlsx or as_actor or role:
+            raise click.UsageError(
+                f"the options of zhucun ledger go without {ctx.invoked_subcommand}"
+            )
+        return
+    if unit_code is None:
+        raise click.UsageError("Missing option '--unit'.")
     if xlsx is not None:
         if as_json:
             raise click.UsageError("--json and --xlsx are exclusive")
@@ -126,10 +136,12 @@ def render_ledger(data: dict[str, Any], known: str = "") -> str:
         lines += _plan_lines(data["plans"])
         lines += _measure_lines(data["measures"])
         lines += _letter_lines(data["letters"])
+        lines += goal_lines(data["six_haves"])
     else:
         lines += _plan_rollup_lines(data["plans"])
         lines += _measure_rollup_lines(data["measures"])
         lines += _letter_rollup_lines(data["letters"])
+        lines += goal_rollup_lines(data["six_haves"])
     return "\n".join(lines)
 
 
@@ -269,3 +281,7 @@ def _category_zh(category: str) -> str:
     from domain.ledger.plans import MeasureCategory  # the ledger's domain: not for --help
 
     return MeasureCategory(category).zh
+
+
+ledger.add_command(attach)
+ledger.add_command(file_command)

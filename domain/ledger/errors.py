@@ -4,7 +4,7 @@ arguments, zh and en templates), printed with it in docs/errors.md
 
 from __future__ import annotations
 
-from domain.errors import invalid, missing, name_rows, rule
+from domain.errors import invalid, missing, name_rows, refusal, rule
 
 # fmt: off
 
@@ -138,6 +138,68 @@ InvalidLetterTermError = invalid("invalid_letter_term", "term_ends_on", "starts 
 LetterWithoutTargetsError = invalid("letter_without_targets", "targets", "",
     "责任书至少要有一项目标：请在 targets 中列出（内容、规划、规划内容编号）",
     "a letter has at least one target: list them in targets (text, plan, item)")
+
+# -- duties and the 六有 goals ---------------------------------------------------------------
+
+VillageNotPoorError = rule("village_not_poor", "village", "village day",
+    "村 {village} 在 {day} 不是贫困村：六有目标为贫困村设定",
+    "village {village} was not a poor village on {day}: the six-haves goals are set for "
+    "poor villages")
+
+SixHaveGoalNotSetError = missing("six_have_goal_not_set", "goal", "village goal_zh goal",
+    "村 {village} 还没有设定六有目标“{goal_zh}”：先用 set_six_have_goal 设定",
+    "village {village} has no goal set for {goal}: set it first (set_six_have_goal)")
+
+DatedBeforeGoalSetError = rule("dated_before_goal_set", "occurred_on",
+    "what_zh what_en day set_on",
+    "{what_zh}日期 {day} 早于该六有目标的设定日期 {set_on}",
+    "{what_en} dated {day} is before the goal was set on {set_on}")
+
+EvidenceWithoutDocumentError = invalid("evidence_without_document", "title", "field",
+    "证据是一份文件：请写明它的标题（title）、类别（kind）和日期（dated）",
+    "evidence is a document: give its title (title), kind (kind) and date (dated)")
+
+EvidenceWithoutFileError = invalid("evidence_without_file", "file", "",
+    "证据要附上文件：先用 zhucun ledger attach 存入文件，再以它给出的 SHA-256 填写 file",
+    "evidence needs its file: store it with zhucun ledger attach and give the SHA-256 it "
+    "prints as file")
+
+EvidenceFileNotFoundError = missing("evidence_file_not_found", "file", "sha256",
+    "存储中没有 SHA-256 为 {sha256} 的文件：先用 zhucun ledger attach 存入",
+    "the store holds no file with SHA-256 {sha256}: store it first (zhucun ledger attach)")
+
+EvidenceAlreadyCitedError = rule("evidence_already_cited", "file", "sha256 goal_zh goal",
+    "文件 {sha256} 已是六有目标“{goal_zh}”的证据",
+    "the file {sha256} is evidence for {goal} already")
+
+DocumentDatedAfterEvidenceError = invalid("document_dated_after_evidence", "dated", "dated day",
+    "文件日期 {dated} 晚于登记这份证据的日期 {day}",
+    "the document is dated {dated}, after the day it is added as evidence ({day})")
+
+StatusWithoutJudgeError = invalid("status_without_judge", "judged_by", "",
+    "六有目标的状态由一位具名的评定人评定：请填写评定人（judged_by）",
+    "a goal's status is judged by a named official: give who judged it (judged_by)")
+
+JudgeNotOverVillageError = rule("judge_not_over_village", "judge_unit", "unit village",
+    "评定单位 {unit} 不是村 {village} 的上级（所在乡镇、县（区）或市）",
+    "the judging unit {unit} is not over village {village} (its township, county or city)")
+
+MetWithoutEvidenceError = rule("met_without_evidence", "status", "goal_zh goal day",
+    "六有目标“{goal_zh}”到 {day} 还没有任何证据，不能评定为已达到",
+    "{goal} has no evidence by {day}: it cannot be judged met")
+
+FileTooLargeError = rule("file_too_large", "file", "size most",
+    "文件有 {size} 字节，超过了上限 {most} 字节（设置 ZHUCUN_MAX_FILE_BYTES）",
+    "the file is {size} bytes, over the limit of {most} bytes (setting ZHUCUN_MAX_FILE_BYTES)")
+
+EmptyFileError = invalid("empty_file", "file", "",
+    "文件是空的（0 字节），不能作为证据",
+    "the file is empty (0 bytes) and cannot be evidence")
+
+StoredFileAlteredError = refusal("stored_file_altered", "file", "sha256",
+    "存储中 SHA-256 为 {sha256} 的文件内容与其 SHA-256 不符：已被改动，没有输出",
+    "the stored bytes of file {sha256} no longer match their SHA-256: they were altered, "
+    "nothing was written out")
 # fmt: on
 
 name_rows(globals())

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, Date, Table, func, insert, select
 
 from domain.ledger.findings import Opinion, SurveyProblem
+from domain.ledger.goals import SixHaveGoal
 from domain.ledger.letters import ResponsibilityLetter
 from domain.ledger.measures import Measure
 from domain.ledger.plans import VillagePlan
@@ -19,6 +20,10 @@ from projections.ledger.tables import (
     citations,
     classes,
     forms,
+    goal_evidence,
+    goal_statuses,
+    goal_targets,
+    goals,
     interviews,
     letter_targets,
     letters,
@@ -88,7 +93,7 @@ class LedgerModel:
 
     name = NAME
     metadata = metadata
-    version = 5
+    version = 6
 
     def process(self, conn: Connection, page: Sequence[Any]) -> None:
         rows = Page(conn)
@@ -240,3 +245,19 @@ def _letter(p: Page, e: ResponsibilityLetter.Signed, position: int) -> None:
             plan_id=t["plan"],
             item_key=t["item"],
         )
+
+
+# -- duties and the 六有 goals ------------------------------------------------------------------
+
+
+@handles(SixHaveGoal.TargetSet)
+def _goal_set(p: Page, e: SixHaveGoal.TargetSet, position: int) -> None:
+    fact(p, goals, e, position)
+    fact(p, goal_targets, e, position, revision=1)
+
+
+facts(
+    (SixHaveGoal.TargetRevised, goal_targets),
+    (SixHaveGoal.EvidenceAdded, goal_evidence),
+    (SixHaveGoal.StatusJudged, goal_statuses),
+)

@@ -27,6 +27,7 @@ from domain.ledger.measures import FundingSource, MeasureStatus
 from domain.ledger.money import yuan_text
 from domain.ledger.plans import MeasureCategory, PlanKind
 from domain.ledger.survey import ParticipantCategory, TableKind
+from projections.ledger import goals
 from projections.ledger.tables import (
     citations,
     classes,
@@ -49,6 +50,10 @@ from projections.ledger.tables import (
     symposiums,
     tables,
 )
+
+# The two clocks on a fact table, for this module's queries and the ledger's others (sheets).
+from projections.ledger.tables import latest as _latest
+from projections.ledger.tables import seen as seen
 from projections.queries import unit_row
 from projections.tables import units
 from projections.teams.tables import teams
@@ -76,6 +81,7 @@ def ledger(conn: Connection, code: str, as_of: date, upto: int | None) -> dict[s
             "plans": village_plans(conn, root["code"], as_of, upto),
             "measures": village_measures(conn, root["code"], as_of, upto),
             "letters": village_letters(conn, root["code"], as_of, upto),
+            "six_haves": goals.village_goals(conn, root["code"], as_of, upto),
         }
     villages = (
         select(units.c.code)
@@ -87,14 +93,8 @@ def ledger(conn: Connection, code: str, as_of: date, upto: int | None) -> dict[s
         "plans": plans_rollup(conn, villages, as_of, upto),
         "measures": measures_rollup(conn, villages, as_of, upto),
         "letters": letters_rollup(conn, villages, as_of, upto),
+        "six_haves": goals.goals_rollup(conn, villages, as_of, upto),
     }
-
-
-def seen(table: Table, as_of: date, upto: int | None) -> Any:
-    """The rows of ``table`` that had happened by ``as_of`` and were known at ``upto``."""
-    if upto is None:
-        return table.c.day <= as_of
-    return and_(table.c.day <= as_of, table.c.position <= upto)
 
 
 def _rows(conn: Connection, query: Select[Any]) -> list[dict[str, Any]]:
@@ -555,22 +555,6 @@ def village_plans(conn: Connection, village: str, as_of: date, upto: int | None)
         }
         for p in states
     ]
-
-
-def _latest(table: Table, key: str, ids: Any, as_of: date, upto: int | None) -> Any:
-    """Per ``key`` among ``ids``, the row of ``table`` latest by the day (by day, then by
-    position), as known at ``upto``: one windowed query however many there are."""
-    ranked = (
-        select(
-            table,
-            func.row_number()
-            .over(partition_by=table.c[key], order_by=(table.c.day.desc(), table.c.position.desc()))
-            .label("n"),
-        )
-        .where(table.c[key].in_(ids), seen(table, as_of, upto))
-        .subquery()
-    )
-    return select(ranked).where(ranked.c.n == 1).subquery()
 
 
 def plans_rollup(conn: Connection, villages: Any, as_of: date, upto: int | None) -> dict[str, Any]:
