@@ -79,6 +79,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "VillageSurvey.InterviewHeld": ("个别访谈", "individual interview held"),
     "Opinion.Collected": ("收集意见建议", "opinion collected"),
     "SurveyProblem.Found": ("排查出突出问题", "problem found"),
+    "FundAccount.Opened": ("开设资金账", "a village's account of a source of funds opened"),
+    "FundAccount.Allocated": ("拨入资金", "funds allocated"),
+    "FundAccount.Spent": ("资金支出", "funds spent"),
+    "FundAccount.Reversed": ("冲销资金记录", "funding entry reversed"),
     # -- corrections and audited reads --
     "Correction.Recorded": ("更正此前的记录", "an earlier entry corrected"),
     "DataAccess.Exported": ("导出数据", "data exported"),

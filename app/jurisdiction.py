@@ -27,6 +27,7 @@ from domain.cadres import Cadre
 from domain.corrections import Correction
 from domain.households import Household
 from domain.ledger.findings import Opinion, SurveyProblem
+from domain.ledger.funds import FundAccount
 from domain.ledger.letters import ResponsibilityLetter
 from domain.ledger.measures import Measure
 from domain.ledger.plans import VillagePlan
@@ -114,6 +115,10 @@ COMMAND_ROLES: dict[str, frozenset[Role]] = {
     # A plan is approved by an official of the village's township or county; a responsibility
     # letter is recorded by officers of the network, not by the team itself.
     **dict.fromkeys(("approve_plan", "sign_responsibility_letter"), NETWORK),
+    # Funds: the team records what its village spent; what it may spend (an allocation) and
+    # the reversal of an entry are recorded by officers of the network.
+    "record_expenditure": SURVEY,
+    **dict.fromkeys(("allocate_funds", "reverse_fund_entry"), NETWORK),
 }
 
 # The arguments that name something recorded. Codes name units; ids name aggregates of any
@@ -213,7 +218,8 @@ class JurisdictionCheck:
             | SurveyProblem
             | VillagePlan
             | Measure
-            | ResponsibilityLetter,
+            | ResponsibilityLetter
+            | FundAccount,
         ):
             return _Unit(agg.village_code)
         if isinstance(agg, Team):

@@ -181,3 +181,37 @@ def letter(n: int, on: str = "2014-07-20", **args: Any) -> dict[str, Any]:
         "id": ltid(n),
     }
     return cmd("sign_responsibility_letter", on=on, **(values | args))
+
+
+# -- four-source funding ----------------------------------------------------------------------
+
+
+def allocation(voucher: str = "JZ-001", on: str = "2014-08-01", **args: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "village": VILLAGE_A,
+        "source": "fiscal",
+        "amount": "100000.00",
+        "voucher": voucher,
+        "allocated_by": "本溪满族自治县财政局",
+        "document": "本县财发〔2014〕12号",
+        "plan": plid(1),
+    }
+    return cmd("allocate_funds", on=on, **(values | args))
+
+
+def expenditure(voucher: str = "ZC-001", on: str = "2014-08-15", **args: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "village": VILLAGE_A,
+        "source": "fiscal",
+        "amount": "30000.00",
+        "voucher": voucher,
+        "measure": msid(1),
+        "payee": "本溪路桥公司",
+        "purpose": "村路路基工程款",
+    }
+    return cmd("record_expenditure", on=on, role="team_member", **(values | args))
+
+
+def reversal(voucher: str, on: str = "2014-09-01", **args: Any) -> dict[str, Any]:
+    values = {"village": VILLAGE_A, "source": "fiscal", "voucher": voucher, "because": "金额录错"}
+    return cmd("reverse_fund_entry", on=on, **(values | args))

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, Date, Table, func, insert, select
 
 from domain.ledger.findings import Opinion, SurveyProblem
+from domain.ledger.funds import FundAccount
 from domain.ledger.letters import ResponsibilityLetter
 from domain.ledger.measures import Measure
 from domain.ledger.plans import VillagePlan
@@ -19,6 +20,10 @@ from projections.ledger.tables import (
     citations,
     classes,
     forms,
+    fund_accounts,
+    fund_allocations,
+    fund_expenditures,
+    fund_reversals,
     interviews,
     letter_targets,
     letters,
@@ -88,7 +93,7 @@ class LedgerModel:
 
     name = NAME
     metadata = metadata
-    version = 5
+    version = 6
 
     def process(self, conn: Connection, page: Sequence[Any]) -> None:
         rows = Page(conn)
@@ -240,3 +245,13 @@ def _letter(p: Page, e: ResponsibilityLetter.Signed, position: int) -> None:
             plan_id=t["plan"],
             item_key=t["item"],
         )
+
+
+# -- four-source funding --------------------------------------------------------------------------
+
+facts(
+    (FundAccount.Opened, fund_accounts),
+    (FundAccount.Allocated, fund_allocations),
+    (FundAccount.Spent, fund_expenditures),
+    (FundAccount.Reversed, fund_reversals),
+)

@@ -25,6 +25,8 @@ from domain.ledger.measures import FundingSource, MeasureStatus
 from domain.ledger.money import yuan_text
 from domain.ledger.plans import MeasureCategory, PlanKind
 from domain.ledger.survey import ParticipantCategory, TableKind
+from projections.ledger.clocks import seen as _seen
+from projections.ledger.funds import fund_totals
 from projections.ledger.tables import (
     citations,
     classes,
@@ -74,6 +76,7 @@ def ledger(conn: Connection, code: str, as_of: date, upto: int | None) -> dict[s
             "plans": village_plans(conn, root["code"], as_of, upto),
             "measures": village_measures(conn, root["code"], as_of, upto),
             "letters": village_letters(conn, root["code"], as_of, upto),
+            "funds": fund_totals(conn, [root["code"]], as_of, upto),
         }
     villages = (
         select(units.c.code)
@@ -85,14 +88,8 @@ def ledger(conn: Connection, code: str, as_of: date, upto: int | None) -> dict[s
         "plans": plans_rollup(conn, villages, as_of, upto),
         "measures": measures_rollup(conn, villages, as_of, upto),
         "letters": letters_rollup(conn, villages, as_of, upto),
+        "funds": fund_totals(conn, villages, as_of, upto),
     }
-
-
-def _seen(table: Table, as_of: date, upto: int | None) -> Any:
-    """The rows of ``table`` that had happened by ``as_of`` and were known at ``upto``."""
-    if upto is None:
-        return table.c.day <= as_of
-    return and_(table.c.day <= as_of, table.c.position <= upto)
 
 
 def _rows(conn: Connection, query: Select[Any]) -> list[dict[str, Any]]:

@@ -239,3 +239,41 @@ letter_targets = child(
     word("plan_id"),
     text("item_key", fields.PLAN_ITEM_KEY_MAX),
 )
+
+# -- four-source funding (四位一体资金) ---------------------------------------------------------
+
+# A village's account of one source: opened by its first entry.
+fund_accounts = fact("lg_fund_accounts", word("source"), key="account_id")
+
+
+def _fund_entry(table: str, *columns: Column[Any]) -> Table:
+    """An entry of an account: its village and source (for sums over many villages without a
+    join), voucher, amount, and the plan and measure it concerns (``measure_id`` "" for an
+    allocation to the plan as a whole)."""
+    return fact(
+        table,
+        word("source"),
+        text("voucher", fields.VOUCHER_MAX),
+        fen("amount_fen"),
+        word("plan_id"),
+        word("measure_id"),
+        *columns,
+        of="account_id",
+    )
+
+
+fund_allocations = _fund_entry(
+    "lg_fund_allocations",
+    text("allocated_by", fields.UNIT_NAME_MAX),
+    text("document", fields.SHORT_TEXT_MAX),
+)
+
+fund_expenditures = _fund_entry(
+    "lg_fund_expenditures",
+    text("payee", fields.UNIT_NAME_MAX),
+    text("purpose", fields.SHORT_TEXT_MAX),
+)
+
+# An entry reversed from ``day`` on: its amount counts no more from then (``entry`` says
+# which kind it was).
+fund_reversals = _fund_entry("lg_fund_reversals", word("entry"), text("because"))
