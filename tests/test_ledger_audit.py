@@ -1,5 +1,6 @@
-"""The survey's records are in the audit log of their village and of every unit above it, and
-in no other unit's: the index and the reading of the whole log agree. Both engines."""
+"""The ledger's records (survey, plans, measures, letters, funds) are in the audit log of
+their village and of every unit above it, and in no other unit's: the index and the reading
+of the whole log agree. Both engines."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from app.audit.entries import AuditFilter
 from app.audit.log import audit_page, scan_rows
 from tests.builders import CITY, COUNTY, TOWNSHIP, VILLAGE_A, VILLAGE_B, apply
 from tests.ledger_builders import (
+    allocation,
     approve,
+    expenditure,
     form,
     interview,
     letter,
@@ -18,6 +21,7 @@ from tests.ledger_builders import (
     plan,
     problem,
     progress,
+    reversal,
     revise,
     status,
     symposium,
@@ -83,3 +87,31 @@ def test_plans_measures_and_letters_are_in_the_audit_log_of_their_village_and_th
     assert indexed == list(scan_rows(zhucun.store, zhucun.engine, f))
     found = {r["event"] for r in indexed} & PLANS
     assert found == (set() if unit == VILLAGE_B else PLANS)
+
+
+FUNDS = {
+    "FundAccount.Opened",
+    "FundAccount.Allocated",
+    "FundAccount.Spent",
+    "FundAccount.Reversed",
+}
+
+
+@pytest.mark.parametrize("unit", [VILLAGE_A, TOWNSHIP, COUNTY, CITY, VILLAGE_B])
+def test_funds_are_in_the_audit_log_of_their_village_and_the_units_above(zhucun, unit):
+    team_network(zhucun)
+    apply(
+        zhucun,
+        plan(1),
+        approve(1),
+        measure(1),
+        allocation(),
+        expenditure(),
+        reversal("ZC-001"),
+    )
+    zhucun.projections.catch_up()
+    f = AuditFilter(unit=unit)
+    indexed = audit_page(zhucun.store, zhucun.engine, f).rows
+    assert indexed == list(scan_rows(zhucun.store, zhucun.engine, f))
+    found = {r["event"] for r in indexed} & FUNDS
+    assert found == (set() if unit == VILLAGE_B else FUNDS)
