@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import func, select
 
 from tests.builders import CITY, COUNTY, TOWNSHIP, VILLAGE_A, VILLAGE_B, apply
 from tests.ledger_builders import (
@@ -526,3 +527,51 @@ def test_funds_rebuilt_from_the_log_equal_what_the_increments_built(zhucun):
     before = zhucun.projections.checksum()
     zhucun.projections.rebuild()
     assert zhucun.projections.checksum() == before
+
+
+def test_the_accounts_totals_answer_only_when_they_equal_the_summed_entries(zhucun, clock):
+    from projections.ledger import funds as queries
+
+    a_measure(zhucun)
+    b_measure(zhucun)
+    apply(
+        zhucun, allocation(), expenditure(), allocation("JZ-001", village=VILLAGE_B, plan=plid(2))
+    )
+    clock.advance(timedelta(days=1))
+    apply(
+        zhucun,
+        allocation("JZ-002", on="2014-08-02", amount=5000, source="urban_rural"),
+        reversal("ZC-001", on="2014-10-01"),
+        expenditure("ZC-009", village=VILLAGE_B, measure=msid(2), amount=99.99, on="2014-09-09"),
+    )
+    days = [
+        date(2014, 8, 1),
+        date(2014, 8, 15),
+        date(2014, 9, 30),
+        date(2014, 10, 1),
+        date(2017, 1, 1),
+    ]
+    with zhucun.projections.reading() as conn:
+        head = zhucun.store.max_position()
+        for villages in ([VILLAGE_A], [VILLAGE_A, VILLAGE_B], queries.villages_under("/210500/")):
+            for day in days:
+                for upto in (None, head, head - 2, head - 4):
+                    shortcut = queries._from_totals(conn, villages, day, upto, None)
+                    if (day, upto) in ((days[1], None), (days[-1], head - 4)):
+                        assert shortcut is None  # an entry after the day or the position
+                    where = [
+                        queries._where(t, villages, day, upto, None, None) for t in queries.ENTRIES
+                    ]
+                    m = queries._movements(*where)
+                    summed = {
+                        s: (int(a), int(e))
+                        for s, a, e in conn.execute(
+                            select(
+                                m.c.source, func.sum(m.c.allocated), func.sum(m.c.spent)
+                            ).group_by(m.c.source)
+                        )
+                    }
+                    if shortcut is not None:
+                        assert shortcut == summed, (villages, day, upto)
+                    elif (day, upto) == (days[-1], None):
+                        pytest.fail("now, the totals answer")

@@ -35,6 +35,7 @@ from projections.ledger.tables import (
     fund_reversals,
     measures,
 )
+from projections.ledger.tables import fund_totals as account_totals
 from projections.queries import unit_row
 from projections.tables import units
 
@@ -109,13 +110,17 @@ def fund_totals(
 ) -> dict[str, Any]:
     """Per source (all four, zero where nothing) and in total: allocated, spent and the
     balance, in fen and yuan, over the villages given (a list of codes or a subquery)."""
-    m = _movements(*(_where(t, villages, as_of, upto, source, measure) for t in ENTRIES))
-    found = {
-        s: (int(a or 0), int(e or 0))
-        for s, a, e in conn.execute(
-            select(m.c.source, func.sum(m.c.allocated), func.sum(m.c.spent)).group_by(m.c.source)
-        )
-    }
+    found = None if measure is not None else _from_totals(conn, villages, as_of, upto, source)
+    if found is None:
+        m = _movements(*(_where(t, villages, as_of, upto, source, measure) for t in ENTRIES))
+        found = {
+            s: (int(a or 0), int(e or 0))
+            for s, a, e in conn.execute(
+                select(m.c.source, func.sum(m.c.allocated), func.sum(m.c.spent)).group_by(
+                    m.c.source
+                )
+            )
+        }
     by_source = {
         s.value: {"source_zh": s.zh, **_sums(*found.get(s.value, (0, 0)))}
         for s in FundingSource
@@ -124,6 +129,34 @@ def fund_totals(
     allocated = sum(a for a, _ in found.values())
     spent = sum(e for _, e in found.values())
     return {"by_source": by_source, "total": _sums(allocated, spent)}
+
+
+def _from_totals(
+    conn: Connection, villages: Any, as_of: date, upto: int | None, source: FundingSource | None
+) -> dict[str, tuple[int, int]] | None:
+    """The sums from the accounts' totals, when no entry of these villages is dated after
+    ``as_of`` nor recorded after ``upto``: then the clocks leave out nothing, and the totals
+    are the sums of the entries. None otherwise (the entries must be summed)."""
+    t = account_totals.c
+    query = (
+        select(
+            t.source,
+            func.sum(t.allocated_fen),
+            func.sum(t.spent_fen),
+            func.max(t.last_day),
+            func.max(t.last_position),
+        )
+        .where(t.village_code.in_(villages))
+        .group_by(t.source)
+    )
+    if source is not None:
+        query = query.where(t.source == source.value)
+    found: dict[str, tuple[int, int]] = {}
+    for s, allocated, spent, last_day, last_position in conn.execute(query):
+        if last_day > as_of or (upto is not None and last_position > upto):
+            return None
+        found[s] = (int(allocated), int(spent))
+    return found
 
 
 def funds(

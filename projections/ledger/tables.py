@@ -256,7 +256,7 @@ def _fund_entry(table: str, *columns: Column[Any]) -> Table:
         text("voucher", fields.VOUCHER_MAX),
         fen("amount_fen"),
         word("plan_id"),
-        word("measure_id"),
+        Column("measure_id", String(ID), nullable=False, index=True),
         *columns,
         of="account_id",
     )
@@ -277,3 +277,19 @@ fund_expenditures = _fund_entry(
 # An entry reversed from ``day`` on: its amount counts no more from then (``entry`` says
 # which kind it was).
 fund_reversals = _fund_entry("lg_fund_reversals", word("entry"), text("because"))
+
+# Each village's account of a source as the log now tells it: what was allocated and spent
+# (net of reversals), the latest day and log position of any of its entries. Kept up to date
+# in place, as the coverage roll-up is: the sums over every village of a province answer from
+# it when nothing is later than the day asked (``projections/ledger/funds.py``), and from the
+# entries themselves otherwise.
+fund_totals = Table(
+    "lg_fund_totals",
+    metadata,
+    Column("village_code", String(VILLAGE), primary_key=True),
+    Column("source", String(ID), primary_key=True),
+    fen("allocated_fen"),
+    fen("spent_fen"),
+    day("last_day"),
+    Column("last_position", BigInteger, nullable=False),
+)
