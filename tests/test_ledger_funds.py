@@ -170,7 +170,9 @@ def test_funds_as_known_at_a_moment_are_what_had_been_recorded_by_then(zhucun, c
     assert fiscal(funds_of(zhucun, COUNTY, as_known_at=before)) == fiscal(known)
 
 
-def test_a_countys_totals_are_the_sums_of_its_villages(zhucun):
+def two_villages_funded(zhucun) -> None:
+    """Village A: 100,000 fiscal and 800 urban-rural (for measure 1), 30,000 spent; village
+    B: 50,000 fiscal, 12,345.67 spent on 2014-08-15 and reversed on 08-20, 2,000 on 08-21."""
     a_measure(zhucun)
     b_measure(zhucun)
     apply(
@@ -183,6 +185,10 @@ def test_a_countys_totals_are_the_sums_of_its_villages(zhucun):
         reversal("ZC-001", village=VILLAGE_B, on="2014-08-20"),
         expenditure("ZC-002", village=VILLAGE_B, measure=msid(2), amount=2000, on="2014-08-21"),
     )
+
+
+def test_a_countys_totals_are_the_sums_of_its_villages(zhucun):
+    two_villages_funded(zhucun)
     for day in (date(2014, 8, 16), date(2014, 8, 20), date(2016, 12, 31)):
         a, b = funds_of(zhucun, VILLAGE_A, as_of=day), funds_of(zhucun, VILLAGE_B, as_of=day)
         for unit in (TOWNSHIP, COUNTY, CITY):
@@ -199,16 +205,7 @@ def test_a_countys_totals_are_the_sums_of_its_villages(zhucun):
 
 
 def test_funds_are_filtered_by_source_and_by_measure(zhucun):
-    a_measure(zhucun)
-    b_measure(zhucun)
-    apply(
-        zhucun,
-        allocation(),
-        allocation("JZ-002", source="urban_rural", amount=800, measure=msid(1), plan=None),
-        expenditure(),
-        allocation("JZ-001", village=VILLAGE_B, plan=plid(2), amount=50000),
-        expenditure("ZC-001", village=VILLAGE_B, measure=msid(2), amount=100),
-    )
+    two_villages_funded(zhucun)
     only = funds_of(zhucun, COUNTY, source=" Urban_Rural ")
     assert (only["source"], list(only["by_source"])) == ("urban_rural", ["urban_rural"])
     assert only["total"]["allocated_yuan"] == "800.00"

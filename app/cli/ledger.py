@@ -1,37 +1,54 @@
 """``zhucun ledger``: the village work ledger (工作台账) of a unit on a day — a village's survey,
-plans, measures (overdue ones marked) and responsibility letters, or the roll-up of the
-villages under a township, a county or the city."""
+plans, measures (overdue ones marked), responsibility letters and funds, or the roll-up of the
+villages under a township, a county or the city; ``zhucun funds``: the four-source funding
+alone, with a village's entries."""
 
 from __future__ import annotations
 
 import unicodedata
-from typing import Any
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from app.cli.common import fail, opened, parse_as_of, parse_known_at, print_answer
 
+if TYPE_CHECKING:
+    from app.bootstrap import Zhucun
 
-@click.command()
-@click.option("--unit", "unit_code", metavar="CODE", required=True)
-@click.option("--as-of", "as_of", metavar="DATE", help="What had happened by that day.")
-@click.option(
-    "--as-known-at",
-    "as_known_at",
-    metavar="TIMESTAMP",
-    help="As the system knew it at that moment (as for zhucun teams).",
-)
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-@click.pass_context
-def ledger(
-    ctx: click.Context, unit_code: str, as_of: str | None, as_known_at: str | None, as_json: bool
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def unit_on_both_clocks(command: F) -> F:
+    """The options of a ledger query: the unit, the two clocks and ``--json``."""
+    command = click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")(
+        command
+    )
+    command = click.option(
+        "--as-known-at",
+        "as_known_at",
+        metavar="TIMESTAMP",
+        help="As the system knew it at that moment (as for zhucun teams).",
+    )(command)
+    command = click.option(
+        "--as-of", "as_of", metavar="DATE", help="What had happened by that day."
+    )(command)
+    return click.option("--unit", "unit_code", metavar="CODE", required=True)(command)
+
+
+def show(
+    ctx: click.Context,
+    unit_code: str,
+    clocks: tuple[str | None, str | None],
+    as_json: bool,
+    ask: Callable[[Zhucun, date | None, datetime | None], dict[str, Any] | None],
+    render: Callable[[dict[str, Any], str], str],
 ) -> None:
-    """The village work ledger: a village's survey, plans, measures and letters, or the
-    roll-up of the villages below."""
-
-    day, moment = parse_as_of(as_of), parse_known_at(as_known_at)
+    """Ask for the unit's answer on the clocks given, and print it as JSON or as text."""
+    day, moment = parse_as_of(clocks[0]), parse_known_at(clocks[1])
     with opened(ctx) as z:
-        data = z.ledger(unit_code, day, moment)
+        data = ask(z, day, moment)
         if data is None:
             fail(f"找不到区划代码为 {unit_code} 的单位 / no unit with code {unit_code}")
             return
@@ -39,7 +56,22 @@ def ledger(
             print_answer(z, data)
             return
         known = f", as known at {moment.isoformat()}" if moment is not None else ""
-        click.echo(render_ledger(data, known))
+        click.echo(render(data, known))
+
+
+@click.command()
+@unit_on_both_clocks
+@click.pass_context
+def ledger(
+    ctx: click.Context, unit_code: str, as_of: str | None, as_known_at: str | None, as_json: bool
+) -> None:
+    """The village work ledger: a village's survey, plans, measures, letters and funds, or the
+    roll-up of the villages below."""
+
+    def ask(z: Zhucun, day: date | None, moment: datetime | None) -> dict[str, Any] | None:
+        return z.ledger(unit_code, day, moment)
+
+    show(ctx, unit_code, (as_of, as_known_at), as_json, ask, render_ledger)
 
 
 def render_ledger(data: dict[str, Any], known: str = "") -> str:
@@ -230,45 +262,30 @@ def _category_zh(category: str) -> str:
 
 
 @click.command()
-@click.option("--unit", "unit_code", metavar="CODE", required=True)
+@unit_on_both_clocks
 @click.option(
     "--source",
     metavar="SOURCE",
     help="collective_self_raised, fiscal, party_fee or urban_rural: that source alone.",
 )
 @click.option("--measure", metavar="ID", help="The funds of that measure alone.")
-@click.option("--as-of", "as_of", metavar="DATE", help="What had happened by that day.")
-@click.option(
-    "--as-known-at",
-    "as_known_at",
-    metavar="TIMESTAMP",
-    help="As the system knew it at that moment (as for zhucun teams).",
-)
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.pass_context
 def funds(
     ctx: click.Context,
     unit_code: str,
-    source: str | None,
-    measure: str | None,
     as_of: str | None,
     as_known_at: str | None,
     as_json: bool,
+    source: str | None,
+    measure: str | None,
 ) -> None:
     """Four-source funding: allocated, spent and left per source, for a village with its
     entries, or for the villages under a township, a county or the city."""
 
-    day, moment = parse_as_of(as_of), parse_known_at(as_known_at)
-    with opened(ctx) as z:
-        data = z.funds(unit_code, day, moment, source, measure)
-        if data is None:
-            fail(f"找不到区划代码为 {unit_code} 的单位 / no unit with code {unit_code}")
-            return
-        if as_json:
-            print_answer(z, data)
-            return
-        known = f", as known at {moment.isoformat()}" if moment is not None else ""
-        click.echo(render_funds(data, known))
+    def ask(z: Zhucun, day: date | None, moment: datetime | None) -> dict[str, Any] | None:
+        return z.funds(unit_code, day, moment, source, measure)
+
+    show(ctx, unit_code, (as_of, as_known_at), as_json, ask, render_funds)
 
 
 def render_funds(data: dict[str, Any], known: str = "") -> str:
