@@ -10,10 +10,9 @@ from app.audit.entries import AuditFilter
 from app.audit.log import audit_page, scan_rows
 from tests.builders import CITY, COUNTY, TOWNSHIP, VILLAGE_A, VILLAGE_B, apply
 from tests.ledger_builders import (
-    allocation,
     approve,
-    expenditure,
     form,
+    funded_village,
     interview,
     letter,
     measure,
@@ -21,7 +20,6 @@ from tests.ledger_builders import (
     plan,
     problem,
     progress,
-    reversal,
     revise,
     status,
     symposium,
@@ -99,16 +97,7 @@ FUNDS = {
 
 @pytest.mark.parametrize("unit", [VILLAGE_A, TOWNSHIP, COUNTY, CITY, VILLAGE_B])
 def test_funds_are_in_the_audit_log_of_their_village_and_the_units_above(zhucun, unit):
-    team_network(zhucun)
-    apply(
-        zhucun,
-        plan(1),
-        approve(1),
-        measure(1),
-        allocation(),
-        expenditure(),
-        reversal("ZC-001"),
-    )
+    funded_village(zhucun)
     zhucun.projections.catch_up()
     f = AuditFilter(unit=unit)
     indexed = audit_page(zhucun.store, zhucun.engine, f).rows

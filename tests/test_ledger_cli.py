@@ -9,10 +9,9 @@ from click.testing import CliRunner
 from app.cli.main import cli
 from tests.builders import COUNTY, VILLAGE_A, answer, apply
 from tests.ledger_builders import (
-    allocation,
     approve,
-    expenditure,
     form,
+    funded_village,
     interview,
     letter,
     measure,
@@ -20,7 +19,6 @@ from tests.ledger_builders import (
     opinion,
     plan,
     problem,
-    reversal,
     status,
     symposium,
     tables,
@@ -137,23 +135,8 @@ def test_the_ledger_shows_a_villages_letters_and_counts_them_above(zhucun, run):
     assert "责任书 letters          1, 有效 in force 1" in r.output
 
 
-def funded(zhucun) -> None:
-    team_network(zhucun)
-    apply(
-        zhucun,
-        plan(1),
-        approve(1),
-        measure(1),
-        allocation(),
-        allocation("JZ-002", source="urban_rural", amount="2500.50", measure=msid(1), plan=None),
-        expenditure(),
-        expenditure("ZC-002", amount=100, on="2014-08-20"),
-        reversal("ZC-002", on="2014-08-21", because="重复记账"),
-    )
-
-
 def test_the_funds_of_a_village_as_json_give_fen_and_yuan(zhucun, run):
-    funded(zhucun)
+    funded_village(zhucun)
     r = run("funds", "--unit", VILLAGE_A, "--json")
     assert r.exit_code == 0, r.output
     data = answer(r.output)
@@ -173,7 +156,7 @@ def test_the_funds_of_a_village_as_json_give_fen_and_yuan(zhucun, run):
 
 
 def test_the_funds_as_text_in_yuan_with_two_decimals(zhucun, run):
-    funded(zhucun)
+    funded_village(zhucun)
     r = run("funds", "--unit", VILLAGE_A, "--as-of", "2014-08-20")
     assert r.exit_code == 0, r.output
     assert "四位一体资金 four-source funding: 甲村" in r.output
@@ -185,7 +168,7 @@ def test_the_funds_as_text_in_yuan_with_two_decimals(zhucun, run):
 
 
 def test_the_funds_of_a_county_filtered_by_source_and_measure(zhucun, run):
-    funded(zhucun)
+    funded_village(zhucun)
     r = run("funds", "--unit", COUNTY, "--source", "URBAN_RURAL", "--json")
     assert r.exit_code == 0, r.output
     data = answer(r.output)
@@ -200,7 +183,7 @@ def test_the_funds_of_a_county_filtered_by_source_and_measure(zhucun, run):
 
 
 def test_an_unknown_source_or_unit_is_refused_with_exit_code_1(zhucun, run):
-    funded(zhucun)
+    funded_village(zhucun)
     r = run("funds", "--unit", VILLAGE_A, "--source", "loan")
     assert r.exit_code == 1 and "invalid_input [source]" in r.output
     r = run("funds", "--unit", "999999")
@@ -208,7 +191,7 @@ def test_an_unknown_source_or_unit_is_refused_with_exit_code_1(zhucun, run):
 
 
 def test_the_ledger_shows_a_villages_funds_and_adds_them_up_above(zhucun, run):
-    funded(zhucun)
+    funded_village(zhucun)
     r = run("ledger", "--unit", VILLAGE_A)
     assert r.exit_code == 0, r.output
     assert "四位一体资金 four-source funding" in r.output

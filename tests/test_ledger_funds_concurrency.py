@@ -10,11 +10,10 @@ from typing import Any
 import pytest
 
 from app.bootstrap import BatchRefused, bootstrap
-from domain.errors import ConcurrentChangeError
 from tests.builders import VILLAGE_A, apply
 from tests.ledger_builders import allocation, approve, expenditure, measure, plan, reversal, status
 from tests.team_builders import team_network
-from tests.test_concurrency import _race, _uow_running
+from tests.test_concurrency import _race, cannot_both_commit
 
 RACES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     "two expenditures of the last money": (
@@ -48,15 +47,7 @@ def funded(zhucun) -> None:
 @pytest.mark.parametrize("race", list(RACES))
 def test_two_commands_racing_over_a_villages_funds_cannot_both_commit(zhucun, race: str):
     funded(zhucun)
-    checker, changer = RACES[race]
-    first = _uow_running(zhucun, checker)
-    second = _uow_running(zhucun, changer)
-    assert first.pending_count() and second.pending_count()  # each alone would be written
-    second.commit()
-    before = zhucun.store.max_position()
-    with pytest.raises(ConcurrentChangeError):
-        first.commit()
-    assert zhucun.store.max_position() == before
+    cannot_both_commit(zhucun, *RACES[race])
 
 
 def test_two_writers_racing_to_overspend_leave_one_expenditure(db_url: str, clock: Any) -> None:
