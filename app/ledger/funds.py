@@ -75,8 +75,8 @@ class Funds:
     def reverse(
         self, village_code: str, source: FundingSource, voucher: str, because: str, meta: Meta
     ) -> dict[str, object]:
-        self.network.unit(village_code, "village")
-        kind = self._account(village_code, source, meta).reverse(voucher, because, meta)
+        village = self.network.unit(village_code, "village")
+        kind = self._account(village_code, source, meta).reverse(village, voucher, because, meta)
         return {
             "village": village_code,
             "source": source.value,

@@ -235,7 +235,8 @@ class FundAccount(NetworkAggregate):
             **meta.event_kwargs(),
         )
 
-    def reverse(self, voucher: str, because: str, meta: Meta) -> EntryKind:
+    def reverse(self, village: Unit, voucher: str, because: str, meta: Meta) -> EntryKind:
+        VillageProfile.check_village(village, meta.occurred_on)
         entry = self.entries.get(voucher)
         if entry is None:
             raise VoucherNotFoundError(voucher, self.village_code, *self._source_words())
