@@ -98,6 +98,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "SixHaveGoal.TargetRevised": ("修订六有目标", "six-haves target revised"),
     "SixHaveGoal.EvidenceAdded": ("登记六有证据", "six-haves evidence added"),
     "SixHaveGoal.StatusJudged": ("评定六有目标状态", "six-haves status judged"),
+    "FundAccount.Opened": ("开设资金账", "a village's account of a source of funds opened"),
+    "FundAccount.Allocated": ("拨入资金", "funds allocated"),
+    "FundAccount.Spent": ("资金支出", "funds spent"),
+    "FundAccount.Reversed": ("冲销资金记录", "funding entry reversed"),
     # -- corrections and audited reads --
     "Correction.Recorded": ("更正此前的记录", "an earlier entry corrected"),
     "DataAccess.Exported": ("导出数据", "data exported"),

@@ -29,6 +29,7 @@ from domain.cadres import Cadre
 from domain.corrections import Correction
 from domain.households import Household
 from domain.ledger.findings import Opinion, SurveyProblem
+from domain.ledger.funds import FundAccount
 from domain.ledger.goals import SixHaveGoal
 from domain.ledger.letters import ResponsibilityLetter
 from domain.ledger.measures import Measure
@@ -128,6 +129,10 @@ COMMAND_ROLES: dict[str, frozenset[Role]] = {
     "record_evaluation": NETWORK,
     # A 六有 goal's status is judged by an official over the village, never by its team.
     "judge_six_have_goal": NETWORK,
+    # Funds: the team records what its village spent; what it may spend (an allocation) and
+    # the reversal of an entry are recorded by officers of the network.
+    "record_expenditure": SURVEY,
+    **dict.fromkeys(("allocate_funds", "reverse_fund_entry"), NETWORK),
 }
 
 # The arguments that name something recorded. Codes name units; ids name aggregates of any
@@ -229,7 +234,8 @@ class JurisdictionCheck:
             | VillagePlan
             | Measure
             | ResponsibilityLetter
-            | SixHaveGoal,
+            | SixHaveGoal
+            | FundAccount,
         ):
             return _Unit(agg.village_code)
         if isinstance(agg, Team):

@@ -220,3 +220,27 @@ ARGUMENTS |= {
     "judged_by": Field("评定人", "judged by", PERSON_NAME_MAX),
     "judge_unit": Field("评定单位", "judging unit", 15),
 }
+# Four-source funding (四位一体资金).
+VOUCHER_MAX = 64  # a voucher number (凭证号), as kept: "记-2014-0012"
+
+ARGUMENTS |= {
+    "amount": Field("金额（元）", "amount (yuan)"),
+    "voucher": Field("凭证号", "voucher number", VOUCHER_MAX),
+    "allocated_by": Field("拨款单位", "allocated by", UNIT_NAME_MAX),
+    "document": Field("文件", "document", SHORT_TEXT_MAX),
+    "payee": Field("收款人", "payee", UNIT_NAME_MAX),
+    "purpose": Field("用途", "purpose", SHORT_TEXT_MAX),
+}
+
+# Full-width forms (！ to ～) and the ideographic space, as their ASCII counterparts.
+_HALF_WIDTH = {0xFF01 + i: 0x21 + i for i in range(0x5E)} | {0x3000: 0x20}
+
+
+def voucher_number(text: str) -> str:
+    """A voucher number as it is kept and compared: full-width letters, digits and signs as
+    ASCII, runs of spaces as one, trimmed, upper case (``ｊｚ－００１`` is ``JZ-001``)."""
+    return " ".join(text.translate(_HALF_WIDTH).split()).upper()
+
+
+# ``source`` names an opinion's source above; in the funding commands, a source of funds.
+FUNDING_SOURCE = Field("资金来源", "source of funds", 32)

@@ -345,6 +345,35 @@ TEMPLATES: dict[str, tuple[dict[str, Any], dict[str, str]]] = {
         },
         {"village": "unit"},
     ),
+    # -- the village work ledger: four-source funding --
+    "allocate_funds": (
+        {
+            "village": VILLAGE_A,
+            "source": "fiscal",
+            "amount": 100,
+            "voucher": "JZ-9",
+            "allocated_by": "县财政局",
+            "plan": plid(1),
+            "measure": msid(1),
+        },
+        {"village": "unit", "plan": "plan", "measure": "measure"},
+    ),
+    "record_expenditure": (
+        {
+            "village": VILLAGE_A,
+            "source": "fiscal",
+            "amount": 1,
+            "voucher": "ZC-9",
+            "measure": msid(1),
+            "payee": "施工队",
+            "purpose": "工程款",
+        },
+        {"village": "unit", "measure": "measure"},
+    ),
+    "reverse_fund_entry": (
+        {"village": VILLAGE_A, "source": "fiscal", "voucher": "JZ-9", "because": "录错"},
+        {"village": "unit"},
+    ),
 }
 CITY_ONLY = {
     "register_dispatching_unit",

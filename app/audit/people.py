@@ -12,6 +12,7 @@ from sqlalchemy import Connection, Engine, MetaData, Table, inspect, or_, select
 from domain.cadres import dispatching_unit_id
 from projections.audit.sql import mark, rows_in
 from projections.ledger.tables import (
+    fund_accounts,
     goals,
     letters,
     measures,
@@ -169,7 +170,8 @@ def scope_under(engine: Engine, code: str) -> tuple[set[str], set[str], set[str]
 
 # Where the read models place an id: (the column naming its unit, the id column). The
 # network's households, party members, central households and sites; the teams' village
-# profiles; the ledger's surveys, opinions, problems, plans, measures, letters and 六有 goals.
+# profiles; the ledger's surveys, opinions, problems, plans, measures, letters, 六有 goals and
+# the accounts of its funds (each source of a village: its allocations and expenditures).
 _PLACES = (
     (households.c.group_code, households.c.id),
     (party_members.c.village_code, party_members.c.id),
@@ -183,6 +185,7 @@ _PLACES = (
     (measures.c.village_code, measures.c.measure_id),
     (letters.c.village_code, letters.c.letter_id),
     (goals.c.village_code, goals.c.goal_id),
+    (fund_accounts.c.village_code, fund_accounts.c.account_id),
 )
 
 

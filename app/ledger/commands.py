@@ -9,6 +9,7 @@ from uuid import UUID
 
 from app.args import Args, clean_text, refuse
 from app.ledger.files import file_hash, file_name, guess_media_type, media_type
+from app.ledger.funds import Funds
 from app.ledger.goals import FileCitation, Goals
 from app.ledger.letters import Letters
 from app.ledger.measures import Measures
@@ -20,6 +21,7 @@ from domain.base import Meta
 from domain.fields import (
     COMMITTEE_SIZE_MAX,
     COPIES_MAX,
+    FUNDING_SOURCE,
     OPINION_TEXT,
     PEOPLE_MAX,
     PLAN_ITEM_KEY_MAX,
@@ -450,5 +452,83 @@ def _judge_six_have_goal(n: Network, a: Args, m: Meta) -> dict[str, Any]:
         a.opt_text("judged_by"),
         a.code("judge_unit"),
         a.opt_text("note"),
+        m,
+    )
+
+
+# -- four-source funding (四位一体资金) --------------------------------------------------------
+
+
+def _funds(n: Network) -> Funds:
+    return Funds(n.uow, n)
+
+
+@command(
+    "allocate_funds",
+    "拨入资金",
+    "record funds allocated to a village from one of the four sources, for its plan or a measure",
+    "village",
+    "source",
+    "amount",
+    "voucher",
+    "allocated_by",
+    "document?",
+    "plan?",
+    "measure?",
+)
+def _allocate_funds(n: Network, a: Args, m: Meta) -> dict[str, Any]:
+    return _funds(n).allocate(
+        a.code("village"),
+        a.enum("source", FundingSource, FUNDING_SOURCE),
+        a.money("amount"),
+        a.voucher("voucher"),
+        a.text("allocated_by"),
+        a.opt_text("document"),
+        a.opt_uuid("plan"),
+        a.opt_uuid("measure"),
+        m,
+    )
+
+
+@command(
+    "record_expenditure",
+    "登记资金支出",
+    "record what a village spent from one source on one of its measures",
+    "village",
+    "source",
+    "amount",
+    "voucher",
+    "measure",
+    "payee",
+    "purpose",
+)
+def _record_expenditure(n: Network, a: Args, m: Meta) -> dict[str, Any]:
+    return _funds(n).spend(
+        a.code("village"),
+        a.enum("source", FundingSource, FUNDING_SOURCE),
+        a.money("amount"),
+        a.voucher("voucher"),
+        a.uuid("measure"),
+        a.text("payee"),
+        a.text("purpose"),
+        m,
+    )
+
+
+@command(
+    "reverse_fund_entry",
+    "冲销资金记录",
+    "reverse an allocation or expenditure by its voucher number, with the reason",
+    "village",
+    "source",
+    "voucher",
+    "because",
+)
+def _reverse_fund_entry(n: Network, a: Args, m: Meta) -> dict[str, Any]:
+    return _funds(n).reverse(
+        a.code("village"),
+        a.enum("source", FundingSource, FUNDING_SOURCE),
+        a.voucher("voucher"),
+        a.text("because"),
         m,
     )

@@ -203,3 +203,68 @@ StoredFileAlteredError = refusal("stored_file_altered", "file", "sha256",
 # fmt: on
 
 name_rows(globals())
+
+# -- four-source funding (四位一体资金) ---------------------------------------------------------
+# fmt: off
+
+AllocationWithoutPlanError = invalid("allocation_without_plan", "plan", "",
+    "拨入资金要写明它支持的规划（plan）或措施（measure）",
+    "an allocation names the plan (plan) or the measure (measure) it is for")
+
+FundsBeforePlanError = rule("funds_before_plan", "occurred_on", "day plan_id approved_on",
+    "资金日期 {day} 早于规划 {plan_id} 的批准（{approved_on}）：资金用于已批准的规划",
+    "funds dated {day} come before plan {plan_id} was approved ({approved_on}): "
+    "funds serve an approved plan")
+
+MeasureOfOtherVillageError = rule("measure_of_other_village", "measure",
+    "measure_id village other_village",
+    "措施 {measure_id} 是村 {other_village} 的措施，不是村 {village} 的",
+    "measure {measure_id} is village {other_village}'s, not village {village}'s")
+
+MeasureOfOtherPlanError = rule("measure_of_other_plan", "measure", "measure_id plan_id",
+    "措施 {measure_id} 不属于规划 {plan_id}：只写措施即可，规划随措施",
+    "measure {measure_id} does not serve plan {plan_id}: give the measure alone, its plan "
+    "goes with it")
+
+MeasureDroppedError = rule("measure_dropped", "measure", "measure_id dropped_on day",
+    "措施 {measure_id} 已于 {dropped_on} 放弃，{day} 不能再为它拨款或支出",
+    "measure {measure_id} was dropped on {dropped_on}: no funds go to it on {day}")
+
+SourceNotOfMeasureError = rule("source_not_of_measure", "source",
+    "source measure_id sources",
+    "措施 {measure_id} 的资金来源是 {sources}，不包括 {source}",
+    "measure {measure_id} is funded from {sources}, not from {source}")
+
+AmountNotPositiveError = invalid("amount_not_positive", "amount", "",
+    "金额应大于 0 元",
+    "the amount must be more than 0 yuan")
+
+DuplicateVoucherError = rule("duplicate_voucher", "voucher",
+    "voucher village source_zh source_en used_on",
+    "村 {village} 的{source_zh}资金已有凭证号 {voucher}（{used_on}）：凭证号在村和资金来源内唯一",
+    "village {village} has a {source_en} entry with voucher {voucher} already ({used_on}): "
+    "a voucher number is used once per village and source")
+
+VoucherNotFoundError = missing("voucher_not_found", "voucher",
+    "voucher village source_zh source_en",
+    "村 {village} 的{source_zh}资金中没有凭证号 {voucher}",
+    "village {village} has no {source_en} entry with voucher {voucher}")
+
+FundEntryAlreadyReversedError = rule("fund_entry_already_reversed", "voucher",
+    "voucher reversed_on",
+    "凭证号 {voucher} 的记录已于 {reversed_on} 冲销",
+    "the entry with voucher {voucher} was reversed on {reversed_on} already")
+
+ReversalBeforeEntryError = rule("reversal_before_entry", "occurred_on", "day entry_on voucher",
+    "冲销日期 {day} 早于凭证号 {voucher} 的记录日期 {entry_on}",
+    "a reversal dated {day} is before the entry with voucher {voucher} ({entry_on})")
+
+FundsOverspentError = rule("funds_overspent", "amount",
+    "village source_zh source_en day allocated spent field",
+    "村 {village} 的{source_zh}资金到 {day} 拨入 {allocated} 元，支出将达 {spent} 元："
+    "支出不能超过拨入",
+    "village {village} would have spent {spent} yuan of {source_en} funds by {day}, more than "
+    "the {allocated} yuan allocated to it")
+# fmt: on
+
+name_rows(globals())

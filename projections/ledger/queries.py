@@ -28,6 +28,7 @@ from domain.ledger.money import yuan_text
 from domain.ledger.plans import MeasureCategory, PlanKind
 from domain.ledger.survey import ParticipantCategory, TableKind
 from projections.ledger import goals
+from projections.ledger.funds import fund_totals
 from projections.ledger.tables import (
     citations,
     classes,
@@ -82,6 +83,7 @@ def ledger(conn: Connection, code: str, as_of: date, upto: int | None) -> dict[s
             "measures": village_measures(conn, root["code"], as_of, upto),
             "letters": village_letters(conn, root["code"], as_of, upto),
             "six_haves": goals.village_goals(conn, root["code"], as_of, upto),
+            "funds": fund_totals(conn, [root["code"]], as_of, upto),
         }
     villages = (
         select(units.c.code)
@@ -94,6 +96,7 @@ def ledger(conn: Connection, code: str, as_of: date, upto: int | None) -> dict[s
         "measures": measures_rollup(conn, villages, as_of, upto),
         "letters": letters_rollup(conn, villages, as_of, upto),
         "six_haves": goals.goals_rollup(conn, villages, as_of, upto),
+        "funds": fund_totals(conn, villages, as_of, upto),
     }
 
 

@@ -303,3 +303,57 @@ goal_statuses = fact(
     of="goal_id",
     village=False,
 )
+
+# -- four-source funding (四位一体资金) ---------------------------------------------------------
+
+# A village's account of one source: opened by its first entry.
+fund_accounts = fact("lg_fund_accounts", word("source"), key="account_id")
+
+
+def _fund_entry(table: str, *columns: Column[Any]) -> Table:
+    """An entry of an account: its village and source (for sums over many villages without a
+    join), voucher, amount, and the plan and measure it concerns (``measure_id`` "" for an
+    allocation to the plan as a whole)."""
+    return fact(
+        table,
+        word("source"),
+        text("voucher", fields.VOUCHER_MAX),
+        fen("amount_fen"),
+        word("plan_id"),
+        Column("measure_id", String(ID), nullable=False, index=True),
+        *columns,
+        of="account_id",
+    )
+
+
+fund_allocations = _fund_entry(
+    "lg_fund_allocations",
+    text("allocated_by", fields.UNIT_NAME_MAX),
+    text("document", fields.SHORT_TEXT_MAX),
+)
+
+fund_expenditures = _fund_entry(
+    "lg_fund_expenditures",
+    text("payee", fields.UNIT_NAME_MAX),
+    text("purpose", fields.SHORT_TEXT_MAX),
+)
+
+# An entry reversed from ``day`` on: its amount counts no more from then (``entry`` says
+# which kind it was).
+fund_reversals = _fund_entry("lg_fund_reversals", word("entry"), text("because"))
+
+# Each village's account of a source as the log now tells it: what was allocated and spent
+# (net of reversals), the latest day and log position of any of its entries. Kept up to date
+# in place, as the coverage roll-up is: the sums over every village of a province answer from
+# it when nothing is later than the day asked (``projections/ledger/funds.py``), and from the
+# entries themselves otherwise.
+fund_totals = Table(
+    "lg_fund_totals",
+    metadata,
+    Column("village_code", String(VILLAGE), primary_key=True),
+    Column("source", String(ID), primary_key=True),
+    fen("allocated_fen"),
+    fen("spent_fen"),
+    day("last_day"),
+    Column("last_position", BigInteger, nullable=False),
+)
