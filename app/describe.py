@@ -79,6 +79,13 @@ WORDS: dict[str, tuple[str, str]] = {
     "VillageSurvey.InterviewHeld": ("个别访谈", "individual interview held"),
     "Opinion.Collected": ("收集意见建议", "opinion collected"),
     "SurveyProblem.Found": ("排查出突出问题", "problem found"),
+    "VillagePlan.Drafted": ("起草帮扶计划", "assistance plan drafted"),
+    "VillagePlan.Revised": ("修改帮扶计划", "assistance plan revised"),
+    "VillagePlan.Approved": ("批准帮扶计划", "assistance plan approved"),
+    "Measure.Planned": ("确定帮扶措施", "assistance measure planned"),
+    "Measure.StatusChanged": ("帮扶措施状态变更", "assistance measure's status changed"),
+    "Measure.ProgressNoted": ("记录帮扶措施进展", "progress of an assistance measure noted"),
+    "ResponsibilityLetter.Signed": ("签订目标责任书", "target responsibility letter signed"),
     # -- corrections and audited reads --
     "Correction.Recorded": ("更正此前的记录", "an earlier entry corrected"),
     "DataAccess.Exported": ("导出数据", "data exported"),

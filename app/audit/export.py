@@ -21,6 +21,7 @@ from app.store.clock import CHINA_TZ
 
 FORMATS = ("xlsx", "csv", "json")
 WHAT = "audit log"
+DEFAULT_REASON = "审计导出 audit export"  # as the command line's --reason has it
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 """Where the subject of each audit log entry can be looked at: a unit (by its code), a
-household, a party member, a central household, a service site, a work team or a cadre.
+household, a party member, a central household, a service site, a work team or a cadre who
+served on one.
 A member's month is looked at on its cadre's page, a leave request on its team's; what has
 no page of its own (an account, a login, a read, the village ledger's records) has none."""
 
@@ -20,11 +21,15 @@ PAGES = {
     "CentralHousehold": "central_household",
     "Site": "site",
     "Team": "team",
-    "Cadre": "cadre",
 }
-# Found through the read models: a unit's code, a month's cadre, a leave request's team.
+# Found through the read models: a unit's code, a month's cadre, a leave request's team; a
+# cadre has a page once they have served on a team.
 LOOKED_UP = {
     "Unit": ("unit", "SELECT id, code FROM rm_units WHERE id IN ({ins})"),
+    "Cadre": (
+        "cadre",
+        "SELECT DISTINCT cadre_id, cadre_id FROM tm_memberships WHERE cadre_id IN ({ins})",
+    ),
     "MemberMonth": ("cadre", "SELECT id, cadre_id FROM tm_member_months WHERE id IN ({ins})"),
     "LeaveRequest": ("team", "SELECT stream, team FROM audit_streams WHERE stream IN ({ins})"),
 }

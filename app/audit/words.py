@@ -91,6 +91,7 @@ FIELDS: dict[str, Words] = {
     "party_member": ("党员", "party member"),
     "party_member_id": ("党员编号", "party member's id"),
     "party_members": ("党员人数", "party members"),
+    "password_hash": ("密码（不显示）", "password (never shown)"),
     "path": ("页面", "page"),
     "per_capita_income_fen": ("人均收入（元）", "income per head (yuan)"),
     "place": ("地点", "place"),
@@ -114,6 +115,7 @@ FIELDS: dict[str, Words] = {
     "rules_version": ("规则版本", "rule set"),
     "scope": ("范围", "scope"),
     "secretary": ("村党组织书记", "party secretary"),
+    "session": ("会话（不显示）", "session (never shown)"),
     "sector": ("系统", "sector"),
     "sector_group": ("帮扶类别", "kind of help"),
     "source": ("来源", "source"),
@@ -248,6 +250,14 @@ VALUES: dict[str, dict[str, Words]] = {
         "leader": ("队长", "leader"),
         "member": ("队员", "member"),
         "operator": ("操作员（命令行）", "operator (command line)"),
+        "anonymous": ("未登录", "not logged in"),
+    },
+    # Who and why, where the application itself writes them (app/accounts.py).
+    "actor": {"anonymous": ("未登录的访问者", "anonymous")},
+    "reason": {
+        "web login": ("网页登录", "web login"),
+        "refused: jurisdiction": ("拒绝访问：超出管辖范围", "refused: outside the jurisdiction"),
+        "refused: role": ("拒绝访问：角色不允许", "refused: role not allowed"),
     },
     "why": {
         "jurisdiction": ("超出管辖范围", "outside the jurisdiction"),
