@@ -25,19 +25,21 @@ WAYS = {
 
 
 @pytest.mark.parametrize("way", WAYS)
-@pytest.mark.parametrize("by_ids", [True, False], ids=["from-the-ids", "entry-by-entry"])
+@pytest.mark.parametrize(
+    "form", ["ids", "entries", None], ids=["from-the-ids", "entry-by-entry", "chosen"]
+)
 def test_every_filter_s_total_and_pages_are_those_of_the_whole_log(
     zhucun: Zhucun,
     clock: SettableClock,
     way: str,
-    by_ids: bool,
+    form: str | None,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     _history(zhucun, clock)
     for name, value in WAYS[way].items():
         monkeypatch.setattr(audit_lookup, name, value)
-    # Every scope counted from its ids, or every scope checked at each entry.
-    monkeypatch.setattr(counting, "BY_IDS_SHARE", 0 if by_ids else 10**9)
+    # Every scope counted from its ids, or every scope checked at each entry, or as chosen.
+    monkeypatch.setattr(counting, "FORM", form)
     store, engine = zhucun.store, zhucun.engine
     counted = 0
     for kw in _filters(zhucun):

@@ -16,7 +16,16 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Flask, Response, current_app, render_template, request, send_file
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    current_app,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import format_datetime
 from werkzeug.exceptions import NotFound
 
@@ -169,10 +178,29 @@ def _in_words(rows: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
                 "reason_words": value_in_words("reason", r["reason"], lang),
                 "fields": details_in_words(r["details"], lang),
                 "subject_words": _subject_name(r["subject_name"], lang),
-                "page": where.get(r["subject"]),
+                "link": _link(where.get(r["subject"])),
             }
         )
     return out
+
+
+# The page of each kind of subject, and the name of its key in the page's address.
+PAGE_OF = {
+    "unit": ("dashboard.unit", "code"),
+    "household": ("history.household", "household_id"),
+    "central_household": ("people.central_household", "ch_id"),
+    "team": ("teams.team", "team_id"),
+    "cadre": ("history.cadre", "cadre_id"),
+    "party_member": ("history.subject", "subject"),
+    "site": ("history.subject", "subject"),
+}
+
+
+def _link(page: tuple[str, str] | None) -> str | None:
+    if page is None:
+        return None
+    endpoint, name = PAGE_OF[page[0]]
+    return url_for(endpoint, **{name: page[1]})
 
 
 def _subject_name(name: str, lang: str) -> str:

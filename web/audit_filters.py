@@ -55,7 +55,7 @@ class Asked:
 
     def args(self, **changed: Any) -> dict[str, str]:
         """The address's arguments for these filters (a link to another page of them)."""
-        out = {k: v for k, v in self.values.items() if v}
+        out = {k: v for k, v in self.values.items() if v and k != "reason"}
         out.update({k: str(v) for k, v in changed.items() if v is not None})
         return out
 
@@ -101,7 +101,8 @@ def read_filters(source: MultiDict[str, str], size: int) -> Asked:
                 f"the last day {found[end]} is before the first day {found[start]}",
             )
     page = _page(source.get("page", "").strip(), errors)
-    reason = _reason(source.get("reason", ""), errors)
+    values["reason"] = source.get("reason", "").strip()
+    reason = _reason(values["reason"], errors)
     unit = found.get("unit")
     if unit is None and not holds_every_unit(z.engine, who.unit_code):
         unit = who.unit_code

@@ -82,7 +82,7 @@ def indexed_count(
         cols, scopes = _criteria(conn, engine, f, people, listed=True)
         with listed_in(conn, scopes, upto) as counted:
             total = counted.count(cols, f.after or 0)
-            start = _page_start(counted, cols, f)
+            start = _page_start(counted, cols, f, total)
     if f.limit is None:
         return total, None
     if start is None:
@@ -91,12 +91,14 @@ def indexed_count(
     return total, list(islice(rows, f.limit + 1))
 
 
-def _page_start(counted: Listed, cols: Columns, f: AuditFilter) -> int | None:
+def _page_start(
+    counted: Listed, cols: Columns, f: AuditFilter, total: int | None = None
+) -> int | None:
     """The position after which the filter's page starts (the last entry of the page
     before it); None when it has no entries."""
     after = f.after or 0
     skip = (f.page - 1) * f.limit if f.page is not None and f.limit is not None else 0
-    return counted.nth(cols, skip - 1, after) if skip else after
+    return counted.nth(cols, skip - 1, after, total) if skip else after
 
 
 def _index_upto(store: EventStore, engine: Engine, head: int | None) -> int | None:

@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from enum import StrEnum
 from typing import Any
 
+from app.accounts import ADMIN_REASON
+from app.audit.export import DEFAULT_REASON
 from app.describe import WORDS
 from domain.accounts import FailureCause, Role
 from domain.cadres import DispatchLevel, Rank, Sector, SectorGroup
@@ -256,6 +258,9 @@ VALUES: dict[str, dict[str, Words]] = {
     "actor": {"anonymous": ("未登录的访问者", "anonymous")},
     "reason": {
         "web login": ("网页登录", "web login"),
+        DEFAULT_REASON: ("审计导出", "audit export"),
+        "网页查阅 web page": ("网页查阅", "looked at on a web page"),
+        ADMIN_REASON: ("账号管理", "account administration"),
         "refused: jurisdiction": ("拒绝访问：超出管辖范围", "refused: outside the jurisdiction"),
         "refused: role": ("拒绝访问：角色不允许", "refused: role not allowed"),
     },
