@@ -89,6 +89,8 @@ def read_filters(source: MultiDict[str, str], size: int) -> Asked:
     if found.get("unit"):
         values["unit"] = found["unit"]
     check("team", _team)
+    if found.get("team"):
+        values["team"] = found["team"]["team_id"]
     check("person", _person)
     check("type", _type)
     for name in ("from", "to", "recorded_from", "recorded_to"):
