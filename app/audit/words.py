@@ -7,7 +7,6 @@ as recorded (docs/audit.md)."""
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable
 from enum import StrEnum
 from typing import Any
 
@@ -340,9 +339,3 @@ def details_in_words(details: dict[str, Any], lang: str) -> list[tuple[str, str]
         for k, v in details.items()
         if k not in hidden
     ]
-
-
-def names_in_words(names: Iterable[str], lang: str) -> dict[str, str]:
-    """Values of one field (say, every event type) with their words: for a list to choose
-    from."""
-    return {n: value_in_words("event", n, lang) for n in names}
