@@ -200,7 +200,8 @@ def _link(page: tuple[str, str] | None) -> str | None:
     if page is None:
         return None
     endpoint, name = PAGE_OF[page[0]]
-    return url_for(endpoint, **{name: page[1]})
+    values: dict[str, Any] = {name: page[1]}
+    return url_for(endpoint, **values)
 
 
 def _subject_name(name: str, lang: str) -> str:
