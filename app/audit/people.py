@@ -348,3 +348,11 @@ def _chunks(items: list[str], size: int = 500) -> list[list[str]]:
 hex_id = _hex
 unit_text = _unit
 chunks = _chunks
+
+
+def holds_every_unit(engine: Engine, code: str) -> bool:
+    """Whether every unit the read models know lies in the subtree of ``code``: an account
+    bound to it reaches the whole log, what no unit holds (accounts, logins, reads) too."""
+    outside = ~or_(units.c.code == code, units.c.path.like(f"%/{code}/%"))
+    with engine.connect() as conn:
+        return conn.execute(select(units.c.code).where(outside).limit(1)).first() is None

@@ -24,6 +24,8 @@ EVERYONE = frozenset(ROLES)
 CITY_WIDE = frozenset({"city_admin", "auditor"})
 IN_COUNTY = CITY_WIDE | {"county_admin", "inspector"}
 IN_TOWNSHIP = IN_COUNTY | {"township_officer"}
+# The audit log's readers: auditors, inspectors and the administrators (web/audit.py).
+AUDITORS = frozenset({"city_admin", "county_admin", "inspector", "auditor"})
 
 Route = tuple[str, str, str, Any, Any]  # name, method, path, roles allowed, status when allowed
 

@@ -32,6 +32,7 @@ from tests.web.builders import OTHER_COUNTY, OTHER_GROUP, OTHER_VILLAGE
 from tests.web.conftest import make_app
 from tests.web.matrix import (
     AS_EVERY_ROLE,
+    AUDITORS,
     CITY_WIDE,
     EVERYONE,
     IN_COUNTY,
@@ -96,6 +97,13 @@ ROUTES: list[tuple[str, str, str, frozenset[str] | None, int]] = [
     ("summary API, county", "GET", f"/api/v1/summary/{COUNTY}", IN_COUNTY, 200),
     ("summary API, village", "GET", f"/api/v1/summary/{VILLAGE_A}", EVERYONE, 200),
     ("accounts", "GET", "/accounts", ADMINS, 200),
+    ("audit log", "GET", "/audit", AUDITORS, 200),
+    ("audit log of the county", "GET", f"/audit?unit={COUNTY}", AUDITORS, 200),
+    ("audit log of the other county", "GET", f"/audit?unit={OTHER_COUNTY}", CITY_WIDE, 200),
+    ("audit log, Excel export", "POST", "/audit/export/xlsx", AUDITORS, 200),
+    ("audit log, CSV export", "POST", "/audit/export/csv", AUDITORS, 200),
+    ("audit chain verified", "GET", "/audit/chain", AUDITORS, 200),
+    ("audit checkpoint", "GET", "/audit/checkpoint.json", AUDITORS, 200),
     ("log out", "POST", "/logout", EVERYONE, 302),
     ("login page", "GET", "/login", PUBLIC, 200),
     ("API description", "GET", "/api/v1/openapi.json", PUBLIC, 200),
