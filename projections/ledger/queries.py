@@ -602,7 +602,15 @@ def _measure_states(
 def village_measures(
     conn: Connection, village: str, as_of: date, upto: int | None
 ) -> list[dict[str, Any]]:
-    rows = _measure_states(conn, [village], as_of, upto)
+    return measure_list(conn, [village], as_of, upto)
+
+
+def measure_list(
+    conn: Connection, villages: Any, as_of: date, upto: int | None
+) -> list[dict[str, Any]]:
+    """The measures of these villages planned by the day, by village and due date, each with
+    its status that day, whether it is overdue, and its progress notes."""
+    rows = _measure_states(conn, villages, as_of, upto)
     notes: dict[str, list[dict[str, str]]] = {}
     if rows:
         for mid, note, day in conn.execute(
@@ -617,6 +625,7 @@ def village_measures(
     return [
         {
             "id": _uuid(r["measure_id"]),
+            "village": r["village_code"],
             "plan": _uuid(r["plan_id"]),
             "item": r["item_key"],
             "category": r["category"],
