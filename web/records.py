@@ -214,6 +214,19 @@ def row_numbers(f: Field, form: MultiDict[str, str]) -> list[int]:
     return sorted(int(n) for n in found if n.isascii() and n.isdigit() and len(n) < 4)
 
 
+def rows_shown(f: Field, values: MultiDict[str, Any], more: bool) -> int:
+    """How many rows a ``rows`` field shows: those filled in and two empty ones (at least
+    three); with "more rows", two more than were shown."""
+    numbers = row_numbers(f, values)
+    filled = [
+        i
+        for i in numbers
+        if any(str(values.get(f"{f.name}-{i}-{c.name}", "")).strip() for c in f.columns)
+    ]
+    shown = max(3, (max(filled) + 1 if filled else 0) + 2)
+    return max(shown, len(numbers) + 2) if more else shown
+
+
 def _row(f: Field, form: MultiDict[str, str], i: int) -> dict[str, Any]:
     raw = {c.name: form.get(f"{f.name}-{i}-{c.name}", "") for c in f.columns}
     if not any(v.strip() for v in raw.values()):
@@ -287,7 +300,8 @@ def handle(spec: FormSpec, ctx: dict[str, Any], done: str) -> Response | tuple[s
     )
     every = [*spec.fields, *(c for f in spec.fields for c in f.columns)]
     choices = {f.name: CHOICES[f.choices](ctx) for f in every if f.choices}
-    rows = {f.name: max(3, len(row_numbers(f, values)) + 2) for f in spec.fields if f.columns}
+    more = form.get("refresh") == "rows"
+    rows = {f.name: rows_shown(f, values, more) for f in spec.fields if f.columns}
     keep_token = errors or general or form.get("refresh")
     return render_template(
         "records/form.html",
