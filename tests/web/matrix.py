@@ -8,6 +8,7 @@ allowed)``; the tests run every route as every role and as nobody logged in.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -39,11 +40,16 @@ def cases(routes: list[Route]) -> Any:
     )
 
 
-def matrix_store(tmp_path_factory: pytest.TempPathFactory, name: str) -> Zhucun:
-    """A SQLite store of the web tests' network (tests/web/builders.py), in a new directory."""
+def matrix_store(
+    tmp_path_factory: pytest.TempPathFactory,
+    name: str,
+    build: Callable[[Zhucun], Any] = web_network,
+) -> Zhucun:
+    """A SQLite store of the web tests' network (tests/web/builders.py, or what ``build``
+    makes of it), in a new directory."""
     path = tmp_path_factory.mktemp(name) / "zhucun.db"
     z = bootstrap(f"sqlite:///{path}", SettableClock(datetime(2016, 12, 31, 4, 0, tzinfo=UTC)))
-    web_network(z)
+    build(z)
     return z
 
 
