@@ -155,8 +155,9 @@ def test_every_route_of_the_app_is_in_the_matrix(matrix_app: Flask):
     every = {
         (endpoint, method)
         for endpoint, method in endpoints(matrix_app)
-        # Team pages, histories and forms: their own matrix, test_permissions_records.py.
-        if endpoint.split(".")[0] not in {"teams", "history", "records"}
+        # Team pages, histories and forms: their own matrix, test_permissions_records.py; the
+        # village work ledger: test_permissions_ledger.py.
+        if endpoint.split(".")[0] not in {"teams", "history", "records", "ledger"}
     }
     # The login form's POST is the login itself, tested in test_auth.py.
     assert every - covered(matrix_app, ROUTES) == {("auth.login", "POST")}
