@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
-from werkzeug.wrappers import Response as Redirect
 from flask_babel import format_datetime, format_decimal
+from werkzeug.wrappers import Response as Redirect
 
 from app.audit.access import record_export
 from app.jurisdiction import COMMAND_ROLES
