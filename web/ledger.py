@@ -7,6 +7,7 @@ measures board of any unit; and the ledger workbook to download. Every page is o
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -18,6 +19,7 @@ from flask_babel import format_datetime, format_decimal
 from werkzeug.wrappers import Response as Redirect
 
 from app.audit.access import record_export
+from app.bootstrap import Zhucun
 from app.jurisdiction import COMMAND_ROLES
 from app.ledger.workbook import write_ledger_workbook
 from domain.errors import InvalidInputError, UnitNotFoundError
@@ -119,13 +121,30 @@ PARTICIPANTS = {
 }
 
 
-def clocks() -> tuple[date, datetime | None, dict[str, str]]:
-    """The page's day and moment, and the arguments that keep them on its links."""
+Query = Callable[[Zhucun, str, date, datetime | None], Any]
+
+
+def page_of(code: str, query: Query) -> dict[str, Any]:
+    """What every ledger page shows: the unit's answer to ``query`` (a ``Zhucun`` method) on
+    the page's day as known at its moment (404 for no unit), those clocks and the arguments
+    that keep them on the page's links, and the units above that the account sees."""
+    code = unit_in_reach(code)
     z = zhucun()
     today = z.today()
     day, moment = as_of_day() or today, as_known_at(today)
-    kept = {k: request.args[k] for k in ("as_of", "as_known_at") if request.args.get(k)}
-    return day, moment, kept
+    data = query(z, code, day, moment)
+    if data is None:
+        raise UnitNotFoundError(code, field="code")
+    who = principal()
+    assert who is not None
+    return {
+        "data": data,
+        "day": day,
+        "today": today,
+        "moment": moment,
+        "kept": {k: request.args[k] for k in ("as_of", "as_known_at") if request.args.get(k)},
+        "trail": trail_of(code, who),
+    }
 
 
 def may_send(command: str) -> bool:
@@ -167,30 +186,16 @@ def _helpers() -> dict[str, Any]:
 @bp.get("/units/<code>/ledger")
 @login_required
 def ledger(code: str) -> str:
-    code = unit_in_reach(code)
-    z = zhucun()
-    day, moment, kept = clocks()
-    data = z.ledger(code, day, moment)
-    if data is None:
-        raise UnitNotFoundError(code, field="code")
-    who = principal()
-    assert who is not None
-    common = {
-        "data": data,
-        "day": day,
-        "today": z.today(),
-        "moment": moment,
-        "kept": kept,
-        "trail": trail_of(code, who),
-    }
+    page = page_of(code, Zhucun.ledger)
+    data = page["data"]
     if data["level"] != "village":
         sections = rollup_figures(data)
         return render_template(
             "ledger/rollup.html",
-            **common,
+            **page,
             sections=sections,
             with_seed=[f for s in sections for f in s["figures"] if f["seed"]],
-            villages=z.ledger_village_lines(code, day, moment) or [],
+            villages=zhucun().ledger_village_lines(data["unit"], page["day"], page["moment"]),
         )
     name = request.args.get("tab", TABS[0].name)
     tab = next((t for t in TABS if t.name == name), None)
@@ -203,7 +208,7 @@ def ledger(code: str) -> str:
     offered = {f.name for f in allowed("ledger", "village", LEDGER_FORMS)}
     return render_template(
         "ledger/village.html",
-        **common,
+        **page,
         tabs=TABS,
         tab=tab,
         forms=[LEDGER_FORMS[f] for f in tab.forms if f in offered],
@@ -243,12 +248,8 @@ def rollup_figures(data: dict[str, Any]) -> list[dict[str, Any]]:
 def board(code: str) -> str:
     """The measures of the villages under a unit, one column per status, overdue ones
     marked; filtered by category, village, overdue."""
-    code = unit_in_reach(code)
-    z = zhucun()
-    day, moment, kept = clocks()
-    data = z.ledger_measures(code, day, moment)
-    if data is None:
-        raise UnitNotFoundError(code, field="code")
+    page = page_of(code, Zhucun.ledger_measures)
+    data = page["data"]
     category = request.args.get("category", "").strip()
     if category and category not in set(MeasureCategory):
         raise InvalidInputError(
@@ -269,16 +270,9 @@ def board(code: str) -> str:
         and (not village or m["village"] == village)
         and (not overdue or m["overdue"])
     ]
-    who = principal()
-    assert who is not None
     return render_template(
         "ledger/board.html",
-        data=data,
-        day=day,
-        today=z.today(),
-        moment=moment,
-        kept=kept,
-        trail=trail_of(code, who),
+        **page,
         columns=[(s, [m for m in shown if m["status"] == s]) for s in MeasureStatus],
         shown=shown,
         categories=choices_of(MeasureCategory),
@@ -292,24 +286,27 @@ def board(code: str) -> str:
 def workbook(code: str) -> Response:
     """The ledger workbook of every village under the unit on the day, as the command line
     writes it (``zhucun ledger --xlsx``), recorded as an export by the account."""
-    code = unit_in_reach(code)
-    z = zhucun()
-    day, moment, _kept = clocks()
-    data = z.ledger_villages(code, day, moment)
-    if data is None:
-        raise UnitNotFoundError(code, field="code")
-    name = f"ledger-{code}-{data['as_of']}.xlsx"
+    page = page_of(code, Zhucun.ledger_villages)
+    data, moment = page["data"], page["moment"]
+    name = f"ledger-{data['unit']}-{data['as_of']}.xlsx"
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / name
         rows = write_ledger_workbook(path, data)
         body = path.read_bytes()
-    given = {"unit": code, "as_of": data["as_of"]}
+    given = {"unit": data["unit"], "as_of": data["as_of"]}
     if moment is not None:
         given["as_known_at"] = moment.isoformat()
     who = principal()
     assert who is not None
     record_export(
-        z, who.username, who.role.value, "village work ledger", "xlsx", f"web:{name}", given, rows
+        zhucun(),
+        who.username,
+        who.role.value,
+        "village work ledger",
+        "xlsx",
+        f"web:{name}",
+        given,
+        rows,
     )
     return Response(
         body,

@@ -29,6 +29,7 @@ from tests.web.ledger_data import (
     ledger_network,
 )
 from tests.web.test_ledger_pages import refusals, section, text_of
+from tests.web.test_records import error_beside, open_form, send
 
 FORMS = f"/units/{VILLAGE_A}/ledger/record"
 
@@ -38,30 +39,16 @@ def net(zhucun: Zhucun) -> WebNet:
     return ledger_network(zhucun)
 
 
-def open_form(client: FlaskClient, path: str) -> dict[str, str]:
-    response = client.get(path)
-    assert response.status_code == 200, response.get_data(as_text=True)[:500]
-    return dict(
-        re.findall(
-            r'<input type="hidden" name="(\w+)" value="([^"]*)"', response.get_data(as_text=True)
-        )
-    )
-
-
-def send(client: FlaskClient, path: str, **fields: Any) -> Any:
-    data = open_form(client, path) | {"reason": "web test", "occurred_on": "2016-12-31"} | fields
-    return client.post(path, data=data)
-
-
-def error_beside(html: str, field: str) -> str:
-    found = re.search(
-        rf'<div class="field invalid[^"]*" id="field-{field}">.*?'
-        rf'<p class="error" id="{field}-error">([^<]+)</p>',
-        html,
-        re.S,
-    )
-    assert found, f"no error beside {field}: {re.findall(r'class=.error[^>]*>[^<]*', html)}"
-    return found.group(1)
+def refused_beside(
+    z: Zhucun, client: FlaskClient, path: str, field: str, http: int, **fields: Any
+) -> str:
+    """Send the form; it comes back with the HTTP status ``http`` and the refusal beside
+    ``field`` (what it says), and nothing is written."""
+    before = z.store.max_position()
+    response = send(client, path, **fields)
+    assert response.status_code == http, response.get_data(as_text=True)[:800]
+    assert z.store.max_position() == before, "a refused form writes nothing"
+    return error_beside(response.get_data(as_text=True), field)
 
 
 def events(z: Zhucun, qualname: str, after: int = 0) -> list[Any]:
@@ -167,11 +154,11 @@ def test_a_root_cause_of_other_unexplained_is_refused_beside_its_words(
     zhucun: Zhucun, net: WebNet, client: FlaskClient
 ):
     login(client, "team_member")
-    before = zhucun.store.max_position()
-    response = send(client, f"{FORMS}/record-survey-problem", description="x", root_cause="other")
-    assert response.status_code == 422
-    assert "请写明" in error_beside(response.get_data(as_text=True), "root_cause_text")
-    assert zhucun.store.max_position() == before
+    path = f"{FORMS}/record-survey-problem"
+    said = refused_beside(
+        zhucun, client, path, "root_cause_text", 422, description="x", root_cause="other"
+    )
+    assert "请写明" in said
 
 
 # -- plans ------------------------------------------------------------------------------------
@@ -229,20 +216,11 @@ def test_a_plan_item_twice_is_refused_beside_the_items(
     zhucun: Zhucun, net: WebNet, client: FlaskClient
 ):
     login(client, "team_member")
-    before = zhucun.store.max_position()
     twice = {"key": "A1", "text": "x", "category": "income"}
-    response = send(
-        client,
-        f"{FORMS}/draft-plan",
-        kind="annual",
-        year="2017",
-        title="t",
-        drafted_by="李",
-        **{f"items-{n}-{k}": v for n in (0, 1) for k, v in twice.items()},
-    )
-    assert response.status_code == 400
-    assert "A1 重复" in error_beside(response.get_data(as_text=True), "items")
-    assert zhucun.store.max_position() == before
+    rows = {f"items-{n}-{k}": v for n in (0, 1) for k, v in twice.items()}
+    fields = {"kind": "annual", "year": "2017", "title": "t", "drafted_by": "李", **rows}
+    said = refused_beside(zhucun, client, f"{FORMS}/draft-plan", "items", 400, **fields)
+    assert "A1 重复" in said
 
 
 def test_a_township_officer_approves_a_plan_of_the_township(
@@ -275,19 +253,11 @@ def test_approving_ones_own_plan_is_refused_beside_the_approver(
 ):
     login(client, "township_officer")
     client.get(f"/units/{VILLAGE_A}/ledger?lang={lang}")  # remembered
-    before = zhucun.store.max_position()
-    response = send(
-        client,
-        f"{FORMS}/approve-plan",
-        plan=plid(OWN_PLAN),
-        approver="王镇长",
-        approver_unit=TOWNSHIP,
-    )
-    assert response.status_code == 422
-    html = response.get_data(as_text=True)
-    assert said in error_beside(html, "approver")
+    path = f"{FORMS}/approve-plan"
+    fields = {"plan": plid(OWN_PLAN), "approver": "王镇长", "approver_unit": TOWNSHIP}
+    assert said in refused_beside(zhucun, client, path, "approver", 422, **fields)
+    html = client.post(path, data=open_form(client, path) | fields).get_data(as_text=True)
     assert f'<option value="{plid(OWN_PLAN)}" selected>' in html  # what was sent is kept
-    assert zhucun.store.max_position() == before
 
 
 def test_a_team_member_may_not_approve_a_plan(zhucun: Zhucun, net: WebNet, client: FlaskClient):
@@ -352,29 +322,24 @@ def test_dropping_a_measure_without_a_reason_is_refused_beside_why(
     zhucun: Zhucun, net: WebNet, client: FlaskClient
 ):
     login(client, "team_member")
-    before = zhucun.store.max_position()
-    path = f"{FORMS}/set-measure-status"
-    response = send(client, path, measure=msid(YOUNG), status="dropped")
-    assert response.status_code == 400
-    assert "原因" in error_beside(response.get_data(as_text=True), "because")
-    done = send(client, path, measure=msid(YOUNG), status="done")  # planned → done: no
-    assert done.status_code == 422 and "不能从" in error_beside(
-        done.get_data(as_text=True), "status"
+    path, young = f"{FORMS}/set-measure-status", msid(YOUNG)
+    assert "原因" in refused_beside(
+        zhucun, client, path, "because", 400, measure=young, status="dropped"
     )
-    assert zhucun.store.max_position() == before
+    # planned → done: not a move a measure makes
+    assert "不能从" in refused_beside(
+        zhucun, client, path, "status", 422, measure=young, status="done"
+    )
 
 
 def test_a_measure_without_a_plan_item_is_refused_beside_the_item(
     zhucun: Zhucun, net: WebNet, client: FlaskClient
 ):
     login(client, "team_member")
-    before = zhucun.store.max_position()
     base = {"title": "x", "responsible": "李", "due_on": "2017-01-31", "budget": "0"}
-    for item in ("", "not-a-plan", f"{plid(1)}|Z9"):
-        response = send(client, f"{FORMS}/plan-measure", item=item, **base)
-        assert response.status_code in (400, 404), item
-        assert error_beside(response.get_data(as_text=True), "item"), item
-    assert zhucun.store.max_position() == before
+    for item, status in (("", 400), ("not-a-plan", 400), (f"{plid(1)}|Z9", 404)):
+        path = f"{FORMS}/plan-measure"
+        assert refused_beside(zhucun, client, path, "item", status, item=item, **base), item
 
 
 def test_progress_noted_from_the_board_goes_back_to_the_board(
@@ -438,19 +403,19 @@ def test_a_letter_without_targets_is_refused_beside_the_targets(
     zhucun: Zhucun, net: WebNet, client: FlaskClient
 ):
     login(client, "township_officer")
-    before = zhucun.store.max_position()
-    response = send(
+    said = refused_beside(
+        zhucun,
         client,
         f"{FORMS}/sign-responsibility-letter",
+        "targets",
+        400,
         team=f"{CITY_AGRI}|{tid(1)}",
         unit_signatory="农委主任",
         village_signatory="刘书记",
         term_starts_on="2016-12-31",
         term_ends_on="2018-12-31",
     )
-    assert response.status_code == 400
-    assert "至少要有一项目标" in error_beside(response.get_data(as_text=True), "targets")
-    assert zhucun.store.max_position() == before
+    assert "至少要有一项目标" in said
 
 
 # -- jurisdiction and hostile values ----------------------------------------------------------
@@ -496,12 +461,9 @@ def test_an_id_that_is_none_is_refused_beside_its_field(
     zhucun: Zhucun, net: WebNet, client: FlaskClient
 ):
     login(client, "team_member")
-    before = zhucun.store.max_position()
+    path = f"{FORMS}/note-measure-progress"
     for measure, status in (("abc", 400), (msid(99), 404)):
-        response = send(client, f"{FORMS}/note-measure-progress", measure=measure, note="x")
-        assert response.status_code == status
-        assert error_beside(response.get_data(as_text=True), "measure")
-    assert zhucun.store.max_position() == before
+        assert refused_beside(zhucun, client, path, "measure", status, measure=measure, note="x")
 
 
 def test_a_ledger_form_is_for_a_village_only(net: WebNet, client: FlaskClient):

@@ -24,16 +24,14 @@ from tests.web.matrix import (
     EVERYONE,
     IN_COUNTY,
     IN_TOWNSHIP,
+    REFUSED_FORM,
     cases,
-    client_as,
+    check_cell,
     covered,
     endpoints,
     matrix_store,
-    refusals,
 )
 from web.ledger_forms import LEDGER_FORMS
-
-REFUSED_FORM = "form"  # allowed: the form comes back with the domain's refusal
 
 
 def roles_of(form: str) -> frozenset[str]:
@@ -114,25 +112,7 @@ def test_permission_matrix_of_the_ledger_pages_and_forms(
     allowed: frozenset[str],
     status: int | str,
 ):
-    client, data = client_as(matrix_app, role, method)
-    before, position = refusals(store), store.store.max_position()
-    response = client.open(path, method=method, data=data)
-    body = response.get_data(as_text=True)[:300] if "xlsx" not in path else ""
-    if role is not None and role in allowed:
-        if status == REFUSED_FORM:
-            assert response.status_code in (400, 404, 422), body
-            assert 'id="record-form"' in response.get_data(as_text=True)
-            assert store.store.max_position() == position, "a refused form writes nothing"
-        else:
-            assert response.status_code == status, body
-        assert refusals(store) == before
-    elif role is None:
-        assert response.status_code == 302
-        assert response.headers["Location"].startswith("/login?next=")
-    else:
-        assert response.status_code == 403, body
-        assert refusals(store) == before + 1
-    response.close()
+    check_cell(matrix_app, store, role, method, path, allowed, status)
 
 
 def test_every_route_of_the_ledger_is_in_the_matrix(matrix_app: Flask):
