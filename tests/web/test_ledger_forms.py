@@ -138,6 +138,7 @@ def test_a_problem_cites_the_opinions_ticked(zhucun: Zhucun, net: WebNet, client
     path = f"{FORMS}/record-survey-problem"
     form = client.get(path).get_data(as_text=True)
     assert f'value="{oid(1)}"' in form and f'value="{oid(3)}"' not in form  # its village's only
+    assert '来源于以下意见 <span class="hint-inline">可不填</span></legend>' in form
     data = open_form(client, path) | {
         "reason": "test",
         "occurred_on": "2016-12-31",
@@ -196,6 +197,7 @@ def test_a_team_member_drafts_a_plan_row_by_row_and_revises_it(
     html = client.get(path).get_data(as_text=True)
     assert 'value="2017 年度帮扶计划"' in html and 'name="items-1-text"' in html
     assert 'value="修桥"' in html and 'name="items-3-key"' in html  # two empty rows more
+    assert 'name="items-1-text" type="text" value="修桥" aria-label="内容 2">' in html
     more = client.post(path, data=open_form(client, path) | rows | {"refresh": "rows"})
     assert 'name="items-4-key"' in more.get_data(as_text=True)  # rows 0 and 2 filled, +2
     response = send(
