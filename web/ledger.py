@@ -270,9 +270,26 @@ def board(code: str) -> str:
         and (not village or m["village"] == village)
         and (not overdue or m["overdue"])
     ]
+    day, today = page["day"], page["today"]
+    # A card's links: a few addresses per village, the measure's id added to each card's.
+    links = {
+        v: {
+            "ledger": url_for("ledger.ledger", code=v, tab="measures", **page["kept"]),
+            "note": url_for("ledger.form", code=v, form="note-measure-progress"),
+            "move": url_for("ledger.form", code=v, form="set-measure-status"),
+        }
+        for v in {m["village"] for m in shown}
+    }
     return render_template(
         "ledger/board.html",
         **page,
+        links=links,
+        back={
+            "next": request.full_path.rstrip("?"),
+            **({"occurred_on": day.isoformat()} if day != today else {}),
+        },
+        can_note=may_send("note_measure_progress"),
+        can_move=may_send("set_measure_status"),
         columns=[(s, [m for m in shown if m["status"] == s]) for s in MeasureStatus],
         shown=shown,
         categories=choices_of(MeasureCategory),

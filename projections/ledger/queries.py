@@ -268,7 +268,9 @@ def _counts(
     out: dict[str, dict[str, Any]] = {}
 
     def of(v: str) -> dict[str, Any]:
-        return out.setdefault(v, _empty_counts())
+        if v not in out:  # made once per village, not once per row
+            out[v] = _empty_counts()
+        return out[v]
 
     def where(t: Table) -> Any:
         return and_(t.c.village_code.in_(villages), seen(t, as_of, upto))
@@ -400,7 +402,10 @@ def _households_visited(
         .where(
             visits.c.day >= spans.c.first_day,
             visits.c.day <= spans.c.last_day,
-            visits.c.day <= as_of,
+            # The days of all the windows, as constants: the index on the visits' day then
+            # reads those days only, not every visit of the teams' years in the village.
+            visits.c.day >= min(first for first, _, _ in windows.values()),
+            visits.c.day <= min(as_of, max(last for _, last, _ in windows.values())),
         )
         .group_by(spans.c.village_code)
     )
