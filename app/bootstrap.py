@@ -40,6 +40,7 @@ from projections.audit.index import NAME as AUDIT_INDEX
 from projections.bulk import json_text
 from projections.coverage import queries as coverage_queries
 from projections.coverage.sweep import GAPS
+from projections.ledger import board as ledger_board
 from projections.ledger import funds as fund_queries
 from projections.ledger import queries as ledger_queries
 from projections.ledger import sheets as ledger_sheets
@@ -364,6 +365,25 @@ class Zhucun:
             upto = visit_queries.known_position(conn, _moment(as_known_at))
             day = as_of or self.today()
             return fund_queries.funds(conn, code, day, upto, wanted, measure_id)
+
+    def ledger_measures(
+        self, code: str, as_of: date | None = None, as_known_at: datetime | None = None
+    ) -> dict[str, Any] | None:
+        """The measures of every village under a unit (the unit itself, for a village) on a
+        day as known at a moment, each with its village, status, overdue or not, and
+        progress: the measures board; None if no unit."""
+        with self.projections.reading() as conn:
+            upto = visit_queries.known_position(conn, _moment(as_known_at))
+            return ledger_board.measures_board(conn, code, as_of or self.today(), upto)
+
+    def ledger_village_lines(
+        self, code: str, as_of: date | None = None, as_known_at: datetime | None = None
+    ) -> list[dict[str, Any]] | None:
+        """One line of ledger figures per village under a unit on a day as known at a
+        moment: the roll-up's list of villages; None if no unit."""
+        with self.projections.reading() as conn:
+            upto = visit_queries.known_position(conn, _moment(as_known_at))
+            return ledger_board.village_lines(conn, code, as_of or self.today(), upto)
 
     def residency(
         self,

@@ -137,7 +137,7 @@ COMMAND_ROLES: dict[str, frozenset[Role]] = {
 
 # The arguments that name something recorded. Codes name units; ids name aggregates of any
 # kind (``id`` is the id a new record asks for: if it names one already, that one counts).
-UNIT_CODES = frozenset({"code", "unit", "parent", "into", "group", "village"})
+UNIT_CODES = frozenset({"code", "unit", "parent", "into", "group", "village", "approver_unit"})
 IDS = frozenset(
     {
         "id",

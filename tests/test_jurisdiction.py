@@ -57,6 +57,7 @@ OTHER_COUNTY_SET = {
     "problem": pid(3),
     "plan": plid(3),
     "measure": msid(3),
+    "approver_unit": OTHER_TOWNSHIP,
 }
 OTHER_TOWNSHIP_SET = {
     "unit": VILLAGE_C,
@@ -72,6 +73,7 @@ OTHER_TOWNSHIP_SET = {
     "problem": pid(4),
     "plan": plid(4),
     "measure": msid(4),
+    "approver_unit": COUNTY,  # above the township: not the officer's to approve for
 }
 OTHER_TEAM_SET = {  # village B: the same township, another team
     "unit": VILLAGE_B,
@@ -267,7 +269,7 @@ TEMPLATES: dict[str, tuple[dict[str, Any], dict[str, str]]] = {
     ),
     "approve_plan": (
         {"plan": plid(1), "approver": "王镇长", "approver_unit": TOWNSHIP},
-        {"plan": "plan"},
+        {"plan": "plan", "approver_unit": "approver_unit"},
     ),
     # -- the village work ledger: measures --
     "plan_measure": (

@@ -26,6 +26,7 @@ from web import (
     errors,
     history,
     i18n,
+    ledger,
     people,
     proxies,
     records,
@@ -69,6 +70,7 @@ def create_app(zhucun: Zhucun | None = None, config: dict[str, Any] | None = Non
     app.register_blueprint(records.bp)
     app.register_blueprint(people.bp)
     audit.init_app(app)
+    app.register_blueprint(ledger.bp)
     trusted = proxies.parse_networks(app.config["ZHUCUN_TRUSTED_PROXIES"])
     if trusted:
         app.wsgi_app = proxies.TrustedProxies(app.wsgi_app, trusted)  # type: ignore[method-assign]

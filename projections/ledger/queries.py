@@ -420,6 +420,11 @@ def _households_visited(
     """Per village: the households its teams visited within its survey's window (visits
     made by ``as_of`` and known at ``upto``)."""
     spans = _window_query(villages, as_of, upto)
+    first, last = conn.execute(
+        select(func.min(spans.c.first_day), func.max(spans.c.last_day))
+    ).one()
+    if first is None:
+        return {}
     team_villages = select(teams.c.team_id, teams.c.village_code).distinct().subquery("tv")
     query = (
         select(spans.c.v, func.count(func.distinct(visits.c.household_id)))
@@ -431,7 +436,10 @@ def _households_visited(
         .where(
             visits.c.day >= spans.c.first_day,
             visits.c.day <= spans.c.last_day,
-            visits.c.day <= as_of,
+            # The days of all the windows, as constants: the index on the visits' day then
+            # reads those days only, not every visit of the teams' years in the village.
+            visits.c.day >= _as_date(first),
+            visits.c.day <= min(as_of, _as_date(last)),
         )
         .group_by(spans.c.v)
     )
@@ -632,7 +640,15 @@ def _measure_states(
 def village_measures(
     conn: Connection, village: str, as_of: date, upto: int | None
 ) -> list[dict[str, Any]]:
-    rows = _measure_states(conn, [village], as_of, upto)
+    return measure_list(conn, [village], as_of, upto)
+
+
+def measure_list(
+    conn: Connection, villages: Any, as_of: date, upto: int | None
+) -> list[dict[str, Any]]:
+    """The measures of these villages planned by the day, by village and due date, each with
+    its status that day, whether it is overdue, and its progress notes."""
+    rows = _measure_states(conn, villages, as_of, upto)
     notes: dict[str, list[dict[str, str]]] = {}
     if rows:
         for mid, note, day in conn.execute(
@@ -647,6 +663,7 @@ def village_measures(
     return [
         {
             "id": _uuid(r["measure_id"]),
+            "village": r["village_code"],
             "plan": _uuid(r["plan_id"]),
             "item": r["item_key"],
             "category": r["category"],
