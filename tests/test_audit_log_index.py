@@ -41,7 +41,7 @@ from tests.builders import (
     mid,
     small_network,
 )
-from tests.team_builders import LEADER, MEMBER, cid, lid, register_units_and_cadres, tid
+from tests.team_builders import LEADER, MEMBER, cid, leave, lid, register_units_and_cadres, tid
 
 UNKNOWN = "00000000-0000-0000-0009-000000000099"
 
@@ -68,15 +68,7 @@ def _history(z: Zhucun, clock: SettableClock) -> None:
         cmd("check_in", on="2014-06-02", actor="张队长", role="team_member", cadre=cid(LEADER)),
         cmd("check_in", on="2014-07-01", actor="张队长", role="team_member", cadre=cid(LEADER)),
         cmd("check_in", on="2014-06-06", actor="赵科员", role="team_member", cadre=cid(3)),
-        cmd(
-            "request_leave",
-            on="2014-06-03",
-            role="team_member",
-            cadre=cid(MEMBER),
-            first_day="2014-06-10",
-            last_day="2014-06-11",
-            id=lid(1),
-        ),
+        leave(1, "2014-06-10", "2014-06-11", on="2014-06-03", role="team_member"),
         cmd("write_diary", on="2014-06-20", cadre=cid(MEMBER), text="走访三户"),
         cmd("visit_household", on="2014-06-21", cadre=cid(MEMBER), household=hid(3), note="走访"),
     )
