@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from argon2 import PasswordHasher
 
@@ -28,6 +29,7 @@ ACCOUNTS = {
     "auditor": ("city.auditor", CITY),
 }
 ROLES = list(ACCOUNTS)
+IP = "10.0.0.7"  # the address the account tests log in from
 
 
 @dataclass
@@ -83,3 +85,13 @@ def web_network(z: Zhucun) -> WebNet:
         team = net.team if role == "team_member" else None
         accounts.add(username, role, unit, PASSWORD, team=team, actor="test")
     return WebNet(net.team, net.households)
+
+
+def events_named(z: Zhucun, *qualnames: str) -> list[Any]:
+    """The events of the log whose class is one of ``qualnames`` (``Account.Added``), in order."""
+    return [
+        logged.event
+        for page in z.store.iter_log()
+        for logged in page
+        if type(logged.event).__qualname__ in qualnames
+    ]

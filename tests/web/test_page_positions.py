@@ -6,14 +6,8 @@ from __future__ import annotations
 import pytest
 from flask.testing import FlaskClient
 
-from app.bootstrap import Zhucun
-from tests.web.builders import WebNet, web_network
+from tests.web.builders import WebNet
 from tests.web.conftest import login
-
-
-@pytest.fixture
-def net(zhucun: Zhucun) -> WebNet:
-    return web_network(zhucun)
 
 
 @pytest.mark.parametrize(
