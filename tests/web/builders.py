@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -95,3 +96,11 @@ def events_named(z: Zhucun, *qualnames: str) -> list[Any]:
         for logged in page
         if type(logged.event).__qualname__ in qualnames
     ]
+
+
+def found(pattern: str, html: str, what: str = "") -> str:
+    """The first group of ``pattern`` in ``html``; the test fails, naming ``what`` (else the
+    pattern), when nothing matches."""
+    match = re.search(pattern, html, re.S)
+    assert match, f"no {what}" if what else f"nothing matches {pattern}"
+    return match.group(1)

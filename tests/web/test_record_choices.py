@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from app.bootstrap import Zhucun
 from tests.builders import GROUP_A1, VILLAGE_A, apply, cmd, hid, id_number, mid
 from tests.team_builders import CLERK, cid
-from tests.web.builders import WebNet, web_network
+from tests.web.builders import WebNet, found, web_network
 from tests.web.conftest import login
 from tests.web.test_records import open_form
 
@@ -53,19 +53,18 @@ def net(zhucun: Zhucun) -> WebNet:
 
 def options(html: str, field: str) -> dict[str, str]:
     """value -> label of a select's options (the empty choice left out)."""
-    found = re.search(rf'<select id="{field}" name="{field}"[^>]*>(.*?)</select>', html, re.S)
-    assert found, f"no select {field}"
+    select = found(
+        rf'<select id="{field}" name="{field}"[^>]*>(.*?)</select>', html, f"select {field}"
+    )
     return {
         value: label
-        for value, label in re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', found[1])
+        for value, label in re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select)
         if value
     }
 
 
 def grab(html: str, element_id: str) -> str:
-    found = re.search(rf'id="{element_id}">(.*?)</', html, re.S)
-    assert found, f"no element {element_id}"
-    return found.group(1)
+    return found(rf'id="{element_id}">(.*?)</', html, f"element {element_id}")
 
 
 def page(client: FlaskClient, path: str) -> str:
