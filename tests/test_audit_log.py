@@ -26,6 +26,7 @@ from tests.builders import (
     cmd,
     hid,
     id_number,
+    open_unit,
     small_network,
 )
 
@@ -79,14 +80,7 @@ def test_actor_type_dates_and_limit_filter(zhucun: Zhucun) -> None:
     group = VILLAGE_B + "002"
     apply(
         zhucun,
-        cmd(
-            "open_unit",
-            actor="wang.admin",
-            code=group,
-            name="二组",
-            level="group",
-            parent=VILLAGE_B,
-        ),
+        open_unit(group, "二组", "group", VILLAGE_B, on="2014-06-01", actor="wang.admin"),
     )
     assert [r["details"]["code"] for r in rows(zhucun, actor="wang.admin")] == [group]
     assert len(rows(zhucun, event="Unit.Opened")) == 9

@@ -30,6 +30,7 @@ from tests.builders import (
     apply,
     cmd,
     id_number,
+    open_unit,
     small_network,
 )
 from tests.conftest import pg_url_for_new_schema
@@ -104,13 +105,8 @@ def _household(group: str, n: int, **extra: Any) -> dict[str, Any]:
 CLOSE_GROUP = cmd("close_unit", on="2014-07-01", unit=EMPTY_GROUP)
 MOVE_INTO_GROUP = cmd("move_household", on="2014-07-01", household="H:B1", group=EMPTY_GROUP)
 CLOSE_VILLAGE = cmd("close_unit", on="2014-07-01", unit=EMPTY_VILLAGE)
-OPEN_GROUP_IN_VILLAGE = cmd(
-    "open_unit",
-    on="2014-07-01",
-    code=EMPTY_VILLAGE + "001",
-    name="丙村一组",
-    level="group",
-    parent=EMPTY_VILLAGE,
+OPEN_GROUP_IN_VILLAGE = open_unit(
+    EMPTY_VILLAGE + "001", "丙村一组", "group", EMPTY_VILLAGE, on="2014-07-01"
 )
 
 # Each rule that reads an aggregate (or a read model) to write another: a command whose rule
@@ -154,22 +150,8 @@ def _setting(z: Zhucun) -> dict[str, str]:
     net = small_network(z)
     apply(
         z,
-        cmd(
-            "open_unit",
-            on="2014-06-10",
-            code=EMPTY_GROUP,
-            name="乙村九组",
-            level="group",
-            parent=VILLAGE_B,
-        ),
-        cmd(
-            "open_unit",
-            on="2014-06-10",
-            code=EMPTY_VILLAGE,
-            name="丙村",
-            level="village",
-            parent=TOWNSHIP,
-        ),
+        open_unit(EMPTY_GROUP, "乙村九组", "group", VILLAGE_B, on="2014-06-10"),
+        open_unit(EMPTY_VILLAGE, "丙村", "village", TOWNSHIP, on="2014-06-10"),
         cmd(
             "party_member_joined",
             on="2014-06-10",
@@ -275,14 +257,7 @@ def test_closing_a_group_while_a_household_is_registered_into_it_leaves_one_of_t
         group = VILLAGE_B + f"{round_ + 10:03d}"
         apply(
             z,
-            cmd(
-                "open_unit",
-                on="2014-06-10",
-                code=group,
-                name=f"乙村{round_}",
-                level="group",
-                parent=VILLAGE_B,
-            ),
+            open_unit(group, f"乙村{round_}", "group", VILLAGE_B, on="2014-06-10"),
         )
         got = _race(
             lambda: bootstrap(db_url, clock),

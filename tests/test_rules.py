@@ -17,6 +17,7 @@ from tests.builders import (
     id_number,
     link,
     mid,
+    open_unit,
     refused,
     small_network,
 )
@@ -209,14 +210,7 @@ def test_nothing_can_be_done_on_a_closed_unit(zhucun):
     for line in (
         cmd("rename_unit", on="2015-06-01", unit="210521100203", name="丙村新"),
         cmd("open_site", on="2015-06-01", unit="210521100203", kind="station"),
-        cmd(
-            "open_unit",
-            on="2015-06-01",
-            code="210521100203001",
-            name="丙村一组",
-            level="group",
-            parent="210521100203",
-        ),
+        open_unit("210521100203001", "丙村一组", "group", "210521100203", on="2015-06-01"),
     ):
         assert refused(zhucun, line).error.code == "unit_closed"
 

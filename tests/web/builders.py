@@ -10,7 +10,7 @@ from argon2 import PasswordHasher
 
 from app.accounts import Accounts
 from app.bootstrap import Zhucun
-from tests.builders import CITY, COUNTY, TOWNSHIP, VILLAGE_A, apply, cmd
+from tests.builders import CITY, COUNTY, TOWNSHIP, VILLAGE_A, apply, open_unit
 from tests.team_builders import team_network
 
 OTHER_COUNTY, OTHER_TOWNSHIP = "210522", "210522100"
@@ -40,41 +40,12 @@ class WebNet:
 
 
 def other_county(z: Zhucun) -> None:
-    on = "2014-01-01"
     apply(
         z,
-        cmd(
-            "open_unit",
-            on=on,
-            code=OTHER_COUNTY,
-            name="桓仁满族自治县",
-            level="county",
-            parent=CITY,
-        ),
-        cmd(
-            "open_unit",
-            on=on,
-            code=OTHER_TOWNSHIP,
-            name="桓仁镇",
-            level="township",
-            parent=OTHER_COUNTY,
-        ),
-        cmd(
-            "open_unit",
-            on=on,
-            code=OTHER_VILLAGE,
-            name="丙村",
-            level="village",
-            parent=OTHER_TOWNSHIP,
-        ),
-        cmd(
-            "open_unit",
-            on=on,
-            code=OTHER_GROUP,
-            name="丙村一组",
-            level="group",
-            parent=OTHER_VILLAGE,
-        ),
+        open_unit(OTHER_COUNTY, "桓仁满族自治县", "county", CITY),
+        open_unit(OTHER_TOWNSHIP, "桓仁镇", "township", OTHER_COUNTY),
+        open_unit(OTHER_VILLAGE, "丙村", "village", OTHER_TOWNSHIP),
+        open_unit(OTHER_GROUP, "丙村一组", "group", OTHER_VILLAGE),
     )
 
 

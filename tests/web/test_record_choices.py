@@ -10,7 +10,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from app.bootstrap import Zhucun
-from tests.builders import GROUP_A1, VILLAGE_A, apply, cmd, hid, id_number, mid
+from tests.builders import GROUP_A1, VILLAGE_A, apply, cmd, hid, id_number, mid, open_unit
 from tests.team_builders import CLERK, cid
 from tests.web.builders import WebNet, found, web_network
 from tests.web.conftest import login
@@ -28,14 +28,7 @@ def net(zhucun: Zhucun) -> WebNet:
     net = web_network(zhucun)
     apply(
         zhucun,
-        cmd(
-            "open_unit",
-            on="2016-01-10",
-            code=NEW_GROUP,
-            name="甲村三组",
-            level="group",
-            parent=VILLAGE_A,
-        ),
+        open_unit(NEW_GROUP, "甲村三组", "group", VILLAGE_A, on="2016-01-10"),
         cmd(
             "register_household",
             on="2016-02-01",
