@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from app.bootstrap import BatchRefused, BatchResult, Zhucun
+from app.bootstrap import BatchRefused, BatchResult, Zhucun, bootstrap
 from domain.identity import check_digit
 
 CITY, COUNTY, TOWNSHIP = "210500", "210521", "210521100"
@@ -130,6 +130,16 @@ def small_network(z: Zhucun) -> Net:
     )
     ch = r.results[-1]["central_household"]
     return Net({"A1": hid(1), "A1b": hid(2), "A2": hid(3), "B1": hid(4)}, mid(1), ch)
+
+
+def small_network_at(url: str) -> str:
+    """The small network written to the store at ``url``, closed again; the url."""
+    z = bootstrap(url)
+    try:
+        small_network(z)
+    finally:
+        z.close()
+    return url
 
 
 def link(net: Net, household: str, on: str = "2014-06-03") -> dict[str, Any]:

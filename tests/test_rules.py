@@ -14,6 +14,7 @@ from tests.builders import (
     apply,
     cmd,
     hid,
+    household,
     id_number,
     link,
     mid,
@@ -153,17 +154,7 @@ def test_a_code_is_used_once(zhucun):
 
 def test_an_event_cannot_be_dated_before_its_unit_opened(zhucun):
     small_network(zhucun)
-    r = refused(
-        zhucun,
-        cmd(
-            "register_household",
-            on="2013-12-31",
-            group=GROUP_A1,
-            head_name="钱五",
-            members=3,
-            id_number=id_number(9),
-        ),
-    )
+    r = refused(zhucun, household(9, GROUP_A1, "钱五", 3, on="2013-12-31"))
     assert r.error.code == "dated_before_opening"
     assert r.error.field == "occurred_on"
 

@@ -24,6 +24,7 @@ from tests.builders import (
     apply,
     cmd,
     hid,
+    household,
     id_number,
     small_network,
 )
@@ -79,15 +80,7 @@ STEPS = [
     ),
     (
         "a household registered back-dated",
-        cmd(
-            "register_household",
-            on="2014-06-10",
-            group=GROUP_A2,
-            head_name="补录户",
-            members=3,
-            id_number=id_number(42),
-            id=hid(42),
-        ),
+        household(42, GROUP_A2, "补录户", 3, on="2014-06-10"),
     ),
     ("a link today", cmd("link_household", on=TODAY, household=hid(41), central_household="")),
     ("a check-in", cmd("check_in", on=TODAY, cadre=cid(LEADER), place="村部")),

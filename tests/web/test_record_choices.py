@@ -10,7 +10,16 @@ import pytest
 from flask.testing import FlaskClient
 
 from app.bootstrap import Zhucun
-from tests.builders import GROUP_A1, VILLAGE_A, apply, cmd, hid, id_number, mid, open_unit
+from tests.builders import (
+    GROUP_A1,
+    VILLAGE_A,
+    apply,
+    cmd,
+    hid,
+    household,
+    mid,
+    open_unit,
+)
 from tests.team_builders import CLERK, cid
 from tests.web.builders import WebNet, found, web_network
 from tests.web.conftest import login
@@ -29,15 +38,7 @@ def net(zhucun: Zhucun) -> WebNet:
     apply(
         zhucun,
         open_unit(NEW_GROUP, "甲村三组", "group", VILLAGE_A, on="2016-01-10"),
-        cmd(
-            "register_household",
-            on="2016-02-01",
-            group=GROUP_A1,
-            head_name="孙新",
-            members=2,
-            id_number=id_number(21),
-            id=NEW_HOUSEHOLD,
-        ),
+        household(21, GROUP_A1, "孙新", 2, on="2016-02-01"),  # NEW_HOUSEHOLD
         cmd("party_member_died", on="2015-03-01", party_member=mid(1)),
         cmd("join_team", on="2016-06-01", team=net.team, cadre=cid(CLERK)),
     )
