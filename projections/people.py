@@ -208,13 +208,17 @@ def _members(v: Village, wanted: set[str]) -> list[dict[str, Any]]:
 
 def _centrals(v: Village, wanted: set[str]) -> list[dict[str, Any]]:
     s = v.state
-    out = []
-    for ch, c in s.centrals.items():
-        home = s.households.get(c.household)
-        if c.active and c.village == v.code and home and home.group in wanted:
-            out.append(_central_row(v, ch, s.rules))
-    out.sort(key=lambda r: (r["household"]["group"], r["household"]["name"], r["id"]))
-    return out
+    rows = [
+        _central_row(v, ch, s.rules)
+        for ch, c in s.centrals.items()
+        if c.active and c.village == v.code and _lives_in(s, c.household, wanted)
+    ]
+    return sorted(rows, key=lambda r: (r["household"]["group"], r["household"]["name"], r["id"]))
+
+
+def _lives_in(s: Sweep, household: str, groups: set[str]) -> bool:
+    home = s.households.get(household)
+    return home is not None and home.group in groups
 
 
 def village_of_central_household(conn: Connection, ch_id: str) -> str | None:
