@@ -129,10 +129,7 @@ def people(conn: Connection, code: str, as_of: date, rules: RuleSet) -> dict[str
     tree = Tree(conn, as_of, None)
     if not tree.find(code):
         return None
-    level = tree.level[code]
-    if level not in ("village", "group"):
-        raise ValueError(level)
-    village = code if level == "village" else tree.parent[code]
+    level, village = tree.level[code], tree.village_of(code)
     v = village_on(conn, village, as_of, rules)
     wanted = set(v.groups()) if level == "village" else {code}
     return {

@@ -25,17 +25,7 @@ from app.store.uow import UnitOfWork
 from domain.account_errors import NotInJurisdictionError, RoleNotAllowedError
 from domain.accounts import Role
 from domain.party import central_household_id
-from tests.builders import (
-    COUNTY,
-    GROUP_A1,
-    GROUP_A2,
-    TOWNSHIP,
-    VILLAGE_A,
-    VILLAGE_B,
-    apply,
-    cmd,
-    open_unit,
-)
+from tests.builders import COUNTY, GROUP_A1, GROUP_A2, TOWNSHIP, VILLAGE_A, VILLAGE_B, apply, cmd
 from tests.builders import id_number as idn
 from tests.conftest import pg_url_for_new_schema
 from tests.ledger_builders import ITEMS, msid, oid, pid, plid
@@ -331,9 +321,30 @@ def build(z: Zhucun) -> None:
     open_other_county(z)
     apply(
         z,
-        open_unit(TOWNSHIP_2, "丁镇", "township", COUNTY),
-        open_unit(VILLAGE_C, "丁村", "village", TOWNSHIP_2),
-        open_unit(GROUP_C1, "丁村一组", "group", VILLAGE_C),
+        cmd(
+            "open_unit",
+            on="2014-01-01",
+            code=TOWNSHIP_2,
+            name="丁镇",
+            level="township",
+            parent=COUNTY,
+        ),
+        cmd(
+            "open_unit",
+            on="2014-01-01",
+            code=VILLAGE_C,
+            name="丁村",
+            level="village",
+            parent=TOWNSHIP_2,
+        ),
+        cmd(
+            "open_unit",
+            on="2014-01-01",
+            code=GROUP_C1,
+            name="丁村一组",
+            level="group",
+            parent=VILLAGE_C,
+        ),
     )
     for n, group, head in ((1, OTHER_GROUP, "外县户"), (11, GROUP_C1, "外镇户")):
         apply(
