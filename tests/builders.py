@@ -107,6 +107,10 @@ class Net:
     central_household: str
 
 
+# The heads of the small network's households, by the names the tests give the households.
+HEADS = {"A1": "王大", "A1b": "李二", "A2": "张三", "B1": "赵四"}
+
+
 def small_network(z: Zhucun) -> Net:
     """A city, a county, a township, two villages (A poor), three groups, a few households,
     one party member whose household is a central household in village A."""
@@ -130,6 +134,21 @@ def small_network(z: Zhucun) -> Net:
     )
     ch = r.results[-1]["central_household"]
     return Net({"A1": hid(1), "A1b": hid(2), "A2": hid(3), "B1": hid(4)}, mid(1), ch)
+
+
+def join_party(
+    net: Net, household: str, n: int | None = None, on: str = "2014-06-01"
+) -> dict[str, Any]:
+    """The command by which the head of a household of the small network (by its name there)
+    joins the party; as party member ``mid(n)`` when ``n`` is given."""
+    member = {"id": mid(n)} if n is not None else {}
+    head = HEADS[household]
+    return cmd("party_member_joined", on, name=head, household=net.households[household], **member)
+
+
+def move(net: Net, household: str, group: str, on: str) -> dict[str, Any]:
+    """The command moving a household of the small network (by its name there) to ``group``."""
+    return cmd("move_household", on, household=net.households[household], group=group)
 
 
 def small_network_at(url: str) -> str:
