@@ -249,16 +249,12 @@ def _race(make: Callable[[], Zhucun], lines: list[dict[str, Any]]) -> list[BaseE
 
 
 def test_closing_a_group_while_a_household_is_registered_into_it_leaves_one_of_them(
-    db_url: str, clock: Any
+    zhucun: Zhucun, db_url: str, clock: Any
 ) -> None:
-    z = bootstrap(db_url, clock)
-    small_network(z)
+    small_network(zhucun)
     for round_ in range(6):
         group = VILLAGE_B + f"{round_ + 10:03d}"
-        apply(
-            z,
-            open_unit(group, f"乙村{round_}", "group", VILLAGE_B, on="2014-06-10"),
-        )
+        apply(zhucun, open_unit(group, f"乙村{round_}", "group", VILLAGE_B, on="2014-06-10"))
         got = _race(
             lambda: bootstrap(db_url, clock),
             [cmd("close_unit", on="2014-07-01", unit=group), _household(group, round_)],
@@ -269,17 +265,15 @@ def test_closing_a_group_while_a_household_is_registered_into_it_leaves_one_of_t
         refused = [g.error.code for g in got if isinstance(g, BatchRefused)]
         assert len(refused) == 1, (round_, refused)
         assert refused[0] in ("unit_closed", "unit_has_active_children"), refused
-        closed = z.store.load(unit_id(group)).is_closed
+        closed = zhucun.store.load(unit_id(group)).is_closed
         assert closed == (refused[0] == "unit_closed")
-        assert bool(z._open_children(group)) == (not closed), round_
-    z.close()
+        assert bool(zhucun._open_children(group)) == (not closed), round_
 
 
 def test_two_identical_lines_with_one_key_at_the_same_moment_are_applied_once(
-    db_url: str, clock: Any
+    zhucun: Zhucun, db_url: str, clock: Any
 ) -> None:
-    z = bootstrap(db_url, clock)
-    small_network(z)
+    small_network(zhucun)
     for round_ in range(4):
         line = _household(
             GROUP_A1,
@@ -290,8 +284,7 @@ def test_two_identical_lines_with_one_key_at_the_same_moment_are_applied_once(
         got = _race(lambda: bootstrap(db_url, clock), [line, line, line])
         # One applied it; the others found it applied (skipped, 0 applied): no "already used".
         assert sorted(g if isinstance(g, int) else repr(g) for g in got) == [0, 0, 1], got
-    assert json.dumps(z.summary(VILLAGE_A), default=str)
-    z.close()
+    assert json.dumps(zhucun.summary(VILLAGE_A), default=str)
 
 
 def test_a_batch_that_keeps_losing_races_is_refused_with_its_line_and_writes_nothing(
