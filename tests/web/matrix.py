@@ -3,7 +3,7 @@ on, the client and data of each cell's request, the refusals it records, and whi
 matrix covers.
 
 A matrix is a list of routes, each ``(name, method, path, roles allowed, status when
-allowed)``; the tests run every route as every role and as nobody logged in.
+allowed)``; the tests run every route as every role and as nobody logged in (``check_cell``).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from flask.testing import FlaskClient
 
 from app.bootstrap import Zhucun, bootstrap
 from app.store.clock import SettableClock
+from tests.builders import apply
 from tests.web.builders import ROLES, web_network
 from tests.web.conftest import csrf_token, login
 
@@ -26,6 +27,7 @@ IN_COUNTY = CITY_WIDE | {"county_admin", "inspector"}
 IN_TOWNSHIP = IN_COUNTY | {"township_officer"}
 
 Route = tuple[str, str, str, Any, Any]  # name, method, path, roles allowed, status when allowed
+REFUSED_FORM = "form"  # status when allowed: the form comes back with the domain's refusal
 
 # Every role, and nobody logged in (None).
 AS_EVERY_ROLE = pytest.mark.parametrize("role", [*ROLES, None], ids=[*ROLES, "anonymous"])
@@ -39,11 +41,15 @@ def cases(routes: list[Route]) -> Any:
     )
 
 
-def matrix_store(tmp_path_factory: pytest.TempPathFactory, name: str) -> Zhucun:
-    """A SQLite store of the web tests' network (tests/web/builders.py), in a new directory."""
+def matrix_store(
+    tmp_path_factory: pytest.TempPathFactory, name: str, *lines: dict[str, Any]
+) -> Zhucun:
+    """A SQLite store of the web tests' network (tests/web/builders.py) and then ``lines``, in
+    a new directory."""
     path = tmp_path_factory.mktemp(name) / "zhucun.db"
     z = bootstrap(f"sqlite:///{path}", SettableClock(datetime(2016, 12, 31, 4, 0, tzinfo=UTC)))
     web_network(z)
+    apply(z, *lines)
     return z
 
 
@@ -64,6 +70,38 @@ def client_as(app: Flask, role: str | None, method: str) -> tuple[FlaskClient, A
         login(client, role)
     data = {"csrf_token": csrf_token(client, "/login")} if method == "POST" else None
     return client, data
+
+
+def check_cell(
+    app: Flask, store: Zhucun, role: str | None, method: str, path: str, allowed: Any, status: Any
+) -> None:
+    """One cell of a matrix: ``role`` (None: nobody logged in) asks for ``path``.
+
+    Allowed (``allowed`` None: no login needed): ``status``, or for ``REFUSED_FORM`` the form
+    again with the domain's refusal and nothing written; no refusal recorded. Nobody logged
+    in: sent to the login page (the API answers 401). Anyone else: 403, recorded as an event."""
+    client, data = client_as(app, role, method)
+    before, position = refusals(store), store.store.max_position()
+    response = client.open(path, method=method, data=data)
+    body = response.get_data(as_text=True)[:300]
+    if allowed is None or (role is not None and role in allowed):
+        if status == REFUSED_FORM:
+            assert response.status_code in (400, 404, 422), body
+            assert 'id="record-form"' in response.get_data(as_text=True)
+            assert store.store.max_position() == position, "a refused form writes nothing"
+        else:
+            assert response.status_code == status, body
+        assert refusals(store) == before
+    elif role is None:
+        if path.startswith("/api/"):
+            assert response.status_code == 401
+        else:
+            assert response.status_code == 302
+            assert response.headers["Location"].startswith("/login?next=")
+    else:
+        assert response.status_code == 403, body
+        assert refusals(store) == before + 1
+    response.close()
 
 
 def covered(app: Flask, routes: list[Route]) -> set[tuple[str, str]]:

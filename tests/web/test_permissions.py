@@ -22,7 +22,6 @@ from tests.builders import (
     TOWNSHIP,
     VILLAGE_A,
     VILLAGE_B,
-    apply,
     cmd,
     hid,
     household,
@@ -37,11 +36,10 @@ from tests.web.matrix import (
     IN_COUNTY,
     IN_TOWNSHIP,
     cases,
-    client_as,
+    check_cell,
     covered,
     endpoints,
     matrix_store,
-    refusals,
 )
 
 ADMINS = frozenset({"city_admin", "county_admin", "auditor"})
@@ -104,9 +102,9 @@ ROUTES: list[tuple[str, str, str, frozenset[str] | None, int]] = [
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Zhucun]:
-    z = matrix_store(tmp_path_factory, "matrix")
-    apply(
-        z,
+    z = matrix_store(
+        tmp_path_factory,
+        "matrix",
         cmd("party_member_joined", name="赵四", household=hid(4), id=mid(4)),
         cmd("designate_central_household", on="2014-06-02", party_member=mid(4)),
         household(9, OTHER_GROUP, "钱九", 3),
@@ -133,22 +131,7 @@ def test_permission_matrix(
     allowed: frozenset[str] | None,
     status: int,
 ):
-    client, data = client_as(matrix_app, role, method)
-    before = refusals(store)
-    response = client.open(path, method=method, data=data)
-    if allowed is None or (role is not None and role in allowed):
-        assert response.status_code == status, response.get_data(as_text=True)[:300]
-        assert refusals(store) == before
-    elif role is None:
-        if path.startswith("/api/"):
-            assert response.status_code == 401
-        else:
-            assert response.status_code == 302
-            assert response.headers["Location"].startswith("/login?next=")
-    else:
-        assert response.status_code == 403, response.get_data(as_text=True)[:300]
-        assert refusals(store) == before + 1
-    response.close()
+    check_cell(matrix_app, store, role, method, path, allowed, status)
 
 
 def test_every_route_of_the_app_is_in_the_matrix(matrix_app: Flask):
