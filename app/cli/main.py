@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NoReturn
 from uuid import UUID
 
 import click
@@ -244,11 +244,7 @@ def summary(
         if data is None:
             if day is None and moment is None:
                 fail(f"找不到区划代码为 {unit_code} 的单位 / no unit with code {unit_code}")
-            fail(
-                f"{day or '今天'} 找不到区划代码为 {unit_code} 的单位 / "
-                f"no unit with code {unit_code} on {day or 'today'}"
-            )
-            return
+            _no_unit(unit_code, day)
         if as_json:
             print_answer(z, data)
             return
@@ -260,6 +256,13 @@ def summary(
         click.echo(f"{data['name']} ({data['unit']}, {data['level']}){clocks}")
         for key, zh, en in SUMMARY_LABELS:
             click.echo(f"  {zh:<8}\t{en:<20}\t{data[key]:>10,}")
+
+
+def _no_unit(code: str, day: date | None) -> NoReturn:
+    fail(
+        f"{day or '今天'} 找不到区划代码为 {code} 的单位 / "
+        f"no unit with code {code} on {day or 'today'}"
+    )
 
 
 def _id_option(name: str, value: str) -> UUID:
@@ -302,11 +305,7 @@ def coverage(
     with opened(ctx) as z:
         data = z.coverage(unit_code, day, moment)
         if data is None:
-            fail(
-                f"{day or '今天'} 找不到区划代码为 {unit_code} 的单位 / "
-                f"no unit with code {unit_code} on {day or 'today'}"
-            )
-            return
+            _no_unit(unit_code, day)
         if as_json:
             print_answer(z, data)
             return
@@ -319,11 +318,7 @@ def _households(
     with opened(ctx) as z:
         data = z.households(code, day, moment)
         if data is None:
-            fail(
-                f"{day or '今天'} 找不到区划代码为 {code} 的单位 / "
-                f"no unit with code {code} on {day or 'today'}"
-            )
-            return
+            _no_unit(code, day)
         if as_json:
             print_answer(z, data)
             return
@@ -359,11 +354,7 @@ def gaps(
     with opened(ctx) as z:
         rows = z.gaps(unit_code, gap_type, day, moment)
         if rows is None:
-            fail(
-                f"{day or '今天'} 找不到区划代码为 {unit_code} 的单位 / "
-                f"no unit with code {unit_code} on {day or 'today'}"
-            )
-            return
+            _no_unit(unit_code, day)
         if as_json:
             print_answer(z, rows)
             return

@@ -3,7 +3,7 @@ on, the client and data of each cell's request, the refusals it records, and whi
 matrix covers.
 
 A matrix is a list of routes, each ``(name, method, path, roles allowed, status when
-allowed)``; the tests run every route as every role and as nobody logged in.
+allowed)``; the tests run every route as every role and as nobody logged in (``check_cell``).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from flask.testing import FlaskClient
 
 from app.bootstrap import Zhucun, bootstrap
 from app.store.clock import SettableClock
+from tests.builders import apply
 from tests.web.builders import ROLES, web_network
 from tests.web.conftest import csrf_token, login
 
@@ -29,6 +30,7 @@ IN_TOWNSHIP = IN_COUNTY | {"township_officer"}
 AUDITORS = frozenset({"city_admin", "county_admin", "inspector", "auditor"})
 
 Route = tuple[str, str, str, Any, Any]  # name, method, path, roles allowed, status when allowed
+REFUSED_FORM = "form"  # status when allowed: the form comes back with the domain's refusal
 
 # Every role, and nobody logged in (None).
 AS_EVERY_ROLE = pytest.mark.parametrize("role", [*ROLES, None], ids=[*ROLES, "anonymous"])
@@ -45,13 +47,16 @@ def cases(routes: list[Route]) -> Any:
 def matrix_store(
     tmp_path_factory: pytest.TempPathFactory,
     name: str,
+    *lines: dict[str, Any],
     build: Callable[[Zhucun], Any] = web_network,
 ) -> Zhucun:
     """A SQLite store of the web tests' network (tests/web/builders.py, or what ``build``
-    makes of it), in a new directory."""
+    makes of it) and then ``lines``, in a new directory."""
     path = tmp_path_factory.mktemp(name) / "zhucun.db"
     z = bootstrap(f"sqlite:///{path}", SettableClock(datetime(2016, 12, 31, 4, 0, tzinfo=UTC)))
     build(z)
+    if lines:
+        apply(z, *lines)
     return z
 
 
@@ -91,9 +96,6 @@ def endpoints(app: Flask) -> set[tuple[str, str]]:
         if rule.endpoint != "static"
         for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}
     }
-
-
-REFUSED_FORM = "form"  # allowed: the form comes back with the domain's refusal, nothing written
 
 
 def check_cell(

@@ -22,7 +22,6 @@ from tests.builders import (
     TOWNSHIP,
     VILLAGE_A,
     VILLAGE_B,
-    apply,
     cmd,
     hid,
     household,
@@ -111,9 +110,9 @@ ROUTES: list[tuple[str, str, str, frozenset[str] | None, int]] = [
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Zhucun]:
-    z = matrix_store(tmp_path_factory, "matrix")
-    apply(
-        z,
+    z = matrix_store(
+        tmp_path_factory,
+        "matrix",
         cmd("party_member_joined", name="赵四", household=hid(4), id=mid(4)),
         cmd("designate_central_household", on="2014-06-02", party_member=mid(4)),
         household(9, OTHER_GROUP, "钱九", 3),

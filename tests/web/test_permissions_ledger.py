@@ -91,7 +91,7 @@ for form in LEDGER_FORMS:
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Zhucun]:
-    z = matrix_store(tmp_path_factory, "ledger-matrix", ledger_network)
+    z = matrix_store(tmp_path_factory, "ledger-matrix", build=ledger_network)
     yield z
     z.close()
 

@@ -12,7 +12,7 @@ import pytest
 from flask import Flask
 
 from app.bootstrap import Zhucun
-from tests.builders import COUNTY, GROUP_A1, VILLAGE_A, VILLAGE_B, apply, cmd
+from tests.builders import COUNTY, GROUP_A1, VILLAGE_A, VILLAGE_B, cmd
 from tests.team_builders import MEMBER, cid, tid
 from tests.web.builders import OTHER_COUNTY, OTHER_VILLAGE
 from tests.web.conftest import make_app
@@ -139,10 +139,10 @@ for form, roles in TEAM_FORMS.items():
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Zhucun]:
-    z = matrix_store(tmp_path_factory, "records-matrix")
     on = "2014-06-01"
-    apply(
-        z,
+    z = matrix_store(
+        tmp_path_factory,
+        "records-matrix",
         cmd("dispatch_team", on=on, unit="CITY-AGRI", village=VILLAGE_B, id=TEAM_B),
         cmd("dispatch_team", on=on, unit="COUNTY-AGRI", village=OTHER_VILLAGE, id=TEAM_OTHER),
         cmd("join_team", on=on, team=TEAM_OTHER, cadre=OTHER_CADRE),
