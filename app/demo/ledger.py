@@ -26,7 +26,7 @@ from uuid import UUID
 from app.commands import CommandLine
 from app.demo import data
 from app.demo import ledger_data as ld
-from app.demo.team_days import CadrePlan, TeamPlan
+from app.demo.team_days import LAST_DAY, CadrePlan, TeamPlan
 from app.demo.teams import CITY_POVERTY, recorder
 from app.demo.villages import Actor, History, Home, Session, day_between
 from app.store.clock import CHINA_TZ
@@ -39,7 +39,7 @@ from domain.ledger.plans import MeasureCategory, PlanItem, PlanKind
 from domain.ledger.survey import CommitteeAssessment, IntervieweeCategory, TableKind
 from domain.villages import Problem
 
-END = date(2017, 6, 30)  # the demo's last day (team_days.LAST_DAY)
+END = LAST_DAY  # the demo's last day: nothing of the ledger happens after it
 MEASURES_BY = date(2014, 11, 28)  # every measure is planned by then: the seed's "310余项"
 ANNUAL_YEARS = (2015, 2016, 2017)
 
@@ -162,7 +162,18 @@ class LedgerPlanner:
         self.history.add(lv.rng, on, lines, after=after)
 
 
-Step = Callable[[LedgerPlanner, VillageLedger, Counts, int], None]
+VillageStep = Callable[[LedgerPlanner, VillageLedger, Counts, int], None]
+Step = Callable[[LedgerPlanner, Counts], None]
+
+
+def _each(step: VillageStep) -> Step:
+    """A step taken in each village in turn (``n``: the village's place in ``Counts``)."""
+
+    def run(p: LedgerPlanner, counts: Counts) -> None:
+        for n, lv in enumerate(p.villages):
+            step(p, lv, counts, n)
+
+    return run
 
 
 def plan_ledger(
@@ -179,10 +190,7 @@ def plan_ledger(
         _window(lv)
     counts = _counts(random.Random(f"{seed}:ledger"), villages)
     for step in STEPS:
-        for n, lv in enumerate(villages):
-            step(planner, lv, counts, n)
-        if step is _survey:
-            _classes(planner)
+        step(planner, counts)
     return planner.extra
 
 
@@ -582,7 +590,7 @@ def _yuan(whole: int) -> str:
     return yuan_text(whole * FEN_PER_YUAN)
 
 
-def _classes(p: LedgerPlanner) -> None:
+def _classes(p: LedgerPlanner, counts: Counts) -> None:
     """The poverty office confirms each village's class on the survey, citing its problems,
     county by county once the county's surveys are done."""
     by_county: dict[str, list[VillageLedger]] = {}
@@ -725,8 +733,8 @@ def _approve(
         for x in plans
     ]
     p.add(lv, day, lines, after=[x.id for x in plans])
-    for x in plans:
-        if first:
+    if first:
+        for x in plans:
             x.approved_on, x.approved_items = day, list(x.items)
 
 
@@ -761,11 +769,14 @@ def _measures(p: LedgerPlanner, lv: VillageLedger, counts: Counts, n: int) -> No
         text = rng.choice([x for x in texts if x.fits and x.fits in item.text] or texts)
         least, most = text.budget
         budget = rng.randint(least // 100, most // 100) * 100 if most else 0
-        responsible = (
-            lv.leader.name
-            if item.category is MeasureCategory.COMMITTEES
-            else rng.choice([m.actor.name for m in lv.serving(planned)])
-        )
+        secretary = lv.team.village.secretary
+        assert secretary is not None
+        if item.category is MeasureCategory.COMMITTEES:
+            responsible = lv.leader.name
+        elif item.category is MeasureCategory.COLLECTIVE_ECONOMY and rng.random() < 0.5:
+            responsible = secretary.name  # the village's party secretary answers for it
+        else:
+            responsible = rng.choice([m.actor.name for m in lv.serving(planned)])
         m = MeasurePlan(
             lv.new_id("measure", k),
             plan,
@@ -896,6 +907,11 @@ def _letters(p: LedgerPlanner, lv: VillageLedger, counts: Counts, n: int) -> Non
     p.add(lv, day, [line], after=[three.id])
 
 
-# The steps of a village's ledger, in order; after the survey the poverty office confirms the
-# classes (``plan_ledger``).
-STEPS: tuple[Step, ...] = (_survey, _plans, _measures, _letters)
+# The steps of the ledgers, in order: the funding of the measures and the 六有 goals come after.
+STEPS: tuple[Step, ...] = (
+    _each(_survey),
+    _classes,
+    _each(_plans),
+    _each(_measures),
+    _each(_letters),
+)
