@@ -1,5 +1,6 @@
 """The Benxi demo: 72 poor villages and their six-level service network, built up 2014–2016,
-and the 72 work teams living in them from 2014 to mid-2017 (``app/demo/teams.py``).
+the 72 work teams living in them from 2014 to mid-2017 (``app/demo/teams.py``), and the
+villages' work ledgers over the same years (``app/demo/ledger.py``).
 
 The history is planned first (pure Python, from the seed), then replayed through the ordinary
 commands, so every event passes the same rules as a user's. Each session of lines is recorded
