@@ -260,6 +260,13 @@ class Args:
                     raise refuse(name, f"第 {n} 项缺少 {part}", f"{noun} {n} has no {part}")
         return value
 
+    def mapping(self, name: str) -> dict[str, Any]:
+        """A JSON object, read further by the command (a rule set's document)."""
+        value = self._get(name, True)
+        if not isinstance(value, dict):
+            raise refuse(name, "应为一个对象", "must be a JSON object")
+        return value
+
     def number(self, name: str) -> float | None:
         """An optional number; its range is the domain's rule."""
         value = self._get(name, False)

@@ -13,6 +13,7 @@ import orjson
 from eventsourcing.application import AggregateNotFoundError
 from sqlalchemy import Engine, create_engine, event
 
+from app.assessments.runs import Assessments
 from app.describe import history_row
 from app.store.clock import Clock, SystemClock, local_today
 from app.store.config import StoreConfig, parse_database_url
@@ -38,6 +39,7 @@ from projections.bulk import json_text
 from projections.coverage import queries as coverage_queries
 from projections.coverage.sweep import GAPS
 from projections.ledger import queries as ledger_queries
+from projections.ledger import sheets as ledger_sheets
 from projections.runner import Projections, default_models
 from projections.tables import utc_naive
 from projections.teams import queries as team_queries
@@ -123,6 +125,11 @@ class Zhucun:
 
     def _subscribe(self, after: int) -> Any:
         return self.store.recorder.subscribe(gt=after)
+
+    @property
+    def assessments(self) -> Assessments:
+        """Assessment runs: run, list, show, explain; replayed by ``app.assessments.replay``."""
+        return Assessments(self.store, self.projections, self.clock)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -314,6 +321,16 @@ class Zhucun:
         with self.projections.reading() as conn:
             upto = visit_queries.known_position(conn, _moment(as_known_at))
             return ledger_queries.ledger(conn, code, as_of or self.today(), upto)
+
+    def ledger_villages(
+        self, code: str, as_of: date | None = None, as_known_at: datetime | None = None
+    ) -> dict[str, Any] | None:
+        """The whole ledger of each village under a unit (the unit itself, for a village)
+        that has anything in its ledger, on a day as known at a moment: what the ledger
+        workbook holds (``app/ledger/workbook.py``); None if no unit."""
+        with self.projections.reading() as conn:
+            upto = visit_queries.known_position(conn, _moment(as_known_at))
+            return ledger_sheets.village_ledgers(conn, code, as_of or self.today(), upto)
 
     def residency(
         self,

@@ -563,4 +563,6 @@ def _record_correction(n: Network, a: Args, m: Meta) -> dict[str, Any]:
 
 # -- the village work ledger (app/ledger/commands.py) -----------------------------------------
 
+# and the assessments' (app/assessments/commands.py)
+import app.assessments.commands  # noqa: E402
 import app.ledger.commands  # noqa: E402, F401  (its commands join the registry after these)

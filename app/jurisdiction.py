@@ -22,6 +22,8 @@ from uuid import UUID
 from app.store.uow import UnitOfWork
 from domain.account_errors import NotInJurisdictionError, RoleNotAllowedError
 from domain.accounts import Role
+from domain.assessments.evaluations import TeamEvaluation
+from domain.assessments.runs import AssessmentRun
 from domain.base import NetworkAggregate
 from domain.cadres import Cadre
 from domain.corrections import Correction
@@ -114,6 +116,13 @@ COMMAND_ROLES: dict[str, frozenset[Role]] = {
     # A plan is approved by an official of the village's township or county; a responsibility
     # letter is recorded by officers of the network, not by the team itself.
     **dict.fromkeys(("approve_plan", "sign_responsibility_letter"), NETWORK),
+    # Assessments: the organisation department and the poverty office (city and county
+    # admins) adopt rule sets (the city's) and publish runs; a team submits its own report;
+    # officers of the network record the village meeting's votes.
+    "adopt_assessment_rules": CITY,
+    "publish_assessment_run": TEAM_ADMIN,
+    "submit_written_report": TEAM_WORK | TEAM_ADMIN,
+    "record_evaluation": NETWORK,
 }
 
 # The arguments that name something recorded. Codes name units; ids name aggregates of any
@@ -134,6 +143,7 @@ IDS = frozenset(
         "plan",
         "measure",
         "letter",
+        "run",
     }
 )
 
@@ -218,6 +228,10 @@ class JurisdictionCheck:
             return _Unit(agg.village_code)
         if isinstance(agg, Team):
             return _Team(agg.id, agg.village_code)
+        if isinstance(agg, AssessmentRun):
+            return _Unit(agg.unit_code)
+        if isinstance(agg, TeamEvaluation) and agg.team_id is not None:
+            return self._team_place(agg.team_id)
         if isinstance(agg, LeaveRequest) and agg.team_id is not None:
             return self._team_place(agg.team_id)
         if isinstance(agg, Cadre) and agg.stints:

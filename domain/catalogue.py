@@ -1,14 +1,15 @@
 """The refusal catalogue as a page of the docs: ``python -m domain.catalogue > docs/errors.md``.
 
 Printed from the tables themselves (``domain/errors.py``, ``domain/account_errors.py``,
-``domain/ledger/errors.py``), so the page says what the code says; tests/test_errors.py fails
-when the two differ.
+``domain/ledger/errors.py``, ``domain/assessments/errors.py``), so the page says what the
+code says; tests/test_errors.py fails when the two differ.
 """
 
 from __future__ import annotations
 
 # Their rows join the catalogue:
 import domain.account_errors
+import domain.assessments.errors
 import domain.ledger.errors  # noqa: F401
 from domain.errors import (
     CATALOGUE,
@@ -28,8 +29,8 @@ such as `{when_zh}`, is worded from them). A refusal reaches the user as
 marked on the web, and as `application/problem+json` from the API (docs/web.md).
 
 Printed by `python -m domain.catalogue > docs/errors.md` from `domain/errors.py`,
-`domain/account_errors.py` and `domain/ledger/errors.py`; `tests/test_errors.py` fails when
-this page and the code differ.
+`domain/account_errors.py`, `domain/ledger/errors.py` and `domain/assessments/errors.py`;
+`tests/test_errors.py` fails when this page and the code differ.
 The store's and the command line's own refusals (a store that cannot be reached, a demo that
 would overwrite data) are defined beside their code in `app/`.
 """
@@ -38,6 +39,7 @@ SECTIONS = {
     "domain.errors": "The network and the work teams (`domain/errors.py`)",
     "domain.account_errors": "Accounts, logins and access (`domain/account_errors.py`)",
     "domain.ledger.errors": "The village work ledger (`domain/ledger/errors.py`)",
+    "domain.assessments.errors": "Assessments (`domain/assessments/errors.py`)",
 }
 
 

@@ -193,3 +193,15 @@ ARGUMENTS |= {
 }
 
 PLAN_ITEM_TEXT = Field("规划内容", "plan item", LONG_TEXT_MAX, multiline=True)
+
+# Assessments (domain/assessments/).
+ARGUMENTS |= {
+    "rules": Field("考核规则", "assessment rules"),
+    "effective_from": Field("生效日", "effective from"),
+    "bodies": Field("报送单位", "bodies reported to"),
+    "document_sha256": Field("报告文件的 SHA-256", "the report's SHA-256", 80),
+    "attendance": Field("到会人数", "attendance"),
+    "votes": Field("票数", "votes"),
+    "run": Field("考核", "assessment run"),
+}
+ATTENDANCE_MAX = 100_000  # people at one village meeting

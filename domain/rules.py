@@ -6,6 +6,7 @@ replayed later under the rules it used, or compared with another.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from domain.cadres import DispatchLevel, Rank
@@ -39,3 +40,9 @@ class RuleSet:
 
 
 DEFAULT_RULES = RuleSet(version="benxi-2014")
+
+
+def days_required(min_days_per_month: int, days_served: int, days_in_month: int) -> int:
+    """The days in the village a member owes in a month: a member who served part of the
+    month owes that part of the threshold, rounded up."""
+    return math.ceil(min_days_per_month * days_served / days_in_month)

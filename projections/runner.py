@@ -28,6 +28,7 @@ from sqlalchemy.schema import CreateIndex
 
 from domain.rules import DEFAULT_RULES, RuleSet
 from projections.accounts import AccountsModel
+from projections.assessments.model import AssessmentsModel
 from projections.audit.chain import AuditChainModel
 from projections.audit.index import AuditIndexModel
 from projections.collector import collector_paused
@@ -103,6 +104,7 @@ def default_models(rules: RuleSet = DEFAULT_RULES) -> list[ReadModel]:
         AccountsModel(),
         AuditIndexModel(),
         LedgerModel(),
+        AssessmentsModel(),
     ]
 
 

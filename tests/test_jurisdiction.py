@@ -302,8 +302,30 @@ TEMPLATES: dict[str, tuple[dict[str, Any], dict[str, str]]] = {
         },
         {"village": "unit", "team": "team"},
     ),
+    # -- assessments --
+    "submit_written_report": (
+        {
+            "team": tid(1),
+            "year": 2016,
+            "bodies": ["dispatching_unit"],
+            "title": "述职报告",
+            "document_sha256": "ab" * 32,
+        },
+        {"team": "team"},
+    ),
+    "record_evaluation": (
+        {"team": tid(1), "year": 2016, "attendance": 30, "votes": {"satisfied": 20}},
+        {"team": "team"},
+    ),
+    # No run in this store: a run of another unit is refused in tests/test_assess_runs.py.
+    "publish_assessment_run": ({"run": uid(12, 1)}, {"run": "run"}),
 }
-CITY_ONLY = {"register_dispatching_unit", "register_cadre", "record_correction"}
+CITY_ONLY = {
+    "register_dispatching_unit",
+    "register_cadre",
+    "record_correction",
+    "adopt_assessment_rules",
+}
 
 
 def variants(value: str) -> list[str]:

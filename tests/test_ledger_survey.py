@@ -7,7 +7,16 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.builders import COUNTY, TOWNSHIP, VILLAGE_A, VILLAGE_B, apply, cmd, hid
+from tests.builders import (
+    COUNTY,
+    TOWNSHIP,
+    VILLAGE_A,
+    VILLAGE_B,
+    apply,
+    cmd,
+    hid,
+    small_network,
+)
 from tests.ledger_builders import form, interview, symposium, tables
 from tests.team_builders import LEADER, MEMBER, cid, refused, team_network
 
@@ -231,3 +240,27 @@ def test_a_refused_batch_of_survey_lines_writes_nothing(zhucun):
     refused(zhucun, form(), tables(), tables(handed_out=1, returned=2))
     assert survey_of(zhucun)["form"] is None
     assert survey_of(zhucun)["started_on"] is None
+
+
+def test_the_roll_up_of_more_villages_than_a_compound_select_holds(zhucun):
+    """SQLite refuses a compound SELECT of more than 500 terms: the survey windows of a
+    province's villages are one grouped query, however many villages there are."""
+    small_network(zhucun)
+    lines = []
+    for n in range(520):
+        code = f"{TOWNSHIP}{300 + n:03d}"
+        lines += [
+            cmd(
+                "open_unit",
+                on="2014-01-01",
+                code=code,
+                name=f"村{n}",
+                level="village",
+                parent=TOWNSHIP,
+            ),
+            tables(village=code, handed_out=10, returned=10),
+        ]
+    apply(zhucun, *lines)
+    r = survey_of(zhucun, TOWNSHIP)
+    assert r["villages_surveyed"] == 520
+    assert r["tables_and_questionnaires"] == 520 * 10

@@ -19,11 +19,12 @@ from xml.sax.saxutils import escape
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from app.audit.chain import Checkpoint
 from app.audit.log import COLUMNS, HEADINGS
+from app.workbook import BOLD, header, text_cell
 from domain.errors import InvalidInputError
 
 WIDTHS = {
@@ -142,18 +143,8 @@ def _frame(
 ) -> None:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("审计日志 Audit log")
-    for i, column in enumerate(COLUMNS, 1):
-        ws.column_dimensions[get_column_letter(i)].width = WIDTHS[column]
-    ws.freeze_panes = "B2"  # the header row and the position column stay in view
-    bold = Font(bold=True)
-    fill = PatternFill("solid", fgColor="DDEBF7")
-    header = []
-    for column in COLUMNS:
-        cell = WriteOnlyCell(ws, HEADINGS[column])
-        cell.font, cell.fill = bold, fill
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        header.append(cell)
-    ws.append(header)
+    # the header row and the position column stay in view
+    header(ws, [HEADINGS[c] for c in COLUMNS], [WIDTHS[c] for c in COLUMNS], freeze="B2")
     ws.auto_filter.ref = f"A1:{LAST}{count + 1}"
     about = wb.create_sheet("筛选与校验 Filters")
     about.column_dimensions["A"].width = 34
@@ -176,22 +167,13 @@ def _frame(
         ),
         ("", ""),
     ]:
-        about.append([_text_cell(about, label), _text_cell(about, value)])
+        about.append([text_cell(about, label), text_cell(about, value)])
     heading = WriteOnlyCell(about, "筛选条件 filters used")
-    heading.font = bold
+    heading.font = BOLD
     about.append([heading])
     for name, value in filters.items():
-        about.append([_text_cell(about, name), _text_cell(about, value)])
+        about.append([text_cell(about, name), text_cell(about, value)])
     wb.save(path)
-
-
-def _text_cell(ws: Any, value: Any) -> Any:
-    """A cell that holds ``value`` as it is: openpyxl stores a text beginning with ``=`` as a
-    formula, and a filter or a reader's name is whatever was typed (CSV/formula injection)."""
-    cell = WriteOnlyCell(ws, value)
-    if isinstance(value, str):
-        cell.data_type = "s"
-    return cell
 
 
 MAX_ROWS = 1_048_576  # a worksheet's last row, the header included

@@ -4,22 +4,53 @@ villages under a township, a county or the city."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import click
 
-from app.cli.common import answer_for_unit, known_text, two_clocks
+from app.cli.common import (
+    answer_for_unit,
+    fail,
+    known_text,
+    opened,
+    parse_as_of,
+    parse_known_at,
+    two_clocks,
+)
 
 
 @click.command()
 @click.option("--unit", "unit_code", metavar="CODE", required=True)
 @two_clocks()
+@click.option(
+    "--xlsx",
+    "xlsx",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the ledger workbook (工作台账) of every village under the unit to FILE.",
+)
+@click.option("--as", "as_actor", metavar="ACTOR", help="Who exports (default $ZHUCUN_ACTOR).")
+@click.option("--role", "role", metavar="ROLE", help="Their role (default $ZHUCUN_ROLE).")
 @click.pass_context
 def ledger(
-    ctx: click.Context, unit_code: str, as_of: str | None, as_known_at: str | None, as_json: bool
+    ctx: click.Context,
+    unit_code: str,
+    as_of: str | None,
+    as_known_at: str | None,
+    as_json: bool,
+    xlsx: Path | None,
+    as_actor: str | None,
+    role: str | None,
 ) -> None:
     """The village work ledger: a village's survey, plans, measures and letters, or the
-    roll-up of the villages below."""
+    roll-up of the villages below; with --xlsx, the workbook of every village (recorded in
+    the audit log as an export)."""
+    if xlsx is not None:
+        if as_json:
+            raise click.UsageError("--json and --xlsx are exclusive")
+        _workbook(ctx, unit_code, (as_of, as_known_at), xlsx, who_reads=(as_actor, role))
+        return
     answer_for_unit(
         ctx,
         unit_code,
@@ -27,6 +58,33 @@ def ledger(
         as_json,
         lambda z, unit, day, moment: z.ledger(unit, day, moment),
         lambda z, data, day, moment: render_ledger(data, known_text(moment)),
+    )
+
+
+def _workbook(
+    ctx: click.Context,
+    unit_code: str,
+    clocks: tuple[str | None, str | None],
+    path: Path,
+    who_reads: tuple[str | None, str | None],
+) -> None:
+    from app.audit.access import record_export, who
+    from app.ledger.workbook import write_ledger_workbook
+
+    reader, reader_role = who(*who_reads)
+    day, moment = parse_as_of(clocks[0]), parse_known_at(clocks[1])
+    with opened(ctx) as z:
+        data = z.ledger_villages(unit_code, day, moment)
+        if data is None:
+            fail(f"找不到区划代码为 {unit_code} 的单位 / no unit with code {unit_code}")
+        rows = write_ledger_workbook(path, data)
+        given = {"unit": unit_code, "as_of": data["as_of"]}
+        if moment is not None:
+            given["as_known_at"] = moment.isoformat()
+        record_export(z, reader, reader_role, "village work ledger", "xlsx", str(path), given, rows)
+    click.echo(
+        f"工作台账 ledger workbook of {data['name']} ({unit_code}), as of {data['as_of']}"
+        f"{known_text(moment)}: {len(data['villages'])} village(s), {rows} row(s) -> {path}"
     )
 
 

@@ -488,6 +488,10 @@ from app.cli.ledger import ledger  # noqa: E402
 
 cli.add_command(ledger)
 
+from app.cli.assess import assess  # noqa: E402
+
+cli.add_command(assess)
+
 from app.cli.audit import audit  # noqa: E402
 
 cli.add_command(audit)

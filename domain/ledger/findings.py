@@ -33,6 +33,15 @@ class OpinionSource(StrEnum):
     HOUSEHOLD_VISIT = "household_visit"  # 入户走访
     INTERVIEW = "interview"  # 个别访谈
 
+    @property
+    def zh(self) -> str:
+        return {
+            "questionnaire": "问卷",
+            "symposium": "座谈会",
+            "household_visit": "入户走访",
+            "interview": "个别访谈",
+        }[self.value]
+
 
 class OpinionCategory(StrEnum):
     """What an opinion is about: the four kinds of assistance measure (帮扶措施), or other."""
@@ -42,6 +51,16 @@ class OpinionCategory(StrEnum):
     COLLECTIVE_ECONOMY = "collective_economy"  # 集体经济
     INCOME = "income"  # 村民增收
     OTHER = "other"  # 其他
+
+    @property
+    def zh(self) -> str:
+        return {
+            "committees": "两委班子与党员队伍建设",
+            "conditions": "发展环境和生产生活条件",
+            "collective_economy": "集体经济",
+            "income": "村民增收",
+            "other": "其他",
+        }[self.value]
 
 
 class RootCause(StrEnum):

@@ -71,6 +71,17 @@ class IntervieweeCategory(StrEnum):
     VILLAGER = "villager"  # 村民
     OTHER = "other"  # 其他（老干部、致富能人……）
 
+    @property
+    def zh(self) -> str:
+        return {
+            "committee_member": "两委成员",
+            "party_member": "党员",
+            "villager_representative": "村民代表",
+            "poor_household": "贫困户",
+            "villager": "村民",
+            "other": "其他",
+        }[self.value]
+
 
 @dataclass(frozen=True)
 class RegistrationForm:

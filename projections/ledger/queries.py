@@ -13,10 +13,12 @@ from sqlalchemy import (
     Select,
     Table,
     and_,
+    case,
     cast,
     func,
-    literal,
+    literal_column,
     select,
+    union,
     union_all,
 )
 
@@ -88,7 +90,7 @@ def ledger(conn: Connection, code: str, as_of: date, upto: int | None) -> dict[s
     }
 
 
-def _seen(table: Table, as_of: date, upto: int | None) -> Any:
+def seen(table: Table, as_of: date, upto: int | None) -> Any:
     """The rows of ``table`` that had happened by ``as_of`` and were known at ``upto``."""
     if upto is None:
         return table.c.day <= as_of
@@ -103,9 +105,9 @@ def _rows(conn: Connection, query: Select[Any]) -> list[dict[str, Any]]:
 
 
 def village_survey(conn: Connection, village: str, as_of: date, upto: int | None) -> dict[str, Any]:
-    mine = {t.name: and_(t.c.village_code == village, _seen(t, as_of, upto)) for t in DATED}
+    mine = {t.name: and_(t.c.village_code == village, seen(t, as_of, upto)) for t in DATED}
     started = conn.execute(
-        select(surveys.c.day).where(surveys.c.village_code == village, _seen(surveys, as_of, upto))
+        select(surveys.c.day).where(surveys.c.village_code == village, seen(surveys, as_of, upto))
     ).scalar()
     form = _form(conn, village, as_of, upto)
     window = _windows(conn, [village], as_of, upto).get(village)
@@ -138,7 +140,7 @@ def village_survey(conn: Connection, village: str, as_of: date, upto: int | None
         ).mappings():
             sources.setdefault(r["problem_id"], []).append(_uuid(r["opinion_id"]))
     counts = _counts(conn, [village], as_of, upto).get(village, _empty_counts())
-    visited = _households_visited(conn, {village: window} if window else {}, as_of, upto)
+    visited = _households_visited(conn, [village], as_of, upto)
     return {
         "started_on": started.isoformat() if started else None,
         "window": _window_out(window),
@@ -195,7 +197,7 @@ def _form(conn: Connection, village: str, as_of: date, upto: int | None) -> dict
     row = (
         conn.execute(
             select(forms)
-            .where(forms.c.village_code == village, _seen(forms, as_of, upto))
+            .where(forms.c.village_code == village, seen(forms, as_of, upto))
             .order_by(forms.c.day.desc(), forms.c.position.desc())
             .limit(1)
         )
@@ -225,7 +227,7 @@ def _cited(conn: Connection, village: str, as_of: date, upto: int | None) -> lis
     """The problems the village's class of that day cites."""
     latest = conn.execute(
         select(classes.c.position)
-        .where(classes.c.village_code == village, _seen(classes, as_of, upto))
+        .where(classes.c.village_code == village, seen(classes, as_of, upto))
         .order_by(classes.c.day.desc(), classes.c.position.desc())
         .limit(1)
     ).scalar()
@@ -262,66 +264,64 @@ def _empty_counts() -> dict[str, Any]:
 
 
 def _counts(
-    conn: Connection, villages: Any, as_of: date, upto: int | None
+    conn: Connection, villages: Any, as_of: date, upto: int | None, by_village: bool = True
 ) -> dict[str, dict[str, Any]]:
-    """Per village (those with anything recorded): the counts of each activity."""
+    """Per village (those with anything recorded): the counts of each activity; with
+    ``by_village=False``, the counts of all of them together, under the key ``"*"``, added up
+    by the database."""
     out: dict[str, dict[str, Any]] = {}
 
     def of(v: str) -> dict[str, Any]:
-        return out.setdefault(v, _empty_counts())
+        found = out.get(v)
+        if found is None:
+            found = out[v] = _empty_counts()
+        return found
 
-    def where(t: Table) -> Any:
-        return and_(t.c.village_code.in_(villages), _seen(t, as_of, upto))
-
-    for v, kind, n, handed, returned in conn.execute(
-        select(
-            tables.c.village_code,
-            tables.c.kind,
-            func.count(),
-            func.sum(tables.c.handed_out),
-            func.sum(tables.c.returned),
+    def grouped(t: Table, *columns: Any, by: tuple[Any, ...] = ()) -> Any:
+        """``columns`` per village (or for all), grouped further by ``by``."""
+        key = (t.c.village_code,) if by_village else ()
+        query = select(*key, *by, *columns).where(
+            t.c.village_code.in_(villages), seen(t, as_of, upto)
         )
-        .where(where(tables))
-        .group_by(tables.c.village_code, tables.c.kind)
+        if key or by:
+            query = query.group_by(*key, *by)
+        rows = conn.execute(query)
+        return rows if by_village else (("*", *row) for row in rows)
+
+    for v, kind, n, handed, returned in grouped(
+        tables,
+        func.count(),
+        func.sum(tables.c.handed_out),
+        func.sum(tables.c.returned),
+        by=(tables.c.kind,),
     ):
         key = "questionnaires" if kind == TableKind.QUESTIONNAIRE else "statistics_tables"
         of(v)[key] = {"batches": n, "handed_out": int(handed), "returned": int(returned)}
         of(v)["tables_and_questionnaires"] += int(handed)
     people = [symposiums.c[c.value] for c in ParticipantCategory]
-    for v, n, consultations, *sums in conn.execute(
-        select(
-            symposiums.c.village_code,
-            func.count(),
-            func.sum(cast(symposiums.c.collective_consultation, Integer)),
-            *[func.sum(c) for c in people],
-        )
-        .where(where(symposiums))
-        .group_by(symposiums.c.village_code)
+    for v, n, consultations, *sums in grouped(
+        symposiums,
+        func.count(),
+        func.sum(cast(symposiums.c.collective_consultation, Integer)),
+        *[func.sum(c) for c in people],
     ):
+        if not n:
+            continue  # no symposium at all: one row of nothing when not grouped by village
         of(v)["symposiums"] = n
         of(v)["collective_consultations"] = int(consultations or 0)
         of(v)["participants"] = {
             c.value: int(s or 0) for c, s in zip(ParticipantCategory, sums, strict=True)
         }
-    for v, n in conn.execute(
-        select(interviews.c.village_code, func.count())
-        .where(where(interviews))
-        .group_by(interviews.c.village_code)
-    ):
-        of(v)["interviews"] = n
-    for v, source, category, n in conn.execute(
-        select(opinions.c.village_code, opinions.c.source, opinions.c.category, func.count())
-        .where(where(opinions))
-        .group_by(opinions.c.village_code, opinions.c.source, opinions.c.category)
+    for v, n in grouped(interviews, func.count()):
+        if n:
+            of(v)["interviews"] = n
+    for v, source, category, n in grouped(
+        opinions, func.count(), by=(opinions.c.source, opinions.c.category)
     ):
         of(v)["opinions"] += n
         of(v)["opinions_by_source"][source] += n
         of(v)["opinions_by_category"][category] += n
-    for v, cause, n in conn.execute(
-        select(problems.c.village_code, problems.c.root_cause, func.count())
-        .where(where(problems))
-        .group_by(problems.c.village_code, problems.c.root_cause)
-    ):
+    for v, cause, n in grouped(problems, func.count(), by=(problems.c.root_cause,)):
         of(v)["problems"] += n
         of(v)["problems_by_root_cause"][cause] += n
     return out
@@ -330,35 +330,74 @@ def _counts(
 # -- the survey's window and the households its teams visited -----------------------------------
 
 
+def _window_query(villages: Any, as_of: date, upto: int | None) -> Any:
+    """Per village (``v``), the days its survey ran (``first_day``, ``last_day``): the period
+    last set by ``as_of`` (``set_survey_period``, ``explicit``), else from its first to its
+    last survey activity. One query for any number of villages."""
+    activity = union_all(
+        *[
+            select(t.c.village_code.label("v"), t.c.day.label("day")).where(
+                t.c.village_code.in_(villages), seen(t, as_of, upto)
+            )
+            for t in DATED
+        ]
+    ).subquery("activity")
+    spans = (
+        select(
+            activity.c.v,
+            func.min(activity.c.day).label("first_day"),
+            func.max(activity.c.day).label("last_day"),
+        )
+        .group_by(activity.c.v)
+        .subquery("spans")
+    )
+    ranked = (
+        select(
+            periods.c.village_code.label("v"),
+            periods.c.first_day,
+            periods.c.last_day,
+            func.row_number()
+            .over(
+                partition_by=periods.c.village_code,
+                order_by=(periods.c.day.desc(), periods.c.position.desc()),
+            )
+            .label("n"),
+        )
+        .where(periods.c.village_code.in_(villages), seen(periods, as_of, upto))
+        .subquery("ranked")
+    )
+    latest = select(ranked.c.v, ranked.c.first_day, ranked.c.last_day).where(ranked.c.n == 1)
+    latest_q = latest.subquery("latest")
+    every = union(select(spans.c.v), select(latest_q.c.v)).subquery("every")
+    return (
+        select(
+            every.c.v,
+            func.coalesce(latest_q.c.first_day, spans.c.first_day).label("first_day"),
+            func.coalesce(latest_q.c.last_day, spans.c.last_day).label("last_day"),
+            latest_q.c.v.is_not(None).label("explicit"),
+        )
+        .select_from(
+            every.outerjoin(spans, spans.c.v == every.c.v).outerjoin(
+                latest_q, latest_q.c.v == every.c.v
+            )
+        )
+        .subquery("windows")
+    )
+
+
 def _windows(
     conn: Connection, villages: Any, as_of: date, upto: int | None
 ) -> dict[str, tuple[date, date, bool]]:
-    """Per village, the days its survey ran (first, last, set by ``set_survey_period``): the
-    period last set by ``as_of``, else from its first to its last survey activity."""
-    out: dict[str, tuple[date, date, bool]] = {}
-    for t in DATED:
-        for v, first, last in conn.execute(
-            select(t.c.village_code, func.min(t.c.day), func.max(t.c.day))
-            .where(t.c.village_code.in_(villages), _seen(t, as_of, upto))
-            .group_by(t.c.village_code)
-        ):
-            was = out.get(v)
-            out[v] = (min(first, was[0]), max(last, was[1]), False) if was else (first, last, False)
-    latest: dict[str, tuple[date, int, date, date]] = {}
-    for v, day, position, first, last in conn.execute(
-        select(
-            periods.c.village_code,
-            periods.c.day,
-            periods.c.position,
-            periods.c.first_day,
-            periods.c.last_day,
-        ).where(periods.c.village_code.in_(villages), _seen(periods, as_of, upto))
-    ):
-        if v not in latest or (day, position) > latest[v][:2]:
-            latest[v] = (day, position, first, last)
-    for v, (_, _, first, last) in latest.items():
-        out[v] = (first, last, True)
-    return out
+    w = _window_query(villages, as_of, upto)
+    return {
+        v: (_as_date(first), _as_date(last), bool(explicit))
+        for v, first, last, explicit in conn.execute(select(w))
+    }
+
+
+def _as_date(value: Any) -> date:
+    """A day read back from ``coalesce``, which SQLite returns as its ISO text."""
+    return value if isinstance(value, date) else date.fromisoformat(value)
 
 
 def _window_out(window: tuple[date, date, bool] | None) -> dict[str, Any] | None:
@@ -373,28 +412,17 @@ def _window_out(window: tuple[date, date, bool] | None) -> dict[str, Any] | None
 
 
 def _households_visited(
-    conn: Connection, windows: dict[str, tuple[date, date, bool]], as_of: date, upto: int | None
+    conn: Connection, villages: Any, as_of: date, upto: int | None
 ) -> dict[str, int]:
     """Per village: the households its teams visited within its survey's window (visits
     made by ``as_of`` and known at ``upto``)."""
-    if not windows:
-        return {}
-    spans = union_all(
-        *[
-            select(
-                literal(v).label("village_code"),
-                literal(first).label("first_day"),
-                literal(last).label("last_day"),
-            )
-            for v, (first, last, _) in windows.items()
-        ]
-    ).subquery("spans")
+    spans = _window_query(villages, as_of, upto)
     team_villages = select(teams.c.team_id, teams.c.village_code).distinct().subquery("tv")
     query = (
-        select(spans.c.village_code, func.count(func.distinct(visits.c.household_id)))
+        select(spans.c.v, func.count(func.distinct(visits.c.household_id)))
         .select_from(
             visits.join(team_villages, team_villages.c.team_id == visits.c.team_id).join(
-                spans, spans.c.village_code == team_villages.c.village_code
+                spans, spans.c.v == team_villages.c.village_code
             )
         )
         .where(
@@ -402,7 +430,7 @@ def _households_visited(
             visits.c.day <= spans.c.last_day,
             visits.c.day <= as_of,
         )
-        .group_by(spans.c.village_code)
+        .group_by(spans.c.v)
     )
     if upto is not None:
         query = query.where(visits.c.position <= upto)
@@ -414,20 +442,14 @@ def _households_visited(
 
 def rollup(conn: Connection, villages: Any, as_of: date, upto: int | None) -> dict[str, Any]:
     """The surveys of the villages under a unit, added up: the shape of the seed's figures."""
-    total = _empty_counts()
-    per_village = _counts(conn, villages, as_of, upto)
-    for counts in per_village.values():
-        _add(total, counts)
-    windows = _windows(conn, villages, as_of, upto)
-    visited = _households_visited(conn, windows, as_of, upto)
+    total = _counts(conn, villages, as_of, upto, by_village=False).get("*", _empty_counts())
+    visited = _households_visited(conn, villages, as_of, upto)
     surveyed = conn.execute(
-        select(func.count()).where(
-            surveys.c.village_code.in_(villages), _seen(surveys, as_of, upto)
-        )
+        select(func.count()).where(surveys.c.village_code.in_(villages), seen(surveys, as_of, upto))
     ).scalar_one()
     forms_in = conn.execute(
         select(func.count(func.distinct(forms.c.village_code))).where(
-            forms.c.village_code.in_(villages), _seen(forms, as_of, upto)
+            forms.c.village_code.in_(villages), seen(forms, as_of, upto)
         )
     ).scalar_one()
     village_count = conn.execute(
@@ -440,14 +462,6 @@ def rollup(conn: Connection, villages: Any, as_of: date, upto: int | None) -> di
         **total,
         "households_visited": sum(visited.values()),
     }
-
-
-def _add(total: dict[str, Any], counts: dict[str, Any]) -> None:
-    for key, value in counts.items():
-        if isinstance(value, dict):
-            total[key] = {k: total[key].get(k, 0) + value.get(k, 0) for k in total[key] | value}
-        else:
-            total[key] += value
 
 
 def _uuid(hex_id: str) -> str:
@@ -465,7 +479,7 @@ def _plan_states(
     rows = _rows(
         conn,
         select(plans)
-        .where(plans.c.village_code.in_(villages), _seen(plans, as_of, upto))
+        .where(plans.c.village_code.in_(villages), seen(plans, as_of, upto))
         .order_by(plans.c.village_code, plans.c.year, plans.c.kind.desc(), plans.c.position),
     )
     if not rows:
@@ -474,7 +488,7 @@ def _plan_states(
     latest: dict[str, dict[str, Any]] = {}
     for m in conn.execute(
         select(plan_revisions).where(
-            plan_revisions.c.plan_id.in_(ids), _seen(plan_revisions, as_of, upto)
+            plan_revisions.c.plan_id.in_(ids), seen(plan_revisions, as_of, upto)
         )
     ).mappings():
         was = latest.get(m["plan_id"])
@@ -483,7 +497,7 @@ def _plan_states(
     approvals: dict[str, dict[str, Any]] = {}
     for m in conn.execute(
         select(plan_approvals).where(
-            plan_approvals.c.plan_id.in_(ids), _seen(plan_approvals, as_of, upto)
+            plan_approvals.c.plan_id.in_(ids), seen(plan_approvals, as_of, upto)
         )
     ).mappings():
         was = approvals.get(m["plan_id"])
@@ -543,19 +557,46 @@ def village_plans(conn: Connection, village: str, as_of: date, upto: int | None)
     ]
 
 
+def _latest(table: Table, key: str, ids: Any, as_of: date, upto: int | None) -> Any:
+    """Per ``key`` among ``ids``, the row of ``table`` latest by the day (by day, then by
+    position), as known at ``upto``: one windowed query however many there are."""
+    ranked = (
+        select(
+            table,
+            func.row_number()
+            .over(partition_by=table.c[key], order_by=(table.c.day.desc(), table.c.position.desc()))
+            .label("n"),
+        )
+        .where(table.c[key].in_(ids), seen(table, as_of, upto))
+        .subquery()
+    )
+    return select(ranked).where(ranked.c.n == 1).subquery()
+
+
 def plans_rollup(conn: Connection, villages: Any, as_of: date, upto: int | None) -> dict[str, Any]:
-    states = _plan_states(conn, villages, as_of, upto)
+    """The plans of the villages counted: per kind, how many and how many have their latest
+    revision approved. Three scans, joined here (SQLite joins windowed subqueries row by
+    row)."""
+    mine = and_(plans.c.village_code.in_(villages), seen(plans, as_of, upto))
+    ids = select(plans.c.plan_id).where(mine)
+    rev = _latest(plan_revisions, "plan_id", ids, as_of, upto)
+    appr = _latest(plan_approvals, "plan_id", ids, as_of, upto)
+    latest: dict[str, int] = dict(conn.execute(select(rev.c.plan_id, rev.c.revision)).all())
+    approved: dict[str, int] = dict(conn.execute(select(appr.c.plan_id, appr.c.revision)).all())
+    by_kind = {k.value: {"plans": 0, "approved": 0} for k in PlanKind}
+    villages_approved: set[str] = set()
+    for plan_id, kind, village in conn.execute(
+        select(plans.c.plan_id, plans.c.kind, plans.c.village_code).where(mine)
+    ):
+        by_kind[kind]["plans"] += 1
+        if approved.get(plan_id) == latest[plan_id]:
+            by_kind[kind]["approved"] += 1
+            villages_approved.add(village)
     return {
-        "plans": len(states),
-        "plans_approved": sum(1 for p in states if p["approved"]),
-        "by_kind": {
-            k.value: {
-                "plans": sum(1 for p in states if p["kind"] == k.value),
-                "approved": sum(1 for p in states if p["kind"] == k.value and p["approved"]),
-            }
-            for k in PlanKind
-        },
-        "villages_with_an_approved_plan": len({p["village"] for p in states if p["approved"]}),
+        "plans": sum(k["plans"] for k in by_kind.values()),
+        "plans_approved": sum(k["approved"] for k in by_kind.values()),
+        "by_kind": by_kind,
+        "villages_with_an_approved_plan": len(villages_approved),
     }
 
 
@@ -570,7 +611,7 @@ def _measure_states(
     rows = _rows(
         conn,
         select(measures)
-        .where(measures.c.village_code.in_(villages), _seen(measures, as_of, upto))
+        .where(measures.c.village_code.in_(villages), seen(measures, as_of, upto))
         .order_by(measures.c.village_code, measures.c.due_on, measures.c.position),
     )
     if not rows:
@@ -585,7 +626,7 @@ def _measure_states(
             measure_statuses.c.position,
         ).where(
             measure_statuses.c.measure_id.in_([r["measure_id"] for r in rows]),
-            _seen(measure_statuses, as_of, upto),
+            seen(measure_statuses, as_of, upto),
         )
     ):
         was = latest.get(mid)
@@ -611,7 +652,7 @@ def village_measures(
             select(measure_notes.c.measure_id, measure_notes.c.note, measure_notes.c.day)
             .where(
                 measure_notes.c.measure_id.in_([r["measure_id"] for r in rows]),
-                _seen(measure_notes, as_of, upto),
+                seen(measure_notes, as_of, upto),
             )
             .order_by(measure_notes.c.day, measure_notes.c.position)
         ):
@@ -644,21 +685,45 @@ def village_measures(
 def measures_rollup(
     conn: Connection, villages: Any, as_of: date, upto: int | None
 ) -> dict[str, Any]:
-    rows = _measure_states(conn, villages, as_of, upto)
+    """The measures of the villages counted in SQL: each with its status of the day (its
+    latest change by then, else planned)."""
+    mine = and_(measures.c.village_code.in_(villages), seen(measures, as_of, upto))
+    latest = _latest(
+        measure_statuses, "measure_id", select(measures.c.measure_id).where(mine), as_of, upto
+    )
+    status = func.coalesce(latest.c.status, MeasureStatus.PLANNED.value)
+    closed = (MeasureStatus.DONE.value, MeasureStatus.DROPPED.value)
+    overdue = and_(measures.c.due_on < as_of, status.not_in(closed))
+    listed: Any = literal_column("','") + measures.c.sources + literal_column("','")
+    sources = [func.sum(case((listed.like(f"%,{s.value},%"), 1), else_=0)) for s in FundingSource]
+    by_status = {s.value: 0 for s in MeasureStatus}
+    by_category = {c.value: 0 for c in MeasureCategory}
     by_source = {s.value: 0 for s in FundingSource}
-    for r in rows:
-        for source in filter(None, r["sources"].split(",")):
-            by_source[source] += 1
-    budget = sum(int(r["budget_fen"]) for r in rows)
+    budget = late = 0
+    for st, category, n, fen, n_late, *n_sources in conn.execute(
+        select(
+            status,
+            measures.c.category,
+            func.count(),
+            func.sum(measures.c.budget_fen),
+            func.sum(case((overdue, 1), else_=0)),
+            *sources,
+        )
+        .select_from(measures.outerjoin(latest, latest.c.measure_id == measures.c.measure_id))
+        .where(mine)
+        .group_by(status, measures.c.category)
+    ):
+        by_status[st] += n
+        by_category[category] += n
+        budget += int(fen or 0)
+        late += int(n_late or 0)
+        for source, k in zip(FundingSource, n_sources, strict=True):
+            by_source[source.value] += int(k or 0)
     return {
-        "measures": len(rows),
-        "by_status": {
-            s.value: sum(1 for r in rows if r["status"] == s.value) for s in MeasureStatus
-        },
-        "by_category": {
-            c.value: sum(1 for r in rows if r["category"] == c.value) for c in MeasureCategory
-        },
-        "overdue": sum(1 for r in rows if r["overdue"]),
+        "measures": sum(by_status.values()),
+        "by_status": by_status,
+        "by_category": by_category,
+        "overdue": late,
         "budget_fen": budget,
         "budget_yuan": yuan_text(budget),
         "measures_by_source": by_source,
@@ -675,7 +740,7 @@ def village_letters(
     rows = _rows(
         conn,
         select(letters)
-        .where(letters.c.village_code == village, _seen(letters, as_of, upto))
+        .where(letters.c.village_code == village, seen(letters, as_of, upto))
         .order_by(letters.c.day, letters.c.position),
     )
     targets: dict[str, list[dict[str, str]]] = {}
@@ -711,7 +776,7 @@ def letters_rollup(
     rows = _rows(
         conn,
         select(letters.c.village_code, letters.c.term_starts_on, letters.c.term_ends_on).where(
-            letters.c.village_code.in_(villages), _seen(letters, as_of, upto)
+            letters.c.village_code.in_(villages), seen(letters, as_of, upto)
         ),
     )
     return {

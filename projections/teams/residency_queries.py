@@ -4,14 +4,13 @@ leave, unaccounted for, and absences found on spot checks."""
 from __future__ import annotations
 
 import calendar
-import math
 from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
 from sqlalchemy import Connection, Table, func, select
 
-from domain.rules import RuleSet
+from domain.rules import RuleSet, days_required
 from projections.queries import unit_row
 from projections.tables import units
 from projections.teams.queries import known
@@ -157,8 +156,7 @@ def _team_month(
     for key in keys:
         days = served.get(key, 0)
         checked, leave = counted["checked_in"].get(key, 0), counted["leave"].get(key, 0)
-        # A member who served part of the month owes a part of the threshold.
-        required = math.ceil(rules.min_days_in_village_per_month * days / month_days)
+        required = days_required(rules.min_days_in_village_per_month, days, month_days)
         members.append(
             {
                 "cadre_id": str(UUID(key[1])),

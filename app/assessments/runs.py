@@ -1,0 +1,229 @@
+"""Assessment runs: computing one from the read models as known at a log position and
+recording it (``run``), listing and showing runs, the rule sets known, and tracing a figure
+of a run to the events behind it (``explain``). Replaying a run is ``replay``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID, uuid4
+
+from sqlalchemy import Connection
+
+from app.store.clock import Clock, local_today
+from app.store.event_store import EventStore
+from app.store.uow import UnitOfWork
+from domain.assessments.canonical import digest
+from domain.assessments.errors import (
+    AssessmentRulesNotFoundError,
+    InputNotInRunError,
+    NoRulesInForceError,
+    RunNotFoundError,
+    TeamNotInRunError,
+)
+from domain.assessments.facts import Facts, TeamFacts
+from domain.assessments.periods import Period, RunKind
+from domain.assessments.rules import INPUTS, AssessmentRules, read_rules
+from domain.assessments.runs import AssessmentRun
+from domain.assessments.scoring import assess
+from domain.assessments.trace import explain
+from domain.base import Meta
+from domain.errors import InvalidInputError, UnitNotFoundError
+from projections.assessments import queries
+from projections.assessments.facts import gather
+from projections.assessments.model import NAME as ASSESSMENTS
+from projections.audit.chain import NAME as CHAIN
+from projections.ledger.model import NAME as LEDGER
+from projections.runner import Projections
+from projections.teams.model import NAME as TEAMS
+
+# The read models an assessment reads: a run is as known at the position all of them reached.
+READ = (TEAMS, LEDGER, ASSESSMENTS, CHAIN)
+
+
+def parse_rules_ref(ref: str) -> tuple[str, int | None]:
+    """``NAME@VERSION`` or ``NAME``."""
+    name, _, version = ref.strip().partition("@")
+    if version and not version.isdigit():
+        raise InvalidInputError(
+            "rules",
+            f"--rules {ref!r} 应写作 名称@版本，如 benxi-2014-assessment@1",
+            f"--rules {ref!r} is NAME@VERSION, like benxi-2014-assessment@1",
+        )
+    return name, int(version) if version else None
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """A run as its event recorded it."""
+
+    run_id: UUID
+    period: Period
+    unit: str
+    position: int
+    chain_link: str
+    digest: str
+    result: dict[str, Any]
+    recorded_at: int  # the run's own position in the log
+
+    @property
+    def rules_ref(self) -> str:
+        return f"{self.result['rules']['name']}@{self.result['rules']['version']}"
+
+
+class Assessments:
+    def __init__(self, store: EventStore, projections: Projections, clock: Clock) -> None:
+        self.store = store
+        self.projections = projections
+        self.clock = clock
+
+    @contextmanager
+    def reading(self) -> Iterator[tuple[Connection, int]]:
+        """A connection to the read models and the log position they have all reached."""
+        with self.projections.reading() as conn:
+            at = self.projections.positions(conn)
+            yield conn, min(at[name] for name in READ)
+
+    def rules_at(
+        self, conn: Connection, ref: str | None, period: Period, upto: int | None
+    ) -> AssessmentRules:
+        """The rules ``ref`` names (``NAME@VERSION``), or the version of ``NAME`` (or of any
+        rule set, without ``ref``) in force on the period's last day, as known at ``upto``."""
+        name, version = parse_rules_ref(ref) if ref else (None, None)
+        if name is not None and version is not None:
+            found = queries.rules_version(conn, name, version, upto)
+            if found is None:
+                raise AssessmentRulesNotFoundError(f"{name}@{version}")
+        else:
+            bound = upto if upto is not None else 2**62
+            found = queries.rules_in_force(conn, period.last_day, bound, name)
+            if found is None:
+                if name is not None and not queries.rules_version(conn, name, 1, upto):
+                    raise AssessmentRulesNotFoundError(name)
+                raise NoRulesInForceError(period.last_day.isoformat())
+        return read_rules(found["content"])
+
+    def compute(
+        self, conn: Connection, unit: str, period: Period, rules: AssessmentRules, upto: int
+    ) -> tuple[Facts, dict[str, Any]]:
+        facts = gather(conn, unit, period, upto)
+        if facts is None:
+            raise UnitNotFoundError(unit)
+        return facts, assess(facts, rules)
+
+    # -- a run ------------------------------------------------------------------------------
+
+    def run(
+        self,
+        kind: RunKind,
+        period_text: str,
+        unit: str,
+        rules_ref: str | None,
+        meta: Meta,
+        run_id: UUID | None = None,
+    ) -> dict[str, Any]:
+        """Assess the teams serving under the unit in the period, as known now, and record the
+        run with the log position it saw, its rules and its digest."""
+        period = Period.parse(kind, period_text)
+        period.check_ended(local_today(self.clock.now()))
+        with self.reading() as (conn, position):
+            rules = self.rules_at(conn, rules_ref, period, position)
+            _, result = self.compute(conn, unit, period, rules, position)
+            link = queries.chain_link_at(conn, position)
+        new = run_id or uuid4()
+        uow = UnitOfWork(self.store)
+        run = AssessmentRun.record(new, period, unit, position, link, result, meta)
+        uow.add(run)
+        uow.commit()
+        return {
+            "run_id": str(new),
+            "kind": kind.value,
+            "period": period.text,
+            "unit": unit,
+            "position": position,
+            "rules": rules.ref,
+            "digest": digest(result),
+            "summary": result["summary"],
+        }
+
+    def recorded(self, run_id: UUID) -> Recorded:
+        events = self.store.events_of([run_id])
+        first = events[0] if events else None
+        if first is None or not isinstance(first.event, AssessmentRun.Recorded):
+            raise RunNotFoundError(str(run_id))
+        e = first.event
+        return Recorded(
+            run_id,
+            Period.parse(RunKind(e.kind), e.period),
+            e.unit_code,
+            e.position,
+            e.chain_link,
+            e.digest,
+            e.result,
+            first.position,
+        )
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def runs(self, unit: str | None = None) -> list[dict[str, Any]]:
+        with self.projections.reading() as conn:
+            return queries.run_list(conn, unit)
+
+    def show(self, run_id: UUID) -> dict[str, Any]:
+        """The run as listed, with its whole result as recorded."""
+        recorded = self.recorded(run_id)
+        with self.projections.reading() as conn:
+            row = queries.run_row(conn, run_id)
+        assert row is not None
+        return {**row, "result": recorded.result}
+
+    def rule_sets(self) -> list[dict[str, Any]]:
+        with self.projections.reading() as conn:
+            return queries.all_rules(conn)
+
+    def explain(
+        self, run_id: UUID, team_id: UUID, name: str, member: UUID | None = None
+    ) -> dict[str, Any]:
+        """The events behind a figure of a run, as known at the run's position: each with
+        its position, day, whose it is and who recorded it."""
+        recorded = self.recorded(run_id)
+        if name not in INPUTS:
+            raise InputNotInRunError(name, ", ".join(INPUTS))
+        with self.projections.reading() as conn:
+            rules = read_rules(recorded.result["rules"]["content"])
+            facts = gather(conn, recorded.unit, recorded.period, recorded.position)
+            team = _team(facts, team_id) if facts is not None else None
+            if team is None:
+                raise TeamNotInRunError(str(team_id), str(run_id))
+            traced = explain(facts, rules, team, name, str(member) if member else None)  # type: ignore[arg-type]
+            listed = [e["position"] for e in traced.get("entries", [])]
+            listed += [r["position"] for r in traced.get("roster", [])]
+            listed += [e["position"] for e in traced.get("evaluation", [])]
+            listed += [p for m in traced.get("measures", []) for p in m["positions"]]
+            actors = queries.actors_at(conn, listed)
+        for key in ("entries", "roster", "evaluation"):
+            for e in traced.get(key, []):
+                e["recorded_by"] = actors.get(e["position"], "")
+        stored = next(t for t in recorded.result["teams"] if t["team_id"] == team.team_id)
+        figure = stored["inputs"][name]
+        if member is not None:
+            figure = next(
+                (m["inputs"][name] for m in stored["members"] if m["cadre_id"] == str(member)),
+                None,
+            )
+        return {
+            "run_id": str(run_id),
+            "position": recorded.position,
+            "period": recorded.period.text,
+            "team_id": team.team_id,
+            "team_name": team.name,
+            "member": str(member) if member else None,
+            "figure": figure,
+            **traced,
+        }
+
+
+def _team(facts: Facts, team_id: UUID) -> TeamFacts | None:
+    return next((t for t in facts.teams if t.team_id == str(team_id)), None)

@@ -1,0 +1,240 @@
+"""What an assessment reads, gathered from the read models as known once the log had reached
+a position: every query here is bounded by that position (``position <= P``, or for the
+roster's versioned rows, known at P), so the same position gives the same facts whatever
+was recorded since (docs/adr/027)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import date, timedelta
+from functools import lru_cache
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Connection, Table, and_, select
+
+from domain.assessments.facts import (
+    Entry,
+    EvaluationFacts,
+    Facts,
+    MeasureFacts,
+    Stint,
+    TeamFacts,
+)
+from domain.assessments.periods import Period
+from projections.assessments.tables import diaries, evaluations, unit_parents
+from projections.ledger.tables import measure_statuses, measures
+from projections.teams.queries import known
+from projections.teams.tables import absences, cadres, checkins, memberships, teams
+from projections.teams.visits import visits
+
+CHUNK = 500  # ids in one IN list
+
+
+def chunks(items: Sequence[str]) -> Iterator[list[str]]:
+    for i in range(0, len(items), CHUNK):
+        yield list(items[i : i + CHUNK])
+
+
+@lru_cache(maxsize=1 << 16)
+def _uuid(hex_id: str) -> str:
+    # Cached: a year of a city's check-ins names a few hundred cadres and teams 100,000 times.
+    return str(UUID(hex_id))
+
+
+def units_under(conn: Connection, code: str, day: date, upto: int) -> set[str] | None:
+    """The codes of the unit and every unit under it on ``day``, as known at ``upto``; None
+    if the unit was not known to be open by then."""
+    parent_of: dict[str, tuple[date, int, str | None]] = {}
+    for unit, parent, on, position in conn.execute(
+        select(
+            unit_parents.c.code,
+            unit_parents.c.parent_code,
+            unit_parents.c.day,
+            unit_parents.c.position,
+        ).where(unit_parents.c.position <= upto, unit_parents.c.day <= day)
+    ):
+        if unit not in parent_of or (on, position) > parent_of[unit][:2]:
+            parent_of[unit] = (on, position, parent)
+    if code not in parent_of:
+        return None
+    children: dict[str, list[str]] = {}
+    for unit, (_, _, parent) in parent_of.items():
+        if parent is not None:
+            children.setdefault(parent, []).append(unit)
+    found, todo = {code}, [code]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
+
+
+def gather(conn: Connection, code: str, period: Period, upto: int) -> Facts | None:
+    """The facts of an assessment of the teams serving in villages under the unit during the
+    period, as known at log position ``upto``; None for a unit not known then."""
+    under = units_under(conn, code, period.last_day, upto)
+    if under is None:
+        return None
+    facts = Facts(period, code)
+    first, last = period.first_day, period.last_day
+    for t in conn.execute(select(teams).where(known(teams, upto))).mappings():
+        end = t["ended_on"] or t["term_ends_on"]
+        if t["village_code"] in under and t["dispatched_on"] <= last and end >= first:
+            facts.teams.append(
+                TeamFacts(
+                    _uuid(t["team_id"]),
+                    t["name"],
+                    t["village_code"],
+                    t["unit_code"],
+                    max(first, t["dispatched_on"]),
+                    min(last, end),
+                    int(t["from_position"]),
+                    t["to_position"],
+                )
+            )
+    ids = [UUID(t.team_id).hex for t in facts.teams]
+    facts.stints = _stints(conn, ids, first, last, upto)
+    facts.checkins = _entries(conn, checkins, ids, period, upto)
+    facts.absences = _entries(conn, absences, ids, period, upto)
+    facts.diaries = _entries(conn, diaries, ids, period, upto)
+    facts.visits = _entries(conn, visits, ids, period, upto, visits.c.household_id)
+    facts.measures = _measures(conn, sorted({t.village for t in facts.teams}), period, upto)
+    facts.evaluations = _evaluations(conn, ids, period, upto)
+    return facts
+
+
+def _stints(conn: Connection, ids: list[str], first: date, last: date, upto: int) -> list[Stint]:
+    rows: list[Any] = []
+    for part in chunks(ids):
+        rows += (
+            conn.execute(
+                select(memberships, cadres.c.name)
+                .join(cadres, and_(cadres.c.id == memberships.c.cadre_id, known(cadres, upto)))
+                .where(
+                    memberships.c.team_id.in_(part),
+                    known(memberships, upto),
+                    memberships.c.valid_from <= last,
+                    (memberships.c.valid_to.is_(None)) | (memberships.c.valid_to > first),
+                )
+            )
+            .mappings()
+            .all()
+        )
+    return sorted(
+        (
+            Stint(
+                _uuid(r["team_id"]),
+                _uuid(r["cadre_id"]),
+                r["name"],
+                r["valid_from"],
+                r["valid_to"] - timedelta(days=1) if r["valid_to"] else None,
+                int(r[memberships.c.from_position]),
+                r[memberships.c.to_position],
+            )
+            for r in rows
+        ),
+        key=lambda s: (s.team_id, s.cadre_id, s.first_day, s.position),
+    )
+
+
+def _entries(
+    conn: Connection, table: Table, ids: list[str], period: Period, upto: int, extra: Any = None
+) -> list[Entry]:
+    columns = [table.c.team_id, table.c.cadre_id, table.c.day, table.c.position]
+    if extra is not None:
+        columns.append(extra)
+    out = []
+    for part in chunks(ids):
+        for row in conn.execute(
+            select(*columns).where(
+                table.c.team_id.in_(part),
+                table.c.day >= period.first_day,
+                table.c.day <= period.last_day,
+                table.c.position <= upto,
+            )
+        ).all():
+            team, cadre, day, position = row[:4]
+            household = _uuid(row[4]) if extra is not None else ""
+            out.append(Entry(_uuid(team), _uuid(cadre), day, int(position), household))
+    out.sort(key=lambda e: (e.position, e.team_id, e.cadre_id, e.day))
+    return out
+
+
+def _measures(
+    conn: Connection, villages: list[str], period: Period, upto: int
+) -> list[MeasureFacts]:
+    """The measures of the villages due in the period, planned by its last day, each with its
+    status on that day (the latest change by then, by day and position)."""
+    found: list[Any] = []
+    for part in chunks(villages):
+        found += (
+            conn.execute(
+                select(measures).where(
+                    measures.c.village_code.in_(part),
+                    measures.c.due_on >= period.first_day,
+                    measures.c.due_on <= period.last_day,
+                    measures.c.day <= period.last_day,
+                    measures.c.position <= upto,
+                )
+            )
+            .mappings()
+            .all()
+        )
+    changes: dict[str, list[tuple[date, int, str]]] = {}
+    for part in chunks([m["measure_id"] for m in found]):
+        for mid, status, day, position in conn.execute(
+            select(
+                measure_statuses.c.measure_id,
+                measure_statuses.c.status,
+                measure_statuses.c.day,
+                measure_statuses.c.position,
+            ).where(
+                measure_statuses.c.measure_id.in_(part),
+                measure_statuses.c.day <= period.last_day,
+                measure_statuses.c.position <= upto,
+            )
+        ):
+            changes.setdefault(mid, []).append((day, int(position), status))
+    out = []
+    for m in found:
+        mine = sorted(changes.get(m["measure_id"], []))
+        status = mine[-1][2] if mine else "planned"
+        out.append(
+            MeasureFacts(
+                m["village_code"],
+                _uuid(m["measure_id"]),
+                m["title"],
+                m["due_on"],
+                status,
+                (int(m["position"]), *(p for _, p, _ in mine)),
+            )
+        )
+    return sorted(out, key=lambda m: (m.village, m.due_on, m.positions))
+
+
+def _evaluations(
+    conn: Connection, ids: list[str], period: Period, upto: int
+) -> list[EvaluationFacts]:
+    out = []
+    for part in chunks(ids):
+        for r in conn.execute(
+            select(evaluations).where(
+                evaluations.c.team_id.in_(part),
+                evaluations.c.year == period.year,
+                evaluations.c.position <= upto,
+            )
+        ).mappings():
+            out.append(
+                EvaluationFacts(
+                    _uuid(r["team_id"]),
+                    r["day"],
+                    r["attendance"],
+                    r["satisfied"],
+                    r["basically_satisfied"],
+                    r["dissatisfied"],
+                    int(r["position"]),
+                )
+            )
+    return sorted(out, key=lambda e: (e.team_id, e.position))

@@ -1,0 +1,119 @@
+"""Queries of the ``assessments`` read model: rule sets as known at a position, the runs
+recorded, and what the trace of a figure shows beside each event (who recorded it)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Connection, select
+
+from projections.assessments.facts import chunks
+from projections.assessments.tables import rule_versions, runs
+from projections.audit.chain import chain
+from projections.teams.tables import actor_events
+
+
+def _rules_row(r: Any) -> dict[str, Any]:
+    return {
+        "name": r["name"],
+        "version": int(r["version"]),
+        "effective_from": r["effective_from"].isoformat(),
+        "content": json.loads(r["content"]),
+        "adopted_by": r["actor"],
+        "adopted_on": r["day"].isoformat(),
+        "position": int(r["position"]),
+    }
+
+
+def rules_version(
+    conn: Connection, name: str, version: int, upto: int | None = None
+) -> dict[str, Any] | None:
+    query = select(rule_versions).where(
+        rule_versions.c.name == name, rule_versions.c.version == version
+    )
+    if upto is not None:
+        query = query.where(rule_versions.c.position <= upto)
+    row = conn.execute(query).mappings().first()
+    return _rules_row(row) if row else None
+
+
+def rules_in_force(
+    conn: Connection, day: date, upto: int, name: str | None = None
+) -> dict[str, Any] | None:
+    """The version in force on ``day`` as known at ``upto``: of the rule set ``name``, or of
+    any, the one that took effect last by then (and of those, the last recorded)."""
+    query = select(rule_versions).where(
+        rule_versions.c.effective_from <= day, rule_versions.c.position <= upto
+    )
+    if name is not None:
+        query = query.where(rule_versions.c.name == name)
+    row = (
+        conn.execute(
+            query.order_by(rule_versions.c.effective_from.desc(), rule_versions.c.position.desc())
+        )
+        .mappings()
+        .first()
+    )
+    return _rules_row(row) if row else None
+
+
+def all_rules(conn: Connection) -> list[dict[str, Any]]:
+    rows = conn.execute(
+        select(rule_versions).order_by(rule_versions.c.name, rule_versions.c.version)
+    ).mappings()
+    return [_rules_row(r) for r in rows]
+
+
+def _run_row(r: Any) -> dict[str, Any]:
+    return {
+        "run_id": str(UUID(r["run_id"])),
+        "kind": r["kind"],
+        "period": r["period"],
+        "unit": r["unit_code"],
+        "position": int(r["known_at"]),
+        "rules": f"{r['rules_name']}@{r['rules_version']}",
+        "digest": r["digest"],
+        "teams": int(r["teams"]),
+        "recorded_by": r["actor"],
+        "recorded_on": r["day"].isoformat(),
+        "recorded_at_position": int(r["position"]),
+        "published": r["published_on"] is not None,
+        "published_by": r["published_by"],
+        "published_on": r["published_on"].isoformat() if r["published_on"] else None,
+    }
+
+
+def run_list(conn: Connection, unit: str | None = None) -> list[dict[str, Any]]:
+    query = select(runs).order_by(runs.c.position)
+    if unit is not None:
+        query = query.where(runs.c.unit_code == unit)
+    return [_run_row(r) for r in conn.execute(query).mappings()]
+
+
+def run_row(conn: Connection, run_id: UUID) -> dict[str, Any] | None:
+    row = conn.execute(select(runs).where(runs.c.run_id == run_id.hex)).mappings().first()
+    return _run_row(row) if row else None
+
+
+def chain_link_at(conn: Connection, position: int) -> str:
+    """The audit chain's link at a position (hex), "" while the chain has not reached it."""
+    found = conn.execute(select(chain.c.link).where(chain.c.position == position)).scalar()
+    return bytes(found).hex() if found is not None else ""
+
+
+def actors_at(conn: Connection, positions: Iterable[int]) -> dict[int, str]:
+    """Who recorded the events at these positions."""
+    wanted = sorted(set(positions))
+    out: dict[int, str] = {}
+    for part in chunks([str(p) for p in wanted]):
+        for position, actor in conn.execute(
+            select(actor_events.c.position, actor_events.c.actor_id).where(
+                actor_events.c.position.in_([int(p) for p in part])
+            )
+        ):
+            out[int(position)] = actor
+    return out
