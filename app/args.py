@@ -28,6 +28,7 @@ from domain.fields import (
     Field,
     field,
     first_refused_character,
+    voucher_number,
 )
 from domain.ledger.money import fen_of_yuan
 
@@ -306,15 +307,37 @@ class Args:
             return None
         return self.uuid(name)
 
-    def enum(self, name: str, kind: type[E]) -> E:
+    def enum(self, name: str, kind: type[E], spec: Field | None = None) -> E:
         value = self._get(name, True)
         allowed = ", ".join(m.value for m in kind)
         if not isinstance(value, str):
-            raise refuse(name, f"应为以下之一：{allowed}", f"must be one of: {allowed}")
+            raise refuse(name, f"应为以下之一：{allowed}", f"must be one of: {allowed}", spec)
         try:
             return kind(value.strip().lower())
         except ValueError:
-            raise refuse(name, f"应为以下之一：{allowed}", f"must be one of: {allowed}") from None
+            raise refuse(
+                name, f"应为以下之一：{allowed}", f"must be one of: {allowed}", spec
+            ) from None
+
+    def voucher(self, name: str) -> str:
+        """A voucher number, as it is kept and compared (``voucher_number``: full-width as
+        half-width, spaces collapsed, upper case), within its length."""
+        spec = field(name)
+        kept = voucher_number(clean_text(name, self._get(name, True), spec))
+        if len(kept) > spec.max_length:
+            raise refuse(
+                name,
+                f"不能超过 {spec.max_length} 个字，实为 {len(kept)} 个",
+                f"must be at most {spec.max_length} characters, not {len(kept)}",
+            )
+        return kept
+
+    def opt_enum(self, name: str, kind: type[E]) -> E | None:
+        """As ``enum``; None when not given."""
+        if is_blank(self._raw.get(name)):
+            self._used.add(name)
+            return None
+        return self.enum(name, kind)
 
     def boolean(self, name: str, required: bool) -> bool | None:
         value = self._get(name, required)
@@ -324,6 +347,10 @@ class Args:
 
     def day(self, name: str) -> date:
         return parse_date(self._get(name, True), name)
+
+    def opt_day(self, name: str) -> date | None:
+        value = self._get(name, False)
+        return None if value is None else parse_date(value, name)
 
     def finish(self) -> None:
         unknown = sorted(set(self._raw) - self._used)

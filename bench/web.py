@@ -133,6 +133,9 @@ def main(argv: list[str] | None = None) -> None:
             "chart data, city 210500": "/units/210500/children.json",
             "treemap data, city 210500": "/units/210500/network.json",
             "link rate over time, city 210500": "/units/210500/trend.json",
+            "work ledger, city 210500 (roll-up)": "/units/210500/ledger",
+            f"work ledger, village {village}": f"/units/{village}/ledger",
+            "measures board, city 210500": "/units/210500/measures",
         }
         # Cold: a different day each request, so no answer kept in memory is reused.
         days = [date(2014, 7, 1) + timedelta(days=7 * i) for i in range(args.requests + 3)]

@@ -190,20 +190,26 @@ def _filled(line: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
     return {**line, "args": args}
 
 
+def cannot_both_commit(z: Zhucun, checker: dict[str, Any], changer: dict[str, Any]) -> None:
+    """Both lines run on units of work of their own, each of which alone would be written;
+    the changer commits first, and then the checker's commit is refused, writing nothing."""
+    first = _uow_running(z, checker)
+    second = _uow_running(z, changer)
+    assert first.pending_count() and second.pending_count()
+    second.commit()
+    before = z.store.max_position()
+    with pytest.raises(ConcurrentChangeError):
+        first.commit()
+    assert z.store.max_position() == before
+
+
 @pytest.mark.parametrize("race", list(RACES))
 def test_a_rule_read_by_one_command_and_changed_by_another_cannot_both_commit(
     zhucun: Zhucun, race: str
 ) -> None:
     names = _setting(zhucun)
     checker, changer = (_filled(line, names) for line in RACES[race])
-    first = _uow_running(zhucun, checker)
-    second = _uow_running(zhucun, changer)
-    assert first.pending_count() and second.pending_count()  # each alone would be written
-    second.commit()
-    before = zhucun.store.max_position()
-    with pytest.raises(ConcurrentChangeError):
-        first.commit()
-    assert zhucun.store.max_position() == before
+    cannot_both_commit(zhucun, checker, changer)
 
 
 TEAM_RACES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
@@ -235,12 +241,7 @@ def test_a_team_rule_read_by_one_command_and_changed_by_another_cannot_both_comm
     net = team_network(zhucun)
     names = {f"H:{k}": v for k, v in net.households.items()}
     checker, changer = (_filled(line, names) for line in TEAM_RACES[race])
-    first = _uow_running(zhucun, checker)
-    second = _uow_running(zhucun, changer)
-    assert first.pending_count() and second.pending_count()
-    second.commit()
-    with pytest.raises(ConcurrentChangeError):
-        first.commit()
+    cannot_both_commit(zhucun, checker, changer)
 
 
 def _race(make: Callable[[], Zhucun], lines: list[dict[str, Any]]) -> list[BaseException | int]:

@@ -99,6 +99,7 @@ def test_a_store_the_demo_never_marked_is_kept_whatever_it_holds(zhucun: Zhucun)
 def test_wiping_a_demo_store_leaves_no_store(db_url: str) -> None:
     z = bootstrap(db_url)
     small_network(z)
+    z.attach_file("演示证据".encode())  # an evidence file goes with the store
     mark_demo(z, 2014)
     config = z.config
     check_demo_only(z, "here")

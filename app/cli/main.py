@@ -484,9 +484,10 @@ from app.cli.teams import residency, teams  # noqa: E402
 cli.add_command(teams)
 cli.add_command(residency)
 
-from app.cli.ledger import ledger  # noqa: E402
+from app.cli.ledger import funds, ledger  # noqa: E402
 
 cli.add_command(ledger)
+cli.add_command(funds)
 
 from app.cli.assess import assess  # noqa: E402
 

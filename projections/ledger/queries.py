@@ -27,6 +27,8 @@ from domain.ledger.measures import FundingSource, MeasureStatus
 from domain.ledger.money import yuan_text
 from domain.ledger.plans import MeasureCategory, PlanKind
 from domain.ledger.survey import ParticipantCategory, TableKind
+from projections.ledger import goals
+from projections.ledger.funds import fund_totals
 from projections.ledger.tables import (
     citations,
     classes,
@@ -49,6 +51,10 @@ from projections.ledger.tables import (
     symposiums,
     tables,
 )
+
+# The two clocks on a fact table, for this module's queries and the ledger's others (sheets).
+from projections.ledger.tables import latest as _latest
+from projections.ledger.tables import seen as seen
 from projections.queries import unit_row
 from projections.tables import units
 from projections.teams.tables import teams
@@ -76,6 +82,8 @@ def ledger(conn: Connection, code: str, as_of: date, upto: int | None) -> dict[s
             "plans": village_plans(conn, root["code"], as_of, upto),
             "measures": village_measures(conn, root["code"], as_of, upto),
             "letters": village_letters(conn, root["code"], as_of, upto),
+            "six_haves": goals.village_goals(conn, root["code"], as_of, upto),
+            "funds": fund_totals(conn, [root["code"]], as_of, upto),
         }
     villages = (
         select(units.c.code)
@@ -87,14 +95,9 @@ def ledger(conn: Connection, code: str, as_of: date, upto: int | None) -> dict[s
         "plans": plans_rollup(conn, villages, as_of, upto),
         "measures": measures_rollup(conn, villages, as_of, upto),
         "letters": letters_rollup(conn, villages, as_of, upto),
+        "six_haves": goals.goals_rollup(conn, villages, as_of, upto),
+        "funds": fund_totals(conn, villages, as_of, upto),
     }
-
-
-def seen(table: Table, as_of: date, upto: int | None) -> Any:
-    """The rows of ``table`` that had happened by ``as_of`` and were known at ``upto``."""
-    if upto is None:
-        return table.c.day <= as_of
-    return and_(table.c.day <= as_of, table.c.position <= upto)
 
 
 def _rows(conn: Connection, query: Select[Any]) -> list[dict[str, Any]]:
@@ -417,6 +420,11 @@ def _households_visited(
     """Per village: the households its teams visited within its survey's window (visits
     made by ``as_of`` and known at ``upto``)."""
     spans = _window_query(villages, as_of, upto)
+    first, last = conn.execute(
+        select(func.min(spans.c.first_day), func.max(spans.c.last_day))
+    ).one()
+    if first is None:
+        return {}
     team_villages = select(teams.c.team_id, teams.c.village_code).distinct().subquery("tv")
     query = (
         select(spans.c.v, func.count(func.distinct(visits.c.household_id)))
@@ -428,7 +436,10 @@ def _households_visited(
         .where(
             visits.c.day >= spans.c.first_day,
             visits.c.day <= spans.c.last_day,
-            visits.c.day <= as_of,
+            # The days of all the windows, as constants: the index on the visits' day then
+            # reads those days only, not every visit of the teams' years in the village.
+            visits.c.day >= _as_date(first),
+            visits.c.day <= min(as_of, _as_date(last)),
         )
         .group_by(spans.c.v)
     )
@@ -557,22 +568,6 @@ def village_plans(conn: Connection, village: str, as_of: date, upto: int | None)
     ]
 
 
-def _latest(table: Table, key: str, ids: Any, as_of: date, upto: int | None) -> Any:
-    """Per ``key`` among ``ids``, the row of ``table`` latest by the day (by day, then by
-    position), as known at ``upto``: one windowed query however many there are."""
-    ranked = (
-        select(
-            table,
-            func.row_number()
-            .over(partition_by=table.c[key], order_by=(table.c.day.desc(), table.c.position.desc()))
-            .label("n"),
-        )
-        .where(table.c[key].in_(ids), seen(table, as_of, upto))
-        .subquery()
-    )
-    return select(ranked).where(ranked.c.n == 1).subquery()
-
-
 def plans_rollup(conn: Connection, villages: Any, as_of: date, upto: int | None) -> dict[str, Any]:
     """The plans of the villages counted: per kind, how many and how many have their latest
     revision approved. Three scans, joined here (SQLite joins windowed subqueries row by
@@ -645,7 +640,15 @@ def _measure_states(
 def village_measures(
     conn: Connection, village: str, as_of: date, upto: int | None
 ) -> list[dict[str, Any]]:
-    rows = _measure_states(conn, [village], as_of, upto)
+    return measure_list(conn, [village], as_of, upto)
+
+
+def measure_list(
+    conn: Connection, villages: Any, as_of: date, upto: int | None
+) -> list[dict[str, Any]]:
+    """The measures of these villages planned by the day, by village and due date, each with
+    its status that day, whether it is overdue, and its progress notes."""
+    rows = _measure_states(conn, villages, as_of, upto)
     notes: dict[str, list[dict[str, str]]] = {}
     if rows:
         for mid, note, day in conn.execute(
@@ -660,6 +663,7 @@ def village_measures(
     return [
         {
             "id": _uuid(r["measure_id"]),
+            "village": r["village_code"],
             "plan": _uuid(r["plan_id"]),
             "item": r["item_key"],
             "category": r["category"],

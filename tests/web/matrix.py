@@ -8,6 +8,7 @@ allowed)``; the tests run every route as every role and as nobody logged in.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -24,6 +25,8 @@ EVERYONE = frozenset(ROLES)
 CITY_WIDE = frozenset({"city_admin", "auditor"})
 IN_COUNTY = CITY_WIDE | {"county_admin", "inspector"}
 IN_TOWNSHIP = IN_COUNTY | {"township_officer"}
+# The audit log's readers: auditors, inspectors and the administrators (web/audit.py).
+AUDITORS = frozenset({"city_admin", "county_admin", "inspector", "auditor"})
 
 Route = tuple[str, str, str, Any, Any]  # name, method, path, roles allowed, status when allowed
 
@@ -39,11 +42,16 @@ def cases(routes: list[Route]) -> Any:
     )
 
 
-def matrix_store(tmp_path_factory: pytest.TempPathFactory, name: str) -> Zhucun:
-    """A SQLite store of the web tests' network (tests/web/builders.py), in a new directory."""
+def matrix_store(
+    tmp_path_factory: pytest.TempPathFactory,
+    name: str,
+    build: Callable[[Zhucun], Any] = web_network,
+) -> Zhucun:
+    """A SQLite store of the web tests' network (tests/web/builders.py, or what ``build``
+    makes of it), in a new directory."""
     path = tmp_path_factory.mktemp(name) / "zhucun.db"
     z = bootstrap(f"sqlite:///{path}", SettableClock(datetime(2016, 12, 31, 4, 0, tzinfo=UTC)))
-    web_network(z)
+    build(z)
     return z
 
 
@@ -83,3 +91,43 @@ def endpoints(app: Flask) -> set[tuple[str, str]]:
         if rule.endpoint != "static"
         for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}
     }
+
+
+REFUSED_FORM = "form"  # allowed: the form comes back with the domain's refusal, nothing written
+
+
+def check_cell(
+    app: Flask,
+    store: Zhucun,
+    role: str | None,
+    method: str,
+    path: str,
+    allowed: frozenset[str] | None,
+    status: int | str,
+) -> None:
+    """One cell of a matrix: ``role`` (None: nobody logged in) asks for ``path``. Allowed
+    (``allowed`` None: anyone) gets ``status``, or for ``REFUSED_FORM`` the form again with
+    a refusal and nothing written; a logged-in account not allowed gets 403, recorded; nobody
+    logged in gets the login page (401 from the API)."""
+    client, data = client_as(app, role, method)
+    before, position = refusals(store), store.store.max_position()
+    response = client.open(path, method=method, data=data)
+    body = "" if response.mimetype.startswith("application/vnd") else response.get_data(True)
+    if allowed is None or (role is not None and role in allowed):
+        if status == REFUSED_FORM:
+            assert response.status_code in (400, 404, 422), body[:300]
+            assert 'id="record-form"' in body
+            assert store.store.max_position() == position, "a refused form writes nothing"
+        else:
+            assert response.status_code == status, body[:300]
+        assert refusals(store) == before
+    elif role is None:
+        if path.startswith("/api/"):
+            assert response.status_code == 401
+        else:
+            assert response.status_code == 302
+            assert response.headers["Location"].startswith("/login?next=")
+    else:
+        assert response.status_code == 403, body[:300]
+        assert refusals(store) == before + 1
+    response.close()
