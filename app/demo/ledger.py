@@ -197,7 +197,7 @@ def plan_ledger(
 def _counts(rng: random.Random, villages: list[VillageLedger]) -> Counts:
     def total(name: str) -> int:
         figure = ld.SEED[name]
-        return figure.at_least + (rng.randint(1, figure.more) if figure.more else 0)
+        return figure.number + (rng.randint(1, ld.ABOVE[name]) if figure.more_than else 0)
 
     weights = [len(_surveyed(lv)) for lv in villages]
     even = [rng.uniform(0.7, 1.3) for _ in villages]

@@ -14,35 +14,25 @@ from dataclasses import dataclass
 from domain.ledger.findings import OpinionCategory, OpinionSource, RootCause
 from domain.ledger.measures import FundingSource
 from domain.ledger.plans import MeasureCategory
+from domain.ledger.seed import SEED_FIGURES
 from domain.ledger.survey import IntervieweeCategory
 
 # -- the seed's figures ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Figure:
-    """A city total of the seed: ``at_least`` (exclusive) and how many more at most; ``more=0``
-    for an exact figure."""
-
-    at_least: int
-    more: int
-
-
-# 全市先后共发放情况统计表和调查问卷4200余份，召开座谈会120余次，入户走访5600余户，个别访谈
-# 村民群众1500多人次，征求意见3570余条，查找出存在的突出问题90个。……64个选派单位与64个贫困村
-# 签订了工作目标责任书，有针对性地制订具体帮扶措施310余项。
-SEED = {
-    "tables_and_questionnaires": Figure(4200, 60),
-    "symposiums": Figure(120, 9),
-    "households_visited": Figure(5600, 60),
-    "interviews": Figure(1500, 60),
-    "opinions": Figure(3570, 9),
-    "problems": Figure(90, 0),
-    "letters": Figure(64, 0),
-    "measures": Figure(310, 9),
+SEED = {f.key: f for f in SEED_FIGURES}  # the city's totals the demo reaches
+# How far above a "more than" figure the demo lands, within the report's rounding: "4200余份"
+# is 4,201 to 4,299, "3570余条" 3,571 to 3,579.
+ABOVE = {
+    "tables_and_questionnaires": 60,
+    "symposiums": 9,
+    "households_visited": 60,
+    "interviews": 60,
+    "opinions": 9,
+    "measures": 9,
 }
 
-PROBLEMS_EXACT = SEED["problems"].at_least
+PROBLEMS_EXACT = SEED["problems"].number
 # Villages whose survey found two prominent problems: the rest found one.
 TWO_PROBLEMS = PROBLEMS_EXACT - 72
 
