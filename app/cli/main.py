@@ -78,7 +78,8 @@ def init(ctx: click.Context) -> None:
 @click.option("--seed", default=2014, show_default=True, help="Random seed of the demo.")
 @click.pass_context
 def demo(ctx: click.Context, reset: bool, seed: int) -> None:
-    """Load the Benxi demo: 72 poor villages, their service network and work teams, 2014–2017.
+    """Load the Benxi demo: 72 poor villages, their service network, work teams and work
+    ledgers, 2014–2017.
 
     Keep it in a store of its own (`make demo` uses sqlite:///var/demo.db). --reset empties a
     store only when every event in it was written by the demo, or only records a login or a
@@ -110,8 +111,10 @@ def demo(ctx: click.Context, reset: bool, seed: int) -> None:
             f"{report.households} households; {report.teams} work teams from "
             f"{report.dispatching_units} dispatching units, {report.cadres} cadres, "
             f"{report.check_ins} check-ins, {report.leave_requests} leave requests, "
-            f"{report.diary_entries} diary entries, {report.household_visits} household visits "
-            f"({report.seconds} s)"
+            f"{report.diary_entries} diary entries, {report.household_visits} household visits; "
+            f"work ledgers: {report.opinions} opinions, {report.problems} problems, "
+            f"{report.plans} plans, {report.measures} measures, {report.letters} responsibility "
+            f"letters ({report.seconds} s)"
         )
         accounts = add_demo_accounts(z)
         mark_demo(z, seed)
