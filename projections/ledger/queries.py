@@ -425,7 +425,12 @@ def _households_visited(
     ).one()
     if first is None:
         return {}
-    team_villages = select(teams.c.team_id, teams.c.village_code).distinct().subquery("tv")
+    team_villages = (
+        select(teams.c.team_id, teams.c.village_code)
+        .where(teams.c.village_code.in_(villages))
+        .distinct()
+        .subquery("tv")
+    )
     query = (
         select(spans.c.v, func.count(func.distinct(visits.c.household_id)))
         .select_from(

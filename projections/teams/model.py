@@ -90,7 +90,7 @@ class TeamsModel:
     name = NAME
     metadata = metadata
     # 2: column sizes from domain/fields.py; a team named after two long units fits.
-    version = 2
+    version = 3
 
     def process(self, conn: Connection, page: Sequence[Any]) -> None:
         pending = team_residency.Pending()
