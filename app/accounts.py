@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -159,27 +159,24 @@ class Accounts:
     def change_password(
         self, username: str, password: str, actor: str = "system", reason: str = ADMIN_REASON
     ) -> None:
-        name = username.strip()
-        uow = UnitOfWork(self.z.store)
-        account = uow.get(Account, account_id(name), lambda: AccountNotFoundError(name))
-        _check_password(password, name, demo=False)
-        account.change_password(self.hasher.hash(password), self._meta(actor, "operator", reason))
-        self._commit(uow)
+        def change(account: Account) -> None:
+            _check_password(password, username.strip(), demo=False)
+            account.change_password(
+                self.hasher.hash(password), self._meta(actor, "operator", reason)
+            )
+
+        self._change(username, change)
 
     def suspend(self, username: str, actor: str = "system", reason: str = ADMIN_REASON) -> None:
         """The account can no longer log in, and every session it has open ends."""
-        name = username.strip()
-        uow = UnitOfWork(self.z.store)
-        account = uow.get(Account, account_id(name), lambda: AccountNotFoundError(name))
-        account.suspend(self._meta(actor, "operator", reason))
-        self._commit(uow)
+        self._change(
+            username, lambda account: account.suspend(self._meta(actor, "operator", reason))
+        )
 
     def resume(self, username: str, actor: str = "system", reason: str = ADMIN_REASON) -> None:
-        name = username.strip()
-        uow = UnitOfWork(self.z.store)
-        account = uow.get(Account, account_id(name), lambda: AccountNotFoundError(name))
-        account.resume(self._meta(actor, "operator", reason))
-        self._commit(uow)
+        self._change(
+            username, lambda account: account.resume(self._meta(actor, "operator", reason))
+        )
 
     def list(self) -> list[dict[str, Any]]:
         with self.z.projections.reading() as conn:
@@ -374,6 +371,13 @@ class Accounts:
     def _write(self, aggregate: NetworkAggregate) -> None:
         uow = UnitOfWork(self.z.store)
         uow.add(aggregate)
+        self._commit(uow)
+
+    def _change(self, username: str, change: Callable[[Account], None]) -> None:
+        """Change the account ``username`` (refused when there is none) and commit."""
+        name = username.strip()
+        uow = UnitOfWork(self.z.store)
+        change(uow.get(Account, account_id(name), lambda: AccountNotFoundError(name)))
         self._commit(uow)
 
     def _commit(self, uow: UnitOfWork) -> None:

@@ -28,6 +28,7 @@ from domain.fields import (
     Field,
     field,
     first_refused_character,
+    voucher_number,
 )
 from domain.ledger.money import fen_of_yuan
 
@@ -127,11 +128,15 @@ class Args:
         self._refer(name, code)
         return code
 
-    def opt_code(self, name: str) -> str | None:
+    def _left_out(self, name: str) -> bool:
+        """Whether the optional argument ``name`` is absent or blank (it then counts as read)."""
         if is_blank(self._raw.get(name)):
             self._used.add(name)
-            return None
-        return self.code(name)
+            return True
+        return False
+
+    def opt_code(self, name: str) -> str | None:
+        return None if self._left_out(name) else self.code(name)
 
     def integer(self, name: str, minimum: int = INT32_MIN, maximum: int = INT32_MAX) -> int:
         value = self._get(name, True)
@@ -146,10 +151,7 @@ class Args:
         return value
 
     def opt_integer(self, name: str, minimum: int, maximum: int, default: int = 0) -> int:
-        if is_blank(self._raw.get(name)):
-            self._used.add(name)
-            return default
-        return self.integer(name, minimum, maximum)
+        return default if self._left_out(name) else self.integer(name, minimum, maximum)
 
     def money(self, name: str) -> int:
         """An amount in yuan, at least 0 and with at most two decimals (a JSON number, or
@@ -191,14 +193,12 @@ class Args:
         for item in value:
             if not isinstance(item, str):
                 raise refuse(name, "应为编号（文字）的列表", "must be a list of ids (strings)")
-            text = item.strip()
             try:
-                if not text.isascii():
-                    raise ValueError(text)
-                parsed = UUID(text)
+                parsed = _ascii_uuid(item)
             except ValueError:
+                bad = item.strip()[:40]
                 raise refuse(
-                    name, f"中有无效的编号 {text[:40]!r}", f"holds an invalid id {text[:40]!r}"
+                    name, f"中有无效的编号 {bad!r}", f"holds an invalid id {bad!r}"
                 ) from None
             if parsed not in found:
                 self._refer(name, parsed)
@@ -290,31 +290,47 @@ class Args:
         value = self._get(name, True)
         if not isinstance(value, str):
             raise refuse(name, "应为文字（编号）", "must be a string (an id)")
-        text = value.strip()
         try:
-            if not text.isascii():
-                raise ValueError(text)
-            parsed = UUID(text)
+            parsed = _ascii_uuid(value)
         except ValueError:
             raise refuse(name, "不是有效的编号", "is not a valid id") from None
         self._refer(name, parsed)
         return parsed
 
     def opt_uuid(self, name: str) -> UUID | None:
-        if is_blank(self._raw.get(name)):
-            self._used.add(name)
-            return None
-        return self.uuid(name)
+        return None if self._left_out(name) else self.uuid(name)
 
-    def enum(self, name: str, kind: type[E]) -> E:
+    def enum(self, name: str, kind: type[E], spec: Field | None = None) -> E:
         value = self._get(name, True)
         allowed = ", ".join(m.value for m in kind)
         if not isinstance(value, str):
-            raise refuse(name, f"应为以下之一：{allowed}", f"must be one of: {allowed}")
+            raise refuse(name, f"应为以下之一：{allowed}", f"must be one of: {allowed}", spec)
         try:
             return kind(value.strip().lower())
         except ValueError:
-            raise refuse(name, f"应为以下之一：{allowed}", f"must be one of: {allowed}") from None
+            raise refuse(
+                name, f"应为以下之一：{allowed}", f"must be one of: {allowed}", spec
+            ) from None
+
+    def voucher(self, name: str) -> str:
+        """A voucher number, as it is kept and compared (``voucher_number``: full-width as
+        half-width, spaces collapsed, upper case), within its length."""
+        spec = field(name)
+        kept = voucher_number(clean_text(name, self._get(name, True), spec))
+        if len(kept) > spec.max_length:
+            raise refuse(
+                name,
+                f"不能超过 {spec.max_length} 个字，实为 {len(kept)} 个",
+                f"must be at most {spec.max_length} characters, not {len(kept)}",
+            )
+        return kept
+
+    def opt_enum(self, name: str, kind: type[E]) -> E | None:
+        """As ``enum``; None when not given."""
+        if is_blank(self._raw.get(name)):
+            self._used.add(name)
+            return None
+        return self.enum(name, kind)
 
     def boolean(self, name: str, required: bool) -> bool | None:
         value = self._get(name, required)
@@ -324,6 +340,10 @@ class Args:
 
     def day(self, name: str) -> date:
         return parse_date(self._get(name, True), name)
+
+    def opt_day(self, name: str) -> date | None:
+        value = self._get(name, False)
+        return None if value is None else parse_date(value, name)
 
     def finish(self) -> None:
         unknown = sorted(set(self._raw) - self._used)
@@ -356,3 +376,12 @@ def parse_date(value: Any, name: str = "occurred_on") -> date:
             f"must be between {FIRST_DAY} and {LAST_DAY}",
         )
     return day
+
+
+def _ascii_uuid(value: str) -> UUID:
+    """``value`` as an id, stripped; a ValueError unless it is one in ASCII (UUID() would
+    take other digits)."""
+    text = value.strip()
+    if not text.isascii():
+        raise ValueError(text)
+    return UUID(text)

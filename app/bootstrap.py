@@ -19,6 +19,7 @@ from app.ledger.filters import measure_filter
 from app.store.clock import Clock, SystemClock, local_today
 from app.store.config import StoreConfig, parse_database_url
 from app.store.event_store import EventStore
+from app.store.files import FileStore
 from app.store.receipts import CommandReceipt, digest, receipt_id
 from app.store.uow import UnitOfWork, retries
 from app.team_history import cadre_history, team_history, team_history_page
@@ -30,6 +31,7 @@ from domain.errors import (
     ZhucunError,
 )
 from domain.households import Household
+from domain.ledger.measures import FundingSource
 from domain.party import central_household_id
 from domain.rules import DEFAULT_RULES, RuleSet
 from domain.sites import site_id
@@ -38,6 +40,8 @@ from projections import blind_spots, page_changes, queries
 from projections.audit.index import NAME as AUDIT_INDEX
 from projections.blind_spots import ALL_GAPS
 from projections.bulk import json_text
+from projections.ledger import board as ledger_board
+from projections.ledger import funds as fund_queries
 from projections.ledger import measure_list
 from projections.ledger import queries as ledger_queries
 from projections.ledger import sheets as ledger_sheets
@@ -113,6 +117,7 @@ class Zhucun:
         self.rules = rules
         self.store = EventStore(config)
         self.engine = make_engine(config)
+        self.files = self.store.files = FileStore(self.engine, self.store.mapper.cipher)
         page = os.environ.get("ZHUCUN_PROJECTION_BATCH")  # the page size of reads and rebuilds
         self.projections = Projections(
             self.engine,
@@ -334,6 +339,54 @@ class Zhucun:
             upto = visit_queries.known_position(conn, _moment(as_known_at))
             return ledger_sheets.village_ledgers(conn, code, as_of or self.today(), upto)
 
+    def attach_file(self, content: bytes) -> dict[str, Any]:
+        """Keep a file's bytes in the store, once, by their SHA-256 (ADR 025): the hash an
+        evidence line then cites (``add_six_have_evidence``)."""
+        stored = self.files.put(content, self.clock.now())
+        return {"file": stored.sha256, "size": stored.size, "new": stored.new}
+
+    def stored_file(self, sha256: str) -> bytes:
+        """A stored file's bytes, checked against their hash (EvidenceFileNotFoundError,
+        StoredFileAlteredError)."""
+        return self.files.read(sha256)
+
+    def funds(
+        self,
+        code: str,
+        as_of: date | None = None,
+        as_known_at: datetime | None = None,
+        source: str | None = None,
+        measure: str | None = None,
+    ) -> dict[str, Any] | None:
+        """The four-source funding of a unit on a day, as known at a moment: a village's
+        totals per source, entries and measures, or the totals of the villages under a
+        township, a county or the city; only ``source`` and ``measure`` if given. None if no
+        unit."""
+        wanted, measure_id = _fund_filters(source, measure)
+        with self.projections.reading() as conn:
+            upto = visit_queries.known_position(conn, _moment(as_known_at))
+            day = as_of or self.today()
+            return fund_queries.funds(conn, code, day, upto, wanted, measure_id)
+
+    def ledger_measures(
+        self, code: str, as_of: date | None = None, as_known_at: datetime | None = None
+    ) -> dict[str, Any] | None:
+        """The measures of every village under a unit (the unit itself, for a village) on a
+        day as known at a moment, each with its village, status, overdue or not, and
+        progress: the measures board; None if no unit."""
+        with self.projections.reading() as conn:
+            upto = visit_queries.known_position(conn, _moment(as_known_at))
+            return ledger_board.measures_board(conn, code, as_of or self.today(), upto)
+
+    def ledger_village_lines(
+        self, code: str, as_of: date | None = None, as_known_at: datetime | None = None
+    ) -> list[dict[str, Any]] | None:
+        """One line of ledger figures per village under a unit on a day as known at a
+        moment: the roll-up's list of villages; None if no unit."""
+        with self.projections.reading() as conn:
+            upto = visit_queries.known_position(conn, _moment(as_known_at))
+            return ledger_board.village_lines(conn, code, as_of or self.today(), upto)
+
     def measures(
         self,
         code: str,
@@ -450,6 +503,34 @@ def _keys_landed(store: EventStore, uow: UnitOfWork, lines: list[tuple[int, Comm
             if (mine is None or mine.pending_events) and store.exists(rid):
                 return True
     return False
+
+
+def _fund_filters(
+    source: str | None, measure: str | None
+) -> tuple[FundingSource | None, UUID | None]:
+    """``zhucun funds``' filters, read as the commands read them: a source in any case and
+    padding, a measure's id in any case."""
+    wanted = measure_id = None
+    if source is not None:
+        try:
+            wanted = FundingSource(source.strip().lower())
+        except ValueError:
+            allowed = ", ".join(s.value for s in FundingSource)
+            raise InvalidInputError(
+                "source",
+                f"未知的资金来源 {source.strip()[:40]!r}，应为：{allowed}",
+                f"unknown source of funds {source.strip()[:40]!r}; one of: {allowed}",
+            ) from None
+    if measure is not None:
+        try:
+            if not measure.strip().isascii():
+                raise ValueError(measure)
+            measure_id = UUID(measure.strip())
+        except ValueError:
+            raise InvalidInputError(
+                "measure", "措施编号无效", f"{measure.strip()[:40]!r} is not a measure's id"
+            ) from None
+    return wanted, measure_id
 
 
 def _moment(as_known_at: datetime | None) -> datetime | None:

@@ -29,6 +29,8 @@ from domain.cadres import Cadre
 from domain.corrections import Correction
 from domain.households import Household
 from domain.ledger.findings import Opinion, SurveyProblem
+from domain.ledger.funds import FundAccount
+from domain.ledger.goals import SixHaveGoal
 from domain.ledger.letters import ResponsibilityLetter
 from domain.ledger.measures import Measure
 from domain.ledger.plans import VillagePlan
@@ -110,6 +112,8 @@ COMMAND_ROLES: dict[str, frozenset[Role]] = {
             "plan_measure",
             "set_measure_status",
             "note_measure_progress",
+            "set_six_have_goal",
+            "add_six_have_evidence",
         ),
         SURVEY,
     ),
@@ -123,11 +127,17 @@ COMMAND_ROLES: dict[str, frozenset[Role]] = {
     "publish_assessment_run": TEAM_ADMIN,
     "submit_written_report": TEAM_WORK | TEAM_ADMIN,
     "record_evaluation": NETWORK,
+    # A 六有 goal's status is judged by an official over the village, never by its team.
+    "judge_six_have_goal": NETWORK,
+    # Funds: the team records what its village spent; what it may spend (an allocation) and
+    # the reversal of an entry are recorded by officers of the network.
+    "record_expenditure": SURVEY,
+    **dict.fromkeys(("allocate_funds", "reverse_fund_entry"), NETWORK),
 }
 
 # The arguments that name something recorded. Codes name units; ids name aggregates of any
 # kind (``id`` is the id a new record asks for: if it names one already, that one counts).
-UNIT_CODES = frozenset({"code", "unit", "parent", "into", "group", "village"})
+UNIT_CODES = frozenset({"code", "unit", "parent", "into", "group", "village", "approver_unit"})
 IDS = frozenset(
     {
         "id",
@@ -223,7 +233,9 @@ class JurisdictionCheck:
             | SurveyProblem
             | VillagePlan
             | Measure
-            | ResponsibilityLetter,
+            | ResponsibilityLetter
+            | SixHaveGoal
+            | FundAccount,
         ):
             return _Unit(agg.village_code)
         if isinstance(agg, Team):

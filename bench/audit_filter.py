@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import tempfile
 import time
 from collections.abc import Callable
@@ -39,7 +38,7 @@ from sqlalchemy import select
 from app.audit.log import AuditFilter, audit_page, scan_rows
 from app.bootstrap import Zhucun, bootstrap
 from app.store.config import parse_database_url
-from bench import scale
+from bench import harness, scale
 from bench.loader import RECORDED_AT, WRITERS, Loader
 from bench.stores import FreshStores
 from projections.audit.index import AuditIndexModel
@@ -52,52 +51,28 @@ PAGE = 50
 SLOW_S = 5.0
 
 
-def raw_scan(z: Zhucun, page: int = 20_000) -> tuple[int, float]:
-    start = time.perf_counter()
-    count, after = 0, 0
-    while rows := z.store.raw_rows(after, None, page):
-        count += len(rows)
-        after = rows[-1][0]
-    return count, time.perf_counter() - start
-
-
 def latency(fn: Callable[[], Any], runs: int) -> dict[str, float]:
     t = time.perf_counter()
     fn()  # warm: the first call opens connections and fills caches
     if time.perf_counter() - t > SLOW_S:
         runs = 1  # a filter that misses by far is timed once more, not ``runs`` times
-    times = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t) * 1000)
-    times.sort()
-    return {
-        "p50_ms": round(statistics.median(times), 1),
-        "p95_ms": round(times[max(0, int(len(times) * 0.95) - 1)], 1),
-        "max_ms": round(times[-1], 1),
-        "timed": runs,
-    }
+    times = harness.times_ms(fn, runs)
+    return {**harness.percentiles(times, 1), "max_ms": round(times[-1], 1), "timed": runs}
 
 
 def filters(z: Zhucun) -> dict[str, dict[str, Any]]:
     """The filters measured, with values found in the store."""
     with z.engine.connect() as conn:
-        village = conn.execute(
-            select(units.c.code).where(units.c.level == "village").order_by(units.c.code)
-        ).scalar()
-        county = conn.execute(
-            select(units.c.code).where(units.c.level == "county").order_by(units.c.code)
-        ).scalar()
-        last_county = conn.execute(
-            select(units.c.code).where(units.c.level == "county").order_by(units.c.code.desc())
-        ).scalar()
-        first_city = conn.execute(
-            select(units.c.code).where(units.c.level == "city").order_by(units.c.code)
-        ).scalar()
-        last_city = conn.execute(
-            select(units.c.code).where(units.c.level == "city").order_by(units.c.code.desc())
-        ).scalar()
+
+        def unit(level: str, last: bool = False) -> Any:
+            """The code of the first (or last) unit of ``level``."""
+            order = units.c.code.desc() if last else units.c.code
+            return conn.execute(
+                select(units.c.code).where(units.c.level == level).order_by(order)
+            ).scalar()
+
+        village, county, last_county = unit("village"), unit("county"), unit("county", True)
+        first_city, last_city = unit("city"), unit("city", True)
         root = conn.execute(
             select(units.c.code).where(units.c.parent_code.is_(None)).order_by(units.c.code)
         ).scalar()
@@ -136,7 +111,7 @@ def measure(z: Zhucun, args: argparse.Namespace, build: bool = False) -> dict[st
     else:
         z.projections.catch_up()
     catch_up_s = time.perf_counter() - t
-    events, raw_s = raw_scan(z)
+    events, raw_s = harness.raw_read(z)
     results = {}
     for name, kw in filters(z).items():
         f = AuditFilter(limit=PAGE, **kw)

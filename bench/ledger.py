@@ -5,7 +5,8 @@ and ``python -m bench.ledger demo --db URL``.
 townships each, 8 villages each), every village poor and surveyed (a form, questionnaires and
 statistics tables, two symposiums, three interviews, five opinions, a problem citing two of
 them), with an approved annual plan and three measures (one done, one under way, one
-overdue) — about 25 events a village, written through the ordinary commands. Then the p50 and
+overdue), three 六有 goals (one met on evidence, one under way, one not judged) — about 31
+events a village, written through the ordinary commands. Then the p50 and
 p95 of the ledger of the province, of a city, of a county and of a village
 (``Zhucun.ledger``), beside the network summary of the same units (``Zhucun.summary``) and the
 raw read of the whole log, measured in the same run. Target: the province's roll-up ≤ 300 ms.
@@ -193,12 +194,53 @@ def _village_lines(code: str, township: str, n: int) -> list[str]:
         _line("set_measure_status", "2014-09-20", measure=measure[0], status="done"),
         _line("set_measure_status", "2014-09-01", measure=measure[1], status="under_way"),
     ]
+    return lines + _six_have_lines(code, township)
+
+
+EVIDENCE = "村两委班子调整会议记录\n".encode()  # one file, attached once, cited by every village
+
+
+def _six_have_lines(code: str, township: str) -> list[str]:
+    """Three of the six haves: one met on evidence, one under way, one not judged yet."""
+    import hashlib
+
+    lines = [
+        _line("set_six_have_goal", "2014-07-01", village=code, goal=goal, target="配齐配强")
+        for goal in ("leadership_team", "rules_and_mechanisms", "service_venue")
+    ]
+    lines.append(
+        _line(
+            "add_six_have_evidence",
+            "2014-08-01",
+            village=code,
+            goal="leadership_team",
+            title="班子调整会议记录",
+            kind="minutes",
+            dated="2014-07-30",
+            file=hashlib.sha256(EVIDENCE).hexdigest(),
+            file_name="会议记录.txt",
+        )
+    )
+    for goal, status in (("leadership_team", "met"), ("rules_and_mechanisms", "under_way")):
+        lines.append(
+            _line(
+                "judge_six_have_goal",
+                "2014-09-01",
+                actor="bench.township",
+                village=code,
+                goal=goal,
+                status=status,
+                judged_by="王镇长",
+                judge_unit=township,
+            )
+        )
     return lines
 
 
 def load_province(z: Any, villages: int) -> tuple[int, float]:
     """The province through ``apply``, a township's lines a batch: events and seconds."""
     start = time.perf_counter()
+    z.attach_file(EVIDENCE)
     units = list(_units(villages))
     above = [u for u in units if u[2] != "village"]
     z.apply_text(
@@ -275,6 +317,7 @@ def province(args: Any) -> dict[str, Any]:
         assert ledger is not None
         figures["province_surveyed"] = ledger["survey"]["villages_surveyed"]
         figures["province_overdue_measures"] = ledger["measures"]["overdue"]
+        figures["province_six_haves_met"] = ledger["six_haves"]["by_goal"]["leadership_team"]["met"]
         z.close()
         return figures
     finally:

@@ -46,7 +46,7 @@ from typing import Any
 
 from app.store.config import parse_database_url
 from app.store.event_store import EventStore
-from bench.web import first_village, free_port, login
+from bench.web import first_village, free_port, login, server_env, serving
 from domain.identity import check_digit
 
 TARGET_RPS, TARGET_P95_MS = 50.0, 500.0
@@ -65,7 +65,7 @@ class Client:
 
 
 def server_command(kind: str, db: str, port: int) -> tuple[list[str], dict[str, str]]:
-    env = {**os.environ, "ZHUCUN_SECRET_KEY": os.environ.get("ZHUCUN_SECRET_KEY", "bench-key")}
+    env = server_env()
     if kind == "serve":
         return [sys.executable, "-m", "app.cli", "--db", db, "serve", "--port", str(port)], env
     env["ZHUCUN_DATABASE_URL"] = db
@@ -77,17 +77,7 @@ def server_command(kind: str, db: str, port: int) -> tuple[list[str], dict[str, 
 def start(kind: str, db: str, port: int) -> subprocess.Popen[bytes]:
     command, env = server_command(kind, db, port)
     server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=2).close()
-            return server
-        except OSError:
-            if server.poll() is not None:
-                raise SystemExit(f"the server stopped: {' '.join(command)}") from None
-            time.sleep(0.3)
-    server.kill()
-    raise SystemExit("the server did not start within 90 s")
+    return serving(server, port, 90, " ".join(command))
 
 
 def cookie_of(opener: urllib.request.OpenerDirector) -> str:

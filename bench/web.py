@@ -35,23 +35,36 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(db: str, port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "ZHUCUN_SECRET_KEY": os.environ.get("ZHUCUN_SECRET_KEY", "bench-key")}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "app.cli", "--db", db, "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 60
+def server_env() -> dict[str, str]:
+    """The environment of a server started by a benchmark: a secret key, the bench's own
+    unless one is set."""
+    return {**os.environ, "ZHUCUN_SECRET_KEY": os.environ.get("ZHUCUN_SECRET_KEY", "bench-key")}
+
+
+def serving(
+    server: subprocess.Popen[bytes], port: int, within_s: int, what: str
+) -> subprocess.Popen[bytes]:
+    """``server`` once it answers the login page on ``port``. If it stops first, or does
+    not answer within ``within_s`` seconds, the benchmark stops (``what``: its command)."""
+    deadline = time.monotonic() + within_s
     while time.monotonic() < deadline:
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=2).close()
             return server
         except OSError:
+            if server.poll() is not None:
+                raise SystemExit(f"the server stopped: {what}") from None
             time.sleep(0.2)
     server.kill()
-    raise SystemExit("the server did not start within 60 s")
+    raise SystemExit(f"the server did not start within {within_s} s")
+
+
+def start_server(db: str, port: int) -> subprocess.Popen[bytes]:
+    command = [sys.executable, "-m", "app.cli", "--db", db, "serve", "--port", str(port)]
+    server = subprocess.Popen(
+        command, env=server_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    return serving(server, port, 60, " ".join(command))
 
 
 def login(base: str, username: str, password: str) -> urllib.request.OpenerDirector:
@@ -133,6 +146,9 @@ def main(argv: list[str] | None = None) -> None:
             "chart data, city 210500": "/units/210500/children.json",
             "treemap data, city 210500": "/units/210500/network.json",
             "link rate over time, city 210500": "/units/210500/trend.json",
+            "work ledger, city 210500 (roll-up)": "/units/210500/ledger",
+            f"work ledger, village {village}": f"/units/{village}/ledger",
+            "measures board, city 210500": "/units/210500/measures",
         }
         # Cold: a different day each request, so no answer kept in memory is reused.
         days = [date(2014, 7, 1) + timedelta(days=7 * i) for i in range(args.requests + 3)]

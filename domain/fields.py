@@ -205,3 +205,42 @@ ARGUMENTS |= {
     "run": Field("考核", "assessment run"),
 }
 ATTENDANCE_MAX = 100_000  # people at one village meeting
+# Duties and the 六有 goals; evidence files (ADR 025).
+FILE_NAME_MAX = 255  # a file's name as given, without its folder
+MEDIA_TYPE_MAX = 100  # "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+SHA256_HEX = 64  # a file's SHA-256, in hex
+
+ARGUMENTS |= {
+    "goal": Field("六有目标", "six-haves goal", 32),
+    "target": Field("目标", "target", LONG_TEXT_MAX, multiline=True),
+    "dated": Field("文件日期", "document date"),
+    "file": Field("文件", "file", SHA256_HEX + 8),
+    "file_name": Field("文件名", "file name", FILE_NAME_MAX),
+    "media_type": Field("文件类型", "media type", MEDIA_TYPE_MAX),
+    "judged_by": Field("评定人", "judged by", PERSON_NAME_MAX),
+    "judge_unit": Field("评定单位", "judging unit", 15),
+}
+# Four-source funding (四位一体资金).
+VOUCHER_MAX = 64  # a voucher number (凭证号), as kept: "记-2014-0012"
+
+ARGUMENTS |= {
+    "amount": Field("金额（元）", "amount (yuan)"),
+    "voucher": Field("凭证号", "voucher number", VOUCHER_MAX),
+    "allocated_by": Field("拨款单位", "allocated by", UNIT_NAME_MAX),
+    "document": Field("文件", "document", SHORT_TEXT_MAX),
+    "payee": Field("收款人", "payee", UNIT_NAME_MAX),
+    "purpose": Field("用途", "purpose", SHORT_TEXT_MAX),
+}
+
+# Full-width forms (！ to ～) and the ideographic space, as their ASCII counterparts.
+_HALF_WIDTH = {0xFF01 + i: 0x21 + i for i in range(0x5E)} | {0x3000: 0x20}
+
+
+def voucher_number(text: str) -> str:
+    """A voucher number as it is kept and compared: full-width letters, digits and signs as
+    ASCII, runs of spaces as one, trimmed, upper case (``ｊｚ－００１`` is ``JZ-001``)."""
+    return " ".join(text.translate(_HALF_WIDTH).split()).upper()
+
+
+# ``source`` names an opinion's source above; in the funding commands, a source of funds.
+FUNDING_SOURCE = Field("资金来源", "source of funds", 32)

@@ -138,3 +138,14 @@ def _faster(impl: Any, process: Callable[[Any], Any] | None) -> Callable[[Any], 
         return process(value)
 
     return moment
+
+
+def upsert(conn: Connection, table: Table) -> Any:
+    """``INSERT`` into ``table`` in the engine's own dialect, which knows ``ON CONFLICT … DO
+    UPDATE`` (``.on_conflict_do_update``, ``.excluded``). Only that dialect is imported:
+    importing both costs every command's start."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects import postgresql as dialect
+    else:
+        from sqlalchemy.dialects import sqlite as dialect  # type: ignore[no-redef]
+    return dialect.insert(table)

@@ -19,6 +19,7 @@ from domain.sites import Site
 from domain.units import Unit
 from projections import tables
 from projections.bulk import insert_many
+from projections.handlers import Handlers
 from projections.tables import (
     central_households,
     households,
@@ -115,16 +116,8 @@ class _Batch:
 
 
 Handler = Callable[[_Batch, Connection, Any], None]
-HANDLERS: dict[type, Handler] = {}
-
-
-def handles(*event_classes: type) -> Callable[[Handler], Handler]:
-    def register(fn: Handler) -> Handler:
-        for event_class in event_classes:
-            HANDLERS[event_class] = fn
-        return fn
-
-    return register
+HANDLERS: Handlers[Handler] = Handlers()
+handles = HANDLERS.on
 
 
 def _day(e: Any) -> date:

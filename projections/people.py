@@ -129,10 +129,7 @@ def people(conn: Connection, code: str, as_of: date, rules: RuleSet) -> dict[str
     tree = Tree(conn, as_of, None)
     if not tree.find(code):
         return None
-    level = tree.level[code]
-    if level not in ("village", "group"):
-        raise ValueError(level)
-    village = code if level == "village" else tree.parent[code]
+    level, village = tree.level[code], tree.village_of(code)
     v = village_on(conn, village, as_of, rules)
     wanted = set(v.groups()) if level == "village" else {code}
     return {
@@ -208,13 +205,17 @@ def _members(v: Village, wanted: set[str]) -> list[dict[str, Any]]:
 
 def _centrals(v: Village, wanted: set[str]) -> list[dict[str, Any]]:
     s = v.state
-    out = []
-    for ch, c in s.centrals.items():
-        home = s.households.get(c.household)
-        if c.active and c.village == v.code and home and home.group in wanted:
-            out.append(_central_row(v, ch, s.rules))
-    out.sort(key=lambda r: (r["household"]["group"], r["household"]["name"], r["id"]))
-    return out
+    rows = [
+        _central_row(v, ch, s.rules)
+        for ch, c in s.centrals.items()
+        if c.active and c.village == v.code and _lives_in(s, c.household, wanted)
+    ]
+    return sorted(rows, key=lambda r: (r["household"]["group"], r["household"]["name"], r["id"]))
+
+
+def _lives_in(s: Sweep, household: str, groups: set[str]) -> bool:
+    home = s.households.get(household)
+    return home is not None and home.group in groups
 
 
 def village_of_central_household(conn: Connection, ch_id: str) -> str | None:

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from app.bootstrap import BatchRefused, BatchResult, Zhucun
+from app.bootstrap import BatchRefused, BatchResult, Zhucun, bootstrap
 from domain.identity import check_digit
 
 CITY, COUNTY, TOWNSHIP = "210500", "210521", "210521100"
@@ -75,11 +75,19 @@ def mid(n: int) -> str:
     return f"00000000-0000-0000-0001-{n:012d}"
 
 
+def open_unit(
+    code: str, name: str, level: str, parent: str | None = None, on: str = "2014-01-01", **kw: Any
+) -> dict[str, Any]:
+    """The command opening unit ``code`` (``kw``: the line's actor, reason or key)."""
+    above = {"parent": parent} if parent is not None else {}
+    return cmd("open_unit", on, code=code, name=name, level=level, **above, **kw)
+
+
 def household(
-    n: int, group: str, head_name: str, members: int, on: str = "2014-06-01"
+    n: int, group: str, head_name: str, members: int, on: str = "2014-06-01", **envelope: Any
 ) -> dict[str, Any]:
     """The command registering household ``hid(n)``, its head's identity number
-    ``id_number(n)``."""
+    ``id_number(n)`` (``envelope``: the line's actor, role, reason or key)."""
     return cmd(
         "register_household",
         on=on,
@@ -88,6 +96,7 @@ def household(
         members=members,
         id_number=id_number(n),
         id=hid(n),
+        **envelope,
     )
 
 
@@ -98,20 +107,23 @@ class Net:
     central_household: str
 
 
+# The heads of the small network's households, by the names the tests give the households.
+HEADS = {"A1": "王大", "A1b": "李二", "A2": "张三", "B1": "赵四"}
+
+
 def small_network(z: Zhucun) -> Net:
     """A city, a county, a township, two villages (A poor), three groups, a few households,
     one party member whose household is a central household in village A."""
-    on = "2014-01-01"
     r = apply(
         z,
-        cmd("open_unit", on=on, code=CITY, name="本溪市", level="city"),
-        cmd("open_unit", on=on, code=COUNTY, name="本溪满族自治县", level="county", parent=CITY),
-        cmd("open_unit", on=on, code=TOWNSHIP, name="小市镇", level="township", parent=COUNTY),
-        cmd("open_unit", on=on, code=VILLAGE_A, name="甲村", level="village", parent=TOWNSHIP),
-        cmd("open_unit", on=on, code=VILLAGE_B, name="乙村", level="village", parent=TOWNSHIP),
-        cmd("open_unit", on=on, code=GROUP_A1, name="甲村一组", level="group", parent=VILLAGE_A),
-        cmd("open_unit", on=on, code=GROUP_A2, name="甲村二组", level="group", parent=VILLAGE_A),
-        cmd("open_unit", on=on, code=GROUP_B1, name="乙村一组", level="group", parent=VILLAGE_B),
+        open_unit(CITY, "本溪市", "city"),
+        open_unit(COUNTY, "本溪满族自治县", "county", CITY),
+        open_unit(TOWNSHIP, "小市镇", "township", COUNTY),
+        open_unit(VILLAGE_A, "甲村", "village", TOWNSHIP),
+        open_unit(VILLAGE_B, "乙村", "village", TOWNSHIP),
+        open_unit(GROUP_A1, "甲村一组", "group", VILLAGE_A),
+        open_unit(GROUP_A2, "甲村二组", "group", VILLAGE_A),
+        open_unit(GROUP_B1, "乙村一组", "group", VILLAGE_B),
         cmd("declare_poor_village", on="2014-03-01", unit=VILLAGE_A),
         household(1, GROUP_A1, "王大", 4),
         household(2, GROUP_A1, "李二", 3),
@@ -122,6 +134,31 @@ def small_network(z: Zhucun) -> Net:
     )
     ch = r.results[-1]["central_household"]
     return Net({"A1": hid(1), "A1b": hid(2), "A2": hid(3), "B1": hid(4)}, mid(1), ch)
+
+
+def join_party(
+    net: Net, household: str, n: int | None = None, on: str = "2014-06-01"
+) -> dict[str, Any]:
+    """The command by which the head of a household of the small network (by its name there)
+    joins the party; as party member ``mid(n)`` when ``n`` is given."""
+    member = {"id": mid(n)} if n is not None else {}
+    head = HEADS[household]
+    return cmd("party_member_joined", on, name=head, household=net.households[household], **member)
+
+
+def move(net: Net, household: str, group: str, on: str) -> dict[str, Any]:
+    """The command moving a household of the small network (by its name there) to ``group``."""
+    return cmd("move_household", on, household=net.households[household], group=group)
+
+
+def small_network_at(url: str) -> str:
+    """The small network written to the store at ``url``, closed again; the url."""
+    z = bootstrap(url)
+    try:
+        small_network(z)
+    finally:
+        z.close()
+    return url
 
 
 def link(net: Net, household: str, on: str = "2014-06-03") -> dict[str, Any]:

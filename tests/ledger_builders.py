@@ -1,10 +1,13 @@
-"""Survey lines for the ledger's tests, written as users write them."""
+"""Lines for the ledger's tests (survey, plans, measures, letters, funds), written as users
+write them."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from tests.builders import TOWNSHIP, VILLAGE_A, cmd
+from app.bootstrap import Zhucun
+from tests.builders import TOWNSHIP, VILLAGE_A, apply, cmd
+from tests.team_builders import team_network
 
 FORM: dict[str, Any] = {
     "village": VILLAGE_A,
@@ -181,3 +184,98 @@ def letter(n: int, on: str = "2014-07-20", **args: Any) -> dict[str, Any]:
         "id": ltid(n),
     }
     return cmd("sign_responsibility_letter", on=on, **(values | args))
+
+
+# -- duties and the 六有 goals ----------------------------------------------------------------
+
+MINUTES = "甲村两委班子调整会议记录\n2014-07-30\n".encode()
+RULES = "甲村村规民约（2014 年修订）\n".encode()
+
+
+def sha(content: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(content).hexdigest()
+
+
+def goal(name: str = "leadership_team", on: str = "2014-07-01", **args: Any) -> dict[str, Any]:
+    values = {"village": VILLAGE_A, "goal": name, "target": "两委班子配齐配强，书记 45 岁以下"}
+    return cmd("set_six_have_goal", on=on, **(values | args))
+
+
+def evidence(
+    name: str = "leadership_team", content: bytes = MINUTES, on: str = "2014-08-01", **args: Any
+) -> dict[str, Any]:
+    values = {
+        "village": VILLAGE_A,
+        "goal": name,
+        "title": "两委班子调整会议记录",
+        "kind": "minutes",
+        "dated": "2014-07-30",
+        "file": sha(content),
+        "file_name": "会议记录.txt",
+    }
+    return cmd("add_six_have_evidence", on=on, **(values | args))
+
+
+def judge(
+    status: str, name: str = "leadership_team", on: str = "2014-09-01", **args: Any
+) -> dict[str, Any]:
+    values = {
+        "village": VILLAGE_A,
+        "goal": name,
+        "status": status,
+        "judged_by": "王部长",
+        "judge_unit": TOWNSHIP,
+    }
+    return cmd("judge_six_have_goal", on=on, actor="wang.township", **(values | args))
+# -- four-source funding ----------------------------------------------------------------------
+
+
+def allocation(voucher: str = "JZ-001", on: str = "2014-08-01", **args: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "village": VILLAGE_A,
+        "source": "fiscal",
+        "amount": "100000.00",
+        "voucher": voucher,
+        "allocated_by": "本溪满族自治县财政局",
+        "document": "本县财发〔2014〕12号",
+        "plan": plid(1),
+    }
+    return cmd("allocate_funds", on=on, **(values | args))
+
+
+def expenditure(voucher: str = "ZC-001", on: str = "2014-08-15", **args: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "village": VILLAGE_A,
+        "source": "fiscal",
+        "amount": "30000.00",
+        "voucher": voucher,
+        "measure": msid(1),
+        "payee": "本溪路桥公司",
+        "purpose": "村路路基工程款",
+    }
+    return cmd("record_expenditure", on=on, role="team_member", **(values | args))
+
+
+def reversal(voucher: str, on: str = "2014-09-01", **args: Any) -> dict[str, Any]:
+    values = {"village": VILLAGE_A, "source": "fiscal", "voucher": voucher, "because": "金额录错"}
+    return cmd("reverse_fund_entry", on=on, **(values | args))
+
+
+def funded_village(z: Zhucun) -> None:
+    """The team network; village A's approved plan and measure 1; 100,000 yuan fiscal and
+    2,500.50 urban-rural (for measure 1) allocated; 30,000 spent on 2014-08-15, and 100 on
+    08-20 reversed on 08-21."""
+    team_network(z)
+    apply(
+        z,
+        plan(1),
+        approve(1),
+        measure(1),
+        allocation(),
+        allocation("JZ-002", source="urban_rural", amount="2500.50", measure=msid(1), plan=None),
+        expenditure(),
+        expenditure("ZC-002", amount=100, on="2014-08-20"),
+        reversal("ZC-002", on="2014-08-21", because="重复记账"),
+    )

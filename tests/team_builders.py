@@ -103,6 +103,20 @@ def team_network(z: Zhucun) -> TeamNet:
     return TeamNet(tid(1), net.households)
 
 
+def leave(
+    n: int, first: str, last: str, on: str = "2014-07-01", who: int = MEMBER, **envelope: Any
+) -> dict[str, Any]:
+    """The command by which cadre ``who`` asks for leave ``lid(n)``, ``first`` to ``last``."""
+    return cmd(
+        "request_leave", on, cadre=cid(who), first_day=first, last_day=last, id=lid(n), **envelope
+    )
+
+
+def visit(household: str, on: str, who: int = MEMBER, **kw: Any) -> dict[str, Any]:
+    """The command by which cadre ``who`` visits ``household`` on ``on``."""
+    return cmd("visit_household", on, cadre=cid(who), household=household, **kw)
+
+
 def second_team(z: Zhucun, unit: str = CITY_AGRI, village: str = VILLAGE_B, n: int = 2) -> str:
     apply(z, cmd("dispatch_team", on=DISPATCHED_ON, unit=unit, village=village, id=tid(n)))
     return tid(n)

@@ -1,5 +1,5 @@
 """The assessments' commands and `zhucun assess` are all in docs/commands.md, and the
-examples of 4.11 are accepted after those of 4.5 and make a run that replays."""
+examples of 4.13 are accepted after those of 4.5 and make a run that replays."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ def section(start: str) -> str:
 
 
 def test_every_assessment_command_and_subcommand_is_documented():
-    text = section("### 4.11 考核")
+    text = section("### 4.13 考核")
     for name in COMMANDS_4_11:
         assert name in COMMANDS
         assert f"#### `{name}` — " in text, name
@@ -45,7 +45,7 @@ def test_the_documented_examples_are_accepted_after_the_teams_and_make_a_run_tha
     zhucun,
 ):
     small_network(zhucun)
-    teams, mine = examples(work_teams_section()), examples(section("### 4.11 考核"))
+    teams, mine = examples(work_teams_section()), examples(section("### 4.13 考核"))
     assert {json.loads(line)["command"] for line in mine} == set(COMMANDS_4_11) - {
         "publish_assessment_run"
     }

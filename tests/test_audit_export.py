@@ -16,15 +16,7 @@ from app.audit.log import AuditFilter, audit_rows
 from app.bootstrap import Zhucun, bootstrap
 from app.cli.main import cli
 from domain.errors import WrongRoleError
-from tests.builders import hid, id_number, small_network
-
-
-def _network(db_url: str) -> None:
-    z = bootstrap(db_url)
-    try:
-        small_network(z)
-    finally:
-        z.close()
+from tests.builders import hid, id_number, small_network, small_network_at
 
 
 def _run(db_url: str, *args: str, env: dict[str, str] | None = None) -> Any:
@@ -43,7 +35,7 @@ def _exports(db_url: str) -> list[dict[str, Any]]:
 def test_the_excel_export_has_a_header_frozen_panes_the_filters_and_the_chain_head(
     db_url: str, tmp_path: Path
 ) -> None:
-    _network(db_url)
+    small_network_at(db_url)
     out = tmp_path / "audit.xlsx"
     r = _run(db_url, "audit", "log", "--unit", "210521100201", "--xlsx", str(out), "--as", "wu")
     assert r.exit_code == 0, r.output
@@ -68,7 +60,7 @@ def test_the_excel_export_has_a_header_frozen_panes_the_filters_and_the_chain_he
 def test_every_export_to_a_file_records_who_exported_what(
     db_url: str, tmp_path: Path, fmt: str
 ) -> None:
-    _network(db_url)
+    small_network_at(db_url)
     target = tmp_path / f"out.{fmt[2:]}"
     where = [fmt, str(target)] if fmt == "--xlsx" else [fmt, "--out", str(target)]
     env = {"ZHUCUN_ACTOR": "审计员甲", "ZHUCUN_ROLE": "auditor"}
@@ -85,7 +77,7 @@ def test_every_export_to_a_file_records_who_exported_what(
 
 
 def test_printing_to_the_terminal_writes_nothing(db_url: str) -> None:
-    _network(db_url)
+    small_network_at(db_url)
     assert _run(db_url, "audit", "log", "--json").exit_code == 0
     assert _exports(db_url) == []
 
@@ -93,7 +85,7 @@ def test_printing_to_the_terminal_writes_nothing(db_url: str) -> None:
 def test_identity_numbers_are_shown_in_full_only_on_an_override_by_an_allowed_role_and_recorded(
     db_url: str,
 ) -> None:
-    _network(db_url)
+    small_network_at(db_url)
     args = ["audit", "log", "--subject", hid(1), "--json", "--show-identity", "--as", "钱"]
     override = ["--unmask-override", "--reason", "复核 review"]
     z = bootstrap(db_url)

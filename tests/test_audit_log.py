@@ -26,6 +26,7 @@ from tests.builders import (
     cmd,
     hid,
     id_number,
+    open_unit,
     small_network,
 )
 
@@ -79,14 +80,7 @@ def test_actor_type_dates_and_limit_filter(zhucun: Zhucun) -> None:
     group = VILLAGE_B + "002"
     apply(
         zhucun,
-        cmd(
-            "open_unit",
-            actor="wang.admin",
-            code=group,
-            name="二组",
-            level="group",
-            parent=VILLAGE_B,
-        ),
+        open_unit(group, "二组", "group", VILLAGE_B, on="2014-06-01", actor="wang.admin"),
     )
     assert [r["details"]["code"] for r in rows(zhucun, actor="wang.admin")] == [group]
     assert len(rows(zhucun, event="Unit.Opened")) == 9
@@ -118,22 +112,14 @@ def test_cli_audit_log_outputs_carry_the_back_dated_flag(db_url: str, fmt: str) 
 
 
 def _team_with_life(z: Zhucun) -> str:
-    from tests.team_builders import LEADER, MEMBER, cid, lid, second_team, team_network
+    from tests.team_builders import LEADER, cid, leave, lid, second_team, team_network
 
     team = team_network(z).team
     other = second_team(z)
     apply(
         z,
         cmd("check_in", on="2014-06-02", actor="张队长", role="team_member", cadre=cid(LEADER)),
-        cmd(
-            "request_leave",
-            on="2014-06-03",
-            role="team_member",
-            cadre=cid(MEMBER),
-            first_day="2014-06-10",
-            last_day="2014-06-11",
-            id=lid(1),
-        ),
+        leave(1, "2014-06-10", "2014-06-11", on="2014-06-03", role="team_member"),
         cmd("approve_leave", on="2014-06-04", role="township_officer", leave=lid(1)),
         cmd("join_team", on="2014-06-05", team=other, cadre=cid(3)),
         cmd("check_in", on="2014-06-06", cadre=cid(3)),

@@ -39,9 +39,10 @@ from tests.builders import (
     hid,
     id_number,
     mid,
+    open_unit,
     small_network,
 )
-from tests.team_builders import LEADER, MEMBER, cid, lid, register_units_and_cadres, tid
+from tests.team_builders import LEADER, MEMBER, cid, leave, lid, register_units_and_cadres, tid
 
 UNKNOWN = "00000000-0000-0000-0009-000000000099"
 
@@ -68,15 +69,7 @@ def _history(z: Zhucun, clock: SettableClock) -> None:
         cmd("check_in", on="2014-06-02", actor="张队长", role="team_member", cadre=cid(LEADER)),
         cmd("check_in", on="2014-07-01", actor="张队长", role="team_member", cadre=cid(LEADER)),
         cmd("check_in", on="2014-06-06", actor="赵科员", role="team_member", cadre=cid(3)),
-        cmd(
-            "request_leave",
-            on="2014-06-03",
-            role="team_member",
-            cadre=cid(MEMBER),
-            first_day="2014-06-10",
-            last_day="2014-06-11",
-            id=lid(1),
-        ),
+        leave(1, "2014-06-10", "2014-06-11", on="2014-06-03", role="team_member"),
         cmd("write_diary", on="2014-06-20", cadre=cid(MEMBER), text="走访三户"),
         cmd("visit_household", on="2014-06-21", cadre=cid(MEMBER), household=hid(3), note="走访"),
     )
@@ -318,14 +311,7 @@ def test_cli_keeps_only_back_dated_entries_or_only_corrections(db_url: str) -> N
     runner = CliRunner()
     lines = [
         cmd("open_unit", on="2014-01-01", code="210500", name="本溪市", level="city"),
-        cmd(
-            "open_unit",
-            on=date.today().isoformat(),
-            code="210521",
-            name="县",
-            level="county",
-            parent="210500",
-        ),
+        open_unit("210521", "县", "county", "210500", on=date.today().isoformat()),
     ]
     text = "\n".join(json.dumps(x, ensure_ascii=False) for x in lines)
     assert runner.invoke(cli, ["--db", db_url, "init"]).exit_code == 0  # only init creates
@@ -386,16 +372,16 @@ def _late_city(z: Zhucun, clock: SettableClock) -> None:
     on = "2015-06-01"
     apply(
         z,
-        cmd("open_unit", on=on, code=CITY_2, name="丹东市", level="city"),
-        cmd("open_unit", on=on, code=COUNTY_C, name="丙县", level="county", parent=CITY_2),
-        cmd("open_unit", on=on, code=COUNTY_E, name="戊县", level="county", parent=CITY_2),
-        cmd("open_unit", on=on, code=TOWNSHIP_C, name="丙镇", level="township", parent=COUNTY_C),
-        cmd("open_unit", on=on, code=TOWNSHIP_E, name="戊镇", level="township", parent=COUNTY_E),
-        cmd("open_unit", on=on, code=VILLAGE_C, name="丙村", level="village", parent=TOWNSHIP_C),
-        cmd("open_unit", on=on, code=VILLAGE_E, name="戊村", level="village", parent=TOWNSHIP_E),
-        cmd("open_unit", on=on, code=GROUP_C1, name="丙村一组", level="group", parent=VILLAGE_C),
-        cmd("open_unit", on=on, code=GROUP_C2, name="丙村二组", level="group", parent=VILLAGE_C),
-        cmd("open_unit", on=on, code=GROUP_E1, name="戊村一组", level="group", parent=VILLAGE_E),
+        open_unit(CITY_2, "丹东市", "city", on=on),
+        open_unit(COUNTY_C, "丙县", "county", CITY_2, on=on),
+        open_unit(COUNTY_E, "戊县", "county", CITY_2, on=on),
+        open_unit(TOWNSHIP_C, "丙镇", "township", COUNTY_C, on=on),
+        open_unit(TOWNSHIP_E, "戊镇", "township", COUNTY_E, on=on),
+        open_unit(VILLAGE_C, "丙村", "village", TOWNSHIP_C, on=on),
+        open_unit(VILLAGE_E, "戊村", "village", TOWNSHIP_E, on=on),
+        open_unit(GROUP_C1, "丙村一组", "group", VILLAGE_C, on=on),
+        open_unit(GROUP_C2, "丙村二组", "group", VILLAGE_C, on=on),
+        open_unit(GROUP_E1, "戊村一组", "group", VILLAGE_E, on=on),
     )
     apply(
         z,
@@ -416,10 +402,10 @@ def _late_city(z: Zhucun, clock: SettableClock) -> None:
     on = "2016-06-03"
     apply(
         z,
-        cmd("open_unit", on=on, code=COUNTY_3, name="己县", level="county", parent=CITY_3),
-        cmd("open_unit", on=on, code=TOWNSHIP_3, name="己镇", level="township", parent=COUNTY_3),
-        cmd("open_unit", on=on, code=VILLAGE_3, name="己村", level="village", parent=TOWNSHIP_3),
-        cmd("open_unit", on=on, code=GROUP_3, name="己村一组", level="group", parent=VILLAGE_3),
+        open_unit(COUNTY_3, "己县", "county", CITY_3, on=on),
+        open_unit(TOWNSHIP_3, "己镇", "township", COUNTY_3, on=on),
+        open_unit(VILLAGE_3, "己村", "village", TOWNSHIP_3, on=on),
+        open_unit(GROUP_3, "己村一组", "group", VILLAGE_3, on=on),
         *[_household(n, GROUP_3, on) for n in range(EARLY + 12, EARLY + 16)],
     )
     z.projections.catch_up()

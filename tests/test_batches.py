@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.bootstrap import BatchRefused
-from tests.builders import GROUP_A1, VILLAGE_A, apply, cmd, id_number, small_network
+from tests.builders import GROUP_A1, VILLAGE_A, apply, cmd, hid, household, id_number, small_network
 
 
 def test_a_batch_with_one_bad_line_writes_nothing_and_names_the_line(zhucun):
@@ -14,13 +14,7 @@ def test_a_batch_with_one_bad_line_writes_nothing_and_names_the_line(zhucun):
     with pytest.raises(BatchRefused) as info:
         apply(
             zhucun,
-            cmd(
-                "register_household",
-                group=GROUP_A1,
-                head_name="钱五",
-                members=3,
-                id_number=id_number(11),
-            ),
+            household(11, GROUP_A1, "钱五", 3),
             cmd("rename_unit", unit=VILLAGE_A, name="新甲村"),
             cmd("open_site", unit=VILLAGE_A, kind="point"),
         )
@@ -33,15 +27,8 @@ def test_later_lines_of_a_batch_see_what_earlier_lines_did(zhucun):
     small_network(zhucun)
     r = apply(
         zhucun,
-        cmd(
-            "register_household",
-            group=GROUP_A1,
-            head_name="钱五",
-            members=3,
-            id_number=id_number(12),
-            id="00000000-0000-0000-0000-0000000000f1",
-        ),
-        cmd("party_member_joined", name="钱五", household="00000000-0000-0000-0000-0000000000f1"),
+        household(12, GROUP_A1, "钱五", 3),
+        cmd("party_member_joined", name="钱五", household=hid(12)),
         cmd("open_site", unit=VILLAGE_A, kind="station"),
         cmd("assign_site_responsible", unit=VILLAGE_A, name="钱五"),
     )
@@ -50,14 +37,7 @@ def test_later_lines_of_a_batch_see_what_earlier_lines_did(zhucun):
 
 def test_a_retried_command_with_the_same_key_is_applied_once(zhucun):
     small_network(zhucun)
-    line = cmd(
-        "register_household",
-        key="hh-qian-wu",
-        group=GROUP_A1,
-        head_name="钱五",
-        members=3,
-        id_number=id_number(13),
-    )
+    line = household(13, GROUP_A1, "钱五", 3, key="hh-qian-wu")
     first = apply(zhucun, line)
     after_first = zhucun.store.max_position()
     second = apply(zhucun, line)

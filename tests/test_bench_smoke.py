@@ -62,14 +62,10 @@ def test_ingest_prints_ours_beside_the_baseline(capsys: object) -> None:
 def test_audit_export_prints_the_export_beside_the_raw_read(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from app.bootstrap import bootstrap
     from bench import audit_export
-    from tests.builders import small_network
+    from tests.builders import small_network_at
 
-    db = f"sqlite:///{tmp_path}/small.db"
-    z = bootstrap(db)
-    small_network(z)
-    z.close()
+    db = small_network_at(f"sqlite:///{tmp_path}/small.db")
     args = ["--db", db, "--recorded-from", "2000-01-01", "--recorded-to", "2100-01-01"]
     assert audit_export.main([*args, "--no-cli"]) == 0
     out = capsys.readouterr().out

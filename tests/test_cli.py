@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from app.cli.main import cli
-from tests.builders import CITY, VILLAGE_A, answer, cmd, small_network
+from tests.builders import CITY, VILLAGE_A, answer, cmd, open_unit, small_network
 
 
 @pytest.fixture
@@ -37,14 +37,7 @@ def test_apply_then_summary_and_history_as_json(run, tmp_path):
     batch.write_text(
         lines(
             cmd("open_unit", on="2014-01-01", code=CITY, name="本溪市", level="city"),
-            cmd(
-                "open_unit",
-                on="2014-01-01",
-                code="210521",
-                name="本溪满族自治县",
-                level="county",
-                parent=CITY,
-            ),
+            open_unit("210521", "本溪满族自治县", "county", CITY),
         ),
         encoding="utf-8",
     )
@@ -78,14 +71,7 @@ def test_apply_refuses_a_bad_batch_whole_with_the_line_number(run):
         "-",
         stdin=lines(
             cmd("open_unit", on="2014-01-01", code=CITY, name="本溪市", level="city"),
-            cmd(
-                "open_unit",
-                on="2014-01-01",
-                code="210521",
-                name="本溪县",
-                level="county",
-                parent="210599",
-            ),
+            open_unit("210521", "本溪县", "county", "210599"),
         ),
     )
     assert r.exit_code == 1

@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from app.cli.main import cli
-from tests.builders import CITY, answer, cmd
+from tests.builders import CITY, answer, cmd, open_unit
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -176,15 +176,7 @@ def test_a_full_disk_is_reported_and_the_batch_is_not_written(small_disk: Path) 
         "open_unit", on="2014-01-01", code="210521", name="县", level="county", parent=CITY
     )
     townships = [
-        cmd(
-            "open_unit",
-            on="2014-01-01",
-            code=f"210521{i:03d}",
-            name=f"乡镇{i}",
-            level="township",
-            parent="210521",
-        )
-        | {"reason": "事由" * 400}
+        open_unit(f"210521{i:03d}", f"乡镇{i}", "township", "210521") | {"reason": "事由" * 400}
         for i in range(1, 600)
     ]
     # In a subprocess: a full disk can leave the process's SQLite handles in any state.

@@ -30,6 +30,7 @@ from tests.builders import (
     apply,
     cmd,
     id_number,
+    open_unit,
     small_network,
 )
 from tests.conftest import pg_url_for_new_schema
@@ -104,13 +105,8 @@ def _household(group: str, n: int, **extra: Any) -> dict[str, Any]:
 CLOSE_GROUP = cmd("close_unit", on="2014-07-01", unit=EMPTY_GROUP)
 MOVE_INTO_GROUP = cmd("move_household", on="2014-07-01", household="H:B1", group=EMPTY_GROUP)
 CLOSE_VILLAGE = cmd("close_unit", on="2014-07-01", unit=EMPTY_VILLAGE)
-OPEN_GROUP_IN_VILLAGE = cmd(
-    "open_unit",
-    on="2014-07-01",
-    code=EMPTY_VILLAGE + "001",
-    name="丙村一组",
-    level="group",
-    parent=EMPTY_VILLAGE,
+OPEN_GROUP_IN_VILLAGE = open_unit(
+    EMPTY_VILLAGE + "001", "丙村一组", "group", EMPTY_VILLAGE, on="2014-07-01"
 )
 
 # Each rule that reads an aggregate (or a read model) to write another: a command whose rule
@@ -154,22 +150,8 @@ def _setting(z: Zhucun) -> dict[str, str]:
     net = small_network(z)
     apply(
         z,
-        cmd(
-            "open_unit",
-            on="2014-06-10",
-            code=EMPTY_GROUP,
-            name="乙村九组",
-            level="group",
-            parent=VILLAGE_B,
-        ),
-        cmd(
-            "open_unit",
-            on="2014-06-10",
-            code=EMPTY_VILLAGE,
-            name="丙村",
-            level="village",
-            parent=TOWNSHIP,
-        ),
+        open_unit(EMPTY_GROUP, "乙村九组", "group", VILLAGE_B, on="2014-06-10"),
+        open_unit(EMPTY_VILLAGE, "丙村", "village", TOWNSHIP, on="2014-06-10"),
         cmd(
             "party_member_joined",
             on="2014-06-10",
@@ -190,20 +172,26 @@ def _filled(line: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
     return {**line, "args": args}
 
 
+def cannot_both_commit(z: Zhucun, checker: dict[str, Any], changer: dict[str, Any]) -> None:
+    """Both lines run on units of work of their own, each of which alone would be written;
+    the changer commits first, and then the checker's commit is refused, writing nothing."""
+    first = _uow_running(z, checker)
+    second = _uow_running(z, changer)
+    assert first.pending_count() and second.pending_count()
+    second.commit()
+    before = z.store.max_position()
+    with pytest.raises(ConcurrentChangeError):
+        first.commit()
+    assert z.store.max_position() == before
+
+
 @pytest.mark.parametrize("race", list(RACES))
 def test_a_rule_read_by_one_command_and_changed_by_another_cannot_both_commit(
     zhucun: Zhucun, race: str
 ) -> None:
     names = _setting(zhucun)
     checker, changer = (_filled(line, names) for line in RACES[race])
-    first = _uow_running(zhucun, checker)
-    second = _uow_running(zhucun, changer)
-    assert first.pending_count() and second.pending_count()  # each alone would be written
-    second.commit()
-    before = zhucun.store.max_position()
-    with pytest.raises(ConcurrentChangeError):
-        first.commit()
-    assert zhucun.store.max_position() == before
+    cannot_both_commit(zhucun, checker, changer)
 
 
 TEAM_RACES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
@@ -235,12 +223,7 @@ def test_a_team_rule_read_by_one_command_and_changed_by_another_cannot_both_comm
     net = team_network(zhucun)
     names = {f"H:{k}": v for k, v in net.households.items()}
     checker, changer = (_filled(line, names) for line in TEAM_RACES[race])
-    first = _uow_running(zhucun, checker)
-    second = _uow_running(zhucun, changer)
-    assert first.pending_count() and second.pending_count()
-    second.commit()
-    with pytest.raises(ConcurrentChangeError):
-        first.commit()
+    cannot_both_commit(zhucun, checker, changer)
 
 
 def _race(make: Callable[[], Zhucun], lines: list[dict[str, Any]]) -> list[BaseException | int]:
@@ -267,23 +250,12 @@ def _race(make: Callable[[], Zhucun], lines: list[dict[str, Any]]) -> list[BaseE
 
 
 def test_closing_a_group_while_a_household_is_registered_into_it_leaves_one_of_them(
-    db_url: str, clock: Any
+    zhucun: Zhucun, db_url: str, clock: Any
 ) -> None:
-    z = bootstrap(db_url, clock)
-    small_network(z)
+    small_network(zhucun)
     for round_ in range(6):
         group = VILLAGE_B + f"{round_ + 10:03d}"
-        apply(
-            z,
-            cmd(
-                "open_unit",
-                on="2014-06-10",
-                code=group,
-                name=f"乙村{round_}",
-                level="group",
-                parent=VILLAGE_B,
-            ),
-        )
+        apply(zhucun, open_unit(group, f"乙村{round_}", "group", VILLAGE_B, on="2014-06-10"))
         got = _race(
             lambda: bootstrap(db_url, clock),
             [cmd("close_unit", on="2014-07-01", unit=group), _household(group, round_)],
@@ -294,17 +266,15 @@ def test_closing_a_group_while_a_household_is_registered_into_it_leaves_one_of_t
         refused = [g.error.code for g in got if isinstance(g, BatchRefused)]
         assert len(refused) == 1, (round_, refused)
         assert refused[0] in ("unit_closed", "unit_has_active_children"), refused
-        closed = z.store.load(unit_id(group)).is_closed
+        closed = zhucun.store.load(unit_id(group)).is_closed
         assert closed == (refused[0] == "unit_closed")
-        assert bool(z._open_children(group)) == (not closed), round_
-    z.close()
+        assert bool(zhucun._open_children(group)) == (not closed), round_
 
 
 def test_two_identical_lines_with_one_key_at_the_same_moment_are_applied_once(
-    db_url: str, clock: Any
+    zhucun: Zhucun, db_url: str, clock: Any
 ) -> None:
-    z = bootstrap(db_url, clock)
-    small_network(z)
+    small_network(zhucun)
     for round_ in range(4):
         line = _household(
             GROUP_A1,
@@ -315,8 +285,7 @@ def test_two_identical_lines_with_one_key_at_the_same_moment_are_applied_once(
         got = _race(lambda: bootstrap(db_url, clock), [line, line, line])
         # One applied it; the others found it applied (skipped, 0 applied): no "already used".
         assert sorted(g if isinstance(g, int) else repr(g) for g in got) == [0, 0, 1], got
-    assert json.dumps(z.summary(VILLAGE_A), default=str)
-    z.close()
+    assert json.dumps(zhucun.summary(VILLAGE_A), default=str)
 
 
 def test_a_batch_that_keeps_losing_races_is_refused_with_its_line_and_writes_nothing(

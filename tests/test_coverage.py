@@ -22,8 +22,10 @@ from tests.builders import (
     cmd,
     hid,
     id_number,
+    join_party,
     link,
     mid,
+    move,
     small_network,
 )
 
@@ -34,11 +36,7 @@ def gap_set(z, code, **kw):
 
 def test_moving_party_member_unlinks_all_their_households(zhucun):
     net = small_network(zhucun)
-    apply(
-        zhucun,
-        link(net, "A1b"),
-        link(net, "A2"),
-    )
+    apply(zhucun, link(net, "A1b"), link(net, "A2"))
     assert ("unlinked_household", "李二") not in gap_set(zhucun, VILLAGE_A)
     moved = apply(
         zhucun,
@@ -140,7 +138,7 @@ def test_party_members_need_a_role_and_sites_a_responsible_person(zhucun):
     net = small_network(zhucun)
     apply(
         zhucun,
-        cmd("party_member_joined", name="张三", household=net.households["A2"], id=mid(2)),
+        join_party(net, "A2", 2),
         cmd("open_site", on="2014-06-05", unit=GROUP_A2, kind="point"),
     )
     names = gap_set(zhucun, VILLAGE_A)
@@ -181,10 +179,7 @@ def test_coverage_rolls_up_counts_not_averages(zhucun):
 def test_a_household_moving_to_another_village_is_unlinked_there(zhucun):
     net = small_network(zhucun)
     apply(zhucun, link(net, "A1b"))
-    apply(
-        zhucun,
-        cmd("move_household", on="2015-01-10", household=net.households["A1b"], group=GROUP_B1),
-    )
+    apply(zhucun, move(net, "A1b", GROUP_B1, "2015-01-10"))
     moved = [
         g for g in zhucun.gaps(VILLAGE_B, "unlinked_household") if g["subject"]["name"] == "李二"
     ]
@@ -228,7 +223,7 @@ def test_a_party_member_responsible_for_a_township_centre_has_a_role(zhucun):
     net = small_network(zhucun)
     apply(
         zhucun,
-        cmd("party_member_joined", name="李二", household=net.households["A1b"], id=mid(7)),
+        join_party(net, "A1b", 7),
         cmd("open_site", on="2014-06-05", unit=TOWNSHIP, kind="centre"),
     )
     assert ("party_member_without_role", "李二") in gap_set(zhucun, VILLAGE_A)

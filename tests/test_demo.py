@@ -1,9 +1,9 @@
 """The Benxi demo: the shape the issue asks for, the gaps it leaves to find, the work teams
-with the seed's figures, and determinism.
+and the villages' work ledgers with the seed's figures, and determinism.
 
-The demo is loaded once for the module. These tests read the network and team read models
-only: the coverage read model has its own tests and takes much longer to build over the whole
-demo. On PostgreSQL the demo is written again without read models and its log is
+The demo is loaded once for the module. These tests read the network, team and ledger read
+models only: the coverage read model has its own tests and takes much longer to build over the
+whole demo. On PostgreSQL the demo is written again without read models and its log is
 compared with SQLite's, which says more than repeating every check there.
 """
 
@@ -21,6 +21,8 @@ from sqlalchemy import func, select
 from app.bootstrap import Zhucun, bootstrap
 from app.demo.load import DemoReport, StoreNotEmptyError, estimated_events, load_demo
 from app.store.clock import SettableClock, local_today
+from domain.ledger.seed import SEED_FIGURES, reached
+from projections.ledger.model import LedgerModel
 from projections.network import NetworkModel
 from projections.runner import Projections
 from projections.tables import central_households, households, party_members, sites, units
@@ -42,7 +44,7 @@ COUNTIES = {
 
 def open_store(url: str) -> Zhucun:
     z = bootstrap(url, SettableClock(datetime(2017, 12, 31, 4, 0, tzinfo=UTC)))
-    z.projections = Projections(z.engine, z.store, [NetworkModel(), TeamsModel()])
+    z.projections = Projections(z.engine, z.store, [NetworkModel(), TeamsModel(), LedgerModel()])
     return z
 
 
@@ -349,6 +351,92 @@ def test_over_three_years_a_small_share_of_member_months_fall_short(demo):
         counted += sum(len(t["members"]) for t in report)
         short += sum(t["members_not_regularly_resident"] for t in report)
     assert 0 < short < 0.06 * counted
+
+
+# -- the work ledger (工作台账) -------------------------------------------------------------------
+
+SEED_REPORTED = date(2014, 12, 31)  # the seed's figures are those of its year
+
+
+@pytest.fixture(scope="module")
+def city_ledger(demo: tuple[Zhucun, DemoReport]) -> dict[str, Any]:
+    found = demo[0].ledger("210500", SEED_REPORTED)
+    assert found is not None
+    return found
+
+
+def test_the_citys_ledger_reaches_the_seeds_figures_within_their_rounding(city_ledger):
+    for figure in SEED_FIGURES:
+        assert reached(figure, city_ledger[figure.part][figure.key]), figure
+    s = city_ledger["survey"]
+    assert s["villages_surveyed"] == s["forms_registered"] == 72
+    assert 4200 < s["tables_and_questionnaires"] < 4300  # 4200余份
+    assert 120 < s["symposiums"] < 130  # 120余次
+    assert s["collective_consultations"] == 72  # one 集体会诊 in each village
+    assert 5600 < s["households_visited"] < 5700  # 5600余户
+    assert 1500 < s["interviews"] < 1600  # 1500多人次
+    assert 3570 < s["opinions"] < 3580  # 3570余条
+    assert s["problems"] == 90
+    assert all(s["opinions_by_source"].values()) and all(s["opinions_by_category"].values())
+
+
+def test_64_letters_and_over_310_measures_by_the_end_of_2014(city_ledger):
+    letters, measures = city_ledger["letters"], city_ledger["measures"]
+    assert letters["letters"] == letters["villages_with_a_letter"] == letters["in_force"] == 64
+    assert 310 < measures["measures"] < 320  # 310余项
+    assert all(measures["by_category"].values())
+    assert all(measures["measures_by_source"].values()) and measures["budget_fen"] > 0
+
+
+def test_each_village_surveyed_in_its_window_its_class_citing_its_problems(demo, roster):
+    z, _ = demo
+    for team in roster:
+        village = z.ledger(team["village"], SEED_REPORTED)
+        assert village is not None
+        s = village["survey"]
+        assert s["window"]["set"] == "period" and s["window"]["first_day"] >= "2014-06-03"
+        assert s["form"] is not None and s["households_visited"] >= 40
+        problems = s["problem_list"]
+        assert 1 <= len(problems) <= 2 and all(p["root_cause"] for p in problems)
+        heard = {o["id"] for o in s["opinion_list"]}
+        assert all(p["opinions"] and set(p["opinions"]) <= heard for p in problems)
+        assert s["class_cites"] == [p["id"] for p in problems], team["village"]
+        # The letter is the team's own unit's; the province's eight teams sign none.
+        expected = [] if team["unit_level"] == "province" else [team["unit_code"]]
+        assert [letter["unit"] for letter in village["letters"]] == expected
+        assert all(letter["team"] == team["team_id"] for letter in village["letters"])
+
+
+def test_plans_are_approved_by_the_township_or_county_never_by_a_drafter(events):
+    drafters: dict[Any, set[str]] = {}
+    village_of: dict[Any, str] = {}
+    approvals = 0
+    for e in events:
+        kind = type(e).__qualname__
+        if kind == "VillagePlan.Drafted":
+            drafters[e.originator_id] = {e.drafted_by, e.actor_id}
+            village_of[e.originator_id] = e.village_code
+        elif kind == "VillagePlan.Revised":
+            drafters[e.originator_id] |= {e.revised_by, e.actor_id}
+        elif kind == "VillagePlan.Approved":
+            approvals += 1
+            assert not {e.approver, e.actor_id} & drafters[e.originator_id]
+            assert e.actor_role in ("township_officer", "county_admin")
+            assert village_of[e.originator_id].startswith(e.approver_unit)
+    assert approvals > 72 * 4
+
+
+def test_measures_run_their_course_some_overdue_some_dropped_and_2017_plans_late(demo):
+    z, _ = demo
+    end = z.ledger("210500", date(2017, 6, 30))
+    assert end is not None
+    m = end["measures"]
+    assert m["by_status"]["done"] > 0.7 * m["measures"]
+    assert 5 <= m["by_status"]["dropped"] <= 0.1 * m["measures"]
+    assert 5 <= m["overdue"] <= 0.2 * m["measures"]
+    # One village never drafted its 2017 plan and three still await approval: work gaps.
+    annual = end["plans"]["by_kind"]["annual"]
+    assert annual["plans"] == 72 * 4 - 1 and annual["approved"] == annual["plans"] - 3
 
 
 # -- who and when ---------------------------------------------------------------------------

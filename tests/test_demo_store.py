@@ -25,7 +25,7 @@ from app.demo.store import (
     written_by_others,
 )
 from domain.account_errors import LoginFailedError
-from tests.builders import CITY, answer, cmd, small_network
+from tests.builders import CITY, answer, cmd, open_unit, small_network
 from tests.web.builders import FAST_HASHER, PASSWORD
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,14 +73,7 @@ def test_a_store_the_demo_marked_is_kept_once_a_user_recorded_in_it(zhucun: Zhuc
     head = zhucun.store.max_position()
     zhucun.apply_text(
         json.dumps(
-            cmd(
-                "open_unit",
-                on="2014-01-01",
-                code="210522",
-                name="桓仁",
-                level="county",
-                parent=CITY,
-            ),
+            open_unit("210522", "桓仁", "county", CITY),
             ensure_ascii=False,
         )
     )
@@ -99,6 +92,7 @@ def test_a_store_the_demo_never_marked_is_kept_whatever_it_holds(zhucun: Zhucun)
 def test_wiping_a_demo_store_leaves_no_store(db_url: str) -> None:
     z = bootstrap(db_url)
     small_network(z)
+    z.attach_file("演示证据".encode())  # an evidence file goes with the store
     mark_demo(z, 2014)
     config = z.config
     check_demo_only(z, "here")

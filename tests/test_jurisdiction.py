@@ -57,6 +57,7 @@ OTHER_COUNTY_SET = {
     "problem": pid(3),
     "plan": plid(3),
     "measure": msid(3),
+    "approver_unit": OTHER_TOWNSHIP,
 }
 OTHER_TOWNSHIP_SET = {
     "unit": VILLAGE_C,
@@ -72,6 +73,7 @@ OTHER_TOWNSHIP_SET = {
     "problem": pid(4),
     "plan": plid(4),
     "measure": msid(4),
+    "approver_unit": COUNTY,  # above the township: not the officer's to approve for
 }
 OTHER_TEAM_SET = {  # village B: the same township, another team
     "unit": VILLAGE_B,
@@ -267,7 +269,7 @@ TEMPLATES: dict[str, tuple[dict[str, Any], dict[str, str]]] = {
     ),
     "approve_plan": (
         {"plan": plid(1), "approver": "王镇长", "approver_unit": TOWNSHIP},
-        {"plan": "plan"},
+        {"plan": "plan", "approver_unit": "approver_unit"},
     ),
     # -- the village work ledger: measures --
     "plan_measure": (
@@ -319,6 +321,61 @@ TEMPLATES: dict[str, tuple[dict[str, Any], dict[str, str]]] = {
     ),
     # No run in this store: a run of another unit is refused in tests/test_assess_runs.py.
     "publish_assessment_run": ({"run": uid(12, 1)}, {"run": "run"}),
+    # -- the village work ledger: the six haves --
+    "set_six_have_goal": (
+        {"village": VILLAGE_A, "goal": "service_venue", "target": "建成为民服务站"},
+        {"village": "unit"},
+    ),
+    "add_six_have_evidence": (
+        {
+            "village": VILLAGE_A,
+            "goal": "service_venue",
+            "title": "验收记录",
+            "kind": "report",
+            "dated": "2016-12-30",
+            "file": "0" * 64,
+        },
+        {"village": "unit"},
+    ),
+    "judge_six_have_goal": (
+        {
+            "village": VILLAGE_A,
+            "goal": "service_venue",
+            "status": "under_way",
+            "judged_by": "王部长",
+            "judge_unit": TOWNSHIP,
+        },
+        {"village": "unit"},
+    ),
+    # -- the village work ledger: four-source funding --
+    "allocate_funds": (
+        {
+            "village": VILLAGE_A,
+            "source": "fiscal",
+            "amount": 100,
+            "voucher": "JZ-9",
+            "allocated_by": "县财政局",
+            "plan": plid(1),
+            "measure": msid(1),
+        },
+        {"village": "unit", "plan": "plan", "measure": "measure"},
+    ),
+    "record_expenditure": (
+        {
+            "village": VILLAGE_A,
+            "source": "fiscal",
+            "amount": 1,
+            "voucher": "ZC-9",
+            "measure": msid(1),
+            "payee": "施工队",
+            "purpose": "工程款",
+        },
+        {"village": "unit", "measure": "measure"},
+    ),
+    "reverse_fund_entry": (
+        {"village": VILLAGE_A, "source": "fiscal", "voucher": "JZ-9", "because": "录错"},
+        {"village": "unit"},
+    ),
 }
 CITY_ONLY = {
     "register_dispatching_unit",

@@ -1,5 +1,6 @@
-"""The survey's records are in the audit log of their village and of every unit above it, and
-in no other unit's: the index and the reading of the whole log agree. Both engines."""
+"""The ledger's records (survey, plans, measures, letters, funds) are in the audit log of
+their village and of every unit above it, and in no other unit's: the index and the reading
+of the whole log agree. Both engines."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from tests.builders import CITY, COUNTY, TOWNSHIP, VILLAGE_A, VILLAGE_B, apply
 from tests.ledger_builders import (
     approve,
     form,
+    funded_village,
     interview,
     letter,
     measure,
@@ -83,3 +85,48 @@ def test_plans_measures_and_letters_are_in_the_audit_log_of_their_village_and_th
     assert indexed == list(scan_rows(zhucun.store, zhucun.engine, f))
     found = {r["event"] for r in indexed} & PLANS
     assert found == (set() if unit == VILLAGE_B else PLANS)
+
+
+GOALS = {
+    "SixHaveGoal.TargetSet",
+    "SixHaveGoal.TargetRevised",
+    "SixHaveGoal.EvidenceAdded",
+    "SixHaveGoal.StatusJudged",
+}
+
+
+@pytest.mark.parametrize("unit", [VILLAGE_A, TOWNSHIP, COUNTY, CITY, VILLAGE_B])
+def test_the_six_haves_are_in_the_audit_log_of_their_village_and_the_units_above(zhucun, unit):
+    from tests.ledger_builders import MINUTES, evidence, goal, judge
+
+    team_network(zhucun)
+    zhucun.attach_file(MINUTES)
+    apply(zhucun, goal(), goal(on="2014-07-02", target="改"), evidence(), judge("met"))
+    zhucun.projections.catch_up()
+    f = AuditFilter(unit=unit)
+    indexed = audit_page(zhucun.store, zhucun.engine, f).rows
+    assert indexed == list(scan_rows(zhucun.store, zhucun.engine, f))
+    found = {r["event"] for r in indexed} & GOALS
+    assert found == (set() if unit == VILLAGE_B else GOALS)
+    if unit == VILLAGE_A:
+        (set_row,) = [r for r in indexed if r["event"] == "SixHaveGoal.TargetSet"]
+        assert (set_row["what_zh"], set_row["what_en"]) == ("设定六有目标", "six-haves goal set")
+
+
+FUNDS = {
+    "FundAccount.Opened",
+    "FundAccount.Allocated",
+    "FundAccount.Spent",
+    "FundAccount.Reversed",
+}
+
+
+@pytest.mark.parametrize("unit", [VILLAGE_A, TOWNSHIP, COUNTY, CITY, VILLAGE_B])
+def test_funds_are_in_the_audit_log_of_their_village_and_the_units_above(zhucun, unit):
+    funded_village(zhucun)
+    zhucun.projections.catch_up()
+    f = AuditFilter(unit=unit)
+    indexed = audit_page(zhucun.store, zhucun.engine, f).rows
+    assert indexed == list(scan_rows(zhucun.store, zhucun.engine, f))
+    found = {r["event"] for r in indexed} & FUNDS
+    assert found == (set() if unit == VILLAGE_B else FUNDS)

@@ -1,4 +1,5 @@
-"""``zhucun ledger``: a village's survey and the roll-up above it, as text and as JSON."""
+"""``zhucun ledger`` and ``zhucun funds``: a village's ledger and the roll-up above it, as text
+and as JSON."""
 
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ from tests.builders import COUNTY, VILLAGE_A, answer, apply
 from tests.ledger_builders import (
     approve,
     form,
+    funded_village,
     interview,
     letter,
     measure,
+    msid,
     opinion,
     plan,
     problem,
@@ -130,3 +133,69 @@ def test_the_ledger_shows_a_villages_letters_and_counts_them_above(zhucun, run):
     assert "目标 target B1: 两年内硬化村路 4 公里" in r.output
     r = run("ledger", "--unit", COUNTY, "--as-of", "2015-01-01")
     assert "责任书 letters          1, 有效 in force 1" in r.output
+
+
+def test_the_funds_of_a_village_as_json_give_fen_and_yuan(zhucun, run):
+    funded_village(zhucun)
+    r = run("funds", "--unit", VILLAGE_A, "--json")
+    assert r.exit_code == 0, r.output
+    data = answer(r.output)
+    f = data["by_source"]["fiscal"]
+    assert (f["allocated_fen"], f["spent_fen"], f["balance_fen"]) == (
+        10_000_000,
+        3_000_000,
+        7_000_000,
+    )
+    assert (f["allocated_yuan"], f["spent_yuan"], f["balance_yuan"]) == (
+        "100000.00",
+        "30000.00",
+        "70000.00",
+    )
+    assert [e["voucher"] for e in data["entries"]] == ["JZ-001", "JZ-002", "ZC-001", "ZC-002"]
+    assert data["entries"][3]["reversed"] == {"on": "2014-08-21", "because": "重复记账"}
+
+
+def test_the_funds_as_text_in_yuan_with_two_decimals(zhucun, run):
+    funded_village(zhucun)
+    r = run("funds", "--unit", VILLAGE_A, "--as-of", "2014-08-20")
+    assert r.exit_code == 0, r.output
+    assert "四位一体资金 four-source funding: 甲村" in r.output
+    row = next(line for line in r.output.splitlines() if "财政投入 fiscal" in line)
+    assert row.split()[-3:] == ["100000.00", "30100.00", "69900.00"]
+    assert "凭证 voucher ZC-001  30000.00 元 yuan  本溪路桥公司: 村路路基工程款" in r.output
+    r = run("funds", "--unit", VILLAGE_A)
+    assert "已冲销 REVERSED 2014-08-21（重复记账）" in r.output
+
+
+def test_the_funds_of_a_county_filtered_by_source_and_measure(zhucun, run):
+    funded_village(zhucun)
+    r = run("funds", "--unit", COUNTY, "--source", "URBAN_RURAL", "--json")
+    assert r.exit_code == 0, r.output
+    data = answer(r.output)
+    assert (
+        list(data["by_source"]) == ["urban_rural"] and data["total"]["allocated_yuan"] == "2500.50"
+    )
+    r = run("funds", "--unit", COUNTY, "--measure", msid(1), "--as-known-at", "2016-12-31")
+    assert r.exit_code == 0, r.output
+    assert "村 villages 2, 有拨款 funded 1" in r.output
+    total = next(line for line in r.output.splitlines() if "合计 total" in line)
+    assert total.split()[-3:] == ["2500.50", "30000.00", "-27499.50"]
+
+
+def test_an_unknown_source_or_unit_is_refused_with_exit_code_1(zhucun, run):
+    funded_village(zhucun)
+    r = run("funds", "--unit", VILLAGE_A, "--source", "loan")
+    assert r.exit_code == 1 and "invalid_input [source]" in r.output
+    r = run("funds", "--unit", "999999")
+    assert r.exit_code == 1 and "999999" in r.output
+
+
+def test_the_ledger_shows_a_villages_funds_and_adds_them_up_above(zhucun, run):
+    funded_village(zhucun)
+    r = run("ledger", "--unit", VILLAGE_A)
+    assert r.exit_code == 0, r.output
+    assert "四位一体资金 four-source funding" in r.output
+    row = next(line for line in r.output.splitlines() if "城乡统筹 urban_rural" in line)
+    assert row.split()[-3:] == ["2500.50", "0.00", "2500.50"]
+    data = answer(run("ledger", "--unit", COUNTY, "--json").output)
+    assert data["funds"]["total"]["balance_yuan"] == "72500.50"

@@ -122,3 +122,58 @@ def test_the_documented_letter_is_accepted_after_the_teams_and_plans(zhucun):
     assert result.applied == len(before) + len(letters)
     (letter,) = (zhucun.ledger(VILLAGE_A, as_of=date(2015, 1, 1)) or {})["letters"]
     assert (letter["in_force"], [t["item"] for t in letter["targets"]]) == (True, ["B1", "C1"])
+
+
+GOAL_COMMANDS = ["set_six_have_goal", "add_six_have_evidence", "judge_six_have_goal"]
+
+
+def test_the_documented_six_haves_are_accepted_with_the_documented_file(zhucun):
+    text = section("duties and the six haves")
+    for name in GOAL_COMMANDS:
+        assert name in COMMANDS
+        assert f"#### `{name}` — " in text, name
+    # The file the examples cite is the one the section makes with printf.
+    (made,) = re.findall(r"printf '(.*?)\\n'", text)
+    content = (made + "\n").encode()
+    small_network(zhucun)
+    stored = zhucun.attach_file(content)
+    lines = examples(text)
+    assert {json.loads(line)["command"] for line in lines} == set(GOAL_COMMANDS)
+    assert f'"file": "{stored["file"]}"' in text and f"({stored['size']} bytes)" in text
+    result = zhucun.apply_text("\n".join(lines))
+    assert result.applied == len(lines)
+    six = (zhucun.ledger(VILLAGE_A, as_of=date(2015, 1, 1)) or {})["six_haves"]
+    rules = six["duties"][2]["goals"][0]
+    assert (rules["goal"], rules["revision"], rules["status"]) == ("rules_and_mechanisms", 2, "met")
+    assert [e["file_name"] for e in rules["evidence"]] == ["村规民约.txt"]
+    assert (six["goals_set"], six["met"]) == (2, 1)
+FUND_COMMANDS = ["allocate_funds", "record_expenditure", "reverse_fund_entry"]
+
+
+def test_every_funding_command_is_registered_and_documented():
+    text = section("four-source funding")
+    for name in FUND_COMMANDS:
+        assert name in COMMANDS
+        assert f"#### `{name}` — " in text, name
+    assert "### `zhucun funds --unit CODE" in DOC.read_text(encoding="utf-8")
+
+
+def test_the_documented_funding_examples_are_accepted_after_the_measures(zhucun):
+    small_network(zhucun)
+    before = examples(survey_section()) + examples(section("plans"))
+    before += examples(section("measures"))
+    funds = examples(section("four-source funding"))
+    assert {json.loads(line)["command"] for line in funds} == set(FUND_COMMANDS)
+    result = zhucun.apply_text("\n".join(before + funds))
+    assert result.applied == len(before) + len(funds)
+    found = zhucun.funds(VILLAGE_A) or {}
+    totals = {s: (t["allocated_yuan"], t["spent_yuan"]) for s, t in found["by_source"].items()}
+    assert totals == {
+        "collective_self_raised": ("20000.00", "0.00"),
+        "fiscal": ("300000.00", "121200.00"),
+        "party_fee": ("5000.00", "0.00"),
+        "urban_rural": ("100000.00", "50000.00"),
+    }
+    vouchers = [(e["voucher"], e["reversed"] is not None) for e in found["entries"]]
+    assert ("ZC-2014-001", False) in vouchers and ("CX-2014-007", False) in vouchers
+    assert ("ZC-2014-003", True) in vouchers

@@ -1,5 +1,5 @@
 """``zhucun measures``: the measures of a village or of the villages under a unit, with their
-status on the day, overdue and by how many days, and their budget; filters by status,
+status on the day, overdue and by how many days, their budget and funds; filters by status,
 overdue, category and responsible person, read as a command's arguments are. Both engines."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from app.cli.main import cli
 from domain.errors import InvalidInputError
 from tests.builders import COUNTY, GROUP_A1, VILLAGE_A, VILLAGE_B, answer, apply
-from tests.ledger_builders import approve, measure, msid, plan, status
+from tests.ledger_builders import approve, funded_village, measure, msid, plan, status
 from tests.team_builders import team_network
 
 
@@ -60,6 +60,20 @@ def test_the_measures_of_a_village_with_their_status_overdue_and_budget(zhucun):
     assert (road["budget_fen"], road["budget_yuan"]) == (40_000_000, "400000.00")
     assert found["measures"][0]["because"] == "并入县委党校培训"
     assert (found["count"], found["overdue"], found["budget_yuan"]) == (3, 1, "800000.00")
+
+
+def test_each_measure_has_the_funds_allocated_to_it_and_spent_on_it(zhucun):
+    funded_village(zhucun)  # 2,500.50 allocated to measure 1, 30,000 spent on it
+    (road,) = zhucun.measures(VILLAGE_A, as_of=date(2014, 8, 31))["measures"]
+    assert (road["allocated_yuan"], road["spent_yuan"], road["balance_fen"]) == (
+        "2500.50",
+        "30000.00",
+        250_050 - 3_000_000,
+    )
+    (before,) = zhucun.measures(VILLAGE_A, as_of=date(2014, 8, 10))["measures"]
+    assert (before["allocated_fen"], before["spent_fen"]) == (250_050, 0)
+    county = zhucun.measures(COUNTY, as_of=date(2014, 8, 31))
+    assert (county["allocated_yuan"], county["spent_yuan"]) == ("2500.50", "30000.00")
 
 
 def test_a_measure_is_overdue_from_the_day_after_its_due_date(zhucun):

@@ -15,9 +15,13 @@ from click.testing import CliRunner
 from app.cli.main import cli
 from tests.builders import COUNTY, VILLAGE_A, answer, apply, cmd, hid
 from tests.ledger_builders import (
+    MINUTES,
     approve,
+    evidence,
     form,
+    goal,
     interview,
+    judge,
     letter,
     measure,
     opinion,
@@ -30,7 +34,7 @@ from tests.ledger_builders import (
 )
 from tests.team_builders import MEMBER, cid, team_network
 
-SHEETS = ["登记表", "座谈会", "走访", "访谈", "意见", "问题", "规划", "措施", "责任书"]
+SHEETS = ["登记表", "座谈会", "走访", "访谈", "意见", "问题", "规划", "措施", "六有", "责任书"]
 
 
 @pytest.fixture
@@ -46,6 +50,7 @@ def whole_ledger(zhucun) -> None:
     visit = cmd(
         "visit_household", on="2014-06-07", role="team_member", cadre=cid(MEMBER), household=hid(1)
     )
+    zhucun.attach_file(MINUTES)
     apply(
         zhucun,
         form(),
@@ -61,6 +66,9 @@ def whole_ledger(zhucun) -> None:
         status(1, "under_way"),
         progress(1),
         letter(1),
+        goal(),
+        evidence(),
+        judge("under_way"),
     )
 
 
@@ -123,6 +131,10 @@ def test_the_workbook_holds_what_the_ledger_says(zhucun, run, tmp_path):
     assert (plans["类型"], plans["审批状态"]) == (ledger["plans"][0]["kind_zh"], "已批准")
     letters = sheet_dicts(path, "责任书")[0]
     assert letters["编号"] == ledger["letters"][0]["id"]
+    six = sheet_dicts(path, "六有")[0]
+    g = next(g for d in ledger["six_haves"]["duties"] for g in d["goals"] if g["set"])
+    assert (six["六有目标"], six["状态"], six["评定人"]) == (g["zh"], "推进中", "王部长")
+    assert six["证据（份）"] == 1 and "两委班子调整会议记录" in six["证据"]
     problems = sheet_dicts(path, "问题")[0]
     assert problems["致贫根源"] == ledger["survey"]["problem_list"][0]["root_cause_zh"]
 

@@ -23,6 +23,7 @@ from tests.builders import (
     hid,
     id_number,
     mid,
+    open_unit,
     small_network,
 )
 
@@ -53,31 +54,10 @@ def interleaved_log(z: Zhucun) -> str:
     ch = net.central_household
     apply(
         z,
-        cmd(
-            "open_unit",
-            on="2015-01-05",
-            code=VILLAGE_C,
-            name="丙村",
-            level="village",
-            parent=TOWNSHIP,
-        ),
-        cmd(
-            "open_unit",
-            on="2015-01-05",
-            code=GROUP_C1,
-            name="丙村一组",
-            level="group",
-            parent=VILLAGE_C,
-        ),
+        open_unit(VILLAGE_C, "丙村", "village", TOWNSHIP, on="2015-01-05"),
+        open_unit(GROUP_C1, "丙村一组", "group", VILLAGE_C, on="2015-01-05"),
         household(5, GROUP_A2, "2015-01-06"),
-        cmd(
-            "open_unit",
-            on="2015-01-06",
-            code=GROUP_C2,
-            name="丙村二组",
-            level="group",
-            parent=VILLAGE_C,
-        ),
+        open_unit(GROUP_C2, "丙村二组", "group", VILLAGE_C, on="2015-01-06"),
         household(6, GROUP_C2, "2015-01-07"),
         # A household linked, then left: it ends unlinked.
         cmd("link_household", on="2015-01-08", household=hid(5), central_household=ch),
@@ -96,28 +76,14 @@ def interleaved_log(z: Zhucun) -> str:
         cmd("assign_site_responsible", on="2015-02-02", unit=GROUP_A1, name="王五"),
         cmd("party_member_joined", on="2015-03-01", name="张三", household=hid(3), id=mid(2)),
         cmd("party_member_joined", on="2015-03-01", name="户7", household=hid(7), id=mid(3)),
-        cmd(
-            "open_unit",
-            on="2015-04-02",
-            code=TOWNSHIP_2,
-            name="草河镇",
-            level="township",
-            parent="210521",
-        ),
+        open_unit(TOWNSHIP_2, "草河镇", "township", "210521", on="2015-04-02"),
     )
     apply(
         z,
         # Units moved: the paths below them follow; a unit opened then moved at once.
         cmd("rename_unit", on="2015-04-02", unit=GROUP_C1, name="丙村新一组"),
         cmd("move_unit", on="2015-04-03", unit=VILLAGE_C, parent=TOWNSHIP_2),
-        cmd(
-            "open_unit",
-            on="2015-04-03",
-            code=GROUP_C3,
-            name="丙村三组",
-            level="group",
-            parent=VILLAGE_C,
-        ),
+        open_unit(GROUP_C3, "丙村三组", "group", VILLAGE_C, on="2015-04-03"),
         cmd("move_unit", on="2015-04-04", unit=GROUP_C3, parent=VILLAGE_B),
         # The central household changing hands, ending, designated again.
         cmd(
@@ -136,14 +102,7 @@ def interleaved_log(z: Zhucun) -> str:
     apply(
         z,
         # A unit opened under the moved one takes its new path.
-        cmd(
-            "open_unit",
-            on="2015-05-01",
-            code=GROUP_C4,
-            name="丙村四组",
-            level="group",
-            parent=VILLAGE_C,
-        ),
+        open_unit(GROUP_C4, "丙村四组", "group", VILLAGE_C, on="2015-05-01"),
         # Linked households moved to another village (unlinked) or within theirs (kept), and
         # one registered and moved at once.
         cmd("move_household", on="2015-05-02", household=hid(2), group=GROUP_B1),

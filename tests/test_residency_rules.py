@@ -18,12 +18,15 @@ from tests.team_builders import (
     CLERK,
     LEADER,
     MEMBER,
+    TeamNet,
     cid,
     events_of,
+    leave,
     lid,
     refused,
     team_network,
     tid,
+    visit,
 )
 
 TOWNSHIP_OFFICER = {"actor": "liu.town", "role": "township_officer"}
@@ -32,8 +35,14 @@ CITY_ADMIN = {"actor": "chen.city", "role": "city_admin"}
 INSPECTOR = {"actor": "he.inspect", "role": "inspector"}
 
 
-def leave(n: int, first: str, last: str, on: str = "2014-07-01", who: int = MEMBER) -> dict:
-    return cmd("request_leave", on=on, cadre=cid(who), first_day=first, last_day=last, id=lid(n))
+def decided_leave(
+    z, first: str, last: str, decision: str = "approve_leave", by: dict = TOWNSHIP_OFFICER
+) -> TeamNet:
+    """The team network, and the member's leave 1 from ``first`` to ``last`` decided on
+    2014-07-02."""
+    net = team_network(z)
+    apply(z, leave(1, first, last), cmd(decision, on="2014-07-02", leave=lid(1), **by))
+    return net
 
 
 def month_events(zhucun, cadre: int, month: str) -> list[str]:
@@ -140,12 +149,7 @@ def test_the_township_threshold_is_a_rule(zhucun):
 
 
 def test_a_leave_is_decided_once(zhucun):
-    team_network(zhucun)
-    apply(
-        zhucun,
-        leave(1, "2014-07-10", "2014-07-12"),
-        cmd("reject_leave", on="2014-07-02", leave=lid(1), **TOWNSHIP_OFFICER),
-    )
+    decided_leave(zhucun, "2014-07-10", "2014-07-12", "reject_leave")
     for name in ("approve_leave", "reject_leave"):
         r = refused(zhucun, cmd(name, on="2014-07-03", leave=lid(1), **TOWNSHIP_OFFICER))
         assert (r.error.code, r.error.field) == ("leave_already_decided", "leave")
@@ -164,12 +168,7 @@ def test_a_leave_ends_on_or_after_its_first_day_and_is_asked_by_a_member(zhucun)
 
 
 def test_no_check_in_on_a_day_of_approved_leave_even_in_the_next_month(zhucun):
-    team_network(zhucun)
-    apply(
-        zhucun,
-        leave(1, "2014-07-30", "2014-08-02"),
-        cmd("approve_leave", on="2014-07-02", leave=lid(1), **COUNTY_ADMIN),
-    )
+    decided_leave(zhucun, "2014-07-30", "2014-08-02", by=COUNTY_ADMIN)
     for day in ("2014-07-31", "2014-08-02"):
         r = refused(zhucun, cmd("check_in", on=day, cadre=cid(MEMBER)))
         assert (r.error.code, r.error.field) == ("on_approved_leave", "occurred_on")
@@ -209,12 +208,7 @@ def test_only_an_inspector_finds_a_member_absent_and_once_a_day(zhucun):
 
 
 def test_a_member_on_approved_leave_is_not_absent(zhucun):
-    team_network(zhucun)
-    apply(
-        zhucun,
-        leave(1, "2014-07-10", "2014-07-12"),
-        cmd("approve_leave", on="2014-07-02", leave=lid(1), **TOWNSHIP_OFFICER),
-    )
+    decided_leave(zhucun, "2014-07-10", "2014-07-12")
     r = refused(zhucun, cmd("record_absence", on="2014-07-11", cadre=cid(MEMBER), **INSPECTOR))
     assert r.error.code == "on_approved_leave"
 
@@ -229,45 +223,22 @@ def test_a_diary_entry_has_text(zhucun):
 
 def test_a_visit_is_to_a_household_of_the_teams_village(zhucun):
     net = team_network(zhucun)
-    r = refused(
-        zhucun,
-        cmd("visit_household", on="2014-06-03", cadre=cid(LEADER), household=net.households["B1"]),
-    )
+    r = refused(zhucun, visit(net.households["B1"], "2014-06-03", LEADER))
     assert (r.error.code, r.error.field) == ("household_not_in_team_village", "household")
-    apply(
-        zhucun,
-        cmd(
-            "visit_household",
-            on="2014-06-03",
-            cadre=cid(LEADER),
-            household=net.households["A2"],
-            note="了解养殖意愿",
-        ),
-    )
+    apply(zhucun, visit(net.households["A2"], "2014-06-03", LEADER, note="了解养殖意愿"))
     visited = zhucun.history_of_id(member_month_id(UUID(cid(LEADER)), "2014-06"))[-1]
     assert visited["details"]["household_id"] == net.households["A2"]
     apply(
         zhucun,
         cmd("household_left", on="2014-07-01", household=net.households["A2"], how="moved_out"),
     )
-    r = refused(
-        zhucun,
-        cmd("visit_household", on="2014-07-02", cadre=cid(LEADER), household=net.households["A2"]),
-    )
+    r = refused(zhucun, visit(net.households["A2"], "2014-07-02", LEADER))
     assert r.error.code == "household_ended"
 
 
 def test_no_visits_on_a_day_of_approved_leave(zhucun):
-    net = team_network(zhucun)
-    apply(
-        zhucun,
-        leave(1, "2014-07-10", "2014-07-10"),
-        cmd("approve_leave", on="2014-07-02", leave=lid(1), **TOWNSHIP_OFFICER),
-    )
-    r = refused(
-        zhucun,
-        cmd("visit_household", on="2014-07-10", cadre=cid(MEMBER), household=net.households["A1"]),
-    )
+    net = decided_leave(zhucun, "2014-07-10", "2014-07-10")
+    r = refused(zhucun, visit(net.households["A1"], "2014-07-10"))
     assert r.error.code == "on_approved_leave"
 
 
@@ -279,7 +250,7 @@ def test_team_events_leave_the_network_and_coverage_read_models_as_they_were(zhu
     apply(
         zhucun,
         cmd("check_in", on="2014-06-02", cadre=cid(MEMBER)),
-        cmd("visit_household", on="2014-06-02", cadre=cid(MEMBER), household=net.households["A1"]),
+        visit(net.households["A1"], "2014-06-02"),
         cmd("write_diary", on="2014-06-02", cadre=cid(MEMBER), text="入户"),
         leave(1, "2014-07-10", "2014-07-10"),
         cmd("approve_leave", on="2014-07-02", leave=lid(1), **TOWNSHIP_OFFICER),

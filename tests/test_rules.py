@@ -14,9 +14,13 @@ from tests.builders import (
     apply,
     cmd,
     hid,
+    household,
     id_number,
+    join_party,
     link,
     mid,
+    move,
+    open_unit,
     refused,
     small_network,
 )
@@ -24,10 +28,7 @@ from tests.builders import (
 
 def test_linking_a_household_of_another_village_is_refused(zhucun):
     net = small_network(zhucun)
-    r = refused(
-        zhucun,
-        link(net, "B1"),
-    )
+    r = refused(zhucun, link(net, "B1"))
     assert r.error.code == "household_in_other_village"
     assert r.error.field == "household"
 
@@ -36,7 +37,7 @@ def test_linking_an_already_linked_household_needs_an_unlink_first(zhucun):
     net = small_network(zhucun)
     apply(
         zhucun,
-        cmd("party_member_joined", name="张三", household=net.households["A2"], id=mid(2)),
+        join_party(net, "A2", 2),
         cmd("designate_central_household", on="2014-06-02", party_member=mid(2)),
         link(net, "A1b"),
     )
@@ -68,11 +69,11 @@ def test_a_central_household_needs_an_active_party_member_of_its_village(zhucun)
     net = small_network(zhucun)
     apply(
         zhucun,
-        cmd("party_member_joined", name="李二", household=net.households["A1b"], id=mid(2)),
+        join_party(net, "A1b", 2),
         cmd(
             "party_member_transferred_out", on="2014-07-01", party_member=mid(2), destination="沈阳"
         ),
-        cmd("party_member_joined", name="赵四", household=net.households["B1"], id=mid(3)),
+        join_party(net, "B1", 3),
     )
     gone = refused(zhucun, cmd("designate_central_household", on="2014-07-02", party_member=mid(2)))
     assert gone.error.code == "not_active_party_member"
@@ -93,7 +94,7 @@ def test_a_dead_party_members_household_cannot_become_central(zhucun):
     net = small_network(zhucun)
     apply(
         zhucun,
-        cmd("party_member_joined", name="张三", household=net.households["A2"], id=mid(2)),
+        join_party(net, "A2", 2),
         cmd("party_member_died", on="2015-01-01", party_member=mid(2)),
     )
     r = refused(zhucun, cmd("designate_central_household", on="2015-02-01", party_member=mid(2)))
@@ -152,17 +153,7 @@ def test_a_code_is_used_once(zhucun):
 
 def test_an_event_cannot_be_dated_before_its_unit_opened(zhucun):
     small_network(zhucun)
-    r = refused(
-        zhucun,
-        cmd(
-            "register_household",
-            on="2013-12-31",
-            group=GROUP_A1,
-            head_name="钱五",
-            members=3,
-            id_number=id_number(9),
-        ),
-    )
+    r = refused(zhucun, household(9, GROUP_A1, "钱五", 3, on="2013-12-31"))
     assert r.error.code == "dated_before_opening"
     assert r.error.field == "occurred_on"
 
@@ -209,14 +200,7 @@ def test_nothing_can_be_done_on_a_closed_unit(zhucun):
     for line in (
         cmd("rename_unit", on="2015-06-01", unit="210521100203", name="丙村新"),
         cmd("open_site", on="2015-06-01", unit="210521100203", kind="station"),
-        cmd(
-            "open_unit",
-            on="2015-06-01",
-            code="210521100203001",
-            name="丙村一组",
-            level="group",
-            parent="210521100203",
-        ),
+        open_unit("210521100203001", "丙村一组", "group", "210521100203", on="2015-06-01"),
     ):
         assert refused(zhucun, line).error.code == "unit_closed"
 
@@ -242,30 +226,21 @@ def test_nothing_can_be_done_on_a_household_that_left(zhucun):
         zhucun,
         cmd("household_left", on="2015-01-01", household=net.households["A2"], how="dissolved"),
     )
-    r = refused(
-        zhucun,
-        link(net, "A2", on="2015-02-01"),
-    )
+    r = refused(zhucun, link(net, "A2", on="2015-02-01"))
     assert r.error.code == "household_ended"
-    r = refused(
-        zhucun,
-        cmd("party_member_joined", on="2015-02-01", name="张三", household=net.households["A2"]),
-    )
+    r = refused(zhucun, join_party(net, "A2", on="2015-02-01"))
     assert r.error.code == "household_ended"
 
 
 def test_a_household_moving_to_another_village_loses_its_link(zhucun):
     net = small_network(zhucun)
     apply(zhucun, link(net, "A1b"))
-    apply(
-        zhucun,
-        cmd("move_household", on="2014-09-01", household=net.households["A1b"], group=GROUP_B1),
-    )
+    apply(zhucun, move(net, "A1b", GROUP_B1, "2014-09-01"))
     assert zhucun.summary(VILLAGE_A)["linked_households"] == 0
     # and may be linked again in its new village without an unlink
     apply(
         zhucun,
-        cmd("party_member_joined", name="赵四", household=net.households["B1"], id=mid(5)),
+        join_party(net, "B1", 5),
         cmd("designate_central_household", on="2014-09-02", party_member=mid(5)),
     )
     assert zhucun.summary(VILLAGE_B)["central_households"] == 1

@@ -19,6 +19,7 @@ from tests.builders import (
     apply,
     cmd,
     link,
+    move,
     small_network,
 )
 
@@ -98,11 +99,7 @@ def test_linked_households_count_recorded_links_on_the_day(zhucun, clock):
     """Linked households as ``summary`` counts them (recorded links to an active central
     household), on each day: a move to another village ends the link."""
     net = small_network(zhucun)
-    apply(
-        zhucun,
-        link(net, "A1b"),
-        cmd("move_household", on="2015-01-01", household=net.households["A1b"], group=GROUP_B1),
-    )
+    apply(zhucun, link(net, "A1b"), move(net, "A1b", GROUP_B1, "2015-01-01"))
     assert zhucun.summary(CITY)["linked_households"] == 0
     assert zhucun.summary(CITY, as_of=date(2014, 6, 2))["linked_households"] == 0
     assert zhucun.summary(CITY, as_of=date(2014, 12, 31))["linked_households"] == 1

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from app.cli.main import cli
 from domain.errors import CadreNotFoundError, TeamNotFoundError
 from tests.builders import answer, apply, cmd
-from tests.team_builders import LEADER, MEMBER, cid, lid, second_team, team_network
+from tests.team_builders import LEADER, MEMBER, cid, leave, lid, second_team, team_network
 
 LEADER_NAME = "张队长"
 
@@ -29,15 +29,7 @@ def story(zhucun) -> dict[str, str]:
         cmd("check_in", on="2014-07-01", cadre=cid(MEMBER), actor="li.ming", role="team_member"),
         cmd("check_in", on="2014-07-02", cadre=cid(MEMBER), actor=LEADER_NAME, reason="代签"),
         cmd("check_in", on="2014-07-01", cadre=cid(LEADER), actor=LEADER_NAME),
-        cmd(
-            "request_leave",
-            on="2014-07-03",
-            cadre=cid(MEMBER),
-            first_day="2014-07-10",
-            last_day="2014-07-11",
-            id=lid(1),
-            reason="家中有事",
-        ),
+        leave(1, "2014-07-10", "2014-07-11", on="2014-07-03", reason="家中有事"),
         cmd("approve_leave", on="2014-07-04", leave=lid(1), reason="同意"),
         cmd("record_absence", on="2014-07-15", cadre=cid(MEMBER), role="inspector", note="不在"),
         cmd("write_diary", on="2014-07-16", cadre=cid(MEMBER), text="走访三户"),

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from app.cli.main import cli
 from tests.builders import CITY, COUNTY, VILLAGE_A, answer, apply, cmd
-from tests.team_builders import CLERK, LEADER, MEMBER, cid, lid, second_team, team_network
+from tests.team_builders import CLERK, LEADER, MEMBER, cid, leave, lid, second_team, team_network
 
 
 def days(first: str, n: int) -> list[str]:
@@ -33,14 +33,7 @@ def july(zhucun) -> str:
         zhucun,
         *check_ins(LEADER, "2014-07-01", 20),
         *check_ins(MEMBER, "2014-07-01", 10),
-        cmd(
-            "request_leave",
-            on="2014-07-09",
-            cadre=cid(MEMBER),
-            first_day="2014-07-11",
-            last_day="2014-07-13",
-            id=lid(1),
-        ),
+        leave(1, "2014-07-11", "2014-07-13", on="2014-07-09"),
         cmd("approve_leave", on="2014-07-10", leave=lid(1)),
         cmd("record_absence", on="2014-07-20", cadre=cid(MEMBER), note="不在村", role="inspector"),
         cmd("join_team", on="2014-07-16", team=team, cadre=cid(CLERK)),

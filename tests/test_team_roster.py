@@ -25,8 +25,7 @@ from tests.team_builders import (
     team_network,
     tid,
 )
-
-OTHER_COUNTY, OTHER_TOWNSHIP, OTHER_VILLAGE = "210522", "210522100", "210522100201"
+from tests.web.builders import OTHER_COUNTY, OTHER_VILLAGE, other_county
 
 
 def story(z: Zhucun) -> str:
@@ -51,35 +50,11 @@ def story(z: Zhucun) -> str:
     return team
 
 
-def other_county(z: Zhucun) -> str:
+def far_team(z: Zhucun) -> str:
     """A village of another county, classified for governance, served by a county team."""
-    on = "2014-01-01"
+    other_county(z)
     apply(
         z,
-        cmd(
-            "open_unit",
-            on=on,
-            code=OTHER_COUNTY,
-            name="桓仁满族自治县",
-            level="county",
-            parent=CITY,
-        ),
-        cmd(
-            "open_unit",
-            on=on,
-            code=OTHER_TOWNSHIP,
-            name="八里甸子镇",
-            level="township",
-            parent=OTHER_COUNTY,
-        ),
-        cmd(
-            "open_unit",
-            on=on,
-            code=OTHER_VILLAGE,
-            name="丙村",
-            level="village",
-            parent=OTHER_TOWNSHIP,
-        ),
         cmd(
             "classify_village",
             on="2014-05-01",
@@ -172,7 +147,7 @@ def test_a_team_whose_leader_left_is_flagged_without_a_leader(zhucun):
 
 def test_only_teams_in_villages_under_the_unit_are_listed(zhucun):
     story(zhucun)
-    far = other_county(zhucun)
+    far = far_team(zhucun)
     day = date(2015, 1, 1)
     assert [t["village"] for t in zhucun.teams(COUNTY, day) or []] == [VILLAGE_A]
     assert [t["team_id"] for t in zhucun.teams(OTHER_COUNTY, day) or []] == [far]
@@ -183,7 +158,7 @@ def test_only_teams_in_villages_under_the_unit_are_listed(zhucun):
 
 def test_a_unit_sent_to_a_village_it_does_not_suit_is_flagged_with_the_reason(zhucun):
     team_network(zhucun)
-    far = other_county(zhucun)  # an agriculture unit in a governance village
+    far = far_team(zhucun)  # an agriculture unit in a governance village
     apply(
         zhucun,
         cmd(
@@ -247,7 +222,7 @@ DAYS = ["2014-06-01", "2015-03-01", "2015-10-01", "2016-03-01", "2016-12-01", "2
 
 def test_a_rebuilt_roster_gives_the_same_answers(zhucun):
     story(zhucun)
-    other_county(zhucun)
+    far_team(zhucun)
     before = {d: zhucun.teams(CITY, date.fromisoformat(d)) for d in DAYS}
     checksum = zhucun.projections.checksum()
     zhucun.projections.rebuild()

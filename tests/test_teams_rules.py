@@ -15,7 +15,7 @@ from domain.cadres import Rank, Sector, SectorGroup
 from domain.errors import ConcurrentChangeError, LeaderRankTooLowError
 from domain.rules import RuleSet
 from domain.villages import Problem, sector_fit, village_profile_id
-from tests.builders import GROUP_A1, TOWNSHIP, VILLAGE_A, VILLAGE_B, apply, cmd
+from tests.builders import GROUP_A1, TOWNSHIP, VILLAGE_A, VILLAGE_B, apply, cmd, open_unit
 from tests.team_builders import (
     CITY_AGRI,
     CITY_CIVIL,
@@ -154,14 +154,7 @@ def test_a_team_goes_to_an_open_village_only(zhucun):
     assert (r.error.code, r.error.field) == ("not_a_village", "village")
     apply(
         zhucun,
-        cmd(
-            "open_unit",
-            on="2014-01-01",
-            code="210521100203",
-            name="丙村",
-            level="village",
-            parent=TOWNSHIP,
-        ),
+        open_unit("210521100203", "丙村", "village", TOWNSHIP),
         cmd("close_unit", on="2014-05-01", unit="210521100203"),
     )
     r = refused(zhucun, cmd("dispatch_team", unit=CITY_AGRI, village="210521100203"))

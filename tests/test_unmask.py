@@ -16,19 +16,14 @@ from app.audit import access
 from app.audit.log import AuditFilter, audit_rows
 from app.bootstrap import bootstrap
 from app.cli.main import cli
-from tests.builders import hid, id_number, small_network
+from tests.builders import hid, id_number, small_network_at
 
 ARGS = ["audit", "log", "--subject", hid(1), "--json", "--show-identity", "--as", "钱"]
 
 
 @pytest.fixture
 def store(db_url: str) -> str:
-    z = bootstrap(db_url)
-    try:
-        small_network(z)
-    finally:
-        z.close()
-    return db_url
+    return small_network_at(db_url)
 
 
 def run(db: str, *args: str, env: dict[str, str] | None = None) -> Result:

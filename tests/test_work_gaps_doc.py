@@ -1,5 +1,5 @@
 """docs/commands.md documents the work gaps and ``zhucun measures``, and their examples print
-what is shown, on the network of 4.1–4.2 after the examples of 4.5 and 4.7–4.10."""
+what is shown, on the network of 4.1–4.2 after the examples of 4.5, 4.7–4.10 and 4.12."""
 
 from __future__ import annotations
 
@@ -59,7 +59,7 @@ def test_every_option_of_zhucun_measures_is_documented():
 def test_the_documented_examples_print_what_is_shown(zhucun):
     small_network(zhucun)
     lines = examples(work_teams_section()) + examples(survey_section())
-    for title in ("plans", "measures", "responsibility letters"):
+    for title in ("plans", "measures", "responsibility letters", "four-source funding"):
         lines += examples(section(title))
     zhucun.apply_text("\n".join(lines))
     gaps = [

@@ -19,12 +19,14 @@ from web import (
     accounts,
     api,
     assets,
+    audit,
     auth,
     dashboard,
     deps,
     errors,
     history,
     i18n,
+    ledger,
     people,
     proxies,
     records,
@@ -67,6 +69,8 @@ def create_app(zhucun: Zhucun | None = None, config: dict[str, Any] | None = Non
     app.register_blueprint(history.bp)
     app.register_blueprint(records.bp)
     app.register_blueprint(people.bp)
+    audit.init_app(app)
+    app.register_blueprint(ledger.bp)
     trusted = proxies.parse_networks(app.config["ZHUCUN_TRUSTED_PROXIES"])
     if trusted:
         app.wsgi_app = proxies.TrustedProxies(app.wsgi_app, trusted)  # type: ignore[method-assign]

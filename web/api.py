@@ -36,7 +36,7 @@ def summary(code: str) -> dict[str, Any]:
     code = unit_code(code, field="code")
     require_unit(code, field="code")
     z = zhucun()
-    result = z.summary(code, _as_of(z.today()), _as_known_at(z.today()))
+    result = z.summary(code, _as_of(z.today()), as_known_at(z.today()))
     if result is None:
         raise UnitNotFoundError(code, field="code")
     return {**result, "freshness": z.freshness()}
@@ -82,7 +82,7 @@ def _as_of(today: date) -> date | None:
     return day
 
 
-def _as_known_at(today: date) -> datetime | None:
+def as_known_at(today: date) -> datetime | None:
     """A moment (Beijing time unless a zone is given; a date alone: the end of that day)."""
     text = _clock_text("as_known_at", MOMENT, "YYYY-MM-DD[THH:MM[:SS][+08:00]]")
     if text is None:

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 from flask import Blueprint, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from app.accounts import Principal
 from domain.errors import InvalidInputError, UnitNotFoundError
 from projections import unit_pages
 from web.auth import login_required, principal, require_unit
@@ -112,6 +113,18 @@ def child_rows(code: str, day: date) -> list[dict[str, Any]]:
     return [{k: v for k, v in c.items() if k != "children"} for c in tree["children"]]
 
 
+def _ancestors(code: str) -> list[dict[str, Any]]:
+    return [
+        {**a, "path": read(unit_pages.unit_path, a["code"]) or ""}
+        for a in read(unit_pages.ancestors, code)
+    ]
+
+
+def trail_of(code: str, who: Principal) -> list[dict[str, Any]]:
+    """The units above ``code``, top first, that the account sees: a page's trail."""
+    return [a for a in _ancestors(code) if who.covers(a["path"])]
+
+
 def unit_data(code: str, day: date) -> dict[str, Any]:
     """Everything the unit page shows on a day, but for what depends on who is asking."""
     z = zhucun()
@@ -123,10 +136,7 @@ def unit_data(code: str, day: date) -> dict[str, Any]:
         children = child_rows(code, day)
         listed = coverage["level"] in LISTED_LEVELS
         gaps = (z.gaps(code, as_of=day) or []) if listed else []
-        ancestors = [
-            {**a, "path": read(unit_pages.unit_path, a["code"]) or ""}
-            for a in read(unit_pages.ancestors, code)
-        ]
+        ancestors = _ancestors(code)
         return {
             "coverage": coverage,
             "children": children,

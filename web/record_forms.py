@@ -24,10 +24,17 @@ ANY_LEVEL = ("city", "county", "township", "village", "group")
 class Field:
     name: str  # the command's argument
     label: str  # English, translated on the page
-    kind: str = "text"  # text, textarea, number, decimal, date, select, code
+    # text, textarea, number, decimal, money (yuan, sent as typed), date (not after today),
+    # day (any day: a due date, a term's end), select, code, check (a yes), many (a list of
+    # the choices ticked), rows (a list of objects, one per row of ``columns``)
+    kind: str = "text"
     choices: str = ""  # where a select's options come from (web/records.py CHOICES)
     required: bool = True
     hint: str = ""
+    # A select whose option stands for several arguments ("<plan>|<item>"): their names. A
+    # refusal naming any of them is shown beside this field.
+    sends: tuple[str, ...] = ()
+    columns: tuple[Field, ...] = ()  # rows: the fields of one row (one object)
 
 
 @dataclass(frozen=True)

@@ -7,12 +7,13 @@ command's idempotency ``key``, so a form sent twice is recorded once."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 from uuid import UUID, uuid4
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from app.args import FULL_WIDTH_DIGITS
@@ -27,7 +28,8 @@ from web.dashboard import read
 from web.deps import unit_code, zhucun
 from web.errors import status_of
 from web.i18n import _, current_language, in_chinese
-from web.record_forms import DECISIONS, FORMS, SITE_KINDS, FormSpec
+from web.ledger_choices import LEDGER_CHOICES
+from web.record_forms import DECISIONS, FORMS, SITE_KINDS, Field, FormSpec
 from web.teams import team_in_reach
 
 bp = Blueprint("records", __name__)
@@ -38,8 +40,8 @@ REFUSALS = (OutsideJurisdictionError, RoleNotAllowedError)  # 403 pages, never b
 # -- who may ------------------------------------------------------------------------------------
 
 
-def spec_for(name: str, scope: str) -> FormSpec:
-    spec = FORMS.get(name)
+def spec_for(name: str, scope: str, forms: dict[str, FormSpec] = FORMS) -> FormSpec:
+    spec = forms.get(name)
     if spec is None or spec.scope != scope:
         abort(404)
     who = principal()
@@ -51,13 +53,15 @@ def spec_for(name: str, scope: str) -> FormSpec:
     return spec
 
 
-def allowed(scope: str, level: str | None = None) -> list[FormSpec]:
+def allowed(
+    scope: str, level: str | None = None, forms: dict[str, FormSpec] = FORMS
+) -> list[FormSpec]:
     who = principal()
     if who is None:
         return []
     return [
         f
-        for f in FORMS.values()
+        for f in forms.values()
         if f.scope == scope and who.role in f.roles and (level is None or level in f.levels)
     ]
 
@@ -121,10 +125,11 @@ CHOICES: dict[str, Callable[[dict[str, Any]], list[dict[str, str]]]] = {
     "decisions": lambda c: _labels(DECISIONS),
     "members": lambda c: _roster_members(c["team"], c["day"]),
     "pending_leave": lambda c: _pending_leave(c["team"], c["day"]),
+    **LEDGER_CHOICES,
 }
 
 
-def form_day(spec: FormSpec, ctx: dict[str, Any], form: dict[str, str]) -> date:
+def form_day(spec: FormSpec, ctx: dict[str, Any], form: Mapping[str, str]) -> date:
     """The day whose state the choices show: the form's day (sent, or ``?occurred_on=`` on
     the first view), today for a form of today only. A day that is not one, or is after
     today, is refused beside the field when sent; the choices then stay those of today."""
@@ -152,18 +157,18 @@ def form_day(spec: FormSpec, ctx: dict[str, Any], form: dict[str, str]) -> date:
 # -- sending ------------------------------------------------------------------------------------
 
 
-def command_line(spec: FormSpec, ctx: dict[str, Any], form: dict[str, str]) -> Any:
+def command_line(spec: FormSpec, ctx: dict[str, Any], form: MultiDict[str, str]) -> Any:
     """The apply line the form stands for, read as ``zhucun apply`` reads it."""
     who = principal()
     assert who is not None
     args: dict[str, Any] = {}
     for f in spec.fields:
-        value = form.get(f.name, "")
-        if f.name == "decision" or not value.strip():
-            continue
-        args[f.name] = _typed(f.kind, value)
+        if f.name != "decision":
+            args |= field_args(f, form)
     if "unit" in spec.extra:
         args["unit"] = ctx["code"]
+    if "village" in spec.extra:
+        args["village"] = ctx["village"]
     command = spec.command
     if command == "decide_leave":
         decision = form.get("decision", "").strip().lower()
@@ -182,6 +187,55 @@ def command_line(spec: FormSpec, ctx: dict[str, Any], form: dict[str, str]) -> A
     if token:
         line["key"] = f"web:{who.username}:{token[:64]}"
     return parse_command_line(line)
+
+
+def field_args(f: Field, form: MultiDict[str, str]) -> dict[str, Any]:
+    """The arguments a field gives: none for a blank one; a list for ``many`` and ``rows``
+    (a row counts when anything in it is filled in)."""
+    if f.kind == "rows":
+        return {f.name: [row for i in row_numbers(f, form) if (row := _row(f, form, i))]}
+    if f.kind == "many":
+        ticked = [v for v in form.getlist(f.name) if v.strip()]
+        return {f.name: ticked} if ticked else {}
+    if f.kind == "check":
+        return {f.name: True} if form.get(f.name) else {}
+    value = form.get(f.name, "")
+    if not value.strip():
+        return {}
+    if f.sends:  # "<plan>|<item>": the parts in order, any missing one empty
+        parts = value.split("|", len(f.sends) - 1)
+        return dict(zip(f.sends, parts + [""] * (len(f.sends) - len(parts)), strict=True))
+    return {f.name: _typed(f.kind, value)}
+
+
+def row_numbers(f: Field, form: MultiDict[str, str]) -> list[int]:
+    """The rows of a ``rows`` field the form holds (``items-0-key``...), in order."""
+    found = {k.split("-")[1] for k in form if k.startswith(f"{f.name}-") and k.count("-") == 2}
+    return sorted(int(n) for n in found if n.isascii() and n.isdigit() and len(n) < 4)
+
+
+def rows_shown(f: Field, values: MultiDict[str, Any], more: bool) -> int:
+    """How many rows a ``rows`` field shows: those filled in and two empty ones (at least
+    three); with "more rows", two more than were shown."""
+    numbers = row_numbers(f, values)
+    filled = [
+        i
+        for i in numbers
+        if any(str(values.get(f"{f.name}-{i}-{c.name}", "")).strip() for c in f.columns)
+    ]
+    shown = max(3, (max(filled) + 1 if filled else 0) + 2)
+    return max(shown, len(numbers) + 2) if more else shown
+
+
+def _row(f: Field, form: MultiDict[str, str], i: int) -> dict[str, Any]:
+    raw = {c.name: form.get(f"{f.name}-{i}-{c.name}", "") for c in f.columns}
+    if not any(v.strip() for v in raw.values()):
+        return {}
+    row: dict[str, Any] = {}
+    for c in f.columns:
+        given = field_args(c, MultiDict({c.name: raw[c.name]}))
+        row |= {n: given.get(n, "") for n in (c.sends or (c.name,))}
+    return row
 
 
 def _typed(kind: str, value: str) -> Any:
@@ -207,7 +261,7 @@ def handle(spec: FormSpec, ctx: dict[str, Any], done: str) -> Response | tuple[s
     shows the form again with the choices of the day chosen, and writes nothing."""
     who = principal()
     assert who is not None
-    form = {k: v for k, v in request.form.items()}
+    form = request.form
     errors: dict[str, str] = {}
     general: list[str] = []
     status = 200
@@ -220,9 +274,10 @@ def handle(spec: FormSpec, ctx: dict[str, Any], done: str) -> Response | tuple[s
             if isinstance(error, REFUSALS):  # a 403 page, recorded; never beside a field
                 refuse("role" if isinstance(error, RoleNotAllowedError) else "jurisdiction", error)
             text = error.message(current_language())
-            shown = {f.name for f in spec.fields} | {"reason", "occurred_on"}
-            if error.field in shown:
-                errors[error.field] = text
+            beside = {n: f.name for f in spec.fields for n in (f.name, *f.sends)}
+            beside |= {"reason": "reason", "occurred_on": "occurred_on"}
+            if error.field in beside:
+                errors[beside[error.field]] = text
             else:
                 general.append(text)
             status = status_of(error)[0]
@@ -234,12 +289,19 @@ def handle(spec: FormSpec, ctx: dict[str, Any], done: str) -> Response | tuple[s
             else:
                 flash(_("Recorded: %(what)s", what=_(spec.title)))
             return redirect(done)
-    values = form or {
-        "occurred_on": ctx["day"].isoformat(),
-        "reason": _(spec.reason),
-        "cadre": session.get(CHECKIN_CADRE, ""),
-    }
-    choices = {f.name: CHOICES[f.choices](ctx) for f in spec.fields if f.choices}
+    values = form or MultiDict(
+        {
+            "occurred_on": ctx["day"].isoformat(),
+            "reason": _(spec.reason),
+            "cadre": session.get(CHECKIN_CADRE, ""),
+            **{f.name: request.args[f.name] for f in spec.fields if f.name in request.args},
+            **ctx.get("defaults", {}),
+        }
+    )
+    every = [*spec.fields, *(c for f in spec.fields for c in f.columns)]
+    choices = {f.name: CHOICES[f.choices](ctx) for f in every if f.choices}
+    more = form.get("refresh") == "rows"
+    rows = {f.name: rows_shown(f, values, more) for f in spec.fields if f.columns}
     keep_token = errors or general or form.get("refresh")
     return render_template(
         "records/form.html",
@@ -249,6 +311,7 @@ def handle(spec: FormSpec, ctx: dict[str, Any], done: str) -> Response | tuple[s
         errors=errors,
         general=general,
         choices=choices,
+        rows=rows,
         token=form.get("token") if keep_token else uuid4().hex,
     ), status
 

@@ -1,6 +1,6 @@
 """The assessments' commands (one JSON line each in ``zhucun apply``): their arguments, read
 once (``app/args.py``), and the use case each one calls. Registered in ``app/registry.py``
-like every other command; documented in docs/commands.md, section 4.11."""
+like every other command; documented in docs/commands.md, section 4.13."""
 
 from __future__ import annotations
 

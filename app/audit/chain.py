@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -29,12 +29,7 @@ class Checkpoint:
     algorithm: str = ALGORITHM
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "position": self.position,
-            "link": self.link,
-            "time": self.time,
-            "algorithm": self.algorithm,
-        }
+        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -48,13 +43,7 @@ class Problem:
     after: int | None = None  # for a checkpoint: the change lies in (after, position]
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "kind": self.kind,
-            "position": self.position,
-            "after": self.after,
-            "zh": self.zh,
-            "en": self.en,
-        }
+        return {key: getattr(self, key) for key in ("kind", "position", "after", "zh", "en")}
 
 
 @dataclass
@@ -189,7 +178,8 @@ def verify(
         if verdict.problem is None and mismatch is None:
             beyond = stored_chain.between(after, chain_head)
             if beyond:
-                verdict.problem = _deleted(beyond[0][0])  # the log ends before the chain does
+                # the log ends before the chain does
+                verdict.problem = _problem("deleted", beyond[0][0])
     verdict.head_position, verdict.head_link = after, previous.hex()
     if mismatch is not None:
         verdict.problem = _classify(store, engine, page, *mismatch)
@@ -249,14 +239,14 @@ def _first_difference(
         m = mine[i] if i < len(mine) else None
         s = stored[j] if j < len(stored) else None
         if s is not None and (m is None or s[0] < m[0]):
-            return _deleted(s[0]), None
+            return _problem("deleted", s[0]), None
         if m is not None and (s is None or m[0] < s[0]):
-            return _inserted(m[0]), None
+            return _problem("inserted", m[0]), None
         assert m is not None and s is not None
         if s[1] != m[2]:
             chained = _digest_at(engine, m[0])
             if chained == m[1]:
-                return _chain_altered(m[0]), None
+                return _problem("chain-altered", m[0]), None
             return None, (m[0], m[1], chained)
         i += 1
         j += 1
@@ -307,22 +297,12 @@ def _classify(
         still_there = any(d == chain_digest for p, d, _ in extend(GENESIS, rows) if p != position)
         after = rows[-1][0]
     if moved_here and still_there:
-        return Problem(
-            "reordered",
-            position,
-            f"第 {position} 条：事件被调换了顺序",
-            f"position {position}: stored events were reordered",
-        )
+        return _problem("reordered", position)
     if still_there:
-        return _inserted(position)
+        return _problem("inserted", position)
     if moved_here:
-        return _deleted(position)
-    return Problem(
-        "changed",
-        position,
-        f"第 {position} 条：已存储的事件被改动",
-        f"position {position}: a stored event was changed",
-    )
+        return _problem("deleted", position)
+    return _problem("changed", position)
 
 
 def _digest_at(engine: Engine, position: int) -> bytes:
@@ -331,31 +311,22 @@ def _digest_at(engine: Engine, position: int) -> bytes:
     return bytes(found) if found is not None else b""
 
 
-def _deleted(position: int) -> Problem:
-    return Problem(
-        "deleted",
-        position,
-        f"第 {position} 条：已存储的事件被删除",
-        f"position {position}: a stored event was deleted",
-    )
+# What the log shows at the first position it departs from the chain, in Chinese and English.
+AT_POSITION = {
+    "changed": ("已存储的事件被改动", "a stored event was changed"),
+    "deleted": ("已存储的事件被删除", "a stored event was deleted"),
+    "inserted": ("日志中插入了未记入链的事件", "an event was inserted into the log"),
+    "reordered": ("事件被调换了顺序", "stored events were reordered"),
+    "chain-altered": (
+        "事件未变，但审计链被改动",
+        "the event is intact but the audit chain was altered",
+    ),
+}
 
 
-def _inserted(position: int) -> Problem:
-    return Problem(
-        "inserted",
-        position,
-        f"第 {position} 条：日志中插入了未记入链的事件",
-        f"position {position}: an event was inserted into the log",
-    )
-
-
-def _chain_altered(position: int) -> Problem:
-    return Problem(
-        "chain-altered",
-        position,
-        f"第 {position} 条：事件未变，但审计链被改动",
-        f"position {position}: the event is intact but the audit chain was altered",
-    )
+def _problem(kind: str, position: int) -> Problem:
+    zh, en = AT_POSITION[kind]
+    return Problem(kind, position, f"第 {position} 条：{zh}", f"position {position}: {en}")
 
 
 def _against_checkpoints(

@@ -7,10 +7,10 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, TextIO
 from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
@@ -21,7 +21,7 @@ from sqlalchemy import Engine, text
 from app.audit.entries import BACKDATED_DAYS as BACKDATED_DAYS
 from app.audit.entries import AuditFilter as AuditFilter
 from app.audit.entries import IdTexts, entry_row, local_time
-from app.audit.lookup import indexed_rows
+from app.audit.lookup import indexed_count, indexed_rows
 from app.audit.people import Directory, scope_under, team_scope
 from app.describe import event_type
 from app.store.clock import CHINA_TZ
@@ -90,6 +90,7 @@ class Page:
     rows: list[dict[str, Any]]
     more: bool = False  # stopped at the limit; there may be more
     last_position: int | None = None
+    total: int | None = None  # the entries of the whole answer, when counted
 
     def next_hint(self, f: AuditFilter) -> str | None:
         if not self.more or self.last_position is None:
@@ -225,10 +226,10 @@ def _dashed(hex_id: str) -> str:
     return str(UUID(hex_id))
 
 
-def audit_page(store: EventStore, engine: Engine, f: AuditFilter) -> Page:
+def audit_page(store: EventStore, engine: Engine, f: AuditFilter, head: int | None = None) -> Page:
     rows: list[dict[str, Any]] = []
     more = False
-    for row in audit_rows(store, engine, f, one_more=True):
+    for row in audit_rows(store, engine, f, one_more=True, head=head):
         if f.limit is not None and len(rows) >= f.limit:
             more = True
             break
@@ -237,13 +238,38 @@ def audit_page(store: EventStore, engine: Engine, f: AuditFilter) -> Page:
 
 
 def audit_rows(
-    store: EventStore, engine: Engine, f: AuditFilter, one_more: bool = False
+    store: EventStore,
+    engine: Engine,
+    f: AuditFilter,
+    one_more: bool = False,
+    head: int | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Matching events in log order, one plain row each: found in the audit index and only
     those decoded (app/audit/lookup.py); read from the whole log where the store has no
-    index."""
-    found = indexed_rows(store, engine, f, one_more)
+    index. ``head``: the log position the answer must reach at least (default: the log's
+    head now), for a caller that has just brought the read models there."""
+    found = indexed_rows(store, engine, f, one_more, head)
     yield from found if found is not None else scan_rows(store, engine, f, one_more)
+
+
+def counted_page(
+    store: EventStore, engine: Engine, f: AuditFilter, head: int | None = None
+) -> Page:
+    """The page of ``f`` (its ``limit`` rows, page ``f.page`` or after ``f.after``) and the
+    number of entries of the whole answer (after ``f.after``): from the audit index, the
+    total counted by the database; where the store has no index, by reading the whole log.
+    ``head`` as for ``audit_rows``."""
+    assert f.limit is not None, "a page has a size"
+    found = indexed_count(store, engine, f, head)
+    if found is not None:
+        total, rows = found
+        rows = rows or []
+    else:
+        total = sum(1 for _ in scan_rows(store, engine, replace(f, limit=None, page=None)))
+        rows = list(scan_rows(store, engine, f, one_more=True))
+    more = len(rows) > f.limit
+    rows = rows[: f.limit]
+    return Page(rows, more, rows[-1]["position"] if rows else None, total)
 
 
 def scan_rows(
@@ -416,10 +442,16 @@ def csv_row(r: dict[str, Any]) -> dict[str, Any]:
     return {k: csv_safe(v) for k, v in row.items()}
 
 
-def as_csv(rows: list[dict[str, Any]]) -> str:
-    out = io.StringIO()
+def write_csv(out: TextIO, rows: Iterable[dict[str, Any]]) -> None:
+    """The rows as CSV with a header, a row at a time (an export of a city's year need not
+    be held in memory)."""
     writer = csv.DictWriter(out, COLUMNS)
     writer.writeheader()
     for r in rows:
         writer.writerow(csv_row(r))
+
+
+def as_csv(rows: list[dict[str, Any]]) -> str:
+    out = io.StringIO()
+    write_csv(out, rows)
     return out.getvalue()

@@ -6,7 +6,9 @@ whole log gives (``app.audit.log.scan_rows``)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
+from itertools import islice
 from math import isqrt
 from typing import Any
 from uuid import UUID
@@ -19,6 +21,8 @@ from app.audit.people import LOWER_LEVELS, subtree, team_scope, unit_scope
 from app.store.event_store import EventStore, LoggedEvent
 from domain.errors import TeamNotFoundError, UnitNotFoundError
 from projections.audit.chain import events_source
+from projections.audit.counting import Listed
+from projections.audit.counting import listed as listed_in
 from projections.audit.index import NAME, streams
 from projections.audit.queries import (
     Columns,
@@ -48,15 +52,61 @@ BY_IDS: int | None = None
 
 
 def indexed_rows(
-    store: EventStore, engine: Engine, f: AuditFilter, one_more: bool = False
+    store: EventStore,
+    engine: Engine,
+    f: AuditFilter,
+    one_more: bool = False,
+    head: int | None = None,
 ) -> Iterator[dict[str, Any]] | None:
     """The matching rows in log order; None when the store has no audit index or the index
-    has not read the whole log (the read models were not caught up: the log is read)."""
-    with engine.connect() as conn:
-        upto = index_position(conn, NAME)
-    if upto is None or upto < store.max_position():
+    has not read the log up to ``head`` (default: the log's head now; the read models were
+    not caught up: the log is read). The rows reach as far as the index has read."""
+    upto = _index_upto(store, engine, head)
+    if upto is None:
         return None
     return _rows(store, engine, f, one_more, upto)
+
+
+def indexed_count(
+    store: EventStore, engine: Engine, f: AuditFilter, head: int | None = None
+) -> tuple[int, list[dict[str, Any]] | None] | None:
+    """How many entries match ``f`` (after ``f.after``, whatever its page and limit), and
+    with a limit the rows of its page (``f.page``, the first by default) and one more if
+    there is one: both from the index as far as it has read, the total counted by the
+    database; None as for ``indexed_rows``."""
+    upto = _index_upto(store, engine, head)
+    if upto is None:
+        return None
+    people = PageDirectory(engine)
+    with engine.connect() as conn:
+        cols, scopes = _criteria(conn, engine, f, people, listed=True)
+        with listed_in(conn, scopes, upto) as counted:
+            total = counted.count(cols, f.after or 0)
+            start = _page_start(counted, cols, f, total)
+    if f.limit is None:
+        return total, None
+    if start is None:
+        return total, []
+    rows = _rows(store, engine, replace(f, after=start, page=None), True, upto)
+    return total, list(islice(rows, f.limit + 1))
+
+
+def _page_start(
+    counted: Listed, cols: Columns, f: AuditFilter, total: int | None = None
+) -> int | None:
+    """The position after which the filter's page starts (the last entry of the page
+    before it); None when it has no entries."""
+    after = f.after or 0
+    skip = (f.page - 1) * f.limit if f.page is not None and f.limit is not None else 0
+    return counted.nth(cols, skip - 1, after, total) if skip else after
+
+
+def _index_upto(store: EventStore, engine: Engine, head: int | None) -> int | None:
+    with engine.connect() as conn:
+        upto = index_position(conn, NAME)
+    if upto is None or upto < (store.max_position() if head is None else head):
+        return None
+    return upto
 
 
 def _rows(
@@ -64,19 +114,23 @@ def _rows(
 ) -> Iterator[dict[str, Any]]:
     people = PageDirectory(engine)
     with engine.connect() as conn:
+        after = f.after or 0
+        if f.page is not None and f.page > 1:
+            # A later page starts after the last entry of the pages before it, found by the
+            # database over the scopes listed in full, not by walking those pages.
+            listed_cols, scopes = _criteria(conn, engine, f, people, listed=True)
+            with listed_in(conn, scopes, upto) as counted:
+                start = _page_start(counted, listed_cols, f)
+            if start is None:
+                return
+            after = start
         cols, scopes = _criteria(conn, engine, f, people)
-        skip = (f.page - 1) * f.limit if f.page is not None and f.limit is not None else 0
         wanted = None if f.limit is None else f.limit + (1 if one_more else 0)
-        found = matching(conn, cols, scopes, f.after or 0, upto, _by_ids_below(upto))
+        found = matching(conn, cols, scopes, after, upto, _by_ids_below(upto))
         texts = IdTexts()
         batch: list[int] = []
-        count = 0
-        for position in found:
-            if skip:
-                skip -= 1
-                continue
+        for count, position in enumerate(found, 1):
             batch.append(position)
-            count += 1
             last = wanted is not None and count >= wanted
             if len(batch) >= BATCH or last:
                 yield from _page(conn, store, f, people, texts, batch)
@@ -94,10 +148,11 @@ def _by_ids_below(upto: int) -> int:
 
 
 def _criteria(
-    conn: Connection, engine: Engine, f: AuditFilter, people: PageDirectory
+    conn: Connection, engine: Engine, f: AuditFilter, people: PageDirectory, listed: bool = False
 ) -> tuple[Columns, list[Scope]]:
     """The filter as conditions on the entries' columns and scopes of ids; the same
-    refusals as the reading of the whole log, in the same order."""
+    refusals as the reading of the whole log, in the same order. ``listed``: every scope
+    with its ids listed in full, however broad (to be counted)."""
     cols = Columns(
         actor=f.actor,
         event=f.event,
@@ -110,7 +165,7 @@ def _criteria(
     )
     scopes: list[Scope] = []
     if f.unit is not None:
-        scopes.append(_unit(conn, engine, f.unit))
+        scopes.append(_unit(conn, engine, f.unit, listed))
     if f.team is not None:
         scopes.append(_team(conn, engine, f.team, people))
     if f.person is not None:
@@ -130,12 +185,13 @@ def _subject(given: str) -> set[str]:
     return {key.hex} if str(key) == given else set()
 
 
-def _unit(conn: Connection, engine: Engine, code: str) -> Scope:
+def _unit(conn: Connection, engine: Engine, code: str, in_full: bool = False) -> Scope:
     with engine.connect() as c:
         total = c.execute(select(func.count()).select_from(units)).scalar_one()
-    scope = unit_scope(
-        engine, code, max(LISTED_UNITS, total // LISTED_SHARE) if LISTED_UNITS else 0
-    )
+    # Listed: every unit of the subtree, whatever their number.
+    up_to = max(LISTED_UNITS, total // LISTED_SHARE) if LISTED_UNITS else 0
+    up_to = total if in_full else up_to
+    scope = unit_scope(engine, code, up_to)
     if scope is None:
         raise UnitNotFoundError(code)  # a typo must not read as "nothing happened"
     if scope.codes is not None:

@@ -11,7 +11,16 @@ from sqlalchemy import Connection, Engine, MetaData, Table, inspect, or_, select
 
 from domain.cadres import dispatching_unit_id
 from projections.audit.sql import mark, rows_in
-from projections.ledger.tables import letters, measures, opinions, plans, problems, surveys
+from projections.ledger.tables import (
+    fund_accounts,
+    goals,
+    letters,
+    measures,
+    opinions,
+    plans,
+    problems,
+    surveys,
+)
 from projections.tables import central_households, households, party_members, sites, units
 from projections.teams.tables import (
     cadres,
@@ -161,7 +170,8 @@ def scope_under(engine: Engine, code: str) -> tuple[set[str], set[str], set[str]
 
 # Where the read models place an id: (the column naming its unit, the id column). The
 # network's households, party members, central households and sites; the teams' village
-# profiles; the ledger's surveys, opinions, problems, plans, measures and letters.
+# profiles; the ledger's surveys, opinions, problems, plans, measures, letters, 六有 goals and
+# the accounts of its funds (each source of a village: its allocations and expenditures).
 _PLACES = (
     (households.c.group_code, households.c.id),
     (party_members.c.village_code, party_members.c.id),
@@ -174,6 +184,8 @@ _PLACES = (
     (plans.c.village_code, plans.c.plan_id),
     (measures.c.village_code, measures.c.measure_id),
     (letters.c.village_code, letters.c.letter_id),
+    (goals.c.village_code, goals.c.goal_id),
+    (fund_accounts.c.village_code, fund_accounts.c.account_id),
 )
 
 
@@ -336,3 +348,11 @@ def _chunks(items: list[str], size: int = 500) -> list[list[str]]:
 hex_id = _hex
 unit_text = _unit
 chunks = _chunks
+
+
+def holds_every_unit(engine: Engine, code: str) -> bool:
+    """Whether every unit the read models know lies in the subtree of ``code``: an account
+    bound to it reaches the whole log, what no unit holds (accounts, logins, reads) too."""
+    outside = ~or_(units.c.code == code, units.c.path.like(f"%/{code}/%"))
+    with engine.connect() as conn:
+        return conn.execute(select(units.c.code).where(outside).limit(1)).first() is None

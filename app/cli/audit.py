@@ -4,19 +4,14 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from uuid import UUID
 
 import click
 
 from app.cli.common import MAX_POSITION, opened, print_answer
-from app.store.clock import CHINA_TZ
-
-if TYPE_CHECKING:
-    from app.audit.log import AuditFilter
 
 # The audit tools (app.audit: the event store, the read models) are imported by the command
 # that runs, not by ``zhucun --help``. The default of ``--backdated-days`` as its help shows
@@ -213,7 +208,8 @@ def audit_log(
     """Every matching entry of the log: position, recorded at, occurred on, flags
     (back-dated, correction, corrected), actor (name, role, unit), what happened (zh / en),
     subject, details, reason. Paged with --limit and --after or --page."""
-    from app.audit.access import record_export, record_personal_data_view, unmask_grant, who
+    from app.audit.access import unmask_grant, who
+    from app.audit.export import Reader, export_log, record_read
     from app.audit.log import AuditFilter, Page, as_csv, audit_page
     from domain.access import check_may_unmask
 
@@ -236,6 +232,7 @@ def audit_log(
             reader_role, unmask_override, reason.strip() not in ("", DEFAULT_REASON)
         )
         check_may_unmask(reader_role)
+    by = Reader(reader, reader_role, reason, grounds)
     with opened(ctx) as z:
         f = AuditFilter(
             unit=unit,
@@ -260,55 +257,23 @@ def audit_log(
         )
         z.projections.catch_up()
         target = xlsx or out
-        count = 0
-        more = False
-        last = None
-        if xlsx is not None:
-            count, more, last = _export_xlsx(z, f, xlsx, reader, reader_role)
+        if target is not None:
+            fmt = "xlsx" if xlsx is not None else ("json" if as_json else "csv")
+            written = export_log(z, f, fmt, target, by)
+            count, more, last = written.count, written.more, written.last
         else:
             result = audit_page(z.store, z.engine, f)
             rows, more, last = result.rows, result.more, result.last_position
             count = len(rows)
             if as_json:
-                text_out = json.dumps(rows, ensure_ascii=False, indent=2, default=str) + "\n"
-            elif as_csv_:
-                text_out = as_csv(rows)
-            else:
-                text_out = "".join(_text_line(r) + "\n" for r in rows)
-            if out is not None:
-                out.write_text(text_out, "utf-8", newline="")
-            elif as_json:
                 print_answer(z, rows)
+            elif as_csv_:
+                click.echo(as_csv(rows), nl=False)
             else:
-                click.echo(text_out, nl=False)
-        if target is not None:
-            fmt = "xlsx" if xlsx is not None else ("json" if as_json else "csv")
-            record_export(
-                z,
-                reader,
-                reader_role,
-                "audit log",
-                fmt,
-                str(target),
-                f.given() | grounds,
-                count,
-                show_identity,
-                reason,
-            )
-        if show_identity:
-            record_personal_data_view(
-                z,
-                reader,
-                reader_role,
-                subject_id,
-                what="audit log",
-                entries=count,
-                unmasked=True,
-                scope=f.given() | grounds,
-                reason=reason,
-            )
-    written = f" written to {target}" if target is not None else ""
-    click.echo(f"{count} entr{'y' if count == 1 else 'ies'}{written}", err=True)
+                click.echo("".join(_text_line(r) + "\n" for r in rows), nl=False)
+            record_read(z, f, by, count)
+    written_to = f" written to {target}" if target is not None else ""
+    click.echo(f"{count} entr{'y' if count == 1 else 'ies'}{written_to}", err=True)
     if more:
         hint = Page([], more, last).next_hint(f)
         click.echo(f"more entries follow; next page: {hint}", err=True)
@@ -327,27 +292,3 @@ def _text_line(r: dict[str, Any]) -> str:
         + f" {who} ({r['role']}{unit}): {r['what_zh']} / {r['what_en']} {subject} "
         f"{json.dumps(r['details'], ensure_ascii=False)} reason: {r['reason']}"
     )
-
-
-def _export_xlsx(
-    z: Any, f: AuditFilter, path: Path, reader: str, role: str
-) -> tuple[int, bool, int | None]:
-    """Stream the matching rows into the workbook; (count, more, last position)."""
-    from app.audit.chain import checkpoint
-    from app.audit.log import audit_rows
-    from app.audit.xlsx import write_xlsx
-
-    state: dict[str, Any] = {"more": False, "last": None}
-
-    def rows() -> Iterator[dict[str, Any]]:
-        for n, r in enumerate(audit_rows(z.store, z.engine, f, one_more=True)):
-            if f.limit is not None and n >= f.limit:
-                state["more"] = True
-                return
-            state["last"] = r["position"]
-            yield r
-
-    head = checkpoint(z.engine, z.clock.now())
-    exported_at = z.clock.now().astimezone(CHINA_TZ).isoformat(timespec="seconds")
-    count = write_xlsx(path, rows(), f.given(), head, f"{reader} ({role})", exported_at)
-    return count, bool(state["more"]), state["last"]

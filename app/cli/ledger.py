@@ -1,10 +1,12 @@
 """``zhucun ledger``: the village work ledger (工作台账) of a unit on a day — a village's survey,
-plans, measures (overdue ones marked) and responsibility letters, or the roll-up of the
-villages under a township, a county or the city; ``zhucun measures``: the measures of a
-village or of the villages under a unit, with filters."""
+plans, measures (overdue ones marked), responsibility letters and funds, or the roll-up of the
+villages under a township, a county or the city; ``zhucun funds``: the four-source funding
+alone, with a village's entries; ``zhucun measures``: the measures of a village or of the
+villages under a unit, with filters."""
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -19,10 +21,11 @@ from app.cli.common import (
     parse_known_at,
     two_clocks,
 )
+from app.cli.ledger_goals import attach, file_command, goal_lines, goal_rollup_lines
 
 
-@click.command()
-@click.option("--unit", "unit_code", metavar="CODE", required=True)
+@click.group(invoke_without_command=True)
+@click.option("--unit", "unit_code", metavar="CODE")
 @two_clocks()
 @click.option(
     "--xlsx",
@@ -36,7 +39,7 @@ from app.cli.common import (
 @click.pass_context
 def ledger(
     ctx: click.Context,
-    unit_code: str,
+    unit_code: str | None,
     as_of: str | None,
     as_known_at: str | None,
     as_json: bool,
@@ -44,9 +47,18 @@ def ledger(
     as_actor: str | None,
     role: str | None,
 ) -> None:
-    """The village work ledger: a village's survey, plans, measures and letters, or the
-    roll-up of the villages below; with --xlsx, the workbook of every village (recorded in
-    the audit log as an export)."""
+    """The village work ledger: a village's survey, plans, measures, letters and 六有 goals,
+    or the roll-up of the villages below; with --xlsx, the workbook of every village
+    (recorded in the audit log as an export). `zhucun ledger attach` and `zhucun ledger
+    file` keep and give back the evidence files."""
+    if ctx.invoked_subcommand is not None:
+        if unit_code or as_of or as_known_at or as_json or xlsx or as_actor or role:
+            raise click.UsageError(
+                f"the options of zhucun ledger go without {ctx.invoked_subcommand}"
+            )
+        return
+    if unit_code is None:
+        raise click.UsageError("Missing option '--unit'.")
     if xlsx is not None:
         if as_json:
             raise click.UsageError("--json and --xlsx are exclusive")
@@ -127,10 +139,13 @@ def render_ledger(data: dict[str, Any], known: str = "") -> str:
         lines += _plan_lines(data["plans"])
         lines += _measure_lines(data["measures"])
         lines += _letter_lines(data["letters"])
+        lines += goal_lines(data["six_haves"])
     else:
         lines += _plan_rollup_lines(data["plans"])
         lines += _measure_rollup_lines(data["measures"])
         lines += _letter_rollup_lines(data["letters"])
+        lines += goal_rollup_lines(data["six_haves"])
+    lines += ["", "四位一体资金 four-source funding", *fund_total_lines(data["funds"])]
     return "\n".join(lines)
 
 
@@ -272,6 +287,104 @@ def _category_zh(category: str) -> str:
     return MeasureCategory(category).zh
 
 
+ledger.add_command(attach)
+ledger.add_command(file_command)
+
+
+# -- four-source funding (四位一体资金) --------------------------------------------------------
+
+
+@click.command()
+@click.option("--unit", "unit_code", metavar="CODE", required=True)
+@two_clocks()
+@click.option(
+    "--source",
+    metavar="SOURCE",
+    help="collective_self_raised, fiscal, party_fee or urban_rural: that source alone.",
+)
+@click.option("--measure", metavar="ID", help="The funds of that measure alone.")
+@click.pass_context
+def funds(
+    ctx: click.Context,
+    unit_code: str,
+    as_of: str | None,
+    as_known_at: str | None,
+    as_json: bool,
+    source: str | None,
+    measure: str | None,
+) -> None:
+    """Four-source funding: allocated, spent and left per source, for a village with its
+    entries, or for the villages under a township, a county or the city."""
+
+    answer_for_unit(
+        ctx,
+        unit_code,
+        (as_of, as_known_at),
+        as_json,
+        lambda z, unit, day, moment: z.funds(unit, day, moment, source, measure),
+        lambda z, data, day, moment: render_funds(data, known_text(moment)),
+    )
+
+
+def render_funds(data: dict[str, Any], known: str = "") -> str:
+    only = [f"{k} {data[k]}" for k in ("source", "measure") if data[k]]
+    lines = [
+        f"四位一体资金 four-source funding: {data['name']} ({data['unit']}), "
+        f"as of {data['as_of']}{known}" + (f" — {', '.join(only)}" if only else ""),
+        "",
+        *fund_total_lines(data),
+    ]
+    if data["level"] != "village":
+        lines.append(f"  村 villages {data['villages']}, 有拨款 funded {data['villages_funded']}")
+        return "\n".join(lines)
+    lines += ["", "明细 entries"]
+    for e in data["entries"] or [None]:
+        if e is None:
+            lines.append("  —")
+            continue
+        party = (
+            f"{e['allocated_by']} {e['document']}".strip()
+            if e["entry"] == "allocation"
+            else f"{e['payee']}: {e['purpose']}"
+        )
+        undone = e["reversed"]
+        lines.append(
+            f"  {e['on']}  {e['entry_zh']} {e['entry']}  {e['source_zh']} {e['source']}  "
+            f"凭证 voucher {e['voucher']}  {e['amount_yuan']} 元 yuan  {party}"
+            + (f"  已冲销 REVERSED {undone['on']}（{undone['because']}）" if undone else "")
+        )
+        if e["measure"]:
+            lines.append(f"    措施 measure {e['measure']}")
+    if data["measures"]:
+        lines += ["", "按措施 by measure"]
+        lines += [
+            f"  {m['title']}  预算 budget {m['budget_yuan']}; 拨入 allocated "
+            f"{m['allocated_yuan']}; 支出 spent {m['spent_yuan']}  ({m['measure']})"
+            for m in data["measures"]
+        ]
+    return "\n".join(lines)
+
+
+def fund_total_lines(totals: dict[str, Any]) -> list[str]:
+    """Allocated, spent and left per source and in total, in yuan, in columns."""
+    rows = [("来源 source", "拨入 allocated", "支出 spent", "余额 balance")]
+    for source, t in [*totals["by_source"].items(), ("", totals["total"])]:
+        label = f"{t['source_zh']} {source}" if source else "合计 total"
+        rows.append((label, t["allocated_yuan"], t["spent_yuan"], t["balance_yuan"]))
+    return [
+        "  " + _padded(label, 30) + "".join(_padded(n, 18, right=True) for n in numbers)
+        for label, *numbers in rows
+    ]
+
+
+def _padded(text: str, width: int, right: bool = False) -> str:
+    """``text`` filled with spaces to ``width`` columns of a terminal (a Chinese character
+    takes two)."""
+    wide = sum(1 for ch in text if unicodedata.east_asian_width(ch) in ("W", "F"))
+    fill = " " * max(0, width - len(text) - wide)
+    return fill + text if right else text + fill
+
+
 # -- zhucun measures ---------------------------------------------------------------------------
 
 
@@ -295,7 +408,7 @@ def measures(
     as_json: bool,
 ) -> None:
     """The measures (帮扶措施) of a village, or of every village under a unit: status on the
-    day, overdue and by how many days, budget."""
+    day, overdue and by how many days, budget and funds."""
     answer_for_unit(
         ctx,
         unit_code,
@@ -319,11 +432,13 @@ def render_measures(data: dict[str, Any], known: str = "") -> str:
             f"{m['title']}  {m['status_zh']} {m['status']}{late}"
         )
         lines.append(
-            f"    责任人 responsible {m['responsible']}; 预算 budget {m['budget_yuan']} 元 yuan"
+            f"    责任人 responsible {m['responsible']}; 预算 budget {m['budget_yuan']}, "
+            f"拨入 allocated {m['allocated_yuan']}, 支出 spent {m['spent_yuan']} 元 yuan"
             f"  ({m['id']})"
         )
     lines.append(
-        f"{data['count']} 项 measure(s), 逾期 overdue {data['overdue']}, "
-        f"预算 budget {data['budget_yuan']} 元 yuan"
+        f"{data['count']} 项 measure(s), 逾期 overdue {data['overdue']}; "
+        f"预算 budget {data['budget_yuan']}, 拨入 allocated {data['allocated_yuan']}, "
+        f"支出 spent {data['spent_yuan']} 元 yuan"
     )
     return "\n".join(lines)

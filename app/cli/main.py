@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NoReturn
 from uuid import UUID
 
 import click
@@ -78,7 +78,8 @@ def init(ctx: click.Context) -> None:
 @click.option("--seed", default=2014, show_default=True, help="Random seed of the demo.")
 @click.pass_context
 def demo(ctx: click.Context, reset: bool, seed: int) -> None:
-    """Load the Benxi demo: 72 poor villages, their service network and work teams, 2014–2017.
+    """Load the Benxi demo: 72 poor villages, their service network, work teams and work
+    ledgers, 2014–2017.
 
     Keep it in a store of its own (`make demo` uses sqlite:///var/demo.db). --reset empties a
     store only when every event in it was written by the demo, or only records a login or a
@@ -110,8 +111,10 @@ def demo(ctx: click.Context, reset: bool, seed: int) -> None:
             f"{report.households} households; {report.teams} work teams from "
             f"{report.dispatching_units} dispatching units, {report.cadres} cadres, "
             f"{report.check_ins} check-ins, {report.leave_requests} leave requests, "
-            f"{report.diary_entries} diary entries, {report.household_visits} household visits "
-            f"({report.seconds} s)"
+            f"{report.diary_entries} diary entries, {report.household_visits} household visits; "
+            f"work ledgers: {report.opinions} opinions, {report.problems} problems, "
+            f"{report.plans} plans, {report.measures} measures, {report.letters} responsibility "
+            f"letters ({report.seconds} s)"
         )
         accounts = add_demo_accounts(z)
         mark_demo(z, seed)
@@ -244,11 +247,7 @@ def summary(
         if data is None:
             if day is None and moment is None:
                 fail(f"找不到区划代码为 {unit_code} 的单位 / no unit with code {unit_code}")
-            fail(
-                f"{day or '今天'} 找不到区划代码为 {unit_code} 的单位 / "
-                f"no unit with code {unit_code} on {day or 'today'}"
-            )
-            return
+            _no_unit(unit_code, day)
         if as_json:
             print_answer(z, data)
             return
@@ -260,6 +259,13 @@ def summary(
         click.echo(f"{data['name']} ({data['unit']}, {data['level']}){clocks}")
         for key, zh, en in SUMMARY_LABELS:
             click.echo(f"  {zh:<8}\t{en:<20}\t{data[key]:>10,}")
+
+
+def _no_unit(code: str, day: date | None) -> NoReturn:
+    fail(
+        f"{day or '今天'} 找不到区划代码为 {code} 的单位 / "
+        f"no unit with code {code} on {day or 'today'}"
+    )
 
 
 def _id_option(name: str, value: str) -> UUID:
@@ -302,11 +308,7 @@ def coverage(
     with opened(ctx) as z:
         data = z.coverage(unit_code, day, moment)
         if data is None:
-            fail(
-                f"{day or '今天'} 找不到区划代码为 {unit_code} 的单位 / "
-                f"no unit with code {unit_code} on {day or 'today'}"
-            )
-            return
+            _no_unit(unit_code, day)
         if as_json:
             print_answer(z, data)
             return
@@ -319,11 +321,7 @@ def _households(
     with opened(ctx) as z:
         data = z.households(code, day, moment)
         if data is None:
-            fail(
-                f"{day or '今天'} 找不到区划代码为 {code} 的单位 / "
-                f"no unit with code {code} on {day or 'today'}"
-            )
-            return
+            _no_unit(code, day)
         if as_json:
             print_answer(z, data)
             return
@@ -362,11 +360,7 @@ def gaps(
     with opened(ctx) as z:
         rows = z.gaps(unit_code, gap_type, day, moment)
         if rows is None:
-            fail(
-                f"{day or '今天'} 找不到区划代码为 {unit_code} 的单位 / "
-                f"no unit with code {unit_code} on {day or 'today'}"
-            )
-            return
+            _no_unit(unit_code, day)
         if as_json:
             print_answer(z, rows)
             return
@@ -490,9 +484,10 @@ from app.cli.teams import residency, teams  # noqa: E402
 cli.add_command(teams)
 cli.add_command(residency)
 
-from app.cli.ledger import ledger  # noqa: E402
+from app.cli.ledger import funds, ledger  # noqa: E402
 
 cli.add_command(ledger)
+cli.add_command(funds)
 
 from app.cli.assess import assess  # noqa: E402
 

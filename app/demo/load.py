@@ -1,5 +1,6 @@
 """The Benxi demo: 72 poor villages and their six-level service network, built up 2014–2016,
-and the 72 work teams living in them from 2014 to mid-2017 (``app/demo/teams.py``).
+the 72 work teams living in them from 2014 to mid-2017 (``app/demo/teams.py``), and the
+villages' work ledgers over the same years (``app/demo/ledger.py``).
 
 The history is planned first (pure Python, from the seed), then replayed through the ordinary
 commands, so every event passes the same rules as a user's. Each session of lines is recorded
@@ -21,6 +22,7 @@ from uuid import UUID
 from app.bootstrap import BatchRefused, Zhucun
 from app.commands import CommandLine
 from app.demo import data
+from app.demo.ledger import plan_ledger
 from app.demo.store import mark_demo
 from app.demo.teams import CITY_ORG, CITY_POVERTY, plan_teams
 from app.demo.villages import (
@@ -76,6 +78,11 @@ class DemoReport:
     leave_requests: int
     diary_entries: int
     household_visits: int
+    opinions: int
+    problems: int
+    plans: int
+    measures: int
+    letters: int
     seconds: float = 0.0
 
 
@@ -228,7 +235,15 @@ def _plan_all(seed: int, history: History) -> int:
     for v in villages:
         neighbours = [n for n in villages if n.code[:9] == v.code[:9] and n is not v]
         village_history(v, history, neighbours, admins[v.county])
-    return plan_teams(seed, history, villages, admins, officers, cadres.new).extra_events
+    return plan_teams(
+        seed,
+        history,
+        villages,
+        admins,
+        officers,
+        cadres.new,
+        lambda teams: plan_ledger(seed, history, teams, admins, officers),
+    ).extra_events
 
 
 def _registry(
@@ -355,4 +370,9 @@ def _counts(sessions: Iterable[Session]) -> dict[str, int]:
         "leave_requests": commands["request_leave"],
         "diary_entries": commands["write_diary"],
         "household_visits": commands["visit_household"],
+        "opinions": commands["collect_opinion"],
+        "problems": commands["record_survey_problem"],
+        "plans": commands["draft_plan"],
+        "measures": commands["plan_measure"],
+        "letters": commands["sign_responsibility_letter"],
     }

@@ -20,6 +20,7 @@ from sqlalchemy import BigInteger, Column, Integer, MetaData, Table, select, tex
 
 from app.bootstrap import Zhucun
 from app.store.config import StoreConfig
+from app.store.files import metadata as files_metadata
 from domain.access import DataAccess
 from domain.accounts import AccessLog, LoginGuard
 from domain.errors import RuleViolation
@@ -108,6 +109,7 @@ def wipe(z: Zhucun) -> None:
     events = z.store.events_table
     z.projections.drop_tables()
     _meta.drop_all(z.engine, tables=[MARKER])
+    files_metadata.drop_all(z.engine)  # the evidence files (ADR 025)
     z.close()
     _drop_postgres(config, events)
 

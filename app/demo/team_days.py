@@ -70,6 +70,9 @@ class TeamPlan:
     place: tuple[float, float] = (0.0, 0.0)
     exits: bool = False  # the village leaves poverty before the term ends
     requests: dict[date, list[CommandLine]] = field(default_factory=dict)  # leave, by day asked
+    finding: str = ""  # what the village's first classification found
+    # The survey's household visits (app/demo/ledger.py), sent with the day's entries.
+    survey_visits: dict[date, list[CommandLine]] = field(default_factory=dict)
 
     @property
     def term_ends_on(self) -> date:
@@ -264,6 +267,7 @@ def plan_life(
                     lines.append(
                         CommandLine("visit_household", args, who.name, who.role, day, "入户走访")
                     )
+            lines += t.survey_visits.get(day, [])
             asked = t.requests.get(day, [])
             if lines or asked:
                 upload = uploads.get(day)

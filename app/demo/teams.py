@@ -55,7 +55,11 @@ def plan_teams(
     admins: dict[str, Actor],
     officers: dict[str, Actor],
     new_person: Callable[[str], Actor],
+    ledger: Callable[[list[TeamPlan]], int] | None = None,
 ) -> TeamsPlanned:
+    """``ledger`` plans the villages' work ledgers once the teams' days are known (their
+    survey visits go out with the days' entries); it returns the events it adds beyond one
+    per line."""
     rng = random.Random(f"{seed}:teams")
     poor = [v for v in villages if v.poor]
     teams = _assign(seed, rng, poor)
@@ -74,6 +78,8 @@ def plan_teams(
         for m in t.members:
             extra += plan_leave(rng, history, officers, admins, t, m)
             plan_days(rng, t, m, forced)
+    if ledger is not None:
+        extra += ledger(teams)
     extra += plan_life(rng, history, teams, new_person)
     extra += _term_end(rng, history, admins, teams)
     return TeamsPlanned(extra)
@@ -127,7 +133,7 @@ def _assign(seed: int, rng: random.Random, poor: list[VillagePlan]) -> list[Team
     return teams
 
 
-def _recorder(t: TeamPlan, admins: dict[str, Actor]) -> Actor:
+def recorder(t: TeamPlan, admins: dict[str, Actor]) -> Actor:
     """Who records the team's decisions: the county for its own units, else the city."""
     return admins[t.unit.county] if t.unit.level is DispatchLevel.COUNTY else CITY_ORG
 
@@ -183,6 +189,7 @@ def _classify(rng: random.Random, history: History, teams: list[TeamPlan]) -> No
                 finding = rng.choice(td.ECONOMY_FINDINGS)
             else:
                 finding = rng.choice(td.GOVERNANCE_FINDINGS[t.problem.value])
+            t.finding = finding
             lines.append(
                 CITY_POVERTY.line(
                     "classify_village",
@@ -224,7 +231,7 @@ def _register_cadres(
                 m.reserve = rng.random() < 0.3
             t.members.append(m)
         on = day_between(rng, CADRES_FROM, CADRES_TO)
-        who = _recorder(t, admins)
+        who = recorder(t, admins)
         why = "派出单位推荐、组织部门审核，确定为驻村工作队人选"
         history.add(rng, on, [_register(who, on, why, m) for m in t.members])
 
@@ -255,7 +262,7 @@ def _rank(rng: random.Random, level: DispatchLevel, leader: bool) -> Rank:
 
 
 def _dispatch(rng: random.Random, history: History, admins: dict[str, Actor], t: TeamPlan) -> int:
-    on, who = t.dispatched_on, _recorder(t, admins)
+    on, who = t.dispatched_on, recorder(t, admins)
     lines = [
         who.line(
             "dispatch_team",
@@ -307,7 +314,7 @@ def _replacements(
         )
         gone.left = on
         t.members.append(heir)
-        who = _recorder(t, admins)
+        who = recorder(t, admins)
         registered = on - timedelta(days=rng.randint(3, 12))
         history.add(
             rng,
@@ -349,7 +356,7 @@ def _promotions(
             rng,
             on,
             [
-                _recorder(t, admins).line(
+                recorder(t, admins).line(
                     "change_cadre_rank",
                     on,
                     "2015年度驻村考核优秀，经派出单位党组研究，晋升为副科级",
@@ -368,7 +375,7 @@ def _term_end(
     keep it (不脱贫不脱钩)."""
     extra = 0
     for t in teams:
-        who, due = _recorder(t, admins), t.term_ends_on
+        who, due = recorder(t, admins), t.term_ends_on
         if t.exits:
             exit_on = day_between(rng, date(2016, 11, 15), date(2017, 4, 28))
             history.add(

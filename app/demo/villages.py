@@ -77,15 +77,17 @@ class History:
         late: bool = False,
         after: Iterable[object] = (),
         entered: date | None = None,
-    ) -> None:
+    ) -> Session | None:
         """``after``: further things this session must be recorded after (a takeover after
         the departure it answers); ``entered``: the day it was typed in, when not ``on``."""
         if not lines:
-            return
+            return None
         keys = {str(v) for ln in lines for k, v in ln.args.items() if k in _KEY_ARGS}
         keys.update(str(x) for x in after)
         natural = _moment(rng, entered or on, late)
-        self.sessions.append(Session(on, lines, natural, frozenset(keys)))
+        session = Session(on, lines, natural, frozenset(keys))
+        self.sessions.append(session)
+        return session
 
     def schedule(self) -> tuple[Session, ...]:
         """Record each session no earlier than the earlier-dated sessions it shares a unit or
@@ -119,6 +121,8 @@ class Home:
     linked_to: Home | None = None  # its central household's home
     settled: bool = True  # False once it has left the village
     since: int = 2014
+    registered_on: date = date.max  # the survey's day in its group
+    entered_at: datetime | None = None  # when that day's registration would be recorded
 
 
 @dataclass(eq=False)
@@ -276,8 +280,13 @@ def _survey(v: VillagePlan, history: History) -> date:
         day = day_between(rng, date(2014, 9, 1), date(2014, 9, 30))
         why = "乡镇开展农户基本情况普查，登记户籍和家庭人口"
     lines: list[CommandLine] = []
+    batch: list[Home] = []
     for g, group in enumerate(v.groups):
         who = v.recorders[g % len(v.recorders)]
+        homes = [h for h in v.homes if h.group == g]
+        for h in homes:
+            h.registered_on = day
+        batch += homes
         lines += [
             who.line(
                 "register_household",
@@ -289,12 +298,14 @@ def _survey(v: VillagePlan, history: History) -> date:
                 id_number=h.id_number,
                 id=str(h.id),
             )
-            for h in v.homes
-            if h.group == g
+            for h in homes
         ]
         if g == len(v.groups) - 1 or rng.random() < 0.3:
-            history.add(rng, day, lines, late=rng.random() < 0.05)
-            lines = []
+            session = history.add(rng, day, lines, late=rng.random() < 0.05)
+            assert session is not None
+            for h in batch:
+                h.entered_at = session.natural
+            lines, batch = [], []
         day += timedelta(days=rng.choice((1, 1, 2)))
     return day
 

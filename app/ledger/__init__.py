@@ -1,6 +1,6 @@
 """Use cases of the village work ledger (工作台账): the survey (``survey``), plans
-(``plans``), measures (``measures``) and responsibility letters (``letters``) today; duties
-and the 六有 and funding as they come, one module each,
+(``plans``), measures (``measures``), responsibility letters (``letters``) and the
+four-source funding (``funds``) today; duties and the 六有 as they come, one module each,
 with their commands in ``commands`` (registered in ``app/registry.py``).
 
 A use-case package beside ``network`` and ``teams``: it may import them, ``args``,

@@ -8,6 +8,9 @@ from typing import Any
 from uuid import UUID
 
 from app.args import Args, clean_text, refuse
+from app.ledger.files import file_hash, file_name, guess_media_type, media_type
+from app.ledger.funds import Funds
+from app.ledger.goals import FileCitation, Goals
 from app.ledger.letters import Letters
 from app.ledger.measures import Measures
 from app.ledger.plans import Plans
@@ -18,6 +21,7 @@ from domain.base import Meta
 from domain.fields import (
     COMMITTEE_SIZE_MAX,
     COPIES_MAX,
+    FUNDING_SOURCE,
     OPINION_TEXT,
     PEOPLE_MAX,
     PLAN_ITEM_KEY_MAX,
@@ -29,6 +33,7 @@ from domain.fields import (
     Field,
 )
 from domain.ledger.findings import OpinionCategory, OpinionSource, RootCause
+from domain.ledger.goals import Document, EvidenceKind, GoalStatus, SixHave
 from domain.ledger.measures import FundingSource, MeasureStatus
 from domain.ledger.plans import MeasureCategory, PlanItem, PlanKind
 from domain.ledger.survey import (
@@ -384,4 +389,146 @@ def _sign_responsibility_letter(n: Network, a: Args, m: Meta) -> dict[str, Any]:
         _targets(a),
         m,
         a.opt_uuid("id"),
+    )
+
+
+# -- duties and the 六有 goals ------------------------------------------------------------------
+
+
+def _goals(n: Network) -> Goals:
+    return Goals(n.uow, n)
+
+
+@command(
+    "set_six_have_goal",
+    "设定（或修订）六有目标",
+    "set (or revise) a poor village's target for one of the six haves",
+    "village",
+    "goal",
+    "target",
+)
+def _set_six_have_goal(n: Network, a: Args, m: Meta) -> dict[str, Any]:
+    return _goals(n).set_goal(a.code("village"), a.enum("goal", SixHave), a.text("target"), m)
+
+
+@command(
+    "add_six_have_evidence",
+    "登记六有目标的证据（文件）",
+    "add evidence for a goal: a document and its stored file",
+    "village",
+    "goal",
+    "title",
+    "kind",
+    "dated",
+    "file",
+    "file_name?",
+    "media_type?",
+)
+def _add_six_have_evidence(n: Network, a: Args, m: Meta) -> dict[str, Any]:
+    village, goal = a.code("village"), a.enum("goal", SixHave)
+    document = Document(a.opt_text("title"), a.opt_enum("kind", EvidenceKind), a.opt_day("dated"))
+    sha = file_hash(a.opt_text("file"))
+    name = file_name(a.opt_text("file_name")) or (sha or "")[:16]
+    media = media_type(a.opt_text("media_type")) or guess_media_type(name)
+    return _goals(n).add_evidence(village, goal, document, FileCitation(sha, name, media), m)
+
+
+@command(
+    "judge_six_have_goal",
+    "评定六有目标的状态",
+    "judge a goal's status: not_started, under_way or met (a named official over the village)",
+    "village",
+    "goal",
+    "status",
+    "judged_by",
+    "judge_unit",
+    "note?",
+)
+def _judge_six_have_goal(n: Network, a: Args, m: Meta) -> dict[str, Any]:
+    return _goals(n).judge(
+        a.code("village"),
+        a.enum("goal", SixHave),
+        a.enum("status", GoalStatus),
+        a.opt_text("judged_by"),
+        a.code("judge_unit"),
+        a.opt_text("note"),
+        m,
+    )
+
+
+# -- four-source funding (四位一体资金) --------------------------------------------------------
+
+
+def _funds(n: Network) -> Funds:
+    return Funds(n.uow, n)
+
+
+@command(
+    "allocate_funds",
+    "拨入资金",
+    "record funds allocated to a village from one of the four sources, for its plan or a measure",
+    "village",
+    "source",
+    "amount",
+    "voucher",
+    "allocated_by",
+    "document?",
+    "plan?",
+    "measure?",
+)
+def _allocate_funds(n: Network, a: Args, m: Meta) -> dict[str, Any]:
+    return _funds(n).allocate(
+        a.code("village"),
+        a.enum("source", FundingSource, FUNDING_SOURCE),
+        a.money("amount"),
+        a.voucher("voucher"),
+        a.text("allocated_by"),
+        a.opt_text("document"),
+        a.opt_uuid("plan"),
+        a.opt_uuid("measure"),
+        m,
+    )
+
+
+@command(
+    "record_expenditure",
+    "登记资金支出",
+    "record what a village spent from one source on one of its measures",
+    "village",
+    "source",
+    "amount",
+    "voucher",
+    "measure",
+    "payee",
+    "purpose",
+)
+def _record_expenditure(n: Network, a: Args, m: Meta) -> dict[str, Any]:
+    return _funds(n).spend(
+        a.code("village"),
+        a.enum("source", FundingSource, FUNDING_SOURCE),
+        a.money("amount"),
+        a.voucher("voucher"),
+        a.uuid("measure"),
+        a.text("payee"),
+        a.text("purpose"),
+        m,
+    )
+
+
+@command(
+    "reverse_fund_entry",
+    "冲销资金记录",
+    "reverse an allocation or expenditure by its voucher number, with the reason",
+    "village",
+    "source",
+    "voucher",
+    "because",
+)
+def _reverse_fund_entry(n: Network, a: Args, m: Meta) -> dict[str, Any]:
+    return _funds(n).reverse(
+        a.code("village"),
+        a.enum("source", FundingSource, FUNDING_SOURCE),
+        a.voucher("voucher"),
+        a.text("because"),
+        m,
     )

@@ -1,7 +1,7 @@
 """The village work ledger as the workbook officials keep (工作台账): one sheet per part —
-登记表, 座谈会, 走访, 访谈, 意见, 问题, 规划, 措施, 责任书 — a row per village, meeting, visit,
-interview, opinion, problem, plan item, measure or letter of every village under the unit,
-Chinese headers kept in view, days as 2014年6月5日 and money as yuan.
+登记表, 座谈会, 走访, 访谈, 意见, 问题, 规划, 措施, 六有, 责任书 — a row per village, meeting,
+visit, interview, opinion, problem, plan item, measure, 六有 goal or letter of every village
+under the unit, Chinese headers kept in view, days as 2014年6月5日 and money as yuan.
 
 Each sheet is data: its columns (heading, width, kind) and how a village's ledger
 (``projections/ledger/sheets.py``) gives its rows."""
@@ -158,6 +158,31 @@ def _measures(v: Village) -> Iterator[Row]:
         ]
 
 
+def _six_haves(v: Village) -> Iterator[Row]:
+    for duty in v["six_haves"]["duties"]:
+        for g in duty["goals"]:
+            if not g["set"]:
+                continue
+            judged = g["judgement"] or {}
+            documents = "；".join(
+                f"{e['title']}（{e['kind_zh']}，{e['dated']}，{e['file_name']}）"
+                for e in g["evidence"]
+            )
+            yield [
+                *_village(v),
+                duty["zh"],
+                g["zh"],
+                g["target"],
+                g["set_on"],
+                g["status_zh"],
+                judged.get("judged_by", ""),
+                judged.get("judge_unit", ""),
+                judged.get("on"),
+                len(g["evidence"]),
+                documents,
+            ]
+
+
 def _letters(v: Village) -> Iterator[Row]:
     for x in v["letters"]:
         targets = "；".join(f"{t['item']} {t['text']}" for t in x["targets"])
@@ -292,6 +317,23 @@ SHEETS = (
             ID,
         ),
         _measures,
+    ),
+    Sheet(
+        "六有",
+        (
+            *VILLAGE_COLUMNS,
+            Column("职责", 20),
+            Column("六有目标", 18),
+            Column("目标", 40),
+            Column("设定日期", 14, "day"),
+            Column("状态", 9),
+            Column("评定人", 12),
+            Column("评定单位", 17),
+            Column("评定日期", 14, "day"),
+            Column("证据（份）", 9, "number"),
+            Column("证据", 60),
+        ),
+        _six_haves,
     ),
     Sheet(
         "责任书",

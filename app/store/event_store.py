@@ -24,6 +24,7 @@ from eventsourcing.utils import get_topic
 
 from app.store.config import StoreConfig
 from app.store.decoding import EventDecoder
+from app.store.files import FileStore
 from projections.collector import collector_paused
 from projections.runner import SETUP_LOCK, sqlite_writer, writing
 
@@ -104,6 +105,9 @@ def pg_setup(datastore: Any, work: Callable[[Any], None]) -> None:
 
 class EventStore(Application):  # type: ignore[type-arg]
     name = "zhucun"
+    # The evidence files beside the log, in the same database (app/store/files.py): set by
+    # the wiring (``Zhucun``), which holds the SQL engine.
+    files: FileStore | None = None
 
     def __init__(self, config: StoreConfig) -> None:
         self.config = config

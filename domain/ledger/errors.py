@@ -4,7 +4,7 @@ arguments, zh and en templates), printed with it in docs/errors.md
 
 from __future__ import annotations
 
-from domain.errors import invalid, missing, name_rows, rule
+from domain.errors import invalid, missing, name_rows, refusal, rule
 
 # fmt: off
 
@@ -138,6 +138,133 @@ InvalidLetterTermError = invalid("invalid_letter_term", "term_ends_on", "starts 
 LetterWithoutTargetsError = invalid("letter_without_targets", "targets", "",
     "责任书至少要有一项目标：请在 targets 中列出（内容、规划、规划内容编号）",
     "a letter has at least one target: list them in targets (text, plan, item)")
+
+# -- duties and the 六有 goals ---------------------------------------------------------------
+
+VillageNotPoorError = rule("village_not_poor", "village", "village day",
+    "村 {village} 在 {day} 不是贫困村：六有目标为贫困村设定",
+    "village {village} was not a poor village on {day}: the six-haves goals are set for "
+    "poor villages")
+
+SixHaveGoalNotSetError = missing("six_have_goal_not_set", "goal", "village goal_zh goal",
+    "村 {village} 还没有设定六有目标“{goal_zh}”：先用 set_six_have_goal 设定",
+    "village {village} has no goal set for {goal}: set it first (set_six_have_goal)")
+
+DatedBeforeGoalSetError = rule("dated_before_goal_set", "occurred_on",
+    "what_zh what_en day set_on",
+    "{what_zh}日期 {day} 早于该六有目标的设定日期 {set_on}",
+    "{what_en} dated {day} is before the goal was set on {set_on}")
+
+EvidenceWithoutDocumentError = invalid("evidence_without_document", "title", "field",
+    "证据是一份文件：请写明它的标题（title）、类别（kind）和日期（dated）",
+    "evidence is a document: give its title (title), kind (kind) and date (dated)")
+
+EvidenceWithoutFileError = invalid("evidence_without_file", "file", "",
+    "证据要附上文件：先用 zhucun ledger attach 存入文件，再以它给出的 SHA-256 填写 file",
+    "evidence needs its file: store it with zhucun ledger attach and give the SHA-256 it "
+    "prints as file")
+
+EvidenceFileNotFoundError = missing("evidence_file_not_found", "file", "sha256",
+    "存储中没有 SHA-256 为 {sha256} 的文件：先用 zhucun ledger attach 存入",
+    "the store holds no file with SHA-256 {sha256}: store it first (zhucun ledger attach)")
+
+EvidenceAlreadyCitedError = rule("evidence_already_cited", "file", "sha256 goal_zh goal",
+    "文件 {sha256} 已是六有目标“{goal_zh}”的证据",
+    "the file {sha256} is evidence for {goal} already")
+
+DocumentDatedAfterEvidenceError = invalid("document_dated_after_evidence", "dated", "dated day",
+    "文件日期 {dated} 晚于登记这份证据的日期 {day}",
+    "the document is dated {dated}, after the day it is added as evidence ({day})")
+
+StatusWithoutJudgeError = invalid("status_without_judge", "judged_by", "",
+    "六有目标的状态由一位具名的评定人评定：请填写评定人（judged_by）",
+    "a goal's status is judged by a named official: give who judged it (judged_by)")
+
+JudgeNotOverVillageError = rule("judge_not_over_village", "judge_unit", "unit village",
+    "评定单位 {unit} 不是村 {village} 的上级（所在乡镇、县（区）或市）",
+    "the judging unit {unit} is not over village {village} (its township, county or city)")
+
+MetWithoutEvidenceError = rule("met_without_evidence", "status", "goal_zh goal day",
+    "六有目标“{goal_zh}”到 {day} 还没有任何证据，不能评定为已达到",
+    "{goal} has no evidence by {day}: it cannot be judged met")
+
+FileTooLargeError = rule("file_too_large", "file", "size most",
+    "文件有 {size} 字节，超过了上限 {most} 字节（设置 ZHUCUN_MAX_FILE_BYTES）",
+    "the file is {size} bytes, over the limit of {most} bytes (setting ZHUCUN_MAX_FILE_BYTES)")
+
+EmptyFileError = invalid("empty_file", "file", "",
+    "文件是空的（0 字节），不能作为证据",
+    "the file is empty (0 bytes) and cannot be evidence")
+
+StoredFileAlteredError = refusal("stored_file_altered", "file", "sha256",
+    "存储中 SHA-256 为 {sha256} 的文件内容与其 SHA-256 不符：已被改动，没有输出",
+    "the stored bytes of file {sha256} no longer match their SHA-256: they were altered, "
+    "nothing was written out")
+# fmt: on
+
+name_rows(globals())
+
+# -- four-source funding (四位一体资金) ---------------------------------------------------------
+# fmt: off
+
+AllocationWithoutPlanError = invalid("allocation_without_plan", "plan", "",
+    "拨入资金要写明它支持的规划（plan）或措施（measure）",
+    "an allocation names the plan (plan) or the measure (measure) it is for")
+
+FundsBeforePlanError = rule("funds_before_plan", "occurred_on", "day plan_id approved_on",
+    "资金日期 {day} 早于规划 {plan_id} 的批准（{approved_on}）：资金用于已批准的规划",
+    "funds dated {day} come before plan {plan_id} was approved ({approved_on}): "
+    "funds serve an approved plan")
+
+MeasureOfOtherVillageError = rule("measure_of_other_village", "measure",
+    "measure_id village other_village",
+    "措施 {measure_id} 是村 {other_village} 的措施，不是村 {village} 的",
+    "measure {measure_id} is village {other_village}'s, not village {village}'s")
+
+MeasureOfOtherPlanError = rule("measure_of_other_plan", "measure", "measure_id plan_id",
+    "措施 {measure_id} 不属于规划 {plan_id}：只写措施即可，规划随措施",
+    "measure {measure_id} does not serve plan {plan_id}: give the measure alone, its plan "
+    "goes with it")
+
+MeasureDroppedError = rule("measure_dropped", "measure", "measure_id dropped_on day",
+    "措施 {measure_id} 已于 {dropped_on} 放弃，{day} 不能再为它拨款或支出",
+    "measure {measure_id} was dropped on {dropped_on}: no funds go to it on {day}")
+
+SourceNotOfMeasureError = rule("source_not_of_measure", "source",
+    "source measure_id sources",
+    "措施 {measure_id} 的资金来源是 {sources}，不包括 {source}",
+    "measure {measure_id} is funded from {sources}, not from {source}")
+
+AmountNotPositiveError = invalid("amount_not_positive", "amount", "",
+    "金额应大于 0 元",
+    "the amount must be more than 0 yuan")
+
+DuplicateVoucherError = rule("duplicate_voucher", "voucher",
+    "voucher village source_zh source_en used_on",
+    "村 {village} 的{source_zh}资金已有凭证号 {voucher}（{used_on}）：凭证号在村和资金来源内唯一",
+    "village {village} has a {source_en} entry with voucher {voucher} already ({used_on}): "
+    "a voucher number is used once per village and source")
+
+VoucherNotFoundError = missing("voucher_not_found", "voucher",
+    "voucher village source_zh source_en",
+    "村 {village} 的{source_zh}资金中没有凭证号 {voucher}",
+    "village {village} has no {source_en} entry with voucher {voucher}")
+
+FundEntryAlreadyReversedError = rule("fund_entry_already_reversed", "voucher",
+    "voucher reversed_on",
+    "凭证号 {voucher} 的记录已于 {reversed_on} 冲销",
+    "the entry with voucher {voucher} was reversed on {reversed_on} already")
+
+ReversalBeforeEntryError = rule("reversal_before_entry", "occurred_on", "day entry_on voucher",
+    "冲销日期 {day} 早于凭证号 {voucher} 的记录日期 {entry_on}",
+    "a reversal dated {day} is before the entry with voucher {voucher} ({entry_on})")
+
+FundsOverspentError = rule("funds_overspent", "amount",
+    "village source_zh source_en day allocated spent field",
+    "村 {village} 的{source_zh}资金到 {day} 拨入 {allocated} 元，支出将达 {spent} 元："
+    "支出不能超过拨入",
+    "village {village} would have spent {spent} yuan of {source_en} funds by {day}, more than "
+    "the {allocated} yuan allocated to it")
 # fmt: on
 
 name_rows(globals())

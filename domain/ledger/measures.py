@@ -45,6 +45,15 @@ class FundingSource(StrEnum):
             "urban_rural": "城乡统筹",
         }[self.value]
 
+    @property
+    def en(self) -> str:
+        return {
+            "collective_self_raised": "collective self-raised",
+            "fiscal": "fiscal",
+            "party_fee": "party-fee subsidy",
+            "urban_rural": "urban-rural coordination",
+        }[self.value]
+
 
 class MeasureStatus(StrEnum):
     PLANNED = "planned"  # 计划
@@ -73,8 +82,11 @@ class Measure(NetworkAggregate):
 
     def __init__(self) -> None:
         self.village_code = ""
+        self.plan_id = ""  # hex
         self.planned_on = date.min
         self.status = MeasureStatus.PLANNED
+        self.sources: frozenset[FundingSource] = frozenset()
+        self.dropped_on: date | None = None
 
     class Planned(NetworkAggregate.Created):
         village_code: str
@@ -89,7 +101,9 @@ class Measure(NetworkAggregate):
 
         def apply(self, m: Measure) -> None:
             m.village_code = self.village_code
+            m.plan_id = self.plan_id
             m.planned_on = date.fromisoformat(self.occurred_on)
+            m.sources = frozenset(FundingSource(s) for s in self.sources)
 
     class StatusChanged(NetworkAggregate.Event):
         status: str
@@ -97,6 +111,8 @@ class Measure(NetworkAggregate):
 
         def apply(self, m: Measure) -> None:
             m.status = MeasureStatus(self.status)
+            if m.status is MeasureStatus.DROPPED:
+                m.dropped_on = date.fromisoformat(self.occurred_on)
 
     class ProgressNoted(NetworkAggregate.Event):
         note: str

@@ -130,7 +130,8 @@ DEFERRED = (
     Index("ix_audit_entries_event", entries.c.event, entries.c.position),
     Index("ix_audit_entries_actor", entries.c.actor, entries.c.position),
     Index("ix_audit_entries_corrects", entries.c.corrects),
-    Index("ix_audit_links_ref", links.c.ref, links.c.position),
+    # The parts an id plays too: the totals read an id's entries from this index alone.
+    Index("ix_audit_links_ref", links.c.ref, links.c.position, links.c.roles),
     Index("ix_audit_streams_team", streams.c.team),
     Index("ix_audit_streams_cadre", streams.c.cadre),
     Index("ix_audit_streams_owner", streams.c.owner),
@@ -158,8 +159,9 @@ class AuditIndexModel:
 
     name = NAME
     metadata = metadata
-    # 2: ``audit_firsts``, where a unit's entries can start at the earliest.
-    version = 2
+    # 2: ``audit_firsts``, where a unit's entries can start at the earliest. 3: the index of
+    # ids holds the parts they play, so that a total reads no row of ``audit_links``.
+    version = 3
     deferred_indexes = DEFERRED
 
     def process(self, conn: Connection, page: Sequence[Any]) -> None:

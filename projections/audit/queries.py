@@ -199,7 +199,7 @@ def matching(
         found = [
             (int(p), a)
             for p, a in conn.execute(
-                _conditions(select(entries.c.position, entries.c.actor), cols)
+                conditions(select(entries.c.position, entries.c.actor), cols)
                 .where(entries.c.position > cursor, entries.c.position <= upto)
                 .order_by(entries.c.position)
                 .limit(size)
@@ -249,7 +249,7 @@ def _holding(conn: Connection, scopes: list[Scope], found: list[tuple[int, str]]
             yield position
 
 
-def _conditions(query: Select[Any], cols: Columns) -> Select[Any]:
+def conditions(query: Select[Any], cols: Columns) -> Select[Any]:
     c = entries.c
     if cols.actor is not None:
         query = query.where(c.actor == cols.actor)
@@ -285,7 +285,7 @@ def _entries(conn: Connection, cols: Columns, candidates: list[int]) -> list[tup
 
 
 def _meets(cols: Columns, actor: str, event: str, occurred: str, recorded: str, lag: int) -> bool:
-    """``_conditions`` for one row read as it is stored (days as ISO text or dates)."""
+    """``conditions`` for one row read as it is stored (days as ISO text or dates)."""
     if cols.actor is not None and actor != cols.actor:
         return False
     if cols.event is not None and event != cols.event:

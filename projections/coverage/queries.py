@@ -107,6 +107,14 @@ class Tree:
         found = self.conn.execute(statement, _params(self.as_of, self.known_at, code=code))
         return bool(self._keep(found))
 
+    def village_of(self, code: str) -> str:
+        """The village of ``code`` (found before): itself, or a villager group's village; a
+        ValueError naming the level for a unit of any other level."""
+        level = self.level[code]
+        if level not in ("village", "group"):
+            raise ValueError(level)
+        return code if level == "village" else self.parent[code]
+
     def subtree(self, code: str) -> list[str]:
         """``code`` and every unit under it, villager groups excluded."""
         if self.level.get(code) == "village":

@@ -27,6 +27,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, select
 
+from projections.bulk import upsert
 from projections.coverage.tables import counts, parents, rollup
 
 Counts = dict[str, int]
@@ -101,12 +102,7 @@ class Rollup:
         self._pending.clear()
         if not values:
             return
-        # The engine's own dialect only: importing both costs every command's start.
-        if conn.dialect.name == "postgresql":
-            from sqlalchemy.dialects import postgresql as dialect
-        else:
-            from sqlalchemy.dialects import sqlite as dialect  # type: ignore[no-redef]
-        statement = dialect.insert(rollup)
+        statement = upsert(conn, rollup)
         conn.execute(
             statement.on_conflict_do_update(
                 index_elements=[rollup.c.unit, rollup.c.kind],

@@ -67,7 +67,7 @@ from domain.teams import Team
 from projections.coverage.facts import as_date
 from projections.coverage.queries import when
 from projections.coverage.tables import rows
-from projections.ledger.queries import DATED, _uuid, seen
+from projections.ledger.queries import DATED, _uuid
 from projections.ledger.tables import (
     letters,
     measure_statuses,
@@ -76,6 +76,7 @@ from projections.ledger.tables import (
     plan_approvals,
     plan_revisions,
     plans,
+    seen,
     surveys,
 )
 from projections.tables import poverty, units

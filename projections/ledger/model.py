@@ -7,18 +7,30 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, Date, Table, func, insert, select
+from sqlalchemy import Connection, Date, Table, case, func, insert, select
 
 from domain.ledger.findings import Opinion, SurveyProblem
+from domain.ledger.funds import EntryKind, FundAccount
+from domain.ledger.goals import SixHaveGoal
 from domain.ledger.letters import ResponsibilityLetter
 from domain.ledger.measures import Measure
 from domain.ledger.plans import VillagePlan
 from domain.ledger.survey import VillageSurvey
 from domain.villages import VillageProfile
+from projections.bulk import upsert
 from projections.ledger.tables import (
     citations,
     classes,
     forms,
+    fund_accounts,
+    fund_allocations,
+    fund_expenditures,
+    fund_reversals,
+    fund_totals,
+    goal_evidence,
+    goal_statuses,
+    goal_targets,
+    goals,
     interviews,
     letter_targets,
     letters,
@@ -88,7 +100,7 @@ class LedgerModel:
 
     name = NAME
     metadata = metadata
-    version = 5
+    version = 7
 
     def process(self, conn: Connection, page: Sequence[Any]) -> None:
         rows = Page(conn)
@@ -97,6 +109,7 @@ class LedgerModel:
             if handler is not None:
                 handler(rows, logged.event, logged.position)
         rows.flush()
+        add_fund_totals(conn, page)
 
     def reset(self) -> None:
         """Nothing is kept in memory between pages."""
@@ -240,3 +253,74 @@ def _letter(p: Page, e: ResponsibilityLetter.Signed, position: int) -> None:
             plan_id=t["plan"],
             item_key=t["item"],
         )
+
+
+# -- duties and the 六有 goals ------------------------------------------------------------------
+
+
+@handles(SixHaveGoal.TargetSet)
+def _goal_set(p: Page, e: SixHaveGoal.TargetSet, position: int) -> None:
+    fact(p, goals, e, position)
+    fact(p, goal_targets, e, position, revision=1)
+
+
+facts(
+    (SixHaveGoal.TargetRevised, goal_targets),
+    (SixHaveGoal.EvidenceAdded, goal_evidence),
+    (SixHaveGoal.StatusJudged, goal_statuses),
+)
+# -- four-source funding --------------------------------------------------------------------------
+
+facts(
+    (FundAccount.Opened, fund_accounts),
+    (FundAccount.Allocated, fund_allocations),
+    (FundAccount.Spent, fund_expenditures),
+    (FundAccount.Reversed, fund_reversals),
+)
+
+
+def add_fund_totals(conn: Connection, page: Sequence[Any]) -> None:
+    """Add the page's allocations, expenditures and reversals to each account's totals
+    (``fund_totals``), once per page."""
+    sums: dict[tuple[str, str], dict[str, Any]] = {}
+    for logged in page:
+        e = logged.event
+        kind = type(e)
+        if kind is FundAccount.Allocated:
+            allocated, spent = e.amount_fen, 0
+        elif kind is FundAccount.Spent:
+            allocated, spent = 0, e.amount_fen
+        elif kind is FundAccount.Reversed:
+            undone = -e.amount_fen
+            was_allocation = e.entry == EntryKind.ALLOCATION.value
+            allocated, spent = (undone, 0) if was_allocation else (0, undone)
+        else:
+            continue
+        day = _day(e)
+        row = sums.setdefault(
+            (e.village_code, e.source),
+            {"allocated_fen": 0, "spent_fen": 0, "last_day": day, "last_position": 0},
+        )
+        row["allocated_fen"] += allocated
+        row["spent_fen"] += spent
+        row["last_day"] = max(row["last_day"], day)
+        row["last_position"] = max(row["last_position"], logged.position)
+    if not sums:
+        return
+    statement = upsert(conn, fund_totals)
+    new, t = statement.excluded, fund_totals.c
+    conn.execute(
+        statement.on_conflict_do_update(
+            index_elements=[t.village_code, t.source],
+            set_={
+                "allocated_fen": t.allocated_fen + new.allocated_fen,
+                "spent_fen": t.spent_fen + new.spent_fen,
+                "last_day": case((new.last_day > t.last_day, new.last_day), else_=t.last_day),
+                "last_position": case(
+                    (new.last_position > t.last_position, new.last_position),
+                    else_=t.last_position,
+                ),
+            },
+        ),
+        [{"village_code": v, "source": s, **row} for (v, s), row in sorted(sums.items())],
+    )

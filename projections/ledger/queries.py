@@ -8,7 +8,6 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import (
-    ColumnElement,
     Connection,
     Integer,
     Select,
@@ -28,6 +27,8 @@ from domain.ledger.measures import FundingSource, MeasureStatus
 from domain.ledger.money import yuan_text
 from domain.ledger.plans import MeasureCategory, PlanKind
 from domain.ledger.survey import ParticipantCategory, TableKind
+from projections.ledger import goals
+from projections.ledger.funds import fund_totals
 from projections.ledger.tables import (
     citations,
     classes,
@@ -50,6 +51,10 @@ from projections.ledger.tables import (
     symposiums,
     tables,
 )
+
+# The two clocks on a fact table, for this module's queries and the ledger's others (sheets).
+from projections.ledger.tables import latest as _latest
+from projections.ledger.tables import seen as seen
 from projections.queries import unit_row
 from projections.tables import units
 from projections.teams.tables import teams
@@ -77,6 +82,8 @@ def ledger(conn: Connection, code: str, as_of: date, upto: int | None) -> dict[s
             "plans": village_plans(conn, root["code"], as_of, upto),
             "measures": village_measures(conn, root["code"], as_of, upto),
             "letters": village_letters(conn, root["code"], as_of, upto),
+            "six_haves": goals.village_goals(conn, root["code"], as_of, upto),
+            "funds": fund_totals(conn, [root["code"]], as_of, upto),
         }
     villages = (
         select(units.c.code)
@@ -88,14 +95,9 @@ def ledger(conn: Connection, code: str, as_of: date, upto: int | None) -> dict[s
         "plans": plans_rollup(conn, villages, as_of, upto),
         "measures": measures_rollup(conn, villages, as_of, upto),
         "letters": letters_rollup(conn, villages, as_of, upto),
+        "six_haves": goals.goals_rollup(conn, villages, as_of, upto),
+        "funds": fund_totals(conn, villages, as_of, upto),
     }
-
-
-def seen(table: Table, as_of: date, upto: int | None) -> Any:
-    """The rows of ``table`` that had happened by ``as_of`` and were known at ``upto``."""
-    if upto is None:
-        return table.c.day <= as_of
-    return and_(table.c.day <= as_of, table.c.position <= upto)
 
 
 def _rows(conn: Connection, query: Select[Any]) -> list[dict[str, Any]]:
@@ -418,7 +420,17 @@ def _households_visited(
     """Per village: the households its teams visited within its survey's window (visits
     made by ``as_of`` and known at ``upto``)."""
     spans = _window_query(villages, as_of, upto)
-    team_villages = select(teams.c.team_id, teams.c.village_code).distinct().subquery("tv")
+    first, last = conn.execute(
+        select(func.min(spans.c.first_day), func.max(spans.c.last_day))
+    ).one()
+    if first is None:
+        return {}
+    team_villages = (
+        select(teams.c.team_id, teams.c.village_code)
+        .where(teams.c.village_code.in_(villages))
+        .distinct()
+        .subquery("tv")
+    )
     query = (
         select(spans.c.v, func.count(func.distinct(visits.c.household_id)))
         .select_from(
@@ -429,7 +441,10 @@ def _households_visited(
         .where(
             visits.c.day >= spans.c.first_day,
             visits.c.day <= spans.c.last_day,
-            visits.c.day <= as_of,
+            # The days of all the windows, as constants: the index on the visits' day then
+            # reads those days only, not every visit of the teams' years in the village.
+            visits.c.day >= _as_date(first),
+            visits.c.day <= min(as_of, _as_date(last)),
         )
         .group_by(spans.c.v)
     )
@@ -558,22 +573,6 @@ def village_plans(conn: Connection, village: str, as_of: date, upto: int | None)
     ]
 
 
-def _latest(table: Table, key: str, ids: Any, as_of: date, upto: int | None) -> Any:
-    """Per ``key`` among ``ids``, the row of ``table`` latest by the day (by day, then by
-    position), as known at ``upto``: one windowed query however many there are."""
-    ranked = (
-        select(
-            table,
-            func.row_number()
-            .over(partition_by=table.c[key], order_by=(table.c.day.desc(), table.c.position.desc()))
-            .label("n"),
-        )
-        .where(table.c[key].in_(ids), seen(table, as_of, upto))
-        .subquery()
-    )
-    return select(ranked).where(ranked.c.n == 1).subquery()
-
-
 def plans_rollup(conn: Connection, villages: Any, as_of: date, upto: int | None) -> dict[str, Any]:
     """The plans of the villages counted: per kind, how many and how many have their latest
     revision approved. Three scans, joined here (SQLite joins windowed subqueries row by
@@ -646,7 +645,15 @@ def _measure_states(
 def village_measures(
     conn: Connection, village: str, as_of: date, upto: int | None
 ) -> list[dict[str, Any]]:
-    rows = _measure_states(conn, [village], as_of, upto)
+    return measure_list(conn, [village], as_of, upto)
+
+
+def measure_list(
+    conn: Connection, villages: Any, as_of: date, upto: int | None
+) -> list[dict[str, Any]]:
+    """The measures of these villages planned by the day, by village and due date, each with
+    its status that day, whether it is overdue, and its progress notes."""
+    rows = _measure_states(conn, villages, as_of, upto)
     notes: dict[str, list[dict[str, str]]] = {}
     if rows:
         for mid, note, day in conn.execute(
@@ -660,7 +667,21 @@ def village_measures(
             notes.setdefault(mid, []).append({"on": day.isoformat(), "note": note})
     return [
         {
-            **measure_row(r),
+            "id": _uuid(r["measure_id"]),
+            "village": r["village_code"],
+            "plan": _uuid(r["plan_id"]),
+            "item": r["item_key"],
+            "category": r["category"],
+            "category_zh": MeasureCategory(r["category"]).zh,
+            "title": r["title"],
+            "responsible": r["responsible"],
+            "planned_on": r["day"].isoformat(),
+            "due_on": r["due_on"].isoformat(),
+            "budget_fen": int(r["budget_fen"]),
+            "budget_yuan": yuan_text(int(r["budget_fen"])),
+            "sources": r["sources"].split(",") if r["sources"] else [],
+            "status": r["status"],
+            "status_zh": MeasureStatus(r["status"]).zh,
             "status_on": r["status_on"].isoformat(),
             "because": r["because"],
             "overdue": r["overdue"],
@@ -668,34 +689,6 @@ def village_measures(
         }
         for r in rows
     ]
-
-
-def measure_row(r: Any) -> dict[str, Any]:
-    """A measure as the ledger shows it, from its row of ``lg_measures`` and its ``status``
-    of the day (``zhucun ledger``, ``zhucun measures``)."""
-    return {
-        "id": _uuid(r["measure_id"]),
-        "plan": _uuid(r["plan_id"]),
-        "item": r["item_key"],
-        "category": r["category"],
-        "category_zh": MeasureCategory(r["category"]).zh,
-        "title": r["title"],
-        "responsible": r["responsible"],
-        "planned_on": r["day"].isoformat(),
-        "due_on": r["due_on"].isoformat(),
-        "budget_fen": int(r["budget_fen"]),
-        "budget_yuan": yuan_text(int(r["budget_fen"])),
-        "sources": r["sources"].split(",") if r["sources"] else [],
-        "status": r["status"],
-        "status_zh": MeasureStatus(r["status"]).zh,
-    }
-
-
-def overdue_on(status: ColumnElement[Any], as_of: date) -> ColumnElement[bool]:
-    """A measure whose status that day is ``status`` is overdue on ``as_of``: its due date
-    has passed (from the day after it) and it is neither done nor dropped."""
-    closed = (MeasureStatus.DONE.value, MeasureStatus.DROPPED.value)
-    return and_(measures.c.due_on < as_of, status.not_in(closed))
 
 
 def measures_rollup(
@@ -708,7 +701,8 @@ def measures_rollup(
         measure_statuses, "measure_id", select(measures.c.measure_id).where(mine), as_of, upto
     )
     status = func.coalesce(latest.c.status, MeasureStatus.PLANNED.value)
-    overdue = overdue_on(status, as_of)
+    closed = (MeasureStatus.DONE.value, MeasureStatus.DROPPED.value)
+    overdue = and_(measures.c.due_on < as_of, status.not_in(closed))
     listed: Any = literal_column("','") + measures.c.sources + literal_column("','")
     sources = [func.sum(case((listed.like(f"%,{s.value},%"), 1), else_=0)) for s in FundingSource]
     by_status = {s.value: 0 for s in MeasureStatus}

@@ -10,8 +10,19 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, select, union
 
+from projections.ledger import goals
 from projections.ledger import queries as q
-from projections.ledger.tables import letters, measures, opinions, plans, problems, surveys
+from projections.ledger.tables import (
+    goals as goal_table,
+)
+from projections.ledger.tables import (
+    letters,
+    measures,
+    opinions,
+    plans,
+    problems,
+    surveys,
+)
 from projections.queries import unit_row
 from projections.tables import households, units
 from projections.teams.tables import cadres, teams
@@ -19,7 +30,7 @@ from projections.teams.visits import visits
 
 # The tables whose rows put a village in the workbook: each is the first thing recorded of
 # one part of its ledger.
-FIRSTS = (surveys, opinions, problems, plans, measures, letters)
+FIRSTS = (surveys, opinions, problems, plans, measures, letters, goal_table)
 
 
 def village_ledgers(
@@ -54,6 +65,7 @@ def village_ledgers(
                 "plans": q.village_plans(conn, village, as_of, upto),
                 "measures": q.village_measures(conn, village, as_of, upto),
                 "letters": q.village_letters(conn, village, as_of, upto),
+                "six_haves": goals.village_goals(conn, village, as_of, upto),
             }
         )
     return {

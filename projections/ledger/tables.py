@@ -10,18 +10,23 @@ from, so the model copies an event into its row by name (``projections/ledger/mo
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    ColumnElement,
     Date,
     Integer,
     MetaData,
     String,
     Table,
     UniqueConstraint,
+    and_,
+    func,
+    select,
 )
 
 from domain import fields
@@ -79,6 +84,30 @@ def fact(
     made = Table(table, metadata, *head, *columns, *clocks)
     made.info["aggregate"] = key or of
     return made
+
+
+def seen(table: Table, as_of: date, upto: int | None) -> ColumnElement[bool]:
+    """The rows of a fact table that had happened by ``as_of`` and were known at ``upto``
+    (None: now): the two clocks."""
+    if upto is None:
+        return table.c.day <= as_of
+    return and_(table.c.day <= as_of, table.c.position <= upto)
+
+
+def latest(table: Table, key: str, ids: Any, as_of: date, upto: int | None) -> Any:
+    """Per ``key`` among ``ids``, the row of ``table`` latest by the day (by day, then by
+    position), as known at ``upto``: one windowed query however many there are."""
+    ranked = (
+        select(
+            table,
+            func.row_number()
+            .over(partition_by=table.c[key], order_by=(table.c.day.desc(), table.c.position.desc()))
+            .label("n"),
+        )
+        .where(table.c[key].in_(ids), seen(table, as_of, upto))
+        .subquery()
+    )
+    return select(ranked).where(ranked.c.n == 1).subquery()
 
 
 def child(table: str, parent: str, *columns: Column[Any]) -> Table:
@@ -238,4 +267,93 @@ letter_targets = child(
     text("text", fields.SHORT_TEXT_MAX * 5),
     word("plan_id"),
     text("item_key", fields.PLAN_ITEM_KEY_MAX),
+)
+
+# -- duties and the 六有 goals --------------------------------------------------------------
+
+# A village's goal for one of the six haves, from the day its first target was set.
+goals = fact("lg_goals", word("goal"), word("duty"), key="goal_id")
+
+# Each target of a goal (the first is revision 1): the target on a day is the latest by then.
+goal_targets = fact(
+    "lg_goal_targets", number("revision"), text("target"), of="goal_id", village=False
+)
+
+# The evidence for a goal: a document and its file, cited by SHA-256 (ADR 025).
+goal_evidence = fact(
+    "lg_goal_evidence",
+    text("title", fields.SHORT_TEXT_MAX),
+    word("kind"),
+    day("dated"),
+    text("file_sha256", fields.SHA256_HEX),
+    Column("file_size", BigInteger, nullable=False),
+    text("media_type", fields.MEDIA_TYPE_MAX),
+    text("file_name", fields.FILE_NAME_MAX),
+    of="goal_id",
+    village=False,
+)
+
+# Each judgement of a goal's status: its status on a day is the latest by then.
+goal_statuses = fact(
+    "lg_goal_statuses",
+    text("status", 16),
+    name("judged_by"),
+    text("judge_unit", VILLAGE),
+    text("note"),
+    of="goal_id",
+    village=False,
+)
+
+# -- four-source funding (四位一体资金) ---------------------------------------------------------
+
+# A village's account of one source: opened by its first entry.
+fund_accounts = fact("lg_fund_accounts", word("source"), key="account_id")
+
+
+def _fund_entry(table: str, *columns: Column[Any]) -> Table:
+    """An entry of an account: its village and source (for sums over many villages without a
+    join), voucher, amount, and the plan and measure it concerns (``measure_id`` "" for an
+    allocation to the plan as a whole)."""
+    return fact(
+        table,
+        word("source"),
+        text("voucher", fields.VOUCHER_MAX),
+        fen("amount_fen"),
+        word("plan_id"),
+        Column("measure_id", String(ID), nullable=False, index=True),
+        *columns,
+        of="account_id",
+    )
+
+
+fund_allocations = _fund_entry(
+    "lg_fund_allocations",
+    text("allocated_by", fields.UNIT_NAME_MAX),
+    text("document", fields.SHORT_TEXT_MAX),
+)
+
+fund_expenditures = _fund_entry(
+    "lg_fund_expenditures",
+    text("payee", fields.UNIT_NAME_MAX),
+    text("purpose", fields.SHORT_TEXT_MAX),
+)
+
+# An entry reversed from ``day`` on: its amount counts no more from then (``entry`` says
+# which kind it was).
+fund_reversals = _fund_entry("lg_fund_reversals", word("entry"), text("because"))
+
+# Each village's account of a source as the log now tells it: what was allocated and spent
+# (net of reversals), the latest day and log position of any of its entries. Kept up to date
+# in place, as the coverage roll-up is: the sums over every village of a province answer from
+# it when nothing is later than the day asked (``projections/ledger/funds.py``), and from the
+# entries themselves otherwise.
+fund_totals = Table(
+    "lg_fund_totals",
+    metadata,
+    Column("village_code", String(VILLAGE), primary_key=True),
+    Column("source", String(ID), primary_key=True),
+    fen("allocated_fen"),
+    fen("spent_fen"),
+    day("last_day"),
+    Column("last_position", BigInteger, nullable=False),
 )

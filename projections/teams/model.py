@@ -14,6 +14,7 @@ from domain.residency import LeaveRequest
 from domain.teams import Team
 from domain.villages import VillageProfile
 from projections.bulk import insert_many
+from projections.handlers import Handlers
 from projections.teams import residency as team_residency
 from projections.teams.tables import (
     actor_events,
@@ -79,15 +80,8 @@ class Writer:
 
 
 Handler = Callable[[Writer, Any], None]
-HANDLERS: dict[type, Handler] = {}
-
-
-def handles(event_class: type) -> Callable[[Handler], Handler]:
-    def register(fn: Handler) -> Handler:
-        HANDLERS[event_class] = fn
-        return fn
-
-    return register
+HANDLERS: Handlers[Handler] = Handlers()
+handles = HANDLERS.on
 
 
 class TeamsModel:
@@ -96,7 +90,7 @@ class TeamsModel:
     name = NAME
     metadata = metadata
     # 2: column sizes from domain/fields.py; a team named after two long units fits.
-    version = 2
+    version = 3
 
     def process(self, conn: Connection, page: Sequence[Any]) -> None:
         pending = team_residency.Pending()

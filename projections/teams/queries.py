@@ -71,31 +71,16 @@ def roster(
         return None
     found = teams_under(conn, code, day, upto)
     ids = [t["team_id"] for t in found]
-    units_by_code = {
-        u["code"]: u
-        for u in conn.execute(
-            select(dispatching_units).where(
-                dispatching_units.c.code.in_({t["unit_code"] for t in found}),
-                known(dispatching_units, upto),
-            )
-        ).mappings()
-    }
-    classes = {
-        c["village_code"]: c
-        for c in conn.execute(
-            select(village_classes).where(
-                village_classes.c.village_code.in_({t["village_code"] for t in found}),
-                on(village_classes, day),
-                known(village_classes, upto),
-            )
-        ).mappings()
-    }
-    terms_on = {
-        r["team_id"]: r
-        for r in conn.execute(
-            select(terms).where(terms.c.team_id.in_(ids), on(terms, day), known(terms, upto))
-        ).mappings()
-    }
+    unit_codes = {t["unit_code"] for t in found}
+    units_by_code = _by(conn, dispatching_units.c.code, unit_codes, known(dispatching_units, upto))
+    classes = _by(
+        conn,
+        village_classes.c.village_code,
+        {t["village_code"] for t in found},
+        on(village_classes, day),
+        known(village_classes, upto),
+    )
+    terms_on = _by(conn, terms.c.team_id, ids, on(terms, day), known(terms, upto))
     leader_of = {
         team: cadre
         for team, cadre in conn.execute(
@@ -119,6 +104,13 @@ def roster(
         )
         for t in found
     ]
+
+
+def _by(conn: Connection, column: Any, values: Any, *where: Any) -> dict[Any, Any]:
+    """The rows of ``column``'s table whose ``column`` is one of ``values`` (and that meet
+    ``where``), by that column."""
+    query = select(column.table).where(column.in_(values), *where)
+    return {r[column.name]: r for r in conn.execute(query).mappings()}
 
 
 def _members_on(

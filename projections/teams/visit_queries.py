@@ -135,10 +135,7 @@ def households(
     tree = coverage_queries.Tree(conn, as_of, known_at)
     if not tree.find(code):
         return None
-    level = tree.level[code]
-    if level not in ("village", "group"):
-        raise ValueError(level)
-    scope = code if level == "village" else tree.parent[code]
+    level, scope = tree.level[code], tree.village_of(code)
     query = select(rows.c.kind, rows.c.subject, rows.c.name, rows.c.unit).where(
         rows.c.scope == scope,
         rows.c.kind.in_(("household", "unlinked_household")),

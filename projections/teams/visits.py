@@ -39,6 +39,8 @@ visits = Table(
     Column("team_id", String(32), nullable=False),
     Column("position", BigInteger, nullable=False),
     Index("ix_tm_visits_household_day", "household_id", "day"),
+    # A team's visits within some days: the households a survey's team visited (ledger).
+    Index("ix_tm_visits_team_day", "team_id", "day"),
 )
 
 # Per household, every visit known now: how many, and the last (latest day, then latest in

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from typing import Any
 
 from argon2 import PasswordHasher
 
 from app.accounts import Accounts
 from app.bootstrap import Zhucun
-from tests.builders import CITY, COUNTY, TOWNSHIP, VILLAGE_A, apply, cmd
+from tests.builders import CITY, COUNTY, TOWNSHIP, VILLAGE_A, apply, open_unit
 from tests.team_builders import team_network
 
 OTHER_COUNTY, OTHER_TOWNSHIP = "210522", "210522100"
@@ -28,6 +30,7 @@ ACCOUNTS = {
     "auditor": ("city.auditor", CITY),
 }
 ROLES = list(ACCOUNTS)
+IP = "10.0.0.7"  # the address the account tests log in from
 
 
 @dataclass
@@ -37,41 +40,12 @@ class WebNet:
 
 
 def other_county(z: Zhucun) -> None:
-    on = "2014-01-01"
     apply(
         z,
-        cmd(
-            "open_unit",
-            on=on,
-            code=OTHER_COUNTY,
-            name="桓仁满族自治县",
-            level="county",
-            parent=CITY,
-        ),
-        cmd(
-            "open_unit",
-            on=on,
-            code=OTHER_TOWNSHIP,
-            name="桓仁镇",
-            level="township",
-            parent=OTHER_COUNTY,
-        ),
-        cmd(
-            "open_unit",
-            on=on,
-            code=OTHER_VILLAGE,
-            name="丙村",
-            level="village",
-            parent=OTHER_TOWNSHIP,
-        ),
-        cmd(
-            "open_unit",
-            on=on,
-            code=OTHER_GROUP,
-            name="丙村一组",
-            level="group",
-            parent=OTHER_VILLAGE,
-        ),
+        open_unit(OTHER_COUNTY, "桓仁满族自治县", "county", CITY),
+        open_unit(OTHER_TOWNSHIP, "桓仁镇", "township", OTHER_COUNTY),
+        open_unit(OTHER_VILLAGE, "丙村", "village", OTHER_TOWNSHIP),
+        open_unit(OTHER_GROUP, "丙村一组", "group", OTHER_VILLAGE),
     )
 
 
@@ -83,3 +57,21 @@ def web_network(z: Zhucun) -> WebNet:
         team = net.team if role == "team_member" else None
         accounts.add(username, role, unit, PASSWORD, team=team, actor="test")
     return WebNet(net.team, net.households)
+
+
+def events_named(z: Zhucun, *qualnames: str) -> list[Any]:
+    """The events of the log whose class is one of ``qualnames`` (``Account.Added``), in order."""
+    return [
+        logged.event
+        for page in z.store.iter_log()
+        for logged in page
+        if type(logged.event).__qualname__ in qualnames
+    ]
+
+
+def found(pattern: str, html: str, what: str = "") -> str:
+    """The first group of ``pattern`` in ``html``; the test fails, naming ``what`` (else the
+    pattern), when nothing matches."""
+    match = re.search(pattern, html, re.S)
+    assert match, f"no {what}" if what else f"nothing matches {pattern}"
+    return match.group(1)

@@ -8,7 +8,7 @@ from flask.testing import FlaskClient
 
 from app.accounts import Accounts
 from app.bootstrap import Zhucun
-from tests.web.builders import ACCOUNTS, FAST_HASHER, PASSWORD
+from tests.web.builders import ACCOUNTS, FAST_HASHER, PASSWORD, WebNet, web_network
 from web import create_app
 
 TEST_CONFIG = {"TESTING": True, "SECRET_KEY": "test-secret-key-not-for-production"}
@@ -28,6 +28,17 @@ def app(zhucun: Zhucun) -> Flask:
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
+
+
+@pytest.fixture
+def net(zhucun: Zhucun) -> WebNet:
+    """The web tests' network (tests/web/builders.py); a module may make its own."""
+    return web_network(zhucun)
+
+
+@pytest.fixture
+def accounts(zhucun: Zhucun) -> Accounts:
+    return Accounts(zhucun, hasher=FAST_HASHER)
 
 
 def csrf_token(client: FlaskClient, path: str = "/login") -> str:

@@ -3,11 +3,12 @@ on, the client and data of each cell's request, the refusals it records, and whi
 matrix covers.
 
 A matrix is a list of routes, each ``(name, method, path, roles allowed, status when
-allowed)``; the tests run every route as every role and as nobody logged in.
+allowed)``; the tests run every route as every role and as nobody logged in (``check_cell``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -17,6 +18,7 @@ from flask.testing import FlaskClient
 
 from app.bootstrap import Zhucun, bootstrap
 from app.store.clock import SettableClock
+from tests.builders import apply
 from tests.web.builders import ROLES, web_network
 from tests.web.conftest import csrf_token, login
 
@@ -24,8 +26,11 @@ EVERYONE = frozenset(ROLES)
 CITY_WIDE = frozenset({"city_admin", "auditor"})
 IN_COUNTY = CITY_WIDE | {"county_admin", "inspector"}
 IN_TOWNSHIP = IN_COUNTY | {"township_officer"}
+# The audit log's readers: auditors, inspectors and the administrators (web/audit.py).
+AUDITORS = frozenset({"city_admin", "county_admin", "inspector", "auditor"})
 
 Route = tuple[str, str, str, Any, Any]  # name, method, path, roles allowed, status when allowed
+REFUSED_FORM = "form"  # status when allowed: the form comes back with the domain's refusal
 
 # Every role, and nobody logged in (None).
 AS_EVERY_ROLE = pytest.mark.parametrize("role", [*ROLES, None], ids=[*ROLES, "anonymous"])
@@ -39,11 +44,19 @@ def cases(routes: list[Route]) -> Any:
     )
 
 
-def matrix_store(tmp_path_factory: pytest.TempPathFactory, name: str) -> Zhucun:
-    """A SQLite store of the web tests' network (tests/web/builders.py), in a new directory."""
+def matrix_store(
+    tmp_path_factory: pytest.TempPathFactory,
+    name: str,
+    *lines: dict[str, Any],
+    build: Callable[[Zhucun], Any] = web_network,
+) -> Zhucun:
+    """A SQLite store of the web tests' network (tests/web/builders.py, or what ``build``
+    makes of it) and then ``lines``, in a new directory."""
     path = tmp_path_factory.mktemp(name) / "zhucun.db"
     z = bootstrap(f"sqlite:///{path}", SettableClock(datetime(2016, 12, 31, 4, 0, tzinfo=UTC)))
-    web_network(z)
+    build(z)
+    if lines:
+        apply(z, *lines)
     return z
 
 
@@ -83,3 +96,40 @@ def endpoints(app: Flask) -> set[tuple[str, str]]:
         if rule.endpoint != "static"
         for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}
     }
+
+
+def check_cell(
+    app: Flask,
+    store: Zhucun,
+    role: str | None,
+    method: str,
+    path: str,
+    allowed: frozenset[str] | None,
+    status: int | str,
+) -> None:
+    """One cell of a matrix: ``role`` (None: nobody logged in) asks for ``path``. Allowed
+    (``allowed`` None: anyone) gets ``status``, or for ``REFUSED_FORM`` the form again with
+    a refusal and nothing written; a logged-in account not allowed gets 403, recorded; nobody
+    logged in gets the login page (401 from the API)."""
+    client, data = client_as(app, role, method)
+    before, position = refusals(store), store.store.max_position()
+    response = client.open(path, method=method, data=data)
+    body = "" if response.mimetype.startswith("application/vnd") else response.get_data(True)
+    if allowed is None or (role is not None and role in allowed):
+        if status == REFUSED_FORM:
+            assert response.status_code in (400, 404, 422), body[:300]
+            assert 'id="record-form"' in body
+            assert store.store.max_position() == position, "a refused form writes nothing"
+        else:
+            assert response.status_code == status, body[:300]
+        assert refusals(store) == before
+    elif role is None:
+        if path.startswith("/api/"):
+            assert response.status_code == 401
+        else:
+            assert response.status_code == 302
+            assert response.headers["Location"].startswith("/login?next=")
+    else:
+        assert response.status_code == 403, body[:300]
+        assert refusals(store) == before + 1
+    response.close()

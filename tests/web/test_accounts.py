@@ -31,25 +31,7 @@ from domain.accounts import AccessLog, Account, Role, common_passwords
 from domain.errors import TeamNotFoundError, UnitNotFoundError, ZhucunError
 from tests.builders import CITY, COUNTY, TOWNSHIP, VILLAGE_A, VILLAGE_B, answer
 from tests.team_builders import second_team
-from tests.web.builders import FAST_HASHER, PASSWORD, WebNet, web_network
-
-IP = "10.0.0.7"
-
-
-@pytest.fixture
-def net(zhucun: Zhucun) -> WebNet:
-    return web_network(zhucun)
-
-
-@pytest.fixture
-def accounts(zhucun: Zhucun) -> Accounts:
-    return Accounts(zhucun, hasher=FAST_HASHER)
-
-
-def events_named(z: Zhucun, *names: str) -> list[object]:
-    return [
-        e.event for page in z.store.iter_log() for e in page if type(e.event).__qualname__ in names
-    ]
+from tests.web.builders import IP, PASSWORD, WebNet, events_named
 
 
 def test_one_account_per_role_is_listed_with_its_unit(net: WebNet, accounts: Accounts):

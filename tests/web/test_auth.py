@@ -12,13 +12,8 @@ from app.accounts import Accounts, add_demo_accounts
 from app.bootstrap import Zhucun
 from app.store.clock import SettableClock
 from tests.builders import COUNTY, VILLAGE_A
-from tests.web.builders import FAST_HASHER, PASSWORD, WebNet, web_network
+from tests.web.builders import FAST_HASHER, PASSWORD, WebNet
 from tests.web.conftest import csrf_token, login
-
-
-@pytest.fixture
-def net(zhucun: Zhucun) -> WebNet:
-    return web_network(zhucun)
 
 
 def kinds(z: Zhucun) -> list[str]:

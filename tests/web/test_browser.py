@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from uuid import UUID
 
 import pytest
@@ -33,12 +34,24 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[str]:
-    """The app on a free port, in a thread, over a small network on SQLite."""
+def served(tmp_path: Path, build: Callable[[Zhucun], Any]) -> Iterator[str]:
+    """The app on a free port, in a thread, over what ``build`` records on SQLite."""
     z: Zhucun = bootstrap(
         f"sqlite:///{tmp_path}/zhucun.db", SettableClock(datetime(2016, 12, 31, 4, tzinfo=UTC))
     )
+    build(z)
+    httpd = make_server("127.0.0.1", 0, make_app(z))
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_port}"
+    finally:
+        httpd.shutdown()
+        thread.join(timeout=10)
+        z.close()
+
+
+def _small_network(z: Zhucun) -> None:
     net = web_network(z)
     apply(
         z,
@@ -49,15 +62,12 @@ def server(tmp_path: Path) -> Iterator[str]:
             central_household=str(central_household_id(UUID(net.households["A1"]))),
         ),
     )
-    httpd = make_server("127.0.0.1", 0, make_app(z))
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_port}"
-    finally:
-        httpd.shutdown()
-        thread.join(timeout=10)
-        z.close()
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[str]:
+    """The app over a small network (tests/web/builders.py, one more household linked)."""
+    yield from served(tmp_path, _small_network)
 
 
 @pytest.fixture

@@ -11,16 +11,11 @@ from flask.testing import FlaskClient
 
 from app.bootstrap import Zhucun
 from tests.team_builders import MEMBER, cid
-from tests.web.builders import WebNet, web_network
+from tests.web.builders import WebNet, events_named
 from tests.web.conftest import login
-from tests.web.test_records import error_beside, events_of_type, send
+from tests.web.test_records import error_beside, send
 
 MEMBER_ID = cid(MEMBER)
-
-
-@pytest.fixture
-def net(zhucun: Zhucun) -> WebNet:
-    return web_network(zhucun)
 
 
 @pytest.fixture
@@ -34,7 +29,7 @@ def test_a_check_in_with_place_and_position_shows_on_the_team_page(
     path = f"/teams/{net.team}/record/check-in"
     response = send(member, path, cadre=MEMBER_ID, place="甲村村部", lat="41.29", lon="124.12")
     assert response.status_code == 302
-    [e] = events_of_type(zhucun, "MemberMonth.CheckedIn")
+    [e] = events_named(zhucun, "MemberMonth.CheckedIn")
     assert (e.place, e.lat, e.lon) == ("甲村村部", 41.29, 124.12)
     page = member.get(f"/teams/{net.team}").get_data(as_text=True)
     day = re.search(r'<li class="day in" data-day="2016-12-31" title="([^"]*)" data-place', page)
@@ -49,7 +44,7 @@ def test_a_position_typed_with_a_minus_sign_a_decimal_comma_or_full_width_digits
     path = f"/teams/{net.team}/record/check-in"
     response = send(member, path, cadre=MEMBER_ID, lat=" −４1,29 ", lon="１24.12")
     assert response.status_code == 302
-    [e] = events_of_type(zhucun, "MemberMonth.CheckedIn")
+    [e] = events_named(zhucun, "MemberMonth.CheckedIn")
     assert (e.lat, e.lon) == (-41.29, 124.12)
 
 
@@ -58,7 +53,7 @@ def test_a_check_in_without_a_position_is_still_one_tap(
 ):
     response = send(member, f"/teams/{net.team}/record/check-in", cadre=MEMBER_ID)
     assert response.status_code == 302
-    [e] = events_of_type(zhucun, "MemberMonth.CheckedIn")
+    [e] = events_named(zhucun, "MemberMonth.CheckedIn")
     assert (e.lat, e.lon) == (None, None)
     page = member.get(f"/teams/{net.team}").get_data(as_text=True)
     assert f'id="places-{MEMBER_ID}"' not in page

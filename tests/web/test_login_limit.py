@@ -19,12 +19,11 @@ from app.bootstrap import Zhucun
 from app.store.clock import SettableClock
 from domain.account_errors import LoginFailedError, TooManyFailedLoginsError
 from domain.accounts import FailureCause
-from tests.web.builders import FAST_HASHER, PASSWORD, WebNet, web_network
+from tests.web.builders import FAST_HASHER, IP, PASSWORD, WebNet
 from tests.web.conftest import TEST_CONFIG, csrf_token
 from web import create_app
 
 CONCURRENT = 30
-IP = "10.0.0.7"
 
 
 class CountingHasher(PasswordHasher):
@@ -39,11 +38,6 @@ class CountingHasher(PasswordHasher):
         with self._lock:
             self.checked += 1
         return super().verify(hash, password)
-
-
-@pytest.fixture
-def net(zhucun: Zhucun) -> WebNet:
-    return web_network(zhucun)
 
 
 def at_once(count: int, attempt: Callable[[int], Any]) -> list[Any]:

@@ -24,6 +24,7 @@ from tests.builders import (
     apply,
     cmd,
     hid,
+    household,
     id_number,
     small_network,
 )
@@ -80,15 +81,7 @@ STEPS = [
     ),
     (
         "a household registered back-dated",
-        cmd(
-            "register_household",
-            on="2014-06-10",
-            group=GROUP_A2,
-            head_name="补录户",
-            members=3,
-            id_number=id_number(42),
-            id=hid(42),
-        ),
+        household(42, GROUP_A2, "补录户", 3, on="2014-06-10"),
     ),
     ("a link today", cmd("link_household", on=TODAY, household=hid(41), central_household="")),
     ("a check-in", cmd("check_in", on=TODAY, cadre=cid(LEADER), place="村部")),
@@ -127,29 +120,35 @@ def test_kept_pieces_equal_fresh_ones_after_each_kind_of_command(zhucun: Zhucun,
         assert pieces(kept, zhucun) == pieces(make_app(zhucun), zhucun)
 
 
+def identities(app: Flask) -> dict[tuple[Any, ...], int]:
+    """The identity of each piece the app's page cache keeps, by its key."""
+    return {key: id(value) for key, (_at, value) in app.extensions[EXTENSION].entries.items()}
+
+
+def asked_again_after(z: Zhucun, step: int) -> tuple[Flask, dict[tuple[Any, ...], int]]:
+    """An app that computed every piece, then (after the command of ``STEPS[step]``) asked
+    for them again; and the pieces it kept before that command."""
+    history(z)
+    app = make_app(z)
+    pieces(app, z)
+    before = identities(app)
+    apply(z, STEPS[step][1])
+    pieces(app, z)
+    return app, before
+
+
 def test_a_page_of_an_earlier_day_outlives_a_household_registered_today(zhucun: Zhucun):
-    history(zhucun)
-    app = make_app(zhucun)
-    pieces(app, zhucun)
-    before = {key: id(value) for key, (_at, value) in app.extensions[EXTENSION].entries.items()}
-    apply(zhucun, STEPS[0][1])
-    pieces(app, zhucun)
+    app, before = asked_again_after(zhucun, 0)
     head = zhucun.store.max_position()
     entries = app.extensions[EXTENSION].entries
     assert {at for at, _value in entries.values()} == {head}  # every piece good at the head
-    kept = {key for key, (_at, value) in entries.items() if before.get(key) == id(value)}
+    unchanged = {key for key, (_at, value) in entries.items() if before.get(key) == id(value)}
     earlier = {key for key in entries if key[2] < DAYS[-1]}
     # Earlier days: the same answers; today: computed again, but for the village's central
     # households, which a registration does not change.
-    assert kept == earlier | {("people", VILLAGE_A, DAYS[-1])}
+    assert unchanged == earlier | {("people", VILLAGE_A, DAYS[-1])}
 
 
 def test_a_check_in_keeps_every_page_even_today(zhucun: Zhucun):
-    history(zhucun)
-    app = make_app(zhucun)
-    pieces(app, zhucun)
-    before = {key: id(value) for key, (_at, value) in app.extensions[EXTENSION].entries.items()}
-    apply(zhucun, STEPS[3][1])
-    pieces(app, zhucun)
-    after = {key: id(value) for key, (_at, value) in app.extensions[EXTENSION].entries.items()}
-    assert after == before
+    app, before = asked_again_after(zhucun, 3)
+    assert identities(app) == before

@@ -6,14 +6,15 @@ from __future__ import annotations
 import pytest
 from flask.testing import FlaskClient
 
-from app.bootstrap import Zhucun
-from tests.web.builders import WebNet, web_network
+from tests.web.builders import WebNet
 from tests.web.conftest import login
 
 
-@pytest.fixture
-def net(zhucun: Zhucun) -> WebNet:
-    return web_network(zhucun)
+def refused(client: FlaskClient, path: str, **query: str) -> str:
+    """The English page ``path`` asked by the county admin: refused (400); its text."""
+    response = login(client, "county_admin").get(path, query_string={**query, "lang": "en"})
+    assert response.status_code == 400
+    return response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize(
@@ -22,11 +23,7 @@ def net(zhucun: Zhucun) -> WebNet:
 def test_a_team_history_page_after_a_position_no_log_holds_is_refused(
     net: WebNet, client: FlaskClient, after: str
 ) -> None:
-    response = login(client, "county_admin").get(
-        f"/history/team/{net.team}", query_string={"after": after, "lang": "en"}
-    )
-    assert response.status_code == 400
-    assert "after" in response.get_data(as_text=True)
+    assert "after" in refused(client, f"/history/team/{net.team}", after=after)
 
 
 def test_the_largest_position_a_log_holds_answers_an_empty_page(
@@ -42,8 +39,4 @@ def test_the_largest_position_a_log_holds_answers_an_empty_page(
 def test_a_month_at_the_ends_of_the_calendar_is_refused(
     net: WebNet, client: FlaskClient, month: str
 ) -> None:
-    response = login(client, "county_admin").get(
-        f"/teams/{net.team}", query_string={"month": month, "lang": "en"}
-    )
-    assert response.status_code == 400
-    assert "is not a month" in response.get_data(as_text=True)
+    assert "is not a month" in refused(client, f"/teams/{net.team}", month=month)

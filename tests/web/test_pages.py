@@ -11,7 +11,16 @@ from flask.testing import FlaskClient
 from app.accounts import Accounts
 from app.bootstrap import Zhucun
 from app.store.clock import SettableClock
-from tests.builders import CITY, GROUP_A1, VILLAGE_A, apply, cmd, id_number, link, small_network
+from tests.builders import (
+    CITY,
+    GROUP_A1,
+    VILLAGE_A,
+    apply,
+    cmd,
+    household,
+    link,
+    small_network,
+)
 from tests.web.builders import FAST_HASHER, PASSWORD
 from tests.web.conftest import login
 from web import create_app
@@ -102,17 +111,7 @@ def test_unit_parameter_shows_that_unit(network: Zhucun, city: FlaskClient):
 
 def test_page_shows_what_was_recorded_since_the_last_request(network: Zhucun, city: FlaskClient):
     assert figure(city.get("/summary").get_data(as_text=True), "households") == 4
-    apply(
-        network,
-        cmd(
-            "register_household",
-            on="2014-07-01",
-            group=GROUP_A1,
-            head_name="孙五",
-            members=2,
-            id_number=id_number(5),
-        ),
-    )
+    apply(network, household(5, GROUP_A1, "孙五", 2, on="2014-07-01"))
     assert figure(city.get("/summary").get_data(as_text=True), "households") == 5
 
 

@@ -18,7 +18,7 @@ from app.store.clock import SettableClock
 from domain.party import central_household_id
 from domain.rules import RuleSet
 from tests.builders import GROUP_A1, VILLAGE_A, apply, cmd, hid, household, mid
-from tests.web.builders import WebNet, web_network
+from tests.web.builders import WebNet, found, web_network
 from tests.web.conftest import login, make_app
 
 CH = str(central_household_id(UUID(hid(1))))  # 王大's household, designated 2014-06-02
@@ -36,21 +36,13 @@ def net(zhucun: Zhucun) -> WebNet:
 
 
 def section(html: str, table_id: str) -> str:
-    found = re.search(rf'<table class="summary" id="{table_id}">(.*?)</table>', html, re.S)
-    assert found, f"no table {table_id}"
-    return found.group(1)
-
-
-def grab(pattern: str, html: str) -> str:
-    found = re.search(pattern, html, re.S)
-    assert found, f"nothing matches {pattern}"
-    return found.group(1)
+    return found(
+        rf'<table class="summary" id="{table_id}">(.*?)</table>', html, f"table {table_id}"
+    )
 
 
 def row(html: str, row_id: str) -> str:
-    found = re.search(rf'<tr id="{row_id}"[^>]*>(.*?)</tr>', html, re.S)
-    assert found, f"no row {row_id}"
-    return found.group(1)
+    return found(rf'<tr id="{row_id}"[^>]*>(.*?)</tr>', html, f"row {row_id}")
 
 
 def test_villager_group_page_lists_its_households_with_link_and_central_household(
@@ -100,13 +92,13 @@ def test_central_household_page_shows_member_links_count_and_history(
     response = login(client, "team_member").get(f"/central-households/{CH}?lang=en")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "王大" in grab(r'id="ch-member">(.*?)</dd>', html)
+    assert "王大" in found(r'id="ch-member">(.*?)</dd>', html)
     assert re.search(r'id="ch-count"[^>]*>1 / 15', html)
-    assert "Serving" in grab(r'id="ch-state">(.*?)</dd>', html)
+    assert "Serving" in found(r'id="ch-state">(.*?)</dd>', html)
     linked = row(section(html, "linked"), f"household-{hid(2)}")
     assert "李二" in linked and "Jul 1, 2014" in linked
     assert f'href="/history/id/{CH}"' in html
-    trail = grab(r'<nav class="trail"[^>]*>(.*?)</nav>', html)
+    trail = found(r'<nav class="trail"[^>]*>(.*?)</nav>', html)
     assert f'href="/units/{VILLAGE_A}"' in trail and f'href="/units/{GROUP_A1}"' in trail
     assert 'href="/units/210500"' not in trail  # above the team member's village
 

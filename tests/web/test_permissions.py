@@ -22,7 +22,6 @@ from tests.builders import (
     TOWNSHIP,
     VILLAGE_A,
     VILLAGE_B,
-    apply,
     cmd,
     hid,
     household,
@@ -32,16 +31,16 @@ from tests.web.builders import OTHER_COUNTY, OTHER_GROUP, OTHER_VILLAGE
 from tests.web.conftest import make_app
 from tests.web.matrix import (
     AS_EVERY_ROLE,
+    AUDITORS,
     CITY_WIDE,
     EVERYONE,
     IN_COUNTY,
     IN_TOWNSHIP,
     cases,
-    client_as,
+    check_cell,
     covered,
     endpoints,
     matrix_store,
-    refusals,
 )
 
 ADMINS = frozenset({"city_admin", "county_admin", "auditor"})
@@ -96,6 +95,13 @@ ROUTES: list[tuple[str, str, str, frozenset[str] | None, int]] = [
     ("summary API, county", "GET", f"/api/v1/summary/{COUNTY}", IN_COUNTY, 200),
     ("summary API, village", "GET", f"/api/v1/summary/{VILLAGE_A}", EVERYONE, 200),
     ("accounts", "GET", "/accounts", ADMINS, 200),
+    ("audit log", "GET", "/audit", AUDITORS, 200),
+    ("audit log of the county", "GET", f"/audit?unit={COUNTY}", AUDITORS, 200),
+    ("audit log of the other county", "GET", f"/audit?unit={OTHER_COUNTY}", CITY_WIDE, 200),
+    ("audit log, Excel export", "POST", "/audit/export/xlsx", AUDITORS, 200),
+    ("audit log, CSV export", "POST", "/audit/export/csv", AUDITORS, 200),
+    ("audit chain verified", "GET", "/audit/chain", AUDITORS, 200),
+    ("audit checkpoint", "GET", "/audit/checkpoint.json", AUDITORS, 200),
     ("log out", "POST", "/logout", EVERYONE, 302),
     ("login page", "GET", "/login", PUBLIC, 200),
     ("API description", "GET", "/api/v1/openapi.json", PUBLIC, 200),
@@ -104,9 +110,9 @@ ROUTES: list[tuple[str, str, str, frozenset[str] | None, int]] = [
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Zhucun]:
-    z = matrix_store(tmp_path_factory, "matrix")
-    apply(
-        z,
+    z = matrix_store(
+        tmp_path_factory,
+        "matrix",
         cmd("party_member_joined", name="赵四", household=hid(4), id=mid(4)),
         cmd("designate_central_household", on="2014-06-02", party_member=mid(4)),
         household(9, OTHER_GROUP, "钱九", 3),
@@ -133,30 +139,16 @@ def test_permission_matrix(
     allowed: frozenset[str] | None,
     status: int,
 ):
-    client, data = client_as(matrix_app, role, method)
-    before = refusals(store)
-    response = client.open(path, method=method, data=data)
-    if allowed is None or (role is not None and role in allowed):
-        assert response.status_code == status, response.get_data(as_text=True)[:300]
-        assert refusals(store) == before
-    elif role is None:
-        if path.startswith("/api/"):
-            assert response.status_code == 401
-        else:
-            assert response.status_code == 302
-            assert response.headers["Location"].startswith("/login?next=")
-    else:
-        assert response.status_code == 403, response.get_data(as_text=True)[:300]
-        assert refusals(store) == before + 1
-    response.close()
+    check_cell(matrix_app, store, role, method, path, allowed, status)
 
 
 def test_every_route_of_the_app_is_in_the_matrix(matrix_app: Flask):
     every = {
         (endpoint, method)
         for endpoint, method in endpoints(matrix_app)
-        # Team pages, histories and forms: their own matrix, test_permissions_records.py.
-        if endpoint.split(".")[0] not in {"teams", "history", "records"}
+        # Team pages, histories and forms: their own matrix, test_permissions_records.py; the
+        # village work ledger: test_permissions_ledger.py.
+        if endpoint.split(".")[0] not in {"teams", "history", "records", "ledger"}
     }
     # The login form's POST is the login itself, tested in test_auth.py.
     assert every - covered(matrix_app, ROUTES) == {("auth.login", "POST")}

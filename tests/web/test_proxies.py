@@ -11,15 +11,10 @@ from flask.testing import FlaskClient
 from app.accounts import MAX_FAILURES, Accounts
 from app.bootstrap import Zhucun
 from domain.errors import InvalidInputError
-from tests.web.builders import FAST_HASHER, PASSWORD, WebNet, web_network
+from tests.web.builders import FAST_HASHER, PASSWORD, WebNet
 from tests.web.conftest import TEST_CONFIG, csrf_token
 from web import create_app
 from web.proxies import TrustedProxies, parse_networks
-
-
-@pytest.fixture
-def net(zhucun: Zhucun) -> WebNet:
-    return web_network(zhucun)
 
 
 def app_with(zhucun: Zhucun, trusted: str) -> Flask:

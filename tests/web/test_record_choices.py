@@ -10,9 +10,18 @@ import pytest
 from flask.testing import FlaskClient
 
 from app.bootstrap import Zhucun
-from tests.builders import GROUP_A1, VILLAGE_A, apply, cmd, hid, id_number, mid
+from tests.builders import (
+    GROUP_A1,
+    VILLAGE_A,
+    apply,
+    cmd,
+    hid,
+    household,
+    mid,
+    open_unit,
+)
 from tests.team_builders import CLERK, cid
-from tests.web.builders import WebNet, web_network
+from tests.web.builders import WebNet, found, web_network
 from tests.web.conftest import login
 from tests.web.test_records import open_form
 
@@ -28,23 +37,8 @@ def net(zhucun: Zhucun) -> WebNet:
     net = web_network(zhucun)
     apply(
         zhucun,
-        cmd(
-            "open_unit",
-            on="2016-01-10",
-            code=NEW_GROUP,
-            name="甲村三组",
-            level="group",
-            parent=VILLAGE_A,
-        ),
-        cmd(
-            "register_household",
-            on="2016-02-01",
-            group=GROUP_A1,
-            head_name="孙新",
-            members=2,
-            id_number=id_number(21),
-            id=NEW_HOUSEHOLD,
-        ),
+        open_unit(NEW_GROUP, "甲村三组", "group", VILLAGE_A, on="2016-01-10"),
+        household(21, GROUP_A1, "孙新", 2, on="2016-02-01"),  # NEW_HOUSEHOLD
         cmd("party_member_died", on="2015-03-01", party_member=mid(1)),
         cmd("join_team", on="2016-06-01", team=net.team, cadre=cid(CLERK)),
     )
@@ -53,19 +47,18 @@ def net(zhucun: Zhucun) -> WebNet:
 
 def options(html: str, field: str) -> dict[str, str]:
     """value -> label of a select's options (the empty choice left out)."""
-    found = re.search(rf'<select id="{field}" name="{field}"[^>]*>(.*?)</select>', html, re.S)
-    assert found, f"no select {field}"
+    select = found(
+        rf'<select id="{field}" name="{field}"[^>]*>(.*?)</select>', html, f"select {field}"
+    )
     return {
         value: label
-        for value, label in re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', found[1])
+        for value, label in re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select)
         if value
     }
 
 
 def grab(html: str, element_id: str) -> str:
-    found = re.search(rf'id="{element_id}">(.*?)</', html, re.S)
-    assert found, f"no element {element_id}"
-    return found.group(1)
+    return found(rf'id="{element_id}">(.*?)</', html, f"element {element_id}")
 
 
 def page(client: FlaskClient, path: str) -> str:

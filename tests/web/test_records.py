@@ -14,16 +14,11 @@ from flask.testing import FlaskClient
 from app.bootstrap import Zhucun
 from tests.builders import GROUP_A1, GROUP_A2, VILLAGE_A, apply, cmd, id_number
 from tests.team_builders import LEADER, MEMBER, cid, second_team
-from tests.web.builders import OTHER_GROUP, OTHER_VILLAGE, WebNet, web_network
+from tests.web.builders import OTHER_GROUP, OTHER_VILLAGE, WebNet, events_named
 from tests.web.conftest import login
 
 MEMBER_ID = cid(MEMBER)
 PARTY_MEMBER = "00000000-0000-0000-0001-000000000001"  # 王大, whose household is central
-
-
-@pytest.fixture
-def net(zhucun: Zhucun) -> WebNet:
-    return web_network(zhucun)
 
 
 def open_form(client: FlaskClient, path: str) -> dict[str, str]:
@@ -53,15 +48,6 @@ def error_beside(html: str, field: str) -> str:
     return found.group(1)
 
 
-def events_of_type(z: Zhucun, qualname: str) -> list[Any]:
-    return [
-        logged.event
-        for page in z.store.iter_log()
-        for logged in page
-        if type(logged.event).__qualname__ == qualname
-    ]
-
-
 # -- the team's own records ---------------------------------------------------------------------
 
 
@@ -72,7 +58,7 @@ def test_a_team_member_checks_in_and_sees_it_on_the_team_page(
     path = f"/teams/{net.team}/record/check-in"
     response = send(client, path, cadre=MEMBER_ID, place="甲村村部")
     assert response.status_code == 302 and response.headers["Location"] == f"/teams/{net.team}"
-    checked = events_of_type(zhucun, "MemberMonth.CheckedIn")
+    checked = events_named(zhucun, "MemberMonth.CheckedIn")
     assert len(checked) == 1
     e = checked[0]
     assert (e.actor_id, e.actor_role, e.occurred_on, e.place) == (
@@ -115,7 +101,7 @@ def test_a_form_sent_twice_is_recorded_once(zhucun: Zhucun, net: WebNet, client:
     again = client.post(path, data=data)
     assert again.status_code == 302
     assert zhucun.store.max_position() == position
-    assert len(events_of_type(zhucun, "MemberMonth.DiaryWritten")) == 1
+    assert len(events_named(zhucun, "MemberMonth.DiaryWritten")) == 1
     assert "只记录了一次" in client.get(again.headers["Location"]).get_data(as_text=True)
 
 
@@ -171,7 +157,7 @@ def test_leave_is_asked_by_the_member_and_decided_by_the_tier_role(
         occurred_on="2016-12-19",
     )
     assert asked.status_code == 302
-    leave = str(events_of_type(zhucun, "LeaveRequest.Requested")[0].originator_id)
+    leave = str(events_named(zhucun, "LeaveRequest.Requested")[0].originator_id)
     # Five days: the county decides. The township officer is refused beside nothing but the
     # form (the role), and nothing is written.
     officer = login(client.application.test_client(), "township_officer")
@@ -202,7 +188,7 @@ def test_a_visit_to_a_household_of_the_village(zhucun: Zhucun, net: WebNet, clie
         occurred_on="2016-12-29",
     )
     assert response.status_code == 302
-    assert events_of_type(zhucun, "MemberMonth.HouseholdVisited")[0].note == "了解种植意愿"
+    assert events_named(zhucun, "MemberMonth.HouseholdVisited")[0].note == "了解种植意愿"
 
 
 def test_an_inspector_records_an_absence(zhucun: Zhucun, net: WebNet, client: FlaskClient):
@@ -215,7 +201,7 @@ def test_an_inspector_records_an_absence(zhucun: Zhucun, net: WebNet, client: Fl
         occurred_on="2016-12-28",
     )
     assert response.status_code == 302
-    assert events_of_type(zhucun, "MemberMonth.FoundAbsent")[0].actor_role == "inspector"
+    assert events_named(zhucun, "MemberMonth.FoundAbsent")[0].actor_role == "inspector"
 
 
 def test_a_team_member_records_only_for_its_own_team(
@@ -225,10 +211,10 @@ def test_a_team_member_records_only_for_its_own_team(
     login(client, "team_member")
     assert client.get(f"/teams/{other}/record/check-in").status_code == 403
     # A cadre of no team of this account, named in the form: refused and nothing recorded.
-    before = len(events_of_type(zhucun, "MemberMonth.CheckedIn"))
+    before = len(events_named(zhucun, "MemberMonth.CheckedIn"))
     response = send(client, f"/teams/{net.team}/record/check-in", cadre=cid(6))
     assert response.status_code == 403
-    assert len(events_of_type(zhucun, "MemberMonth.CheckedIn")) == before
+    assert len(events_named(zhucun, "MemberMonth.CheckedIn")) == before
 
 
 # -- the network: households, party members, central households, sites --------------------------
@@ -254,7 +240,7 @@ def test_register_a_household_and_refuse_a_bad_identity_number_beside_it(
         occurred_on="2016-12-01",
     )
     assert good.status_code == 302
-    registered = events_of_type(zhucun, "Household.Registered")[-1]
+    registered = events_named(zhucun, "Household.Registered")[-1]
     assert registered.head_name == "孙五" and registered.actor_id == "township.officer"
 
 
@@ -265,20 +251,10 @@ def test_move_a_household_and_link_and_unlink_it(zhucun: Zhucun, net: WebNet, cl
         client, f"/units/{VILLAGE_A}/record/move-household", household=household, group=GROUP_A2
     )
     assert moved.status_code == 302
-    central = str(events_of_type(zhucun, "CentralHousehold.Designated")[0].originator_id)
-    linked = send(
-        client,
-        f"/units/{VILLAGE_A}/record/link-household",
-        household=household,
-        central_household=central,
-    )
-    assert linked.status_code == 302
-    again = send(
-        client,
-        f"/units/{VILLAGE_A}/record/link-household",
-        household=household,
-        central_household=central,
-    )
+    central = str(events_named(zhucun, "CentralHousehold.Designated")[0].originator_id)
+    link = f"/units/{VILLAGE_A}/record/link-household"
+    assert send(client, link, household=household, central_household=central).status_code == 302
+    again = send(client, link, household=household, central_household=central)
     assert again.status_code == 422
     assert error_beside(again.get_data(as_text=True), "household")
     assert (
@@ -296,7 +272,7 @@ def test_party_member_forms(zhucun: Zhucun, net: WebNet, client: FlaskClient):
         household=net.households["A2"],
     )
     assert joined.status_code == 302
-    new = str(events_of_type(zhucun, "PartyMember.Joined")[-1].originator_id)
+    new = str(events_named(zhucun, "PartyMember.Joined")[-1].originator_id)
     designated = send(
         client, f"/units/{VILLAGE_A}/record/designate-central-household", party_member=new
     )
@@ -328,14 +304,14 @@ def test_open_a_site_assign_someone_and_close_it(zhucun: Zhucun, net: WebNet, cl
     )
     assert assigned.status_code == 302
     assert send(client, f"/units/{GROUP_A2}/record/close-site").status_code == 302
-    assert len(events_of_type(zhucun, "Site.Closed")) == 1
+    assert len(events_named(zhucun, "Site.Closed")) == 1
 
 
 def test_what_a_form_names_must_lie_in_the_jurisdiction(
     zhucun: Zhucun, net: WebNet, client: FlaskClient
 ):
     login(client, "township_officer")
-    before = len(events_of_type(zhucun, "Household.Moved"))
+    before = len(events_named(zhucun, "Household.Moved"))
     # A household of another county, and a group of another county, named in a village form.
     assert (
         send(
@@ -346,7 +322,7 @@ def test_what_a_form_names_must_lie_in_the_jurisdiction(
         ).status_code
         == 403
     )
-    assert len(events_of_type(zhucun, "Household.Moved")) == before
+    assert len(events_named(zhucun, "Household.Moved")) == before
     assert client.get(f"/units/{OTHER_VILLAGE}/record").status_code == 403
 
 

@@ -21,20 +21,8 @@ from domain.account_errors import (
 )
 from tests.builders import COUNTY
 from tests.team_builders import MEMBER, cid
-from tests.web.builders import FAST_HASHER, PASSWORD, WebNet, web_network
+from tests.web.builders import IP, PASSWORD, WebNet
 from tests.web.conftest import csrf_token, login
-
-IP = "10.0.0.7"
-
-
-@pytest.fixture
-def net(zhucun: Zhucun) -> WebNet:
-    return web_network(zhucun)
-
-
-@pytest.fixture
-def accounts(zhucun: Zhucun) -> Accounts:
-    return Accounts(zhucun, hasher=FAST_HASHER)
 
 
 def saved_cookie(client: FlaskClient) -> str:

@@ -6,7 +6,6 @@ data."""
 from __future__ import annotations
 
 import re
-from typing import Any
 from uuid import UUID
 
 import pytest
@@ -15,19 +14,10 @@ from flask.testing import FlaskClient
 from app.bootstrap import Zhucun
 from tests.builders import COUNTY, VILLAGE_A, VILLAGE_B, apply, cmd, id_number
 from tests.team_builders import MEMBER, cid, lid, second_team
-from tests.web.builders import WebNet, web_network
+from tests.web.builders import WebNet, events_named, web_network
 from tests.web.conftest import login
 
 TEAM_NAME = "本溪市农委驻甲村工作队"
-
-
-def events_named(z: Zhucun, qualname: str) -> list[Any]:
-    return [
-        logged.event
-        for page in z.store.iter_log()
-        for logged in page
-        if type(logged.event).__qualname__ == qualname
-    ]
 
 
 def calendar(html: str, cadre: str) -> dict[str, str]:
