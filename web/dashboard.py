@@ -38,6 +38,13 @@ GAP_LABELS: dict[str, str] = {
     "overdue_measure": N_("Measures past their due date"),
     "lapsed_team_term": N_("Team terms lapsed with neither an extension nor a successor"),
 }
+# The tab of the village's ledger (web/ledger.py) that answers a work gap.
+WORK_GAP_TABS = {
+    "poor_village_without_survey": "survey",
+    "poor_village_without_plan": "plans",
+    "poor_village_without_letter": "letters",
+    "overdue_measure": "measures",
+}
 # What began a work gap (``cause.type``, on the day ``cause.on``).
 WORK_GAP_CAUSES: dict[str, str] = {
     "declared_poor": N_("declared a poor village on %(day)s"),
@@ -190,6 +197,7 @@ def unit(code: str) -> str:
         # Translated once per page, not once per row.
         gap_names={kind: _(label) for kind, label in GAP_LABELS.items()},
         cause_names={kind: _(label) for kind, label in WORK_GAP_CAUSES.items()},
+        ledger_tabs=WORK_GAP_TABS,
         site_names={kind: _(label) for kind, label in SITE_KINDS.items()},
     )
 

@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from app.bootstrap import Zhucun
 from app.store.clock import SettableClock
 from tests.builders import TOWNSHIP, VILLAGE_A, apply
-from tests.ledger_builders import approve, measure, plan
+from tests.ledger_builders import approve, measure, msid, plan
 from tests.team_builders import tid
 from tests.web.builders import web_network
 from tests.web.conftest import login
@@ -51,6 +51,10 @@ def test_the_village_page_counts_and_lists_its_work_gaps(county: FlaskClient, zh
     assert "于 2014年3月1日 认定为贫困村" in gaps
     assert "due_date_passed" not in gaps and "term_ended" not in gaps
     assert f'<a class="subject" href="/teams/{tid(1)}">' in html
+    road = f"/units/{VILLAGE_A}/ledger?tab=measures#measure-{msid(1)}"
+    assert f'<a class="subject" href="{road}">硬化村路一期 2 公里</a>' in html
+    assert f'href="/units/{VILLAGE_A}/ledger?tab=letters">甲村</a>' in html
+    assert county.get(road.split("#")[0]).status_code == 200
 
 
 def test_in_english_the_work_gaps_read_in_english(county: FlaskClient):
