@@ -15,6 +15,7 @@ from sqlalchemy import Engine, create_engine, event
 
 from app.assessments.runs import Assessments
 from app.describe import history_row
+from app.ledger.filters import measure_filter
 from app.store.clock import Clock, SystemClock, local_today
 from app.store.config import StoreConfig, parse_database_url
 from app.store.event_store import EventStore
@@ -35,13 +36,13 @@ from domain.party import central_household_id
 from domain.rules import DEFAULT_RULES, RuleSet
 from domain.sites import site_id
 from domain.units import unit_id
-from projections import page_changes, queries
+from projections import blind_spots, page_changes, queries
 from projections.audit.index import NAME as AUDIT_INDEX
+from projections.blind_spots import ALL_GAPS
 from projections.bulk import json_text
-from projections.coverage import queries as coverage_queries
-from projections.coverage.sweep import GAPS
 from projections.ledger import board as ledger_board
 from projections.ledger import funds as fund_queries
+from projections.ledger import measure_list
 from projections.ledger import queries as ledger_queries
 from projections.ledger import sheets as ledger_sheets
 from projections.runner import Projections, default_models
@@ -264,7 +265,7 @@ class Zhucun:
         with self.projections.reading() as conn:
             today = self.today()
             now = as_known_at is None and (as_of is None or as_of >= today)
-            return coverage_queries.coverage(
+            return blind_spots.coverage(
                 conn, code, as_of or today, _moment(as_known_at), self.rules, now
             )
 
@@ -275,16 +276,17 @@ class Zhucun:
         as_of: date | None = None,
         as_known_at: datetime | None = None,
     ) -> list[dict[str, Any]] | None:
-        """Blind spots under a unit, one row each, on a day, as known at a moment."""
-        if gap_type is not None and gap_type not in GAPS:
+        """Blind spots under a unit, the network's and the ledger's work gaps, one row each,
+        on a day, as known at a moment."""
+        if gap_type is not None and gap_type not in ALL_GAPS:
             raise InvalidInputError(
                 "type",
-                f"未知的盲点类型 {gap_type!r}，应为：{', '.join(GAPS)}",
-                f"unknown gap type {gap_type!r}; one of: {', '.join(GAPS)}",
+                f"未知的盲点类型 {gap_type!r}，应为：{', '.join(ALL_GAPS)}",
+                f"unknown gap type {gap_type!r}; one of: {', '.join(ALL_GAPS)}",
             )
         with self.projections.reading() as conn:
             day, moment = as_of or self.today(), _moment(as_known_at)
-            found = coverage_queries.gaps(conn, code, day, moment, gap_type)
+            found = blind_spots.gaps(conn, code, day, moment, gap_type)
             if found is not None:
                 now = as_known_at is None and day >= self.today()
                 visit_queries.attach(conn, found, day, moment, now)
@@ -384,6 +386,24 @@ class Zhucun:
         with self.projections.reading() as conn:
             upto = visit_queries.known_position(conn, _moment(as_known_at))
             return ledger_board.village_lines(conn, code, as_of or self.today(), upto)
+
+    def measures(
+        self,
+        code: str,
+        as_of: date | None = None,
+        as_known_at: datetime | None = None,
+        status: str | None = None,
+        overdue: bool = False,
+        category: str | None = None,
+        responsible: str | None = None,
+    ) -> dict[str, Any] | None:
+        """The measures of a village, or of every village under a unit, on a day as known at
+        a moment: their status that day, overdue and by how many days, their budget; kept by
+        status, overdue, category and responsible person. None if no unit."""
+        wanted = measure_filter(status, overdue, category, responsible)
+        with self.projections.reading() as conn:
+            upto = visit_queries.known_position(conn, _moment(as_known_at))
+            return measure_list.measures_of(conn, code, as_of or self.today(), upto, wanted)
 
     def residency(
         self,

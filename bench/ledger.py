@@ -10,6 +10,9 @@ events a village, written through the ordinary commands. Then the p50 and
 p95 of the ledger of the province, of a city, of a county and of a village
 (``Zhucun.ledger``), beside the network summary of the same units (``Zhucun.summary``) and the
 raw read of the whole log, measured in the same run. Target: the province's roll-up ≤ 300 ms.
+Also the coverage of the same units, which counts the work gaps of every village under them
+(``projections/ledger/gaps.py``), and a county's overdue measures listed beside its villages
+without a station (a gap of the network, read from stored rows).
 
 ``demo``: the store given must hold the Benxi demo (``zhucun --db URL demo``). Times the city's
 ledger workbook (``Zhucun.ledger_villages`` + ``write_ledger_workbook``, target ≤ 5 s) beside
@@ -296,6 +299,20 @@ def province(args: Any) -> dict[str, Any]:
             figures[f"summary_{level}"] = harness.percentiles(
                 harness.times_ms(lambda code=code: z.summary(code), args.runs)
             )
+            # Coverage counts the work gaps of every village under the unit (one statement):
+            # beside the summary, and beside the network's gaps alone.
+            figures[f"coverage_{level}"] = harness.percentiles(
+                harness.times_ms(lambda code=code: z.coverage(code), args.runs)
+            )
+        for kind in ("overdue_measure", "village_without_station"):
+            figures[f"gaps_{kind}_county"] = harness.percentiles(
+                harness.times_ms(lambda kind=kind: z.gaps(units["county"], kind), args.runs)
+            )
+        work = z.coverage(PROVINCE)
+        assert work is not None
+        figures["province_work_gaps"] = {
+            k: n for k, n in work["gaps"].items() if k.startswith(("poor_", "overdue", "lapsed"))
+        }
         ledger = z.ledger(PROVINCE)
         assert ledger is not None
         figures["province_surveyed"] = ledger["survey"]["villages_surveyed"]

@@ -1,11 +1,13 @@
 """Whether what the unit pages show of a day has changed between two positions of the log.
 
 The unit pages (figures, blind spots, the network below, people, sites, the trend) are read
-from the coverage and network read models. An event neither of them takes cannot change
+from the coverage and network read models, and the work gaps from a few events of the ledger
+and the teams (``projections/ledger/gaps.py``, ``CONSUMED``). Any other event cannot change
 them: a check-in, a diary, a login. An event about households, party members or central
 households counts from the day it occurred: a page of an earlier day reads the same after
-it. Anything else (a unit renamed, a site opened: pages show names and sites as they stand
-now) changes the pages of every day. The events between the two positions are read from the
+it; so does each event the work gaps depend on (a measure's status, a term extended).
+Anything else (a unit renamed, a site opened: pages show names and sites as they stand now)
+changes the pages of every day. The events between the two positions are read from the
 audit index, which holds one entry per event with its type and day (projections/audit/index.py).
 """
 
@@ -19,6 +21,7 @@ from domain.households import Household
 from domain.party import CentralHousehold, PartyMember
 from projections.audit.index import entries
 from projections.coverage.facts import consumed as coverage_consumes
+from projections.ledger.gaps import CONSUMED as work_consumes
 from projections.network import HANDLERS as network_consumes
 
 # Beyond this many events, computing the page again is the cheaper way to know.
@@ -29,7 +32,8 @@ _DATED = (Household, PartyMember, CentralHousehold)
 def _kinds() -> tuple[frozenset[str], frozenset[str]]:
     read = {c.__qualname__ for c in (*coverage_consumes(), *network_consumes)}
     dated = {k for k in read if k.split(".", 1)[0] in {c.__name__ for c in _DATED}}
-    return frozenset(read), frozenset(dated)
+    work = {c.__qualname__ for c in work_consumes}
+    return frozenset(read | work), frozenset(dated | work)
 
 
 PAGE_EVENTS, DATED_EVENTS = _kinds()

@@ -10,10 +10,11 @@ from uuid import UUID
 
 from sqlalchemy import Connection, and_, case, func, or_, select
 
+from projections.blind_spots import ALL_GAPS
 from projections.coverage.facts import as_date
 from projections.coverage.queries import Tree, when
-from projections.coverage.sweep import GAPS
 from projections.coverage.tables import counts, facts, rows
+from projections.ledger import gaps as work_gaps
 from projections.tables import sites, units
 
 
@@ -105,8 +106,9 @@ def network_tree(
     """The unit and every unit under it down to the villages (and, under a township or a
     village, the villager groups), each with households, unlinked households, link rate and
     blind spots on that day, the same figures ``coverage()`` gives for each of them, read in
-    one grouped count over the subtree instead of one subtree walk per unit. ``now``: today
-    as known now, answered from the per-scope counts."""
+    one grouped count over the subtree instead of one subtree walk per unit, and the work
+    gaps of its villages in one more. ``now``: today as known now, answered from the
+    per-scope counts."""
     tree = Tree(conn, as_of, None)
     if not tree.find(code):
         return None
@@ -156,6 +158,11 @@ def network_tree(
             )
             for unit, kind, count in conn.execute(query):
                 counts_of[unit][kind] += int(count)
+    # The ledger's work gaps, reported under their villages, on the day as known now.
+    work = work_gaps.counted(conn, code, work_gaps.Clocks(as_of, None, None))
+    for village, by_kind in work.items():
+        for kind, count in by_kind.items():
+            counts_of[village][kind] += count
     below: dict[str, list[str]] = defaultdict(list)
     for scope in scopes:
         if scope != code:
@@ -168,7 +175,7 @@ def network_tree(
         own = counts_of[c]
         households = own["household"]
         unlinked = own["unlinked_household"]
-        gaps = sum(own[g] for g in GAPS)
+        gaps = sum(own[g] for g in ALL_GAPS)
         if tree.level[c] not in ("village", "group"):
             # A unit above village level has its own scope (its centre) plus its children's.
             households += sum(k["households"] for k in kids)

@@ -31,6 +31,28 @@ GAP_LABELS: dict[str, str] = {
     "overloaded_central_household": N_("Overloaded central households"),
     "party_member_without_role": N_("Party members without a role"),
     "site_without_responsible": N_("Service sites with nobody responsible"),
+    # The ledger's work gaps (projections/ledger/gaps.py).
+    "poor_village_without_survey": N_("Poor villages whose survey has not begun"),
+    "poor_village_without_plan": N_("Poor villages without an approved plan for the year"),
+    "poor_village_without_letter": N_("Poor villages without a responsibility letter in force"),
+    "overdue_measure": N_("Measures past their due date"),
+    "lapsed_team_term": N_("Team terms lapsed with neither an extension nor a successor"),
+}
+# The tab of the village's ledger (web/ledger.py) that answers a work gap.
+WORK_GAP_TABS = {
+    "poor_village_without_survey": "survey",
+    "poor_village_without_plan": "plans",
+    "poor_village_without_letter": "letters",
+    "overdue_measure": "measures",
+}
+# What began a work gap (``cause.type``, on the day ``cause.on``).
+WORK_GAP_CAUSES: dict[str, str] = {
+    "declared_poor": N_("declared a poor village on %(day)s"),
+    "year_began": N_("the year began on %(day)s"),
+    "plan_revised": N_("the approved plan was revised on %(day)s and not approved again"),
+    "letter_term_ended": N_("the letter's term ended on %(day)s"),
+    "due_date_passed": N_("due on %(day)s"),
+    "term_ended": N_("the term ended on %(day)s"),
 }
 SITE_KINDS = {
     "centre": N_("Convenience service centre"),
@@ -174,6 +196,8 @@ def unit(code: str) -> str:
         gap_labels=GAP_LABELS,
         # Translated once per page, not once per row.
         gap_names={kind: _(label) for kind, label in GAP_LABELS.items()},
+        cause_names={kind: _(label) for kind, label in WORK_GAP_CAUSES.items()},
+        ledger_tabs=WORK_GAP_TABS,
         site_names={kind: _(label) for kind, label in SITE_KINDS.items()},
     )
 

@@ -1,7 +1,8 @@
 """``zhucun ledger``: the village work ledger (工作台账) of a unit on a day — a village's survey,
 plans, measures (overdue ones marked), responsibility letters and funds, or the roll-up of the
 villages under a township, a county or the city; ``zhucun funds``: the four-source funding
-alone, with a village's entries."""
+alone, with a village's entries; ``zhucun measures``: the measures of a village or of the
+villages under a unit, with filters."""
 
 from __future__ import annotations
 
@@ -382,3 +383,62 @@ def _padded(text: str, width: int, right: bool = False) -> str:
     wide = sum(1 for ch in text if unicodedata.east_asian_width(ch) in ("W", "F"))
     fill = " " * max(0, width - len(text) - wide)
     return fill + text if right else text + fill
+
+
+# -- zhucun measures ---------------------------------------------------------------------------
+
+
+@click.command()
+@click.option("--unit", "unit_code", metavar="CODE", required=True)
+@click.option("--status", metavar="S", help="planned, under_way, done or dropped (that day).")
+@click.option("--overdue", is_flag=True, help="Only the measures overdue that day.")
+@click.option("--category", metavar="C", help="committees, conditions, collective_economy, income.")
+@click.option("--responsible", metavar="NAME", help="Only those this person answers for.")
+@two_clocks("Status on that day (default: today).")
+@click.pass_context
+def measures(
+    ctx: click.Context,
+    unit_code: str,
+    status: str | None,
+    overdue: bool,
+    category: str | None,
+    responsible: str | None,
+    as_of: str | None,
+    as_known_at: str | None,
+    as_json: bool,
+) -> None:
+    """The measures (帮扶措施) of a village, or of every village under a unit: status on the
+    day, overdue and by how many days, budget and funds."""
+    answer_for_unit(
+        ctx,
+        unit_code,
+        (as_of, as_known_at),
+        as_json,
+        lambda z, unit, day, moment: z.measures(
+            unit, day, moment, status, overdue, category, responsible
+        ),
+        lambda z, data, day, moment: render_measures(data, known_text(moment)),
+    )
+
+
+def render_measures(data: dict[str, Any], known: str = "") -> str:
+    lines = [
+        f"帮扶措施 measures: {data['name']} ({data['unit']}), as of {data['as_of']}{known}",
+    ]
+    for m in data["measures"]:
+        late = f"  逾期 OVERDUE {m['days_overdue']} 天 days" if m["overdue"] else ""
+        lines.append(
+            f"  {m['due_on']}  {m['village_name']} {m['village']}  [{m['category_zh']}] "
+            f"{m['title']}  {m['status_zh']} {m['status']}{late}"
+        )
+        lines.append(
+            f"    责任人 responsible {m['responsible']}; 预算 budget {m['budget_yuan']}, "
+            f"拨入 allocated {m['allocated_yuan']}, 支出 spent {m['spent_yuan']} 元 yuan"
+            f"  ({m['id']})"
+        )
+    lines.append(
+        f"{data['count']} 项 measure(s), 逾期 overdue {data['overdue']}; "
+        f"预算 budget {data['budget_yuan']}, 拨入 allocated {data['allocated_yuan']}, "
+        f"支出 spent {data['spent_yuan']} 元 yuan"
+    )
+    return "\n".join(lines)

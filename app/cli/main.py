@@ -341,7 +341,9 @@ def _visits_text(row: dict[str, Any]) -> str:
 
 @cli.command()
 @click.option("--unit", "unit_code", metavar="CODE", required=True)
-@click.option("--type", "gap_type", metavar="TYPE", help="Only this kind of blind spot.")
+@click.option(
+    "--type", "gap_type", metavar="TYPE", help="Only this kind of blind spot (or work gap)."
+)
 @two_clocks("The network as it was on that day (default: today).")
 @click.pass_context
 def gaps(
@@ -352,7 +354,8 @@ def gaps(
     as_known_at: str | None,
     as_json: bool,
 ) -> None:
-    """Blind spots (盲点) under a unit, one per line, with when and why each began."""
+    """Blind spots (盲点) under a unit, one per line, with when and why each began: the
+    network's and the ledger's work gaps (--type TYPE keeps one type)."""
     day, moment = parse_as_of(as_of), parse_known_at(as_known_at)
     with opened(ctx) as z:
         rows = z.gaps(unit_code, gap_type, day, moment)
@@ -362,13 +365,19 @@ def gaps(
             print_answer(z, rows)
             return
         for g in rows:
-            c = g["cause"]
             click.echo(
                 f"{g['type']:<30} {g['unit']:<16} {g['subject']['name']:<12} "
-                f"since {g['since']}  cause {c['type']} #{c['position']} by {c['actor']}"
+                f"since {g['since']}  cause {_cause_text(g['cause'])}"
                 + (_visits_text(g) if "visits" in g else "")
             )
         click.echo(f"{len(rows)} blind spot(s)", err=True)
+
+
+def _cause_text(c: dict[str, Any]) -> str:
+    """The event that began a gap of the network; what began a work gap, and its day."""
+    if "on" in c:
+        return f"{c['type']} on {c['on']}"
+    return f"{c['type']} #{c['position']} by {c['actor']}"
 
 
 @cli.group()
@@ -483,6 +492,10 @@ cli.add_command(funds)
 from app.cli.assess import assess  # noqa: E402
 
 cli.add_command(assess)
+
+from app.cli.ledger import measures  # noqa: E402
+
+cli.add_command(measures)
 
 from app.cli.audit import audit  # noqa: E402
 

@@ -6,7 +6,7 @@ No replay: each answer is a filter on the rows' effective days and recording tim
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
@@ -150,17 +150,22 @@ def _subject(value: str) -> str:
 
 
 def gaps(
-    conn: Connection, code: str, as_of: date, known_at: datetime | None, gap_type: str | None = None
+    conn: Connection,
+    code: str,
+    as_of: date,
+    known_at: datetime | None,
+    kinds: Sequence[str] = GAPS,
 ) -> list[dict[str, Any]] | None:
+    """The network's gaps of ``kinds`` under the unit, one row each; None if no unit then."""
     tree = Tree(conn, as_of, known_at)
     if not tree.find(code):
         return None
-    scopes, unit_filter = _scopes(tree, code)
-    kinds = [gap_type] if gap_type else list(GAPS)
+    scopes, unit_filter = _scopes(tree, code) if kinds else ([], None)
     out: list[dict[str, Any]] = []
     statement = _GAPS[known_at is None]
     for chunk in _chunks(scopes):
-        for r in conn.execute(statement, _params(as_of, known_at, scopes=chunk, kinds=kinds)):
+        params = _params(as_of, known_at, scopes=chunk, kinds=list(kinds))
+        for r in conn.execute(statement, params):
             if unit_filter and r.unit != unit_filter:
                 continue  # a villager group's gaps: those of its village reported under it
             out.append(
@@ -176,8 +181,13 @@ def gaps(
                     },
                 }
             )
-    out.sort(key=lambda g: (g["unit"], g["type"], g["since"], g["subject"]["name"]))
+    out.sort(key=gap_order)
     return out
+
+
+def gap_order(g: dict[str, Any]) -> tuple[str, str, str, str]:
+    """The order gap lists are given in: by unit, type, first day, subject's name."""
+    return (g["unit"], g["type"], g["since"], g["subject"]["name"])
 
 
 def coverage(

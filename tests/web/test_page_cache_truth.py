@@ -1,9 +1,9 @@
 """What the unit pages keep across writes is what they would compute afresh.
 
 After each kind of command (dated today or back-dated; about households, units, sites,
-teams; a correction), every piece of the unit pages that the page cache keeps is asked for
-through an app whose cache has lived through the whole history and through a new app, on
-several days and units: the answers must be equal. And the cache must have kept something:
+teams, the ledger; a correction), every piece of the unit pages that the page cache keeps is
+asked for through an app whose cache has lived through the whole history and through a new
+app, on several days and units: the answers must be equal. And the cache must have kept something:
 a page of an earlier day outlives a household registered today."""
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from tests.builders import (
     id_number,
     small_network,
 )
+from tests.ledger_builders import tables as survey_tables
 from tests.team_builders import (
     CITY_AGRI,
     DISPATCHED_ON,
@@ -90,6 +91,8 @@ STEPS = [
         "a household left back-dated",
         cmd("household_left", on="2015-01-05", household=hid(2), how="moved_out"),
     ),
+    # The survey of poor village A begins: its work gap closes from that day.
+    ("a survey line back-dated", survey_tables(on="2014-06-05")),
 ]
 
 
