@@ -27,6 +27,17 @@ from tests.ledger_builders import (
 )
 from tests.team_builders import team_network
 
+
+def audit_rows(zhucun, unit: str) -> list[dict]:
+    """The audit log of ``unit`` read through the index, checked against a reading of the
+    whole log."""
+    zhucun.projections.catch_up()
+    f = AuditFilter(unit=unit)
+    indexed = audit_page(zhucun.store, zhucun.engine, f).rows
+    assert indexed == list(scan_rows(zhucun.store, zhucun.engine, f))
+    return indexed
+
+
 SURVEY = {
     "VillageSurvey.Started",
     "VillageSurvey.FormRegistered",
@@ -42,10 +53,7 @@ SURVEY = {
 def test_the_survey_is_in_the_audit_log_of_its_village_and_the_units_above(zhucun, unit):
     team_network(zhucun)
     apply(zhucun, form(), tables(), symposium(), interview(), opinion(1), problem(1))
-    zhucun.projections.catch_up()
-    f = AuditFilter(unit=unit)
-    indexed = audit_page(zhucun.store, zhucun.engine, f).rows
-    assert indexed == list(scan_rows(zhucun.store, zhucun.engine, f))
+    indexed = audit_rows(zhucun, unit)
     found = {r["event"] for r in indexed} & SURVEY
     if unit == VILLAGE_B:
         assert not found  # another village's survey is not in its log
@@ -79,10 +87,7 @@ def test_plans_measures_and_letters_are_in_the_audit_log_of_their_village_and_th
         progress(1),
         letter(1),
     )
-    zhucun.projections.catch_up()
-    f = AuditFilter(unit=unit)
-    indexed = audit_page(zhucun.store, zhucun.engine, f).rows
-    assert indexed == list(scan_rows(zhucun.store, zhucun.engine, f))
+    indexed = audit_rows(zhucun, unit)
     found = {r["event"] for r in indexed} & PLANS
     assert found == (set() if unit == VILLAGE_B else PLANS)
 
@@ -102,10 +107,7 @@ def test_the_six_haves_are_in_the_audit_log_of_their_village_and_the_units_above
     team_network(zhucun)
     zhucun.attach_file(MINUTES)
     apply(zhucun, goal(), goal(on="2014-07-02", target="改"), evidence(), judge("met"))
-    zhucun.projections.catch_up()
-    f = AuditFilter(unit=unit)
-    indexed = audit_page(zhucun.store, zhucun.engine, f).rows
-    assert indexed == list(scan_rows(zhucun.store, zhucun.engine, f))
+    indexed = audit_rows(zhucun, unit)
     found = {r["event"] for r in indexed} & GOALS
     assert found == (set() if unit == VILLAGE_B else GOALS)
     if unit == VILLAGE_A:
@@ -124,9 +126,6 @@ FUNDS = {
 @pytest.mark.parametrize("unit", [VILLAGE_A, TOWNSHIP, COUNTY, CITY, VILLAGE_B])
 def test_funds_are_in_the_audit_log_of_their_village_and_the_units_above(zhucun, unit):
     funded_village(zhucun)
-    zhucun.projections.catch_up()
-    f = AuditFilter(unit=unit)
-    indexed = audit_page(zhucun.store, zhucun.engine, f).rows
-    assert indexed == list(scan_rows(zhucun.store, zhucun.engine, f))
+    indexed = audit_rows(zhucun, unit)
     found = {r["event"] for r in indexed} & FUNDS
     assert found == (set() if unit == VILLAGE_B else FUNDS)
