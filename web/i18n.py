@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlencode
@@ -20,6 +20,7 @@ from flask_babel import (
     Babel,
     force_locale,
     format_date,
+    format_datetime,
     format_decimal,
     format_percent,
     get_translations,
@@ -136,6 +137,12 @@ def _date_in(d: date, lang: str) -> str:
     return str(format_date(d, "medium"))
 
 
+def fmt_datetime(value: datetime | str) -> str:
+    """A moment in Beijing time, the page's way: 2014年6月6日 10:03:04, Jun 6, 2014, 10:03:04 AM."""
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return str(format_datetime(moment, "medium"))
+
+
 def page_gettext(message: str) -> str:
     """A template's ``_()``: the catalogue of the page's language, looked up once a request.
 
@@ -187,6 +194,7 @@ def init_app(app: Flask) -> None:
         number=number,
         percent=percent,
         fmt_date=fmt_date,
+        fmt_datetime=fmt_datetime,
     )
     app.context_processor(lambda: {"lang": current_language()})
     app.after_request(_remember_language)
