@@ -30,6 +30,7 @@ from web import (
     people,
     proxies,
     records,
+    search,
     status,
     summary,
     teams,
@@ -71,6 +72,7 @@ def create_app(zhucun: Zhucun | None = None, config: dict[str, Any] | None = Non
     app.register_blueprint(people.bp)
     audit.init_app(app)
     app.register_blueprint(ledger.bp)
+    app.register_blueprint(search.bp)
     trusted = proxies.parse_networks(app.config["ZHUCUN_TRUSTED_PROXIES"])
     if trusted:
         app.wsgi_app = proxies.TrustedProxies(app.wsgi_app, trusted)  # type: ignore[method-assign]

@@ -178,7 +178,7 @@ def cadre(cadre_id: str) -> str:
     if not villages:
         raise CadreNotFoundError(str(key))
     if who.role is Role.TEAM_MEMBER:
-        on_team = who.team_id is not None and str(key) in _members_ever(who.team_id)
+        on_team = who.team_id is not None and str(key) in members_ever(who.team_id)
         if not on_team:
             refuse("jurisdiction", OutsideJurisdictionError(villages[0], who.unit_code))
     else:
@@ -190,7 +190,7 @@ def cadre(cadre_id: str) -> str:
     return render(str(name), str(key), rows)
 
 
-def _members_ever(team_id: str) -> set[str]:
+def members_ever(team_id: str) -> set[str]:
     return set(read(record_queries.members_ever, team_id))
 
 
