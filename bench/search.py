@@ -46,7 +46,9 @@ def main(argv: list[str] | None = None) -> int:
         searches: list[float] = []
         for _ in range(max(1, args.runs // len(TEXTS))):
             for t in TEXTS:
-                searches += harness.times_ms(lambda t=t: z.search(t, within, everywhere), 1)
+                searches += harness.times_ms(
+                    lambda t=t, w=within, e=everywhere: z.search(t, w, e), 1
+                )
         searches.sort()
         summary = harness.times_ms(lambda code=code: z.summary(code), args.runs)
         figures[who] = {

@@ -24,6 +24,7 @@ from web import (
     dashboard,
     deps,
     errors,
+    gaps,
     history,
     i18n,
     ledger,
@@ -73,6 +74,7 @@ def create_app(zhucun: Zhucun | None = None, config: dict[str, Any] | None = Non
     audit.init_app(app)
     app.register_blueprint(ledger.bp)
     app.register_blueprint(search.bp)
+    app.register_blueprint(gaps.bp)
     trusted = proxies.parse_networks(app.config["ZHUCUN_TRUSTED_PROXIES"])
     if trusted:
         app.wsgi_app = proxies.TrustedProxies(app.wsgi_app, trusted)  # type: ignore[method-assign]
