@@ -128,6 +128,11 @@ def _ancestors(code: str) -> list[dict[str, Any]]:
     ]
 
 
+def path_of(code: str) -> str | None:
+    """The unit's materialised path (None: no such unit)."""
+    return read(unit_pages.unit_path, code)
+
+
 def trail_of(code: str, who: Principal) -> list[dict[str, Any]]:
     """The units above ``code``, top first, that the account sees: a page's trail."""
     return [a for a in _ancestors(code) if who.covers(a["path"])]

@@ -137,6 +137,13 @@ def _date_in(d: date, lang: str) -> str:
     return str(format_date(d, "medium"))
 
 
+def fmt_month(value: str | date) -> str:
+    """A month the page's way: 2014年6月, June 2014 (``value``: YYYY-MM or a day in it)."""
+    day = date.fromisoformat(f"{value}-01") if isinstance(value, str) else value
+    pattern = "y年M月" if current_language() == "zh" else "LLLL y"
+    return str(format_date(day, pattern))
+
+
 def fmt_datetime(value: datetime | str) -> str:
     """A moment in Beijing time, the page's way: 2014年6月6日 10:03:04, Jun 6, 2014, 10:03:04 AM."""
     moment = datetime.fromisoformat(value) if isinstance(value, str) else value
@@ -195,6 +202,7 @@ def init_app(app: Flask) -> None:
         percent=percent,
         fmt_date=fmt_date,
         fmt_datetime=fmt_datetime,
+        fmt_month=fmt_month,
     )
     app.context_processor(lambda: {"lang": current_language()})
     app.after_request(_remember_language)
