@@ -29,6 +29,7 @@ from web.auth import login_required, principal, refuse
 from web.dashboard import path_of, unit_in_reach
 from web.deps import zhucun
 from web.i18n import N_, _, current_language
+from web.teams import team_in_reach
 
 bp = Blueprint("assessments", __name__)
 
@@ -94,24 +95,71 @@ def _helpers() -> dict[str, Any]:
     }
 
 
+def _runs_in_reach() -> list[dict[str, Any]]:
+    who = _who()
+    runs = zhucun().assessments.runs()
+    if who.role is Role.TEAM_MEMBER:
+        return [r for r in runs if _team_in_run(r["run_id"], who.team_id)]
+    return [r for r in runs if who.covers(path_of(r["unit"]) or "~")]
+
+
+def grades_by_year(runs: list[dict[str, Any]], unit: str) -> list[dict[str, Any]]:
+    """The published annual assessments of ``unit``, oldest first: each year's count of teams
+    by grade (the latest published run of a year counts)."""
+    by_year: dict[str, dict[str, Any]] = {}
+    for r in runs:
+        if r["kind"] == "annual" and r["unit"] == unit and r["published"]:
+            result = zhucun().assessments.show(UUID(r["run_id"]))["result"]
+            by_year[r["period"]] = {
+                "year": r["period"],
+                "run_id": r["run_id"],
+                "by_grade": result["summary"]["by_grade"],
+            }
+    return [by_year[y] for y in sorted(by_year)]
+
+
 @bp.get("/assessments")
 @login_required
 def index() -> str:
     who = _who()
-    runs = [
-        r
-        for r in zhucun().assessments.runs()
-        if (who.covers(path_of(r["unit"]) or "~") if who.role is not Role.TEAM_MEMBER else True)
-    ]
-    if who.role is Role.TEAM_MEMBER:
-        runs = [r for r in runs if _team_in_run(r["run_id"], who.team_id)]
+    runs = _runs_in_reach()
+    unit = request.args.get("unit", "").strip() or who.unit_code
+    if unit != who.unit_code:
+        unit = unit_in_reach(unit)
+    years = grades_by_year(runs, unit)
+    grades = sorted({g for y in years for g in y["by_grade"]}, key=_grade_order)
     return render_template(
         "assessments/index.html",
         runs=runs,
-        unit=who.unit_code,
+        unit=unit,
         kinds=KINDS,
+        years=years,
+        grades=grades,
+        grade_series=[
+            {"name": _grade({"grade": g}), "counts": [y["by_grade"].get(g, 0) for y in years]}
+            for g in grades
+        ],
         **_helpers(),
     )
+
+
+def _grade_order(grade: str) -> int:
+    order = list(GRADES)
+    return order.index(grade) if grade in order else len(order)
+
+
+@bp.get("/teams/<team_id>/assessments")
+@login_required
+def team_history(team_id: str) -> str:
+    """Every run that assessed the team, oldest first, with its score and grade."""
+    t = team_in_reach(team_id)
+    rows = []
+    for r in _runs_in_reach():
+        result = zhucun().assessments.show(UUID(r["run_id"]))["result"]
+        found = next((x for x in result["teams"] if x["team_id"] == t["team_id"]), None)
+        if found is not None:
+            rows.append({"run": r, "team": found})
+    return render_template("assessments/team_history.html", t=t, rows=rows, **_helpers())
 
 
 def _team_in_run(run_id: str, team_id: str | None) -> bool:

@@ -159,3 +159,36 @@ def test_the_pages_speak_english_on_request(zhucun: Zhucun, team: str, client: F
         client.get(f"/assessments/{run_id}/teams/{team}?lang=en").get_data(as_text=True)
     )
     assert "days checked in of the days required" in team_page and "签到天数" not in team_page
+
+
+def publish(z: Zhucun, run_id: str) -> None:
+    apply(
+        z,
+        cmd("publish_assessment_run", run=run_id, actor="org.dept", role="city_admin"),
+    )
+
+
+def test_the_team_s_assessments_are_listed_on_its_own_page(
+    zhucun: Zhucun, team: str, client: FlaskClient
+):
+    first = run(zhucun, period="2014H2", kind="half_year")["run_id"]
+    second = run(zhucun)["run_id"]
+    login(client, "team_member")
+    html = client.get(f"/teams/{team}/assessments").get_data(as_text=True)
+    assert html.index(first) < html.index(second)  # oldest first
+    assert "半年检查" in html and "年度考核" in html and "不合格" in html
+    assert f'href="/teams/{team}/assessments"' in client.get(f"/teams/{team}").get_data(True)
+
+
+def test_the_grades_over_the_years_count_the_published_annual_runs(
+    zhucun: Zhucun, team: str, client: FlaskClient
+):
+    unpublished = run(zhucun)["run_id"]
+    login(client, "county_admin")
+    assert 'id="grades-by-year"' not in client.get("/assessments").get_data(as_text=True)
+    publish(zhucun, unpublished)
+    html = client.get("/assessments").get_data(as_text=True)
+    table = re.search(r'<table class="summary" id="grades-by-year">.*?</table>', html, re.S)
+    assert table is not None
+    assert re.search(r">2014</a></th>.*?<td class=\"num\">1</td>", table.group(0), re.S)
+    assert "不合格" in table.group(0) and 'id="grades-chart"' in html
