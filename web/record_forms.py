@@ -16,6 +16,7 @@ NETWORK = COMMAND_ROLES["register_household"]
 TEAM_WORK = COMMAND_ROLES["check_in"]
 DECIDERS = COMMAND_ROLES["approve_leave"]
 INSPECTORS = COMMAND_ROLES["record_absence"]
+EVALUATORS = COMMAND_ROLES["record_evaluation"]
 VILLAGE_LEVELS = ("village", "group")
 ANY_LEVEL = ("city", "county", "township", "village", "group")
 
@@ -246,6 +247,26 @@ FORMS: dict[str, FormSpec] = {
                 Field("note", N_("What was discussed"), "textarea", required=False),
             ),
             N_("Household visit"),
+        ),
+        FormSpec(
+            "record-evaluation",
+            "record_evaluation",
+            N_("Record the village meeting's evaluation of the team's report"),
+            EVALUATORS,
+            "team",
+            (
+                Field("year", N_("Year reported on"), "number"),
+                Field("attendance", N_("Attendance"), "number"),
+                Field("satisfied", N_("Votes: satisfied"), "number"),
+                Field("basically_satisfied", N_("Votes: basically satisfied"), "number"),
+                Field("dissatisfied", N_("Votes: dissatisfied"), "number"),
+            ),
+            N_("Evaluation of the team's report by the village meeting"),
+            # The command's ``team`` is the page's team; its ``votes`` the three counts.
+            extra={
+                "team": "the page's team",
+                "votes": "satisfied basically_satisfied dissatisfied",
+            },
         ),
         FormSpec(
             "record-absence",

@@ -169,6 +169,10 @@ def command_line(spec: FormSpec, ctx: dict[str, Any], form: MultiDict[str, str])
         args["unit"] = ctx["code"]
     if "village" in spec.extra:
         args["village"] = ctx["village"]
+    if "team" in spec.extra:
+        args["team"] = ctx["team"]["team_id"]
+    if "votes" in spec.extra:
+        args["votes"] = {n: args.pop(n) for n in spec.extra["votes"].split() if n in args}
     command = spec.command
     if command == "decide_leave":
         decision = form.get("decision", "").strip().lower()
@@ -276,6 +280,8 @@ def handle(spec: FormSpec, ctx: dict[str, Any], done: str) -> Response | tuple[s
             text = error.message(current_language())
             beside = {n: f.name for f in spec.fields for n in (f.name, *f.sends)}
             beside |= {"reason": "reason", "occurred_on": "occurred_on"}
+            if "votes" in spec.extra:  # the votes as a whole: beside the first count
+                beside["votes"] = spec.extra["votes"].split()[0]
             if error.field in beside:
                 errors[beside[error.field]] = text
             else:

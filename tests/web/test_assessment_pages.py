@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from uuid import UUID
 
 import pytest
 from flask.testing import FlaskClient
@@ -192,3 +193,54 @@ def test_the_grades_over_the_years_count_the_published_annual_runs(
     assert table is not None
     assert re.search(r">2014</a></th>.*?<td class=\"num\">1</td>", table.group(0), re.S)
     assert "不合格" in table.group(0) and 'id="grades-chart"' in html
+
+
+def evaluation_form(client: FlaskClient, team: str, **votes: str) -> tuple[int, str]:
+    path = f"/teams/{team}/record/record-evaluation"
+    data = {
+        "csrf_token": csrf_token(client, path),
+        "occurred_on": "2015-01-20",
+        "year": "2014",
+        "reason": "述职评议",
+        **votes,
+    }
+    response = client.post(path, data=data)
+    return response.status_code, response.get_data(as_text=True)
+
+
+def test_an_officer_records_the_village_meeting_s_votes_and_they_count(
+    zhucun: Zhucun, team: str, client: FlaskClient
+):
+    login(client, "township_officer")
+    status, _ = evaluation_form(
+        client,
+        team,
+        attendance="40",
+        satisfied="30",
+        basically_satisfied="８",  # full-width: the same eight
+        dissatisfied="2",
+    )
+    assert status == 302
+    satisfaction = next(
+        t for t in zhucun.assessments.show(UUID(run(zhucun)["run_id"]))["result"]["teams"]
+    )["inputs"]["satisfaction"]
+    assert (satisfaction["numerator"], satisfaction["denominator"]) == (38, 40)
+
+
+def test_votes_above_attendance_are_refused_beside_the_votes_and_write_nothing(
+    zhucun: Zhucun, team: str, client: FlaskClient
+):
+    login(client, "township_officer")
+    before = zhucun.store.max_position()
+    status, html = evaluation_form(
+        client, team, attendance="10", satisfied="9", basically_satisfied="2", dissatisfied="0"
+    )
+    assert status == 422
+    assert 'id="satisfied-error"' in html
+    assert zhucun.store.max_position() == before
+
+
+def test_a_team_member_is_not_offered_the_evaluation_form(team: str, client: FlaskClient):
+    login(client, "team_member")
+    assert "record-evaluation" not in client.get(f"/teams/{team}").get_data(as_text=True)
+    assert client.get(f"/teams/{team}/record/record-evaluation").status_code == 403

@@ -63,6 +63,7 @@ TEAM_FORMS = {
     "visit-household": TEAM_MEMBER,
     "decide-leave": NETWORK,
     "record-absence": INSPECTOR,
+    "record-evaluation": NETWORK,
 }
 
 # (name, method, path, roles allowed, status when allowed)
