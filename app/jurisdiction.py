@@ -98,6 +98,7 @@ COMMAND_ROLES: dict[str, frozenset[Role]] = {
     **dict.fromkeys(("register_dispatching_unit", "register_cadre", "record_correction"), CITY),
     **dict.fromkeys(("check_in", "request_leave", "write_diary", "visit_household"), TEAM_WORK),
     "record_absence": INSPECTORS,
+    "record_spot_check": INSPECTORS,
     **dict.fromkeys(
         (
             "register_village_form",
