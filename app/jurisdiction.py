@@ -126,6 +126,8 @@ COMMAND_ROLES: dict[str, frozenset[Role]] = {
     # officers of the network record the village meeting's votes.
     "adopt_assessment_rules": CITY,
     "publish_assessment_run": TEAM_ADMIN,
+    # ... and decide what a published run proposes, within the run's unit.
+    "decide_assessment_proposal": TEAM_ADMIN,
     "submit_written_report": TEAM_WORK | TEAM_ADMIN,
     "record_evaluation": NETWORK,
     # A 六有 goal's status is judged by an official over the village, never by its team.

@@ -145,7 +145,7 @@ class AssessmentRecords:
         (``extend_team_term``'s use case), so the team's read side shows it."""
         run = self.uow.get(AssessmentRun, run_id, lambda: RunNotFoundError(str(run_id), "run"))
         check_can_decide(run, meta)
-        key = proposal.strip()
+        key = proposal.strip().lower()  # ids and words of a key are lower-case
         proposed = next((p for p in proposals(run.result) if p["proposal"] == key), None)
         if proposed is None:
             raise ProposalNotFoundError(key[:120], str(run_id))
