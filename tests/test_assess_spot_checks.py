@@ -80,6 +80,15 @@ def test_the_run_counts_the_absence_once_and_the_trace_names_the_spot_check(zhuc
     assert entry["spot_check_id"] == CHECK and entry["recorded_by"] == "du.cha"
 
 
+def test_the_command_line_trace_names_the_spot_check(zhucun, team, db_url):
+    apply(zhucun, spot_check())
+    done = run(zhucun)
+    args = ["assess", "explain", done["run_id"], "--team", team, "--input", "absences_found"]
+    out = CliRunner().invoke(cli, ["--db", db_url, *args])
+    assert out.exit_code == 0, out.output
+    assert f"2014-09-17 李队员 on spot check {CHECK} (recorded by du.cha)" in out.output
+
+
 def test_a_spot_check_finding_everyone_present_records_no_absence(zhucun, team):
     before = zhucun.store.max_position()
     apply(zhucun, spot_check(present=[cid(LEADER), cid(MEMBER)], absent=[]))

@@ -319,6 +319,8 @@ def render_explain(data: dict[str, Any]) -> str:
         )
     for e in data.get("entries", []):
         extra = f" household {e['household_id']}" if "household_id" in e else ""
+        if "spot_check_id" in e:
+            extra += f" on spot check {e['spot_check_id']}"
         lines.append(
             f"  #{e['position']} {e['day']} {e['name']}{extra} (recorded by {e['recorded_by']})"
         )
