@@ -8,6 +8,7 @@ engines, writing nothing."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 from uuid import UUID
 
@@ -254,3 +255,48 @@ def test_the_command_line_decides_and_answers_json(zhucun, team, db_url):
     )
     assert out.exit_code == 0, out.output
     assert answer(out.output)["outcome"] == "rejected"
+    said = CliRunner().invoke(cli, ["--db", db_url, "assess", "proposals", run_id])
+    assert "0 undecided" in said.output
+    assert "没有做到经常性驻村)  [rejected by zuzhi.bu on 2016-12-31 (已整改)]" in said.output
+
+
+def test_under_version_2_as_filed_a_team_still_poor_after_three_years_is_proposed_its_extension(
+    zhucun, clock
+):
+    from datetime import UTC, datetime
+
+    from tests.assess_builders import RULES_FILE, RULES_NAME
+
+    assessed_team(zhucun)
+    document = json.loads((RULES_FILE / f"{RULES_NAME}.v2.json").read_text(encoding="utf-8"))
+    apply(
+        zhucun,
+        cmd(
+            "adopt_assessment_rules",
+            on="2014-06-01",
+            role="city_admin",
+            rules=document,
+            effective_from="2014-01-01",
+        ),
+    )
+    clock.set(datetime(2017, 7, 10, 2, tzinfo=UTC))
+    early = published(zhucun, "2016")  # two and a half years: not yet
+    assert all(
+        p["kind"] != "extension" for p in zhucun.assessments.proposals(UUID(early))["proposals"]
+    )
+    run_id = run(zhucun, "2017H1", "half_year")["run_id"]
+    apply(zhucun, cmd("publish_assessment_run", on="2017-07-10", role="city_admin", run=run_id))
+    (ext,) = [
+        p
+        for p in zhucun.assessments.proposals(UUID(run_id))["proposals"]
+        if p["kind"] == "extension"
+    ]
+    assert (ext["dispatched_on"], ext["term_ends_on"], ext["until"]) == (
+        "2014-06-01",
+        "2017-05-31",
+        "2018-05-31",
+    )
+    line = decide(run_id, ext["proposal"])
+    line["occurred_on"] = "2017-07-10"
+    apply(zhucun, line)
+    assert _term_ends_on(zhucun, ext["team_id"]) == "2018-05-31"
