@@ -23,6 +23,7 @@ from domain.assessments.errors import (
     SpotCheckWithoutMembersError,
 )
 from domain.errors import (
+    AlreadyFoundAbsentError,
     DatedAfterTermError,
     DatedBeforeDispatchError,
     FutureDateError,
@@ -87,6 +88,17 @@ def test_the_command_line_trace_names_the_spot_check(zhucun, team, db_url):
     out = CliRunner().invoke(cli, ["--db", db_url, *args])
     assert out.exit_code == 0, out.output
     assert f"2014-09-17 李队员 on spot check {CHECK} (recorded by du.cha)" in out.output
+
+
+def test_an_absence_already_recorded_that_day_is_refused_so_none_is_counted_twice(zhucun, team):
+    apply(
+        zhucun,
+        cmd("record_absence", on="2014-09-17", role="inspector", cadre=cid(MEMBER), note="不在村"),
+    )
+    e = refused(zhucun, spot_check())
+    assert isinstance(e.error, AlreadyFoundAbsentError)
+    t = team_of(zhucun, run(zhucun)["run_id"], team)
+    assert t["inputs"]["absences_found"]["numerator"] == 1
 
 
 def test_a_spot_check_finding_everyone_present_records_no_absence(zhucun, team):
