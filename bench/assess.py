@@ -23,7 +23,9 @@ from typing import Any
 from uuid import UUID
 
 from app.assessments.replay import check_chain, replay
+from app.audit.chain import Verdict, check_runs, checkpoint
 from app.bootstrap import bootstrap
+from app.commands import parse_command_line
 from domain.assessments.periods import RunKind
 from domain.base import Meta
 
@@ -112,9 +114,6 @@ def _sealed(z: Any, run_id: str, runs: int) -> float:
     """The run published, sealed in a checkpoint, and the checks ``audit verify`` makes of
     it beyond walking the log (ADR 031): its event read, its digest compared, its result
     hashed again, its link compared."""
-    from app.audit.chain import Verdict, _check_runs, checkpoint
-    from app.commands import parse_command_line
-
     if not any(r["published"] for r in z.assessments.runs() if r["run_id"] == run_id):
         line = {
             "command": "publish_assessment_run",
@@ -128,7 +127,7 @@ def _sealed(z: Any, run_id: str, runs: int) -> float:
     z.projections.catch_up()
     seals = [s for s in checkpoint(z.engine).runs if s.run_id == run_id]
     verdict = Verdict(_links_at={s.position: bytes.fromhex(s.chain_link) for s in seals})
-    seconds, problems = timed(lambda: _check_runs(z.store, seals, verdict), runs)
+    seconds, problems = timed(lambda: check_runs(z.store, seals, verdict), runs)
     assert seals and problems == [], problems
     return seconds
 

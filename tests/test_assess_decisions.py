@@ -9,6 +9,7 @@ engines, writing nothing."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -28,7 +29,7 @@ from domain.assessments.errors import (
     RunNotPublishedError,
 )
 from domain.errors import InvalidInputError, WrongRoleError
-from tests.assess_builders import adopt, assessed_team, run
+from tests.assess_builders import RULES_FILE, RULES_NAME, adopt, assessed_team, run
 from tests.builders import COUNTY, answer, apply, cmd, refused
 from tests.team_builders import LEADER, cid
 
@@ -264,10 +265,6 @@ def test_the_command_line_decides_and_answers_json(zhucun, team, db_url):
 def test_under_version_2_as_filed_a_team_still_poor_after_three_years_is_proposed_its_extension(
     zhucun, clock
 ):
-    from datetime import UTC, datetime
-
-    from tests.assess_builders import RULES_FILE, RULES_NAME
-
     assessed_team(zhucun)
     document = json.loads((RULES_FILE / f"{RULES_NAME}.v2.json").read_text(encoding="utf-8"))
     apply(

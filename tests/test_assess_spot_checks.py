@@ -6,6 +6,7 @@ writing nothing."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -13,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from app.cli.main import cli
+from app.commands import parse_command_line
 from app.jurisdiction import Reach
 from domain.account_errors import NotInJurisdictionError, RoleNotAllowedError
 from domain.accounts import Role
@@ -148,8 +150,6 @@ def test_a_member_not_on_the_team_that_day_is_refused(zhucun, team):
     [("2014-05-20", DatedBeforeDispatchError), ("2017-06-02", DatedAfterTermError)],
 )
 def test_a_team_not_serving_that_day_is_refused(zhucun, team, clock, on, error):
-    from datetime import UTC, datetime
-
     clock.set(datetime(2017, 12, 31, 4, tzinfo=UTC))
     e = refused(zhucun, spot_check(on=on))
     assert isinstance(e.error, error)
@@ -194,8 +194,6 @@ def test_only_an_inspector_records_a_spot_check(zhucun, team):
 
 
 def test_an_account_records_a_spot_check_only_as_inspector_within_its_reach(zhucun, team):
-    from app.commands import parse_command_line
-
     line = parse_command_line(spot_check())
     with pytest.raises(Exception) as info:
         zhucun.execute([line], reach=Reach(Role.INSPECTOR, "210522"))

@@ -16,6 +16,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app.audit.segments import default_segments, verify_segments
 from app.store.event_store import EventStore
+from domain.assessments.canonical import digest
+from domain.assessments.runs import AssessmentRun
 from domain.errors import InvalidInputError
 from projections.assessments.tables import runs as assessment_runs
 from projections.audit.chain import GENESIS, chain, extend
@@ -209,7 +211,7 @@ def verify(
         seals = _seals(cps, conn)
     verdict = _verify_log(store, engine, cps, page, segments, {s.position for s in seals})
     verdict.runs_checked = len(seals)
-    verdict.run_problems = _check_runs(store, seals, verdict)
+    verdict.run_problems = check_runs(store, seals, verdict)
     return verdict
 
 
@@ -229,12 +231,9 @@ def _seals(cps: list[Checkpoint], conn: Connection) -> list[RunSeal]:
     return sorted(found.values(), key=lambda s: (s.position, s.run_id))
 
 
-def _check_runs(store: EventStore, seals: list[RunSeal], verdict: Verdict) -> list[RunProblem]:
+def check_runs(store: EventStore, seals: list[RunSeal], verdict: Verdict) -> list[RunProblem]:
     """Each sealed run: its event still there with the sealed digest and a result that
     hashes to it; the log up to its position still chains to the link it recorded."""
-    from domain.assessments.canonical import digest
-    from domain.assessments.runs import AssessmentRun
-
     out = []
     for seal in seals:
         try:
