@@ -116,3 +116,16 @@ def test_a_checkpoint_with_a_malformed_run_is_refused(runs):
     text = json.dumps({"position": 3, "link": "ab" * 32, "runs": runs})
     with pytest.raises(InvalidInputError):
         parse_checkpoints(text)
+
+
+def test_a_run_rewritten_and_the_chain_rebuilt_over_it_is_still_reported_by_verify(
+    zhucun, published
+):
+    at = zhucun.assessments.runs()[0]["recorded_at_position"]
+    forge(zhucun, at, b'"score":"50.28"', b'"score":"95.28"')
+    zhucun.projections.rebuild()  # the chain and the read models agree with the rewritten log
+    verdict = verify(zhucun.store, zhucun.engine)
+    assert not verdict.ok and verdict.runs_checked == 1
+    assert verdict.problem is not None
+    assert (verdict.problem.kind, verdict.problem.position) == ("run-altered", at)
+    assert published["run_id"] in verdict.problem.en

@@ -117,6 +117,7 @@ class RunProblem:
     kind: str  # missing, digest-altered, result-altered, inputs-altered
     zh: str
     en: str
+    position: int  # the run's own event, or the position it was computed at if that is gone
 
 
 def checkpoint(engine: Engine, now: datetime | None = None) -> Checkpoint:
@@ -212,6 +213,10 @@ def verify(
     verdict = _verify_log(store, engine, cps, page, segments, {s.position for s in seals})
     verdict.runs_checked = len(seals)
     verdict.run_problems = check_runs(store, seals, verdict)
+    if verdict.problem is None and verdict.run_problems:
+        # the log chains (a chain rebuilt over a rewritten run, say): the run names the place
+        first = verdict.run_problems[0]
+        verdict.problem = Problem("run-altered", first.position, first.zh, first.en)
     return verdict
 
 
@@ -239,18 +244,19 @@ def check_runs(store: EventStore, seals: list[RunSeal], verdict: Verdict) -> lis
         try:
             events = store.events_of([UUID(seal.run_id)])
             first = events[0].event if events else None
+            at = events[0].position if events else seal.position
         except Exception:  # an event altered past decoding
-            first = None
+            first, at = None, seal.position
         if not isinstance(first, AssessmentRun.Recorded):
-            out.append(_run_problem(seal, "missing"))
+            out.append(_run_problem(seal, "missing", at))
             continue
         if first.digest != seal.digest:
-            out.append(_run_problem(seal, "digest-altered"))
+            out.append(_run_problem(seal, "digest-altered", at))
         elif digest(first.result) != seal.digest:
-            out.append(_run_problem(seal, "result-altered"))
+            out.append(_run_problem(seal, "result-altered", at))
         link = verdict._links_at.get(seal.position)
         if seal.chain_link and (link is None or link.hex() != seal.chain_link):
-            out.append(_run_problem(seal, "inputs-altered", verdict.problem))
+            out.append(_run_problem(seal, "inputs-altered", at, verdict.problem))
     return out
 
 
@@ -271,7 +277,7 @@ RUN_PROBLEMS = {
 }
 
 
-def _run_problem(seal: RunSeal, kind: str, at: Problem | None = None) -> RunProblem:
+def _run_problem(seal: RunSeal, kind: str, position: int, at: Problem | None = None) -> RunProblem:
     zh, en = RUN_PROBLEMS[kind]
     where_zh = where_en = ""
     if at is not None and at.position <= seal.position:
@@ -281,6 +287,7 @@ def _run_problem(seal: RunSeal, kind: str, at: Problem | None = None) -> RunProb
         kind,
         f"考核 {seal.run_id}（截至第 {seal.position} 条）：{zh}{where_zh}",
         f"assessment run {seal.run_id} (as known at position {seal.position}): {en}{where_en}",
+        position,
     )
 
 
