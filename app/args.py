@@ -138,6 +138,10 @@ class Args:
     def opt_code(self, name: str) -> str | None:
         return None if self._left_out(name) else self.code(name)
 
+    def left_out(self, name: str) -> bool:
+        """Whether the optional argument ``name`` is absent or blank."""
+        return self._left_out(name)
+
     def integer(self, name: str, minimum: int = INT32_MIN, maximum: int = INT32_MAX) -> int:
         value = self._get(name, True)
         if isinstance(value, bool) or not isinstance(value, int):

@@ -91,6 +91,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "AssessmentRuleSet.Revised": ("修订考核规则", "assessment rules revised"),
     "AssessmentRun.Recorded": ("进行考核", "assessment run recorded"),
     "AssessmentRun.Published": ("公布考核结果", "assessment published"),
+    "SpotCheck.Recorded": ("不定期抽查", "spot check recorded"),
+    "AssessmentDecision.Decided": ("对考核建议作出决定", "decision on an assessment's proposal"),
     "TeamEvaluation.Started": ("开始述职评议", "evaluation of a team started"),
     "TeamEvaluation.ReportSubmitted": ("提交书面述职报告", "written report submitted"),
     "TeamEvaluation.Evaluated": ("现场述职评议", "team evaluated on site"),

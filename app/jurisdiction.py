@@ -98,6 +98,7 @@ COMMAND_ROLES: dict[str, frozenset[Role]] = {
     **dict.fromkeys(("register_dispatching_unit", "register_cadre", "record_correction"), CITY),
     **dict.fromkeys(("check_in", "request_leave", "write_diary", "visit_household"), TEAM_WORK),
     "record_absence": INSPECTORS,
+    "record_spot_check": INSPECTORS,
     **dict.fromkeys(
         (
             "register_village_form",
@@ -125,6 +126,8 @@ COMMAND_ROLES: dict[str, frozenset[Role]] = {
     # officers of the network record the village meeting's votes.
     "adopt_assessment_rules": CITY,
     "publish_assessment_run": TEAM_ADMIN,
+    # ... and decide what a published run proposes, within the run's unit.
+    "decide_assessment_proposal": TEAM_ADMIN,
     "submit_written_report": TEAM_WORK | TEAM_ADMIN,
     "record_evaluation": NETWORK,
     # A 六有 goal's status is judged by an official over the village, never by its team.

@@ -19,6 +19,8 @@ COMMANDS_4_11 = [
     "submit_written_report",
     "record_evaluation",
     "publish_assessment_run",
+    "record_spot_check",
+    "decide_assessment_proposal",
 ]
 
 
@@ -46,9 +48,11 @@ def test_the_documented_examples_are_accepted_after_the_teams_and_make_a_run_tha
 ):
     small_network(zhucun)
     teams, mine = examples(work_teams_section()), examples(section("### 4.13 考核"))
+    # the spot check's inspector is registered first; a decision needs a run's id
     assert {json.loads(line)["command"] for line in mine} == set(COMMANDS_4_11) - {
-        "publish_assessment_run"
-    }
+        "publish_assessment_run",
+        "decide_assessment_proposal",
+    } | {"register_dispatching_unit", "register_cadre"}
     result = zhucun.apply_text("\n".join(teams + mine))
     assert result.applied == len(teams) + len(mine)
     team = json.loads(mine[1])["args"]["team"]
@@ -57,6 +61,10 @@ def test_the_documented_examples_are_accepted_after_the_teams_and_make_a_run_tha
     assert t["inputs"]["satisfaction"] == {"numerator": 38, "denominator": 40, "value": "95.00"}
     apply(zhucun, cmd("publish_assessment_run", on="2016-12-30", run=done["run_id"]))
     assert replayed(zhucun, done["run_id"])["reproduced"]
+    absence = zhucun.assessments.explain(UUID(done["run_id"]), UUID(team), "absences_found")
+    assert [e["spot_check_id"] for e in absence["entries"]] == [
+        "00000000-0000-0000-0009-000000000001"
+    ]
     later = run(zhucun, "2015")  # the check-in of 4.5 is of 2015-04-08
     traced = zhucun.assessments.explain(UUID(later["run_id"]), UUID(team), "days_checked_in")
     assert [(e["day"], e["recorded_by"]) for e in traced["entries"]] == [("2015-04-08", "li.ming")]

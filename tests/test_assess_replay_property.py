@@ -1,8 +1,8 @@
 """For random small histories (check-ins of one or two teams over a few months, some of them
-back-dated) and random moments to run an assessment at: a replay reproduces every run's
-digest; --known-now with nothing recorded since is an empty diff; and a check-in recorded
-after a run, dated inside its period, shows in that run's --known-now diff with its
-position."""
+back-dated, and spot checks finding members absent) and random moments to run an assessment
+at: a replay reproduces every run's digest; each absence is counted once; --known-now with
+nothing recorded since is an empty diff; and a check-in recorded after a run, dated inside
+its period, shows in that run's --known-now diff with its position."""
 
 from __future__ import annotations
 
@@ -41,9 +41,12 @@ batch = st.lists(
     runs_after=st.lists(st.booleans(), min_size=4, max_size=4),
     two_teams=st.booleans(),
     period=st.sampled_from([("2014", "annual"), ("2014H2", "half_year")]),
+    absences=st.lists(
+        st.tuples(st.sampled_from([LEADER, MEMBER, 6]), st.integers(0, DAYS - 1)), max_size=4
+    ),
 )
 def test_replays_reproduce_and_later_check_ins_show_in_the_diff(
-    batches, runs_after, two_teams, period
+    batches, runs_after, two_teams, period, absences
 ):
     with tempfile.TemporaryDirectory() as folder:
         z = bootstrap(
@@ -58,6 +61,22 @@ def test_replays_reproduce_and_later_check_ins_show_in_the_diff(
                     z, cmd("join_team", on="2014-06-01", team=tid(2), cadre=cid(6), as_leader=True)
                 )
             adopt(z)
+            found = sorted({(c, d) for c, d in absences if c != 6 or two_teams})
+            if found:  # spot checks by an inspector of neither team's unit (PROV-FIN)
+                apply(
+                    z,
+                    *[
+                        cmd(
+                            "record_spot_check",
+                            on=(FIRST + timedelta(days=d)).isoformat(),
+                            role="inspector",
+                            team=tid(2 if c == 6 else 1),
+                            inspectors=[cid(8)],
+                            absent=[cid(c)],
+                        )
+                        for c, d in found
+                    ],
+                )
             seen: set[tuple[int, int]] = set()
             runs = []
             for lines, then_run in zip(batches, runs_after, strict=False):
@@ -82,6 +101,10 @@ def test_replays_reproduce_and_later_check_ins_show_in_the_diff(
             for done in runs:
                 assert replayed(z, done["run_id"])["reproduced"], done
             last = runs[-1]
+            in_period = [d for _, d in found if period[1] == "annual" or d >= 30]  # from July
+            teams = z.assessments.show(UUID(last["run_id"]))["result"]["teams"]
+            counted = sum(t["inputs"]["absences_found"]["numerator"] for t in teams)
+            assert counted == len(in_period)
             assert replayed(z, last["run_id"], known_now=True)["diff"]["teams"] == []
             day = next(
                 FIRST + timedelta(days=d)

@@ -321,6 +321,14 @@ TEMPLATES: dict[str, tuple[dict[str, Any], dict[str, str]]] = {
     ),
     # No run in this store: a run of another unit is refused in tests/test_assess_runs.py.
     "publish_assessment_run": ({"run": uid(12, 1)}, {"run": "run"}),
+    "decide_assessment_proposal": (
+        {"run": uid(12, 1), "proposal": f"criticism:{tid(1)}:poorly_rated", "outcome": "accepted"},
+        {"run": "run"},
+    ),
+    "record_spot_check": (
+        {"team": tid(1), "inspectors": [cid(MEMBER)], "absent": [cid(MEMBER)]},
+        {"team": "team"},
+    ),
     # -- the village work ledger: the six haves --
     "set_six_have_goal": (
         {"village": VILLAGE_A, "goal": "service_venue", "target": "建成为民服务站"},

@@ -6,16 +6,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.args import Args, refuse
+from app.args import Args, clean_text, parse_date, refuse
 from app.assessments.records import AssessmentRecords
 from app.network import Network
 from app.registry import command
+from domain.assessments.decisions import Outcome
 from domain.assessments.evaluations import Body, document_hash
 from domain.base import Meta
-from domain.fields import ATTENDANCE_MAX, SHORT_TEXT_MAX, YEAR_MAX, YEAR_MIN, Field
+from domain.fields import (
+    ATTENDANCE_MAX,
+    LONG_TEXT_MAX,
+    REASON,
+    SHORT_TEXT_MAX,
+    YEAR_MAX,
+    YEAR_MIN,
+    Field,
+)
 
 VOTES = ("satisfied", "basically_satisfied", "dissatisfied")
 TITLE = Field("述职报告标题", "report title", SHORT_TEXT_MAX)
+PROPOSAL = Field("建议", "proposal", 120)
+FINDINGS = Field("抽查发现", "findings", LONG_TEXT_MAX, multiline=True)
 
 
 @command(
@@ -91,3 +102,50 @@ def _evaluate(n: Network, a: Args, m: Meta) -> dict[str, Any]:
 @command("publish_assessment_run", "发布考核结果", "publish an assessment run", "run")
 def _publish(n: Network, a: Args, m: Meta) -> dict[str, Any]:
     return AssessmentRecords(n).publish(a.uuid("run"), m)
+
+
+@command(
+    "record_spot_check",
+    "登记不定期抽查",
+    "record an unannounced spot check of a team: inspectors, members present and absent",
+    "team",
+    "inspectors",
+    "present?",
+    "absent?",
+    "findings?",
+    "id?",
+)
+def _spot_check(n: Network, a: Args, m: Meta) -> dict[str, Any]:
+    team = a.uuid("team")
+    inspectors, present, absent = a.uuids("inspectors"), a.uuids("present"), a.uuids("absent")
+    findings = a.opt_text("findings", spec=FINDINGS)
+    return AssessmentRecords(n).record_spot_check(
+        team, inspectors, present, absent, findings, m, a.opt_uuid("id")
+    )
+
+
+@command(
+    "decide_assessment_proposal",
+    "对考核建议作出决定（接受、修改或驳回）",
+    "decide a published run's proposal: accept, amend or reject it",
+    "run",
+    "proposal",
+    "outcome",
+    "amend?",
+    "why?",
+)
+def _decide(n: Network, a: Args, m: Meta) -> dict[str, Any]:
+    run = a.uuid("run")
+    proposal = a.text("proposal", PROPOSAL)
+    outcome = a.enum("outcome", Outcome)
+    raw = {} if a.left_out("amend") else a.mapping("amend")
+    amendment: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key == "until":
+            amendment["until"] = parse_date(value, "amend")
+        elif isinstance(value, str):
+            amendment[key] = clean_text("amend", value, PROPOSAL)
+        else:
+            amendment[key] = value
+    why = a.opt_text("why", spec=REASON)
+    return AssessmentRecords(n).decide(run, proposal, outcome, amendment or None, why, m)

@@ -7,15 +7,29 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from app.network import Network
 from app.teams import Teams
-from domain.assessments.errors import RunNotFoundError
+from domain.assessments.decisions import (
+    AssessmentDecision,
+    Outcome,
+    check_can_decide,
+    decision_id,
+    extension_until,
+    proposals,
+)
+from domain.assessments.errors import (
+    ProposalAlreadyDecidedError,
+    ProposalNotFoundError,
+    RunNotFoundError,
+)
 from domain.assessments.evaluations import Body, TeamEvaluation, evaluation_id
 from domain.assessments.rules import AssessmentRuleSet, read_rules, rule_set_id
 from domain.assessments.runs import AssessmentRun
+from domain.assessments.spotchecks import SpotCheck
 from domain.base import Meta
+from domain.errors import DuplicateIdError
 
 
 class AssessmentRecords:
@@ -73,7 +87,94 @@ class AssessmentRecords:
             "satisfied_or_basically": votes[0] + votes[1],
         }
 
+    def record_spot_check(
+        self,
+        team_id: UUID,
+        inspectors: Sequence[UUID],
+        present: Sequence[UUID],
+        absent: Sequence[UUID],
+        findings: str,
+        meta: Meta,
+        check_id: UUID | None = None,
+    ) -> dict[str, Any]:
+        """The visit as one event, and each absence it found on the member's month, as
+        ``record_absence`` records it: residency and the assessments count that once."""
+        new = check_id or uuid4()
+        if self.uow.find(SpotCheck, new) is not None:
+            raise DuplicateIdError("抽查", "spot check", str(new))
+        teams = Teams(self.uow, self.network)
+        team = teams.team(team_id)
+        found = SpotCheck.record(
+            new,
+            team,
+            [teams.cadre(c, "inspectors") for c in inspectors],
+            [teams.cadre(c, "present") for c in present],
+            [teams.cadre(c, "absent") for c in absent],
+            findings,
+            meta,
+        )
+        self.uow.add(found)
+        note = f"抽查 spot check {new}" + (f"：{findings.strip()}" if findings.strip() else "")
+        for cid in absent:
+            cadre = teams.cadre(cid, "absent")
+            teams.month(cadre, meta.occurred_on, meta).find_absent(team.id, note, meta)
+        return {
+            "spot_check": str(new),
+            "team": str(team.id),
+            "day": meta.occurred_on.isoformat(),
+            "present": len(present),
+            "absent": len(absent),
+        }
+
     def publish(self, run_id: UUID, meta: Meta) -> dict[str, Any]:
         run = self.uow.get(AssessmentRun, run_id, lambda: RunNotFoundError(str(run_id), "run"))
         run.publish(meta)
         return {"run": str(run_id), "published_on": meta.occurred_on.isoformat()}
+
+    def decide(
+        self,
+        run_id: UUID,
+        proposal: str,
+        outcome: Outcome,
+        amendment: dict[str, Any] | None,
+        why: str,
+        meta: Meta,
+    ) -> dict[str, Any]:
+        """A decision on one proposal of a published run, citing the run and its digest; an
+        extension accepted or amended extends the team's term in the same transaction
+        (``extend_team_term``'s use case), so the team's read side shows it."""
+        run = self.uow.get(AssessmentRun, run_id, lambda: RunNotFoundError(str(run_id), "run"))
+        check_can_decide(run, meta)
+        key = proposal.strip().lower()  # ids and words of a key are lower-case
+        proposed = next((p for p in proposals(run.result) if p["proposal"] == key), None)
+        if proposed is None:
+            raise ProposalNotFoundError(key[:120], str(run_id))
+        found = self.uow.find(AssessmentDecision, decision_id(run_id, key))
+        if found is not None:
+            raise ProposalAlreadyDecidedError(
+                key,
+                found.outcome.zh,
+                found.outcome.value,
+                found.decided_by,
+                found.decided_on.isoformat(),
+            )
+        decision = AssessmentDecision.decide(
+            run, run.digest, proposed, outcome, amendment, why, meta
+        )
+        self.uow.add(decision)
+        amended = decision.amended
+        out: dict[str, Any] = {
+            "decision": str(decision.id),
+            "run": str(run_id),
+            "proposal": key,
+            "kind": proposed["kind"],
+            "outcome": outcome.value,
+            "amended": amended,
+        }
+        until = extension_until(proposed, outcome, amended)
+        if until is not None:
+            extended = Teams(self.uow, self.network).extend_team_term(
+                UUID(proposed["team_id"]), until, meta
+            )
+            out["term_ends_on"] = extended["term_ends_on"]
+        return out

@@ -16,6 +16,7 @@ from app.store.clock import Clock, local_today
 from app.store.event_store import EventStore
 from app.store.uow import UnitOfWork
 from domain.assessments.canonical import digest
+from domain.assessments.decisions import proposals
 from domain.assessments.errors import (
     AssessmentRulesNotFoundError,
     InputNotInRunError,
@@ -179,6 +180,15 @@ class Assessments:
         assert row is not None
         return {**row, "result": recorded.result}
 
+    def proposals(self, run_id: UUID) -> dict[str, Any]:
+        return proposals_of(self, run_id)
+
+    def spot_checks(
+        self, unit: str | None = None, team: UUID | None = None
+    ) -> list[dict[str, Any]]:
+        with self.projections.reading() as conn:
+            return queries.spot_check_list(conn, unit, team)
+
     def rule_sets(self) -> list[dict[str, Any]]:
         with self.projections.reading() as conn:
             return queries.all_rules(conn)
@@ -203,9 +213,18 @@ class Assessments:
             listed += [e["position"] for e in traced.get("evaluation", [])]
             listed += [p for m in traced.get("measures", []) for p in m["positions"]]
             actors = queries.actors_at(conn, listed)
+            found_on = (
+                queries.spot_checks_finding(conn, UUID(team.team_id).hex, recorded.position)
+                if name == "absences_found"
+                else {}
+            )
         for key in ("entries", "roster", "evaluation"):
             for e in traced.get(key, []):
                 e["recorded_by"] = actors.get(e["position"], "")
+        for e in traced.get("entries", []):
+            check = found_on.get((e["cadre_id"], e["day"]))
+            if check is not None:
+                e["spot_check_id"] = check
         stored = next(t for t in recorded.result["teams"] if t["team_id"] == team.team_id)
         figure = stored["inputs"][name]
         if member is not None:
@@ -223,6 +242,27 @@ class Assessments:
             "figure": figure,
             **traced,
         }
+
+
+def proposals_of(assessments: Assessments, run_id: UUID) -> dict[str, Any]:
+    """What a run proposes (``domain/assessments/decisions.py``), each with its decision if
+    one was made."""
+    recorded = assessments.recorded(run_id)
+    with assessments.projections.reading() as conn:
+        row = queries.run_row(conn, run_id)
+        decided = queries.decisions_of(conn, run_id)
+    assert row is not None
+    items = [{**p, "decision": decided.get(p["proposal"])} for p in proposals(recorded.result)]
+    return {
+        "run_id": str(run_id),
+        "kind": row["kind"],
+        "period": row["period"],
+        "unit": row["unit"],
+        "digest": recorded.digest,
+        "published": row["published"],
+        "proposals": items,
+        "undecided": sum(1 for p in items if p["decision"] is None),
+    }
 
 
 def _team(facts: Facts, team_id: UUID) -> TeamFacts | None:

@@ -9,16 +9,44 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from app.audit.segments import default_segments, verify_segments
 from app.store.event_store import EventStore
+from domain.assessments.canonical import digest
+from domain.assessments.runs import AssessmentRun
 from domain.errors import InvalidInputError
+from projections.assessments.tables import runs as assessment_runs
 from projections.audit.chain import GENESIS, chain, extend
 
 ALGORITHM = "zhucun-chain-sha256-v1"
 PAGE = 20000
+
+
+@dataclass(frozen=True)
+class RunSeal:
+    """A published assessment run as a checkpoint lists it: its id, its digest, the log
+    position it was computed as known at and the chain's link there (docs/audit.md)."""
+
+    run_id: str
+    digest: str
+    position: int
+    chain_link: str
+
+    @classmethod
+    def read(cls, item: Any) -> RunSeal:
+        seal = cls(
+            str(UUID(str(item["run_id"]))),
+            str(item["digest"]).lower(),
+            int(item["position"]),
+            str(item.get("chain_link", "")).lower(),
+        )
+        bytes.fromhex(seal.digest)
+        bytes.fromhex(seal.chain_link)
+        return seal
 
 
 @dataclass(frozen=True)
@@ -27,9 +55,12 @@ class Checkpoint:
     link: str  # hex
     time: str  # ISO 8601, UTC
     algorithm: str = ALGORITHM
+    runs: tuple[RunSeal, ...] = ()  # the runs published up to ``position``
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        out = asdict(self)
+        out["runs"] = [asdict(r) for r in self.runs]
+        return out
 
 
 @dataclass(frozen=True)
@@ -55,11 +86,13 @@ class Verdict:
     pending: int = 0  # events after the chain's head, not chained yet
     checkpoints: int = 0
     problem: Problem | None = None
+    runs_checked: int = 0
+    run_problems: list[RunProblem] = field(default_factory=list)
     _links_at: dict[int, bytes] = field(default_factory=dict, repr=False)
 
     @property
     def ok(self) -> bool:
-        return self.problem is None
+        return self.problem is None and not self.run_problems
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -71,18 +104,50 @@ class Verdict:
             "pending": self.pending,
             "checkpoints_checked": self.checkpoints,
             "problem": self.problem.as_dict() if self.problem else None,
+            "runs_checked": self.runs_checked,
+            "run_problems": [asdict(r) for r in self.run_problems],
         }
 
 
+@dataclass(frozen=True)
+class RunProblem:
+    """A published run whose recorded event, or whose inputs, are not what was sealed."""
+
+    run_id: str
+    kind: str  # missing, digest-altered, result-altered, inputs-altered
+    zh: str
+    en: str
+    position: int  # the run's own event, or the position it was computed at if that is gone
+
+
 def checkpoint(engine: Engine, now: datetime | None = None) -> Checkpoint:
-    """The chain's head as a checkpoint (call after the read models caught up)."""
+    """The chain's head as a checkpoint (call after the read models caught up), with the
+    assessment runs published up to it."""
     with engine.connect() as conn:
         row = conn.execute(
             select(chain.c.position, chain.c.link).order_by(chain.c.position.desc()).limit(1)
         ).first()
-    position, link = (int(row[0]), bytes(row[1])) if row else (0, GENESIS)
+        position, link = (int(row[0]), bytes(row[1])) if row else (0, GENESIS)
+        sealed = _published_runs(conn, position)
     moment = (now or datetime.now(UTC)).astimezone(UTC)
-    return Checkpoint(position, link.hex(), moment.isoformat(timespec="seconds"))
+    return Checkpoint(
+        position, link.hex(), moment.isoformat(timespec="seconds"), runs=tuple(sealed)
+    )
+
+
+def _published_runs(conn: Connection, upto: int | None = None) -> list[RunSeal]:
+    query = select(
+        assessment_runs.c.run_id,
+        assessment_runs.c.digest,
+        assessment_runs.c.known_at,
+        assessment_runs.c.chain_link,
+    ).where(assessment_runs.c.published_position.is_not(None))
+    if upto is not None:
+        query = query.where(assessment_runs.c.published_position <= upto)
+    return [
+        RunSeal(str(UUID(r)), d, int(p), k)
+        for r, d, p, k in conn.execute(query.order_by(assessment_runs.c.position))
+    ]
 
 
 def parse_checkpoints(text: str) -> list[Checkpoint]:
@@ -109,6 +174,13 @@ def parse_checkpoints(text: str) -> list[Checkpoint]:
             bytes.fromhex(cp.link)
         except (KeyError, TypeError, ValueError, AttributeError):
             raise _bad_checkpoint("each checkpoint needs a position and a hex link") from None
+        try:
+            runs = tuple(RunSeal.read(r) for r in item.get("runs", []))
+        except (KeyError, TypeError, ValueError, AttributeError):
+            raise _bad_checkpoint(
+                "each run of a checkpoint needs a run_id, a hex digest and a position"
+            ) from None
+        cp = Checkpoint(cp.position, cp.link, cp.time, cp.algorithm, runs)
         if cp.algorithm != ALGORITHM:
             raise _bad_checkpoint(f"unknown algorithm {cp.algorithm!r}")
         out.append(cp)
@@ -136,7 +208,98 @@ def verify(
     differs is it walked again in order, below, to name the first position and how.
     ``segments=0`` walks in order only (on PostgreSQL it always does)."""
     cps = checkpoints or []
-    watch = {c.position for c in cps}
+    with engine.connect() as conn:
+        seals = _seals(cps, conn)
+    verdict = _verify_log(store, engine, cps, page, segments, {s.position for s in seals})
+    verdict.runs_checked = len(seals)
+    verdict.run_problems = check_runs(store, seals, verdict)
+    if verdict.problem is None and verdict.run_problems:
+        # the log chains (a chain rebuilt over a rewritten run, say): the run names the place
+        first = verdict.run_problems[0]
+        verdict.problem = Problem("run-altered", first.position, first.zh, first.en)
+    return verdict
+
+
+def _seals(cps: list[Checkpoint], conn: Connection) -> list[RunSeal]:
+    """The runs to check: those the checkpoints list (kept outside the system: they win),
+    and the runs the read model knows as published."""
+    found: dict[str, RunSeal] = {}
+    try:
+        known = _published_runs(conn)
+    except SQLAlchemyError:  # a store without the assessments' tables yet
+        known = []
+    for seal in known:
+        found[seal.run_id] = seal
+    for cp in cps:
+        for seal in cp.runs:
+            found[seal.run_id] = seal
+    return sorted(found.values(), key=lambda s: (s.position, s.run_id))
+
+
+def check_runs(store: EventStore, seals: list[RunSeal], verdict: Verdict) -> list[RunProblem]:
+    """Each sealed run: its event still there with the sealed digest and a result that
+    hashes to it; the log up to its position still chains to the link it recorded."""
+    out = []
+    for seal in seals:
+        try:
+            events = store.events_of([UUID(seal.run_id)])
+            first = events[0].event if events else None
+            at = events[0].position if events else seal.position
+        except Exception:  # an event altered past decoding
+            first, at = None, seal.position
+        if not isinstance(first, AssessmentRun.Recorded):
+            out.append(_run_problem(seal, "missing", at))
+            continue
+        if first.digest != seal.digest:
+            out.append(_run_problem(seal, "digest-altered", at))
+        elif digest(first.result) != seal.digest:
+            out.append(_run_problem(seal, "result-altered", at))
+        link = verdict._links_at.get(seal.position)
+        if seal.chain_link and (link is None or link.hex() != seal.chain_link):
+            out.append(_run_problem(seal, "inputs-altered", at, verdict.problem))
+    return out
+
+
+RUN_PROBLEMS = {
+    "missing": ("考核事件已不在日志中", "the run's event is gone from the log"),
+    "digest-altered": (
+        "考核事件中的摘要被改动",
+        "the digest stored in the run's event was altered",
+    ),
+    "result-altered": (
+        "考核事件中的结果被改动，与摘要不符",
+        "the result stored in the run's event was altered: it no longer hashes to its digest",
+    ),
+    "inputs-altered": (
+        "考核所依据的日志（截至其位置）被改动",
+        "the log the run was computed from (up to its position) was altered",
+    ),
+}
+
+
+def _run_problem(seal: RunSeal, kind: str, position: int, at: Problem | None = None) -> RunProblem:
+    zh, en = RUN_PROBLEMS[kind]
+    where_zh = where_en = ""
+    if at is not None and at.position <= seal.position:
+        where_zh, where_en = f"（{at.zh}）", f" ({at.en})"
+    return RunProblem(
+        seal.run_id,
+        kind,
+        f"考核 {seal.run_id}（截至第 {seal.position} 条）：{zh}{where_zh}",
+        f"assessment run {seal.run_id} (as known at position {seal.position}): {en}{where_en}",
+        position,
+    )
+
+
+def _verify_log(
+    store: EventStore,
+    engine: Engine,
+    cps: list[Checkpoint],
+    page: int,
+    segments: int | None,
+    runs_at: set[int],
+) -> Verdict:
+    watch = {c.position for c in cps} | runs_at
     verdict = Verdict(checkpoints=len(cps))
     with engine.connect() as conn:
         head = conn.execute(select(func.max(chain.c.position))).scalar()
@@ -151,6 +314,7 @@ def verify(
             verdict.head_position = intact.last_position
             verdict.head_link = intact.last_link.hex()
             verdict.problem = _against_checkpoints(cps, intact.links_at, intact.last_position)
+            verdict._links_at = dict(intact.links_at)
             if verdict.problem is None:
                 return verdict
             verdict = Verdict(checkpoints=len(cps), chained_to=chain_head)

@@ -14,6 +14,7 @@ from app.accounts import ADMIN_REASON
 from app.audit.export import DEFAULT_REASON
 from app.describe import WORDS
 from domain.accounts import FailureCause, Role
+from domain.assessments.decisions import Outcome, ProposalKind
 from domain.cadres import DispatchLevel, Rank, Sector, SectorGroup
 from domain.households import LeaveReason
 from domain.ledger.findings import OpinionCategory, OpinionSource, RootCause
@@ -184,6 +185,17 @@ FIELDS: dict[str, Words] = {
     "chain_link": ("审计链哈希", "audit chain link"),
     "result": ("考核结果", "result"),
     "team_name": ("工作队名称", "team name"),
+    "dispatching_unit": ("派出单位", "dispatching unit"),
+    "inspectors": ("督查人员", "inspectors"),
+    "present": ("在岗队员", "members present"),
+    "absent": ("脱岗队员", "members absent"),
+    "findings": ("抽查发现", "findings"),
+    "run_id": ("考核编号", "assessment run"),
+    "run_digest": ("考核摘要（SHA-256）", "run's digest (SHA-256)"),
+    "proposal": ("建议", "proposal"),
+    "proposed": ("建议内容", "as proposed"),
+    "outcome": ("决定", "outcome"),
+    "amended": ("修改内容", "amended"),
     # The filters of an export and the scope of a view (app/audit/entries.py, AuditFilter).
     "unit": ("单位", "unit"),
     "team": ("工作队", "team"),
@@ -263,7 +275,8 @@ _PROBLEMS = _plain(Problem)
 VALUES: dict[str, dict[str, Words]] = {
     "level": _plain(Level, DispatchLevel),
     "unit_level": _plain(DispatchLevel),
-    "kind": _plain(SiteKind, TableKind, PlanKind),
+    "kind": _plain(SiteKind, TableKind, PlanKind, ProposalKind),
+    "outcome": _plain(Outcome),
     "rank": _plain(Rank),
     "previous_rank": _plain(Rank),
     "sector": _plain(Sector),

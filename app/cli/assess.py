@@ -319,6 +319,8 @@ def render_explain(data: dict[str, Any]) -> str:
         )
     for e in data.get("entries", []):
         extra = f" household {e['household_id']}" if "household_id" in e else ""
+        if "spot_check_id" in e:
+            extra += f" on spot check {e['spot_check_id']}"
         lines.append(
             f"  #{e['position']} {e['day']} {e['name']}{extra} (recorded by {e['recorded_by']})"
         )
@@ -353,6 +355,128 @@ def rules_list(ctx: click.Context, as_json: bool) -> None:
         )
     if not rows:
         fail("没有考核规则 / no assessment rules adopted")
+
+
+@assess.command("spot-checks")
+@click.option("--unit", "unit_code", metavar="CODE", help="Teams in villages under this unit.")
+@click.option("--team", "team_id", metavar="ID", help="One team's.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.pass_context
+def spot_checks(
+    ctx: click.Context, unit_code: str | None, team_id: str | None, as_json: bool
+) -> None:
+    """Spot checks recorded (record_spot_check): day, team, inspectors, members found present
+    and absent, findings."""
+    team = _id("team", team_id) if team_id else None
+    with opened(ctx) as z:
+        rows = z.assessments.spot_checks(unit_code.strip() if unit_code else None, team)
+        if as_json:
+            print_answer(z, rows)
+            return
+    for r in rows:
+        inspectors = ", ".join(i["name"] for i in r["inspectors"])
+        click.echo(
+            f"{r['day']}  {r['spot_check_id']}  {r['team_name']} ({r['village']})  "
+            f"inspectors {inspectors}; present {len(r['present'])}, absent {len(r['absent'])}"
+            + (f"  — {r['findings']}" if r["findings"] else "")
+        )
+    click.echo(f"{len(rows)} spot check(s)", err=True)
+
+
+@assess.command("proposals")
+@click.argument("run_id")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.pass_context
+def proposals(ctx: click.Context, run_id: str, as_json: bool) -> None:
+    """What a run proposes (commendations, priority posting or promotion, criticisms,
+    extensions of a unit's term), each with its decision if one was made."""
+    with opened(ctx) as z:
+        data = z.assessments.proposals(_id("run", run_id))
+        if as_json:
+            print_answer(z, data)
+            return
+    click.echo(render_proposals(data))
+
+
+def render_proposals(data: dict[str, Any]) -> str:
+    state = "published" if data["published"] else "NOT published"
+    lines = [
+        f"run {data['run_id']}: {data['kind']} {data['period']} of {data['unit']} ({state}), "
+        f"{len(data['proposals'])} proposal(s), {data['undecided']} undecided"
+    ]
+    for p in data["proposals"]:
+        what = p["team_name"]
+        if p["kind"] == "priority_posting":
+            what += f" / {p['name']}"
+        if p["kind"] == "criticism":
+            what += f" — {p['reason']} ({p['reason_zh']})"
+        if p["kind"] == "extension":
+            what += f" — term {p['term_ends_on']} → {p['until']}"
+        d = p["decision"]
+        decided = (
+            f"{d['outcome']} by {d['decided_by']} on {d['decided_on']}"
+            + (f" ({d['why']})" if d["why"] else "")
+            if d
+            else "undecided"
+        )
+        lines.append(f"  {p['proposal']}\n    {p['kind']}: {what}  [{decided}]")
+    return "\n".join(lines)
+
+
+@assess.command("decide")
+@click.argument("run_id")
+@click.argument("proposal")
+@click.option("--accept", "outcome", flag_value="accepted", help="Accept the proposal.")
+@click.option("--amend", "outcome", flag_value="amended", help="Amend it (with --why).")
+@click.option("--reject", "outcome", flag_value="rejected", help="Reject it (with --why).")
+@click.option("--reason-to", "reason_to", metavar="REASON", help="An amended criticism's reason.")
+@click.option("--until", "until", metavar="DATE", help="An amended extension's last day.")
+@click.option("--why", "why", metavar="TEXT", help="Why amended or rejected.")
+@_by
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.pass_context
+def decide(
+    ctx: click.Context,
+    run_id: str,
+    proposal: str,
+    outcome: str | None,
+    reason_to: str | None,
+    until: str | None,
+    why: str | None,
+    actor: str | None,
+    role: str | None,
+    reason: str | None,
+    as_json: bool,
+) -> None:
+    """Decide one proposal of a published run (the command decide_assessment_proposal):
+    --accept, --amend (--reason-to or --until) or --reject, with --why for the last two."""
+    from app.commands import parse_command_line
+
+    if outcome is None:
+        fail("give --accept, --amend or --reject / 请选择 --accept、--amend 或 --reject")
+    amend = {k: v for k, v in (("reason", reason_to), ("until", until)) if v is not None}
+    name, their_role = _who(actor, role)
+    with opened(ctx) as z:
+        line = {
+            "command": "decide_assessment_proposal",
+            "args": {
+                "run": run_id,
+                "proposal": proposal,
+                "outcome": outcome,
+                **({"amend": amend} if amend else {}),
+                **({"why": why} if why else {}),
+            },
+            "actor": name,
+            "role": their_role,
+            "occurred_on": z.today().isoformat(),
+            "reason": reason or why or "考核结果的决定 decision on an assessment",
+        }
+        done = z.execute([parse_command_line(line)])
+        answer = done.results[0]
+        if as_json:
+            print_answer(z, answer)
+            return
+    click.echo(f"{outcome} {proposal} of run {run_id} by {name}")
 
 
 __all__ = ["assess"]

@@ -76,7 +76,7 @@ def audit_verify(ctx: click.Context, checkpoint_file: Path | None, as_json: bool
         verdict = verify(z.store, z.engine, cps)
         if as_json:
             print_answer(z, verdict.as_dict())
-    if not as_json and verdict.problem is None:
+    if not as_json and verdict.ok:
         click.echo(
             f"OK: {verdict.events} event(s), head position {verdict.head_position}, "
             f"head link {verdict.head_link}"
@@ -88,9 +88,14 @@ def audit_verify(ctx: click.Context, checkpoint_file: Path | None, as_json: bool
             )
         if verdict.checkpoints:
             click.echo(f"  matches {verdict.checkpoints} checkpoint(s)")
+        if verdict.runs_checked:
+            click.echo(f"  {verdict.runs_checked} published assessment run(s) intact")
     if verdict.problem is not None:
         p = verdict.problem
         click.echo(f"TAMPERED {p.kind} at position {p.position}: {p.zh} / {p.en}", err=True)
+    for r in verdict.run_problems:
+        click.echo(f"TAMPERED run {r.run_id} {r.kind}: {r.zh} / {r.en}", err=True)
+    if not verdict.ok:
         sys.exit(1)
 
 

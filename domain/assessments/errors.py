@@ -100,6 +100,48 @@ InputNotInRunError = missing("input_not_in_run", "input", "given known",
 OtherRulesNameError = rule("other_rules_name", "rules", "given name",
     "只能与同一考核规则 {name} 的其他版本比较，不能是 {given}",
     "a what-if compares versions of the run's own rules, {name}, not {given}")
+
+# -- spot checks --------------------------------------------------------------------------------
+
+InspectorOfOwnUnitError = rule("inspector_of_own_unit", "inspectors", "name unit team_name",
+    "督查人员 {name} 属于派出单位 {unit}，不能抽查本单位派出的「{team_name}」",
+    "inspector {name} belongs to {unit}, the unit that dispatched '{team_name}', and cannot "
+    "check it")
+
+PresentAndAbsentError = rule("present_and_absent", "absent", "name",
+    "{name} 不能既在岗又脱岗：请只列入在岗或脱岗其中之一",
+    "{name} cannot be both present and absent: list them as one or the other")
+
+SpotCheckWithoutInspectorsError = invalid("spot_check_without_inspectors", "inspectors", "",
+    "抽查至少要有一名督查人员",
+    "a spot check names at least one inspector")
+
+SpotCheckWithoutMembersError = invalid("spot_check_without_members", "present", "",
+    "抽查至少要登记一名在岗或脱岗的队员",
+    "a spot check lists at least one member found present or absent")
+
+# -- decisions ----------------------------------------------------------------------------------
+
+RunNotPublishedError = rule("run_not_published", "run", "run_id",
+    "考核 {run_id} 尚未发布：发布后才能对其建议作出决定",
+    "assessment run {run_id} is not published: its proposals are decided once it is")
+
+ProposalNotFoundError = missing("proposal_not_found", "proposal", "proposal run_id",
+    "考核 {run_id} 没有建议 {proposal}",
+    "assessment run {run_id} proposes no {proposal}")
+
+ProposalAlreadyDecidedError = rule("proposal_already_decided", "proposal",
+    "proposal outcome_zh outcome by day",
+    "建议 {proposal} 已由 {by} 于 {day} 决定（{outcome_zh}）",
+    "proposal {proposal} was already decided by {by} on {day} ({outcome})")
+
+DecisionWithoutReasonError = invalid("decision_without_reason", "why", "outcome_zh outcome",
+    "{outcome_zh}建议须说明理由",
+    "to {outcome} a proposal, give the reason")
+
+AmendmentNotAllowedError = invalid("amendment_not_allowed", "amend", "kind_zh kind allowed",
+    "{kind_zh}建议只能修改：{allowed}",
+    "a {kind} proposal can be amended in: {allowed}")
 # fmt: on
 
 name_rows(globals())

@@ -24,6 +24,9 @@ class TeamFacts:
     last_day: date
     position: int  # the version of the team's record read (its dispatch, or a later change)
     replaced_at: int | None = None  # the event that replaced that version, if any
+    dispatched_on: date | None = None
+    term_ends_on: date | None = None  # as known (an extension moves it), None once ended
+    village_poor: bool = False  # on the period's last day, as known
 
 
 @dataclass(frozen=True)

@@ -167,6 +167,8 @@ class AssessmentRules:
     commendation_grade: str
     commendation_quota_percent: Fraction
     content: dict[str, Any]
+    # 不脱贫不脱钩 (version 2 on): (years served at least, years to extend by), or None
+    extension: tuple[int, int] | None = None
 
     @property
     def ref(self) -> str:
@@ -188,6 +190,7 @@ _KEYS = {
     "absence_caps": False,
     "criticism": True,
     "commendation": True,
+    "extension": False,
 }
 
 
@@ -248,8 +251,15 @@ def read_rules(content: Any) -> AssessmentRules:
     quota = _decimal(commendation["quota_percent"], "commendation.quota_percent")
     if quota > 100:
         raise _bad("commendation.quota_percent", "不能超过 100", "must be at most 100")
+    extension = None
+    if "extension" in doc:
+        ext = _object(doc["extension"], "extension", {"after_years": True, "extend_by_years": True})
+        extension = (
+            _int(ext["after_years"], "extension.after_years", 1, 10),
+            _int(ext["extend_by_years"], "extension.extend_by_years", 1, 10),
+        )
     return AssessmentRules(
-        name, version, min_days, inputs, grades, caps, criticism, best, quota, content
+        name, version, min_days, inputs, grades, caps, criticism, best, quota, content, extension
     )
 
 

@@ -22,6 +22,8 @@ class AssessmentRun(NetworkAggregate):
         self.position = 0
         self.published_by: str | None = None
         self.published_on: date | None = None
+        self.result: dict[str, Any] = {}
+        self.digest = ""
 
     class Recorded(NetworkAggregate.Created):
         kind: str
@@ -37,6 +39,8 @@ class AssessmentRun(NetworkAggregate):
         def apply(self, run: AssessmentRun) -> None:
             run.unit_code = self.unit_code
             run.position = self.position
+            run.result = self.result
+            run.digest = self.digest
 
     class Published(NetworkAggregate.Event):
         def apply(self, run: AssessmentRun) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from fractions import Fraction
 from typing import Any
 
@@ -16,6 +16,7 @@ from domain.assessments.facts import Entry, Facts, TeamFacts
 from domain.assessments.periods import RunKind
 from domain.assessments.rules import INPUTS, AssessmentRules, Scope
 from domain.rules import days_required
+from domain.teams import add_years
 
 Figure = dict[str, Any]  # numerator, denominator, value
 
@@ -161,7 +162,7 @@ def team_result(facts: Facts, team: TeamFacts, rules: AssessmentRules) -> dict[s
             num = len(set().union(*visits.values())) if visits else 0
         den = sum(m["inputs"][name]["denominator"] for m in members)
         inputs[name] = figure(num, den, kind.percent)
-    return {
+    out = {
         "team_id": team.team_id,
         "team_name": team.name,
         "village": team.village,
@@ -172,6 +173,28 @@ def team_result(facts: Facts, team: TeamFacts, rules: AssessmentRules) -> dict[s
         **_graded(inputs, rules),
         "criticisms": _criticisms(inputs, members, rules),
         "members": members,
+    }
+    if rules.extension is not None:  # version 2 on: a result of version 1 is as it was
+        out["extension"] = extension(facts, team, rules.extension)
+    return out
+
+
+def extension(facts: Facts, team: TeamFacts, rule: tuple[int, int]) -> dict[str, Any]:
+    """不脱贫不脱钩: the village still poor on the period's last day, and the team there for
+    at least ``rule[0]`` years by then, its term still running: extend it by ``rule[1]``."""
+    after, by = rule
+    served = team.dispatched_on is not None and add_years(
+        team.dispatched_on, after
+    ) <= facts.period.last_day + timedelta(days=1)
+    proposed = team.village_poor and served and team.term_ends_on is not None
+    return {
+        "village_poor": team.village_poor,
+        "dispatched_on": team.dispatched_on.isoformat() if team.dispatched_on else None,
+        "term_ends_on": team.term_ends_on.isoformat() if team.term_ends_on else None,
+        "proposed": proposed,
+        "until": add_years(team.term_ends_on, by).isoformat()
+        if proposed and team.term_ends_on
+        else None,
     }
 
 

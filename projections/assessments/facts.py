@@ -22,7 +22,7 @@ from domain.assessments.facts import (
     TeamFacts,
 )
 from domain.assessments.periods import Period
-from projections.assessments.tables import diaries, evaluations, unit_parents
+from projections.assessments.tables import diaries, evaluations, poverty, unit_parents
 from projections.ledger.tables import measure_statuses, measures
 from projections.teams.queries import known
 from projections.teams.tables import absences, cadres, checkins, memberships, teams
@@ -79,6 +79,7 @@ def gather(conn: Connection, code: str, period: Period, upto: int) -> Facts | No
         return None
     facts = Facts(period, code)
     first, last = period.first_day, period.last_day
+    poor = poor_villages(conn, last, upto)
     for t in conn.execute(select(teams).where(known(teams, upto))).mappings():
         end = t["ended_on"] or t["term_ends_on"]
         if t["village_code"] in under and t["dispatched_on"] <= last and end >= first:
@@ -92,6 +93,9 @@ def gather(conn: Connection, code: str, period: Period, upto: int) -> Facts | No
                     min(last, end),
                     int(t["from_position"]),
                     t["to_position"],
+                    t["dispatched_on"],
+                    None if t["ended_on"] else t["term_ends_on"],
+                    t["village_code"] in poor,
                 )
             )
     ids = [UUID(t.team_id).hex for t in facts.teams]
@@ -103,6 +107,20 @@ def gather(conn: Connection, code: str, period: Period, upto: int) -> Facts | No
     facts.measures = _measures(conn, sorted({t.village for t in facts.teams}), period, upto)
     facts.evaluations = _evaluations(conn, ids, period, upto)
     return facts
+
+
+def poor_villages(conn: Connection, day: date, upto: int) -> set[str]:
+    """The villages poor on ``day`` as known at ``upto``: each one's last declaration or exit
+    that took effect by then."""
+    last: dict[str, tuple[date, int, bool]] = {}
+    for code, exited, on, position in conn.execute(
+        select(poverty.c.code, poverty.c.exited, poverty.c.day, poverty.c.position).where(
+            poverty.c.position <= upto, poverty.c.day <= day
+        )
+    ):
+        if code not in last or (on, position) > last[code][:2]:
+            last[code] = (on, position, exited)
+    return {code for code, (_, _, exited) in last.items() if not exited}
 
 
 def _stints(conn: Connection, ids: list[str], first: date, last: date, upto: int) -> list[Stint]:

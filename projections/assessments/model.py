@@ -10,19 +10,25 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
+from domain.assessments.decisions import AssessmentDecision
 from domain.assessments.evaluations import TeamEvaluation
 from domain.assessments.rules import AssessmentRuleSet
 from domain.assessments.runs import AssessmentRun
+from domain.assessments.spotchecks import SpotCheck
 from domain.residency import MemberMonth
 from domain.units import Unit
 from projections.assessments.tables import (
+    decisions,
     diaries,
     evaluations,
     member_months,
     metadata,
+    poverty,
     reports,
     rule_versions,
     runs,
+    spot_check_members,
+    spot_checks,
     unit_parents,
 )
 from projections.tables import utc_naive
@@ -45,7 +51,7 @@ def handles(*classes: type) -> Callable[[Handler], Handler]:
 class AssessmentsModel:
     name = NAME
     metadata = metadata
-    version = 1
+    version = 2  # 2: spot checks, villages' poverty, decisions
 
     def process(self, conn: Connection, page: Sequence[Any]) -> None:
         diary_rows: list[dict[str, Any]] = []
@@ -178,5 +184,71 @@ def _published(conn: Connection, e: AssessmentRun.Published, clock: dict[str, An
         .where(runs.c.run_id == e.originator_id.hex)
         .values(
             published_by=e.actor_id, published_on=clock["day"], published_position=clock["position"]
+        )
+    )
+
+
+def _unit_code(conn: Connection, unit: str) -> str:
+    return str(
+        conn.execute(
+            select(unit_parents.c.code).where(unit_parents.c.unit_id == unit).limit(1)
+        ).scalar_one()
+    )
+
+
+@handles(Unit.DeclaredPoor, Unit.ExitedPoverty)
+def _poverty(conn: Connection, e: Any, clock: dict[str, Any]) -> None:
+    code = _unit_code(conn, e.originator_id.hex)
+    exited = type(e) is Unit.ExitedPoverty
+    conn.execute(insert(poverty).values(code=code, exited=exited, **clock))
+
+
+@handles(SpotCheck.Recorded)
+def _spot_check(conn: Connection, e: SpotCheck.Recorded, clock: dict[str, Any]) -> None:
+    check = e.originator_id.hex
+    conn.execute(
+        insert(spot_checks).values(
+            check_id=check,
+            team_id=e.team_id.hex,
+            team_name=e.team_name,
+            village_code=e.village_code,
+            dispatching_unit=e.dispatching_unit,
+            inspectors=json.dumps(e.inspectors, ensure_ascii=False, sort_keys=True),
+            findings=e.findings,
+            actor=e.actor_id,
+            **clock,
+        )
+    )
+    rows = [(c, True) for c in e.present] + [(c, False) for c in e.absent]
+    conn.execute(
+        insert(spot_check_members),
+        [
+            {
+                "check_id": check,
+                "team_id": e.team_id.hex,
+                "cadre_id": c.hex,
+                "present": present,
+                **clock,
+            }
+            for c, present in rows
+        ],
+    )
+
+
+@handles(AssessmentDecision.Decided)
+def _decided(conn: Connection, e: AssessmentDecision.Decided, clock: dict[str, Any]) -> None:
+    conn.execute(
+        insert(decisions).values(
+            decision_id=e.originator_id.hex,
+            run_id=e.run_id.hex,
+            proposal=e.proposal,
+            kind=e.kind,
+            outcome=e.outcome,
+            amended=json.dumps(e.amended, ensure_ascii=False, sort_keys=True)
+            if e.amended is not None
+            else None,
+            why=e.why,
+            actor=e.actor_id,
+            **clock,
         )
     )

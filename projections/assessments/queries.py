@@ -11,8 +11,14 @@ from uuid import UUID
 
 from sqlalchemy import Connection, select
 
-from projections.assessments.facts import chunks
-from projections.assessments.tables import rule_versions, runs
+from projections.assessments.facts import chunks, units_under
+from projections.assessments.tables import (
+    decisions,
+    rule_versions,
+    runs,
+    spot_check_members,
+    spot_checks,
+)
 from projections.audit.chain import chain
 from projections.teams.tables import actor_events
 
@@ -116,4 +122,81 @@ def actors_at(conn: Connection, positions: Iterable[int]) -> dict[int, str]:
             )
         ):
             out[int(position)] = actor
+    return out
+
+
+def decisions_of(conn: Connection, run_id: UUID) -> dict[str, dict[str, Any]]:
+    """The decisions on a run's proposals, by proposal."""
+    rows = conn.execute(
+        select(decisions).where(decisions.c.run_id == run_id.hex).order_by(decisions.c.position)
+    ).mappings()
+    return {
+        r["proposal"]: {
+            "decision_id": str(UUID(r["decision_id"])),
+            "outcome": r["outcome"],
+            "amended": json.loads(r["amended"]) if r["amended"] else None,
+            "why": r["why"],
+            "decided_by": r["actor"],
+            "decided_on": r["day"].isoformat(),
+            "position": int(r["position"]),
+        }
+        for r in rows
+    }
+
+
+def spot_check_list(
+    conn: Connection, unit: str | None = None, team: UUID | None = None
+) -> list[dict[str, Any]]:
+    """Spot checks, oldest first: of one team, of the teams in villages under a unit (as it
+    stands now), or all."""
+    query = select(spot_checks).order_by(spot_checks.c.day, spot_checks.c.position)
+    if team is not None:
+        query = query.where(spot_checks.c.team_id == team.hex)
+    rows = list(conn.execute(query).mappings())
+    if unit is not None:
+        under = units_under(conn, unit, date.max, 2**62) or set()
+        rows = [r for r in rows if r["village_code"] in under or r["dispatching_unit"] == unit]
+    members: dict[str, list[Any]] = {}
+    ids = [r["check_id"] for r in rows]
+    for part in chunks(ids):
+        for m in conn.execute(
+            select(spot_check_members).where(spot_check_members.c.check_id.in_(part))
+        ).mappings():
+            members.setdefault(m["check_id"], []).append(m)
+    return [
+        {
+            "spot_check_id": str(UUID(r["check_id"])),
+            "day": r["day"].isoformat(),
+            "team_id": str(UUID(r["team_id"])),
+            "team_name": r["team_name"],
+            "village": r["village_code"],
+            "dispatching_unit": r["dispatching_unit"],
+            "inspectors": json.loads(r["inspectors"]),
+            "present": [
+                str(UUID(m["cadre_id"])) for m in members.get(r["check_id"], []) if m["present"]
+            ],
+            "absent": [
+                str(UUID(m["cadre_id"])) for m in members.get(r["check_id"], []) if not m["present"]
+            ],
+            "findings": r["findings"],
+            "recorded_by": r["actor"],
+            "position": int(r["position"]),
+        }
+        for r in rows
+    ]
+
+
+def spot_checks_finding(conn: Connection, team: str, upto: int) -> dict[tuple[str, str], str]:
+    """(cadre, day) -> the spot check that found the member absent, as known at ``upto``."""
+    out: dict[tuple[str, str], str] = {}
+    for check, cadre, day in conn.execute(
+        select(
+            spot_check_members.c.check_id, spot_check_members.c.cadre_id, spot_check_members.c.day
+        ).where(
+            spot_check_members.c.team_id == team,
+            spot_check_members.c.present.is_(False),
+            spot_check_members.c.position <= upto,
+        )
+    ):
+        out[(str(UUID(cadre)), day.isoformat())] = str(UUID(check))
     return out

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
     Date,
     DateTime,
@@ -91,6 +92,57 @@ unit_parents = Table(
     Column("unit_id", String(ID), nullable=False, index=True),
     Column("code", String(15), nullable=False),
     Column("parent_code", String(15)),
+    *_clocks(),
+)
+
+# Spot checks: the visit, and each member found present or absent on it.
+spot_checks = Table(
+    "as_spot_checks",
+    metadata,
+    Column("check_id", String(ID), primary_key=True),
+    Column("team_id", String(ID), nullable=False, index=True),
+    Column("team_name", String(fields.TEAM_NAME_MAX), nullable=False),
+    Column("village_code", String(15), nullable=False, index=True),
+    Column("dispatching_unit", String(fields.CODE_MAX), nullable=False),
+    Column("inspectors", Text, nullable=False),  # JSON: cadre_id, name, unit of each
+    Column("findings", Text, nullable=False),
+    Column("actor", String(fields.ACTOR_MAX), nullable=False),
+    *_clocks(),
+)
+
+spot_check_members = Table(
+    "as_spot_check_members",
+    metadata,
+    Column("check_id", String(ID), nullable=False, index=True),
+    Column("team_id", String(ID), nullable=False),
+    Column("cadre_id", String(ID), nullable=False),
+    Column("present", Boolean, nullable=False),
+    *_clocks(),
+    Index("ix_as_spot_check_members_cadre_day", "cadre_id", "day"),
+)
+
+# Villages declared poor and out of poverty, by day and position: whether a village was poor
+# on a day, as known at a position (an extension proposal reads it).
+poverty = Table(
+    "as_poverty",
+    metadata,
+    Column("code", String(15), nullable=False, index=True),
+    Column("exited", Boolean, nullable=False),
+    *_clocks(),
+)
+
+# Decisions on a run's proposals, one row each.
+decisions = Table(
+    "as_decisions",
+    metadata,
+    Column("decision_id", String(ID), primary_key=True),
+    Column("run_id", String(ID), nullable=False, index=True),
+    Column("proposal", String(120), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("outcome", String(16), nullable=False),
+    Column("amended", Text),  # JSON of what an amendment changed
+    Column("why", Text, nullable=False),
+    Column("actor", String(fields.ACTOR_MAX), nullable=False),
     *_clocks(),
 )
 
