@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -48,7 +49,9 @@ from domain.accounts import (
     login_guard_id,
 )
 from domain.base import Meta, NetworkAggregate
+from domain.cadres import Cadre
 from domain.errors import (
+    CadreNotFoundError,
     ConcurrentChangeError,
     InvalidInputError,
     TeamNotFoundError,
@@ -84,6 +87,7 @@ class Principal:
     team_id: str | None
     version: int
     session: str = ""  # the session's id, as its cookie holds it
+    cadre_id: str | None = None  # a team member's account: the cadre it is, once bound
 
     def covers(self, path: str) -> bool:
         """Is the unit with this materialised path inside this account's subtree?"""
@@ -126,8 +130,10 @@ class Accounts:
         actor: str = "system",
         reason: str = ADMIN_REASON,
         demo: bool = False,
+        cadre: str | None = None,
     ) -> dict[str, Any]:
-        """Add an account; refused whole (nothing written) when any field is wrong."""
+        """Add an account (a team member's, bound to the ``cadre`` it is, if given); refused
+        whole (nothing written) when any field is wrong."""
         name = check_username(username)
         parsed_role = Role.parse(role)
         team_id = _team_uuid(team) if team else None
@@ -143,18 +149,35 @@ class Accounts:
                 raise TeamNotFoundError(str(team_id))
             if found.village_code != unit["code"]:
                 raise TeamNotInVillageError(str(team_id), found.village_code, unit["code"])
-        uow.add(
-            Account.add(
-                name,
-                parsed_role,
-                unit["code"],
-                team_id,
-                self.hasher.hash(password),
-                self._meta(actor, "operator", reason),
-            )
+        meta = self._meta(actor, "operator", reason)
+        account = Account.add(
+            name, parsed_role, unit["code"], team_id, self.hasher.hash(password), meta
         )
+        if cadre is not None:
+            self._bind(uow, account, cadre, meta)
+        uow.add(account)
         self._commit(uow)
         return self.describe(name)
+
+    def bind_cadre(
+        self, username: str, cadre: str, actor: str = "system", reason: str = ADMIN_REASON
+    ) -> dict[str, Any]:
+        """Bind a team member's account to the cadre it is: a member (now or before) of the
+        account's team. The team's forms then record that cadre without asking."""
+        uow = UnitOfWork(self.z.store)
+        name = username.strip()
+        account = uow.get(Account, account_id(name), lambda: AccountNotFoundError(name))
+        self._bind(uow, account, cadre, self._meta(actor, "operator", reason))
+        self._commit(uow)
+        return self.describe(name)
+
+    def _bind(self, uow: UnitOfWork, account: Account, cadre: str, meta: Meta) -> None:
+        cadre_id = _uuid("cadre", cadre)
+        if uow.find(Cadre, cadre_id) is None:
+            raise CadreNotFoundError(str(cadre_id))
+        team = uow.find(Team, account.team_id) if account.team_id else None
+        on_team = team is not None and any(m.cadre_id == cadre_id for m in team.members)
+        account.bind_cadre(cadre_id, on_team, meta)
 
     def change_password(
         self, username: str, password: str, actor: str = "system", reason: str = ADMIN_REASON
@@ -265,6 +288,7 @@ class Accounts:
             unit_name=unit["name"],
             unit_level=unit["level"],
             team_id=str(UUID(row["team_id"])) if row["team_id"] else None,
+            cadre_id=str(UUID(row["cadre_id"])) if row.get("cadre_id") else None,
             version=int(row["version"]),
             session=session or "",
         )
@@ -397,11 +421,17 @@ def _check_password(password: str, username: str, demo: bool) -> None:
 
 
 def _team_uuid(value: str) -> UUID:
+    return _uuid("team", value)
+
+
+def _uuid(field: str, value: str) -> UUID:
+    """An id as typed: padded, upper case or full-width, read once."""
     try:
-        return UUID(value.strip())
+        return UUID(unicodedata.normalize("NFKC", value).strip())
     except ValueError:
+        words = {"team": ("工作队编号", "team id"), "cadre": ("干部编号", "cadre id")}[field]
         raise InvalidInputError(
-            "team", f"工作队编号 {value!r} 不是有效编号", f"team id {value!r} is not a valid id"
+            field, f"{words[0]} {value!r} 不是有效编号", f"{words[1]} {value!r} is not a valid id"
         ) from None
 
 
@@ -413,6 +443,7 @@ def _public(row: dict[str, Any]) -> dict[str, Any]:
         "role_zh": role.zh,
         "unit": row["unit_code"],
         "team": str(UUID(row["team_id"])) if row["team_id"] else None,
+        "cadre": str(UUID(row["cadre_id"])) if row.get("cadre_id") else None,
         "added_at": row["added_at"].isoformat(),
         "added_by": row["added_by"],
         "last_login_at": row["last_login_at"].isoformat() if row["last_login_at"] else None,

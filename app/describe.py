@@ -113,6 +113,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "Account.PasswordChanged": ("修改账号密码", "account password changed"),
     "Account.Suspended": ("停用账号", "account suspended"),
     "Account.Resumed": ("恢复账号", "account resumed"),
+    "Account.BoundToCadre": ("账号绑定干部本人", "account bound to its cadre"),
     "LoginGuard.Opened": ("开始记录登录尝试", "login tries first counted"),
     "LoginGuard.TryTaken": ("尝试登录", "login tried"),
     "LoginGuard.Cleared": ("登录成功，尝试次数清零", "login tries cleared by a login"),

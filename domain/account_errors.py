@@ -60,6 +60,14 @@ TeamNotInVillageError = rule("team_not_in_village", "unit", "team team_village u
     "team {team} serves village {team_village}, not {unit}; a team member account is bound to its "
     "team's village")
 
+CadreNotAllowedError = invalid("cadre_not_allowed", "cadre", "role",
+    "只有工作队队员账号绑定干部，角色 {role} 不绑定",
+    "only team member accounts are bound to a cadre, not role {role}")
+
+CadreNotOnTeamError = rule("cadre_not_on_team", "cadre", "cadre team",
+    "干部 {cadre} 不是该账号所在工作队 {team} 的队员",
+    "cadre {cadre} has not been a member of the account's team {team}")
+
 # Wrong username or password: the message does not say which.
 LoginFailedError = refusal("login_failed", "password", "",
     "用户名或密码不对",

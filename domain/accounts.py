@@ -21,6 +21,8 @@ from uuid import UUID
 from domain.account_errors import (
     AccountNotSuspendedError,
     AccountSuspendedError,
+    CadreNotAllowedError,
+    CadreNotOnTeamError,
     CommonPasswordError,
     EmptyPasswordError,
     InvalidUsernameError,
@@ -161,6 +163,7 @@ class Account(NetworkAggregate):
         self.role = Role.AUDITOR
         self.unit_code = ""
         self.team_id: UUID | None = None
+        self.cadre_id: UUID | None = None  # a team member's account: the cadre it is
         self.password_hash = ""
         self.suspended = False
 
@@ -194,6 +197,15 @@ class Account(NetworkAggregate):
         def apply(self, a: Account) -> None:
             a.suspended = False
 
+    class BoundToCadre(NetworkAggregate.Event):
+        """The account is this cadre's own: its check-ins, diary and visits are that cadre's,
+        never another member's."""
+
+        cadre_id: UUID
+
+        def apply(self, a: Account) -> None:
+            a.cadre_id = self.cadre_id
+
     @classmethod
     def add(
         cls,
@@ -217,6 +229,17 @@ class Account(NetworkAggregate):
 
     def change_password(self, password_hash: str, meta: Meta) -> None:
         self.trigger_event(self.PasswordChanged, password_hash=password_hash, **meta.event_kwargs())
+
+    def bind_cadre(self, cadre_id: UUID, on_team: bool, meta: Meta) -> None:
+        """Bind a team member's account to the cadre it is (``on_team``: the cadre has been a
+        member of the account's team). Binding it again to the same cadre records nothing."""
+        if self.role is not Role.TEAM_MEMBER:
+            raise CadreNotAllowedError(self.role.value)
+        if not on_team:
+            raise CadreNotOnTeamError(str(cadre_id), str(self.team_id))
+        if self.cadre_id == cadre_id:
+            return
+        self.trigger_event(self.BoundToCadre, cadre_id=cadre_id, **meta.event_kwargs())
 
     def suspend(self, meta: Meta) -> None:
         if self.suspended:

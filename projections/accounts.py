@@ -37,6 +37,7 @@ accounts = Table(
     Column("role", String(32), nullable=False),
     Column("unit_code", String(15), nullable=False, index=True),
     Column("team_id", String(32)),
+    Column("cadre_id", String(32)),  # a team member's account: the cadre it is, once bound
     # Bumped by a password change: a session opened before it is no longer valid.
     Column("version", Integer, nullable=False),
     Column("added_at", DateTime, nullable=False),
@@ -61,7 +62,8 @@ class AccountsModel:
     name = NAME
     metadata = metadata
     # 2: sessions kept on the server and suspension; failed logins counted on the guard.
-    version = 2
+    # 3: a team member's account bound to its cadre.
+    version = 3
 
     def process(self, conn: Connection, page: Sequence[Any]) -> None:
         for logged in page:
@@ -95,6 +97,12 @@ class AccountsModel:
                     .values(suspended=kind is Account.Suspended)
                 )
                 _end_sessions_of(conn, e)
+            elif kind is Account.BoundToCadre:
+                conn.execute(
+                    update(accounts)
+                    .where(accounts.c.id == e.originator_id.hex)
+                    .values(cadre_id=e.cadre_id.hex)
+                )
             elif kind is AccessLog.LoggedIn:
                 if e.session:
                     conn.execute(

@@ -40,6 +40,12 @@ def users() -> None:
 @click.option("--unit", "unit_code", required=True, metavar="CODE", help="The account's unit.")
 @click.option("--team", "team_id", metavar="ID", help="The team of a team_member account.")
 @click.option(
+    "--cadre",
+    "cadre_id",
+    metavar="ID",
+    help="The cadre a team_member account is (a member of its team): its forms record that cadre.",
+)
+@click.option(
     "--password-stdin", "password_stdin", is_flag=True, help="Read the password from stdin."
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the account as JSON.")
@@ -50,6 +56,7 @@ def add(
     role: str,
     unit_code: str,
     team_id: str | None,
+    cadre_id: str | None,
     password_stdin: bool,
     as_json: bool,
 ) -> None:
@@ -60,14 +67,36 @@ def add(
         raise click.UsageError("give --password-stdin and the password on stdin")
     password = _read_password()
     with opened(ctx) as z:
-        account = Accounts(z).add(username, role, unit_code, password, team=team_id, actor=_actor())
+        account = Accounts(z).add(
+            username, role, unit_code, password, team=team_id, actor=_actor(), cadre=cadre_id
+        )
         if as_json:
             print_json(account)
             return
         click.echo(
             f"added {account['username']} ({account['role']} {account['role_zh']}) "
-            f"at {account['unit']}" + (f", team {account['team']}" if account["team"] else "")
+            f"at {account['unit']}"
+            + (f", team {account['team']}" if account["team"] else "")
+            + (f", cadre {account['cadre']}" if account["cadre"] else "")
         )
+
+
+@users.command("bind")
+@click.argument("username")
+@click.option("--cadre", "cadre_id", required=True, metavar="ID", help="A member of its team.")
+@click.option("--json", "as_json", is_flag=True, help="Print the account as JSON.")
+@click.pass_context
+def bind(ctx: click.Context, username: str, cadre_id: str, as_json: bool) -> None:
+    """Bind a team member's account to the cadre it is: the team's forms (check-in, diary,
+    visits, leave) then record that cadre without asking."""
+    from app.accounts import Accounts
+
+    with opened(ctx) as z:
+        account = Accounts(z).bind_cadre(username, cadre_id, actor=_actor())
+        if as_json:
+            print_json(account)
+            return
+        click.echo(f"bound {account['username']} to cadre {account['cadre']}")
 
 
 @users.command("passwd")
