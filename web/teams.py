@@ -23,6 +23,9 @@ from web.dashboard import as_of_day, read
 from web.deps import unit_code, zhucun
 from web.i18n import N_
 
+# The forms of a day in the village: offered only while the team is serving today.
+DAILY_FORMS = frozenset({"check-in", "write-diary", "visit-household", "request-leave"})
+
 bp = Blueprint("teams", __name__)
 
 # The state of a member's day on the calendar, with its English name (translated on the page).
@@ -181,6 +184,8 @@ def team(team_id: str) -> str:
     return render_template(
         "teams/team.html",
         t=t,
+        serving_today=t["dispatched_on"] <= today <= t["last_day"],
+        daily_forms=DAILY_FORMS,
         roster=roster,
         report=report,
         members=members,

@@ -369,3 +369,19 @@ def test_a_role_not_allowed_is_refused_the_full_number(
     assert response.status_code == 403
     assert id_number(1) not in response.get_data(as_text=True)
     assert len(events_named(zhucun, "DataAccess.PersonalDataViewed")) == before
+
+
+def test_a_team_serving_today_offers_the_day_s_forms(net: WebNet, client: FlaskClient):
+    html = login(client, "team_member").get(f"/teams/{net.team}").get_data(as_text=True)
+    assert f'href="/teams/{net.team}/record/check-in"' in html
+    assert 'id="not-serving-today"' not in html
+
+
+def test_a_team_whose_term_has_ended_says_so_instead_of_offering_a_check_in(
+    net: WebNet, client: FlaskClient, clock: SettableClock
+):
+    clock.set(datetime(2018, 3, 1, 2, 0, tzinfo=UTC))  # the term ran to 2017-05-31
+    html = login(client, "team_member").get(f"/teams/{net.team}").get_data(as_text=True)
+    assert f'href="/teams/{net.team}/record/check-in"' not in html
+    assert f'href="/teams/{net.team}/record/write-diary"' not in html
+    assert "该工作队今天不在驻村期内" in html and "2017年5月31日" in html
