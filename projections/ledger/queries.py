@@ -22,12 +22,13 @@ from sqlalchemy import (
     union_all,
 )
 
-from domain.ledger.findings import OpinionCategory, OpinionSource, RootCause
+from domain.ledger.findings import RootCause
 from domain.ledger.measures import FundingSource, MeasureStatus
 from domain.ledger.money import yuan_text
 from domain.ledger.plans import MeasureCategory, PlanKind
 from domain.ledger.survey import ParticipantCategory, TableKind
 from projections.ledger import goals
+from projections.ledger.counts import COLUMNS, empty_counts, unflatten
 from projections.ledger.funds import fund_totals
 from projections.ledger.tables import (
     citations,
@@ -37,12 +38,14 @@ from projections.ledger.tables import (
     letter_targets,
     letters,
     measure_notes,
+    measure_now,
     measure_statuses,
     measures,
     opinions,
     periods,
     plan_approvals,
     plan_items,
+    plan_now,
     plan_revisions,
     plans,
     problem_opinions,
@@ -50,11 +53,13 @@ from projections.ledger.tables import (
     surveys,
     symposiums,
     tables,
+    village_now,
 )
 
 # The two clocks on a fact table, for this module's queries and the ledger's others (sheets).
 from projections.ledger.tables import latest as _latest
 from projections.ledger.tables import seen as seen
+from projections.ledger.tables import stored_answers as answers
 from projections.queries import unit_row
 from projections.tables import units
 from projections.teams.tables import teams
@@ -249,21 +254,7 @@ def _cited(conn: Connection, village: str, as_of: date, upto: int | None) -> lis
 # -- counts, for one village or many ---------------------------------------------------------
 
 
-def _empty_counts() -> dict[str, Any]:
-    return {
-        "questionnaires": {"batches": 0, "handed_out": 0, "returned": 0},
-        "statistics_tables": {"batches": 0, "handed_out": 0, "returned": 0},
-        "tables_and_questionnaires": 0,
-        "symposiums": 0,
-        "collective_consultations": 0,
-        "participants": {c.value: 0 for c in ParticipantCategory},
-        "interviews": 0,
-        "opinions": 0,
-        "opinions_by_source": {s.value: 0 for s in OpinionSource},
-        "opinions_by_category": {c.value: 0 for c in OpinionCategory},
-        "problems": 0,
-        "problems_by_root_cause": {r.value: 0 for r in RootCause},
-    }
+_empty_counts = empty_counts
 
 
 def _counts(
@@ -415,11 +406,14 @@ def _window_out(window: tuple[date, date, bool] | None) -> dict[str, Any] | None
 
 
 def _households_visited(
-    conn: Connection, villages: Any, as_of: date, upto: int | None
+    conn: Connection, villages: Any, as_of: date, upto: int | None, spans: Any = None
 ) -> dict[str, int]:
     """Per village: the households its teams visited within its survey's window (visits
-    made by ``as_of`` and known at ``upto``)."""
-    spans = _window_query(villages, as_of, upto)
+    made by ``as_of`` and known at ``upto``). ``spans``: the windows (``v``, ``first_day``,
+    ``last_day``) when already known (the stored rows, ``stored_rollup``), else worked out
+    from the facts."""
+    if spans is None:
+        spans = _window_query(villages, as_of, upto)
     first, last = conn.execute(
         select(func.min(spans.c.first_day), func.max(spans.c.last_day))
     ).one()
@@ -457,7 +451,12 @@ def _households_visited(
 
 
 def rollup(conn: Connection, villages: Any, as_of: date, upto: int | None) -> dict[str, Any]:
-    """The surveys of the villages under a unit, added up: the shape of the seed's figures."""
+    """The surveys of the villages under a unit, added up: the shape of the seed's figures.
+    From the villages' stored rows when the clocks leave none of their facts out, else from
+    the facts."""
+    stored = stored_rollup(conn, villages, as_of, upto)
+    if stored is not None:
+        return stored
     total = _counts(conn, villages, as_of, upto, by_village=False).get("*", _empty_counts())
     visited = _households_visited(conn, villages, as_of, upto)
     surveyed = conn.execute(
@@ -468,14 +467,56 @@ def rollup(conn: Connection, villages: Any, as_of: date, upto: int | None) -> di
             forms.c.village_code.in_(villages), seen(forms, as_of, upto)
         )
     ).scalar_one()
-    village_count = conn.execute(
-        select(func.count()).select_from(units).where(units.c.code.in_(villages))
-    ).scalar_one()
     return {
-        "villages": int(village_count),
+        "villages": _village_count(conn, villages),
         "villages_surveyed": int(surveyed),
         "forms_registered": int(forms_in),
         **total,
+        "households_visited": sum(visited.values()),
+    }
+
+
+def _village_count(conn: Connection, villages: Any) -> int:
+    return int(
+        conn.execute(
+            select(func.count()).select_from(units).where(units.c.code.in_(villages))
+        ).scalar_one()
+    )
+
+
+def stored_rollup(
+    conn: Connection, villages: Any, as_of: date, upto: int | None
+) -> dict[str, Any] | None:
+    """``rollup`` from the villages' stored rows (``tables.village_now``): one row a village
+    added up by the database. None when the clocks leave out any of their facts."""
+    n = village_now.c
+    row = conn.execute(
+        select(
+            func.max(n.last_day),
+            func.max(n.last_position),
+            func.sum(n.surveyed),
+            func.sum(n.form),
+            *[func.sum(n[c]) for c in COLUMNS],
+        ).where(n.village_code.in_(villages))
+    ).one()
+    last_day, last_position, surveyed, forms_in, *sums = row
+    if not answers(last_day, last_position, as_of, upto):
+        return None
+    spans = (
+        select(
+            n.village_code.label("v"),
+            n.window_first.label("first_day"),
+            n.window_last.label("last_day"),
+        )
+        .where(n.village_code.in_(villages), n.window_first.is_not(None))
+        .subquery("spans")
+    )
+    visited = _households_visited(conn, villages, as_of, upto, spans)
+    return {
+        "villages": _village_count(conn, villages),
+        "villages_surveyed": int(surveyed or 0),
+        "forms_registered": int(forms_in or 0),
+        **unflatten(dict(zip(COLUMNS, sums, strict=True))),
         "households_visited": sum(visited.values()),
     }
 
@@ -575,8 +616,11 @@ def village_plans(conn: Connection, village: str, as_of: date, upto: int | None)
 
 def plans_rollup(conn: Connection, villages: Any, as_of: date, upto: int | None) -> dict[str, Any]:
     """The plans of the villages counted: per kind, how many and how many have their latest
-    revision approved. Three scans, joined here (SQLite joins windowed subqueries row by
-    row)."""
+    revision approved. From the plans' stored rows when the clocks leave none of their facts
+    out; else three scans, joined here (SQLite joins windowed subqueries row by row)."""
+    stored = _stored_plans(conn, villages, as_of, upto)
+    if stored is not None:
+        return stored
     mine = and_(plans.c.village_code.in_(villages), seen(plans, as_of, upto))
     ids = select(plans.c.plan_id).where(mine)
     rev = _latest(plan_revisions, "plan_id", ids, as_of, upto)
@@ -597,6 +641,37 @@ def plans_rollup(conn: Connection, villages: Any, as_of: date, upto: int | None)
         "plans_approved": sum(k["approved"] for k in by_kind.values()),
         "by_kind": by_kind,
         "villages_with_an_approved_plan": len(villages_approved),
+    }
+
+
+def _stored_plans(
+    conn: Connection, villages: Any, as_of: date, upto: int | None
+) -> dict[str, Any] | None:
+    n = plan_now.c
+    mine = n.village_code.in_(villages)
+    by_kind = {k.value: {"plans": 0, "approved": 0} for k in PlanKind}
+    for kind, count, approved, last_day, last_position in conn.execute(
+        select(
+            n.kind,
+            func.count(),
+            func.sum(cast(n.approved, Integer)),
+            func.max(n.last_day),
+            func.max(n.last_position),
+        )
+        .where(mine)
+        .group_by(n.kind)
+    ):
+        if not answers(last_day, last_position, as_of, upto):
+            return None
+        by_kind[kind] = {"plans": int(count), "approved": int(approved or 0)}
+    villages_approved = conn.execute(
+        select(func.count(func.distinct(n.village_code))).where(mine, n.approved)
+    ).scalar_one()
+    return {
+        "plans": sum(k["plans"] for k in by_kind.values()),
+        "plans_approved": sum(k["approved"] for k in by_kind.values()),
+        "by_kind": by_kind,
+        "villages_with_an_approved_plan": int(villages_approved),
     }
 
 
@@ -695,33 +770,36 @@ def measures_rollup(
     conn: Connection, villages: Any, as_of: date, upto: int | None
 ) -> dict[str, Any]:
     """The measures of the villages counted in SQL: each with its status of the day (its
-    latest change by then, else planned)."""
-    mine = and_(measures.c.village_code.in_(villages), seen(measures, as_of, upto))
-    latest = _latest(
-        measure_statuses, "measure_id", select(measures.c.measure_id).where(mine), as_of, upto
+    latest change by then, else planned). From the measures' stored rows when the clocks
+    leave none of their facts out, else from the facts."""
+    stored = measure_now.c
+    from_rows = _measure_counts(
+        conn,
+        select(measure_now).where(stored.village_code.in_(villages)).subquery("m"),
+        None,
+        as_of,
+        clocks=True,
     )
-    status = func.coalesce(latest.c.status, MeasureStatus.PLANNED.value)
-    closed = (MeasureStatus.DONE.value, MeasureStatus.DROPPED.value)
-    overdue = and_(measures.c.due_on < as_of, status.not_in(closed))
-    listed: Any = literal_column("','") + measures.c.sources + literal_column("','")
-    sources = [func.sum(case((listed.like(f"%,{s.value},%"), 1), else_=0)) for s in FundingSource]
+    found = None
+    if all(answers(d, p, as_of, upto) for *_, d, p in from_rows):
+        found = [r[:-2] for r in from_rows]
+    else:
+        mine = and_(measures.c.village_code.in_(villages), seen(measures, as_of, upto))
+        latest = _latest(
+            measure_statuses, "measure_id", select(measures.c.measure_id).where(mine), as_of, upto
+        )
+        joined = (
+            select(measures, latest.c.status)
+            .select_from(measures.outerjoin(latest, latest.c.measure_id == measures.c.measure_id))
+            .where(mine)
+            .subquery("m")
+        )
+        found = _measure_counts(conn, joined, MeasureStatus.PLANNED.value, as_of)
     by_status = {s.value: 0 for s in MeasureStatus}
     by_category = {c.value: 0 for c in MeasureCategory}
     by_source = {s.value: 0 for s in FundingSource}
     budget = late = 0
-    for st, category, n, fen, n_late, *n_sources in conn.execute(
-        select(
-            status,
-            measures.c.category,
-            func.count(),
-            func.sum(measures.c.budget_fen),
-            func.sum(case((overdue, 1), else_=0)),
-            *sources,
-        )
-        .select_from(measures.outerjoin(latest, latest.c.measure_id == measures.c.measure_id))
-        .where(mine)
-        .group_by(status, measures.c.category)
-    ):
+    for st, category, n, fen, n_late, *n_sources in found:
         by_status[st] += n
         by_category[category] += n
         budget += int(fen or 0)
@@ -737,6 +815,33 @@ def measures_rollup(
         "budget_yuan": yuan_text(budget),
         "measures_by_source": by_source,
     }
+
+
+def _measure_counts(
+    conn: Connection, m: Any, unchanged: str | None, as_of: date, clocks: bool = False
+) -> list[Any]:
+    """Per status and category of the measures ``m`` (with their ``status``, None for
+    ``unchanged``): how many, their budget, how many overdue on the day, how many name each
+    source, and with ``clocks`` the latest day and log position of the stored rows."""
+    status: Any = m.c.status if unchanged is None else func.coalesce(m.c.status, unchanged)
+    closed = (MeasureStatus.DONE.value, MeasureStatus.DROPPED.value)
+    overdue = and_(m.c.due_on < as_of, status.not_in(closed))
+    listed: Any = literal_column("','") + m.c.sources + literal_column("','")
+    sources = [func.sum(case((listed.like(f"%,{s.value},%"), 1), else_=0)) for s in FundingSource]
+    last = (func.max(m.c.last_day), func.max(m.c.last_position)) if clocks else ()
+    return list(
+        conn.execute(
+            select(
+                status,
+                m.c.category,
+                func.count(),
+                func.sum(m.c.budget_fen),
+                func.sum(case((overdue, 1), else_=0)),
+                *sources,
+                *last,
+            ).group_by(status, m.c.category)
+        )
+    )
 
 
 # -- responsibility letters -----------------------------------------------------------------------
