@@ -8,18 +8,16 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, select
+from sqlalchemy import Connection, and_, select
 
 from domain.ledger.goals import Duty, EvidenceKind, GoalStatus, SixHave
 from projections.ledger.tables import (
     goal_evidence,
-    goal_now,
     goal_statuses,
     goal_targets,
     goals,
     latest,
     seen,
-    stored_answers,
 )
 
 UNJUDGED = "unjudged"  # a goal set and never judged
@@ -140,11 +138,7 @@ def goals_rollup(conn: Connection, villages: Any, as_of: date, upto: int | None)
     """Per item, how many of the villages that set any 六有 goal by the day are at each
     status: ``not_set`` (no goal for that item), ``unjudged``, ``not_started``,
     ``under_way``, ``met``. One scan of the goals with their judgements, each goal's latest
-    picked here (on SQLite a windowed subquery took twice as long). From the goals' stored
-    rows when the clocks leave none of their facts out."""
-    stored = _stored_rollup(conn, villages, as_of, upto)
-    if stored is not None:
-        return stored
+    picked here (on SQLite a windowed subquery took twice as long)."""
     judged = and_(goal_statuses.c.goal_id == goals.c.goal_id, seen(goal_statuses, as_of, upto))
     found: dict[str, tuple[str, str, Any, str | None]] = {}
     for goal_id, goal, village, day, position, status in conn.execute(
@@ -174,40 +168,5 @@ def goals_rollup(conn: Connection, villages: Any, as_of: date, upto: int | None)
     return {
         "villages_with_goals": len(with_goals),
         "villages_all_met": sum(1 for n in met.values() if n == len(SixHave)),
-        "by_goal": by_goal,
-    }
-
-
-def _stored_rollup(
-    conn: Connection, villages: Any, as_of: date, upto: int | None
-) -> dict[str, Any] | None:
-    n = goal_now.c
-    mine = n.village_code.in_(villages)
-    by_goal = {g.value: dict.fromkeys(BUCKETS, 0) for g in SixHave}
-    for goal, status, count, last_day, last_position in conn.execute(
-        select(n.goal, n.status, func.count(), func.max(n.last_day), func.max(n.last_position))
-        .where(mine)
-        .group_by(n.goal, n.status)
-    ):
-        if not stored_answers(last_day, last_position, as_of, upto):
-            return None
-        by_goal[goal][status or UNJUDGED] += int(count)
-    with_goals = int(
-        conn.execute(select(func.count(func.distinct(n.village_code))).where(mine)).scalar_one()
-    )
-    all_met = (
-        select(n.village_code)
-        .where(mine, n.status == GoalStatus.MET.value)
-        .group_by(n.village_code)
-        .having(func.count() == len(SixHave))
-        .subquery()
-    )
-    for counts in by_goal.values():
-        counts[NOT_SET] = with_goals - sum(counts.values())
-    return {
-        "villages_with_goals": with_goals,
-        "villages_all_met": int(
-            conn.execute(select(func.count()).select_from(all_met)).scalar_one()
-        ),
         "by_goal": by_goal,
     }

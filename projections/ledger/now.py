@@ -13,9 +13,10 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, delete, func, insert, select, union_all
 
+from domain.ledger.goals import GoalStatus, SixHave
 from domain.ledger.measures import MeasureStatus
 from projections.ledger import queries as q
-from projections.ledger.counts import empty_counts, flatten
+from projections.ledger.counts import UNJUDGED, empty_counts, flatten, work_counts
 from projections.ledger.tables import (
     forms,
     goal_now,
@@ -53,21 +54,24 @@ def touched(table: Table, values: dict[str, Any], into: dict[str, set[str]]) -> 
 
 
 def refresh(conn: Connection, changed: dict[str, set[str]]) -> None:
-    for kind, write in (
-        ("village", _villages),
-        ("plan", _plans),
-        ("measure", _measures),
-        ("goal", _goals),
-    ):
+    """Write again the rows of what the page changed: the plans', measures' and goals' first,
+    then the villages' (theirs included)."""
+    villages = set(changed.get("village", ()))
+    for kind, write in (("plan", _plans), ("measure", _measures), ("goal", _goals)):
         ids = sorted(changed.get(kind, ()))
         for start in range(0, len(ids), CHUNK):
-            write(conn, ids[start : start + CHUNK])
+            villages |= write(conn, ids[start : start + CHUNK])
+    ordered = sorted(villages)
+    for start in range(0, len(ordered), CHUNK):
+        _villages(conn, ordered[start : start + CHUNK])
 
 
-def _replace(conn: Connection, table: Table, key: str, ids: list[str], rows: list[Any]) -> None:
+def _replace(conn: Connection, table: Table, key: str, ids: list[str], rows: list[Any]) -> set[str]:
+    """The rows of ``ids`` replaced by ``rows``; their villages."""
     conn.execute(delete(table).where(table.c[key].in_(ids)))
     if rows:
         conn.execute(insert(table), rows)
+    return {r["village_code"] for r in rows}
 
 
 def _latest(rows: Iterable[Any]) -> Any:
@@ -90,7 +94,13 @@ def _villages(conn: Connection, ids: list[str]) -> None:
         *[
             select(t.c.village_code, t.c.day, t.c.position).where(t.c.village_code.in_(ids))
             for t in (surveys, periods, *q.DATED)
-        ]
+        ],
+        *[
+            select(t.c.village_code, t.c.last_day, t.c.last_position).where(
+                t.c.village_code.in_(ids)
+            )
+            for t in (plan_now, measure_now, goal_now)
+        ],
     ).subquery()
     clocks = conn.execute(
         select(dated.c.village_code, func.max(dated.c.day), func.max(dated.c.position)).group_by(
@@ -107,6 +117,7 @@ def _villages(conn: Connection, ids: list[str]) -> None:
             select(forms.c.village_code).where(forms.c.village_code.in_(ids)).distinct()
         ).scalars()
     )
+    work = _work(conn, ids)
     rows = []
     for village, last_day, last_position in clocks:
         first, last, explicit = windows.get(village, (None, None, False))
@@ -116,14 +127,51 @@ def _villages(conn: Connection, ids: list[str]) -> None:
                 "surveyed": int(village in surveyed),
                 "form": int(village in with_form),
                 **flatten(counts.get(village) or empty_counts()),
+                **flatten(work.get(village) or work_counts()),
                 "window_first": first,
                 "window_last": last,
                 "window_set": explicit,
-                "last_day": q._as_date(last_day),
+                "last_day": _as_date(last_day),
                 "last_position": last_position,
             }
         )
     _replace(conn, village_now, "village_code", ids, rows)
+
+
+def _as_date(value: Any) -> date:
+    """A day read back from a union, which SQLite returns as its ISO text."""
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+def _work(conn: Connection, ids: list[str]) -> dict[str, dict[str, Any]]:
+    """Per village: its plans, measures and goals counted from their rows (``work_counts``)."""
+    out: dict[str, dict[str, Any]] = {}
+
+    def of(village: str) -> dict[str, Any]:
+        return out.setdefault(village, work_counts())
+
+    for p in conn.execute(select(plan_now).where(plan_now.c.village_code.in_(ids))):
+        plans = of(p.village_code)["plans"]
+        plans["by_kind"][p.kind]["plans"] += 1
+        if p.approved:
+            plans["by_kind"][p.kind]["approved"] += 1
+            plans["villages_with_an_approved_plan"] = 1
+    for m in conn.execute(select(measure_now).where(measure_now.c.village_code.in_(ids))):
+        measures = of(m.village_code)["measures"]
+        measures["by_status"][m.status] += 1
+        measures["by_category"][m.category] += 1
+        measures["budget_fen"] += int(m.budget_fen)
+        for source in set(filter(None, m.sources.split(","))):
+            measures["measures_by_source"][source] += 1
+    for g in conn.execute(select(goal_now).where(goal_now.c.village_code.in_(ids))):
+        haves = of(g.village_code)["six_haves"]
+        haves["villages_with_goals"] = 1
+        haves["by_goal"][g.goal][g.status or UNJUDGED] += 1
+    for counted in out.values():
+        by_goal = counted["six_haves"]["by_goal"]
+        met = sum(n[GoalStatus.MET.value] for n in by_goal.values())
+        counted["six_haves"]["villages_all_met"] = int(met == len(SixHave))
+    return out
 
 
 def _by(key: str, rows: Iterable[Any]) -> dict[str, list[Any]]:
@@ -133,7 +181,7 @@ def _by(key: str, rows: Iterable[Any]) -> dict[str, list[Any]]:
     return out
 
 
-def _plans(conn: Connection, ids: list[str]) -> None:
+def _plans(conn: Connection, ids: list[str]) -> set[str]:
     revisions = _by(
         "plan_id",
         conn.execute(
@@ -174,10 +222,10 @@ def _plans(conn: Connection, ids: list[str]) -> None:
                 **_clocks([p, *revised, *approved]),
             }
         )
-    _replace(conn, plan_now, "plan_id", ids, rows)
+    return _replace(conn, plan_now, "plan_id", ids, rows)
 
 
-def _measures(conn: Connection, ids: list[str]) -> None:
+def _measures(conn: Connection, ids: list[str]) -> set[str]:
     statuses = _by(
         "measure_id",
         conn.execute(
@@ -216,10 +264,10 @@ def _measures(conn: Connection, ids: list[str]) -> None:
                 **_clocks([m, *changes]),
             }
         )
-    _replace(conn, measure_now, "measure_id", ids, rows)
+    return _replace(conn, measure_now, "measure_id", ids, rows)
 
 
-def _goals(conn: Connection, ids: list[str]) -> None:
+def _goals(conn: Connection, ids: list[str]) -> set[str]:
     judged = _by(
         "goal_id",
         conn.execute(
@@ -248,4 +296,4 @@ def _goals(conn: Connection, ids: list[str]) -> None:
                 **_clocks([g, *judgements]),
             }
         )
-    _replace(conn, goal_now, "goal_id", ids, rows)
+    return _replace(conn, goal_now, "goal_id", ids, rows)

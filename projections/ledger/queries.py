@@ -28,7 +28,7 @@ from domain.ledger.money import yuan_text
 from domain.ledger.plans import MeasureCategory, PlanKind
 from domain.ledger.survey import ParticipantCategory, TableKind
 from projections.ledger import goals
-from projections.ledger.counts import COLUMNS, empty_counts, unflatten
+from projections.ledger.counts import COLUMNS, WORK_COLUMNS, empty_counts, unflatten, work_counts
 from projections.ledger.funds import fund_totals
 from projections.ledger.tables import (
     citations,
@@ -45,7 +45,6 @@ from projections.ledger.tables import (
     periods,
     plan_approvals,
     plan_items,
-    plan_now,
     plan_revisions,
     plans,
     problem_opinions,
@@ -95,12 +94,20 @@ def ledger(conn: Connection, code: str, as_of: date, upto: int | None) -> dict[s
         .where(units.c.path.startswith(root["path"], autoescape=True), units.c.level == "village")
         .scalar_subquery()
     )
-    return head | {
+    # From the villages' stored rows when the clocks leave none of their facts out (today,
+    # as known now), else from the facts (ADR 028).
+    work = stored_rollup(conn, villages, as_of, upto) or {
         "survey": rollup(conn, villages, as_of, upto),
         "plans": plans_rollup(conn, villages, as_of, upto),
         "measures": measures_rollup(conn, villages, as_of, upto),
-        "letters": letters_rollup(conn, villages, as_of, upto),
         "six_haves": goals.goals_rollup(conn, villages, as_of, upto),
+    }
+    return head | {
+        "survey": work["survey"],
+        "plans": work["plans"],
+        "measures": work["measures"],
+        "letters": letters_rollup(conn, villages, as_of, upto),
+        "six_haves": work["six_haves"],
         "funds": fund_totals(conn, villages, as_of, upto),
     }
 
@@ -451,12 +458,7 @@ def _households_visited(
 
 
 def rollup(conn: Connection, villages: Any, as_of: date, upto: int | None) -> dict[str, Any]:
-    """The surveys of the villages under a unit, added up: the shape of the seed's figures.
-    From the villages' stored rows when the clocks leave none of their facts out, else from
-    the facts."""
-    stored = stored_rollup(conn, villages, as_of, upto)
-    if stored is not None:
-        return stored
+    """The surveys of the villages under a unit, added up: the shape of the seed's figures."""
     total = _counts(conn, villages, as_of, upto, by_village=False).get("*", _empty_counts())
     visited = _households_visited(conn, villages, as_of, upto)
     surveyed = conn.execute(
@@ -487,8 +489,11 @@ def _village_count(conn: Connection, villages: Any) -> int:
 def stored_rollup(
     conn: Connection, villages: Any, as_of: date, upto: int | None
 ) -> dict[str, Any] | None:
-    """``rollup`` from the villages' stored rows (``tables.village_now``): one row a village
-    added up by the database. None when the clocks leave out any of their facts."""
+    """The survey, plans, measures and 六有 goals of the villages, added up from their stored
+    rows (``tables.village_now``: one row a village, summed by the database), what the day
+    decides worked out beside: the measures overdue on it (``measure_now``), the households
+    visited within the stored windows. None when the clocks leave out any of the villages'
+    facts: the facts must be counted then."""
     n = village_now.c
     row = conn.execute(
         select(
@@ -496,12 +501,14 @@ def stored_rollup(
             func.max(n.last_position),
             func.sum(n.surveyed),
             func.sum(n.form),
-            *[func.sum(n[c]) for c in COLUMNS],
+            *[func.sum(n[c]) for c in (*COLUMNS, *WORK_COLUMNS)],
         ).where(n.village_code.in_(villages))
     ).one()
     last_day, last_position, surveyed, forms_in, *sums = row
     if not answers(last_day, last_position, as_of, upto):
         return None
+    survey = unflatten(dict(zip(COLUMNS, sums[: len(COLUMNS)], strict=True)))
+    work = unflatten(dict(zip(WORK_COLUMNS, sums[len(COLUMNS) :], strict=True)), work_counts())
     spans = (
         select(
             n.village_code.label("v"),
@@ -512,12 +519,42 @@ def stored_rollup(
         .subquery("spans")
     )
     visited = _households_visited(conn, villages, as_of, upto, spans)
+    m = measure_now.c
+    overdue = conn.execute(
+        select(func.count()).where(
+            m.village_code.in_(villages),
+            m.due_on < as_of,
+            m.status.not_in((MeasureStatus.DONE.value, MeasureStatus.DROPPED.value)),
+        )
+    ).scalar_one()
+    plans, measures, haves = work["plans"], work["measures"], work["six_haves"]
+    for counted in haves["by_goal"].values():
+        counted[goals.NOT_SET] = haves["villages_with_goals"] - sum(counted.values())
+        counted |= {b: counted.pop(b) for b in goals.BUCKETS}  # in the facts' order
+    budget = measures["budget_fen"]
     return {
-        "villages": _village_count(conn, villages),
-        "villages_surveyed": int(surveyed or 0),
-        "forms_registered": int(forms_in or 0),
-        **unflatten(dict(zip(COLUMNS, sums, strict=True))),
-        "households_visited": sum(visited.values()),
+        "survey": {
+            "villages": _village_count(conn, villages),
+            "villages_surveyed": int(surveyed or 0),
+            "forms_registered": int(forms_in or 0),
+            **survey,
+            "households_visited": sum(visited.values()),
+        },
+        "plans": {
+            "plans": sum(k["plans"] for k in plans["by_kind"].values()),
+            "plans_approved": sum(k["approved"] for k in plans["by_kind"].values()),
+            **plans,
+        },
+        "measures": {
+            "measures": sum(measures["by_status"].values()),
+            "by_status": measures["by_status"],
+            "by_category": measures["by_category"],
+            "overdue": int(overdue),
+            "budget_fen": budget,
+            "budget_yuan": yuan_text(budget),
+            "measures_by_source": measures["measures_by_source"],
+        },
+        "six_haves": haves,
     }
 
 
@@ -616,11 +653,8 @@ def village_plans(conn: Connection, village: str, as_of: date, upto: int | None)
 
 def plans_rollup(conn: Connection, villages: Any, as_of: date, upto: int | None) -> dict[str, Any]:
     """The plans of the villages counted: per kind, how many and how many have their latest
-    revision approved. From the plans' stored rows when the clocks leave none of their facts
-    out; else three scans, joined here (SQLite joins windowed subqueries row by row)."""
-    stored = _stored_plans(conn, villages, as_of, upto)
-    if stored is not None:
-        return stored
+    revision approved. Three scans, joined here (SQLite joins windowed subqueries row by
+    row)."""
     mine = and_(plans.c.village_code.in_(villages), seen(plans, as_of, upto))
     ids = select(plans.c.plan_id).where(mine)
     rev = _latest(plan_revisions, "plan_id", ids, as_of, upto)
@@ -641,37 +675,6 @@ def plans_rollup(conn: Connection, villages: Any, as_of: date, upto: int | None)
         "plans_approved": sum(k["approved"] for k in by_kind.values()),
         "by_kind": by_kind,
         "villages_with_an_approved_plan": len(villages_approved),
-    }
-
-
-def _stored_plans(
-    conn: Connection, villages: Any, as_of: date, upto: int | None
-) -> dict[str, Any] | None:
-    n = plan_now.c
-    mine = n.village_code.in_(villages)
-    by_kind = {k.value: {"plans": 0, "approved": 0} for k in PlanKind}
-    for kind, count, approved, last_day, last_position in conn.execute(
-        select(
-            n.kind,
-            func.count(),
-            func.sum(cast(n.approved, Integer)),
-            func.max(n.last_day),
-            func.max(n.last_position),
-        )
-        .where(mine)
-        .group_by(n.kind)
-    ):
-        if not answers(last_day, last_position, as_of, upto):
-            return None
-        by_kind[kind] = {"plans": int(count), "approved": int(approved or 0)}
-    villages_approved = conn.execute(
-        select(func.count(func.distinct(n.village_code))).where(mine, n.approved)
-    ).scalar_one()
-    return {
-        "plans": sum(k["plans"] for k in by_kind.values()),
-        "plans_approved": sum(k["approved"] for k in by_kind.values()),
-        "by_kind": by_kind,
-        "villages_with_an_approved_plan": int(villages_approved),
     }
 
 
@@ -770,36 +773,33 @@ def measures_rollup(
     conn: Connection, villages: Any, as_of: date, upto: int | None
 ) -> dict[str, Any]:
     """The measures of the villages counted in SQL: each with its status of the day (its
-    latest change by then, else planned). From the measures' stored rows when the clocks
-    leave none of their facts out, else from the facts."""
-    stored = measure_now.c
-    from_rows = _measure_counts(
-        conn,
-        select(measure_now).where(stored.village_code.in_(villages)).subquery("m"),
-        None,
-        as_of,
-        clocks=True,
+    latest change by then, else planned)."""
+    mine = and_(measures.c.village_code.in_(villages), seen(measures, as_of, upto))
+    latest = _latest(
+        measure_statuses, "measure_id", select(measures.c.measure_id).where(mine), as_of, upto
     )
-    found = None
-    if all(answers(d, p, as_of, upto) for *_, d, p in from_rows):
-        found = [r[:-2] for r in from_rows]
-    else:
-        mine = and_(measures.c.village_code.in_(villages), seen(measures, as_of, upto))
-        latest = _latest(
-            measure_statuses, "measure_id", select(measures.c.measure_id).where(mine), as_of, upto
-        )
-        joined = (
-            select(measures, latest.c.status)
-            .select_from(measures.outerjoin(latest, latest.c.measure_id == measures.c.measure_id))
-            .where(mine)
-            .subquery("m")
-        )
-        found = _measure_counts(conn, joined, MeasureStatus.PLANNED.value, as_of)
+    status = func.coalesce(latest.c.status, MeasureStatus.PLANNED.value)
+    closed = (MeasureStatus.DONE.value, MeasureStatus.DROPPED.value)
+    overdue = and_(measures.c.due_on < as_of, status.not_in(closed))
+    listed: Any = literal_column("','") + measures.c.sources + literal_column("','")
+    sources = [func.sum(case((listed.like(f"%,{s.value},%"), 1), else_=0)) for s in FundingSource]
     by_status = {s.value: 0 for s in MeasureStatus}
     by_category = {c.value: 0 for c in MeasureCategory}
     by_source = {s.value: 0 for s in FundingSource}
     budget = late = 0
-    for st, category, n, fen, n_late, *n_sources in found:
+    for st, category, n, fen, n_late, *n_sources in conn.execute(
+        select(
+            status,
+            measures.c.category,
+            func.count(),
+            func.sum(measures.c.budget_fen),
+            func.sum(case((overdue, 1), else_=0)),
+            *sources,
+        )
+        .select_from(measures.outerjoin(latest, latest.c.measure_id == measures.c.measure_id))
+        .where(mine)
+        .group_by(status, measures.c.category)
+    ):
         by_status[st] += n
         by_category[category] += n
         budget += int(fen or 0)
@@ -815,33 +815,6 @@ def measures_rollup(
         "budget_yuan": yuan_text(budget),
         "measures_by_source": by_source,
     }
-
-
-def _measure_counts(
-    conn: Connection, m: Any, unchanged: str | None, as_of: date, clocks: bool = False
-) -> list[Any]:
-    """Per status and category of the measures ``m`` (with their ``status``, None for
-    ``unchanged``): how many, their budget, how many overdue on the day, how many name each
-    source, and with ``clocks`` the latest day and log position of the stored rows."""
-    status: Any = m.c.status if unchanged is None else func.coalesce(m.c.status, unchanged)
-    closed = (MeasureStatus.DONE.value, MeasureStatus.DROPPED.value)
-    overdue = and_(m.c.due_on < as_of, status.not_in(closed))
-    listed: Any = literal_column("','") + m.c.sources + literal_column("','")
-    sources = [func.sum(case((listed.like(f"%,{s.value},%"), 1), else_=0)) for s in FundingSource]
-    last = (func.max(m.c.last_day), func.max(m.c.last_position)) if clocks else ()
-    return list(
-        conn.execute(
-            select(
-                status,
-                m.c.category,
-                func.count(),
-                func.sum(m.c.budget_fen),
-                func.sum(case((overdue, 1), else_=0)),
-                *sources,
-                *last,
-            ).group_by(status, m.c.category)
-        )
-    )
 
 
 # -- responsibility letters -----------------------------------------------------------------------

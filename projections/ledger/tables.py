@@ -31,6 +31,7 @@ from sqlalchemy import (
 
 from domain import fields
 from projections.ledger.counts import COLUMNS as COUNTS
+from projections.ledger.counts import WORK_COLUMNS
 
 metadata = MetaData()
 
@@ -396,22 +397,25 @@ def _now(table: str, key: str, *columns: Column[Any]) -> Table:
     )
 
 
-# Per village with anything of its survey recorded: begun (0 or 1), its form in (0 or 1), the
-# counts of its activities (one column each, ``projections/ledger/counts.py``) and its
-# survey's window (``window_first`` to ``window_last``, ``window_set``: by a period; NULL when
-# nothing dated).
+# Per village with anything recorded in its ledger: its survey begun (0 or 1), its form in (0
+# or 1), the counts of its activities, plans, measures and goals (one column each,
+# ``projections/ledger/counts.py``) and its survey's window (``window_first`` to
+# ``window_last``, ``window_set``: by a period; NULL when nothing dated). Its clocks are the
+# latest of its survey's facts and of its plans', measures' and goals' rows below.
 village_now = _now(
     "lg_village_now",
     "",
     number("surveyed"),
     number("form"),
     *(number(c) for c in COUNTS),
+    *(fen(c) if c.endswith("_fen") else number(c) for c in WORK_COLUMNS),
     Column("window_first", Date, nullable=True),
     Column("window_last", Date, nullable=True),
     Column("window_set", Boolean, nullable=False),
 )
 
-# Per plan: its kind, and whether its latest revision is approved.
+# Per plan: its kind, and whether its latest revision is approved. These three add up into
+# their village's row; the measures' are also read for those overdue on the day asked.
 plan_now = _now("lg_plan_now", "plan_id", word("kind"), Column("approved", Boolean, nullable=False))
 
 # Per measure: what the roll-up counts, and its latest status.
