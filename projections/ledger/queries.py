@@ -68,9 +68,13 @@ MONEY = ("collective_income", "collective_assets", "collective_debts", "per_capi
 DATED = (tables, symposiums, interviews, opinions, problems, forms)
 
 
-def ledger(conn: Connection, code: str, as_of: date, upto: int | None) -> dict[str, Any] | None:
+def ledger(
+    conn: Connection, code: str, as_of: date, upto: int | None, stored: bool = True
+) -> dict[str, Any] | None:
     """The survey part of the ledger of a unit: a village's own, or the roll-up of the
-    villages under any other unit (the unit itself included). None for an unknown unit."""
+    villages under any other unit (the unit itself included). None for an unknown unit.
+    ``stored=False``: the roll-up counted from the facts even when the stored rows could
+    answer (the benchmark's baseline)."""
     root = unit_row(conn, code)
     if root is None:
         return None
@@ -96,7 +100,7 @@ def ledger(conn: Connection, code: str, as_of: date, upto: int | None) -> dict[s
     )
     # From the villages' stored rows when the clocks leave none of their facts out (today,
     # as known now), else from the facts (ADR 028).
-    work = stored_rollup(conn, villages, as_of, upto) or {
+    work = (stored_rollup(conn, villages, as_of, upto) if stored else None) or {
         "survey": rollup(conn, villages, as_of, upto),
         "plans": plans_rollup(conn, villages, as_of, upto),
         "measures": measures_rollup(conn, villages, as_of, upto),
