@@ -9,7 +9,9 @@ overdue), three 六有 goals (one met on evidence, one under way, one not judged
 events a village, written through the ordinary commands. Then the p50 and
 p95 of the ledger of the province, of a city, of a county and of a village
 (``Zhucun.ledger``), beside the network summary of the same units (``Zhucun.summary``) and the
-raw read of the whole log, measured in the same run. Target: the province's roll-up ≤ 300 ms.
+raw read of the whole log, measured in the same run, and beside the same ledger with its
+roll-up counted from the facts as before the villages' rows were stored (``from_facts``, ADR
+028; the two are checked equal). Target: the province's roll-up ≤ 300 ms.
 Also the coverage of the same units, which counts the work gaps of every village under them
 (``projections/ledger/gaps.py``), and a county's overdue measures listed beside its villages
 without a station (a gap of the network, read from stored rows).
@@ -17,7 +19,8 @@ without a station (a gap of the network, read from stored rows).
 ``demo``: the store given must hold the Benxi demo (``zhucun --db URL demo``). Times the city's
 ledger workbook (``Zhucun.ledger_villages`` + ``write_ledger_workbook``, target ≤ 5 s) beside
 openpyxl writing the same number of rows of plain values, and the p50/p95 of a village's ledger
-and of the city's roll-up (target ≤ 100 ms each).
+and of the city's roll-up (target ≤ 100 ms each), the latter beside the same roll-up counted
+from the facts (``from_facts``).
 
 Prints the load average before and after: on a shared machine a figure is worth what the
 machine's quiet was.
@@ -270,6 +273,15 @@ def load_province(z: Any, villages: int) -> tuple[int, float]:
     return z.store.max_position(), time.perf_counter() - start
 
 
+def from_facts(z: Any, code: str) -> dict[str, Any] | None:
+    """The ledger of ``code`` today with its roll-up counted from the facts, as before the
+    villages' rows were stored (ADR 028): the baseline beside ``Zhucun.ledger``."""
+    from projections.ledger import queries
+
+    with z.projections.reading() as conn:
+        return queries.ledger(conn, code, z.today(), None, stored=False)
+
+
 def province(args: Any) -> dict[str, Any]:
     from app.bootstrap import Zhucun
 
@@ -296,6 +308,9 @@ def province(args: Any) -> dict[str, Any]:
             figures[f"ledger_{level}"] = harness.percentiles(
                 harness.times_ms(lambda code=code: z.ledger(code), args.runs)
             )
+            figures[f"baseline_from_facts_{level}"] = harness.percentiles(
+                harness.times_ms(lambda code=code: from_facts(z, code), args.runs)
+            )
             figures[f"summary_{level}"] = harness.percentiles(
                 harness.times_ms(lambda code=code: z.summary(code), args.runs)
             )
@@ -314,7 +329,7 @@ def province(args: Any) -> dict[str, Any]:
             k: n for k, n in work["gaps"].items() if k.startswith(("poor_", "overdue", "lapsed"))
         }
         ledger = z.ledger(PROVINCE)
-        assert ledger is not None
+        assert ledger is not None and ledger == from_facts(z, PROVINCE)
         figures["province_surveyed"] = ledger["survey"]["villages_surveyed"]
         figures["province_overdue_measures"] = ledger["measures"]["overdue"]
         figures["province_six_haves_met"] = ledger["six_haves"]["by_goal"]["leadership_team"]["met"]
@@ -360,6 +375,10 @@ def demo(args: Any) -> dict[str, Any]:
     figures["ledger_city"] = harness.percentiles(
         harness.times_ms(lambda: z.ledger("210500"), args.runs)
     )
+    figures["baseline_from_facts_city"] = harness.percentiles(
+        harness.times_ms(lambda: from_facts(z, "210500"), args.runs)
+    )
+    assert from_facts(z, "210500") == z.ledger("210500")
     figures["summary_city"] = harness.percentiles(
         harness.times_ms(lambda: z.summary("210500"), args.runs)
     )

@@ -161,3 +161,16 @@ def test_load_prints_the_pages_and_writes_beside_the_static_file(
     assert "missing from the log 0, twice 0, in the log unacknowledged 0" in out
     assert "load average" in out
     assert re.search(r"^all\s+\d+\s+0\s", out, re.MULTILINE), out  # no request failed
+
+
+def test_ledger_province_prints_the_roll_up_beside_the_one_counted_from_the_facts(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A province of a dozen villages: the bench checks the stored roll-up equal to the one
+    counted from the facts, and prints both."""
+    from bench import ledger
+
+    assert ledger.main(["province", "--villages", "12", "--runs", "2"]) == 0
+    out = capsys.readouterr().out
+    assert '"ledger_province"' in out and '"baseline_from_facts_province"' in out
+    assert '"province_surveyed": 12' in out

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, select
 
 from domain.ledger.goals import Duty, EvidenceKind, GoalStatus, SixHave
+from projections.ledger.counts import UNJUDGED  # a goal set and never judged
 from projections.ledger.tables import (
     goal_evidence,
     goal_statuses,
@@ -20,7 +21,6 @@ from projections.ledger.tables import (
     seen,
 )
 
-UNJUDGED = "unjudged"  # a goal set and never judged
 NOT_SET = "not_set"  # no goal set for the item
 BUCKETS = (NOT_SET, UNJUDGED, *(s.value for s in GoalStatus))
 

@@ -1,5 +1,7 @@
 """The ``ledger`` read model: one small handler per event type, each adding rows
-(``tables``); nothing is changed in place, so a rebuild equals what the increments built."""
+(``tables``); nothing is changed in place but the rows of each village's ledger as the log
+now tells it, written again from the facts at the end of each page (``now``) and the funds'
+totals, so a rebuild equals what the increments built."""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from domain.ledger.plans import VillagePlan
 from domain.ledger.survey import VillageSurvey
 from domain.villages import VillageProfile
 from projections.bulk import upsert
+from projections.ledger import now
 from projections.ledger.tables import (
     citations,
     classes,
@@ -61,9 +64,11 @@ class Page:
         self.conn = conn
         self.rows: dict[str, list[dict[str, Any]]] = {}
         self.survey_villages: dict[str, str] = {}  # survey id (hex) -> village, this page
+        self.changed: dict[str, set[str]] = {}  # the stored rows to write again (now.py)
 
     def add(self, table: Any, **values: Any) -> None:
         self.rows.setdefault(table.name, []).append(values)
+        now.touched(table, values, self.changed)
 
     def flush(self) -> None:
         for table in metadata.sorted_tables:
@@ -100,7 +105,7 @@ class LedgerModel:
 
     name = NAME
     metadata = metadata
-    version = 7
+    version = 8  # 8: each village's ledger as the log now tells it (ADR 028)
 
     def process(self, conn: Connection, page: Sequence[Any]) -> None:
         rows = Page(conn)
@@ -109,6 +114,7 @@ class LedgerModel:
             if handler is not None:
                 handler(rows, logged.event, logged.position)
         rows.flush()
+        now.refresh(conn, rows.changed)
         add_fund_totals(conn, page)
 
     def reset(self) -> None:

@@ -22,12 +22,13 @@ from sqlalchemy import (
     union_all,
 )
 
-from domain.ledger.findings import OpinionCategory, OpinionSource, RootCause
+from domain.ledger.findings import RootCause
 from domain.ledger.measures import FundingSource, MeasureStatus
 from domain.ledger.money import yuan_text
 from domain.ledger.plans import MeasureCategory, PlanKind
 from domain.ledger.survey import ParticipantCategory, TableKind
 from projections.ledger import goals
+from projections.ledger.counts import COLUMNS, WORK_COLUMNS, empty_counts, unflatten, work_counts
 from projections.ledger.funds import fund_totals
 from projections.ledger.tables import (
     citations,
@@ -37,6 +38,7 @@ from projections.ledger.tables import (
     letter_targets,
     letters,
     measure_notes,
+    measure_now,
     measure_statuses,
     measures,
     opinions,
@@ -50,11 +52,13 @@ from projections.ledger.tables import (
     surveys,
     symposiums,
     tables,
+    village_now,
 )
 
 # The two clocks on a fact table, for this module's queries and the ledger's others (sheets).
 from projections.ledger.tables import latest as _latest
 from projections.ledger.tables import seen as seen
+from projections.ledger.tables import stored_answers as answers
 from projections.queries import unit_row
 from projections.tables import units
 from projections.teams.tables import teams
@@ -64,9 +68,13 @@ MONEY = ("collective_income", "collective_assets", "collective_debts", "per_capi
 DATED = (tables, symposiums, interviews, opinions, problems, forms)
 
 
-def ledger(conn: Connection, code: str, as_of: date, upto: int | None) -> dict[str, Any] | None:
+def ledger(
+    conn: Connection, code: str, as_of: date, upto: int | None, stored: bool = True
+) -> dict[str, Any] | None:
     """The survey part of the ledger of a unit: a village's own, or the roll-up of the
-    villages under any other unit (the unit itself included). None for an unknown unit."""
+    villages under any other unit (the unit itself included). None for an unknown unit.
+    ``stored=False``: the roll-up counted from the facts even when the stored rows could
+    answer (the benchmark's baseline)."""
     root = unit_row(conn, code)
     if root is None:
         return None
@@ -90,12 +98,20 @@ def ledger(conn: Connection, code: str, as_of: date, upto: int | None) -> dict[s
         .where(units.c.path.startswith(root["path"], autoescape=True), units.c.level == "village")
         .scalar_subquery()
     )
-    return head | {
+    # From the villages' stored rows when the clocks leave none of their facts out (today,
+    # as known now), else from the facts (ADR 028).
+    work = (stored_rollup(conn, villages, as_of, upto) if stored else None) or {
         "survey": rollup(conn, villages, as_of, upto),
         "plans": plans_rollup(conn, villages, as_of, upto),
         "measures": measures_rollup(conn, villages, as_of, upto),
-        "letters": letters_rollup(conn, villages, as_of, upto),
         "six_haves": goals.goals_rollup(conn, villages, as_of, upto),
+    }
+    return head | {
+        "survey": work["survey"],
+        "plans": work["plans"],
+        "measures": work["measures"],
+        "letters": letters_rollup(conn, villages, as_of, upto),
+        "six_haves": work["six_haves"],
         "funds": fund_totals(conn, villages, as_of, upto),
     }
 
@@ -249,21 +265,7 @@ def _cited(conn: Connection, village: str, as_of: date, upto: int | None) -> lis
 # -- counts, for one village or many ---------------------------------------------------------
 
 
-def _empty_counts() -> dict[str, Any]:
-    return {
-        "questionnaires": {"batches": 0, "handed_out": 0, "returned": 0},
-        "statistics_tables": {"batches": 0, "handed_out": 0, "returned": 0},
-        "tables_and_questionnaires": 0,
-        "symposiums": 0,
-        "collective_consultations": 0,
-        "participants": {c.value: 0 for c in ParticipantCategory},
-        "interviews": 0,
-        "opinions": 0,
-        "opinions_by_source": {s.value: 0 for s in OpinionSource},
-        "opinions_by_category": {c.value: 0 for c in OpinionCategory},
-        "problems": 0,
-        "problems_by_root_cause": {r.value: 0 for r in RootCause},
-    }
+_empty_counts = empty_counts
 
 
 def _counts(
@@ -415,11 +417,14 @@ def _window_out(window: tuple[date, date, bool] | None) -> dict[str, Any] | None
 
 
 def _households_visited(
-    conn: Connection, villages: Any, as_of: date, upto: int | None
+    conn: Connection, villages: Any, as_of: date, upto: int | None, spans: Any = None
 ) -> dict[str, int]:
     """Per village: the households its teams visited within its survey's window (visits
-    made by ``as_of`` and known at ``upto``)."""
-    spans = _window_query(villages, as_of, upto)
+    made by ``as_of`` and known at ``upto``). ``spans``: the windows (``v``, ``first_day``,
+    ``last_day``) when already known (the stored rows, ``stored_rollup``), else worked out
+    from the facts."""
+    if spans is None:
+        spans = _window_query(villages, as_of, upto)
     first, last = conn.execute(
         select(func.min(spans.c.first_day), func.max(spans.c.last_day))
     ).one()
@@ -468,15 +473,92 @@ def rollup(conn: Connection, villages: Any, as_of: date, upto: int | None) -> di
             forms.c.village_code.in_(villages), seen(forms, as_of, upto)
         )
     ).scalar_one()
-    village_count = conn.execute(
-        select(func.count()).select_from(units).where(units.c.code.in_(villages))
-    ).scalar_one()
     return {
-        "villages": int(village_count),
+        "villages": _village_count(conn, villages),
         "villages_surveyed": int(surveyed),
         "forms_registered": int(forms_in),
         **total,
         "households_visited": sum(visited.values()),
+    }
+
+
+def _village_count(conn: Connection, villages: Any) -> int:
+    return int(
+        conn.execute(
+            select(func.count()).select_from(units).where(units.c.code.in_(villages))
+        ).scalar_one()
+    )
+
+
+def stored_rollup(
+    conn: Connection, villages: Any, as_of: date, upto: int | None
+) -> dict[str, Any] | None:
+    """The survey, plans, measures and 六有 goals of the villages, added up from their stored
+    rows (``tables.village_now``: one row a village, summed by the database), what the day
+    decides worked out beside: the measures overdue on it (``measure_now``), the households
+    visited within the stored windows. None when the clocks leave out any of the villages'
+    facts: the facts must be counted then."""
+    n = village_now.c
+    row = conn.execute(
+        select(
+            func.max(n.last_day),
+            func.max(n.last_position),
+            func.sum(n.surveyed),
+            func.sum(n.form),
+            *[func.sum(n[c]) for c in (*COLUMNS, *WORK_COLUMNS)],
+        ).where(n.village_code.in_(villages))
+    ).one()
+    last_day, last_position, surveyed, forms_in, *sums = row
+    if not answers(last_day, last_position, as_of, upto):
+        return None
+    survey = unflatten(dict(zip(COLUMNS, sums[: len(COLUMNS)], strict=True)))
+    work = unflatten(dict(zip(WORK_COLUMNS, sums[len(COLUMNS) :], strict=True)), work_counts())
+    spans = (
+        select(
+            n.village_code.label("v"),
+            n.window_first.label("first_day"),
+            n.window_last.label("last_day"),
+        )
+        .where(n.village_code.in_(villages), n.window_first.is_not(None))
+        .subquery("spans")
+    )
+    visited = _households_visited(conn, villages, as_of, upto, spans)
+    m = measure_now.c
+    overdue = conn.execute(
+        select(func.count()).where(
+            m.village_code.in_(villages),
+            m.due_on < as_of,
+            m.status.not_in((MeasureStatus.DONE.value, MeasureStatus.DROPPED.value)),
+        )
+    ).scalar_one()
+    plans, measures, haves = work["plans"], work["measures"], work["six_haves"]
+    for counted in haves["by_goal"].values():
+        counted[goals.NOT_SET] = haves["villages_with_goals"] - sum(counted.values())
+        counted |= {b: counted.pop(b) for b in goals.BUCKETS}  # in the facts' order
+    budget = measures["budget_fen"]
+    return {
+        "survey": {
+            "villages": _village_count(conn, villages),
+            "villages_surveyed": int(surveyed or 0),
+            "forms_registered": int(forms_in or 0),
+            **survey,
+            "households_visited": sum(visited.values()),
+        },
+        "plans": {
+            "plans": sum(k["plans"] for k in plans["by_kind"].values()),
+            "plans_approved": sum(k["approved"] for k in plans["by_kind"].values()),
+            **plans,
+        },
+        "measures": {
+            "measures": sum(measures["by_status"].values()),
+            "by_status": measures["by_status"],
+            "by_category": measures["by_category"],
+            "overdue": int(overdue),
+            "budget_fen": budget,
+            "budget_yuan": yuan_text(budget),
+            "measures_by_source": measures["measures_by_source"],
+        },
+        "six_haves": haves,
     }
 
 

@@ -30,6 +30,8 @@ from sqlalchemy import (
 )
 
 from domain import fields
+from projections.ledger.counts import COLUMNS as COUNTS
+from projections.ledger.counts import WORK_COLUMNS
 
 metadata = MetaData()
 
@@ -92,6 +94,16 @@ def seen(table: Table, as_of: date, upto: int | None) -> ColumnElement[bool]:
     if upto is None:
         return table.c.day <= as_of
     return and_(table.c.day <= as_of, table.c.position <= upto)
+
+
+def stored_answers(last_day: Any, last_position: Any, as_of: date, upto: int | None) -> bool:
+    """Whether stored rows (``village_now`` and the like, below) whose latest fact is of
+    ``last_day`` at ``last_position`` (None: no row) answer for the two clocks: none of their
+    facts is later than either, so the facts seen are all of them."""
+    if last_day is None:
+        return True
+    day = last_day if isinstance(last_day, date) else date.fromisoformat(last_day)
+    return day <= as_of and (upto is None or int(last_position) <= upto)
 
 
 def latest(table: Table, key: str, ids: Any, as_of: date, upto: int | None) -> Any:
@@ -357,3 +369,65 @@ fund_totals = Table(
     day("last_day"),
     Column("last_position", BigInteger, nullable=False),
 )
+
+# -- each village's ledger as the log now tells it -------------------------------------------
+#
+# The roll-up of many villages adds up these rows instead of the facts (ADR 028). Each row is
+# what the facts of one village (one plan, measure, goal) come to when every one of them is
+# counted; ``last_day`` and ``last_position`` are the latest day and log position among those
+# facts. A question whose clocks leave none of them out (as of a day on or after every
+# ``last_day``, as known at a position at or after every ``last_position``) is answered from
+# the rows; any other from the facts (``projections/ledger/queries.py``). The model rewrites
+# the rows of whatever a page touched from the facts themselves (``projections/ledger/now.py``),
+# so a rebuild equals what the increments built.
+
+
+def _now(table: str, key: str, *columns: Column[Any]) -> Table:
+    head: list[Column[Any]] = [Column(key, String(ID), primary_key=True)] if key else []
+    return Table(
+        table,
+        metadata,
+        *head,
+        Column(
+            "village_code", String(VILLAGE), nullable=False, primary_key=not key, index=bool(key)
+        ),
+        *columns,
+        day("last_day"),
+        Column("last_position", BigInteger, nullable=False),
+    )
+
+
+# Per village with anything recorded in its ledger: its survey begun (0 or 1), its form in (0
+# or 1), the counts of its activities, plans, measures and goals (one column each,
+# ``projections/ledger/counts.py``) and its survey's window (``window_first`` to
+# ``window_last``, ``window_set``: by a period; NULL when nothing dated). Its clocks are the
+# latest of its survey's facts and of its plans', measures' and goals' rows below.
+village_now = _now(
+    "lg_village_now",
+    "",
+    number("surveyed"),
+    number("form"),
+    *(number(c) for c in COUNTS),
+    *(fen(c) if c.endswith("_fen") else number(c) for c in WORK_COLUMNS),
+    Column("window_first", Date, nullable=True),
+    Column("window_last", Date, nullable=True),
+    Column("window_set", Boolean, nullable=False),
+)
+
+# Per plan: its kind, and whether its latest revision is approved. These three add up into
+# their village's row; the measures' are also read for those overdue on the day asked.
+plan_now = _now("lg_plan_now", "plan_id", word("kind"), Column("approved", Boolean, nullable=False))
+
+# Per measure: what the roll-up counts, and its latest status.
+measure_now = _now(
+    "lg_measure_now",
+    "measure_id",
+    word("category"),
+    text("status", 16),
+    day("due_on"),
+    fen("budget_fen"),
+    text("sources", 128),
+)
+
+# Per 六有 goal: the item, and its latest judgement (NULL: never judged).
+goal_now = _now("lg_goal_now", "goal_id", word("goal"), Column("status", String(16), nullable=True))
