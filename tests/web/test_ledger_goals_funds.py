@@ -306,6 +306,7 @@ def test_evidence_without_a_file_or_its_document_is_refused_beside_the_field(
     status: int,
 ):
     login(client, "team_member")
+    fields = dict(fields)  # the same case runs on both engines
     upload = fields.pop("upload", None)
     if upload is not None:
         fields["file"] = (io.BytesIO(upload), "记录.txt")
