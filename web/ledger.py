@@ -19,7 +19,16 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-from flask import Blueprint, Response, abort, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    render_template,
+    request,
+    send_file,
+    session,
+    url_for,
+)
 from flask_babel import format_datetime, format_decimal
 from werkzeug.wrappers import Response as Redirect
 
@@ -204,6 +213,7 @@ def _helpers() -> dict[str, Any]:
         "participant_labels": PARTICIPANTS,
         "yuan": yuan,
         "fmt_moment": fmt_moment,
+        "kept_upload": kept_upload,
     }
 
 
@@ -446,7 +456,7 @@ def form(code: str, form: str) -> Redirect | tuple[str, int]:
     def prepare(args: dict[str, Any]) -> None:
         owned(args, village)
         if any(f.kind == "file" for f in spec.fields):
-            upload(args)
+            upload(args, village)
 
     return handle(spec, ctx, done, prepare)
 
@@ -488,12 +498,22 @@ def owned(args: dict[str, Any], village: str) -> None:
         raise error(str(wanted), village, other)
 
 
-def upload(args: dict[str, Any]) -> None:
+KEPT_UPLOAD = "kept_upload"  # the file this session last uploaded: kept, maybe not cited
+
+
+def upload(args: dict[str, Any], village: str) -> None:
     """Keep the uploaded file in the store by its SHA-256 (once: the same bytes are kept
     once), then let the evidence cite it by that hash, its name and its media type, as
-    ``zhucun ledger attach`` does. No file: the command refuses the evidence by name."""
+    ``zhucun ledger attach`` does. A form refused after its file was kept shows the form
+    again with "keep the file sent" ticked: sent so, the form cites that file again (this
+    session's own upload, for this village: never a hash typed in). No file: the command
+    refuses the evidence by name."""
     sent = request.files.get("file")
     if sent is None or not sent.filename:
+        kept = session.get(KEPT_UPLOAD)
+        if request.form.get("keep_file") and kept and kept.get("village") == village:
+            name = str(kept["file_name"])
+            args |= {"file": kept["file"], "file_name": name, "media_type": guess_media_type(name)}
         return
     most = max_file_bytes()
     content = sent.stream.read(most + 1)
@@ -501,7 +521,17 @@ def upload(args: dict[str, Any]) -> None:
         raise FileTooLargeError(request.content_length or len(content), most)
     stored = zhucun().attach_file(content)
     name = sent.filename.replace("\\", "/").rsplit("/", 1)[-1]
+    session[KEPT_UPLOAD] = {"file": stored["file"], "file_name": name, "village": village}
     args |= {"file": stored["file"], "file_name": name, "media_type": guess_media_type(name)}
+
+
+def kept_upload(village: str | None) -> dict[str, str] | None:
+    """The file a refused evidence form of the village kept, to offer again on the form
+    sent back."""
+    kept = session.get(KEPT_UPLOAD)
+    if request.method != "POST" or not isinstance(kept, dict) or kept.get("village") != village:
+        return None
+    return kept
 
 
 def defaults(form: str, village: str) -> dict[str, Any]:

@@ -620,3 +620,28 @@ def test_a_villages_form_offers_its_own_plans_and_measures_only(
     assert plid(MEMBERS_PLAN) in html or msid(ROAD) in html or plid(1) in html
     other = client.get(f"/units/{VILLAGE_B}/ledger/record/{form}").get_data(as_text=True)
     assert msid(ROAD) not in other and plid(1) not in other
+
+
+def test_a_file_kept_by_a_refused_evidence_form_is_cited_when_the_form_is_sent_again(
+    zhucun: Zhucun, net: WebNet, client: FlaskClient, app: Any
+):
+    login(client, "team_member")
+    path = f"{FORMS}/add-six-have-evidence"
+    content = "村规民约 2016 修订稿".encode()
+    fields = {"goal": "service_venue", "title": "村规民约", "dated": "2016-12-01"}
+    refused = send(client, path, **fields, file=(io.BytesIO(content), "村规民约.txt"))
+    assert refused.status_code == 400  # no kind of document
+    page = refused.get_data(as_text=True)
+    assert "村规民约.txt" in text_of(section(page, "file-kept"))
+    assert zhucun.stored_file(sha(content)) == content
+    # Sent again with its kind and no new file: the file kept is cited.
+    response = send(client, path, **fields, kind="rules", keep_file="1")
+    assert response.status_code == 302, response.get_data(as_text=True)[:800]
+    (added,) = [e for e in events(zhucun, "SixHaveGoal.EvidenceAdded") if e.kind == "rules"]
+    assert (added.file_sha256, added.file_name) == (sha(content), "村规民约.txt")
+    assert 'id="file-kept"' not in client.get(path).get_data(as_text=True)  # a fresh form
+    # Another session kept nothing: "keep" alone cites no file.
+    other = app.test_client()
+    login(other, "township_officer")
+    fields = {"goal": "leadership_team", "title": "x", "kind": "rules", "dated": "2016-12-01"}
+    assert refused_beside(zhucun, other, path, "file", 400, **fields, keep_file="1")
