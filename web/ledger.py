@@ -53,6 +53,7 @@ from domain.ledger.plans import MeasureCategory, VillagePlan
 from domain.ledger.seed import SEED_CITY, SEED_FIGURES, reached
 from web.api import as_known_at
 from web.auth import _safe_next, login_required, principal
+from web.dashboard import _ancestors as ancestors
 from web.dashboard import as_of_day, trail_of, unit_in_reach
 from web.deps import zhucun
 from web.i18n import N_, _
@@ -251,7 +252,8 @@ def ledger(code: str) -> str:
         titles = {m["id"]: m["title"] for m in data["measures"]}
         extra = {"funds": funds, "chart": funds_chart(funds), "measure_titles": titles}
     elif tab.name == "goals":
-        extra = {"unit_names": {u["code"]: u["name"] for u in page["trail"]}}
+        # The units a judgement names are over the village: their names, whoever asks.
+        extra = {"unit_names": {u["code"]: u["name"] for u in ancestors(data["unit"])}}
     return render_template(
         "ledger/village.html",
         **page,

@@ -316,7 +316,7 @@ LEDGER_FORMS: dict[str, FormSpec] = {
                 _money("amount", N_("Amount")),
                 Field("voucher", N_("Voucher number")),
                 Field("allocated_by", N_("Allocated by")),
-                Field("document", N_("Document"), required=False),
+                Field("document", N_("Document number"), required=False),
                 Field(
                     "plan",
                     N_("Plan"),

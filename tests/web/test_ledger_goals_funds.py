@@ -80,6 +80,13 @@ def test_the_goals_tab_shows_each_goal_under_its_duty_with_status_judge_and_evid
     assert "当日尚未设定目标。" in text_of(section(html, "goal-backbone_team"))
 
 
+def test_a_team_member_reads_the_judging_units_name_not_its_code(net: WebNet, client: FlaskClient):
+    login(client, "team_member")
+    html = client.get(f"{LEDGER}?tab=goals").get_data(as_text=True)
+    seen = text_of(section(html, "goal-leadership_team"))
+    assert "由小市镇 王部长评定" in seen and TOWNSHIP not in seen
+
+
 def test_the_goals_tab_follows_the_as_of_day(net: WebNet, client: FlaskClient):
     login(client, "county_admin")
     august = client.get(f"{LEDGER}?tab=goals&as_of=2014-08-15").get_data(as_text=True)
