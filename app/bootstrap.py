@@ -37,6 +37,7 @@ from domain.rules import DEFAULT_RULES, RuleSet
 from domain.sites import site_id
 from domain.units import unit_id
 from projections import blind_spots, page_changes, queries
+from projections import search as names_index
 from projections.audit.index import NAME as AUDIT_INDEX
 from projections.blind_spots import ALL_GAPS
 from projections.bulk import json_text
@@ -57,6 +58,9 @@ if TYPE_CHECKING:
 # The commands (their registry, the use cases that run them, the jurisdiction check) are
 # imported by the first batch that runs, not by every query: a query's process starts
 # without them (docs/benchmarks.md, the command line's start).
+
+
+SEARCH_MAX = 40  # characters of a search text: longer than any name anyone types
 
 
 class BatchRefused(Exception):
@@ -291,6 +295,23 @@ class Zhucun:
                 now = as_known_at is None and day >= self.today()
                 visit_queries.attach(conn, found, day, moment, now)
             return found
+
+    def search(
+        self, text: str, within: str, everywhere: bool = False, limit: int = names_index.LIMIT
+    ) -> list[dict[str, Any]]:
+        """Units, households, party members, cadres and teams whose name holds ``text`` (or
+        whose pinyin or initials begin with it, or a unit whose code does), lying under the
+        unit with materialised path ``within``; ``everywhere`` adds cadres on no team yet.
+        The text is folded once (full-width, case, spaces) and bounded in length."""
+        query = names_index.normalised(text)
+        if len(query) > SEARCH_MAX:
+            raise InvalidInputError(
+                "q",
+                f"搜索词过长：最多 {SEARCH_MAX} 个字符",
+                f"the search text is too long: at most {SEARCH_MAX} characters",
+            )
+        with self.projections.reading() as conn:
+            return names_index.search(conn, query, within, everywhere, limit)
 
     def households(
         self, code: str, as_of: date | None = None, as_known_at: datetime | None = None

@@ -267,3 +267,13 @@ def trend_days(first: date, last: date, points: int = 24) -> list[date]:
 def opened_on(conn: Connection, code: str) -> date | None:
     value = conn.execute(select(units.c.opened_on).where(units.c.code == code)).scalar()
     return value if isinstance(value, date) else None
+
+
+def units_under(conn: Connection, code: str) -> dict[str, dict[str, str]]:
+    """Every unit in the subtree of ``code`` (itself included), as the tree stands now:
+    code -> its name and materialised path."""
+    path = unit_path(conn, code)
+    if path is None:
+        return {}
+    query = select(units.c.code, units.c.name, units.c.path).where(units.c.path.like(f"{path}%"))
+    return {r.code: {"name": r.name, "path": r.path} for r in conn.execute(query)}

@@ -229,6 +229,8 @@ def judge(
         "judge_unit": TOWNSHIP,
     }
     return cmd("judge_six_have_goal", on=on, actor="wang.township", **(values | args))
+
+
 # -- four-source funding ----------------------------------------------------------------------
 
 

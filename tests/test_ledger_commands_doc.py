@@ -147,6 +147,8 @@ def test_the_documented_six_haves_are_accepted_with_the_documented_file(zhucun):
     assert (rules["goal"], rules["revision"], rules["status"]) == ("rules_and_mechanisms", 2, "met")
     assert [e["file_name"] for e in rules["evidence"]] == ["村规民约.txt"]
     assert (six["goals_set"], six["met"]) == (2, 1)
+
+
 FUND_COMMANDS = ["allocate_funds", "record_expenditure", "reverse_fund_entry"]
 
 

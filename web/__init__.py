@@ -18,18 +18,21 @@ from app.bootstrap import Zhucun, bootstrap
 from web import (
     accounts,
     api,
+    assessments,
     assets,
     audit,
     auth,
     dashboard,
     deps,
     errors,
+    gaps,
     history,
     i18n,
     ledger,
     people,
     proxies,
     records,
+    search,
     status,
     summary,
     teams,
@@ -71,6 +74,9 @@ def create_app(zhucun: Zhucun | None = None, config: dict[str, Any] | None = Non
     app.register_blueprint(people.bp)
     audit.init_app(app)
     app.register_blueprint(ledger.bp)
+    app.register_blueprint(search.bp)
+    app.register_blueprint(gaps.bp)
+    app.register_blueprint(assessments.bp)
     trusted = proxies.parse_networks(app.config["ZHUCUN_TRUSTED_PROXIES"])
     if trusted:
         app.wsgi_app = proxies.TrustedProxies(app.wsgi_app, trusted)  # type: ignore[method-assign]

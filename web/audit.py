@@ -26,7 +26,6 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_babel import format_datetime
 from werkzeug.exceptions import NotFound
 
 from app.audit.chain import Verdict, checkpoint, verify
@@ -42,7 +41,7 @@ from domain.errors import InvalidInputError
 from web.audit_filters import Asked, read_filters
 from web.auth import principal, roles_required
 from web.deps import zhucun
-from web.i18n import current_language
+from web.i18n import current_language, fmt_datetime
 
 bp = Blueprint("audit", __name__)
 
@@ -167,12 +166,11 @@ def _in_words(rows: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
     where = pages_of(z.engine, rows)
     out = []
     for r in rows:
-        recorded = datetime.fromisoformat(r["recorded_at"])
         out.append(
             r
             | {
                 "what": r["what_zh"] if lang == "zh" else r["what_en"],
-                "recorded": format_datetime(recorded, "yyyy-MM-dd HH:mm:ss"),
+                "recorded": fmt_datetime(r["recorded_at"]),
                 "role_words": value_in_words("role", r["role"], lang),
                 "actor_words": value_in_words("actor", r["actor_name"], lang),
                 "reason_words": value_in_words("reason", r["reason"], lang),
@@ -248,10 +246,10 @@ def _chain(again: bool, verify_now: bool = True) -> dict[str, Any]:
     head = checkpoint(z.engine, z.clock.now())
     return {
         "verdict": kept.verdict,
-        "verified_at": format_datetime(at, "yyyy-MM-dd HH:mm:ss") if at else None,
+        "verified_at": fmt_datetime(at) if at else None,
         "since": head.position - kept.verdict.head_position if kept.verdict else 0,
         "head": head,
-        "head_time": format_datetime(datetime.fromisoformat(head.time), "yyyy-MM-dd HH:mm:ss"),
+        "head_time": fmt_datetime(head.time),
     }
 
 

@@ -11,11 +11,12 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from app.accounts import Principal
+from app.gaps import event_names, with_causes
 from domain.errors import InvalidInputError, UnitNotFoundError
 from projections import unit_pages
 from web.auth import login_required, principal, require_unit
 from web.deps import unit_code, zhucun
-from web.i18n import N_, _
+from web.i18n import N_, _, current_language
 from web.page_cache import cached
 
 bp = Blueprint("dashboard", __name__)
@@ -127,6 +128,11 @@ def _ancestors(code: str) -> list[dict[str, Any]]:
     ]
 
 
+def path_of(code: str) -> str | None:
+    """The unit's materialised path (None: no such unit)."""
+    return read(unit_pages.unit_path, code)
+
+
 def trail_of(code: str, who: Principal) -> list[dict[str, Any]]:
     """The units above ``code``, top first, that the account sees: a page's trail."""
     return [a for a in _ancestors(code) if who.covers(a["path"])]
@@ -188,7 +194,7 @@ def unit(code: str) -> str:
         today=z.today(),
         trail=[a for a in data["ancestors"] if who.covers(a["path"])],
         children=data["children"],
-        gaps=gaps[:MAX_LISTED],
+        gaps=with_causes(z, code, gaps[:MAX_LISTED]),
         gaps_total=len(gaps),
         gap_kind=kind,
         listed=data["listed"],
@@ -197,6 +203,7 @@ def unit(code: str) -> str:
         # Translated once per page, not once per row.
         gap_names={kind: _(label) for kind, label in GAP_LABELS.items()},
         cause_names={kind: _(label) for kind, label in WORK_GAP_CAUSES.items()},
+        event_names=event_names(current_language()),
         ledger_tabs=WORK_GAP_TABS,
         site_names={kind: _(label) for kind, label in SITE_KINDS.items()},
     )

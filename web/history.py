@@ -10,10 +10,11 @@ from typing import Any
 from uuid import UUID
 
 from flask import Blueprint, redirect, render_template, request, url_for
-from flask_babel import format_datetime
 from werkzeug.wrappers import Response
 
 from app.audit.access import record_personal_data_view
+from app.audit.entries import is_backdated
+from app.audit.words import details_in_words, value_in_words
 from domain.access import UNMASK_ROLES
 from domain.account_errors import OutsideJurisdictionError, RoleNotAllowedError
 from domain.accounts import Role
@@ -28,11 +29,11 @@ from projections import record_queries, unit_pages
 from web.auth import login_required, principal, refuse, require_unit
 from web.dashboard import read, unit_in_reach
 from web.deps import zhucun
+from web.i18n import current_language, fmt_datetime
 from web.teams import team_in_reach
 
 bp = Blueprint("history", __name__)
-SHOWN = 200  # the newest entries shown unless all are asked for
-PAGE = 50  # entries of one page of a team's history
+PAGE = 50  # entries of one page of a timeline
 ORDERS = ("newest", "oldest")
 
 
@@ -45,37 +46,72 @@ def _uuid(value: str, field: str = "id") -> UUID:
         ) from None
 
 
-def timeline(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], int]:
-    """Newest first, with each actor's name and unit; at most SHOWN unless ``?all=1``."""
-    total = len(rows)
-    if request.args.get("all") != "1":
-        rows = rows[-SHOWN:]
-    return with_actors(list(reversed(rows))), total
+def page_of(
+    rows: list[dict[str, Any]], limit: int, after: int | None, newest_first: bool
+) -> dict[str, Any]:
+    """One page of a timeline held in log order: at most ``limit`` rows beyond the position
+    ``after`` in the order asked, and ``next``, the position to ask the following page after
+    (None on the last page) — the same answer as a team's paged history."""
+    ordered = rows[::-1] if newest_first else rows
+    if after is not None:
+        ordered = [
+            r for r in ordered if (r["position"] < after if newest_first else r["position"] > after)
+        ]
+    shown = ordered[:limit]
+    more = len(ordered) > limit
+    return {"rows": shown, "next": shown[-1]["position"] if more and shown else None}
 
 
-def with_actors(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Each row with its actor's name and unit and its recording time in words."""
+def in_words(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each row as a page in one language shows it: the actor's name and unit, the recording
+    time in Beijing time, the fields and the reason in words, and the 补录 mark for an entry
+    recorded later than the rules allow (the audit log's mark)."""
     people = read(record_queries.actors, {str(r["actor"]) for r in rows})
+    lang = current_language()
+    late = zhucun().rules.backdated_after_days
     out = []
     for r in rows:
         name, unit = people.get(str(r["actor"]), (str(r["actor"]), ""))
-        recorded = datetime.fromisoformat(r["recorded_at"])
         out.append(
             r
             | {
-                "actor_name": name,
+                "what": r["what_zh"] if lang == "zh" else r["what_en"],
+                "actor_name": value_in_words("actor", name, lang),
                 "actor_unit": unit,
-                "recorded": format_datetime(recorded, "yyyy-MM-dd HH:mm:ss"),
+                "recorded": fmt_datetime(r["recorded_at"]),
+                "backdated": is_backdated(
+                    datetime.fromisoformat(r["recorded_at"]), r["occurred_on"], late
+                ),
+                "reason_words": value_in_words("reason", r["reason"], lang),
+                "fields": details_in_words(r["details"], lang),
             }
         )
     return out
 
 
-def render(title: str, subject: str, rows: list[dict[str, Any]], **links: Any) -> str:
-    shown, total = timeline(rows)
+def render(
+    title: str,
+    subject: str,
+    rows: list[dict[str, Any]],
+    template: str = "history/timeline.html",
+    **context: Any,
+) -> str:
+    """A timeline a page at a time (``?after=``, ``?order=``), with its number of entries."""
+    after, newest_first = page_asked()
+    page = page_of(rows, PAGE, after, newest_first)
     return render_template(
-        "history/timeline.html", title=title, subject=subject, rows=shown, total=total, **links
+        template,
+        title=title,
+        subject=subject,
+        rows=in_words(page["rows"]),
+        total=len(rows),
+        page=_pager(page["next"], newest_first, after),
+        **context,
     )
+
+
+def _pager(after_next: int | None, newest_first: bool, at: int | None) -> dict[str, Any]:
+    return {"next": after_next, "order": "newest" if newest_first else "oldest", "at": at}
 
 
 def page_asked() -> tuple[int | None, bool]:
@@ -113,23 +149,20 @@ def unit(code: str) -> str:
 @bp.get("/history/team/<team_id>")
 @login_required
 def team(team_id: str) -> str:
-    """A page of PAGE entries at a time, newest first unless ``?order=oldest``; ``?all=1``
-    shows everything at once."""
+    """A page of PAGE entries at a time, newest first unless ``?order=oldest``: a team's
+    history runs to thousands of entries, read from the log a page at a time."""
     t = team_in_reach(team_id)
-    back = url_for("teams.team", team_id=team_id)
     key = UUID(t["team_id"])
-    if request.args.get("all") == "1":
-        return render(t["name"], t["village_name"], zhucun().history_of_team(key), back=back)
     after, newest_first = page_asked()
     page = zhucun().history_of_team_page(key, PAGE, after, newest_first)
     return render_template(
         "history/timeline.html",
         title=t["name"],
         subject=t["village_name"],
-        rows=with_actors(page["rows"]),
+        rows=in_words(page["rows"]),
         total=None,
-        page={"next": page["next"], "order": "newest" if newest_first else "oldest", "at": after},
-        back=back,
+        page=_pager(page["next"], newest_first, after),
+        back=url_for("teams.team", team_id=team_id),
     )
 
 
@@ -145,7 +178,7 @@ def cadre(cadre_id: str) -> str:
     if not villages:
         raise CadreNotFoundError(str(key))
     if who.role is Role.TEAM_MEMBER:
-        on_team = who.team_id is not None and str(key) in _members_ever(who.team_id)
+        on_team = who.team_id is not None and str(key) in members_ever(who.team_id)
         if not on_team:
             refuse("jurisdiction", OutsideJurisdictionError(villages[0], who.unit_code))
     else:
@@ -157,7 +190,7 @@ def cadre(cadre_id: str) -> str:
     return render(str(name), str(key), rows)
 
 
-def _members_ever(team_id: str) -> set[str]:
+def members_ever(team_id: str) -> set[str]:
     return set(read(record_queries.members_ever, team_id))
 
 
@@ -213,15 +246,15 @@ def household(household_id: str) -> str:
     number = row["id_number_masked"]
     if full:
         number = z.store.repository.get(UUID(key)).id_number
-    shown, total = timeline(z.history_of_id(UUID(key)))
-    return render_template(
-        "history/household.html",
+    return render(
+        row["head_name"],
+        row["group_code"],
+        z.history_of_id(UUID(key)),
+        template="history/household.html",
         h=row,
         household_id=key,
         id_number=number,
         full=full,
         may_unmask=who.role.value in UNMASK_ROLES,
         visits=read(record_queries.visits_of_household, key),
-        rows=shown,
-        total=total,
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlencode
@@ -20,6 +20,7 @@ from flask_babel import (
     Babel,
     force_locale,
     format_date,
+    format_datetime,
     format_decimal,
     format_percent,
     get_translations,
@@ -136,6 +137,19 @@ def _date_in(d: date, lang: str) -> str:
     return str(format_date(d, "medium"))
 
 
+def fmt_month(value: str | date) -> str:
+    """A month the page's way: 2014年6月, June 2014 (``value``: YYYY-MM or a day in it)."""
+    day = date.fromisoformat(f"{value}-01") if isinstance(value, str) else value
+    pattern = "y年M月" if current_language() == "zh" else "LLLL y"
+    return str(format_date(day, pattern))
+
+
+def fmt_datetime(value: datetime | str) -> str:
+    """A moment in Beijing time, the page's way: 2014年6月6日 10:03:04, Jun 6, 2014, 10:03:04 AM."""
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return str(format_datetime(moment, "medium"))
+
+
 def page_gettext(message: str) -> str:
     """A template's ``_()``: the catalogue of the page's language, looked up once a request.
 
@@ -187,6 +201,8 @@ def init_app(app: Flask) -> None:
         number=number,
         percent=percent,
         fmt_date=fmt_date,
+        fmt_datetime=fmt_datetime,
+        fmt_month=fmt_month,
     )
     app.context_processor(lambda: {"lang": current_language()})
     app.after_request(_remember_language)

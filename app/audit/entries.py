@@ -61,6 +61,14 @@ def local_time(e: Any) -> datetime:
     return stamp.astimezone(CHINA_TZ)
 
 
+def is_backdated(recorded: datetime, occurred_on: date | str, days: int) -> bool:
+    """补录: recorded more than ``days`` after the day it happened (recording day in Beijing)."""
+    if isinstance(occurred_on, str):
+        occurred_on = date.fromisoformat(occurred_on)
+    stamp = recorded if recorded.tzinfo else recorded.replace(tzinfo=UTC)
+    return (stamp.astimezone(CHINA_TZ).date() - occurred_on).days > days
+
+
 def entry_row(
     logged: LoggedEvent,
     f: AuditFilter,
@@ -82,7 +90,7 @@ def entry_row(
         "position": logged.position,
         "recorded_at": local.isoformat(),
         "occurred_on": e.occurred_on,
-        "backdated": (local.date() - occurred).days > f.backdated_days,
+        "backdated": is_backdated(local, occurred, f.backdated_days),
         "correction": is_correction,
         "corrects": e.corrects_position if is_correction else None,
         "corrected_by": corrected_by,

@@ -37,6 +37,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    select,
 )
 
 from domain.fields import CODE_MAX
@@ -295,3 +296,13 @@ def _lower_firsts(conn: Connection, placed: dict[str, int]) -> None:
     if lower:
         m = mark(conn)
         conn.exec_driver_sql(f"UPDATE audit_firsts SET position = {m} WHERE unit_code = {m}", lower)
+
+
+def events_at(conn: Connection, positions: list[int]) -> dict[int, tuple[str, date]]:
+    """The event type and the day it happened of each of these log positions."""
+    if not positions:
+        return {}
+    query = select(entries.c.position, entries.c.event, entries.c.occurred_on).where(
+        entries.c.position.in_(sorted(set(positions)))
+    )
+    return {r.position: (r.event, r.occurred_on) for r in conn.execute(query)}

@@ -386,7 +386,7 @@ def test_times_are_beijing_and_days_in_chinese_formats(app: Flask, store: Zhucun
         client_of(app, "auditor").get("/audit", query_string=asked).get_data(as_text=True)
     )
     # Recorded 2016-12-31 04:00 UTC by the store's clock: 12:00 in Beijing.
-    assert "2016-12-31 12:00:00" in text and "04:00:00" not in text
+    assert "2016年12月31日 12:00:00" in text and "04:00:00" not in text
     assert "2016年12月30日" in text  # the check-in's day
 
 

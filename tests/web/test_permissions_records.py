@@ -91,7 +91,7 @@ ROUTES: list[tuple[str, str, str, frozenset[str], int | str]] = [
         EVERYONE,
         200,
     ),
-    ("all the history of the own team", "GET", f"/history/team/{TEAM}?all=1", EVERYONE, 200),
+    ("a page of the village's history", "GET", f"/history/unit/{VILLAGE_A}?after=1", EVERYONE, 200),
     ("history of another county's team", "GET", f"/history/team/{TEAM_OTHER}", CITY_WIDE, 200),
     ("history of a member", "GET", f"/history/cadre/{cid(MEMBER)}", EVERYONE, 200),
     ("history of another county's cadre", "GET", f"/history/cadre/{OTHER_CADRE}", CITY_WIDE, 200),

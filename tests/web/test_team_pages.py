@@ -6,12 +6,14 @@ data."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from uuid import UUID
 
 import pytest
 from flask.testing import FlaskClient
 
 from app.bootstrap import Zhucun
+from app.store.clock import SettableClock
 from tests.builders import COUNTY, VILLAGE_A, VILLAGE_B, apply, cmd, id_number
 from tests.team_builders import MEMBER, cid, lid, second_team
 from tests.web.builders import WebNet, events_named, web_network
@@ -209,9 +211,84 @@ def test_team_history_comes_a_page_at_a_time_with_a_next_page_link(
     assert len(seen) > 2 and all(1 <= len(page) <= 4 for page in seen)
 
 
-def test_team_history_shows_everything_at_once_when_asked(net: WebNet, client: FlaskClient):
+@pytest.mark.parametrize(
+    "path",
+    ["/history/unit/{village}", "/history/cadre/{member}", "/households/{household}"],
+)
+@pytest.mark.parametrize("order", ["newest", "oldest"])
+def test_every_timeline_comes_a_page_at_a_time_and_the_pages_hold_it_whole(
+    zhucun: Zhucun,
+    net: WebNet,
+    client: FlaskClient,
+    monkeypatch: pytest.MonkeyPatch,
+    path: str,
+    order: str,
+):
+    import web.history
+
+    monkeypatch.setattr(web.history, "PAGE", 1)
+    login(client, "county_admin")
+    first = path.format(village=VILLAGE_A, member=cid(MEMBER), household=net.households["A1"])
+    at: str | None = f"{first}?order={order}"
+    seen: list[list[int]] = []
+    while at:
+        html = client.get(at).get_data(as_text=True)
+        seen.append(entries(html))
+        assert 'id="show-all"' not in html  # no page of thousands of entries at once
+        at = next_page(html)
+    whole = {
+        "/history/unit/{village}": lambda: zhucun.history_of_unit(VILLAGE_A),
+        "/history/cadre/{member}": lambda: zhucun.history_of_cadre(UUID(cid(MEMBER))),
+        "/households/{household}": lambda: zhucun.history_of_id(UUID(net.households["A1"])),
+    }[path]()
+    positions = [r["position"] for r in whole]
+    assert [p for page in seen for p in page] == (
+        positions[::-1] if order == "newest" else positions
+    )
+    assert len(seen) == len(positions) > 1
+
+
+def test_a_team_s_history_no_longer_shows_everything_at_once(net: WebNet, client: FlaskClient):
     html = login(client, "county_admin").get(f"/history/team/{net.team}?all=1")
-    assert 'id="next-page"' not in html.get_data(as_text=True)
+    text = html.get_data(as_text=True)
+    assert 'id="show-all"' not in text and len(entries(text)) <= 50
+
+
+def test_a_timeline_in_chinese_shows_no_event_or_field_names(net: WebNet, client: FlaskClient):
+    login(client, "county_admin")
+    for path in (
+        f"/history/unit/{VILLAGE_A}",
+        f"/history/team/{net.team}",
+        f"/history/cadre/{cid(MEMBER)}",
+        f"/households/{net.households['A1']}",
+    ):
+        html = client.get(path, query_string={"lang": "zh"}).get_data(as_text=True)
+        body = re.sub(r"<(script|style)[^>]*>.*?</\1>", "", html, flags=re.S)
+        body = re.sub(r"<[^>]+>", " ", body)
+        assert not re.search(r"\b[A-Z][a-z]+\.[A-Z][A-Za-z]+\b", body), path  # Household.Registered
+        for key in ("household_id", "cadre_id", "occurred_on", "team_id", "group_code"):
+            assert key not in body, (path, key)
+        assert "年" in body and "月" in body  # dates and times the Chinese way
+
+
+def test_a_back_dated_entry_carries_the_mark_and_one_on_time_does_not(
+    zhucun: Zhucun, net: WebNet, client: FlaskClient, clock: SettableClock
+):
+    clock.set(datetime(2017, 1, 2, 2, 0, tzinfo=UTC))  # 2017-01-02 10:00 in Beijing
+    on_time = cmd(
+        "check_in", on="2017-01-02", actor="team.member", role="team_member", cadre=cid(MEMBER)
+    )
+    apply(zhucun, on_time)
+    html = login(client, "county_admin").get(f"/history/cadre/{cid(MEMBER)}")
+    entry = dict(
+        re.findall(
+            r'<li class="entry" id="entry-(\d+)">(.*?)</li>', html.get_data(as_text=True), re.S
+        )
+    )
+    newest = max(entry, key=int)
+    assert "flag backdated" not in entry[newest]  # recorded the day it happened
+    # the fixture's check-ins of 2016-11-01..05, recorded on 2016-12-31: back-dated
+    assert sum("flag backdated" in text for text in entry.values()) >= 5
 
 
 @pytest.mark.parametrize(("query", "field"), [("after=abc", "after"), ("order=sideways", "order")])

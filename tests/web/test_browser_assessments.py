@@ -1,0 +1,82 @@
+"""End to end in a real headless Chromium: a county administrator runs the annual assessment
+of 2014 from the navigation, sees the ranking with the team's grade and the criticism in
+words, publishes it, opens the team's score by input and the check-ins behind a figure, and
+sees the grades over the years drawn; an auditor replays the run and reads "reproduced"."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from app.accounts import Accounts
+from app.bootstrap import Zhucun
+from tests.assess_builders import assessed_team
+from tests.web.builders import ACCOUNTS, FAST_HASHER, PASSWORD, other_county
+from tests.web.test_browser import browser, pytestmark, served, shots  # noqa: F401
+
+
+def _assessed(z: Zhucun) -> None:
+    team = assessed_team(z)
+    other_county(z)
+    accounts = Accounts(z, hasher=FAST_HASHER)
+    for role, (username, unit) in ACCOUNTS.items():
+        accounts.add(username, role, unit, PASSWORD, team=team if role == "team_member" else None)
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[str]:
+    yield from served(tmp_path, _assessed)
+
+
+def _log_in(chromium: object, server: str, username: str) -> object:
+    page = chromium.new_page(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    page.goto(server + "/login")
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.click("button.primary")
+    page.wait_for_url("**/units/**")
+    return page
+
+
+def test_an_official_runs_publishes_and_traces_and_an_auditor_replays(
+    server: str,
+    browser: object,  # noqa: F811
+    shots: Path,  # noqa: F811
+):
+    page: object = _log_in(browser, server, "county.admin")
+    page.click("#nav-assessments")  # type: ignore[attr-defined]
+    page.wait_for_url("**/assessments")  # type: ignore[attr-defined]
+    page.select_option("#run-form select[name=kind]", "annual")  # type: ignore[attr-defined]
+    page.fill("#run-form input[name=period]", "2014")  # type: ignore[attr-defined]
+    page.click("#run-form button")  # type: ignore[attr-defined]
+    page.wait_for_selector("#ranking")  # type: ignore[attr-defined]
+    ranking = page.inner_text("#ranking")  # type: ignore[attr-defined]
+    assert "本溪市农委驻甲村工作队" in ranking and "不合格" in ranking
+    assert "没有做到经常性驻村" in ranking
+    page.screenshot(path=shots / "1-ranking.png", full_page=True)  # type: ignore[attr-defined]
+    run_url = page.url  # type: ignore[attr-defined]
+
+    page.click("#publish-form button")  # type: ignore[attr-defined]
+    page.wait_for_selector("#published")  # type: ignore[attr-defined]
+    assert "county.admin" in page.inner_text("#published")  # type: ignore[attr-defined]
+
+    page.click("#ranking a")  # type: ignore[attr-defined]
+    page.wait_for_selector("#inputs")  # type: ignore[attr-defined]
+    assert "269 / 280" in page.inner_text("#input-days_checked_in")  # type: ignore[attr-defined]
+    page.click("#input-days_checked_in a.trace")  # type: ignore[attr-defined]
+    page.wait_for_selector("#entries")  # type: ignore[attr-defined]
+    assert page.locator("#entries tbody tr").count() == 269  # type: ignore[attr-defined]
+    page.screenshot(path=shots / "2-trace.png")  # type: ignore[attr-defined]
+
+    page.goto(server + "/assessments")  # type: ignore[attr-defined]
+    page.wait_for_selector("#grades-chart[data-ready='true'] svg")  # type: ignore[attr-defined]
+    page.screenshot(path=shots / "3-grades-over-the-years.png", full_page=True)  # type: ignore[attr-defined]
+
+    auditor: object = _log_in(browser, server, "city.auditor")
+    auditor.goto(run_url)  # type: ignore[attr-defined]
+    auditor.click("#replay")  # type: ignore[attr-defined]
+    auditor.wait_for_selector("#reproduced")  # type: ignore[attr-defined]
+    assert "复算一致" in auditor.inner_text("#reproduced")  # type: ignore[attr-defined]
+    auditor.screenshot(path=shots / "4-reproduced.png")  # type: ignore[attr-defined]
