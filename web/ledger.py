@@ -1,11 +1,15 @@
 """The village work ledger (工作台账) on the web: a village's ledger, one tab per part (survey,
-plans, measures, letters) with the forms of each part's commands; the roll-up of the villages
-under a township, a county or the city (beside the seed report's figures, for the city); the
-measures board of any unit; and the ledger workbook to download. Every page is of a day
-(``as_of``) as known at a moment (``as_known_at``), inside the account's jurisdiction."""
+plans, measures, letters, the duties and 六有 goals, the four-source funds) with the forms of
+each part's commands; the roll-up of the villages under a township, a county or the city
+(beside the seed report's figures, for the city), with its funds by source as a chart; the
+measures board of any unit; the ledger workbook and a goal's evidence files to download.
+Every page is of a day (``as_of``) as known at a moment (``as_known_at``), inside the
+account's jurisdiction. What a village's form names (a plan, a measure) must be the
+village's own."""
 
 from __future__ import annotations
 
+import io
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -13,27 +17,48 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    render_template,
+    request,
+    send_file,
+    session,
+    url_for,
+)
 from flask_babel import format_datetime, format_decimal
 from werkzeug.wrappers import Response as Redirect
 
 from app.audit.access import record_export
 from app.bootstrap import Zhucun
-from app.jurisdiction import COMMAND_ROLES
+from app.jurisdiction import COMMAND_ROLES, JurisdictionCheck
+from app.ledger.files import file_hash, guess_media_type
 from app.ledger.workbook import write_ledger_workbook
-from domain.errors import InvalidInputError, UnitNotFoundError
-from domain.ledger.measures import MeasureStatus
+from app.store.files import max_file_bytes
+from app.store.uow import UnitOfWork
+from domain.base import NetworkAggregate
+from domain.errors import InvalidInputError, UnitNotFoundError, ZhucunError
+from domain.ledger.errors import (
+    EvidenceFileNotFoundError,
+    FileTooLargeError,
+    MeasureOfOtherVillageError,
+    PlanOfOtherVillageError,
+)
+from domain.ledger.measures import FundingSource, Measure, MeasureStatus
 from domain.ledger.money import FEN_PER_YUAN
-from domain.ledger.plans import MeasureCategory
+from domain.ledger.plans import MeasureCategory, VillagePlan
 from domain.ledger.seed import SEED_CITY, SEED_FIGURES, reached
 from web.api import as_known_at
 from web.auth import _safe_next, login_required, principal
+from web.dashboard import _ancestors as ancestors
 from web.dashboard import as_of_day, trail_of, unit_in_reach
 from web.deps import zhucun
 from web.i18n import N_, _
 from web.ledger_forms import LEDGER_FORMS
-from web.ledger_labels import choices_of, label_named
+from web.ledger_labels import choices_of, label_named, label_of
 from web.records import allowed, handle, spec_for, unit_context
 
 bp = Blueprint("ledger", __name__)
@@ -78,6 +103,18 @@ TABS: tuple[Tab, ...] = (
         N_("Responsibility letters"),
         "ledger/_letters.html",
         ("sign-responsibility-letter",),
+    ),
+    Tab(
+        "goals",
+        N_("Duties and the six haves"),
+        "ledger/_goals.html",
+        ("set-six-have-goal", "add-six-have-evidence", "judge-six-have-goal"),
+    ),
+    Tab(
+        "funds",
+        N_("Funds"),
+        "ledger/_funds.html",
+        ("allocate-funds", "record-expenditure", "reverse-fund-entry"),
     ),
 )
 TAB_OF = {form: t.name for t in TABS for form in t.forms}
@@ -177,6 +214,7 @@ def _helpers() -> dict[str, Any]:
         "participant_labels": PARTICIPANTS,
         "yuan": yuan,
         "fmt_moment": fmt_moment,
+        "kept_upload": kept_upload,
     }
 
 
@@ -193,6 +231,7 @@ def ledger(code: str) -> str:
         return render_template(
             "ledger/rollup.html",
             **page,
+            chart=funds_chart(data["funds"]),
             sections=sections,
             with_seed=[f for s in sections for f in s["figures"] if f["seed"]],
             villages=zhucun().ledger_village_lines(data["unit"], page["day"], page["moment"]),
@@ -206,13 +245,35 @@ def ledger(code: str) -> str:
             f"the ledger has no part {name!r}; one of: {', '.join(t.name for t in TABS)}",
         )
     offered = {f.name for f in allowed("ledger", "village", LEDGER_FORMS)}
+    extra: dict[str, Any] = {}
+    if tab.name == "funds":
+        funds = zhucun().funds(data["unit"], page["day"], page["moment"])
+        assert funds is not None
+        titles = {m["id"]: m["title"] for m in data["measures"]}
+        extra = {"funds": funds, "chart": funds_chart(funds), "measure_titles": titles}
+    elif tab.name == "goals":
+        # The units a judgement names are over the village: their names, whoever asks.
+        extra = {"unit_names": {u["code"]: u["name"] for u in ancestors(data["unit"])}}
     return render_template(
         "ledger/village.html",
         **page,
         tabs=TABS,
         tab=tab,
         forms=[LEDGER_FORMS[f] for f in tab.forms if f in offered],
+        **extra,
     )
+
+
+def funds_chart(funds: dict[str, Any]) -> list[dict[str, Any]]:
+    """What the funds chart draws: per source, in the page's language, the yuan allocated,
+    spent and left."""
+    return [
+        {
+            "source": label_of(FundingSource, s),
+            **{k: int(v[f"{k}_fen"]) / FEN_PER_YUAN for k in ("allocated", "spent", "balance")},
+        }
+        for s, v in funds["by_source"].items()
+    ]
 
 
 def rollup_figures(data: dict[str, Any]) -> list[dict[str, Any]]:
@@ -332,6 +393,53 @@ def workbook(code: str) -> Response:
     )
 
 
+@bp.get("/units/<code>/ledger/files/<sha256>")
+@login_required
+def evidence_file(code: str, sha256: str) -> Response:
+    """A file cited as evidence for one of the village's 六有 goals on the page's day, its
+    bytes checked against their hash as ``zhucun ledger file`` checks them, and the read
+    recorded as an export by the account: evidence may hold personal data. A file the
+    village's evidence does not cite is not found here, whatever else cites it."""
+    page = page_of(code, Zhucun.ledger)
+    data = page["data"]
+    if data["level"] != "village":
+        abort(404)
+    wanted = file_hash(sha256)
+    cited = next(
+        (
+            e
+            for d in data["six_haves"]["duties"]
+            for g in d["goals"]
+            for e in g.get("evidence", [])
+            if e["file"] == wanted
+        ),
+        None,
+    )
+    if wanted is None or cited is None:
+        raise EvidenceFileNotFoundError(wanted or sha256)
+    z = zhucun()
+    content = z.stored_file(wanted)
+    who = principal()
+    assert who is not None
+    record_export(
+        z,
+        who.username,
+        who.role.value,
+        "evidence file",
+        "file",
+        f"web:{cited['file_name']}",
+        {"file": wanted, "village": data["unit"]},
+        1,
+        reason="取回证据文件 evidence file read",
+    )
+    return send_file(
+        io.BytesIO(content),
+        mimetype=cited["media_type"] or guess_media_type(cited["file_name"]),
+        as_attachment=True,
+        download_name=cited["file_name"],
+    )
+
+
 # -- forms ------------------------------------------------------------------------------------
 
 
@@ -345,7 +453,87 @@ def form(code: str, form: str) -> Redirect | tuple[str, int]:
     page = url_for("ledger.ledger", code=ctx["code"], tab=TAB_OF[spec.name])
     done = _safe_next(request.args.get("next")) or page
     ctx |= {"team": None, "back": done, "defaults": defaults(spec.name, ctx["village"])}
-    return handle(spec, ctx, done)
+    village = ctx["village"]
+
+    def prepare(args: dict[str, Any]) -> None:
+        owned(args, village)
+        if any(f.kind == "file" for f in spec.fields):
+            upload(args, village)
+
+    return handle(spec, ctx, done, prepare)
+
+
+# What a village's form may name by id, and the refusal when it is another village's. (The
+# jurisdiction check lets through another village the account also reaches: a township
+# officer's form on village A must not revise, approve or move on village B's records.)
+OWNED: tuple[tuple[str, type[NetworkAggregate], type[ZhucunError]], ...] = (
+    ("plan", VillagePlan, PlanOfOtherVillageError),
+    ("measure", Measure, MeasureOfOtherVillageError),
+)
+
+
+def owned(args: dict[str, Any], village: str) -> None:
+    """Refuse, by name and beside its field, a plan or measure the form names that belongs
+    to another village than the page's. An id that is none, or names nothing, is left to
+    the command, which refuses it by name; one outside the account's jurisdiction too, so
+    that its refusal is the jurisdiction's (403, recorded)."""
+    who = principal()
+    assert who is not None
+    uow = UnitOfWork(zhucun().store)
+    inside = JurisdictionCheck(who.reach(), uow)
+    for name, kind, error in OWNED:
+        value = args.get(name)
+        if not isinstance(value, str) or not value.strip().isascii():
+            continue
+        try:
+            wanted = UUID(value.strip())
+        except ValueError:
+            continue
+        found = uow.find(kind, wanted)
+        other = getattr(found, "village_code", village)
+        if other == village:
+            continue
+        try:
+            inside(name, wanted)
+        except ZhucunError:
+            continue
+        raise error(str(wanted), village, other)
+
+
+KEPT_UPLOAD = "kept_upload"  # the file this session last uploaded: kept, maybe not cited
+
+
+def upload(args: dict[str, Any], village: str) -> None:
+    """Keep the uploaded file in the store by its SHA-256 (once: the same bytes are kept
+    once), then let the evidence cite it by that hash, its name and its media type, as
+    ``zhucun ledger attach`` does. A form refused after its file was kept shows the form
+    again with "keep the file sent" ticked: sent so, the form cites that file again (this
+    session's own upload, for this village: never a hash typed in). No file: the command
+    refuses the evidence by name."""
+    sent = request.files.get("file")
+    if sent is None or not sent.filename:
+        kept = session.get(KEPT_UPLOAD)
+        if request.form.get("keep_file") and kept and kept.get("village") == village:
+            name = str(kept["file_name"])
+            args |= {"file": kept["file"], "file_name": name, "media_type": guess_media_type(name)}
+        return
+    most = max_file_bytes()
+    content = sent.stream.read(most + 1)
+    if len(content) > most:
+        raise FileTooLargeError(request.content_length or len(content), most)
+    stored = zhucun().attach_file(content)
+    name = sent.filename.replace("\\", "/").rsplit("/", 1)[-1]
+    session[KEPT_UPLOAD] = {"file": stored["file"], "file_name": name, "village": village}
+    args |= {"file": stored["file"], "file_name": name, "media_type": guess_media_type(name)}
+
+
+def kept_upload(village: str | None) -> dict[str, str] | None:
+    """The file a refused evidence form of the village kept, to offer again on the form
+    sent back."""
+    kept = session.get(KEPT_UPLOAD)
+    if request.method != "POST" or not isinstance(kept, dict) or kept.get("village") != village:
+        return None
+    return kept
 
 
 def defaults(form: str, village: str) -> dict[str, Any]:

@@ -1,21 +1,29 @@
 """What the ledger's forms offer to choose from: the controlled values (labelled in the page's
 language) and the village's own records as they stood at the end of the form's day (its
-opinions, plans, plan items, measures, the teams serving it), read once per form from the
-village's ledger (``Zhucun.ledger``)."""
+opinions, plans, plan items, measures, 六有 goals, fund entries, the teams serving it), read
+once per form from the village's ledger (``Zhucun.ledger``) and funds (``Zhucun.funds``):
+a form never offers another village's records."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
+from flask_babel import format_decimal
+
 from domain.ledger.findings import OpinionCategory, OpinionSource, RootCause
+from domain.ledger.funds import EntryKind
+from domain.ledger.goals import EvidenceKind, GoalStatus, SixHave
 from domain.ledger.measures import FundingSource, MeasureStatus
+from domain.ledger.money import FEN_PER_YUAN
 from domain.ledger.plans import MeasureCategory, PlanKind
 from domain.ledger.survey import CommitteeAssessment, IntervieweeCategory, TableKind
 from web.auth import principal
 from web.dashboard import trail_of
 from web.deps import zhucun
-from web.ledger_labels import choices_of, label_of
+from web.i18n import fmt_date
+from web.ledger_labels import choices_of, label, label_of
 
 Options = list[dict[str, str]]
 MOVES = (MeasureStatus.UNDER_WAY, MeasureStatus.DONE, MeasureStatus.DROPPED)
@@ -69,6 +77,33 @@ def _measures(ctx: dict[str, Any]) -> Options:
     ]
 
 
+def _set_goals(ctx: dict[str, Any]) -> Options:
+    """The village's 六有 goals set by the day (evidence and judgements are of those only)."""
+    six = _ledger(ctx).get("six_haves") or {"duties": []}
+    return [
+        {"value": g["goal"], "label": label(SixHave(g["goal"]))}
+        for d in six["duties"]
+        for g in d["goals"]
+        if g["set"]
+    ]
+
+
+def _fund_entries(ctx: dict[str, Any]) -> Options:
+    """The village's allocations and expenditures by the day not yet reversed: the one a
+    reversal names, by its source and voucher number."""
+    found = zhucun().funds(ctx["village"], ctx["day"]) or {}
+    return [
+        {
+            "value": f"{e['source']}|{e['voucher']}",
+            "label": f"{fmt_date(e['on'])} · {label_of(EntryKind, e['entry'])} · "
+            f"{label_of(FundingSource, e['source'])} · {e['voucher']} · "
+            f"{format_decimal(Decimal(e['amount_fen']) / FEN_PER_YUAN, '#,##0.00')}",
+        }
+        for e in found.get("entries", [])
+        if e["reversed"] is None
+    ]
+
+
 def _serving_teams(ctx: dict[str, Any]) -> Options:
     return [
         {
@@ -107,6 +142,11 @@ LEDGER_CHOICES: dict[str, Callable[[dict[str, Any]], Options]] = {
     "approved_items": lambda c: _items(c, approved_only=True),
     "plan_items": lambda c: _items(c, approved_only=False),
     "measures": _measures,
+    "six_haves": lambda c: choices_of(SixHave),
+    "set_goals": _set_goals,
+    "goal_statuses": lambda c: choices_of(GoalStatus),
+    "evidence_kinds": lambda c: choices_of(EvidenceKind),
+    "fund_entries": _fund_entries,
     "serving_teams": _serving_teams,
     "approver_units": _approver_units,
 }

@@ -44,6 +44,8 @@ def _people(name: str, label: str) -> Field:
 
 PLAN_ITEM = Field("item", N_("Plan item"), "select", "approved_items", sends=("plan", "item"))
 MEASURE = Field("measure", N_("Measure"), "select", "measures")
+GOAL = Field("goal", N_("Goal"), "select", "set_goals")
+SOURCE = Field("source", N_("Source"), "select", "funding_sources")
 ITEMS = Field(
     "items",
     N_("Items"),
@@ -265,6 +267,95 @@ LEDGER_FORMS: dict[str, FormSpec] = {
                 ),
             ),
             N_("Responsibility letter signed"),
+        ),
+        # -- duties and the 六有 goals ---------------------------------------------------------
+        _form(
+            "set-six-have-goal",
+            N_("Set a goal of the six haves"),
+            (
+                Field("goal", N_("Goal"), "select", "six_haves"),
+                Field("target", N_("Target"), "textarea"),
+            ),
+            N_("Six haves: goal set"),
+        ),
+        _form(
+            "add-six-have-evidence",
+            N_("Add evidence for a goal"),
+            (
+                GOAL,
+                Field("title", N_("Document title")),
+                Field("kind", N_("Kind of document"), "select", "evidence_kinds"),
+                Field("dated", N_("Document dated"), "date"),
+                Field(
+                    "file",
+                    N_("File"),
+                    "file",
+                    hint=N_("kept once by its content; never edited in place"),
+                ),
+            ),
+            N_("Six haves: evidence"),
+        ),
+        _form(
+            "judge-six-have-goal",
+            N_("Judge a goal's status"),
+            (
+                GOAL,
+                Field("status", N_("Status"), "select", "goal_statuses"),
+                Field("judged_by", N_("Judged by"), hint=N_("the official's name")),
+                Field("judge_unit", N_("For"), "select", "approver_units"),
+                Field("note", N_("Note"), "textarea", required=False),
+            ),
+            N_("Six haves: status judged"),
+        ),
+        # -- four-source funding (四位一体资金) --------------------------------------------------
+        _form(
+            "allocate-funds",
+            N_("Record an allocation"),
+            (
+                SOURCE,
+                _money("amount", N_("Amount")),
+                Field("voucher", N_("Voucher number")),
+                Field("allocated_by", N_("Allocated by")),
+                Field("document", N_("Document number"), required=False),
+                Field(
+                    "plan",
+                    N_("Plan"),
+                    "select",
+                    "plans",
+                    required=False,
+                    hint=N_("the plan the funds are for, or the measure's"),
+                ),
+                Field("measure", N_("Measure"), "select", "measures", required=False),
+            ),
+            N_("Funds allocated"),
+        ),
+        _form(
+            "record-expenditure",
+            N_("Record an expenditure"),
+            (
+                SOURCE,
+                _money("amount", N_("Amount")),
+                Field("voucher", N_("Voucher number")),
+                MEASURE,
+                Field("payee", N_("Paid to")),
+                Field("purpose", N_("Purpose")),
+            ),
+            N_("Funds spent"),
+        ),
+        _form(
+            "reverse-fund-entry",
+            N_("Reverse an entry"),
+            (
+                Field(
+                    "entry",
+                    N_("Entry"),
+                    "select",
+                    "fund_entries",
+                    sends=("source", "voucher"),
+                ),
+                Field("because", N_("Why")),
+            ),
+            N_("Fund entry reversed"),
         ),
     )
 }

@@ -7,6 +7,8 @@ from __future__ import annotations
 from enum import StrEnum
 
 from domain.ledger.findings import OpinionCategory, OpinionSource, RootCause
+from domain.ledger.funds import EntryKind
+from domain.ledger.goals import Duty, EvidenceKind, GoalStatus, SixHave
 from domain.ledger.measures import FundingSource, MeasureStatus
 from domain.ledger.plans import MeasureCategory, PlanKind
 from domain.ledger.survey import CommitteeAssessment, IntervieweeCategory, TableKind
@@ -79,6 +81,23 @@ ENGLISH: dict[type[StrEnum], dict[str, str]] = {
         MeasureStatus.DONE: "done",
         MeasureStatus.DROPPED: "dropped",
     },
+    Duty: {d: d.en for d in Duty},
+    SixHave: {g: g.en for g in SixHave},
+    GoalStatus: {
+        GoalStatus.NOT_STARTED: "not started",
+        GoalStatus.UNDER_WAY: "under way",
+        GoalStatus.MET: "met",
+    },
+    EvidenceKind: {
+        EvidenceKind.MINUTES: "minutes",
+        EvidenceKind.RULES: "rules and regulations",
+        EvidenceKind.ROSTER: "roster or register",
+        EvidenceKind.PHOTO: "photograph",
+        EvidenceKind.REPORT: "summary or report",
+        EvidenceKind.APPROVAL: "approval or certificate",
+        EvidenceKind.OTHER: "other",
+    },
+    EntryKind: {EntryKind.ALLOCATION: "allocation", EntryKind.EXPENDITURE: "expenditure"},
 }
 
 

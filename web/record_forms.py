@@ -27,7 +27,8 @@ class Field:
     label: str  # English, translated on the page
     # text, textarea, number, decimal, money (yuan, sent as typed), date (not after today),
     # day (any day: a due date, a term's end), select, code, check (a yes), many (a list of
-    # the choices ticked), rows (a list of objects, one per row of ``columns``)
+    # the choices ticked), rows (a list of objects, one per row of ``columns``), file (an
+    # upload: the page's own ``prepare`` step keeps it and sends what cites it)
     kind: str = "text"
     choices: str = ""  # where a select's options come from (web/records.py CHOICES)
     required: bool = True

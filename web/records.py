@@ -157,8 +157,15 @@ def form_day(spec: FormSpec, ctx: dict[str, Any], form: Mapping[str, str]) -> da
 # -- sending ------------------------------------------------------------------------------------
 
 
-def command_line(spec: FormSpec, ctx: dict[str, Any], form: MultiDict[str, str]) -> Any:
-    """The apply line the form stands for, read as ``zhucun apply`` reads it."""
+Prepare = Callable[[dict[str, Any]], None]
+
+
+def command_line(
+    spec: FormSpec, ctx: dict[str, Any], form: MultiDict[str, str], prepare: Prepare | None = None
+) -> Any:
+    """The apply line the form stands for, read as ``zhucun apply`` reads it. ``prepare``
+    (a page's own step) sees the arguments first: it may add to them (a file uploaded, kept
+    by its hash) or refuse them by a named error, before anything is written."""
     who = principal()
     assert who is not None
     args: dict[str, Any] = {}
@@ -179,6 +186,8 @@ def command_line(spec: FormSpec, ctx: dict[str, Any], form: MultiDict[str, str])
         if decision not in DECISIONS:
             raise InvalidInputError("decision", "请选择批准或驳回", "choose approve or reject")
         command = spec.extra[decision]
+    if prepare is not None:
+        prepare(args)
     token = form.get("token", "")
     line: dict[str, Any] = {
         "command": command,
@@ -260,7 +269,9 @@ def _typed(kind: str, value: str) -> Any:
     return value
 
 
-def handle(spec: FormSpec, ctx: dict[str, Any], done: str) -> Response | tuple[str, int]:
+def handle(
+    spec: FormSpec, ctx: dict[str, Any], done: str, prepare: Prepare | None = None
+) -> Response | tuple[str, int]:
     """Show the form, or send it; ``refresh`` in the form (the button beside the day) only
     shows the form again with the choices of the day chosen, and writes nothing."""
     who = principal()
@@ -272,7 +283,7 @@ def handle(spec: FormSpec, ctx: dict[str, Any], done: str) -> Response | tuple[s
     ctx["day"] = form_day(spec, ctx, form)
     if request.method == "POST" and not form.get("refresh"):
         try:
-            result = zhucun().execute([command_line(spec, ctx, form)], reach=who.reach())
+            result = zhucun().execute([command_line(spec, ctx, form, prepare)], reach=who.reach())
         except (BatchRefused, ZhucunError) as e:
             error = e.error if isinstance(e, BatchRefused) else e
             if isinstance(error, REFUSALS):  # a 403 page, recorded; never beside a field

@@ -7,18 +7,26 @@ county's village, for the hostile cases."""
 from __future__ import annotations
 
 from app.bootstrap import Zhucun
-from tests.builders import apply
+from tests.builders import VILLAGE_B, apply
 from tests.ledger_builders import (
+    MINUTES,
+    allocation,
     approve,
+    evidence,
+    expenditure,
     form,
+    goal,
     interview,
+    judge,
     letter,
     measure,
+    msid,
     opinion,
     plan,
     plid,
     problem,
     progress,
+    reversal,
     status,
     symposium,
     tables,
@@ -71,5 +79,36 @@ def ledger_network(z: Zhucun) -> WebNet:
         plan(OTHER_PLAN, village=OTHER_VILLAGE),
         approve(OTHER_PLAN, approver_unit=OTHER_TOWNSHIP),
         measure(OTHER_MEASURE, village=OTHER_VILLAGE, plan=plid(OTHER_PLAN)),
+    )
+    return net
+
+
+# Village A's 六有 goals and funds (ledger_network_with_funds), and village B's plan and measure
+# (inside the township officer's jurisdiction, for the ownership cases).
+B_PLAN, B_MEASURE = 5, 7
+
+
+def ledger_network_with_funds(z: Zhucun) -> WebNet:
+    """``ledger_network`` and: village A's goal of a strong leadership team set, its minutes
+    attached as evidence (a stored file) and judged under way by the township; a goal of a
+    service venue set, neither evidenced nor judged; 100,000 yuan fiscal allocated for the
+    approved plan and 2,500.50 urban-rural for the road, 30,000 fiscal spent on the road and
+    100 more spent and reversed; and in village B an approved plan with a measure."""
+    net = ledger_network(z)
+    z.attach_file(MINUTES)
+    apply(
+        z,
+        goal(),
+        evidence(),
+        judge("under_way"),
+        goal("service_venue", target="村级活动场所 200 平方米"),
+        allocation(),
+        allocation("JZ-002", source="urban_rural", amount="2500.50", measure=msid(ROAD), plan=None),
+        expenditure(measure=msid(ROAD)),
+        expenditure("ZC-002", amount=100, on="2014-08-20", measure=msid(ROAD)),
+        reversal("ZC-002", on="2014-08-21", because="重复记账"),
+        plan(B_PLAN, village=VILLAGE_B, title="乙村 2014 年度帮扶计划"),
+        approve(B_PLAN),
+        measure(B_MEASURE, village=VILLAGE_B, plan=plid(B_PLAN), title="乙村修桥"),
     )
     return net

@@ -3,7 +3,9 @@ the web tests' network with a village work ledger (tests/web/ledger_data.py): th
 administrator sees the survey beside the seed report's figures; a township officer opens a
 village's ledger from the township's and approves a plan; a team member, on a phone, opens
 the measures board, notes a measure's progress from it, sees it on the board and downloads
-the workbook. Screenshots go to the test's output folder (``$ZHUCUN_TEST_OUTPUT`` if set, else
+the workbook; and a team member attaches a file as evidence for a 六有 goal, downloads it
+back, records an expenditure, sees it in the funds chart, and is refused an overspend beside
+the amount. Screenshots go to the test's output folder (``$ZHUCUN_TEST_OUTPUT`` if set, else
 the test's tmp_path)."""
 
 from __future__ import annotations
@@ -17,7 +19,13 @@ import pytest
 from tests.builders import TOWNSHIP, VILLAGE_A
 from tests.ledger_builders import msid, plid
 from tests.web.builders import ACCOUNTS, PASSWORD
-from tests.web.ledger_data import MEMBERS_PLAN, MUSHROOMS, ledger_network
+from tests.web.ledger_data import (
+    MEMBERS_PLAN,
+    MUSHROOMS,
+    ROAD,
+    ledger_network,
+    ledger_network_with_funds,
+)
 from tests.web.test_browser import browser, pytestmark, served, shots  # noqa: F401
 
 PLAN, MEASURE = plid(MEMBERS_PLAN), msid(MUSHROOMS)
@@ -26,6 +34,11 @@ PLAN, MEASURE = plid(MEMBERS_PLAN), msid(MUSHROOMS)
 @pytest.fixture
 def ledger_server(tmp_path: Path) -> Iterator[str]:
     yield from served(tmp_path, ledger_network)
+
+
+@pytest.fixture
+def funds_server(tmp_path: Path) -> Iterator[str]:
+    yield from served(tmp_path, ledger_network_with_funds)
 
 
 def logged_in(chromium: Any, server: str, role: str, **context: object) -> Any:
@@ -95,4 +108,83 @@ def test_a_plan_is_approved_and_a_measures_progress_noted_from_the_board(
     width = member.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the board is {width} px wide on a 390 px phone"
     member.screenshot(path=shots / "4-progress-on-the-board.png", full_page=True)
+    assert len(list(shots.glob("*.png"))) == 4
+
+
+def spent_in_chart(page: Any) -> list[float]:
+    """The yuan spent per source as the drawn chart holds them."""
+    return list(
+        page.evaluate(
+            "() => echarts.getInstanceByDom(document.getElementById('funds-chart'))"
+            ".getOption().series[1].data.map(d => typeof d === 'object' ? d.value : d)"
+        )
+    )
+
+
+def test_a_team_member_attaches_evidence_and_records_an_expenditure_the_chart_shows(
+    funds_server: str,
+    browser: object,  # noqa: F811
+    shots: Path,  # noqa: F811
+    tmp_path: Path,
+):
+    wide = {"viewport": {"width": 1280, "height": 900}, "accept_downloads": True}
+    page = logged_in(browser, funds_server, "team_member", **wide)
+    page.click("#nav-ledger")
+    page.wait_for_url(f"**/units/{VILLAGE_A}/ledger")
+
+    # The 六有 tab: the service venue has a goal and no evidence; attach a photograph.
+    page.click("#tab-goals")
+    page.wait_for_url("**/ledger?tab=goals")
+    assert "当日尚无证据" in page.inner_text("#goal-service_venue")
+    page.click("#goal-service_venue a.add-evidence")
+    page.wait_for_url("**/add-six-have-evidence?goal=service_venue")
+    assert page.input_value("#goal") == "service_venue"
+    photo = tmp_path / "活动场所.jpg"
+    photo.write_bytes(b"\xff\xd8\xff\xe0 village venue photograph " * 20)
+    page.fill("#title", "村级活动场所竣工照片")
+    page.select_option("#kind", "photo")
+    page.fill("#dated", "2016-12-30")
+    page.set_input_files("#file", str(photo))
+    page.screenshot(path=shots / "5-evidence-form.png", full_page=True)
+    page.click("#record-form button.primary")
+    page.wait_for_url("**/ledger?tab=goals")
+    card = page.inner_text("#goal-service_venue")
+    assert "村级活动场所竣工照片" in card and "照片" in card and "2016年12月30日" in card
+    with page.expect_download() as download:
+        page.click("#goal-service_venue a.download")
+    assert download.value.suggested_filename == "活动场所.jpg"
+    assert Path(download.value.path()).read_bytes() == photo.read_bytes()
+    page.screenshot(path=shots / "6-evidence-on-the-goal.png", full_page=True)
+
+    # The funds tab: 30,000 yuan spent from the fiscal allocation; spend 20,000.50 more.
+    page.click("#tab-funds")
+    page.wait_for_selector("#funds-chart[data-ready='true'] svg")
+    assert spent_in_chart(page) == [0, 30000, 0, 0]
+    page.click("#form-record-expenditure")
+    page.wait_for_url("**/record-expenditure")
+    page.select_option("#source", "fiscal")
+    page.fill("#amount", "20,000.50")
+    page.fill("#voucher", "ZC-003")
+    page.select_option("#measure", msid(ROAD))
+    page.fill("#payee", "本溪路桥公司")
+    page.fill("#purpose", "路面工程款")
+    page.click("#record-form button.primary")
+    page.wait_for_url("**/ledger?tab=funds")
+    assert "已记录：登记资金支出" in page.inner_text("p.flash")
+    assert "50,000.50" in page.inner_text("#source-fiscal")
+    page.wait_for_selector("#funds-chart[data-ready='true'] svg")
+    assert spent_in_chart(page) == [0, 50000.5, 0, 0]
+    page.screenshot(path=shots / "7-expenditure-in-the-chart.png", full_page=True)
+
+    # Spending more than is left is refused beside the amount, and nothing is recorded.
+    page.click("#form-record-expenditure")
+    page.select_option("#source", "fiscal")
+    page.fill("#amount", "50000")
+    page.fill("#voucher", "ZC-004")
+    page.select_option("#measure", msid(ROAD))
+    page.fill("#payee", "本溪路桥公司")
+    page.fill("#purpose", "超支")
+    page.click("#record-form button.primary")
+    assert "支出不能超过拨入" in page.inner_text("#amount-error")
+    page.screenshot(path=shots / "8-overspend-refused.png", full_page=True)
     assert len(list(shots.glob("*.png"))) == 4

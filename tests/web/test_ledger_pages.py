@@ -140,7 +140,7 @@ def test_a_bad_day_or_part_is_refused_by_name(net: WebNet, client: FlaskClient):
     login(client, "city_admin")
     assert client.get(f"{LEDGER}?as_of=2016-13-01").status_code == 400
     assert client.get(f"{LEDGER}?as_of=2017-01-01").status_code == 400
-    wrong = client.get(f"{LEDGER}?tab=funds")
+    wrong = client.get(f"{LEDGER}?tab=budget")
     assert wrong.status_code == 400 and "台账没有" in wrong.get_data(as_text=True)
 
 

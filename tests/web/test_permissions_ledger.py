@@ -14,10 +14,10 @@ from flask import Flask
 from app.bootstrap import Zhucun
 from app.jurisdiction import COMMAND_ROLES
 from tests.builders import CITY, COUNTY, TOWNSHIP, VILLAGE_A, VILLAGE_B
-from tests.ledger_builders import msid, plid
+from tests.ledger_builders import MINUTES, msid, plid, sha
 from tests.web.builders import OTHER_COUNTY, OTHER_VILLAGE
 from tests.web.conftest import make_app
-from tests.web.ledger_data import MEMBERS_PLAN, ROAD, ledger_network
+from tests.web.ledger_data import MEMBERS_PLAN, ROAD, ledger_network_with_funds
 from tests.web.matrix import (
     AS_EVERY_ROLE,
     CITY_WIDE,
@@ -67,11 +67,38 @@ ROUTES: list[tuple[str, str, str, frozenset[str], int | str]] = [
     ("workbook of the village", "GET", f"/units/{VILLAGE_A}/ledger.xlsx", EVERYONE, 200),
     ("workbook of the township", "GET", f"/units/{TOWNSHIP}/ledger.xlsx", IN_TOWNSHIP, 200),
     ("workbook of the other county", "GET", f"/units/{OTHER_COUNTY}/ledger.xlsx", CITY_WIDE, 200),
+    ("its duties and six haves", "GET", f"/units/{VILLAGE_A}/ledger?tab=goals", EVERYONE, 200),
+    (
+        "its funds on a day",
+        "GET",
+        f"/units/{VILLAGE_A}/ledger?tab=funds&as_of=2014-08-20",
+        EVERYONE,
+        200,
+    ),
+    ("funds of village B", "GET", f"/units/{VILLAGE_B}/ledger?tab=funds", IN_TOWNSHIP, 200),
+    ("an evidence file", "GET", f"/units/{VILLAGE_A}/ledger/files/{sha(MINUTES)}", EVERYONE, 200),
+    (
+        "village A's file asked of village B",
+        "GET",
+        f"/units/{VILLAGE_B}/ledger/files/{sha(MINUTES)}",
+        IN_TOWNSHIP,
+        404,
+    ),
+    (
+        "a file in the other county",
+        "GET",
+        f"/units/{OTHER_VILLAGE}/ledger/files/{sha(MINUTES)}",
+        CITY_WIDE,
+        404,
+    ),
 ]
 PREFILLED = {
     "revise-plan": f"?plan={plid(MEMBERS_PLAN)}",
     "approve-plan": f"?plan={plid(MEMBERS_PLAN)}",
     "note-measure-progress": f"?measure={msid(ROAD)}&next=/units/{COUNTY}/measures",
+    "add-six-have-evidence": "?goal=leadership_team",
+    "judge-six-have-goal": "?goal=service_venue&occurred_on=2015-01-01",
+    "record-expenditure": f"?measure={msid(ROAD)}",
 }
 for form in LEDGER_FORMS:
     roles = roles_of(form)
@@ -91,7 +118,7 @@ for form in LEDGER_FORMS:
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Zhucun]:
-    z = matrix_store(tmp_path_factory, "ledger-matrix", build=ledger_network)
+    z = matrix_store(tmp_path_factory, "ledger-matrix", build=ledger_network_with_funds)
     yield z
     z.close()
 
@@ -121,10 +148,17 @@ def test_every_route_of_the_ledger_is_in_the_matrix(matrix_app: Flask):
 
 
 def test_who_may_use_a_ledger_form_is_who_may_send_its_command():
-    """Team members record the survey, plans and measures of their village; township
-    officers and above too, and they alone approve plans and record letters."""
+    """Team members record the survey, plans, measures, 六有 goals and evidence, and the
+    expenditures of their village; township officers and above too, and they alone approve
+    plans, record letters, judge a goal, allocate funds and reverse an entry."""
     team = {f for f in LEDGER_FORMS if "team_member" in roles_of(f)}
-    assert team == set(LEDGER_FORMS) - {"approve-plan", "sign-responsibility-letter"}
+    assert team == set(LEDGER_FORMS) - {
+        "approve-plan",
+        "sign-responsibility-letter",
+        "judge-six-have-goal",
+        "allocate-funds",
+        "reverse-fund-entry",
+    }
     for form in LEDGER_FORMS:
         assert {"inspector", "auditor"} & roles_of(form) == set()
         assert {"township_officer", "county_admin", "city_admin"} <= roles_of(form)
