@@ -20,6 +20,7 @@ from app.args import FULL_WIDTH_DIGITS
 from app.bootstrap import BatchRefused
 from app.commands import parse_command_line
 from domain.account_errors import OutsideJurisdictionError, RoleNotAllowedError
+from domain.accounts import Role
 from domain.errors import InvalidInputError, ZhucunError
 from domain.residency import LeaveRequest, LeaveStatus
 from projections import queries, record_queries
@@ -160,6 +161,20 @@ def form_day(spec: FormSpec, ctx: dict[str, Any], form: Mapping[str, str]) -> da
 Prepare = Callable[[dict[str, Any]], None]
 
 
+def _own_cadre(spec: FormSpec, who: Any) -> str | None:
+    """The cadre a team member's account is, on a form that names a team member: the form
+    records that cadre and does not ask (users bind)."""
+    named = any(f.name == "cadre" for f in spec.fields)
+    if named and who.role is Role.TEAM_MEMBER and who.cadre_id:
+        return str(who.cadre_id)
+    return None
+
+
+def _own_cadre_name(ctx: dict[str, Any], cadre: str) -> str:
+    members = {m["value"]: m["label"] for m in _roster_members(ctx["team"], ctx["day"])}
+    return members.get(cadre, cadre)
+
+
 def command_line(
     spec: FormSpec, ctx: dict[str, Any], form: MultiDict[str, str], prepare: Prepare | None = None
 ) -> Any:
@@ -180,6 +195,8 @@ def command_line(
         args["team"] = ctx["team"]["team_id"]
     if "votes" in spec.extra:
         args["votes"] = {n: args.pop(n) for n in spec.extra["votes"].split() if n in args}
+    if _own_cadre(spec, who) is not None:
+        args["cadre"] = who.cadre_id  # the account is the cadre: whatever the form holds
     command = spec.command
     if command == "decide_leave":
         decision = form.get("decision", "").strip().lower()
@@ -320,10 +337,12 @@ def handle(
     more = form.get("refresh") == "rows"
     rows = {f.name: rows_shown(f, values, more) for f in spec.fields if f.columns}
     keep_token = errors or general or form.get("refresh")
+    own = _own_cadre(spec, who)
     return render_template(
         "records/form.html",
         spec=spec,
         ctx=ctx,
+        own_cadre=_own_cadre_name(ctx, own) if own else None,
         values=values,
         errors=errors,
         general=general,

@@ -5,17 +5,22 @@ login carrying the cadre."""
 
 from __future__ import annotations
 
+from uuid import UUID
+
 import pytest
 from click.testing import CliRunner
+from flask.testing import FlaskClient
 
 from app.accounts import Accounts
 from app.bootstrap import Zhucun
 from app.cli.main import cli
 from domain.account_errors import AccountNotFoundError, CadreNotAllowedError, CadreNotOnTeamError
 from domain.errors import CadreNotFoundError, InvalidInputError, ZhucunError
+from domain.residency import member_month_id
 from tests.builders import VILLAGE_A
 from tests.team_builders import LEADER, MEMBER, SPARE_LEADER, cid
 from tests.web.builders import IP, PASSWORD, WebNet, events_named
+from tests.web.conftest import csrf_token, login
 
 
 def test_a_team_member_added_with_the_cadre_it_is_logs_in_as_that_cadre(
@@ -79,3 +84,27 @@ def test_the_command_line_binds_and_says_so(db_url: str, net: WebNet):
     )
     assert result.exit_code == 0, result.output
     assert f"bound team.member to cadre {cid(MEMBER)}" in result.output
+
+
+def test_a_bound_team_member_checks_in_as_its_cadre_without_choosing(
+    zhucun: Zhucun, net: WebNet, accounts: Accounts, client: FlaskClient
+):
+    accounts.bind_cadre("team.member", cid(MEMBER))
+    login(client, "team_member")
+    path = f"/teams/{net.team}/record/check-in"
+    html = client.get(path).get_data(as_text=True)
+    assert 'id="own-cadre"' in html and "李队员" in html
+    assert '<select id="cadre"' not in html and 'name="cadre"' not in html
+    # Another member's id sent by hand changes nothing: the account is its cadre.
+    sent = client.post(
+        path, data={"csrf_token": csrf_token(client, path), "cadre": cid(LEADER), "reason": "签到"}
+    )
+    assert sent.status_code == 302
+    (checked,) = events_named(zhucun, "MemberMonth.CheckedIn")
+    month = zhucun.today().isoformat()[:7]
+    assert checked.originator_id == member_month_id(UUID(cid(MEMBER)), month)
+
+
+def test_an_unbound_team_member_still_chooses_from_the_roster(net: WebNet, client: FlaskClient):
+    html = login(client, "team_member").get(f"/teams/{net.team}/record/check-in")
+    assert 'name="cadre"' in html.get_data(as_text=True)
