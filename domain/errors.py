@@ -228,6 +228,11 @@ UnitNotFoundError = missing("unit_not_found", "unit", "unit_code field",
     "找不到区划代码为 {unit_code} 的单位",
     "no unit with code {unit_code}")
 
+# A unit asked for on a day before it was opened: not "not found", but when it began.
+UnitNotYetOpenError = missing("unit_not_yet_open", "as_of", "unit_code opened_on",
+    "单位 {unit_code} 于 {opened_on} 设立，所选日期在此之前；请选择此后的日期",
+    "unit {unit_code} was opened on {opened_on}, after the day asked; choose a later day")
+
 UnitClosedError = rule("unit_closed", "unit", "unit_code name closed_on field",
     "「{name}」({unit_code}) 已于 {closed_on} 撤销，不能再办理",
     "'{name}' ({unit_code}) was closed on {closed_on}; nothing more can be done on it")

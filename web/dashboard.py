@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 
 from app.accounts import Principal
 from app.gaps import event_names, with_causes
-from domain.errors import InvalidInputError, UnitNotFoundError
+from domain.errors import InvalidInputError, UnitNotFoundError, UnitNotYetOpenError
 from projections import unit_pages
 from web.auth import login_required, principal, require_unit
 from web.deps import unit_code, zhucun
@@ -145,6 +145,9 @@ def unit_data(code: str, day: date) -> dict[str, Any]:
     def compute() -> dict[str, Any]:
         coverage = z.coverage(code, day)
         if coverage is None:
+            opened = read(unit_pages.opened_on, code)
+            if opened is not None and day < opened:
+                raise UnitNotYetOpenError(code, opened.isoformat())
             raise UnitNotFoundError(code, field="code")
         children = child_rows(code, day)
         listed = coverage["level"] in LISTED_LEVELS

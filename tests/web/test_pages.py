@@ -296,3 +296,23 @@ def test_factory_without_arguments_opens_the_store_named_by_the_environment(
         assert login(client, "city.admin").get("/summary").status_code == 200
     finally:
         zhucun.close()
+
+
+def test_a_day_before_the_unit_existed_says_when_it_was_opened(
+    network: Zhucun, city: FlaskClient
+):
+    response = city.get(f"/units/{VILLAGE_A}?as_of=2013-06-01")
+    assert response.status_code == 404
+    html = response.get_data(as_text=True)
+    assert "于 2014-01-01 设立" in html and "找不到区划代码" not in html
+
+
+def test_the_favicon_is_served_without_a_login(client: FlaskClient):
+    found = client.get("/favicon.ico", follow_redirects=True)
+    assert found.status_code == 200 and b"<svg" in found.data
+
+
+def test_every_page_prints_on_a4_without_its_navigation(network: Zhucun, city: FlaskClient):
+    css = city.get("/static/zhucun.css").get_data(as_text=True)
+    assert "@media print" in css and "size: A4" in css
+    assert 'rel="icon"' in city.get(f"/units/{VILLAGE_A}").get_data(as_text=True)
