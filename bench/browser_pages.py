@@ -59,7 +59,7 @@ def _pages(page: Any, base: str) -> dict[str, str]:
         "dashboard (the city)": "/units/210500",
         "a county": "/units/210521",
         "a village": f"/units/{code}",
-        "the village's gap list": f"/units/{code[:9]}/gaps",
+        "a township's gap list": f"/units/{code[:9]}/gaps",
         "work teams": "/teams",
         "a team": team,
         "a team's history (a page)": f"/history/team/{team_id}",
