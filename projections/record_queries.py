@@ -129,7 +129,9 @@ def choices_on(
     conn: Connection, village: str, as_of: date, rules: RuleSet
 ) -> dict[str, list[dict[str, str]]]:
     """The villager groups, households, party members and central households of the village
-    at the end of ``as_of`` (as known now): what a form for that day may name."""
+    at the end of ``as_of`` (as known now): what a form for that day may name; and the
+    households a link or an unlink may name (not linked yet; linked), the party members a
+    designation may name (not a central household's yet)."""
     v = village_on(conn, village, as_of, rules)
     s = v.state
     groups = {code: s.units[code].name for code in v.groups()}
@@ -140,17 +142,32 @@ def choices_on(
         (m.name, key) for key, m in s.members.items() if m.active and m.village == village
     )
     centrals = []
+    own = {c.household for c in s.centrals.values() if c.active}
+    designated = {c.member for c in s.centrals.values() if c.active}
     for key, c in s.centrals.items():
         if c.active and c.village == village:
             home = s.households.get(c.household)
             member = s.members.get(c.member)
             centrals.append((home.name if home else "", member.name if member else "", key))
+
+    def household_choice(group: str, head: str, h: str) -> dict[str, str]:
+        return {"value": str(UUID(h)), "label": f"{head} ({groups[group]})"}
+
     return {
         "groups": [{"value": code, "label": f"{name} ({code})"} for code, name in groups.items()],
-        "households": [
-            {"value": str(UUID(h)), "label": f"{head} ({group})"} for group, head, h in households
+        "households": [household_choice(*row) for row in households],
+        "unlinked_households": [
+            household_choice(*row)
+            for row in households
+            if s.households[row[2]].link is None and row[2] not in own
+        ],
+        "linked_households": [
+            household_choice(*row) for row in households if s.households[row[2]].link is not None
         ],
         "party_members": [{"value": str(UUID(p)), "label": name} for name, p in members],
+        "undesignated_party_members": [
+            {"value": str(UUID(p)), "label": name} for name, p in members if p not in designated
+        ],
         "central_households": [
             {"value": str(UUID(c)), "label": f"{head} · {member}"}
             for head, member, c in sorted(centrals)

@@ -121,7 +121,8 @@ FORMS: dict[str, FormSpec] = {
             N_("Designate a central household"),
             NETWORK,
             "unit",
-            (PARTY_MEMBER,),
+            # Only a party member who is not a central household's already.
+            (Field("party_member", N_("Party member"), "select", "undesignated_party_members"),),
             N_("Central household designated"),
             VILLAGE_LEVELS,
         ),
@@ -132,7 +133,8 @@ FORMS: dict[str, FormSpec] = {
             NETWORK,
             "unit",
             (
-                HOUSEHOLD,
+                # Only a household not linked yet (and not itself a central household).
+                Field("household", N_("Household"), "select", "unlinked_households"),
                 Field("central_household", N_("Central household"), "select", "central_households"),
             ),
             N_("Household linked to a central household"),
@@ -144,7 +146,7 @@ FORMS: dict[str, FormSpec] = {
             N_("Unlink a household"),
             NETWORK,
             "unit",
-            (HOUSEHOLD,),
+            (Field("household", N_("Household"), "select", "linked_households"),),
             N_("Household unlinked"),
             VILLAGE_LEVELS,
         ),

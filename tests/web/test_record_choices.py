@@ -73,7 +73,7 @@ def test_households_of_a_past_day_are_those_registered_by_then(net: WebNet, clie
     assert NEW_HOUSEHOLD in options(page(client, path), "household")
     past = page(client, path + "?occurred_on=2015-06-01")
     assert NEW_HOUSEHOLD not in options(past, "household")
-    assert hid(1) in options(past, "household")
+    assert hid(2) in options(past, "household")
     assert 'value="2015-06-01"' in past  # the day field keeps the day of the choices
 
 
@@ -142,3 +142,28 @@ def test_a_bad_day_for_the_choices_is_refused_naming_the_field(
     response = client.get(f"/units/{VILLAGE_A}/record/link-household?occurred_on={day}&lang=en")
     assert response.status_code == 400
     assert "occurred_on" in response.get_data(as_text=True)
+
+
+def test_only_valid_households_are_offered_for_linking_and_unlinking(
+    zhucun: Zhucun, net: WebNet, client: FlaskClient
+):
+    link = f"/units/{VILLAGE_A}/record/link-household"
+    unlink = f"/units/{VILLAGE_A}/record/unlink-household"
+    login(client, "township_officer")
+    offered = options(page(client, link), "central_household")
+    ch = next(iter(offered))
+    apply(zhucun, cmd("link_household", on="2014-06-10", household=hid(2), central_household=ch))
+    to_link = options(page(client, link), "household")
+    to_unlink = options(page(client, unlink), "household")
+    assert hid(2) not in to_link and hid(3) in to_link  # linked already: not offered again
+    assert hid(1) not in to_link  # a central household's own household
+    assert hid(2) in to_unlink and hid(3) not in to_unlink
+    assert "李二 (甲村一组)" in to_unlink.values()  # the group by its name, not its code
+
+
+def test_a_party_member_already_a_central_household_is_not_offered_again(
+    net: WebNet, client: FlaskClient
+):
+    login(client, "township_officer")
+    path = f"/units/{VILLAGE_A}/record/designate-central-household?occurred_on=2015-01-01"
+    assert mid(1) not in options(page(client, path), "party_member")  # 王大: one already
