@@ -182,14 +182,16 @@ def plan_ledger(
     teams: list[TeamPlan],
     admins: dict[str, Actor],
     officers: dict[str, Actor],
+    steps: Sequence[Step] = (),
 ) -> int:
-    """Plan the 72 villages' ledgers; return the events expected beyond one per line."""
+    """Plan the 72 villages' ledgers; return the events expected beyond one per line.
+    ``steps``: further steps after ``STEPS`` (the funding, the 六有 goals)."""
     villages = [VillageLedger(t, random.Random(f"{seed}:ledger:{t.village.code}")) for t in teams]
     planner = LedgerPlanner(seed, history, admins, officers, villages)
     for lv in villages:
         _window(lv)
     counts = _counts(random.Random(f"{seed}:ledger"), villages)
-    for step in STEPS:
+    for step in (*STEPS, *steps):
         step(planner, counts)
     return planner.extra
 

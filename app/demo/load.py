@@ -22,6 +22,8 @@ from uuid import UUID
 from app.bootstrap import BatchRefused, Zhucun
 from app.commands import CommandLine
 from app.demo import data
+from app.demo.funds import funds
+from app.demo.goals import goals
 from app.demo.ledger import plan_ledger
 from app.demo.store import mark_demo
 from app.demo.teams import CITY_ORG, CITY_POVERTY, plan_teams
@@ -117,7 +119,7 @@ class _DemoUnitOfWork(UnitOfWork):
 def estimated_events(seed: int = 2014) -> int:
     """How many events ``load_demo`` will write: one per command, plus what the plan counted
     beyond that (a join recorded on the cadre too, the first entry of a member's month, …)."""
-    sessions, _, extra = _plan(seed)
+    sessions, _, extra, _ = _plan(seed)
     return sum(len(s.lines) for s in sessions) + extra
 
 
@@ -137,7 +139,9 @@ def load_demo(
     position = z.store.max_position()
     if position > 0:
         raise StoreNotEmptyError(position)
-    sessions, counts, _ = _plan(seed)
+    sessions, counts, _, files = _plan(seed)
+    for content in files:  # the evidence files the log cites, kept first (ADR 025)
+        z.files.put(content, sessions[0].moment())
     uow = _DemoUnitOfWork(z.store)
     clock = SettableClock(sessions[0].moment())
     previous_clock, z.clock = z.clock, clock
@@ -242,7 +246,7 @@ def _plan_all(seed: int, history: History) -> int:
         admins,
         officers,
         cadres.new,
-        lambda teams: plan_ledger(seed, history, teams, admins, officers),
+        lambda teams: plan_ledger(seed, history, teams, admins, officers, (funds, goals)),
     ).extra_events
 
 
@@ -336,12 +340,13 @@ def _centres(
 
 
 @lru_cache(maxsize=2)
-def _plan(seed: int) -> tuple[tuple[Session, ...], dict[str, int], int]:
+def _plan(seed: int) -> tuple[tuple[Session, ...], dict[str, int], int, tuple[bytes, ...]]:
     history = History()
     with collector_paused():  # hundreds of thousands of command lines, all kept
         extra = _plan_all(seed, history)
         sessions = history.schedule()
-    return sessions, _counts(sessions), extra
+    files = tuple(history.files[k] for k in sorted(history.files))
+    return sessions, _counts(sessions), extra, files
 
 
 def _counts(sessions: Iterable[Session]) -> dict[str, int]:
