@@ -102,7 +102,7 @@ def demo(ctx: click.Context, reset: bool, seed: int) -> None:
                 "the store is not empty; use --reset to load the demo again"
             )
         with tqdm(
-            total=estimated_events(seed), unit="ev", desc="Benxi demo", file=sys.stderr
+            total=estimated_events(seed, z.today()), unit="ev", desc="Benxi demo", file=sys.stderr
         ) as bar:
             report = load_demo(z, seed=seed, progress=bar.update)
         click.echo(f"loaded {report.events} events into {z.config.url}")

@@ -183,10 +183,14 @@ def plan_ledger(
     admins: dict[str, Actor],
     officers: dict[str, Actor],
     steps: Sequence[Step] = (),
+    keep: list[VillageLedger] | None = None,
 ) -> int:
     """Plan the 72 villages' ledgers; return the events expected beyond one per line.
-    ``steps``: further steps after ``STEPS`` (the funding, the 六有 goals)."""
+    ``steps``: further steps after ``STEPS`` (the funding, the 六有 goals); ``keep`` gains the
+    villages' ledgers, for the later rounds (``app/demo/rounds.py``)."""
     villages = [VillageLedger(t, random.Random(f"{seed}:ledger:{t.village.code}")) for t in teams]
+    if keep is not None:
+        keep += villages
     planner = LedgerPlanner(seed, history, admins, officers, villages)
     for lv in villages:
         _window(lv)

@@ -46,6 +46,7 @@ PROMOTIONS = 3
 @dataclass
 class TeamsPlanned:
     extra_events: int  # events beyond one per line (joins, leaves, months started, …)
+    teams: list[TeamPlan]
 
 
 def plan_teams(
@@ -82,7 +83,7 @@ def plan_teams(
         extra += ledger(teams)
     extra += plan_life(rng, history, teams, new_person)
     extra += _term_end(rng, history, admins, teams)
-    return TeamsPlanned(extra)
+    return TeamsPlanned(extra, teams)
 
 
 # -- who goes where ------------------------------------------------------------------------------
