@@ -79,7 +79,7 @@ def init(ctx: click.Context) -> None:
 @click.pass_context
 def demo(ctx: click.Context, reset: bool, seed: int) -> None:
     """Load the Benxi demo: 72 poor villages, their service network, work teams and work
-    ledgers, 2014–2017.
+    ledgers from 2014, and the later rounds of teams to today.
 
     Keep it in a store of its own (`make demo` uses sqlite:///var/demo.db). --reset empties a
     store only when every event in it was written by the demo, or only records a login or a
