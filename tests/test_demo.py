@@ -540,7 +540,7 @@ def test_every_demo_event_reads_back_as_the_library_mapper_reads_it(
 
 
 def test_funding_comes_from_all_four_sources_and_a_few_entries_are_reversed(demo, events):
-    z, _ = demo
+    z, report = demo
     funds = z.funds("210500", THREE_YEARS_END)
     assert funds is not None and funds["villages_funded"] > 60
     by_source = funds["by_source"]
@@ -551,7 +551,8 @@ def test_funding_comes_from_all_four_sources_and_a_few_entries_are_reversed(demo
     assert kinds["FundAccount.Allocated"] > 500 and kinds["FundAccount.Spent"] > 900
     reversed_ = [e for e in events if type(e).__qualname__ == "FundAccount.Reversed"]
     assert {e.entry for e in reversed_} == {"allocation", "expenditure"}
-    assert 3 <= len(reversed_) <= 30
+    assert 3 <= len(reversed_) == report.reversals <= 30
+    assert report.allocations == kinds["FundAccount.Allocated"]
 
 
 def test_six_have_goals_have_stored_evidence_and_a_mix_of_judged_statuses(demo, events):
@@ -586,7 +587,8 @@ def test_a_handful_of_work_gaps_of_every_type_today_and_on_past_days(demo):
 
 
 def test_every_village_keeping_its_team_has_one_serving_today_checking_in_today(demo, events):
-    z, _ = demo
+    z, report = demo
+    assert report.today == TODAY
     serving = z.teams("210500", TODAY)
     kept = z.teams("210500", THREE_YEARS_END)
     assert serving is not None and kept is not None

@@ -114,7 +114,9 @@ def demo(ctx: click.Context, reset: bool, seed: int) -> None:
             f"{report.diary_entries} diary entries, {report.household_visits} household visits; "
             f"work ledgers: {report.opinions} opinions, {report.problems} problems, "
             f"{report.plans} plans, {report.measures} measures, {report.letters} responsibility "
-            f"letters ({report.seconds} s)"
+            f"letters; funding: {report.allocations} allocations, {report.expenditures} "
+            f"payments, {report.reversals} reversals; 六有: {report.six_have_goals} goals, "
+            f"{report.evidence} evidence files; up to {report.today} ({report.seconds} s)"
         )
         accounts = add_demo_accounts(z)
         mark_demo(z, seed)

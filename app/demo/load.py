@@ -86,6 +86,12 @@ class DemoReport:
     plans: int
     measures: int
     letters: int
+    allocations: int
+    expenditures: int
+    reversals: int
+    six_have_goals: int
+    evidence: int
+    today: date = date.min  # the day the demo runs to (Beijing)
     seconds: float = 0.0
 
 
@@ -175,7 +181,8 @@ def load_demo(
     finally:
         z.clock = previous_clock
         z.projections.batch_size = previous_batch
-    return DemoReport(events=written, seconds=round(time.perf_counter() - started, 2), **counts)
+    seconds = round(time.perf_counter() - started, 2)
+    return DemoReport(events=written, today=local_today(now), seconds=seconds, **counts)
 
 
 def _midnight(day: date) -> datetime:
@@ -401,4 +408,9 @@ def _counts(sessions: Iterable[Session]) -> dict[str, int]:
         "plans": commands["draft_plan"],
         "measures": commands["plan_measure"],
         "letters": commands["sign_responsibility_letter"],
+        "allocations": commands["allocate_funds"],
+        "expenditures": commands["record_expenditure"],
+        "reversals": commands["reverse_fund_entry"],
+        "six_have_goals": commands["set_six_have_goal"],
+        "evidence": commands["add_six_have_evidence"],
     }
