@@ -31,7 +31,7 @@ from datetime import date, timedelta
 from app.commands import CommandLine
 from app.demo import data
 from app.demo import ledger_data as ld
-from app.demo.ledger import END, MeasurePlan, PlanDraft, VillageLedger, _fill, _items
+from app.demo.ledger import END, MeasurePlan, PlanDraft, VillageLedger, fill_text, plan_items
 from app.demo.team_days import (
     CadrePlan,
     TeamPlan,
@@ -40,7 +40,7 @@ from app.demo.team_days import (
     plan_leave,
     plan_life,
 )
-from app.demo.teams import CITY_POVERTY, EXTENDED_TO, _rank, _register, recorder
+from app.demo.teams import CITY_POVERTY, EXTENDED_TO, draw_rank, recorder, register_line
 from app.demo.villages import Actor, History, VillagePlan, day_between
 from domain.base import derived_id
 from domain.cadres import DispatchLevel
@@ -187,7 +187,7 @@ def _rounds(
                     derived_id("demo-cadre", f"{seed}:{code}:round{k}:{i}"),
                     new_person("team_member"),
                     first.unit,
-                    _rank(rng, first.unit.level, leader=is_leader),
+                    draw_rank(rng, first.unit.level, leader=is_leader),
                     young=not is_leader and rng.random() < 0.7,
                     reserve=rng.random() < 0.5,
                     leader=is_leader,
@@ -199,7 +199,7 @@ def _rounds(
         if new:
             on = start - timedelta(days=rng.randint(10, 25))
             why = "派出单位推荐、组织部门审核，确定为新一轮驻村工作队人选"
-            history.add(rng, on, [_register(who, on, why, m) for m in new])
+            history.add(rng, on, [register_line(who, on, why, m) for m in new])
         lines = [
             who.line(
                 "dispatch_team",
@@ -320,7 +320,7 @@ def _annual_plans(
             continue  # no team in the village: nobody drafts it
         leader = next(m.actor for m in r.team.members if m.leader)
         name = data.village_name_on(lv.team.village.name, drafted)
-        items = _items(rng, lv, ld.YEAR_FOCUS, 1)
+        items = plan_items(rng, lv, ld.YEAR_FOCUS, 1)
         plan_id = lv.new_id("plan", len(lv.plans))
         plan = PlanDraft(
             plan_id,
@@ -485,7 +485,7 @@ def _this_years_measures(history: History, lv: VillageLedger, today: date) -> No
 
 
 def _fill_title(rng: random.Random, template: str, lv: VillageLedger) -> str:
-    return _fill(rng, template, len(lv.team.village.groups))
+    return fill_text(rng, template, len(lv.team.village.groups))
 
 
 # -- poverty ---------------------------------------------------------------------------------
