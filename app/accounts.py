@@ -462,9 +462,11 @@ DEMO_TEAM_DAY = date(2015, 6, 30)
 def add_demo_accounts(zhucun: Zhucun, hasher: PasswordHasher | None = None) -> list[dict[str, Any]]:
     """One account per role, named after the role, password ``zhucun-demo``: the city's
     administrator and auditor, and inside 本溪满族自治县 its administrator and inspector, the
-    officer of the township of the first team dispatched there, and a member of that team."""
-    # The teams at work in the county in the middle of the programme, through the facade.
-    roster = zhucun.teams(DEMO_COUNTY, DEMO_TEAM_DAY) or []
+    officer of the township of the first team serving there today (else in the middle of the
+    first round), and a member of that team."""
+    # The teams at work in the county today, else mid-2015, through the facade.
+    roster = zhucun.teams(DEMO_COUNTY, zhucun.today()) or zhucun.teams(DEMO_COUNTY, DEMO_TEAM_DAY)
+    roster = roster or []
     team = min(roster, key=lambda t: (str(t["village"]), str(t["team_id"])), default=None)
     service = Accounts(zhucun, hasher=hasher)
     plan: list[tuple[Role, str, str | None]] = [

@@ -79,7 +79,7 @@ def init(ctx: click.Context) -> None:
 @click.pass_context
 def demo(ctx: click.Context, reset: bool, seed: int) -> None:
     """Load the Benxi demo: 72 poor villages, their service network, work teams and work
-    ledgers, 2014–2017.
+    ledgers from 2014, and the later rounds of teams to today.
 
     Keep it in a store of its own (`make demo` uses sqlite:///var/demo.db). --reset empties a
     store only when every event in it was written by the demo, or only records a login or a
@@ -102,7 +102,7 @@ def demo(ctx: click.Context, reset: bool, seed: int) -> None:
                 "the store is not empty; use --reset to load the demo again"
             )
         with tqdm(
-            total=estimated_events(seed), unit="ev", desc="Benxi demo", file=sys.stderr
+            total=estimated_events(seed, z.today()), unit="ev", desc="Benxi demo", file=sys.stderr
         ) as bar:
             report = load_demo(z, seed=seed, progress=bar.update)
         click.echo(f"loaded {report.events} events into {z.config.url}")
@@ -114,7 +114,9 @@ def demo(ctx: click.Context, reset: bool, seed: int) -> None:
             f"{report.diary_entries} diary entries, {report.household_visits} household visits; "
             f"work ledgers: {report.opinions} opinions, {report.problems} problems, "
             f"{report.plans} plans, {report.measures} measures, {report.letters} responsibility "
-            f"letters ({report.seconds} s)"
+            f"letters; funding: {report.allocations} allocations, {report.expenditures} "
+            f"payments, {report.reversals} reversals; 六有: {report.six_have_goals} goals, "
+            f"{report.evidence} evidence files; up to {report.today} ({report.seconds} s)"
         )
         accounts = add_demo_accounts(z)
         mark_demo(z, seed)

@@ -182,14 +182,20 @@ def plan_ledger(
     teams: list[TeamPlan],
     admins: dict[str, Actor],
     officers: dict[str, Actor],
+    steps: Sequence[Step] = (),
+    keep: list[VillageLedger] | None = None,
 ) -> int:
-    """Plan the 72 villages' ledgers; return the events expected beyond one per line."""
+    """Plan the 72 villages' ledgers; return the events expected beyond one per line.
+    ``steps``: further steps after ``STEPS`` (the funding, the 六有 goals); ``keep`` gains the
+    villages' ledgers, for the later rounds (``app/demo/rounds.py``)."""
     villages = [VillageLedger(t, random.Random(f"{seed}:ledger:{t.village.code}")) for t in teams]
+    if keep is not None:
+        keep += villages
     planner = LedgerPlanner(seed, history, admins, officers, villages)
     for lv in villages:
         _window(lv)
     counts = _counts(random.Random(f"{seed}:ledger"), villages)
-    for step in STEPS:
+    for step in (*STEPS, *steps):
         step(planner, counts)
     return planner.extra
 
@@ -233,7 +239,7 @@ def _surveyed(lv: VillageLedger) -> list[Home]:
     return [h for h in lv.team.village.homes if h.since == 2014]
 
 
-def _fill(rng: random.Random, template: str, groups: int = 4) -> str:
+def fill_text(rng: random.Random, template: str, groups: int = 4) -> str:
     return template.format(
         group=f"{data.CHINESE_ORDINALS[rng.randrange(groups)]}组",
         few=rng.randint(2, 5),
@@ -508,7 +514,7 @@ def _opinions(
                 day,
                 ld.WHY["opinion"],
                 village=lv.code,
-                text=_fill(rng, template, len(t.village.groups)),
+                text=fill_text(rng, template, len(t.village.groups)),
                 source=source.value,
                 category=category.value,
                 id=str(oid),
@@ -618,7 +624,7 @@ def _classes(p: LedgerPlanner, counts: Counts) -> None:
 # -- plans (帮扶规划) ------------------------------------------------------------------------
 
 
-def _items(
+def plan_items(
     rng: random.Random, lv: VillageLedger, texts: dict[MeasureCategory, tuple[str, ...]], most: int
 ) -> list[PlanItem]:
     """Items of every category, a second one of what the village's class calls for first."""
@@ -633,7 +639,7 @@ def _items(
         count = 2 if category in first and rng.random() < 0.8 else 1
         for k, text in enumerate(rng.sample(texts[category], min(count, most))):
             key = f"{ld.ITEM_KEYS[category]}{k + 1}"
-            out.append(PlanItem(key, _fill(rng, text, groups), category))
+            out.append(PlanItem(key, fill_text(rng, text, groups), category))
     return out
 
 
@@ -642,8 +648,8 @@ def _plans(p: LedgerPlanner, lv: VillageLedger, counts: Counts, n: int) -> None:
     the township or the county; each winter, next year's plan. A few goals are revised."""
     rng = lv.rng
     drafted = lv.last_day + timedelta(days=rng.randint(8, 20))
-    three = _draft(lv, PlanKind.THREE_YEAR, 2014, drafted, _items(rng, lv, ld.GOALS, 2))
-    year = _draft(lv, PlanKind.ANNUAL, 2014, drafted, _items(rng, lv, ld.YEAR_FOCUS, 1))
+    three = _draft(lv, PlanKind.THREE_YEAR, 2014, drafted, plan_items(rng, lv, ld.GOALS, 2))
+    year = _draft(lv, PlanKind.ANNUAL, 2014, drafted, plan_items(rng, lv, ld.YEAR_FOCUS, 1))
     p.add(lv, drafted, [_draft_line(lv, three), _draft_line(lv, year)])
     approved = drafted + timedelta(days=rng.randint(6, 18))
     if rng.random() < 0.15:  # the township asks for changes first
@@ -660,7 +666,7 @@ def _plans(p: LedgerPlanner, lv: VillageLedger, counts: Counts, n: int) -> None:
         if y == 2017 and n in counts.no_plan_2017:
             continue
         drafted = day_between(rng, date(y - 1, 12, 8), date(y, 1, 18))
-        plan = _draft(lv, PlanKind.ANNUAL, y, drafted, _items(rng, lv, ld.YEAR_FOCUS, 1))
+        plan = _draft(lv, PlanKind.ANNUAL, y, drafted, plan_items(rng, lv, ld.YEAR_FOCUS, 1))
         p.add(lv, drafted, [_draft_line(lv, plan)])
         if y == 2017 and n in counts.pending_2017:
             continue
@@ -703,7 +709,7 @@ def _revise_line(lv: VillageLedger, plan: PlanDraft, day: date, why: str) -> Com
     category = rng.choice(list(MeasureCategory))
     prefix = ld.ITEM_KEYS[category]
     key = f"{prefix}{sum(1 for i in plan.items if i.key.startswith(prefix)) + 1}"
-    text = _fill(rng, rng.choice(ld.GOALS[category]), len(lv.team.village.groups))
+    text = fill_text(rng, rng.choice(ld.GOALS[category]), len(lv.team.village.groups))
     plan.items = [*plan.items, PlanItem(key, text, category)]
     plan.title = ld.REVISED_TITLE.format(title=plan.title.removesuffix("（修订）"))
     others = [m.actor for m in lv.serving(day) if not m.leader]
@@ -781,7 +787,7 @@ def _measures(p: LedgerPlanner, lv: VillageLedger, counts: Counts, n: int) -> No
             lv.new_id("measure", k),
             plan,
             item,
-            _fill(rng, text.title, len(lv.team.village.groups)),
+            fill_text(rng, text.title, len(lv.team.village.groups)),
             responsible,
             planned,
             due,

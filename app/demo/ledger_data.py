@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from domain.ledger.findings import OpinionCategory, OpinionSource, RootCause
+from domain.ledger.goals import EvidenceKind, GoalStatus, SixHave
 from domain.ledger.measures import FundingSource
 from domain.ledger.plans import MeasureCategory
 from domain.ledger.seed import SEED_FIGURES
@@ -639,3 +640,133 @@ DROP_REASONS = (
 
 LETTER_WHY = "派出单位与所驻村签订工作目标责任书"
 TARGET_TEXT = "三年内{goal}"
+
+# -- four-source funding (四位一体资金) --------------------------------------------------------
+
+FUND_WHY = {
+    "allocate": "按批准的帮扶措施拨付资金",
+    "spend": "按工程（项目）进度支付，附发票和验收单",
+    "reverse": "红字冲销",
+    "reverse_dropped": "措施经村民代表会议讨论取消，未使用资金按原渠道收回",
+    "reverse_wrong": "凭证{voucher}金额录入有误（应为{amount}元），红字冲销后重新登记",
+}
+PAYEES: dict[MeasureCategory, tuple[str, ...]] = {
+    C.COMMITTEES: ("乡镇党校", "县委党校", "村党支部", "本溪市新华书店"),
+    C.CONDITIONS: (
+        "本溪县路桥工程有限公司",
+        "桓仁满族自治县水利工程公司",
+        "本溪市兴达建筑安装有限公司",
+        "本溪华远照明工程有限公司",
+        "本溪市宏建建筑工程有限公司",
+    ),
+    C.COLLECTIVE_ECONOMY: (
+        "本溪市农业生产资料公司",
+        "桓仁满族自治县林业种苗站",
+        "本溪恒泰温室工程有限公司",
+        "村山野菜专业合作社",
+    ),
+    C.INCOME: (
+        "本溪县农业技术推广站",
+        "桓仁满族自治县中药材种苗繁育基地",
+        "本溪市畜牧技术推广站",
+        "辽宁本溪农村商业银行",
+    ),
+}
+PURPOSES = ("预付款", "进度款", "材料款", "验收后结算款", "种苗款", "培训费用")
+
+# -- the 六有 goals ----------------------------------------------------------------------------
+
+GOAL_WHY = {
+    "set": "依据三年帮扶目标，确定本村六有建设目标",
+    "evidence": "整理六有建设佐证材料",
+    "judge": "乡镇党委年终检查评定",
+}
+SH = SixHave
+GOAL_TARGETS: dict[SixHave, tuple[str, ...]] = {
+    SH.LEADERSHIP_TEAM: (
+        "村两委班子配齐配强，书记年龄结构合理，班子团结，战斗力强",
+        "选优配强村党支部书记，两委班子成员交叉任职，年度考核为好",
+    ),
+    SH.BACKBONE_TEAM: (
+        "每年发展党员1至2名，培养村级后备干部2名以上",
+        "建立致富带头人、党员中心户队伍，骨干队伍不少于10人",
+    ),
+    SH.SERVICE_VENUE: (
+        "村部面积达到300平方米以上，设立为民服务站，功能齐全",
+        "改造村级组织活动场所，做到有办公室、会议室、服务大厅和文化室",
+    ),
+    SH.SERVICE_CARRIERS: (
+        "建立党员志愿服务队，开展代办服务，群众办事不出村",
+        "开通便民服务热线，组织农技培训、文化活动每年不少于4次",
+    ),
+    SH.RULES_AND_MECHANISMS: (
+        "落实四议一审两公开、三会一课、村务财务公开制度，制度上墙",
+        "健全村规民约和民主决策、民主管理、民主监督制度",
+    ),
+    SH.SERVICE_RESULTS: (
+        "村集体经济年收入达到5万元以上，群众满意度达到90%以上",
+        "完成帮扶项目，农民人均收入年均增长10%以上，群众满意",
+    ),
+}
+EK = EvidenceKind
+# What a goal's evidence may be: title, kind, and the file's type (by its suffix).
+EVIDENCE: dict[SixHave, tuple[tuple[str, EvidenceKind, str], ...]] = {
+    SH.LEADERSHIP_TEAM: (
+        ("村两委换届选举会议记录", EK.MINUTES, ".txt"),
+        ("乡镇党委关于村党支部书记任职的批复", EK.APPROVAL, ".pdf"),
+        ("村两委班子民主生活会记录", EK.MINUTES, ".txt"),
+    ),
+    SH.BACKBONE_TEAM: (
+        ("发展党员工作台账", EK.ROSTER, ".txt"),
+        ("村级后备干部名册", EK.ROSTER, ".txt"),
+        ("致富带头人培训结业证书", EK.APPROVAL, ".pdf"),
+    ),
+    SH.SERVICE_VENUE: (
+        ("村部改造工程竣工验收单", EK.APPROVAL, ".pdf"),
+        ("为民服务站设立情况报告", EK.REPORT, ".txt"),
+    ),
+    SH.SERVICE_CARRIERS: (
+        ("党员志愿服务队名册", EK.ROSTER, ".txt"),
+        ("代办服务登记台账", EK.ROSTER, ".txt"),
+        ("农技培训活动总结", EK.REPORT, ".txt"),
+    ),
+    SH.RULES_AND_MECHANISMS: (
+        ("村务公开和民主管理制度汇编", EK.RULES, ".txt"),
+        ("村规民约", EK.RULES, ".txt"),
+        ("四议一审两公开会议记录", EK.MINUTES, ".txt"),
+    ),
+    SH.SERVICE_RESULTS: (
+        ("村集体经济收入情况报告", EK.REPORT, ".txt"),
+        ("群众满意度测评汇总", EK.REPORT, ".txt"),
+        ("县扶贫办项目验收意见", EK.APPROVAL, ".pdf"),
+    ),
+}
+EVIDENCE_BODY: dict[EvidenceKind, tuple[str, ...]] = {
+    EK.MINUTES: ("参加人员：村两委成员、驻村工作队、党员代表", "会议议定事项见附件，表决通过。"),
+    EK.RULES: ("本制度经村民代表会议讨论通过，自公布之日起施行。",),
+    EK.ROSTER: ("序号　姓名　性别　年龄　备注", "（名单略）"),
+    EK.PHOTO: ("照片说明见文件名。",),
+    EK.REPORT: ("一、基本情况", "二、主要做法", "三、存在问题和下步打算"),
+    EK.APPROVAL: ("经研究，同意。",),
+    EK.OTHER: ("见附件。",),
+}
+JUDGE_NOTES = {
+    GoalStatus.NOT_STARTED: "尚未开展，督促工作队抓紧推进",
+    GoalStatus.UNDER_WAY: "正在推进，佐证材料待补充完善",
+    GoalStatus.MET: "经检查，佐证材料齐全，目标已达到",
+}
+
+# -- the rounds after 2018 ---------------------------------------------------------------------
+
+ROUND_WHY = (
+    "",
+    "",
+    "按照打赢脱贫攻坚战的部署，选派新一轮驻村工作队，接续帮扶",
+    "巩固拓展脱贫攻坚成果同乡村振兴有效衔接，选派乡村振兴驻村工作队",
+    "选派新一轮乡村振兴驻村第一书记和工作队",
+)
+LETTER_RENEWED_WHY = "新一轮驻村工作开始，派出单位与所驻村续签工作目标责任书"
+ROUND_TARGET = "本轮驻村期内{goal}"
+LATE_DROP = "项目条件发生变化，经村民代表会议讨论不再实施"
+EXIT_WHY = "经县级初验、市级复核，达到贫困村退出标准，批准退出"
+NEWLY_POOR_WHY = "经动态监测，纳入重点帮扶村管理，待选派驻村工作队"

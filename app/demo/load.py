@@ -14,7 +14,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import Any, TypeVar
 from uuid import UUID
@@ -22,7 +22,10 @@ from uuid import UUID
 from app.bootstrap import BatchRefused, Zhucun
 from app.commands import CommandLine
 from app.demo import data
-from app.demo.ledger import plan_ledger
+from app.demo.funds import funds
+from app.demo.goals import goals
+from app.demo.ledger import VillageLedger, plan_ledger
+from app.demo.rounds import plan_rounds
 from app.demo.store import mark_demo
 from app.demo.teams import CITY_ORG, CITY_POVERTY, plan_teams
 from app.demo.villages import (
@@ -34,7 +37,7 @@ from app.demo.villages import (
     draw_village,
     village_history,
 )
-from app.store.clock import SettableClock
+from app.store.clock import CHINA_TZ, SettableClock, local_today
 from app.store.event_store import EventStore
 from app.store.uow import UnitOfWork
 from domain.base import NetworkAggregate
@@ -83,6 +86,12 @@ class DemoReport:
     plans: int
     measures: int
     letters: int
+    allocations: int
+    expenditures: int
+    reversals: int
+    six_have_goals: int
+    evidence: int
+    today: date = date.min  # the day the demo runs to (Beijing)
     seconds: float = 0.0
 
 
@@ -114,10 +123,11 @@ class _DemoUnitOfWork(UnitOfWork):
         return sorted(super().collect(), key=lambda e: e.timestamp)
 
 
-def estimated_events(seed: int = 2014) -> int:
-    """How many events ``load_demo`` will write: one per command, plus what the plan counted
-    beyond that (a join recorded on the cadre too, the first entry of a member's month, …)."""
-    sessions, _, extra = _plan(seed)
+def estimated_events(seed: int = 2014, today: date | None = None) -> int:
+    """How many events ``load_demo`` will write on ``today`` (Beijing; default: the real
+    one): one per command, plus what the plan counted beyond that (a join recorded on the
+    cadre too, the first entry of a member's month, …)."""
+    sessions, _, extra, _ = _plan(seed, today or local_today(datetime.now(UTC)))
     return sum(len(s.lines) for s in sessions) + extra
 
 
@@ -137,7 +147,13 @@ def load_demo(
     position = z.store.max_position()
     if position > 0:
         raise StoreNotEmptyError(position)
-    sessions, counts, _ = _plan(seed)
+    now = z.clock.now()
+    sessions, counts, _, files = _plan(seed, local_today(now))
+    # What the plan would record later than now (today's check-ins, uploaded in the evening)
+    # is recorded now, in the same order.
+    latest = max(now - timedelta(minutes=1), _midnight(local_today(now)))
+    for content in files:  # the evidence files the log cites, kept first (ADR 025)
+        z.files.put(content, sessions[0].moment())
     uow = _DemoUnitOfWork(z.store)
     clock = SettableClock(sessions[0].moment())
     previous_clock, z.clock = z.clock, clock
@@ -150,7 +166,7 @@ def load_demo(
     # need it (see projections/collector.py).
     try:
         with collector_paused():
-            for moment, lines in _by_moment(sessions):
+            for moment, lines in _by_moment(sessions, latest):
                 clock.set(moment)
                 try:
                     z.run_in(uow, enumerate(lines, 1))
@@ -165,18 +181,27 @@ def load_demo(
     finally:
         z.clock = previous_clock
         z.projections.batch_size = previous_batch
-    return DemoReport(events=written, seconds=round(time.perf_counter() - started, 2), **counts)
+    seconds = round(time.perf_counter() - started, 2)
+    return DemoReport(events=written, today=local_today(now), seconds=seconds, **counts)
 
 
-def _by_moment(sessions: Iterable[Session]) -> Iterator[tuple[datetime, list[CommandLine]]]:
-    """The lines of the sessions recorded at one moment (a county's day of check-ins), together."""
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, datetime.min.time(), CHINA_TZ).astimezone(UTC)
+
+
+def _by_moment(
+    sessions: Iterable[Session], latest: datetime
+) -> Iterator[tuple[datetime, list[CommandLine]]]:
+    """The lines of the sessions recorded at one moment (a county's day of check-ins),
+    together; none later than ``latest``."""
     moment: datetime | None = None
     lines: list[CommandLine] = []
     for s in sessions:
-        if s.moment() != moment:
+        at = min(s.moment(), latest)
+        if at != moment:
             if moment is not None:
                 yield moment, lines
-            moment, lines = s.moment(), []
+            moment, lines = at, []
         lines += s.lines
     if moment is not None:
         yield moment, lines
@@ -216,8 +241,9 @@ class Cadres:
                 return Actor(name, role)
 
 
-def _plan_all(seed: int, history: History) -> int:
-    """Plan the whole history; return the events expected beyond one per command."""
+def _plan_all(seed: int, history: History, today: date) -> int:
+    """Plan the whole history to ``today``; return the events expected beyond one per
+    command."""
     cadres = Cadres(random.Random(f"{seed}:cadres"))
     rng = random.Random(f"{seed}:city")
     admins = {c.code: cadres.new("county_admin") for c in data.COUNTIES}
@@ -235,15 +261,19 @@ def _plan_all(seed: int, history: History) -> int:
     for v in villages:
         neighbours = [n for n in villages if n.code[:9] == v.code[:9] and n is not v]
         village_history(v, history, neighbours, admins[v.county])
-    return plan_teams(
+    ledgers: list[VillageLedger] = []
+    planned = plan_teams(
         seed,
         history,
         villages,
         admins,
         officers,
         cadres.new,
-        lambda teams: plan_ledger(seed, history, teams, admins, officers),
-    ).extra_events
+        lambda teams: plan_ledger(seed, history, teams, admins, officers, (funds, goals), ledgers),
+    )
+    return planned.extra_events + plan_rounds(
+        seed, history, planned.teams, ledgers, villages, admins, officers, cadres.new, today
+    )
 
 
 def _registry(
@@ -336,12 +366,15 @@ def _centres(
 
 
 @lru_cache(maxsize=2)
-def _plan(seed: int) -> tuple[tuple[Session, ...], dict[str, int], int]:
+def _plan(
+    seed: int, today: date
+) -> tuple[tuple[Session, ...], dict[str, int], int, tuple[bytes, ...]]:
     history = History()
     with collector_paused():  # hundreds of thousands of command lines, all kept
-        extra = _plan_all(seed, history)
+        extra = _plan_all(seed, history, today)
         sessions = history.schedule()
-    return sessions, _counts(sessions), extra
+    files = tuple(history.files[k] for k in sorted(history.files))
+    return sessions, _counts(sessions), extra, files
 
 
 def _counts(sessions: Iterable[Session]) -> dict[str, int]:
@@ -375,4 +408,9 @@ def _counts(sessions: Iterable[Session]) -> dict[str, int]:
         "plans": commands["draft_plan"],
         "measures": commands["plan_measure"],
         "letters": commands["sign_responsibility_letter"],
+        "allocations": commands["allocate_funds"],
+        "expenditures": commands["record_expenditure"],
+        "reversals": commands["reverse_fund_entry"],
+        "six_have_goals": commands["set_six_have_goal"],
+        "evidence": commands["add_six_have_evidence"],
     }

@@ -71,6 +71,7 @@ class TeamPlan:
     exits: bool = False  # the village leaves poverty before the term ends
     requests: dict[date, list[CommandLine]] = field(default_factory=dict)  # leave, by day asked
     finding: str = ""  # what the village's first classification found
+    life_from: date = date.min  # its days are planned from here (the last round: ~90 days)
     # The survey's household visits (app/demo/ledger.py), sent with the day's entries.
     survey_visits: dict[date, list[CommandLine]] = field(default_factory=dict)
 
@@ -83,7 +84,7 @@ class TeamPlan:
 
 
 def _span(t: TeamPlan, m: CadrePlan) -> tuple[date, date]:
-    return m.joined, min(m.left or t.last_day, t.last_day)
+    return max(m.joined, t.life_from), min(m.left or t.last_day, t.last_day)
 
 
 def forced_low(rng: random.Random, teams: list[TeamPlan]) -> set[UUID]:
@@ -132,7 +133,9 @@ def plan_leave(
     township = officers[t.village.code[:9]]
     county = admins[t.village.county]
     for n, (start, end, why) in enumerate(wanted):
-        leave_id = derived_id("demo-leave", f"{m.id}:{n}")
+        # A member of a later round may have asked for leave in the first one too.
+        serial = f"{m.id}:{n}" if t.life_from == date.min else f"{m.id}:{t.id}:{n}"
+        leave_id = derived_id("demo-leave", serial)
         asked = max(first, start - timedelta(days=rng.randint(1, 4)))
         decided = min(start, asked + timedelta(days=rng.randint(1, 2)))  # after the request
         long = (end - start).days + 1 > 3
@@ -212,7 +215,7 @@ def plan_life(
     uploads: dict[date, datetime] = {}
     for t in teams:
         months: set[tuple[str, str]] = set()
-        day = t.dispatched_on
+        day = max(t.dispatched_on, t.life_from)
         topics = rng.sample(td.DIARY_TOPICS, 4)
         keys = frozenset({str(t.id)})
         lat, lon = t.place

@@ -46,6 +46,7 @@ PROMOTIONS = 3
 @dataclass
 class TeamsPlanned:
     extra_events: int  # events beyond one per line (joins, leaves, months started, …)
+    teams: list[TeamPlan]
 
 
 def plan_teams(
@@ -82,7 +83,7 @@ def plan_teams(
         extra += ledger(teams)
     extra += plan_life(rng, history, teams, new_person)
     extra += _term_end(rng, history, admins, teams)
-    return TeamsPlanned(extra)
+    return TeamsPlanned(extra, teams)
 
 
 # -- who goes where ------------------------------------------------------------------------------
@@ -218,7 +219,7 @@ def _register_cadres(
                 derived_id("demo-cadre", f"{seed}:{t.village.code}:{i}"),
                 actor,
                 t.unit,
-                _rank(rng, level, leader=i == 0),
+                draw_rank(rng, level, leader=i == 0),
                 young=False,
                 reserve=False,
                 leader=i == 0,
@@ -233,10 +234,10 @@ def _register_cadres(
         on = day_between(rng, CADRES_FROM, CADRES_TO)
         who = recorder(t, admins)
         why = "派出单位推荐、组织部门审核，确定为驻村工作队人选"
-        history.add(rng, on, [_register(who, on, why, m) for m in t.members])
+        history.add(rng, on, [register_line(who, on, why, m) for m in t.members])
 
 
-def _register(who: Actor, on: date, why: str, m: CadrePlan) -> CommandLine:
+def register_line(who: Actor, on: date, why: str, m: CadrePlan) -> CommandLine:
     return who.line(
         "register_cadre",
         on,
@@ -251,7 +252,7 @@ def _register(who: Actor, on: date, why: str, m: CadrePlan) -> CommandLine:
     )
 
 
-def _rank(rng: random.Random, level: DispatchLevel, leader: bool) -> Rank:
+def draw_rank(rng: random.Random, level: DispatchLevel, leader: bool) -> Rank:
     if leader and level is DispatchLevel.COUNTY:
         return rng.choices((Rank.DEPUTY_SECTION, Rank.SECTION), (6, 4))[0]
     if leader:
@@ -307,7 +308,7 @@ def _replacements(
             derived_id("demo-cadre", f"{seed}:{t.village.code}:{len(t.members)}"),
             new_person("team_member"),
             t.unit,
-            _rank(rng, t.unit.level, leader=False),
+            draw_rank(rng, t.unit.level, leader=False),
             young=True,
             reserve=rng.random() < 0.5,
             joined=on,
@@ -319,7 +320,7 @@ def _replacements(
         history.add(
             rng,
             registered,
-            [_register(who, registered, "派出单位推荐接替人选，组织部门审核同意", heir)],
+            [register_line(who, registered, "派出单位推荐接替人选，组织部门审核同意", heir)],
         )
         if recalled:
             how, why = "recalled", f"{gone.actor.name}因身体原因不能坚持驻村，派出单位召回"

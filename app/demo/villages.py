@@ -68,6 +68,7 @@ def _moment(rng: random.Random, on: date, late: bool) -> datetime:
 class History:
     def __init__(self) -> None:
         self.sessions: list[Session] = []
+        self.files: dict[str, bytes] = {}  # evidence files by SHA-256, stored before the log
 
     def add(
         self,
