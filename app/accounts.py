@@ -463,12 +463,14 @@ def add_demo_accounts(zhucun: Zhucun, hasher: PasswordHasher | None = None) -> l
     """One account per role, named after the role, password ``zhucun-demo``: the city's
     administrator and auditor, and inside 本溪满族自治县 its administrator and inspector, the
     officer of the township of the first team serving there today (else in the middle of the
-    first round), and a member of that team."""
+    first round), and a member of that team: its leader, whose account is that cadre (the
+    team's forms record the leader without asking)."""
     # The teams at work in the county today, else mid-2015, through the facade.
     roster = zhucun.teams(DEMO_COUNTY, zhucun.today()) or zhucun.teams(DEMO_COUNTY, DEMO_TEAM_DAY)
     roster = roster or []
     team = min(roster, key=lambda t: (str(t["village"]), str(t["team_id"])), default=None)
     service = Accounts(zhucun, hasher=hasher)
+    leader = (team or {}).get("leader") or {}
     plan: list[tuple[Role, str, str | None]] = [
         (Role.CITY_ADMIN, DEMO_CITY, None),
         (Role.COUNTY_ADMIN, DEMO_COUNTY, None),
@@ -481,7 +483,14 @@ def add_demo_accounts(zhucun: Zhucun, hasher: PasswordHasher | None = None) -> l
         plan.insert(3, (Role.TEAM_MEMBER, village, str(team["team_id"])))
     return [
         service.add(
-            role.value, role.value, unit, DEMO_PASSWORD, team=team_id, actor="demo", demo=True
+            role.value,
+            role.value,
+            unit,
+            DEMO_PASSWORD,
+            team=team_id,
+            actor="demo",
+            demo=True,
+            cadre=leader.get("cadre_id") if role is Role.TEAM_MEMBER else None,
         )
         for role, unit, team_id in plan
     ]

@@ -12,6 +12,7 @@ from app.accounts import Accounts, add_demo_accounts
 from app.bootstrap import Zhucun
 from app.store.clock import SettableClock
 from tests.builders import COUNTY, VILLAGE_A
+from tests.team_builders import LEADER, cid
 from tests.web.builders import FAST_HASHER, PASSWORD, WebNet
 from tests.web.conftest import csrf_token, login
 
@@ -186,5 +187,6 @@ def test_demo_accounts_one_per_role(net: WebNet, zhucun: Zhucun, client: FlaskCl
     assert all(a["username"] == a["role"] for a in added)
     member = next(a for a in added if a["role"] == "team_member")
     assert member["unit"] == VILLAGE_A and member["team"] == net.team
+    assert member["cadre"] == cid(LEADER)  # the account is the team's leader
     assert post_login(client, "team_member", "zhucun-demo").status_code == 302
     assert client.get("/").headers["Location"] == f"/units/{VILLAGE_A}"
