@@ -298,7 +298,7 @@ def decide(run_id: str) -> Response | tuple[str, int]:
         refuse("role", _role_error(who.role, "对考核建议作出决定", "decide a proposal"))
     form = request.form
     key = form.get("proposal", "")
-    outcome = form.get("outcome", "").strip()
+    outcome = form.get("outcome", "").strip().lower()
     args: dict[str, Any] = {"run": shown["run_id"], "proposal": key}
     if outcome:
         args["outcome"] = outcome
