@@ -15,10 +15,16 @@ import pytest
 from flask.testing import FlaskClient
 
 from app.bootstrap import Zhucun
+from app.store.clock import SettableClock
 from tests.assess_builders import run
 from tests.web.builders import OTHER_COUNTY
 from tests.web.conftest import csrf_token, login
-from tests.web.test_assessment_pages import publish, team, text_of  # noqa: F401
+from tests.web.test_assessment_pages import assessed_with_accounts, publish, text_of
+
+
+@pytest.fixture
+def team(zhucun: Zhucun, clock: SettableClock) -> str:
+    return assessed_with_accounts(zhucun, clock)
 
 
 def criticism(team: str) -> str:

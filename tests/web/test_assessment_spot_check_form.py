@@ -13,12 +13,18 @@ import pytest
 from flask.testing import FlaskClient
 
 from app.bootstrap import Zhucun
+from app.store.clock import SettableClock
 from tests.team_builders import CLERK, LEADER, MEMBER, cid
 from tests.web.conftest import csrf_token, login
-from tests.web.test_assessment_pages import team, text_of  # noqa: F401
+from tests.web.test_assessment_pages import assessed_with_accounts, text_of
 
 PATH = "/teams/{team}/record/record-spot-check"
 INSPECTOR, SECOND_INSPECTOR = 6, 7  # cadres of COUNTY-AGRI; the team is CITY-AGRI's
+
+
+@pytest.fixture
+def team(zhucun: Zhucun, clock: SettableClock) -> str:
+    return assessed_with_accounts(zhucun, clock)
 
 
 def send(client: FlaskClient, team: str, **fields: object) -> tuple[int, str]:
@@ -60,7 +66,8 @@ def test_an_inspector_records_a_spot_check_and_it_is_listed_with_the_team_s_asse
     status, _ = send(client, team, inspectors=[cid(INSPECTOR), cid(SECOND_INSPECTOR)])
     assert status == 302
     (check,) = zhucun.assessments.spot_checks(team=UUID(team))
-    assert check["absent"] == [str(UUID(cid(MEMBER)))] and check["recorded_by"] == "county.inspector"
+    assert check["absent"] == [str(UUID(cid(MEMBER)))]
+    assert check["recorded_by"] == "county.inspector"
     (month,) = zhucun.residency("2014-09", team=UUID(team)) or []
     assert month["absences_found"] == 1  # the absence lands on the member's month
     listed = client.get(f"/teams/{team}/assessments").get_data(as_text=True)
@@ -80,9 +87,7 @@ def test_an_inspector_records_a_spot_check_and_it_is_listed_with_the_team_s_asse
         ),
         pytest.param({"absent": [cid(CLERK)]}, "absent", "赵科员", id="not-on-the-team"),
         pytest.param({"present": [cid(CLERK)]}, "present", "赵科员", id="present-not-on-team"),
-        pytest.param(
-            {"present": [cid(LEADER), cid(MEMBER)]}, "absent", "既在岗又脱岗", id="both"
-        ),
+        pytest.param({"present": [cid(LEADER), cid(MEMBER)]}, "absent", "既在岗又脱岗", id="both"),
         pytest.param({"inspectors": []}, "inspectors", "督查", id="no-inspector"),
         pytest.param({"present": [], "absent": []}, "present", "至少", id="no-member"),
         pytest.param(
@@ -113,6 +118,7 @@ def test_the_form_and_the_list_speak_english_on_request(
 ):
     login(client, "inspector")
     send(client, team)
+    client.get(f"/teams/{team}")  # where the form leads, with the Chinese page's flash
     form = text_of(client.get(PATH.format(team=team) + "?lang=en").get_data(as_text=True))
     assert "Members found absent" in form and "Inspectors" in form and "抽查" not in form
     listed = text_of(client.get(f"/teams/{team}/assessments?lang=en").get_data(as_text=True))
