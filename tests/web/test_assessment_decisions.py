@@ -16,7 +16,8 @@ from flask.testing import FlaskClient
 
 from app.bootstrap import Zhucun
 from app.store.clock import SettableClock
-from tests.assess_builders import run
+from tests.assess_builders import adopt, run
+from tests.team_builders import LEADER, cid
 from tests.web.builders import OTHER_COUNTY
 from tests.web.conftest import csrf_token, login
 from tests.web.test_assessment_pages import assessed_with_accounts, publish, text_of
@@ -214,3 +215,41 @@ def test_the_runs_list_names_the_unit_s_criticised_teams_with_their_reasons(
     text = text_of(found.group(0))
     assert "本溪市农委驻甲村工作队：没有做到经常性驻村（已接受）" in text
     assert "表扬的工作队 无" in text  # no team commended
+
+
+def test_an_extension_amended_too_early_is_refused_beside_its_day_then_amended_later(
+    zhucun: Zhucun, team: str, client: FlaskClient
+):
+    adopt(zhucun, version=2, extension={"after_years": 1, "extend_by_years": 1})
+    run_id = run(zhucun, period="2015")["run_id"]
+    publish(zhucun, run_id)
+    key = f"extension:{team}"
+    login(client, "county_admin")
+    item = text_of(block(client.get(f"/assessments/{run_id}").get_data(as_text=True), key))
+    assert "延长帮扶期" in item and "驻村期至 2017年5月31日，建议延长至 2018年5月31日" in item
+    before = zhucun.store.max_position()
+    status, html = decide(client, run_id, key, outcome="amended", until="2017-05-01", why="延半年")
+    assert status == 400
+    error = re.search(r'<p class="error amend-error">([^<]*)</p>', block(html, key))
+    assert error is not None and "2017-05-31" in error.group(1)
+    assert zhucun.store.max_position() == before
+    status, _ = decide(client, run_id, key, outcome="amended", until="2017-11-30", why="延半年")
+    assert status == 302
+    item = text_of(block(client.get(f"/assessments/{run_id}").get_data(as_text=True), key))
+    assert "已修改" in item and "改为：2017年11月30日" in item and "理由：延半年" in item
+
+
+def test_a_commended_team_and_its_resident_member_are_proposed_and_listed_for_the_unit(
+    zhucun: Zhucun, team: str, client: FlaskClient
+):
+    adopt(zhucun, version=2, criticism=[], commendation={"grade": "fail", "quota_percent": "100"})
+    run_id = run(zhucun)["run_id"]
+    publish(zhucun, run_id)
+    login(client, "county_admin")
+    html = client.get(f"/assessments/{run_id}").get_data(as_text=True)
+    assert "通报表扬" in text_of(block(html, f"commendation:{team}"))
+    posting = text_of(block(html, f"priority_posting:{team}:{UUID(cid(LEADER))}"))
+    assert "优先使用或提拔" in posting and "张队长" in posting
+    outcome = client.get("/assessments").get_data(as_text=True)
+    commended = re.search(r'<ul id="commended">.*?</ul>', outcome, re.S)
+    assert commended is not None and "本溪市农委驻甲村工作队：不合格" in text_of(commended.group(0))
