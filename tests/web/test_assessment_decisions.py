@@ -253,3 +253,23 @@ def test_a_commended_team_and_its_resident_member_are_proposed_and_listed_for_th
     outcome = client.get("/assessments").get_data(as_text=True)
     commended = re.search(r'<ul id="commended">.*?</ul>', outcome, re.S)
     assert commended is not None and "本溪市农委驻甲村工作队：不合格" in text_of(commended.group(0))
+
+
+@pytest.mark.parametrize(
+    "proposal",
+    [
+        "commendation:{team}",  # not commended
+        "criticism:{team}:poorly_rated",  # not this reason
+        "ＣＲＩＴＩＣＩＳＭ:{team}:not_regularly_resident",  # full-width
+    ],
+)
+def test_a_proposal_the_run_did_not_make_is_refused_above_the_proposals(
+    zhucun: Zhucun, published: str, team: str, client: FlaskClient, proposal: str
+):
+    login(client, "county_admin")
+    before = zhucun.store.max_position()
+    status, html = decide(client, published, proposal.format(team=team), outcome="accepted")
+    assert status == 404
+    error = re.search(r'<p class="error general" role="alert" id="decision-error">([^<]*)', html)
+    assert error is not None and "没有建议" in error.group(1)
+    assert zhucun.store.max_position() == before
