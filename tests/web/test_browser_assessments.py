@@ -121,11 +121,12 @@ def test_an_inspector_records_a_spot_check_and_an_official_accepts_a_proposal(
     page.wait_for_selector(".decide-form")  # type: ignore[attr-defined]
     item = f"#proposal-criticism-{team}-not_regularly_resident"
     assert "尚未决定" in page.inner_text(item)  # type: ignore[attr-defined]
+    page.screenshot(path=shots / "3-proposals.png", full_page=True)  # type: ignore[attr-defined]
     page.check(f"{item} input[name=outcome][value=accepted]")  # type: ignore[attr-defined]
     page.click(f"{item} .decide-form button")  # type: ignore[attr-defined]
     page.wait_for_selector(f"{item}-decision")  # type: ignore[attr-defined]
     decided = page.inner_text(f"{item}-decision")  # type: ignore[attr-defined]
     assert "已接受" in decided and "county.admin" in decided
-    page.screenshot(path=shots / "3-decided.png", full_page=True)  # type: ignore[attr-defined]
+    page.screenshot(path=shots / "4-decided.png", full_page=True)  # type: ignore[attr-defined]
     page.goto(server + "/assessments")  # type: ignore[attr-defined]
     assert "没有做到经常性驻村（已接受）" in page.inner_text("#criticised")  # type: ignore[attr-defined]
