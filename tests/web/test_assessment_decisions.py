@@ -215,6 +215,12 @@ def test_the_runs_list_names_the_unit_s_criticised_teams_with_their_reasons(
     text = text_of(found.group(0))
     assert "本溪市农委驻甲村工作队：没有做到经常性驻村（已接受）" in text
     assert "表扬的工作队 无" in text  # no team commended
+    english = client.get("/assessments?lang=en").get_data(as_text=True)
+    found = re.search(r'<div class="outcome" id="unit-outcome">.*?</div>', english, re.S)
+    assert found is not None
+    text = text_of(found.group(0))
+    assert "Criticised teams" in text and "not regularly resident in the village" in text
+    assert "Accepted" in text and "已接受" not in text and "没有做到" not in text
 
 
 def test_an_extension_amended_too_early_is_refused_beside_its_day_then_amended_later(
