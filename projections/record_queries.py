@@ -52,6 +52,7 @@ def team_row(conn: Connection, team_id: str) -> dict[str, Any] | None:
         "name": row["name"],
         "village": row["village_code"],
         "village_name": row["village_name"],
+        "unit": row["unit_code"],  # the dispatching unit
         "dispatched_on": row["dispatched_on"],
         "last_day": row["ended_on"] or row["term_ends_on"],
         "ended_on": row["ended_on"],

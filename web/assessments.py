@@ -2,8 +2,11 @@
 of teams with their grades, criticisms and commendations, a team's score broken down by input
 with each figure's trace to the events behind it, the replay ("reproduced ✓", or the
 difference and the events that made it), and — for the organisation and poverty officials
-(city and county administrators) — running and publishing. Team members see their own team's
-rows only; auditors replay anything in reach. What is shown is what the run recorded: nothing
+(city and county administrators) — running and publishing, and deciding what a published run
+proposes (accept, amend or reject, each refusal beside its field). A unit's latest published
+run names its criticised and commended teams on the runs list; a team's spot checks are listed
+with its assessments. Team members see their own team's rows only; auditors replay anything
+in reach. What is shown is what the run recorded: nothing
 in it is ever recomputed for display."""
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from app.assessments.replay import replay
 from app.bootstrap import BatchRefused
 from app.commands import parse_command_line
 from app.jurisdiction import COMMAND_ROLES
-from domain.account_errors import RoleNotAllowedError
+from domain.account_errors import OutsideJurisdictionError, RoleNotAllowedError
 from domain.accounts import Role
 from domain.assessments.errors import RunNotFoundError
 from domain.assessments.periods import RunKind
@@ -28,6 +31,7 @@ from domain.errors import InvalidInputError, ZhucunError
 from web.auth import login_required, principal, refuse
 from web.dashboard import path_of, unit_in_reach
 from web.deps import zhucun
+from web.errors import status_of
 from web.i18n import N_, _, current_language
 from web.teams import team_in_reach
 
@@ -40,7 +44,16 @@ REASONS = {
     "targets_not_met": N_("targets not completed"),
     "poorly_rated": N_("poorly regarded by the villagers"),
 }
+PROPOSALS = {
+    "commendation": N_("Circulated commendation"),
+    "priority_posting": N_("Priority posting or promotion"),
+    "criticism": N_("Circulated criticism"),
+    "extension": N_("Extension of the assistance term"),
+}
+OUTCOMES = {"accepted": N_("Accept"), "amended": N_("Amend"), "rejected": N_("Reject")}
+DECIDED = {"accepted": N_("Accepted"), "amended": N_("Amended"), "rejected": N_("Rejected")}
 OFFICIALS = COMMAND_ROLES["publish_assessment_run"]  # who runs and publishes
+DECIDERS = COMMAND_ROLES["decide_assessment_proposal"]  # who decides what a run proposes
 REPLAYERS = OFFICIALS | {Role.AUDITOR}
 
 
@@ -90,7 +103,13 @@ def _helpers() -> dict[str, Any]:
         "input_label": _input_label,
         "kind_label": lambda k: _(KINDS.get(k, k)),
         "reason_label": lambda r: _(REASONS.get(r, r)),
+        "proposal_label": lambda k: _(PROPOSALS.get(k, k)),
+        "decided_label": lambda o: _(DECIDED.get(o, o)),
+        "outcomes": OUTCOMES,
+        "reasons": REASONS,
+        "anchor": _anchor,
         "may_run": _who().role in OFFICIALS,
+        "may_decide": _who().role in DECIDERS,
         "may_replay": _who().role in REPLAYERS,
     }
 
@@ -132,6 +151,7 @@ def index() -> str:
         "assessments/index.html",
         runs=runs,
         unit=unit,
+        latest=latest_outcome(runs, unit),
         kinds=KINDS,
         years=years,
         grades=grades,
@@ -141,6 +161,46 @@ def index() -> str:
         ],
         **_helpers(),
     )
+
+
+def latest_outcome(runs: list[dict[str, Any]], unit: str) -> dict[str, Any] | None:
+    """The unit's latest published run (by period, then when run) and its criticised and
+    commended teams, each with the decision on its proposal if one was made."""
+    published = [r for r in runs if r["unit"] == unit and r["published"]]
+    if not published:
+        return None
+    last = max(published, key=lambda r: (r["period"][:4], r["kind"] == "annual", r["position"]))
+    key = UUID(last["run_id"])
+    result = zhucun().assessments.show(key)["result"]
+    decided = {
+        p["proposal"]: p["decision"] for p in zhucun().assessments.proposals(key)["proposals"]
+    }
+    criticised = [
+        {
+            "team": t,
+            "reasons": [
+                {"reason": c["reason"], "decision": decided.get(_key("criticism", t, c))}
+                for c in t["criticisms"]
+            ],
+        }
+        for t in result["teams"]
+        if t["criticisms"]
+    ]
+    commended = [
+        {"team": t, "decision": decided.get(f"commendation:{t['team_id']}")}
+        for t in result["teams"]
+        if t.get("commended")
+    ]
+    return {"run": last, "criticised": criticised, "commended": commended}
+
+
+def _key(kind: str, team: dict[str, Any], criticism: dict[str, Any]) -> str:
+    return f"{kind}:{team['team_id']}:{criticism['reason']}"
+
+
+def _anchor(proposal: str) -> str:
+    """An element id for a proposal's key (``criticism:<team>:<reason>``)."""
+    return "proposal-" + proposal.replace(":", "-")
 
 
 def _grade_order(grade: str) -> int:
@@ -159,7 +219,10 @@ def team_history(team_id: str) -> str:
         found = next((x for x in result["teams"] if x["team_id"] == t["team_id"]), None)
         if found is not None:
             rows.append({"run": r, "team": found})
-    return render_template("assessments/team_history.html", t=t, rows=rows, **_helpers())
+    checks = zhucun().assessments.team_spot_checks(UUID(t["team_id"]))
+    return render_template(
+        "assessments/team_history.html", t=t, rows=rows, checks=checks, **_helpers()
+    )
 
 
 def _team_in_run(run_id: str, team_id: str | None) -> bool:
@@ -197,12 +260,79 @@ def _role_error(role: Role, zh: str, en: str) -> ZhucunError:
 @bp.get("/assessments/<run_id>")
 @login_required
 def show(run_id: str) -> str:
-    shown = _run_in_reach(run_id)
+    return _show(_run_in_reach(run_id))
+
+
+def _show(shown: dict[str, Any], errors: dict[str, str] | None = None) -> str:
+    """The run page; ``errors`` a refused decision's messages by field, with ``proposal``
+    the proposal it was about and ``general`` one beside no field of its form."""
     teams = sorted(
         shown["result"]["teams"],
         key=lambda t: (t.get("score") is None, -float(t.get("score") or 0), t["team_name"]),
     )
-    return render_template("assessments/run.html", run=shown, teams=teams, **_helpers())
+    own = {t["team_id"] for t in shown["result"]["teams"]}
+    proposed = [
+        p
+        for p in zhucun().assessments.proposals(UUID(shown["run_id"]))["proposals"]
+        if p["team_id"] in own
+    ]
+    return render_template(
+        "assessments/run.html",
+        run=shown,
+        teams=teams,
+        proposals=proposed,
+        errors=errors or {},
+        **_helpers(),
+    )
+
+
+@bp.post("/assessments/<run_id>/decide")
+@login_required
+def decide(run_id: str) -> Response | tuple[str, int]:
+    """Decide one proposal of the run: the command ``decide_assessment_proposal`` as the
+    account. A refusal comes back on the run page beside the proposal's field, writing
+    nothing; a refusal of role or jurisdiction is a 403 page, recorded."""
+    shown = _run_in_reach(run_id)
+    who = _who()
+    if who.role not in DECIDERS:
+        refuse("role", _role_error(who.role, "对考核建议作出决定", "decide a proposal"))
+    form = request.form
+    key = form.get("proposal", "")
+    outcome = form.get("outcome", "").strip().lower()
+    args: dict[str, Any] = {"run": shown["run_id"], "proposal": key}
+    if outcome:
+        args["outcome"] = outcome
+    if form.get("why", "").strip():
+        args["why"] = form["why"]
+    if outcome == "amended":  # what changes, sent only with an amendment
+        amend = {
+            name: form[field]
+            for name, field in (("reason", "reason_to"), ("until", "until"))
+            if form.get(field, "").strip()
+        }
+        if amend:
+            args["amend"] = amend
+    z = zhucun()
+    line = {
+        "command": "decide_assessment_proposal",
+        "args": args,
+        "actor": who.username,
+        "role": who.role.value,
+        "occurred_on": z.today().isoformat(),
+        "reason": _("Decision on an assessment's proposal"),
+    }
+    try:
+        z.execute([parse_command_line(line)], reach=who.reach())
+    except (BatchRefused, ZhucunError) as e:
+        error = e.error if isinstance(e, BatchRefused) else e
+        if isinstance(error, (RoleNotAllowedError, OutsideJurisdictionError)):
+            why = "role" if isinstance(error, RoleNotAllowedError) else "jurisdiction"
+            refuse(why, error)
+        field = error.field if error.field in ("outcome", "amend", "why") else "general"
+        errors = {"proposal": key, field: error.message(current_language())}
+        return _show(shown, errors), status_of(error)[0]
+    flash(_("The decision was recorded."))
+    return redirect(url_for("assessments.show", run_id=shown["run_id"]) + "#" + _anchor(key))
 
 
 @bp.post("/assessments/<run_id>/publish")

@@ -17,6 +17,7 @@ TEAM_WORK = COMMAND_ROLES["check_in"]
 DECIDERS = COMMAND_ROLES["approve_leave"]
 INSPECTORS = COMMAND_ROLES["record_absence"]
 EVALUATORS = COMMAND_ROLES["record_evaluation"]
+SPOT_CHECKERS = COMMAND_ROLES["record_spot_check"]
 VILLAGE_LEVELS = ("village", "group")
 ANY_LEVEL = ("city", "county", "township", "village", "group")
 
@@ -51,6 +52,10 @@ class FormSpec:
     levels: tuple[str, ...] = ANY_LEVEL
     today_only: bool = False  # the day is today, not asked
     extra: dict[str, str] = field(default_factory=dict)
+    # A refusal naming an argument no field sends (the command's ``cadre`` of a list of
+    # cadres): beside which of the fields named ("cadre": "present absent"), the one holding
+    # the cadre the refusal names, else the first.
+    beside: dict[str, str] = field(default_factory=dict)
 
 
 HOUSEHOLD = Field("household", N_("Household"), "select", "households")
@@ -279,6 +284,23 @@ FORMS: dict[str, FormSpec] = {
             "team",
             (CADRE, Field("note", N_("What was found"), "textarea", required=False)),
             N_("Spot check"),
+        ),
+        FormSpec(
+            "record-spot-check",
+            "record_spot_check",
+            N_("Record an unannounced spot check"),
+            SPOT_CHECKERS,
+            "team",
+            (
+                Field("inspectors", N_("Inspectors"), "many", "inspectors"),
+                Field("present", N_("Members found present"), "many", "members", required=False),
+                Field("absent", N_("Members found absent"), "many", "members", required=False),
+                Field("findings", N_("Findings"), "textarea", required=False),
+            ),
+            N_("Unannounced spot check"),
+            # The command's ``team`` is the page's team.
+            extra={"team": "the page's team"},
+            beside={"cadre": "present absent"},
         ),
     )
 }

@@ -88,6 +88,14 @@ def _roster_members(team: dict[str, Any], day: date) -> list[dict[str, str]]:
     return [{"value": m["cadre_id"], "label": m["name"]} for m in (roster or {}).get("members", [])]
 
 
+def _inspectors(team: dict[str, Any]) -> list[dict[str, str]]:
+    """The registered cadres of units other than the one that dispatched the team."""
+    return [
+        {"value": c["cadre_id"], "label": f"{c['name']}（{c['unit_name']}）"}
+        for c in zhucun().assessments.inspectors_for(team["unit"])
+    ]
+
+
 def _pending_leave(team: dict[str, Any], day: date) -> list[dict[str, str]]:
     z = zhucun()
     names = {m["value"]: m["label"] for m in _roster_members(team, day)}
@@ -128,6 +136,7 @@ CHOICES: dict[str, Callable[[dict[str, Any]], list[dict[str, str]]]] = {
     "site_kinds": lambda c: _labels(SITE_KINDS),
     "decisions": lambda c: _labels(DECISIONS),
     "members": lambda c: _roster_members(c["team"], c["day"]),
+    "inspectors": lambda c: _inspectors(c["team"]),
     "pending_leave": lambda c: _pending_leave(c["team"], c["day"]),
     **LEDGER_CHOICES,
 }
@@ -313,6 +322,8 @@ def handle(
             beside |= {"reason": "reason", "occurred_on": "occurred_on"}
             if "votes" in spec.extra:  # the votes as a whole: beside the first count
                 beside["votes"] = spec.extra["votes"].split()[0]
+            for name, fields in spec.beside.items():
+                beside[name] = _holding(spec, ctx, form, fields.split(), text)
             if error.field in beside:
                 errors[beside[error.field]] = text
             else:
@@ -353,6 +364,20 @@ def handle(
         rows=rows,
         token=form.get("token") if keep_token else uuid4().hex,
     ), status
+
+
+def _holding(
+    spec: FormSpec, ctx: dict[str, Any], form: MultiDict[str, str], fields: list[str], text: str
+) -> str:
+    """Of ``fields`` (lists ticked), the one holding the cadre a refusal names: one whose
+    name is in the refusal, or one not offered at all; else the first."""
+    by_name = {f.name: f for f in spec.fields}
+    for name in fields:
+        offered = {c["value"]: c["label"] for c in CHOICES[by_name[name].choices](ctx)}
+        ticked = [v for v in form.getlist(name) if v.strip()]
+        if any(v not in offered or offered[v] in text for v in ticked):
+            return name
+    return fields[0]
 
 
 # -- routes -------------------------------------------------------------------------------------

@@ -189,6 +189,26 @@ class Assessments:
         with self.projections.reading() as conn:
             return queries.spot_check_list(conn, unit, team)
 
+    def team_spot_checks(self, team: UUID) -> list[dict[str, Any]]:
+        """The team's spot checks, oldest first, with the names of the members found present
+        and absent (``present_names``, ``absent_names``)."""
+        with self.projections.reading() as conn:
+            rows = queries.spot_check_list(conn, None, team)
+            names = queries.cadre_names(conn, {c for r in rows for c in r["present"] + r["absent"]})
+        return [
+            {
+                **r,
+                "present_names": [names.get(c, c) for c in r["present"]],
+                "absent_names": [names.get(c, c) for c in r["absent"]],
+            }
+            for r in rows
+        ]
+
+    def inspectors_for(self, unit: str) -> list[dict[str, str]]:
+        """The cadres who may inspect a team dispatched by ``unit``: those of other units."""
+        with self.projections.reading() as conn:
+            return queries.cadres_outside(conn, unit)
+
     def rule_sets(self) -> list[dict[str, Any]]:
         with self.projections.reading() as conn:
             return queries.all_rules(conn)

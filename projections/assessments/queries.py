@@ -20,7 +20,7 @@ from projections.assessments.tables import (
     spot_checks,
 )
 from projections.audit.chain import chain
-from projections.teams.tables import actor_events
+from projections.teams.tables import actor_events, cadres, dispatching_units
 
 
 def _rules_row(r: Any) -> dict[str, Any]:
@@ -199,4 +199,38 @@ def spot_checks_finding(conn: Connection, team: str, upto: int) -> dict[tuple[st
         )
     ):
         out[(str(UUID(cadre)), day.isoformat())] = str(UUID(check))
+    return out
+
+
+def cadres_outside(conn: Connection, unit: str) -> list[dict[str, str]]:
+    """The cadres registered now whose unit is not ``unit`` (who may inspect its teams), by
+    their unit's name and their own name."""
+    rows = conn.execute(
+        select(cadres.c.id, cadres.c.name, cadres.c.unit_code, dispatching_units.c.name)
+        .join(
+            dispatching_units,
+            (dispatching_units.c.code == cadres.c.unit_code)
+            & dispatching_units.c.to_position.is_(None),
+            isouter=True,
+        )
+        .where(cadres.c.to_position.is_(None), cadres.c.unit_code != unit)
+        .order_by(dispatching_units.c.name, cadres.c.name, cadres.c.id)
+    )
+    return [
+        {"cadre_id": str(UUID(cid)), "name": name, "unit": code, "unit_name": unit_name or code}
+        for cid, name, code, unit_name in rows
+    ]
+
+
+def cadre_names(conn: Connection, ids: Iterable[str]) -> dict[str, str]:
+    """The names of the cadres ``ids`` (as UUID strings), as registered now."""
+    keys = {UUID(i).hex for i in ids}
+    out: dict[str, str] = {}
+    for part in chunks(sorted(keys)):
+        for cid, name in conn.execute(
+            select(cadres.c.id, cadres.c.name).where(
+                cadres.c.id.in_(part), cadres.c.to_position.is_(None)
+            )
+        ):
+            out[str(UUID(cid))] = name
     return out

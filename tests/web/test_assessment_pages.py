@@ -24,6 +24,12 @@ from tests.web.conftest import csrf_token, login
 
 @pytest.fixture
 def team(zhucun: Zhucun, clock: SettableClock) -> str:
+    return assessed_with_accounts(zhucun, clock)
+
+
+def assessed_with_accounts(zhucun: Zhucun, clock: SettableClock) -> str:
+    """The assessed team (tests/assess_builders.py), the other county, one account per role
+    (the team member bound to the team), on the last day of 2016."""
     clock.set(datetime(2016, 12, 31, 4, tzinfo=UTC))
     team_id = assessed_team(zhucun)
     other_county(zhucun)

@@ -64,6 +64,7 @@ TEAM_FORMS = {
     "decide-leave": NETWORK,
     "record-absence": INSPECTOR,
     "record-evaluation": NETWORK,
+    "record-spot-check": INSPECTOR,
 }
 
 # (name, method, path, roles allowed, status when allowed)
