@@ -1,8 +1,9 @@
 """Rectifications (整改): a gap of the work list assigned to someone by a day, and what became
 of it on any day as known at any moment.
 
-``assign_rectification`` checks, on the read side, that the gap is on the unit's list on the
-command's day (``find_gap``, through ``Network.gap``). A rectification is then, on a day:
+``assign_rectification`` (``app/rectifications_commands.py``) checks, on the read side,
+that the gap is on the unit's list on the command's day (``find_gap``, through
+``Network.gap``). A rectification is then, on a day:
 
 - ``open``: its gap is still on the list that day, as known at the moment;
 - ``overdue``: open, and the day is after its due date;
@@ -22,12 +23,7 @@ from uuid import UUID
 
 from sqlalchemy import Connection, func, select
 
-from app.args import Args
-from app.network import Network
-from app.registry import command
-from domain.base import Meta
-from domain.errors import GapNotFoundError, InvalidInputError, UnknownGapTypeError
-from domain.rectifications import Rectification, rectification_id
+from domain.errors import InvalidInputError, UnknownGapTypeError
 from domain.sites import site_id
 from domain.units import unit_id
 from projections import blind_spots
@@ -85,56 +81,6 @@ def find_gap(
     return None
 
 
-# -- the command --------------------------------------------------------------------------------
-
-
-@command(
-    "assign_rectification",
-    "交办整改",
-    "assign a blind spot or work gap for rectification",
-    "type",
-    "subject",
-    "unit",
-    "assignee",
-    "due_on",
-    "note?",
-)
-def _assign(n: Network, a: Args, m: Meta) -> dict[str, Any]:
-    kind = gap_type_of(a.text("type"))
-    subject = subject_of(a.text("subject"))
-    code = a.code("unit")
-    assignee = a.opt_text("assignee")
-    due_on = a.day("due_on")
-    note = a.opt_text("note")
-    n.unit(code)  # a unit that does not exist is refused by name
-    gap = n.gap(code, kind, subject, m.occurred_on)
-    if gap is None:
-        raise GapNotFoundError(subject, code, m.occurred_on.isoformat())
-    since = date.fromisoformat(gap["since"])
-    rid = rectification_id(kind, subject, since)
-    existing = n.uow.find(Rectification, rid)
-    if existing is None:
-        n.uow.add(
-            Rectification.assign(
-                kind,
-                subject,
-                gap["subject"]["name"],
-                code,
-                gap["unit"],
-                since,
-                assignee,
-                due_on,
-                note,
-                m,
-            )
-        )
-        done = "assigned"
-    else:
-        existing.reassign(assignee, due_on, note, m)
-        done = "reassigned"
-    return {"rectification": str(rid), done: True, "since": gap["since"]}
-
-
 # -- the read side ------------------------------------------------------------------------------
 
 
@@ -164,7 +110,8 @@ def closing_event(
     since = r["since"].isoformat()
 
     def gone(moment: datetime) -> bool:
-        return find_gap(conn, r["gap_unit"], r["gap_type"], r["subject"], day, moment, since) is None
+        found = find_gap(conn, r["gap_unit"], r["gap_type"], r["subject"], day, moment, since)
+        return found is None
 
     # The gap was on the list when it was assigned: the first moment after which it is not.
     candidates = _moments(conn, r["assigned_at"], upto)

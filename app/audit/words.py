@@ -289,7 +289,10 @@ _GAP_TYPES: dict[str, Words] = {
     "party_member_without_role": ("无角色的党员", "party member without a role"),
     "site_without_responsible": ("无人负责的服务场所", "service site with nobody responsible"),
     "poor_village_without_survey": ("未开展摸底排查的贫困村", "poor village without a survey"),
-    "poor_village_without_plan": ("没有本年度已批准帮扶计划的贫困村", "poor village without a plan"),
+    "poor_village_without_plan": (
+        "没有本年度已批准帮扶计划的贫困村",
+        "poor village without a plan",
+    ),
     "poor_village_without_letter": (
         "没有有效工作目标责任书的贫困村",
         "poor village without a responsibility letter",
