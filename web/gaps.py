@@ -12,6 +12,7 @@ from typing import Any
 from uuid import uuid4
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from app.audit.access import record_export
 from app.bootstrap import BatchRefused
@@ -113,7 +114,7 @@ def work_list(code: str) -> tuple[str, int]:
 
 @bp.route("/units/<code>/gaps/assign", methods=["GET", "POST"])
 @login_required
-def assign(code: str) -> Response | tuple[str, int]:
+def assign(code: str) -> WerkzeugResponse | tuple[str, int]:
     """Assign one gap of the list for rectification (or assign it again): to whom, by when,
     with a note; refusals beside their fields."""
     code = unit_in_reach(code)
@@ -144,8 +145,8 @@ def assign(code: str) -> Response | tuple[str, int]:
     if gap is not None:
         gap = with_causes(z, code, [gap])[0]
     if gap is None and not errors:
-        error = GapNotFoundError(subject, code, today.isoformat())
-        general.append(error.message(current_language()))
+        missing = GapNotFoundError(subject, code, today.isoformat())
+        general.append(missing.message(current_language()))
     current = next(
         (
             r
@@ -179,7 +180,7 @@ def assign(code: str) -> Response | tuple[str, int]:
         try:
             z.execute([parse_command_line(line)], reach=who.reach())
         except (BatchRefused, ZhucunError) as e:
-            error = e.error if isinstance(e, BatchRefused) else e
+            error: ZhucunError = e.error if isinstance(e, BatchRefused) else e
             if isinstance(error, OutsideJurisdictionError | RoleNotAllowedError):
                 refuse("role" if isinstance(error, RoleNotAllowedError) else "jurisdiction", error)
             text = error.message(current_language())

@@ -16,10 +16,10 @@ from tests.web.test_browser import browser, pytestmark, server, shots  # noqa: F
 ZHANG = hid(3)  # 张三's household, village A: not linked
 
 
-def log_in(browser: object, username: str, server: str) -> object:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+def log_in(chromium: object, username: str, base: str) -> object:
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
     page = context.new_page()
-    page.goto(server + "/login")
+    page.goto(base + "/login")
     page.fill("#username", username)
     page.fill("#password", PASSWORD)
     page.click("button.primary")

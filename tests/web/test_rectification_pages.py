@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from typing import ClassVar
 from uuid import UUID
 
 import pytest
@@ -129,5 +130,5 @@ def test_the_closed_filter_credits_the_link_that_closed_it(
 class _Net:
     """The small network's ids, as ``link`` reads them."""
 
-    households = {"A1b": HOUSEHOLD}
+    households: ClassVar[dict[str, str]] = {"A1b": HOUSEHOLD}
     central_household = str(central_household_id(UUID("00000000-0000-0000-0000-000000000001")))
