@@ -404,7 +404,11 @@ def rectifications(
             return
         for r in rows:
             closed = r["closed_by"]
-            by = f"  closed by {closed['event']} #{closed['position']} on {closed['on']}"
+            by = (
+                f"  closed by {closed['event']} #{closed['position']} on {closed['on']}"
+                if closed
+                else ""
+            )
             click.echo(
                 f"{r['state']:<8} {r['type']:<30} {r['unit']:<16} {r['subject']['name']:<12} "
                 f"since {r['since']}  to {r['assignee']} by {r['due_on']}" + (by if closed else "")
