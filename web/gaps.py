@@ -130,10 +130,10 @@ def assign(code: str) -> WerkzeugResponse | tuple[str, int]:
     errors: dict[str, str] = {}
     general: list[str] = []
     try:
-        kind = gap_type_of(source.get("type", ""))
+        kind = gap_type_of(source.get("type") or request.args.get("type", ""))
     except ZhucunError as e:
         kind, errors["type"] = "", e.message(current_language())
-    subject = subject_of(source.get("subject", ""))
+    subject = subject_of(source.get("subject") or request.args.get("subject", ""))
     gap = (
         next(
             (g for g in z.gaps(code, kind, today) or [] if g["subject"]["id"] == subject),

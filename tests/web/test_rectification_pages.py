@@ -98,7 +98,7 @@ def test_a_gap_not_on_the_list_says_so_and_offers_no_form(
     login(client, "county_admin")
     r = client.get(form_path())
     assert r.status_code == 404
-    assert 'id="assign-form"' not in r.get_data(as_text=True)
+    assert 'id="record-form"' not in r.get_data(as_text=True)
 
 
 def test_a_team_member_sees_no_assign_link_and_may_not_open_the_form(
