@@ -132,3 +132,20 @@ class _Net:
 
     households: ClassVar[dict[str, str]] = {"A1b": HOUSEHOLD}
     central_household = str(central_household_id(UUID("00000000-0000-0000-0000-000000000001")))
+
+
+def test_the_list_the_form_and_the_counts_speak_english_on_request(
+    zhucun: Zhucun, client: FlaskClient, net: object
+) -> None:
+    login(client, "county_admin")
+    assert send(client).status_code == 302
+    client.get(f"/units/{TOWNSHIP}/gaps?lang=en")
+    listed = text_of(client.get(f"/units/{TOWNSHIP}/gaps?rect=overdue").get_data(as_text=True))
+    assert "Overdue" in listed and "due " in listed and "Assign again" in listed
+    form = text_of(client.get(form_path()).get_data(as_text=True))
+    assert "Assign for rectification" in form and "Assigned to" in form
+    unit = text_of(client.get(f"/units/{COUNTY}").get_data(as_text=True))
+    assert "Rectifications" in unit and "Closed this month" in unit
+    for text in (listed, form, unit):
+        for word in ("整改", "交办", "逾期", "到期", "销号"):
+            assert word not in text, word
