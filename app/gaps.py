@@ -240,15 +240,17 @@ def write_gaps_workbook(
     path: Path,
     rows: list[dict[str, Any]],
     headings: list[str],
-    words: Callable[[dict[str, Any]], tuple[str, str]],
+    words: Callable[[dict[str, Any]], tuple[str, str, str]],
 ) -> int:
-    """The list as one sheet: type, subject, unit (name and code), since, cause, actor.
-    ``words(row)`` gives the row's type and cause in the reader's language."""
+    """The list as one sheet: type, subject, unit (name and code), since, cause, actor, and
+    its rectification: to whom, by when, its state. ``words(row)`` gives the row's type,
+    cause and rectification state in the reader's language."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("盲点" if headings and not headings[0].isascii() else "Gaps")
-    header(ws, headings, [34, 28, 22, 18, 14, 40, 14])
+    header(ws, headings, [34, 28, 22, 18, 14, 40, 14, 14, 14, 16])
     for g in rows:
-        kind, cause = words(g)
+        kind, cause, state = words(g)
+        rect = g.get("rectification") or {}
         ws.append(
             [
                 text_cell(ws, kind),
@@ -258,6 +260,9 @@ def write_gaps_workbook(
                 day_cell(ws, g["since"]),
                 text_cell(ws, cause),
                 text_cell(ws, g["cause"].get("actor") or ""),
+                text_cell(ws, rect.get("assignee") or ""),
+                day_cell(ws, rect["due_on"]) if rect else text_cell(ws, ""),
+                text_cell(ws, state),
             ]
         )
     wb.save(path)

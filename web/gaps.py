@@ -233,7 +233,9 @@ def export(code: str) -> Response:
     causes = {kind: _(label) for kind, label in WORK_GAP_CAUSES.items()}
     events = event_names(current_language())
 
-    def words(g: dict[str, Any]) -> tuple[str, str]:
+    states = {k: _(v) for k, v in RECTIFICATION_LABELS.items()}
+
+    def words(g: dict[str, Any]) -> tuple[str, str, str]:
         c = g["cause"]
         if c.get("event"):
             cause = f"{fmt_date(c['on'])} {events.get(c['event'], '')}"
@@ -241,9 +243,13 @@ def export(code: str) -> Response:
             cause = causes[c["type"]] % {"day": fmt_date(c.get("on"))}
         else:
             cause = fmt_date(g["since"])
-        return kinds.get(g["type"], g["type"]), cause
+        state = states[(g.get("rectification") or {}).get("state", "none")]
+        return kinds.get(g["type"], g["type"]), cause, state
 
-    headings = [_("Type"), _("Subject"), _("Unit"), _("Code"), _("Since"), _("Cause"), _("By")]
+    headings = [
+        *(_("Type"), _("Subject"), _("Unit"), _("Code"), _("Since"), _("Cause"), _("By")),
+        *(_("Assigned to"), _("Due"), _("Rectification")),
+    ]
     name = f"gaps-{asked['code']}-{asked['day'].isoformat()}.xlsx"
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / name

@@ -4,6 +4,7 @@ fields, writing nothing; the filter by rectification; the unit page's counts."""
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import UTC, datetime
 from typing import ClassVar
@@ -11,6 +12,7 @@ from uuid import UUID
 
 import pytest
 from flask.testing import FlaskClient
+from openpyxl import load_workbook
 
 from app.bootstrap import Zhucun
 from app.store.clock import SettableClock
@@ -69,6 +71,13 @@ def test_a_county_admin_assigns_a_gap_and_its_row_shows_it_overdue(
     assert "王五" in text and "逾期" in text and "李二" in text
     assert len(re.findall(r'<tr class="gap ', html)) == 1
     assert "overdue_measure" not in text and "overdue flag" in html
+    sheet = load_workbook(
+        io.BytesIO(client.get(f"/units/{TOWNSHIP}/gaps.xlsx?rect=overdue").data)
+    ).active
+    assert sheet is not None
+    table = list(sheet.iter_rows(values_only=True))
+    assert table[0][-3:] == ("整改责任人", "整改期限", "整改")
+    assert len(table) == 2 and table[1][-3] == "王五" and table[1][-1] == "逾期"
     unit = client.get(f"/units/{COUNTY}").get_data(as_text=True)
     overdue = re.search(
         r'id="rectifications-overdue">.*?<td class="num[^"]*">(\d+)</td>', unit, re.S
