@@ -144,9 +144,7 @@ def test_a_gap_under_another_unit_is_refused(zhucun: Zhucun, net: Net) -> None:
     assert isinstance(e, GapNotFoundError)
 
 
-def test_a_gap_of_another_village_named_under_ones_own_is_refused(
-    zhucun: Zhucun, net: Net
-) -> None:
+def test_a_gap_of_another_village_named_under_ones_own_is_refused(zhucun: Zhucun, net: Net) -> None:
     e = refused(zhucun, assign(net, who="B1")).error  # 赵四, village B, under village A
     assert isinstance(e, GapNotFoundError) and e.field == "subject"
 
