@@ -209,7 +209,7 @@ class Zhucun:
         from app.jurisdiction import JurisdictionCheck, check_role
         from app.network import Network
 
-        network = Network(uow, self._open_children, self.rules)
+        network = Network(uow, self._open_children, self.rules, self._gap_of)
         now = self.clock.now()
         today = local_today(now)
         result = BatchResult()
@@ -248,6 +248,14 @@ class Zhucun:
     def _open_children(self, code: str) -> list[str]:
         with self.projections.reading() as conn:  # the one rule that reads a read model
             return queries.open_children(conn, code)
+
+    def _gap_of(self, code: str, gap_type: str, subject: str, day: date) -> dict[str, Any] | None:
+        """The gap about ``subject`` under ``code`` on ``day``, as known now (the check of
+        ``assign_rectification``)."""
+        from app.rectifications import find_gap
+
+        with self.projections.reading() as conn:
+            return find_gap(conn, code, gap_type, subject, day)
 
     # -- reading ------------------------------------------------------------------------------
 

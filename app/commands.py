@@ -565,4 +565,5 @@ def _record_correction(n: Network, a: Args, m: Meta) -> dict[str, Any]:
 
 # and the assessments' (app/assessments/commands.py)
 import app.assessments.commands  # noqa: E402
-import app.ledger.commands  # noqa: E402, F401  (its commands join the registry after these)
+import app.ledger.commands  # noqa: E402  (its commands join the registry after these)
+import app.rectifications_commands  # noqa: E402, F401

@@ -106,6 +106,9 @@ WORDS: dict[str, tuple[str, str]] = {
     "FundAccount.Reversed": ("冲销资金记录", "funding entry reversed"),
     # -- corrections and audited reads --
     "Correction.Recorded": ("更正此前的记录", "an earlier entry corrected"),
+    # -- rectifications of gaps --
+    "Rectification.Assigned": ("交办整改", "gap assigned for rectification"),
+    "Rectification.Reassigned": ("重新交办整改", "rectification reassigned"),
     "DataAccess.Exported": ("导出数据", "data exported"),
     "DataAccess.PersonalDataViewed": ("查看个人信息", "personal data viewed"),
     # -- web accounts and their access record --

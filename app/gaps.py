@@ -12,13 +12,14 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
 
 from app.describe import WORDS
+from app.rectifications import gap_key, rectifications
 from app.workbook import day_cell, header, text_cell
 from domain.errors import InvalidInputError
 from projections.audit.index import events_at
@@ -34,6 +35,9 @@ SORTS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "subject": lambda g: g["subject"]["name"],
 }
 ACTOR_MAX = 100
+# The rectification filter: gaps assigned to nobody, open (not yet due), overdue; or the
+# rectifications whose gap has closed (those are no longer on the list).
+RECTIFICATION_STATES = ("none", "open", "overdue", "closed")
 
 
 def _folded(value: str | None) -> str:
@@ -96,12 +100,24 @@ def _actor(args: Mapping[str, str]) -> str | None:
     return actor
 
 
+def _rect(args: Mapping[str, str]) -> str | None:
+    state = _folded(args.get("rect")).lower() or None
+    if state is not None and state not in RECTIFICATION_STATES:
+        raise InvalidInputError(
+            "rect",
+            f"整改状态 {state[:20]!r} 不对，应为：{', '.join(RECTIFICATION_STATES)}",
+            f"rectification {state[:20]!r} is invalid; one of: {', '.join(RECTIFICATION_STATES)}",
+        )
+    return state
+
+
 _READERS: dict[str, Callable[[Mapping[str, str]], Any]] = {
     "type": _type,
     "within": lambda a: _folded(a.get("unit")) or None,
     "since_from": lambda a: _day("since_from", a.get("since_from")),
     "since_to": lambda a: _day("since_to", a.get("since_to")),
     "actor": _actor,
+    "rect": _rect,
     "sort": _sort,
     "page": _page,
 }
@@ -116,6 +132,7 @@ class GapQuery:
     since_from: date | None = None
     since_to: date | None = None
     actor: str | None = None  # the name of who caused it, or a part of it
+    rect: str | None = None  # its rectification: none, open, overdue, closed
     sort: str = "since"
     descending: bool = False
     page: int = 1
@@ -147,16 +164,21 @@ class GapQuery:
             "since_from": self.since_from.isoformat() if self.since_from else None,
             "since_to": self.since_to.isoformat() if self.since_to else None,
             "actor": self.actor,
+            "rect": self.rect,
             "sort": ("-" if self.descending else "") + self.sort,
         }
         return {k: v for k, v in out.items() if v}
 
 
 def chosen(
-    rows: list[dict[str, Any]], q: GapQuery, units: Mapping[str, Mapping[str, str]]
+    rows: list[dict[str, Any]],
+    q: GapQuery,
+    units: Mapping[str, Mapping[str, str]],
+    rects: Mapping[tuple[str, str, str], Mapping[str, Any]] | None = None,
 ) -> list[dict[str, Any]]:
     """The rows the query asks for, in its order. ``units``: the subtree of the list's unit
-    (code -> name, path); a ``within`` outside it is refused naming the field."""
+    (code -> name, path); a ``within`` outside it is refused naming the field. ``rects``:
+    the rectifications of the list's day, by their gap (for the rectification filter)."""
     under: str | None = None
     if q.within is not None:
         found = units.get(q.within)
@@ -179,6 +201,10 @@ def chosen(
             continue
         if q.actor is not None and q.actor not in (g["cause"].get("actor") or ""):
             continue
+        if q.rect is not None and q.rect != "closed":
+            found = (rects or {}).get(gap_key(g))
+            if (found["state"] if found else "none") != q.rect:
+                continue
         out.append(g)
     out.sort(key=lambda g: (g["subject"]["name"], g["unit"]))  # ties: by name, then unit
     out.sort(key=SORTS[q.sort], reverse=q.descending)
@@ -214,15 +240,17 @@ def write_gaps_workbook(
     path: Path,
     rows: list[dict[str, Any]],
     headings: list[str],
-    words: Callable[[dict[str, Any]], tuple[str, str]],
+    words: Callable[[dict[str, Any]], tuple[str, str, str]],
 ) -> int:
-    """The list as one sheet: type, subject, unit (name and code), since, cause, actor.
-    ``words(row)`` gives the row's type and cause in the reader's language."""
+    """The list as one sheet: type, subject, unit (name and code), since, cause, actor, and
+    its rectification: to whom, by when, its state. ``words(row)`` gives the row's type,
+    cause and rectification state in the reader's language."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("盲点" if headings and not headings[0].isascii() else "Gaps")
-    header(ws, headings, [34, 28, 22, 18, 14, 40, 14])
+    header(ws, headings, [34, 28, 22, 18, 14, 40, 14, 14, 14, 16])
     for g in rows:
-        kind, cause = words(g)
+        kind, cause, state = words(g)
+        rect = g.get("rectification") or {}
         ws.append(
             [
                 text_cell(ws, kind),
@@ -232,6 +260,9 @@ def write_gaps_workbook(
                 day_cell(ws, g["since"]),
                 text_cell(ws, cause),
                 text_cell(ws, g["cause"].get("actor") or ""),
+                text_cell(ws, rect.get("assignee") or ""),
+                day_cell(ws, rect["due_on"]) if rect else text_cell(ws, ""),
+                text_cell(ws, state),
             ]
         )
     wb.save(path)
@@ -239,26 +270,46 @@ def write_gaps_workbook(
 
 
 def work_list(
-    z: Any, code: str, rows: list[dict[str, Any]], q: GapQuery, whole: bool = False
+    z: Any,
+    code: str,
+    rows: list[dict[str, Any]],
+    q: GapQuery,
+    whole: bool = False,
+    day: date | None = None,
+    moment: datetime | None = None,
 ) -> dict[str, Any]:
-    """The page of ``rows`` (``Zhucun.gaps`` of the unit ``code``) the query asks for, with
-    how many match, the pages, and how many of each type the unfiltered list holds;
-    ``whole``: every matching row (an export)."""
+    """The page of ``rows`` (``Zhucun.gaps`` of the unit ``code`` on ``day`` as known at
+    ``moment``) the query asks for, with how many match, the pages, and how many of each
+    type the unfiltered list holds; each row with its rectification (``rectification``);
+    ``whole``: every matching row (an export). With ``rect=closed``, ``closed``: the
+    rectifications whose gap has closed, each with the event that closed it."""
     errors: dict[str, InvalidInputError] = {}
+    every = rectifications(z, code, day, moment, credit=q.rect == "closed") or []
+    rects = {gap_key(r): r for r in every if r["state"] != "closed"}
+    closed = [r for r in every if r["state"] == "closed"]
     with z.projections.reading() as conn:
         units = units_under(conn, code)
         try:
-            picked = chosen(rows, q, units)
+            picked = chosen(rows, q, units, rects)
         except InvalidInputError as e:  # a unit not under this one: the rest still applies
             errors[e.field] = e
-            picked = chosen(rows, replace(q, within=None), units)
+            picked = chosen(rows, replace(q, within=None), units, rects)
+        if q.rect == "closed":
+            picked = []
         shown, pages = (picked, 1) if whole else page_of(picked, q.page)
         counts: dict[str, int] = {}
         for g in rows:
             counts[g["type"]] = counts.get(g["type"], 0) + 1
+        rect_counts = {"none": len(rows) - len(rects), "closed": len(closed)}
+        for r in rects.values():
+            rect_counts[r["state"]] = rect_counts.get(r["state"], 0) + 1
         return {
-            "rows": described(conn, shown, units),
-            "total": len(picked),
+            "rows": [
+                g | {"rectification": rects.get(gap_key(g))} for g in described(conn, shown, units)
+            ],
+            "closed": closed if q.rect == "closed" else [],
+            "rect_counts": rect_counts,
+            "total": len(closed) if q.rect == "closed" else len(picked),
             "pages": pages,
             "page": min(q.page, pages),
             "counts": counts,

@@ -136,6 +136,8 @@ COMMAND_ROLES: dict[str, frozenset[Role]] = {
     # the reversal of an entry are recorded by officers of the network.
     "record_expenditure": SURVEY,
     **dict.fromkeys(("allocate_funds", "reverse_fund_entry"), NETWORK),
+    # A gap of the work list is assigned for rectification by officers of the network.
+    "assign_rectification": NETWORK,
 }
 
 # The arguments that name something recorded. Codes name units; ids name aggregates of any

@@ -7,6 +7,8 @@ rules, and returns plain data. Nothing is written here: the caller commits the u
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
+from typing import Any
 from uuid import UUID, uuid4
 
 from app.store.uow import UnitOfWork
@@ -31,6 +33,9 @@ from domain.units import Unit, unit_id
 # What is still open directly under a unit, as the read side knows it: child unit codes and,
 # for a villager group, the ids of its households (see Network.children).
 ChildLookup = Callable[[str], list[str]]
+# A blind spot or work gap under a unit on a day, as the read side lists it now: (unit code,
+# gap type, subject, day) -> the gap's row of ``Zhucun.gaps``, or None (app/rectifications.py).
+GapLookup = Callable[[str, str, str, date], dict[str, Any] | None]
 
 
 class UnitHasActiveChildrenError(RuleViolation):
@@ -49,10 +54,15 @@ class UnitHasActiveChildrenError(RuleViolation):
 
 class Network:
     def __init__(
-        self, uow: UnitOfWork, children: ChildLookup, rules: RuleSet = DEFAULT_RULES
+        self,
+        uow: UnitOfWork,
+        children: ChildLookup,
+        rules: RuleSet = DEFAULT_RULES,
+        gaps: GapLookup | None = None,
     ) -> None:
         self.uow = uow
         self._children = children
+        self._gaps = gaps
         self.rules = rules  # the rule set in force, for use cases that read it
 
     # -- lookups ------------------------------------------------------------------------------
@@ -100,6 +110,11 @@ class Network:
             else:
                 found.discard(key)
         return sorted(found)
+
+    def gap(self, code: str, gap_type: str, subject: str, day: date) -> dict[str, Any] | None:
+        """The gap of ``gap_type`` about ``subject`` under the unit ``code`` on ``day``, as the
+        read side lists it (None: none, or no read side to ask)."""
+        return self._gaps(code, gap_type, subject, day) if self._gaps is not None else None
 
     # -- administrative units -----------------------------------------------------------------
 

@@ -481,6 +481,26 @@ HouseholdNotInTeamVillageError = rule("household_not_in_team_village", "househol
 CorrectedEntryNotFoundError = missing("corrected_entry_not_found", "position", "position head",
     "日志中没有第 {position} 条记录（目前共 {head} 条），无法更正",
     "there is no entry at log position {position} (the log has {head}); nothing to correct")
+
+# -- rectifications (domain/rectifications.py) -------------------------------------------------
+
+UnknownGapTypeError = invalid("unknown_gap_type", "type", "given allowed",
+    "未知的盲点类型 {given!r}，应为：{allowed}",
+    "unknown gap type {given!r}; one of: {allowed}",
+    values=joined("allowed"))
+
+GapNotFoundError = missing("gap_not_found", "subject", "subject unit_code day",
+    "{day} 那天单位 {unit_code} 之下没有这个盲点或工作缺口（对象 {subject}）；只能交办名单上的缺口",
+    "on {day} there is no such blind spot or work gap under unit {unit_code} (subject "
+    "{subject}); only a gap on the list can be assigned")
+
+EmptyAssigneeError = invalid("assignee_required", "assignee", "",
+    "请写明整改责任人的姓名",
+    "name the person who is to put the gap right")
+
+DueBeforeAssignmentError = rule("due_before_assignment", "due_on", "due_on day",
+    "整改期限 {due_on} 早于交办日期 {day}",
+    "the due date {due_on} is before the day of assignment {day}")
 # fmt: on
 
 name_rows(globals())

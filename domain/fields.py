@@ -95,6 +95,10 @@ ARGUMENTS: dict[str, Field] = {
     "text": Field("日记内容", "diary entry", DIARY_MAX, multiline=True),
     "position": Field("日志位置", "log position"),
     "occurred_on": Field("发生日期", "occurred_on"),
+    # Rectifications (domain/rectifications.py).
+    "assignee": Field("整改责任人", "assigned to", PERSON_NAME_MAX),
+    "subject": Field("对象", "subject", 64),
+    "type": Field("盲点类型", "gap type", 40),
 }
 
 

@@ -35,6 +35,7 @@ from projections.collector import collector_paused
 from projections.coverage.model import CoverageModel
 from projections.ledger.model import LedgerModel
 from projections.network import NetworkModel
+from projections.rectifications import RectificationsModel
 from projections.search import SearchModel
 from projections.tables import (
     GENERATION,
@@ -107,6 +108,7 @@ def default_models(rules: RuleSet = DEFAULT_RULES) -> list[ReadModel]:
         LedgerModel(),
         AssessmentsModel(),
         SearchModel(),
+        RectificationsModel(),
     ]
 
 

@@ -174,3 +174,16 @@ def test_ledger_province_prints_the_roll_up_beside_the_one_counted_from_the_fact
     out = capsys.readouterr().out
     assert '"ledger_province"' in out and '"baseline_from_facts_province"' in out
     assert '"province_surveyed": 12' in out
+
+
+def test_rectifications_prints_its_queries_beside_the_gap_list(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bench import rectifications
+    from tests.builders import small_network_at
+
+    url = small_network_at(f"sqlite:///{tmp_path}/small.db")
+    assert rectifications.main(["--db", url, "--assign", "2", "--runs", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "2 assigned under 210521" in out and "1 credited with the household's departure" in out
+    assert "baseline_gap_list" in out and "load average before" in out

@@ -122,6 +122,16 @@ TEMPLATES: dict[str, tuple[dict[str, Any], dict[str, str]]] = {
         {"parent": "parent", "code": "group"},
     ),
     "rename_unit": ({"unit": GROUP_A1, "name": "新名"}, {"unit": "unit"}),
+    "assign_rectification": (
+        {
+            "type": "unlinked_household",
+            "subject": HH_A2,
+            "unit": VILLAGE_A,
+            "assignee": "王五",
+            "due_on": "2017-01-31",
+        },
+        {"unit": "unit"},
+    ),
     "move_unit": ({"unit": GROUP_A2, "parent": VILLAGE_A}, {"unit": "group", "parent": "unit"}),
     "merge_unit": ({"unit": GROUP_A2, "into": GROUP_A1}, {"unit": "group", "into": "group"}),
     "close_unit": ({"unit": GROUP_A2}, {"unit": "group"}),

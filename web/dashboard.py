@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 
 from app.accounts import Principal
 from app.gaps import event_names, with_causes
+from app.rectifications import counts as rectification_counts
 from domain.errors import InvalidInputError, UnitNotFoundError, UnitNotYetOpenError
 from projections import unit_pages
 from web.auth import login_required, principal, require_unit
@@ -209,6 +210,7 @@ def unit(code: str) -> str:
         event_names=event_names(current_language()),
         ledger_tabs=WORK_GAP_TABS,
         site_names={kind: _(label) for kind, label in SITE_KINDS.items()},
+        rectified=rectification_counts(z, code, day),
     )
 
 

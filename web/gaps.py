@@ -9,15 +9,28 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 from typing import Any
+from uuid import uuid4
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from app.audit.access import record_export
-from app.gaps import GapQuery, event_names, write_gaps_workbook
+from app.bootstrap import BatchRefused
+from app.commands import parse_command_line
+from app.gaps import (
+    RECTIFICATION_STATES,
+    GapQuery,
+    event_names,
+    with_causes,
+    write_gaps_workbook,
+)
 from app.gaps import work_list as list_of
-from domain.errors import UnitNotFoundError
+from app.jurisdiction import COMMAND_ROLES
+from app.rectifications import gap_type_of, rectifications, subject_of
+from domain.account_errors import OutsideJurisdictionError, RoleNotAllowedError
+from domain.errors import GapNotFoundError, UnitNotFoundError, ZhucunError
 from web.api import as_known_at
-from web.auth import login_required, principal
+from web.auth import login_required, principal, refuse
 from web.dashboard import (
     GAP_LABELS,
     WORK_GAP_CAUSES,
@@ -27,6 +40,7 @@ from web.dashboard import (
     unit_in_reach,
 )
 from web.deps import zhucun
+from web.errors import status_of
 from web.i18n import N_, _, current_language, fmt_date
 from web.page_cache import cached
 
@@ -39,6 +53,14 @@ SORT_CHOICES = {
     "unit": N_("Unit"),
     "subject": N_("Subject"),
 }
+RECTIFICATION_LABELS = {
+    "none": N_("Not assigned"),
+    "open": N_("Assigned, not yet due"),
+    "overdue": N_("Overdue"),
+    "closed": N_("Closed"),
+}
+assert tuple(RECTIFICATION_LABELS) == RECTIFICATION_STATES
+ASSIGN = "assign_rectification"
 
 
 def _asked(code: str, whole: bool = False) -> dict[str, Any]:
@@ -52,7 +74,7 @@ def _asked(code: str, whole: bool = False) -> dict[str, Any]:
     if rows is None:
         raise UnitNotFoundError(code, field="code")
     kept = {k: request.args[k] for k in ("as_of", "as_known_at") if request.args.get(k)}
-    found = list_of(z, code, rows, q, whole=whole)
+    found = list_of(z, code, rows, q, whole=whole, day=day, moment=moment)
     errors |= found["errors"]
     return {
         "code": code,
@@ -84,8 +106,120 @@ def work_list(code: str) -> tuple[str, int]:
         event_names=event_names(current_language()),
         ledger_tabs=WORK_GAP_TABS,
         sorts=SORT_CHOICES,
+        rect_names={k: _(v) for k, v in RECTIFICATION_LABELS.items()},
+        may_assign=who.role in COMMAND_ROLES[ASSIGN],
     )
     return page, 400 if asked["errors"] else 200
+
+
+@bp.route("/units/<code>/gaps/assign", methods=["GET", "POST"])
+@login_required
+def assign(code: str) -> WerkzeugResponse | tuple[str, int]:
+    """Assign one gap of the list for rectification (or assign it again): to whom, by when,
+    with a note; refusals beside their fields."""
+    code = unit_in_reach(code)
+    who = principal()
+    assert who is not None
+    if who.role not in COMMAND_ROLES[ASSIGN]:
+        refuse(
+            "role", RoleNotAllowedError(who.role.zh, "交办整改", "assign a gap for rectification")
+        )
+    z = zhucun()
+    today = z.today()
+    source = request.form if request.method == "POST" else request.args
+    errors: dict[str, str] = {}
+    general: list[str] = []
+    try:
+        kind = gap_type_of(source.get("type") or request.args.get("type", ""))
+    except ZhucunError as e:
+        kind, errors["type"] = "", e.message(current_language())
+    subject = subject_of(source.get("subject") or request.args.get("subject", ""))
+    gap = (
+        next(
+            (g for g in z.gaps(code, kind, today) or [] if g["subject"]["id"] == subject),
+            None,
+        )
+        if kind
+        else None
+    )
+    if gap is not None:
+        gap = with_causes(z, code, [gap])[0]
+    if gap is None and not errors:
+        missing = GapNotFoundError(subject, code, today.isoformat())
+        general.append(missing.message(current_language()))
+    current = next(
+        (
+            r
+            for r in rectifications(z, code, today, credit=False) or []
+            if gap is not None
+            and (r["type"], r["subject"]["id"], r["since"])
+            == (gap["type"], gap["subject"]["id"], gap["since"])
+        ),
+        None,
+    )
+    status = 200
+    if request.method == "POST" and gap is not None:
+        line = {
+            "command": ASSIGN,
+            "args": {
+                "type": kind,
+                "subject": subject,
+                "unit": code,
+                "assignee": request.form.get("assignee", ""),
+                "due_on": request.form.get("due_on", ""),
+                "note": request.form.get("note", ""),
+            },
+            "actor": who.username,
+            "role": who.role.value,
+            "occurred_on": request.form.get("occurred_on", ""),
+            "reason": request.form.get("reason", ""),
+        }
+        token = request.form.get("token", "")
+        if token:
+            line["key"] = f"web:{who.username}:{token[:64]}"
+        try:
+            z.execute([parse_command_line(line)], reach=who.reach())
+        except (BatchRefused, ZhucunError) as e:
+            error: ZhucunError = e.error if isinstance(e, BatchRefused) else e
+            if isinstance(error, OutsideJurisdictionError | RoleNotAllowedError):
+                refuse("role" if isinstance(error, RoleNotAllowedError) else "jurisdiction", error)
+            text = error.message(current_language())
+            if error.field in ("assignee", "due_on", "note", "occurred_on", "reason"):
+                errors[error.field] = text
+            else:
+                general.append(text)
+            status = status_of(error)[0]
+        else:
+            flash(_("Assigned for rectification: %(name)s", name=gap["subject"]["name"]))
+            return redirect(url_for("gaps.work_list", code=code))
+    elif gap is None:
+        status = 404 if not errors else 400
+    values = (
+        request.form
+        if request.method == "POST"
+        else {
+            "occurred_on": today.isoformat(),
+            "assignee": current["assignee"] if current else "",
+            "due_on": current["due_on"] if current else "",
+            "note": current["note"] if current else "",
+            "reason": _("Assigned for rectification"),
+        }
+    )
+    return render_template(
+        "gaps/assign.html",
+        code=code,
+        gap=gap,
+        kind=kind,
+        subject=subject,
+        current=current,
+        values=values,
+        errors=errors,
+        general=general,
+        today=today,
+        token=request.form.get("token") if (errors or general) else uuid4().hex,
+        gap_names={k: _(label) for k, label in GAP_LABELS.items()},
+        rect_names={k: _(v) for k, v in RECTIFICATION_LABELS.items()},
+    ), status
 
 
 @bp.get("/units/<code>/gaps.xlsx")
@@ -99,7 +233,9 @@ def export(code: str) -> Response:
     causes = {kind: _(label) for kind, label in WORK_GAP_CAUSES.items()}
     events = event_names(current_language())
 
-    def words(g: dict[str, Any]) -> tuple[str, str]:
+    states = {k: _(v) for k, v in RECTIFICATION_LABELS.items()}
+
+    def words(g: dict[str, Any]) -> tuple[str, str, str]:
         c = g["cause"]
         if c.get("event"):
             cause = f"{fmt_date(c['on'])} {events.get(c['event'], '')}"
@@ -107,9 +243,13 @@ def export(code: str) -> Response:
             cause = causes[c["type"]] % {"day": fmt_date(c.get("on"))}
         else:
             cause = fmt_date(g["since"])
-        return kinds.get(g["type"], g["type"]), cause
+        state = states[(g.get("rectification") or {}).get("state", "none")]
+        return kinds.get(g["type"], g["type"]), cause, state
 
-    headings = [_("Type"), _("Subject"), _("Unit"), _("Code"), _("Since"), _("Cause"), _("By")]
+    headings = [
+        *(_("Type"), _("Subject"), _("Unit"), _("Code"), _("Since"), _("Cause"), _("By")),
+        *(_("Assigned to"), _("Due"), _("Rectification")),
+    ]
     name = f"gaps-{asked['code']}-{asked['day'].isoformat()}.xlsx"
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / name

@@ -375,6 +375,49 @@ def gaps(
         click.echo(f"{len(rows)} blind spot(s)", err=True)
 
 
+@cli.command()
+@click.option("--unit", "unit_code", metavar="CODE", required=True)
+@click.option(
+    "--state",
+    type=click.Choice(["open", "overdue", "closed"]),
+    help="Only rectifications in this state on the day.",
+)
+@two_clocks("The rectifications as they stood on that day (default: today).")
+@click.pass_context
+def rectifications(
+    ctx: click.Context,
+    unit_code: str,
+    state: str | None,
+    as_of: str | None,
+    as_known_at: str | None,
+    as_json: bool,
+) -> None:
+    """Gaps assigned for rectification (整改) under a unit: to whom, by when, and whether
+    each is open, overdue or closed (and by which event) on the day."""
+    from app.rectifications import rectifications as listed
+
+    day, moment = parse_as_of(as_of), parse_known_at(as_known_at)
+    with opened(ctx) as z:
+        rows = listed(z, unit_code, day, moment, state)
+        if rows is None:
+            _no_unit(unit_code, day)
+        if as_json:
+            print_answer(z, rows)
+            return
+        for r in rows:
+            closed = r["closed_by"]
+            by = (
+                f"  closed by {closed['event']} #{closed['position']} on {closed['on']}"
+                if closed
+                else ""
+            )
+            click.echo(
+                f"{r['state']:<8} {r['type']:<30} {r['unit']:<16} {r['subject']['name']:<12} "
+                f"since {r['since']}  to {r['assignee']} by {r['due_on']}" + (by if closed else "")
+            )
+        click.echo(f"{len(rows)} rectification(s)", err=True)
+
+
 def _cause_text(c: dict[str, Any]) -> str:
     """The event that began a gap of the network; what began a work gap, and its day."""
     if "on" in c:

@@ -36,6 +36,7 @@ from tests.web.matrix import (
     EVERYONE,
     IN_COUNTY,
     IN_TOWNSHIP,
+    REFUSED_FORM,
     cases,
     check_cell,
     covered,
@@ -44,6 +45,10 @@ from tests.web.matrix import (
 )
 
 ADMINS = frozenset({"city_admin", "county_admin", "auditor"})
+# Who may assign a gap for rectification (app/jurisdiction.py, NETWORK), and the form of an
+# unlinked household of village A.
+ASSIGNERS = frozenset({"city_admin", "county_admin", "township_officer"})
+ASSIGN_FORM = f"/units/{TOWNSHIP}/gaps/assign?type=unlinked_household&subject={hid(2)}"
 PUBLIC = None  # no login needed
 # Central households of village A, village B and the other county's village.
 CH_A, CH_B, CH_OTHER = (str(central_household_id(UUID(hid(n)))) for n in (1, 4, 9))
@@ -102,6 +107,10 @@ ROUTES: list[tuple[str, str, str, frozenset[str] | None, int]] = [
     ("audit log, CSV export", "POST", "/audit/export/csv", AUDITORS, 200),
     ("audit chain verified", "GET", "/audit/chain", AUDITORS, 200),
     ("audit checkpoint", "GET", "/audit/checkpoint.json", AUDITORS, 200),
+    ("work list of blind spots", "GET", f"/units/{TOWNSHIP}/gaps", IN_TOWNSHIP, 200),
+    ("work list, Excel export", "GET", f"/units/{TOWNSHIP}/gaps.xlsx", IN_TOWNSHIP, 200),
+    ("assign a gap for rectification, form", "GET", ASSIGN_FORM, ASSIGNERS, 200),
+    ("assign a gap for rectification, sent empty", "POST", ASSIGN_FORM, ASSIGNERS, REFUSED_FORM),
     ("log out", "POST", "/logout", EVERYONE, 302),
     ("login page", "GET", "/login", PUBLIC, 200),
     ("API description", "GET", "/api/v1/openapi.json", PUBLIC, 200),
