@@ -74,8 +74,8 @@ def _run_in_reach(run_id: str) -> dict[str, Any]:
     who = _who()
     if who.role is Role.TEAM_MEMBER:
         own = [t for t in shown["result"]["teams"] if t["team_id"] == who.team_id]
-        if not own:
-            abort(404)
+        if not own:  # a run without the member's team: outside its reach, recorded
+            refuse("jurisdiction", OutsideJurisdictionError(shown["unit"], who.unit_code))
         shown["result"] = shown["result"] | {"teams": own}
     else:
         unit_in_reach(shown["unit"])
@@ -340,6 +340,8 @@ def decide(run_id: str) -> Response | tuple[str, int]:
 def publish(run_id: str) -> Response:
     shown = _run_in_reach(run_id)
     who = _who()
+    if who.role not in OFFICIALS:
+        refuse("role", _role_error(who.role, "发布考核结果", "publish an assessment"))
     z = zhucun()
     line = {
         "command": "publish_assessment_run",

@@ -111,6 +111,9 @@ ROUTES: list[tuple[str, str, str, frozenset[str] | None, int]] = [
     ("work list, Excel export", "GET", f"/units/{TOWNSHIP}/gaps.xlsx", IN_TOWNSHIP, 200),
     ("assign a gap for rectification, form", "GET", ASSIGN_FORM, ASSIGNERS, 200),
     ("assign a gap for rectification, sent empty", "POST", ASSIGN_FORM, ASSIGNERS, REFUSED_FORM),
+    ("search", "GET", "/search?q=wd", EVERYONE, 200),
+    ("search, as the box types (htmx)", "GET", "/search?q=%E7%8E%8B", EVERYONE, 200),
+    ("favicon", "GET", "/favicon.ico", PUBLIC, 302),
     ("log out", "POST", "/logout", EVERYONE, 302),
     ("login page", "GET", "/login", PUBLIC, 200),
     ("API description", "GET", "/api/v1/openapi.json", PUBLIC, 200),
@@ -157,7 +160,8 @@ def test_every_route_of_the_app_is_in_the_matrix(matrix_app: Flask):
         for endpoint, method in endpoints(matrix_app)
         # Team pages, histories and forms: their own matrix, test_permissions_records.py; the
         # village work ledger: test_permissions_ledger.py.
-        if endpoint.split(".")[0] not in {"teams", "history", "records", "ledger"}
+        # Assessments: test_permissions_assessments.py.
+        if endpoint.split(".")[0] not in {"teams", "history", "records", "ledger", "assessments"}
     }
     # The login form's POST is the login itself, tested in test_auth.py.
     assert every - covered(matrix_app, ROUTES) == {("auth.login", "POST")}

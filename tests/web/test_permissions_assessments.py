@@ -1,0 +1,91 @@
+"""The permission matrix of the assessment pages and actions: every role (and nobody logged in)
+× every route of ``web/assessments.py``, over a published annual run of the county (its team
+is village A's) and one of the other county. On SQLite: the matrix is about the rules."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from uuid import UUID
+
+import pytest
+from flask import Flask
+
+from app.bootstrap import Zhucun
+from domain.assessments.periods import RunKind
+from tests.assess_builders import adopt, meta
+from tests.builders import COUNTY, apply, cmd
+from tests.team_builders import tid
+from tests.web.builders import OTHER_COUNTY
+from tests.web.conftest import make_app
+from tests.web.matrix import (
+    AS_EVERY_ROLE,
+    CITY_WIDE,
+    EVERYONE,
+    IN_COUNTY,
+    cases,
+    check_cell,
+    covered,
+    endpoints,
+    matrix_store,
+)
+
+RUN, OTHER_RUN = "00000000-0000-0000-00aa-000000000001", "00000000-0000-0000-00aa-000000000002"
+TEAM = tid(1)
+OFFICIALS = frozenset({"city_admin", "county_admin"})
+REPLAYERS = OFFICIALS | {"auditor"}
+SEES_RUN = IN_COUNTY | {"team_member"}  # the county's run: its team's member sees its own row
+
+ROUTES = [
+    ("assessments", "GET", "/assessments", EVERYONE, 200),
+    ("assessments of the other county", "GET", f"/assessments?unit={OTHER_COUNTY}", CITY_WIDE, 200),
+    ("run, sent without a kind", "POST", "/assessments/run", OFFICIALS, 400),
+    ("the county's run", "GET", f"/assessments/{RUN}", SEES_RUN, 200),
+    ("the other county's run", "GET", f"/assessments/{OTHER_RUN}", CITY_WIDE, 200),
+    ("a team's score", "GET", f"/assessments/{RUN}/teams/{TEAM}", SEES_RUN, 200),
+    (
+        "a figure's trace",
+        "GET",
+        f"/assessments/{RUN}/teams/{TEAM}/trace/days_checked_in",
+        SEES_RUN,
+        200,
+    ),
+    ("replay", "POST", f"/assessments/{RUN}/replay", REPLAYERS, 200),
+    ("publish again", "POST", f"/assessments/{RUN}/publish", OFFICIALS, 422),
+    ("decide, sent empty", "POST", f"/assessments/{RUN}/decide", OFFICIALS, 400),
+    ("a team's assessments", "GET", f"/teams/{TEAM}/assessments", EVERYONE, 200),
+]
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Zhucun]:
+    z = matrix_store(tmp_path_factory, "assessments")
+    adopt(z)
+    for run_id, unit in ((RUN, COUNTY), (OTHER_RUN, OTHER_COUNTY)):
+        z.assessments.run(RunKind.ANNUAL, "2014", unit, None, meta(z), run_id=UUID(run_id))
+        apply(z, cmd("publish_assessment_run", run=run_id, actor="org.dept", role="city_admin"))
+    yield z
+    z.close()
+
+
+@pytest.fixture(scope="module")
+def matrix_app(store: Zhucun) -> Flask:
+    return make_app(store)
+
+
+@AS_EVERY_ROLE
+@cases(ROUTES)
+def test_assessments_permission_matrix(
+    matrix_app: Flask,
+    store: Zhucun,
+    role: str | None,
+    method: str,
+    path: str,
+    allowed: frozenset[str] | None,
+    status: int,
+):
+    check_cell(matrix_app, store, role, method, path, allowed, status)
+
+
+def test_every_assessment_route_is_in_the_matrix(matrix_app: Flask):
+    every = {(e, m) for e, m in endpoints(matrix_app) if e.split(".")[0] == "assessments"}
+    assert every == covered(matrix_app, ROUTES)
