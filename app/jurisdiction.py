@@ -136,6 +136,9 @@ COMMAND_ROLES: dict[str, frozenset[Role]] = {
     # the reversal of an entry are recorded by officers of the network.
     "record_expenditure": SURVEY,
     **dict.fromkeys(("allocate_funds", "reverse_fund_entry"), NETWORK),
+    # A survey activity recorded in error is withdrawn by officers of the network, as a fund
+    # entry is reversed: what the city's figures count is not the team's own to take back.
+    "withdraw_survey_activity": NETWORK,
 }
 
 # The arguments that name something recorded. Codes name units; ids name aggregates of any
