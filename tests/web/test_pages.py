@@ -298,7 +298,9 @@ def test_factory_without_arguments_opens_the_store_named_by_the_environment(
         zhucun.close()
 
 
-def test_a_day_before_the_unit_existed_says_when_it_was_opened(network: Zhucun, city: FlaskClient):
+def test_a_day_before_the_unit_existed_says_when_it_was_opened(
+    network: Zhucun, city: FlaskClient
+):
     response = city.get(f"/units/{VILLAGE_A}?as_of=2013-06-01")
     assert response.status_code == 404
     html = response.get_data(as_text=True)
