@@ -77,6 +77,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "VillageSurvey.TablesRecorded": ("发放收回问卷、统计表", "questionnaires or tables counted"),
     "VillageSurvey.SymposiumHeld": ("召开座谈会", "symposium held"),
     "VillageSurvey.InterviewHeld": ("个别访谈", "individual interview held"),
+    "VillageSurvey.ActivityWithdrawn": (
+        "撤销登记错的摸底排查活动",
+        "survey activity withdrawn as recorded in error",
+    ),
     "Opinion.Collected": ("收集意见建议", "opinion collected"),
     "SurveyProblem.Found": ("排查出突出问题", "problem found"),
     "VillagePlan.Drafted": ("起草帮扶规划", "plan drafted"),

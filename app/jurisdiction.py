@@ -118,6 +118,9 @@ COMMAND_ROLES: dict[str, frozenset[Role]] = {
         ),
         SURVEY,
     ),
+    # A survey activity recorded in error is withdrawn by officers of the network, as a fund
+    # entry is reversed: what the city's figures count is not the team's own to take back.
+    "withdraw_survey_activity": NETWORK,
     # A plan is approved by an official of the village's township or county; a responsibility
     # letter is recorded by officers of the network, not by the team itself.
     **dict.fromkeys(("approve_plan", "sign_responsibility_letter"), NETWORK),

@@ -20,7 +20,9 @@ without a station (a gap of the network, read from stored rows).
 ledger workbook (``Zhucun.ledger_villages`` + ``write_ledger_workbook``, target ≤ 5 s) beside
 openpyxl writing the same number of rows of plain values, and the p50/p95 of a village's ledger
 and of the city's roll-up (target ≤ 100 ms each), the latter beside the same roll-up counted
-from the facts (``from_facts``).
+from the facts (``from_facts``); and that roll-up counted from the facts with the survey's
+activities checked against their withdrawals (ADR 034) beside the same without the check, in
+turn.
 
 Prints the load average before and after: on a shared machine a figure is worth what the
 machine's quiet was.
@@ -282,6 +284,26 @@ def from_facts(z: Any, code: str) -> dict[str, Any] | None:
         return queries.ledger(conn, code, z.today(), None, stored=False)
 
 
+def facts_with_and_without_withdrawals(
+    z: Any, code: str, runs: int
+) -> tuple[list[float], list[float]]:
+    """The roll-up of ``code`` counted from the facts, its activities checked against the
+    withdrawals (ADR 034, ``tables.counted``) and, as the baseline, read as before (``seen``
+    alone): one run of each in turn, so both see the same machine. Milliseconds, shortest
+    first."""
+    from projections.ledger import queries, tables
+
+    checked, plain = [], []
+    for _ in range(runs):
+        for times, check in ((checked, tables.counted), (plain, tables.seen)):
+            queries.not_withdrawn = check  # type: ignore[assignment]
+            start = time.perf_counter()
+            from_facts(z, code)
+            times.append((time.perf_counter() - start) * 1000)
+    queries.not_withdrawn = tables.counted
+    return sorted(checked), sorted(plain)
+
+
 def province(args: Any) -> dict[str, Any]:
     from app.bootstrap import Zhucun
 
@@ -379,6 +401,9 @@ def demo(args: Any) -> dict[str, Any]:
         harness.times_ms(lambda: from_facts(z, "210500"), args.runs)
     )
     assert from_facts(z, "210500") == z.ledger("210500")
+    filtered, unfiltered = facts_with_and_without_withdrawals(z, "210500", args.runs)
+    figures["from_facts_city_withdrawals_left_out"] = harness.percentiles(filtered)
+    figures["baseline_from_facts_city_no_withdrawal_check"] = harness.percentiles(unfiltered)
     figures["summary_city"] = harness.percentiles(
         harness.times_ms(lambda: z.summary("210500"), args.runs)
     )

@@ -145,6 +145,7 @@ ARGUMENTS |= {
     "per_capita_income": Field("农民人均纯收入（元）", "per-capita net income (yuan)"),
     "main_problems": Field("主要问题", "main problems", LONG_TEXT_MAX, multiline=True),
     "handed_out": Field("发出份数", "copies handed out"),
+    "activity": Field("活动编号", "activity number"),
     "returned": Field("收回份数", "copies returned"),
     "township_leaders": Field("乡镇领导人数", "township leaders"),
     "committee_members": Field("两委成员人数", "members of the two committees"),

@@ -394,6 +394,10 @@ TEMPLATES: dict[str, tuple[dict[str, Any], dict[str, str]]] = {
         {"village": VILLAGE_A, "source": "fiscal", "voucher": "JZ-9", "because": "录错"},
         {"village": "unit"},
     ),
+    "withdraw_survey_activity": (
+        {"village": VILLAGE_A, "activity": 2, "note": "登记重复"},
+        {"village": "unit"},
+    ),
 }
 CITY_ONLY = {
     "register_dispatching_unit",

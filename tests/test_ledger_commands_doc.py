@@ -20,6 +20,7 @@ SURVEY_COMMANDS = [
     "hold_interview",
     "collect_opinion",
     "record_survey_problem",
+    "withdraw_survey_activity",
 ]
 
 
@@ -40,9 +41,14 @@ def survey_section() -> str:
     return section("the survey")
 
 
-def examples(text: str) -> list[str]:
+def examples(text: str, corrections: bool = False) -> list[str]:
+    """The example lines of a section, in order; without the corrections (4.6) unless asked:
+    a correction names a log position, which the sections applied before this one move."""
     blocks = re.findall(r"```json\n(.*?)```", text, flags=re.S)
-    return [line for block in blocks for line in block.splitlines() if line.strip()]
+    lines = [line for block in blocks for line in block.splitlines() if line.strip()]
+    if corrections:
+        return lines
+    return [line for line in lines if json.loads(line)["command"] != "record_correction"]
 
 
 def test_every_survey_command_is_registered_and_documented():
@@ -54,15 +60,26 @@ def test_every_survey_command_is_registered_and_documented():
 
 
 def test_the_documented_examples_are_accepted_in_order(zhucun):
+    """On the network of 4.1–4.2, the lines up to the correction as one batch, the correction
+    and the withdrawal as another: the correction names the entry of the symposium entered
+    twice, and the withdrawal that symposium's number."""
     small_network(zhucun)
-    blocks = re.findall(r"```json\n(.*?)```", survey_section(), flags=re.S)
-    lines = [line for block in blocks for line in block.splitlines() if line.strip()]
+    lines = examples(survey_section(), corrections=True)
     used = {json.loads(line)["command"] for line in lines}
-    assert used == {*SURVEY_COMMANDS, "classify_village"}
-    result = zhucun.apply_text("\n".join(lines))
-    assert result.applied == len(lines)
+    assert used == {*SURVEY_COMMANDS, "classify_village", "record_correction"}
+    split = next(n for n, line in enumerate(lines) if "record_correction" in line)
+    result = zhucun.apply_text("\n".join(lines[:split]))
+    assert result.applied == split
+    twice = result.results[-1]
+    assert "activity" in twice and twice["participants"] == 39
+    result = zhucun.apply_text("\n".join(lines[split:]))
+    assert result.applied == len(lines) - split
+    correction, withdrawal = result.results
+    assert correction["event"] == "VillageSurvey.SymposiumHeld"
+    assert withdrawal["activity"] == twice["activity"]
     survey = (zhucun.ledger(VILLAGE_A) or {})["survey"]
     assert (survey["opinions"], survey["problems"], len(survey["class_cites"])) == (2, 2, 2)
+    assert survey["symposiums"] == 1 and len(survey["withdrawn_list"]) == 1
 
 
 def test_every_plan_command_is_registered_and_documented():

@@ -34,7 +34,19 @@ from tests.ledger_builders import (
 )
 from tests.team_builders import MEMBER, cid, team_network
 
-SHEETS = ["登记表", "座谈会", "走访", "访谈", "意见", "问题", "规划", "措施", "六有", "责任书"]
+SHEETS = [
+    "登记表",
+    "问卷统计表",
+    "座谈会",
+    "走访",
+    "访谈",
+    "意见",
+    "问题",
+    "规划",
+    "措施",
+    "六有",
+    "责任书",
+]
 
 
 @pytest.fixture

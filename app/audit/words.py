@@ -20,7 +20,12 @@ from domain.households import LeaveReason
 from domain.ledger.findings import OpinionCategory, OpinionSource, RootCause
 from domain.ledger.measures import FundingSource, MeasureStatus
 from domain.ledger.plans import MeasureCategory, PlanKind
-from domain.ledger.survey import CommitteeAssessment, IntervieweeCategory, TableKind
+from domain.ledger.survey import (
+    CommitteeAssessment,
+    IntervieweeCategory,
+    SurveyActivityKind,
+    TableKind,
+)
 from domain.levels import Level, SiteKind
 from domain.residency import LeaveStatus, LeaveTier
 from domain.teams import LeaveHow
@@ -30,6 +35,8 @@ Words = tuple[str, str]  # Chinese, English
 
 # Each field of the events, and of the filters and scope an access records.
 FIELDS: dict[str, Words] = {
+    "activity": ("活动编号", "activity number"),
+    "activity_kind": ("活动类别", "kind of activity"),
     "address": ("地址", "address"),
     "approver": ("审批人", "approved by"),
     "approver_unit": ("审批单位", "approver's unit"),
@@ -320,6 +327,7 @@ VALUES: dict[str, dict[str, Words]] = {
     "status": _plain(MeasureStatus, LeaveStatus),
     "assessment": _plain(CommitteeAssessment),
     "interviewee_category": _plain(IntervieweeCategory),
+    "activity_kind": _plain(SurveyActivityKind),
     "source": _plain(OpinionSource),
     "category": _plain(MeasureCategory, OpinionCategory),
     "root_cause": _plain(RootCause),

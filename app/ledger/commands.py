@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from app.args import Args, clean_text, refuse
+from app.args import INT32_MAX, Args, clean_text, refuse
 from app.ledger.files import file_hash, file_name, guess_media_type, media_type
 from app.ledger.funds import Funds
 from app.ledger.goals import FileCitation, Goals
@@ -146,6 +146,20 @@ def _hold_interview(n: Network, a: Args, m: Meta) -> dict[str, Any]:
         a.text("interviewer"),
         a.opt_text("note"),
         m,
+    )
+
+
+@command(
+    "withdraw_survey_activity",
+    "撤销登记错的摸底排查活动",
+    "withdraw a survey activity recorded in error: it counts on no day from now on",
+    "village",
+    "activity",
+    "note",
+)
+def _withdraw_survey_activity(n: Network, a: Args, m: Meta) -> dict[str, Any]:
+    return _survey(n).withdraw_activity(
+        a.code("village"), a.integer("activity", 1, INT32_MAX), a.text("note"), m
     )
 
 

@@ -11,7 +11,11 @@ from app.network import Network
 from app.store.uow import UnitOfWork
 from domain.base import Meta, NetworkAggregate
 from domain.errors import DuplicateIdError
-from domain.ledger.errors import OpinionNotFoundError, SurveyProblemNotFoundError
+from domain.ledger.errors import (
+    OpinionNotFoundError,
+    SurveyActivityNotFoundError,
+    SurveyProblemNotFoundError,
+)
 from domain.ledger.findings import (
     Opinion,
     OpinionCategory,
@@ -27,6 +31,7 @@ from domain.ledger.survey import (
     VillageSurvey,
     village_survey_id,
 )
+from domain.villages import VillageProfile
 
 
 class Survey:
@@ -84,8 +89,14 @@ class Survey:
         self, village_code: str, kind: TableKind, handed_out: int, returned: int, meta: Meta
     ) -> dict[str, object]:
         village = self.network.unit(village_code, "village")
-        self.survey(village_code, meta).record_tables(village, kind, handed_out, returned, meta)
-        return {"village": village_code, "kind": kind.value, "returned": returned}
+        survey = self.survey(village_code, meta)
+        survey.record_tables(village, kind, handed_out, returned, meta)
+        return {
+            "village": village_code,
+            "activity": survey.version,
+            "kind": kind.value,
+            "returned": returned,
+        }
 
     def hold_symposium(
         self,
@@ -96,10 +107,13 @@ class Survey:
         meta: Meta,
     ) -> dict[str, object]:
         village = self.network.unit(village_code, "village")
-        self.survey(village_code, meta).hold_symposium(
-            village, participants, collective_consultation, topic, meta
-        )
-        return {"village": village_code, "participants": sum(participants.values())}
+        survey = self.survey(village_code, meta)
+        survey.hold_symposium(village, participants, collective_consultation, topic, meta)
+        return {
+            "village": village_code,
+            "activity": survey.version,
+            "participants": sum(participants.values()),
+        }
 
     def hold_interview(
         self,
@@ -111,10 +125,22 @@ class Survey:
         meta: Meta,
     ) -> dict[str, object]:
         village = self.network.unit(village_code, "village")
-        self.survey(village_code, meta).hold_interview(
-            village, interviewee, category, interviewer, note, meta
-        )
-        return {"village": village_code, "interviewee": interviewee}
+        survey = self.survey(village_code, meta)
+        survey.hold_interview(village, interviewee, category, interviewer, note, meta)
+        return {"village": village_code, "activity": survey.version, "interviewee": interviewee}
+
+    def withdraw_activity(
+        self, village_code: str, activity: int, note: str, meta: Meta
+    ) -> dict[str, object]:
+        """Withdraw a wrong activity of the village's survey (ADR 034): as known from now on
+        it counts on no day."""
+        village = self.network.unit(village_code, "village")
+        VillageProfile.check_village(village, meta.occurred_on)
+        survey = self.uow.find(VillageSurvey, village_survey_id(village_code))
+        if survey is None:
+            raise SurveyActivityNotFoundError(activity, village_code)
+        kind = survey.withdraw_activity(village, activity, note, meta)
+        return {"village": village_code, "activity": activity, "kind": kind.value}
 
     # -- what the survey found ----------------------------------------------------------------
 

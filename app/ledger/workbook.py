@@ -1,7 +1,8 @@
 """The village work ledger as the workbook officials keep (工作台账): one sheet per part —
-登记表, 座谈会, 走访, 访谈, 意见, 问题, 规划, 措施, 六有, 责任书 — a row per village, meeting,
-visit, interview, opinion, problem, plan item, measure, 六有 goal or letter of every village
-under the unit, Chinese headers kept in view, days as 2014年6月5日 and money as yuan.
+登记表, 问卷统计表, 座谈会, 走访, 访谈, 意见, 问题, 规划, 措施, 六有, 责任书 — a row per village,
+batch of tables, meeting, visit, interview, opinion, problem, plan item, measure, 六有 goal or
+letter of every village under the unit, Chinese headers kept in view, days as 2014年6月5日
+and money as yuan.
 
 Each sheet is data: its columns (heading, width, kind) and how a village's ledger
 (``projections/ledger/sheets.py``) gives its rows."""
@@ -19,7 +20,7 @@ from app.workbook import day_cell, header, text_cell, yuan_cell
 from domain.ledger.findings import OpinionCategory, OpinionSource
 from domain.ledger.measures import FundingSource
 from domain.ledger.plans import MeasureCategory
-from domain.ledger.survey import CommitteeAssessment, IntervieweeCategory
+from domain.ledger.survey import CommitteeAssessment, IntervieweeCategory, TableKind
 
 Row = list[Any]
 Village = dict[str, Any]
@@ -66,6 +67,12 @@ def _forms(v: Village) -> Iterator[Row]:
     ]
 
 
+def _tables(v: Village) -> Iterator[Row]:
+    for t in v["survey"]["table_list"]:
+        kind = TableKind(t["kind"]).zh
+        yield [*_village(v), t["on"], kind, t["handed_out"], t["returned"], t["activity"]]
+
+
 def _symposiums(v: Village) -> Iterator[Row]:
     for s in v["survey"]["symposium_list"]:
         p = s["participants"]
@@ -78,6 +85,7 @@ def _symposiums(v: Village) -> Iterator[Row]:
             p["villager_representatives"],
             YES if s["collective_consultation"] else "",
             s["topic"],
+            s["activity"],
         ]
 
 
@@ -89,7 +97,15 @@ def _visits(v: Village) -> Iterator[Row]:
 def _interviews(v: Village) -> Iterator[Row]:
     for i in v["survey"]["interview_list"]:
         category = IntervieweeCategory(i["category"]).zh
-        yield [*_village(v), i["on"], i["interviewee"], category, i["interviewer"], i["note"]]
+        yield [
+            *_village(v),
+            i["on"],
+            i["interviewee"],
+            category,
+            i["interviewer"],
+            i["note"],
+            i["activity"],
+        ]
 
 
 def _opinions(v: Village) -> Iterator[Row]:
@@ -201,6 +217,9 @@ def _letters(v: Village) -> Iterator[Row]:
 
 
 ID = Column("编号", 38)
+# An activity of the survey by its number in the village's survey (ADR 034): the number a
+# withdrawal (withdraw_survey_activity) names.
+ACTIVITY = Column("活动编号", 9, "number")
 SHEETS = (
     Sheet(
         "登记表",
@@ -220,6 +239,18 @@ SHEETS = (
         _forms,
     ),
     Sheet(
+        "问卷统计表",
+        (
+            *VILLAGE_COLUMNS,
+            Column("日期", 14, "day"),
+            Column("类别", 10),
+            Column("发出份数", 9, "number"),
+            Column("收回份数", 9, "number"),
+            ACTIVITY,
+        ),
+        _tables,
+    ),
+    Sheet(
         "座谈会",
         (
             *VILLAGE_COLUMNS,
@@ -230,6 +261,7 @@ SHEETS = (
             Column("村民代表", 9, "number"),
             Column("集体会诊", 9),
             Column("议题", 50),
+            ACTIVITY,
         ),
         _symposiums,
     ),
@@ -247,6 +279,7 @@ SHEETS = (
             Column("类别", 10),
             Column("访谈人", 12),
             Column("记录", 60),
+            ACTIVITY,
         ),
         _interviews,
     ),

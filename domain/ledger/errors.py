@@ -23,6 +23,17 @@ InvalidSurveyPeriodError = invalid("invalid_survey_period", "last_day", "first_d
     "摸底排查的最后一天 {last_day} 早于第一天 {first_day}",
     "the survey's last day {last_day} is before its first day {first_day}")
 
+SurveyActivityNotFoundError = missing("survey_activity_not_found", "activity",
+    "activity village",
+    "村 {village} 的摸底排查中没有编号为 {activity} 的活动（问卷统计表、座谈会或个别访谈）",
+    "village {village}'s survey has no activity numbered {activity} "
+    "(tables counted, a symposium or an interview)")
+
+SurveyActivityWithdrawnError = rule("survey_activity_already_withdrawn", "activity",
+    "activity village kind_zh kind_en",
+    "村 {village} 的摸底排查活动 {activity}（{kind_zh}）已经撤销",
+    "activity {activity} ({kind_en}) of village {village}'s survey is already withdrawn")
+
 OpinionNotFoundError = missing("opinion_not_found", "opinions", "opinion_id field",
     "找不到意见 {opinion_id}",
     "no opinion {opinion_id}")

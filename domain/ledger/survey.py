@@ -5,6 +5,10 @@ One ``VillageSurvey`` per village (its id derived from the village code, like
 ``VillageProfile``), started by the first thing recorded of the survey. The opinions collected
 and the problems found are aggregates of their own (``domain/ledger/findings.py``), since
 other records cite them by id. Household visits are the teams' own (``MemberMonth.visit``).
+
+Each activity (tables counted, a symposium, an interview) is known by its number: the
+version of its event in the village's survey (ADR 034). A wrong one is withdrawn by that
+number (``ActivityWithdrawn``): as known from then on it never counted.
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ from domain.base import Meta, NetworkAggregate, derived_id
 from domain.ledger.errors import (
     InvalidSurveyPeriodError,
     ReturnedMoreThanHandedOutError,
+    SurveyActivityNotFoundError,
+    SurveyActivityWithdrawnError,
     SymposiumWithoutParticipantsError,
 )
 from domain.villages import VillageProfile
@@ -50,6 +56,25 @@ class TableKind(StrEnum):
     @property
     def en(self) -> str:
         return "questionnaires" if self is TableKind.QUESTIONNAIRE else "statistics tables"
+
+
+class SurveyActivityKind(StrEnum):
+    """The survey's activities, each known by its number and withdrawn when wrong."""
+
+    TABLES = "tables"  # 问卷、统计表
+    SYMPOSIUM = "symposium"  # 座谈会
+    INTERVIEW = "interview"  # 个别访谈
+
+    @property
+    def zh(self) -> str:
+        zh = {"tables": "问卷、统计表", "symposium": "座谈会", "interview": "个别访谈"}
+        return zh[self.value]
+
+    @property
+    def en(self) -> str:
+        return {"tables": "tables counted", "symposium": "symposium", "interview": "interview"}[
+            self.value
+        ]
 
 
 class ParticipantCategory(StrEnum):
@@ -108,6 +133,8 @@ class VillageSurvey(NetworkAggregate):
         self.village_code = ""
         self.revisions = 0
         self.form: RegistrationForm | None = None
+        self.activities: dict[int, SurveyActivityKind] = {}  # by number (event version)
+        self.withdrawn: set[int] = set()
 
     class Started(NetworkAggregate.Created):
         village_code: str
@@ -154,7 +181,7 @@ class VillageSurvey(NetworkAggregate):
         returned: int
 
         def apply(self, s: VillageSurvey) -> None:
-            pass
+            s.activities[self.originator_version] = SurveyActivityKind.TABLES
 
     class SymposiumHeld(NetworkAggregate.Event):
         township_leaders: int
@@ -165,7 +192,7 @@ class VillageSurvey(NetworkAggregate):
         topic: str
 
         def apply(self, s: VillageSurvey) -> None:
-            pass
+            s.activities[self.originator_version] = SurveyActivityKind.SYMPOSIUM
 
     class InterviewHeld(NetworkAggregate.Event):
         interviewee: str
@@ -174,7 +201,18 @@ class VillageSurvey(NetworkAggregate):
         note: str
 
         def apply(self, s: VillageSurvey) -> None:
-            pass
+            s.activities[self.originator_version] = SurveyActivityKind.INTERVIEW
+
+    class ActivityWithdrawn(NetworkAggregate.Event):
+        """Activity number ``activity`` was wrong: as known from this event on, it counts on
+        no day; as known before, it still does."""
+
+        activity: int
+        activity_kind: str
+        note: str
+
+        def apply(self, s: VillageSurvey) -> None:
+            s.withdrawn.add(self.activity)
 
     # -- commands -----------------------------------------------------------------------------
 
@@ -269,3 +307,22 @@ class VillageSurvey(NetworkAggregate):
             note=note,
             **meta.event_kwargs(),
         )
+
+    def withdraw_activity(
+        self, village: Unit, activity: int, note: str, meta: Meta
+    ) -> SurveyActivityKind:
+        """Withdraw activity number ``activity`` of this survey; its kind."""
+        VillageProfile.check_village(village, meta.occurred_on)
+        kind = self.activities.get(activity)
+        if kind is None:
+            raise SurveyActivityNotFoundError(activity, self.village_code)
+        if activity in self.withdrawn:
+            raise SurveyActivityWithdrawnError(activity, self.village_code, kind.zh, kind.en)
+        self.trigger_event(
+            self.ActivityWithdrawn,
+            activity=activity,
+            activity_kind=kind.value,
+            note=note,
+            **meta.event_kwargs(),
+        )
+        return kind

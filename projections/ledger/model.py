@@ -52,6 +52,7 @@ from projections.ledger.tables import (
     surveys,
     symposiums,
     tables,
+    withdrawals,
 )
 
 NAME = "ledger"
@@ -105,7 +106,7 @@ class LedgerModel:
 
     name = NAME
     metadata = metadata
-    version = 8  # 8: each village's ledger as the log now tells it (ADR 028)
+    version = 9  # 9: the survey's activities numbered, and withdrawn (ADR 034)
 
     def process(self, conn: Connection, page: Sequence[Any]) -> None:
         rows = Page(conn)
@@ -148,12 +149,17 @@ def fact(p: Page, table: Table, e: Any, position: int, **values: Any) -> None:
 
 def facts(*pairs: tuple[type, Table], where: str | None = None) -> None:
     """Events copied as they are, one row each; ``where="survey"``: the village is the
-    survey's (its events do not carry it)."""
+    survey's (its events do not carry it); ``where="activity"``: that too, and the row's
+    ``activity`` is the event's version in the survey, the activity's number (ADR 034)."""
     for event_class, table in pairs:
 
         def handler(p: Page, e: Any, position: int, table: Table = table) -> None:
-            village = {"village_code": p.village_of_survey(e)} if where == "survey" else {}
-            fact(p, table, e, position, **village)
+            extra: dict[str, Any] = {}
+            if where in ("survey", "activity"):
+                extra["village_code"] = p.village_of_survey(e)
+            if where == "activity":
+                extra["activity"] = e.originator_version
+            fact(p, table, e, position, **extra)
 
         HANDLERS[event_class] = handler
 
@@ -170,10 +176,14 @@ def _started(p: Page, e: VillageSurvey.Started, position: int) -> None:
 facts(
     (VillageSurvey.FormRegistered, forms),
     (VillageSurvey.PeriodSet, periods),
+    (VillageSurvey.ActivityWithdrawn, withdrawals),
+    where="survey",
+)
+facts(
     (VillageSurvey.TablesRecorded, tables),
     (VillageSurvey.SymposiumHeld, symposiums),
     (VillageSurvey.InterviewHeld, interviews),
-    where="survey",
+    where="activity",
 )
 facts(
     (Opinion.Collected, opinions),

@@ -32,6 +32,7 @@ from projections.ledger.tables import (
     plans,
     surveys,
     village_now,
+    withdrawals,
 )
 
 EVER = date(9999, 12, 31)  # as of a day after every fact: all of them counted
@@ -39,7 +40,7 @@ CHUNK = 500  # ids per statement (SQLite binds at most 32,766 values; a short li
 
 # The fact tables whose rows change a stored row, and the column naming it.
 WATCHED: dict[str, tuple[str, str]] = {
-    **{t.name: ("village", "village_code") for t in (surveys, periods, *q.DATED)},
+    **{t.name: ("village", "village_code") for t in (surveys, periods, withdrawals, *q.DATED)},
     **{t.name: ("plan", "plan_id") for t in (plans, plan_revisions, plan_approvals)},
     **{t.name: ("measure", "measure_id") for t in (measures, measure_statuses)},
     **{t.name: ("goal", "goal_id") for t in (goals, goal_statuses)},
@@ -93,7 +94,7 @@ def _villages(conn: Connection, ids: list[str]) -> None:
     dated = union_all(
         *[
             select(t.c.village_code, t.c.day, t.c.position).where(t.c.village_code.in_(ids))
-            for t in (surveys, periods, *q.DATED)
+            for t in (surveys, periods, withdrawals, *q.DATED)
         ],
         *[
             select(t.c.village_code, t.c.last_day, t.c.last_position).where(

@@ -53,7 +53,9 @@ from projections.ledger.tables import (
     symposiums,
     tables,
     village_now,
+    withdrawals,
 )
+from projections.ledger.tables import counted as not_withdrawn
 
 # The two clocks on a fact table, for this module's queries and the ledger's others (sheets).
 from projections.ledger.tables import latest as _latest
@@ -124,12 +126,20 @@ def _rows(conn: Connection, query: Select[Any]) -> list[dict[str, Any]]:
 
 
 def village_survey(conn: Connection, village: str, as_of: date, upto: int | None) -> dict[str, Any]:
-    mine = {t.name: and_(t.c.village_code == village, seen(t, as_of, upto)) for t in DATED}
+    mine = {t.name: and_(t.c.village_code == village, not_withdrawn(t, as_of, upto)) for t in DATED}
     started = conn.execute(
         select(surveys.c.day).where(surveys.c.village_code == village, seen(surveys, as_of, upto))
     ).scalar()
     form = _form(conn, village, as_of, upto)
     window = _windows(conn, [village], as_of, upto).get(village)
+    table_rows = _rows(
+        conn,
+        select(tables).where(mine["lg_tables"]).order_by(tables.c.day, tables.c.position),
+    )
+    withdrawn = select(withdrawals).where(withdrawals.c.village_code == village)
+    if upto is not None:
+        withdrawn = withdrawn.where(withdrawals.c.position <= upto)
+    withdrawn_rows = _rows(conn, withdrawn.order_by(withdrawals.c.position))
     symposium_rows = _rows(
         conn,
         select(symposiums)
@@ -166,8 +176,19 @@ def village_survey(conn: Connection, village: str, as_of: date, upto: int | None
         "form": form,
         **counts,
         "households_visited": visited.get(village, 0),
+        "table_list": [
+            {
+                "activity": t["activity"],
+                "on": t["day"].isoformat(),
+                "kind": t["kind"],
+                "handed_out": t["handed_out"],
+                "returned": t["returned"],
+            }
+            for t in table_rows
+        ],
         "symposium_list": [
             {
+                "activity": s["activity"],
                 "on": s["day"].isoformat(),
                 "topic": s["topic"],
                 "collective_consultation": bool(s["collective_consultation"]),
@@ -177,6 +198,7 @@ def village_survey(conn: Connection, village: str, as_of: date, upto: int | None
         ],
         "interview_list": [
             {
+                "activity": i["activity"],
                 "on": i["day"].isoformat(),
                 "interviewee": i["interviewee"],
                 "category": i["interviewee_category"],
@@ -184,6 +206,16 @@ def village_survey(conn: Connection, village: str, as_of: date, upto: int | None
                 "note": i["note"],
             }
             for i in interview_rows
+        ],
+        # The activities withdrawn as known then: counted on no day (ADR 034).
+        "withdrawn_list": [
+            {
+                "activity": w["activity"],
+                "kind": w["activity_kind"],
+                "withdrawn_on": w["day"].isoformat(),
+                "note": w["note"],
+            }
+            for w in withdrawn_rows
         ],
         "opinion_list": [
             {
@@ -286,7 +318,7 @@ def _counts(
         """``columns`` per village (or for all), grouped further by ``by``."""
         key = (t.c.village_code,) if by_village else ()
         query = select(*key, *by, *columns).where(
-            t.c.village_code.in_(villages), seen(t, as_of, upto)
+            t.c.village_code.in_(villages), not_withdrawn(t, as_of, upto)
         )
         if key or by:
             query = query.group_by(*key, *by)
@@ -342,7 +374,7 @@ def _window_query(villages: Any, as_of: date, upto: int | None) -> Any:
     activity = union_all(
         *[
             select(t.c.village_code.label("v"), t.c.day.label("day")).where(
-                t.c.village_code.in_(villages), seen(t, as_of, upto)
+                t.c.village_code.in_(villages), not_withdrawn(t, as_of, upto)
             )
             for t in DATED
         ]

@@ -19,12 +19,14 @@ from sqlalchemy import (
     Column,
     ColumnElement,
     Date,
+    Index,
     Integer,
     MetaData,
     String,
     Table,
     UniqueConstraint,
     and_,
+    exists,
     func,
     select,
 )
@@ -156,10 +158,15 @@ forms = fact(
 
 periods = fact("lg_periods", day("first_day"), day("last_day"))
 
-tables = fact("lg_tables", word("kind"), number("handed_out"), number("returned"))
+# The survey's activities: ``activity`` is each one's number, the version of its event in the
+# village's survey (ADR 034); a withdrawn one (``withdrawals``) is left out by ``counted``.
+tables = fact(
+    "lg_tables", number("activity"), word("kind"), number("handed_out"), number("returned")
+)
 
 symposiums = fact(
     "lg_symposiums",
+    number("activity"),
     number("township_leaders"),
     number("committee_members"),
     number("party_members"),
@@ -170,11 +177,34 @@ symposiums = fact(
 
 interviews = fact(
     "lg_interviews",
+    number("activity"),
     name("interviewee"),
     word("interviewee_category"),
     name("interviewer"),
     text("note"),
 )
+
+# Each activity withdrawn (``withdraw_survey_activity``): as known from its position on, the
+# activity counts on no day; its ``day`` is when it was withdrawn, which no count reads.
+withdrawals = fact("lg_withdrawals", number("activity"), word("activity_kind"), text("note"))
+Index("ix_lg_withdrawals_activity", withdrawals.c.village_code, withdrawals.c.activity)
+
+ACTIVITIES = (tables, symposiums, interviews)
+
+
+def counted(table: Table, as_of: date, upto: int | None) -> ColumnElement[bool]:
+    """``seen``, and for an activity of the survey (``ACTIVITIES``) not withdrawn as known at
+    ``upto`` (None: now) — on any day: a withdrawn activity was wrong from the start."""
+    if table not in ACTIVITIES:
+        return seen(table, as_of, upto)
+    w = withdrawals.c
+    withdrawn = select(w.activity).where(
+        w.village_code == table.c.village_code, w.activity == table.c.activity
+    )
+    if upto is not None:
+        withdrawn = withdrawn.where(w.position <= upto)
+    return and_(seen(table, as_of, upto), ~exists(withdrawn))
+
 
 opinions = fact("lg_opinions", word("source"), word("category"), text("text"), key="opinion_id")
 
