@@ -22,6 +22,7 @@ from uuid import UUID
 from app.bootstrap import BatchRefused, Zhucun
 from app.commands import CommandLine
 from app.demo import data
+from app.demo.assessments import DemoAssessments, plan_assessments
 from app.demo.funds import funds
 from app.demo.goals import goals
 from app.demo.ledger import VillageLedger, plan_ledger
@@ -126,7 +127,8 @@ class _DemoUnitOfWork(UnitOfWork):
 def estimated_events(seed: int = 2014, today: date | None = None) -> int:
     """How many events ``load_demo`` will write on ``today`` (Beijing; default: the real
     one): one per command, plus what the plan counted beyond that (a join recorded on the
-    cadre too, the first entry of a member's month, …)."""
+    cadre too, the first entry of a member's month, …). Exact but for the decisions on the
+    annual assessments, which follow the runs' results and are estimated (a few off)."""
     sessions, _, extra, _ = _plan(seed, today or local_today(datetime.now(UTC)))
     return sum(len(s.lines) for s in sessions) + extra
 
@@ -161,12 +163,25 @@ def load_demo(
     previous_batch = z.projections.batch_size
     z.projections.batch_size = max(previous_batch, CHUNK_EVENTS + 1000)
     written = pending = 0
+    assessing = DemoAssessments()  # runs read the read models: done between sessions
     # Every aggregate of the demo stays loaded to the end (the unit of work keeps them), so
     # the cyclic collector would walk a heap that only grows; nothing here makes cycles that
     # need it (see projections/collector.py).
     try:
         with collector_paused():
             for moment, lines in _by_moment(sessions, latest):
+                for step in assessing.due(moment):
+                    clock.set(step.moment)
+                    if not step.needs_read_models:
+                        pending += assessing.send(z, uow, step)
+                        continue
+                    # The log so far written and read, then the run (committed on its own).
+                    written += _flush(z, uow, progress, True, seed)
+                    pending = 0
+                    ran = assessing.run(z, uow, step)
+                    written += ran
+                    if progress is not None:
+                        progress(ran)
                 clock.set(moment)
                 try:
                     z.run_in(uow, enumerate(lines, 1))
@@ -271,9 +286,10 @@ def _plan_all(seed: int, history: History, today: date) -> int:
         cadres.new,
         lambda teams: plan_ledger(seed, history, teams, admins, officers, (funds, goals), ledgers),
     )
-    return planned.extra_events + plan_rounds(
+    extra = planned.extra_events + plan_rounds(
         seed, history, planned.teams, ledgers, villages, admins, officers, cadres.new, today
     )
+    return extra + plan_assessments(seed, history, planned.teams, admins, officers, cadres.new)
 
 
 def _registry(
