@@ -257,4 +257,13 @@ def household(household_id: str) -> str:
         full=full,
         may_unmask=who.role.value in UNMASK_ROLES,
         visits=read(record_queries.visits_of_household, key),
+        # A team member in the household's village records a visit from here.
+        visit_form=(
+            url_for("records.team_form", team_id=who.team_id, form="visit-household", household=key)
+            if who.role is Role.TEAM_MEMBER
+            and who.team_id
+            and not row["ended_on"]
+            and row["village_code"] == who.unit_code
+            else None
+        ),
     )
