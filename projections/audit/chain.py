@@ -185,3 +185,82 @@ class AuditChainModel:
 
     def reset(self) -> None:
         """Nothing kept in memory: the head is read from the table on every page."""
+
+
+def digests(rows: Iterable[RawRow]) -> list[tuple[int, bytes]]:
+    """(position, digest) of each row, exactly as ``extend`` computes them, without the
+    links: for checking chosen rows against the digests the chain stored for them."""
+    out: list[tuple[int, bytes]] = []
+    append = out.append
+    pack_head, fromhex, hash_, join = _HEAD.pack, bytes.fromhex, sha256, b"".join
+    topics: dict[Any, bytes] = {}
+    for position, oid, version, topic, state in rows:
+        try:
+            t = topics[topic]
+            ob = oid.bytes if type(oid) is UUID else fromhex(oid)
+            if len(ob) != 16:
+                raise ValueError(oid)
+            digest = hash_(join((pack_head(ob, version, len(t)), t, state))).digest()
+        except (KeyError, TypeError, ValueError, struct_error):
+            if type(topic) is str and topic not in topics:
+                topics[topic] = topic.encode("utf8")
+            digest = row_digest(oid, version, topic, state)
+        append((position, digest))
+    return out
+
+
+def chained_to(
+    conn: Connection, upto: int, wanted: Iterable[int] = (), page: int = 100_000
+) -> tuple[int, bytes, dict[int, bytes]]:
+    """The stored chain's digests from the first position up to ``upto`` linked again
+    from ``GENESIS``: the last position stored, the link they give there, and the stored
+    digests at the ``wanted`` positions. Reads the digests only (never the stored links):
+    a link that equals one kept elsewhere (a run's, a checkpoint's) proves every digest
+    up to it is the one chained then."""
+    want = set(wanted)
+    found: dict[int, bytes] = {}
+    previous, after = GENESIS, 0
+    pack_pos, hash_, join = _POS.pack, sha256, b"".join
+    sqlite = conn.dialect.name == "sqlite"
+    mark = "?" if sqlite else "%s"
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        while True:
+            cursor.execute(
+                f"SELECT position, digest FROM {NAME} WHERE position > {mark} "
+                f"AND position <= {mark} ORDER BY position LIMIT {mark}",
+                (after, upto, page),
+            )
+            rows = cursor.fetchall()
+            if not rows:
+                break
+            for position, digest in rows:
+                previous = hash_(join((previous, pack_pos(position), digest))).digest()
+            if want:
+                for position, digest in rows:
+                    if position in want:
+                        found[position] = bytes(digest)
+            after = int(rows[-1][0])
+    finally:
+        cursor.close()
+    return after, previous, found
+
+
+def rows_at(conn: Connection, positions: Sequence[int], chunk: int = 500) -> list[RawRow]:
+    """The log's stored rows at these positions (those still there), as stored."""
+    table, pos = events_source(conn.dialect.name)
+    mark = "?" if conn.dialect.name == "sqlite" else "%s"
+    out: list[RawRow] = []
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        for i in range(0, len(positions), chunk):
+            part = positions[i : i + chunk]
+            cursor.execute(
+                f"SELECT {pos}, originator_id, originator_version, topic, state FROM {table} "
+                f"WHERE {pos} IN ({', '.join([mark] * len(part))})",
+                tuple(part),
+            )
+            out += cursor.fetchall()
+    finally:
+        cursor.close()
+    return out
