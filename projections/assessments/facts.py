@@ -177,7 +177,7 @@ def _entries(
     first, last = period.first_day, period.last_day
     bounds: tuple[Any, ...] = (first.isoformat(), last.isoformat()) if sqlite else (first, last)
     days: dict[Any, date] = {}
-    out = []
+    out: list[Entry] = []
     append = out.append
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
