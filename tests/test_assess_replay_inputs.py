@@ -17,7 +17,7 @@ from app.audit.chain import verify
 from domain.assessments.scoring import by_team
 from domain.assessments.trace import positions_behind
 from projections.assessments.facts import gather, positions_read
-from projections.audit.chain import row_digest
+from projections.audit.chain import _scan_in_table_order, chained_to, row_digest
 from tests.assess_builders import assessed_team, replayed, run
 from tests.builders import apply, cmd
 from tests.team_builders import MEMBER, cid
@@ -102,3 +102,23 @@ def test_an_event_the_run_did_not_read_is_left_to_audit_verify(zhucun, team):
     verdict = verify(zhucun.store, zhucun.engine)
     assert not verdict.ok and verdict.problem is not None
     assert verdict.problem.position == target
+
+
+def test_a_chain_table_whose_rows_are_not_in_position_order_is_walked_by_its_position(zhucun, team):
+    done = run(zhucun)
+    with zhucun.engine.begin() as conn:
+        position, digest, link = conn.execute(
+            text("SELECT position, digest, link FROM audit_chain WHERE position = 2")
+        ).one()
+        conn.execute(text("DELETE FROM audit_chain WHERE position = 2"))
+        conn.execute(  # the same row again, now last in the table's own order
+            text("INSERT INTO audit_chain (position, digest, link) VALUES (:p, :d, :k)"),
+            {"p": position, "d": digest, "k": link},
+        )
+    with zhucun.assessments.reading() as (conn, _):
+        if conn.dialect.name == "sqlite":  # the one scan in table order gives up
+            assert _scan_in_table_order(conn, done["position"], set()) is None
+        last, again, _ = chained_to(conn, done["position"])
+    assert last == done["position"]
+    assert again.hex() == zhucun.assessments.recorded(UUID(done["run_id"])).chain_link
+    assert replayed(zhucun, done["run_id"])["reproduced"] is True

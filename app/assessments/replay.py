@@ -12,6 +12,7 @@ altered after the run is caught even where the read models still hold what it us
 from __future__ import annotations
 
 from collections.abc import Iterable
+from hashlib import sha256
 from typing import Any
 from uuid import UUID
 
@@ -56,7 +57,6 @@ def replay(
             "rules": recorded.rules_ref,
             "recomputed_rules": used.ref,
             "digest": recorded.digest,
-            "recomputed_digest": digest(result),
         }
         if not known_now and rules is None:
             out |= _reproduced(recorded, result)
@@ -65,6 +65,7 @@ def replay(
             out["chain"] = check_chain(a, conn, recorded.position, recorded.chain_link, read)
             out["reproduced"] = out["reproduced"] and out["chain"]["ok"]
             return out
+        out["recomputed_digest"] = digest(result)
         before = None
         if known_now:
             before, _ = a.compute(conn, recorded.unit, recorded.period, used, recorded.position)
@@ -86,15 +87,22 @@ def _other_rules(conn: Connection, name: str, ref: str) -> Any:
 
 
 def _reproduced(recorded: Recorded, result: dict[str, Any]) -> dict[str, Any]:
-    same = canonical_bytes(result) == canonical_bytes(recorded.result)
-    intact = digest(recorded.result) == recorded.digest
+    """Each result serialised once: the digests are taken over the same bytes compared."""
+    mine, theirs = canonical_bytes(result), canonical_bytes(recorded.result)
+    recomputed = sha256(mine).hexdigest()  # = digest(result)
+    same = mine == theirs
+    intact = sha256(theirs).hexdigest() == recorded.digest
     first = None
     if not same:
         path, old, new = first_difference(recorded.result, result) or ("$", None, None)
         first = {"path": path, "recorded": old, "recomputed": new}
     elif not intact:
-        first = {"path": "digest", "recorded": recorded.digest, "recomputed": digest(result)}
-    return {"reproduced": same and intact, "first_difference": first}
+        first = {"path": "digest", "recorded": recorded.digest, "recomputed": recomputed}
+    return {
+        "recomputed_digest": recomputed,
+        "reproduced": same and intact,
+        "first_difference": first,
+    }
 
 
 # -- the diff --------------------------------------------------------------------------------

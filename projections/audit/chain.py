@@ -222,6 +222,10 @@ def chained_to(
     previous, after = GENESIS, 0
     pack_pos, hash_, join = _POS.pack, sha256, b"".join
     sqlite = conn.dialect.name == "sqlite"
+    if sqlite:
+        scanned = _scan_in_table_order(conn, upto, want)
+        if scanned is not None:
+            return scanned
     mark = "?" if sqlite else "%s"
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
@@ -241,6 +245,36 @@ def chained_to(
                     if position in want:
                         found[position] = bytes(digest)
             after = int(rows[-1][0])
+    finally:
+        cursor.close()
+    return after, previous, found
+
+
+def _scan_in_table_order(
+    conn: Connection, upto: int, want: set[int], page: int = 100_000
+) -> tuple[int, bytes, dict[int, bytes]] | None:
+    """``chained_to`` on SQLite by one scan of the table in its own (rowid) order, which
+    the chain's appends in position order make the position order, without the key's
+    index; None as soon as a position is not above the one before (a table written some
+    other way), for the walk by the key."""
+    found: dict[int, bytes] = {}
+    previous, after = GENESIS, 0
+    pack_pos, hash_, join = _POS.pack, sha256, b"".join
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(
+            f"SELECT position, digest FROM {NAME} WHERE +position <= ? ORDER BY rowid", (upto,)
+        )
+        while rows := cursor.fetchmany(page):
+            for position, digest in rows:
+                if position <= after:
+                    return None
+                previous = hash_(join((previous, pack_pos(position), digest))).digest()
+                after = position
+            if want:
+                for position, digest in rows:
+                    if position in want:
+                        found[position] = bytes(digest)
     finally:
         cursor.close()
     return after, previous, found
