@@ -17,7 +17,7 @@ from app.audit.chain import verify
 from domain.assessments.scoring import by_team
 from domain.assessments.trace import positions_behind
 from projections.assessments.facts import gather, positions_read
-from projections.audit.chain import _scan_in_table_order, chained_to, row_digest
+from projections.audit.chain import _scan_in_table_order, chained_to, row_digest, rows_at
 from tests.assess_builders import assessed_team, replayed, run
 from tests.builders import apply, cmd
 from tests.team_builders import MEMBER, cid
@@ -122,3 +122,16 @@ def test_a_chain_table_whose_rows_are_not_in_position_order_is_walked_by_its_pos
     assert last == done["position"]
     assert again.hex() == zhucun.assessments.recorded(UUID(done["run_id"])).chain_link
     assert replayed(zhucun, done["run_id"])["reproduced"] is True
+
+
+def test_rows_at_spread_or_dense_positions_are_the_rows_stored_there(zhucun, team):
+    head = zhucun.store.max_position()
+    spread = list(range(1, head + 1, 7))  # looked up by key
+    dense = [p for p in range(1, head + 1) if p % 7]  # read as a stretch, the others dropped
+    with zhucun.assessments.reading() as (conn, _):
+        for positions in (spread, dense):
+            rows = sorted(r for page in rows_at(conn, positions) for r in page)
+            assert [r[0] for r in rows] == positions
+            assert [tuple(r[1:]) for r in rows[:3]] == [
+                tuple(row(zhucun, p)) for p in positions[:3]
+            ]

@@ -232,11 +232,17 @@ def check_chain(
     last, link, stored = chained_to(conn, upto, wanted)
     if last != upto or link.hex() != expected:
         return _chain_problem(upto, _first_departure(a, conn, upto))
-    found = dict(digests(rows_at(conn, wanted)))
-    for position in wanted:
-        # a position the chain never had is as wrong as a digest that differs
-        if position not in stored or found.get(position) != stored[position]:
-            return _chain_problem(upto, position)
+    present: set[int] = set()
+    bad: list[int] = []
+    for rows in rows_at(conn, wanted):
+        for position, found in digests(rows):
+            present.add(position)
+            # a position the chain never had is as wrong as a digest that differs
+            if stored.get(position) != found:
+                bad.append(position)
+    bad += [p for p in wanted if p not in present]  # gone from the log
+    if bad:
+        return _chain_problem(upto, min(bad))
     return _chain_ok(upto, expected, len(wanted))
 
 

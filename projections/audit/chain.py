@@ -12,7 +12,7 @@ position (changed, deleted, inserted, reordered), not only where.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from hashlib import sha256
 from struct import Struct
 from struct import error as struct_error
@@ -280,21 +280,43 @@ def _scan_in_table_order(
     return after, previous, found
 
 
-def rows_at(conn: Connection, positions: Sequence[int], chunk: int = 500) -> list[RawRow]:
-    """The log's stored rows at these positions (those still there), as stored."""
+def rows_at(
+    conn: Connection, positions: Sequence[int], page: int = 20_000
+) -> Iterator[list[RawRow]]:
+    """The log's stored rows at these positions (those still there), as stored, a page at
+    a time. Positions spread thinly over the log are looked up by key, 500 at a time; where
+    they are most of the stretch they span (a province's run rests on nine events in ten),
+    the stretch is read in order and the others dropped, which is cheaper than the lookups."""
+    if not positions:
+        return
     table, pos = events_source(conn.dialect.name)
     mark = "?" if conn.dialect.name == "sqlite" else "%s"
-    out: list[RawRow] = []
+    columns = f"{pos}, originator_id, originator_version, topic, state"
+    first, last = min(positions), max(positions)
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
-        for i in range(0, len(positions), chunk):
-            part = positions[i : i + chunk]
+        if len(positions) * 4 < last - first + 1:
+            for i in range(0, len(positions), 500):
+                part = positions[i : i + 500]
+                cursor.execute(
+                    f"SELECT {columns} FROM {table} "
+                    f"WHERE {pos} IN ({', '.join([mark] * len(part))})",
+                    tuple(part),
+                )
+                yield cursor.fetchall()
+            return
+        want = set(positions)
+        after = first - 1
+        while after < last:
             cursor.execute(
-                f"SELECT {pos}, originator_id, originator_version, topic, state FROM {table} "
-                f"WHERE {pos} IN ({', '.join([mark] * len(part))})",
-                tuple(part),
+                f"SELECT {columns} FROM {table} WHERE {pos} > {mark} AND {pos} <= {mark} "
+                f"ORDER BY {pos} LIMIT {mark}",
+                (after, last, page),
             )
-            out += cursor.fetchall()
+            rows = cursor.fetchall()
+            if not rows:
+                return
+            after = int(rows[-1][0])
+            yield [r for r in rows if r[0] in want]
     finally:
         cursor.close()
-    return out
