@@ -284,9 +284,9 @@ def rows_at(
     conn: Connection, positions: Sequence[int], page: int = 20_000
 ) -> Iterator[list[RawRow]]:
     """The log's stored rows at these positions (those still there), as stored, a page at
-    a time. Positions spread thinly over the log are looked up by key, 500 at a time; where
-    they are most of the stretch they span (a province's run rests on nine events in ten),
-    the stretch is read in order and the others dropped, which is cheaper than the lookups."""
+    a time. Positions spread over the log are looked up by key, 500 at a time; where they
+    are more than half the stretch they span (a province's run rests on nine events in
+    ten), the stretch is read in order and the others dropped, cheaper than the lookups."""
     if not positions:
         return
     table, pos = events_source(conn.dialect.name)
@@ -295,7 +295,7 @@ def rows_at(
     first, last = min(positions), max(positions)
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
-        if len(positions) * 4 < last - first + 1:
+        if len(positions) * 2 < last - first + 1:
             for i in range(0, len(positions), 500):
                 part = positions[i : i + 500]
                 cursor.execute(
