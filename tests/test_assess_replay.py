@@ -36,8 +36,11 @@ def test_a_replay_reproduces_the_result_and_digest_and_verifies_the_chain_up_to_
         "ok": True,
         "verified_to": done["position"],
         "link": again["chain"]["link"],
+        "inputs_checked": again["chain"]["inputs_checked"],
         "problem": None,
     }
+    assert again["chain"]["link"] == zhucun.assessments.recorded(UUID(done["run_id"])).chain_link
+    assert again["chain"]["inputs_checked"] > 0
 
 
 def test_an_input_event_altered_after_the_run_is_caught_by_the_replay(zhucun, team, db_url):

@@ -3,13 +3,16 @@ models as known at the run's position under its rule version must give the same 
 digest; ``known_now`` computes it with everything recorded since and says what changed and
 which events changed it; ``rules`` is the what-if under another version of the rules.
 
-A replay also checks the log up to the run's position against the audit chain: the links
-recomputed from the stored events must equal the chain's stored links and the link the run
-recorded, so an input event altered after the run is caught even where the read models
-still hold what it used to say (docs/adr/027)."""
+A replay also checks the run's inputs against the audit chain: the chain's stored digests
+up to the run's position, linked again, must give the link the run recorded, and every
+event the run's figures rest on must still hash to its digest there. So an input event
+altered after the run is caught even where the read models still hold what it used to say
+(docs/adr/027, docs/adr/033)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from hashlib import sha256
 from typing import Any
 from uuid import UUID
 
@@ -23,8 +26,9 @@ from domain.assessments.facts import Facts
 from domain.assessments.rules import read_rules
 from domain.assessments.scoring import by_team
 from domain.assessments.trace import positions_behind
+from projections.assessments.facts import positions_read
 from projections.assessments.queries import chain_link_at, rules_version
-from projections.audit.chain import GENESIS, chain, links
+from projections.audit.chain import GENESIS, chain, chained_to, digests, links, rows_at
 
 PAGE = 20_000
 MOST_EVENTS = 500  # events listed per team in a diff; the count says how many more
@@ -53,13 +57,15 @@ def replay(
             "rules": recorded.rules_ref,
             "recomputed_rules": used.ref,
             "digest": recorded.digest,
-            "recomputed_digest": digest(result),
         }
         if not known_now and rules is None:
             out |= _reproduced(recorded, result)
-            out["chain"] = check_chain(a, conn, recorded.position, recorded.chain_link)
+            name, version = used.ref.split("@")
+            read = positions_read(conn, facts, name, int(version), recorded.position)
+            out["chain"] = check_chain(a, conn, recorded.position, recorded.chain_link, read)
             out["reproduced"] = out["reproduced"] and out["chain"]["ok"]
             return out
+        out["recomputed_digest"] = digest(result)
         before = None
         if known_now:
             before, _ = a.compute(conn, recorded.unit, recorded.period, used, recorded.position)
@@ -81,15 +87,22 @@ def _other_rules(conn: Connection, name: str, ref: str) -> Any:
 
 
 def _reproduced(recorded: Recorded, result: dict[str, Any]) -> dict[str, Any]:
-    same = canonical_bytes(result) == canonical_bytes(recorded.result)
-    intact = digest(recorded.result) == recorded.digest
+    """Each result serialised once: the digests are taken over the same bytes compared."""
+    mine, theirs = canonical_bytes(result), canonical_bytes(recorded.result)
+    recomputed = sha256(mine).hexdigest()  # = digest(result)
+    same = mine == theirs
+    intact = sha256(theirs).hexdigest() == recorded.digest
     first = None
     if not same:
         path, old, new = first_difference(recorded.result, result) or ("$", None, None)
         first = {"path": path, "recorded": old, "recomputed": new}
     elif not intact:
-        first = {"path": "digest", "recorded": recorded.digest, "recomputed": digest(result)}
-    return {"reproduced": same and intact, "first_difference": first}
+        first = {"path": "digest", "recorded": recorded.digest, "recomputed": recomputed}
+    return {
+        "recomputed_digest": recomputed,
+        "reproduced": same and intact,
+        "first_difference": first,
+    }
 
 
 # -- the diff --------------------------------------------------------------------------------
@@ -190,18 +203,57 @@ def _event(a: Assessments, position: int) -> dict[str, Any]:
 # -- the audit chain up to the run -----------------------------------------------------------
 
 
-def check_chain(a: Assessments, conn: Connection, upto: int, recorded_link: str) -> dict[str, Any]:
-    """The log's events up to ``upto`` hashed again in order: the last link must equal the
-    link the run recorded (or, where it recorded none, the chain's stored link there). Only
-    when it does not is the log walked again beside the stored chain, to name the first
+def check_chain(
+    a: Assessments,
+    conn: Connection,
+    upto: int,
+    recorded_link: str,
+    inputs: Iterable[int] | None = None,
+) -> dict[str, Any]:
+    """The run's inputs checked against the audit chain (docs/adr/033).
+
+    The chain's stored digests up to ``upto`` are linked again from the start: the last
+    link must equal the link the run recorded (or, where it recorded none, the chain's
+    stored link there), which proves every stored digest up to ``upto`` is the one chained
+    when the run was made. Then each event at ``inputs`` (the positions the run's figures
+    rest on) must still be in the log and hash to its stored digest. Without ``inputs``
+    every event up to ``upto`` is hashed again, as ``audit verify`` does. Only when
+    something differs is the log walked beside the stored chain, to name the first
     position where they part."""
     expected = recorded_link or chain_link_at(conn, upto)
-    previous, after = GENESIS, 0
-    while after < upto and (rows := a.store.raw_rows(after, upto, PAGE)):
-        previous, after = links(previous, rows)[-1][1], rows[-1][0]
-    if after == upto and previous.hex() == expected:
-        return {"ok": True, "verified_to": upto, "link": expected, "problem": None}
-    return _chain_problem(upto, _first_departure(a, conn, upto))
+    if inputs is None:
+        previous, after = GENESIS, 0
+        while after < upto and (rows := a.store.raw_rows(after, upto, PAGE)):
+            previous, after = links(previous, rows)[-1][1], rows[-1][0]
+        if after == upto and previous.hex() == expected:
+            return _chain_ok(upto, expected, None)
+        return _chain_problem(upto, _first_departure(a, conn, upto))
+    wanted = sorted(p for p in set(inputs) if 0 < p <= upto)
+    last, link, stored = chained_to(conn, upto, wanted)
+    if last != upto or link.hex() != expected:
+        return _chain_problem(upto, _first_departure(a, conn, upto))
+    present: set[int] = set()
+    bad: list[int] = []
+    for rows in rows_at(conn, wanted):
+        for position, found in digests(rows):
+            present.add(position)
+            # a position the chain never had is as wrong as a digest that differs
+            if stored.get(position) != found:
+                bad.append(position)
+    bad += [p for p in wanted if p not in present]  # gone from the log
+    if bad:
+        return _chain_problem(upto, min(bad))
+    return _chain_ok(upto, expected, len(wanted))
+
+
+def _chain_ok(upto: int, link: str, inputs: int | None) -> dict[str, Any]:
+    return {
+        "ok": True,
+        "verified_to": upto,
+        "link": link,
+        "inputs_checked": inputs,
+        "problem": None,
+    }
 
 
 def _first_departure(a: Assessments, conn: Connection, upto: int) -> int:
@@ -239,6 +291,7 @@ def _chain_problem(upto: int, position: int) -> dict[str, Any]:
         "ok": False,
         "verified_to": upto,
         "link": None,
+        "inputs_checked": None,
         "problem": {
             "position": position,
             "zh": f"第 {position} 条：日志与审计链不符（事件被改动、删除或插入）",

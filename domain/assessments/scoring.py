@@ -80,10 +80,14 @@ def member_months(facts: Facts, team: TeamFacts, min_days: int) -> dict[str, Mem
             mm.required[key] = days_required(
                 min_days, mm.served[key], (last_day - first_day).days + 1
             )
+    keys: dict[date, str] = {}  # a day's month, formatted once (a year is 365 days, not 68,000)
     for e in facts.checkins:
         if e.team_id == team.team_id and e.cadre_id in out:
-            key = f"{e.day:%Y-%m}"
-            out[e.cadre_id].checked[key] = out[e.cadre_id].checked.get(key, 0) + 1
+            month = keys.get(e.day)
+            if month is None:
+                month = keys[e.day] = f"{e.day:%Y-%m}"
+            checked = out[e.cadre_id].checked
+            checked[month] = checked.get(month, 0) + 1
     return out
 
 

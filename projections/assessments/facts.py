@@ -22,7 +22,13 @@ from domain.assessments.facts import (
     TeamFacts,
 )
 from domain.assessments.periods import Period
-from projections.assessments.tables import diaries, evaluations, poverty, unit_parents
+from projections.assessments.tables import (
+    diaries,
+    evaluations,
+    poverty,
+    rule_versions,
+    unit_parents,
+)
 from projections.ledger.tables import measure_statuses, measures
 from projections.teams.queries import known
 from projections.teams.tables import absences, cadres, checkins, memberships, teams
@@ -160,22 +166,37 @@ def _stints(conn: Connection, ids: list[str], first: date, last: date, upto: int
 def _entries(
     conn: Connection, table: Table, ids: list[str], period: Period, upto: int, extra: Any = None
 ) -> list[Entry]:
-    columns = [table.c.team_id, table.c.cadre_id, table.c.day, table.c.position]
+    """The table's rows of the teams in the period known at ``upto``, read through the
+    driver's own cursor: a city's year is some 100,000 rows, and the SQL toolkit's row and
+    date handling cost more than the query (docs/benchmarks.md, assessments)."""
+    columns = ["team_id", "cadre_id", "day", "position"]
     if extra is not None:
-        columns.append(extra)
-    out = []
-    for part in chunks(ids):
-        for row in conn.execute(
-            select(*columns).where(
-                table.c.team_id.in_(part),
-                table.c.day >= period.first_day,
-                table.c.day <= period.last_day,
-                table.c.position <= upto,
+        columns.append(extra.name)
+    sqlite = conn.dialect.name == "sqlite"
+    mark = "?" if sqlite else "%s"
+    first, last = period.first_day, period.last_day
+    bounds: tuple[Any, ...] = (first.isoformat(), last.isoformat()) if sqlite else (first, last)
+    days: dict[Any, date] = {}
+    out: list[Entry] = []
+    append = out.append
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        for part in chunks(ids):
+            cursor.execute(
+                f"SELECT {', '.join(columns)} FROM {table.name} "
+                f"WHERE team_id IN ({', '.join([mark] * len(part))}) "
+                f"AND day >= {mark} AND day <= {mark} AND position <= {mark}",
+                (*part, *bounds, upto),
             )
-        ).all():
-            team, cadre, day, position = row[:4]
-            household = _uuid(row[4]) if extra is not None else ""
-            out.append(Entry(_uuid(team), _uuid(cadre), day, int(position), household))
+            for row in cursor.fetchall():
+                team, cadre, on, position = row[:4]
+                day = days.get(on)
+                if day is None:
+                    day = days[on] = on if type(on) is date else date.fromisoformat(str(on))
+                household = _uuid(row[4]) if extra is not None else ""
+                append(Entry(_uuid(team), _uuid(cadre), day, int(position), household))
+    finally:
+        cursor.close()
     out.sort(key=lambda e: (e.position, e.team_id, e.cadre_id, e.day))
     return out
 
@@ -256,3 +277,52 @@ def _evaluations(
                 )
             )
     return sorted(out, key=lambda e: (e.team_id, e.position))
+
+
+def positions_read(
+    conn: Connection, facts: Facts, rules_name: str, rules_version: int, upto: int
+) -> set[int]:
+    """The log positions of every event the facts rest on as known at ``upto``: the teams'
+    and members' versions read, each entry, measure and status, evaluation, the rule
+    version, and the unit-tree and poverty records that put the villages under the unit
+    and said which were poor. The replay checks these events against the audit chain."""
+    found: set[int] = {t.position for t in facts.teams}
+    found.update(s.position for s in facts.stints)
+    for kind in ("checkins", "absences", "diaries", "visits"):
+        found.update(e.position for e in getattr(facts, kind))
+    for m in facts.measures:
+        found.update(m.positions)
+    found.update(e.position for e in facts.evaluations)
+    found.update(
+        int(p)
+        for p in conn.execute(
+            select(rule_versions.c.position).where(
+                rule_versions.c.name == rules_name,
+                rule_versions.c.version == rules_version,
+                rule_versions.c.position <= upto,
+            )
+        ).scalars()
+    )
+    day = facts.period.last_day
+    found.update(_deciding(conn, unit_parents, unit_parents.c.code, day, upto, None))
+    villages = {t.village for t in facts.teams}
+    found.update(_deciding(conn, poverty, poverty.c.code, day, upto, villages))
+    return {p for p in found if p <= upto}
+
+
+def _deciding(
+    conn: Connection, table: Table, key: Any, day: date, upto: int, among: set[str] | None
+) -> set[int]:
+    """Of each key's records that took effect by ``day`` as known at ``upto``, the position
+    of the last (by day, then position): the one ``units_under`` and ``poor_villages`` use."""
+    last: dict[str, tuple[date, int]] = {}
+    for code, on, position in conn.execute(
+        select(key, table.c.day, table.c.position).where(
+            table.c.position <= upto, table.c.day <= day
+        )
+    ):
+        if among is not None and code not in among:
+            continue
+        if code not in last or (on, position) > last[code]:
+            last[code] = (on, int(position))
+    return {position for _, position in last.values()}

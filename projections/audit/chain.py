@@ -12,7 +12,7 @@ position (changed, deleted, inserted, reordered), not only where.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from hashlib import sha256
 from struct import Struct
 from struct import error as struct_error
@@ -185,3 +185,138 @@ class AuditChainModel:
 
     def reset(self) -> None:
         """Nothing kept in memory: the head is read from the table on every page."""
+
+
+def digests(rows: Iterable[RawRow]) -> list[tuple[int, bytes]]:
+    """(position, digest) of each row, exactly as ``extend`` computes them, without the
+    links: for checking chosen rows against the digests the chain stored for them."""
+    out: list[tuple[int, bytes]] = []
+    append = out.append
+    pack_head, fromhex, hash_, join = _HEAD.pack, bytes.fromhex, sha256, b"".join
+    topics: dict[Any, bytes] = {}
+    for position, oid, version, topic, state in rows:
+        try:
+            t = topics[topic]
+            ob = oid.bytes if type(oid) is UUID else fromhex(oid)
+            if len(ob) != 16:
+                raise ValueError(oid)
+            digest = hash_(join((pack_head(ob, version, len(t)), t, state))).digest()
+        except (KeyError, TypeError, ValueError, struct_error):
+            if type(topic) is str and topic not in topics:
+                topics[topic] = topic.encode("utf8")
+            digest = row_digest(oid, version, topic, state)
+        append((position, digest))
+    return out
+
+
+def chained_to(
+    conn: Connection, upto: int, wanted: Iterable[int] = (), page: int = 100_000
+) -> tuple[int, bytes, dict[int, bytes]]:
+    """The stored chain's digests from the first position up to ``upto`` linked again
+    from ``GENESIS``: the last position stored, the link they give there, and the stored
+    digests at the ``wanted`` positions. Reads the digests only (never the stored links):
+    a link that equals one kept elsewhere (a run's, a checkpoint's) proves every digest
+    up to it is the one chained then."""
+    want = set(wanted)
+    found: dict[int, bytes] = {}
+    previous, after = GENESIS, 0
+    pack_pos, hash_, join = _POS.pack, sha256, b"".join
+    sqlite = conn.dialect.name == "sqlite"
+    if sqlite:
+        scanned = _scan_in_table_order(conn, upto, want)
+        if scanned is not None:
+            return scanned
+    mark = "?" if sqlite else "%s"
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        while True:
+            cursor.execute(
+                f"SELECT position, digest FROM {NAME} WHERE position > {mark} "
+                f"AND position <= {mark} ORDER BY position LIMIT {mark}",
+                (after, upto, page),
+            )
+            rows = cursor.fetchall()
+            if not rows:
+                break
+            for position, digest in rows:
+                previous = hash_(join((previous, pack_pos(position), digest))).digest()
+            if want:
+                for position, digest in rows:
+                    if position in want:
+                        found[position] = bytes(digest)
+            after = int(rows[-1][0])
+    finally:
+        cursor.close()
+    return after, previous, found
+
+
+def _scan_in_table_order(
+    conn: Connection, upto: int, want: set[int], page: int = 100_000
+) -> tuple[int, bytes, dict[int, bytes]] | None:
+    """``chained_to`` on SQLite by one scan of the table in its own (rowid) order, which
+    the chain's appends in position order make the position order, without the key's
+    index; None as soon as a position is not above the one before (a table written some
+    other way), for the walk by the key."""
+    found: dict[int, bytes] = {}
+    previous, after = GENESIS, 0
+    pack_pos, hash_, join = _POS.pack, sha256, b"".join
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(
+            f"SELECT position, digest FROM {NAME} WHERE +position <= ? ORDER BY rowid", (upto,)
+        )
+        while rows := cursor.fetchmany(page):
+            for position, digest in rows:
+                if position <= after:
+                    return None
+                previous = hash_(join((previous, pack_pos(position), digest))).digest()
+                after = position
+            if want:
+                for position, digest in rows:
+                    if position in want:
+                        found[position] = bytes(digest)
+    finally:
+        cursor.close()
+    return after, previous, found
+
+
+def rows_at(
+    conn: Connection, positions: Sequence[int], page: int = 20_000
+) -> Iterator[list[RawRow]]:
+    """The log's stored rows at these positions (those still there), as stored, a page at
+    a time. Positions spread over the log are looked up by key, 500 at a time; where they
+    are more than half the stretch they span (a province's run rests on nine events in
+    ten), the stretch is read in order and the others dropped, cheaper than the lookups."""
+    if not positions:
+        return
+    table, pos = events_source(conn.dialect.name)
+    mark = "?" if conn.dialect.name == "sqlite" else "%s"
+    columns = f"{pos}, originator_id, originator_version, topic, state"
+    first, last = min(positions), max(positions)
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        if len(positions) * 2 < last - first + 1:
+            for i in range(0, len(positions), 500):
+                part = positions[i : i + 500]
+                cursor.execute(
+                    f"SELECT {columns} FROM {table} "
+                    f"WHERE {pos} IN ({', '.join([mark] * len(part))})",
+                    tuple(part),
+                )
+                yield cursor.fetchall()
+            return
+        want = set(positions)
+        after = first - 1
+        while after < last:
+            cursor.execute(
+                f"SELECT {columns} FROM {table} WHERE {pos} > {mark} AND {pos} <= {mark} "
+                f"ORDER BY {pos} LIMIT {mark}",
+                (after, last, page),
+            )
+            rows = cursor.fetchall()
+            if not rows:
+                return
+            after = int(rows[-1][0])
+            yield [r for r in rows if r[0] in want]
+    finally:
+        cursor.close()
