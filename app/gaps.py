@@ -24,7 +24,7 @@ from app.workbook import day_cell, header, text_cell
 from domain.errors import InvalidInputError
 from projections.audit.index import events_at
 from projections.blind_spots import ALL_GAPS
-from projections.unit_pages import units_under
+from projections.unit_pages import units_named, units_under
 
 PAGE_SIZE = 50
 # The orders a list can be sorted in: the key of a row, then the list's own order.
@@ -320,8 +320,10 @@ def work_list(
 
 def with_causes(z: Any, code: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """A few rows of ``Zhucun.gaps`` of ``code`` described as the work list describes them."""
+    if not rows:
+        return []
     with z.projections.reading() as conn:
-        return described(conn, rows, units_under(conn, code))
+        return described(conn, rows, units_named(conn, {g["unit"] for g in rows}))
 
 
 def event_names(lang: str) -> dict[str, str]:

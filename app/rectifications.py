@@ -33,7 +33,7 @@ from projections.coverage.tables import moments
 from projections.rectifications import rectifications_in
 from projections.tables import utc_naive
 from projections.teams.visit_queries import known_position
-from projections.unit_pages import units_under
+from projections.unit_pages import unit_path, units_named
 
 STATES = ("open", "overdue", "closed")
 
@@ -163,11 +163,14 @@ def rectifications(
     day = as_of or z.today()
     moment = utc_naive(as_known_at) if as_known_at is not None else None
     with z.projections.reading() as conn:
-        units = units_under(conn, code)
-        if not units:
+        path = unit_path(conn, code)
+        if path is None:
             return None
         upto = known_position(conn, moment)
-        found = rectifications_in(conn, set(units), day, upto)
+        # The few units the rectifications name, not the whole subtree (a city's is 1,400).
+        every = rectifications_in(conn, day, upto)
+        units = units_named(conn, {r["gap_unit"] for r in every})
+        found = [r for r in every if units.get(r["gap_unit"], {}).get("path", "").startswith(path)]
         lists: dict[tuple[str, str], set[tuple[str, str]]] = {}
         out = []
         for r in found:

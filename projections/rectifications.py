@@ -100,10 +100,8 @@ class RectificationsModel:
 FIXED = ("gap_type", "subject", "subject_name", "unit_code", "gap_unit", "since")
 
 
-def rectifications_in(
-    conn: Connection, units: set[str], day: date, upto: int | None
-) -> list[dict[str, Any]]:
-    """Each rectification of a gap lying in one of ``units``, as it stood on ``day`` as known
+def rectifications_in(conn: Connection, day: date, upto: int | None) -> list[dict[str, Any]]:
+    """Each rectification, as it stood on ``day`` as known
     at log position ``upto`` (None: now): its latest assignment by then, with the first's
     day and position. Assignments dated after ``day`` or recorded after ``upto`` are not
     yet known."""
@@ -112,8 +110,6 @@ def rectifications_in(
         query = query.where(versions.c.position <= upto)
     found: dict[str, dict[str, Any]] = {}
     for r in conn.execute(query):
-        if r.gap_unit not in units:
-            continue
         row = dict(r._mapping)
         first = found.get(r.id)
         if first is None:

@@ -269,6 +269,15 @@ def opened_on(conn: Connection, code: str) -> date | None:
     return value if isinstance(value, date) else None
 
 
+def units_named(conn: Connection, codes: set[str]) -> dict[str, dict[str, str]]:
+    """These units (those that exist), as the tree stands now: code -> its name and
+    materialised path. A page asks for the few units its rows name, not a whole subtree."""
+    if not codes:
+        return {}
+    query = select(units.c.code, units.c.name, units.c.path).where(units.c.code.in_(codes))
+    return {r.code: {"name": r.name, "path": r.path} for r in conn.execute(query)}
+
+
 def units_under(conn: Connection, code: str) -> dict[str, dict[str, str]]:
     """Every unit in the subtree of ``code`` (itself included), as the tree stands now:
     code -> its name and materialised path."""
