@@ -61,6 +61,9 @@ if TYPE_CHECKING:
 
 
 SEARCH_MAX = 40  # characters of a search text: longer than any name anyone types
+# Events no work gap can show (projections/page_changes.py): a page keeps its work gaps
+# across them, while its network figures are computed again.
+NOT_WORK_EVENTS = page_changes.NOT_WORK_EVENTS
 
 
 class BatchRefused(Exception):
@@ -271,15 +274,26 @@ class Zhucun:
             return queries.summary_on(conn, code, day, _moment(as_known_at), self.rules)
 
     def coverage(
-        self, code: str, as_of: date | None = None, as_known_at: datetime | None = None
+        self,
+        code: str,
+        as_of: date | None = None,
+        as_known_at: datetime | None = None,
+        work: dict[str, dict[str, int]] | None = None,
     ) -> dict[str, Any] | None:
-        """Coverage of a unit and everything under it, on a day, as known at a moment."""
+        """Coverage of a unit and everything under it, on a day, as known at a moment;
+        ``work``: its work gaps per village if already counted (``work_gap_counts``)."""
         with self.projections.reading() as conn:
             today = self.today()
             now = as_known_at is None and (as_of is None or as_of >= today)
             return blind_spots.coverage(
-                conn, code, as_of or today, _moment(as_known_at), self.rules, now
+                conn, code, as_of or today, _moment(as_known_at), self.rules, now, work
             )
+
+    def work_gap_counts(self, code: str, as_of: date) -> dict[str, dict[str, int]]:
+        """Per village under the unit with any: its work gaps of each type on the day, as
+        known now. A page keeps them across the events in ``NOT_WORK_EVENTS``."""
+        with self.projections.reading() as conn:
+            return blind_spots.work_gap_counts(conn, code, as_of, None)
 
     def gaps(
         self,

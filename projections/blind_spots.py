@@ -46,10 +46,27 @@ def coverage(
     known_at: datetime | None,
     rules: RuleSet,
     now: bool = False,
+    work: dict[str, dict[str, int]] | None = None,
 ) -> dict[str, Any] | None:
-    """The unit's coverage, its ``gaps`` counting the work gaps under it too."""
+    """The unit's coverage, its ``gaps`` counting the work gaps under it too; ``work``: those
+    already counted per village (``work_gap_counts``), which a page keeps longer than the
+    network's figures."""
     found = coverage_queries.coverage(conn, code, as_of, known_at, rules, now)
     if found is not None:
-        clocks = work_gaps.clocks(conn, as_of, known_at)
-        found["gaps"] |= work_gaps.totals(conn, code, clocks)
+        if work is None:
+            clocks = work_gaps.clocks(conn, as_of, known_at)
+            found["gaps"] |= work_gaps.totals(conn, code, clocks)
+        else:
+            totals = dict.fromkeys(WORK_GAPS, 0)
+            for by_kind in work.values():
+                for kind, n in by_kind.items():
+                    totals[kind] += n
+            found["gaps"] |= totals
     return found
+
+
+def work_gap_counts(
+    conn: Connection, code: str, as_of: date, known_at: datetime | None
+) -> dict[str, dict[str, int]]:
+    """Per village under ``code`` with any: its work gaps of each type on the day."""
+    return dict(work_gaps.counted(conn, code, work_gaps.clocks(conn, as_of, known_at)))

@@ -37,6 +37,9 @@ def _kinds() -> tuple[frozenset[str], frozenset[str]]:
 
 
 PAGE_EVENTS, DATED_EVENTS = _kinds()
+# What the work gaps cannot show: households, party members and central households (a
+# village's work gaps are its survey, plan, measures, letters and team).
+NOT_WORK_EVENTS = DATED_EVENTS - {c.__qualname__ for c in work_consumes}
 
 
 def unchanged_on(

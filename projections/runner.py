@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Any, Protocol
 
 from sqlalchemy import (
@@ -46,6 +47,12 @@ from projections.tables import (
     tracking,
 )
 from projections.teams.model import TeamsModel
+
+fcntl: ModuleType | None
+try:
+    import fcntl
+except ImportError:  # no flock (Windows): processes meet at SQLite's own lock
+    fcntl = None
 
 
 class Log(Protocol):
@@ -573,32 +580,77 @@ def _stop_when(stop: threading.Event, subscription: Any) -> None:
     subscription.stop()
 
 
-_WRITERS: dict[str, threading.RLock] = {}
+class SqliteWriter:
+    """The turn to write to one SQLite file: threads of a process wait on a lock, and
+    processes (gunicorn's workers, a ``zhucun apply`` beside ``zhucun serve``) on the kernel's
+    lock of a file beside the store (``flock``), which wakes the next writer as soon as the
+    last lets go. Reentrant in a thread, like the lock it wraps.
+
+    SQLite lets one writer in at a time; the others poll the file's lock, sleeping longer
+    each time (up to 100 ms between looks), and under a load the unlucky ones time out
+    ("database is locked") or wait far longer than the write they wait for. Both the log's
+    writes (app/store/event_store.py) and the read models' catch-up take this turn. Where no
+    lock file can be made (a read-only directory), processes meet at SQLite's own lock and
+    its busy timeout, as before.
+    """
+
+    def __init__(self, database: str) -> None:
+        self.lock = threading.RLock()
+        self.path = f"{database}-writer.lock"
+        self.depth = 0  # changed only by the thread holding ``lock``
+        self.fd: int | None = None
+        self.pid = 0  # the process the file was opened by: a fork opens its own
+
+    def __enter__(self) -> None:
+        self.lock.acquire()
+        if self.depth == 0:
+            try:
+                self._file_lock()
+            except BaseException:
+                self.lock.release()
+                raise
+        self.depth += 1
+
+    def __exit__(self, *exc: object) -> None:
+        self.depth -= 1
+        try:
+            if self.depth == 0 and self.fd is not None and fcntl is not None:
+                fcntl.flock(self.fd, fcntl.LOCK_UN)
+        finally:
+            self.lock.release()
+
+    def _file_lock(self) -> None:
+        if fcntl is None:
+            return
+        if self.pid != os.getpid():  # a forked worker must not share its parent's file
+            self.fd, self.pid = None, os.getpid()
+            try:
+                self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+            except OSError:
+                return
+        if self.fd is not None:
+            fcntl.flock(self.fd, fcntl.LOCK_EX)
+
+
+_WRITERS: dict[str, SqliteWriter] = {}
 _WRITERS_GUARD = threading.Lock()
 
 
-def sqlite_writer(database: str | None) -> threading.RLock | None:
-    """The lock a process's threads take in turn to write to one SQLite file (None for
-    another engine).
-
-    SQLite lets one writer in at a time; the others poll the file's lock, sleeping longer
-    each time, and under a load the unlucky ones time out ("database is locked"). Threads of
-    one process (``zhucun serve``) wait here instead, in turn; other processes still meet at
-    the file's lock, with its busy timeout. Both the log's writes (app/store/event_store.py)
-    and the read models' catch-up take it.
-    """
+def sqlite_writer(database: str | None) -> SqliteWriter | None:
+    """The turn to write to one SQLite file, shared by this process's stores of it (None
+    for another engine)."""
     if not database:
         return None
     database = os.path.abspath(database)
     with _WRITERS_GUARD:
         found = _WRITERS.get(database)
         if found is None:
-            found = _WRITERS[database] = threading.RLock()
+            found = _WRITERS[database] = SqliteWriter(database)
         return found
 
 
 @contextmanager
-def writing(lock: threading.RLock | None) -> Iterator[None]:
+def writing(lock: SqliteWriter | None) -> Iterator[None]:
     if lock is None:
         yield
         return

@@ -101,14 +101,18 @@ def sites_on(conn: Connection, codes: list[str], as_of: date) -> list[dict[str, 
 
 
 def network_tree(
-    conn: Connection, code: str, as_of: date, now: bool = False
+    conn: Connection,
+    code: str,
+    as_of: date,
+    now: bool = False,
+    work: dict[str, dict[str, int]] | None = None,
 ) -> dict[str, Any] | None:
     """The unit and every unit under it down to the villages (and, under a township or a
     village, the villager groups), each with households, unlinked households, link rate and
     blind spots on that day, the same figures ``coverage()`` gives for each of them, read in
     one grouped count over the subtree instead of one subtree walk per unit, and the work
     gaps of its villages in one more. ``now``: today as known now, answered from the
-    per-scope counts."""
+    per-scope counts. ``work``: the work gaps per village, if already counted."""
     tree = Tree(conn, as_of, None)
     if not tree.find(code):
         return None
@@ -159,7 +163,8 @@ def network_tree(
             for unit, kind, count in conn.execute(query):
                 counts_of[unit][kind] += int(count)
     # The ledger's work gaps, reported under their villages, on the day as known now.
-    work = work_gaps.counted(conn, code, work_gaps.Clocks(as_of, None, None))
+    if work is None:
+        work = work_gaps.counted(conn, code, work_gaps.Clocks(as_of, None, None))
     for village, by_kind in work.items():
         for kind, count in by_kind.items():
             counts_of[village][kind] += count

@@ -11,6 +11,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from app.accounts import Principal
+from app.bootstrap import NOT_WORK_EVENTS
 from app.gaps import event_names, with_causes
 from app.rectifications import counts as rectification_counts
 from domain.errors import InvalidInputError, UnitNotFoundError, UnitNotYetOpenError
@@ -63,7 +64,7 @@ SITE_KINDS = {
 }
 # Gap lists are shown where they stay short enough to read; above, the counts and a drill-down.
 LISTED_LEVELS = ("township", "village", "group")
-MAX_LISTED = 100  # rows of one page; a type's link lists that type alone
+MAX_LISTED = 20  # the first rows, a preview; the work list (web/gaps.py) pages through the rest
 
 
 def read(query: Callable[..., T], *args: Any) -> T:
@@ -102,6 +103,20 @@ def as_of_day() -> date | None:
     return day
 
 
+def work_gaps(code: str, day: date) -> dict[str, dict[str, int]]:
+    """The work gaps per village under the unit on the day, kept across the events that
+    cannot change them (a household registered, a member linked), which the network's
+    figures are not."""
+    z = zhucun()
+    return cached(
+        z,
+        ("work-gaps", code, day),
+        day,
+        lambda: z.work_gap_counts(code, day),
+        ignored=NOT_WORK_EVENTS,
+    )
+
+
 def network(code: str, day: date) -> dict[str, Any] | None:
     """The unit's subtree with each unit's figures on the day (one grouped count, kept)."""
     z = zhucun()
@@ -109,7 +124,7 @@ def network(code: str, day: date) -> dict[str, Any] | None:
         z,
         ("network", code, day),
         day,
-        lambda: read(unit_pages.network_tree, code, day, day >= z.today()),
+        lambda: read(unit_pages.network_tree, code, day, day >= z.today(), work_gaps(code, day)),
     )
 
 
@@ -144,7 +159,7 @@ def unit_data(code: str, day: date) -> dict[str, Any]:
     z = zhucun()
 
     def compute() -> dict[str, Any]:
-        coverage = z.coverage(code, day)
+        coverage = z.coverage(code, day, work=work_gaps(code, day))
         if coverage is None:
             opened = read(unit_pages.opened_on, code)
             if opened is not None and day < opened:

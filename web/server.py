@@ -1,9 +1,9 @@
 """Serving the web application: waitress, a production WSGI server of threads in one process.
 
 One process, because the embedded store is a SQLite file that takes one writer at a time:
-threads of one process queue for it on a lock (``projections.runner.sqlite_writer``) instead
-of polling the file's lock, and they share one store, its read models' memory and the pages
-kept (web/page_cache.py). Why waitress rather than gunicorn or Werkzeug's development
+threads of one process queue for it on a lock (``projections.runner.sqlite_writer``; other
+processes on a file lock beside the store) instead of polling SQLite's lock, and they share
+one store, its read models' memory and the pages kept (web/page_cache.py). Why waitress rather than gunicorn or Werkzeug's development
 server: docs/adr/017-serving-the-web-application.md.
 """
 
