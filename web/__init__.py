@@ -29,6 +29,7 @@ from web import (
     history,
     i18n,
     ledger,
+    links,
     people,
     proxies,
     records,
@@ -61,6 +62,7 @@ def create_app(zhucun: Zhucun | None = None, config: dict[str, Any] | None = Non
     deps.init_app(app)
     i18n.init_app(app)
     assets.init_app(app)
+    links.init_app(app)
     errors.init_app(app)
     status.init_app(app)
     auth.init_app(app, app.config.get("ZHUCUN_ACCOUNTS") or Accounts(zhucun))

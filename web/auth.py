@@ -188,6 +188,8 @@ def logout() -> Response:
 
 def _load_principal() -> None:
     g.principal = None
+    if request.endpoint == "static":  # the same files for everyone, logged in or not
+        return
     username, version, sid = session.get("user"), session.get("v"), session.get("sid")
     if not isinstance(username, str) or not isinstance(version, int):
         return

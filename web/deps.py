@@ -5,7 +5,7 @@ from __future__ import annotations
 from contextlib import AbstractContextManager
 from typing import cast
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, request
 
 from app.args import FULL_WIDTH_DIGITS
 from app.bootstrap import Zhucun
@@ -24,6 +24,8 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def _look() -> None:
+        if request.endpoint == "static":  # a file of the app's own: no read model, no account
+            return
         look: AbstractContextManager[None] = zhucun().projections.one_look()
         look.__enter__()
         g.zhucun_look = look

@@ -3,8 +3,8 @@
 One process, because the embedded store is a SQLite file that takes one writer at a time:
 threads of one process queue for it on a lock (``projections.runner.sqlite_writer``; other
 processes on a file lock beside the store) instead of polling SQLite's lock, and they share
-one store, its read models' memory and the pages kept (web/page_cache.py). Why waitress rather than gunicorn or Werkzeug's development
-server: docs/adr/017-serving-the-web-application.md.
+one store, its read models' memory and the pages kept (web/page_cache.py). Why waitress
+rather than gunicorn or Werkzeug's development server: docs/adr/017-serving-the-web-application.md.
 """
 
 from __future__ import annotations
