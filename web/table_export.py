@@ -29,6 +29,7 @@ from flask import Flask, Response, current_app, request
 from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.utils import get_column_letter
 
 from app.audit.access import record_export
 from app.workbook import DAY_FORMAT, header, text_cell
@@ -280,10 +281,10 @@ def value_of(text: str, numeric: bool) -> tuple[Any, str | None]:
             pass
     if numeric and _NUMBER.match(text):
         try:
+            number = Decimal(text.rstrip("%").replace(",", ""))
             if text.endswith("%"):
-                return Decimal(text[:-1].replace(",", "")) / 100, "0.0%"
-            number = Decimal(text.replace(",", ""))
-            return (int(number) if number == number.to_integral_value() else number), None
+                return float(number / 100), "0.0%"
+            return (int(number) if number == number.to_integral_value() else float(number)), None
         except InvalidOperation:
             pass
     return text, None
@@ -293,11 +294,17 @@ def workbook(title: str, headings: list[str], rows: list[list[tuple[str, bool]]]
     """The table as a one-sheet workbook: the header row, then a row per row."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(_sheet_name(title))
+    columns = max([len(headings)] + [len(r) for r in rows])
+    labels = headings + [""] * (columns - len(headings))
     widths = [
         max(8, min(40, max([len(h) * 2] + [len(r[i][0]) for r in rows if i < len(r)])))
-        for i, h in enumerate(headings)
+        for i, h in enumerate(labels)
     ]
-    header(ws, headings, widths)
+    if headings:
+        header(ws, headings, widths)
+    else:  # a table of label and value rows: no header row
+        for i, width in enumerate(widths, 1):
+            ws.column_dimensions[get_column_letter(i)].width = width
     for row in rows:
         cells = []
         for text, numeric in row:
