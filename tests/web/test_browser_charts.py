@@ -19,10 +19,11 @@ from typing import Any
 import pytest
 
 from app.bootstrap import Zhucun
-from tests.builders import COUNTY, TOWNSHIP, apply, cmd, household, open_unit
+from tests.builders import CITY, COUNTY, TOWNSHIP, VILLAGE_A, apply, cmd, household, open_unit
 from tests.web.builders import ACCOUNTS, PASSWORD
+from tests.web.ledger_data import ledger_network_with_funds
 from tests.web.test_browser import _small_network, browser, pytestmark, served, shots  # noqa: F401
-from web.charts import BAD, FAIR, GOOD, NONE
+from web.charts import BAD, FAIR, GOOD, NONE, SERIES
 
 LONG_TOWNSHIP = COUNTY + "203"
 LONG_NAME = "草河口镇东营坊满族朝鲜族联合乡镇街道办事处"
@@ -288,3 +289,37 @@ def test_no_label_of_a_bar_chart_or_the_treemap_leaves_its_drawing(
     page.wait_for_timeout(300)
     assert LONG_NAME in page.inner_text("#network-map")
     assert not page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+
+
+@pytest.fixture
+def ledger_server(tmp_path: Path) -> Iterator[str]:
+    yield from served(tmp_path, ledger_network_with_funds)
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_no_label_of_the_ledgers_bar_charts_leaves_its_drawing(
+    ledger_server: str,
+    browser: object,  # noqa: F811
+    shots: Path,  # noqa: F811
+    width: int,
+):
+    """The city's survey beside the seed report (long labels, shares above 100 %) and a
+    village's funds by source (large sums of yuan), in the one scale's colours."""
+    page = browser.new_page(viewport={"width": width, "height": 900})  # type: ignore[attr-defined]
+    page.goto(ledger_server + "/login")
+    page.fill("#username", ACCOUNTS["city_admin"][0])
+    page.fill("#password", PASSWORD)
+    page.click("button.primary")
+    page.wait_for_url("**/units/**")
+    page.goto(ledger_server + f"/units/{CITY}/ledger")
+    page.wait_for_selector("#seed-chart[data-ready='true'] svg")
+    page.screenshot(path=shots / f"5-seed-{width}.png", full_page=True)
+    assert clipped(page, "seed-chart") == []
+    page.goto(ledger_server + f"/units/{VILLAGE_A}/ledger?tab=funds")
+    page.wait_for_selector("#funds-chart[data-ready='true'] svg")
+    page.screenshot(path=shots / f"6-funds-{width}.png", full_page=True)
+    assert clipped(page, "funds-chart") == []
+    fills = page.eval_on_selector_all(
+        "#funds-chart svg path", "els => els.map(e => (e.getAttribute('fill') || '').toLowerCase())"
+    )
+    assert set(SERIES[:3]) <= set(fills), fills
