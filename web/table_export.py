@@ -43,9 +43,11 @@ TABLE = "table"
 FORMATS = ("xlsx",)
 # The start of a table that can be exported: a <table> with an id, or a list marked data-export.
 _START = re.compile(
-    r'<(table|ol|ul)\b(?=[^>]*\bid="([^"]+)")(?![^>]*\bdata-export="no")([^>]*)>', re.S
+    r'<(table|ol|ul|div)\b(?=[^>]*\bid="([^"]+)")(?![^>]*\bdata-export="no")([^>]*)>', re.S
 )
 _ID = re.compile(r"^[A-Za-z][\w-]*$")
+# Elements without an end tag.
+_VOID = frozenset({"area", "br", "col", "hr", "img", "input", "link", "meta", "source", "wbr"})
 
 
 def init_app(app: Flask) -> None:
@@ -106,10 +108,9 @@ def _with_links(response: Response) -> Response:
             continue
         if match.start() < at:
             continue  # inside a table already linked
-        end = page.find(f"</{tag}>", match.end())
+        end = _end_of(page, tag, match.end())
         if end < 0:
             continue
-        end += len(tag) + 3
         href = escape(export_url(ident))
         out.append(page[at:end])
         out.append(
@@ -122,6 +123,18 @@ def _with_links(response: Response) -> Response:
     out.append(page[at:])
     response.set_data("".join(out))
     return response
+
+
+def _end_of(page: str, tag: str, start: int) -> int:
+    """Where the element of ``tag`` opened just before ``start`` ends (after its end tag),
+    counting the same elements nested in it; -1 when it does not end."""
+    tags = re.compile(rf"<(/?){tag}\b[^>]*>")
+    depth = 1
+    for m in tags.finditer(page, start):
+        depth += -1 if m.group(1) else 1
+        if depth == 0:
+            return m.end()
+    return -1
 
 
 class _Table(HTMLParser):
@@ -145,6 +158,8 @@ class _Table(HTMLParser):
         self.cell_num = False
         self.cell_depth = 0
         self.list_row: dict[str, str] | None = None
+        self.row_tag = ""
+        self.row_nest = 0
         self.list_columns: list[str] = []
         self.list_rows: list[dict[str, str]] = []
         self.col: str | None = None
@@ -155,7 +170,7 @@ class _Table(HTMLParser):
         if tag == "title":
             self._in_title = True
         if self.depth == 0:
-            if a.get("id") == self.ident and tag in ("table", "ol", "ul"):
+            if a.get("id") == self.ident and tag in ("table", "ol", "ul", "div"):
                 self.found = True
                 self.kind = tag
                 self.depth = 1
@@ -184,9 +199,15 @@ class _Table(HTMLParser):
             self.cell.append(" ")
 
     def _list_start(self, tag: str, a: dict[str, str | None]) -> None:
-        if tag == "li" and self.depth == 1 and self.list_row is None:
-            self.list_row = {}
-        elif self.list_row is not None and a.get("data-col") and self.cell is None:
+        if tag in _VOID:
+            return
+        if self.list_row is None:
+            if "data-row" in a or (tag == "li" and self.depth == 1 and self.kind != "div"):
+                self.list_row, self.row_tag, self.row_nest = {}, tag, 1
+            return
+        if tag == self.row_tag:
+            self.row_nest += 1
+        if a.get("data-col") and self.cell is None:
             self.col = a["data-col"] or ""
             self.cell, self.cell_depth = [], 1
         elif self.cell is not None:
@@ -222,17 +243,20 @@ class _Table(HTMLParser):
             self.row = None
 
     def _list_end(self, tag: str) -> None:
+        if tag in _VOID or self.list_row is None:
+            return
         if self.cell is not None:
             self.cell_depth -= 1
-            if self.cell_depth == 0 and self.list_row is not None and self.col is not None:
+            if self.cell_depth == 0 and self.col is not None:
                 if self.col not in self.list_columns:
                     self.list_columns.append(self.col)
                 self.list_row[self.col] = _words(self.cell)
                 self.cell, self.col = None, None
-            return
-        if tag == "li" and self.depth == 1 and self.list_row is not None:
-            self.list_rows.append(self.list_row)
-            self.list_row = None
+        if tag == self.row_tag:
+            self.row_nest -= 1
+            if self.row_nest == 0:
+                self.list_rows.append(self.list_row)
+                self.list_row = None
 
     def handle_data(self, data: str) -> None:
         if self._in_title:

@@ -71,7 +71,7 @@ def pages(net: WebNet) -> list[str]:
 def tables_of(html: str) -> list[str]:
     """The ids of the tables on the page, and of the lists marked as tables."""
     ids = re.findall(r'<table\b(?![^>]*data-export="no")[^>]*\bid="([^"]+)"', html)
-    ids += re.findall(r'<(?:ol|ul)\b(?=[^>]*\bdata-export\b)[^>]*\bid="([^"]+)"', html)
+    ids += re.findall(r'<(?:ol|ul|div)\b(?=[^>]*\bdata-export\b)[^>]*\bid="([^"]+)"', html)
     return ids
 
 
@@ -145,6 +145,21 @@ def test_the_units_below_as_a_workbook_hold_the_pages_figures_as_numbers_in_chin
     exported = events_named(zhucun, "DataAccess.Exported")[-1]
     assert exported.what == "table children" and exported.format == "xlsx"
     assert exported.filters["path"] == f"/units/{COUNTY}" and exported.rows == len(children)
+
+
+def test_a_teams_residency_and_a_units_history_export_as_tables(network: WebNet, city: FlaskClient):
+    page = city.get(f"/teams/{network.team}?month=2016-06").get_data(as_text=True)
+    href = dict(LINK.findall(page))["residency"].replace("&amp;", "&")
+    assert "month=2016-06" in href
+    sheet = sheet_rows(city.get(href).data)
+    assert sheet[0][0] == "姓名"
+    assert {"已签到", "请假", "无记录", "应驻", "在队天数"} <= set(sheet[0]), sheet[0]
+    names = re.findall(r'<h3><span data-col="姓名">([^<]+)</span>', page)
+    assert [r[0] for r in sheet[1:]] == names and names
+    history = city.get(f"/history/unit/{VILLAGE_A}").get_data(as_text=True)
+    sheet = sheet_rows(city.get(dict(LINK.findall(history))["timeline"].replace("&amp;", "&")).data)
+    assert sheet[0][:2] == ["事项", "日志序号"]
+    assert len(sheet) - 1 == history.count('<li class="entry"')
 
 
 def test_the_export_keeps_the_pages_day_and_filters(network: WebNet, city: FlaskClient):
