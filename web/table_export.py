@@ -157,11 +157,11 @@ class _Table(HTMLParser):
         self.cell: list[str] | None = None
         self.cell_num = False
         self.cell_depth = 0
-        self.list_row: dict[str, str] | None = None
+        self.list_row: dict[str, tuple[str, bool]] | None = None
         self.row_tag = ""
         self.row_nest = 0
         self.list_columns: list[str] = []
-        self.list_rows: list[dict[str, str]] = []
+        self.list_rows: list[dict[str, tuple[str, bool]]] = []
         self.col: str | None = None
         self.hidden = 0
 
@@ -210,6 +210,7 @@ class _Table(HTMLParser):
         if a.get("data-col") and self.cell is None:
             self.col = a["data-col"] or ""
             self.cell, self.cell_depth = [], 1
+            self.cell_num = "data-num" in a
         elif self.cell is not None:
             self.cell_depth += 1
 
@@ -250,7 +251,7 @@ class _Table(HTMLParser):
             if self.cell_depth == 0 and self.col is not None:
                 if self.col not in self.list_columns:
                     self.list_columns.append(self.col)
-                self.list_row[self.col] = _words(self.cell)
+                self.list_row[self.col] = (_words(self.cell), self.cell_num)
                 self.cell, self.col = None, None
         if tag == self.row_tag:
             self.row_nest -= 1
@@ -269,7 +270,7 @@ class _Table(HTMLParser):
         if self.kind == "table":
             return self.headings, self.rows
         return self.list_columns, [
-            [(r.get(c, ""), False) for c in self.list_columns] for r in self.list_rows
+            [r.get(c, ("", False)) for c in self.list_columns] for r in self.list_rows
         ]
 
 

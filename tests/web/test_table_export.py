@@ -156,6 +156,8 @@ def test_a_teams_residency_and_a_units_history_export_as_tables(network: WebNet,
     assert {"已签到", "请假", "无记录", "应驻", "在队天数"} <= set(sheet[0]), sheet[0]
     names = re.findall(r'<h3><span data-col="姓名">([^<]+)</span>', page)
     assert [r[0] for r in sheet[1:]] == names and names
+    checked_in = sheet[0].index("已签到")
+    assert all(isinstance(r[checked_in], int) for r in sheet[1:])
     history = city.get(f"/history/unit/{VILLAGE_A}").get_data(as_text=True)
     sheet = sheet_rows(city.get(dict(LINK.findall(history))["timeline"].replace("&amp;", "&")).data)
     assert sheet[0][:2] == ["事项", "日志序号"]
