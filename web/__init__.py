@@ -22,6 +22,7 @@ from web import (
     assets,
     audit,
     auth,
+    charts,
     dashboard,
     deps,
     errors,
@@ -36,6 +37,7 @@ from web import (
     search,
     status,
     summary,
+    table_export,
     teams,
 )
 from web.deps import EXTENSION
@@ -63,6 +65,8 @@ def create_app(zhucun: Zhucun | None = None, config: dict[str, Any] | None = Non
     i18n.init_app(app)
     assets.init_app(app)
     links.init_app(app)
+    charts.init_app(app)
+    table_export.init_app(app)
     errors.init_app(app)
     status.init_app(app)
     auth.init_app(app, app.config.get("ZHUCUN_ACCOUNTS") or Accounts(zhucun))

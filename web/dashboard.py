@@ -248,7 +248,11 @@ def network_json(code: str) -> dict[str, Any]:
     tree = network(code, day)
     if tree is None:
         raise UnitNotFoundError(code, field="code")
-    return {"unit": code, "as_of": day.isoformat(), "tree": tree}
+    who = principal()
+    assert who is not None
+    # The units above, as far as the account sees: the trail over the map opened in place.
+    trail = [{"code": a["code"], "name": a["name"]} for a in trail_of(code, who)]
+    return {"unit": code, "as_of": day.isoformat(), "trail": trail, "tree": tree}
 
 
 @bp.get("/units/<code>/trend.json")

@@ -25,7 +25,7 @@ TEAM_NAME = "本溪市农委驻甲村工作队"
 def calendar(html: str, cadre: str) -> dict[str, str]:
     """day -> the classes of its square, in the member's calendar."""
     section = re.search(
-        rf'<section class="member-month[^"]*" id="month-{cadre}">(.*?)</section>', html, re.S
+        rf'<section [^>]*class="member-month[^"]*" id="month-{cadre}">(.*?)</section>', html, re.S
     )
     assert section, f"no calendar for {cadre}"
     return dict(

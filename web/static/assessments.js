@@ -1,11 +1,11 @@
 // The grades of a unit's teams over the years: stacked bars, one colour per grade (best green,
-// worst red, as the other charts colour good and bad), from the figures the page holds.
+// worst red: the grades of the one colour scale, web/static/colours.js), from the figures the
+// page holds.
 (function () {
   "use strict";
   var box = document.getElementById("grades-chart");
   if (!box || typeof echarts === "undefined") { return; }
   var data = JSON.parse(box.dataset.grades);
-  var colours = ["#2e7d32", "#7cb342", "#e08e0b", "#b22222", "#9aa5b1"];
   var drawn = echarts.init(box, null, { renderer: "svg" });
   drawn.setOption({
     animation: false,
@@ -17,7 +17,7 @@
     series: data.series.map(function (s, i) {
       return {
         name: s.name, type: "bar", stack: "grades", data: s.counts,
-        itemStyle: { color: colours[Math.min(i, colours.length - 1)] },
+        itemStyle: { color: window.zhucunColours.grade(i) },
         label: { show: true, formatter: function (p) { return p.value || ""; } }
       };
     })

@@ -1,16 +1,17 @@
 // The city's ledger page: each survey figure of the ledger as a share of the seed report's,
-// drawn with the vendored ECharts as the unit page's charts are (same colours: green where the
-// report's figure is reached, red where not).
+// drawn with the vendored ECharts as the unit page's charts are (the one colour scale of
+// web/static/colours.js: good where the report's figure is reached, bad where not).
 (function () {
   "use strict";
   if (typeof echarts === "undefined") { return; }
+  var colours = window.zhucunColours;
   var box = document.getElementById("seed-chart");
   if (!box) { return; }
   var rows = JSON.parse(box.dataset.figures);
   var drawn = echarts.init(box, null, { renderer: "svg" });
   drawn.setOption({
     animation: false,
-    grid: { left: 8, right: 48, top: 16, bottom: 8, containLabel: true },
+    grid: { left: 8, right: 64, top: 16, bottom: 8, containLabel: true },
     tooltip: {
       trigger: "axis",
       formatter: function (items) {
@@ -24,15 +25,18 @@
       type: "value", min: 0, axisLabel: { formatter: "{value}%" },
       max: function (v) { return Math.max(100, Math.ceil(v.max / 10) * 10); }
     },
-    yAxis: { type: "category", inverse: true, data: rows.map(function (r) { return r.label; }) },
+    yAxis: {
+      type: "category", inverse: true, data: rows.map(function (r) { return r.label; }),
+      axisLabel: { width: Math.max(60, Math.floor(box.clientWidth * 0.4)), overflow: "truncate", ellipsis: "…" }
+    },
     series: [{
       type: "bar",
       data: rows.map(function (r) {
         var pct = Math.round(r.count / r.seed.number * 1000) / 10;
-        return { value: pct, itemStyle: { color: r.seed.reached ? "#2e7d32" : "#c0392b" } };
+        return { value: pct, itemStyle: { color: colours.reached(r.seed.reached) } };
       }),
       label: { show: true, position: "right", formatter: function (p) { return p.value + "%"; } },
-      markLine: { silent: true, symbol: "none", data: [{ xAxis: 100 }], lineStyle: { color: "#0b5cad" } }
+      markLine: { silent: true, symbol: "none", data: [{ xAxis: 100 }], lineStyle: { color: colours.primary } }
     }]
   });
   box.style.height = Math.max(160, rows.length * 28 + 40) + "px";
@@ -42,11 +46,13 @@
 })();
 
 // The funds by source (四位一体) of a village, or of the villages under a unit: per source, the
-// yuan allocated, spent and left, as grouped bars in the unit page's colours (blue, amber,
-// green; a balance below zero in red). The table beside it holds the same figures.
+// yuan allocated, spent and left, as grouped bars in the series colours of the one scale
+// (web/static/colours.js; a balance below zero in its bad colour). The table beside it holds
+// the same figures.
 (function () {
   "use strict";
   if (typeof echarts === "undefined") { return; }
+  var colours = window.zhucunColours;
   var box = document.getElementById("funds-chart");
   if (!box) { return; }
   var rows = JSON.parse(box.dataset.rows);
@@ -55,9 +61,9 @@
       { minimumFractionDigits: 2, maximumFractionDigits: 2 });
   };
   var series = [
-    { key: "allocated", name: box.dataset.allocated, color: "#0b5cad" },
-    { key: "spent", name: box.dataset.spent, color: "#e08e0b" },
-    { key: "balance", name: box.dataset.balance, color: "#2e7d32" }
+    { key: "allocated", name: box.dataset.allocated, color: colours.series[0] },
+    { key: "spent", name: box.dataset.spent, color: colours.series[1] },
+    { key: "balance", name: box.dataset.balance, color: colours.series[2] }
   ];
   var drawn = echarts.init(box, null, { renderer: "svg" });
   drawn.setOption({
@@ -73,14 +79,20 @@
         }).join("");
       }
     },
-    xAxis: { type: "category", data: rows.map(function (r) { return r.source; }) },
-    yAxis: { type: "value", name: box.dataset.unit },
+    xAxis: {
+      type: "category", data: rows.map(function (r) { return r.source; }),
+      axisLabel: { interval: 0, width: Math.max(40, Math.floor((box.clientWidth - 80) / Math.max(rows.length, 1))), overflow: "break" }
+    },
+    yAxis: {
+      type: "value", name: box.dataset.unit,
+      axisLabel: { formatter: function (v) { return yuan(v).replace(/\.00$/, ""); } }
+    },
     series: series.map(function (s) {
       return {
         type: "bar", name: s.name, itemStyle: { color: s.color },
         data: rows.map(function (r) {
           var v = r[s.key];
-          return s.key === "balance" && v < 0 ? { value: v, itemStyle: { color: "#c0392b" } } : v;
+          return s.key === "balance" && v < 0 ? { value: v, itemStyle: { color: colours.bad } } : v;
         })
       };
     })
