@@ -22,6 +22,7 @@ from app.schemas import (
     CommandArgs,
     DayArg,
     Flag,
+    GroupCode,
     IdArg,
     IdentityNumber,
     IdsArg,
@@ -34,6 +35,7 @@ from app.schemas import (
     Read,
     Text,
     TextArg,
+    VillageCode,
 )
 from app.teams import Teams
 from domain.base import Meta
@@ -242,7 +244,7 @@ def _exit_poverty(n: Network, a: AUnit, m: Meta) -> dict[str, Any]:
 
 
 class RegisterHousehold(CommandArgs):
-    group: CodeArg
+    group: GroupCode
     head_name: TextArg
     members: Read[int, Integer(1, MEMBERS_MAX)]
     id_number: Read[str, IdentityNumber()]
@@ -258,7 +260,7 @@ def _register_household(n: Network, a: RegisterHousehold, m: Meta) -> dict[str, 
 
 class MoveHousehold(CommandArgs):
     household: IdArg
-    group: CodeArg
+    group: GroupCode
 
 
 @command("move_household", "户迁移", "move a household to another villager group", MoveHousehold)
@@ -451,7 +453,7 @@ def _register_dispatching_unit(n: Network, a: RegisterDispatchingUnit, m: Meta) 
 
 
 class ClassifyVillage(CommandArgs):
-    village: CodeArg
+    village: VillageCode
     problem: Read[Problem, Choice(Problem)]
     finding: TextArg
     problems: IdsArg
@@ -531,7 +533,7 @@ def _set_cadre_flags(n: Network, a: SetCadreFlags, m: Meta) -> dict[str, Any]:
 
 class DispatchTeam(CommandArgs):
     unit: TextArg
-    village: CodeArg
+    village: VillageCode
     id: OptIdArg
 
 

@@ -46,6 +46,7 @@ from domain.errors import InvalidInputError
 from domain.fields import CITED_MAX, MONEY_MAX_FEN, POSITION_MAX, Field, field, voucher_number
 from domain.identity import validate_identity_number
 from domain.ledger.money import fen_of_yuan
+from domain.levels import Level
 
 # ``Read`` is typing's ``Annotated`` to the type checker, imported; listing it here exports it
 # (every name defined here is exported anyway).
@@ -106,6 +107,12 @@ class Code(Arg):
     kind = "unit code"
     refers = True
 
+    def __init__(self, required: bool = True, level: Level | None = None) -> None:
+        super().__init__(required)
+        # The level the code must name: its length, for the schema and the docs; a code of
+        # another level is refused by the use case, by name (not_a_villager_group, ...).
+        self.level = level
+
     def read(self, name: str, value: Any) -> str:
         if isinstance(value, int) and not isinstance(value, bool):
             value = str(value)
@@ -121,9 +128,19 @@ class Code(Arg):
         return code
 
     def json_schema(self, name: str) -> dict[str, Any]:
+        if self.level is not None:
+            return {"type": "string", "pattern": f"^[0-9]{{{self.level.code_length}}}$"}
         return {"type": "string", "pattern": "^([0-9]{6}|[0-9]{9}|[0-9]{12}|[0-9]{15})$"}
 
     def rule(self, name: str, lang: str) -> str:
+        if self.level is not None:
+            digits, level = self.level.code_length, self.level
+            return _words(
+                f"{level.zh}的区划代码：{digits} 位数字",
+                f"division code of a {'villager group' if level is Level.GROUP else level}: "
+                f"{digits} digits",
+                lang,
+            )
         return _words(
             "区划代码：6 位（县及以上）、9 位（乡镇）、12 位（村）或 15 位（村民小组）数字",
             "division code: 6 digits (county and up), 9 (township), 12 (village) "
@@ -702,6 +719,8 @@ def json_schema(model: type[CommandArgs], title: str, description: str) -> dict[
 
 # The arguments most commands take, as types (``name: CodeArg``).
 CodeArg = Read[str, Code()]
+VillageCode = Read[str, Code(level=Level.VILLAGE)]
+GroupCode = Read[str, Code(level=Level.GROUP)]
 OptCodeArg = Read[str | None, Code(required=False)]
 IdArg = Read[UUID, Id()]
 OptIdArg = Read[UUID | None, Id(required=False)]

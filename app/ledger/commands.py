@@ -37,6 +37,7 @@ from app.schemas import (
     Read,
     Text,
     TextArg,
+    VillageCode,
     Voucher,
 )
 from domain.base import Meta
@@ -75,7 +76,7 @@ MoneyArg = Read[int, Money()]  # whole fen
 
 
 class RegisterVillageForm(CommandArgs):
-    village: CodeArg
+    village: VillageCode
     committee_size: Read[int, Integer(1, COMMITTEE_SIZE_MAX)]
     secretary: OptTextArg
     assessment: Read[CommitteeAssessment, Choice(CommitteeAssessment)]
@@ -107,7 +108,7 @@ def _register_village_form(n: Network, a: RegisterVillageForm, m: Meta) -> dict[
 
 
 class SetSurveyPeriod(CommandArgs):
-    village: CodeArg
+    village: VillageCode
     first_day: DayArg
     last_day: DayArg
 
@@ -123,7 +124,7 @@ def _set_survey_period(n: Network, a: SetSurveyPeriod, m: Meta) -> dict[str, Any
 
 
 class RecordSurveyTables(CommandArgs):
-    village: CodeArg
+    village: VillageCode
     kind: Read[TableKind, Choice(TableKind)]
     handed_out: Read[int, Integer(1, COPIES_MAX)]
     returned: Read[int, Integer(0, COPIES_MAX)]
@@ -143,7 +144,7 @@ People = Read[int, Integer(0, PEOPLE_MAX, required=False)]
 
 
 class HoldSymposium(CommandArgs):
-    village: CodeArg
+    village: VillageCode
     # One count per ParticipantCategory, by its value.
     township_leaders: People
     committee_members: People
@@ -165,7 +166,7 @@ def _hold_symposium(n: Network, a: HoldSymposium, m: Meta) -> dict[str, Any]:
 
 
 class HoldInterview(CommandArgs):
-    village: CodeArg
+    village: VillageCode
     interviewee: TextArg
     interviewee_category: Read[IntervieweeCategory, Choice(IntervieweeCategory)]
     interviewer: TextArg
@@ -185,7 +186,7 @@ def _hold_interview(n: Network, a: HoldInterview, m: Meta) -> dict[str, Any]:
 
 
 class WithdrawSurveyActivity(CommandArgs):
-    village: CodeArg
+    village: VillageCode
     activity: Read[int, Integer(1, INT32_MAX)]
     note: TextArg
 
@@ -201,7 +202,7 @@ def _withdraw_survey_activity(n: Network, a: WithdrawSurveyActivity, m: Meta) ->
 
 
 class CollectOpinion(CommandArgs):
-    village: CodeArg
+    village: VillageCode
     text: Read[str, Text(spec=OPINION_TEXT)]
     source: Read[OpinionSource, Choice(OpinionSource)]
     category: Read[OpinionCategory, Choice(OpinionCategory)]
@@ -219,7 +220,7 @@ def _collect_opinion(n: Network, a: CollectOpinion, m: Meta) -> dict[str, Any]:
 
 
 class RecordSurveyProblem(CommandArgs):
-    village: CodeArg
+    village: VillageCode
     description: TextArg
     root_cause: Read[RootCause, Choice(RootCause)]
     root_cause_text: OptTextArg
@@ -296,7 +297,7 @@ class PlanItems(Objects):
 
 
 class DraftPlan(CommandArgs):
-    village: CodeArg
+    village: VillageCode
     kind: Read[PlanKind, Choice(PlanKind)]
     year: Read[int, Integer(YEAR_MIN, YEAR_MAX)]
     title: TextArg
@@ -356,7 +357,7 @@ def _measures(n: Network) -> Measures:
 
 
 class PlanMeasure(CommandArgs):
-    village: CodeArg
+    village: VillageCode
     plan: IdArg
     item: TextArg
     title: TextArg
@@ -450,7 +451,7 @@ class Targets(Objects):
 
 class SignResponsibilityLetter(CommandArgs):
     unit: TextArg
-    village: CodeArg
+    village: VillageCode
     team: IdArg
     unit_signatory: TextArg
     village_signatory: TextArg
@@ -491,7 +492,7 @@ Goal = Read[SixHave, Choice(SixHave)]
 
 
 class SetSixHaveGoal(CommandArgs):
-    village: CodeArg
+    village: VillageCode
     goal: Goal
     target: TextArg
 
@@ -507,7 +508,7 @@ def _set_six_have_goal(n: Network, a: SetSixHaveGoal, m: Meta) -> dict[str, Any]
 
 
 class AddSixHaveEvidence(CommandArgs):
-    village: CodeArg
+    village: VillageCode
     goal: Goal
     title: OptTextArg
     kind: Read[EvidenceKind | None, Choice(EvidenceKind, required=False)]
@@ -531,7 +532,7 @@ def _add_six_have_evidence(n: Network, a: AddSixHaveEvidence, m: Meta) -> dict[s
 
 
 class JudgeSixHaveGoal(CommandArgs):
-    village: CodeArg
+    village: VillageCode
     goal: Goal
     status: Read[GoalStatus, Choice(GoalStatus)]
     judged_by: OptTextArg
@@ -561,7 +562,7 @@ VoucherArg = Read[str, Voucher()]
 
 
 class AllocateFunds(CommandArgs):
-    village: CodeArg
+    village: VillageCode
     source: Source
     amount: MoneyArg
     voucher: VoucherArg
@@ -584,7 +585,7 @@ def _allocate_funds(n: Network, a: AllocateFunds, m: Meta) -> dict[str, Any]:
 
 
 class RecordExpenditure(CommandArgs):
-    village: CodeArg
+    village: VillageCode
     source: Source
     amount: MoneyArg
     voucher: VoucherArg
@@ -606,7 +607,7 @@ def _record_expenditure(n: Network, a: RecordExpenditure, m: Meta) -> dict[str, 
 
 
 class ReverseFundEntry(CommandArgs):
-    village: CodeArg
+    village: VillageCode
     source: Source
     voucher: VoucherArg
     because: TextArg
