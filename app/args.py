@@ -15,8 +15,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable
 from datetime import date
-from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any
 from uuid import UUID
 
 from domain.errors import InvalidInputError
@@ -25,8 +24,6 @@ from domain.fields import (
     field,
     first_refused_character,
 )
-
-E = TypeVar("E", bound=StrEnum)
 
 # Shown each code and id a command names, after normalising (app/jurisdiction.py).
 ReferenceCheck = Callable[[str, Any], None]

@@ -1,7 +1,8 @@
 """The commands users send (one JSON line each in ``zhucun apply``), and how each one runs.
 
-A command names a use case of ``Network``; this module only reads its arguments. The
-registry itself is ``app/registry.py``; the ledger's commands register from
+A command names a use case of ``Network``; its arguments are a typed model beside its
+handler (app/schemas.py, ADR 039), read before the handler runs. The registry itself is
+``app/registry.py``; the ledger's commands register from
 ``app/ledger/commands.py``, imported here so that ``COMMANDS`` holds every command.
 """
 
