@@ -1,7 +1,8 @@
 """The commands users send (one JSON line each in ``zhucun apply``), and how each one runs.
 
-A command names a use case of ``Network``; this module only reads its arguments. The
-registry itself is ``app/registry.py``; the ledger's commands register from
+A command names a use case of ``Network``; its arguments are a typed model beside its
+handler (app/schemas.py, ADR 039), read before the handler runs. The registry itself is
+``app/registry.py``; the ledger's commands register from
 ``app/ledger/commands.py``, imported here so that ``COMMANDS`` holds every command.
 """
 
@@ -12,10 +13,31 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from app.args import Args, ReferenceCheck, clean_text, is_blank, parse_date
+from app.args import ReferenceCheck, clean_text, is_blank, parse_date
 from app.network import Network
 from app.registry import COMMANDS as COMMANDS
 from app.registry import command
+from app.schemas import (
+    Choice,
+    CodeArg,
+    CommandArgs,
+    DayArg,
+    Flag,
+    GroupCode,
+    IdArg,
+    IdentityNumber,
+    IdsArg,
+    Integer,
+    Number,
+    OptCodeArg,
+    OptIdArg,
+    OptTextArg,
+    Position,
+    Read,
+    Text,
+    TextArg,
+    VillageCode,
+)
 from app.teams import Teams
 from domain.base import Meta
 from domain.cadres import DispatchLevel, Rank, Sector
@@ -150,207 +172,259 @@ def parse_command_line(obj: Any) -> CommandLine:
 def run_command(
     network: Network, line: CommandLine, meta: Meta, check: ReferenceCheck | None = None
 ) -> dict[str, Any]:
-    args = Args(line.args, check)
+    """The command's arguments read by its model (app/schemas.py), then its handler run."""
     spec = COMMANDS[line.command]
-    result = spec.handler(network, args, meta)
-    args.finish()
-    return result
+    return spec.handler(network, spec.model.read(line.args, check), meta)
 
 
 # -- administrative units ---------------------------------------------------------------------
 
 
-@command(
-    "open_unit", "设立区划单位", "open an administrative unit", "code", "name", "level", "parent?"
-)
-def _open_unit(n: Network, a: Args, m: Meta) -> dict[str, Any]:
-    return n.open_unit(
-        a.code("code"), a.text("name", UNIT_NAME), a.enum("level", Level), a.opt_code("parent"), m
-    )
+class OpenUnit(CommandArgs):
+    code: CodeArg
+    name: Read[str, Text(spec=UNIT_NAME)]
+    level: Read[Level, Choice(Level)]
+    parent: OptCodeArg
 
 
-@command("rename_unit", "单位更名", "rename a unit", "unit", "name")
-def _rename_unit(n: Network, a: Args, m: Meta) -> dict[str, Any]:
-    return n.rename_unit(a.code("unit"), a.text("name", UNIT_NAME), m)
+@command("open_unit", "设立区划单位", "open an administrative unit", OpenUnit)
+def _open_unit(n: Network, a: OpenUnit, m: Meta) -> dict[str, Any]:
+    return n.open_unit(a.code, a.name, a.level, a.parent, m)
 
 
-@command("move_unit", "调整隶属关系", "move a unit under another parent", "unit", "parent")
-def _move_unit(n: Network, a: Args, m: Meta) -> dict[str, Any]:
-    return n.move_unit(a.code("unit"), a.code("parent"), m)
+class RenameUnit(CommandArgs):
+    unit: CodeArg
+    name: Read[str, Text(spec=UNIT_NAME)]
 
 
-@command("merge_unit", "合并单位", "merge a unit into another", "unit", "into")
-def _merge_unit(n: Network, a: Args, m: Meta) -> dict[str, Any]:
-    return n.merge_unit(a.code("unit"), a.code("into"), m)
+@command("rename_unit", "单位更名", "rename a unit", RenameUnit)
+def _rename_unit(n: Network, a: RenameUnit, m: Meta) -> dict[str, Any]:
+    return n.rename_unit(a.unit, a.name, m)
 
 
-@command("close_unit", "撤销单位", "close a unit", "unit")
-def _close_unit(n: Network, a: Args, m: Meta) -> dict[str, Any]:
-    return n.close_unit(a.code("unit"), m)
+class MoveUnit(CommandArgs):
+    unit: CodeArg
+    parent: CodeArg
 
 
-@command("declare_poor_village", "认定贫困村", "declare a village poor", "unit")
-def _declare_poor(n: Network, a: Args, m: Meta) -> dict[str, Any]:
-    return n.declare_poor(a.code("unit"), m)
+@command("move_unit", "调整隶属关系", "move a unit under another parent", MoveUnit)
+def _move_unit(n: Network, a: MoveUnit, m: Meta) -> dict[str, Any]:
+    return n.move_unit(a.unit, a.parent, m)
 
 
-@command("exit_poverty", "贫困村脱贫", "record that a village exited poverty", "unit")
-def _exit_poverty(n: Network, a: Args, m: Meta) -> dict[str, Any]:
-    return n.exit_poverty(a.code("unit"), m)
+class MergeUnit(CommandArgs):
+    unit: CodeArg
+    into: CodeArg
+
+
+@command("merge_unit", "合并单位", "merge a unit into another", MergeUnit)
+def _merge_unit(n: Network, a: MergeUnit, m: Meta) -> dict[str, Any]:
+    return n.merge_unit(a.unit, a.into, m)
+
+
+class AUnit(CommandArgs):
+    unit: CodeArg
+
+
+@command("close_unit", "撤销单位", "close a unit", AUnit)
+def _close_unit(n: Network, a: AUnit, m: Meta) -> dict[str, Any]:
+    return n.close_unit(a.unit, m)
+
+
+@command("declare_poor_village", "认定贫困村", "declare a village poor", AUnit)
+def _declare_poor(n: Network, a: AUnit, m: Meta) -> dict[str, Any]:
+    return n.declare_poor(a.unit, m)
+
+
+@command("exit_poverty", "贫困村脱贫", "record that a village exited poverty", AUnit)
+def _exit_poverty(n: Network, a: AUnit, m: Meta) -> dict[str, Any]:
+    return n.exit_poverty(a.unit, m)
 
 
 # -- households -------------------------------------------------------------------------------
 
 
-@command(
-    "register_household",
-    "登记户",
-    "register a household in a villager group",
-    "group",
-    "head_name",
-    "members",
-    "id_number",
-    "id?",
-)
-def _register_household(n: Network, a: Args, m: Meta) -> dict[str, Any]:
-    return n.register_household(
-        a.code("group"),
-        a.text("head_name"),
-        a.integer("members", 1, MEMBERS_MAX),
-        a.text("id_number"),
-        m,
-        a.opt_uuid("id"),
-    )
+class RegisterHousehold(CommandArgs):
+    group: GroupCode
+    head_name: TextArg
+    members: Read[int, Integer(1, MEMBERS_MAX)]
+    id_number: Read[str, IdentityNumber()]
+    id: OptIdArg
 
 
 @command(
-    "move_household", "户迁移", "move a household to another villager group", "household", "group"
+    "register_household", "登记户", "register a household in a villager group", RegisterHousehold
 )
-def _move_household(n: Network, a: Args, m: Meta) -> dict[str, Any]:
-    return n.move_household(a.uuid("household"), a.code("group"), m)
+def _register_household(n: Network, a: RegisterHousehold, m: Meta) -> dict[str, Any]:
+    return n.register_household(a.group, a.head_name, a.members, a.id_number, m, a.id)
 
 
-@command(
-    "household_left", "户迁出或注销", "a household moved out or was dissolved", "household", "how"
-)
-def _household_left(n: Network, a: Args, m: Meta) -> dict[str, Any]:
-    return n.household_left(a.uuid("household"), a.enum("how", LeaveReason), m)
+class MoveHousehold(CommandArgs):
+    household: IdArg
+    group: GroupCode
+
+
+@command("move_household", "户迁移", "move a household to another villager group", MoveHousehold)
+def _move_household(n: Network, a: MoveHousehold, m: Meta) -> dict[str, Any]:
+    return n.move_household(a.household, a.group, m)
+
+
+class HouseholdLeft(CommandArgs):
+    household: IdArg
+    how: Read[LeaveReason, Choice(LeaveReason)]
+
+
+@command("household_left", "户迁出或注销", "a household moved out or was dissolved", HouseholdLeft)
+def _household_left(n: Network, a: HouseholdLeft, m: Meta) -> dict[str, Any]:
+    return n.household_left(a.household, a.how, m)
+
+
+class LinkHousehold(CommandArgs):
+    household: IdArg
+    central_household: IdArg
 
 
 @command(
     "link_household",
     "联系户挂靠中心户",
     "link a household to a central household",
-    "household",
-    "central_household",
+    LinkHousehold,
 )
-def _link(n: Network, a: Args, m: Meta) -> dict[str, Any]:
-    return n.link_household(a.uuid("household"), a.uuid("central_household"), m)
+def _link(n: Network, a: LinkHousehold, m: Meta) -> dict[str, Any]:
+    return n.link_household(a.household, a.central_household, m)
+
+
+class UnlinkHousehold(CommandArgs):
+    household: IdArg
+    central_household: OptIdArg
 
 
 @command(
     "unlink_household",
     "解除联系",
     "unlink a household from its central household",
-    "household",
-    "central_household?",
+    UnlinkHousehold,
 )
-def _unlink(n: Network, a: Args, m: Meta) -> dict[str, Any]:
-    return n.unlink_household(a.uuid("household"), a.opt_uuid("central_household"), m)
+def _unlink(n: Network, a: UnlinkHousehold, m: Meta) -> dict[str, Any]:
+    return n.unlink_household(a.household, a.central_household, m)
 
 
 # -- party members and central households -----------------------------------------------------
+
+
+class PartyMemberJoined(CommandArgs):
+    name: TextArg
+    household: IdArg
+    id: OptIdArg
 
 
 @command(
     "party_member_joined",
     "党员入册",
     "a party member joined the village branch",
-    "name",
-    "household",
-    "id?",
+    PartyMemberJoined,
 )
-def _member_joined(n: Network, a: Args, m: Meta) -> dict[str, Any]:
-    return n.party_member_joined(a.text("name"), a.uuid("household"), m, a.opt_uuid("id"))
+def _member_joined(n: Network, a: PartyMemberJoined, m: Meta) -> dict[str, Any]:
+    return n.party_member_joined(a.name, a.household, m, a.id)
+
+
+class PartyMemberTransferredOut(CommandArgs):
+    party_member: IdArg
+    destination: OptTextArg
 
 
 @command(
     "party_member_transferred_out",
     "党员转出",
     "a party member transferred out",
-    "party_member",
-    "destination?",
+    PartyMemberTransferredOut,
 )
-def _member_out(n: Network, a: Args, m: Meta) -> dict[str, Any]:
-    return n.party_member_transferred_out(a.uuid("party_member"), a.opt_text("destination"), m)
+def _member_out(n: Network, a: PartyMemberTransferredOut, m: Meta) -> dict[str, Any]:
+    return n.party_member_transferred_out(a.party_member, a.destination, m)
 
 
-@command("party_member_died", "党员去世", "a party member died", "party_member")
-def _member_died(n: Network, a: Args, m: Meta) -> dict[str, Any]:
-    return n.party_member_died(a.uuid("party_member"), m)
+class APartyMember(CommandArgs):
+    party_member: IdArg
+
+
+@command("party_member_died", "党员去世", "a party member died", APartyMember)
+def _member_died(n: Network, a: APartyMember, m: Meta) -> dict[str, Any]:
+    return n.party_member_died(a.party_member, m)
 
 
 @command(
     "designate_central_household",
     "确定党员中心户",
     "designate a party member's household as a central household",
-    "party_member",
+    APartyMember,
 )
-def _designate(n: Network, a: Args, m: Meta) -> dict[str, Any]:
-    return n.designate_central_household(a.uuid("party_member"), m)
+def _designate(n: Network, a: APartyMember, m: Meta) -> dict[str, Any]:
+    return n.designate_central_household(a.party_member, m)
+
+
+class ChangeCentralPartyMember(CommandArgs):
+    central_household: IdArg
+    party_member: IdArg
 
 
 @command(
     "change_central_party_member",
     "更换中心户党员",
     "another party member takes over a central household",
-    "central_household",
-    "party_member",
+    ChangeCentralPartyMember,
 )
-def _change_ch_member(n: Network, a: Args, m: Meta) -> dict[str, Any]:
-    return n.change_central_party_member(a.uuid("central_household"), a.uuid("party_member"), m)
+def _change_ch_member(n: Network, a: ChangeCentralPartyMember, m: Meta) -> dict[str, Any]:
+    return n.change_central_party_member(a.central_household, a.party_member, m)
 
 
-@command("end_central_household", "撤销党员中心户", "end a central household", "central_household")
-def _end_ch(n: Network, a: Args, m: Meta) -> dict[str, Any]:
-    return n.end_central_household(a.uuid("central_household"), m)
+class ACentralHousehold(CommandArgs):
+    central_household: IdArg
+
+
+@command("end_central_household", "撤销党员中心户", "end a central household", ACentralHousehold)
+def _end_ch(n: Network, a: ACentralHousehold, m: Meta) -> dict[str, Any]:
+    return n.end_central_household(a.central_household, m)
 
 
 # -- service sites ----------------------------------------------------------------------------
 
 
-@command(
-    "open_site", "设立服务场所", "open a service centre, station or point", "unit", "kind", "name?"
-)
-def _open_site(n: Network, a: Args, m: Meta) -> dict[str, Any]:
-    return n.open_site(
-        a.code("unit"), a.enum("kind", SiteKind), a.opt_text("name", spec=UNIT_NAME), m
-    )
+class OpenSite(CommandArgs):
+    unit: CodeArg
+    kind: Read[SiteKind, Choice(SiteKind)]
+    name: Read[str, Text(required=False, spec=UNIT_NAME)]
+
+
+@command("open_site", "设立服务场所", "open a service centre, station or point", OpenSite)
+def _open_site(n: Network, a: OpenSite, m: Meta) -> dict[str, Any]:
+    return n.open_site(a.unit, a.kind, a.name, m)
+
+
+class AssignSiteResponsible(CommandArgs):
+    party_member: OptIdArg
+    name: OptTextArg
+    unit: CodeArg
 
 
 @command(
     "assign_site_responsible",
     "确定服务场所负责人",
     "assign or change the person responsible for a site",
-    "unit",
-    "name?",
-    "party_member?",
+    AssignSiteResponsible,
 )
-def _assign(n: Network, a: Args, m: Meta) -> dict[str, Any]:
-    member = a.opt_uuid("party_member")
-    name = a.opt_text("name")
-    if member is None and not name:
+def _assign(n: Network, a: AssignSiteResponsible, m: Meta) -> dict[str, Any]:
+    if a.party_member is None and not a.name:
         raise InvalidInputError(
             "name",
             "请给出负责人姓名或党员编号",
             "give the responsible person's name or party_member id",
         )
-    return n.assign_site_responsible(a.code("unit"), name, member, m)
+    return n.assign_site_responsible(a.unit, a.name, a.party_member, m)
 
 
-@command("close_site", "关闭服务场所", "close a service site", "unit")
-def _close_site(n: Network, a: Args, m: Meta) -> dict[str, Any]:
-    return n.close_site(a.code("unit"), m)
+@command("close_site", "关闭服务场所", "close a service site", AUnit)
+def _close_site(n: Network, a: AUnit, m: Meta) -> dict[str, Any]:
+    return n.close_site(a.unit, m)
 
 
 # =============================================================================================
@@ -362,203 +436,268 @@ def _teams(n: Network) -> Teams:
     return Teams(n.uow, n, n.rules)
 
 
+class RegisterDispatchingUnit(CommandArgs):
+    code: TextArg
+    name: Read[str, Text(spec=UNIT_NAME)]
+    level: Read[DispatchLevel, Choice(DispatchLevel)]
+    sector: Read[Sector, Choice(Sector)]
+
+
 @command(
     "register_dispatching_unit",
     "登记派出单位",
     "register a dispatching unit",
-    "code",
-    "name",
-    "level",
-    "sector",
+    RegisterDispatchingUnit,
 )
-def _register_dispatching_unit(n: Network, a: Args, m: Meta) -> dict[str, Any]:
-    return _teams(n).register_dispatching_unit(
-        a.text("code"),
-        a.text("name", UNIT_NAME),
-        a.enum("level", DispatchLevel),
-        a.enum("sector", Sector),
-        m,
-    )
+def _register_dispatching_unit(n: Network, a: RegisterDispatchingUnit, m: Meta) -> dict[str, Any]:
+    return _teams(n).register_dispatching_unit(a.code, a.name, a.level, a.sector, m)
+
+
+class ClassifyVillage(CommandArgs):
+    village: VillageCode
+    problem: Read[Problem, Choice(Problem)]
+    finding: TextArg
+    problems: IdsArg
 
 
 @command(
     "classify_village",
     "村分类",
     "classify a village by its main problem",
-    "village",
-    "problem",
-    "finding",
-    "problems?",
+    ClassifyVillage,
 )
-def _classify_village(n: Network, a: Args, m: Meta) -> dict[str, Any]:
-    return _teams(n).classify_village(
-        a.code("village"), a.enum("problem", Problem), a.text("finding"), m, a.uuids("problems")
-    )
+def _classify_village(n: Network, a: ClassifyVillage, m: Meta) -> dict[str, Any]:
+    return _teams(n).classify_village(a.village, a.problem, a.finding, m, a.problems)
+
+
+class RegisterCadre(CommandArgs):
+    name: TextArg
+    unit: TextArg
+    rank: Read[Rank, Choice(Rank)]
+    party_member: Read[bool, Flag()]
+    young: Read[bool, Flag(required=False, default=False)]
+    reserve: Read[bool, Flag(required=False, default=False)]
+    id: OptIdArg
 
 
 @command(
     "register_cadre",
     "登记干部",
     "register a cadre of a dispatching unit",
-    "name",
-    "unit",
-    "rank",
-    "party_member",
-    "young?",
-    "reserve?",
-    "id?",
+    RegisterCadre,
 )
-def _register_cadre(n: Network, a: Args, m: Meta) -> dict[str, Any]:
+def _register_cadre(n: Network, a: RegisterCadre, m: Meta) -> dict[str, Any]:
     return _teams(n).register_cadre(
-        a.text("name"),
-        a.text("unit"),
-        a.enum("rank", Rank),
-        bool(a.boolean("party_member", True)),
-        bool(a.boolean("young", False)),
-        bool(a.boolean("reserve", False)),
-        m,
-        a.opt_uuid("id"),
+        a.name, a.unit, a.rank, a.party_member, a.young, a.reserve, m, a.id
     )
 
 
-@command("change_cadre_rank", "干部职级变动", "a cadre's rank changed", "cadre", "rank")
-def _change_cadre_rank(n: Network, a: Args, m: Meta) -> dict[str, Any]:
-    return _teams(n).change_cadre_rank(a.uuid("cadre"), a.enum("rank", Rank), m)
+class ChangeCadreRank(CommandArgs):
+    cadre: IdArg
+    rank: Read[Rank, Choice(Rank)]
 
 
-@command("cadre_joined_party", "干部入党", "a cadre joined the party", "cadre")
-def _cadre_joined_party(n: Network, a: Args, m: Meta) -> dict[str, Any]:
-    return _teams(n).cadre_joined_party(a.uuid("cadre"), m)
+@command("change_cadre_rank", "干部职级变动", "a cadre's rank changed", ChangeCadreRank)
+def _change_cadre_rank(n: Network, a: ChangeCadreRank, m: Meta) -> dict[str, Any]:
+    return _teams(n).change_cadre_rank(a.cadre, a.rank, m)
 
 
-@command("cadre_left_party", "干部不再是党员", "a cadre is no longer a party member", "cadre")
-def _cadre_left_party(n: Network, a: Args, m: Meta) -> dict[str, Any]:
-    return _teams(n).cadre_left_party(a.uuid("cadre"), m)
+class ACadre(CommandArgs):
+    cadre: IdArg
+
+
+@command("cadre_joined_party", "干部入党", "a cadre joined the party", ACadre)
+def _cadre_joined_party(n: Network, a: ACadre, m: Meta) -> dict[str, Any]:
+    return _teams(n).cadre_joined_party(a.cadre, m)
+
+
+@command("cadre_left_party", "干部不再是党员", "a cadre is no longer a party member", ACadre)
+def _cadre_left_party(n: Network, a: ACadre, m: Meta) -> dict[str, Any]:
+    return _teams(n).cadre_left_party(a.cadre, m)
+
+
+class SetCadreFlags(CommandArgs):
+    cadre: IdArg
+    young: Read[bool | None, Flag(required=False)]  # left out: unchanged
+    reserve: Read[bool | None, Flag(required=False)]
 
 
 @command(
     "set_cadre_flags",
     "标记年轻干部、后备干部",
     "mark a cadre as young or reserve cadre, or not",
-    "cadre",
-    "young?",
-    "reserve?",
+    SetCadreFlags,
 )
-def _set_cadre_flags(n: Network, a: Args, m: Meta) -> dict[str, Any]:
-    return _teams(n).set_cadre_flags(
-        a.uuid("cadre"), a.boolean("young", False), a.boolean("reserve", False), m
-    )
+def _set_cadre_flags(n: Network, a: SetCadreFlags, m: Meta) -> dict[str, Any]:
+    return _teams(n).set_cadre_flags(a.cadre, a.young, a.reserve, m)
+
+
+class DispatchTeam(CommandArgs):
+    unit: TextArg
+    village: VillageCode
+    id: OptIdArg
 
 
 @command(
     "dispatch_team",
     "派驻工作队",
     "a unit dispatches a work team to a village",
-    "unit",
-    "village",
-    "id?",
+    DispatchTeam,
 )
-def _dispatch_team(n: Network, a: Args, m: Meta) -> dict[str, Any]:
-    return _teams(n).dispatch_team(a.text("unit"), a.code("village"), m, a.opt_uuid("id"))
+def _dispatch_team(n: Network, a: DispatchTeam, m: Meta) -> dict[str, Any]:
+    return _teams(n).dispatch_team(a.unit, a.village, m, a.id)
 
 
-@command("join_team", "队员入队", "a cadre joins a work team", "team", "cadre", "as_leader?")
-def _join_team(n: Network, a: Args, m: Meta) -> dict[str, Any]:
-    as_leader = bool(a.boolean("as_leader", False))
-    return _teams(n).join_team(a.uuid("team"), a.uuid("cadre"), as_leader, m)
+class JoinTeam(CommandArgs):
+    as_leader: Read[bool, Flag(required=False, default=False)]
+    team: IdArg
+    cadre: IdArg
+
+
+@command("join_team", "队员入队", "a cadre joins a work team", JoinTeam)
+def _join_team(n: Network, a: JoinTeam, m: Meta) -> dict[str, Any]:
+    return _teams(n).join_team(a.team, a.cadre, a.as_leader, m)
+
+
+class TeamAndCadre(CommandArgs):
+    team: IdArg
+    cadre: IdArg
 
 
 @command(
-    "change_team_leader", "更换队长", "a member of the team becomes its leader", "team", "cadre"
+    "change_team_leader",
+    "更换队长",
+    "a member of the team becomes its leader",
+    TeamAndCadre,
 )
-def _change_team_leader(n: Network, a: Args, m: Meta) -> dict[str, Any]:
-    return _teams(n).change_team_leader(a.uuid("team"), a.uuid("cadre"), m)
+def _change_team_leader(n: Network, a: TeamAndCadre, m: Meta) -> dict[str, Any]:
+    return _teams(n).change_team_leader(a.team, a.cadre, m)
 
 
-@command("leave_team", "队员离队", "a member leaves a work team", "team", "cadre", "how")
-def _leave_team(n: Network, a: Args, m: Meta) -> dict[str, Any]:
-    return _teams(n).leave_team(a.uuid("team"), a.uuid("cadre"), a.enum("how", LeaveHow), m)
+class LeaveTeam(CommandArgs):
+    team: IdArg
+    cadre: IdArg
+    how: Read[LeaveHow, Choice(LeaveHow)]
 
 
-@command("extend_team_term", "驻村期延长", "extend a team's term", "team", "until")
-def _extend_team_term(n: Network, a: Args, m: Meta) -> dict[str, Any]:
-    return _teams(n).extend_team_term(a.uuid("team"), a.day("until"), m)
+@command("leave_team", "队员离队", "a member leaves a work team", LeaveTeam)
+def _leave_team(n: Network, a: LeaveTeam, m: Meta) -> dict[str, Any]:
+    return _teams(n).leave_team(a.team, a.cadre, a.how, m)
 
 
-@command("end_team_term", "结束驻村", "a team's term ends", "team", "successor?")
-def _end_team_term(n: Network, a: Args, m: Meta) -> dict[str, Any]:
-    return _teams(n).end_team_term(a.uuid("team"), a.opt_uuid("successor"), m)
+class ExtendTeamTerm(CommandArgs):
+    team: IdArg
+    until: DayArg
 
 
-@command(
-    "check_in", "驻村签到", "a member checks in for the day", "cadre", "place?", "lat?", "lon?"
-)
-def _check_in(n: Network, a: Args, m: Meta) -> dict[str, Any]:
-    return _teams(n).check_in(
-        a.uuid("cadre"),
-        a.opt_text("place"),
-        a.number("lat"),
-        a.number("lon"),
-        m,
-    )
+@command("extend_team_term", "驻村期延长", "extend a team's term", ExtendTeamTerm)
+def _extend_team_term(n: Network, a: ExtendTeamTerm, m: Meta) -> dict[str, Any]:
+    return _teams(n).extend_team_term(a.team, a.until, m)
 
 
-@command(
-    "request_leave", "请假", "a member asks for leave", "cadre", "first_day", "last_day", "id?"
-)
-def _request_leave(n: Network, a: Args, m: Meta) -> dict[str, Any]:
-    return _teams(n).request_leave(
-        a.uuid("cadre"), a.day("first_day"), a.day("last_day"), m, a.opt_uuid("id")
-    )
+class EndTeamTerm(CommandArgs):
+    team: IdArg
+    successor: OptIdArg
 
 
-@command("approve_leave", "批准请假", "approve a leave request", "leave")
-def _approve_leave(n: Network, a: Args, m: Meta) -> dict[str, Any]:
-    return _teams(n).decide_leave(a.uuid("leave"), True, m)
+@command("end_team_term", "结束驻村", "a team's term ends", EndTeamTerm)
+def _end_team_term(n: Network, a: EndTeamTerm, m: Meta) -> dict[str, Any]:
+    return _teams(n).end_team_term(a.team, a.successor, m)
 
 
-@command("reject_leave", "驳回请假", "reject a leave request", "leave")
-def _reject_leave(n: Network, a: Args, m: Meta) -> dict[str, Any]:
-    return _teams(n).decide_leave(a.uuid("leave"), False, m)
+class CheckIn(CommandArgs):
+    cadre: IdArg
+    place: OptTextArg
+    lat: Read[float | None, Number(required=False)]
+    lon: Read[float | None, Number(required=False)]
 
 
-@command("record_absence", "抽查发现脱岗", "a spot check found a member absent", "cadre", "note?")
-def _record_absence(n: Network, a: Args, m: Meta) -> dict[str, Any]:
-    return _teams(n).record_absence(a.uuid("cadre"), a.opt_text("note"), m)
+@command("check_in", "驻村签到", "a member checks in for the day", CheckIn)
+def _check_in(n: Network, a: CheckIn, m: Meta) -> dict[str, Any]:
+    return _teams(n).check_in(a.cadre, a.place, a.lat, a.lon, m)
 
 
-@command("write_diary", "写民情日记", "a member writes a work diary entry", "cadre", "text")
-def _write_diary(n: Network, a: Args, m: Meta) -> dict[str, Any]:
-    return _teams(n).write_diary(a.uuid("cadre"), a.text("text"), m)
+class RequestLeave(CommandArgs):
+    cadre: IdArg
+    first_day: DayArg
+    last_day: DayArg
+    id: OptIdArg
+
+
+@command("request_leave", "请假", "a member asks for leave", RequestLeave)
+def _request_leave(n: Network, a: RequestLeave, m: Meta) -> dict[str, Any]:
+    return _teams(n).request_leave(a.cadre, a.first_day, a.last_day, m, a.id)
+
+
+class ALeave(CommandArgs):
+    leave: IdArg
+
+
+@command("approve_leave", "批准请假", "approve a leave request", ALeave)
+def _approve_leave(n: Network, a: ALeave, m: Meta) -> dict[str, Any]:
+    return _teams(n).decide_leave(a.leave, True, m)
+
+
+@command("reject_leave", "驳回请假", "reject a leave request", ALeave)
+def _reject_leave(n: Network, a: ALeave, m: Meta) -> dict[str, Any]:
+    return _teams(n).decide_leave(a.leave, False, m)
+
+
+class RecordAbsence(CommandArgs):
+    cadre: IdArg
+    note: OptTextArg
+
+
+@command("record_absence", "抽查发现脱岗", "a spot check found a member absent", RecordAbsence)
+def _record_absence(n: Network, a: RecordAbsence, m: Meta) -> dict[str, Any]:
+    return _teams(n).record_absence(a.cadre, a.note, m)
+
+
+class WriteDiary(CommandArgs):
+    cadre: IdArg
+    text: TextArg
+
+
+@command("write_diary", "写民情日记", "a member writes a work diary entry", WriteDiary)
+def _write_diary(n: Network, a: WriteDiary, m: Meta) -> dict[str, Any]:
+    return _teams(n).write_diary(a.cadre, a.text, m)
+
+
+class VisitHousehold(CommandArgs):
+    cadre: IdArg
+    household: IdArg
+    note: OptTextArg
 
 
 @command(
     "visit_household",
     "走访入户",
     "a member visits a household of the team's village",
-    "cadre",
-    "household",
-    "note?",
+    VisitHousehold,
 )
-def _visit_household(n: Network, a: Args, m: Meta) -> dict[str, Any]:
-    return _teams(n).visit_household(a.uuid("cadre"), a.uuid("household"), a.opt_text("note"), m)
+def _visit_household(n: Network, a: VisitHousehold, m: Meta) -> dict[str, Any]:
+    return _teams(n).visit_household(a.cadre, a.household, a.note, m)
 
 
 # -- corrections ------------------------------------------------------------------------------
+
+
+class RecordCorrection(CommandArgs):
+    position: Read[int, Position()]
+    note: TextArg
+    id: OptIdArg
 
 
 @command(
     "record_correction",
     "更正此前的记录",
     "say that an earlier entry of the log was wrong, and why",
-    "position",
-    "note",
-    "id?",
+    RecordCorrection,
 )
-def _record_correction(n: Network, a: Args, m: Meta) -> dict[str, Any]:
+def _record_correction(n: Network, a: RecordCorrection, m: Meta) -> dict[str, Any]:
     from app.corrections import record_correction
 
-    return record_correction(n.uow, a.position("position"), a.text("note"), m, a.opt_uuid("id"))
+    return record_correction(n.uow, a.position, a.note, m, a.id)
 
 
 # -- the village work ledger (app/ledger/commands.py) -----------------------------------------

@@ -7,33 +7,39 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from app.args import Args
 from app.network import Network
 from app.rectifications import gap_type_of, subject_of
 from app.registry import command
+from app.schemas import CodeArg, CommandArgs, DayArg, OptTextArg, Read, Text
 from domain.base import Meta
 from domain.errors import GapNotFoundError
 from domain.rectifications import Rectification, rectification_id
+
+
+class AssignRectification(CommandArgs):
+    type: Read[str, Text(then=gap_type_of)]
+    subject: Read[str, Text(then=subject_of)]
+    unit: CodeArg
+    assignee: OptTextArg
+    due_on: DayArg
+    note: OptTextArg
 
 
 @command(
     "assign_rectification",
     "交办整改",
     "assign a blind spot or work gap for rectification",
-    "type",
-    "subject",
-    "unit",
-    "assignee",
-    "due_on",
-    "note?",
+    AssignRectification,
 )
-def _assign(n: Network, a: Args, m: Meta) -> dict[str, Any]:
-    kind = gap_type_of(a.text("type"))
-    subject = subject_of(a.text("subject"))
-    code = a.code("unit")
-    assignee = a.opt_text("assignee")
-    due_on = a.day("due_on")
-    note = a.opt_text("note")
+def _assign(n: Network, a: AssignRectification, m: Meta) -> dict[str, Any]:
+    kind, subject, code, assignee, due_on, note = (
+        a.type,
+        a.subject,
+        a.unit,
+        a.assignee,
+        a.due_on,
+        a.note,
+    )
     n.unit(code)  # a unit that does not exist is refused by name
     gap = n.gap(code, kind, subject, m.occurred_on)
     if gap is None:

@@ -117,6 +117,10 @@ _MULTILINE_ALLOWED = frozenset("\n\t")
 
 def first_refused_character(text: str, multiline: bool) -> str | None:
     """The first character of ``text`` that no stored text may hold, or None."""
+    # Every refused category is "Other", which str.isprintable() refuses: text it accepts
+    # (most text, checked in C) holds none of them.
+    if (text.replace("\n", "").replace("\t", "") if multiline else text).isprintable():
+        return None
     for ch in text:
         if unicodedata.category(ch) in _REFUSED_CATEGORIES and not (
             multiline and ch in _MULTILINE_ALLOWED

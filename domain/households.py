@@ -40,6 +40,10 @@ class LeaveReason(StrEnum):
     MOVED_OUT = "moved_out"  # 迁出
     DISSOLVED = "dissolved"  # 注销
 
+    @property
+    def zh(self) -> str:
+        return {"moved_out": "迁出", "dissolved": "注销"}[self.value]
+
 
 class Household(NetworkAggregate):
     def __init__(self) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from operator import mul
+
 from domain.errors import InvalidIdentityNumberError
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -9,7 +11,9 @@ _CHECK = "10X98765432"
 
 
 def check_digit(first17: str) -> str:
-    return _CHECK[sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True)) % 11]
+    if len(first17) != len(_WEIGHTS):
+        raise ValueError(first17)
+    return _CHECK[sum(map(mul, map(int, first17), _WEIGHTS)) % 11]
 
 
 # Typed on a Chinese keyboard, digits and X may come full-width: they are the same number.

@@ -360,6 +360,10 @@ class LeaveHow(StrEnum):
     REPLACED = "replaced"  # 轮换、替换
     OTHER = "other"
 
+    @property
+    def zh(self) -> str:
+        return {"recalled": "召回", "replaced": "轮换、替换", "other": "其他"}[self.value]
+
 
 def is_poor_on(village: Unit, day: date) -> bool:
     return (

@@ -26,6 +26,15 @@ class Problem(StrEnum):
     LAGGING_DEVELOPMENT = "lagging_development"  # 经济发展滞后
 
     @property
+    def zh(self) -> str:
+        return {
+            "weak_committees": "两委软弱涣散",
+            "chaotic_affairs": "党务村务混乱",
+            "many_disputes": "矛盾纠纷多",
+            "lagging_development": "经济发展滞后",
+        }[self.value]
+
+    @property
     def group(self) -> SectorGroup:
         if self is Problem.LAGGING_DEVELOPMENT:
             return SectorGroup.ECONOMY

@@ -187,3 +187,14 @@ def test_rectifications_prints_its_queries_beside_the_gap_list(
     out = capsys.readouterr().out
     assert "2 assigned under 210521" in out and "1 credited with the household's departure" in out
     assert "baseline_gap_list" in out and "load average before" in out
+
+
+def test_the_schemas_bench_reads_every_argument_of_its_batch_with_each_reader() -> None:
+    """bench/apply_schemas.py: the hand reader (from git), msgspec and pydantic each read as
+    many arguments from the same lines, none refused."""
+    from bench import apply_schemas as b
+
+    lines = b.batch(40)
+    hand = b.hand_reader(b.BASELINE)
+    assert b.read_hand(lines, hand) == b.read_ours(lines)
+    assert b.read_pydantic(lines, b.pydantic_models()) == b.read_ours(lines)

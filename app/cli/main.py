@@ -139,6 +139,24 @@ def serve(ctx: click.Context, host: str, port: int, threads: int) -> None:
 
 
 @cli.command()
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Each command with its arguments and the JSON Schema of its args, as JSON.",
+)
+def commands(as_json: bool) -> None:
+    """List every command of `zhucun apply` with its arguments: label (zh/en), required or
+    not, format and limits."""
+    from app.cli.reference import catalogue, text_listing
+
+    if as_json:
+        print_json(catalogue())
+    else:
+        click.echo(text_listing())
+
+
+@cli.command()
 @click.argument("file", type=click.File("rb"))
 @click.option(
     "--json", "as_json", is_flag=True, help="Print what each line did (ids created) as JSON."
