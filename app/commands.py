@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from app.args import Args, ReferenceCheck, clean_text, is_blank, parse_date
+from app.args import Args, ReferenceCheck, clean_text, is_blank, parse_date, refuse
 from app.network import Network
 from app.registry import COMMANDS as COMMANDS
 from app.registry import command
@@ -27,6 +27,8 @@ from domain.fields import (
     REASON,
     ROLE,
     UNIT_NAME,
+    Field,
+    field,
 )
 from domain.households import LeaveReason
 from domain.levels import Level, SiteKind
@@ -567,3 +569,75 @@ def _record_correction(n: Network, a: Args, m: Meta) -> dict[str, Any]:
 import app.assessments.commands  # noqa: E402
 import app.ledger.commands  # noqa: E402  (its commands join the registry after these)
 import app.rectifications_commands  # noqa: E402, F401
+
+
+# -- every refusal of a line at once (the web's forms) -----------------------------------------
+
+
+class _Stop(Exception):
+    """The command's arguments are read: it is about to be run."""
+
+
+class _NotRun:
+    """Stands for the use cases while a line's arguments are read: any call stops there."""
+
+    def __getattr__(self, name: str) -> _NotRun:
+        return self
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        raise _Stop
+
+
+class _EveryRefusal(Args):
+    """Args that note each refused argument and go on (the value then reads as None), so
+    that one reading finds every malformed argument of a line, not only the first."""
+
+    def __init__(self, raw: Any) -> None:
+        super().__init__(raw)
+        self.refused: list[InvalidInputError] = []
+
+    def __getattribute__(self, name: str) -> Any:
+        found = super().__getattribute__(name)
+        if name.startswith("_") or name in ("finish", "refused") or not callable(found):
+            return found
+        refused: list[InvalidInputError] = super().__getattribute__("refused")
+
+        def noting(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return found(*args, **kwargs)
+            except InvalidInputError as e:
+                if all(r.field != e.field for r in refused):
+                    refused.append(e)
+                return None
+
+        return noting
+
+
+def every_refusal(obj: dict[str, Any]) -> list[InvalidInputError]:
+    """Every malformed part of one line as sent (a missing or badly written argument, a
+    missing reason, a day that is not one), each by its field, found by reading the line as
+    ``parse_command_line`` and the command do, without running anything. An empty list
+    when the line reads well: the command may still refuse it by the rules, when run."""
+    found: list[InvalidInputError] = []
+    envelope: tuple[tuple[str, Field, Any], ...] = (
+        ("reason", REASON, lambda v: clean_text("reason", v, REASON)),
+        ("occurred_on", field("occurred_on"), parse_date),
+    )
+    for name, spec_of, read in envelope:
+        value = obj.get(name)
+        try:
+            if is_blank(value):
+                raise refuse(name, "为必填项", "is required", spec_of)
+            read(value)
+        except InvalidInputError as e:
+            found.append(e)
+    spec = COMMANDS.get(str(obj.get("command", "")).strip())
+    args = obj.get("args")
+    if spec is None or not isinstance(args, dict):
+        return found
+    reading = _EveryRefusal(args)
+    try:
+        spec.handler(_NotRun(), reading, None)  # type: ignore[arg-type]
+    except Exception:  # noqa: BLE001 — stopped at the use case, or on a value read as None
+        pass
+    return [*reading.refused, *found]

@@ -18,7 +18,7 @@ from werkzeug.wrappers import Response
 
 from app.args import FULL_WIDTH_DIGITS
 from app.bootstrap import BatchRefused
-from app.commands import parse_command_line
+from app.commands import every_refusal, parse_command_line
 from domain.account_errors import OutsideJurisdictionError, RoleNotAllowedError
 from domain.accounts import Role
 from domain.errors import InvalidInputError, ZhucunError
@@ -28,6 +28,7 @@ from web.auth import login_required, principal, refuse, require_unit
 from web.dashboard import read
 from web.deps import unit_code, zhucun
 from web.errors import status_of
+from web.form_errors import beside_fields
 from web.i18n import _, current_language, in_chinese
 from web.ledger_choices import LEDGER_CHOICES
 from web.record_forms import DECISIONS, FORMS, SITE_KINDS, Field, FormSpec
@@ -189,12 +190,14 @@ def _own_cadre_name(ctx: dict[str, Any], cadre: str) -> str:
 
 def command_line(
     spec: FormSpec, ctx: dict[str, Any], form: MultiDict[str, str], prepare: Prepare | None = None
-) -> Any:
-    """The apply line the form stands for, read as ``zhucun apply`` reads it. ``prepare``
-    (a page's own step) sees the arguments first: it may add to them (a file uploaded, kept
-    by its hash) or refuse them by a named error, before anything is written."""
+) -> tuple[dict[str, Any], list[ZhucunError]]:
+    """The apply line the form stands for, as ``zhucun apply`` would be sent it, and what
+    the form itself refuses (a decision neither approve nor reject). ``prepare`` (a page's
+    own step) sees the arguments first: it may add to them (a file uploaded, kept by its
+    hash) or refuse them by a named error, before anything is written."""
     who = principal()
     assert who is not None
+    refused: list[ZhucunError] = []
     args: dict[str, Any] = {}
     for f in spec.fields:
         if f.name != "decision":
@@ -212,11 +215,16 @@ def command_line(
     command = spec.command
     if command == "decide_leave":
         decision = form.get("decision", "").strip().lower()
-        if decision not in DECISIONS:
-            raise InvalidInputError("decision", "请选择批准或驳回", "choose approve or reject")
-        command = spec.extra[decision]
+        if decision in DECISIONS:
+            command = spec.extra[decision]
+        else:
+            refused.append(InvalidInputError("decision", "请选择批准或驳回", "choose approve or reject"))
+            command = spec.extra["approve"]  # read as one, to find the other refusals too
     if prepare is not None:
-        prepare(args)
+        try:
+            prepare(args)
+        except ZhucunError as e:
+            refused.append(e)
     token = form.get("token", "")
     line: dict[str, Any] = {
         "command": command,
@@ -228,7 +236,7 @@ def command_line(
     }
     if token:
         line["key"] = f"web:{who.username}:{token[:64]}"
-    return parse_command_line(line)
+    return line, refused
 
 
 def field_args(f: Field, form: MultiDict[str, str]) -> dict[str, Any]:
@@ -311,23 +319,24 @@ def handle(
     status = 200
     ctx["day"] = form_day(spec, ctx, form)
     if request.method == "POST" and not form.get("refresh"):
+        line, refused = command_line(spec, ctx, form, prepare)
+        refused += every_refusal(line)
         try:
-            result = zhucun().execute([command_line(spec, ctx, form, prepare)], reach=who.reach())
+            if refused:
+                raise refused[0]
+            result = zhucun().execute([parse_command_line(line)], reach=who.reach())
         except (BatchRefused, ZhucunError) as e:
             error = e.error if isinstance(e, BatchRefused) else e
             if isinstance(error, REFUSALS):  # a 403 page, recorded; never beside a field
                 refuse("role" if isinstance(error, RoleNotAllowedError) else "jurisdiction", error)
-            text = error.message(current_language())
             beside = {n: f.name for f in spec.fields for n in (f.name, *f.sends)}
             beside |= {"reason": "reason", "occurred_on": "occurred_on"}
             if "votes" in spec.extra:  # the votes as a whole: beside the first count
                 beside["votes"] = spec.extra["votes"].split()[0]
             for name, fields in spec.beside.items():
+                text = error.message(current_language())
                 beside[name] = _holding(spec, ctx, form, fields.split(), text)
-            if error.field in beside:
-                errors[beside[error.field]] = text
-            else:
-                general.append(text)
+            errors, general = beside_fields(refused or [error], beside, _labels_of(spec))
             status = status_of(error)[0]
         else:
             if spec.name == "check-in":
@@ -364,6 +373,12 @@ def handle(
         rows=rows,
         token=form.get("token") if keep_token else uuid4().hex,
     ), status
+
+
+def _labels_of(spec: FormSpec) -> dict[str, str]:
+    """Each field of the form by its label on the page."""
+    labels = {f.name: _(f.label) for f in spec.fields}
+    return labels | {"reason": _("Reason"), "occurred_on": _("Happened on")}
 
 
 def _holding(

@@ -1,0 +1,50 @@
+"""A form's refusals, all at once and each beside its field, named by the field's label on
+the page (never by the command's argument name), in the page's language.
+
+A form is read as the command it stands for (``app.commands.every_refusal``): every missing
+or badly written argument is found in one reading, so the user corrects them together. Only
+when the form reads well is the command run; a refusal by the rules (a household already
+linked) then comes back beside its field the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from domain.errors import ZhucunError
+from domain.fields import field
+from web.i18n import current_language
+
+
+def worded(error: ZhucunError, label: str | None) -> str:
+    """The refusal's text in the page's language, its field named by ``label`` (the form's)
+    in place of the command's label and argument name ("户（household）为必填项" → "户为必填项")."""
+    lang = current_language()
+    text = error.message(lang)
+    name = error.field or ""
+    if not name:
+        return text
+    named = f"（{name}）" if lang == "zh" else f" ({name})"
+    own = field(name)
+    for said in (own.label(name, lang), (own.zh if lang == "zh" else own.en) + named):
+        if label and text.startswith(said):
+            return label + ("" if lang == "zh" else " ") + text[len(said) :].lstrip()
+    return text.replace(named, "")
+
+
+def beside_fields(
+    refusals: Iterable[ZhucunError], beside: Mapping[str, str], labels: Mapping[str, str]
+) -> tuple[dict[str, str], list[str]]:
+    """Each refusal beside the form field it concerns (``beside``: the command's argument →
+    the form's field; ``labels``: the form's field → its label on the page), the first of
+    each field; a refusal of no field of the form above the form."""
+    errors: dict[str, str] = {}
+    general: list[str] = []
+    for error in refusals:
+        at = beside.get(error.field or "")
+        text = worded(error, labels.get(at or ""))
+        if at is None:
+            general.append(text)
+        elif at not in errors:
+            errors[at] = text
+    return errors, general
