@@ -7,6 +7,7 @@ registry itself is ``app/registry.py``; the ledger's commands register from
 
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import dataclass
 from datetime import date
@@ -565,12 +566,6 @@ def _record_correction(n: Network, a: Args, m: Meta) -> dict[str, Any]:
 
 # -- the village work ledger (app/ledger/commands.py) -----------------------------------------
 
-# and the assessments' (app/assessments/commands.py)
-import app.assessments.commands  # noqa: E402
-import app.ledger.commands  # noqa: E402  (its commands join the registry after these)
-import app.rectifications_commands  # noqa: E402, F401
-
-
 # -- every refusal of a line at once (the web's forms) -----------------------------------------
 
 
@@ -636,8 +631,13 @@ def every_refusal(obj: dict[str, Any]) -> list[InvalidInputError]:
     if spec is None or not isinstance(args, dict):
         return found
     reading = _EveryRefusal(args)
-    try:
+    # Stopped at the use case, or on a value read as None: what was read is what is known.
+    with contextlib.suppress(Exception):
         spec.handler(_NotRun(), reading, None)  # type: ignore[arg-type]
-    except Exception:  # noqa: BLE001 — stopped at the use case, or on a value read as None
-        pass
     return [*reading.refused, *found]
+
+
+# and the assessments' (app/assessments/commands.py)
+import app.assessments.commands  # noqa: E402
+import app.ledger.commands  # noqa: E402  (its commands join the registry after these)
+import app.rectifications_commands  # noqa: E402, F401

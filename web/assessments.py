@@ -19,7 +19,7 @@ from werkzeug.wrappers import Response
 
 from app.assessments.replay import replay
 from app.bootstrap import BatchRefused
-from app.commands import parse_command_line
+from app.commands import every_refusal, parse_command_line
 from app.jurisdiction import COMMAND_ROLES
 from domain.account_errors import OutsideJurisdictionError, RoleNotAllowedError
 from domain.accounts import Role
@@ -32,6 +32,7 @@ from web.auth import login_required, principal, refuse
 from web.dashboard import path_of, unit_in_reach
 from web.deps import zhucun
 from web.errors import status_of
+from web.form_errors import beside_fields
 from web.i18n import N_, _, current_language
 from web.teams import team_in_reach
 
@@ -321,16 +322,28 @@ def decide(run_id: str) -> Response | tuple[str, int]:
         "occurred_on": z.today().isoformat(),
         "reason": _("Decision on an assessment's proposal"),
     }
+    refused = every_refusal(line)
     try:
+        if refused:
+            raise refused[0]
         z.execute([parse_command_line(line)], reach=who.reach())
     except (BatchRefused, ZhucunError) as e:
         error = e.error if isinstance(e, BatchRefused) else e
         if isinstance(error, (RoleNotAllowedError, OutsideJurisdictionError)):
             why = "role" if isinstance(error, RoleNotAllowedError) else "jurisdiction"
             refuse(why, error)
-        field = error.field if error.field in ("outcome", "amend", "why") else "general"
-        errors = {"proposal": key, field: error.message(current_language())}
-        return _show(shown, errors), status_of(error)[0]
+        errors, general = beside_fields(
+            refused or [error],
+            {"outcome": "outcome", "amend": "amend", "why": "why", "until": "amend"},
+            {
+                "outcome": _("Decision on the proposal"),
+                "why": _("Why (to amend or reject)"),
+                "amend": _("Amended last day") if "until" in args.get("amend", {}) else "",
+            },
+        )
+        if general:
+            errors["general"] = " ".join(general)
+        return _show(shown, {"proposal": key, **errors}), status_of(error)[0]
     flash(_("The decision was recorded."))
     return redirect(url_for("assessments.show", run_id=shown["run_id"]) + "#" + _anchor(key))
 

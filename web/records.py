@@ -218,7 +218,9 @@ def command_line(
         if decision in DECISIONS:
             command = spec.extra[decision]
         else:
-            refused.append(InvalidInputError("decision", "请选择批准或驳回", "choose approve or reject"))
+            refused.append(
+                InvalidInputError("decision", "请选择批准或驳回", "choose approve or reject")
+            )
             command = spec.extra["approve"]  # read as one, to find the other refusals too
     if prepare is not None:
         try:
