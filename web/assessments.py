@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from app.assessments.replay import replay
@@ -32,7 +32,7 @@ from web.auth import login_required, principal, refuse
 from web.dashboard import path_of, unit_in_reach
 from web.deps import zhucun
 from web.errors import status_of
-from web.form_errors import beside_fields
+from web.form_errors import beside_fields, flash_recorded
 from web.i18n import N_, _, current_language
 from web.teams import team_in_reach
 
@@ -250,8 +250,9 @@ def run() -> Response:
     z = zhucun()
     meta = Meta(who.username, who.role.value, z.today(), _("Assessment run"), z.clock.now())
     done = z.assessments.run(RunKind(kind_text), form.get("period", "").strip(), unit, None, meta)
-    flash(_("The assessment was run and recorded."))
-    return redirect(url_for("assessments.show", run_id=done["run_id"]))
+    shown = url_for("assessments.show", run_id=done["run_id"])
+    flash_recorded(_("The assessment was run and recorded."), _("The assessment's page"), shown)
+    return redirect(shown)
 
 
 def _role_error(role: Role, zh: str, en: str) -> ZhucunError:
@@ -344,8 +345,10 @@ def decide(run_id: str) -> Response | tuple[str, int]:
         if general:
             errors["general"] = " ".join(general)
         return _show(shown, {"proposal": key, **errors}), status_of(error)[0]
-    flash(_("The decision was recorded."))
-    return redirect(url_for("assessments.show", run_id=shown["run_id"]) + "#" + _anchor(key))
+    page = url_for("assessments.show", run_id=shown["run_id"]) + "#" + _anchor(key)
+    words = _("The decision was recorded: %(what)s", what=_(OUTCOMES.get(outcome, "")))
+    flash_recorded(words, _("The assessment's page"), page)
+    return redirect(page)
 
 
 @bp.post("/assessments/<run_id>/publish")
@@ -368,8 +371,9 @@ def publish(run_id: str) -> Response:
         z.execute([parse_command_line(line)], reach=who.reach())
     except BatchRefused as e:
         raise e.error from None
-    flash(_("The assessment was published."))
-    return redirect(url_for("assessments.show", run_id=shown["run_id"]))
+    page = url_for("assessments.show", run_id=shown["run_id"])
+    flash_recorded(_("The assessment was published."), _("The assessment's page"), page)
+    return redirect(page)
 
 
 @bp.get("/assessments/<run_id>/teams/<team_id>")

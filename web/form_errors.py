@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from flask import flash
+
 from domain.errors import ZhucunError
 from domain.fields import field
 from web.i18n import current_language
@@ -48,3 +50,9 @@ def beside_fields(
         elif at not in errors:
             errors[at] = text
     return errors, general
+
+
+def flash_recorded(text: str, page: str, href: str) -> None:
+    """After saving: what was recorded, in words, and the page where it shows (its name and
+    address), shown at the top of the next page (web/templates/base.html)."""
+    flash({"text": text, "page": page, "href": href}, "recorded")  # type: ignore[arg-type]

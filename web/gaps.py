@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from app.audit.access import record_export
@@ -41,7 +41,7 @@ from web.dashboard import (
 )
 from web.deps import zhucun
 from web.errors import status_of
-from web.form_errors import beside_fields
+from web.form_errors import beside_fields, flash_recorded
 from web.i18n import N_, _, current_language, fmt_date
 from web.page_cache import cached
 
@@ -204,8 +204,15 @@ def assign(code: str) -> WerkzeugResponse | tuple[str, int]:
             )
             status = status_of(error)[0]
         else:
-            flash(_("Assigned for rectification: %(name)s", name=gap["subject"]["name"]))
-            return redirect(url_for("gaps.work_list", code=code))
+            words = _(
+                "Assigned for rectification: %(name)s, to %(whom)s, due %(day)s",
+                name=gap["subject"]["name"],
+                whom=request.form.get("assignee", "").strip(),
+                day=fmt_date(request.form.get("due_on", "").strip()),
+            )
+            listed = url_for("gaps.work_list", code=code)
+            flash_recorded(words, _("The list of blind spots"), listed)
+            return redirect(listed)
     elif gap is None:
         status = 404 if not errors else 400
     values = (

@@ -24,11 +24,12 @@ from domain.accounts import Role
 from domain.errors import InvalidInputError, ZhucunError
 from domain.residency import LeaveRequest, LeaveStatus
 from projections import queries, record_queries
+from projections.search import closeness, normalised
 from web.auth import login_required, principal, refuse, require_unit
 from web.dashboard import read
 from web.deps import unit_code, zhucun
 from web.errors import status_of
-from web.form_errors import beside_fields
+from web.form_errors import beside_fields, flash_recorded
 from web.i18n import _, current_language, in_chinese
 from web.ledger_choices import LEDGER_CHOICES
 from web.record_forms import DECISIONS, FORMS, SITE_KINDS, Field, FormSpec
@@ -141,6 +142,38 @@ CHOICES: dict[str, Callable[[dict[str, Any]], list[dict[str, str]]]] = {
     "pending_leave": lambda c: _pending_leave(c["team"], c["day"]),
     **LEDGER_CHOICES,
 }
+
+
+# The choices picked by typing (a name, its pinyin or initials) rather than from a long list:
+# households, party members, central households and team members (docs/adr/037).
+SEARCHED = frozenset(
+    {
+        "households",
+        "unlinked_households",
+        "linked_households",
+        "party_members",
+        "undesignated_party_members",
+        "central_households",
+        "members",
+    }
+)
+SHOWN_AT_MOST = 20  # the matches a type-ahead list offers
+
+
+def narrowed(
+    options: list[dict[str, str]], text: str, kept: tuple[str, ...] = ()
+) -> list[dict[str, str]]:
+    """Of a field's valid choices, the at most ``SHOWN_AT_MOST`` that match ``text`` as the
+    search box matches names (projections/search.py), nearest first; without a text the
+    first ones. The choices already made (``kept``) stay offered."""
+    query = normalised(text)[:40]
+    if query:
+        near = ((closeness(query, o["label"]), i) for i, o in enumerate(options))
+        ranked = sorted((r, i) for r, i in near if r is not None)
+        out = [options[i] for _, i in ranked[:SHOWN_AT_MOST]]
+    else:
+        out = options[:SHOWN_AT_MOST]
+    return [o for o in options if o["value"] in kept and o not in out] + out
 
 
 def form_day(spec: FormSpec, ctx: dict[str, Any], form: Mapping[str, str]) -> date:
@@ -346,19 +379,38 @@ def handle(
             if result.skipped:
                 flash(_("This form had already been sent: it was recorded once."))
             else:
-                flash(_("Recorded: %(what)s", what=_(spec.title)))
+                page, href = where_it_shows(spec, ctx, line["args"], result.results)
+                flash_recorded(recorded_words(spec, ctx, form), page, href)
             return redirect(done)
     values = form or MultiDict(
         {
             "occurred_on": ctx["day"].isoformat(),
             "reason": _(spec.reason),
             "cadre": session.get(CHECKIN_CADRE, ""),
-            **{f.name: request.args[f.name] for f in spec.fields if f.name in request.args},
+            **{
+                n: request.args[n]
+                for f in spec.fields
+                for n in (f.name, f"{f.name}-q")
+                if n in request.args
+            },
             **ctx.get("defaults", {}),
         }
     )
     every = [*spec.fields, *(c for f in spec.fields for c in f.columns)]
     choices = {f.name: CHOICES[f.choices](ctx) for f in every if f.choices}
+    typed = {f.name: values.get(f"{f.name}-q", "") for f in every if f.choices in SEARCHED}
+    wanted = request.args.get("options", "")
+    if request.method == "GET" and wanted in typed:  # the type-ahead asks for its matches
+        text = request.args.get(f"{wanted}-q", "")
+        return render_template(
+            "records/_options.html",
+            f=next(f for f in every if f.name == wanted),
+            options=narrowed(choices[wanted], text),
+            typed=text.strip(),
+        ), 200
+    typeahead = {name: {"q": q, "total": len(choices[name])} for name, q in typed.items()}
+    for name, q in typed.items():
+        choices[name] = narrowed(choices[name], q, (values.get(name, ""),))
     more = form.get("refresh") == "rows"
     rows = {f.name: rows_shown(f, values, more) for f in spec.fields if f.columns}
     keep_token = errors or general or form.get("refresh")
@@ -372,9 +424,75 @@ def handle(
         errors=errors,
         general=general,
         choices=choices,
+        typeahead=typeahead,
         rows=rows,
         token=form.get("token") if keep_token else uuid4().hex,
     ), status
+
+
+def recorded_words(spec: FormSpec, ctx: dict[str, Any], form: MultiDict[str, str]) -> str:
+    """What was recorded, in words of the page's language: the form's title, then each field
+    filled in by its label and what it holds (a choice by its label, long text cut short)."""
+    parts = []
+    for f in spec.fields:
+        own = f.name == "cadre" and _own_cadre(spec, principal()) is not None
+        if f.private or own or f.kind in ("rows", "file"):
+            continue
+        sent = [v for v in form.getlist(f.name) if v.strip()]
+        if not sent:
+            continue
+        if f.choices:
+            offered = {c["value"]: c["label"] for c in CHOICES[f.choices](ctx)}
+            said = ", ".join(offered.get(v, v) for v in sent)
+        elif f.kind == "check":
+            said = _("yes")
+        else:
+            said = sent[0].strip()
+        said = said if len(said) <= 40 else said[:39] + "…"
+        parts.append((_(f.label), said))
+    title = _(spec.title)
+    if parts and current_language() == "zh":
+        title += "（" + "；".join(f"{label}：{said}" for label, said in parts) + "）"
+    elif parts:
+        title += " (" + "; ".join(f"{label}: {said}" for label, said in parts) + ")"
+    return str(_("Recorded: %(what)s", what=title))
+
+
+def where_it_shows(
+    spec: FormSpec, ctx: dict[str, Any], args: dict[str, Any], results: list[dict[str, Any]]
+) -> tuple[str, str]:
+    """The page where what was just recorded shows, by its name and address: the household's
+    (one chosen, or the one registered), the party member's, the team's, else the unit's."""
+    if spec.scope == "ledger":
+        return _("The village's ledger"), ctx["back"]
+    done = {k: v for r in results if isinstance(r, dict) for k, v in r.items()}
+    household = args.get("household") or (
+        done.get("household") if spec.command == "register_household" else None
+    )
+    if household and spec.scope == "unit":
+        return _("The household's page"), url_for("history.household", household_id=household)
+    if args.get("party_member") and spec.scope == "unit":
+        page = url_for("history.subject", subject=args["party_member"])
+        return _("The party member's history"), page
+    if ctx.get("team"):
+        return _("The team's page"), url_for("teams.team", team_id=ctx["team"]["team_id"])
+    return _("The unit's page"), url_for("dashboard.unit", code=ctx["code"])
+
+
+def record_links(code: str, skip: tuple[str, ...] = (), **known: str) -> list[tuple[str, str]]:
+    """The unit forms the account may use on what a page shows (a household, a party member,
+    a central household of the unit ``code``), each opened with it chosen: (label, address)."""
+    row = read(queries.unit_row, code)
+    if row is None:
+        return []
+    out = []
+    for f in allowed("unit", str(row["level"])):
+        given: dict[str, Any] = {
+            k: v for k, v in known.items() if any(x.name == k for x in f.fields)
+        }
+        if given and f.name not in skip:
+            out.append((_(f.title), url_for("records.unit_form", code=code, form=f.name, **given)))
+    return out
 
 
 def _labels_of(spec: FormSpec) -> dict[str, str]:
@@ -428,6 +546,8 @@ def unit_form(code: str, form: str) -> Response | tuple[str, int]:
         abort(404)
     ctx["team"] = None
     ctx["back"] = url_for("dashboard.unit", code=ctx["code"])
+    if ctx["level"] == "group":  # opened from a group's page: that group
+        ctx["defaults"] = {f.name: ctx["code"] for f in spec.fields if f.group_page}
     return handle(spec, ctx, url_for("records.unit_form", code=ctx["code"], form=form))
 
 
@@ -451,4 +571,4 @@ def team_form(team_id: str, form: str) -> Response | tuple[str, int]:
 
 @bp.app_context_processor
 def _helpers() -> dict[str, Any]:
-    return {"team_actions": team_actions}
+    return {"team_actions": team_actions, "record_links": record_links}
