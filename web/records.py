@@ -18,13 +18,13 @@ from werkzeug.wrappers import Response
 
 from app.args import FULL_WIDTH_DIGITS
 from app.bootstrap import BatchRefused
+from app.choices import narrowed
 from app.commands import every_refusal, parse_command_line
 from domain.account_errors import OutsideJurisdictionError, RoleNotAllowedError
 from domain.accounts import Role
 from domain.errors import InvalidInputError, ZhucunError
 from domain.residency import LeaveRequest, LeaveStatus
 from projections import queries, record_queries
-from projections.search import closeness, normalised
 from web.auth import login_required, principal, refuse, require_unit
 from web.dashboard import read
 from web.deps import unit_code, zhucun
@@ -157,23 +157,6 @@ SEARCHED = frozenset(
         "members",
     }
 )
-SHOWN_AT_MOST = 20  # the matches a type-ahead list offers
-
-
-def narrowed(
-    options: list[dict[str, str]], text: str, kept: tuple[str, ...] = ()
-) -> list[dict[str, str]]:
-    """Of a field's valid choices, the at most ``SHOWN_AT_MOST`` that match ``text`` as the
-    search box matches names (projections/search.py), nearest first; without a text the
-    first ones. The choices already made (``kept``) stay offered."""
-    query = normalised(text)[:40]
-    if query:
-        near = ((closeness(query, o["label"]), i) for i, o in enumerate(options))
-        ranked = sorted((r, i) for r, i in near if r is not None)
-        out = [options[i] for _, i in ranked[:SHOWN_AT_MOST]]
-    else:
-        out = options[:SHOWN_AT_MOST]
-    return [o for o in options if o["value"] in kept and o not in out] + out
 
 
 def form_day(spec: FormSpec, ctx: dict[str, Any], form: Mapping[str, str]) -> date:
