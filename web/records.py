@@ -18,7 +18,7 @@ from werkzeug.wrappers import Response
 
 from app.args import FULL_WIDTH_DIGITS
 from app.bootstrap import BatchRefused
-from app.choices import narrowed
+from app.choices import SHOWN_AT_MOST, narrowed
 from app.commands import every_refusal, parse_command_line
 from domain.account_errors import OutsideJurisdictionError, RoleNotAllowedError
 from domain.accounts import Role
@@ -391,7 +391,12 @@ def handle(
             options=narrowed(choices[wanted], text),
             typed=text.strip(),
         ), 200
-    typeahead = {name: {"q": q, "total": len(choices[name])} for name, q in typed.items()}
+    # A short list stays a list; a long one (or one already searched) gets the search box.
+    typeahead = {
+        name: {"q": q, "total": len(choices[name])}
+        for name, q in typed.items()
+        if q.strip() or len(choices[name]) > SHOWN_AT_MOST
+    }
     for name, q in typed.items():
         choices[name] = narrowed(choices[name], q, (values.get(name, ""),))
     more = form.get("refresh") == "rows"
