@@ -205,3 +205,16 @@ def test_after_saving_the_message_says_what_was_recorded_and_links_to_the_househ
     assert id_number(16) not in text  # the identity number is not repeated
     registered = events_named(zhucun, "Household.Registered")[-1].originator_id
     assert f'href="/households/{registered}">查看该户' in text
+
+
+def test_a_party_members_page_opens_their_forms_with_the_member_chosen(
+    zhucun: Zhucun, net: WebNet, client: FlaskClient
+):
+    login(client, "township_officer")
+    member = "00000000-0000-0000-0001-000000000001"  # 王大
+    page = client.get(f"/history/id/{member}").get_data(as_text=True)
+    links = re.findall(r'<a class="button" href="([^"]+)">', page)
+    transfer = next(x for x in links if "/record/party-member-transferred-out" in x)
+    assert not any("assign-site-responsible" in x for x in links)
+    form = client.get(transfer.replace("&amp;", "&")).get_data(as_text=True)
+    assert f'<option value="{member}" selected>' in form
