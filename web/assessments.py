@@ -141,6 +141,11 @@ def grades_by_year(runs: list[dict[str, Any]], unit: str) -> list[dict[str, Any]
 @bp.get("/assessments")
 @login_required
 def index() -> str:
+    return _index()
+
+
+def _index(errors: dict[str, str] | None = None) -> str:
+    """The runs page; ``errors`` a refused run's messages beside the run form's fields."""
     who = _who()
     runs = _runs_in_reach()
     unit = request.args.get("unit", "").strip() or who.unit_code
@@ -154,6 +159,7 @@ def index() -> str:
         unit=unit,
         latest=latest_outcome(runs, unit),
         kinds=KINDS,
+        run_errors=errors or {},
         years=years,
         grades=grades,
         grade_series=[
@@ -233,23 +239,34 @@ def _team_in_run(run_id: str, team_id: str | None) -> bool:
 
 @bp.post("/assessments/run")
 @login_required
-def run() -> Response:
-    """Run an assessment of the teams under a unit (officials, within their jurisdiction)."""
+def run() -> Response | tuple[str, int]:
+    """Run an assessment of the teams under a unit (officials, within their jurisdiction);
+    a refused kind or period comes back beside its field, what was typed kept."""
     who = _who()
     if who.role not in OFFICIALS:
         refuse("role", _role_error(who.role, "考核", "run an assessment"))
     form = request.form
     unit = unit_in_reach(form.get("unit", "") or who.unit_code)
     kind_text = form.get("kind", "").strip()
-    if kind_text not in KINDS:
-        raise InvalidInputError(
-            "kind",
-            f"考核类别 {kind_text!r} 不对：应为 half_year 或 annual",
-            f"kind {kind_text!r} is invalid: half_year or annual",
-        )
     z = zhucun()
     meta = Meta(who.username, who.role.value, z.today(), _("Assessment run"), z.clock.now())
-    done = z.assessments.run(RunKind(kind_text), form.get("period", "").strip(), unit, None, meta)
+    labels = {"kind": _("Kind"), "period": _("Period")}
+    try:
+        if kind_text not in KINDS:
+            raise InvalidInputError(
+                "kind",
+                f"考核类别 {kind_text!r} 不对：应为半年检查或年度考核",
+                f"kind {kind_text!r} is invalid: half-year check or annual assessment",
+            )
+        period = form.get("period", "").strip()
+        done = z.assessments.run(RunKind(kind_text), period, unit, None, meta)
+    except ZhucunError as e:
+        if isinstance(e, RoleNotAllowedError | OutsideJurisdictionError):
+            raise
+        errors, general = beside_fields([e], {"kind": "kind", "period": "period"}, labels)
+        if general:
+            errors["general"] = " ".join(general)
+        return _index(errors), status_of(e)[0]
     shown = url_for("assessments.show", run_id=done["run_id"])
     flash_recorded(_("The assessment was run and recorded."), _("The assessment's page"), shown)
     return redirect(shown)

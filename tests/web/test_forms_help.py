@@ -218,3 +218,25 @@ def test_a_party_members_page_opens_their_forms_with_the_member_chosen(
     assert not any("assign-site-responsible" in x for x in links)
     form = client.get(transfer.replace("&amp;", "&")).get_data(as_text=True)
     assert f'<option value="{member}" selected>' in form
+
+
+def test_a_refused_assessment_run_comes_back_beside_the_period_keeping_what_was_typed(
+    zhucun: Zhucun, net: WebNet, client: FlaskClient
+):
+    login(client, "county_admin")
+    token = re.search(
+        r'id="run-form">\s*<input type="hidden" name="csrf_token" value="([^"]+)"',
+        client.get("/assessments").get_data(as_text=True),
+    )
+    assert token, "no run form"
+    before = zhucun.store.max_position()
+    response = client.post(
+        "/assessments/run",
+        data={"csrf_token": token.group(1), "kind": "annual", "period": "20x", "unit": ""},
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    error = re.search(r'<p class="error" id="period-error">([^<]+)</p>', html)
+    assert error and "20x" in error.group(1), html[-3000:]
+    assert 'value="20x"' in html
+    assert zhucun.store.max_position() == before
