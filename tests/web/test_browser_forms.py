@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -34,12 +35,15 @@ def server(tmp_path: Path) -> Iterator[str]:
     yield from served(tmp_path, _village)
 
 
-def _log_in(page: object, server: str) -> None:
-    page.goto(server + "/login")  # type: ignore[attr-defined]
-    page.fill("#username", "township.officer")  # type: ignore[attr-defined]
-    page.fill("#password", PASSWORD)  # type: ignore[attr-defined]
-    page.click("button.primary")  # type: ignore[attr-defined]
-    page.wait_for_url("**/units/**")  # type: ignore[attr-defined]
+def _logged_in(chromium: Any, server: str) -> Any:
+    """A new page of ``chromium``, logged in as the township officer."""
+    page = chromium.new_page()
+    page.goto(server + "/login")
+    page.fill("#username", "township.officer")
+    page.fill("#password", PASSWORD)
+    page.click("button.primary")
+    page.wait_for_url("**/units/**")
+    return page
 
 
 def test_a_household_is_picked_by_its_initials_in_the_link_form_and_linked(
@@ -47,8 +51,7 @@ def test_a_household_is_picked_by_its_initials_in_the_link_form_and_linked(
     browser: object,  # noqa: F811
     shots: Path,  # noqa: F811
 ):
-    page = browser.new_page()  # type: ignore[attr-defined]
-    _log_in(page, server)
+    page: Any = _logged_in(browser, server)
     page.goto(f"{server}/units/{VILLAGE_A}/record/link-household")
     assert page.locator("#household option").count() <= 21  # 20 and "choose"
     page.fill("#household-q", "wgl")
@@ -75,8 +78,7 @@ def test_a_form_with_several_bad_fields_shows_every_error_beside_its_field_in_ch
     browser: object,  # noqa: F811
     shots: Path,  # noqa: F811
 ):
-    page = browser.new_page()  # type: ignore[attr-defined]
-    _log_in(page, server)
+    page: Any = _logged_in(browser, server)
     page.goto(f"{server}/units/{GROUP_A1}/record/register-household")
     assert page.input_value("#group") == GROUP_A1  # opened from the group: that group
     page.fill("#members", "0")
