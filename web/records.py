@@ -155,6 +155,7 @@ SEARCHED = frozenset(
         "undesignated_party_members",
         "central_households",
         "members",
+        "inspectors",
     }
 )
 
@@ -385,20 +386,24 @@ def handle(
     wanted = request.args.get("options", "")
     if request.method == "GET" and wanted in typed:  # the type-ahead asks for its matches
         text = request.args.get(f"{wanted}-q", "")
+        asked = next(f for f in every if f.name == wanted)
+        ticked = tuple(request.args.getlist(wanted))  # a list of ticks keeps those ticked
         return render_template(
-            "records/_options.html",
-            f=next(f for f in every if f.name == wanted),
-            options=narrowed(choices[wanted], text),
+            "records/_ticks.html" if asked.kind == "many" else "records/_options.html",
+            f=asked,
+            options=narrowed(choices[wanted], text, ticked),
+            ticked=ticked,
             typed=text.strip(),
         ), 200
     # A short list stays a list; a long one (or one already searched) gets the search box.
-    typeahead = {
-        name: {"q": q, "total": len(choices[name])}
-        for name, q in typed.items()
-        if q.strip() or len(choices[name]) > SHOWN_AT_MOST
-    }
+    totals = {name: len(choices[name]) for name in typed}
     for name, q in typed.items():
-        choices[name] = narrowed(choices[name], q, (values.get(name, ""),))
+        choices[name] = narrowed(choices[name], q, tuple(values.getlist(name)))
+    typeahead = {
+        name: {"q": q, "total": totals[name], "shown": len(choices[name])}
+        for name, q in typed.items()
+        if q.strip() or totals[name] > SHOWN_AT_MOST
+    }
     more = form.get("refresh") == "rows"
     rows = {f.name: rows_shown(f, values, more) for f in spec.fields if f.columns}
     keep_token = errors or general or form.get("refresh")

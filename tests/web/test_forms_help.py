@@ -13,9 +13,12 @@ import re
 from flask.testing import FlaskClient
 
 from app.bootstrap import Zhucun
+from app.store.clock import SettableClock
 from tests.builders import GROUP_A1, VILLAGE_A, apply, hid, household, id_number
+from tests.team_builders import cid
 from tests.web.builders import WebNet, events_named
 from tests.web.conftest import login
+from tests.web.test_assessment_pages import assessed_with_accounts
 from tests.web.test_records import error_beside, open_form, send
 
 FOUND = 31  # 王桂兰, found by "wgl"
@@ -240,3 +243,20 @@ def test_a_refused_assessment_run_comes_back_beside_the_period_keeping_what_was_
     assert error and "20x" in error.group(1), html[-3000:]
     assert 'value="20x"' in html
     assert zhucun.store.max_position() == before
+
+
+def test_a_list_of_ticks_is_narrowed_by_typing_and_keeps_what_was_ticked(
+    zhucun: Zhucun, clock: SettableClock, client: FlaskClient
+):
+    team = assessed_with_accounts(zhucun, clock)
+    login(client, "inspector")
+    ticked = cid(7)  # another inspector, ticked before typing
+    found = client.get(
+        f"/teams/{team}/record/record-spot-check?occurred_on=2014-09-17"
+        f"&options=inspectors&inspectors-q=skz&inspectors={ticked}"
+    ).get_data(as_text=True)
+    box = r'<input type="checkbox" name="inspectors" value="([^"]+)"( checked)?'
+    boxes = re.findall(box, found)
+    assert (ticked, " checked") in boxes
+    assert (cid(6), "") in boxes  # 孙科长, by the initials of his name
+    assert len(boxes) == 2
