@@ -343,6 +343,7 @@ def handle(
         try:
             if refused:
                 raise refused[0]
+            words = recorded_words(spec, ctx, form)  # the choices as offered, before the write
             result = zhucun().execute([parse_command_line(line)], reach=who.reach())
         except (BatchRefused, ZhucunError) as e:
             error = e.error if isinstance(e, BatchRefused) else e
@@ -364,7 +365,7 @@ def handle(
                 flash(_("This form had already been sent: it was recorded once."))
             else:
                 page, href = where_it_shows(spec, ctx, line["args"], result.results)
-                flash_recorded(recorded_words(spec, ctx, form), page, href)
+                flash_recorded(words, page, href)
             return redirect(done)
     values = form or MultiDict(
         {

@@ -103,6 +103,8 @@ def test_a_rule_refusal_still_comes_beside_its_field_once_the_form_reads_well(
     path = f"/units/{VILLAGE_A}/record/link-household"
     linked = send(client, path, household=net.households["A1b"], central_household=_ch(client))
     assert linked.status_code == 302
+    said = client.get(linked.headers["Location"]).get_data(as_text=True)
+    assert "已记录：联系户挂靠中心户（户：李二 (甲村一组)；党员中心户：" in said  # named as offered
     before = zhucun.store.max_position()
     # Linked already: the form reads well, and the rules refuse it, beside the household.
     again = send(client, path, household=net.households["A1b"], central_household=_ch(client))
