@@ -9,29 +9,32 @@ linked) then comes back beside its field the same way.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 
 from flask import flash
 
 from domain.errors import ZhucunError
-from domain.fields import field
+from domain.fields import ARGUMENTS, field
 from web.i18n import current_language
+
+# A command's argument name as a refusal adds it after the label: "（household）", " (lat)".
+_NAMES = "|".join(sorted((re.escape(n) for n in ARGUMENTS), key=len, reverse=True))
+_KEYS = {"zh": re.compile(f"（(?:{_NAMES})）"), "en": re.compile(rf" \((?:{_NAMES})\)")}
 
 
 def worded(error: ZhucunError, label: str | None) -> str:
     """The refusal's text in the page's language, its field named by ``label`` (the form's)
-    in place of the command's label and argument name ("户（household）为必填项" → "户为必填项")."""
-    lang = current_language()
+    in place of the command's label and argument name ("户（household）为必填项" → "户为必填项");
+    any other argument name it holds after a label is left out ("latitude (lat)")."""
+    lang = "zh" if current_language() == "zh" else "en"
     text = error.message(lang)
     name = error.field or ""
-    if not name:
-        return text
-    named = f"（{name}）" if lang == "zh" else f" ({name})"
     own = field(name)
-    for said in (own.label(name, lang), (own.zh if lang == "zh" else own.en) + named):
-        if label and text.startswith(said):
-            return label + ("" if lang == "zh" else " ") + text[len(said) :].lstrip()
-    return text.replace(named, "")
+    said = own.label(name, lang)
+    if name and label and text.startswith(said):
+        text = label + ("" if lang == "zh" else " ") + text[len(said) :].lstrip()
+    return _KEYS[lang].sub("", text)
 
 
 def beside_fields(
