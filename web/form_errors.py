@@ -34,6 +34,8 @@ def worded(error: ZhucunError, label: str | None) -> str:
     said = own.label(name, lang)
     if name and label and text.startswith(said):
         text = label + ("" if lang == "zh" else " ") + text[len(said) :].lstrip()
+    if name:  # the field's own name, even where it is no argument of a command ("reason")
+        text = text.replace(f"（{name}）" if lang == "zh" else f" ({name})", "")
     return _KEYS[lang].sub("", text)
 
 
