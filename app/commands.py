@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from app.args import ReferenceCheck, clean_text, is_blank, parse_date
+from app.args import ReferenceCheck, clean_text, is_blank, parse_date, refuse
 from app.network import Network
 from app.registry import COMMANDS as COMMANDS
 from app.registry import command
@@ -49,6 +49,8 @@ from domain.fields import (
     REASON,
     ROLE,
     UNIT_NAME,
+    Field,
+    field,
 )
 from domain.households import LeaveReason
 from domain.levels import Level, SiteKind
@@ -701,6 +703,46 @@ def _record_correction(n: Network, a: RecordCorrection, m: Meta) -> dict[str, An
 
 
 # -- the village work ledger (app/ledger/commands.py) -----------------------------------------
+
+# -- every refusal of a line at once (the web's forms) -----------------------------------------
+
+
+def every_refusal(obj: dict[str, Any]) -> list[InvalidInputError]:
+    """Every malformed part of one line as sent (a missing or badly written argument, a
+    missing reason, a day that is not one), each by its field, found by reading the line as
+    ``parse_command_line`` and the command do, without running anything. An empty list
+    when the line reads well: the command may still refuse it by the rules, when run."""
+    found: list[InvalidInputError] = []
+    envelope: tuple[tuple[str, Field, Any], ...] = (
+        ("reason", REASON, lambda v: clean_text("reason", v, REASON)),
+        ("occurred_on", field("occurred_on"), parse_date),
+    )
+    for name, spec_of, read in envelope:
+        value = obj.get(name)
+        try:
+            if is_blank(value):
+                raise refuse(name, "为必填项", "is required", spec_of)
+            read(value)
+        except InvalidInputError as e:
+            found.append(e)
+    spec = COMMANDS.get(str(obj.get("command", "")).strip())
+    args = obj.get("args")
+    if spec is None or not isinstance(args, dict):
+        return found
+    refused: list[InvalidInputError] = []
+    # Each argument read by its definition (app/schemas.py), as ``CommandArgs.read`` does,
+    # going on past a refusal: one per field, in the model's order.
+    for name, arg in spec.model.arguments():
+        value = args.get(name)
+        try:
+            if value is None or (isinstance(value, str) and not value.strip()):
+                arg.absent(name)
+            else:
+                arg.read(name, value)
+        except InvalidInputError as e:
+            refused.append(e)
+    return [*refused, *found]
+
 
 # and the assessments' (app/assessments/commands.py)
 import app.assessments.commands  # noqa: E402

@@ -16,6 +16,7 @@ always finds it). It is computed once, when the name is recorded.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections.abc import Sequence
 from typing import Any
@@ -273,4 +274,39 @@ def search(
     return out
 
 
-__all__ = ["KINDS", "NAME", "SearchModel", "names", "normalised", "search", "spelled"]
+@functools.lru_cache(maxsize=20_000)
+def _spelled_once(name: str) -> tuple[str, str, str]:
+    return (normalised(name), *spelled(name))
+
+
+def closeness(query: str, name: str) -> int | None:
+    """How near ``name`` is to ``query`` (already ``normalised``) by the rule ``search``
+    applies in the database — 0 the name itself, 1 its initials or pinyin, 2 the start of the
+    name, 3 the start of its pinyin, 4 a part of the name or the start of its initials — or
+    None when it does not match. For lists already in memory (a form's valid choices)."""
+    folded, whole, initials = _spelled_once(name)
+    if not query:
+        return None
+    if folded == query:
+        return 0
+    if query in (initials, whole):
+        return 1
+    if folded.startswith(query):
+        return 2
+    if whole.startswith(query):
+        return 3
+    if query in folded or initials.startswith(query):
+        return 4
+    return None
+
+
+__all__ = [
+    "KINDS",
+    "NAME",
+    "SearchModel",
+    "closeness",
+    "names",
+    "normalised",
+    "search",
+    "spelled",
+]

@@ -14,12 +14,12 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from app.assessments.replay import replay
 from app.bootstrap import BatchRefused
-from app.commands import parse_command_line
+from app.commands import every_refusal, parse_command_line
 from app.jurisdiction import COMMAND_ROLES
 from domain.account_errors import OutsideJurisdictionError, RoleNotAllowedError
 from domain.accounts import Role
@@ -32,6 +32,7 @@ from web.auth import login_required, principal, refuse
 from web.dashboard import path_of, unit_in_reach
 from web.deps import zhucun
 from web.errors import status_of
+from web.form_errors import beside_fields, flash_recorded
 from web.i18n import N_, _, current_language
 from web.teams import team_in_reach
 
@@ -140,6 +141,11 @@ def grades_by_year(runs: list[dict[str, Any]], unit: str) -> list[dict[str, Any]
 @bp.get("/assessments")
 @login_required
 def index() -> str:
+    return _index()
+
+
+def _index(errors: dict[str, str] | None = None) -> str:
+    """The runs page; ``errors`` a refused run's messages beside the run form's fields."""
     who = _who()
     runs = _runs_in_reach()
     unit = request.args.get("unit", "").strip() or who.unit_code
@@ -153,6 +159,7 @@ def index() -> str:
         unit=unit,
         latest=latest_outcome(runs, unit),
         kinds=KINDS,
+        run_errors=errors or {},
         years=years,
         grades=grades,
         grade_series=[
@@ -232,25 +239,37 @@ def _team_in_run(run_id: str, team_id: str | None) -> bool:
 
 @bp.post("/assessments/run")
 @login_required
-def run() -> Response:
-    """Run an assessment of the teams under a unit (officials, within their jurisdiction)."""
+def run() -> Response | tuple[str, int]:
+    """Run an assessment of the teams under a unit (officials, within their jurisdiction);
+    a refused kind or period comes back beside its field, what was typed kept."""
     who = _who()
     if who.role not in OFFICIALS:
         refuse("role", _role_error(who.role, "考核", "run an assessment"))
     form = request.form
     unit = unit_in_reach(form.get("unit", "") or who.unit_code)
     kind_text = form.get("kind", "").strip()
-    if kind_text not in KINDS:
-        raise InvalidInputError(
-            "kind",
-            f"考核类别 {kind_text!r} 不对：应为 half_year 或 annual",
-            f"kind {kind_text!r} is invalid: half_year or annual",
-        )
     z = zhucun()
     meta = Meta(who.username, who.role.value, z.today(), _("Assessment run"), z.clock.now())
-    done = z.assessments.run(RunKind(kind_text), form.get("period", "").strip(), unit, None, meta)
-    flash(_("The assessment was run and recorded."))
-    return redirect(url_for("assessments.show", run_id=done["run_id"]))
+    labels = {"kind": _("Kind"), "period": _("Period")}
+    try:
+        if kind_text not in KINDS:
+            raise InvalidInputError(
+                "kind",
+                f"考核类别 {kind_text!r} 不对：应为半年检查或年度考核",
+                f"kind {kind_text!r} is invalid: half-year check or annual assessment",
+            )
+        period = form.get("period", "").strip()
+        done = z.assessments.run(RunKind(kind_text), period, unit, None, meta)
+    except ZhucunError as e:
+        if isinstance(e, RoleNotAllowedError | OutsideJurisdictionError):
+            raise
+        errors, general = beside_fields([e], {"kind": "kind", "period": "period"}, labels)
+        if general:
+            errors["general"] = " ".join(general)
+        return _index(errors), status_of(e)[0]
+    shown = url_for("assessments.show", run_id=done["run_id"])
+    flash_recorded(_("The assessment was run and recorded."), _("The assessment's page"), shown)
+    return redirect(shown)
 
 
 def _role_error(role: Role, zh: str, en: str) -> ZhucunError:
@@ -321,18 +340,32 @@ def decide(run_id: str) -> Response | tuple[str, int]:
         "occurred_on": z.today().isoformat(),
         "reason": _("Decision on an assessment's proposal"),
     }
+    refused = every_refusal(line)
     try:
+        if refused:
+            raise refused[0]
         z.execute([parse_command_line(line)], reach=who.reach())
     except (BatchRefused, ZhucunError) as e:
         error = e.error if isinstance(e, BatchRefused) else e
         if isinstance(error, (RoleNotAllowedError, OutsideJurisdictionError)):
             why = "role" if isinstance(error, RoleNotAllowedError) else "jurisdiction"
             refuse(why, error)
-        field = error.field if error.field in ("outcome", "amend", "why") else "general"
-        errors = {"proposal": key, field: error.message(current_language())}
-        return _show(shown, errors), status_of(error)[0]
-    flash(_("The decision was recorded."))
-    return redirect(url_for("assessments.show", run_id=shown["run_id"]) + "#" + _anchor(key))
+        errors, general = beside_fields(
+            refused or [error],
+            {"outcome": "outcome", "amend": "amend", "why": "why", "until": "amend"},
+            {
+                "outcome": _("Decision on the proposal"),
+                "why": _("Why (to amend or reject)"),
+                "amend": _("Amended last day") if "until" in args.get("amend", {}) else "",
+            },
+        )
+        if general:
+            errors["general"] = " ".join(general)
+        return _show(shown, {"proposal": key, **errors}), status_of(error)[0]
+    page = url_for("assessments.show", run_id=shown["run_id"]) + "#" + _anchor(key)
+    words = _("The decision was recorded: %(what)s", what=_(OUTCOMES.get(outcome, "")))
+    flash_recorded(words, _("The assessment's page"), page)
+    return redirect(page)
 
 
 @bp.post("/assessments/<run_id>/publish")
@@ -355,8 +388,9 @@ def publish(run_id: str) -> Response:
         z.execute([parse_command_line(line)], reach=who.reach())
     except BatchRefused as e:
         raise e.error from None
-    flash(_("The assessment was published."))
-    return redirect(url_for("assessments.show", run_id=shown["run_id"]))
+    page = url_for("assessments.show", run_id=shown["run_id"])
+    flash_recorded(_("The assessment was published."), _("The assessment's page"), page)
+    return redirect(page)
 
 
 @bp.get("/assessments/<run_id>/teams/<team_id>")

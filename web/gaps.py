@@ -11,12 +11,12 @@ from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from app.audit.access import record_export
 from app.bootstrap import BatchRefused
-from app.commands import parse_command_line
+from app.commands import every_refusal, parse_command_line
 from app.gaps import (
     RECTIFICATION_STATES,
     GapQuery,
@@ -41,6 +41,7 @@ from web.dashboard import (
 )
 from web.deps import zhucun
 from web.errors import status_of
+from web.form_errors import beside_fields, flash_recorded
 from web.i18n import N_, _, current_language, fmt_date
 from web.page_cache import cached
 
@@ -112,6 +113,16 @@ def work_list(code: str) -> tuple[str, int]:
     return page, 400 if asked["errors"] else 200
 
 
+# The fields of the assignment form, by their labels on the page.
+ASSIGN_LABELS = {
+    "occurred_on": N_("Assigned on"),
+    "assignee": N_("Assigned to"),
+    "due_on": N_("Due"),
+    "note": N_("Note"),
+    "reason": N_("Reason"),
+}
+
+
 @bp.route("/units/<code>/gaps/assign", methods=["GET", "POST"])
 @login_required
 def assign(code: str) -> WerkzeugResponse | tuple[str, int]:
@@ -177,21 +188,31 @@ def assign(code: str) -> WerkzeugResponse | tuple[str, int]:
         token = request.form.get("token", "")
         if token:
             line["key"] = f"web:{who.username}:{token[:64]}"
+        refused = every_refusal(line)
         try:
+            if refused:
+                raise refused[0]
             z.execute([parse_command_line(line)], reach=who.reach())
         except (BatchRefused, ZhucunError) as e:
             error: ZhucunError = e.error if isinstance(e, BatchRefused) else e
             if isinstance(error, OutsideJurisdictionError | RoleNotAllowedError):
                 refuse("role" if isinstance(error, RoleNotAllowedError) else "jurisdiction", error)
-            text = error.message(current_language())
-            if error.field in ("assignee", "due_on", "note", "occurred_on", "reason"):
-                errors[error.field] = text
-            else:
-                general.append(text)
+            errors, general = beside_fields(
+                refused or [error],
+                {n: n for n in ASSIGN_LABELS},
+                {n: _(label) for n, label in ASSIGN_LABELS.items()},
+            )
             status = status_of(error)[0]
         else:
-            flash(_("Assigned for rectification: %(name)s", name=gap["subject"]["name"]))
-            return redirect(url_for("gaps.work_list", code=code))
+            words = _(
+                "Assigned for rectification: %(name)s, to %(whom)s, due %(day)s",
+                name=gap["subject"]["name"],
+                whom=request.form.get("assignee", "").strip(),
+                day=fmt_date(request.form.get("due_on", "").strip()),
+            )
+            listed = url_for("gaps.work_list", code=code)
+            flash_recorded(words, _("The list of blind spots"), listed)
+            return redirect(listed)
     elif gap is None:
         status = 404 if not errors else 400
     values = (

@@ -30,6 +30,7 @@ from web.auth import login_required, principal, refuse, require_unit
 from web.dashboard import read, unit_in_reach
 from web.deps import zhucun
 from web.i18n import current_language, fmt_datetime
+from web.records import record_links
 from web.teams import team_in_reach
 
 bp = Blueprint("history", __name__)
@@ -208,7 +209,17 @@ def subject(subject: str) -> Response | str:
     if kind == "household":
         return redirect(url_for("history.household", household_id=key))
     rows = zhucun().history_of_id(UUID(key))
-    return render(key, where, rows, back=url_for("dashboard.unit", code=where[:12]))
+    # A party member's forms open with the member chosen (a site's and a designation's
+    # lists are of other things: not offered here).
+    forms = (
+        record_links(where, skip=SKIPPED_ON_MEMBER, party_member=key)
+        if kind == "party_member"
+        else []
+    )
+    return render(key, where, rows, back=url_for("dashboard.unit", code=where[:12]), forms=forms)
+
+
+SKIPPED_ON_MEMBER = ("assign-site-responsible", "designate-central-household")
 
 
 @bp.get("/households/<household_id>")

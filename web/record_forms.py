@@ -38,6 +38,10 @@ class Field:
     # refusal naming any of them is shown beside this field.
     sends: tuple[str, ...] = ()
     columns: tuple[Field, ...] = ()  # rows: the fields of one row (one object)
+    # Filled in with the page's unit when the form is opened from a villager group's page.
+    group_page: bool = False
+    # Not repeated in the message after saving (personal data: an identity number).
+    private: bool = False
 
 
 @dataclass(frozen=True)
@@ -72,10 +76,15 @@ FORMS: dict[str, FormSpec] = {
             NETWORK,
             "unit",
             (
-                Field("group", N_("Villager group"), "select", "groups"),
+                Field("group", N_("Villager group"), "select", "groups", group_page=True),
                 Field("head_name", N_("Head of household")),
                 Field("members", N_("Members"), "number"),
-                Field("id_number", N_("Head's identity number"), hint=N_("18 characters")),
+                Field(
+                    "id_number",
+                    N_("Head's identity number"),
+                    hint=N_("18 characters"),
+                    private=True,
+                ),
             ),
             N_("Household registration"),
             VILLAGE_LEVELS,

@@ -18,7 +18,8 @@ from werkzeug.wrappers import Response
 
 from app.args import FULL_WIDTH_DIGITS
 from app.bootstrap import BatchRefused
-from app.commands import parse_command_line
+from app.choices import SHOWN_AT_MOST, narrowed
+from app.commands import every_refusal, parse_command_line
 from domain.account_errors import OutsideJurisdictionError, RoleNotAllowedError
 from domain.accounts import Role
 from domain.errors import InvalidInputError, ZhucunError
@@ -28,6 +29,7 @@ from web.auth import login_required, principal, refuse, require_unit
 from web.dashboard import read
 from web.deps import unit_code, zhucun
 from web.errors import status_of
+from web.form_errors import beside_fields, flash_recorded
 from web.i18n import _, current_language, in_chinese
 from web.ledger_choices import LEDGER_CHOICES
 from web.record_forms import DECISIONS, FORMS, SITE_KINDS, Field, FormSpec
@@ -142,6 +144,22 @@ CHOICES: dict[str, Callable[[dict[str, Any]], list[dict[str, str]]]] = {
 }
 
 
+# The choices picked by typing (a name, its pinyin or initials) rather than from a long list:
+# households, party members, central households and team members (docs/adr/037).
+SEARCHED = frozenset(
+    {
+        "households",
+        "unlinked_households",
+        "linked_households",
+        "party_members",
+        "undesignated_party_members",
+        "central_households",
+        "members",
+        "inspectors",
+    }
+)
+
+
 def form_day(spec: FormSpec, ctx: dict[str, Any], form: Mapping[str, str]) -> date:
     """The day whose state the choices show: the form's day (sent, or ``?occurred_on=`` on
     the first view), today for a form of today only. A day that is not one, or is after
@@ -189,12 +207,14 @@ def _own_cadre_name(ctx: dict[str, Any], cadre: str) -> str:
 
 def command_line(
     spec: FormSpec, ctx: dict[str, Any], form: MultiDict[str, str], prepare: Prepare | None = None
-) -> Any:
-    """The apply line the form stands for, read as ``zhucun apply`` reads it. ``prepare``
-    (a page's own step) sees the arguments first: it may add to them (a file uploaded, kept
-    by its hash) or refuse them by a named error, before anything is written."""
+) -> tuple[dict[str, Any], list[ZhucunError]]:
+    """The apply line the form stands for, as ``zhucun apply`` would be sent it, and what
+    the form itself refuses (a decision neither approve nor reject). ``prepare`` (a page's
+    own step) sees the arguments first: it may add to them (a file uploaded, kept by its
+    hash) or refuse them by a named error, before anything is written."""
     who = principal()
     assert who is not None
+    refused: list[ZhucunError] = []
     args: dict[str, Any] = {}
     for f in spec.fields:
         if f.name != "decision":
@@ -212,11 +232,18 @@ def command_line(
     command = spec.command
     if command == "decide_leave":
         decision = form.get("decision", "").strip().lower()
-        if decision not in DECISIONS:
-            raise InvalidInputError("decision", "请选择批准或驳回", "choose approve or reject")
-        command = spec.extra[decision]
+        if decision in DECISIONS:
+            command = spec.extra[decision]
+        else:
+            refused.append(
+                InvalidInputError("decision", "请选择批准或驳回", "choose approve or reject")
+            )
+            command = spec.extra["approve"]  # read as one, to find the other refusals too
     if prepare is not None:
-        prepare(args)
+        try:
+            prepare(args)
+        except ZhucunError as e:
+            refused.append(e)
     token = form.get("token", "")
     line: dict[str, Any] = {
         "command": command,
@@ -228,7 +255,7 @@ def command_line(
     }
     if token:
         line["key"] = f"web:{who.username}:{token[:64]}"
-    return parse_command_line(line)
+    return line, refused
 
 
 def field_args(f: Field, form: MultiDict[str, str]) -> dict[str, Any]:
@@ -311,23 +338,25 @@ def handle(
     status = 200
     ctx["day"] = form_day(spec, ctx, form)
     if request.method == "POST" and not form.get("refresh"):
+        line, refused = command_line(spec, ctx, form, prepare)
+        refused += every_refusal(line)
         try:
-            result = zhucun().execute([command_line(spec, ctx, form, prepare)], reach=who.reach())
+            if refused:
+                raise refused[0]
+            words = recorded_words(spec, ctx, form)  # the choices as offered, before the write
+            result = zhucun().execute([parse_command_line(line)], reach=who.reach())
         except (BatchRefused, ZhucunError) as e:
             error = e.error if isinstance(e, BatchRefused) else e
             if isinstance(error, REFUSALS):  # a 403 page, recorded; never beside a field
                 refuse("role" if isinstance(error, RoleNotAllowedError) else "jurisdiction", error)
-            text = error.message(current_language())
             beside = {n: f.name for f in spec.fields for n in (f.name, *f.sends)}
             beside |= {"reason": "reason", "occurred_on": "occurred_on"}
             if "votes" in spec.extra:  # the votes as a whole: beside the first count
                 beside["votes"] = spec.extra["votes"].split()[0]
             for name, fields in spec.beside.items():
+                text = error.message(current_language())
                 beside[name] = _holding(spec, ctx, form, fields.split(), text)
-            if error.field in beside:
-                errors[beside[error.field]] = text
-            else:
-                general.append(text)
+            errors, general = beside_fields(refused or [error], beside, _labels_of(spec))
             status = status_of(error)[0]
         else:
             if spec.name == "check-in":
@@ -335,19 +364,47 @@ def handle(
             if result.skipped:
                 flash(_("This form had already been sent: it was recorded once."))
             else:
-                flash(_("Recorded: %(what)s", what=_(spec.title)))
+                page, href = where_it_shows(spec, ctx, line["args"], result.results)
+                flash_recorded(words, page, href)
             return redirect(done)
     values = form or MultiDict(
         {
             "occurred_on": ctx["day"].isoformat(),
             "reason": _(spec.reason),
             "cadre": session.get(CHECKIN_CADRE, ""),
-            **{f.name: request.args[f.name] for f in spec.fields if f.name in request.args},
+            **{
+                n: request.args[n]
+                for f in spec.fields
+                for n in (f.name, f"{f.name}-q")
+                if n in request.args
+            },
             **ctx.get("defaults", {}),
         }
     )
     every = [*spec.fields, *(c for f in spec.fields for c in f.columns)]
     choices = {f.name: CHOICES[f.choices](ctx) for f in every if f.choices}
+    typed = {f.name: values.get(f"{f.name}-q", "") for f in every if f.choices in SEARCHED}
+    wanted = request.args.get("options", "")
+    if request.method == "GET" and wanted in typed:  # the type-ahead asks for its matches
+        text = request.args.get(f"{wanted}-q", "")
+        asked = next(f for f in every if f.name == wanted)
+        ticked = tuple(request.args.getlist(wanted))  # a list of ticks keeps those ticked
+        return render_template(
+            "records/_ticks.html" if asked.kind == "many" else "records/_options.html",
+            f=asked,
+            options=narrowed(choices[wanted], text, ticked),
+            ticked=ticked,
+            typed=text.strip(),
+        ), 200
+    # A short list stays a list; a long one (or one already searched) gets the search box.
+    totals = {name: len(choices[name]) for name in typed}
+    for name, q in typed.items():
+        choices[name] = narrowed(choices[name], q, tuple(values.getlist(name)))
+    typeahead = {
+        name: {"q": q, "total": totals[name], "shown": len(choices[name])}
+        for name, q in typed.items()
+        if q.strip() or totals[name] > SHOWN_AT_MOST
+    }
     more = form.get("refresh") == "rows"
     rows = {f.name: rows_shown(f, values, more) for f in spec.fields if f.columns}
     keep_token = errors or general or form.get("refresh")
@@ -361,9 +418,81 @@ def handle(
         errors=errors,
         general=general,
         choices=choices,
+        typeahead=typeahead,
         rows=rows,
         token=form.get("token") if keep_token else uuid4().hex,
     ), status
+
+
+def recorded_words(spec: FormSpec, ctx: dict[str, Any], form: MultiDict[str, str]) -> str:
+    """What was recorded, in words of the page's language: the form's title, then each field
+    filled in by its label and what it holds (a choice by its label, long text cut short)."""
+    parts = []
+    for f in spec.fields:
+        own = f.name == "cadre" and _own_cadre(spec, principal()) is not None
+        if f.private or own or f.kind in ("rows", "file"):
+            continue
+        sent = [v for v in form.getlist(f.name) if v.strip()]
+        if not sent:
+            continue
+        if f.choices:
+            offered = {c["value"]: c["label"] for c in CHOICES[f.choices](ctx)}
+            said = ", ".join(offered.get(v, v) for v in sent)
+        elif f.kind == "check":
+            said = _("yes")
+        else:
+            said = sent[0].strip()
+        said = said if len(said) <= 40 else said[:39] + "…"
+        parts.append((_(f.label), said))
+    title = _(spec.title)
+    if parts and current_language() == "zh":
+        title += "（" + "；".join(f"{label}：{said}" for label, said in parts) + "）"
+    elif parts:
+        title += " (" + "; ".join(f"{label}: {said}" for label, said in parts) + ")"
+    return str(_("Recorded: %(what)s", what=title))
+
+
+def where_it_shows(
+    spec: FormSpec, ctx: dict[str, Any], args: dict[str, Any], results: list[dict[str, Any]]
+) -> tuple[str, str]:
+    """The page where what was just recorded shows, by its name and address: the household's
+    (one chosen, or the one registered), the party member's, the team's, else the unit's."""
+    if spec.scope == "ledger":
+        return _("The village's ledger"), ctx["back"]
+    done = {k: v for r in results if isinstance(r, dict) for k, v in r.items()}
+    household = args.get("household") or (
+        done.get("household") if spec.command == "register_household" else None
+    )
+    if household and spec.scope == "unit":
+        return _("The household's page"), url_for("history.household", household_id=household)
+    if args.get("party_member") and spec.scope == "unit":
+        page = url_for("history.subject", subject=args["party_member"])
+        return _("The party member's history"), page
+    if ctx.get("team"):
+        return _("The team's page"), url_for("teams.team", team_id=ctx["team"]["team_id"])
+    return _("The unit's page"), url_for("dashboard.unit", code=ctx["code"])
+
+
+def record_links(code: str, skip: tuple[str, ...] = (), **known: str) -> list[tuple[str, str]]:
+    """The unit forms the account may use on what a page shows (a household, a party member,
+    a central household of the unit ``code``), each opened with it chosen: (label, address)."""
+    row = read(queries.unit_row, code)
+    if row is None:
+        return []
+    out = []
+    for f in allowed("unit", str(row["level"])):
+        given: dict[str, Any] = {
+            k: v for k, v in known.items() if any(x.name == k for x in f.fields)
+        }
+        if given and f.name not in skip:
+            out.append((_(f.title), url_for("records.unit_form", code=code, form=f.name, **given)))
+    return out
+
+
+def _labels_of(spec: FormSpec) -> dict[str, str]:
+    """Each field of the form by its label on the page."""
+    labels = {f.name: _(f.label) for f in spec.fields}
+    return labels | {"reason": _("Reason"), "occurred_on": _("Happened on")}
 
 
 def _holding(
@@ -411,6 +540,8 @@ def unit_form(code: str, form: str) -> Response | tuple[str, int]:
         abort(404)
     ctx["team"] = None
     ctx["back"] = url_for("dashboard.unit", code=ctx["code"])
+    if ctx["level"] == "group":  # opened from a group's page: that group
+        ctx["defaults"] = {f.name: ctx["code"] for f in spec.fields if f.group_page}
     return handle(spec, ctx, url_for("records.unit_form", code=ctx["code"], form=form))
 
 
@@ -434,4 +565,4 @@ def team_form(team_id: str, form: str) -> Response | tuple[str, int]:
 
 @bp.app_context_processor
 def _helpers() -> dict[str, Any]:
-    return {"team_actions": team_actions}
+    return {"team_actions": team_actions, "record_links": record_links}

@@ -65,8 +65,8 @@ def test_a_check_in_without_a_position_is_still_one_tap(
         (
             {"lat": "北纬", "lon": "124.1"},
             "lat",
-            "纬度（lat）应为数字",
-            "latitude (lat) must be a number",
+            "纬度应为数字",
+            "Latitude must be a number",
         ),
         ({"lat": "91", "lon": "124.1"}, "lat", "纬度应在 -90 到 90 之间", "between -90 and 90"),
         (
@@ -79,7 +79,7 @@ def test_a_check_in_without_a_position_is_still_one_tap(
             {"lat": "41.3"},
             "lon",
             "经纬度应同时给出",
-            "give both latitude (lat) and longitude (lon)",
+            "give both latitude and longitude",
         ),
         ({"lat": "nan", "lon": "124.1"}, "lat", "纬度应在 -90 到 90 之间", "between -90 and 90"),
     ],

@@ -127,7 +127,7 @@ def test_an_empty_diary_is_refused_beside_the_text_in_english(
     before = zhucun.store.max_position()
     response = send(client, path, cadre=MEMBER_ID, text="", occurred_on="2016-12-30")
     assert response.status_code == 400
-    assert error_beside(response.get_data(as_text=True), "text") == "diary entry (text) is required"
+    assert error_beside(response.get_data(as_text=True), "text") == "Diary entry is required"
     assert zhucun.store.max_position() == before
 
 
@@ -140,7 +140,7 @@ def test_a_day_in_the_future_and_a_missing_reason_are_refused_by_name(
     future = send(client, path, cadre=MEMBER_ID, text="x", occurred_on="2017-01-05")
     assert "2017-01-05" in error_beside(future.get_data(as_text=True), "occurred_on")
     no_reason = send(client, path, cadre=MEMBER_ID, text="x", occurred_on="2016-12-30", reason="")
-    assert "reason" in error_beside(no_reason.get_data(as_text=True), "reason")
+    assert error_beside(no_reason.get_data(as_text=True), "reason") == "事由为必填项"
     assert zhucun.store.max_position() == before
 
 
