@@ -65,7 +65,7 @@ from app.store.clock import CHINA_TZ
 from app.store.files import sha256_of
 from app.store.uow import UnitOfWork
 from domain.assessments.decisions import proposals
-from domain.assessments.periods import RunKind
+from domain.assessments.periods import Period, RunKind
 from domain.assessments.runs import AssessmentRun
 from domain.base import Meta, derived_id
 from domain.cadres import Rank
@@ -152,7 +152,16 @@ def plan_assessments(
     still_poor = sum(1 for t in first if not t.exits)
     started = len(first) * len(EVALUATED_YEARS)  # a team's year starts with its report
     runs = 2 * len(RUNS) + 2 * still_poor + ANNUAL_DECISIONS * len(EVALUATED_YEARS)
-    return extra + started + runs
+    return extra + started + runs + sum(_assessed(teams, p) for p in RUNS)
+
+
+def _assessed(teams: list[TeamPlan], p: RunPlan) -> int:
+    """The teams a run assesses (one event each beside the run's): those serving in its
+    period."""
+    period = Period.parse(p.kind, p.period)
+    return sum(
+        1 for t in teams if t.dispatched_on <= period.last_day and t.last_day >= period.first_day
+    )
 
 
 def _rule_sets(rng: random.Random, history: History) -> None:
@@ -440,10 +449,10 @@ class DemoAssessments:
         p = step.plan
         reason = f"市委组织部{p.kind.zh}（{p.period}）"
         meta = Meta(CITY_ORG.name, CITY_ORG.role, p.run_on, reason, z.clock.now())
-        z.assessments.run(p.kind, p.period, CITY, None, meta, p.run_id)
+        done = z.assessments.run(p.kind, p.period, CITY, None, meta, p.run_id)
         # The demo's unit of work knows only what it made: give it the run to publish.
         uow.add(z.store.load(p.run_id))
-        return 1
+        return 1 + int(done["summary"]["teams"])  # the run's event and one per team
 
     def send(self, z: Zhucun, uow: UnitOfWork, step: Step) -> int:
         """Publish the step's run or decide its proposals, into ``uow``; the lines sent."""
