@@ -30,7 +30,7 @@ from web.deps import unit_code, zhucun
 from web.errors import status_of
 from web.i18n import _, current_language, in_chinese
 from web.ledger_choices import LEDGER_CHOICES
-from web.record_forms import DECISIONS, FORMS, SITE_KINDS, Field, FormSpec
+from web.record_forms import DECISIONS, FORMS, REPORT_BODIES, SITE_KINDS, Field, FormSpec
 from web.teams import team_in_reach
 
 bp = Blueprint("records", __name__)
@@ -137,6 +137,7 @@ CHOICES: dict[str, Callable[[dict[str, Any]], list[dict[str, str]]]] = {
     "decisions": lambda c: _labels(DECISIONS),
     "members": lambda c: _roster_members(c["team"], c["day"]),
     "inspectors": lambda c: _inspectors(c["team"]),
+    "report_bodies": lambda c: _labels(REPORT_BODIES),
     "pending_leave": lambda c: _pending_leave(c["team"], c["day"]),
     **LEDGER_CHOICES,
 }

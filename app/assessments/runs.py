@@ -206,6 +206,11 @@ class Assessments:
             for r in rows
         ]
 
+    def team_reports(self, team: UUID) -> list[dict[str, Any]]:
+        """The team's written reports, one row per body each went to (oldest first)."""
+        with self.projections.reading() as conn:
+            return queries.report_list(conn, team)
+
     def inspectors_for(self, unit: str) -> list[dict[str, str]]:
         """The cadres who may inspect a team dispatched by ``unit``: those of other units."""
         with self.projections.reading() as conn:
