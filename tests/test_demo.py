@@ -776,5 +776,3 @@ def test_half_year_runs_are_decided_most_accepted_one_or_two_rejected_with_reaso
             for i in listed["proposals"]
             if i["decision"]["outcome"] == "rejected"
         )
-
-

@@ -263,9 +263,7 @@ def read_rules(content: Any) -> AssessmentRules:
         extension = (
             _int(ext["after_years"], "extension.after_years", 1, 10),
             _int(ext["extend_by_years"], "extension.extend_by_years", 1, 10),
-            None
-            if within is None
-            else _int(within, "extension.term_ending_within_months", 1, 24),
+            None if within is None else _int(within, "extension.term_ending_within_months", 1, 24),
         )
     return AssessmentRules(
         name, version, min_days, inputs, grades, caps, criticism, best, quota, content, extension

@@ -183,9 +183,7 @@ def team_result(facts: Facts, team: TeamFacts, rules: AssessmentRules) -> dict[s
     return out
 
 
-def extension(
-    facts: Facts, team: TeamFacts, rule: tuple[int, int, int | None]
-) -> dict[str, Any]:
+def extension(facts: Facts, team: TeamFacts, rule: tuple[int, int, int | None]) -> dict[str, Any]:
     """不脱贫不脱钩: the village still poor on the period's last day, and the team there for
     at least ``rule[0]`` years by then, its term still running: extend it by ``rule[1]``.
     With ``rule[2]`` (months), the run proposes it ahead, while the term runs: when the term
