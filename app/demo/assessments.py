@@ -117,7 +117,7 @@ EVALUATED_YEARS = (2014, 2015, 2016)
 V2_ADOPTED = date(2017, 1, 10)
 FIRST_TERMS_END = date(2017, 6, 1)  # the first teams' three years end in late May 2017
 ANNUAL_DECISIONS = 90  # about how many proposals an annual run of the demo has
-HALF_YEAR_DECISIONS = 30  # and a half-year check (no 述职评议: fewer criticisms)
+HALF_YEAR_DECISIONS = 82  # and a half-year check (no 述职评议: fewer criticisms)
 
 
 def at(day: date, hour: int, minute: int = 0) -> datetime:
