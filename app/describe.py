@@ -94,6 +94,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "AssessmentRuleSet.Adopted": ("采用考核规则", "assessment rules adopted"),
     "AssessmentRuleSet.Revised": ("修订考核规则", "assessment rules revised"),
     "AssessmentRun.Recorded": ("进行考核", "assessment run recorded"),
+    "AssessmentRun.TeamAssessed": ("记录工作队考核结果", "a team's assessment result recorded"),
     "AssessmentRun.Published": ("公布考核结果", "assessment published"),
     "SpotCheck.Recorded": ("不定期抽查", "spot check recorded"),
     "AssessmentDecision.Decided": ("对考核建议作出决定", "decision on an assessment's proposal"),

@@ -262,11 +262,12 @@ def test_the_command_line_decides_and_answers_json(zhucun, team, db_url):
     assert "(已整改)]" in said.output
 
 
-def test_under_version_2_as_filed_a_team_still_poor_after_three_years_is_proposed_its_extension(
+def test_under_version_2_as_filed_the_last_run_before_the_term_ends_proposes_the_extension(
     zhucun, clock
 ):
     assessed_team(zhucun)
     document = json.loads((RULES_FILE / f"{RULES_NAME}.v2.json").read_text(encoding="utf-8"))
+    assert document["extension"]["term_ending_within_months"] == 6
     apply(
         zhucun,
         cmd(
@@ -277,13 +278,12 @@ def test_under_version_2_as_filed_a_team_still_poor_after_three_years_is_propose
             effective_from="2014-01-01",
         ),
     )
-    clock.set(datetime(2017, 7, 10, 2, tzinfo=UTC))
-    early = published(zhucun, "2016")  # two and a half years: not yet
+    clock.set(datetime(2017, 1, 20, 2, tzinfo=UTC))
+    early = run(zhucun, "2016H1", "half_year")["run_id"]  # the term ends after 2016: not yet
     assert all(
         p["kind"] != "extension" for p in zhucun.assessments.proposals(UUID(early))["proposals"]
     )
-    run_id = run(zhucun, "2017H1", "half_year")["run_id"]
-    apply(zhucun, cmd("publish_assessment_run", on="2017-07-10", role="city_admin", run=run_id))
+    run_id = published(zhucun, "2016")  # the term ends within six months of the period's end
     (ext,) = [
         p
         for p in zhucun.assessments.proposals(UUID(run_id))["proposals"]
@@ -295,6 +295,11 @@ def test_under_version_2_as_filed_a_team_still_poor_after_three_years_is_propose
         "2018-05-31",
     )
     line = decide(run_id, ext["proposal"])
-    line["occurred_on"] = "2017-07-10"
-    apply(zhucun, line)
-    assert _term_ends_on(zhucun, ext["team_id"], date(2017, 7, 10)) == "2018-05-31"
+    line["occurred_on"] = "2017-01-20"
+    apply(zhucun, line)  # decided while the term still runs
+    assert _term_ends_on(zhucun, ext["team_id"], date(2017, 1, 20)) == "2018-05-31"
+    clock.set(datetime(2017, 7, 10, 2, tzinfo=UTC))
+    later = run(zhucun, "2017H1", "half_year")["run_id"]  # extended: no longer within six months
+    assert all(
+        p["kind"] != "extension" for p in zhucun.assessments.proposals(UUID(later))["proposals"]
+    )

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from uuid import UUID
 
 import pytest
 from click.testing import CliRunner
 
 from app.audit.chain import checkpoint, parse_checkpoints, verify
 from app.cli.main import cli
+from domain.assessments.canonical import digest
 from domain.errors import InvalidInputError
 from tests.assess_builders import assessed_team, run
 from tests.builders import apply, cmd
@@ -98,10 +100,24 @@ def test_a_run_whose_stored_digest_was_altered_is_reported_against_the_checkpoin
     assert (published["run_id"], "digest-altered") in kinds
 
 
+def team_event(z: Any, at: int) -> int:
+    """The position of the run's event holding the team's result (after the run's own)."""
+    return next(p for p in range(at + 1, at + 10) if b'"score":"50.28"' in bytes(row(z, p)[3]))
+
+
+def test_a_run_keeps_each_team_in_an_event_of_its_own_after_the_run_s(zhucun, published):
+    at = zhucun.assessments.runs()[0]["recorded_at_position"]
+    head, team = row(zhucun, at), row(zhucun, team_event(zhucun, at))
+    assert head[2].endswith("AssessmentRun.Recorded") and b'"teams":[]' in bytes(head[3])
+    assert team[2].endswith("AssessmentRun.TeamAssessed") and team[0] == head[0]
+    shown = zhucun.assessments.show(UUID(published["run_id"]))["result"]
+    assert digest(shown) == published["digest"] and len(shown["teams"]) == 1
+
+
 def test_a_run_whose_stored_result_was_altered_no_longer_hashes_to_its_digest(zhucun, published):
     cp = checkpoint(zhucun.engine)
     at = zhucun.assessments.runs()[0]["recorded_at_position"]
-    forge(zhucun, at, b'"score":"50.28"', b'"score":"95.28"')
+    forge(zhucun, team_event(zhucun, at), b'"score":"50.28"', b'"score":"95.28"')
     verdict = verify(zhucun.store, zhucun.engine, [cp])
     assert [(p.run_id, p.kind) for p in verdict.run_problems] == [
         (published["run_id"], "result-altered")
@@ -122,7 +138,7 @@ def test_a_run_rewritten_and_the_chain_rebuilt_over_it_is_still_reported_by_veri
     zhucun, published
 ):
     at = zhucun.assessments.runs()[0]["recorded_at_position"]
-    forge(zhucun, at, b'"score":"50.28"', b'"score":"95.28"')
+    forge(zhucun, team_event(zhucun, at), b'"score":"50.28"', b'"score":"95.28"')
     zhucun.projections.rebuild()  # the chain and the read models agree with the rewritten log
     verdict = verify(zhucun.store, zhucun.engine)
     assert not verdict.ok and verdict.runs_checked == 1

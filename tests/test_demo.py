@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime
 from hashlib import sha256
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 import pytest
 from sqlalchemy import func, select
@@ -327,8 +328,8 @@ def test_sectors_fit_the_village_class_except_two_flagged_teams(roster):
 def test_teams_of_villages_still_poor_are_extended_the_others_withdrawn(demo, events):
     z, _ = demo
     kinds = Counter(type(e).__qualname__ for e in events)
-    # At the end of the term (app/demo/teams.py), then on the 2017H1 run's proposals.
-    assert kinds["Team.TermExtended"] == 2 * 63
+    # Once each, on the 2016 annual assessment's proposals (app/demo/assessments.py).
+    assert kinds["Team.TermExtended"] == 63
     extended = [e for e in events if type(e).__qualname__ == "Team.TermExtended"]
     assert sum(1 for e in extended if e.term_ends_on == "2018-12-31") == 63
     exits = [e for e in events if type(e).__qualname__ == "Unit.ExitedPoverty"]
@@ -639,13 +640,15 @@ def test_the_city_adopted_its_rule_set_before_the_first_run(demo, events):
     adopted = [e for e in events if type(e).__qualname__.startswith("AssessmentRuleSet.")]
     assert [(e.actor_id, e.occurred_on) for e in adopted] == [
         ("刘志刚", "2014-06-20"),
-        ("孙丽华", "2017-03-15"),
+        ("孙丽华", "2017-01-10"),
     ]
     first_run = min(
         i for i, e in enumerate(events) if type(e).__qualname__ == "AssessmentRun.Recorded"
     )
     assert events.index(adopted[0]) < first_run
     assert z.assessments.show(run_of("2014H2").run_id)["result"]["rules"]["version"] == 1
+    assert z.assessments.show(run_of("2016H1").run_id)["result"]["rules"]["version"] == 1
+    assert z.assessments.show(run_of("2016").run_id)["result"]["rules"]["version"] == 2
     assert z.assessments.show(run_of("2017H1").run_id)["result"]["rules"]["version"] == 2
 
 
@@ -702,7 +705,9 @@ def test_annual_runs_criticise_the_teams_not_regularly_resident_and_commend_with
         commended = by_kind[("commendation", None, "accepted")]
         result = z.assessments.show(run_of(period).run_id)["result"]
         assert 1 <= commended <= result["summary"]["commendation_quota"]
-        outcomes = Counter(p["decision"]["outcome"] for p in listed["proposals"])
+        outcomes = Counter(
+            p["decision"]["outcome"] for p in listed["proposals"] if p["kind"] != "extension"
+        )
         assert outcomes["amended"] == outcomes["rejected"] == 1
         assert all(
             p["decision"]["why"]
@@ -730,10 +735,44 @@ def test_county_inspectors_spot_check_other_units_teams_and_find_some_absent(eve
     assert {e.occurred_on[:4] for e in checks} == {"2014", "2015", "2016"}
 
 
-def test_mid_2017_the_still_poor_villages_units_are_extended_on_the_runs_proposals(demo):
+def test_the_2016_assessment_proposes_the_extensions_decided_before_the_terms_end(demo, events):
     z, _ = demo
-    listed = proposals_of(z.assessments, run_of("2017H1").run_id)
+    listed = proposals_of(z.assessments, run_of("2016").run_id)
     extensions = [p for p in listed["proposals"] if p["kind"] == "extension"]
-    assert len(extensions) == 63
-    assert all(p["decision"]["outcome"] == "accepted" for p in extensions)
-    assert all(p["until"] == "2019-12-31" for p in extensions)
+    amended = [p for p in extensions if p["decision"]["outcome"] == "amended"]
+    rejected = [p for p in extensions if p["decision"]["outcome"] == "rejected"]
+    assert len(amended) == 63 and len(amended) + len(rejected) == len(extensions)
+    assert all(p["term_ends_on"].startswith("2017-0") for p in extensions)
+    assert all(p["decision"]["amended"]["until"] == "2018-12-31" for p in amended)
+    assert all("2019" in p["decision"]["why"] for p in amended)
+    assert all("退出" in p["decision"]["why"] for p in rejected)
+    later = proposals_of(z.assessments, run_of("2017H1").run_id)["proposals"]
+    assert not [p for p in later if p["kind"] == "extension"]
+    # One extension per still-poor village's first team: the decision's, in February 2017.
+    extended = Counter(
+        e.originator_id for e in events if type(e).__qualname__ == "Team.TermExtended"
+    )
+    firsts = {UUID(p["team_id"]) for p in amended}
+    assert {t: n for t, n in extended.items() if t in firsts} == dict.fromkeys(firsts, 1)
+    assert all(
+        e.occurred_on == "2017-02-10"
+        for e in events
+        if type(e).__qualname__ == "Team.TermExtended" and e.originator_id in firsts
+    )
+
+
+def test_half_year_runs_are_decided_most_accepted_one_or_two_rejected_with_reasons(demo):
+    z, _ = demo
+    for p in RUNS:
+        if p.kind.value != "half_year":
+            continue
+        listed = proposals_of(z.assessments, p.run_id)
+        assert listed["undecided"] == 0, p.period
+        outcomes = Counter(i["decision"]["outcome"] for i in listed["proposals"])
+        assert 1 <= outcomes["rejected"] <= 2 and outcomes["amended"] == 0, (p.period, outcomes)
+        assert outcomes["accepted"] > outcomes["rejected"], (p.period, outcomes)
+        assert all(
+            i["decision"]["why"]
+            for i in listed["proposals"]
+            if i["decision"]["outcome"] == "rejected"
+        )

@@ -11,13 +11,23 @@ in it is ever recomputed for display."""
 
 from __future__ import annotations
 
+import io
 from typing import Any
 from uuid import UUID
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from werkzeug.wrappers import Response
 
 from app.assessments.replay import replay
+from app.audit.access import record_export
 from app.bootstrap import BatchRefused
 from app.commands import every_refusal, parse_command_line
 from app.jurisdiction import COMMAND_ROLES
@@ -28,12 +38,16 @@ from domain.assessments.periods import RunKind
 from domain.assessments.rules import INPUTS
 from domain.base import Meta
 from domain.errors import InvalidInputError, ZhucunError
+from domain.ledger.errors import EvidenceFileNotFoundError
 from web.auth import login_required, principal, refuse
 from web.dashboard import path_of, unit_in_reach
 from web.deps import zhucun
 from web.errors import status_of
 from web.form_errors import beside_fields, flash_recorded
 from web.i18n import N_, _, current_language
+from web.ledger import upload
+from web.record_forms import REPORT_BODIES, WRITTEN_REPORT
+from web.records import handle, spec_for
 from web.teams import team_in_reach
 
 bp = Blueprint("assessments", __name__)
@@ -227,8 +241,85 @@ def team_history(team_id: str) -> str:
         if found is not None:
             rows.append({"run": r, "team": found})
     checks = zhucun().assessments.team_spot_checks(UUID(t["team_id"]))
+    reports = zhucun().assessments.team_reports(UUID(t["team_id"]))
+    who = _who()
     return render_template(
-        "assessments/team_history.html", t=t, rows=rows, checks=checks, **_helpers()
+        "assessments/team_history.html",
+        t=t,
+        rows=rows,
+        checks=checks,
+        reports=reports,
+        body_label=lambda body: _(REPORT_BODIES.get(body, body)),
+        may_report=who.role in WRITTEN_REPORT.roles,
+        **_helpers(),
+    )
+
+
+@bp.route("/teams/<team_id>/assessments/report", methods=["GET", "POST"])
+@login_required
+def written_report(team_id: str) -> Response | tuple[str, int]:
+    """述职评议's written report: the year, the bodies it went to, its title and the
+    document, uploaded and kept by the SHA-256 of its bytes (as the ledger's evidence is),
+    which the command then cites. Refusals beside their fields; nothing written."""
+    t = team_in_reach(team_id)
+    spec = spec_for(WRITTEN_REPORT.name, "team", {WRITTEN_REPORT.name: WRITTEN_REPORT})
+    page = url_for("assessments.team_history", team_id=t["team_id"])
+    ctx = {
+        "code": t["village"],
+        "name": t["name"],
+        "level": "village",
+        "village": t["village"],
+        "today": zhucun().today(),
+        "team": t,
+        "back": page,
+    }
+
+    def prepare(args: dict[str, Any]) -> None:
+        upload(args, t["village"])
+        if "file" in args:
+            args["document_sha256"] = args.pop("file")
+        args.pop("file_name", None)
+        args.pop("media_type", None)
+
+    return handle(spec, ctx, page, prepare)
+
+
+@bp.get("/teams/<team_id>/assessments/reports/<sha256>")
+@login_required
+def report_document(team_id: str, sha256: str) -> Response:
+    """A written report's document, its bytes checked against their hash; only one the
+    team's reports cite. The read is recorded as an export by the account."""
+    t = team_in_reach(team_id)
+    cited = next(
+        (
+            r
+            for r in zhucun().assessments.team_reports(UUID(t["team_id"]))
+            if r["document_sha256"] == sha256.strip().lower()
+        ),
+        None,
+    )
+    if cited is None:
+        raise EvidenceFileNotFoundError(sha256[:64])
+    z = zhucun()
+    content = z.stored_file(cited["document_sha256"])
+    who = principal()
+    assert who is not None
+    record_export(
+        z,
+        who.username,
+        who.role.value,
+        "written report",
+        "file",
+        f"web:{cited['title']}",
+        {"file": cited["document_sha256"], "team": t["team_id"]},
+        1,
+        reason="取回书面述职报告 written report read",
+    )
+    return send_file(
+        io.BytesIO(content),
+        mimetype="application/octet-stream",
+        as_attachment=True,
+        download_name=cited["title"],
     )
 
 

@@ -18,6 +18,7 @@ DECIDERS = COMMAND_ROLES["approve_leave"]
 INSPECTORS = COMMAND_ROLES["record_absence"]
 EVALUATORS = COMMAND_ROLES["record_evaluation"]
 SPOT_CHECKERS = COMMAND_ROLES["record_spot_check"]
+REPORTERS = COMMAND_ROLES["submit_written_report"]
 VILLAGE_LEVELS = ("village", "group")
 ANY_LEVEL = ("city", "county", "township", "village", "group")
 
@@ -312,6 +313,31 @@ FORMS: dict[str, FormSpec] = {
             beside={"cadre": "present absent"},
         ),
     )
+}
+
+# 述职评议's written report, on the team's assessments page (web/assessments.py): its own
+# route, as its document is uploaded and kept by its hash before the command cites it.
+WRITTEN_REPORT = FormSpec(
+    "submit-written-report",
+    "submit_written_report",
+    N_("Record the team's written report"),
+    REPORTERS,
+    "team",
+    (
+        Field("year", N_("Year reported on"), "number"),
+        Field("bodies", N_("Submitted to"), "many", "report_bodies"),
+        Field("title", N_("Title")),
+        # The command cites the uploaded bytes' SHA-256: its refusals are shown here.
+        Field("file", N_("Report document"), "file", sends=("document_sha256",)),
+    ),
+    N_("Written report of the team's year"),
+    extra={"team": "the page's team"},
+)
+
+REPORT_BODIES = {
+    "dispatching_unit": N_("Dispatching unit"),
+    "organisation_department": N_("Organisation department"),
+    "poverty_office": N_("Poverty-relief office"),
 }
 
 SITE_KINDS = {

@@ -32,7 +32,7 @@ from web.errors import status_of
 from web.form_errors import beside_fields, flash_recorded
 from web.i18n import _, current_language, in_chinese
 from web.ledger_choices import LEDGER_CHOICES
-from web.record_forms import DECISIONS, FORMS, SITE_KINDS, Field, FormSpec
+from web.record_forms import DECISIONS, FORMS, REPORT_BODIES, SITE_KINDS, Field, FormSpec
 from web.teams import team_in_reach
 
 bp = Blueprint("records", __name__)
@@ -139,6 +139,7 @@ CHOICES: dict[str, Callable[[dict[str, Any]], list[dict[str, str]]]] = {
     "decisions": lambda c: _labels(DECISIONS),
     "members": lambda c: _roster_members(c["team"], c["day"]),
     "inspectors": lambda c: _inspectors(c["team"]),
+    "report_bodies": lambda c: _labels(REPORT_BODIES),
     "pending_leave": lambda c: _pending_leave(c["team"], c["day"]),
     **LEDGER_CHOICES,
 }

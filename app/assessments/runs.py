@@ -27,7 +27,7 @@ from domain.assessments.errors import (
 from domain.assessments.facts import Facts, TeamFacts
 from domain.assessments.periods import Period, RunKind
 from domain.assessments.rules import INPUTS, AssessmentRules, read_rules
-from domain.assessments.runs import AssessmentRun
+from domain.assessments.runs import AssessmentRun, whole_result
 from domain.assessments.scoring import assess
 from domain.assessments.trace import explain
 from domain.base import Meta
@@ -137,7 +137,9 @@ class Assessments:
         uow = UnitOfWork(self.store)
         run = AssessmentRun.record(new, period, unit, position, link, result, meta)
         uow.add(run)
-        uow.commit()
+        # The run's event and one per team, in one transaction: the binary copy on
+        # PostgreSQL, many rows per statement on SQLite (docs/adr/036).
+        uow.commit(bulk=True)
         return {
             "run_id": str(new),
             "kind": kind.value,
@@ -151,10 +153,10 @@ class Assessments:
 
     def recorded(self, run_id: UUID) -> Recorded:
         events = self.store.events_of([run_id])
-        first = events[0] if events else None
-        if first is None or not isinstance(first.event, AssessmentRun.Recorded):
+        whole = whole_result(e.event for e in events)
+        if whole is None:
             raise RunNotFoundError(str(run_id))
-        e = first.event
+        e, result = whole
         return Recorded(
             run_id,
             Period.parse(RunKind(e.kind), e.period),
@@ -162,8 +164,8 @@ class Assessments:
             e.position,
             e.chain_link,
             e.digest,
-            e.result,
-            first.position,
+            result,
+            events[0].position,
         )
 
     # -- reading ----------------------------------------------------------------------------
@@ -203,6 +205,11 @@ class Assessments:
             }
             for r in rows
         ]
+
+    def team_reports(self, team: UUID) -> list[dict[str, Any]]:
+        """The team's written reports, one row per body each went to (oldest first)."""
+        with self.projections.reading() as conn:
+            return queries.report_list(conn, team)
 
     def inspectors_for(self, unit: str) -> list[dict[str, str]]:
         """The cadres who may inspect a team dispatched by ``unit``: those of other units."""

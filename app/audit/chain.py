@@ -17,7 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from app.audit.segments import default_segments, verify_segments
 from app.store.event_store import EventStore
 from domain.assessments.canonical import digest
-from domain.assessments.runs import AssessmentRun
+from domain.assessments.runs import whole_result
 from domain.errors import InvalidInputError
 from projections.assessments.tables import runs as assessment_runs
 from projections.audit.chain import GENESIS, chain, extend
@@ -243,16 +243,17 @@ def check_runs(store: EventStore, seals: list[RunSeal], verdict: Verdict) -> lis
     for seal in seals:
         try:
             events = store.events_of([UUID(seal.run_id)])
-            first = events[0].event if events else None
+            whole = whole_result(e.event for e in events)
             at = events[0].position if events else seal.position
         except Exception:  # an event altered past decoding
-            first, at = None, seal.position
-        if not isinstance(first, AssessmentRun.Recorded):
+            whole, at = None, seal.position
+        if whole is None:
             out.append(_run_problem(seal, "missing", at))
             continue
+        first, result = whole
         if first.digest != seal.digest:
             out.append(_run_problem(seal, "digest-altered", at))
-        elif digest(first.result) != seal.digest:
+        elif digest(result) != seal.digest:
             out.append(_run_problem(seal, "result-altered", at))
         link = verdict._links_at.get(seal.position)
         if seal.chain_link and (link is None or link.hex() != seal.chain_link):
@@ -268,7 +269,7 @@ RUN_PROBLEMS = {
     ),
     "result-altered": (
         "考核事件中的结果被改动，与摘要不符",
-        "the result stored in the run's event was altered: it no longer hashes to its digest",
+        "the result stored in the run's events was altered: it no longer hashes to its digest",
     ),
     "inputs-altered": (
         "考核所依据的日志（截至其位置）被改动",

@@ -188,6 +188,7 @@ FIELDS: dict[str, Words] = {
     "dissatisfied": ("不满意票", "dissatisfied"),
     "bodies": ("报送单位", "bodies reported to"),
     "document_sha256": ("报告文件 SHA-256", "report's SHA-256"),
+    "index": ("在考核结果中的序号", "place in the run's result"),
     "content": ("规则内容", "rules' content"),
     "effective_from": ("生效日", "effective from"),
     "version": ("版本", "version"),

@@ -5,7 +5,8 @@ Planned with the rest of the history (``plan_assessments``, pure, from the seed)
 
 * the city's rule set ``benxi-2014-assessment`` (``rules/assessment/``), version 1 adopted by
   the organisation department in June 2014, in force from 1 June; version 2 (the 不脱贫不脱钩
-  extension rule) adopted by the poverty office in March 2017, in force from 1 January 2017;
+  extension rule) adopted by the poverty office in January 2017, in force for the 2016 annual
+  assessment on;
 * 述职评议 each January for the year before: each team's written report to its dispatching
   unit, the organisation department and the poverty office (a small generated document,
   stored by its SHA-256 like the 六有 evidence), and the village meeting's votes — attendance
@@ -23,24 +24,24 @@ Done while loading (``DemoAssessments``, hooked into ``app/demo/load.py``), beca
 the read models as they stand at its moment: the log written so far is committed, the read
 models caught up, and the run recorded on the demo's clock at its moment, by the city's
 organisation department, for the city (210500), with the rules in force; then published, and
-the annual runs' proposals decided: every criticism of a team not regularly resident
+every run's proposals decided. Annual runs: every criticism of a team not regularly resident
 accepted, the commendations (the run applied the quota) and their priority postings
 accepted, of the other criticisms one amended and one rejected, each with its reason, the
-rest accepted.
+rest accepted. Half-year checks: all accepted but the first priority posting (put off to the
+annual assessment) and the first criticism of targets not done (the funds came late), each
+rejected with its reason.
 
-The 2017 extensions. A run proposes an extension when the village is still poor on the
-period's last day and the team has served three years by then (rule set version 2). The
-teams came in late May 2014, so the first run that can propose it is the half-year check of
-2017H1, recorded in July 2017 — after their three-year terms ended in late May. A term cannot
-be extended once its last day has passed without every later check-in being refused, so the
-demo keeps ``app/demo/teams.py``'s extension to 31 December 2018, recorded in May 2017 before
-each term ran out (the joint notice; the later rounds of ``app/demo/rounds.py`` hand over on
-that day). The 2017H1 run, as known then, proposes one more year for each of the 63 units
-whose village is still poor (to 31 December 2019); the poverty office accepts them: under
-不脱贫不脱钩 it is the dispatching unit's commitment to the village that is extended, and
-each of those units sends its next team on 1 January 2019 (``rounds.py``), which takes over
-on the day the first team hands over. So every still-poor village's team carries two
-extensions, the second citing the run, and no check-in or handover is refused.
+The 2017 extensions (不脱贫不脱钩: a dispatching unit whose village is not out of poverty
+after three years keeps its assistance). Version 2 proposes an extension from the last run
+before a team's term ends, while it still runs: the team's term ending within six months of
+the period's last day, three years served by then, the village still poor. The teams came in
+late May 2014, so the annual assessment of 2016, recorded in January 2017, proposes it; the
+poverty office decides in February, before the terms run out: for each still-poor village,
+amended to 31 December 2018 (the rule's one year, to the year's end, so that each unit's next
+team is sent on 1 January 2019, ``rounds.py``), and rejected for the villages already on their
+way out of poverty (they exit by April, and their teams go home at the term's end). Each
+still-poor village's team is extended once, by that decision citing the run. The half-year
+check of 2017H1 proposes none: the terms, as extended, no longer end within six months.
 """
 
 from __future__ import annotations
@@ -59,13 +60,13 @@ from uuid import UUID
 from app.bootstrap import BatchRefused, Zhucun
 from app.commands import CommandLine
 from app.demo.team_days import CadrePlan, TeamPlan
-from app.demo.teams import CITY_ORG, CITY_POVERTY
+from app.demo.teams import CITY_ORG, CITY_POVERTY, EXTENDED_TO
 from app.demo.villages import Actor, History, Session
 from app.store.clock import CHINA_TZ
 from app.store.files import sha256_of
 from app.store.uow import UnitOfWork
 from domain.assessments.decisions import proposals
-from domain.assessments.periods import RunKind
+from domain.assessments.periods import Period, RunKind
 from domain.assessments.runs import AssessmentRun
 from domain.base import Meta, derived_id
 from domain.cadres import Rank
@@ -94,7 +95,7 @@ class RunPlan:
     period: str
     run_on: date
     publish_on: date
-    decide_on: date | None  # annual runs (and 2017H1's extensions) are decided
+    decide_on: date | None  # when its proposals are decided
 
     @property
     def run_id(self) -> UUID:
@@ -102,16 +103,21 @@ class RunPlan:
 
 
 RUNS = (
-    RunPlan(RunKind.HALF_YEAR, "2014H2", date(2015, 1, 9), date(2015, 1, 14), None),
+    RunPlan(RunKind.HALF_YEAR, "2014H2", date(2015, 1, 9), date(2015, 1, 14), date(2015, 1, 21)),
     RunPlan(RunKind.ANNUAL, "2014", date(2015, 2, 3), date(2015, 2, 6), date(2015, 2, 13)),
-    RunPlan(RunKind.HALF_YEAR, "2015H1", date(2015, 7, 14), date(2015, 7, 17), None),
+    RunPlan(RunKind.HALF_YEAR, "2015H1", date(2015, 7, 14), date(2015, 7, 17), date(2015, 7, 24)),
     RunPlan(RunKind.ANNUAL, "2015", date(2016, 1, 26), date(2016, 1, 29), date(2016, 2, 3)),
-    RunPlan(RunKind.HALF_YEAR, "2016H1", date(2016, 7, 13), date(2016, 7, 18), None),
+    RunPlan(RunKind.HALF_YEAR, "2016H1", date(2016, 7, 13), date(2016, 7, 18), date(2016, 7, 25)),
     RunPlan(RunKind.ANNUAL, "2016", date(2017, 1, 18), date(2017, 1, 20), date(2017, 2, 10)),
     RunPlan(RunKind.HALF_YEAR, "2017H1", date(2017, 7, 12), date(2017, 7, 14), date(2017, 7, 20)),
 )
 EVALUATED_YEARS = (2014, 2015, 2016)
+# Version 2 (the extension proposed by the last run before a term ends) is adopted before the
+# 2016 annual assessment, in force for it.
+V2_ADOPTED = date(2017, 1, 10)
+FIRST_TERMS_END = date(2017, 6, 1)  # the first teams' three years end in late May 2017
 ANNUAL_DECISIONS = 90  # about how many proposals an annual run of the demo has
+HALF_YEAR_DECISIONS = 82  # and a half-year check (no 述职评议: fewer criticisms)
 
 
 def at(day: date, hour: int, minute: int = 0) -> datetime:
@@ -151,8 +157,23 @@ def plan_assessments(
     _late_check_ins(seed, history, first)
     still_poor = sum(1 for t in first if not t.exits)
     started = len(first) * len(EVALUATED_YEARS)  # a team's year starts with its report
-    runs = 2 * len(RUNS) + 2 * still_poor + ANNUAL_DECISIONS * len(EVALUATED_YEARS)
-    return extra + started + runs
+    half_years = sum(1 for p in RUNS if p.kind is RunKind.HALF_YEAR)
+    runs = (
+        2 * len(RUNS)
+        + 2 * still_poor
+        + ANNUAL_DECISIONS * len(EVALUATED_YEARS)
+        + HALF_YEAR_DECISIONS * half_years
+    )
+    return extra + started + runs + sum(_assessed(teams, p) for p in RUNS)
+
+
+def _assessed(teams: list[TeamPlan], p: RunPlan) -> int:
+    """The teams a run assesses (one event each beside the run's): those serving in its
+    period."""
+    period = Period.parse(p.kind, p.period)
+    return sum(
+        1 for t in teams if t.dispatched_on <= period.last_day and t.last_day >= period.first_day
+    )
 
 
 def _rule_sets(rng: random.Random, history: History) -> None:
@@ -162,10 +183,13 @@ def _rule_sets(rng: random.Random, history: History) -> None:
         "adopt_assessment_rules", on, why, rules=rules_document(1), effective_from="2014-06-01"
     )
     history.add(rng, on, [line])
-    on = date(2017, 3, 15)
-    why = "修订考核办法：三年期满所驻村仍未脱贫的，派出单位延长帮扶期（不脱贫不脱钩）"
+    on = V2_ADOPTED
+    why = (
+        "修订考核办法：三年驻村期将满、所驻村仍未脱贫的，由期满前最后一次考核提出延长帮扶期"
+        "建议（不脱贫不脱钩），自2016年度考核起施行"
+    )
     line = CITY_POVERTY.line(
-        "adopt_assessment_rules", on, why, rules=rules_document(2), effective_from="2017-01-01"
+        "adopt_assessment_rules", on, why, rules=rules_document(2), effective_from="2016-01-01"
     )
     history.add(rng, on, [line])
 
@@ -418,7 +442,10 @@ class Step:
 class DemoAssessments:
     """The runs, publications and decisions, in recording order, done at their moments."""
 
-    def __init__(self) -> None:
+    def __init__(self, exiting: frozenset[str] = frozenset()) -> None:
+        # The villages that leave poverty before the first teams' terms end (the plan's exits):
+        # their extensions, proposed while they were still poor, are rejected.
+        self.exiting = exiting
         steps = []
         for p in RUNS:
             steps.append(Step(at(p.run_on, 10), "run", p))
@@ -440,10 +467,10 @@ class DemoAssessments:
         p = step.plan
         reason = f"市委组织部{p.kind.zh}（{p.period}）"
         meta = Meta(CITY_ORG.name, CITY_ORG.role, p.run_on, reason, z.clock.now())
-        z.assessments.run(p.kind, p.period, CITY, None, meta, p.run_id)
+        done = z.assessments.run(p.kind, p.period, CITY, None, meta, p.run_id)
         # The demo's unit of work knows only what it made: give it the run to publish.
         uow.add(z.store.load(p.run_id))
-        return 1
+        return 1 + int(done["summary"]["teams"])  # the run's event and one per team
 
     def send(self, z: Zhucun, uow: UnitOfWork, step: Step) -> int:
         """Publish the step's run or decide its proposals, into ``uow``; the lines sent."""
@@ -460,7 +487,7 @@ class DemoAssessments:
         else:
             run = uow.find(AssessmentRun, p.run_id)
             assert run is not None and p.decide_on is not None
-            lines = decisions(p, run.result, p.decide_on)
+            lines = decisions(p, run.result, p.decide_on, self.exiting)
         _send(z, uow, lines)
         return len(lines)
 
@@ -485,7 +512,20 @@ REJECT_WHY = (
 OTHER_REASON = {"poorly_rated": "targets_not_met", "targets_not_met": "poorly_rated"}
 
 
-def decisions(p: RunPlan, result: dict[str, Any], on: date) -> list[CommandLine]:
+EXTENDED_WHY = (
+    "三年驻村期将满，所驻村尚未脱贫，按照不脱贫不脱钩的要求延长帮扶期；"
+    "为与2019年新一轮选派衔接，延至2018年12月31日"
+)
+EXITING_WHY = "所驻村已通过县级初验、正在履行贫困村退出程序，驻村期满按期撤回，不再延长"
+HALF_YEAR_REJECT_WHY = {
+    "priority_posting": "该同志半年考核表现突出，优先使用或提拔待年度考核后一并研究",
+    "targets_not_met": "经核实，项目滞后系上级专项资金未按期拨付所致，不属工作队责任，不予通报批评",
+}
+
+
+def decisions(
+    p: RunPlan, result: dict[str, Any], on: date, exiting: frozenset[str] = frozenset()
+) -> list[CommandLine]:
     """The decisions on a published run's proposals (see the module's docstring)."""
     out: list[CommandLine] = []
     items = proposals(result)
@@ -507,10 +547,27 @@ def decisions(p: RunPlan, result: dict[str, Any], on: date) -> list[CommandLine]
         }[outcome]
         out.append(who.line("decide_assessment_proposal", on, reason, **args))
 
-    if p.kind is RunKind.HALF_YEAR:  # 2017H1: the extensions
+    for item in items:  # 不脱贫不脱钩: the poverty office decides the extensions
+        if item["kind"] != "extension":
+            continue
+        if item["village"] in exiting:
+            decide(CITY_POVERTY, item, "rejected", EXITING_WHY)
+        else:
+            decide(CITY_POVERTY, item, "amended", EXTENDED_WHY, until=EXTENDED_TO.isoformat())
+    if p.kind is RunKind.HALF_YEAR:
+        # Most accepted; a priority posting and a criticism of targets put off or rejected.
+        firsts = {
+            kind: next((i for i in items if kind in (i["kind"], i.get("reason"))), None)
+            for kind in HALF_YEAR_REJECT_WHY
+        }
         for item in items:
             if item["kind"] == "extension":
-                decide(CITY_POVERTY, item, "accepted")
+                continue
+            if any(item is first for first in firsts.values()):
+                key = item["kind"] if item["kind"] == "priority_posting" else item["reason"]
+                decide(CITY_ORG, item, "rejected", HALF_YEAR_REJECT_WHY[key])
+            else:
+                decide(CITY_ORG, item, "accepted")
         return out
     others = [
         i for i in items if i["kind"] == "criticism" and i["reason"] != "not_regularly_resident"

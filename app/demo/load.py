@@ -22,7 +22,7 @@ from uuid import UUID
 from app.bootstrap import BatchRefused, Zhucun
 from app.commands import CommandLine
 from app.demo import data
-from app.demo.assessments import DemoAssessments, plan_assessments
+from app.demo.assessments import FIRST_TERMS_END, DemoAssessments, plan_assessments
 from app.demo.funds import funds
 from app.demo.goals import goals
 from app.demo.ledger import VillageLedger, plan_ledger
@@ -163,7 +163,16 @@ def load_demo(
     previous_batch = z.projections.batch_size
     z.projections.batch_size = max(previous_batch, CHUNK_EVENTS + 1000)
     written = pending = 0
-    assessing = DemoAssessments()  # runs read the read models: done between sessions
+    # Runs read the read models: done between sessions. The villages that leave poverty
+    # before the first terms end have their extensions rejected.
+    assessing = DemoAssessments(
+        frozenset(
+            str(ln.args["unit"])
+            for s in sessions
+            for ln in s.lines
+            if ln.command == "exit_poverty" and ln.occurred_on < FIRST_TERMS_END
+        )
+    )
     # Every aggregate of the demo stays loaded to the end (the unit of work keeps them), so
     # the cyclic collector would walk a heap that only grows; nothing here makes cycles that
     # need it (see projections/collector.py).

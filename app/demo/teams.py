@@ -373,7 +373,7 @@ def _term_end(
     rng: random.Random, history: History, admins: dict[str, Actor], teams: list[TeamPlan]
 ) -> int:
     """At the end of the three years: villages that left poverty let their team go; the rest
-    keep it (不脱贫不脱钩)."""
+    keep it (不脱贫不脱钩), by the decision on the assessment's proposal."""
     extra = 0
     for t in teams:
         who, due = recorder(t, admins), t.term_ends_on
@@ -400,8 +400,11 @@ def _term_end(
             add_now(history, rng, due, [end], [t.id, t.village.code])
             extra += sum(1 for m in t.members if m.left is None)
             continue
-        on = due - timedelta(days=rng.randint(10, 30))
-        why = "三年驻村期将满，所驻村尚未脱贫，按照不脱贫不脱钩的要求延长驻村期至2018年底"
-        line = who.line("extend_team_term", on, why, team=str(t.id), until=EXTENDED_TO.isoformat())
-        add_now(history, rng, on, [line], [t.id])
+        # The rest keep it: the 2016 annual assessment, the last run before their terms end,
+        # proposes the extension and the poverty office extends it to EXTENDED_TO
+        # (app/demo/assessments.py). The draws the term's own extension used to take are
+        # still taken, so that the rest of the plan stays as it was.
+        rng.randint(10, 30)  # its day
+        rng.choices((0, 1), (8, 2))  # recorded that day or the next
+        rng.random()  # at what time
     return extra

@@ -167,8 +167,9 @@ class AssessmentRules:
     commendation_grade: str
     commendation_quota_percent: Fraction
     content: dict[str, Any]
-    # 不脱贫不脱钩 (version 2 on): (years served at least, years to extend by), or None
-    extension: tuple[int, int] | None = None
+    # 不脱贫不脱钩 (version 2 on): (years served at least, years to extend by, and when given,
+    # the months after the period's last day within which the term must end), or None
+    extension: tuple[int, int, int | None] | None = None
 
     @property
     def ref(self) -> str:
@@ -253,10 +254,16 @@ def read_rules(content: Any) -> AssessmentRules:
         raise _bad("commendation.quota_percent", "不能超过 100", "must be at most 100")
     extension = None
     if "extension" in doc:
-        ext = _object(doc["extension"], "extension", {"after_years": True, "extend_by_years": True})
+        ext = _object(
+            doc["extension"],
+            "extension",
+            {"after_years": True, "extend_by_years": True, "term_ending_within_months": False},
+        )
+        within = ext.get("term_ending_within_months")
         extension = (
             _int(ext["after_years"], "extension.after_years", 1, 10),
             _int(ext["extend_by_years"], "extension.extend_by_years", 1, 10),
+            None if within is None else _int(within, "extension.term_ending_within_months", 1, 24),
         )
     return AssessmentRules(
         name, version, min_days, inputs, grades, caps, criticism, best, quota, content, extension

@@ -1,11 +1,15 @@
-"""An assessment run (考核): the event that freezes what an assessment saw. It keeps the whole
-result (every figure, score, grade, criticism and commendation), the log position it was
-computed as known at, the rule set's name and version, the audit chain's link at that
-position, and the digest of the result's canonical bytes. Nothing in it is ever edited: a
-run is published once, and a later look at the same period is another run."""
+"""An assessment run (考核): the events that freeze what an assessment saw. The run's first
+event keeps the log position it was computed as known at, the rule set's name and version,
+the audit chain's link at that position, the digest of the result's canonical bytes and the
+result without its teams; each team's result (every figure, score, grade, criticism and
+commendation) follows in an event of its own, in the result's order, written in the same
+transaction (docs/adr/036). Put back together they are the result the digest was taken
+over. Nothing in it is ever edited: a run is published once, and a later look at the same
+period is another run."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -33,14 +37,25 @@ class AssessmentRun(NetworkAggregate):
         chain_link: str  # the audit chain's link at ``position`` (hex), "" if unknown
         rules_name: str
         rules_version: int
+        # The result with ``teams`` empty; the teams follow as ``TeamAssessed`` events. (A
+        # run recorded before ADR 036 holds every team here and has no such event.)
         result: dict[str, Any]
-        digest: str  # SHA-256 of the result's canonical bytes (domain/assessments/canonical.py)
+        digest: str  # SHA-256 of the whole result's canonical bytes (assessments/canonical.py)
 
         def apply(self, run: AssessmentRun) -> None:
             run.unit_code = self.unit_code
             run.position = self.position
-            run.result = self.result
+            run.result = {**self.result, "teams": list(self.result["teams"])}
             run.digest = self.digest
+
+    class TeamAssessed(NetworkAggregate.Event):
+        """One team's result, the ``index``-th of the result's teams."""
+
+        index: int
+        team: dict[str, Any]
+
+        def apply(self, run: AssessmentRun) -> None:
+            run.result["teams"].append(self.team)
 
     class Published(NetworkAggregate.Event):
         def apply(self, run: AssessmentRun) -> None:
@@ -60,7 +75,7 @@ class AssessmentRun(NetworkAggregate):
     ) -> AssessmentRun:
         period.check_ended(meta.occurred_on)
         rules = result["rules"]
-        return cls._create(
+        run = cls._create(
             cls.Recorded,
             id=run_id,
             kind=period.kind.value,
@@ -70,10 +85,13 @@ class AssessmentRun(NetworkAggregate):
             chain_link=chain_link,
             rules_name=rules["name"],
             rules_version=rules["version"],
-            result=result,
+            result={**result, "teams": []},
             digest=digest(result),
             **meta.event_kwargs(),
         )
+        for index, team in enumerate(result["teams"]):
+            run.trigger_event(cls.TeamAssessed, index=index, team=team, **meta.event_kwargs())
+        return run
 
     def publish(self, meta: Meta) -> None:
         if self.published_on is not None:
@@ -81,3 +99,17 @@ class AssessmentRun(NetworkAggregate):
                 str(self.id), self.published_by, self.published_on.isoformat()
             )
         self.trigger_event(self.Published, **meta.event_kwargs())
+
+
+def whole_result(events: Iterable[Any]) -> tuple[AssessmentRun.Recorded, dict[str, Any]] | None:
+    """A run's first event and its whole result, put back together from the run's events in
+    their order (its ``Recorded``, then each ``TeamAssessed``); None if the first is not a
+    run's. A team's event out of its place is left where it stands: the result then no longer
+    hashes to the digest, which is how an altered or dropped one is caught."""
+    found = iter(events)
+    first = next(found, None)
+    if not isinstance(first, AssessmentRun.Recorded):
+        return None
+    teams = list(first.result["teams"])
+    teams += [e.team for e in found if isinstance(e, AssessmentRun.TeamAssessed)]
+    return first, {**first.result, "teams": teams}

@@ -183,14 +183,22 @@ def team_result(facts: Facts, team: TeamFacts, rules: AssessmentRules) -> dict[s
     return out
 
 
-def extension(facts: Facts, team: TeamFacts, rule: tuple[int, int]) -> dict[str, Any]:
+def extension(facts: Facts, team: TeamFacts, rule: tuple[int, int, int | None]) -> dict[str, Any]:
     """不脱贫不脱钩: the village still poor on the period's last day, and the team there for
-    at least ``rule[0]`` years by then, its term still running: extend it by ``rule[1]``."""
-    after, by = rule
+    at least ``rule[0]`` years by then, its term still running: extend it by ``rule[1]``.
+    With ``rule[2]`` (months), the run proposes it ahead, while the term runs: when the term
+    as known ends within that many months after the period's last day, the team having
+    served ``rule[0]`` years by its term's end (docs/rules/benxi-2014-assessment.md)."""
+    after, by, within = rule
+    ends = team.term_ends_on
+    by_day = facts.period.last_day if within is None or ends is None else ends
     served = team.dispatched_on is not None and add_years(
         team.dispatched_on, after
-    ) <= facts.period.last_day + timedelta(days=1)
-    proposed = team.village_poor and served and team.term_ends_on is not None
+    ) <= by_day + timedelta(days=1)
+    due = within is None or (
+        ends is not None and ends <= month_end_after(facts.period.last_day, within)
+    )
+    proposed = team.village_poor and served and due and ends is not None
     return {
         "village_poor": team.village_poor,
         "dispatched_on": team.dispatched_on.isoformat() if team.dispatched_on else None,
@@ -200,6 +208,12 @@ def extension(facts: Facts, team: TeamFacts, rule: tuple[int, int]) -> dict[str,
         if proposed and team.term_ends_on
         else None,
     }
+
+
+def month_end_after(day: date, months: int) -> date:
+    """The last day of the month ``months`` months after ``day``'s."""
+    index = day.year * 12 + day.month - 1 + months + 1  # the month after that one
+    return date(index // 12, index % 12 + 1, 1) - timedelta(days=1)
 
 
 def _graded(inputs: dict[str, Figure], rules: AssessmentRules) -> dict[str, Any]:

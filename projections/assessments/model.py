@@ -169,7 +169,7 @@ def _run(conn: Connection, e: AssessmentRun.Recorded, clock: dict[str, Any]) -> 
             rules_name=e.rules_name,
             rules_version=e.rules_version,
             digest=e.digest,
-            teams=len(e.result["teams"]),
+            teams=e.result["summary"]["teams"],
             actor=e.actor_id,
             recorded_at=utc_naive(e.timestamp),
             **clock,

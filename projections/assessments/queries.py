@@ -14,6 +14,7 @@ from sqlalchemy import Connection, select
 from projections.assessments.facts import chunks, units_under
 from projections.assessments.tables import (
     decisions,
+    reports,
     rule_versions,
     runs,
     spot_check_members,
@@ -234,3 +235,24 @@ def cadre_names(conn: Connection, ids: Iterable[str]) -> dict[str, str]:
         ):
             out[str(UUID(cid))] = name
     return out
+
+
+def report_list(conn: Connection, team: UUID) -> list[dict[str, Any]]:
+    """The team's written reports (述职报告), by year and the day submitted: one row per
+    body it went to, with the document's SHA-256."""
+    query = (
+        select(reports)
+        .where(reports.c.team_id == team.hex)
+        .order_by(reports.c.year, reports.c.day, reports.c.position, reports.c.body)
+    )
+    return [
+        {
+            "year": r["year"],
+            "body": r["body"],
+            "title": r["title"],
+            "document_sha256": r["document_sha256"],
+            "day": r["day"].isoformat(),
+            "position": r["position"],
+        }
+        for r in conn.execute(query).mappings()
+    ]

@@ -33,7 +33,9 @@ RUN, OTHER_RUN = "00000000-0000-0000-00aa-000000000001", "00000000-0000-0000-00a
 TEAM = tid(1)
 OFFICIALS = frozenset({"city_admin", "county_admin"})
 REPLAYERS = OFFICIALS | {"auditor"}
-SEES_RUN = IN_COUNTY | {"team_member"}  # the county's run: its team's member sees its own row
+SEES_RUN = IN_COUNTY | {"team_member"}
+REPORTERS = OFFICIALS | {"team_member"}  # the team's written report: its members, officials
+NO_DOCUMENT = "0" * 64  # the county's run: its team's member sees its own row
 
 ROUTES = [
     ("assessments", "GET", "/assessments", EVERYONE, 200),
@@ -53,6 +55,15 @@ ROUTES = [
     ("publish again", "POST", f"/assessments/{RUN}/publish", OFFICIALS, 422),
     ("decide, sent empty", "POST", f"/assessments/{RUN}/decide", OFFICIALS, 400),
     ("a team's assessments", "GET", f"/teams/{TEAM}/assessments", EVERYONE, 200),
+    ("the written report's form", "GET", f"/teams/{TEAM}/assessments/report", REPORTERS, 200),
+    ("written report, sent empty", "POST", f"/teams/{TEAM}/assessments/report", REPORTERS, 400),
+    (
+        "a document no report cites",
+        "GET",
+        f"/teams/{TEAM}/assessments/reports/{NO_DOCUMENT}",
+        EVERYONE,
+        404,
+    ),
 ]
 
 
