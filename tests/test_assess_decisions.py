@@ -262,11 +262,11 @@ def test_the_command_line_decides_and_answers_json(zhucun, team, db_url):
     assert "(已整改)]" in said.output
 
 
-def test_under_version_2_as_filed_the_last_run_before_the_term_ends_proposes_the_extension(
+def test_under_version_3_as_filed_the_last_run_before_the_term_ends_proposes_the_extension(
     zhucun, clock
 ):
     assessed_team(zhucun)
-    document = json.loads((RULES_FILE / f"{RULES_NAME}.v2.json").read_text(encoding="utf-8"))
+    document = json.loads((RULES_FILE / f"{RULES_NAME}.v3.json").read_text(encoding="utf-8"))
     assert document["extension"]["term_ending_within_months"] == 6
     apply(
         zhucun,
