@@ -647,7 +647,7 @@ def test_the_city_adopted_its_rule_set_before_the_first_run(demo, events):
     )
     assert events.index(adopted[0]) < first_run
     assert z.assessments.show(run_of("2014H2").run_id)["result"]["rules"]["version"] == 1
-    assert z.assessments.show(run_of("2016H1").run_id)["result"]["rules"]["version"] == 1
+    assert z.assessments.show(run_of("2016H1").run_id)["result"]["rules"]["version"] == 2
     assert z.assessments.show(run_of("2016").run_id)["result"]["rules"]["version"] == 3
     assert z.assessments.show(run_of("2017H1").run_id)["result"]["rules"]["version"] == 3
 

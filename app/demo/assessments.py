@@ -4,9 +4,10 @@ half-year checks and annual assessments of the city, and the decisions on them.
 Planned with the rest of the history (``plan_assessments``, pure, from the seed):
 
 * the city's rule set ``benxi-2014-assessment`` (``rules/assessment/``), version 1 adopted by
-  the organisation department in June 2014, in force from 1 June; version 3 (the 不脱贫不脱钩
-  extension rule, proposed by the last run before a term ends) adopted by the poverty office
-  in January 2017, in force for the 2016 annual assessment on;
+  the organisation department in June 2014, in force from 1 June; version 2 (the 不脱贫不脱钩
+  extension rule, once three years are served) by the poverty office in January 2016, and
+  version 3 (the extension proposed by the last run before a term ends) in January 2017, in
+  force for the 2016 annual assessment on;
 * 述职评议 each January for the year before: each team's written report to its dispatching
   unit, the organisation department and the poverty office (a small generated document,
   stored by its SHA-256 like the 六有 evidence), and the village meeting's votes — attendance
@@ -112,9 +113,10 @@ RUNS = (
     RunPlan(RunKind.HALF_YEAR, "2017H1", date(2017, 7, 12), date(2017, 7, 14), date(2017, 7, 20)),
 )
 EVALUATED_YEARS = (2014, 2015, 2016)
-# Version 3 (the extension proposed by the last run before a term ends) is adopted before the
-# 2016 annual assessment, in force for it. (Version 2, the extension once three years are
-# served, came too late for terms of three years; the demo does not adopt it.)
+# Version 2 (the extension once three years are served) is adopted in January 2016; version 3
+# (the extension proposed by the last run before a term ends: version 2's came after the
+# three-year terms had ended) before the 2016 annual assessment, in force for it.
+V2_ADOPTED = date(2016, 1, 12)
 V3_ADOPTED = date(2017, 1, 10)
 FIRST_TERMS_END = date(2017, 6, 1)  # the first teams' three years end in late May 2017
 ANNUAL_DECISIONS = 90  # about how many proposals an annual run of the demo has
@@ -184,13 +186,20 @@ def _rule_sets(rng: random.Random, history: History) -> None:
         "adopt_assessment_rules", on, why, rules=rules_document(1), effective_from="2014-06-01"
     )
     history.add(rng, on, [line])
+    on = V2_ADOPTED
+    why = "修订考核办法：驻村满三年、所驻村仍未脱贫的，提出延长帮扶期建议（不脱贫不脱钩）"
+    line = CITY_POVERTY.line(
+        "adopt_assessment_rules", on, why, rules=rules_document(2), effective_from="2016-01-01"
+    )
+    # Draws of its own: the revision joined the history later, and moves none of the rest.
+    history.add(random.Random(f"rules:{V2_ADOPTED}"), on, [line])
     on = V3_ADOPTED
     why = (
-        "修订考核办法：三年驻村期将满、所驻村仍未脱贫的，由期满前最后一次考核提出延长帮扶期"
-        "建议（不脱贫不脱钩），自2016年度考核起施行"
+        "再次修订考核办法：三年驻村期将满、所驻村仍未脱贫的，由期满前最后一次考核提出延长帮扶期"
+        "建议，以便期满前作出决定，自2016年度考核起施行"
     )
     line = CITY_POVERTY.line(
-        "adopt_assessment_rules", on, why, rules=rules_document(3), effective_from="2016-01-01"
+        "adopt_assessment_rules", on, why, rules=rules_document(3), effective_from="2016-07-01"
     )
     history.add(rng, on, [line])
 
