@@ -32,6 +32,7 @@ from web.errors import status_of
 from web.form_errors import beside_fields, flash_recorded
 from web.i18n import _, current_language, in_chinese
 from web.ledger_choices import LEDGER_CHOICES
+from web.page_cache import cached
 from web.record_forms import DECISIONS, FORMS, REPORT_BODIES, SITE_KINDS, Field, FormSpec
 from web.teams import team_in_reach
 
@@ -123,7 +124,15 @@ def _village_on_day(ctx: dict[str, Any], kind: str) -> list[dict[str, str]]:
     if not ctx["village"]:
         return []
     if "on_day" not in ctx:
-        ctx["on_day"] = read(record_queries.choices_on, ctx["village"], ctx["day"], zhucun().rules)
+        # Kept like a unit page's pieces (web/page_cache.py): the form's page and its sending
+        # read the same village on the same day, and a check-in elsewhere changes neither.
+        z, village, day = zhucun(), ctx["village"], ctx["day"]
+        ctx["on_day"] = cached(
+            z,
+            ("choices", village, day),
+            day,
+            lambda: read(record_queries.choices_on, village, day, z.rules),
+        )
     return list(ctx["on_day"][kind])
 
 
@@ -425,6 +434,12 @@ def handle(
     ), status
 
 
+def _group_label(code: str) -> str:
+    """A villager group as the form offers it: its name (its code)."""
+    row = read(queries.unit_row, code.strip())
+    return f"{row['name']} ({row['code']})" if row else code
+
+
 def recorded_words(spec: FormSpec, ctx: dict[str, Any], form: MultiDict[str, str]) -> str:
     """What was recorded, in words of the page's language: the form's title, then each field
     filled in by its label and what it holds (a choice by its label, long text cut short)."""
@@ -436,7 +451,9 @@ def recorded_words(spec: FormSpec, ctx: dict[str, Any], form: MultiDict[str, str
         sent = [v for v in form.getlist(f.name) if v.strip()]
         if not sent:
             continue
-        if f.choices:
+        if f.choices == "groups" and "on_day" not in ctx:
+            said = ", ".join(_group_label(v) for v in sent)  # not the whole village for a name
+        elif f.choices:
             offered = {c["value"]: c["label"] for c in CHOICES[f.choices](ctx)}
             said = ", ".join(offered.get(v, v) for v in sent)
         elif f.kind == "check":
