@@ -99,7 +99,7 @@ def test_a_document_not_cited_by_the_team_s_reports_is_not_found(
 @pytest.mark.parametrize(
     ("fields", "upload", "beside", "words"),
     [
-        ({}, None, "file", "SHA-256"),
+        ({}, None, "file", "述职报告文件为必填项"),  # no file: the file is asked for by its label
         ({"bodies": []}, DOCUMENT, "bodies", "必填"),
         ({"year": "2019"}, DOCUMENT, "year", "不在其中"),
         ({"title": ""}, DOCUMENT, "title", "必填"),
