@@ -266,18 +266,20 @@ def test_under_version_3_as_filed_the_last_run_before_the_term_ends_proposes_the
     zhucun, clock
 ):
     assessed_team(zhucun)
-    document = json.loads((RULES_FILE / f"{RULES_NAME}.v3.json").read_text(encoding="utf-8"))
+    for version in (2, 3):  # after version 1 (assessed_team); the last in force
+        filed = RULES_FILE / f"{RULES_NAME}.v{version}.json"
+        document = json.loads(filed.read_text(encoding="utf-8"))
+        apply(
+            zhucun,
+            cmd(
+                "adopt_assessment_rules",
+                on="2014-06-01",
+                role="city_admin",
+                rules=document,
+                effective_from="2014-01-01",
+            ),
+        )
     assert document["extension"]["term_ending_within_months"] == 6
-    apply(
-        zhucun,
-        cmd(
-            "adopt_assessment_rules",
-            on="2014-06-01",
-            role="city_admin",
-            rules=document,
-            effective_from="2014-01-01",
-        ),
-    )
     clock.set(datetime(2017, 1, 20, 2, tzinfo=UTC))
     early = run(zhucun, "2016H1", "half_year")["run_id"]  # the term ends after 2016: not yet
     assert all(

@@ -640,6 +640,7 @@ def test_the_city_adopted_its_rule_set_before_the_first_run(demo, events):
     adopted = [e for e in events if type(e).__qualname__.startswith("AssessmentRuleSet.")]
     assert [(e.actor_id, e.occurred_on) for e in adopted] == [
         ("刘志刚", "2014-06-20"),
+        ("孙丽华", "2016-01-12"),
         ("孙丽华", "2017-01-10"),
     ]
     first_run = min(
