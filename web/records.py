@@ -436,7 +436,8 @@ def handle(
 
 def _group_label(code: str) -> str:
     """A villager group as the form offers it: its name (its code)."""
-    row = read(queries.unit_row, code.strip())
+    # Normalised as the command reads it: full-width digits are the same code.
+    row = read(queries.unit_row, code.strip().translate(FULL_WIDTH_DIGITS))
     return f"{row['name']} ({row['code']})" if row else code
 
 

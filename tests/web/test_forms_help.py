@@ -212,6 +212,21 @@ def test_after_saving_the_message_says_what_was_recorded_and_links_to_the_househ
     assert f'href="/households/{registered}">查看该户' in text
 
 
+def test_after_saving_a_group_typed_in_full_width_digits_is_named_as_the_one_recorded(
+    zhucun: Zhucun, net: WebNet, client: FlaskClient
+):
+    login(client, "township_officer")
+    path = f"/units/{GROUP_A1}/record/register-household"
+    typed = " " + "".join(chr(ord(d) + 0xFEE0) for d in GROUP_A1) + "\t"
+    saved = send(client, path, group=typed, head_name="周七", members="2", id_number=id_number(17))
+    assert saved.status_code == 302, saved.get_data(as_text=True)[:2000]
+    html = client.get(saved.headers["Location"]).get_data(as_text=True)
+    message = re.search(r'<p class="flash recorded"[^>]*>(.*?)</p>', html, re.S)
+    assert message and "村民小组：甲村一组" in message.group(1)
+    registered = events_named(zhucun, "Household.Registered")[-1]
+    assert registered.group_code == GROUP_A1 and registered.head_name == "周七"
+
+
 def test_a_party_members_page_opens_their_forms_with_the_member_chosen(
     zhucun: Zhucun, net: WebNet, client: FlaskClient
 ):
