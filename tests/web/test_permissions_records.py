@@ -111,6 +111,18 @@ ROUTES: list[tuple[str, str, str, frozenset[str], int | str]] = [
         200,
     ),
 ]
+# The type-ahead answers under its form's own route: another county's households only for
+# those who may open that county's form, whatever the address's padding.
+for label, unit in (("", OTHER_VILLAGE), (", the code padded", f"%20{OTHER_VILLAGE}%09")):
+    ROUTES.append(
+        (
+            f"type-ahead of a form of the other county{label}",
+            "GET",
+            f"/units/{unit}/record/link-household?options=household&household-q=a",
+            frozenset({"city_admin"}),
+            200,
+        )
+    )
 ROUTES.append(
     (
         "a form on a past day",
