@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any, TypeVar
 
 from flask import Blueprint, redirect, render_template, request, url_for
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from app.accounts import Principal
@@ -203,30 +204,49 @@ def unit(code: str) -> str:
             f"未知的盲点类型 {kind!r}，应为：{', '.join(GAP_LABELS)}",
             f"unknown gap type {kind!r}; one of: {', '.join(GAP_LABELS)}",
         )
-    gaps = [g for g in data["gaps"] if kind is None or g["type"] == kind]
     who = principal()
     assert who is not None
-    return render_template(
-        "dashboard/unit.html",
-        c=data["coverage"],
-        day=day,
-        today=z.today(),
-        trail=[a for a in data["ancestors"] if who.covers(a["path"])],
-        children=data["children"],
-        gaps=with_causes(z, code, gaps[:MAX_LISTED]),
-        gaps_total=len(gaps),
-        gap_kind=kind,
-        listed=data["listed"],
-        sites=data["sites"],
-        gap_labels=GAP_LABELS,
-        # Translated once per page, not once per row.
-        gap_names={kind: _(label) for kind, label in GAP_LABELS.items()},
-        cause_names={kind: _(label) for kind, label in WORK_GAP_CAUSES.items()},
-        event_names=event_names(current_language()),
-        ledger_tabs=WORK_GAP_TABS,
-        site_names={kind: _(label) for kind, label in SITE_KINDS.items()},
-        rectified=rectification_counts(z, code, day),
+    trail = [a for a in data["ancestors"] if who.covers(a["path"])]
+    rectified = rectification_counts(z, code, day)
+    lang = current_language()
+
+    def body() -> Markup:
+        gaps = [g for g in data["gaps"] if kind is None or g["type"] == kind]
+        return Markup(
+            render_template(
+                "dashboard/_unit_body.html",
+                c=data["coverage"],
+                day=day,
+                today=z.today(),
+                trail=trail,
+                children=data["children"],
+                gaps=with_causes(z, code, gaps[:MAX_LISTED]),
+                gaps_total=len(gaps),
+                gap_kind=kind,
+                listed=data["listed"],
+                sites=data["sites"],
+                gap_labels=GAP_LABELS,
+                # Translated once per page, not once per row.
+                gap_names={kind: _(label) for kind, label in GAP_LABELS.items()},
+                cause_names={kind: _(label) for kind, label in WORK_GAP_CAUSES.items()},
+                event_names=event_names(lang),
+                ledger_tabs=WORK_GAP_TABS,
+                site_names={kind: _(label) for kind, label in SITE_KINDS.items()},
+                rectified=rectified,
+            )
+        )
+
+    # The page's content is the same for everyone who sees the same trail, in the same
+    # language, with the same rectification counts (read per request: their events are not
+    # among those that change the pages): rendered once and kept with the figures, as under
+    # load many requests follow each write.
+    shown = (
+        tuple(a["code"] for a in trail),
+        tuple(sorted(rectified.items())) if rectified else None,
     )
+    key = ("unit-body", code, day, z.today(), lang, kind, *shown)
+    content = cached(z, key, day, body)
+    return render_template("dashboard/unit.html", c=data["coverage"], body=content)
 
 
 @bp.get("/units/<code>/children.json")

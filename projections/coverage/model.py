@@ -14,7 +14,7 @@ stays the truth: the memory is dropped whenever another process may have moved t
 from __future__ import annotations
 
 from collections import OrderedDict, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
@@ -256,7 +256,7 @@ class CoverageModel:
 
     # -- sweeping a scope ----------------------------------------------------------------------
 
-    def _count(self, conn: Connection, scope: str, wanted: set[RowKey]) -> None:
+    def _count(self, conn: Connection, scope: str, wanted: Iterable[RowKey]) -> None:
         """Rewrite the scope's counts of what is in force now (rows still lasting), and
         carry the difference up the roll-ups of the units above it."""
         n, parent = own_counts(scope, ((k[1], k[2], k[6]) for k in wanted if k[VALID_TO] is None))
@@ -355,9 +355,15 @@ class CoverageModel:
             walk = Walk(scope, self.rules)
             walk.feed(self.scope_facts(conn, scope, new if first else None))
             _remember(self._walks, scope, walk, CACHED_WALKS)
-        wanted = {_row_key(scope, iv) for iv in walk.intervals()}
+        plus, minus, whole = walk.delta()
         current = self._current(conn, scope)
-        gone = [k for k in current if k not in wanted]
+        wanted = {_row_key(scope, iv) for iv in plus}
+        if whole:
+            gone = [k for k in current if k not in wanted]
+        else:
+            # The walk says what changed since it last said: the scope's other rows stand
+            # as they are (``current`` holds them as this process wrote them).
+            gone = [k for k in {_row_key(scope, iv) for iv in minus} - wanted if k in current]
         if gone:
             same_moment = [current[k][0] for k in gone if current[k][1] == moment]
             earlier = [current[k][0] for k in gone if current[k][1] != moment]
@@ -372,8 +378,7 @@ class CoverageModel:
                 del current[k]
         # Kind, subject and first day tell rows of a scope apart: ids follow that order.
         added = sorted((k for k in wanted if k not in current), key=_row_order)
-        if gone or added:
-            self._count(conn, scope, wanted)
+        changed = bool(gone or added)
         if added:
             added = self._reopen(conn, scope, moment, added, current)
         if added:
@@ -385,6 +390,8 @@ class CoverageModel:
                 values.append((*k, self._next_id, moment, None))
                 current[k] = (self._next_id, moment)
             insert_many(conn, rows, _ROW_COLUMNS, values)
+        if changed:
+            self._count(conn, scope, current.keys())
         self._seen.add(scope)
 
 

@@ -428,6 +428,12 @@ class Walk:
         self.day: date | None = None
         self.touched: dict[tuple[str, str], dict[Key, Attrs]] = {}
         self.last_order: tuple[date, int] | None = None
+        # What ``delta()`` last reported: how much of ``out``, and per key the rest (the
+        # current day closed on copies, then the open episode), kept to tell what changed.
+        self._reported_out: int | None = None  # None: nothing reported yet
+        self._tail: dict[Key, tuple[Interval, ...]] = {}
+        self._provisional: set[Key] = set()  # keys of the day closed on copies, last time
+        self._dirty: set[Key] = set()  # keys whose open episode changed since then
 
     def can_continue(self, facts: Iterable[Fact]) -> bool:
         return all(self.last_order is None or f.order > self.last_order for f in facts)
@@ -437,6 +443,8 @@ class Walk:
         for f in sorted(facts, key=lambda f: f.order):
             if f.occurred_on != self.day:
                 if self.day is not None:
+                    if self._reported_out is not None:
+                        self._dirty |= _keys_of(s, self.touched)
                     _close_day(self.day, s, self.touched, self.open_episodes, self.out)
                 self.day, self.touched = f.occurred_on, {}
             self.last_order = f.order
@@ -461,6 +469,55 @@ class Walk:
             s.appeared[key] = _cause(f)
         s.keys[subject] = now
 
+    def delta(self) -> tuple[list[Interval], list[Interval], bool]:
+        """What ``intervals()`` gained and lost since the last call: (added, removed, whole).
+        ``whole``: the first call, which gives every interval as added.
+
+        Only the keys whose open episode changed since, or that the current day touches
+        (closed on copies, now or last time), are looked at: a scope's thousands of lasting
+        rows are not built again for each event that comes in."""
+        provisional = _keys_of(self.state, self.touched) if self.day is not None else set()
+        if self._reported_out is None:
+            keys = set(self.open_episodes) | provisional
+        else:
+            keys = self._dirty | provisional | self._provisional
+        tail = self._tail_of(keys)
+        if self._reported_out is None:
+            added = [*self.out, *(iv for ivs in tail.values() for iv in ivs)]
+            removed: list[Interval] = []
+        else:
+            added = self.out[self._reported_out :]
+            removed = []
+            for key in keys:
+                old, new = self._tail.get(key, ()), tail.get(key, ())
+                if old != new:
+                    added.extend(iv for iv in new if iv not in old)
+                    removed.extend(iv for iv in old if iv not in new)
+        whole = self._reported_out is None
+        for key in keys:
+            if tail.get(key):
+                self._tail[key] = tail[key]
+            else:
+                self._tail.pop(key, None)
+        self._reported_out = len(self.out)
+        self._provisional = provisional
+        self._dirty = set()
+        return added, removed, whole
+
+    def _tail_of(self, keys: set[Key]) -> dict[Key, tuple[Interval, ...]]:
+        """The intervals ``intervals()`` gives after ``out`` for these keys (which hold every
+        key the current day touches): the day closed on copies of their episodes only."""
+        episodes = {k: self.open_episodes[k] for k in keys if k in self.open_episodes}
+        closed: list[Interval] = []
+        if self.day is not None:
+            _close_day(self.day, self.state, self.touched, episodes, closed)
+        tail: dict[Key, list[Interval]] = defaultdict(list)
+        for iv in closed:
+            tail[(iv.kind, iv.subject)].append(iv)
+        for key, ep in episodes.items():
+            tail[key].append(_interval(key, ep, None))
+        return {k: tuple(v) for k, v in tail.items()}
+
     def intervals(self) -> list[Interval]:
         """Everything so far, the current day closed on copies (feeding may go on)."""
         episodes = dict(self.open_episodes)
@@ -476,6 +533,15 @@ def sweep(scope: str, facts: Iterable[Fact], rules: RuleSet) -> list[Interval]:
     walk = Walk(scope, rules)
     walk.feed(facts)
     return walk.intervals()
+
+
+def _keys_of(s: Sweep, touched: dict[tuple[str, str], dict[Key, Attrs]]) -> set[Key]:
+    """The keys a day's close looks at: each touched subject's, before the day and now."""
+    keys: set[Key] = set()
+    for subject, before in touched.items():
+        keys.update(before)
+        keys.update(s.keys.get(subject, ()))
+    return keys
 
 
 def _known(s: Sweep, subject: tuple[str, str]) -> bool:
