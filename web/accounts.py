@@ -39,7 +39,7 @@ def index() -> str:
 
 
 class TokenForm(FlaskForm):  # type: ignore[misc]
-    name = StringField(_l("Name"), validators=[Optional(), Length(max=TOKEN_NAME_MAX)])
+    name = StringField(_l("Token name"), validators=[Optional(), Length(max=TOKEN_NAME_MAX)])
     expires = DateField(_l("Valid until"), validators=[Optional()])
 
 
