@@ -20,7 +20,7 @@ from uuid import UUID, uuid4
 from app.bootstrap import Zhucun
 from app.store.clock import local_today
 from app.store.uow import UnitOfWork
-from domain.account_errors import AccountNotFoundError
+from domain.account_errors import AccountNotFoundError, TokenNotFoundError
 from domain.accounts import Account, account_id
 from domain.api_tokens import (
     DEFAULT_DAYS,
@@ -29,7 +29,6 @@ from domain.api_tokens import (
     ApiToken,
     TokenAccess,
     TokenFailure,
-    TokenNotFoundError,
     check_expiry,
     check_token_name,
 )
@@ -76,12 +75,22 @@ class ApiTokens:
         token_id = uuid4()
         uow.add(
             ApiToken.issue(
-                token_id, user, label, last_day, secret_hash(secret), self._meta(actor or user, role)
+                token_id,
+                user,
+                label,
+                last_day,
+                secret_hash(secret),
+                self._meta(actor or user, role),
             )
         )
         uow.commit()
         self.z.projections.catch_up()
-        return {"token": secret, "id": str(token_id), "expires": last_day.isoformat(), "name": label}
+        return {
+            "token": secret,
+            "id": str(token_id),
+            "expires": last_day.isoformat(),
+            "name": label,
+        }
 
     def revoke(
         self,

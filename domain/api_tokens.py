@@ -14,8 +14,9 @@ from datetime import date
 from enum import StrEnum
 from uuid import UUID
 
+from domain.account_errors import TokenExpiryPastError, TokenRevokedError
 from domain.base import Meta, NetworkAggregate
-from domain.errors import InvalidInputError, invalid, missing, name_rows, rule
+from domain.errors import InvalidInputError
 
 # A recognisable prefix, so that a token pasted where it should not be can be found by secret
 # scanners; then 43 characters of URL-safe base64: 256 random bits.
@@ -23,22 +24,6 @@ TOKEN_PREFIX = "zct_"
 TOKEN_FORM = re.compile(r"zct_[A-Za-z0-9_-]{43}")
 TOKEN_NAME_MAX = 100
 DEFAULT_DAYS = 90
-
-# fmt: off
-TokenExpiryPastError = invalid("token_expiry_past", "expires", "expires today",
-    "有效期至 {expires} 已经过去（今天是 {today}）",
-    "expiry {expires} is in the past (today is {today})")
-
-TokenNotFoundError = missing("token_not_found", "token", "token",
-    "没有编号为 {token} 的 API 令牌",
-    "there is no API token {token}")
-
-TokenRevokedError = rule("token_revoked", "token", "token",
-    "API 令牌 {token} 已经撤销",
-    "API token {token} is already revoked")
-# fmt: on
-
-name_rows(globals())
 
 
 class TokenFailure(StrEnum):

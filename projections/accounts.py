@@ -180,7 +180,9 @@ def session_open(conn: Connection, session: str, username: str) -> bool:
 
 
 def token_by_hash(conn: Connection, secret_hash: str) -> dict[str, Any] | None:
-    row = conn.execute(select(api_tokens).where(api_tokens.c.hash == secret_hash)).mappings().first()
+    row = (
+        conn.execute(select(api_tokens).where(api_tokens.c.hash == secret_hash)).mappings().first()
+    )
     return dict(row) if row else None
 
 

@@ -87,8 +87,11 @@ def _beijing(moment: str | None) -> str:
     """A moment the read model keeps in UTC, as Beijing time to the minute."""
     if not moment:
         return "–"
-    return datetime.fromisoformat(moment).replace(tzinfo=UTC).astimezone(CHINA_TZ).strftime(
-        "%Y-%m-%d %H:%M"
+    return (
+        datetime.fromisoformat(moment)
+        .replace(tzinfo=UTC)
+        .astimezone(CHINA_TZ)
+        .strftime("%Y-%m-%d %H:%M")
     )
 
 

@@ -3,11 +3,12 @@ jurisdiction checks, and the session and CSRF settings.
 
 A request to the API that sends ``Authorization: Bearer zct_…`` is that personal token's
 account's, or refused with 401 (ADR 041); it never falls back to the cookie, and needs no CSRF
-token, since it carries no cookie credential. Every other request: a session's cookie holds the username, the account's version at login and the session's id;
-every request checks that id against the sessions the server keeps open (``rm_sessions``). A
-logout ends that session, a new password or a suspension every session of the account, so a
-cookie saved before and sent again afterwards is refused. Every refused access (a role or a
-unit outside the account's reach) is recorded as an event before the 403 is returned.
+token, since it carries no cookie credential. Every other request: a session's cookie holds the
+username, the account's version at login and the session's id; every request checks that id
+against the sessions the server keeps open (``rm_sessions``). A logout ends that session, a new
+password or a suspension every session of the account, so a cookie saved before and sent again
+afterwards is refused. Every refused access (a role or a unit outside the account's reach) is
+recorded as an event before the 403 is returned.
 
 The client's address is the peer's, or what ``X-Forwarded-For`` says only when the peer is one
 of the trusted proxies (``web/proxies.py``).
@@ -200,7 +201,8 @@ def _load_principal() -> Response | None:
     if request.path.startswith("/api/") and "Authorization" in request.headers:
         return _load_bearer()
     _load_session()
-    return _check_csrf()
+    _check_csrf()
+    return None
 
 
 def _load_session() -> None:

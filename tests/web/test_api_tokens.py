@@ -18,7 +18,7 @@ from app.api_tokens import ApiTokens, secret_hash
 from app.bootstrap import Zhucun
 from app.cli.main import cli
 from app.store.clock import SettableClock, local_today
-from domain.api_tokens import TokenExpiryPastError, TokenNotFoundError, TokenRevokedError
+from domain.account_errors import TokenExpiryPastError, TokenNotFoundError, TokenRevokedError
 from domain.errors import InvalidInputError
 from tests.builders import COUNTY, VILLAGE_A
 from tests.web.builders import OTHER_COUNTY, WebNet, events_named
@@ -51,7 +51,9 @@ def bearer(token: str) -> dict[str, str]:
 
 
 def test_cli_adds_lists_and_revokes_a_token_and_never_shows_the_secret_again(run, zhucun: Zhucun):
-    added = run("users", "token", "add", "--username", "county.admin", "--name", "县里的脚本", "--json")
+    added = run(
+        "users", "token", "add", "--username", "county.admin", "--name", "县里的脚本", "--json"
+    )
     assert added.exit_code == 0, added.output
     made = json.loads(added.output)
     assert set(made) == {"token", "id", "expires"}
@@ -196,7 +198,9 @@ def test_each_use_is_recorded_with_the_account_the_token_and_the_address(
 )
 def test_the_scheme_is_read_in_any_case(tokens: ApiTokens, client: FlaskClient, header: str):
     token = tokens.issue("county.admin")["token"]
-    response = client.get(f"/api/v1/summary/{COUNTY}", headers={"Authorization": header.format(t=token)})
+    response = client.get(
+        f"/api/v1/summary/{COUNTY}", headers={"Authorization": header.format(t=token)}
+    )
     assert response.status_code == 200
 
 
@@ -225,9 +229,7 @@ def test_a_hostile_or_malformed_header_is_refused_with_401_and_recorded(
     tokens: ApiTokens, zhucun: Zhucun, client: FlaskClient, header: str
 ):
     token = tokens.issue("county.admin")["token"]
-    value = header.format(
-        t=token, T=token.swapcase(), t_=token[4:], tw="ｚｃｔ＿" + token[4:]
-    )
+    value = header.format(t=token, T=token.swapcase(), t_=token[4:], tw="ｚｃｔ＿" + token[4:])
     response = client.get(f"/api/v1/summary/{COUNTY}", headers={"Authorization": value})
     assert response.status_code == 401
     assert response.headers["WWW-Authenticate"].startswith("Bearer")

@@ -15,9 +15,7 @@ from tests.web.conftest import csrf_token, login
 
 
 def make_token(client: FlaskClient, **fields: str):
-    return client.post(
-        "/account", data={"csrf_token": csrf_token(client, "/account"), **fields}
-    )
+    return client.post("/account", data={"csrf_token": csrf_token(client, "/account"), **fields})
 
 
 def test_a_token_made_on_the_page_is_shown_once_and_works(client: FlaskClient, net: WebNet):
