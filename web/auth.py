@@ -200,8 +200,8 @@ def _load_principal() -> Response | None:
         return None
     if request.path.startswith("/api/") and "Authorization" in request.headers:
         return _load_bearer()
+    _check_csrf()  # before the session is read: a session that has ended is cleared there
     _load_session()
-    _check_csrf()
     return None
 
 
@@ -257,8 +257,8 @@ def _bearer_refused() -> Response:
 
 
 def _check_csrf() -> None:
-    """Flask-WTF's own check, run here, after the principal is loaded, so that a request
-    authenticated by a bearer token skips it (``WTF_CSRF_CHECK_DEFAULT`` is off)."""
+    """Flask-WTF's own check, run here once the request is known to carry no bearer token,
+    so that one authenticated by a token skips it (``WTF_CSRF_CHECK_DEFAULT`` is off)."""
     config = current_app.config
     if not config.get("WTF_CSRF_ENABLED", True) or not config.get("ZHUCUN_CSRF_CHECK", True):
         return
