@@ -7,7 +7,7 @@ import re
 
 from flask.testing import FlaskClient
 
-from app.api_tokens import ApiTokens
+from app.api_tokens import ApiTokens, secret_hash
 from app.bootstrap import Zhucun
 from tests.builders import COUNTY
 from tests.web.builders import WebNet, found
@@ -89,3 +89,27 @@ def test_the_page_is_in_chinese_with_beijing_times(client: FlaskClient, net: Web
     assert re.search(r"<td>2016-12-31 12:00</td>", html)
     for raw in ("active", "revoked", "expired", "Issued"):
         assert f">{raw}<" not in html
+
+
+def test_the_audit_log_shows_tokens_in_words_and_never_their_hash(
+    client: FlaskClient, net: WebNet, zhucun: Zhucun
+):
+    made = ApiTokens(zhucun).issue("county.admin", name="脚本")
+    api = FlaskClient(client.application)
+    headers = {"Authorization": f"Bearer {made['token']}"}
+    assert api.get(f"/api/v1/summary/{COUNTY}", headers=headers).status_code == 200
+    ApiTokens(zhucun).revoke(made["id"], actor="city.admin")
+    assert api.get(f"/api/v1/summary/{COUNTY}", headers=headers).status_code == 401
+    login(client, "city_admin")
+    html = client.get("/audit").get_data(as_text=True)
+    for words in (
+        "生成 API 令牌",
+        "用 API 令牌访问",
+        "撤销 API 令牌",
+        "API 令牌被拒绝",
+        "令牌已撤销",
+    ):
+        assert words in html, words
+    # Event names only as the filter's option values, never as text; the hash never.
+    for raw in (">TokenAccess", ">ApiToken", secret_hash(made["token"]), made["token"]):
+        assert raw not in html, raw
