@@ -86,9 +86,7 @@ def main() -> None:
         accounts = Accounts(z, hasher=hasher)
         accounts.add("county.admin", "county_admin", "210521", PASSWORD)
         token = ApiTokens(z).issue("county.admin")["token"]
-        app = create_app(
-            z, {"TESTING": True, "SECRET_KEY": "bench", "ZHUCUN_ACCOUNTS": accounts}
-        )
+        app = create_app(z, {"TESTING": True, "SECRET_KEY": "bench", "ZHUCUN_ACCOUNTS": accounts})
         path = "/api/v1/summary/210521"
         cookie = app.test_client()
         form = cookie.get("/login").get_data(as_text=True)
