@@ -64,7 +64,7 @@ class ApiTokens:
     ) -> dict[str, Any]:
         """Make a token for ``username``: the answer holds the secret, which is never shown
         again. ``expires``: its last day (Beijing), by default in ``DEFAULT_DAYS`` days."""
-        user = username.strip()
+        user = _username(username)
         label = check_token_name(name)
         today = local_today(self.z.clock.now())
         day = _expiry_day(expires) if isinstance(expires, str) else expires
@@ -116,7 +116,7 @@ class ApiTokens:
         """The tokens (of one account, or all), never their secret nor its hash."""
         today = local_today(self.z.clock.now())
         with self.z.projections.reading() as conn:
-            user = username.strip() if username is not None else None
+            user = _username(username) if username is not None else None
             if user is not None and account_row(conn, user) is None:
                 raise AccountNotFoundError(user)
             return [_public(r, today) for r in tokens_of(conn, user)]
@@ -179,6 +179,12 @@ class ApiTokens:
 def secret_hash(token: str) -> str:
     """What the log and the read model keep of a token: its SHA-256."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _username(value: str) -> str:
+    """A username as typed: padded or in capitals, as the login reads it (usernames are lower
+    case)."""
+    return unicodedata.normalize("NFKC", value).strip().lower()
 
 
 def _token_id(value: str) -> UUID:

@@ -132,11 +132,18 @@ def test_expiry_today_is_allowed_full_width_digits_are_read(tokens: ApiTokens):
         tokens.issue("county.admin", "2016-2-1")
 
 
+def test_the_username_is_read_as_the_login_reads_it(tokens: ApiTokens):
+    made = tokens.issue("  County.Admin\t")
+    assert [t["id"] for t in tokens.list(" COUNTY.ADMIN ")] == [made["id"]]
+    assert tokens.describe(made["id"])["username"] == "county.admin"
+
+
 def test_revoking_needs_the_owner_when_one_is_given(tokens: ApiTokens):
     made = tokens.issue("county.admin")
+    padded = f" {made['id'].upper()} "
     with pytest.raises(TokenNotFoundError):
         tokens.revoke(made["id"], actor="city.admin", owner="city.admin")
-    tokens.revoke(made["id"], actor="county.admin", owner="county.admin")
+    tokens.revoke(padded, actor="county.admin", owner="county.admin")
     with pytest.raises(TokenRevokedError):
         tokens.revoke(made["id"], actor="county.admin")
 
