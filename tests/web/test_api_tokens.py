@@ -289,6 +289,9 @@ def test_a_token_acts_with_the_accounts_standing_now(
     assert events_named(zhucun, "TokenAccess.Refused")[-1].cause == "account"
     accounts.resume("county.admin")
     assert client.get(path, headers=bearer(token)).status_code == 200
+    # A new password ends the sessions, not the tokens (ADR 041).
+    accounts.change_password("county.admin", "another-pass-2017")
+    assert client.get(path, headers=bearer(token)).status_code == 200
 
 
 def test_bearer_works_only_under_the_api(tokens: ApiTokens, client: FlaskClient):
