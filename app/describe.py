@@ -16,7 +16,7 @@ META_FIELDS = {
 }
 
 # Fields no output shows at all (an account's password hash).
-SECRET_FIELDS = {"password_hash", "session"}
+SECRET_FIELDS = {"password_hash", "session", "secret_hash"}
 
 WORDS: dict[str, tuple[str, str]] = {
     "Unit.Opened": ("设立单位", "unit opened"),
@@ -129,6 +129,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "AccessLog.LoggedOut": ("退出登录", "logged out"),
     "AccessLog.LoginFailed": ("登录失败", "login failed"),
     "AccessLog.AccessRefused": ("访问被拒绝", "access refused"),
+    "ApiToken.Issued": ("生成 API 令牌", "API token issued"),
+    "ApiToken.Revoked": ("撤销 API 令牌", "API token revoked"),
+    "TokenAccess.Used": ("用 API 令牌访问", "access with an API token"),
+    "TokenAccess.Refused": ("API 令牌被拒绝", "API token refused"),
 }
 
 

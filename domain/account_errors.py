@@ -107,6 +107,19 @@ NotInJurisdictionError = refusal("", "", "field",
     "{label_en} is not in this account's jurisdiction",
     values=_labels, kind=OutsideJurisdictionError)
 
+# Personal API tokens (domain/api_tokens.py, ADR 041).
+TokenExpiryPastError = invalid("token_expiry_past", "expires", "expires today",
+    "有效期至 {expires} 已经过去（今天是 {today}）",
+    "expiry {expires} is in the past (today is {today})")
+
+TokenNotFoundError = missing("token_not_found", "token", "token",
+    "没有编号为 {token} 的 API 令牌",
+    "there is no API token {token}")
+
+TokenRevokedError = rule("token_revoked", "token", "token",
+    "API 令牌 {token} 已经撤销",
+    "API token {token} is already revoked")
+
 RoleNotAllowedError = refusal("role_not_allowed", "role", "role what_zh what_en",
     "角色 {role} 不能{what_zh}",
     "role {role} cannot {what_en}")

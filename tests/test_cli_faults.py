@@ -87,6 +87,7 @@ def test_stdin_that_is_not_utf8_is_refused(sqlite_store: str) -> None:
         ("audit", "log"),
         ("audit", "verify"),
         ("users", "list"),
+        ("users", "token", "list"),
     ],
 )
 def test_a_mistyped_sqlite_path_is_refused_by_every_command_but_init_and_demo(

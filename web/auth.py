@@ -1,11 +1,14 @@
 """Who is asking, and may they: the login and logout pages, ``login_required``, role and
 jurisdiction checks, and the session and CSRF settings.
 
-A session's cookie holds the username, the account's version at login and the session's id;
-every request checks that id against the sessions the server keeps open (``rm_sessions``). A
-logout ends that session, a new password or a suspension every session of the account, so a
-cookie saved before and sent again afterwards is refused. Every refused access (a role or a
-unit outside the account's reach) is recorded as an event before the 403 is returned.
+A request to the API that sends ``Authorization: Bearer zct_…`` is that personal token's
+account's, or refused with 401 (ADR 041); it never falls back to the cookie, and needs no CSRF
+token, since it carries no cookie credential. Every other request: a session's cookie holds the
+username, the account's version at login and the session's id; every request checks that id
+against the sessions the server keeps open (``rm_sessions``). A logout ends that session, a new
+password or a suspension every session of the account, so a cookie saved before and sent again
+afterwards is refused. Every refused access (a role or a unit outside the account's reach) is
+recorded as an event before the 403 is returned.
 
 The client's address is the peer's, or what ``X-Forwarded-For`` says only when the peer is one
 of the trusted proxies (``web/proxies.py``).
@@ -14,6 +17,7 @@ of the trusted proxies (``web/proxies.py``).
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Callable
 from datetime import timedelta
@@ -41,6 +45,7 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from app.accounts import Accounts, Principal
+from app.api_tokens import ApiTokens, TokenCheck
 from domain.account_errors import (
     LoginFailedError,
     OutsideJurisdictionError,
@@ -48,10 +53,12 @@ from domain.account_errors import (
     TooManyFailedLoginsError,
 )
 from domain.accounts import Role
+from domain.api_tokens import TokenFailure
 from domain.errors import ConcurrentChangeError, UnitNotFoundError, ZhucunError
 from web.i18n import N_, _, _l, current_language
 
 ACCOUNTS = "zhucun_accounts"  # key of the Accounts service in app.extensions
+API_TOKENS = "zhucun_api_tokens"
 SECRET_FILE = Path("var") / "secret_key"
 SESSION_HOURS = 8
 
@@ -186,10 +193,19 @@ def logout() -> Response:
 # -- wiring -----------------------------------------------------------------------------------
 
 
-def _load_principal() -> None:
+def _load_principal() -> Response | None:
     g.principal = None
+    g.bearer = None
     if request.endpoint == "static":  # the same files for everyone, logged in or not
-        return
+        return None
+    if request.path.startswith("/api/") and "Authorization" in request.headers:
+        return _load_bearer()
+    _check_csrf()  # before the session is read: a session that has ended is cleared there
+    _load_session()
+    return None
+
+
+def _load_session() -> None:
     username, version, sid = session.get("user"), session.get("v"), session.get("sid")
     if not isinstance(username, str) or not isinstance(version, int):
         return
@@ -199,6 +215,56 @@ def _load_principal() -> None:
     g.principal = accounts().principal(username, version, session=sid)
     if g.principal is None:
         session.clear()  # logged out, a new password, a suspension: this session is over
+
+
+# ``Bearer``, case-insensitive (RFC 6750 §2.1, RFC 9110 §11.1), one space, the token.
+BEARER = re.compile(r"(?i:bearer) (\S+)")
+
+
+def api_tokens() -> ApiTokens:
+    return cast(ApiTokens, current_app.extensions[API_TOKENS])
+
+
+def _load_bearer() -> Response | None:
+    """A request to the API with an ``Authorization`` header is that token's, or refused
+    (401, recorded): never the cookie's, whatever the cookie holds. It acts with its account's
+    standing now; each use is recorded (ADR 041)."""
+    service = api_tokens()
+    found = BEARER.fullmatch(request.headers.get("Authorization", ""))
+    check = service.check(found.group(1)) if found else TokenCheck(failure=TokenFailure.MALFORMED)
+    who = accounts().principal(check.username) if check.failure is None else None
+    if who is None:
+        if check.failure is None:
+            check = TokenCheck(check.username, check.token, TokenFailure.ACCOUNT)
+        service.refused(check, address(), request.method, request.full_path)
+        return _bearer_refused()
+    service.used(check, who.role.value, address(), request.method, request.full_path)
+    g.principal = who
+    g.bearer = check.token
+    return None  # no CSRF check: a bearer request carries no cookie credential
+
+
+def _bearer_refused() -> Response:
+    from web.errors import problem
+
+    response = problem(
+        401,
+        _("Invalid API token"),
+        _("The API token is malformed, unknown, expired or revoked, or its account cannot log in."),
+    )
+    response.headers["WWW-Authenticate"] = 'Bearer realm="zhucun", error="invalid_token"'
+    return response
+
+
+def _check_csrf() -> None:
+    """Flask-WTF's own check, run here once the request is known to carry no bearer token,
+    so that one authenticated by a token skips it (``WTF_CSRF_CHECK_DEFAULT`` is off)."""
+    config = current_app.config
+    if not config.get("WTF_CSRF_ENABLED", True) or not config.get("ZHUCUN_CSRF_CHECK", True):
+        return
+    if request.method not in config["WTF_CSRF_METHODS"] or not request.endpoint:
+        return
+    csrf.protect()
 
 
 def secret_key() -> str:
@@ -256,8 +322,12 @@ def session_settings() -> dict[str, Any]:
 
 def init_app(app: Flask, service: Accounts) -> None:
     app.extensions[ACCOUNTS] = service
+    app.extensions[API_TOKENS] = ApiTokens(service.z)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = secret_key()
+    # Checked by ``_check_csrf`` once the request's credential is known.
+    app.config["ZHUCUN_CSRF_CHECK"] = app.config.get("WTF_CSRF_CHECK_DEFAULT", True)
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = False
     csrf.init_app(app)
     app.before_request(_load_principal)
     app.after_request(_security_headers)

@@ -161,7 +161,7 @@ def openapi_document() -> dict[str, Any]:
                 "get": {
                     "operationId": "getSummary",
                     "summary": "单位概况 / summary of a unit and everything under it",
-                    "security": [{"session": []}],
+                    "security": [{"session": []}, {"bearerAuth": []}],
                     "parameters": [
                         {
                             "name": "code",
@@ -233,7 +233,7 @@ def openapi_document() -> dict[str, Any]:
                 },
             },
         },
-        "security": [{"session": []}],
+        "security": [{"session": []}, {"bearerAuth": []}],
         "components": {
             "securitySchemes": {
                 "session": {
@@ -243,6 +243,14 @@ def openapi_document() -> dict[str, Any]:
                     "description": "登录后的会话 cookie（在 /login 登录）；退出登录、修改密码或停用"
                     "账号后失效 / the session cookie set by logging in at /login; it ends at "
                     "logout, a new password or the account's suspension",
+                },
+                "bearerAuth": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "个人 API 令牌（zct_…，`zhucun users token add` 或"
+                    "“我的账号”页生成） / a personal API token (zct_…), made with "
+                    "`zhucun users token add` or on the account page; it acts with its "
+                    "account's role and jurisdiction",
                 },
             },
             "schemas": {

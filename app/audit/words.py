@@ -14,6 +14,7 @@ from app.accounts import ADMIN_REASON
 from app.audit.export import DEFAULT_REASON
 from app.describe import WORDS
 from domain.accounts import FailureCause, Role
+from domain.api_tokens import TokenFailure
 from domain.assessments.decisions import Outcome, ProposalKind
 from domain.cadres import DispatchLevel, Rank, Sector, SectorGroup
 from domain.households import LeaveReason
@@ -125,6 +126,7 @@ FIELDS: dict[str, Words] = {
     "scope": ("范围", "scope"),
     "secretary": ("村党组织书记", "party secretary"),
     "session": ("会话（不显示）", "session (never shown)"),
+    "secret_hash": ("令牌哈希（不显示）", "token's hash (never shown)"),
     "sector": ("系统", "sector"),
     "sector_group": ("帮扶类别", "kind of help"),
     "source": ("来源", "source"),
@@ -153,6 +155,8 @@ FIELDS: dict[str, Words] = {
     "unit_signatory": ("派出单位签字人", "unit's signatory"),
     "unmasked": ("完整身份证号", "identity numbers in full"),
     "username": ("用户名", "username"),
+    "token": ("API 令牌编号", "API token id"),
+    "expires_on": ("有效期至", "valid until"),
     "village_code": ("村", "village"),
     "village_poor": ("村仍为贫困村", "village still poor"),
     "village_problem": ("村的主要问题", "village's main problem"),
@@ -254,6 +258,12 @@ _PLAIN: dict[str, str] = {
     "wrong_password": "密码错误",
     "rate_limited": "失败次数过多，暂不受理",
     "suspended": "账号已停用",
+    # domain.api_tokens.TokenFailure
+    "malformed": "令牌格式不对",
+    "unknown": "令牌不存在",
+    "expired": "令牌已过期",
+    "revoked": "令牌已撤销",
+    "account": "令牌所属账号不能登录",
     # domain.ledger.findings.OpinionSource, OpinionCategory
     "questionnaire": "问卷",
     "symposium": "座谈会",
@@ -323,7 +333,7 @@ VALUES: dict[str, dict[str, Words]] = {
     "previous_problem": _PROBLEMS,
     "village_problem": _PROBLEMS,
     "how": _plain(LeaveReason, LeaveHow),
-    "cause": _plain(FailureCause),
+    "cause": _plain(FailureCause, TokenFailure),
     "tier": _plain(LeaveTier),
     "status": _plain(MeasureStatus, LeaveStatus),
     "assessment": _plain(CommitteeAssessment),

@@ -1,5 +1,5 @@
 """``zhucun users``: accounts of the web application (add, change a password, list, suspend
-and resume)."""
+and resume) and their personal API tokens (``users token add|list|revoke``)."""
 
 from __future__ import annotations
 
@@ -160,3 +160,72 @@ def resume(ctx: click.Context, username: str) -> None:
     with opened(ctx) as z:
         Accounts(z).resume(username, actor=_actor())
         click.echo(f"{username.strip()} may log in again")
+
+
+@users.group("token")
+def token() -> None:
+    """Personal API tokens: each acts as its account, with the account's role and unit."""
+
+
+@token.command("add")
+@click.option("--username", required=True, metavar="U")
+@click.option(
+    "--expires",
+    metavar="DATE",
+    help="The last day (Beijing) the token works; by default in 90 days.",
+)
+@click.option("--name", default="", metavar="TEXT", help="A label to know the token by.")
+@click.option("--json", "as_json", is_flag=True, help="Print token, id and expiry as JSON.")
+@click.pass_context
+def token_add(
+    ctx: click.Context, username: str, expires: str | None, name: str, as_json: bool
+) -> None:
+    """Make a token for an account and print it, once: it is never shown again."""
+    from app.api_tokens import ApiTokens
+
+    with opened(ctx) as z:
+        made = ApiTokens(z).issue(username, expires, name, actor=_actor())
+    if as_json:
+        print_json({k: made[k] for k in ("token", "id", "expires")})
+        return
+    click.echo(made["token"])
+    click.echo(
+        f"token {made['id']} of {username.strip()}, valid to {made['expires']} (Beijing); "
+        "it is shown only this once",
+        err=True,
+    )
+
+
+@token.command("list")
+@click.option("--username", metavar="U", help="Only this account's tokens.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.pass_context
+def token_list(ctx: click.Context, username: str | None, as_json: bool) -> None:
+    """The tokens (never their secret): id, account, name, expiry, last use, state."""
+    from app.api_tokens import ApiTokens
+
+    with opened(ctx) as z:
+        rows = ApiTokens(z).list(username)
+        if as_json:
+            print_answer(z, rows)
+            return
+    click.echo(f"{'id':<36} {'username':<20} {'expires':<10} {'state':<7} {'last used':<26} name")
+    for r in rows:
+        click.echo(
+            f"{r['id']:<36} {r['username']:<20} {r['expires']:<10} {r['state']:<7} "
+            f"{r['last_used_at'] or '-':<26} {r['name']}"
+        )
+    click.echo(f"{len(rows)} token(s)")
+
+
+@token.command("revoke")
+@click.argument("token_id", metavar="ID")
+@click.option("--reason", default="", metavar="TEXT", help="Why it is revoked.")
+@click.pass_context
+def token_revoke(ctx: click.Context, token_id: str, reason: str) -> None:
+    """Revoke a token: requests that send it are refused from now on."""
+    from app.api_tokens import ApiTokens
+
+    with opened(ctx) as z:
+        done = ApiTokens(z).revoke(token_id, actor=_actor(), reason=reason)
+    click.echo(f"token {done['id']} of {done['username']} revoked")

@@ -91,7 +91,9 @@ def test_the_description_declares_the_session_cookie_and_401_403(client: Any):
         "name": "session",
     }
     summary = document["paths"]["/api/v1/summary/{code}"]["get"]
-    assert summary["security"] == [{"session": []}]
+    assert summary["security"] == [{"session": []}, {"bearerAuth": []}]
+    bearer = document["components"]["securitySchemes"]["bearerAuth"]
+    assert (bearer["type"], bearer["scheme"]) == ("http", "bearer")
     assert {"401", "403"} <= set(summary["responses"])
 
 

@@ -53,6 +53,8 @@ PUBLIC = None  # no login needed
 # Central households of village A, village B and the other county's village.
 CH_A, CH_B, CH_OTHER = (str(central_household_id(UUID(hid(n)))) for n in (1, 4, 9))
 
+NO_TOKEN = "00000000-0000-4000-8000-000000000000"
+
 # (name, method, path, roles allowed, status when allowed)
 ROUTES: list[tuple[str, str, str, frozenset[str] | None, int]] = [
     ("start page", "GET", "/", EVERYONE, 302),
@@ -100,6 +102,15 @@ ROUTES: list[tuple[str, str, str, frozenset[str] | None, int]] = [
     ("summary API, county", "GET", f"/api/v1/summary/{COUNTY}", IN_COUNTY, 200),
     ("summary API, village", "GET", f"/api/v1/summary/{VILLAGE_A}", EVERYONE, 200),
     ("accounts", "GET", "/accounts", ADMINS, 200),
+    ("own account and its API tokens", "GET", "/account", EVERYONE, 200),
+    ("make an API token, sent empty", "POST", "/account", EVERYONE, 201),
+    (
+        "revoke an API token of nobody's",
+        "POST",
+        f"/account/tokens/{NO_TOKEN}/revoke",
+        EVERYONE,
+        404,
+    ),
     ("audit log", "GET", "/audit", AUDITORS, 200),
     ("audit log of the county", "GET", f"/audit?unit={COUNTY}", AUDITORS, 200),
     ("audit log of the other county", "GET", f"/audit?unit={OTHER_COUNTY}", CITY_WIDE, 200),

@@ -1,0 +1,90 @@
+"""The permission matrix of the API with personal tokens (ADR 041): every role's token ×
+every API route that needs an account, as the cookie matrix (test_permissions.py) runs the
+pages. A token acts with its account's role and jurisdiction, never wider; outside them it
+gets 403, recorded; no token, or a revoked one, gets 401."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+
+from app.api_tokens import ApiTokens
+from app.bootstrap import Zhucun
+from tests.web.builders import ACCOUNTS, ROLES
+from tests.web.conftest import make_app
+from tests.web.matrix import AS_EVERY_ROLE, cases, matrix_store, refusals
+from tests.web.test_permissions import ROUTES
+
+# Every API route of the cookie matrix but the public description.
+API_ROUTES = [r for r in ROUTES if r[2].startswith("/api/") and r[3] is not None]
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Zhucun]:
+    z = matrix_store(tmp_path_factory, "token-matrix")
+    yield z
+    z.close()
+
+
+@pytest.fixture(scope="module")
+def tokens(store: Zhucun) -> dict[str, str]:
+    service = ApiTokens(store)
+    made = {role: service.issue(ACCOUNTS[role][0])["token"] for role in ROLES}
+    revoked = service.issue(ACCOUNTS["city_admin"][0])
+    service.revoke(revoked["id"], actor="test")
+    made["revoked"] = revoked["token"]
+    return made
+
+
+@pytest.fixture(scope="module")
+def matrix_app(store: Zhucun) -> Flask:
+    return make_app(store)
+
+
+def test_the_api_routes_of_the_matrix_are_here():
+    assert {r[2].split("/")[3] for r in API_ROUTES} >= {"summary"}
+
+
+@AS_EVERY_ROLE
+@cases(API_ROUTES)
+def test_api_with_a_token_permission_matrix(
+    matrix_app: Flask,
+    store: Zhucun,
+    tokens: dict[str, str],
+    role: str | None,
+    method: str,
+    path: str,
+    allowed: frozenset[str],
+    status: int,
+):
+    client = matrix_app.test_client()
+    headers = {"Authorization": f"Bearer {tokens[role]}"} if role else {}
+    before = refusals(store)
+    response = client.open(path, method=method, headers=headers)
+    if role is None:
+        assert response.status_code == 401
+    elif role in allowed:
+        assert response.status_code == status, response.get_data(as_text=True)[:300]
+        assert refusals(store) == before
+    else:
+        assert response.status_code == 403
+        assert refusals(store) == before + 1
+
+
+@cases(API_ROUTES)
+def test_a_revoked_token_gets_401_on_every_api_route(
+    matrix_app: Flask,
+    tokens: dict[str, str],
+    method: str,
+    path: str,
+    allowed: frozenset[str],
+    status: int,
+):
+    client = matrix_app.test_client()
+    response = client.open(
+        path, method=method, headers={"Authorization": f"Bearer {tokens['revoked']}"}
+    )
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
