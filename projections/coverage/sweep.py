@@ -431,9 +431,12 @@ class Walk:
         # What ``delta()`` last reported: how much of ``out``, and per key the rest (the
         # current day closed on copies, then the open episode), kept to tell what changed.
         self._reported_out: int | None = None  # None: nothing reported yet
+        self._reported_day: date | None = None
         self._tail: dict[Key, tuple[Interval, ...]] = {}
-        self._provisional: set[Key] = set()  # keys of the day closed on copies, last time
-        self._dirty: set[Key] = set()  # keys whose open episode changed since then
+        # The keys of each subject the reported day touched, as they were then.
+        self._day_keys: dict[tuple[str, str], set[Key]] = {}
+        self._dirty: set[Key] = set()  # keys whose open episode a day's close changed since
+        self._updated: set[tuple[str, str]] = set()  # subjects evaluated again since
 
     def can_continue(self, facts: Iterable[Fact]) -> bool:
         return all(self.last_order is None or f.order > self.last_order for f in facts)
@@ -444,7 +447,8 @@ class Walk:
             if f.occurred_on != self.day:
                 if self.day is not None:
                     if self._reported_out is not None:
-                        self._dirty |= _keys_of(s, self.touched)
+                        for subject, before in self.touched.items():
+                            self._dirty |= _keys_of(s, subject, before)
                     _close_day(self.day, s, self.touched, self.open_episodes, self.out)
                 self.day, self.touched = f.occurred_on, {}
             self.last_order = f.order
@@ -464,6 +468,7 @@ class Walk:
         s = self.state
         before = s.keys.get(subject, {})
         self.touched.setdefault(subject, before)
+        self._updated.add(subject)
         now = s.evaluate(subject)
         for key in now.keys() - before.keys():
             s.appeared[key] = _cause(f)
@@ -473,16 +478,26 @@ class Walk:
         """What ``intervals()`` gained and lost since the last call: (added, removed, whole).
         ``whole``: the first call, which gives every interval as added.
 
-        Only the keys whose open episode changed since, or that the current day touches
-        (closed on copies, now or last time), are looked at: a scope's thousands of lasting
-        rows are not built again for each event that comes in."""
-        provisional = _keys_of(self.state, self.touched) if self.day is not None else set()
-        if self._reported_out is None:
-            keys = set(self.open_episodes) | provisional
+        Only the keys whose open episode a day's close changed since, and those of the
+        subjects evaluated again since (the current day is closed on copies of theirs), are
+        looked at: a scope's thousands of lasting rows, or a busy day's hundreds of
+        subjects, are not gone through again for each event that comes in."""
+        s = self.state
+        first = self._reported_out is None
+        if first or self.day != self._reported_day:
+            # A new day: the last one's subjects are among the dirty keys (its close).
+            subjects = dict(self.touched)
+            old_keys = set().union(*self._day_keys.values())
+            self._day_keys = {}
         else:
-            keys = self._dirty | provisional | self._provisional
-        tail = self._tail_of(keys)
-        if self._reported_out is None:
+            subjects = {x: self.touched[x] for x in self._updated if x in self.touched}
+            old_keys = set().union(*(self._day_keys.get(x, ()) for x in subjects))
+        day_keys = {x: _keys_of(s, x, before) for x, before in subjects.items()}
+        keys = self._dirty | old_keys | set().union(*day_keys.values())
+        if first:
+            keys |= set(self.open_episodes)
+        tail = self._tail_of(keys, subjects)
+        if first:
             added = [*self.out, *(iv for ivs in tail.values() for iv in ivs)]
             removed: list[Interval] = []
         else:
@@ -493,24 +508,26 @@ class Walk:
                 if old != new:
                     added.extend(iv for iv in new if iv not in old)
                     removed.extend(iv for iv in old if iv not in new)
-        whole = self._reported_out is None
         for key in keys:
             if tail.get(key):
                 self._tail[key] = tail[key]
             else:
                 self._tail.pop(key, None)
-        self._reported_out = len(self.out)
-        self._provisional = provisional
-        self._dirty = set()
-        return added, removed, whole
+        self._day_keys.update(day_keys)
+        self._reported_out, self._reported_day = len(self.out), self.day
+        self._dirty, self._updated = set(), set()
+        return added, removed, first
 
-    def _tail_of(self, keys: set[Key]) -> dict[Key, tuple[Interval, ...]]:
-        """The intervals ``intervals()`` gives after ``out`` for these keys (which hold every
-        key the current day touches): the day closed on copies of their episodes only."""
+    def _tail_of(
+        self, keys: set[Key], subjects: dict[tuple[str, str], dict[Key, Attrs]]
+    ) -> dict[Key, tuple[Interval, ...]]:
+        """The intervals ``intervals()`` gives after ``out`` for these keys: the current day
+        closed on copies of their episodes, for the subjects given (whose keys are all
+        among ``keys``), then the open episodes."""
         episodes = {k: self.open_episodes[k] for k in keys if k in self.open_episodes}
         closed: list[Interval] = []
         if self.day is not None:
-            _close_day(self.day, self.state, self.touched, episodes, closed)
+            _close_day(self.day, self.state, subjects, episodes, closed)
         tail: dict[Key, list[Interval]] = defaultdict(list)
         for iv in closed:
             tail[(iv.kind, iv.subject)].append(iv)
@@ -535,13 +552,9 @@ def sweep(scope: str, facts: Iterable[Fact], rules: RuleSet) -> list[Interval]:
     return walk.intervals()
 
 
-def _keys_of(s: Sweep, touched: dict[tuple[str, str], dict[Key, Attrs]]) -> set[Key]:
-    """The keys a day's close looks at: each touched subject's, before the day and now."""
-    keys: set[Key] = set()
-    for subject, before in touched.items():
-        keys.update(before)
-        keys.update(s.keys.get(subject, ()))
-    return keys
+def _keys_of(s: Sweep, subject: tuple[str, str], before: dict[Key, Attrs]) -> set[Key]:
+    """The keys a day's close looks at for a touched subject: before the day and now."""
+    return {*before, *s.keys.get(subject, ())}
 
 
 def _known(s: Sweep, subject: tuple[str, str]) -> bool:
