@@ -26,7 +26,13 @@ from app.commands import COMMANDS, CommandLine, every_refusal, parse_command_lin
 from app.schemas import argument_label
 from app.store.receipts import digest
 from domain.account_errors import OutsideJurisdictionError, RoleNotAllowedError
-from domain.errors import ConcurrentChangeError, InvalidInputError, RuleViolation, ZhucunError
+from domain.errors import (
+    ConcurrentChangeError,
+    InvalidInputError,
+    RequestInProgressError,
+    RuleViolation,
+    ZhucunError,
+)
 from domain.fields import field
 from web.auth import accounts, address, csrf, login_required, principal
 from web.deps import zhucun
@@ -58,7 +64,9 @@ def commands() -> Response:
         items, batch = _commands_of(body)
     except _Invalid as e:
         return _refused(422, [(0, e.error)], False, [])
-    refused = [(i, e) for i, item in enumerate(items) for e in _every_refusal(item)]
+    refused: list[tuple[int, ZhucunError]] = [
+        (i, e) for i, item in enumerate(items) for e in _every_refusal(item)
+    ]
     if refused:
         return _refused(422, refused, batch, items)
     lines = [
@@ -209,7 +217,7 @@ def _json(status: int, text: str, mimetype: str = "application/json") -> Respons
 
 
 def _status(error: ZhucunError) -> int:
-    if isinstance(error, ConcurrentChangeError):
+    if isinstance(error, ConcurrentChangeError | RequestInProgressError):
         return 409
     status = status_of(error)[0]
     return 422 if status == 400 else status
@@ -306,12 +314,12 @@ def _earlier(receipt: tuple[str, Any], result: BatchResult) -> Response:
     earlier = result.earlier
     assert earlier is not None
     if earlier.digest != digest("request", receipt[1]):
-        error = RuleViolation(
+        reused = RuleViolation(
             IDEMPOTENCY_HEADER,
             "此 Idempotency-Key 已用于另一个请求：请换一个键",
             "this Idempotency-Key was already used for a different request: use a new key",
         )
-        return _refused(422, [(0, error)], False, [])
+        return _refused(422, [(0, reused)], False, [])
     z = zhucun()
     deadline = time.monotonic() + WAIT_FOR_ANSWER_SECONDS
     answer = getattr(earlier, "answer", None)
@@ -319,12 +327,7 @@ def _earlier(receipt: tuple[str, Any], result: BatchResult) -> Response:
         time.sleep(0.05)
         answer = getattr(z.store.load(earlier.id), "answer", None)
     if answer is None:
-        error = ConcurrentChangeError(
-            IDEMPOTENCY_HEADER,
-            "带此 Idempotency-Key 的请求仍在办理中：请稍后重试",
-            "the request with this Idempotency-Key is still being processed: retry later",
-        )
-        response = _refused(409, [(0, error)], False, [])
+        response = _refused(409, [(0, RequestInProgressError())], False, [])
         response.headers["Retry-After"] = "1"
         return response
     status, text = answer

@@ -1,4 +1,5 @@
-"""The API's description (OpenAPI 3.1), written by hand: it is small and changes with the API.
+"""The API's description (OpenAPI 3.1): the reads written by hand, as they are small and change
+with the API; the commands' part generated from their models (web/openapi_commands.py).
 
 It says what the API really answers, and schemathesis holds it to that with every check it has
 (tests/web/test_openapi_schemathesis.py): the session cookie as the security scheme, 401 and
@@ -149,118 +150,120 @@ def _problem(description: str) -> dict[str, Any]:
 
 
 def openapi_document() -> dict[str, Any]:
-    return openapi_commands.extend(
-        {
-            "openapi": "3.1.0",
-            "info": {
-                "title": "zhucun 驻村 API",
-                "version": "1",
-                "description": "驻村工作队与六级便民服务网络 / village-resident work teams and the "
-                "six-level convenience service network. Read-only.",
+    return openapi_commands.extend(_reads())  # the commands' part: web/openapi_commands.py
+
+
+def _reads() -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "zhucun 驻村 API",
+            "version": "1",
+            "description": "驻村工作队与六级便民服务网络 / village-resident work teams and the "
+            "six-level convenience service network.",
+        },
+        "paths": {
+            "/api/v1/summary/{code}": {
+                "get": {
+                    "operationId": "getSummary",
+                    "summary": "单位概况 / summary of a unit and everything under it",
+                    "security": [{"session": []}],
+                    "parameters": [
+                        {
+                            "name": "code",
+                            "in": "path",
+                            "required": True,
+                            "description": "区划代码 / unit code (city 210500, county 6 digits, "
+                            "township 9, village 12, villager group 15)",
+                            "schema": {"type": "string", "pattern": "^[0-9]{6,15}$"},
+                            "example": "210500",
+                        },
+                        {
+                            "name": "as_of",
+                            "in": "query",
+                            "required": False,
+                            "description": "哪一天的情况（默认今天）/ the network as it was on "
+                            "that day (default: today), from 1900-01-01 to today; another day "
+                            "finds nothing (404)",
+                            "schema": {
+                                "type": "string",
+                                "format": "date",
+                                "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+                            },
+                            "example": "2014-12-31",
+                        },
+                        {
+                            "name": "as_known_at",
+                            "in": "query",
+                            "required": False,
+                            "description": "系统在那一刻所知（北京时间，除非写明时区；只写日期即"
+                            "当天结束）/ what the system knew at that moment (Beijing time "
+                            "unless a zone is given; a date alone means the end of that day), from "
+                            "1970 to today; another moment finds nothing (404)",
+                            "schema": {
+                                "type": "string",
+                                "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}"
+                                "(:[0-9]{2})?(Z|[+-][0-9]{2}:[0-9]{2})?)?$",
+                            },
+                            "example": "2016-12-31T12:00:00+08:00",
+                        },
+                        LANG_PARAMETER,
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "the summary",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/Summary"}
+                                }
+                            },
+                        },
+                        "400": PROBLEM_RESPONSE,
+                        "401": {"$ref": "#/components/responses/LoginNeeded"},
+                        "403": {"$ref": "#/components/responses/Forbidden"},
+                        "404": PROBLEM_RESPONSE,
+                    },
+                },
             },
-            "paths": {
-                "/api/v1/summary/{code}": {
-                    "get": {
-                        "operationId": "getSummary",
-                        "summary": "单位概况 / summary of a unit and everything under it",
-                        "security": [{"session": []}],
-                        "parameters": [
-                            {
-                                "name": "code",
-                                "in": "path",
-                                "required": True,
-                                "description": "区划代码 / unit code (city 210500, county 6 digits, "
-                                "township 9, village 12, villager group 15)",
-                                "schema": {"type": "string", "pattern": "^[0-9]{6,15}$"},
-                                "example": "210500",
-                            },
-                            {
-                                "name": "as_of",
-                                "in": "query",
-                                "required": False,
-                                "description": "哪一天的情况（默认今天）/ the network as it was on "
-                                "that day (default: today), from 1900-01-01 to today; another day "
-                                "finds nothing (404)",
-                                "schema": {
-                                    "type": "string",
-                                    "format": "date",
-                                    "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
-                                },
-                                "example": "2014-12-31",
-                            },
-                            {
-                                "name": "as_known_at",
-                                "in": "query",
-                                "required": False,
-                                "description": "系统在那一刻所知（北京时间，除非写明时区；只写日期即"
-                                "当天结束）/ what the system knew at that moment (Beijing time "
-                                "unless a zone is given; a date alone means the end of that day), from "
-                                "1970 to today; another moment finds nothing (404)",
-                                "schema": {
-                                    "type": "string",
-                                    "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}"
-                                    "(:[0-9]{2})?(Z|[+-][0-9]{2}:[0-9]{2})?)?$",
-                                },
-                                "example": "2016-12-31T12:00:00+08:00",
-                            },
-                            LANG_PARAMETER,
-                        ],
-                        "responses": {
-                            "200": {
-                                "description": "the summary",
-                                "content": {
-                                    "application/json": {
-                                        "schema": {"$ref": "#/components/schemas/Summary"}
-                                    }
-                                },
-                            },
-                            "400": PROBLEM_RESPONSE,
-                            "401": {"$ref": "#/components/responses/LoginNeeded"},
-                            "403": {"$ref": "#/components/responses/Forbidden"},
-                            "404": PROBLEM_RESPONSE,
+            "/api/v1/openapi.json": {
+                "get": {
+                    "operationId": "getOpenApi",
+                    "summary": "本说明 / this description",
+                    "security": [],
+                    "responses": {
+                        "200": {
+                            "description": "the OpenAPI document",
+                            "content": {"application/json": {"schema": {"type": "object"}}},
                         },
                     },
                 },
-                "/api/v1/openapi.json": {
-                    "get": {
-                        "operationId": "getOpenApi",
-                        "summary": "本说明 / this description",
-                        "security": [],
-                        "responses": {
-                            "200": {
-                                "description": "the OpenAPI document",
-                                "content": {"application/json": {"schema": {"type": "object"}}},
-                            },
-                        },
-                    },
+            },
+        },
+        "security": [{"session": []}],
+        "components": {
+            "securitySchemes": {
+                "session": {
+                    "type": "apiKey",
+                    "in": "cookie",
+                    "name": SESSION_COOKIE,
+                    "description": "登录后的会话 cookie（在 /login 登录）；退出登录、修改密码或停用"
+                    "账号后失效 / the session cookie set by logging in at /login; it ends at "
+                    "logout, a new password or the account's suspension",
                 },
             },
-            "security": [{"session": []}],
-            "components": {
-                "securitySchemes": {
-                    "session": {
-                        "type": "apiKey",
-                        "in": "cookie",
-                        "name": SESSION_COOKIE,
-                        "description": "登录后的会话 cookie（在 /login 登录）；退出登录、修改密码或停用"
-                        "账号后失效 / the session cookie set by logging in at /login; it ends at "
-                        "logout, a new password or the account's suspension",
-                    },
-                },
-                "schemas": {
-                    "Summary": _summary_schema(),
-                    "Freshness": FRESHNESS_SCHEMA,
-                    "Problem": PROBLEM_SCHEMA,
-                },
-                "responses": {
-                    "Problem": _problem("refused or not found"),
-                    "LoginNeeded": _problem(
-                        "未登录，或会话已结束 / no session, or the session has ended"
-                    ),
-                    "Forbidden": _problem(
-                        "不在本账号的管辖范围内 / outside the account's jurisdiction"
-                    ),
-                },
+            "schemas": {
+                "Summary": _summary_schema(),
+                "Freshness": FRESHNESS_SCHEMA,
+                "Problem": PROBLEM_SCHEMA,
             },
-        }
-    )
+            "responses": {
+                "Problem": _problem("refused or not found"),
+                "LoginNeeded": _problem(
+                    "未登录，或会话已结束 / no session, or the session has ended"
+                ),
+                "Forbidden": _problem(
+                    "不在本账号的管辖范围内 / outside the account's jurisdiction"
+                ),
+            },
+        },
+    }

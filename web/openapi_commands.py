@@ -5,7 +5,8 @@ Each command's request body is a msgspec model made here from the command's own 
 its ``args`` the JSON Schema of the command's arguments. ``msgspec.json.schema_components``
 turns them into components and one union discriminated by ``command`` (a ``oneOf``: the tags
 make the choices exclusive). The answers and the problem details are described beside them;
-schemathesis holds ``POST /api/v1/commands`` to all of it (tests/web/test_api_commands_schemathesis.py).
+schemathesis holds ``POST /api/v1/commands`` to all of it
+(tests/web/test_api_commands_schemathesis.py).
 """
 
 from __future__ import annotations
@@ -55,8 +56,8 @@ def command_models() -> list[type[msgspec.Struct]]:
                         Annotated[
                             date,
                             msgspec.Meta(
-                                description="发生日期，不晚于今天（北京时间） / the effective date, "
-                                "never after today (Beijing time)"
+                                description="发生日期，不晚于今天（北京时间） / the effective "
+                                "date, never after today (Beijing time)"
                             ),
                         ],
                     ),
@@ -83,14 +84,14 @@ def command_models() -> list[type[msgspec.Struct]]:
 def request_components() -> tuple[dict[str, Any], dict[str, Any]]:
     """The request body's schema, and the components it refers to."""
     models = command_models()
-    union = Union[tuple(models)]  # noqa: UP007  (a union made at run time)
+    union: Any = Union[tuple(models)]  # noqa: UP007  (a union made at run time)
     batch = msgspec.defstruct(
         "CommandBatch",
         [
             (
                 "commands",
                 Annotated[
-                    list[union],  # type: ignore[valid-type]
+                    list[union],
                     msgspec.Meta(
                         min_length=1,
                         max_length=MOST_COMMANDS,
@@ -201,9 +202,9 @@ WRITTEN: dict[str, Any] = {
         "position": {
             "type": "integer",
             "minimum": 0,
-            "description": "读模型到达此日志位置即反映本次写入（见各读取答复的 freshness.position） "
-            "/ the log position a read model must reach to show this write (see freshness.position "
-            "in every read)",
+            "description": "读模型到达此日志位置即反映本次写入"
+            "（见各读取答复的 freshness.position） / the log position a read model must "
+            "reach to show this write (see freshness.position in every read)",
         },
         "results": {
             "type": "array",
@@ -242,10 +243,10 @@ def commands_path() -> dict[str, Any]:
                     "name": IDEMPOTENCY_HEADER,
                     "in": "header",
                     "required": False,
-                    "description": "幂等键（每个账号各自一套）：同键同请求体的重试得到第一次的答复，"
-                    "不再写入；同键不同请求体被拒绝（422） / idempotency key, per account: a retry "
-                    "with the same key and body gets the first answer and writes nothing; the same "
-                    "key with another body is refused (422)",
+                    "description": "幂等键（每个账号各自一套）：同键同请求体的重试得到第一次的"
+                    "答复，不再写入；同键不同请求体被拒绝（422） / idempotency key, per "
+                    "account: a retry with the same key and body gets the first answer and "
+                    "writes nothing; the same key with another body is refused (422)",
                     "schema": {"type": "string", "pattern": "^[\\x21-\\x7e]{1,128}$"},
                 },
                 {"$ref": "#/components/parameters/lang"},
@@ -259,21 +260,21 @@ def commands_path() -> dict[str, Any]:
                     },
                 },
                 "400": _problem(
-                    "请求体不是 JSON，请求头不对，或缺少 CSRF 令牌 / the body is not JSON, a header is "
-                    "malformed, or the CSRF token is missing",
+                    "请求体不是 JSON，请求头不对，或缺少 CSRF 令牌 / the body is not JSON, a "
+                    "header is malformed, or the CSRF token is missing",
                     "Problem",
                 ),
                 "401": _problem(
                     "未登录，或会话已结束 / no session, or the session has ended", "Problem"
                 ),
                 "403": _problem(
-                    "角色不能办理，或不在管辖范围内（不提及范围外的任何对象） / the role may not send "
-                    "it, or it is outside the jurisdiction (naming nothing outside it)"
+                    "角色不能办理，或不在管辖范围内（不提及范围外的任何对象） / the role may not "
+                    "send it, or it is outside the jurisdiction (naming nothing outside it)"
                 ),
                 "404": _problem("所指的对象不存在 / what a command names does not exist"),
                 "409": _problem(
-                    "与同时的修改冲突，或同键的请求仍在办理中：请重试 / a concurrent change, or the "
-                    "request with this key still being processed: retry"
+                    "与同时的修改冲突，或同键的请求仍在办理中：请重试 / a concurrent change, or "
+                    "the request with this key still being processed: retry"
                 ),
                 "422": _problem(
                     "每一处字段错误，或规则拒绝，或幂等键已用于另一请求体 / every field error, a "

@@ -14,10 +14,11 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from app.bootstrap import Zhucun
+from app.bootstrap import Zhucun, bootstrap
 from tests.builders import TOWNSHIP
 from tests.web.builders import OTHER_GROUP, OTHER_TOWNSHIP, web_network
 from tests.web.conftest import login, make_app
+from web import api_commands
 
 URL = "/api/v1/commands"
 NEW_VILLAGE = TOWNSHIP + "299"
@@ -65,6 +66,19 @@ def logged_in(app: Flask, role: str = "county_admin") -> tuple[FlaskClient, dict
 
 def head(z: Zhucun) -> int:
     return z.store.max_position()
+
+
+# The accounts' own records (logins, refused accesses): the rest is the business written.
+ACCOUNT_RECORDS = ("Account.", "AccessLog.", "LoginGuard.")
+
+
+def business(z: Zhucun, after: int) -> list[str]:
+    """What was written after log position ``after``, but the accounts' own records."""
+    return [
+        kind
+        for le in z.store.read_log(after, 1000)
+        if not (kind := type(le.event).__qualname__).startswith(ACCOUNT_RECORDS)
+    ]
 
 
 def post(client: FlaskClient, headers: dict[str, str], body: Any, **more: str) -> Any:
@@ -187,8 +201,13 @@ def test_every_error_is_listed_at_once_each_with_its_label_in_both_languages(app
 
 @pytest.mark.parametrize(
     "group",
-    [OTHER_GROUP, f" {OTHER_GROUP}", f"{OTHER_GROUP}\t", f"\n{OTHER_GROUP} "]
-    + [OTHER_GROUP.translate(str.maketrans("0123456789", "０１２３４５６７８９"))],
+    [
+        OTHER_GROUP,
+        f" {OTHER_GROUP}",
+        f"{OTHER_GROUP}\t",
+        f"\n{OTHER_GROUP} ",
+        OTHER_GROUP.translate(str.maketrans("0123456789", "０１２３４５６７８９")),
+    ],
 )
 def test_another_countys_valid_code_is_outside_the_jurisdiction_and_named_nowhere(
     app, zhucun, group
@@ -202,12 +221,7 @@ def test_another_countys_valid_code_is_outside_the_jurisdiction_and_named_nowher
         assert outside not in text
     problem = response.get_json()
     assert problem["code"] == "outside_jurisdiction" and problem["field"] == "group"
-    business = [
-        le
-        for le in zhucun.store.read_log(before, 100)
-        if not type(le.event).__qualname__.startswith(("Account", "Access"))
-    ]
-    assert business == []
+    assert business(zhucun, before) == []
 
 
 def test_a_role_that_may_not_send_the_command_is_refused(app, zhucun):
@@ -238,3 +252,30 @@ def test_a_body_that_is_not_json_is_a_bad_request(app, zhucun):
     assert post(client, csrf, {"commands": []}).status_code == 422
     actor = post(client, csrf, open_village(actor="someone.else"))
     assert actor.status_code == 422 and actor.get_json()["errors"][0]["field"] == "actor"
+
+
+def test_the_first_answer_is_kept_in_the_store_across_a_restart(app, zhucun, db_url, clock):
+    client, csrf = logged_in(app)
+    first = post(client, csrf, open_village(), **{"Idempotency-Key": "restart"})
+    assert first.status_code == 201
+    written = head(zhucun)
+    again = bootstrap(db_url, clock)  # another process's view of the same store
+    try:
+        other, other_csrf = logged_in(make_app(again))
+        retry = post(other, other_csrf, open_village(), **{"Idempotency-Key": "restart"})
+        assert (retry.status_code, retry.get_data()) == (201, first.get_data())
+        assert business(again, written) == []
+    finally:
+        again.close()
+
+
+def test_a_retry_while_the_first_has_no_answer_yet_is_told_to_retry(app, zhucun, monkeypatch):
+    client, csrf = logged_in(app)
+    monkeypatch.setattr(api_commands, "WAIT_FOR_ANSWER_SECONDS", 0)
+    monkeypatch.setattr(Zhucun, "answered", lambda *a, **k: None)  # as if still running
+    assert post(client, csrf, open_village(), **{"Idempotency-Key": "slow"}).status_code == 201
+    written = head(zhucun)
+    retry = post(client, csrf, open_village(), **{"Idempotency-Key": "slow"})
+    assert retry.status_code == 409 and retry.get_json()["code"] == "request_in_progress"
+    assert retry.headers["Retry-After"] == "1"
+    assert head(zhucun) == written
