@@ -191,10 +191,7 @@ class Zhucun:
                     earlier = uow.find(CommandReceipt, receipt_id(receipt[0]))
                     if earlier is not None:
                         return BatchResult(earlier=earlier)
-                    first = numbered[0][1]
-                    meta = first.meta(self.clock.now())
-                    uow.add(CommandReceipt.issue(receipt[0], "request", receipt[1], meta))
-                result = self._run(uow, numbered, reach)
+                result = self._run(uow, numbered, reach, receipt)
                 result.events = uow.commit(bulk=bulk)
                 result.written = uow.written
             except ConcurrentChangeError as e:
@@ -238,7 +235,11 @@ class Zhucun:
         return self._run(uow, list(lines), reach)
 
     def _run(
-        self, uow: UnitOfWork, lines: list[tuple[int, CommandLine]], reach: Reach | None = None
+        self,
+        uow: UnitOfWork,
+        lines: list[tuple[int, CommandLine]],
+        reach: Reach | None = None,
+        receipt: tuple[str, dict[str, Any]] | None = None,
     ) -> BatchResult:
         from app.commands import COMMANDS, run_command
         from app.jurisdiction import JurisdictionCheck, check_role
@@ -248,6 +249,9 @@ class Zhucun:
         now = self.clock.now()
         today = local_today(now)
         result = BatchResult()
+        if receipt is not None and lines:  # the request's, recorded as its first line's
+            meta = lines[0][1].meta(now)
+            uow.add(CommandReceipt.issue(receipt[0], "request", receipt[1], meta))
         for number, line in lines:
             try:
                 if line.occurred_on > today:
