@@ -15,7 +15,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from app.bootstrap import Zhucun, bootstrap
-from tests.builders import TOWNSHIP
+from tests.builders import TOWNSHIP, apply, hid, household
 from tests.web.builders import OTHER_GROUP, OTHER_TOWNSHIP, web_network
 from tests.web.conftest import login, make_app
 from web import api_commands
@@ -279,3 +279,36 @@ def test_a_retry_while_the_first_has_no_answer_yet_is_told_to_retry(app, zhucun,
     assert retry.status_code == 409 and retry.get_json()["code"] == "request_in_progress"
     assert retry.headers["Retry-After"] == "1"
     assert head(zhucun) == written
+
+
+@pytest.mark.parametrize(
+    "shown", [str.upper, lambda i: f" {i}", lambda i: f"{i}\n", lambda i: f"\t{i.upper()} "]
+)
+def test_another_countys_household_named_by_its_id_in_any_case_or_padding_is_refused(
+    app, zhucun, shown
+):
+    apply(zhucun, household(901, OTHER_GROUP, "曲春生", 2, on="2014-07-01"))
+    client, csrf = logged_in(app)
+    before = head(zhucun)
+    command = {
+        "command": "household_left",
+        "args": {"household": shown(hid(901)), "how": "moved_out"},
+        "occurred_on": "2014-08-01",
+        "reason": "迁出",
+    }
+    response = post(client, csrf, {"commands": [open_village(), command]})
+    assert response.status_code == 403, response.get_json()
+    assert response.get_json()["index"] == 1
+    text = response.get_data(as_text=True)
+    for outside in ("曲春生", OTHER_GROUP, "210522", hid(901), hid(901).upper()):
+        assert outside not in text
+    assert business(zhucun, before) == [] and zhucun.summary(NEW_VILLAGE) is None
+
+
+def test_a_code_of_its_own_jurisdiction_padded_and_full_width_is_used_as_normalised(app, zhucun):
+    client, csrf = logged_in(app)
+    code = f"\u3000{NEW_VILLAGE.translate(str.maketrans('0123456789', '０１２３４５６７８９'))}\t"
+    response = post(client, csrf, open_village(code))
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["results"][0]["unit"] == NEW_VILLAGE
+    assert zhucun.summary(NEW_VILLAGE) is not None
