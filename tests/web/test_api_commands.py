@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from jsonschema import Draft202012Validator
 
 from app.bootstrap import Zhucun, bootstrap
 from tests.builders import TOWNSHIP, apply, hid, household
@@ -312,3 +313,21 @@ def test_a_code_of_its_own_jurisdiction_padded_and_full_width_is_used_as_normali
     assert response.status_code == 201, response.get_json()
     assert response.get_json()["results"][0]["unit"] == NEW_VILLAGE
     assert zhucun.summary(NEW_VILLAGE) is not None
+
+
+def test_the_answers_are_those_the_description_gives(app, zhucun):
+    """A 201, a 422 and a 403 as sent, each valid by the schema the document gives it."""
+    client, csrf = logged_in(app)
+    document = client.get("/api/v1/openapi.json").get_json()
+    responses = document["paths"][URL]["post"]["responses"]
+
+    def check(response: Any) -> None:
+        content = responses[str(response.status_code)]["content"]
+        schema = content[response.mimetype]["schema"]
+        validator = Draft202012Validator({**schema, "components": document["components"]})
+        errors = [e.message for e in validator.iter_errors(response.get_json())]
+        assert errors == [], response.get_json()
+
+    check(post(client, csrf, {"commands": [open_village(), open_village(TOWNSHIP + "298")]}))
+    check(post(client, csrf, {"commands": [open_village(), {"command": "open_unit"}]}))
+    check(post(client, csrf, register_into(OTHER_GROUP)))
