@@ -54,6 +54,7 @@ from projections.teams import residency_queries, visit_queries
 if TYPE_CHECKING:
     from app.commands import CommandLine
     from app.jurisdiction import Reach
+    from domain.base import Meta
 
 # The commands (their registry, the use cases that run them, the jurisdiction check) are
 # imported by the first batch that runs, not by every query: a query's process starts
@@ -81,6 +82,9 @@ class BatchResult:
     skipped: int = 0  # lines whose key had been applied before
     events: int = 0
     results: list[dict[str, Any]] = field(default_factory=list)
+    written: list[Any] = field(default_factory=list)  # the events written, in order
+    # The receipt of a request already received (``execute(receipt=...)``): nothing was run.
+    earlier: CommandReceipt | None = None
 
 
 def make_engine(config: StoreConfig) -> Engine:
@@ -173,21 +177,30 @@ class Zhucun:
         lines: Sequence[tuple[int, CommandLine]] | Sequence[CommandLine],
         bulk: bool = False,
         reach: Reach | None = None,
+        receipt: tuple[str, dict[str, Any]] | None = None,
     ) -> BatchResult:
         """Run the lines and commit them together. With ``reach`` (an account's), each
-        command must be one its role may send, on what lies in its jurisdiction."""
+        command must be one its role may send, on what lies in its jurisdiction. With
+        ``receipt`` (a key and the request as sent), the whole batch leaves one receipt under
+        that key; a receipt already there is returned as ``earlier`` and nothing is run."""
         numbered = [x if isinstance(x, tuple) else (i, x) for i, x in enumerate(lines, 1)]
         for attempt in retries():  # a batch that lost a race runs again on what won it
             uow = UnitOfWork(self.store)
             try:
-                result = self._run(uow, numbered, reach)
+                if receipt is not None:
+                    earlier = uow.find(CommandReceipt, receipt_id(receipt[0]))
+                    if earlier is not None:
+                        return BatchResult(earlier=earlier)
+                result = self._run(uow, numbered, reach, receipt)
                 result.events = uow.commit(bulk=bulk)
+                result.written = uow.written
             except ConcurrentChangeError as e:
                 if attempt.last:
                     raise BatchRefused(numbered[0][0] if numbered else 1, e) from None
                 continue
             except BatchRefused:
-                if attempt.last or not _keys_landed(self.store, uow, numbered):
+                landed = receipt is not None and self.store.exists(receipt_id(receipt[0]))
+                if attempt.last or not (landed or _keys_landed(self.store, uow, numbered)):
                     raise
                 continue
             break
@@ -195,6 +208,22 @@ class Zhucun:
         # the next read sees this write, and a stream of commands (daily check-ins) pays for
         # the read models once per read, in pages, not once per command (docs/projections.md).
         return result
+
+    def answered(self, key: str, status: int, body: str, meta: Meta) -> None:
+        """Record the answer a request with a receipt got, for its retries."""
+        for attempt in retries():
+            uow = UnitOfWork(self.store)
+            found = uow.find(CommandReceipt, receipt_id(key))
+            if found is None or getattr(found, "answer", None) is not None:
+                return
+            found.answered(status, body, meta)
+            try:
+                uow.commit()
+            except ConcurrentChangeError:
+                if attempt.last:
+                    raise
+                continue
+            return
 
     def run_in(
         self,
@@ -206,7 +235,11 @@ class Zhucun:
         return self._run(uow, list(lines), reach)
 
     def _run(
-        self, uow: UnitOfWork, lines: list[tuple[int, CommandLine]], reach: Reach | None = None
+        self,
+        uow: UnitOfWork,
+        lines: list[tuple[int, CommandLine]],
+        reach: Reach | None = None,
+        receipt: tuple[str, dict[str, Any]] | None = None,
     ) -> BatchResult:
         from app.commands import COMMANDS, run_command
         from app.jurisdiction import JurisdictionCheck, check_role
@@ -216,6 +249,9 @@ class Zhucun:
         now = self.clock.now()
         today = local_today(now)
         result = BatchResult()
+        if receipt is not None and lines:  # the request's, recorded as its first line's
+            meta = lines[0][1].meta(now)
+            uow.add(CommandReceipt.issue(receipt[0], "request", receipt[1], meta))
         for number, line in lines:
             try:
                 if line.occurred_on > today:

@@ -43,6 +43,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "Site.ResponsibleAssigned": ("确定负责人", "person responsible assigned"),
     "Site.Closed": ("关闭服务场所", "service site closed"),
     "CommandReceipt.Received": ("收到命令", "command received"),
+    "CommandReceipt.Answered": ("答复已记下", "answer to a command recorded"),
     # -- work teams --
     "DispatchingUnit.Registered": ("登记派出单位", "dispatching unit registered"),
     "VillageProfile.Classified": ("村分类", "village classified"),

@@ -1,6 +1,6 @@
 """Who may send which command, and on what: the one check every write path goes through.
 
-A command sent for an account (the web's forms today, the API and imports later) carries the
+A command sent for an account (the web's forms, the API's commands; imports later) carries the
 account's ``Reach``. Before the command runs, its role must be one the command allows
 (``COMMAND_ROLES``); then every code and id it names is shown here *after* the command has
 read and normalised it (app/args.py), so the value checked is the value used. What it names

@@ -44,6 +44,7 @@ class Reader(Protocol):
 
 
 RECEIPT = "CommandReceipt.Received"  # the command's receipt, not an action of its own
+ANSWERED = "CommandReceipt.Answered"  # the answer an API request got, kept for its retries
 MONTH = "MemberMonth."
 
 
@@ -153,7 +154,7 @@ def cadre_history(z: Reader, cadre_id: UUID) -> list[dict[str, Any]]:
         if oid in own:
             keep = True
         elif logged.position in acted:
-            keep = event_type(e) != RECEIPT
+            keep = event_type(e) not in (RECEIPT, ANSWERED)
         else:  # a team's own event: the ones about this cadre
             keep = cadre_id in (
                 getattr(e, "cadre_id", None),

@@ -334,6 +334,12 @@ ConcurrentChangeError = refusal("concurrent_change", "command", "",
     "同一对象刚被别人修改，请重试",
     "someone else changed the same record at the same moment; please retry")
 
+# A request of the JSON API sent again with its Idempotency-Key while the first is still being
+# processed (docs/adr/042-api-commands-and-idempotency.md).
+RequestInProgressError = refusal("request_in_progress", "Idempotency-Key", "",
+    "带此幂等键（Idempotency-Key）的请求仍在办理中，请稍后重试",
+    "the request with this Idempotency-Key is still being processed; please retry later")
+
 
 # -- Work teams: dispatching units, cadres, teams and their residency in the village------------
 

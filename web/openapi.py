@@ -1,4 +1,5 @@
-"""The API's description (OpenAPI 3.1), written by hand: it is small and changes with the API.
+"""The API's description (OpenAPI 3.1): the reads written by hand, as they are small and change
+with the API; the commands' part generated from their models (web/openapi_commands.py).
 
 It says what the API really answers, and schemathesis holds it to that with every check it has
 (tests/web/test_openapi_schemathesis.py): the session cookie as the security scheme, 401 and
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from web import openapi_commands
 from web.i18n import LANGUAGES, _, in_chinese
 from web.summary import ROWS
 
@@ -148,13 +150,17 @@ def _problem(description: str) -> dict[str, Any]:
 
 
 def openapi_document() -> dict[str, Any]:
+    return openapi_commands.extend(_reads())  # the commands' part: web/openapi_commands.py
+
+
+def _reads() -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
         "info": {
             "title": "zhucun 驻村 API",
             "version": "1",
             "description": "驻村工作队与六级便民服务网络 / village-resident work teams and the "
-            "six-level convenience service network. Read-only.",
+            "six-level convenience service network.",
         },
         "paths": {
             "/api/v1/summary/{code}": {

@@ -56,6 +56,7 @@ class UnitOfWork:
         self._missing: set[UUID] = set()
         self._read: dict[UUID, int] = {}  # loaded aggregates at the version loaded
         self._children_read: dict[str, int] = {}  # unit code: log position of the read
+        self.written: list[Any] = []  # the events of the last commit
 
     def find(self, cls: type[A], aggregate_id: UUID) -> A | None:
         agg = self._seen.get(aggregate_id)
@@ -116,6 +117,7 @@ class UnitOfWork:
         try:
             reads = self.read_set()
             events = self.collect()
+            self.written = events
             if not events:
                 return 0
             if bulk or reads:

@@ -1,0 +1,109 @@
+"""The permission matrix of ``POST /api/v1/commands``, tried as an attacker, as
+tests/web/test_permissions_adversarial.py tries the forms: every writing role × every command
+it may send × every argument naming a record, sent with another jurisdiction's valid value as
+it is, padded (space, tab, newline, both ends, an ideographic space), upper-cased or in
+full-width digits, the other arguments the account's own (tests/test_jurisdiction.py). Then
+every role × every command it may not send. Expected: 403, the refusal recorded, nothing else
+written, and no name or code from outside the jurisdiction in the answer. Both engines."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from app.accounts import Accounts
+from app.bootstrap import Zhucun
+from app.jurisdiction import COMMAND_ROLES
+from tests.team_builders import tid
+from tests.test_jurisdiction import ENGINES, REACHES, TEMPLATES, built_store, variants
+from tests.web.builders import ACCOUNTS, FAST_HASHER, PASSWORD, ROLES
+from tests.web.conftest import login, make_app
+from tests.web.matrix import refusals
+from tests.web.test_permissions_adversarial import leaks
+
+URL = "/api/v1/commands"
+
+CASES = [
+    pytest.param(role, command, arg, kind, id=f"{role}-{command}-{arg}")
+    for role, (reach, outside) in REACHES.items()
+    for command, (_, refs) in TEMPLATES.items()
+    if reach.role in COMMAND_ROLES[command]
+    for arg, kind in refs.items()
+    if kind in outside
+]
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def store(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Zhucun]:
+    z = built_store(request.param, tmp_path_factory)
+    accounts = Accounts(z, hasher=FAST_HASHER)
+    for role, (username, unit) in ACCOUNTS.items():
+        team = tid(1) if role == "team_member" else None
+        accounts.add(username, role, unit, PASSWORD, team=team, actor="test")
+    yield z
+    z.close()
+
+
+@pytest.fixture(scope="module")
+def clients(store: Zhucun) -> dict[str, tuple[FlaskClient, dict[str, str]]]:
+    """One logged-in client per role, with the CSRF header of its session."""
+    app: Flask = make_app(store)
+    out = {}
+    for role in ROLES:
+        client = app.test_client()
+        login(client, role)
+        html = client.get("/", follow_redirects=True).get_data(as_text=True)
+        found = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+        assert found
+        out[role] = (client, {"X-CSRFToken": found.group(1)})
+    return out
+
+
+def send(clients: Any, role: str, command: str, args: dict[str, Any]) -> Any:
+    client, headers = clients[role]
+    body = {"command": command, "args": args, "occurred_on": "2016-12-30", "reason": "test"}
+    return client.post(URL, data=json.dumps(body), headers=headers)
+
+
+@pytest.mark.parametrize(("role", "command", "arg", "kind"), CASES)
+def test_another_jurisdictions_value_in_any_disguise_is_forbidden_naming_nothing_of_it(
+    store: Zhucun, clients: Any, role: str, command: str, arg: str, kind: str
+) -> None:
+    _, outside = REACHES[role]
+    template, _ = TEMPLATES[command]
+    for value in variants(outside[kind]):
+        sent = [value] if isinstance(template.get(arg), list) else value  # a list of ids
+        before, position = refusals(store), store.store.max_position()
+        response = send(clients, role, command, {**template, arg: sent})
+        body = response.get_data(as_text=True)
+        assert response.status_code == 403, (repr(value), body[:400])
+        problem = response.get_json()
+        assert (problem["code"], problem["field"]) == ("outside_jurisdiction", arg)
+        assert refusals(store) == before + 1, "the refusal is recorded"
+        assert store.store.max_position() == position + 1, "nothing but the refusal is written"
+        assert leaks(body) == [] and outside[kind] not in body, repr(value)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_role_may_send_only_the_commands_of_its_role(
+    store: Zhucun, clients: Any, role: str
+) -> None:
+    reach = REACHES[role][0] if role in REACHES else None
+    for command, (template, _) in TEMPLATES.items():
+        if reach is not None and reach.role in COMMAND_ROLES[command]:
+            continue
+        if reach is None and role in {r.value for r in COMMAND_ROLES[command]}:
+            continue
+        position = store.store.max_position()
+        response = send(clients, role, command, template)
+        assert response.status_code == 403, (command, response.get_data(as_text=True)[:300])
+        assert response.get_json()["code"] == "role_not_allowed", command
+        assert store.store.max_position() == position + 1, command
