@@ -351,3 +351,31 @@ def test_bearer_failures_do_not_pause_the_accounts_password_logins(
     assert accounts.login("county.admin", "zhucun-test-2014", "127.0.0.1").username == (
         "county.admin"
     )
+
+
+# -- the commands API with a token ------------------------------------------------------------
+
+
+def test_a_token_sends_a_command_without_csrf_inside_its_jurisdiction_only(
+    tokens: ApiTokens, client: FlaskClient, zhucun: Zhucun
+):
+    token = tokens.issue("county.admin")["token"]
+    group = f"{VILLAGE_A}009"
+    command = {
+        "command": "open_unit",
+        "args": {"code": group, "name": "九组", "level": "group", "parent": VILLAGE_A},
+        "occurred_on": "2014-08-01",
+        "reason": "区划调整",
+    }
+    sent = client.post("/api/v1/commands", data=json.dumps(command), headers=bearer(token))
+    assert sent.status_code == 201, sent.get_json()
+    assert zhucun.summary(group) is not None
+    # The same token, a group under another county's village: refused, nothing written.
+    head = zhucun.store.max_position()
+    other = {**command, "args": {**command["args"], "code": f"{OTHER_COUNTY}100201009"}}
+    other["args"]["parent"] = f"{OTHER_COUNTY}100201"
+    refused = client.post("/api/v1/commands", data=json.dumps(other), headers=bearer(token))
+    assert refused.status_code == 403
+    assert OTHER_COUNTY not in refused.get_data(as_text=True)
+    written = [type(e.event).__qualname__ for e in zhucun.store.read_log(head, 100)]
+    assert written == ["TokenAccess.Used", "AccessLog.AccessRefused"]
