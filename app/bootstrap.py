@@ -173,12 +173,17 @@ class Zhucun:
         lines: Sequence[tuple[int, CommandLine]] | Sequence[CommandLine],
         bulk: bool = False,
         reach: Reach | None = None,
+        look_ahead: Iterable[UUID] = (),
     ) -> BatchResult:
         """Run the lines and commit them together. With ``reach`` (an account's), each
-        command must be one its role may send, on what lies in its jurisdiction."""
+        command must be one its role may send, on what lies in its jurisdiction.
+        ``look_ahead``: ids the lines will look for (receipts, what they create), looked
+        for together first (``UnitOfWork.look_ahead``)."""
         numbered = [x if isinstance(x, tuple) else (i, x) for i, x in enumerate(lines, 1)]
+        ahead = list(look_ahead)
         for attempt in retries():  # a batch that lost a race runs again on what won it
             uow = UnitOfWork(self.store)
+            uow.look_ahead(ahead)
             try:
                 result = self._run(uow, numbered, reach)
                 result.events = uow.commit(bulk=bulk)

@@ -162,6 +162,30 @@ class EventStore(Application):  # type: ignore[type-arg]
         """Has the aggregate any stored event (read now, past any cache)?"""
         return bool(self.recorder.select_events(aggregate_id, limit=1))
 
+    def stored_among(self, aggregate_ids: Iterable[UUID]) -> set[UUID]:
+        """Which of the aggregates have stored events: one query per 500 ids, where looking
+        for each (``load``) would be a query each (an import of 100,000 rows, ADR 044)."""
+        ids = list(dict.fromkeys(aggregate_ids))
+        found: set[UUID] = set()
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            if self.config.is_postgres:
+                rows = self._pg_select(
+                    f"SELECT DISTINCT originator_id FROM {self._pg_table()} "
+                    "WHERE originator_id = ANY(%s)",
+                    (chunk,),
+                )
+                found.update(r["originator_id"] for r in rows)
+                continue
+            with self.recorder.datastore.transaction(commit=False) as c:  # type: ignore[attr-defined]
+                c.execute(
+                    f"SELECT DISTINCT originator_id FROM {self.events_table} "
+                    f"WHERE originator_id IN ({','.join('?' * len(chunk))})",
+                    [u.hex for u in chunk],
+                )
+                found.update(UUID(r[0]) for r in c.fetchall())
+        return found
+
     def max_position(self) -> int:
         return self.recorder.max_notification_id() or 0
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 from uuid import UUID
@@ -72,6 +72,14 @@ class UnitOfWork:
         if not isinstance(agg, cls):
             return None
         return agg
+
+    def look_ahead(self, aggregate_ids: Iterable[UUID]) -> None:
+        """Look for many aggregates at once: those with no stored event are known missing, so
+        ``find`` answers for them without a query each (a batch that creates many)."""
+        wanted = [i for i in aggregate_ids if i not in self._seen and i not in self._missing]
+        if wanted:
+            stored = self.store.stored_among(wanted)
+            self._missing.update(i for i in wanted if i not in stored)
 
     def get(self, cls: type[A], aggregate_id: UUID, not_found: Callable[[], Exception]) -> A:
         agg = self.find(cls, aggregate_id)
