@@ -173,17 +173,18 @@ class Zhucun:
         lines: Sequence[tuple[int, CommandLine]] | Sequence[CommandLine],
         bulk: bool = False,
         reach: Reach | None = None,
-        look_ahead: Iterable[UUID] = (),
+        look_ahead: tuple[Iterable[UUID], Iterable[UUID]] = ((), ()),
     ) -> BatchResult:
         """Run the lines and commit them together. With ``reach`` (an account's), each
         command must be one its role may send, on what lies in its jurisdiction.
-        ``look_ahead``: ids the lines will look for (receipts, what they create), looked
-        for together first (``UnitOfWork.look_ahead``)."""
+        ``look_ahead``: ids the lines will look for, to load together and to know together
+        whether they exist (the receipts of many keys, what many lines create), first
+        (``UnitOfWork.look_ahead``)."""
         numbered = [x if isinstance(x, tuple) else (i, x) for i, x in enumerate(lines, 1)]
-        ahead = list(look_ahead)
+        load, exists = (list(ids) for ids in look_ahead)
         for attempt in retries():  # a batch that lost a race runs again on what won it
             uow = UnitOfWork(self.store)
-            uow.look_ahead(ahead)
+            uow.look_ahead(load, exists)
             try:
                 result = self._run(uow, numbered, reach)
                 result.events = uow.commit(bulk=bulk)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 from uuid import UUID
 
@@ -56,7 +57,7 @@ class ImportKind:
     def spec(self) -> CommandSpec:
         return COMMANDS[self.command]
 
-    @property
+    @cached_property
     def columns(self) -> tuple[Column, ...]:
         cols = [
             Column(
@@ -70,11 +71,11 @@ class ImportKind:
             if name not in self.skipped_args
         ]
         when: Field = field("occurred_on")
-        cols.append(Column("occurred_on", when.zh, when.en, False, None))
+        cols.append(Column("occurred_on", when.zh, "date", False, None))
         cols.append(Column("reason", REASON.zh, REASON.en, False, None))
         return tuple(cols)
 
-    @property
+    @cached_property
     def creates_id(self) -> bool:
         return "id" in self.skipped_args and any(n == "id" for n, _ in self.spec.model.arguments())
 

@@ -12,9 +12,12 @@ row and column of the file and why.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
 from app.bootstrap import BatchRefused
 from app.commands import COMMANDS, CommandLine, every_refusal, parse_command_line
@@ -24,8 +27,6 @@ from app.store.receipts import receipt_id
 from domain.errors import InvalidInputError, ZhucunError
 
 if TYPE_CHECKING:
-    from uuid import UUID
-
     from app.bootstrap import Zhucun
     from app.jurisdiction import Reach
 
@@ -124,7 +125,8 @@ def import_file(
     errors: list[RowError] = []
     lines: list[tuple[int, CommandLine]] = []
     rows_of_key: dict[str, int] = {}
-    ahead: list[UUID] = []
+    receipts: list[UUID] = []  # each row's, loaded together: a file imported again
+    made: list[UUID] = []  # what the rows create: looked for together
     spec = COMMANDS[kind.command]
     for row, values in table.rows:
         args = {
@@ -138,11 +140,14 @@ def import_file(
             "occurred_on": values.get("occurred_on", day),
             "reason": values.get("reason", reason),
         }
-        refused = every_refusal(obj)
-        if refused:
-            errors += [placed(kind, table, row, e) for e in refused]
+        try:
+            read = spec.model.read(args)
+            parse_command_line(obj)  # the envelope: the row's date and reason
+        except ZhucunError as e:
+            # Every refusal of the row at once, each by its column.
+            refused: list[ZhucunError] = [*every_refusal(obj)] or [e]
+            errors += [placed(kind, table, row, r) for r in refused]
             continue
-        read = spec.model.read(args)
         key = kind.key({n: getattr(read, n) for n in kind.natural_key})
         if key in rows_of_key:
             first = rows_of_key[key]
@@ -161,17 +166,20 @@ def import_file(
             continue
         rows_of_key[key] = row
         if kind.creates_id:
-            args["id"] = str(kind.subject_id(key))
-            ahead.append(kind.subject_id(key))
-        ahead.append(receipt_id(key))
-        try:
-            lines.append((row, parse_command_line({**obj, "key": key})))
-        except ZhucunError as e:
-            errors.append(placed(kind, table, row, e))
+            subject = kind.subject_id(key)
+            args["id"] = str(subject)
+            read.id = subject  # type: ignore[attr-defined]
+            made.append(subject)
+        receipts.append(receipt_id(key))
+        # The line as read: a row typed padded or in full-width digits is the row typed
+        # plainly, and its receipt's digest says so (a re-import finds it the same).
+        plain = {n: _plain(getattr(read, n)) for n in args}
+        line = parse_command_line({**obj, "args": plain, "key": key})
+        lines.append((row, dataclasses.replace(line, read=read)))
     if errors:
         raise ImportRefused(kind, table, errors)
     try:
-        done = z.execute(lines, bulk=True, reach=reach, look_ahead=ahead)
+        done = z.execute(lines, bulk=True, reach=reach, look_ahead=(receipts, made))
     except BatchRefused as e:
         raise ImportRefused(kind, table, [placed(kind, table, e.line_no, e.error)]) from None
     result = ImportResult(kind.name, len(lines), done.applied, done.skipped, done.events)
@@ -179,6 +187,17 @@ def import_file(
         row = out.pop("line")
         result.results.append({"row": row, **out})
     return result
+
+
+def _plain(value: Any) -> Any:
+    """A value read, as JSON would carry it."""
+    if isinstance(value, StrEnum):
+        return value.value
+    if isinstance(value, UUID | date):
+        return str(value)
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
 
 
 def _key_words(kind: ImportKind, lang: str) -> str:

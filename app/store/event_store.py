@@ -163,8 +163,7 @@ class EventStore(Application):  # type: ignore[type-arg]
         return bool(self.recorder.select_events(aggregate_id, limit=1))
 
     def stored_among(self, aggregate_ids: Iterable[UUID]) -> set[UUID]:
-        """Which of the aggregates have stored events: one query per 500 ids, where looking
-        for each (``load``) would be a query each (an import of 100,000 rows, ADR 044)."""
+        """Which of the aggregates have stored events: one query per 500 ids."""
         ids = list(dict.fromkeys(aggregate_ids))
         found: set[UUID] = set()
         for i in range(0, len(ids), 500):
@@ -184,6 +183,20 @@ class EventStore(Application):  # type: ignore[type-arg]
                     [u.hex for u in chunk],
                 )
                 found.update(UUID(r[0]) for r in c.fetchall())
+        return found
+
+    def load_many(self, aggregate_ids: Iterable[UUID]) -> dict[UUID, Any]:
+        """The aggregates among these that have stored events, each as ``load`` gives it: one
+        query per 500 ids, where ``load`` is a query each (an import of 100,000 rows that
+        looks for a receipt per row, ADR 044)."""
+        ids = list(dict.fromkeys(aggregate_ids))
+        found: dict[UUID, Any] = {}
+        for i in range(0, len(ids), 500):
+            events: dict[UUID, list[Any]] = {}
+            for logged in self.events_of(ids[i : i + 500]):
+                events.setdefault(logged.event.originator_id, []).append(logged.event)
+            for oid, its in events.items():
+                found[oid] = _replay(None, sorted(its, key=lambda e: e.originator_version))
         return found
 
     def max_position(self) -> int:
