@@ -38,7 +38,8 @@ class RowError:
 
     row: int
     column: int | None
-    column_label: str
+    column_label: str  # the column's header in Chinese ("" when it names none)
+    column_label_en: str
     field: str
     code: str
     zh: str
@@ -49,6 +50,7 @@ class RowError:
             "row": self.row,
             "column": self.column,
             "column_label": self.column_label,
+            "column_label_en": self.column_label_en,
             "field": self.field,
             "code": self.code,
             "zh": self.zh,
@@ -209,5 +211,6 @@ def placed(kind: ImportKind, table: Table, row: int, error: ZhucunError) -> RowE
     """The error at its row and, when it names a column of the file, that column."""
     name = error.field
     column = table.position(name)
-    label = next((c.zh for c in kind.columns if c.name == name), "")
-    return RowError(row, column, label, name, error.code, error.zh, error.en)
+    named = next((c for c in kind.columns if c.name == name), None)
+    zh, en = (named.zh, named.en) if named is not None else ("", "")
+    return RowError(row, column, zh, en, name, error.code, error.zh, error.en)
