@@ -144,39 +144,25 @@ def import_file(
         }
         try:
             read = spec.model.read(args)
-            parse_command_line(obj)  # the envelope: the row's date and reason
+            key = kind.key({n: getattr(read, n) for n in kind.natural_key})
+            if kind.creates_id:
+                read.id = kind.subject_id(key)  # type: ignore[attr-defined]
+            # The line as read: a row typed padded or in full-width digits is the row typed
+            # plainly, and its receipt's digest says so (a re-import finds it the same).
+            plain = {n: _plain(getattr(read, n)) for n, _ in spec.model.arguments()}
+            line = parse_command_line({**obj, "args": plain, "key": key})
         except ZhucunError as e:
             # Every refusal of the row at once, each by its column.
             refused: list[ZhucunError] = [*every_refusal(obj)] or [e]
             errors += [placed(kind, table, row, r) for r in refused]
             continue
-        key = kind.key({n: getattr(read, n) for n in kind.natural_key})
         if key in rows_of_key:
-            first = rows_of_key[key]
-            errors.append(
-                placed(
-                    kind,
-                    table,
-                    row,
-                    InvalidInputError(
-                        kind.natural_key[0],
-                        f"与第 {first} 行重复（同一{_key_words(kind, 'zh')}）",
-                        f"repeats row {first} (the same {_key_words(kind, 'en')})",
-                    ),
-                )
-            )
+            errors.append(_repeated(kind, table, row, rows_of_key[key]))
             continue
         rows_of_key[key] = row
         if kind.creates_id:
-            subject = kind.subject_id(key)
-            args["id"] = str(subject)
-            read.id = subject  # type: ignore[attr-defined]
-            made.append(subject)
+            made.append(read.id)  # type: ignore[attr-defined]
         receipts.append(receipt_id(key))
-        # The line as read: a row typed padded or in full-width digits is the row typed
-        # plainly, and its receipt's digest says so (a re-import finds it the same).
-        plain = {n: _plain(getattr(read, n)) for n in args}
-        line = parse_command_line({**obj, "args": plain, "key": key})
         lines.append((row, dataclasses.replace(line, read=read)))
     if errors:
         raise ImportRefused(kind, table, errors)
@@ -189,6 +175,20 @@ def import_file(
         row = out.pop("line")
         result.results.append({"row": row, **out})
     return result
+
+
+def _repeated(kind: ImportKind, table: Table, row: int, first: int) -> RowError:
+    words_zh, words_en = _key_words(kind, "zh"), _key_words(kind, "en")
+    return placed(
+        kind,
+        table,
+        row,
+        InvalidInputError(
+            kind.natural_key[0],
+            f"与第 {first} 行重复（同一{words_zh}）",
+            f"repeats row {first} (the same {words_en})",
+        ),
+    )
 
 
 def _plain(value: Any) -> Any:
