@@ -324,3 +324,31 @@ def test_party_members_and_central_households_import_by_their_rows(zhucun: Zhucu
         kind="central_households",
     )
     assert central.applied == 1 and central.results[0]["central_household"]
+
+
+def test_an_identity_number_ending_in_a_small_x_is_the_same_row(zhucun: Zhucun) -> None:
+    small_network(zhucun)
+    upper = id_number(2)  # its check digit is X
+    assert upper.endswith("X")
+    run(zhucun, "a.xlsx", filled_template("households", [[GROUP_A1, "冯九", 2, upper, None, None]]))
+    lower = [[GROUP_A1, "冯九", 2, upper.lower(), None, None]]
+    assert run(zhucun, "b.xlsx", filled_template("households", lower)).skipped == 1
+
+
+def test_cadres_take_their_choices_and_yes_or_no_in_words(zhucun: Zhucun) -> None:
+    units = [["D001", "市民政局", "市", "民政", None, None]]
+    assert (
+        run(
+            zhucun, "u.xlsx", filled_template("dispatching_units", units), kind="dispatching_units"
+        ).applied
+        == 1
+    )
+    cadres = [
+        ["钱一", "D001", "副处级", "是", "否", None, None, None],
+        ["孙二", "d001", "Section", "否", "是", "是", None, None],
+    ]
+    result = run(zhucun, "c.xlsx", filled_template("cadres", cadres), kind="cadres")
+    assert result.applied == 2
+    bad = [["李三", "D001", "处长", "也许", None, None, None, None]]
+    e = refused(zhucun, "d.xlsx", filled_template("cadres", bad), kind="cadres")
+    assert {(x.column, x.field) for x in e.errors} == {(3, "rank"), (4, "party_member")}
