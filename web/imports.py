@@ -15,7 +15,7 @@ from openpyxl.utils import get_column_letter
 
 from app.args import parse_date
 from app.imports.kinds import KINDS, ImportKind
-from app.imports.marked import marked_copy, template
+from app.imports.marked import marked_copy, template, without_names
 from app.imports.run import Envelope, ImportRefused, import_file
 from app.jurisdiction import COMMAND_ROLES
 from app.store.files import max_file_bytes
@@ -52,6 +52,13 @@ def _helpers() -> dict[str, Any]:
 @bp.app_template_filter("column_letter")
 def _column_letter(position: int) -> str:
     return str(get_column_letter(position))
+
+
+@bp.app_template_filter("import_reason")
+def _reason(error: Any) -> str:
+    """A row's refusal in the page's language, its fields named by their labels alone."""
+    lang = "zh" if current_language() == "zh" else "en"
+    return without_names(error.zh if lang == "zh" else error.en, lang)
 
 
 @bp.get("/import")

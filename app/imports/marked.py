@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -29,6 +30,7 @@ from app.imports.kinds import Column, ImportKind
 from app.imports.run import ImportRefused, RowError
 from app.imports.sheet import CSV, decode_csv
 from app.schemas import Code, Flag, IdentityNumber, Text
+from domain.fields import ARGUMENTS
 
 AUTHOR = "zhucun"
 BOLD = Font(bold=True)
@@ -38,6 +40,15 @@ ERROR_FONT = Font(color="9C0006", bold=True)
 ERROR_HEADER = "导入错误（行·列·原因）"
 ERROR_SHEET = "导入错误"
 TEMPLATE_ROWS = 1000  # rows given the pick lists
+# An argument's name as a refusal adds it after the label ("家庭人口（members）"): officials
+# read the label alone, as the web's forms show it (web/form_errors.py).
+_NAMES = "|".join(sorted((re.escape(n) for n in ARGUMENTS), key=len, reverse=True))
+_KEYS = {"zh": re.compile(f"（(?:{_NAMES})）"), "en": re.compile(rf" \((?:{_NAMES})\)")}
+
+
+def without_names(text: str, lang: str) -> str:
+    """A refusal's words without the argument names after its labels."""
+    return _KEYS["zh" if lang == "zh" else "en"].sub("", text)
 
 
 def template(kind: ImportKind, lang: str = "zh") -> bytes:
@@ -146,7 +157,9 @@ def marked_copy(refused: ImportRefused, filename: str, content: bytes) -> bytes:
     for c in listing[1]:
         c.font, c.fill = BOLD, HEADER_FILL
     for e in refused.errors:
-        listing.append((e.row, _column_words(e), e.zh, e.en))
+        listing.append(
+            (e.row, _column_words(e), without_names(e.zh, "zh"), without_names(e.en, "en"))
+        )
     listing.column_dimensions["B"].width = 18
     listing.column_dimensions["C"].width = 60
     listing.column_dimensions["D"].width = 60
@@ -163,7 +176,9 @@ def mark(ws: Any, header_row: int, errors: Iterable[RowError], width: int) -> No
     for e in errors:
         by_row.setdefault(e.row, []).append(e)
     for row, found in by_row.items():
-        text = "\n".join(f"第 {row} 行 {_column_words(e)}：{e.zh}" for e in found)
+        text = "\n".join(
+            f"第 {row} 行 {_column_words(e)}：{without_names(e.zh, 'zh')}" for e in found
+        )
         cell = ws.cell(row, at, text)
         cell.data_type = "s"
         cell.font = ERROR_FONT
@@ -173,7 +188,7 @@ def mark(ws: Any, header_row: int, errors: Iterable[RowError], width: int) -> No
                 continue
             bad = ws.cell(row, e.column)
             bad.fill = ERROR_FILL
-            note = f"{e.zh}\n{e.en}"
+            note = f"{without_names(e.zh, 'zh')}\n{without_names(e.en, 'en')}"
             if bad.comment is not None:
                 note = f"{bad.comment.text}\n{note}"
             bad.comment = Comment(note, AUTHOR, width=320, height=120)

@@ -76,7 +76,8 @@ def test_a_file_with_errors_is_listed_and_given_back_marked(
     response = send(client, filled_template("households", bad))
     html = response.get_data(as_text=True)
     assert response.status_code == 422 and zhucun.store.max_position() == head
-    assert "未记录任何内容" in html and "家庭人口" in html
+    assert "未记录任何内容" in html and "家庭人口应为整数" in html
+    assert "members" not in html  # the column by its label, never the argument's name
     link = re.search(r'id="marked-workbook" href="data:[^;]+;base64,([^"]+)"', html)
     assert link
     ws = load_workbook(io.BytesIO(base64.b64decode(link.group(1)))).worksheets[0]
