@@ -44,7 +44,7 @@ def send(
 def test_the_menu_leads_to_the_page_and_its_templates(client: FlaskClient, net: WebNet) -> None:
     login(client, "township_officer")
     home = client.get("/?lang=zh", follow_redirects=True).get_data(as_text=True)
-    assert 'id="nav-import"' in home
+    assert 'id="nav-import"' in home and 'id="unit-import"' in home
     page = client.get("/import").get_data(as_text=True)
     assert "从表格导入" in page and 'id="template-households"' in page
     assert "households" not in re.sub(r'(id|href|value)="[^"]*"', "", page)
