@@ -289,6 +289,11 @@ def test_a_refused_csv_comes_back_as_a_marked_workbook_its_text_kept_as_text(
         ("x.csv", "村民小组,村民小组,户主姓名,家庭人口,户主身份证号\r\n".encode(), "两次"),
         ("x.csv", "村民小组,户主姓名,家庭人口,户主身份证号\r\n".encode(), "没有数据"),
         ("x.csv", b"", "没有"),
+        (
+            "x.csv",
+            ("村民小组,户主姓名,家庭人口,户主身份证号\r\n" + "x" * 200_000 + ",y\r\n").encode(),
+            "格式有误",
+        ),
     ],
 )
 def test_a_file_that_is_not_a_households_table_is_refused_by_name(

@@ -100,7 +100,7 @@ def raw_rows(fmt: str, content: bytes) -> tuple[str, Iterator[Sequence[Any]]]:
     last computed). Workbooks are read by python-calamine: ten times as fast as openpyxl's
     read-only mode on the same file (bench/import_households.py, ADR 044)."""
     if fmt == CSV:
-        return "", iter(csv.reader(io.StringIO(decode_csv(content))))
+        return "", _csv_rows(decode_csv(content))
     try:
         wb = CalamineWorkbook.from_filelike(io.BytesIO(content))
         sheet = wb.get_sheet_by_index(0)
@@ -108,6 +108,15 @@ def raw_rows(fmt: str, content: bytes) -> tuple[str, Iterator[Sequence[Any]]]:
     except (CalamineError, ValueError, IndexError):
         raise file_refused(
             "不是有效的 Excel 工作簿（.xlsx）", "not a valid Excel workbook (.xlsx)"
+        ) from None
+
+
+def _csv_rows(text: str) -> Iterator[Sequence[Any]]:
+    try:
+        yield from csv.reader(io.StringIO(text))
+    except csv.Error as e:  # a field past the module's limit (128 KiB), a stray quote
+        raise file_refused(
+            f"CSV 文件格式有误：{str(e)[:80]}", f"the CSV file is malformed: {str(e)[:80]}"
         ) from None
 
 
