@@ -121,3 +121,10 @@ def test_an_unknown_kind_is_refused_by_name(run: Any, tmp_path: Path) -> None:
     (tmp_path / "x.csv").write_text("a\n", encoding="utf-8")
     r = run("import", "x.csv", "--kind", "villagers", "--actor", "li")
     assert r.exit_code == 1 and "invalid_input [kind]" in r.stderr
+
+
+def test_the_help_names_every_kind() -> None:
+    from app.cli.imports import KIND_NAMES
+    from app.imports.kinds import KINDS
+
+    assert KIND_NAMES == ", ".join(KINDS)
