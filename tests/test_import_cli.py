@@ -127,4 +127,4 @@ def test_the_help_names_every_kind() -> None:
     from app.cli.imports import KIND_NAMES
     from app.imports.kinds import KINDS
 
-    assert KIND_NAMES == ", ".join(KINDS)
+    assert ", ".join(KINDS) == KIND_NAMES
