@@ -12,6 +12,9 @@ of use cases and their commands), ``accounts``, ``jurisdiction``, ``corrections`
 ``audit/``  tamper evidence, the audit log, its exports and audited reads (imports the use
             cases, ``store``, ``domain`` and ``projections``);
 ``demo/``   the Benxi demo generator (imports the use cases, ``store`` and ``domain``);
+``imports/`` spreadsheet import: rows of a workbook or CSV file as commands, the template and
+            the marked workbook of a refused file (imports the use cases, ``store`` and
+            ``domain``);
 ``cli/``    the ``zhucun`` command line (imports any of ``app``; of ``web`` only the server
             that ``zhucun serve`` starts).
 

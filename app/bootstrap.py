@@ -178,14 +178,20 @@ class Zhucun:
         bulk: bool = False,
         reach: Reach | None = None,
         receipt: tuple[str, dict[str, Any]] | None = None,
+        look_ahead: tuple[Iterable[UUID], Iterable[UUID]] = ((), ()),
     ) -> BatchResult:
         """Run the lines and commit them together. With ``reach`` (an account's), each
         command must be one its role may send, on what lies in its jurisdiction. With
         ``receipt`` (a key and the request as sent), the whole batch leaves one receipt under
-        that key; a receipt already there is returned as ``earlier`` and nothing is run."""
+        that key; a receipt already there is returned as ``earlier`` and nothing is run.
+        ``look_ahead``: ids the lines will look for, to load together and to know together
+        whether they exist (the receipts of many keys, what many lines create), first
+        (``UnitOfWork.look_ahead``)."""
         numbered = [x if isinstance(x, tuple) else (i, x) for i, x in enumerate(lines, 1)]
+        load, exists = (list(ids) for ids in look_ahead)
         for attempt in retries():  # a batch that lost a race runs again on what won it
             uow = UnitOfWork(self.store)
+            uow.look_ahead(load, exists)
             try:
                 if receipt is not None:
                     earlier = uow.find(CommandReceipt, receipt_id(receipt[0]))

@@ -8,6 +8,7 @@ handler (app/schemas.py, ADR 039), read before the handler runs. The registry it
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass
 from datetime import date
@@ -69,6 +70,9 @@ class CommandLine:
     occurred_on: date
     reason: str
     key: str | None = None
+    # The arguments already read by the command's model, when the sender read them to check
+    # them (an import): run as they are unless a jurisdiction check must see them read.
+    read: CommandArgs | None = dataclasses.field(default=None, compare=False, repr=False)
 
     def meta(self, recorded_at: Any) -> Meta:
         return Meta(self.actor_id, self.actor_role, self.occurred_on, self.reason, recorded_at)
@@ -176,7 +180,8 @@ def run_command(
 ) -> dict[str, Any]:
     """The command's arguments read by its model (app/schemas.py), then its handler run."""
     spec = COMMANDS[line.command]
-    return spec.handler(network, spec.model.read(line.args, check), meta)
+    args = line.read if line.read is not None and check is None else None
+    return spec.handler(network, args or spec.model.read(line.args, check), meta)
 
 
 # -- administrative units ---------------------------------------------------------------------

@@ -198,3 +198,21 @@ def test_the_schemas_bench_reads_every_argument_of_its_batch_with_each_reader() 
     hand = b.hand_reader(b.BASELINE)
     assert b.read_hand(lines, hand) == b.read_ours(lines)
     assert b.read_pydantic(lines, b.pydantic_models()) == b.read_ours(lines)
+
+
+def test_the_import_bench_s_workbook_reads_and_imports(tmp_path: Path) -> None:
+    from datetime import date
+
+    from app.bootstrap import bootstrap
+    from app.imports.run import Envelope, import_file
+    from bench import import_households as bench
+
+    content = bench.workbook(40)
+    assert bench.read_openpyxl(content) == bench.read_calamine(content) == 41
+    z = bootstrap(f"sqlite:///{tmp_path}/import.db")
+    try:
+        bench.units(z)
+        envelope = Envelope("bench", "operator", date(2014, 6, 1), "bench")
+        assert import_file(z, "households", "h.xlsx", content, envelope).applied == 40
+    finally:
+        z.close()

@@ -30,6 +30,7 @@ from web import (
     gaps,
     history,
     i18n,
+    imports,
     ledger,
     links,
     people,
@@ -84,6 +85,7 @@ def create_app(zhucun: Zhucun | None = None, config: dict[str, Any] | None = Non
     app.register_blueprint(ledger.bp)
     app.register_blueprint(search.bp)
     app.register_blueprint(gaps.bp)
+    app.register_blueprint(imports.bp)
     app.register_blueprint(assessments.bp)
     trusted = proxies.parse_networks(app.config["ZHUCUN_TRUSTED_PROXIES"])
     if trusted:

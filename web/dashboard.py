@@ -20,6 +20,7 @@ from projections import unit_pages
 from web.auth import login_required, principal, require_unit
 from web.deps import unit_code, zhucun
 from web.i18n import N_, _, current_language
+from web.imports import kinds_allowed
 from web.page_cache import cached
 
 bp = Blueprint("dashboard", __name__)
@@ -236,13 +237,14 @@ def unit(code: str) -> str:
             )
         )
 
-    # The page's content is the same for everyone who sees the same trail, in the same
-    # language, with the same rectification counts (read per request: their events are not
-    # among those that change the pages): rendered once and kept with the figures, as under
-    # load many requests follow each write.
+    # The page's content is the same for everyone who sees the same trail, may import the
+    # same, in the same language, with the same rectification counts (read per request: their
+    # events are not among those that change the pages): rendered once and kept with the
+    # figures, as under load many requests follow each write.
     shown = (
         tuple(a["code"] for a in trail),
         tuple(sorted(rectified.items())) if rectified else None,
+        bool(kinds_allowed()),  # the link to the import page
     )
     key = ("unit-body", code, day, z.today(), lang, kind, *shown)
     content = cached(z, key, day, body)

@@ -568,6 +568,10 @@ from app.cli.users import users  # noqa: E402
 
 cli.add_command(users)
 
+from app.cli.imports import import_rows  # noqa: E402
+
+cli.add_command(import_rows)
+
 
 def main() -> None:
     cli(prog_name="zhucun")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 from uuid import UUID
@@ -73,6 +73,24 @@ class UnitOfWork:
         if not isinstance(agg, cls):
             return None
         return agg
+
+    def look_ahead(self, load: Iterable[UUID] = (), exists: Iterable[UUID] = ()) -> None:
+        """Look for many aggregates at once, so that ``find`` answers for each without a
+        query of its own (a batch that creates or checks many): those of ``load`` are loaded
+        together (``EventStore.load_many``) and kept as ``find`` keeps them; of ``exists``,
+        only whether they are stored is asked, and those that are not are known missing."""
+        wanted = [i for i in load if i not in self._seen and i not in self._missing]
+        stored = self.store.load_many(wanted) if wanted else {}
+        for i in wanted:
+            agg = stored.get(i)
+            if agg is None:
+                self._missing.add(i)
+            else:
+                self._seen[i] = agg
+                self._read[i] = agg.version
+        asked = [i for i in exists if i not in self._seen and i not in self._missing]
+        there = self.store.stored_among(asked) if asked else set()
+        self._missing.update(i for i in asked if i not in there)
 
     def get(self, cls: type[A], aggregate_id: UUID, not_found: Callable[[], Exception]) -> A:
         agg = self.find(cls, aggregate_id)
