@@ -510,7 +510,12 @@ class Zhucun:
             return residency_queries.residency(conn, month, self.rules, code, team, upto)
 
     def pages_unchanged(
-        self, after: int, upto: int, day: date, ignored: frozenset[str] = frozenset()
+        self,
+        after: int,
+        upto: int,
+        day: date,
+        ignored: frozenset[str] = frozenset(),
+        also: frozenset[str] = frozenset(),
     ) -> bool:
         """Do the unit pages of ``day`` read the same with the log at ``upto`` as at
         ``after`` (projections/page_changes.py)? Not known, so False, while the audit index
@@ -518,7 +523,7 @@ class Zhucun:
         if AUDIT_INDEX in self.projections.stopped:
             return False
         with self.projections.reading() as conn:
-            return page_changes.unchanged_on(conn, after, upto, day, ignored)
+            return page_changes.unchanged_on(conn, after, upto, day, ignored, also)
 
     def freshness(self) -> dict[str, Any]:
         """How far into the log the read models' answers reach, for every JSON answer:

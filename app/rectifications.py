@@ -24,6 +24,7 @@ from uuid import UUID
 from sqlalchemy import Connection, func, select
 
 from domain.errors import InvalidInputError, UnknownGapTypeError
+from domain.rectifications import Rectification
 from domain.sites import site_id
 from domain.units import unit_id
 from projections import blind_spots
@@ -36,6 +37,8 @@ from projections.teams.visit_queries import known_position
 from projections.unit_pages import unit_path, units_named
 
 STATES = ("open", "overdue", "closed")
+# What rectifications show beyond the gap lists (a page keeps its counts across other events).
+EVENTS = frozenset(c.__qualname__ for c in (Rectification.Assigned, Rectification.Reassigned))
 
 
 def folded(value: str) -> str:

@@ -43,12 +43,18 @@ NOT_WORK_EVENTS = DATED_EVENTS - {c.__qualname__ for c in work_consumes}
 
 
 def unchanged_on(
-    conn: Connection, after: int, upto: int, day: date, ignored: frozenset[str] = frozenset()
+    conn: Connection,
+    after: int,
+    upto: int,
+    day: date,
+    ignored: frozenset[str] = frozenset(),
+    also: frozenset[str] = frozenset(),
 ) -> bool:
     """Do the unit pages of ``day`` read the same with the log at ``upto`` as at ``after``?
     (The audit index must have reached ``upto``.) ``ignored``: event types the piece asked
     about cannot show, whatever their day (a village's central households do not change
-    when a household is registered: it is linked by an event of its own)."""
+    when a household is registered: it is linked by an event of its own). ``also``: event
+    types beyond the pages' that the piece shows, whatever their day (a rectification)."""
     if upto == after:
         return True
     found = conn.execute(
@@ -59,6 +65,8 @@ def unchanged_on(
     if len(found) > MOST:
         return False
     for kind, occurred in found:
+        if kind in also:
+            return False
         if kind not in PAGE_EVENTS or kind in ignored:
             continue
         if kind in DATED_EVENTS and occurred > day:

@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 from app.accounts import Principal
 from app.bootstrap import NOT_WORK_EVENTS
 from app.gaps import event_names, with_causes
+from app.rectifications import EVENTS as RECTIFICATION_EVENTS
 from app.rectifications import counts as rectification_counts
 from domain.errors import InvalidInputError, UnitNotFoundError, UnitNotYetOpenError
 from projections import unit_pages
@@ -208,7 +209,13 @@ def unit(code: str) -> str:
     who = principal()
     assert who is not None
     trail = [a for a in data["ancestors"] if who.covers(a["path"])]
-    rectified = rectification_counts(z, code, day)
+    rectified = cached(
+        z,
+        ("rectified", code, day),
+        day,
+        lambda: rectification_counts(z, code, day),
+        also=RECTIFICATION_EVENTS,
+    )
     lang = current_language()
 
     def body() -> Markup:
@@ -238,9 +245,9 @@ def unit(code: str) -> str:
         )
 
     # The page's content is the same for everyone who sees the same trail, may import the
-    # same, in the same language, with the same rectification counts (read per request: their
-    # events are not among those that change the pages): rendered once and kept with the
-    # figures, as under load many requests follow each write.
+    # same, in the same language, with the same rectification counts (their events are not
+    # among those that change the pages): rendered once and kept with the figures, as under
+    # load many requests follow each write.
     shown = (
         tuple(a["code"] for a in trail),
         tuple(sorted(rectified.items())) if rectified else None,

@@ -49,7 +49,7 @@ class PageCache:
         # key -> (the log's head it was computed at, or found unchanged at; the answer)
         self.entries: OrderedDict[tuple[Hashable, ...], tuple[int, Any]] = OrderedDict()
         self.flights: dict[tuple[Hashable, ...], _Flight] = {}
-        self.spans: dict[tuple[int, int, date, frozenset[str]], bool] = {}
+        self.spans: dict[tuple[int, int, date, frozenset[str], frozenset[str]], bool] = {}
 
     def get(
         self,
@@ -58,6 +58,7 @@ class PageCache:
         day: date,
         compute: Callable[[], T],
         ignored: frozenset[str] = frozenset(),
+        also: frozenset[str] = frozenset(),
     ) -> T:
         """The answer to ``key`` (a question about ``day``) with the log at its head."""
         head = z.projections.head()
@@ -66,7 +67,7 @@ class PageCache:
         if found is not None:
             at, value = found
             # Another request's look may be newer than this one's: its answer is too.
-            if at >= head or self._unchanged(z, at, head, day, ignored):
+            if at >= head or self._unchanged(z, at, head, day, ignored, also):
                 with self.lock:
                     if key in self.entries and self.entries[key][0] < head:
                         self.entries[key] = (head, value)
@@ -100,14 +101,20 @@ class PageCache:
         return value
 
     def _unchanged(
-        self, z: Zhucun, after: int, upto: int, day: date, ignored: frozenset[str]
+        self,
+        z: Zhucun,
+        after: int,
+        upto: int,
+        day: date,
+        ignored: frozenset[str],
+        also: frozenset[str],
     ) -> bool:
         """Did no event between the two positions change the pages of ``day``? (The pieces
         of one page ask the same.)"""
-        span = (after, upto, day, ignored)
+        span = (after, upto, day, ignored, also)
         known = self.spans.get(span)
         if known is None:
-            known = z.pages_unchanged(after, upto, day, ignored)
+            known = z.pages_unchanged(after, upto, day, ignored, also)
             with self.lock:
                 if len(self.spans) >= SPANS:
                     self.spans.clear()
@@ -121,8 +128,9 @@ def cached(
     day: date,
     compute: Callable[[], T],
     ignored: frozenset[str] = frozenset(),
+    also: frozenset[str] = frozenset(),
 ) -> T:
     cache = current_app.extensions.get(EXTENSION)
     if cache is None:
         cache = current_app.extensions.setdefault(EXTENSION, PageCache())
-    return cast(PageCache, cache).get(z, key, day, compute, ignored)
+    return cast(PageCache, cache).get(z, key, day, compute, ignored, also)

@@ -20,7 +20,7 @@ def log_at(head: int, unchanged: bool = False) -> Any:
     """A store at ``head``; ``unchanged``: the events since any earlier head change no page."""
     return SimpleNamespace(
         projections=SimpleNamespace(head=lambda: head),
-        pages_unchanged=lambda after, upto, day, ignored=frozenset(): unchanged,
+        pages_unchanged=lambda after, upto, day, ignored=frozenset(), also=frozenset(): unchanged,
     )
 
 

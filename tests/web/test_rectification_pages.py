@@ -158,3 +158,21 @@ def test_the_list_the_form_and_the_counts_speak_english_on_request(
     for text in (listed, form, unit):
         for word in ("整改", "交办", "逾期", "到期", "销号"):
             assert word not in text, word
+
+
+def test_the_unit_pages_counts_follow_an_assignment_seen_before_it(
+    zhucun: Zhucun, client: FlaskClient, net: object
+) -> None:
+    """The counts are kept across the events that change no page, but not across a
+    rectification's own: the page read before the assignment is not shown after it."""
+    login(client, "county_admin")
+
+    def overdue() -> str:
+        html = client.get(f"/units/{TOWNSHIP}").get_data(as_text=True)
+        found = re.search(r'rect=overdue[^>]*>[^<]*</a></th>\s*<td class="num[^"]*">([^<]+)<', html)
+        assert found, "no overdue count on the unit page"
+        return found.group(1)
+
+    assert overdue() == "0"
+    assert send(client).status_code == 302
+    assert overdue() == "1"
