@@ -18,6 +18,7 @@ from app.bootstrap import Zhucun, bootstrap
 from web import (
     accounts,
     api,
+    api_reads,
     assessments,
     assets,
     audit,
@@ -74,6 +75,7 @@ def create_app(zhucun: Zhucun | None = None, config: dict[str, Any] | None = Non
     app.register_blueprint(summary.bp)
     app.register_blueprint(accounts.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(api_reads.bp)
     app.register_blueprint(teams.bp)
     app.register_blueprint(history.bp)
     app.register_blueprint(records.bp)
