@@ -99,8 +99,23 @@ def code_in_reach(text: str, field: str = "code") -> str:
     return code
 
 
+ID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+
+def plain_id(text: str, field: str) -> None:
+    """After the jurisdiction's check: an id written as the description says (a UUID's 36
+    characters, in either case, nothing around them), 400 otherwise."""
+    if not ID.fullmatch(text):
+        raise InvalidInputError(
+            field,
+            f"{field} {text!r} 不对：应为 36 个字符的编号，前后无空白",
+            f"{field} {text!r} is invalid: an id of 36 characters, nothing around it",
+        )
+
+
 def uuid_of(text: str, field: str) -> UUID:
-    """An id of an address: a UUID in any case, surrounding blanks ignored (400 otherwise)."""
+    """An id of an address, read as the pages read it (surrounding blanks ignored, any case)
+    so that the jurisdiction's check comes first; 400 when it is no id at all."""
     try:
         return UUID(text.strip())
     except ValueError:

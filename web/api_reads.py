@@ -30,11 +30,11 @@ from domain.errors import (
     UnitNotFoundError,
 )
 from projections import record_queries, unit_pages
-from web.api_clocks import DAY, as_known_at, as_of, code_in_reach, uuid_of
+from web.api_clocks import DAY, as_known_at, as_of, code_in_reach, plain_id, uuid_of
 from web.api_paging import Key, page, position_page
 from web.assessments import _run_in_reach, _runs_in_reach
 from web.audit import audited
-from web.audit_filters import _person, _team, _type
+from web.audit_filters import _person, _type
 from web.auth import login_required, principal, require_unit
 from web.dashboard import read
 from web.deps import zhucun
@@ -52,9 +52,7 @@ def _clocks(z: Zhucun) -> tuple[date | None, datetime | None]:
     return as_of(today), as_known_at(today)
 
 
-def _answer(
-    z: Zhucun, head: dict[str, Any], rows: list[Row], after: str | None
-) -> dict[str, Any]:
+def _answer(z: Zhucun, head: dict[str, Any], rows: list[Row], after: str | None) -> dict[str, Any]:
     """One page: what the read says of its subject, the page's rows, the next page's cursor
     (null on the last) and the read models' position."""
     return {**head, "rows": rows, "next": after, "freshness": z.freshness()}
@@ -201,8 +199,10 @@ def ledger(code: str) -> dict[str, Any]:
 # -- teams ------------------------------------------------------------------------------------
 
 
-def _team(team_id: str) -> dict[str, Any]:
-    return team_in_reach(str(uuid_of(team_id, "team")))
+def _team(team_id: str, field: str = "team") -> dict[str, Any]:
+    found = team_in_reach(str(uuid_of(team_id, field)))
+    plain_id(team_id, field)
+    return found
 
 
 @bp.get("/teams/<team_id>")
@@ -296,6 +296,7 @@ def household_history(household_id: str) -> dict[str, Any]:
     if row is None:
         raise HouseholdNotFoundError(key)
     require_unit(row["group_code"], field="household")
+    plain_id(household_id, "household")
     who = principal()
     assert who is not None
     z = zhucun()
@@ -315,6 +316,7 @@ def household_history(household_id: str) -> dict[str, Any]:
 @login_required
 def cadre_history(cadre_id: str) -> dict[str, Any]:
     key = cadre_in_reach(uuid_of(cadre_id, "cadre"))
+    plain_id(cadre_id, "cadre")
     z = zhucun()
     return _history(z, str(key), lambda: z.history_of_cadre(key))
 
@@ -368,9 +370,7 @@ def audit() -> dict[str, Any]:
     z = zhucun()
     for flag in ("backdated", "corrections"):
         if request.args.get(flag, "false") not in ("true", "false"):
-            raise InvalidInputError(
-                flag, f"{flag} 应为 true 或 false", f"{flag} is true or false"
-            )
+            raise InvalidInputError(flag, f"{flag} 应为 true 或 false", f"{flag} is true or false")
     f = _audit_filter(z)
 
     def fetch(limit: int, after: int | None) -> tuple[list[Row], bool]:
@@ -402,6 +402,7 @@ def assessment_runs() -> dict[str, Any]:
 def assessment_results(run_id: str) -> dict[str, Any]:
     """A run as recorded, and its result team by team (a team member's own team only)."""
     shown = _run_in_reach(str(uuid_of(run_id, "run")))
+    plain_id(run_id, "run")
     z = zhucun()
     result = shown["result"]
     head = {k: v for k, v in shown.items() if k != "result"}

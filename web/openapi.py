@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from web.i18n import LANGUAGES, _, in_chinese
+from web.openapi_reads import with_reads
 from web.summary import ROWS
 
 PROBLEM_RESPONSE = {"$ref": "#/components/responses/Problem"}
@@ -148,6 +149,10 @@ def _problem(description: str) -> dict[str, Any]:
 
 
 def openapi_document() -> dict[str, Any]:
+    return with_reads(_summary_document())
+
+
+def _summary_document() -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
         "info": {

@@ -1,0 +1,48 @@
+"""schemathesis over the reads' paths (web/api_reads.py, web/openapi_reads.py) with every
+check, as tests/web/test_openapi_schemathesis.py runs it over the summary: zero failures,
+zero errors, zero server errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import schemathesis
+from schemathesis.config._auth import AuthConfig
+
+from tests.web.test_openapi_schemathesis import run_schemathesis, served  # noqa: F401
+
+EXAMPLES = 15  # per operation and phase: 15 operations, a minute or two in all
+READS = r"^/api/v1/(units|teams|households|cadres|audit|assessments)"
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_the_reads_answer_as_their_description_says_under_every_check(
+    served: tuple[str, str],  # noqa: F811
+) -> None:
+    base, cookie = served
+    schema = schemathesis.openapi.from_url(f"{base}/api/v1/openapi.json")
+    schema = schema.include(path_regex=READS)
+    schema.config.auth = AuthConfig(openapi={"session": {"api_key": cookie}})
+    schema.config.checks.update(included_check_names=["all"])
+    schema.config.generation.update(max_examples=EXAMPLES)
+
+    problems, seen = run_schemathesis(schema)
+
+    assert problems == [], "\n\n".join(problems[:20])
+    for check in ("ignored_auth", "response_schema_conformance", "not_a_server_error"):
+        assert seen.get(check, 0) > 0, f"{check} never ran: {seen}"
+
+
+def test_every_read_declares_both_schemes_and_every_status(client: Any) -> None:
+    document = client.get("/api/v1/openapi.json").get_json()
+    assert document["components"]["securitySchemes"]["bearerAuth"] == {
+        "type": "http",
+        "scheme": "bearer",
+    }
+    reads = [p for p in document["paths"] if p.startswith(("/api/v1/units", "/api/v1/audit"))]
+    assert len(reads) >= 8
+    for path in reads:
+        get = document["paths"][path]["get"]
+        assert get["security"] == [{"session": []}, {"bearerAuth": []}]
+        assert {"200", "400", "401", "403", "404", "422", "429"} <= set(get["responses"])
