@@ -24,21 +24,20 @@ from app.audit.entries import AuditFilter
 from app.audit.log import audit_page
 from app.bootstrap import Zhucun
 from domain.errors import (
-    HouseholdNotFoundError,
     InvalidInputError,
     NotFoundError,
     UnitNotFoundError,
+    ZhucunError,
 )
-from projections import record_queries, unit_pages
 from web.api_clocks import DAY, as_known_at, as_of, code_in_reach, plain_id, uuid_of
 from web.api_paging import Key, page, position_page
 from web.assessments import _run_in_reach, _runs_in_reach
 from web.audit import audited
 from web.audit_filters import _person, _type
-from web.auth import login_required, principal, require_unit
-from web.dashboard import read
+from web.auth import login_required, principal
+from web.dashboard import children as children_of
 from web.deps import zhucun
-from web.history import cadre_in_reach
+from web.history import cadre_in_reach, household_in_reach
 from web.teams import team_in_reach
 
 bp = Blueprint("api_reads", __name__, url_prefix="/api/v1")
@@ -66,7 +65,7 @@ def _on(z: Zhucun, code: str, day: date | None, moment: datetime | None) -> dict
     }
 
 
-def _no_unit(code: str) -> UnitNotFoundError:
+def _no_unit(code: str) -> ZhucunError:
     return UnitNotFoundError(code, field="code")
 
 
@@ -83,7 +82,7 @@ def coverage(code: str) -> dict[str, Any]:
     found = z.coverage(code, day, moment)
     if found is None:
         raise _no_unit(code)
-    children = read(unit_pages.children, code, day or z.today())
+    children = children_of(code, day or z.today())
     shown, after = page(children, lambda c: (c["code"],))
     rows = [r for c in shown if (r := z.coverage(c["code"], day, moment)) is not None]
     return _answer(z, found, rows, after)
@@ -170,7 +169,8 @@ def _residency(
 @bp.get("/units/<code>/residency")
 @login_required
 def unit_residency(code: str) -> dict[str, Any]:
-    """A month in the village of each team under the unit: days checked in, on leave, unaccounted."""
+    """A month in the village of each team under the unit: days checked in, on leave and
+    unaccounted."""
     code = code_in_reach(code)
     z = zhucun()
     moment = as_known_at(z.today())
@@ -292,10 +292,7 @@ def household_history(household_id: str) -> dict[str, Any]:
     """A household's timeline, its identity numbers masked; the view is recorded as the
     household's page records it (app/audit/access.py)."""
     key = str(uuid_of(household_id, "household"))
-    row = read(record_queries.household, key)
-    if row is None:
-        raise HouseholdNotFoundError(key)
-    require_unit(row["group_code"], field="household")
+    household_in_reach(key)
     plain_id(household_id, "household")
     who = principal()
     assert who is not None
@@ -352,7 +349,7 @@ def _audit_filter(z: Zhucun) -> AuditFilter:
         unit=unit,
         team=UUID(team["team_id"]) if team else None,
         person=_person(args.get("person", "").strip()),
-        event=_type(args.get("type", "").strip()),
+        event=_type(args["type"] or "?") if "type" in args else None,
         occurred_from=_audit_day("from"),
         occurred_to=_audit_day("to"),
         recorded_from=_audit_day("recorded_from"),

@@ -198,6 +198,16 @@ def cadre_in_reach(key: UUID) -> UUID:
     return key
 
 
+def household_in_reach(key: str) -> dict[str, Any]:
+    """The household's row, if it lies in the logged-in account's jurisdiction (403,
+    recorded, otherwise)."""
+    row = read(record_queries.household, key)
+    if row is None:
+        raise HouseholdNotFoundError(key)
+    require_unit(row["group_code"], field="household")
+    return row
+
+
 def members_ever(team_id: str) -> set[str]:
     return set(read(record_queries.members_ever, team_id))
 
@@ -235,10 +245,7 @@ def household(household_id: str) -> str:
     """The household, its head's identity number and its history. Every view is recorded;
     ``?identity=full`` shows the number in full to the roles allowed (domain/access.py)."""
     key = str(_uuid(household_id, "household"))
-    row = read(record_queries.household, key)
-    if row is None:
-        raise HouseholdNotFoundError(key)
-    require_unit(row["group_code"], field="household")
+    row = household_in_reach(key)
     who = principal()
     assert who is not None
     z = zhucun()

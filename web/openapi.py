@@ -149,7 +149,7 @@ def _problem(description: str) -> dict[str, Any]:
 
 
 def openapi_document() -> dict[str, Any]:
-    return with_reads(_summary_document())
+    return with_reads(_summary_document(), LANG_PARAMETER)
 
 
 def _summary_document() -> dict[str, Any]:

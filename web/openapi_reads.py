@@ -16,8 +16,8 @@ from typing import Any
 import msgspec
 
 from app.describe import WORDS
+from app.gaps import ALL_GAPS
 from domain.fields import PERSON_NAME_MAX
-from projections.blind_spots import ALL_GAPS
 from web.api_paging import LIMIT_DEFAULT, LIMIT_MAX
 
 Json = dict[str, Any]
@@ -461,7 +461,7 @@ READS: tuple[Read, ...] = (
     ),
 )
 
-SECURITY = [{"session": []}, {"bearerAuth": []}]
+SECURITY: list[dict[str, list[str]]] = [{"session": []}, {"bearerAuth": []}]
 BEARER = {"type": "http", "scheme": "bearer"}
 ERRORS = ("400", "404", "422", "429")
 
@@ -516,11 +516,10 @@ def _operation(read: Read, lang: Json) -> Json:
     }
 
 
-def with_reads(document: Json) -> Json:
-    """The description with the reads' paths, their answers' schemas and the bearer scheme
-    added (kept as it is where the description already has one of these)."""
-    from web.openapi import LANG_PARAMETER
-
+def with_reads(document: Json, lang: Json) -> Json:
+    """The description with the reads' paths (each taking ``lang``, the description's
+    language parameter), their answers' schemas and the bearer scheme added (kept as it is
+    where the description already has one of these)."""
     _, schemas = msgspec.json.schema_components(
         [r.answer for r in READS], ref_template="#/components/schemas/{name}"
     )
@@ -530,5 +529,5 @@ def with_reads(document: Json) -> Json:
     components.setdefault("securitySchemes", {}).setdefault("bearerAuth", dict(BEARER))
     paths = document.setdefault("paths", {})
     for read in READS:
-        paths.setdefault(read.path, {})["get"] = _operation(read, LANG_PARAMETER)
+        paths.setdefault(read.path, {})["get"] = _operation(read, lang)
     return document

@@ -49,9 +49,7 @@ def conforming(client: FlaskClient, path: str, status: int = 200) -> dict[str, A
         return dict(body)
     document = client.get("/api/v1/openapi.json").get_json()
     template = "/api/v1/" + path.split("?")[0].removeprefix("/api/v1/")
-    operation = next(
-        op["get"] for p, op in document["paths"].items() if _matches(p, template)
-    )
+    operation = next(op["get"] for p, op in document["paths"].items() if _matches(p, template))
     ref = operation["responses"]["200"]["content"]["application/json"]["schema"]
     jsonschema.validate(body, {**ref, "components": document["components"]})
     assert 0 < body["freshness"]["position"] <= body["freshness"]["head"]
