@@ -22,6 +22,7 @@ from flask import Blueprint, request
 from app.audit.access import record_personal_data_view
 from app.audit.entries import AuditFilter
 from app.audit.log import audit_page
+from app.audit.people import holds_every_unit
 from app.bootstrap import Zhucun
 from domain.errors import (
     InvalidInputError,
@@ -339,11 +340,16 @@ def _audit_day(name: str) -> date | None:
 
 def _audit_filter(z: Zhucun) -> AuditFilter:
     """The filters of ``zhucun audit log`` and of the audit page, read as the page reads them;
-    the scope is the unit asked for, else the account's own unit."""
+    the scope is the unit asked for, else the account's own unit, else, for an account whose
+    unit holds every unit of the store, the whole log (web/audit_filters.py)."""
     who = principal()
     assert who is not None
     args = request.args
-    unit = code_in_reach(args["unit"], field="unit") if "unit" in args else who.unit_code
+    unit: str | None = who.unit_code
+    if "unit" in args:
+        unit = code_in_reach(args["unit"], field="unit")
+    elif holds_every_unit(z.engine, who.unit_code):
+        unit = None  # as on the page: the whole log, with what no unit holds (logins, ...)
     team = _team(args["team"]) if "team" in args else None
     return AuditFilter(
         unit=unit,

@@ -220,5 +220,9 @@ def test_inside_the_jurisdiction_a_code_is_written_as_the_description_says(
 def test_the_audit_log_is_for_the_audit_page_s_roles(web: Flask) -> None:
     officer = login(web.test_client(), "township_officer")
     assert conforming(officer, "/api/v1/audit", 403)["code"] == "role_not_allowed"
+    city = login(web.test_client(), "city_admin")
+    assert conforming(city, "/api/v1/audit")["unit"] is None, "the whole log, as on the page"
+    county = login(web.test_client(), "county_admin")
+    assert conforming(county, "/api/v1/audit")["unit"] == COUNTY
     anonymous = web.test_client()
     assert anonymous.get(f"/api/v1/units/{COUNTY}/gaps").status_code == 401
