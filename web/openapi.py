@@ -1,4 +1,5 @@
-"""The API's description (OpenAPI 3.1), written by hand: it is small and changes with the API.
+"""The API's description (OpenAPI 3.1): the summary's part written by hand, the reads' part
+generated from their typed answers (web/openapi_reads.py, ``with_reads``).
 
 It says what the API really answers, and schemathesis holds it to that with every check it has
 (tests/web/test_openapi_schemathesis.py): the session cookie as the security scheme, 401 and
