@@ -351,10 +351,16 @@ def _audit_filter(z: Zhucun) -> AuditFilter:
     elif holds_every_unit(z.engine, who.unit_code):
         unit = None  # as on the page: the whole log, with what no unit holds (logins, ...)
     team = _team(args["team"]) if "team" in args else None
+    subject = None
+    if "subject" in args:
+        subject = str(uuid_of(args["subject"], "subject"))
+        plain_id(args["subject"], "subject")
     return AuditFilter(
         unit=unit,
         team=UUID(team["team_id"]) if team else None,
         person=_person(args.get("person", "").strip()),
+        actor=_person(args.get("actor", "").strip()),
+        subject=subject,
         event=_type(args["type"] or "?") if "type" in args else None,
         occurred_from=_audit_day("from"),
         occurred_to=_audit_day("to"),

@@ -329,6 +329,12 @@ AUDIT_FILTERS: tuple[Json, ...] = (
         "人（编号或姓名），作为记录人或对象 / a person (id or name) as actor or subject",
         {"type": "string", "maxLength": PERSON_NAME_MAX},
     ),
+    _query(
+        "actor",
+        "记录人（编号）/ entries recorded by this actor",
+        {"type": "string", "maxLength": PERSON_NAME_MAX},
+    ),
+    _query("subject", "关于这个编号的 / entries about this aggregate id", ID_SCHEMA),
     _query("type", "事件类型 / an event type", {"type": "string", "enum": sorted(WORDS)}),
     _query("from", "发生于此日或以后 / occurred on or after", DAY_SCHEMA),
     _query("to", "发生于此日或以前 / occurred on or before", DAY_SCHEMA),

@@ -111,6 +111,8 @@ def test_each_read_answers_what_the_use_case_answers(
 
     audit = conforming(county, "/api/v1/audit?type=Household.Registered")
     assert {r["event"] for r in audit["rows"]} == {"Household.Registered"}
+    about = conforming(county, f"/api/v1/audit?subject={net.households['A1']}&actor=li.clerk")
+    assert {r["subject"] for r in about["rows"]} == {net.households["A1"]}
 
     ledger = conforming(county, f"/api/v1/units/{VILLAGE_A}/ledger")
     assert [v["code"] for v in ledger["rows"]] == [VILLAGE_A]
