@@ -32,9 +32,9 @@ from domain.errors import (
 )
 from web.api_clocks import DAY, as_known_at, as_of, code_in_reach, plain_id, uuid_of
 from web.api_paging import Key, page, position_page
-from web.assessments import _run_in_reach, _runs_in_reach
+from web.assessments import run_in_reach, runs_in_reach
 from web.audit import audited
-from web.audit_filters import _person, _type
+from web.audit_filters import person_filter, type_filter
 from web.auth import login_required, principal
 from web.dashboard import children as children_of
 from web.deps import zhucun
@@ -358,10 +358,10 @@ def _audit_filter(z: Zhucun) -> AuditFilter:
     return AuditFilter(
         unit=unit,
         team=UUID(team["team_id"]) if team else None,
-        person=_person(args.get("person", "").strip()),
-        actor=_person(args.get("actor", "").strip()),
+        person=person_filter(args.get("person", "").strip()),
+        actor=person_filter(args.get("actor", "").strip()),
         subject=subject,
-        event=_type(args["type"] or "?") if "type" in args else None,
+        event=type_filter(args["type"] or "?") if "type" in args else None,
         occurred_from=_audit_day("from"),
         occurred_to=_audit_day("to"),
         recorded_from=_audit_day("recorded_from"),
@@ -401,7 +401,7 @@ def assessment_runs() -> dict[str, Any]:
     """The assessment runs in reach, ``?unit=`` those of one unit."""
     z = zhucun()
     unit = code_in_reach(request.args["unit"], field="unit") if "unit" in request.args else None
-    runs = [r for r in _runs_in_reach() if unit is None or r["unit"] == unit]
+    runs = [r for r in runs_in_reach() if unit is None or r["unit"] == unit]
     rows, after = page(runs, lambda r: (str(r["run_id"]),))
     return _answer(z, {"unit": unit}, rows, after)
 
@@ -410,7 +410,7 @@ def assessment_runs() -> dict[str, Any]:
 @login_required
 def assessment_results(run_id: str) -> dict[str, Any]:
     """A run as recorded, and its result team by team (a team member's own team only)."""
-    shown = _run_in_reach(str(uuid_of(run_id, "run")))
+    shown = run_in_reach(str(uuid_of(run_id, "run")))
     plain_id(run_id, "run")
     z = zhucun()
     result = shown["result"]
