@@ -48,10 +48,8 @@ def test_the_reads_answer_as_their_description_says_under_every_check(
 
 def test_every_read_declares_both_schemes_and_every_status(client: Any) -> None:
     document = client.get("/api/v1/openapi.json").get_json()
-    assert document["components"]["securitySchemes"]["bearerAuth"] == {
-        "type": "http",
-        "scheme": "bearer",
-    }
+    bearer = document["components"]["securitySchemes"]["bearerAuth"]
+    assert (bearer["type"], bearer["scheme"]) == ("http", "bearer")  # a description may come
     reads = [p for p in document["paths"] if p.startswith(("/api/v1/units", "/api/v1/audit"))]
     assert len(reads) >= 8
     for path in reads:
