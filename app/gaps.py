@@ -23,7 +23,7 @@ from app.rectifications import gap_key, rectifications
 from app.workbook import day_cell, header, text_cell
 from domain.errors import InvalidInputError
 from projections.audit.index import events_at
-from projections.blind_spots import ALL_GAPS
+from projections.blind_spots import ALL_GAPS as ALL_GAPS  # the gap types, for the web
 from projections.unit_pages import units_named, units_under
 
 PAGE_SIZE = 50

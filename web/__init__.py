@@ -19,6 +19,7 @@ from web import (
     accounts,
     api,
     api_commands,
+    api_reads,
     assessments,
     assets,
     audit,
@@ -77,6 +78,7 @@ def create_app(zhucun: Zhucun | None = None, config: dict[str, Any] | None = Non
     app.register_blueprint(accounts.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(api_commands.bp)
+    app.register_blueprint(api_reads.bp)
     app.register_blueprint(teams.bp)
     app.register_blueprint(history.bp)
     app.register_blueprint(records.bp)

@@ -78,7 +78,7 @@ def _who() -> Any:
     return who
 
 
-def _run_in_reach(run_id: str) -> dict[str, Any]:
+def run_in_reach(run_id: str) -> dict[str, Any]:
     """The run as recorded, if its unit is in the account's jurisdiction (403 otherwise); a
     team member's, only when its own team is in it."""
     try:
@@ -129,7 +129,7 @@ def _helpers() -> dict[str, Any]:
     }
 
 
-def _runs_in_reach() -> list[dict[str, Any]]:
+def runs_in_reach() -> list[dict[str, Any]]:
     who = _who()
     runs = zhucun().assessments.runs()
     if who.role is Role.TEAM_MEMBER:
@@ -161,7 +161,7 @@ def index() -> str:
 def _index(errors: dict[str, str] | None = None) -> str:
     """The runs page; ``errors`` a refused run's messages beside the run form's fields."""
     who = _who()
-    runs = _runs_in_reach()
+    runs = runs_in_reach()
     unit = request.args.get("unit", "").strip() or who.unit_code
     if unit != who.unit_code:
         unit = unit_in_reach(unit)
@@ -235,7 +235,7 @@ def team_history(team_id: str) -> str:
     """Every run that assessed the team, oldest first, with its score and grade."""
     t = team_in_reach(team_id)
     rows = []
-    for r in _runs_in_reach():
+    for r in runs_in_reach():
         result = zhucun().assessments.show(UUID(r["run_id"]))["result"]
         found = next((x for x in result["teams"] if x["team_id"] == t["team_id"]), None)
         if found is not None:
@@ -370,7 +370,7 @@ def _role_error(role: Role, zh: str, en: str) -> ZhucunError:
 @bp.get("/assessments/<run_id>")
 @login_required
 def show(run_id: str) -> str:
-    return _show(_run_in_reach(run_id))
+    return _show(run_in_reach(run_id))
 
 
 def _show(shown: dict[str, Any], errors: dict[str, str] | None = None) -> str:
@@ -402,7 +402,7 @@ def decide(run_id: str) -> Response | tuple[str, int]:
     """Decide one proposal of the run: the command ``decide_assessment_proposal`` as the
     account. A refusal comes back on the run page beside the proposal's field, writing
     nothing; a refusal of role or jurisdiction is a 403 page, recorded."""
-    shown = _run_in_reach(run_id)
+    shown = run_in_reach(run_id)
     who = _who()
     if who.role not in DECIDERS:
         refuse("role", _role_error(who.role, "对考核建议作出决定", "decide a proposal"))
@@ -462,7 +462,7 @@ def decide(run_id: str) -> Response | tuple[str, int]:
 @bp.post("/assessments/<run_id>/publish")
 @login_required
 def publish(run_id: str) -> Response:
-    shown = _run_in_reach(run_id)
+    shown = run_in_reach(run_id)
     who = _who()
     if who.role not in OFFICIALS:
         refuse("role", _role_error(who.role, "发布考核结果", "publish an assessment"))
@@ -487,7 +487,7 @@ def publish(run_id: str) -> Response:
 @bp.get("/assessments/<run_id>/teams/<team_id>")
 @login_required
 def team(run_id: str, team_id: str) -> str:
-    shown = _run_in_reach(run_id)
+    shown = run_in_reach(run_id)
     found = next((t for t in shown["result"]["teams"] if t["team_id"] == team_id), None)
     if found is None:
         abort(404)
@@ -500,7 +500,7 @@ def team(run_id: str, team_id: str) -> str:
 @bp.get("/assessments/<run_id>/teams/<team_id>/trace/<name>")
 @login_required
 def trace(run_id: str, team_id: str, name: str) -> str:
-    shown = _run_in_reach(run_id)
+    shown = run_in_reach(run_id)
     member = request.args.get("member", "").strip() or None
     traced = zhucun().assessments.explain(
         UUID(shown["run_id"]), UUID(team_id), name, UUID(member) if member else None
@@ -514,7 +514,7 @@ def trace(run_id: str, team_id: str, name: str) -> str:
 @login_required
 def replay_run(run_id: str) -> str:
     """Recompute the run: as it was (reproduced or not), or with everything known now."""
-    shown = _run_in_reach(run_id)
+    shown = run_in_reach(run_id)
     if _who().role not in REPLAYERS:
         refuse("role", _role_error(_who().role, "复算考核", "replay an assessment"))
     known_now = request.form.get("mode") == "known_now"

@@ -91,8 +91,8 @@ def read_filters(source: MultiDict[str, str], size: int) -> Asked:
     check("team", _team)
     if found.get("team"):
         values["team"] = found["team"]["team_id"]
-    check("person", _person)
-    check("type", _type)
+    check("person", person_filter)
+    check("type", type_filter)
     for name in ("from", "to", "recorded_from", "recorded_to"):
         check(name, lambda text, name=name: _day(text, name))
     for start, end in (("from", "to"), ("recorded_from", "recorded_to")):
@@ -157,7 +157,7 @@ def _team(text: str) -> dict[str, Any] | None:
     return team_in_reach(str(key))
 
 
-def _person(text: str) -> str | None:
+def person_filter(text: str) -> str | None:
     if len(text) > PERSON_NAME_MAX:
         raise InvalidInputError(
             "person",
@@ -167,7 +167,7 @@ def _person(text: str) -> str | None:
     return text or None
 
 
-def _type(text: str) -> str | None:
+def type_filter(text: str) -> str | None:
     if text and text not in WORDS:
         raise InvalidInputError(
             "type", f"没有 {text!r} 这类事项", f"there is no kind of entry {text!r}"

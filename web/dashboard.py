@@ -131,6 +131,11 @@ def network(code: str, day: date) -> dict[str, Any] | None:
     )
 
 
+def children(code: str, day: date) -> list[dict[str, str]]:
+    """The units (and villager groups) directly under ``code`` on that day, by code."""
+    return read(unit_pages.children, code, day)
+
+
 def child_rows(code: str, day: date) -> list[dict[str, Any]]:
     """Households, link rate and blind spots of each unit directly under ``code``: the top of
     the network tree, which the page's treemap asks for next."""

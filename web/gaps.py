@@ -29,7 +29,7 @@ from app.jurisdiction import COMMAND_ROLES
 from app.rectifications import gap_type_of, rectifications, subject_of
 from domain.account_errors import OutsideJurisdictionError, RoleNotAllowedError
 from domain.errors import GapNotFoundError, UnitNotFoundError, ZhucunError
-from web.api import as_known_at
+from web.api_clocks import as_known_at
 from web.auth import login_required, principal, refuse
 from web.dashboard import (
     GAP_LABELS,

@@ -172,7 +172,16 @@ def team(team_id: str) -> str:
 def cadre(cadre_id: str) -> str:
     """A cadre is in reach when a team they served on is: a team member sees the cadres of
     its own team; others those who served in villages of their subtree."""
-    key = _uuid(cadre_id, "cadre")
+    key = cadre_in_reach(_uuid(cadre_id, "cadre"))
+    rows = zhucun().history_of_cadre(key)
+    name = next((r["details"].get("name") for r in rows if r["details"].get("name")), str(key))
+    return render(str(name), str(key), rows)
+
+
+def cadre_in_reach(key: UUID) -> UUID:
+    """The cadre, if a team they served on is in the logged-in account's reach: a team
+    member's own team's cadres; for others, those who served in villages of their subtree
+    (403, recorded, otherwise)."""
     who = principal()
     assert who is not None
     villages = read(record_queries.teams_of_cadre, str(key))
@@ -186,9 +195,17 @@ def cadre(cadre_id: str) -> str:
         paths = [read(unit_pages.unit_path, v) or "" for v in villages]
         if not any(who.covers(p) for p in paths if p):
             refuse("jurisdiction", OutsideJurisdictionError(villages[0], who.unit_code))
-    rows = zhucun().history_of_cadre(key)
-    name = next((r["details"].get("name") for r in rows if r["details"].get("name")), str(key))
-    return render(str(name), str(key), rows)
+    return key
+
+
+def household_in_reach(key: str) -> dict[str, Any]:
+    """The household's row, if it lies in the logged-in account's jurisdiction (403,
+    recorded, otherwise)."""
+    row = read(record_queries.household, key)
+    if row is None:
+        raise HouseholdNotFoundError(key)
+    require_unit(row["group_code"], field="household")
+    return row
 
 
 def members_ever(team_id: str) -> set[str]:
@@ -228,10 +245,7 @@ def household(household_id: str) -> str:
     """The household, its head's identity number and its history. Every view is recorded;
     ``?identity=full`` shows the number in full to the roles allowed (domain/access.py)."""
     key = str(_uuid(household_id, "household"))
-    row = read(record_queries.household, key)
-    if row is None:
-        raise HouseholdNotFoundError(key)
-    require_unit(row["group_code"], field="household")
+    row = household_in_reach(key)
     who = principal()
     assert who is not None
     z = zhucun()

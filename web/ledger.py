@@ -51,7 +51,7 @@ from domain.ledger.measures import FundingSource, Measure, MeasureStatus
 from domain.ledger.money import FEN_PER_YUAN
 from domain.ledger.plans import MeasureCategory, VillagePlan
 from domain.ledger.seed import SEED_CITY, SEED_FIGURES, reached
-from web.api import as_known_at
+from web.api_clocks import as_known_at
 from web.auth import _safe_next, login_required, principal
 from web.dashboard import _ancestors as ancestors
 from web.dashboard import as_of_day, trail_of, unit_in_reach

@@ -1,5 +1,6 @@
-"""The API's description (OpenAPI 3.1): the reads written by hand, as they are small and change
-with the API; the commands' part generated from their models (web/openapi_commands.py).
+"""The API's description (OpenAPI 3.1): the summary's part written by hand, the reads' part
+generated from their typed answers (web/openapi_reads.py, ``with_reads``), and the commands'
+part from their models (web/openapi_commands.py).
 
 It says what the API really answers, and schemathesis holds it to that with every check it has
 (tests/web/test_openapi_schemathesis.py): the session cookie as the security scheme, 401 and
@@ -12,6 +13,7 @@ from typing import Any
 
 from web import openapi_commands
 from web.i18n import LANGUAGES, _, in_chinese
+from web.openapi_reads import with_reads
 from web.summary import ROWS
 
 PROBLEM_RESPONSE = {"$ref": "#/components/responses/Problem"}
@@ -150,10 +152,10 @@ def _problem(description: str) -> dict[str, Any]:
 
 
 def openapi_document() -> dict[str, Any]:
-    return openapi_commands.extend(_reads())  # the commands' part: web/openapi_commands.py
+    return openapi_commands.extend(with_reads(_summary_document(), LANG_PARAMETER))
 
 
-def _reads() -> dict[str, Any]:
+def _summary_document() -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
         "info": {

@@ -254,7 +254,8 @@ def test_openapi_describes_the_api(network: Zhucun, city: FlaskClient):
     response = city.get("/api/v1/openapi.json")
     document = response.get_json()
     assert response.status_code == 200 and document["openapi"].startswith("3.1")
-    assert set(document["paths"]) == {"/api/v1/summary/{code}", "/api/v1/openapi.json"}
+    own = {"/api/v1/summary/{code}", "/api/v1/openapi.json"}  # the reads: test_api_reads.py
+    assert own <= set(document["paths"])
     summary = network.summary(CITY)
     assert summary is not None
     schema = document["components"]["schemas"]["Summary"]
@@ -263,7 +264,7 @@ def test_openapi_describes_the_api(network: Zhucun, city: FlaskClient):
     on_a_day = network.summary(CITY, as_of=network.today())
     assert on_a_day is not None
     assert set(schema["properties"]) == set(on_a_day) | {"freshness"}
-    for path in document["paths"]:
+    for path in own:
         assert city.get(path.replace("{code}", CITY)).status_code == 200
 
 

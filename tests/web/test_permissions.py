@@ -27,6 +27,7 @@ from tests.builders import (
     household,
     mid,
 )
+from tests.team_builders import cid, tid
 from tests.web.builders import OTHER_COUNTY, OTHER_GROUP, OTHER_VILLAGE
 from tests.web.conftest import make_app
 from tests.web.matrix import (
@@ -128,6 +129,25 @@ ROUTES: list[tuple[str, str, str, frozenset[str] | None, int]] = [
     ("log out", "POST", "/logout", EVERYONE, 302),
     ("login page", "GET", "/login", PUBLIC, 200),
     ("API description", "GET", "/api/v1/openapi.json", PUBLIC, 200),
+    # The API's reads (web/api_reads.py): the pages' checks, the pages' reach.
+    ("coverage API, county", "GET", f"/api/v1/units/{COUNTY}/coverage", IN_COUNTY, 200),
+    ("coverage API, other county", "GET", f"/api/v1/units/{OTHER_COUNTY}/coverage", CITY_WIDE, 200),
+    ("gaps API, township", "GET", f"/api/v1/units/{TOWNSHIP}/gaps", IN_TOWNSHIP, 200),
+    ("households API, village", "GET", f"/api/v1/units/{VILLAGE_A}/households", EVERYONE, 200),
+    ("households API, village B", "GET", f"/api/v1/units/{VILLAGE_B}/households", IN_TOWNSHIP, 200),
+    ("teams API, county", "GET", f"/api/v1/units/{COUNTY}/teams", IN_COUNTY, 200),
+    ("residency API, village", "GET", f"/api/v1/units/{VILLAGE_A}/residency", EVERYONE, 200),
+    ("ledger API, village", "GET", f"/api/v1/units/{VILLAGE_A}/ledger", EVERYONE, 200),
+    ("history API, village", "GET", f"/api/v1/units/{VILLAGE_A}/history", EVERYONE, 200),
+    ("team API", "GET", f"/api/v1/teams/{tid(1)}", EVERYONE, 200),
+    ("team residency API", "GET", f"/api/v1/teams/{tid(1)}/residency", EVERYONE, 200),
+    ("team history API", "GET", f"/api/v1/teams/{tid(1)}/history", EVERYONE, 200),
+    ("household history API", "GET", f"/api/v1/households/{hid(1)}/history", EVERYONE, 200),
+    ("other county's household API", "GET", f"/api/v1/households/{hid(9)}/history", CITY_WIDE, 200),
+    ("cadre history API", "GET", f"/api/v1/cadres/{cid(1)}/history", EVERYONE, 200),
+    ("audit log API", "GET", "/api/v1/audit", AUDITORS, 200),
+    ("audit log API, other county", "GET", f"/api/v1/audit?unit={OTHER_COUNTY}", CITY_WIDE, 200),
+    ("assessment runs API", "GET", "/api/v1/assessments", EVERYONE, 200),
 ]
 
 
@@ -174,5 +194,9 @@ def test_every_route_of_the_app_is_in_the_matrix(matrix_app: Flask):
         # Assessments: test_permissions_assessments.py.
         if endpoint.split(".")[0] not in {"teams", "history", "records", "ledger", "assessments"}
     }
-    # The login form's POST is the login itself, tested in test_auth.py.
-    assert every - covered(matrix_app, ROUTES) == {("auth.login", "POST")}
+    # The login form's POST is the login itself, tested in test_auth.py; a run's results
+    # through the API need a run: tests/web/test_api_assessments.py.
+    assert every - covered(matrix_app, ROUTES) == {
+        ("auth.login", "POST"),
+        ("api_reads.assessment_results", "GET"),
+    }

@@ -1,0 +1,230 @@
+"""The JSON API's reads (web/api_reads.py) on both engines: each answers what the app's use
+case answers, in the form its description gives (validated against the document); a cursor
+walks every row once, even with events recorded between the pages; ``as_of`` before an
+event hides it; another county's code or team, clean, padded or in full-width digits, is
+refused (403) naming nothing of it."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+import jsonschema
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from app.bootstrap import Zhucun
+from tests.builders import COUNTY, GROUP_A1, TOWNSHIP, VILLAGE_A, apply, hid, household
+from tests.team_builders import cid, second_team
+from tests.web.builders import OTHER_COUNTY, OTHER_GROUP, OTHER_VILLAGE, WebNet, web_network
+from tests.web.conftest import login, make_app
+
+OUTSIDE_NAMES = ("桓仁满族自治县", "桓仁镇", "丙村")
+OUTSIDE_CODES = (OTHER_COUNTY, "210522100", OTHER_VILLAGE, OTHER_GROUP)
+
+
+@pytest.fixture
+def net(zhucun: Zhucun) -> WebNet:
+    return web_network(zhucun)
+
+
+@pytest.fixture
+def web(zhucun: Zhucun, net: WebNet) -> Flask:
+    return make_app(zhucun)
+
+
+@pytest.fixture
+def county(web: Flask) -> FlaskClient:
+    return login(web.test_client(), "county_admin")
+
+
+def conforming(client: FlaskClient, path: str, status: int = 200) -> dict[str, Any]:
+    """The answer, checked against the schema the description gives for it."""
+    response = client.get(path)
+    body = response.get_json()
+    assert response.status_code == status, (path, body)
+    if status != 200:
+        assert response.mimetype == "application/problem+json"
+        return dict(body)
+    document = client.get("/api/v1/openapi.json").get_json()
+    template = "/api/v1/" + path.split("?")[0].removeprefix("/api/v1/")
+    operation = next(op["get"] for p, op in document["paths"].items() if _matches(p, template))
+    ref = operation["responses"]["200"]["content"]["application/json"]["schema"]
+    jsonschema.validate(body, {**ref, "components": document["components"]})
+    assert 0 < body["freshness"]["position"] <= body["freshness"]["head"]
+    return dict(body)
+
+
+def _matches(template: str, path: str) -> bool:
+    a, b = template.split("/"), path.split("/")
+    return len(a) == len(b) and all(x == y or x.startswith("{") for x, y in zip(a, b, strict=True))
+
+
+def walk(client: FlaskClient, path: str, between: Any = None) -> list[dict[str, Any]]:
+    """Every row of a read, a page at a time; ``between(n)`` runs after page n."""
+    rows: list[dict[str, Any]] = []
+    sep = "&" if "?" in path else "?"
+    answer = conforming(client, f"{path}{sep}limit=1")
+    pages = 0
+    while True:
+        rows += answer["rows"]
+        pages += 1
+        if between:
+            between(pages)
+        if answer["next"] is None:
+            return rows
+        answer = conforming(client, f"{path}{sep}limit=1&cursor={quote(answer['next'])}")
+
+
+def test_each_read_answers_what_the_use_case_answers(
+    county: FlaskClient, zhucun: Zhucun, net: WebNet
+) -> None:
+    coverage = conforming(county, f"/api/v1/units/{COUNTY}/coverage")
+    assert coverage["households"] == zhucun.coverage(COUNTY)["households"]  # type: ignore[index]
+    assert [r["unit"] for r in coverage["rows"]] == [TOWNSHIP]
+
+    gaps = conforming(county, f"/api/v1/units/{COUNTY}/gaps?type=unlinked_household")
+    assert len(gaps["rows"]) == len(zhucun.gaps(COUNTY, "unlinked_household") or []) > 0
+
+    households = conforming(county, f"/api/v1/units/{VILLAGE_A}/households")
+    assert sorted(h["id"] for h in households["rows"]) == sorted(
+        [net.households["A1"], net.households["A1b"], net.households["A2"]]
+    )
+
+    teams = conforming(county, f"/api/v1/units/{COUNTY}/teams")
+    assert [t["team_id"] for t in teams["rows"]] == [net.team]
+    team = conforming(county, f"/api/v1/teams/{net.team}")
+    assert team["village"] == VILLAGE_A and len(team["members"]) == 2
+
+    residency = conforming(county, f"/api/v1/teams/{net.team}/residency?month=2016-11")
+    assert residency["rows"][0]["month"] == "2016-11"
+    conforming(county, f"/api/v1/units/{COUNTY}/residency?month=2016-11")
+
+    history = conforming(county, f"/api/v1/units/{VILLAGE_A}/history")
+    assert [r["position"] for r in history["rows"]] == [
+        r["position"] for r in zhucun.history_of_unit(VILLAGE_A)
+    ]
+    conforming(county, f"/api/v1/teams/{net.team}/history")
+    conforming(county, f"/api/v1/households/{net.households['A1']}/history")
+    conforming(county, f"/api/v1/cadres/{cid(1)}/history")
+
+    audit = conforming(county, "/api/v1/audit?type=Household.Registered")
+    assert {r["event"] for r in audit["rows"]} == {"Household.Registered"}
+    about = conforming(county, f"/api/v1/audit?subject={net.households['A1']}&actor=li.clerk")
+    assert {r["subject"] for r in about["rows"]} == {net.households["A1"]}
+
+    ledger = conforming(county, f"/api/v1/units/{VILLAGE_A}/ledger")
+    assert [v["code"] for v in ledger["rows"]] == [VILLAGE_A]
+    assert conforming(county, "/api/v1/assessments")["rows"] == []
+
+
+def test_a_cursor_gives_every_row_once_even_with_events_between_the_pages(
+    county: FlaskClient, zhucun: Zhucun, net: WebNet
+) -> None:
+    before = {h["id"] for h in conforming(county, f"/api/v1/units/{VILLAGE_A}/households")["rows"]}
+
+    def register(page: int) -> None:  # a household before and one after the cursor's place
+        if page == 1:
+            apply(zhucun, household(90 + page, GROUP_A1, f"新户{page}", 2))
+
+    rows = walk(county, f"/api/v1/units/{VILLAGE_A}/households", register)
+    ids = [r["id"] for r in rows]
+    assert len(ids) == len(set(ids)), "no row twice"
+    assert before <= set(ids), "no row skipped"
+
+    history = walk(county, f"/api/v1/units/{VILLAGE_A}/history")
+    assert [r["position"] for r in history] == [
+        r["position"] for r in zhucun.history_of_unit(VILLAGE_A)
+    ]
+    team = walk(county, f"/api/v1/teams/{net.team}/history")
+    assert [r["position"] for r in team] == sorted({r["position"] for r in team})
+    audit = walk(county, "/api/v1/audit?unit=" + VILLAGE_A)
+    assert [r["position"] for r in audit] == sorted({r["position"] for r in audit})
+    gaps = walk(county, f"/api/v1/units/{COUNTY}/gaps")
+    assert len(gaps) == len(zhucun.gaps(COUNTY) or [])
+
+
+def test_a_cursor_is_bound_to_its_query(county: FlaskClient) -> None:
+    first = conforming(county, f"/api/v1/units/{COUNTY}/gaps?limit=1")
+    assert first["next"]
+    other = f"/api/v1/units/{COUNTY}/gaps?limit=1&type=unlinked_household&cursor={first['next']}"
+    assert conforming(county, other, 404)["field"] == "cursor"
+    assert conforming(county, f"/api/v1/units/{COUNTY}/gaps?cursor=a%20b", 400)["field"] == "cursor"
+    assert conforming(county, f"/api/v1/units/{COUNTY}/gaps?limit=0", 400)["field"] == "limit"
+
+
+def test_as_of_before_an_event_hides_it(county: FlaskClient, net: WebNet) -> None:
+    # The households were registered on 2014-06-01, the team dispatched the same day.
+    on = conforming(county, f"/api/v1/units/{VILLAGE_A}/households?as_of=2014-06-01")
+    before = conforming(county, f"/api/v1/units/{VILLAGE_A}/households?as_of=2014-05-31")
+    assert net.households["A1"] in {h["id"] for h in on["rows"]}
+    assert before["rows"] == []
+    assert conforming(county, f"/api/v1/units/{COUNTY}/teams?as_of=2014-05-31")["rows"] == []
+    history = conforming(county, f"/api/v1/households/{hid(1)}/history?as_of=2014-05-31")
+    assert history["rows"] == []
+    # Everything was recorded on 2016-12-31: the day before, the village was not known.
+    path = f"/api/v1/units/{VILLAGE_A}/households?as_known_at=2016-12-30"
+    assert conforming(county, path, 404)["code"] == "unit_not_found"
+    history = conforming(county, f"/api/v1/units/{VILLAGE_A}/history?as_known_at=2016-12-30")
+    assert history["rows"] == []
+
+
+def _variants(value: str) -> list[str]:
+    full = value.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    return [value, f" {value} ", f"\t{value}", full, value.upper()]
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "/api/v1/units/{}/coverage",
+        "/api/v1/units/{}/gaps",
+        "/api/v1/units/{}/households",
+        "/api/v1/units/{}/teams",
+        "/api/v1/units/{}/residency",
+        "/api/v1/units/{}/ledger",
+        "/api/v1/units/{}/history",
+        "/api/v1/audit?unit={}",
+        "/api/v1/assessments?unit={}",
+    ],
+)
+def test_another_county_in_any_disguise_is_refused_naming_nothing_of_it(
+    county: FlaskClient, template: str
+) -> None:
+    for value in _variants(OTHER_VILLAGE):
+        sent = quote(value, safe="")
+        body = conforming(county, template.format(sent), 403)
+        text = str(body).replace(value, "").replace(sent, "")
+        assert [s for s in (*OUTSIDE_NAMES, *OUTSIDE_CODES) if s in text] == [], (value, body)
+        assert body["code"] == "outside_jurisdiction"
+
+
+def test_another_county_s_team_is_refused_naming_nothing_of_it(
+    county: FlaskClient, zhucun: Zhucun
+) -> None:
+    team = second_team(zhucun, village=OTHER_VILLAGE, n=7)
+    for path in ("/api/v1/teams/{}", "/api/v1/teams/{}/residency", "/api/v1/teams/{}/history"):
+        for value in _variants(team):
+            sent = quote(value, safe="")
+            body = conforming(county, path.format(sent), 403)
+            text = str(body).replace(value, "").replace(sent, "")
+            assert [s for s in (*OUTSIDE_NAMES, *OUTSIDE_CODES) if s in text] == [], body
+
+
+def test_inside_the_jurisdiction_a_code_is_written_as_the_description_says(
+    county: FlaskClient,
+) -> None:
+    assert conforming(county, f"/api/v1/units/%20{VILLAGE_A}/gaps", 400)["field"] == "code"
+    assert conforming(county, f"/api/v1/units/{COUNTY}/households", 404)["field"] == "code"
+
+
+def test_the_audit_log_is_for_the_audit_page_s_roles(web: Flask) -> None:
+    officer = login(web.test_client(), "township_officer")
+    assert conforming(officer, "/api/v1/audit", 403)["code"] == "role_not_allowed"
+    city = login(web.test_client(), "city_admin")
+    assert conforming(city, "/api/v1/audit")["unit"] is None, "the whole log, as on the page"
+    county = login(web.test_client(), "county_admin")
+    assert conforming(county, "/api/v1/audit")["unit"] == COUNTY
+    anonymous = web.test_client()
+    assert anonymous.get(f"/api/v1/units/{COUNTY}/gaps").status_code == 401
