@@ -151,17 +151,19 @@ ROUTES: list[tuple[str, str, str, frozenset[str] | None, int]] = [
 ]
 
 
+# What the routes above name beyond the web network: a central household in each county.
+NAMED = (
+    cmd("party_member_joined", name="赵四", household=hid(4), id=mid(4)),
+    cmd("designate_central_household", on="2014-06-02", party_member=mid(4)),
+    household(9, OTHER_GROUP, "钱九", 3),
+    cmd("party_member_joined", name="钱九", household=hid(9), id=mid(9)),
+    cmd("designate_central_household", on="2014-06-02", party_member=mid(9)),
+)
+
+
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Zhucun]:
-    z = matrix_store(
-        tmp_path_factory,
-        "matrix",
-        cmd("party_member_joined", name="赵四", household=hid(4), id=mid(4)),
-        cmd("designate_central_household", on="2014-06-02", party_member=mid(4)),
-        household(9, OTHER_GROUP, "钱九", 3),
-        cmd("party_member_joined", name="钱九", household=hid(9), id=mid(9)),
-        cmd("designate_central_household", on="2014-06-02", party_member=mid(9)),
-    )
+    z = matrix_store(tmp_path_factory, "matrix", *NAMED)
     yield z
     z.close()
 

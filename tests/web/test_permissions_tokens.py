@@ -15,7 +15,7 @@ from app.bootstrap import Zhucun
 from tests.web.builders import ACCOUNTS, ROLES
 from tests.web.conftest import make_app
 from tests.web.matrix import AS_EVERY_ROLE, cases, matrix_store, refusals
-from tests.web.test_permissions import ROUTES
+from tests.web.test_permissions import NAMED, ROUTES
 
 # Every API route of the cookie matrix but the public description.
 API_ROUTES = [r for r in ROUTES if r[2].startswith("/api/") and r[3] is not None]
@@ -23,7 +23,7 @@ API_ROUTES = [r for r in ROUTES if r[2].startswith("/api/") and r[3] is not None
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Zhucun]:
-    z = matrix_store(tmp_path_factory, "token-matrix")
+    z = matrix_store(tmp_path_factory, "token-matrix", *NAMED)
     yield z
     z.close()
 
