@@ -18,7 +18,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import (
     BigInteger,
@@ -118,6 +118,7 @@ class FileStore:
         }
         # The engine's own dialect's INSERT, imported here: a SQLite process never loads
         # PostgreSQL's dialect (ADR 045).
+        dialect: Any
         if self.engine.dialect.name == "postgresql":
             from sqlalchemy.dialects import postgresql as dialect
         else:
