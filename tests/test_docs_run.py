@@ -1,0 +1,237 @@
+"""Every example of docs/commands.md and README.md runs (issue 18, point 5).
+
+Found, not listed: every shell example (a line of a ```sh, ```bash, ```console or plain ```
+block that starts with ``$ zhucun``, ``zhucun``, ``.venv/bin/zhucun``, ``make`` or another
+shell command of an example) and every JSON line (``{"command": ...}``) of both files, so a
+section added to the docs is run without a change here.
+
+* Shell examples run, in document order, through ``bash`` with ``zhucun`` on the PATH and
+  ``ZHUCUN_DATABASE_URL`` naming a copy of a store the demo built (``demo_store`` in
+  tests/conftest.py; the demo takes minutes, and the copy keeps what the examples write away
+  from other tests). An address written in the example (``--db sqlite:///var/demo.db``) is
+  replaced by the copy's.
+* The output a document shows is checked: the lines after a ``$ zhucun ...`` line of a block,
+  up to the next ``$`` line. A line ``…`` ends what is shown (the rest is not compared). What
+  legitimately varies between two runs is compared by shape only, by one rule (``shape``):
+  UUIDs, log positions (``#N``, ``"position": N``, ``"head": N``, ``log head: N``), the lag in
+  seconds, and the date of ``as of`` when the command gives no ``--as-of`` (today).
+* JSON lines are applied with ``zhucun apply``, one at a time, in document order, on a store
+  holding the small network their ids name (tests/builders.py): each must be accepted.
+
+What cannot run here is listed in ``NOT_RUN`` with the reason; a synopsis (a line naming its
+arguments in capitals or brackets, ``zhucun summary --unit CODE``) is not an example.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from tests.builders import small_network_at
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = [ROOT / "docs" / "commands.md", ROOT / "README.md"]
+BIN = Path(sys.executable).parent
+
+SHELL_BLOCKS = {"", "sh", "bash", "console", "shell"}
+COMMAND = re.compile(r"^(\$ )?(zhucun|\.venv/bin/zhucun|make|printf|echo)\b")
+# A synopsis names its arguments: capitals (CODE, URL, FILE, RUN_ID) or brackets.
+SYNOPSIS = re.compile(r"\[--|\b[A-Z][A-Z_0-9]{2,}\b(?!\.)|\(.*\|")
+
+# Examples that cannot run in CI, by the start of their command, and why.
+NOT_RUN = {
+    "make demo": "loads the demo again and then serves the web until stopped",
+    "make test": "the whole test suite, of which this test is a part",
+    ".venv/bin/pip install gunicorn": "installs a package from the network (production set-up)",
+    "export ZHUCUN_DATABASE_URL=": "names a PostgreSQL server of a production deployment",
+    ".venv/bin/gunicorn": "serves the web until stopped, on a production server",
+    "zhucun projections run": "follows the log until stopped with Ctrl-C",
+    "zhucun serve": "serves the web until stopped",
+}
+
+
+@dataclass
+class Example:
+    doc: str
+    line: int
+    command: str
+    shown: list[str] = field(default_factory=list)  # the output the document shows
+
+    @property
+    def id(self) -> str:
+        return f"{self.doc}:{self.line}"
+
+
+def _blocks(text: str) -> list[tuple[str, int, list[str]]]:
+    """(language, line number of the first line, lines) of every fenced block."""
+    out: list[tuple[str, int, list[str]]] = []
+    lang: str | None = None
+    start, body = 0, []
+    for n, line in enumerate(text.splitlines(), 1):
+        if line.startswith("```"):
+            if lang is None:
+                lang, start, body = line[3:].strip(), n + 1, []
+            else:
+                out.append((lang, start, body))
+                lang = None
+        elif lang is not None:
+            body.append(line)
+    return out
+
+
+def _without_comment(line: str) -> str:
+    """A shell line without its trailing ``# comment`` (a ``#`` outside quotes, after a space)."""
+    quote = None
+    for i, ch in enumerate(line):
+        if ch in "'\"" and quote in (None, ch):
+            quote = None if quote == ch else ch
+        elif ch == "#" and quote is None and (i == 0 or line[i - 1] == " "):
+            return line[:i].rstrip()
+    return line.rstrip()
+
+
+def shell_examples() -> list[Example]:
+    out: list[Example] = []
+    for doc in DOCS:
+        for lang, start, body in _blocks(doc.read_text(encoding="utf-8")):
+            if lang not in SHELL_BLOCKS:
+                continue
+            current: Example | None = None
+            for n, line in enumerate(body, start):
+                if COMMAND.match(line):
+                    command = _without_comment(line.removeprefix("$ "))
+                    current = None
+                    if SYNOPSIS.search(command):
+                        continue
+                    current = Example(doc.name, n, command)
+                    out.append(current)
+                elif line.startswith("$ "):
+                    current = None
+                elif current is not None and body and lang != "sh":
+                    current.shown.append(line)
+    return out
+
+
+def json_examples() -> list[Example]:
+    out: list[Example] = []
+    for doc in DOCS:
+        for lang, start, body in _blocks(doc.read_text(encoding="utf-8")):
+            for n, line in enumerate(body, start):
+                if line.startswith('{"command"') and lang in {"json", "jsonl", ""}:
+                    out.append(Example(doc.name, n, line))
+    return out
+
+
+# -- what varies between runs ------------------------------------------------------------------
+
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+VARYING = [
+    (UUID, "<uuid>"),
+    (re.compile(r"#\d+"), "#<position>"),
+    (re.compile(r'("(?:position|head|log_head)": )\d+'), r"\1<position>"),
+    (re.compile(r"(log head: )\d+"), r"\1<position>"),
+    (re.compile(r'("lag_seconds": )[\d.]+'), r"\1<lag>"),
+]
+TODAY = re.compile(r"(as of )\d{4}-\d{2}-\d{2}")
+
+
+def shape(line: str, command: str) -> str:
+    """A line as compared: what legitimately varies replaced by its kind, trailing spaces off."""
+    for pattern, kind in VARYING:
+        line = pattern.sub(kind, line)
+    if "--as-of" not in command:
+        line = TODAY.sub(r"\1<today>", line)
+    return line.rstrip()
+
+
+def shown_lines(example: Example) -> list[str]:
+    lines = list(example.shown)
+    while lines and not lines[-1].strip():
+        lines.pop()
+    if "…" in [line.strip() for line in lines]:
+        lines = lines[: [line.strip() for line in lines].index("…")]
+    return [shape(line, example.command) for line in lines]
+
+
+def not_run(example: Example) -> str | None:
+    return next((why for start, why in NOT_RUN.items() if example.command.startswith(start)), None)
+
+
+# -- the stores ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo_copy(demo_store: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
+    """The demo store copied (the examples write to it), and the directory the examples run in."""
+    where = tmp_path_factory.mktemp("docs_run")
+    shutil.copyfile(demo_store, where / "demo.db")
+    return f"sqlite:///{where}/demo.db", where
+
+
+def run_shell(command: str, url: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    command = re.sub(r"--db \S+", f"--db {url}", command).replace(".venv/bin/zhucun", "zhucun")
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
+    env["ZHUCUN_DATABASE_URL"] = url
+    return subprocess.run(
+        ["bash", "-o", "pipefail", "-c", command],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+
+
+def test_the_docs_have_examples_of_both_kinds():
+    shells, lines = shell_examples(), json_examples()
+    assert len(shells) > 40 and len(lines) > 90
+    assert {e.doc for e in shells} == {"commands.md", "README.md"}
+    assert all(json.loads(e.command)["command"] for e in lines)
+
+
+def test_every_shell_example_runs_and_prints_what_the_docs_show(demo_copy):
+    url, cwd = demo_copy
+    failures: list[str] = []
+    for example in shell_examples():
+        if not_run(example):
+            continue
+        done = run_shell(example.command, url, cwd)
+        if done.returncode != 0:
+            failures.append(f"{example.id} {example.command}: exit {done.returncode}\n{done.stderr}")
+            continue
+        shown = shown_lines(example)
+        if shown:
+            got = [shape(line, example.command) for line in done.stdout.splitlines()]
+            if got[: len(shown)] != shown:
+                failures.append(
+                    f"{example.id} {example.command}: the docs show\n"
+                    + "\n".join(shown)
+                    + "\nbut it printed\n"
+                    + "\n".join(got[: len(shown) + 3])
+                )
+    assert not failures, "\n\n".join(failures)
+
+
+def test_every_json_example_is_accepted_in_document_order(tmp_path):
+    url = small_network_at(f"sqlite:///{tmp_path}/zhucun.db")
+    failures: list[str] = []
+    for example in json_examples():
+        done = subprocess.run(
+            [str(BIN / "zhucun"), "--db", url, "apply", "-"],
+            input=example.command,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if done.returncode != 0:
+            failures.append(f"{example.id}: {done.stderr.strip()}")
+    assert not failures, "\n".join(failures)
