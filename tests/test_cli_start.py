@@ -25,7 +25,13 @@ NEVER_FOR_SQLITE = (
     "openpyxl",
 )
 # And what the help needs neither: the use cases, the store, the event classes.
-NEVER_FOR_HELP = (*NEVER_FOR_SQLITE, "app.bootstrap", "sqlalchemy", "eventsourcing", "app.audit.log")
+NEVER_FOR_HELP = (
+    *NEVER_FOR_SQLITE,
+    "app.bootstrap",
+    "sqlalchemy",
+    "eventsourcing",
+    "app.audit.log",
+)
 
 PROBE = """
 import json, sys
