@@ -70,8 +70,6 @@ STALE: dict[str, str] = {
     "zhucun assess proposals 5c0e…": RUN_NAMED_BY_ITS_START,
     "zhucun assess decide 5c0e…": RUN_NAMED_BY_ITS_START,
     "zhucun assess explain 5c0e…": RUN_NAMED_BY_ITS_START,
-    "zhucun gaps --unit 210521100201 --type lapsed_team_term": "the examples end that team's "
-    "term (end_team_term, 4.5), so no term lapses; the example needs a team left to lapse",
 }
 
 # Examples that cannot run in CI, by the start of their command, and why.
