@@ -21,7 +21,6 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
-from pypinyin import Style, lazy_pinyin
 from sqlalchemy import (
     Boolean,
     Column,
@@ -72,6 +71,10 @@ names = Table(
 def spelled(name: str) -> tuple[str, str]:
     """(full pinyin, initials) of a name, lower case, without tones or spaces; characters
     that are not Chinese are kept as they are (folded: full-width to half-width)."""
+    # pypinyin loads its dictionaries (about 0.2 s) when imported: only a process that
+    # indexes or matches a name pays it, not every query that catches this model up.
+    from pypinyin import Style, lazy_pinyin
+
     folded = normalised(name)
     syllables = lazy_pinyin(folded, style=Style.NORMAL, errors=_each_character)
     whole = "".join(s for s in syllables if s.strip())

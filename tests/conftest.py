@@ -8,9 +8,12 @@ reachable server they are skipped with the reason, except under CI=true, where t
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -88,3 +91,20 @@ def encrypted(
     assert z.config.encrypted and z.store.mapper.cipher is not None
     yield z
     z.close()
+
+
+@pytest.fixture(scope="session")
+def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite store the demo built (``zhucun init`` and ``zhucun demo``), once per session:
+    the file's path. The demo takes minutes; ZHUCUN_TEST_DEMO_DB may name a store the demo
+    built before (its file path), which is then used as it is. Tests copy it before writing."""
+    prebuilt = os.environ.get("ZHUCUN_TEST_DEMO_DB")
+    if prebuilt:
+        return Path(prebuilt)
+    path = tmp_path_factory.mktemp("demo_store") / "demo.db"
+    zhucun = Path(sys.executable).with_name("zhucun")
+    for step in ("init", "demo"):
+        subprocess.run(
+            [str(zhucun), "--db", f"sqlite:///{path}", step], check=True, capture_output=True
+        )
+    return path

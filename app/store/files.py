@@ -18,7 +18,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import (
     BigInteger,
@@ -33,7 +33,6 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 
 from domain.errors import InvalidInputError
 from domain.fields import SHA256_HEX
@@ -117,7 +116,13 @@ class FileStore:
             "content": stored,
             "stored_at": utc_naive(now),
         }
-        dialect = postgresql if self.engine.dialect.name == "postgresql" else sqlite
+        # The engine's own dialect's INSERT, imported here: a SQLite process never loads
+        # PostgreSQL's dialect (ADR 045).
+        dialect: Any
+        if self.engine.dialect.name == "postgresql":
+            from sqlalchemy.dialects import postgresql as dialect
+        else:
+            from sqlalchemy.dialects import sqlite as dialect
         statement = (
             dialect.insert(files).values(**row).on_conflict_do_nothing().returning(files.c.size)
         )

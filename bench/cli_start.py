@@ -1,4 +1,4 @@
-"""Command line start benchmark: ``python -m bench.cli --db sqlite:///PATH [--runs N]``.
+"""Command line start benchmark: ``python -m bench.cli_start --db sqlite:///PATH [--runs N]``.
 
 Times, each in a fresh process and in the same run, interleaved so that the machine's load
 falls on all alike:
@@ -9,7 +9,9 @@ falls on all alike:
 * ``zhucun summary --unit 210500 --json`` on the store given (the demo store: ``zhucun init``
   and ``zhucun demo`` on it first), the read models already at the head of the log
   (target 0.5 s);
-* ``python -X importtime``'s figure for ``app.cli.main`` and ``app.bootstrap``.
+* ``python -X importtime``'s figure for ``app.cli.main`` and ``app.bootstrap``;
+* with ``--before PROGRAM``, the same three commands by that program (an earlier commit's
+  ``zhucun``), interleaved with the others: the figure before a change beside the figure after.
 
 Prints the median and the range of N runs of each (wall clock), the median CPU time (user +
 system) of each, and the load average before and after: a wall-clock figure is only worth as
@@ -65,10 +67,16 @@ def _import_ms(module: str) -> float:
 
 
 def main() -> int:
-    p = harness.parser("bench.cli", __doc__)
+    p = harness.parser("bench.cli_start", __doc__)
     p.add_argument("--db", required=True, help="the demo store: sqlite:///PATH or postgresql://…")
     p.add_argument("--runs", type=int, default=15, help="runs of each command (default 15)")
     p.add_argument("--unit", default="210500")
+    p.add_argument(
+        "--before",
+        metavar="PROGRAM",
+        help="another zhucun program (say an earlier commit's), timed in the same run as "
+        "'before: ...' beside this one",
+    )
     args = p.parse_args()
     zhucun = _zhucun()
     commands = {
@@ -85,6 +93,9 @@ def main() -> int:
             "--json",
         ],
     }
+    if args.before:
+        for name, argv in list(commands.items())[1:]:
+            commands[f"before: {name}"] = [args.before, *argv[len(zhucun) :]]
     load_before = os.getloadavg()
     for argv in commands.values():  # once each first: the read models at the head, files cached
         _time(argv)
