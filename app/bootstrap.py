@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -359,6 +360,23 @@ class Zhucun:
                 now = as_known_at is None and day >= self.today()
                 visit_queries.attach(conn, found, day, moment, now)
             return found
+
+    def first_gaps(
+        self, code: str, as_of: date, first: int
+    ) -> tuple[list[dict[str, Any]], dict[str, int]]:
+        """The first ``first`` gaps of each type under a unit on a day, as known now, in the
+        list's order (those a page shows, whichever type it filters on), and how many there
+        are of each type: a village's hundreds of rows are not described for a page of 20."""
+        with self.projections.reading() as conn:
+            found = blind_spots.gaps(conn, code, as_of, None, None) or []
+            totals: dict[str, int] = defaultdict(int)
+            kept = []
+            for g in found:
+                totals[g["type"]] += 1
+                if totals[g["type"]] <= first:
+                    kept.append(g)
+            visit_queries.attach(conn, kept, as_of, None, as_of >= self.today())
+            return kept, dict(totals)
 
     def search(
         self, text: str, within: str, everywhere: bool = False, limit: int = names_index.LIMIT

@@ -175,13 +175,14 @@ def unit_data(code: str, day: date) -> dict[str, Any]:
             raise UnitNotFoundError(code, field="code")
         children = child_rows(code, day)
         listed = coverage["level"] in LISTED_LEVELS
-        gaps = (z.gaps(code, as_of=day) or []) if listed else []
+        gaps, totals = z.first_gaps(code, day, MAX_LISTED) if listed else ([], {})
         ancestors = _ancestors(code)
         return {
             "coverage": coverage,
             "children": children,
             "listed": listed,
             "gaps": gaps,
+            "gap_totals": totals,
             "ancestors": ancestors,
             "sites": read(unit_pages.sites_on, [code] + [c["code"] for c in children], day),
         }
@@ -225,6 +226,7 @@ def unit(code: str) -> str:
 
     def body() -> Markup:
         gaps = [g for g in data["gaps"] if kind is None or g["type"] == kind]
+        totals = data["gap_totals"]
         return Markup(
             render_template(
                 "dashboard/_unit_body.html",
@@ -234,7 +236,7 @@ def unit(code: str) -> str:
                 trail=trail,
                 children=data["children"],
                 gaps=with_causes(z, code, gaps[:MAX_LISTED]),
-                gaps_total=len(gaps),
+                gaps_total=sum(totals.values()) if kind is None else totals.get(kind, 0),
                 gap_kind=kind,
                 listed=data["listed"],
                 sites=data["sites"],
