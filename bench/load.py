@@ -18,10 +18,11 @@ the run. Prints per kind of request the count, the errors (any answer but 200, o
 a write), the rate, p50 / p95 / max in milliseconds, and the load average.
 The target (issue 19): 0 errors, >= 50 requests/s, p95 <= 500 ms.
 
-``--server serve`` runs ``zhucun serve`` (waitress, 8 threads); ``--server gunicorn`` the
-documented gunicorn setup (README): ``gunicorn -k gthread -w 2 --threads 8
-'web:create_app()'``. The server's CPU time over the run (from /proc) is printed too: on a
-machine shared with other work, what a request costs says more than the rate.
+``--server serve`` runs ``zhucun serve`` (waitress, one process); ``--server gunicorn`` the
+documented gunicorn setup (README): ``gunicorn -k gthread -w 2 'web:create_app()'``; each
+with ``--threads`` threads a process (default 2, as both are documented). The server's CPU
+time over the run (from /proc) is printed too: on a machine shared with other work, what a
+request costs says more than the rate.
 """
 
 from __future__ import annotations
@@ -64,18 +65,22 @@ class Client:
     errors: list[str] = field(default_factory=list)
 
 
-def server_command(kind: str, db: str, port: int) -> tuple[list[str], dict[str, str]]:
+def server_command(
+    kind: str, db: str, port: int, threads: int = 2
+) -> tuple[list[str], dict[str, str]]:
     env = server_env()
     if kind == "serve":
-        return [sys.executable, "-m", "app.cli", "--db", db, "serve", "--port", str(port)], env
+        serve = ["serve", "--port", str(port), "--threads", str(threads)]
+        return [sys.executable, "-m", "app.cli", "--db", db, *serve], env
     env["ZHUCUN_DATABASE_URL"] = db
     bind = f"127.0.0.1:{port}"
-    gunicorn = [sys.executable, "-m", "gunicorn", "-k", "gthread", "-w", "2", "--threads", "8"]
+    gunicorn = [sys.executable, "-m", "gunicorn", "-k", "gthread", "-w", "2"]
+    gunicorn += ["--threads", str(threads)]
     return [*gunicorn, "-b", bind, "--log-level", "warning", "web:create_app()"], env
 
 
-def start(kind: str, db: str, port: int) -> subprocess.Popen[bytes]:
-    command, env = server_command(kind, db, port)
+def start(kind: str, db: str, port: int, threads: int = 2) -> subprocess.Popen[bytes]:
+    command, env = server_command(kind, db, port, threads)
     server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
     return serving(server, port, 90, " ".join(command))
 
@@ -220,12 +225,18 @@ def p95(values: list[float]) -> float:
 
 
 def measure(
-    db: str, server_kind: str, clients: int, seconds: float, username: str, password: str
+    db: str,
+    server_kind: str,
+    clients: int,
+    seconds: float,
+    username: str,
+    password: str,
+    threads: int = 2,
 ) -> dict[str, Any]:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     run_tag = uuid.uuid4().hex[:6]
-    server = start(server_kind, db, port)
+    server = start(server_kind, db, port, threads)
     try:
         first = login(base, username, password)
         village = first_village(first, base, "210521")
@@ -325,12 +336,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", required=True, help="a copy of a store holding the demo")
     parser.add_argument("--server", choices=("serve", "gunicorn"), default="serve")
     parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--threads", type=int, default=2, help="the server's (per process)")
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--username", default="city_admin")
     parser.add_argument("--password", default="zhucun-demo")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
-    r = measure(args.db, args.server, args.clients, args.seconds, args.username, args.password)
+    r = measure(
+        args.db,
+        args.server,
+        args.clients,
+        args.seconds,
+        args.username,
+        args.password,
+        args.threads,
+    )
     if args.json:
         print(json.dumps(r, ensure_ascii=False, indent=2))
         return 0

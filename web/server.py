@@ -16,9 +16,12 @@ from waitress import serve as waitress_serve
 from app.bootstrap import Zhucun
 from web import create_app
 
-# Requests served at once. Writes queue for the store whatever the number; reads take a core
-# each, and this machine has two: more threads than this only wait longer in turn.
-THREADS = 8
+# Requests served at once. The Python of one process runs on one core at a time (its global
+# interpreter lock); a second thread keeps that core busy while the first waits on SQLite or
+# the network. More threads only take turns more often: under 32 clients, 1, 2, 4, 8 and 16
+# threads gave a p95 of 485, 449–517, 572, 614–646 and 724 ms (docs/benchmarks.md). More
+# cores: more processes (gunicorn, README).
+THREADS = 2
 # Connections accepted at once (the rest wait in the listen backlog): well above the clients
 # of the load benchmark (bench/load.py, 32) so that none is turned away.
 CONNECTION_LIMIT = 256
