@@ -148,6 +148,8 @@ ROUTES: list[tuple[str, str, str, frozenset[str] | None, int]] = [
     ("audit log API", "GET", "/api/v1/audit", AUDITORS, 200),
     ("audit log API, other county", "GET", f"/api/v1/audit?unit={OTHER_COUNTY}", CITY_WIDE, 200),
     ("assessment runs API", "GET", "/api/v1/assessments", EVERYONE, 200),
+    # The import page offers each account the kinds its role may record (none: a note).
+    ("import page", "GET", "/import", EVERYONE, 200),
 ]
 
 
@@ -197,8 +199,14 @@ def test_every_route_of_the_app_is_in_the_matrix(matrix_app: Flask):
         if endpoint.split(".")[0] not in {"teams", "history", "records", "ledger", "assessments"}
     }
     # The login form's POST is the login itself, tested in test_auth.py; a run's results
-    # through the API need a run: tests/web/test_api_assessments.py.
+    # through the API need a run: tests/web/test_api_assessments.py; the commands API has its
+    # matrix of every role × command × disguise: test_api_commands_matrix.py; a kind's
+    # template and an upload answer 404 for a kind the role may not record (it is not
+    # offered), in tests/web/test_import_page.py.
     assert every - covered(matrix_app, ROUTES) == {
         ("auth.login", "POST"),
         ("api_reads.assessment_results", "GET"),
+        ("api_commands.commands", "POST"),
+        ("imports.template_file", "GET"),
+        ("imports.upload", "POST"),
     }
