@@ -62,15 +62,7 @@ SYNOPSIS = re.compile(r"\[--|\b[A-Z][A-Z_0-9]{2,}\b(?!\.)|\(.*\|")
 
 # Examples wrong today, by the start of their command: each is a fault of the document, to be
 # put right there and taken off this list (the test fails when one of them runs as shown).
-RUN_NAMED_BY_ITS_START = (
-    "names the run by the start of its id (5c0e…); the id `zhucun assess run` prints is needed"
-)
-STALE: dict[str, str] = {
-    "zhucun assess replay 5c0e…": RUN_NAMED_BY_ITS_START,
-    "zhucun assess proposals 5c0e…": RUN_NAMED_BY_ITS_START,
-    "zhucun assess decide 5c0e…": RUN_NAMED_BY_ITS_START,
-    "zhucun assess explain 5c0e…": RUN_NAMED_BY_ITS_START,
-}
+STALE: dict[str, str] = {}
 
 # Examples that cannot run in CI, by the start of their command, and why.
 NOT_RUN = {

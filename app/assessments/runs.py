@@ -31,7 +31,7 @@ from domain.assessments.runs import AssessmentRun, whole_result
 from domain.assessments.scoring import assess
 from domain.assessments.trace import explain
 from domain.base import Meta
-from domain.errors import InvalidInputError, UnitNotFoundError
+from domain.errors import DuplicateIdError, InvalidInputError, UnitNotFoundError
 from projections.assessments import queries
 from projections.assessments.facts import gather
 from projections.assessments.model import NAME as ASSESSMENTS
@@ -126,7 +126,10 @@ class Assessments:
         run_id: UUID | None = None,
     ) -> dict[str, Any]:
         """Assess the teams serving under the unit in the period, as known now, and record the
-        run with the log position it saw, its rules and its digest."""
+        run with the log position it saw, its rules and its digest. A ``run_id`` given must not
+        name anything recorded yet."""
+        if run_id is not None and self.store.exists(run_id):
+            raise DuplicateIdError("考核", "assessment run", str(run_id))
         period = Period.parse(kind, period_text)
         period.check_ended(local_today(self.clock.now()))
         with self.reading() as (conn, position):

@@ -30,6 +30,26 @@ def _id(name: str, value: str) -> UUID:
         ) from None
 
 
+def _new_id(value: str | None) -> UUID | None:
+    """The id given to a new run (``--id``), stripped and in lower case; refused by its label
+    unless it is a UUID in ASCII."""
+    from app.args import ascii_uuid, refuse
+    from domain.fields import Field
+
+    if value is None:
+        return None
+    text = value.strip().lower()
+    try:
+        return ascii_uuid(text)
+    except ValueError:
+        raise refuse(
+            "id",
+            f"不是有效的编号：{text[:40]!r}",
+            f"is not a valid id: {text[:40]!r}",
+            Field("考核编号", "assessment run id"),
+        ) from None
+
+
 def _who(actor: str | None, role: str | None) -> tuple[str, str]:
     from app.audit.access import who
 
@@ -49,6 +69,9 @@ def _by(fn: Any) -> Any:
 @click.option("--period", metavar="PERIOD", required=True, help="2014 (annual), 2014H1 or 2014H2.")
 @click.option("--unit", "unit_code", metavar="CODE", required=True)
 @click.option("--rules", "rules", metavar="NAME[@VERSION]", help="Default: the rules in force.")
+@click.option(
+    "--id", "run_id", metavar="UUID", help="The new run's id (default: a new random one)."
+)
 @_by
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.pass_context
@@ -58,6 +81,7 @@ def run(
     period: str,
     unit_code: str,
     rules: str | None,
+    run_id: str | None,
     actor: str | None,
     role: str | None,
     reason: str | None,
@@ -70,6 +94,7 @@ def run(
     from domain.base import Meta
     from domain.fields import ACTOR, REASON, ROLE
 
+    given = _new_id(run_id)
     name, their_role = _who(actor, role)
     with opened(ctx) as z:
         now = z.clock.now()
@@ -80,7 +105,7 @@ def run(
             clean_text("reason", reason or "考核 assessment run", REASON),
             now,
         )
-        done = z.assessments.run(RunKind(kind), period, unit_code.strip(), rules, meta)
+        done = z.assessments.run(RunKind(kind), period, unit_code.strip(), rules, meta, given)
         if as_json:
             print_answer(z, done)
             return
