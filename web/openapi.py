@@ -1,6 +1,8 @@
-"""The API's description (OpenAPI 3.1): the summary's part written by hand, the reads' part
-generated from their typed answers (web/openapi_reads.py, ``with_reads``), and the commands'
-part from their models (web/openapi_commands.py).
+"""The API's description (OpenAPI 3.1): here only its shared frame (the info, the security
+schemes, the problem details and the freshness every answer shares, the language parameter,
+the path of this description itself); the summary's and the reads' parts are generated from
+their typed answers (web/openapi_reads.py, ``with_reads``), the commands' part from their
+models (web/openapi_commands.py).
 
 It says what the API really answers, and schemathesis holds it to that with every check it has
 (tests/web/test_openapi_schemathesis.py): the session cookie as the security scheme, 401 and
@@ -12,60 +14,10 @@ from __future__ import annotations
 from typing import Any
 
 from web import openapi_commands
-from web.i18n import LANGUAGES, _, in_chinese
+from web.i18n import LANGUAGES
 from web.openapi_reads import with_reads
-from web.summary import ROWS
 
-PROBLEM_RESPONSE = {"$ref": "#/components/responses/Problem"}
 SESSION_COOKIE = "session"  # Flask's default name, kept in web/auth.py's settings
-
-
-def _summary_schema() -> dict[str, Any]:
-    properties: dict[str, Any] = {
-        "unit": {
-            "type": "string",
-            "pattern": "^[0-9]{6,15}$",
-            "description": "区划代码 / unit code",
-            "examples": ["210500"],
-        },
-        "name": {"type": "string", "description": "单位名称 / name", "examples": ["本溪市"]},
-        "level": {
-            "type": "string",
-            "enum": ["province", "city", "county", "township", "village", "group"],
-            "description": "层级 / level",
-        },
-    }
-    with in_chinese():
-        zh = {text: _(text) for _group, rows in ROWS for _f, *texts in rows for text in texts}
-    for _group, rows in ROWS:
-        for field, label, note in rows:
-            properties[field] = {
-                "type": "integer",
-                "minimum": 0,
-                "description": f"{zh[label]}（{zh[note]}） / {label} ({note})",
-            }
-    required = list(properties)
-    properties["as_of"] = {
-        "type": "string",
-        "format": "date",
-        "description": "统计所依的日期，仅在请求带 as_of 或 as_known_at 时给出 / the day counted, "
-        "given only when as_of or as_known_at was asked",
-    }
-    properties["as_known_at"] = {
-        "type": ["string", "null"],
-        "description": "所知的时刻（UTC），null 即现在；仅在请求带 as_of 或 as_known_at 时给出 "
-        "/ the moment known at (UTC), null for now; given only when as_of or as_known_at "
-        "was asked",
-    }
-    properties["freshness"] = {"$ref": "#/components/schemas/Freshness"}
-    required.append("freshness")
-    return {
-        "type": "object",
-        "description": "本单位及其全部下级单位的统计：现状，或某日、某时刻所知的情况 / counts for "
-        "the unit and everything under it: as they stand now, or on a day as known at a moment",
-        "required": required,
-        "properties": properties,
-    }
 
 
 def _count(zh: str, en: str) -> dict[str, Any]:
@@ -152,10 +104,10 @@ def _problem(description: str) -> dict[str, Any]:
 
 
 def openapi_document() -> dict[str, Any]:
-    return openapi_commands.extend(with_reads(_summary_document(), LANG_PARAMETER))
+    return openapi_commands.extend(with_reads(_frame(), LANG_PARAMETER))
 
 
-def _summary_document() -> dict[str, Any]:
+def _frame() -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
         "info": {
@@ -165,68 +117,6 @@ def _summary_document() -> dict[str, Any]:
             "six-level convenience service network.",
         },
         "paths": {
-            "/api/v1/summary/{code}": {
-                "get": {
-                    "operationId": "getSummary",
-                    "summary": "单位概况 / summary of a unit and everything under it",
-                    "security": [{"session": []}, {"bearerAuth": []}],
-                    "parameters": [
-                        {
-                            "name": "code",
-                            "in": "path",
-                            "required": True,
-                            "description": "区划代码 / unit code (city 210500, county 6 digits, "
-                            "township 9, village 12, villager group 15)",
-                            "schema": {"type": "string", "pattern": "^[0-9]{6,15}$"},
-                            "example": "210500",
-                        },
-                        {
-                            "name": "as_of",
-                            "in": "query",
-                            "required": False,
-                            "description": "哪一天的情况（默认今天）/ the network as it was on "
-                            "that day (default: today), from 1900-01-01 to today; another day "
-                            "finds nothing (404)",
-                            "schema": {
-                                "type": "string",
-                                "format": "date",
-                                "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
-                            },
-                            "example": "2014-12-31",
-                        },
-                        {
-                            "name": "as_known_at",
-                            "in": "query",
-                            "required": False,
-                            "description": "系统在那一刻所知（北京时间，除非写明时区；只写日期即"
-                            "当天结束）/ what the system knew at that moment (Beijing time "
-                            "unless a zone is given; a date alone means the end of that day), from "
-                            "1970 to today; another moment finds nothing (404)",
-                            "schema": {
-                                "type": "string",
-                                "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}"
-                                "(:[0-9]{2})?(Z|[+-][0-9]{2}:[0-9]{2})?)?$",
-                            },
-                            "example": "2016-12-31T12:00:00+08:00",
-                        },
-                        LANG_PARAMETER,
-                    ],
-                    "responses": {
-                        "200": {
-                            "description": "the summary",
-                            "content": {
-                                "application/json": {
-                                    "schema": {"$ref": "#/components/schemas/Summary"}
-                                }
-                            },
-                        },
-                        "400": PROBLEM_RESPONSE,
-                        "401": {"$ref": "#/components/responses/LoginNeeded"},
-                        "403": {"$ref": "#/components/responses/Forbidden"},
-                        "404": PROBLEM_RESPONSE,
-                    },
-                },
-            },
             "/api/v1/openapi.json": {
                 "get": {
                     "operationId": "getOpenApi",
@@ -262,7 +152,6 @@ def _summary_document() -> dict[str, Any]:
                 },
             },
             "schemas": {
-                "Summary": _summary_schema(),
                 "Freshness": FRESHNESS_SCHEMA,
                 "Problem": PROBLEM_SCHEMA,
             },

@@ -24,6 +24,7 @@ from app.bootstrap import Zhucun
 from tests.builders import CITY
 from tests.web.builders import web_network
 from tests.web.conftest import login, make_app
+from web.summary import ROWS
 
 READS = r"^/api/v1/(units|teams|households|cadres|audit|assessments)"
 
@@ -100,6 +101,23 @@ def test_the_description_declares_the_session_cookie_and_401_403(client: Any):
     bearer = document["components"]["securitySchemes"]["bearerAuth"]
     assert (bearer["type"], bearer["scheme"]) == ("http", "bearer")
     assert {"401", "403"} <= set(summary["responses"])
+
+
+def test_the_summary_s_part_is_generated_from_the_summary_page_s_rows(client: Any):
+    document = client.get("/api/v1/openapi.json").get_json()
+    schema = document["components"]["schemas"]["Summary"]
+    counts = [name for _group, rows in ROWS for name, _label, _note in rows]
+    assert schema["required"] == ["unit", "name", "level", *counts, "freshness"]
+    assert set(schema["properties"]) == {*schema["required"], "as_of", "as_known_at"}
+    households = schema["properties"]["households"]
+    assert (households["type"], households["minimum"]) == ("integer", 0)
+    assert households["description"] == (
+        "在册户数（未迁出、未注销） / Households (not moved out or dissolved)"
+    )
+    summary = document["paths"]["/api/v1/summary/{code}"]["get"]
+    assert [p["name"] for p in summary["parameters"]] == ["code", "as_of", "as_known_at", "lang"]
+    assert sorted(summary["responses"]) == ["200", "400", "401", "403", "404"]
+    assert summary["operationId"] == "getSummary"
 
 
 def test_a_problem_names_any_path_as_a_valid_uri_reference(client: Any):
