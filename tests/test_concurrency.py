@@ -295,8 +295,10 @@ def test_a_batch_that_keeps_losing_races_is_refused_with_its_line_and_writes_not
     run = zhucun._run
     racers = iter(range(100))
 
-    def run_then_another_writer_lands(uow: UnitOfWork, lines: Any, reach: Any = None) -> Any:
-        result = run(uow, lines, reach)
+    def run_then_another_writer_lands(
+        uow: UnitOfWork, lines: Any, reach: Any = None, receipt: Any = None
+    ) -> Any:
+        result = run(uow, lines, reach, receipt)
         n = next(racers)  # another clerk renames the group between this run and its commit
         other = UnitOfWork(zhucun.store)
         rename = cmd("rename_unit", on="2014-07-01", unit=EMPTY_GROUP, name=f"乙村九组{n}")
