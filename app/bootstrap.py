@@ -63,6 +63,7 @@ if TYPE_CHECKING:
 
 
 SEARCH_MAX = 40  # characters of a search text: longer than any name anyone types
+SEARCH_LIMIT = names_index.LIMIT  # names a search answers at most
 # Events no work gap can show (projections/page_changes.py): a page keeps its work gaps
 # across them, while its network figures are computed again.
 NOT_WORK_EVENTS = page_changes.NOT_WORK_EVENTS

@@ -23,7 +23,7 @@ from app.audit.access import record_personal_data_view
 from app.audit.entries import AuditFilter
 from app.audit.log import audit_page
 from app.audit.people import holds_every_unit
-from app.bootstrap import Zhucun
+from app.bootstrap import SEARCH_MAX, Zhucun
 from domain.errors import (
     InvalidInputError,
     NotFoundError,
@@ -39,10 +39,13 @@ from web.auth import login_required, principal
 from web.dashboard import children as children_of
 from web.deps import zhucun
 from web.history import cadre_in_reach, household_in_reach
+from web.people import central_household_in_reach, central_household_on, unit_people
+from web.search import found_in_reach
 from web.teams import team_in_reach
 
 bp = Blueprint("api_reads", __name__, url_prefix="/api/v1")
 
+HIDDEN = frozenset({"spelled", "initials", "closeness"})  # how a name is matched, not what
 MONTH = re.compile(r"[0-9]{4}-[0-9]{2}")
 Row = dict[str, Any]
 
@@ -195,6 +198,69 @@ def ledger(code: str) -> dict[str, Any]:
     lines = z.ledger_village_lines(code, day, moment) or []
     rows, after = page(lines, lambda v: (str(v["code"]),))
     return _answer(z, {**found, "as_known_at": moment.isoformat() if moment else None}, rows, after)
+
+
+@bp.get("/units/<code>/people")
+@login_required
+def people(code: str) -> dict[str, Any]:
+    """The people of a villager group (its households with their link, its party members,
+    its central households) or a village (its central households) on the day, as the unit
+    page lists them."""
+    code = code_in_reach(code)
+    if len(code) not in (12, 15):
+        raise NotFoundError(
+            "code",
+            f"{code} 不是村或村民小组：只有村和村民小组列出人员",
+            f"{code} is not a village or a villager group: only they list their people",
+        )
+    z = zhucun()
+    day = as_of(z.today()) or z.today()
+    found = unit_people(code, "village" if len(code) == 12 else "group", day)
+    if found is None:
+        raise _no_unit(code)
+    return {**found, "freshness": z.freshness()}
+
+
+@bp.get("/central-households/<ch_id>")
+@login_required
+def central_household(ch_id: str) -> dict[str, Any]:
+    """A central household on the day, as its page shows it: its household, the households
+    linked to it, its gaps."""
+    key = str(uuid_of(ch_id, "central_household"))
+    central_household_in_reach(key)
+    plain_id(ch_id, "central_household")
+    z = zhucun()
+    day = as_of(z.today()) or z.today()
+    return {**central_household_on(key, day), "freshness": z.freshness()}
+
+
+# -- the search box ---------------------------------------------------------------------------
+
+
+@bp.get("/search")
+@login_required
+def search() -> dict[str, Any]:
+    """What the search box finds inside the account's jurisdiction, at most as many as the
+    page shows, closest first."""
+    text = request.args.get("q", "")
+    if len(text) > SEARCH_MAX:
+        raise InvalidInputError(
+            "q",
+            f"搜索词过长：最多 {SEARCH_MAX} 个字符",
+            f"the search text is too long: at most {SEARCH_MAX} characters",
+        )
+    z = zhucun()
+    try:
+        found = found_in_reach(text)
+    except InvalidInputError as e:  # within the description's length, longer once folded
+        raise NotFoundError(
+            "q",
+            f"搜索词规整后超过 {SEARCH_MAX} 个字符，找不到任何名称",
+            f"the search text, once folded, is longer than {SEARCH_MAX} characters: no name "
+            "is that long",
+        ) from e
+    rows = [{k: v for k, v in r.items() if k not in HIDDEN} for r in found]
+    return {"q": text.strip(), "rows": rows, "freshness": z.freshness()}
 
 
 # -- teams ------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from typing import Annotated, Any
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
+from app.bootstrap import SEARCH_LIMIT, SEARCH_MAX
 from app.describe import WORDS
 from app.gaps import ALL_GAPS
 from domain.fields import PERSON_NAME_MAX
@@ -252,6 +253,49 @@ class RunResultsPage(Page, kw_only=True):
     rows: list[RunTeam]
 
 
+class PeopleAnswer(msgspec.Struct, kw_only=True):
+    """村或村民小组的人员 / the people of a village (its central households) or a villager
+    group (its households with their link, its party members, its central households)."""
+
+    unit: str
+    name: str
+    level: str
+    village: str
+    as_of: str
+    households: list[dict[str, Any]]
+    party_members: list[dict[str, Any]]
+    central_households: list[dict[str, Any]]
+    freshness: Freshness
+
+
+class CentralHouseholdAnswer(msgspec.Struct, kw_only=True):
+    """一个中心户在那一天 / a central household on the day: whether designated then, its
+    household, the households linked to it and its gaps (when designated)."""
+
+    id: str
+    village: str
+    as_of: str
+    designated: bool
+    freshness: Freshness
+
+
+class Found(msgspec.Struct):
+    """搜索到的一项 / one name found: its kind, key, name, where it lies, whether it ended."""
+
+    kind: str
+    key: str
+    place: str
+    name: str
+    ended: bool
+    place_name: str | None
+
+
+class SearchAnswer(msgspec.Struct, kw_only=True):
+    q: str
+    rows: list[Found]
+    freshness: Freshness
+
+
 # -- the paths ----------------------------------------------------------------------------------
 
 
@@ -401,11 +445,49 @@ READS: tuple[Read, ...] = (
         "code",
     ),
     Read(
+        "/api/v1/units/{code}/people",
+        "getUnitPeople",
+        "村或村民小组的人员 / the people of a village or villager group",
+        PeopleAnswer,
+        "code",
+        clocks=("as_of",),
+        paged=False,
+    ),
+    Read(
         "/api/v1/units/{code}/history",
         "getUnitHistory",
         "单位的全部事件 / every event about a unit",
         HistoryPage,
         "code",
+    ),
+    Read(
+        "/api/v1/central-households/{central_household_id}",
+        "getCentralHousehold",
+        "一个中心户 / a central household on the day",
+        CentralHouseholdAnswer,
+        "central_household_id",
+        clocks=("as_of",),
+        paged=False,
+    ),
+    Read(
+        "/api/v1/search",
+        "search",
+        "搜索框：辖区内的单位、户、党员、干部、工作队，至多 "
+        f"{SEARCH_LIMIT} 项 / the search box: units, households, party members, cadres and "
+        f"teams in reach, at most {SEARCH_LIMIT}",
+        SearchAnswer,
+        None,
+        clocks=(),
+        paged=False,
+        extra=(
+            _query(
+                "q",
+                "名称的一部分、拼音或首字母，或区划代码的开头 / a part of a name, its pinyin "
+                "or initials, or the start of a unit code",
+                {"type": "string", "maxLength": SEARCH_MAX},
+                "wgl",
+            ),
+        ),
     ),
     Read(
         "/api/v1/teams/{team_id}",

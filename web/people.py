@@ -52,20 +52,34 @@ def _key(value: str) -> str:
         ) from None
 
 
-@bp.get("/central-households/<ch_id>")
-@login_required
-def central_household(ch_id: str) -> str:
-    key = _key(ch_id)
+def central_household_in_reach(key: str) -> str:
+    """The village of a central household, once the account's jurisdiction holds it (the
+    page and the API's read both check this)."""
     village = read(people.village_of_central_household, key)
     if village is None:
         raise CentralHouseholdNotFoundError(key)
     require_unit(village, field="central_household")
+    return village
+
+
+def central_household_on(key: str, day: date) -> dict[str, Any]:
+    """A central household on the day, as its page shows it."""
     z = zhucun()
-    day = as_of_day() or z.today()
     ch = cached(
         z, ("central", key, day), day, lambda: read(people.central_household, key, day, z.rules)
     )
     assert ch is not None
+    return dict(ch)
+
+
+@bp.get("/central-households/<ch_id>")
+@login_required
+def central_household(ch_id: str) -> str:
+    key = _key(ch_id)
+    village = central_household_in_reach(key)
+    z = zhucun()
+    day = as_of_day() or z.today()
+    ch = central_household_on(key, day)
     group = ch.get("household", {}).get("group") or village
     who = principal()
     assert who is not None

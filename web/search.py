@@ -39,12 +39,11 @@ def _page(kind: str, key: str) -> str:
     }[kind]()
 
 
-@bp.get("/search")
-@login_required
-def index() -> str:
+def found_in_reach(text: str) -> list[dict[str, Any]]:
+    """What the search box finds of ``text`` inside the logged-in account's jurisdiction (the
+    search page and the API's read both answer this)."""
     who = principal()
     assert who is not None
-    text = request.args.get("q", "")
     found = zhucun().search(text, who.unit_path, everywhere=who.unit_level == "city")
     if who.role is Role.TEAM_MEMBER:
         # A team member's pages are their own team's: other teams of the village, and the
@@ -57,6 +56,14 @@ def index() -> str:
             if (r["kind"] != "team" or r["key"] == own)
             and (r["kind"] != "cadre" or r["key"] in members)
         ]
+    return found
+
+
+@bp.get("/search")
+@login_required
+def index() -> str:
+    text = request.args.get("q", "")
+    found = found_in_reach(text)
     results: list[dict[str, Any]] = [
         r | {"page": _page(r["kind"], r["key"]), "kind_words": KIND_WORDS[r["kind"]]} for r in found
     ]

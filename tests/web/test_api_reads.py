@@ -8,14 +8,28 @@ from __future__ import annotations
 
 from typing import Any
 from urllib.parse import quote
+from uuid import UUID
 
 import jsonschema
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from app.accounts import Accounts
 from app.bootstrap import Zhucun
-from tests.builders import COUNTY, GROUP_A1, TOWNSHIP, VILLAGE_A, apply, hid, household
+from domain.party import central_household_id
+from tests.builders import (
+    COUNTY,
+    GROUP_A1,
+    TOWNSHIP,
+    VILLAGE_A,
+    VILLAGE_B,
+    apply,
+    cmd,
+    hid,
+    household,
+    mid,
+)
 from tests.team_builders import cid, second_team
 from tests.web.builders import OTHER_COUNTY, OTHER_GROUP, OTHER_VILLAGE, WebNet, web_network
 from tests.web.conftest import login, make_app
@@ -185,6 +199,7 @@ def _variants(value: str) -> list[str]:
         "/api/v1/units/{}/residency",
         "/api/v1/units/{}/ledger",
         "/api/v1/units/{}/history",
+        "/api/v1/units/{}/people",
         "/api/v1/audit?unit={}",
         "/api/v1/assessments?unit={}",
     ],
@@ -228,3 +243,69 @@ def test_the_audit_log_is_for_the_audit_page_s_roles(web: Flask) -> None:
     assert conforming(county, "/api/v1/audit")["unit"] == COUNTY
     anonymous = web.test_client()
     assert anonymous.get(f"/api/v1/units/{COUNTY}/gaps").status_code == 401
+
+
+def test_the_search_answers_what_the_search_box_finds_in_reach(
+    web: Flask, county: FlaskClient, zhucun: Zhucun
+) -> None:
+    found = conforming(county, "/api/v1/search?q=%E7%8E%8B")  # 王
+    assert "王大" in {r["name"] for r in found["rows"]}
+    within = Accounts(zhucun).unit_path(COUNTY)
+    assert within is not None
+    who = zhucun.search("王", within, everywhere=False)
+    assert [(r["kind"], r["key"]) for r in found["rows"]] == [(r["kind"], r["key"]) for r in who]
+    assert "spelled" not in found["rows"][0], "how a name is matched is not part of it"
+    assert conforming(county, "/api/v1/search?q=wd")["rows"][0]["name"] == "王大"
+    assert conforming(county, "/api/v1/search")["rows"] == []
+    # Another county's village is not found by a county's account, by name or by code.
+    assert conforming(county, "/api/v1/search?q=%E4%B8%99")["rows"] == []  # 丙
+    assert conforming(county, f"/api/v1/search?q={OTHER_VILLAGE}")["rows"] == []
+    city = login(web.test_client(), "city_admin")
+    by_city = conforming(city, f"/api/v1/search?q={OTHER_VILLAGE}")["rows"]
+    assert [r["key"] for r in by_city] == [OTHER_VILLAGE, OTHER_GROUP]
+    member = login(web.test_client(), "team_member")
+    assert conforming(member, "/api/v1/search?q=%E8%B5%B5%E5%9B%9B")["rows"] == []  # 赵四
+    too_long = conforming(county, "/api/v1/search?q=" + "x" * 41, 400)
+    assert too_long["field"] == "q"
+
+
+def test_the_people_of_a_group_and_a_village_on_a_day(county: FlaskClient, net: WebNet) -> None:
+    group = conforming(county, f"/api/v1/units/{GROUP_A1}/people")
+    assert group["level"] == "group" and group["village"] == VILLAGE_A
+    assert {h["id"] for h in group["households"]} == {net.households["A1"], net.households["A1b"]}
+    village = conforming(county, f"/api/v1/units/{VILLAGE_A}/people")
+    assert village["households"] == [] and len(village["central_households"]) == 1
+    before = conforming(county, f"/api/v1/units/{GROUP_A1}/people?as_of=2014-05-31")
+    assert before["households"] == [] and before["as_of"] == "2014-05-31"
+    assert conforming(county, f"/api/v1/units/{TOWNSHIP}/people", 404)["field"] == "code"
+    assert conforming(county, f"/api/v1/units/{GROUP_A1}/people?as_of=2014-13-01", 404)
+
+
+def test_a_central_household_on_a_day_within_reach(
+    web: Flask, county: FlaskClient, zhucun: Zhucun
+) -> None:
+    ch = str(central_household_id(UUID(hid(1))))
+    on = conforming(county, f"/api/v1/central-households/{ch}")
+    assert on["designated"] is True and on["village"] == VILLAGE_A and on["id"] == ch
+    before = conforming(county, f"/api/v1/central-households/{ch}?as_of=2014-06-01")
+    assert before["designated"] is False
+    assert conforming(county, f"/api/v1/central-households/{ch.upper()}")["id"] == ch
+    padded = quote(f" {ch} ", safe="")
+    assert conforming(county, f"/api/v1/central-households/{padded}", 400)["field"] == (
+        "central_household"
+    )
+    nobody = "00000000-0000-4000-8000-000000000000"
+    assert conforming(county, f"/api/v1/central-households/{nobody}", 404)
+    # Village B's central household: refused to the team of village A, however written.
+    apply(
+        zhucun,
+        cmd("party_member_joined", name="赵四", household=hid(4), id=mid(4)),
+        cmd("designate_central_household", on="2014-06-02", party_member=mid(4)),
+    )
+    other = str(central_household_id(UUID(hid(4))))
+    member = login(web.test_client(), "team_member")
+    for value in (other, f" {other} ", other.upper()):
+        body = conforming(member, f"/api/v1/central-households/{quote(value, safe='')}", 403)
+        assert body["code"] == "outside_jurisdiction"
+        assert "赵四" not in str(body) and VILLAGE_B not in str(body)
+    assert conforming(county, f"/api/v1/central-households/{other}")["village"] == VILLAGE_B

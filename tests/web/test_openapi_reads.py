@@ -7,16 +7,23 @@ from __future__ import annotations
 import json
 from typing import Any
 from urllib.request import urlopen
+from uuid import UUID
 
 import pytest
 import schemathesis
 from schemathesis.config._auth import AuthConfig
 
+from domain.party import central_household_id
 from tests.builders import hid
 from tests.team_builders import cid, tid
 from tests.web.test_openapi_schemathesis import READS, run_schemathesis, served  # noqa: F401
 
-IDS = {"team_id": tid(1), "household_id": hid(1), "cadre_id": cid(1)}
+IDS = {
+    "team_id": tid(1),
+    "household_id": hid(1),
+    "cadre_id": cid(1),
+    "central_household_id": str(central_household_id(UUID(hid(1)))),
+}
 EXAMPLES = 15  # per operation and phase: 15 operations, a minute or two in all
 
 

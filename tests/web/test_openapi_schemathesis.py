@@ -26,7 +26,7 @@ from tests.web.builders import web_network
 from tests.web.conftest import login, make_app
 from web.summary import ROWS
 
-READS = r"^/api/v1/(units|teams|households|cadres|audit|assessments)"
+READS = r"^/api/v1/(units|teams|households|central-households|cadres|audit|assessments|search)"
 
 EXAMPLES = 40  # per operation and phase: the whole run takes a few seconds
 

@@ -148,6 +148,31 @@ ROUTES: list[tuple[str, str, str, frozenset[str] | None, int]] = [
     ("audit log API", "GET", "/api/v1/audit", AUDITORS, 200),
     ("audit log API, other county", "GET", f"/api/v1/audit?unit={OTHER_COUNTY}", CITY_WIDE, 200),
     ("assessment runs API", "GET", "/api/v1/assessments", EVERYONE, 200),
+    ("people API, village", "GET", f"/api/v1/units/{VILLAGE_A}/people", EVERYONE, 200),
+    ("people API, villager group", "GET", f"/api/v1/units/{GROUP_A1}/people", EVERYONE, 200),
+    (
+        "people API, other county's villager group",
+        "GET",
+        f"/api/v1/units/{OTHER_GROUP}/people",
+        CITY_WIDE,
+        200,
+    ),
+    ("central household API", "GET", f"/api/v1/central-households/{CH_A}", EVERYONE, 200),
+    (
+        "central household API, village B",
+        "GET",
+        f"/api/v1/central-households/{CH_B}?as_of=2014-06-20",
+        IN_TOWNSHIP,
+        200,
+    ),
+    (
+        "central household API, other county",
+        "GET",
+        f"/api/v1/central-households/{CH_OTHER}",
+        CITY_WIDE,
+        200,
+    ),
+    ("search API", "GET", "/api/v1/search?q=wd", EVERYONE, 200),
     # The import page offers each account the kinds its role may record (none: a note).
     ("import page", "GET", "/import", EVERYONE, 200),
 ]

@@ -129,6 +129,8 @@ READS = [
     "/api/v1/teams/{}/history",
     "/api/v1/households/{}/history",
     "/api/v1/cadres/{}/history",
+    "/api/v1/units/{}/people",
+    "/api/v1/central-households/{}",
 ]
 
 
