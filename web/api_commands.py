@@ -19,7 +19,7 @@ import re
 import time
 from typing import Any
 
-from flask import Blueprint, Response, current_app, request, session
+from flask import Blueprint, Response, current_app, g, request, session
 
 from app.bootstrap import BatchRefused, BatchResult
 from app.commands import COMMANDS, CommandLine, every_refusal, parse_command_line, read_json_line
@@ -56,8 +56,11 @@ WAIT_FOR_ANSWER_SECONDS = 5.0
 def commands() -> Response:
     who = principal()
     assert who is not None
-    if session.get("user") is not None and current_app.config.get("WTF_CSRF_ENABLED", True):
-        csrf.protect()  # a 400 problem without the X-CSRFToken header
+    # A session's request needs the X-CSRFToken header (else a 400 problem); one a token
+    # authenticates does not, whatever cookie comes with it: the cookie is not read then.
+    by_session = g.get("bearer") is None and session.get("user") is not None
+    if by_session and current_app.config.get("WTF_CSRF_ENABLED", True):
+        csrf.protect()
     key = _idempotency_key()
     body = _body()
     try:

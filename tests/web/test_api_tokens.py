@@ -370,6 +370,13 @@ def test_a_token_sends_a_command_without_csrf_inside_its_jurisdiction_only(
     sent = client.post("/api/v1/commands", data=json.dumps(command), headers=bearer(token))
     assert sent.status_code == 201, sent.get_json()
     assert zhucun.summary(group) is not None
+    # A session's cookie beside the token changes nothing: the token's request needs no CSRF.
+    login(client, "city_admin")
+    second = {**command, "args": {**command["args"], "code": f"{VILLAGE_A}008"}}
+    sent = client.post("/api/v1/commands", data=json.dumps(second), headers=bearer(token))
+    assert sent.status_code == 201, sent.get_json()
+    without_token = client.post("/api/v1/commands", data=json.dumps(second))
+    assert without_token.status_code == 400  # the cookie alone: the CSRF header is required
     # The same token, a group under another county's village: refused, nothing written.
     head = zhucun.store.max_position()
     other = {**command, "args": {**command["args"], "code": f"{OTHER_COUNTY}100201009"}}
