@@ -67,6 +67,12 @@ SEARCH_LIMIT = names_index.LIMIT  # names a search answers at most
 # Events no work gap can show (projections/page_changes.py): a page keeps its work gaps
 # across them, while its network figures are computed again.
 NOT_WORK_EVENTS = page_changes.NOT_WORK_EVENTS
+# How long a query waits for the read models to catch up with the log (docs/projections.md):
+# a command line's query, which has no later request to carry on for it, waits longer than
+# a web page (web/__init__.py), which carries on in the background.
+WAIT_SETTING = "ZHUCUN_CATCH_UP_WAIT"
+CLI_WAIT = 30.0
+WEB_WAIT = 2.0
 
 
 class BatchRefused(Exception):
@@ -151,6 +157,7 @@ class Zhucun:
         return Assessments(self.store, self.projections, self.clock)
 
     def close(self) -> None:
+        self.projections.close()
         self.engine.dispose()
         self.store.close()
 
@@ -546,13 +553,15 @@ class Zhucun:
 
     def freshness(self) -> dict[str, Any]:
         """How far into the log the read models' answers reach, for every JSON answer:
-        ``position`` (the furthest event every read model has applied), ``head`` (the log's
-        last event), ``behind`` (events between them), ``lag_seconds`` (how long ago the
-        first of those was recorded; 0 when none) and ``stopped``: the read models stopped
-        by an event they could not apply, with its position and the error (ADR 020)."""
-        head = self.store.max_position()
-        positions = self.projections.positions()
-        position = min(positions.values(), default=head)
+        ``position`` (the furthest event every read model has applied, as the answers were
+        read: the catch-up's bound may have cut it short, ``Projections.wait``),
+        ``head`` (the log's last event), ``behind`` (events between them), ``lag_seconds``
+        (how long ago the first of those was recorded; 0 when none) and ``stopped``: the
+        read models stopped by an event they could not apply, with its position and the
+        error (ADR 020)."""
+        reached, head = self.projections.behind()
+        # A stopped model stays where it stopped; the others have only moved on since.
+        position = min(reached, *self.projections.positions().values())
         lag = 0.0
         if position < head:
             first = self.store.read_log(position, 1)
@@ -644,6 +653,28 @@ def _fund_filters(
 
 def _moment(as_known_at: datetime | None) -> datetime | None:
     return utc_naive(as_known_at) if as_known_at is not None else None
+
+
+def catch_up_wait(default: float | None) -> float | None:
+    """Seconds a query waits for the read models to catch up with the log before it
+    answers from them as they stand: ``ZHUCUN_CATCH_UP_WAIT`` if set (``none``: no bound),
+    else ``default``."""
+    said = os.environ.get(WAIT_SETTING, "").strip()
+    if not said:
+        return default
+    if said.lower() == "none":
+        return None
+    try:
+        seconds = float(said)
+    except ValueError:
+        seconds = -1.0
+    if not seconds >= 0:  # NaN too
+        raise InvalidInputError(
+            WAIT_SETTING,
+            f"{WAIT_SETTING} 应为秒数（不小于 0）或 none，而非 {said[:40]!r}",
+            f"{WAIT_SETTING} must be a number of seconds (0 or more) or none, not {said[:40]!r}",
+        )
+    return seconds
 
 
 def bootstrap(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -70,7 +71,9 @@ class _Look:
     trusted by the reads after it until the process writes to the log."""
 
     commits: int = -1  # the log's write count when the look was taken; -1: not yet taken
-    head: int = 0  # the log's head then, which every live read model had reached
+    head: int = 0  # the position every live read model had reached (the log's head, but
+    # for a catch-up its bound cut short: ``Projections.wait``)
+    top: int = 0  # the log's head then
 
 
 REBUILDING = "rebuild-in-progress"  # a position row marking an unfinished rebuild
@@ -146,6 +149,16 @@ class Projections:
             str(engine.url.database) if engine.dialect.name == "sqlite" else None
         )
         self._look: ContextVar[_Look | None] = ContextVar(f"look-{id(self)}", default=None)
+        # Seconds a query's catch-up may take (None: to the head, however long). Past them
+        # the query answers from the read models as they stand (``behind``) and says so.
+        self.wait: float | None = None
+        # Whether a catch-up that its bound cut short goes on in a thread of this process
+        # (a web server's), rather than being left to the next query or a follower.
+        self.background = False
+        self.short = False  # a query's catch-up was cut short, and nothing has finished it
+        self._carrier: threading.Thread | None = None
+        self._carrier_guard = threading.Lock()
+        self._closed = threading.Event()
 
     @contextmanager
     def one_look(self) -> Iterator[None]:
@@ -174,15 +187,64 @@ class Projections:
         look = self._looked()
         if look is not None:
             return look.head
-        commits, head = self.log.commits, self.log.max_position()
-        self.catch_up()
-        self._remember(commits, head)
-        return head
+        with self._reading() as (_, reached):
+            return reached
 
-    def _remember(self, commits: int, head: int) -> None:
+    def behind(self) -> tuple[int, int]:
+        """The position the live read models have reached and the log's head: as this unit
+        of work's look found them (what its answers were read at), else as they are now."""
+        look = self._looked()
+        if look is not None:
+            return look.head, look.top
+        with self.engine.connect() as conn:
+            return self._reach(conn)
+
+    def _remember(self, commits: int, reached: int, top: int) -> int:
+        """Where the read models stand (``behind``), kept as this unit of work's look."""
         look = self._look.get()
         if look is not None:
-            look.commits, look.head = commits, head
+            look.commits, look.head, look.top = commits, reached, top
+        return reached
+
+    def _catch_up_for_query(self) -> None:
+        """Catch up for a query, for at most ``wait`` seconds. Stopping between two pages is
+        as safe as a crash there (each page commits with its position): the query then
+        answers from what the read models hold, and what is left is carried on in a thread
+        (``background``), else by the next query once this process is gone, or a follower.
+        While a catch-up is left unfinished, this process's queries do not wait again."""
+        if self.short:
+            return
+        enough = None
+        if self.wait is not None:
+            deadline = time.monotonic() + self.wait
+            enough = lambda: time.monotonic() >= deadline  # noqa: E731
+        self.catch_up(enough=enough)
+        if self.short and self.background:
+            self._carry_on()
+
+    def _carry_on(self) -> None:
+        with self._carrier_guard:
+            if self._carrier is not None and self._carrier.is_alive():
+                return
+            self._carrier = threading.Thread(
+                target=self._carry, name="zhucun-catch-up", daemon=True
+            )
+            self._carrier.start()
+
+    def _carry(self) -> None:
+        try:
+            self.catch_up(enough=self._closed.is_set)
+        finally:
+            # Finished, closed or failed: the next query catches up itself (and starts
+            # another thread if it too is cut short).
+            self.short = False
+
+    def close(self) -> None:
+        """Stop a catch-up carried on in the background, at its next page."""
+        self._closed.set()
+        carrier = self._carrier
+        if carrier is not None:
+            carrier.join()
 
     def create_tables(self) -> None:
         """Create what is missing, and start again from the log any read model whose tables
@@ -262,10 +324,13 @@ class Projections:
         return self.positions()[name]
 
     def catch_up(
-        self, progress: Callable[[int], None] | None = None, page_size: int | None = None
+        self,
+        progress: Callable[[int], None] | None = None,
+        page_size: int | None = None,
+        enough: Callable[[], bool] | None = None,
     ) -> int:
         """Apply every event recorded since each read model's position; return how many
-        log events were read.
+        log events were read. ``enough``, asked after each page: stop there (``short``).
 
         Each page of the log is read once and given to every read model that has not seen
         it, inside one transaction that first takes the models' position rows for writing:
@@ -273,6 +338,7 @@ class Projections:
         rows and positions commit together.
         """
         if self._looked() is not None or self._caught_up():
+            self.short = False
             return 0  # the usual case for a query: nothing new, and nothing written
         done = refreshed = 0  # events applied, and applied at the last refresh
         size = page_size or self.batch_size
@@ -307,6 +373,10 @@ class Projections:
                 # The log ended within the page when it was read: what was recorded since
                 # is the next reader's (a transaction less for the usual query after a write).
                 break
+            if enough is not None and enough():
+                self.short = True
+                return done
+        self.short = False
         if done >= REFRESH_AFTER and refreshed != done:
             self.refresh_statistics()
         return done
@@ -320,13 +390,18 @@ class Projections:
 
     def _caught_up_to(self, conn: Connection) -> int | None:
         """The log's head if every read model that is not stopped has reached it, else None."""
+        reached, head = self._reach(conn)
+        return head if self.models and reached >= head else None
+
+    def _reach(self, conn: Connection) -> tuple[int, int]:
+        """The lowest position of the read models that are not stopped, and the log's head."""
         head = self._head(conn)
         names = [m.name for m in self.models]
         keys = names + [_fault_key(n) for n in names]
         stored = {n: p for n, p in conn.execute(_POSITIONS, {"names": keys})}
         live = [int(stored.get(n) or 0) for n in names if _fault_key(n) not in stored]
         self.stopped = {n: int(stored[_fault_key(n)]) for n in names if _fault_key(n) in stored}
-        return head if self.models and min(live, default=head) >= head else None
+        return min(live, default=head), head
 
     def _head(self, conn: Connection) -> int:
         """The log's head, read on ``conn`` where the log says how (``head_statement``)."""
@@ -392,7 +467,8 @@ class Projections:
 
     @contextmanager
     def reading(self) -> Iterator[Connection]:
-        """A connection to query the read models with, once they are at the head of the log.
+        """A connection to query the read models with, once they are at the head of the log
+        (or as far as ``wait`` let them go: ``behind`` says where they stand).
 
         The usual case (nothing new in the log) checks the positions on the connection the
         query then uses: one checkout of the pool instead of two, which on PostgreSQL is a
@@ -402,18 +478,21 @@ class Projections:
             with self.engine.connect() as conn:
                 yield conn
             return
+        with self._reading() as (conn, _):
+            yield conn
+
+    @contextmanager
+    def _reading(self) -> Iterator[tuple[Connection, int]]:
+        """``reading``'s connection, and the position the read models it reads have reached."""
         commits = self.log.commits
         with self.engine.connect() as conn:
-            head = self._caught_up_to(conn)
-            if head is not None:
-                self._remember(commits, head)
-                yield conn
+            reached, top = self._reach(conn)
+            if self.short or (self.models and reached >= top):
+                yield conn, self._remember(commits, reached, top)
                 return
-        head = self.log.max_position()
-        self.catch_up()
-        self._remember(commits, head)
+        self._catch_up_for_query()
         with self.engine.connect() as conn:
-            yield conn
+            yield conn, self._remember(commits, *self._reach(conn))
 
     def drop_tables(self) -> None:
         for model in self.models:

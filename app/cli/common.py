@@ -103,6 +103,11 @@ def opened(ctx: click.Context, create: bool = False) -> Iterator[Zhucun]:
     check_store(store_config(ctx), create)
     z = _bootstrap()(ctx.obj["db"])
     try:
+        from app.bootstrap import CLI_WAIT, catch_up_wait
+
+        # A query answers within the bound, from the read models as they stand, and says
+        # how far behind they are (``freshness``); the next command goes on from there.
+        z.projections.wait = catch_up_wait(CLI_WAIT)
         yield z
     finally:
         z.close()
