@@ -14,16 +14,13 @@ import orjson
 from eventsourcing.application import AggregateNotFoundError
 from sqlalchemy import Engine, create_engine, event
 
-from app.assessments.runs import Assessments
 from app.describe import history_row
-from app.ledger.filters import measure_filter
 from app.store.clock import Clock, SystemClock, local_today
 from app.store.config import StoreConfig, parse_database_url
 from app.store.event_store import EventStore
 from app.store.files import FileStore
 from app.store.receipts import CommandReceipt, digest, receipt_id
 from app.store.uow import UnitOfWork, retries
-from app.team_history import cadre_history, team_history, team_history_page
 from domain.errors import (
     ConcurrentChangeError,
     FutureDateError,
@@ -31,42 +28,30 @@ from domain.errors import (
     RuleViolation,
     ZhucunError,
 )
-from domain.households import Household
-from domain.ledger.measures import FundingSource
-from domain.party import central_household_id
 from domain.rules import DEFAULT_RULES, RuleSet
-from domain.sites import site_id
-from domain.units import unit_id
-from projections import blind_spots, page_changes, queries
+from projections import queries
 from projections import search as names_index
 from projections.audit.index import NAME as AUDIT_INDEX
-from projections.blind_spots import ALL_GAPS
 from projections.bulk import json_text
-from projections.ledger import board as ledger_board
-from projections.ledger import funds as fund_queries
-from projections.ledger import measure_list
-from projections.ledger import queries as ledger_queries
-from projections.ledger import sheets as ledger_sheets
 from projections.runner import Projections, default_models
 from projections.tables import utc_naive
-from projections.teams import queries as team_queries
-from projections.teams import residency_queries, visit_queries
 
 if TYPE_CHECKING:
+    from app.assessments.runs import Assessments
     from app.commands import CommandLine
     from app.jurisdiction import Reach
     from domain.base import Meta
+    from domain.ledger.measures import FundingSource
 
 # The commands (their registry, the use cases that run them, the jurisdiction check) are
 # imported by the first batch that runs, not by every query: a query's process starts
-# without them (docs/benchmarks.md, the command line's start).
+# without them (docs/benchmarks.md, the command line's start). So are the queries of the
+# ledger, the teams and the assessments, and what they import of the domain, by the methods
+# that run them: a summary's process never loads them (ADR 045).
 
 
 SEARCH_MAX = 40  # characters of a search text: longer than any name anyone types
 SEARCH_LIMIT = names_index.LIMIT  # names a search answers at most
-# Events no work gap can show (projections/page_changes.py): a page keeps its work gaps
-# across them, while its network figures are computed again.
-NOT_WORK_EVENTS = page_changes.NOT_WORK_EVENTS
 # How long a query waits for the read models to catch up with the log (docs/projections.md):
 # a command line's query, which has no later request to carry on for it, waits longer than
 # a web page (web/__init__.py), which carries on in the background.
@@ -154,6 +139,8 @@ class Zhucun:
     @property
     def assessments(self) -> Assessments:
         """Assessment runs: run, list, show, explain; replayed by ``app.assessments.replay``."""
+        from app.assessments.runs import Assessments
+
         return Assessments(self.store, self.projections, self.clock)
 
     def close(self) -> None:
@@ -333,6 +320,8 @@ class Zhucun:
     ) -> dict[str, Any] | None:
         """Coverage of a unit and everything under it, on a day, as known at a moment;
         ``work``: its work gaps per village if already counted (``work_gap_counts``)."""
+        from projections import blind_spots
+
         with self.projections.reading() as conn:
             today = self.today()
             now = as_known_at is None and (as_of is None or as_of >= today)
@@ -342,7 +331,9 @@ class Zhucun:
 
     def work_gap_counts(self, code: str, as_of: date) -> dict[str, dict[str, int]]:
         """Per village under the unit with any: its work gaps of each type on the day, as
-        known now. A page keeps them across the events in ``NOT_WORK_EVENTS``."""
+        known now. A page keeps them across the events in ``page_changes.NOT_WORK_EVENTS``."""
+        from projections import blind_spots
+
         with self.projections.reading() as conn:
             return blind_spots.work_gap_counts(conn, code, as_of, None)
 
@@ -355,6 +346,10 @@ class Zhucun:
     ) -> list[dict[str, Any]] | None:
         """Blind spots under a unit, the network's and the ledger's work gaps, one row each,
         on a day, as known at a moment."""
+        from projections import blind_spots
+        from projections.blind_spots import ALL_GAPS
+        from projections.teams import visit_queries
+
         if gap_type is not None and gap_type not in ALL_GAPS:
             raise InvalidInputError(
                 "type",
@@ -375,6 +370,9 @@ class Zhucun:
         """The first ``first`` gaps of each type under a unit on a day, as known now, in the
         list's order (those a page shows, whichever type it filters on), and how many there
         are of each type: a village's hundreds of rows are not described for a page of 20."""
+        from projections import blind_spots
+        from projections.teams import visit_queries
+
         with self.projections.reading() as conn:
             found = blind_spots.gaps(conn, code, as_of, None, None) or []
             totals: dict[str, int] = defaultdict(int)
@@ -407,6 +405,8 @@ class Zhucun:
         self, code: str, as_of: date | None = None, as_known_at: datetime | None = None
     ) -> dict[str, Any] | None:
         """The households of a village or group on a day, covered or not, with their visits."""
+        from projections.teams import visit_queries
+
         with self.projections.reading() as conn:
             day, moment = as_of or self.today(), _moment(as_known_at)
             try:
@@ -426,6 +426,9 @@ class Zhucun:
     ) -> list[dict[str, Any]] | None:
         """The roster on a day of the teams serving in villages under a unit, as known at a
         moment; None if no unit."""
+        from projections.teams import queries as team_queries
+        from projections.teams import visit_queries
+
         with self.projections.reading() as conn:
             upto = visit_queries.known_position(conn, _moment(as_known_at))
             return team_queries.roster(conn, code, as_of or self.today(), upto)
@@ -436,6 +439,9 @@ class Zhucun:
         """The village work ledger of a unit on a day, as known at a moment: a village's own
         survey, or the roll-up of the villages under a township, a county or the city; None
         if no unit."""
+        from projections.ledger import queries as ledger_queries
+        from projections.teams import visit_queries
+
         with self.projections.reading() as conn:
             upto = visit_queries.known_position(conn, _moment(as_known_at))
             return ledger_queries.ledger(conn, code, as_of or self.today(), upto)
@@ -446,6 +452,9 @@ class Zhucun:
         """The whole ledger of each village under a unit (the unit itself, for a village)
         that has anything in its ledger, on a day as known at a moment: what the ledger
         workbook holds (``app/ledger/workbook.py``); None if no unit."""
+        from projections.ledger import sheets as ledger_sheets
+        from projections.teams import visit_queries
+
         with self.projections.reading() as conn:
             upto = visit_queries.known_position(conn, _moment(as_known_at))
             return ledger_sheets.village_ledgers(conn, code, as_of or self.today(), upto)
@@ -473,6 +482,9 @@ class Zhucun:
         totals per source, entries and measures, or the totals of the villages under a
         township, a county or the city; only ``source`` and ``measure`` if given. None if no
         unit."""
+        from projections.ledger import funds as fund_queries
+        from projections.teams import visit_queries
+
         wanted, measure_id = _fund_filters(source, measure)
         with self.projections.reading() as conn:
             upto = visit_queries.known_position(conn, _moment(as_known_at))
@@ -485,6 +497,9 @@ class Zhucun:
         """The measures of every village under a unit (the unit itself, for a village) on a
         day as known at a moment, each with its village, status, overdue or not, and
         progress: the measures board; None if no unit."""
+        from projections.ledger import board as ledger_board
+        from projections.teams import visit_queries
+
         with self.projections.reading() as conn:
             upto = visit_queries.known_position(conn, _moment(as_known_at))
             return ledger_board.measures_board(conn, code, as_of or self.today(), upto)
@@ -494,6 +509,9 @@ class Zhucun:
     ) -> list[dict[str, Any]] | None:
         """One line of ledger figures per village under a unit on a day as known at a
         moment: the roll-up's list of villages; None if no unit."""
+        from projections.ledger import board as ledger_board
+        from projections.teams import visit_queries
+
         with self.projections.reading() as conn:
             upto = visit_queries.known_position(conn, _moment(as_known_at))
             return ledger_board.village_lines(conn, code, as_of or self.today(), upto)
@@ -511,6 +529,10 @@ class Zhucun:
         """The measures of a village, or of every village under a unit, on a day as known at
         a moment: their status that day, overdue and by how many days, their budget; kept by
         status, overdue, category and responsible person. None if no unit."""
+        from app.ledger.filters import measure_filter
+        from projections.ledger import measure_list
+        from projections.teams import visit_queries
+
         wanted = measure_filter(status, overdue, category, responsible)
         with self.projections.reading() as conn:
             upto = visit_queries.known_position(conn, _moment(as_known_at))
@@ -525,6 +547,8 @@ class Zhucun:
     ) -> list[dict[str, Any]] | None:
         """A month in the village of one team, or of the teams under a unit, as known at a
         moment; None if unknown."""
+        from projections.teams import residency_queries, visit_queries
+
         try:
             residency_queries.month_bounds(month)
         except ValueError:
@@ -546,6 +570,8 @@ class Zhucun:
         """Do the unit pages of ``day`` read the same with the log at ``upto`` as at
         ``after`` (projections/page_changes.py)? Not known, so False, while the audit index
         that says which events came in between is stopped."""
+        from projections import page_changes
+
         if AUDIT_INDEX in self.projections.stopped:
             return False
         with self.projections.reading() as conn:
@@ -580,9 +606,15 @@ class Zhucun:
         return local_today(self.clock.now())
 
     def history_of_unit(self, code: str) -> list[dict[str, Any]]:
+        from domain.sites import site_id
+        from domain.units import unit_id
+
         return self._history([unit_id(code), site_id(code)])
 
     def history_of_id(self, aggregate_id: UUID) -> list[dict[str, Any]]:
+        from domain.households import Household
+        from domain.party import central_household_id
+
         ids = [aggregate_id]
         try:
             if isinstance(self.store.load(aggregate_id), Household):
@@ -593,6 +625,8 @@ class Zhucun:
 
     def history_of_team(self, team_id: UUID) -> list[dict[str, Any]]:
         """Every action of a work team and of its members while on it (TeamNotFoundError)."""
+        from app.team_history import team_history
+
         return team_history(self, team_id)
 
     def history_of_team_page(
@@ -601,10 +635,14 @@ class Zhucun:
         """One page of the team's history (``rows``, at most ``limit``) beyond the log
         position ``after`` in the order asked, and ``next``: the position to ask the
         following page after, None on the last page (TeamNotFoundError)."""
+        from app.team_history import team_history_page
+
         return team_history_page(self, team_id, limit, after, newest_first)
 
     def history_of_cadre(self, cadre_id: UUID) -> list[dict[str, Any]]:
         """Every action of a cadre, on their own record and as actor (CadreNotFoundError)."""
+        from app.team_history import cadre_history
+
         return cadre_history(self, cadre_id)
 
     def _history(self, ids: list[UUID]) -> list[dict[str, Any]]:

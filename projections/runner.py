@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib
 import os
 import threading
 import time
@@ -29,16 +30,7 @@ from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, StatementError
 from sqlalchemy.schema import CreateIndex
 
 from domain.rules import DEFAULT_RULES, RuleSet
-from projections.accounts import AccountsModel
-from projections.assessments.model import AssessmentsModel
-from projections.audit.chain import AuditChainModel
-from projections.audit.index import AuditIndexModel
 from projections.collector import collector_paused
-from projections.coverage.model import CoverageModel
-from projections.ledger.model import LedgerModel
-from projections.network import NetworkModel
-from projections.rectifications import RectificationsModel
-from projections.search import SearchModel
 from projections.tables import (
     GENERATION,
     faults,
@@ -47,7 +39,6 @@ from projections.tables import (
     stored_position,
     tracking,
 )
-from projections.teams.model import TeamsModel
 
 fcntl: ModuleType | None
 try:
@@ -95,7 +86,10 @@ REFRESH_GROWTH = 4
 
 class ReadModel(Protocol):
     name: str
-    metadata: MetaData
+
+    @property
+    def metadata(self) -> MetaData: ...
+
     # Optional ``deferred_indexes``: indexes that only queries use, never the model's own
     # catch-up. A rebuild drops them and builds each once at the end (``_deferred``).
     # Optional ``version`` (1 when absent): raised when the model's tables or what they mean
@@ -108,18 +102,70 @@ class ReadModel(Protocol):
 
 
 def default_models(rules: RuleSet = DEFAULT_RULES) -> list[ReadModel]:
+    """Every read model, each known by its name and version until it has events to apply
+    (``LazyModel``): the event store imports this module for its locks, and a query whose
+    read models are at the head of the log loads none of their code."""
     return [
-        NetworkModel(),
-        CoverageModel(rules),
-        TeamsModel(),
-        AuditChainModel(),
-        AccountsModel(),
-        AuditIndexModel(),
-        LedgerModel(),
-        AssessmentsModel(),
-        SearchModel(),
-        RectificationsModel(),
+        LazyModel("network", 3, "projections.network:NetworkModel"),
+        LazyModel("coverage", 4, "projections.coverage.model:CoverageModel", rules),
+        LazyModel("teams", 3, "projections.teams.model:TeamsModel"),
+        LazyModel("audit_chain", 1, "projections.audit.chain:AuditChainModel"),
+        LazyModel("accounts", 4, "projections.accounts:AccountsModel"),
+        LazyModel("audit_index", 3, "projections.audit.index:AuditIndexModel"),
+        LazyModel("ledger", 9, "projections.ledger.model:LedgerModel"),
+        LazyModel("assessments", 2, "projections.assessments.model:AssessmentsModel"),
+        LazyModel("search", 1, "projections.search:SearchModel"),
+        LazyModel("rectifications", 1, "projections.rectifications:RectificationsModel"),
     ]
+
+
+class LazyModel:
+    """A read model known by its name and version (all that a look at the positions and
+    ``create_tables``' usual look need), its code imported when it first has events to apply
+    or is asked for more: its tables (a rebuild, a new version), its deferred indexes.
+
+    A query whose read models are at the head of the log imports none of the models'
+    handlers, nor the domain modules behind them, nor the ledger's or the assessments' tables
+    when it does not read them (ADR 045). Nothing else changes: every query still brings
+    every model to the head first, page by page with the positions, exactly once.
+
+    ``model`` is ``"module:Class"``, built with ``args``; ``version`` must be the class's
+    (tests/test_projections.py compares them): a model whose tables change raises its
+    version, so that the version row, written in the transaction that made the tables,
+    stands for them until the code is loaded.
+    """
+
+    def __init__(self, name: str, version: int, model: str, *args: Any) -> None:
+        self.name, self.version = name, version
+        self._path, self._args = model, args
+        self._model: ReadModel | None = None
+
+    @property
+    def model(self) -> ReadModel:
+        if self._model is None:
+            module, cls = self._path.split(":")
+            self._model = getattr(importlib.import_module(module), cls)(*self._args)
+        return self._model
+
+    @property
+    def loaded(self) -> bool:
+        return self._model is not None
+
+    @property
+    def metadata(self) -> MetaData:
+        return self.model.metadata
+
+    def process(self, conn: Connection, page: Sequence[Any]) -> None:
+        self.model.process(conn, page)
+
+    def reset(self) -> None:
+        if self._model is not None:  # else nothing is kept in memory
+            self._model.reset()
+
+    def __getattr__(self, name: str) -> Any:  # what else the code has (deferred indexes)
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self.model, name)
 
 
 class Projections:
@@ -287,7 +333,7 @@ class Projections:
         its version current: nothing to create."""
         with self.engine.connect() as conn:
             tables = set(inspect(conn).get_table_names())
-            wanted = {t.name for m in self.models for t in m.metadata.sorted_tables}
+            wanted = {t.name for m in self.models for t in _tables(m)}
             wanted |= {t.name for t in tracking.sorted_tables}  # positions and faults
             if not wanted <= tables:
                 return False
@@ -750,6 +796,14 @@ def _setup_lock(conn: Connection) -> None:
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SETUP_LOCK})
     else:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _tables(model: ReadModel) -> list[Any]:
+    """A model's tables, but none of a ``LazyModel`` not yet loaded: its version row stands
+    for them (written with them; new tables come with a new version)."""
+    if isinstance(model, LazyModel) and not model.loaded:
+        return []
+    return list(model.metadata.sorted_tables)
 
 
 def _version_of(model: ReadModel) -> int:

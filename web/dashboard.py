@@ -12,12 +12,12 @@ from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from app.accounts import Principal
-from app.bootstrap import NOT_WORK_EVENTS
 from app.gaps import event_names, with_causes
 from app.rectifications import EVENTS as RECTIFICATION_EVENTS
 from app.rectifications import counts as rectification_counts
 from domain.errors import InvalidInputError, UnitNotFoundError, UnitNotYetOpenError
 from projections import unit_pages
+from projections.page_changes import NOT_WORK_EVENTS
 from web.auth import login_required, principal, require_unit
 from web.deps import unit_code, zhucun
 from web.i18n import N_, _, current_language

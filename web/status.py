@@ -40,6 +40,4 @@ def catching_up() -> dict[str, int] | None:
 
 
 def init_app(app: Flask) -> None:
-    app.context_processor(
-        lambda: {"stopped_models": stopped_models, "catching_up": catching_up}
-    )
+    app.context_processor(lambda: {"stopped_models": stopped_models, "catching_up": catching_up})
