@@ -67,12 +67,19 @@ class ZhucunGroup(click.Group):
             fail(refusal_text(explain(e, obj.get("config"))))
 
 
+# Set by the ``zhucun`` program (app/cli/main.py), not where the commands are called in a
+# process of another's (the tests' CliRunner): freezing there would keep that process's
+# uncollected garbage for good.
+FREEZE = False
+
+
 def _open(db: str | None) -> Zhucun:
     """``app.bootstrap.bootstrap(db)``, imported and run with the cycle collector paused: the
     import and the opening make a few thousand objects (the aggregates' event classes, the
     tables, the engine) and none of them is garbage, and collecting while they are made was
-    a tenth of a query's start. They are then set apart from later collections
-    (``gc.freeze``), which would only walk them again to find nothing."""
+    a tenth of a query's start. In a ``zhucun`` process (``FREEZE``) they are then set apart
+    from later collections (``gc.freeze``), which walked them again to find nothing: a
+    quarter of a summary's CPU on the demo store (bench/cli_start.py)."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -80,7 +87,8 @@ def _open(db: str | None) -> Zhucun:
 
         return bootstrap(db)
     finally:
-        gc.freeze()
+        if FREEZE:
+            gc.freeze()
         if was_enabled:
             gc.enable()
 
