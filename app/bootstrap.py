@@ -331,7 +331,7 @@ class Zhucun:
 
     def work_gap_counts(self, code: str, as_of: date) -> dict[str, dict[str, int]]:
         """Per village under the unit with any: its work gaps of each type on the day, as
-        known now. A page keeps them across the events in ``page_changes.NOT_WORK_EVENTS``."""
+        known now. A page keeps them across the events in ``not_work_events``."""
         from projections import blind_spots
 
         with self.projections.reading() as conn:
@@ -558,6 +558,14 @@ class Zhucun:
         with self.projections.reading() as conn:
             upto = visit_queries.known_position(conn, _moment(as_known_at))
             return residency_queries.residency(conn, month, self.rules, code, team, upto)
+
+    @property
+    def not_work_events(self) -> frozenset[str]:
+        """Events no work gap can show (projections/page_changes.py): a page keeps its work
+        gaps across them, while its network figures are computed again."""
+        from projections import page_changes
+
+        return page_changes.NOT_WORK_EVENTS
 
     def pages_unchanged(
         self,

@@ -17,7 +17,6 @@ from app.rectifications import EVENTS as RECTIFICATION_EVENTS
 from app.rectifications import counts as rectification_counts
 from domain.errors import InvalidInputError, UnitNotFoundError, UnitNotYetOpenError
 from projections import unit_pages
-from projections.page_changes import NOT_WORK_EVENTS
 from web.auth import login_required, principal, require_unit
 from web.deps import unit_code, zhucun
 from web.i18n import N_, _, current_language
@@ -116,7 +115,7 @@ def work_gaps(code: str, day: date) -> dict[str, dict[str, int]]:
         ("work-gaps", code, day),
         day,
         lambda: z.work_gap_counts(code, day),
-        ignored=NOT_WORK_EVENTS,
+        ignored=z.not_work_events,
     )
 
 
