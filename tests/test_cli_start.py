@@ -24,13 +24,18 @@ NEVER_FOR_SQLITE = (
     "pypinyin",
     "openpyxl",
 )
-# And what the help needs neither: the use cases, the store, the event classes.
+# And what the help needs neither: the use cases, the store, the event classes, the read
+# side (the ledger's and the assessments' models with the rest).
 NEVER_FOR_HELP = (
     *NEVER_FOR_SQLITE,
     "app.bootstrap",
     "sqlalchemy",
     "eventsourcing",
     "app.audit.log",
+    "projections",
+    "app.assessments",
+    "domain.ledger",
+    "domain.assessments",
 )
 
 PROBE = """
