@@ -228,8 +228,9 @@ class Projections:
         return look if look is not None and look.commits == self.log.commits else None
 
     def head(self) -> int:
-        """The log's head, every live read model having reached it: the key of anything
-        computed from the read models (the web's page cache)."""
+        """The position every live read model has reached: the log's head, unless the
+        catch-up's bound cut it short (``wait``). The key of anything computed from the read
+        models (the web's page cache): an answer computed behind the head is keyed there."""
         look = self._looked()
         if look is not None:
             return look.head
