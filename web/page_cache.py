@@ -5,11 +5,11 @@ head has not moved, the same question has the same answer. So answers are kept p
 per process), keyed by (what, unit, day) with the log's head they were computed at: the
 position the read models had reached (``Projections.head``), which is behind the log's head
 when the catch-up's bound cut it short (ADR 047), so that such an answer is never taken for
-the answer at the head. When the head has moved, the events in between are looked at (``Zhucun.pages_unchanged``): a check-in
-or a login changes no unit page, and a household registered today changes no page of an
-earlier day, so the answer is kept; any other event computes it afresh. Small and bounded;
-nothing is shared between processes, and nothing depends on who asks (jurisdiction is
-checked before, per request).
+the answer at the head. When the head has moved, the events in between are looked at
+(``Zhucun.pages_unchanged``): a check-in or a login changes no unit page, and a household
+registered today changes no page of an earlier day, so the answer is kept; any other event
+computes it afresh. Small and bounded; nothing is shared between processes, and nothing
+depends on who asks (jurisdiction is checked before, per request).
 
 Under load, requests for the same page arrive together just after a write has moved the
 head: the first computes the answer and the others wait for it (one flight per key), rather
