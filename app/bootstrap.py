@@ -287,7 +287,8 @@ class Zhucun:
         return result
 
     def _open_children(self, code: str) -> list[str]:
-        with self.projections.reading() as conn:  # the one rule that reads a read model
+        # A rule that reads a read model: at the head, whatever the bound of a query.
+        with self.projections.reading(to_head=True) as conn:
             return queries.open_children(conn, code)
 
     def _gap_of(self, code: str, gap_type: str, subject: str, day: date) -> dict[str, Any] | None:
@@ -295,7 +296,7 @@ class Zhucun:
         ``assign_rectification``)."""
         from app.rectifications import find_gap
 
-        with self.projections.reading() as conn:
+        with self.projections.reading(to_head=True) as conn:
             return find_gap(conn, code, gap_type, subject, day)
 
     # -- reading ------------------------------------------------------------------------------

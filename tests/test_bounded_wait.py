@@ -17,10 +17,11 @@ from click.testing import CliRunner
 from app.accounts import Accounts
 from app.bootstrap import WAIT_SETTING, Zhucun, catch_up_wait
 from app.cli.main import cli
+from app.network import UnitHasActiveChildrenError
 from bench import scale
 from bench.loader import WRITERS, Loader
 from domain.errors import InvalidInputError
-from tests.builders import CITY, small_network
+from tests.builders import CITY, cmd, refused, small_network
 from tests.web.builders import ACCOUNTS, FAST_HASHER, PASSWORD
 from tests.web.conftest import TEST_CONFIG, login
 from web import create_app
@@ -106,6 +107,22 @@ def test_a_page_past_its_bound_shows_a_banner_and_later_pages_reach_the_head(
     page = client.get(f"/units/{CITY}?lang=en").get_data(as_text=True)
     assert BEHIND_EN not in page and BEHIND_ZH not in page
     assert kept[("unit", CITY, zhucun.today())][0] == head
+
+
+def test_a_rule_that_reads_a_read_model_reads_it_at_the_head_whatever_the_bound(
+    zhucun: Zhucun,
+) -> None:
+    """Closing a unit asks the read model for its open children: bound or not, it must see
+    the last village of a bulk load with its groups, or it would close a village in use."""
+    zhucun.projections.wait, zhucun.projections.batch_size = 0, PAGE
+    bulk_load(zhucun)
+    last = max(p.unit.code for p in scale.province(10) if isinstance(p, scale.VillagePlan))
+    with zhucun.projections.reading():  # a query: cut short after its first page
+        pass
+    assert zhucun.projections.short
+    assert zhucun.projections.behind()[0] < zhucun.store.max_position()
+    error = refused(zhucun, cmd("close_unit", on="2016-12-30", unit=last)).error
+    assert isinstance(error, UnitHasActiveChildrenError)
 
 
 @pytest.mark.parametrize("said", ["-1", "soon", "nan"])
