@@ -130,7 +130,7 @@ class LazyModel:
     every model to the head first, page by page with the positions, exactly once.
 
     ``model`` is ``"module:Class"``, built with ``args``; ``version`` must be the class's
-    (tests/test_projections.py compares them): a model whose tables change raises its
+    (tests/test_lazy_models.py compares them): a model whose tables change raises its
     version, so that the version row, written in the transaction that made the tables,
     stands for them until the code is loaded.
     """
