@@ -301,7 +301,7 @@ class Accounts:
     # -- details --------------------------------------------------------------------------------
 
     def _open_unit(self, code: str) -> dict[str, Any]:
-        with self.z.projections.reading() as conn:
+        with self.z.projections.reading(to_head=True) as conn:  # a rule: at the head
             unit = queries.unit_row(conn, code)
         if unit is None or unit["closed_on"] is not None:
             raise UnitNotFoundError(code)

@@ -14,16 +14,13 @@ import orjson
 from eventsourcing.application import AggregateNotFoundError
 from sqlalchemy import Engine, create_engine, event
 
-from app.assessments.runs import Assessments
 from app.describe import history_row
-from app.ledger.filters import measure_filter
 from app.store.clock import Clock, SystemClock, local_today
 from app.store.config import StoreConfig, parse_database_url
 from app.store.event_store import EventStore
 from app.store.files import FileStore
 from app.store.receipts import CommandReceipt, digest, receipt_id
 from app.store.uow import UnitOfWork, retries
-from app.team_history import cadre_history, team_history, team_history_page
 from domain.errors import (
     ConcurrentChangeError,
     FutureDateError,
@@ -31,42 +28,36 @@ from domain.errors import (
     RuleViolation,
     ZhucunError,
 )
-from domain.households import Household
-from domain.ledger.measures import FundingSource
-from domain.party import central_household_id
 from domain.rules import DEFAULT_RULES, RuleSet
-from domain.sites import site_id
-from domain.units import unit_id
-from projections import blind_spots, page_changes, queries
+from projections import queries
 from projections import search as names_index
 from projections.audit.index import NAME as AUDIT_INDEX
-from projections.blind_spots import ALL_GAPS
 from projections.bulk import json_text
-from projections.ledger import board as ledger_board
-from projections.ledger import funds as fund_queries
-from projections.ledger import measure_list
-from projections.ledger import queries as ledger_queries
-from projections.ledger import sheets as ledger_sheets
 from projections.runner import Projections, default_models
 from projections.tables import utc_naive
-from projections.teams import queries as team_queries
-from projections.teams import residency_queries, visit_queries
 
 if TYPE_CHECKING:
+    from app.assessments.runs import Assessments
     from app.commands import CommandLine
     from app.jurisdiction import Reach
     from domain.base import Meta
+    from domain.ledger.measures import FundingSource
 
 # The commands (their registry, the use cases that run them, the jurisdiction check) are
 # imported by the first batch that runs, not by every query: a query's process starts
-# without them (docs/benchmarks.md, the command line's start).
+# without them (docs/benchmarks.md, the command line's start). So are the queries of the
+# ledger, the teams and the assessments, and what they import of the domain, by the methods
+# that run them: a summary's process never loads them (ADR 045).
 
 
 SEARCH_MAX = 40  # characters of a search text: longer than any name anyone types
 SEARCH_LIMIT = names_index.LIMIT  # names a search answers at most
-# Events no work gap can show (projections/page_changes.py): a page keeps its work gaps
-# across them, while its network figures are computed again.
-NOT_WORK_EVENTS = page_changes.NOT_WORK_EVENTS
+# How long a query waits for the read models to catch up with the log (docs/projections.md):
+# a command line's query, which has no later request to carry on for it, waits longer than
+# a web page (web/__init__.py), which carries on in the background.
+WAIT_SETTING = "ZHUCUN_CATCH_UP_WAIT"
+CLI_WAIT = 30.0
+WEB_WAIT = 2.0
 
 
 class BatchRefused(Exception):
@@ -148,9 +139,12 @@ class Zhucun:
     @property
     def assessments(self) -> Assessments:
         """Assessment runs: run, list, show, explain; replayed by ``app.assessments.replay``."""
+        from app.assessments.runs import Assessments
+
         return Assessments(self.store, self.projections, self.clock)
 
     def close(self) -> None:
+        self.projections.close()
         self.engine.dispose()
         self.store.close()
 
@@ -293,7 +287,8 @@ class Zhucun:
         return result
 
     def _open_children(self, code: str) -> list[str]:
-        with self.projections.reading() as conn:  # the one rule that reads a read model
+        # A rule that reads a read model: at the head, whatever the bound of a query.
+        with self.projections.reading(to_head=True) as conn:
             return queries.open_children(conn, code)
 
     def _gap_of(self, code: str, gap_type: str, subject: str, day: date) -> dict[str, Any] | None:
@@ -301,7 +296,7 @@ class Zhucun:
         ``assign_rectification``)."""
         from app.rectifications import find_gap
 
-        with self.projections.reading() as conn:
+        with self.projections.reading(to_head=True) as conn:
             return find_gap(conn, code, gap_type, subject, day)
 
     # -- reading ------------------------------------------------------------------------------
@@ -326,6 +321,8 @@ class Zhucun:
     ) -> dict[str, Any] | None:
         """Coverage of a unit and everything under it, on a day, as known at a moment;
         ``work``: its work gaps per village if already counted (``work_gap_counts``)."""
+        from projections import blind_spots
+
         with self.projections.reading() as conn:
             today = self.today()
             now = as_known_at is None and (as_of is None or as_of >= today)
@@ -335,7 +332,9 @@ class Zhucun:
 
     def work_gap_counts(self, code: str, as_of: date) -> dict[str, dict[str, int]]:
         """Per village under the unit with any: its work gaps of each type on the day, as
-        known now. A page keeps them across the events in ``NOT_WORK_EVENTS``."""
+        known now. A page keeps them across the events in ``not_work_events``."""
+        from projections import blind_spots
+
         with self.projections.reading() as conn:
             return blind_spots.work_gap_counts(conn, code, as_of, None)
 
@@ -348,6 +347,10 @@ class Zhucun:
     ) -> list[dict[str, Any]] | None:
         """Blind spots under a unit, the network's and the ledger's work gaps, one row each,
         on a day, as known at a moment."""
+        from projections import blind_spots
+        from projections.blind_spots import ALL_GAPS
+        from projections.teams import visit_queries
+
         if gap_type is not None and gap_type not in ALL_GAPS:
             raise InvalidInputError(
                 "type",
@@ -368,6 +371,9 @@ class Zhucun:
         """The first ``first`` gaps of each type under a unit on a day, as known now, in the
         list's order (those a page shows, whichever type it filters on), and how many there
         are of each type: a village's hundreds of rows are not described for a page of 20."""
+        from projections import blind_spots
+        from projections.teams import visit_queries
+
         with self.projections.reading() as conn:
             found = blind_spots.gaps(conn, code, as_of, None, None) or []
             totals: dict[str, int] = defaultdict(int)
@@ -400,6 +406,8 @@ class Zhucun:
         self, code: str, as_of: date | None = None, as_known_at: datetime | None = None
     ) -> dict[str, Any] | None:
         """The households of a village or group on a day, covered or not, with their visits."""
+        from projections.teams import visit_queries
+
         with self.projections.reading() as conn:
             day, moment = as_of or self.today(), _moment(as_known_at)
             try:
@@ -419,6 +427,9 @@ class Zhucun:
     ) -> list[dict[str, Any]] | None:
         """The roster on a day of the teams serving in villages under a unit, as known at a
         moment; None if no unit."""
+        from projections.teams import queries as team_queries
+        from projections.teams import visit_queries
+
         with self.projections.reading() as conn:
             upto = visit_queries.known_position(conn, _moment(as_known_at))
             return team_queries.roster(conn, code, as_of or self.today(), upto)
@@ -429,6 +440,9 @@ class Zhucun:
         """The village work ledger of a unit on a day, as known at a moment: a village's own
         survey, or the roll-up of the villages under a township, a county or the city; None
         if no unit."""
+        from projections.ledger import queries as ledger_queries
+        from projections.teams import visit_queries
+
         with self.projections.reading() as conn:
             upto = visit_queries.known_position(conn, _moment(as_known_at))
             return ledger_queries.ledger(conn, code, as_of or self.today(), upto)
@@ -439,6 +453,9 @@ class Zhucun:
         """The whole ledger of each village under a unit (the unit itself, for a village)
         that has anything in its ledger, on a day as known at a moment: what the ledger
         workbook holds (``app/ledger/workbook.py``); None if no unit."""
+        from projections.ledger import sheets as ledger_sheets
+        from projections.teams import visit_queries
+
         with self.projections.reading() as conn:
             upto = visit_queries.known_position(conn, _moment(as_known_at))
             return ledger_sheets.village_ledgers(conn, code, as_of or self.today(), upto)
@@ -466,6 +483,9 @@ class Zhucun:
         totals per source, entries and measures, or the totals of the villages under a
         township, a county or the city; only ``source`` and ``measure`` if given. None if no
         unit."""
+        from projections.ledger import funds as fund_queries
+        from projections.teams import visit_queries
+
         wanted, measure_id = _fund_filters(source, measure)
         with self.projections.reading() as conn:
             upto = visit_queries.known_position(conn, _moment(as_known_at))
@@ -478,6 +498,9 @@ class Zhucun:
         """The measures of every village under a unit (the unit itself, for a village) on a
         day as known at a moment, each with its village, status, overdue or not, and
         progress: the measures board; None if no unit."""
+        from projections.ledger import board as ledger_board
+        from projections.teams import visit_queries
+
         with self.projections.reading() as conn:
             upto = visit_queries.known_position(conn, _moment(as_known_at))
             return ledger_board.measures_board(conn, code, as_of or self.today(), upto)
@@ -487,6 +510,9 @@ class Zhucun:
     ) -> list[dict[str, Any]] | None:
         """One line of ledger figures per village under a unit on a day as known at a
         moment: the roll-up's list of villages; None if no unit."""
+        from projections.ledger import board as ledger_board
+        from projections.teams import visit_queries
+
         with self.projections.reading() as conn:
             upto = visit_queries.known_position(conn, _moment(as_known_at))
             return ledger_board.village_lines(conn, code, as_of or self.today(), upto)
@@ -504,6 +530,10 @@ class Zhucun:
         """The measures of a village, or of every village under a unit, on a day as known at
         a moment: their status that day, overdue and by how many days, their budget; kept by
         status, overdue, category and responsible person. None if no unit."""
+        from app.ledger.filters import measure_filter
+        from projections.ledger import measure_list
+        from projections.teams import visit_queries
+
         wanted = measure_filter(status, overdue, category, responsible)
         with self.projections.reading() as conn:
             upto = visit_queries.known_position(conn, _moment(as_known_at))
@@ -518,6 +548,8 @@ class Zhucun:
     ) -> list[dict[str, Any]] | None:
         """A month in the village of one team, or of the teams under a unit, as known at a
         moment; None if unknown."""
+        from projections.teams import residency_queries, visit_queries
+
         try:
             residency_queries.month_bounds(month)
         except ValueError:
@@ -527,6 +559,14 @@ class Zhucun:
         with self.projections.reading() as conn:
             upto = visit_queries.known_position(conn, _moment(as_known_at))
             return residency_queries.residency(conn, month, self.rules, code, team, upto)
+
+    @property
+    def not_work_events(self) -> frozenset[str]:
+        """Events no work gap can show (projections/page_changes.py): a page keeps its work
+        gaps across them, while its network figures are computed again."""
+        from projections import page_changes
+
+        return page_changes.NOT_WORK_EVENTS
 
     def pages_unchanged(
         self,
@@ -539,6 +579,8 @@ class Zhucun:
         """Do the unit pages of ``day`` read the same with the log at ``upto`` as at
         ``after`` (projections/page_changes.py)? Not known, so False, while the audit index
         that says which events came in between is stopped."""
+        from projections import page_changes
+
         if AUDIT_INDEX in self.projections.stopped:
             return False
         with self.projections.reading() as conn:
@@ -546,13 +588,15 @@ class Zhucun:
 
     def freshness(self) -> dict[str, Any]:
         """How far into the log the read models' answers reach, for every JSON answer:
-        ``position`` (the furthest event every read model has applied), ``head`` (the log's
-        last event), ``behind`` (events between them), ``lag_seconds`` (how long ago the
-        first of those was recorded; 0 when none) and ``stopped``: the read models stopped
-        by an event they could not apply, with its position and the error (ADR 020)."""
-        head = self.store.max_position()
-        positions = self.projections.positions()
-        position = min(positions.values(), default=head)
+        ``position`` (the furthest event every read model has applied, as the answers were
+        read: the catch-up's bound may have cut it short, ``Projections.wait``),
+        ``head`` (the log's last event), ``behind`` (events between them), ``lag_seconds``
+        (how long ago the first of those was recorded; 0 when none) and ``stopped``: the
+        read models stopped by an event they could not apply, with its position and the
+        error (ADR 020)."""
+        reached, head = self.projections.behind()
+        # A stopped model stays where it stopped; the others have only moved on since.
+        position = min(reached, *self.projections.positions().values())
         lag = 0.0
         if position < head:
             first = self.store.read_log(position, 1)
@@ -571,9 +615,15 @@ class Zhucun:
         return local_today(self.clock.now())
 
     def history_of_unit(self, code: str) -> list[dict[str, Any]]:
+        from domain.sites import site_id
+        from domain.units import unit_id
+
         return self._history([unit_id(code), site_id(code)])
 
     def history_of_id(self, aggregate_id: UUID) -> list[dict[str, Any]]:
+        from domain.households import Household
+        from domain.party import central_household_id
+
         ids = [aggregate_id]
         try:
             if isinstance(self.store.load(aggregate_id), Household):
@@ -584,6 +634,8 @@ class Zhucun:
 
     def history_of_team(self, team_id: UUID) -> list[dict[str, Any]]:
         """Every action of a work team and of its members while on it (TeamNotFoundError)."""
+        from app.team_history import team_history
+
         return team_history(self, team_id)
 
     def history_of_team_page(
@@ -592,10 +644,14 @@ class Zhucun:
         """One page of the team's history (``rows``, at most ``limit``) beyond the log
         position ``after`` in the order asked, and ``next``: the position to ask the
         following page after, None on the last page (TeamNotFoundError)."""
+        from app.team_history import team_history_page
+
         return team_history_page(self, team_id, limit, after, newest_first)
 
     def history_of_cadre(self, cadre_id: UUID) -> list[dict[str, Any]]:
         """Every action of a cadre, on their own record and as actor (CadreNotFoundError)."""
+        from app.team_history import cadre_history
+
         return cadre_history(self, cadre_id)
 
     def _history(self, ids: list[UUID]) -> list[dict[str, Any]]:
@@ -644,6 +700,28 @@ def _fund_filters(
 
 def _moment(as_known_at: datetime | None) -> datetime | None:
     return utc_naive(as_known_at) if as_known_at is not None else None
+
+
+def catch_up_wait(default: float | None) -> float | None:
+    """Seconds a query waits for the read models to catch up with the log before it
+    answers from them as they stand: ``ZHUCUN_CATCH_UP_WAIT`` if set (``none``: no bound),
+    else ``default``."""
+    said = os.environ.get(WAIT_SETTING, "").strip()
+    if not said:
+        return default
+    if said.lower() == "none":
+        return None
+    try:
+        seconds = float(said)
+    except ValueError:
+        seconds = -1.0
+    if not seconds >= 0:  # NaN too
+        raise InvalidInputError(
+            WAIT_SETTING,
+            f"{WAIT_SETTING} 应为秒数（不小于 0）或 none，而非 {said[:40]!r}",
+            f"{WAIT_SETTING} must be a number of seconds (0 or more) or none, not {said[:40]!r}",
+        )
+    return seconds
 
 
 def bootstrap(

@@ -16,6 +16,11 @@ falls on all alike:
 Prints the median and the range of N runs of each (wall clock), the median CPU time (user +
 system) of each, and the load average before and after: a wall-clock figure is only worth as
 much as the machine was quiet.
+
+Every process runs with its compiled modules cached in a directory of the run's own
+(``PYTHONPYCACHEPREFIX``), ``PYTHONDONTWRITEBYTECODE`` lifted: as on any installation, where
+the first run writes them, rather than compiling the project's modules again on each run
+(0.2 s and more of a query's start) when the environment forbids writing them.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -44,11 +50,22 @@ def _cpu() -> float:
     return used.ru_utime + used.ru_stime
 
 
+def _environment(cache: str) -> dict[str, str]:
+    """This environment, the compiled modules cached in ``cache``."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    return {**env, "PYTHONPYCACHEPREFIX": cache}
+
+
+ENV: dict[str, str] | None = None  # the children's environment (``_environment``)
+
+
 def _time(argv: list[str]) -> tuple[float, float]:
     """Wall-clock seconds of one run, and the CPU seconds (user + system) it used: on a busy
     machine the second is what the first would be on a quiet one, near enough."""
     start, cpu = time.perf_counter(), _cpu()
-    done = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    done = subprocess.run(
+        argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=ENV
+    )
     elapsed = time.perf_counter() - start
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(argv)} failed: {done.stderr}")
@@ -61,6 +78,7 @@ def _import_ms(module: str) -> float:
         capture_output=True,
         text=True,
         check=True,
+        env=ENV,
     )
     last = [line for line in done.stderr.splitlines() if re.search(rf"\|\s*{module}$", line)]
     return int(last[-1].split("|")[1]) / 1000
@@ -78,6 +96,16 @@ def main() -> int:
         "'before: ...' beside this one",
     )
     args = p.parse_args()
+    global ENV
+    cache = tempfile.mkdtemp(prefix="zhucun-pycache-")
+    ENV = _environment(cache)
+    try:
+        return _run(args)
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
+
+
+def _run(args: Any) -> int:
     zhucun = _zhucun()
     commands = {
         "python -c pass": [sys.executable, "-c", "pass"],

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import importlib
 import os
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -28,16 +30,7 @@ from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, StatementError
 from sqlalchemy.schema import CreateIndex
 
 from domain.rules import DEFAULT_RULES, RuleSet
-from projections.accounts import AccountsModel
-from projections.assessments.model import AssessmentsModel
-from projections.audit.chain import AuditChainModel
-from projections.audit.index import AuditIndexModel
 from projections.collector import collector_paused
-from projections.coverage.model import CoverageModel
-from projections.ledger.model import LedgerModel
-from projections.network import NetworkModel
-from projections.rectifications import RectificationsModel
-from projections.search import SearchModel
 from projections.tables import (
     GENERATION,
     faults,
@@ -46,7 +39,6 @@ from projections.tables import (
     stored_position,
     tracking,
 )
-from projections.teams.model import TeamsModel
 
 fcntl: ModuleType | None
 try:
@@ -70,7 +62,9 @@ class _Look:
     trusted by the reads after it until the process writes to the log."""
 
     commits: int = -1  # the log's write count when the look was taken; -1: not yet taken
-    head: int = 0  # the log's head then, which every live read model had reached
+    head: int = 0  # the position every live read model had reached (the log's head, but
+    # for a catch-up its bound cut short: ``Projections.wait``)
+    top: int = 0  # the log's head then
 
 
 REBUILDING = "rebuild-in-progress"  # a position row marking an unfinished rebuild
@@ -92,7 +86,10 @@ REFRESH_GROWTH = 4
 
 class ReadModel(Protocol):
     name: str
-    metadata: MetaData
+
+    @property
+    def metadata(self) -> MetaData: ...
+
     # Optional ``deferred_indexes``: indexes that only queries use, never the model's own
     # catch-up. A rebuild drops them and builds each once at the end (``_deferred``).
     # Optional ``version`` (1 when absent): raised when the model's tables or what they mean
@@ -105,18 +102,70 @@ class ReadModel(Protocol):
 
 
 def default_models(rules: RuleSet = DEFAULT_RULES) -> list[ReadModel]:
+    """Every read model, each known by its name and version until it has events to apply
+    (``LazyModel``): the event store imports this module for its locks, and a query whose
+    read models are at the head of the log loads none of their code."""
     return [
-        NetworkModel(),
-        CoverageModel(rules),
-        TeamsModel(),
-        AuditChainModel(),
-        AccountsModel(),
-        AuditIndexModel(),
-        LedgerModel(),
-        AssessmentsModel(),
-        SearchModel(),
-        RectificationsModel(),
+        LazyModel("network", 3, "projections.network:NetworkModel"),
+        LazyModel("coverage", 4, "projections.coverage.model:CoverageModel", rules),
+        LazyModel("teams", 3, "projections.teams.model:TeamsModel"),
+        LazyModel("audit_chain", 1, "projections.audit.chain:AuditChainModel"),
+        LazyModel("accounts", 4, "projections.accounts:AccountsModel"),
+        LazyModel("audit_index", 3, "projections.audit.index:AuditIndexModel"),
+        LazyModel("ledger", 9, "projections.ledger.model:LedgerModel"),
+        LazyModel("assessments", 2, "projections.assessments.model:AssessmentsModel"),
+        LazyModel("search", 1, "projections.search:SearchModel"),
+        LazyModel("rectifications", 1, "projections.rectifications:RectificationsModel"),
     ]
+
+
+class LazyModel:
+    """A read model known by its name and version (all that a look at the positions and
+    ``create_tables``' usual look need), its code imported when it first has events to apply
+    or is asked for more: its tables (a rebuild, a new version), its deferred indexes.
+
+    A query whose read models are at the head of the log imports none of the models'
+    handlers, nor the domain modules behind them, nor the ledger's or the assessments' tables
+    when it does not read them (ADR 045). Nothing else changes: every query still brings
+    every model to the head first, page by page with the positions, exactly once.
+
+    ``model`` is ``"module:Class"``, built with ``args``; ``version`` must be the class's
+    (tests/test_lazy_models.py compares them): a model whose tables change raises its
+    version, so that the version row, written in the transaction that made the tables,
+    stands for them until the code is loaded.
+    """
+
+    def __init__(self, name: str, version: int, model: str, *args: Any) -> None:
+        self.name, self.version = name, version
+        self._path, self._args = model, args
+        self._model: ReadModel | None = None
+
+    @property
+    def model(self) -> ReadModel:
+        if self._model is None:
+            module, cls = self._path.split(":")
+            self._model = getattr(importlib.import_module(module), cls)(*self._args)
+        return self._model
+
+    @property
+    def loaded(self) -> bool:
+        return self._model is not None
+
+    @property
+    def metadata(self) -> MetaData:
+        return self.model.metadata
+
+    def process(self, conn: Connection, page: Sequence[Any]) -> None:
+        self.model.process(conn, page)
+
+    def reset(self) -> None:
+        if self._model is not None:  # else nothing is kept in memory
+            self._model.reset()
+
+    def __getattr__(self, name: str) -> Any:  # what else the code has (deferred indexes)
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self.model, name)
 
 
 class Projections:
@@ -146,6 +195,16 @@ class Projections:
             str(engine.url.database) if engine.dialect.name == "sqlite" else None
         )
         self._look: ContextVar[_Look | None] = ContextVar(f"look-{id(self)}", default=None)
+        # Seconds a query's catch-up may take (None: to the head, however long). Past them
+        # the query answers from the read models as they stand (``behind``) and says so.
+        self.wait: float | None = None
+        # Whether a catch-up that its bound cut short goes on in a thread of this process
+        # (a web server's), rather than being left to the next query or a follower.
+        self.background = False
+        self.short = False  # a query's catch-up was cut short, and nothing has finished it
+        self._carrier: threading.Thread | None = None
+        self._carrier_guard = threading.Lock()
+        self._closed = threading.Event()
 
     @contextmanager
     def one_look(self) -> Iterator[None]:
@@ -169,20 +228,70 @@ class Projections:
         return look if look is not None and look.commits == self.log.commits else None
 
     def head(self) -> int:
-        """The log's head, every live read model having reached it: the key of anything
-        computed from the read models (the web's page cache)."""
+        """The position every live read model has reached: the log's head, unless the
+        catch-up's bound cut it short (``wait``). The key of anything computed from the read
+        models (the web's page cache): an answer computed behind the head is keyed there."""
         look = self._looked()
         if look is not None:
             return look.head
-        commits, head = self.log.commits, self.log.max_position()
-        self.catch_up()
-        self._remember(commits, head)
-        return head
+        with self._reading() as (_, reached):
+            return reached
 
-    def _remember(self, commits: int, head: int) -> None:
+    def behind(self) -> tuple[int, int]:
+        """The position the live read models have reached and the log's head: as this unit
+        of work's look found them (what its answers were read at), else as they are now."""
+        look = self._looked()
+        if look is not None:
+            return look.head, look.top
+        with self.engine.connect() as conn:
+            return self._reach(conn)
+
+    def _remember(self, commits: int, reached: int, top: int) -> int:
+        """Where the read models stand (``behind``), kept as this unit of work's look."""
         look = self._look.get()
         if look is not None:
-            look.commits, look.head = commits, head
+            look.commits, look.head, look.top = commits, reached, top
+        return reached
+
+    def _catch_up_for_query(self) -> None:
+        """Catch up for a query, for at most ``wait`` seconds. Stopping between two pages is
+        as safe as a crash there (each page commits with its position): the query then
+        answers from what the read models hold, and what is left is carried on in a thread
+        (``background``), else by the next query once this process is gone, or a follower.
+        While a catch-up is left unfinished, this process's queries do not wait again."""
+        if self.short:
+            return
+        enough = None
+        if self.wait is not None:
+            deadline = time.monotonic() + self.wait
+            enough = lambda: time.monotonic() >= deadline  # noqa: E731
+        self.catch_up(enough=enough)
+        if self.short and self.background:
+            self._carry_on()
+
+    def _carry_on(self) -> None:
+        with self._carrier_guard:
+            if self._carrier is not None and self._carrier.is_alive():
+                return
+            self._carrier = threading.Thread(
+                target=self._carry, name="zhucun-catch-up", daemon=True
+            )
+            self._carrier.start()
+
+    def _carry(self) -> None:
+        try:
+            self.catch_up(enough=self._closed.is_set)
+        finally:
+            # Finished, closed or failed: the next query catches up itself (and starts
+            # another thread if it too is cut short).
+            self.short = False
+
+    def close(self) -> None:
+        """Stop a catch-up carried on in the background, at its next page."""
+        self._closed.set()
+        carrier = self._carrier
+        if carrier is not None:
+            carrier.join()
 
     def create_tables(self) -> None:
         """Create what is missing, and start again from the log any read model whose tables
@@ -225,7 +334,7 @@ class Projections:
         its version current: nothing to create."""
         with self.engine.connect() as conn:
             tables = set(inspect(conn).get_table_names())
-            wanted = {t.name for m in self.models for t in m.metadata.sorted_tables}
+            wanted = {t.name for m in self.models for t in _tables(m)}
             wanted |= {t.name for t in tracking.sorted_tables}  # positions and faults
             if not wanted <= tables:
                 return False
@@ -262,17 +371,22 @@ class Projections:
         return self.positions()[name]
 
     def catch_up(
-        self, progress: Callable[[int], None] | None = None, page_size: int | None = None
+        self,
+        progress: Callable[[int], None] | None = None,
+        page_size: int | None = None,
+        enough: Callable[[], bool] | None = None,
     ) -> int:
         """Apply every event recorded since each read model's position; return how many
-        log events were read.
+        log events were read. ``enough``, asked after each page: stop there (``short``).
 
         Each page of the log is read once and given to every read model that has not seen
         it, inside one transaction that first takes the models' position rows for writing:
         two processes catching up at once take turns instead of applying a page twice, and
         rows and positions commit together.
         """
-        if self._looked() is not None or self._caught_up():
+        look = self._looked()  # taken at the head: trusted; cut short: caught up now
+        if (look is not None and look.head >= look.top) or self._caught_up():
+            self.short = False
             return 0  # the usual case for a query: nothing new, and nothing written
         done = refreshed = 0  # events applied, and applied at the last refresh
         size = page_size or self.batch_size
@@ -307,6 +421,10 @@ class Projections:
                 # The log ended within the page when it was read: what was recorded since
                 # is the next reader's (a transaction less for the usual query after a write).
                 break
+            if enough is not None and enough():
+                self.short = True
+                return done
+        self.short = False
         if done >= REFRESH_AFTER and refreshed != done:
             self.refresh_statistics()
         return done
@@ -320,13 +438,18 @@ class Projections:
 
     def _caught_up_to(self, conn: Connection) -> int | None:
         """The log's head if every read model that is not stopped has reached it, else None."""
+        reached, head = self._reach(conn)
+        return head if self.models and reached >= head else None
+
+    def _reach(self, conn: Connection) -> tuple[int, int]:
+        """The lowest position of the read models that are not stopped, and the log's head."""
         head = self._head(conn)
         names = [m.name for m in self.models]
         keys = names + [_fault_key(n) for n in names]
         stored = {n: p for n, p in conn.execute(_POSITIONS, {"names": keys})}
         live = [int(stored.get(n) or 0) for n in names if _fault_key(n) not in stored]
         self.stopped = {n: int(stored[_fault_key(n)]) for n in names if _fault_key(n) in stored}
-        return head if self.models and min(live, default=head) >= head else None
+        return min(live, default=head), head
 
     def _head(self, conn: Connection) -> int:
         """The log's head, read on ``conn`` where the log says how (``head_statement``)."""
@@ -391,29 +514,40 @@ class Projections:
         model.reset()
 
     @contextmanager
-    def reading(self) -> Iterator[Connection]:
-        """A connection to query the read models with, once they are at the head of the log.
+    def reading(self, to_head: bool = False) -> Iterator[Connection]:
+        """A connection to query the read models with, once they are at the head of the log
+        (or as far as ``wait`` let them go: ``behind`` says where they stand). ``to_head``:
+        at the head whatever the bound, for a command's rule that checks what it reads (a
+        unit closed only without open children), which must not pass on a model behind.
 
         The usual case (nothing new in the log) checks the positions on the connection the
         query then uses: one checkout of the pool instead of two, which on PostgreSQL is a
         round trip to ping the server and one to end the transaction.
         """
+        if to_head:
+            self.catch_up()
+            with self.engine.connect() as conn:
+                yield conn
+            return
         if self._looked() is not None:
             with self.engine.connect() as conn:
                 yield conn
             return
+        with self._reading() as (conn, _):
+            yield conn
+
+    @contextmanager
+    def _reading(self) -> Iterator[tuple[Connection, int]]:
+        """``reading``'s connection, and the position the read models it reads have reached."""
         commits = self.log.commits
         with self.engine.connect() as conn:
-            head = self._caught_up_to(conn)
-            if head is not None:
-                self._remember(commits, head)
-                yield conn
+            reached, top = self._reach(conn)
+            if self.short or (self.models and reached >= top):
+                yield conn, self._remember(commits, reached, top)
                 return
-        head = self.log.max_position()
-        self.catch_up()
-        self._remember(commits, head)
+        self._catch_up_for_query()
         with self.engine.connect() as conn:
-            yield conn
+            yield conn, self._remember(commits, *self._reach(conn))
 
     def drop_tables(self) -> None:
         for model in self.models:
@@ -671,6 +805,14 @@ def _setup_lock(conn: Connection) -> None:
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SETUP_LOCK})
     else:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _tables(model: ReadModel) -> list[Any]:
+    """A model's tables, but none of a ``LazyModel`` not yet loaded: its version row stands
+    for them (written with them; new tables come with a new version)."""
+    if isinstance(model, LazyModel) and not model.loaded:
+        return []
+    return list(model.metadata.sorted_tables)
 
 
 def _version_of(model: ReadModel) -> int:

@@ -5,6 +5,7 @@ The benchmarks themselves are never run by the tests; see docs/benchmarks.md.
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from pathlib import Path
@@ -216,3 +217,15 @@ def test_the_import_bench_s_workbook_reads_and_imports(tmp_path: Path) -> None:
         assert import_file(z, "households", "h.xlsx", content, envelope).applied == 40
     finally:
         z.close()
+
+
+def test_first_answer_prints_the_bounded_answer_beside_the_catch_up(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bench import first_answer
+
+    args = ["--villages", "2", "--wait", "0", "--db", f"sqlite:///{tmp_path}/load.db"]
+    assert first_answer.main(args) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert figures["events"] == figures["raw_rows"] > 0
+    assert figures["answer_after_catch_up_behind"] == 0 and "load_average_before" in figures

@@ -14,7 +14,7 @@ from typing import Any
 from flask import Flask
 
 from app.accounts import Accounts
-from app.bootstrap import Zhucun, bootstrap
+from app.bootstrap import WEB_WAIT, Zhucun, bootstrap, catch_up_wait
 from web import (
     accounts,
     api,
@@ -53,6 +53,9 @@ def create_app(zhucun: Zhucun | None = None, config: dict[str, Any] | None = Non
         ZHUCUN_DATABASE_URL=None,
         # Reverse proxies whose X-Forwarded-For is believed (web/proxies.py): none by default.
         ZHUCUN_TRUSTED_PROXIES=os.environ.get(proxies.SETTING, ""),
+        # Seconds a page waits for the read models to catch up (None: no bound); what is
+        # left goes on in a thread of this process (docs/projections.md).
+        ZHUCUN_CATCH_UP_WAIT=catch_up_wait(WEB_WAIT),
         **auth.session_settings(),
     )
     if config:
@@ -63,6 +66,8 @@ def create_app(zhucun: Zhucun | None = None, config: dict[str, Any] | None = Non
     if zhucun is None:
         zhucun = bootstrap(app.config["ZHUCUN_DATABASE_URL"])
     app.extensions[EXTENSION] = zhucun
+    zhucun.projections.wait = app.config["ZHUCUN_CATCH_UP_WAIT"]
+    zhucun.projections.background = True
 
     deps.init_app(app)
     i18n.init_app(app)

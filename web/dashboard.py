@@ -12,7 +12,6 @@ from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from app.accounts import Principal
-from app.bootstrap import NOT_WORK_EVENTS
 from app.gaps import event_names, with_causes
 from app.rectifications import EVENTS as RECTIFICATION_EVENTS
 from app.rectifications import counts as rectification_counts
@@ -116,7 +115,7 @@ def work_gaps(code: str, day: date) -> dict[str, dict[str, int]]:
         ("work-gaps", code, day),
         day,
         lambda: z.work_gap_counts(code, day),
-        ignored=NOT_WORK_EVENTS,
+        ignored=z.not_work_events,
     )
 
 

@@ -2,12 +2,14 @@
 
 Every figure on a unit page is a function of the log and the day asked for: while the log's
 head has not moved, the same question has the same answer. So answers are kept per app (one
-per process), keyed by (what, unit, day) with the log's head they were computed at. When the
-head has moved, the events in between are looked at (``Zhucun.pages_unchanged``): a check-in
-or a login changes no unit page, and a household registered today changes no page of an
-earlier day, so the answer is kept; any other event computes it afresh. Small and bounded;
-nothing is shared between processes, and nothing depends on who asks (jurisdiction is
-checked before, per request).
+per process), keyed by (what, unit, day) with the log's head they were computed at: the
+position the read models had reached (``Projections.head``), which is behind the log's head
+when the catch-up's bound cut it short (ADR 047), so that such an answer is never taken for
+the answer at the head. When the head has moved, the events in between are looked at
+(``Zhucun.pages_unchanged``): a check-in or a login changes no unit page, and a household
+registered today changes no page of an earlier day, so the answer is kept; any other event
+computes it afresh. Small and bounded; nothing is shared between processes, and nothing
+depends on who asks (jurisdiction is checked before, per request).
 
 Under load, requests for the same page arrive together just after a write has moved the
 head: the first computes the answer and the others wait for it (one flight per key), rather
@@ -60,7 +62,8 @@ class PageCache:
         ignored: frozenset[str] = frozenset(),
         also: frozenset[str] = frozenset(),
     ) -> T:
-        """The answer to ``key`` (a question about ``day``) with the log at its head."""
+        """The answer to ``key`` (a question about ``day``) with the log where the read models
+        stand (its head, unless the catch-up's bound cut it short)."""
         head = z.projections.head()
         with self.lock:
             found = self.entries.get(key)

@@ -1,6 +1,7 @@
 """The state of the read models as every page shows it: a read model stopped by an event it
 cannot apply (projections/runner.py) is named in a banner, so nobody takes its figures for
-today's."""
+today's; so are read models a page read behind the log's head, their catch-up cut short by
+its bound (``Projections.wait``) and going on in the background."""
 
 from __future__ import annotations
 
@@ -31,5 +32,12 @@ def stopped_models() -> list[dict[str, Any]]:
     ]
 
 
+def catching_up() -> dict[str, int] | None:
+    """Where the page's read stood and how many events it had yet to take in, if any (the
+    request's own look at the read models: no query of its own)."""
+    position, head = zhucun().projections.behind()
+    return {"position": position, "behind": head - position} if position < head else None
+
+
 def init_app(app: Flask) -> None:
-    app.context_processor(lambda: {"stopped_models": stopped_models})
+    app.context_processor(lambda: {"stopped_models": stopped_models, "catching_up": catching_up})

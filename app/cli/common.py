@@ -67,18 +67,30 @@ class ZhucunGroup(click.Group):
             fail(refusal_text(explain(e, obj.get("config"))))
 
 
-def _bootstrap() -> Any:
-    """``app.bootstrap.bootstrap``, imported with the cycle collector paused: the import
-    makes a few thousand objects (the aggregates' event classes, the tables) and none of
-    them is garbage, and collecting while they are made was a tenth of a query's start."""
+# Set by the ``zhucun`` program (app/cli/main.py), not where the commands are called in a
+# process of another's (the tests' CliRunner): freezing there would keep that process's
+# uncollected garbage for good.
+FREEZE = False
+
+
+def _open(db: str | None) -> Zhucun:
+    """``app.bootstrap.bootstrap(db)``, imported and run with the cycle collector paused: the
+    import and the opening make a few thousand objects (the aggregates' event classes, the
+    tables, the engine) and none of them is garbage, and collecting while they are made was
+    a tenth of a query's start. In a ``zhucun`` process (``FREEZE``) they are then set apart
+    from later collections (``gc.freeze``), which walked them again to find nothing: a
+    quarter of a summary's CPU on the demo store (bench/cli_start.py)."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         from app.bootstrap import bootstrap
+
+        return bootstrap(db)
     finally:
+        if FREEZE:
+            gc.freeze()
         if was_enabled:
             gc.enable()
-    return bootstrap
 
 
 def _batch_refused(e: Exception) -> Any:
@@ -101,8 +113,13 @@ def opened(ctx: click.Context, create: bool = False) -> Iterator[Zhucun]:
     """Open the store named by --db. Only ``create`` makes one (``init``, ``demo``): every
     other command refuses a store that does not exist, naming where it looked."""
     check_store(store_config(ctx), create)
-    z = _bootstrap()(ctx.obj["db"])
+    z = _open(ctx.obj["db"])
     try:
+        from app.bootstrap import CLI_WAIT, catch_up_wait
+
+        # A query answers within the bound, from the read models as they stand, and says
+        # how far behind they are (``freshness``); the next command goes on from there.
+        z.projections.wait = catch_up_wait(CLI_WAIT)
         yield z
     finally:
         z.close()

@@ -12,6 +12,7 @@ from uuid import UUID
 
 import click
 
+from app.cli import common
 from app.cli.common import (
     ZhucunGroup,
     fail,
@@ -574,6 +575,7 @@ cli.add_command(import_rows)
 
 
 def main() -> None:
+    common.FREEZE = True  # a process of its own: what it opens lives as long as it does
     cli(prog_name="zhucun")
 
 

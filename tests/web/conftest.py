@@ -11,7 +11,13 @@ from app.bootstrap import Zhucun
 from tests.web.builders import ACCOUNTS, FAST_HASHER, PASSWORD, WebNet, web_network
 from web import create_app
 
-TEST_CONFIG = {"TESTING": True, "SECRET_KEY": "test-secret-key-not-for-production"}
+TEST_CONFIG = {
+    "TESTING": True,
+    "SECRET_KEY": "test-secret-key-not-for-production",
+    # Pages wait for the whole catch-up, however busy the machine: what a test asserts does
+    # not hang on a timing (tests/test_bounded_wait.py sets a bound of its own).
+    "ZHUCUN_CATCH_UP_WAIT": None,
+}
 
 
 def make_app(zhucun: Zhucun) -> Flask:
