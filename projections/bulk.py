@@ -143,8 +143,9 @@ def _faster(impl: Any, process: Callable[[Any], Any] | None) -> Callable[[Any], 
     before 1000) goes through SQLAlchemy's own."""
     if process is None:
         return None
-    kind = type(impl)
-    if kind is SQLITE_DATETIME and impl._storage_format == SQLITE_DATETIME._storage_format:
+    # isinstance: pysqlite's own subclasses, whose processors are these when the driver
+    # does not convert dates itself (it does not: ``native_datetime`` is off).
+    if isinstance(impl, SQLITE_DATETIME) and impl._storage_format == SQLITE_DATETIME._storage_format:
 
         def moment(value: Any) -> Any:
             if type(value) is datetime and value.tzinfo is None and value.year >= 1000:
@@ -152,7 +153,7 @@ def _faster(impl: Any, process: Callable[[Any], Any] | None) -> Callable[[Any], 
             return process(value)
 
         return moment
-    if kind is SQLITE_DATE and impl._storage_format == SQLITE_DATE._storage_format:
+    if isinstance(impl, SQLITE_DATE) and impl._storage_format == SQLITE_DATE._storage_format:
 
         def day(value: Any) -> Any:
             if type(value) is date and value.year >= 1000:
