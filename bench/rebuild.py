@@ -22,7 +22,7 @@ from app.bootstrap import Zhucun
 from app.store.clock import SettableClock
 from app.store.config import parse_database_url
 from bench.coverage import decode_loop_timed
-from bench.loader import RECORDED_AT
+from bench.loader import RECORDED_AT, peak_rss_mib
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -74,6 +74,9 @@ def main(argv: list[str] | None = None) -> int:
         f"  CPU: baseline {base_cpu:.1f} s, rebuild {cpu_s:.1f} s, ratio {base_cpu / cpu_s:.3f}   "
         f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
     )
+    # Nothing else in this process holds much: the peak is the rebuild's (or the baseline's
+    # pages, far smaller), which is what sizes a rebuild of a larger store.
+    print(f"  peak RSS {peak_rss_mib():,.0f} MiB")
     return 0
 
 
