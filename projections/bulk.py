@@ -144,24 +144,35 @@ def _faster(impl: Any, process: Callable[[Any], Any] | None) -> Callable[[Any], 
     if process is None:
         return None
     # isinstance: pysqlite's own subclasses, whose processors are these when the driver
-    # does not convert dates itself (it does not: ``native_datetime`` is off).
-    if isinstance(impl, SQLITE_DATETIME) and impl._storage_format == SQLITE_DATETIME._storage_format:
-
-        def moment(value: Any) -> Any:
-            if type(value) is datetime and value.tzinfo is None and value.year >= 1000:
-                return value.isoformat(" ", "microseconds")
-            return process(value)
-
-        return moment
+    # does not convert dates itself (it does not: ``native_datetime`` is off). The last value
+    # and its text are kept: the rows of a page share a few day and time objects (a recording
+    # moment, the days of the facts), and the same object always gives the same text.
+    if (
+        isinstance(impl, SQLITE_DATETIME)
+        and impl._storage_format == SQLITE_DATETIME._storage_format
+    ):
+        return _remembering(datetime, lambda v: v.isoformat(" ", "microseconds"), process)
     if isinstance(impl, SQLITE_DATE) and impl._storage_format == SQLITE_DATE._storage_format:
-
-        def day(value: Any) -> Any:
-            if type(value) is date and value.year >= 1000:
-                return value.isoformat()
-            return process(value)
-
-        return day
+        return _remembering(date, date.isoformat, process)
     return process
+
+
+def _remembering(
+    kind: type[Any], text: Callable[[Any], str], process: Callable[[Any], Any]
+) -> Callable[[Any], Any]:
+    last: list[tuple[object, Any]] = [(object(), None)]  # one tuple: a thread reads it whole
+
+    def processed(value: Any) -> Any:
+        seen, out = last[0]
+        if value is seen:
+            return out
+        if type(value) is kind and value.year >= 1000 and getattr(value, "tzinfo", None) is None:
+            out = text(value)
+            last[0] = (value, out)
+            return out
+        return process(value)
+
+    return processed
 
 
 def upsert(conn: Connection, table: Table) -> Any:

@@ -120,8 +120,13 @@ class CoverageModel:
         batch: list[Fact] = []
         current: datetime | None = None
         end_position = 0
+        stamp: datetime | None = None  # the events of a moment share their time's object
+        naive = datetime.min
         for item in logged:
-            moment = utc_naive(item.event.timestamp)
+            if item.event.timestamp is not stamp:
+                stamp = item.event.timestamp
+                naive = utc_naive(stamp)
+            moment = naive
             if self._last_moment is not None and moment < self._last_moment:
                 moment = self._last_moment  # recording times never go backwards here
             if current is not None and moment != current:
