@@ -11,6 +11,7 @@ Run it under ``py-spy record`` to see where a rebuild's time goes.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 from typing import Any
@@ -20,8 +21,8 @@ from sqlalchemy import event
 from app.bootstrap import Zhucun
 from app.store.clock import SettableClock
 from app.store.config import parse_database_url
-from bench.coverage import decode_loop
-from bench.loader import RECORDED_AT
+from bench.coverage import decode_loop_timed
+from bench.loader import RECORDED_AT, peak_rss_mib
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -52,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
                 raise SystemExit(f"unknown read model(s) {sorted(unknown)}; one of {sorted(known)}")
             z.projections.models = [m for m in z.projections.models if m.name in args.model]
         events = z.store.max_position()
-        count, base_s = decode_loop(z)
+        count, base_s, base_cpu = decode_loop_timed(z)
         walls, cpus = [], []
         for _ in range(args.repeat):
             wall, cpu = time.perf_counter(), time.process_time()
@@ -69,6 +70,13 @@ def main(argv: list[str] | None = None) -> int:
         f"baseline (library read+decode, no writes) {count / base_s:,.0f} events/s   "
         f"ratio {base_s / wall_s:.3f}"
     )
+    print(
+        f"  CPU: baseline {base_cpu:.1f} s, rebuild {cpu_s:.1f} s, ratio {base_cpu / cpu_s:.3f}   "
+        f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
+    )
+    # Nothing else in this process holds much: the peak is the rebuild's (or the baseline's
+    # pages, far smaller), which is what sizes a rebuild of a larger store.
+    print(f"  peak RSS {peak_rss_mib():,.0f} MiB")
     return 0
 
 

@@ -16,11 +16,12 @@ of `python -m bench.rebuild` at 200 villages: 34 s wall for 17.7 s of CPU).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import orjson
 from sqlalchemy import JSON, Connection, LargeBinary, Table
+from sqlalchemy.dialects.sqlite import DATE as SQLITE_DATE
 from sqlalchemy.dialects.sqlite import DATETIME as SQLITE_DATETIME
 from sqlalchemy.types import TypeEngine
 
@@ -64,7 +65,7 @@ def _copy(
     executemany would have been given (already through the columns' bind processors), which
     psycopg writes in COPY's text format the same way."""
     quote = conn.dialect.identifier_preparer.quote
-    sql = f"COPY {quote(table.name)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
+    sql = f"COPY {_name(conn, table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
     cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
         with cursor.copy(sql) as copy:
@@ -76,13 +77,14 @@ def _copy(
 
 def _prepared(conn: Connection, table: Table, columns: tuple[str, ...]) -> tuple[str, _Processors]:
     dialect = conn.dialect
-    key = (dialect.name, table.name, columns)
+    name = _name(conn, table)
+    key = (dialect.name, name, columns)
     found = _STATEMENTS.get(key)
     if found is None:
         mark = "?" if dialect.paramstyle == "qmark" else "%s"
         quote = dialect.identifier_preparer.quote
         statement = (
-            f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
+            f"INSERT INTO {name} ({', '.join(quote(c) for c in columns)}) "
             f"VALUES ({', '.join(mark for _ in columns)})"
         )
         processors: _Processors = []
@@ -113,6 +115,19 @@ def _prepared(conn: Connection, table: Table, columns: tuple[str, ...]) -> tuple
     return found
 
 
+def _name(conn: Connection, table: Table) -> str:
+    """The table's quoted name where the connection puts it: a ``schema_translate_map`` in
+    its execution options (tables built beside the ones in use, in another schema) applies
+    to these statements too, which SQLAlchemy's compiler never sees."""
+    schema = table.schema
+    translate = conn.get_execution_options().get("schema_translate_map")
+    if translate and schema in translate:
+        schema = translate[schema]
+    preparer = conn.dialect.identifier_preparer
+    name = preparer.quote(table.name)
+    return f"{preparer.quote_schema(schema)}.{name}" if schema else name
+
+
 def json_text(value: Any) -> str:
     """JSON text of a column value, the read models' one way to write JSON (see
     app/bootstrap.py): compact UTF-8, keys that are not text written as text, as the
@@ -121,23 +136,43 @@ def json_text(value: Any) -> str:
 
 
 def _faster(impl: Any, process: Callable[[Any], Any] | None) -> Callable[[Any], Any] | None:
-    """SQLite's time processor with its default storage format, by ``isoformat``: the same
-    text (tests/test_bulk.py compares it) without building the ``%`` formatting's mapping
-    for every value. Any other value (a date given for a time, a time with a zone) goes
-    through SQLAlchemy's own."""
+    """SQLite's date and time processors with their default storage formats, by
+    ``isoformat``: the same text (tests/test_bulk.py compares it) without building the ``%``
+    formatting's mapping for every value (the dates of the coverage rows were a tenth of their
+    writing, profiled). Any other value (a date given for a time, a time with a zone, a year
+    before 1000) goes through SQLAlchemy's own."""
+    if process is None:
+        return None
+    # isinstance: pysqlite's own subclasses, whose processors are these when the driver
+    # does not convert dates itself (it does not: ``native_datetime`` is off). The last value
+    # and its text are kept: the rows of a page share a few day and time objects (a recording
+    # moment, the days of the facts), and the same object always gives the same text.
     if (
-        process is None
-        or type(impl) is not SQLITE_DATETIME
-        or impl._storage_format != SQLITE_DATETIME._storage_format
+        isinstance(impl, SQLITE_DATETIME)
+        and impl._storage_format == SQLITE_DATETIME._storage_format
     ):
-        return process
+        return _remembering(datetime, lambda v: v.isoformat(" ", "microseconds"), process)
+    if isinstance(impl, SQLITE_DATE) and impl._storage_format == SQLITE_DATE._storage_format:
+        return _remembering(date, date.isoformat, process)
+    return process
 
-    def moment(value: Any) -> Any:
-        if type(value) is datetime and value.tzinfo is None and value.year >= 1000:
-            return value.isoformat(" ", "microseconds")
+
+def _remembering(
+    kind: type[Any], text: Callable[[Any], str], process: Callable[[Any], Any]
+) -> Callable[[Any], Any]:
+    last: list[tuple[object, Any]] = [(object(), None)]  # one tuple: a thread reads it whole
+
+    def processed(value: Any) -> Any:
+        seen, out = last[0]
+        if value is seen:
+            return out
+        if type(value) is kind and value.year >= 1000 and getattr(value, "tzinfo", None) is None:
+            out = text(value)
+            last[0] = (value, out)
+            return out
         return process(value)
 
-    return moment
+    return processed
 
 
 def upsert(conn: Connection, table: Table) -> Any:

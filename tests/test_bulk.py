@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+import pytest
 from sqlalchemy import (
     JSON,
     Column,
@@ -18,12 +19,15 @@ from sqlalchemy import (
     Table,
     Text,
     cast,
+    func,
     insert,
+    inspect,
     select,
 )
 
 from app.bootstrap import bootstrap
 from projections.bulk import COPY_FROM, insert_many
+from tests.conftest import pg_url_for_new_schema
 
 COLUMNS = ("id", "text", "day", "moment", "data", "raw")
 AWKWARD = ["tab\there", "new\nline", "back\\slash", "\\N", '"quoted"', "本溪市 甲村", "", "a,b"]
@@ -112,3 +116,33 @@ def test_a_failed_page_leaves_nothing_behind(db_url: str) -> None:
     finally:
         metadata.drop_all(engine)
         z.close()
+
+
+@pytest.mark.postgres
+def test_rows_go_to_the_schema_the_connection_translates_to() -> None:
+    """A read model built beside the one in use, in another schema (``schema_translate_map``),
+    gets its rows there, also through COPY and executemany, which SQLAlchemy does not compile."""
+    z, beside = bootstrap(pg_url_for_new_schema()), bootstrap(pg_url_for_new_schema())
+    metadata, many, _ = tables()
+    other = _schema_of(beside)
+    try:
+        with z.engine.begin() as conn:
+            translated = conn.execution_options(schema_translate_map={None: other})
+            metadata.create_all(translated)
+            insert_many(translated, many, COLUMNS, sample(2 * COPY_FROM))  # COPY
+            insert_many(translated, many, COLUMNS, [(10_000, "one", None, None, None, None)])
+        with beside.engine.connect() as conn:
+            assert (
+                conn.execute(select(func.count()).select_from(many)).scalar() == 2 * COPY_FROM + 1
+            )
+        with z.engine.connect() as conn:
+            assert not inspect(conn).has_table(many.name)
+    finally:
+        metadata.drop_all(beside.engine)
+        z.close()
+        beside.close()
+
+
+def _schema_of(z: Any) -> str:
+    with z.engine.connect() as conn:
+        return str(conn.exec_driver_sql("SELECT current_schema()").scalar())

@@ -5,7 +5,8 @@ form one moment). For each moment: store its facts, note which scopes they conce
 each of those scopes again over effective time, and compare with the rows currently known:
 rows that no longer hold are closed at that moment (known_to), new rows open (known_from).
 A row opened and closed at the same moment is deleted instead, so processing the log in
-bigger or smaller steps gives the same table.
+bigger or smaller steps gives the same table. What a page of the log writes is kept in memory
+and written once at the end of the page (``PageWrites``, page.py).
 
 The facts and current rows of recently swept scopes stay in memory between moments (SQL
 stays the truth: the memory is dropped whenever another process may have moved the model).
@@ -19,7 +20,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, MetaData, delete, func, insert, select, update
+from sqlalchemy import Connection, MetaData, func, select
 
 from domain.base import derived_id
 from domain.rules import RuleSet
@@ -35,11 +36,11 @@ from projections.coverage.facts import (
     fact_of,
     stored_fact,
 )
+from projections.coverage.page import PageWrites
 from projections.coverage.rollup import Rollup, own_counts
 from projections.coverage.sweep import Interval, Walk
 from projections.coverage.tables import (
     QUERY_ONLY_INDEXES,
-    counts,
     facts,
     group_households,
     metadata,
@@ -95,6 +96,7 @@ class CoverageModel:
         self._closed_moment: datetime | None = None
         self._closed: dict[str, Current] | None = None
         self._rollup = Rollup()
+        self._page = PageWrites()  # what the current page writes, written at its end
 
     # -- entry point ---------------------------------------------------------------------------
 
@@ -120,8 +122,13 @@ class CoverageModel:
         batch: list[Fact] = []
         current: datetime | None = None
         end_position = 0
+        stamp: datetime | None = None  # the events of a moment share their time's object
+        naive = datetime.min
         for item in logged:
-            moment = utc_naive(item.event.timestamp)
+            if item.event.timestamp is not stamp:
+                stamp = item.event.timestamp
+                naive = utc_naive(stamp)
+            moment = naive
             if self._last_moment is not None and moment < self._last_moment:
                 moment = self._last_moment  # recording times never go backwards here
             if current is not None and moment != current:
@@ -133,6 +140,7 @@ class CoverageModel:
                 batch.append(fact)
         assert current is not None
         self._apply_moment(conn, current, batch, end_position)
+        self._page.write(conn)
         self._rollup.flush(conn)
         self._position = end_position
 
@@ -141,6 +149,7 @@ class CoverageModel:
         self._rows.clear()
         self._walks.clear()
         self._rollup.forget()
+        self._page.clear(None)
         self._position = -1
 
     def _forget(self, conn: Connection) -> None:
@@ -158,6 +167,7 @@ class CoverageModel:
         self._next_id = int(conn.execute(select(func.max(rows.c.id))).scalar() or 0)
         self._whole_life = self._position == 0
         self._closed_moment = self._last_moment
+        self._page.clear(self._last_moment)
 
     def _apply_moment(
         self, conn: Connection, moment: datetime, batch: list[Fact], end_position: int
@@ -167,23 +177,14 @@ class CoverageModel:
             self._closed_moment = moment
             self._closed = {}
         if batch:
-            insert_many(
-                conn,
-                facts,
-                _FACT_COLUMNS,
-                [
-                    (f.position, f.entity, f.kind, moment, f.occurred_on, f.type, f.actor, f.data)
-                    for f in batch
-                ],
+            self._page.facts.extend(
+                (f.position, f.entity, f.kind, moment, f.occurred_on, f.type, f.actor, f.data)
+                for f in batch
             )
             new_facts, rewritten = self._update_scopes(conn, batch)
             for scope in sorted(new_facts):
                 self._recompute(conn, scope, moment, new_facts[scope], scope in rewritten)
-        changed = conn.execute(
-            update(moments).where(moments.c.recorded_at == moment).values(position=end_position)
-        ).rowcount
-        if not changed:
-            conn.execute(insert(moments).values(recorded_at=moment, position=end_position))
+        self._page.moments[moment] = end_position
 
     # -- which scopes a fact concerns ----------------------------------------------------------
 
@@ -249,6 +250,7 @@ class CoverageModel:
     def _unit_code_level(self, conn: Connection, f: Fact) -> tuple[str, str]:
         if f.type == "Opened":
             return f.data["code"], f.data["level"]
+        self._page.write(conn)  # the opening may be among the page's facts
         opened = conn.execute(
             select(facts.c.data).where(facts.c.entity == f.entity, facts.c.type == "Opened")
         ).scalar_one()
@@ -260,12 +262,9 @@ class CoverageModel:
         """Rewrite the scope's counts of what is in force now (rows still lasting), and
         carry the difference up the roll-ups of the units above it."""
         n, parent = own_counts(scope, ((k[1], k[2], k[6]) for k in wanted if k[VALID_TO] is None))
-        self._rollup.change(conn, scope, n, parent, fresh=self._new_scope(scope))
-        if not self._new_scope(scope):
-            conn.execute(delete(counts).where(counts.c.scope == scope))
-        insert_many(
-            conn, counts, ("scope", "kind", "n"), [(scope, k, c) for k, c in sorted(n.items())]
-        )
+        fresh = self._new_scope(scope)
+        self._rollup.change(conn, scope, n, parent, fresh=fresh)
+        self._page.set_counts(scope, [(scope, k, c) for k, c in sorted(n.items())], not fresh)
 
     def _reopen(
         self,
@@ -281,6 +280,7 @@ class CoverageModel:
         if self._closed is not None:
             closed = self._closed.get(scope, {})
         else:
+            self._page.write(conn)
             closed = {
                 _stored_key(r): (r.id, r.known_from)
                 for r in conn.execute(
@@ -291,11 +291,7 @@ class CoverageModel:
             return added
         again = {k for k in added if k in closed}
         if again:
-            conn.execute(
-                update(rows)
-                .where(rows.c.id.in_([closed[k][0] for k in again]))
-                .values(known_to=None)
-            )
+            self._page.close_rows(conn, [closed[k][0] for k in again], None)
             for k in again:
                 current[k] = closed.pop(k)
         return [k for k in added if k not in again]  # in their order
@@ -316,6 +312,7 @@ class CoverageModel:
         if new is not None:
             _remember(self._facts, scope, list(new))
             return new
+        self._page.write(conn)
         members = select(scope_entities.c.entity).where(scope_entities.c.scope == scope)
         result = conn.execute(
             select(facts).where(facts.c.entity.in_(members)).order_by(facts.c.position)
@@ -333,6 +330,7 @@ class CoverageModel:
             loaded: Current = {}
             _remember(self._rows, scope, loaded)
             return loaded
+        self._page.write(conn)
         loaded = {
             _stored_key(r): (r.id, r.known_from)
             for r in conn.execute(
@@ -368,9 +366,9 @@ class CoverageModel:
             same_moment = [current[k][0] for k in gone if current[k][1] == moment]
             earlier = [current[k][0] for k in gone if current[k][1] != moment]
             if same_moment:
-                conn.execute(delete(rows).where(rows.c.id.in_(same_moment)))
+                self._page.delete_rows(conn, same_moment)
             if earlier:
-                conn.execute(update(rows).where(rows.c.id.in_(earlier)).values(known_to=moment))
+                self._page.close_rows(conn, earlier, moment)
             closed = None if self._closed is None else self._closed.setdefault(scope, {})
             for k in gone:
                 if closed is not None and current[k][1] != moment:
@@ -389,7 +387,7 @@ class CoverageModel:
                 self._next_id += 1
                 values.append((*k, self._next_id, moment, None))
                 current[k] = (self._next_id, moment)
-            insert_many(conn, rows, _ROW_COLUMNS, values)
+            self._page.add_rows(values)
         if changed:
             self._count(conn, scope, current.keys())
         self._seen.add(scope)
@@ -519,35 +517,6 @@ def _stored_key(r: Any) -> RowKey:
         r.cause_type,
         r.cause_actor,
     )
-
-
-_COLUMNS = (
-    "scope",
-    "kind",
-    "subject",
-    "valid_from",
-    "name",
-    "unit",
-    "parent",
-    "valid_to",
-    "since",
-    "cause_position",
-    "cause_type",
-    "cause_actor",
-)
-
-
-_ROW_COLUMNS = (*_COLUMNS, "id", "known_from", "known_to")
-_FACT_COLUMNS = (
-    "position",
-    "entity",
-    "kind",
-    "recorded_at",
-    "occurred_on",
-    "type",
-    "actor",
-    "data",
-)
 
 
 def _row_order(key: RowKey) -> tuple[Any, ...]:

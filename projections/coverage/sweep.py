@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from domain.rules import RuleSet
 from projections.coverage.facts import CENTRAL, HOUSEHOLD, MEMBER, SITE, UNIT, Fact
@@ -51,16 +51,14 @@ GAPS = (
 CENTRE_LEVELS = {"city", "county", "township"}
 
 
-@dataclass(frozen=True)
-class Cause:
+class Cause(NamedTuple):  # tuples: made per fact and per row (see facts.Fact)
     position: int
     type: str
     actor: str
     occurred_on: date
 
 
-@dataclass(frozen=True)
-class Interval:
+class Interval(NamedTuple):
     kind: str
     subject: str  # entity id (hex) or unit code
     name: str
