@@ -22,34 +22,48 @@ from __future__ import annotations
 import copy
 import os
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, insert, select, text, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.schema import CreateIndex, CreateTable
 
-from projections import runner
 from projections.collector import collector_paused
-from projections.runner import (
+from projections.tables import (
+    GENERATION,
     REBUILDING,
-    SETUP_LOCK,
-    Projections,
-    ReadModel,
-    _clear_fault,
-    _deferred,
-    _lock_positions,
-    _put_position,
-    _version_key,
-    _version_of,
-    writing,
+    clear_fault,
+    deferred,
+    fault_key,
+    faults,
+    generation,
+    lock_positions,
+    positions,
+    put_position,
+    tracking,
+    version_key,
+    version_of,
 )
-from projections.tables import GENERATION, faults, generation, positions, tracking
+
+fcntl: ModuleType | None
+try:
+    import fcntl
+except ImportError:  # no flock (Windows): builds beside are not kept one at a time there
+    fcntl = None
+
+# The runner (projections/runner.py) calls this module, so it names the runner's types only
+# by what it uses of them: the live read models' ``Projections``, and a read model.
+Runner = Any
+ReadModel = Any
 
 SUFFIX = "__next"  # the place of a PostgreSQL schema's build: the schema's name and this
 ATTACHED = "zhucun_live"  # what the builder's SQLite connections call the store
-BESIDE_LOCK = SETUP_LOCK + 1  # one build beside at a time on a database (advisory lock)
+# PostgreSQL's advisory lock for one build beside at a time on a database (the set-up lock's
+# number, runner.SETUP_LOCK, and one).
+BESIDE_LOCK = 0x7A68_7564
 # The switch waits this long for the live tables (queries reading them hold a lock until
 # they end) before it lets them go and tries again after another catch-up: a query that
 # comes meanwhile waits behind it, so the wait is bounded for both.
@@ -58,7 +72,7 @@ TRIES = 20
 
 
 class Beside:
-    def __init__(self, live: Projections) -> None:
+    def __init__(self, live: Runner) -> None:
         self.live = live
         engine = live.engine
         self.place: _Place = (
@@ -78,39 +92,49 @@ class Beside:
         self,
         which: Callable[[], list[ReadModel]],
         progress: Callable[[int], None] | None = None,
+        *,
+        page: int,
+        refresh_after: int,
     ) -> int:
         """Build ``which()`` (asked once this process holds the turn to build) beside the
-        live read models, and switch them in; return how many log events were read."""
+        live read models, in pages of ``page`` events, and switch them in; return how many
+        log events were read. The planner's statistics are refreshed at the end unless the
+        catch-up did it (after ``refresh_after`` events, ``Projections.catch_up``)."""
         with self.place.turn():
             models = which()
             if not models:
                 return 0
             try:
-                return self._build(models, progress)
+                return self._build(models, progress, page, refresh_after)
             finally:
                 self.place.dispose()
 
-    def _build(self, models: list[ReadModel], progress: Callable[[int], None] | None) -> int:
+    def _build(
+        self,
+        models: list[ReadModel],
+        progress: Callable[[int], None] | None,
+        page: int,
+        refresh_after: int,
+    ) -> int:
         own = [_own_instance(m) for m in models]
         self._prepare(own)
         live = self.live
-        builder = Projections(
+        builder = type(live)(
             self.place.engine(),
             live.log,
             own,
             batch_size=live.batch_size,
             rebuild_batch_size=live.rebuild_batch_size,
         )
-        page = live.rebuild_batch_size or max(live.batch_size, runner.REBUILD_PAGE)
-        done = 0
+        done: int = 0
         with collector_paused():
             done += builder.catch_up(progress, page)
             # Built once from the finished tables (``Projections.rebuild``'s reason).
             with builder.engine.begin() as conn:
                 for model in own:
-                    for index in _deferred(model):
+                    for index in deferred(model):
                         conn.execute(CreateIndex(index, if_not_exists=True))
-            if done < runner.REFRESH_AFTER:  # else the catch-up did it
+            if done < refresh_after:  # else the catch-up did it
                 builder.refresh_statistics()
             for _ in range(TRIES):
                 switched = self._switch(builder, own)
@@ -123,7 +147,7 @@ class Beside:
         self.place.remove()
         for model in models:
             model.reset()  # this process's own instances: their memory is of the old tables
-        return done
+        return int(done)
 
     def _prepare(self, models: list[ReadModel]) -> None:
         """Resume the place's build if it is of these models and versions, else start a new
@@ -132,7 +156,7 @@ class Beside:
         if self.place.exists():
             built = _models_in(self.place, self.place.engine(), versions=True)
             if {n for n in built if ":" not in n} == {m.name for m in models} and all(
-                built.get(_version_key(m)) == _version_of(m) for m in models
+                built.get(version_key(m)) == version_of(m) for m in models
             ):
                 return
             self.place.remove()
@@ -142,22 +166,22 @@ class Beside:
             conn.execute(insert(positions).values(name=GENERATION, position=0))
             for model in models:
                 model.metadata.create_all(conn)
-                for index in _deferred(model):
+                for index in deferred(model):
                     index.drop(conn)
                 conn.execute(insert(positions).values(name=model.name, position=0))
-                _put_position(conn, _version_key(model), _version_of(model))
+                put_position(conn, version_key(model), version_of(model))
 
-    def _switch(self, builder: Projections, models: list[ReadModel]) -> int | None:
+    def _switch(self, builder: Runner, models: list[ReadModel]) -> int | None:
         """Switch the built models in, in one transaction; how many events it applied, or
         None when the live tables stayed busy (the caller catches up and tries again)."""
         names = [m.name for m in models]
         place = self.place
-        with writing(self.live.writer), place.engine().connect() as conn:
+        with self.live.writer or nullcontext(), place.engine().connect() as conn:
             try:
                 with conn.begin():
                     place.begin(conn)
                     with place.on_live(conn):
-                        _lock_positions(conn, names)  # live catch-ups wait from here
+                        lock_positions(conn, names)  # live catch-ups wait from here
                     done = _last_events(conn, builder, models)
                     at = {
                         n: p
@@ -171,15 +195,15 @@ class Beside:
                     place.move_in(conn, [t for m in models for t in m.metadata.sorted_tables])
                     with place.on_live(conn):
                         for model in models:
-                            _clear_fault(conn, model.name)
-                            _put_position(conn, model.name, int(at[model.name]))
-                            _put_position(conn, _version_key(model), _version_of(model))
+                            clear_fault(conn, model.name)
+                            put_position(conn, model.name, int(at[model.name]))
+                            put_position(conn, version_key(model), version_of(model))
                         for row in stopped:
                             conn.execute(insert(faults).values(**row))
-                            _put_position(conn, f"fault:{row['name']}", int(row["position"]))
+                            put_position(conn, fault_key(row["name"]), int(row["position"]))
                         conn.execute(positions.delete().where(positions.c.name == REBUILDING))
                         # Processes holding rows in memory read them again.
-                        _put_position(conn, GENERATION, generation(conn) + 1)
+                        put_position(conn, GENERATION, generation(conn) + 1)
                     place.drop(conn)
             except OperationalError as e:
                 if not place.busy(e):
@@ -201,12 +225,12 @@ def _models_in(place: _Place, engine: Engine, versions: bool = False) -> dict[st
     }
 
 
-def _last_events(conn: Connection, builder: Projections, models: list[ReadModel]) -> int:
+def _last_events(conn: Connection, builder: Runner, models: list[ReadModel]) -> int:
     """Bring the built models to the head of the log on ``conn`` (the switch's transaction).
     An event a model cannot apply fails the switch; the catch-up after it stops the model
     there (``Projections._isolate``), and the model is switched in stopped."""
     live = builder._live(conn)
-    at = _lock_positions(conn, [m.name for m in live])
+    at = lock_positions(conn, [m.name for m in live])
     done = 0
     while live:
         page = builder.log.read_log(min(at.values()), builder.batch_size)
@@ -239,7 +263,12 @@ def _own_instance(model: ReadModel) -> ReadModel:
 
 
 class _Place:
-    """Where a build beside is made, and how it is switched in, on one engine."""
+    """Where a build beside is made, and how it is switched in, on one engine.
+    ``live_schema``: the store as the builder's connections name it; ``own_schema``: the
+    place as they name it (None: their default)."""
+
+    live_schema: str
+    own_schema: str | None
 
     def __init__(self, engine: Engine) -> None:
         self.live_engine = engine
@@ -267,7 +296,7 @@ class _Place:
     def on_live(self, conn: Connection) -> Iterator[None]:
         """SQLAlchemy's statements on ``conn`` meant for the live tables."""
         before = conn.get_execution_options().get("schema_translate_map")
-        conn.execution_options(schema_translate_map={None: self.live_name()})
+        conn.execution_options(schema_translate_map={None: self.live_schema})
         try:
             yield
         finally:
@@ -275,23 +304,43 @@ class _Place:
 
     def has_tracking(self, conn: Connection) -> bool:
         return bool(
-            conn.dialect.has_table(conn, positions.name, schema=self.own_name())
-            and conn.dialect.has_table(conn, faults.name, schema=self.own_name())
+            conn.dialect.has_table(conn, positions.name, schema=self.own_schema)
+            and conn.dialect.has_table(conn, faults.name, schema=self.own_schema)
         )
 
-    def make_engine(self) -> Engine: ...
-    def live_name(self) -> str: ...
-    def own_name(self) -> str | None: ...
-    def exists(self) -> bool: ...
-    def create(self, conn: Connection) -> None: ...
-    def remove(self) -> None: ...
-    def drop(self, conn: Connection) -> None: ...
-    def begin(self, conn: Connection) -> None: ...
-    def wait_briefly(self, conn: Connection) -> None: ...
-    def move_in(self, conn: Connection, tables: list[Any]) -> None: ...
-    def turn(self) -> Any: ...
+    def make_engine(self) -> Engine:
+        """The builder's engine: its connections see the place first, then the store."""
+        raise NotImplementedError
+
+    def exists(self) -> bool:
+        raise NotImplementedError
+
+    def remove(self) -> None:
+        """The place and all it holds gone (outside any transaction)."""
+        raise NotImplementedError
+
+    def move_in(self, conn: Connection, tables: list[Any]) -> None:
+        """The built tables made the store's (the store's own already dropped)."""
+        raise NotImplementedError
+
+    def turn(self) -> AbstractContextManager[None]:
+        """The turn to build beside: one process at a time."""
+        raise NotImplementedError
+
+    def create(self, conn: Connection) -> None:
+        """The place made, in the transaction that makes its tables."""
+
+    def drop(self, conn: Connection) -> None:
+        """The place gone, in the switch's transaction."""
+
+    def begin(self, conn: Connection) -> None:
+        """What the switch's transaction takes first."""
+
+    def wait_briefly(self, conn: Connection) -> None:
+        """Bound the switch's wait for the live tables."""
 
     def busy(self, error: OperationalError) -> bool:
+        """Did the switch give up waiting for the live tables?"""
         return False
 
 
@@ -304,6 +353,7 @@ class _PostgresPlace(_Place):
             self.schema = str(conn.exec_driver_sql("SELECT current_schema()").scalar())
         # Schema names are checked by app/store/config.py (lower case, at most 63 bytes).
         self.shadow = self.schema[: 63 - len(SUFFIX)] + SUFFIX
+        self.live_schema, self.own_schema = self.schema, self.shadow
 
     def make_engine(self) -> Engine:
         return create_engine(
@@ -314,12 +364,6 @@ class _PostgresPlace(_Place):
             pool_pre_ping=True,
             **self._codec(),
         )
-
-    def live_name(self) -> str:
-        return self.schema
-
-    def own_name(self) -> str | None:
-        return self.shadow
 
     def exists(self) -> bool:
         with self.live_engine.connect() as conn:
@@ -337,9 +381,6 @@ class _PostgresPlace(_Place):
 
     def drop(self, conn: Connection) -> None:
         conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{self.shadow}" CASCADE')
-
-    def begin(self, conn: Connection) -> None:
-        pass
 
     def wait_briefly(self, conn: Connection) -> None:
         conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{LOCK_WAIT}'")
@@ -379,6 +420,7 @@ class _SqlitePlace(_Place):
         super().__init__(engine)
         self.store = os.path.abspath(str(engine.url.database))
         self.path = Path(f"{self.store}-next")
+        self.live_schema, self.own_schema = ATTACHED, None
 
     def make_engine(self) -> Engine:
         engine = create_engine(
@@ -396,17 +438,8 @@ class _SqlitePlace(_Place):
 
         return engine
 
-    def live_name(self) -> str:
-        return ATTACHED
-
-    def own_name(self) -> str | None:
-        return None
-
     def exists(self) -> bool:
         return self.path.exists()
-
-    def create(self, conn: Connection) -> None:
-        pass  # the file is made by the first connection
 
     def remove(self) -> None:
         self.dispose()
@@ -414,16 +447,10 @@ class _SqlitePlace(_Place):
             with suppress(FileNotFoundError):
                 os.remove(f"{self.path}{suffix}")
 
-    def drop(self, conn: Connection) -> None:
-        pass  # the file is removed once the switch has committed
-
     def begin(self, conn: Connection) -> None:
         # Both files' write locks at once: a transaction that reads first and writes later
         # cannot wait for a writer that got in between (runner._setup_lock).
         conn.exec_driver_sql("BEGIN IMMEDIATE")
-
-    def wait_briefly(self, conn: Connection) -> None:
-        pass  # readers hold nothing a drop waits for (WAL)
 
     def move_in(self, conn: Connection, tables: list[Any]) -> None:
         """Copied into the store; each table's indexes made after its rows are in."""
@@ -441,7 +468,6 @@ class _SqlitePlace(_Place):
     @contextmanager
     def turn(self) -> Iterator[None]:
         """The kernel's lock of a file beside the store (released if the process dies)."""
-        fcntl = runner.fcntl
         if fcntl is None:
             yield
             return

@@ -15,7 +15,6 @@ from typing import Any, Protocol
 from sqlalchemy import (
     Connection,
     Engine,
-    Index,
     MetaData,
     bindparam,
     insert,
@@ -38,11 +37,19 @@ from projections.network import NetworkModel
 from projections.rectifications import RectificationsModel
 from projections.search import SearchModel
 from projections.tables import (
+    REBUILDING,
     faults,
     positions,
-    stored_position,
     tracking,
 )
+
+# The position rows' helpers, shared with the build beside (projections/beside.py).
+from projections.tables import fault_key as _fault_key
+from projections.tables import lock_position as _lock_position
+from projections.tables import lock_positions as _lock_positions
+from projections.tables import put_position as _put_position
+from projections.tables import version_key as _version_key
+from projections.tables import version_of as _version_of
 from projections.teams.model import TeamsModel
 
 fcntl: ModuleType | None
@@ -70,9 +77,6 @@ class _Look:
     head: int = 0  # the log's head then, which every live read model had reached
 
 
-# A position row an earlier release left while it rebuilt the live tables in place: their
-# rebuild is unfinished (a rebuild beside replaces them, and deletes it).
-REBUILDING = "rebuild-in-progress"
 # A rebuild reads the log in pages of at least this many events: each page costs a
 # transaction, a sweep of every scope it touches and the writing of their rows, so fewer,
 # bigger pages make a rebuild about a tenth faster (`python -m bench.coverage`). Queries keep
@@ -212,7 +216,8 @@ class Projections:
         if self._outdated():
             from projections.beside import Beside
 
-            Beside(self).build(self._outdated)
+            page, refresh_after = self._rebuild_pages()
+            Beside(self).build(self._outdated, page=page, refresh_after=refresh_after)
 
     def _in_place(self) -> bool:
         """Every table of every model there, each model's position and version stored and
@@ -423,7 +428,14 @@ class Projections:
         from projections.beside import Beside
 
         self.create_tables()
-        return Beside(self).build(lambda: list(self.models), progress)
+        page, refresh_after = self._rebuild_pages()
+        models = list(self.models)
+        return Beside(self).build(lambda: models, progress, page=page, refresh_after=refresh_after)
+
+    def _rebuild_pages(self) -> tuple[int, int]:
+        """A rebuild's pages of the log, and how many events make its catch-up refresh the
+        planner's statistics itself."""
+        return self.rebuild_batch_size or max(self.batch_size, REBUILD_PAGE), REFRESH_AFTER
 
     def refresh_statistics(self) -> None:
         """Have PostgreSQL's planner count the read models' rows again (``ANALYZE``).
@@ -503,16 +515,6 @@ class Projections:
 _POSITIONS = select(positions.c.name, positions.c.position).where(
     positions.c.name.in_(bindparam("names", expanding=True))
 )
-
-
-def _fault_key(name: str) -> str:
-    """The position row saying a model is stopped (read with the positions, in one query)."""
-    return f"fault:{name}"
-
-
-def _clear_fault(conn: Connection, name: str) -> None:
-    conn.execute(faults.delete().where(faults.c.name == name))
-    conn.execute(positions.delete().where(positions.c.name == _fault_key(name)))
 
 
 # Python errors a model raises on an event it cannot apply (a value out of range, a key it
@@ -637,56 +639,9 @@ def _setup_lock(conn: Connection) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def _version_of(model: ReadModel) -> int:
-    return int(getattr(model, "version", 1))
-
-
-def _version_key(model: ReadModel) -> str:
-    """The position row that holds the version of the model its tables were built by."""
-    return f"version:{model.name}"
-
-
-def _deferred(model: ReadModel) -> tuple[Index, ...]:
-    return tuple(getattr(model, "deferred_indexes", ()))
-
-
-def _lock_position(conn: Connection, name: str) -> int:
-    """Take the model's position row for writing (creating it at 0), and return it."""
-    touched = conn.execute(
-        update(positions).where(positions.c.name == name).values(position=positions.c.position)
-    ).rowcount
-    if not touched:
-        # Two first-ever catch-ups may race here; the loser's transaction fails on the
-        # primary key and its caller retries on the next read.
-        conn.execute(insert(positions).values(name=name, position=0))
-    return stored_position(conn, name)
-
-
-def _lock_positions(conn: Connection, names: list[str]) -> dict[str, int]:
-    """``_lock_position`` for several models, in two statements when their rows exist."""
-    if not names:
-        return {}
-    touched = conn.execute(
-        update(positions).where(positions.c.name.in_(names)).values(position=positions.c.position)
-    ).rowcount
-    if touched != len(names):
-        return {name: _lock_position(conn, name) for name in names}
-    found = conn.execute(
-        select(positions.c.name, positions.c.position).where(positions.c.name.in_(names))
-    )
-    return {name: int(position or 0) for name, position in found}
-
-
 def _set_positions(conn: Connection, names: list[str], position: int) -> None:
     if names:
         conn.execute(update(positions).where(positions.c.name.in_(names)).values(position=position))
-
-
-def _put_position(conn: Connection, name: str, position: int) -> None:
-    if not conn.execute(
-        update(positions).where(positions.c.name == name).values(position=position)
-    ).rowcount:
-        conn.execute(insert(positions).values(name=name, position=position))
 
 
 def _set_position(conn: Connection, name: str, position: int) -> None:
