@@ -209,6 +209,8 @@ class Beside:
                 if not place.busy(e):
                     raise
                 return None
+            except _Unapplied:
+                return None
         return done
 
 
@@ -227,8 +229,9 @@ def _models_in(place: _Place, engine: Engine, versions: bool = False) -> dict[st
 
 def _last_events(conn: Connection, builder: Runner, models: list[ReadModel]) -> int:
     """Bring the built models to the head of the log on ``conn`` (the switch's transaction).
-    An event a model cannot apply fails the switch; the catch-up after it stops the model
-    there (``Projections._isolate``), and the model is switched in stopped."""
+    An event a model cannot apply fails the switch (``_Unapplied``); the builder's catch-up
+    after it finds the event and stops the model there (``Projections._isolate``), or raises
+    an error that is not the event's, and the model is switched in stopped."""
     live = builder._live(conn)
     at = lock_positions(conn, [m.name for m in live])
     done = 0
@@ -239,12 +242,19 @@ def _last_events(conn: Connection, builder: Runner, models: list[ReadModel]) -> 
         for model in live:
             unseen = [e for e in page if e.position > at[model.name]]
             if unseen:
-                model.process(conn, unseen)
+                try:
+                    model.process(conn, unseen)
+                except Exception as e:
+                    raise _Unapplied from e
                 at[model.name] = page[-1].position
         done += len(page)
     for name, position in at.items():
         conn.execute(update(positions).where(positions.c.name == name).values(position=position))
     return done
+
+
+class _Unapplied(Exception):
+    """A built model failed on the events recorded since its build caught up."""
 
 
 def _own_instance(model: ReadModel) -> ReadModel:

@@ -18,7 +18,8 @@ from sqlalchemy import Column, Connection, Integer, MetaData, Table, func, inser
 from app.bootstrap import Zhucun
 from projections.runner import Projections
 from projections.tables import households
-from tests.builders import CITY, VILLAGE_A, apply, cmd
+from tests.builders import CITY, VILLAGE_A, apply, cmd, small_network
+from tests.test_projection_faults import Picky
 from tests.test_projections import populate
 
 
@@ -187,3 +188,29 @@ def test_queries_answer_throughout_a_rebuild_and_see_what_was_written_during_it(
     assert rebuilt != checksum  # the rename is in it
     positions, again = from_nothing(zhucun.projections)
     assert again == rebuilt and set(positions.values()) == {head}
+
+
+def test_an_event_the_built_model_cannot_apply_at_the_switch_stops_it_there(
+    zhucun: Zhucun, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Recorded after the build caught up, the event comes with the switch's last events: the
+    switch is given up, the build's catch-up finds the event, and the model is switched in
+    stopped before it (docs/projections.md, "A read model that cannot apply an event")."""
+    small_network(zhucun)
+    picky = Projections(zhucun.engine, zhucun.store, [Picky(1)])
+    picky.create_tables()
+    picky.catch_up()
+    written: list[int] = []
+
+    def write_once(builder: Projections) -> None:  # once the build has caught up
+        if not written:
+            apply(zhucun, cmd("rename_unit", on="2016-12-30", unit=CITY, name="本溪"))
+            written.append(zhucun.store.max_position())
+
+    monkeypatch.setattr(Projections, "refresh_statistics", write_once)
+    picky.rebuild()
+    head = zhucun.store.max_position()
+    assert written == [head]
+    assert picky.faults()["picky"]["position"] == head
+    assert picky.position("picky") == head - 1
+    assert not picky.rebuilding()
