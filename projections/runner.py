@@ -17,7 +17,6 @@ from typing import Any, Protocol
 from sqlalchemy import (
     Connection,
     Engine,
-    Index,
     MetaData,
     bindparam,
     insert,
@@ -27,18 +26,23 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, StatementError
-from sqlalchemy.schema import CreateIndex
 
 from domain.rules import DEFAULT_RULES, RuleSet
 from projections.collector import collector_paused
 from projections.tables import (
-    GENERATION,
+    REBUILDING,
     faults,
-    generation,
     positions,
-    stored_position,
     tracking,
 )
+
+# The position rows' helpers, shared with the build beside (projections/beside.py).
+from projections.tables import fault_key as _fault_key
+from projections.tables import lock_position as _lock_position
+from projections.tables import lock_positions as _lock_positions
+from projections.tables import put_position as _put_position
+from projections.tables import version_key as _version_key
+from projections.tables import version_of as _version_of
 
 fcntl: ModuleType | None
 try:
@@ -67,7 +71,6 @@ class _Look:
     top: int = 0  # the log's head then
 
 
-REBUILDING = "rebuild-in-progress"  # a position row marking an unfinished rebuild
 # A rebuild reads the log in pages of at least this many events: each page costs a
 # transaction, a sweep of every scope it touches and the writing of their rows, so fewer,
 # bigger pages make a rebuild about a tenth faster (`python -m bench.coverage`). Queries keep
@@ -294,13 +297,19 @@ class Projections:
             carrier.join()
 
     def create_tables(self) -> None:
-        """Create what is missing, and start again from the log any read model whose tables
-        were built by another version of it (``_version_of``).
+        """Create what is missing, and build again from the log, beside the tables it
+        replaces, any read model whose tables were built by another version of it
+        (``_version_of``).
 
         Every start of a command comes here: when everything is in place (the usual case) it
         only looks, in two reads. Else the tables are made under the set-up lock
         (``_setup_lock``): on PostgreSQL, DDL run by processes starting together clashed in
-        the catalog ("tuple concurrently updated")."""
+        the catalog ("tuple concurrently updated").
+
+        A new version is built beside the old tables (projections/beside.py, ADR 048): this
+        process waits for it, while processes of the older code go on answering from the old
+        tables, which it replaces in one transaction once it has caught up. Processes of this
+        code starting meanwhile wait for the same build rather than starting another."""
         if self._in_place():
             return
         with self.engine.begin() as conn:
@@ -313,21 +322,11 @@ class Projections:
                 if model.name not in have:
                     conn.execute(insert(positions).values(name=model.name, position=0))
                     _put_position(conn, _version_key(model), _version_of(model))
-        outdated = self._outdated()
-        if outdated:
-            with self.engine.begin() as conn:
-                for model in self.models:
-                    _lock_position(conn, model.name)  # a second process waits here
-                outdated = self._outdated(conn)
-                for model in outdated:
-                    model.metadata.drop_all(conn)
-                    model.metadata.create_all(conn)
-                    _clear_fault(conn, model.name)  # a new version: the fix of a fault
-                    model.reset()
-                    _set_position(conn, model.name, 0)
-                    _put_position(conn, _version_key(model), _version_of(model))
-                if outdated:  # processes holding rows in memory must read them again
-                    _put_position(conn, GENERATION, generation(conn) + 1)
+        if self._outdated():
+            from projections.beside import Beside
+
+            page, refresh_after = self._rebuild_pages()
+            Beside(self).build(self._outdated, page=page, refresh_after=refresh_after)
 
     def _in_place(self) -> bool:
         """Every table of every model there, each model's position and version stored and
@@ -555,54 +554,22 @@ class Projections:
         tracking.drop_all(self.engine)
 
     def rebuild(self, progress: Callable[[int], None] | None = None) -> int:
-        """Rebuild every read model from the log. Safe to interrupt at any moment:
-
-        the reset (drop, create, positions to 0, a mark) is one transaction, and each page
-        after it commits with its position. Run again after an interruption, a rebuild
-        finds its mark and resumes where the last committed page left off.
+        """Rebuild every read model from the log, beside the live ones, and switch them in
+        at once (projections/beside.py): queries answer from the live read models all along,
+        which are never taken away. Safe to interrupt at any moment: run again, it resumes
+        where the last page it committed left off. Returns how many log events were read.
         """
+        from projections.beside import Beside
+
         self.create_tables()
-        with writing(self.writer), self.engine.begin() as conn:
-            resuming = conn.execute(
-                select(positions.c.name).where(positions.c.name == REBUILDING)
-            ).first()
-            if not resuming:
-                for model in self.models:
-                    model.metadata.drop_all(conn)
-                    model.metadata.create_all(conn)
-                    for index in _deferred(model):
-                        index.drop(conn)
-                    _clear_fault(conn, model.name)  # built again: stops again if it must
-                    model.reset()
-                    _put_position(conn, _version_key(model), _version_of(model))
-                rebuilds = generation(conn)
-                names = [m.name for m in self.models]
-                conn.execute(
-                    update(positions).where(positions.c.name.in_(names)).values(position=0)
-                )
-                conn.execute(insert(positions).values(name=REBUILDING, position=0))
-                _put_position(conn, GENERATION, rebuilds + 1)
-        # One pause for the whole rebuild rather than one per page: the models' memory of
-        # what they built grows page after page, and a collection at the end of every page
-        # walked all of it again (a tenth of a rebuild's CPU).
-        page_size = self.rebuild_batch_size or max(self.batch_size, REBUILD_PAGE)
-        with collector_paused():
-            done = self.catch_up(progress, page_size)
-        # Built once from the finished tables rather than row by row as they filled: at
-        # province scale a third of the rebuild went to inserting into such indexes.
-        # Killed here, a rebuild run again finds its mark, has nothing to read, and builds
-        # whichever is still missing.
-        with self.engine.begin() as conn:
-            for model in self.models:
-                for index in _deferred(model):
-                    # IF NOT EXISTS rather than checkfirst: SQLAlchemy's look at the
-                    # table's indexes cannot read expression indexes on SQLite, and warns.
-                    conn.execute(CreateIndex(index, if_not_exists=True))
-        with self.engine.begin() as conn:
-            conn.execute(positions.delete().where(positions.c.name == REBUILDING))
-        if done < REFRESH_AFTER:  # else the catch-up did it
-            self.refresh_statistics()
-        return done
+        page, refresh_after = self._rebuild_pages()
+        models = list(self.models)
+        return Beside(self).build(lambda: models, progress, page=page, refresh_after=refresh_after)
+
+    def _rebuild_pages(self) -> tuple[int, int]:
+        """A rebuild's pages of the log, and how many events make its catch-up refresh the
+        planner's statistics itself."""
+        return self.rebuild_batch_size or max(self.batch_size, REBUILD_PAGE), REFRESH_AFTER
 
     def refresh_statistics(self) -> None:
         """Have PostgreSQL's planner count the read models' rows again (``ANALYZE``).
@@ -623,11 +590,20 @@ class Projections:
                     )
 
     def rebuilding(self) -> bool:
+        """Is a rebuild unfinished: a build beside (or an earlier release's mark)?"""
+        return self.rebuilt_to() is not None
+
+    def rebuilt_to(self) -> int | None:
+        """How far an unfinished rebuild has come (the least position of its models), or
+        None when there is none."""
+        from projections.beside import Beside
+
         with self.engine.connect() as conn:
-            return (
-                conn.execute(select(positions.c.name).where(positions.c.name == REBUILDING)).first()
-                is not None
-            )
+            marked = conn.execute(_POSITIONS, {"names": [REBUILDING]}).first()
+        built = Beside(self).pending()
+        if built is None:
+            return 0 if marked else None
+        return min(built.values(), default=0)
 
     def checksum(self) -> str:
         """A digest of every read model's rows at the head of the log (caught up first),
@@ -673,16 +649,6 @@ class Projections:
 _POSITIONS = select(positions.c.name, positions.c.position).where(
     positions.c.name.in_(bindparam("names", expanding=True))
 )
-
-
-def _fault_key(name: str) -> str:
-    """The position row saying a model is stopped (read with the positions, in one query)."""
-    return f"fault:{name}"
-
-
-def _clear_fault(conn: Connection, name: str) -> None:
-    conn.execute(faults.delete().where(faults.c.name == name))
-    conn.execute(positions.delete().where(positions.c.name == _fault_key(name)))
 
 
 # Python errors a model raises on an event it cannot apply (a value out of range, a key it
@@ -815,56 +781,9 @@ def _tables(model: ReadModel) -> list[Any]:
     return list(model.metadata.sorted_tables)
 
 
-def _version_of(model: ReadModel) -> int:
-    return int(getattr(model, "version", 1))
-
-
-def _version_key(model: ReadModel) -> str:
-    """The position row that holds the version of the model its tables were built by."""
-    return f"version:{model.name}"
-
-
-def _deferred(model: ReadModel) -> tuple[Index, ...]:
-    return tuple(getattr(model, "deferred_indexes", ()))
-
-
-def _lock_position(conn: Connection, name: str) -> int:
-    """Take the model's position row for writing (creating it at 0), and return it."""
-    touched = conn.execute(
-        update(positions).where(positions.c.name == name).values(position=positions.c.position)
-    ).rowcount
-    if not touched:
-        # Two first-ever catch-ups may race here; the loser's transaction fails on the
-        # primary key and its caller retries on the next read.
-        conn.execute(insert(positions).values(name=name, position=0))
-    return stored_position(conn, name)
-
-
-def _lock_positions(conn: Connection, names: list[str]) -> dict[str, int]:
-    """``_lock_position`` for several models, in two statements when their rows exist."""
-    if not names:
-        return {}
-    touched = conn.execute(
-        update(positions).where(positions.c.name.in_(names)).values(position=positions.c.position)
-    ).rowcount
-    if touched != len(names):
-        return {name: _lock_position(conn, name) for name in names}
-    found = conn.execute(
-        select(positions.c.name, positions.c.position).where(positions.c.name.in_(names))
-    )
-    return {name: int(position or 0) for name, position in found}
-
-
 def _set_positions(conn: Connection, names: list[str], position: int) -> None:
     if names:
         conn.execute(update(positions).where(positions.c.name.in_(names)).values(position=position))
-
-
-def _put_position(conn: Connection, name: str, position: int) -> None:
-    if not conn.execute(
-        update(positions).where(positions.c.name == name).values(position=position)
-    ).rowcount:
-        conn.execute(insert(positions).values(name=name, position=position))
 
 
 def _set_position(conn: Connection, name: str, position: int) -> None:

@@ -1,12 +1,14 @@
 """Read-model tables (SQLAlchemy Core). Disposable: dropped and rebuilt from the log at will.
 
-Also what every model shares about them: how far a model has read (``stored_position``), the
-rebuild generation, and how recording times are kept (``utc_naive``).
+Also what every model shares about them: how far a model has read (``stored_position``, and
+the helpers that take and move the position rows), the rebuild generation, and how recording
+times are kept (``utc_naive``).
 """
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -15,11 +17,14 @@ from sqlalchemy import (
     Connection,
     Date,
     DateTime,
+    Index,
     Integer,
     MetaData,
     String,
     Table,
+    insert,
     select,
+    update,
 )
 
 from domain import fields
@@ -57,6 +62,69 @@ def stored_position(conn: Connection, name: str) -> int:
 
 def generation(conn: Connection) -> int:
     return stored_position(conn, GENERATION)
+
+
+# A position row an earlier release left while it rebuilt the live tables in place: their
+# rebuild is unfinished (a rebuild beside replaces them, and deletes it).
+REBUILDING = "rebuild-in-progress"
+
+
+def fault_key(name: str) -> str:
+    """The position row saying a model is stopped (read with the positions, in one query)."""
+    return f"fault:{name}"
+
+
+def clear_fault(conn: Connection, name: str) -> None:
+    conn.execute(faults.delete().where(faults.c.name == name))
+    conn.execute(positions.delete().where(positions.c.name == fault_key(name)))
+
+
+def version_of(model: Any) -> int:
+    return int(getattr(model, "version", 1))
+
+
+def version_key(model: Any) -> str:
+    """The position row that holds the version of the model its tables were built by."""
+    return f"version:{model.name}"
+
+
+def deferred(model: Any) -> tuple[Index, ...]:
+    """The indexes only queries use (``deferred_indexes``), built once a rebuild is done."""
+    return tuple(getattr(model, "deferred_indexes", ()))
+
+
+def lock_position(conn: Connection, name: str) -> int:
+    """Take the model's position row for writing (creating it at 0), and return it."""
+    touched = conn.execute(
+        update(positions).where(positions.c.name == name).values(position=positions.c.position)
+    ).rowcount
+    if not touched:
+        # Two first-ever catch-ups may race here; the loser's transaction fails on the
+        # primary key and its caller retries on the next read.
+        conn.execute(insert(positions).values(name=name, position=0))
+    return stored_position(conn, name)
+
+
+def lock_positions(conn: Connection, names: list[str]) -> dict[str, int]:
+    """``lock_position`` for several models, in two statements when their rows exist."""
+    if not names:
+        return {}
+    touched = conn.execute(
+        update(positions).where(positions.c.name.in_(names)).values(position=positions.c.position)
+    ).rowcount
+    if touched != len(names):
+        return {name: lock_position(conn, name) for name in names}
+    found = conn.execute(
+        select(positions.c.name, positions.c.position).where(positions.c.name.in_(names))
+    )
+    return {name: int(position or 0) for name, position in found}
+
+
+def put_position(conn: Connection, name: str, position: int) -> None:
+    if not conn.execute(
+        update(positions).where(positions.c.name == name).values(position=position)
+    ).rowcount:
+        conn.execute(insert(positions).values(name=name, position=position))
 
 
 def utc_naive(moment: datetime) -> datetime:

@@ -128,6 +128,22 @@ def test_rebuild_on_a_kept_store_prints_the_baseline_beside_it(
     assert "baseline (library read+decode, no writes)" in out and "ratio" in out
 
 
+def test_beside_prints_a_query_s_waits_during_a_rebuild_in_place_and_beside(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bench import beside, coverage
+
+    db = f"sqlite:///{tmp_path / 'kept.db'}"
+    args = ["--villages", "1", "--repeat", "1", "--runs", "3", "--no-per-model", "--db", db]
+    assert coverage.main(args) == 0
+    capsys.readouterr()
+    assert beside.main(["--db", db, "--unit", scale.PROVINCE_CODE]) == 0
+    out = capsys.readouterr().out
+    assert "load average" in out and "in place (before)" in out
+    now = next(line for line in out.splitlines() if "beside (now)" in line)
+    assert "answers, 0 not as before, 0 errors" in now
+
+
 def test_coverage_prints_where_a_rebuild_goes(capsys: pytest.CaptureFixture[str]) -> None:
     """Each read model alone, the sweep alone, the coverage rows' writing alone and our read
     of the log alone, in one run."""

@@ -488,25 +488,26 @@ def projections_status(ctx: click.Context, as_json: bool) -> None:
 @projections.command("rebuild")
 @click.pass_context
 def projections_rebuild(ctx: click.Context) -> None:
-    """Rebuild every read model from the log.
+    """Rebuild every read model from the log, beside the live ones.
 
-    Safe to interrupt at any moment (even kill -9): run it again and it resumes from the last
-    page it committed; the result is the same as an uninterrupted rebuild.
+    Queries go on answering from the live read models until the rebuilt ones have caught up
+    with the log and replace them, in one transaction. Safe to interrupt at any moment (even
+    kill -9): run it again and it resumes from the last page it committed; the result is the
+    same as an uninterrupted rebuild.
     """
     from tqdm import tqdm
 
     with opened(ctx) as z:
-        resuming = z.projections.rebuilding()
+        built = z.projections.rebuilt_to()
         head = z.store.max_position()
-        total = head - min(z.projections.positions().values(), default=0) if resuming else head
         with tqdm(
-            total=total,
+            total=head - (built or 0),
             unit="ev",
-            desc="resuming rebuild" if resuming else "rebuild",
+            desc="rebuild" if built is None else "resuming rebuild",
             file=sys.stderr,
         ) as bar:
             done = z.projections.rebuild(progress=bar.update)
-        click.echo(f"{'resumed and finished' if resuming else 'rebuilt'}: {done} event(s)")
+        click.echo(f"{'rebuilt' if built is None else 'resumed and finished'}: {done} event(s)")
 
 
 @projections.command("run")

@@ -1,0 +1,160 @@
+"""A query while every read model is rebuilt: ``python -m bench.beside --db URL [--runs N]``.
+
+On a kept store (the demo's: ``zhucun --db sqlite:///PATH demo``), rebuilds every read model
+the way it is done now — beside the live tables, switched in at once (projections/beside.py,
+ADR 048) — and the way it was done before: the live tables dropped and built again in place,
+which the ``in_place`` function below repeats. Meanwhile another process asks for the city's
+summary and coverage again and again, as a web server would; for each way this prints the
+rebuild's wall time, how many answers the other process got during it, the longest and the
+median time an answer took, and how many were errors or not the answer of before (a rebuild
+of healthy read models changes nothing). The two ways alternate, ``--runs`` times each.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import statistics
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from multiprocessing.connection import Connection as Pipe
+from multiprocessing.synchronize import Event
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.schema import CreateIndex
+
+from app.bootstrap import Zhucun
+from app.store.clock import SettableClock
+from app.store.config import parse_database_url
+from bench.loader import RECORDED_AT
+from projections.beside import Beside
+from projections.collector import collector_paused
+from projections.runner import REBUILD_PAGE, Projections, writing
+from projections.tables import GENERATION, generation, positions, put_position
+
+
+def ask(url: str, unit: str, ready: Event, stop: Event, out: Pipe) -> None:
+    """The other process: the same question until ``stop``; its answer times and faults."""
+    z = Zhucun(parse_database_url(url), SettableClock(RECORDED_AT))
+    expected = (z.summary(unit), z.coverage(unit))
+    ready.set()
+    times, wrong, errors = [], 0, Counter[str]()
+    while not stop.is_set():
+        start = time.perf_counter()
+        try:
+            wrong += (z.summary(unit), z.coverage(unit)) != expected
+        except Exception as e:
+            errors[type(e).__name__] += 1
+        times.append(time.perf_counter() - start)
+    stopped = sorted(z.projections.faults())  # read models an error stopped meanwhile
+    z.close()
+    out.send(Run(0.0, 0.0, times, wrong, errors, stopped))
+
+
+def in_place(p: Projections) -> None:
+    """The rebuild before ADR 048: the live tables dropped and made again, positions to 0
+    (one transaction), then caught up from the log while every query waits."""
+    with writing(p.writer), p.engine.begin() as conn:
+        for model in p.models:
+            model.metadata.drop_all(conn)
+            model.metadata.create_all(conn)
+            for index in getattr(model, "deferred_indexes", ()):
+                index.drop(conn)
+            model.reset()
+        names = [m.name for m in p.models]
+        conn.execute(update(positions).where(positions.c.name.in_(names)).values(position=0))
+        put_position(conn, GENERATION, generation(conn) + 1)
+    with collector_paused():
+        p.catch_up(page_size=max(p.batch_size, REBUILD_PAGE))
+    with p.engine.begin() as conn:
+        for model in p.models:
+            for index in getattr(model, "deferred_indexes", ()):
+                conn.execute(CreateIndex(index, if_not_exists=True))
+    p.refresh_statistics()
+
+
+@dataclass
+class Run:
+    wall: float  # the rebuild's seconds
+    switch: float  # of which the switch's (beside)
+    times: list[float]  # each answer's seconds
+    wrong: int  # answers not as before
+    errors: Counter[str]  # by the error's class
+    stopped: list[str]  # read models an error stopped during the run
+
+
+def measured(url: str, unit: str, rebuild: Callable[[Projections], Any]) -> Run:
+    spawn = multiprocessing.get_context("spawn")
+    ready, stop = spawn.Event(), spawn.Event()
+    theirs, ours = spawn.Pipe(duplex=False)
+    asker = spawn.Process(target=ask, args=(url, unit, ready, stop, ours))
+    asker.start()
+    ready.wait(300)
+    z = Zhucun(parse_database_url(url), SettableClock(RECORDED_AT))
+    switches: list[float] = []
+    real = Beside._switch
+
+    def timed(self: Beside, *args: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return real(self, *args)
+        finally:
+            switches.append(time.perf_counter() - start)
+
+    setattr(Beside, "_switch", timed)  # noqa: B010 (timed for the figures, put back below)
+    try:
+        start = time.perf_counter()
+        rebuild(z.projections)
+        wall = time.perf_counter() - start
+    finally:
+        setattr(Beside, "_switch", real)  # noqa: B010
+        z.close()
+    stop.set()
+    run: Run = theirs.recv()
+    asker.join()
+    return replace(run, wall=wall, switch=sum(switches))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.beside", description=__doc__)
+    parser.add_argument("--db", required=True, help="a kept store: sqlite:///PATH or postgresql")
+    parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--unit", default="210500", help="the unit asked for (the demo's city)")
+    args = parser.parse_args(argv)
+    ways: dict[str, Callable[[Projections], Any]] = {
+        "in place (before)": in_place,
+        "beside (now)": Projections.rebuild,
+    }
+    found: dict[str, list[Run]] = {w: [] for w in ways}
+    load = os.getloadavg()[0]
+    for _ in range(args.runs):
+        for way, rebuild in ways.items():
+            found[way].append(measured(args.db, args.unit, rebuild))
+    print(f"{args.db}; load average {load:.2f} before, {os.getloadavg()[0]:.2f} after")
+    for way, runs in found.items():
+        walls = [r.wall for r in runs]
+        medians = [statistics.median(r.times) for r in runs if r.times]
+        errors = sum((r.errors for r in runs), Counter[str]())
+        print(
+            f"  {way:<18} rebuild {statistics.median(walls):6.1f} s (switch "
+            f"{statistics.median(r.switch for r in runs):5.1f} s);  a query during it: longest "
+            f"{statistics.median(max(r.times, default=0.0) for r in runs):6.2f} s, median "
+            f"{statistics.median(medians or [0.0]) * 1000:6.0f} ms, "
+            f"{sum(len(r.times) for r in runs)} answers, "
+            f"{sum(r.wrong for r in runs)} not as before, {sum(errors.values())} errors"
+            f"  (runs: {', '.join(f'{w:.1f}' for w in walls)} s)"
+        )
+        for name, n in errors.most_common():
+            print(f"      {n} x {name}")
+        for r in runs:
+            if r.stopped:
+                print(f"      stopped by an error: {', '.join(r.stopped)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
