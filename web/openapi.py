@@ -20,6 +20,7 @@ from web import openapi_commands
 from web.api_models import Freshness, Problem
 from web.i18n import LANGUAGES
 from web.openapi_reads import with_reads
+from web.openapi_work import WORK_READS
 
 SESSION_COOKIE = "session"  # Flask's default name, kept in web/auth.py's settings
 
@@ -54,7 +55,7 @@ def _problem(description: str) -> dict[str, Any]:
 
 
 def openapi_document() -> dict[str, Any]:
-    return openapi_commands.extend(with_reads(_frame(), LANG_PARAMETER))
+    return openapi_commands.extend(with_reads(_frame(), LANG_PARAMETER, WORK_READS))
 
 
 def _frame() -> dict[str, Any]:

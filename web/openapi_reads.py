@@ -693,11 +693,11 @@ def _operation(read: Read, lang: Json) -> Json:
     }
 
 
-def with_reads(document: Json, lang: Json) -> Json:
-    """The description with the summary's and the reads' paths (each taking ``lang``, the
-    description's language parameter), their answers' schemas and the bearer scheme added
-    (kept as it is where the description already has one of these)."""
-    reads = (summary_read(), *READS)
+def with_reads(document: Json, lang: Json, more: tuple[Read, ...] = ()) -> Json:
+    """The description with the summary's and the reads' paths, and ``more`` (each taking
+    ``lang``, the description's language parameter), their answers' schemas and the bearer
+    scheme added (kept as it is where the description already has it)."""
+    reads = (summary_read(), *READS, *more)
     _, schemas = msgspec.json.schema_components(
         [r.answer for r in reads], ref_template="#/components/schemas/{name}"
     )

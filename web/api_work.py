@@ -1,0 +1,130 @@
+"""The JSON API's reads of the work pages (version 1): the blind spots' work list with its
+filters and each gap's rectification, the measures board, and a team's month (each member's
+calendar of check-ins and leave, their diary entries and household visits). Each answers what
+its page shows, through the page's own helpers (``app.gaps.work_list``,
+``web.ledger.measures_shown``, ``web.teams.team_month``) and the reads' checks, paging and
+``freshness`` (web/api_reads.py); docs/web.md lists them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from flask import Blueprint, request
+
+from app.gaps import RECTIFICATION_STATES, GapQuery
+from app.gaps import work_list as list_of
+from domain.errors import InvalidInputError, NotFoundError, ZhucunError
+from domain.ledger.plans import MeasureCategory
+from web.api_clocks import DAY, as_of, code_in_reach
+from web.api_paging import page
+from web.api_reads import Row, _answer, _clocks, _gap_key, _month, _no_unit, _on, _team
+from web.auth import login_required
+from web.deps import zhucun
+from web.ledger import measures_shown
+from web.teams import month_asked, team_month
+
+bp = Blueprint("api_work", __name__, url_prefix="/api/v1")
+
+# The work list's filters as the description gives them (web/openapi_work.py).
+FLAGS = ("true", "false")
+
+
+def _choice(name: str, allowed: tuple[str, ...] | frozenset[str]) -> str:
+    text = request.args.get(name, "")
+    if text and text not in allowed:
+        raise InvalidInputError(
+            name,
+            f"{name} {text[:40]!r} 不对，应为：{', '.join(sorted(allowed))}",
+            f"{name} {text[:40]!r} is invalid; one of: {', '.join(sorted(allowed))}",
+        )
+    return text
+
+
+def _nothing(error: ZhucunError) -> NotFoundError:
+    """A filter of the right form that can match nothing (a day that is no day, a range
+    that ends before it begins, a unit not under the list's): nothing is found, as the
+    reads answer such a value (ADR 043)."""
+    return NotFoundError(error.field or "query", error.zh, error.en)
+
+
+@bp.get("/units/<code>/work-list")
+@login_required
+def work_list(code: str) -> dict[str, Any]:
+    """The blind spots' work list under the unit: filtered as on its page (type, a unit
+    below, the days they began, who caused them, their rectification), each gap with its
+    rectification; ``rect=closed``: the rectifications whose gap has closed."""
+    code = code_in_reach(code)
+    args = {k: v for k, v in request.args.items() if k not in ("page", "sort")}
+    if "unit" in args:
+        args["unit"] = code_in_reach(args["unit"], field="unit")
+    for name in ("since_from", "since_to"):
+        if name in args and not DAY.fullmatch(args[name]):
+            raise InvalidInputError(
+                name, f"日期 {args[name]!r} 不对：应为 YYYY-MM-DD", f"date {args[name]!r}: YYYY-MM-DD"
+            )
+    _choice("rect", RECTIFICATION_STATES)
+    z = zhucun()
+    day, moment = _clocks(z)
+    on = day or z.today()
+    q, errors = GapQuery.parse(args)
+    if errors:
+        raise _nothing(next(iter(errors.values())))
+    gaps = z.gaps(code, None, on, moment)
+    if gaps is None:
+        raise _no_unit(code)
+    found = list_of(z, code, gaps, q, whole=True, day=on, moment=moment)
+    if found["errors"]:
+        raise _nothing(next(iter(found["errors"].values())))
+    listed = found["closed"] if q.rect == "closed" else found["rows"]
+    rows, after = page(listed, _gap_key)
+    head = _on(z, code, day, moment) | {
+        "total": found["total"],
+        "counts": found["counts"],
+        "rect_counts": found["rect_counts"],
+    }
+    return _answer(z, head, rows, after)
+
+
+@bp.get("/units/<code>/measures")
+@login_required
+def measures(code: str) -> dict[str, Any]:
+    """The measures board: the measures of the villages under the unit on the day, each
+    with its status, whether overdue and its progress notes; filtered as on the board."""
+    code = code_in_reach(code)
+    village = request.args.get("village", "")
+    if village:
+        village = code_in_reach(village, field="village")
+    category = _choice("category", tuple(MeasureCategory))
+    overdue = _choice("overdue", FLAGS) == "true"
+    z = zhucun()
+    day, moment = _clocks(z)
+    data = z.ledger_measures(code, day, moment)
+    if data is None:
+        raise _no_unit(code)
+    try:
+        shown = measures_shown(data, category, village, overdue)
+    except InvalidInputError as e:  # a village in reach but not under this unit
+        raise _nothing(e) from None
+    rows, after = page(shown, lambda m: (str(m["id"]),))
+    head = {k: v for k, v in data.items() if k != "measures"}
+    head["as_known_at"] = moment.isoformat() if moment else None
+    return _answer(z, head, rows, after)
+
+
+@bp.get("/teams/<team_id>/month")
+@login_required
+def team_month_read(team_id: str) -> dict[str, Any]:
+    """A team's month as its page shows it: the roster on the day, the residency report,
+    each member's calendar (each day's state and where they checked in), and, as the rows,
+    the members' diary entries and household visits in log order."""
+    t = _team(team_id)
+    z = zhucun()
+    on = as_of(z.today()) or z.today()
+    _month(z)  # checked as the reads check a month; the page's default: the day's month
+    text, first, last = month_asked(on)
+    shown = msgspec.to_builtins(team_month(t, on, text, first, last))
+    rows, after = page(shown.pop("entries"), lambda r: (int(r["position"]),))
+    head: Row = {"team": t["team_id"], "month": text, "as_of": on.isoformat(), **shown}
+    return _answer(z, head, rows, after)
+

@@ -1,0 +1,149 @@
+"""The description of the work pages' reads (web/api_work.py), generated as the other reads'
+are (web/openapi_reads.py): a msgspec Struct per answer and one ``Read`` per path."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+from app.gaps import ACTOR_MAX, ALL_GAPS, RECTIFICATION_STATES
+from domain.ledger.plans import MeasureCategory
+from web.openapi_reads import (
+    CODE_SCHEMA,
+    DAY_SCHEMA,
+    FLAG,
+    MONTH,
+    GapSubject,
+    HistoryRow,
+    Page,
+    Read,
+    VillageLine,
+    _query,
+)
+
+
+class WorkListRow(msgspec.Struct):
+    """工作清单的一项 / a gap of the work list (with ``cause`` and its ``rectification``), or,
+    with ``rect=closed``, a rectification whose gap has closed"""
+
+    type: str
+    unit: str
+    unit_name: str
+    subject: GapSubject
+    since: str
+
+
+class WorkListPage(Page, kw_only=True):
+    """盲点工作清单 / the blind spots' work list: how many match, how many of each type, how
+    many in each state of rectification"""
+
+    unit: str
+    as_of: str
+    as_known_at: str | None
+    total: int
+    counts: dict[str, int]
+    rect_counts: dict[str, int]
+    rows: list[WorkListRow]
+
+
+class MeasureRow(msgspec.Struct):
+    """一项帮扶措施 / an assistance measure: its village, status that day, overdue or not,
+    its progress notes"""
+
+    id: str
+    village: str
+    village_name: str
+    category: str
+    title: str
+    status: str
+    due_on: str
+    overdue: bool
+    progress: list[dict[str, Any]]
+
+
+class MeasuresPage(Page, kw_only=True):
+    """措施看板 / the measures board of the villages under a unit"""
+
+    unit: str
+    name: str
+    level: str
+    as_of: str
+    as_known_at: str | None
+    villages: list[VillageLine]
+    rows: list[MeasureRow]
+
+
+class DiaryRow(HistoryRow, kw_only=True):
+    """一篇工作日志或一次入户走访 / a diary entry or a household visit, with the member's name
+    and the household's head"""
+
+    cadre_name: str
+    household: str
+
+
+class TeamMonth(Page, kw_only=True):
+    """工作队的一个月 / a team's month: its roster on the day, its residency report, each
+    member's calendar (``days``: each day's state — in, leave, gap, off, future — and where
+    they checked in) and, as the rows, the diary entries and household visits"""
+
+    team: str
+    month: str
+    as_of: str
+    roster: dict[str, Any] | None
+    report: dict[str, Any] | None
+    members: list[dict[str, Any]]
+    rows: list[DiaryRow]
+
+
+WORK_READS: tuple[Read, ...] = (
+    Read(
+        "/api/v1/units/{code}/work-list",
+        "getWorkList",
+        "盲点工作清单及整改 / the blind spots' work list, each gap with its rectification",
+        WorkListPage,
+        "code",
+        extra=(
+            _query("type", "只列这一类 / only this kind", {"type": "string", "enum": ALL_GAPS}),
+            _query("unit", "只列该下级单位的 / only under this unit", CODE_SCHEMA),
+            _query("since_from", "此日或以后开始的 / began on or after", DAY_SCHEMA),
+            _query("since_to", "此日或以前开始的 / began on or before", DAY_SCHEMA),
+            _query(
+                "actor",
+                "起因人（姓名或其一部分） / who caused it, or a part of the name",
+                {"type": "string", "maxLength": ACTOR_MAX},
+            ),
+            _query(
+                "rect",
+                "整改状态：未交办、未到期、逾期、已销号 / rectification: none, open, overdue, "
+                "closed (the rectifications whose gap has closed)",
+                {"type": "string", "enum": list(RECTIFICATION_STATES)},
+            ),
+        ),
+    ),
+    Read(
+        "/api/v1/units/{code}/measures",
+        "getMeasures",
+        "措施看板 / the measures board",
+        MeasuresPage,
+        "code",
+        extra=(
+            _query(
+                "category",
+                "只列这一类 / only this category",
+                {"type": "string", "enum": [c.value for c in MeasureCategory]},
+            ),
+            _query("village", "只列该村的 / only this village's", CODE_SCHEMA),
+            _query("overdue", "只列逾期的 / only the overdue ones", FLAG),
+        ),
+    ),
+    Read(
+        "/api/v1/teams/{team_id}/month",
+        "getTeamMonth",
+        "工作队的一个月：日历、日志与走访 / a team's month: calendars, diary and visits",
+        TeamMonth,
+        "team_id",
+        clocks=("as_of",),
+        extra=(MONTH,),
+    ),
+)
