@@ -20,6 +20,7 @@ from web import (
     api,
     api_commands,
     api_reads,
+    api_uploads,
     api_work,
     assessments,
     assets,
@@ -81,6 +82,7 @@ def create_app(zhucun: Zhucun | None = None, config: dict[str, Any] | None = Non
     app.register_blueprint(api_commands.bp)
     app.register_blueprint(api_reads.bp)
     app.register_blueprint(api_work.bp)
+    app.register_blueprint(api_uploads.bp)
     app.register_blueprint(teams.bp)
     app.register_blueprint(history.bp)
     app.register_blueprint(records.bp)

@@ -52,16 +52,21 @@ IDEMPOTENCY_HEADER = "Idempotency-Key"
 WAIT_FOR_ANSWER_SECONDS = 5.0
 
 
+def session_csrf() -> None:
+    """A session's request needs the X-CSRFToken header (else a 400 problem); one a token
+    authenticates does not, whatever cookie comes with it: the cookie is not read then. For
+    every API route that writes (its blueprint exempt from the global check)."""
+    by_session = g.get("bearer") is None and session.get("user") is not None
+    if by_session and current_app.config.get("WTF_CSRF_ENABLED", True):
+        csrf.protect()
+
+
 @bp.post("/commands")
 @login_required
 def commands() -> Response:
     who = principal()
     assert who is not None
-    # A session's request needs the X-CSRFToken header (else a 400 problem); one a token
-    # authenticates does not, whatever cookie comes with it: the cookie is not read then.
-    by_session = g.get("bearer") is None and session.get("user") is not None
-    if by_session and current_app.config.get("WTF_CSRF_ENABLED", True):
-        csrf.protect()
+    session_csrf()
     key = _idempotency_key()
     body = _body()
     try:

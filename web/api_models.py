@@ -39,7 +39,9 @@ class Freshness(msgspec.Struct):
     ]
     stopped: Annotated[
         dict[str, Stopped],
-        _said("因无法处理某事件而停止的读模型", "read models stopped by an event they could not apply"),
+        _said(
+            "因无法处理某事件而停止的读模型", "read models stopped by an event they could not apply"
+        ),
     ]
 
 
@@ -78,7 +80,9 @@ class Problem(msgspec.Struct, kw_only=True, omit_defaults=True):
     en: Annotated[str | UnsetType, Meta(description="English message")] = UNSET
 
 
-def problem_body(status: int, title: str, detail: str, type_: str, **extensions: Any) -> dict[str, Any]:
+def problem_body(
+    status: int, title: str, detail: str, type_: str, **extensions: Any
+) -> dict[str, Any]:
     """A problem's body: its members through ``Problem``, then any member of the answer's
     own (``errors`` of a refused command or import, ...)."""
     known = {k: v for k, v in extensions.items() if k in Problem.__struct_fields__}

@@ -61,7 +61,9 @@ def work_list(code: str) -> dict[str, Any]:
     for name in ("since_from", "since_to"):
         if name in args and not DAY.fullmatch(args[name]):
             raise InvalidInputError(
-                name, f"日期 {args[name]!r} 不对：应为 YYYY-MM-DD", f"date {args[name]!r}: YYYY-MM-DD"
+                name,
+                f"日期 {args[name]!r} 不对：应为 YYYY-MM-DD",
+                f"date {args[name]!r}: YYYY-MM-DD",
             )
     _choice("rect", RECTIFICATION_STATES)
     z = zhucun()
@@ -127,4 +129,3 @@ def team_month_read(team_id: str) -> dict[str, Any]:
     rows, after = page(shown.pop("entries"), lambda r: (int(r["position"]),))
     head: Row = {"team": t["team_id"], "month": text, "as_of": on.isoformat(), **shown}
     return _answer(z, head, rows, after)
-

@@ -16,7 +16,7 @@ from typing import Any
 
 import msgspec
 
-from web import openapi_commands
+from web import openapi_commands, openapi_uploads
 from web.api_models import Freshness, Problem
 from web.i18n import LANGUAGES
 from web.openapi_reads import with_reads
@@ -55,7 +55,9 @@ def _problem(description: str) -> dict[str, Any]:
 
 
 def openapi_document() -> dict[str, Any]:
-    return openapi_commands.extend(with_reads(_frame(), LANG_PARAMETER, WORK_READS))
+    return openapi_uploads.extend(
+        openapi_commands.extend(with_reads(_frame(), LANG_PARAMETER, WORK_READS))
+    )
 
 
 def _frame() -> dict[str, Any]:

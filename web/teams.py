@@ -186,9 +186,7 @@ def team(team_id: str) -> str:
     )
 
 
-def team_month(
-    t: dict[str, Any], day: date, month: str, first: date, last: date
-) -> dict[str, Any]:
+def team_month(t: dict[str, Any], day: date, month: str, first: date, last: date) -> dict[str, Any]:
     """What a team's page shows of a month, for the page and the API alike: its roster on
     ``day``, its residency report, each member's calendar (each day's state, and where they
     checked in) and the members' diary entries and household visits, newest first."""

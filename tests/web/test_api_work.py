@@ -20,7 +20,6 @@ from tests.web.ledger_data import ledger_network
 from tests.web.test_api_reads import OUTSIDE_CODES, OUTSIDE_NAMES, _variants, conforming, walk
 
 
-
 @pytest.fixture
 def net(zhucun: Zhucun) -> WebNet:
     net = ledger_network(zhucun)
