@@ -25,7 +25,7 @@ from msgspec import UNSET, UnsetType
 
 from app.args import parse_date
 from app.assessments.replay import replay
-from app.imports.kinds import ImportKind
+from app.imports.kinds import KINDS, ImportKind
 from app.imports.marked import template
 from app.imports.run import Envelope, ImportRefused, import_file
 from app.jurisdiction import COMMAND_ROLES
@@ -139,11 +139,14 @@ def files() -> tuple[dict[str, Any], int]:
 
 
 def _kind(name: str) -> ImportKind:
-    """A kind the account's role may import, as the page offers them; any other is not
-    found (the page does not offer it)."""
-    found = next((k for k in kinds_allowed() if k.name == name.strip().lower()), None)
+    """A kind the account's role may import: one it may not is refused (403, recorded) where
+    the page, which does not offer it, answers 404; a kind that does not exist, 404."""
+    found = KINDS.get(name.strip().lower())
     if found is None:
         abort(404)
+    if found not in kinds_allowed():
+        who = _who()
+        refuse("role", _role_error(who.role, f"导入{found.zh}", f"import {found.en}"))
     return found
 
 

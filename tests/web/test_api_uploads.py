@@ -193,7 +193,9 @@ def test_templates_and_kinds_are_the_import_page_s(web: Flask, tokens: dict[str,
     auditor = client.get(
         "/api/v1/imports/households/template.xlsx", headers=bearer(tokens, "auditor")
     )
-    assert auditor.status_code == 404, "a kind the role may not record is not offered"
+    assert auditor.status_code == 403, "a kind the role may not record: refused, recorded"
+    nothing = client.get("/api/v1/imports/nothing/template.xlsx", headers=bearer(tokens, "auditor"))
+    assert nothing.status_code == 404
     assert client.get("/api/v1/imports", headers=bearer(tokens, "auditor")).get_json()["rows"] == []
 
 
