@@ -90,22 +90,25 @@ def _who() -> Any:
 
 
 def _sent(name_needed: bool) -> tuple[str, bytes]:
-    """The file sent: the ``file`` part of a form, or the raw body named by ``?name=``;
-    refused by name when there is none or it is larger than the store takes."""
+    """The file sent: the ``file`` part of a form, or the raw body; named by ``?name=`` if
+    given, else by the part's own name. Refused by name when there is none, its name is
+    empty or too long, or it is larger than the store takes."""
     most = max_file_bytes()
+    asked = request.args.get("name")
     if request.mimetype == "multipart/form-data":
         part = request.files.get("file")
         if part is None or not part.filename:
             raise InvalidInputError("file", "请选择要上传的文件", "choose the file to send")
-        name = part.filename
+        name = part.filename if asked is None else asked
         content = part.stream.read(most + 1)
     else:
-        name = request.args.get("name", "")
+        name = asked or ""
         content = request.get_data(cache=False)[: most + 1]
         if not content:
             raise InvalidInputError("file", "请求体为空：没有文件", "the body is empty: no file")
     name = name.replace("\\", "/").rsplit("/", 1)[-1].strip()
-    if (name_needed and not name) or len(name) > NAME_MAX:
+    too_long = max(len(name), len(asked or "")) > NAME_MAX
+    if ((name_needed or asked is not None) and not name) or too_long:
         raise InvalidInputError(
             "name",
             f"文件名应为 1 至 {NAME_MAX} 个字符（?name=，或表单中文件的名称）",
@@ -296,7 +299,7 @@ def run_assessment() -> tuple[dict[str, Any], int]:
     if who.role not in OFFICIALS:
         refuse("role", _role_error(who.role, "考核", "run an assessment"))
     sent = _body(RunRequest)
-    unit = code_in_reach(sent.unit or who.unit_code, field="unit")
+    unit = code_in_reach(who.unit_code if sent.unit is UNSET else sent.unit, field="unit")
     run_id = None
     if sent.run_id:
         run_id = uuid_of(sent.run_id, "run_id")

@@ -78,7 +78,17 @@ class ImportProblem(Problem, kw_only=True):
     """导入被拒：每一处错误，未写入任何内容 / the file refused, with every error; nothing was
     written"""
 
-    errors: Annotated[list[RowError], Meta(min_length=1)]
+    errors: (
+        Annotated[
+            list[RowError],
+            Meta(
+                min_length=1,
+                description="每一处行错误（文件读出行时）/ every row error, when the file's rows "
+                "were read (a file that is none, or sent without a name, has none)",
+            ),
+        ]
+        | UnsetType
+    ) = UNSET
 
 
 class RunDone(msgspec.Struct, kw_only=True):
