@@ -1,6 +1,7 @@
 """The JSON API's reads of the work pages (version 1): the blind spots' work list with its
-filters and each gap's rectification, the measures board, and a team's month (each member's
-calendar of check-ins and leave, their diary entries and household visits). Each answers what
+filters and each gap's rectification, the measures board, a team's month (each member's
+calendar of check-ins and leave, their diary entries and household visits), a run's
+proposals and a figure's trace, a team's assessments, and any id's history. Each answers what
 its page shows, through the page's own helpers (``app.gaps.work_list``,
 ``web.ledger.measures_shown``, ``web.teams.team_month``) and the reads' checks, paging and
 ``freshness`` (web/api_reads.py); docs/web.md lists them."""
@@ -8,19 +9,35 @@ its page shows, through the page's own helpers (``app.gaps.work_list``,
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 import msgspec
 from flask import Blueprint, request
 
-from app.gaps import RECTIFICATION_STATES, GapQuery
+from app.gaps import ALL_GAPS, RECTIFICATION_STATES, GapQuery
 from app.gaps import work_list as list_of
+from domain.assessments.errors import TeamNotInRunError
 from domain.errors import InvalidInputError, NotFoundError, ZhucunError
 from domain.ledger.plans import MeasureCategory
-from web.api_clocks import DAY, as_of, code_in_reach
+from web.api_clocks import DAY, as_of, code_in_reach, plain_id, uuid_of
+from web.api_models import freshness
 from web.api_paging import page
-from web.api_reads import Row, _answer, _clocks, _gap_key, _month, _no_unit, _on, _team
+from web.api_reads import (
+    Row,
+    _answer,
+    _clocks,
+    _gap_key,
+    _history,
+    _month,
+    _no_unit,
+    _on,
+    _team,
+    household_history,
+)
+from web.assessments import proposals_in, run_in_reach, team_assessments
 from web.auth import login_required
 from web.deps import zhucun
+from web.history import subject_in_reach
 from web.ledger import measures_shown
 from web.teams import month_asked, team_month
 
@@ -32,7 +49,7 @@ FLAGS = ("true", "false")
 
 def _choice(name: str, allowed: tuple[str, ...] | frozenset[str]) -> str:
     text = request.args.get(name, "")
-    if text and text not in allowed:
+    if name in request.args and text not in allowed:
         raise InvalidInputError(
             name,
             f"{name} {text[:40]!r} 不对，应为：{', '.join(sorted(allowed))}",
@@ -66,6 +83,7 @@ def work_list(code: str) -> dict[str, Any]:
                 f"date {args[name]!r}: YYYY-MM-DD",
             )
     _choice("rect", RECTIFICATION_STATES)
+    _choice("type", tuple(ALL_GAPS))
     z = zhucun()
     day, moment = _clocks(z)
     on = day or z.today()
@@ -94,9 +112,9 @@ def measures(code: str) -> dict[str, Any]:
     """The measures board: the measures of the villages under the unit on the day, each
     with its status, whether overdue and its progress notes; filtered as on the board."""
     code = code_in_reach(code)
-    village = request.args.get("village", "")
-    if village:
-        village = code_in_reach(village, field="village")
+    village = ""
+    if "village" in request.args:
+        village = code_in_reach(request.args["village"], field="village")
     category = _choice("category", tuple(MeasureCategory))
     overdue = _choice("overdue", FLAGS) == "true"
     z = zhucun()
@@ -129,3 +147,73 @@ def team_month_read(team_id: str) -> dict[str, Any]:
     rows, after = page(shown.pop("entries"), lambda r: (int(r["position"]),))
     head: Row = {"team": t["team_id"], "month": text, "as_of": on.isoformat(), **shown}
     return _answer(z, head, rows, after)
+
+
+# -- assessments ------------------------------------------------------------------------------
+
+
+def _run(run_id: str) -> dict[str, Any]:
+    shown = run_in_reach(str(uuid_of(run_id, "run")))
+    plain_id(run_id, "run")
+    return shown
+
+
+@bp.get("/assessments/<run_id>/proposals")
+@login_required
+def proposals(run_id: str) -> dict[str, Any]:
+    """What a run proposes (commendations, criticisms, postings), each with its decision if
+    one was made, as the run page lists them (a team member: its own team's): the ``proposal``
+    keys ``decide_assessment_proposal`` takes."""
+    shown = _run(run_id)
+    z = zhucun()
+    rows, after = page(proposals_in(shown), lambda p: (str(p["proposal"]),))
+    head = {k: shown[k] for k in ("run_id", "unit", "published")}
+    return _answer(z, head, rows, after)
+
+
+@bp.get("/assessments/<run_id>/teams/<team_id>/trace/<name>")
+@login_required
+def trace(run_id: str, team_id: str, name: str) -> dict[str, Any]:
+    """The events behind one figure of a team's result, as known at the run's position, as
+    the trace page shows them; ``?member=`` one member's."""
+    shown = _run(run_id)
+    team = str(uuid_of(team_id, "team"))
+    plain_id(team_id, "team")
+    if not any(t["team_id"] == team for t in shown["result"]["teams"]):
+        raise TeamNotInRunError(team, shown["run_id"])
+    member = request.args.get("member")
+    if member is not None:
+        plain_id(member, "member")
+    z = zhucun()
+    traced = z.assessments.explain(
+        UUID(shown["run_id"]), UUID(team), name, UUID(member) if member else None
+    )
+    out = msgspec.to_builtins({**traced, "run_id": shown["run_id"], "team_id": team})
+    return {**out, "name": name, "freshness": freshness(z)}
+
+
+@bp.get("/teams/<team_id>/assessments")
+@login_required
+def team_assessment_history(team_id: str) -> dict[str, Any]:
+    """Every run in reach that assessed the team, with its result; the team's spot checks
+    and written reports, as the team's assessments page lists them."""
+    t = _team(team_id)
+    z = zhucun()
+    found = msgspec.to_builtins(team_assessments(t))
+    return {"team": t["team_id"], **found, "freshness": freshness(z)}
+
+
+# -- any id's history -------------------------------------------------------------------------
+
+
+@bp.get("/history/<subject>")
+@login_required
+def subject_history(subject: str) -> dict[str, Any]:
+    """The timeline of whatever an id names (a party member, a central household, a site, a
+    household — whose view is recorded, as its own read records it), oldest first."""
+    key, kind, _where = subject_in_reach(uuid_of(subject, "subject"), field="subject")
+    plain_id(subject, "subject")
+    if kind == "household":
+        return household_history(subject)
+    z = zhucun()
+    return _history(z, key, lambda: z.history_of_id(UUID(key)))

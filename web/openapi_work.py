@@ -8,14 +8,19 @@ from typing import Any
 import msgspec
 
 from app.gaps import ACTOR_MAX, ALL_GAPS, RECTIFICATION_STATES
+from domain.assessments.rules import INPUTS
 from domain.ledger.plans import MeasureCategory
+from web.api_models import Freshness
 from web.openapi_reads import (
     CODE_SCHEMA,
     DAY_SCHEMA,
     FLAG,
+    ID_SCHEMA,
     MONTH,
     GapSubject,
+    HistoryPage,
     HistoryRow,
+    Json,
     Page,
     Read,
     VillageLine,
@@ -96,6 +101,54 @@ class TeamMonth(Page, kw_only=True):
     rows: list[DiaryRow]
 
 
+class Proposal(msgspec.Struct):
+    """考核的一项建议 / a proposal of a run, keyed by ``proposal`` (what
+    ``decide_assessment_proposal`` takes), with its decision if one was made"""
+
+    proposal: str
+    kind: str
+    team_id: str
+    decision: dict[str, Any] | None
+
+
+class ProposalsPage(Page, kw_only=True):
+    run_id: str
+    unit: str
+    published: bool
+    rows: list[Proposal]
+
+
+class Trace(msgspec.Struct, kw_only=True):
+    """一项指标背后的事件 / the events behind one figure of a team's result, as known at the
+    run's position"""
+
+    run_id: str
+    team_id: str
+    name: str
+    freshness: Freshness
+
+
+class TeamAssessments(msgspec.Struct, kw_only=True):
+    """工作队的历次考核 / every run in reach that assessed the team (``rows``: the run and the
+    team's result), its spot checks and its written reports"""
+
+    team: str
+    rows: list[dict[str, Any]]
+    checks: list[dict[str, Any]]
+    reports: list[dict[str, Any]]
+    freshness: Freshness
+
+
+def _path(name: str, description: str, schema: Json) -> Json:
+    return {
+        "name": name,
+        "in": "path",
+        "required": True,
+        "description": description,
+        "schema": schema,
+    }
+
+
 WORK_READS: tuple[Read, ...] = (
     Read(
         "/api/v1/units/{code}/work-list",
@@ -145,5 +198,44 @@ WORK_READS: tuple[Read, ...] = (
         "team_id",
         clocks=("as_of",),
         extra=(MONTH,),
+    ),
+    Read(
+        "/api/v1/assessments/{run_id}/proposals",
+        "getAssessmentProposals",
+        "考核的建议及其决定 / a run's proposals and their decisions",
+        ProposalsPage,
+        "run_id",
+        clocks=(),
+    ),
+    Read(
+        "/api/v1/assessments/{run_id}/teams/{team_id}/trace/{name}",
+        "getAssessmentTrace",
+        "一项指标背后的事件 / the events behind one figure of a team's result",
+        Trace,
+        "run_id",
+        clocks=(),
+        paged=False,
+        extra=(
+            _path("team_id", "工作队的编号 / the team's id", ID_SCHEMA),
+            _path("name", "指标 / the input", {"type": "string", "enum": sorted(INPUTS)}),
+            _query("member", "只看这名队员的 / only this member's", ID_SCHEMA),
+        ),
+    ),
+    Read(
+        "/api/v1/teams/{team_id}/assessments",
+        "getTeamAssessments",
+        "工作队的历次考核、抽查与书面述职 / a team's assessments, spot checks and written reports",
+        TeamAssessments,
+        "team_id",
+        clocks=(),
+        paged=False,
+    ),
+    Read(
+        "/api/v1/history/{subject_id}",
+        "getHistory",
+        "任一编号的全部事件（党员、中心户、服务站点、户：户的查阅留痕）/ every event about "
+        "whatever an id names (a household's view is recorded)",
+        HistoryPage,
+        "subject_id",
     ),
 )

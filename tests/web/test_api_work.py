@@ -6,15 +6,17 @@ clean, padded or in full-width digits, is refused (403) naming nothing of it."""
 from __future__ import annotations
 
 from urllib.parse import quote
+from uuid import UUID
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
 from app.bootstrap import Zhucun
-from tests.builders import COUNTY, TOWNSHIP, VILLAGE_A, apply, cmd, hid
+from domain.party import central_household_id
+from tests.builders import COUNTY, TOWNSHIP, VILLAGE_A, apply, cmd, hid, household
 from tests.team_builders import MEMBER, cid, second_team
-from tests.web.builders import OTHER_VILLAGE, WebNet
+from tests.web.builders import OTHER_GROUP, OTHER_VILLAGE, WebNet, events_named
 from tests.web.conftest import login, make_app
 from tests.web.ledger_data import ledger_network
 from tests.web.test_api_reads import OUTSIDE_CODES, OUTSIDE_NAMES, _variants, conforming, walk
@@ -151,3 +153,22 @@ def test_another_county_s_team_month_is_refused_naming_nothing_of_it(
         body = conforming(county, f"/api/v1/teams/{sent}/month", 403)
         text = str(body).replace(value, "").replace(sent, "")
         assert [s for s in (*OUTSIDE_NAMES, *OUTSIDE_CODES) if s in text] == [], body
+
+
+def test_any_id_s_history_within_reach(county: FlaskClient, zhucun: Zhucun) -> None:
+    ch = str(central_household_id(UUID(hid(1))))
+    history = conforming(county, f"/api/v1/history/{ch}")
+    assert [r["position"] for r in history["rows"]] == [
+        r["position"] for r in zhucun.history_of_id(UUID(ch))
+    ]
+    views = len(events_named(zhucun, "DataAccess.PersonalDataViewed"))
+    head = conforming(county, f"/api/v1/history/{hid(1)}")
+    assert head["subject"] == hid(1)
+    assert len(events_named(zhucun, "DataAccess.PersonalDataViewed")) == views + 1
+    nobody = "00000000-0000-4000-8000-000000000000"
+    assert conforming(county, f"/api/v1/history/{nobody}", 404)["field"] == "subject"
+    apply(zhucun, household(9, OTHER_GROUP, "钱九", 3))
+    for value in _variants(hid(9)):
+        sent = quote(value, safe="")
+        body = conforming(county, f"/api/v1/history/{sent}", 403)
+        assert "钱九" not in str(body) and OTHER_GROUP not in str(body)

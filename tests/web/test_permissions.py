@@ -184,6 +184,10 @@ ROUTES: list[tuple[str, str, str, frozenset[str] | None, int]] = [
     ("measures API, village", "GET", f"/api/v1/units/{VILLAGE_A}/measures", EVERYONE, 200),
     ("measures API, other county", "GET", f"/api/v1/units/{OTHER_COUNTY}/measures", CITY_WIDE, 200),
     ("team month API", "GET", f"/api/v1/teams/{tid(1)}/month", EVERYONE, 200),
+    ("team assessments API", "GET", f"/api/v1/teams/{tid(1)}/assessments", EVERYONE, 200),
+    ("history API, village A", "GET", f"/api/v1/history/{CH_A}", EVERYONE, 200),
+    ("history API, village B", "GET", f"/api/v1/history/{CH_B}", IN_TOWNSHIP, 200),
+    ("history API, other county", "GET", f"/api/v1/history/{hid(9)}", CITY_WIDE, 200),
     ("file API, sent empty", "POST", "/api/v1/files", FILE_KEEPERS, 422),
     ("import kinds API", "GET", "/api/v1/imports", EVERYONE, 200),
     ("import template API", "GET", "/api/v1/imports/households/template.xlsx", ASSIGNERS, 200),
@@ -238,8 +242,8 @@ def test_every_route_of_the_app_is_in_the_matrix(matrix_app: Flask):
         if endpoint.split(".")[0] not in {"teams", "history", "records", "ledger", "assessments"}
     }
     # The login form's POST is the login itself, tested in test_auth.py; a run's results
-    # through the API need a run: tests/web/test_api_assessments.py (its replay:
-    # tests/web/test_api_uploads.py); the commands API has its
+    # through the API need a run: tests/web/test_api_assessments.py (its proposals and
+    # traces there too, its replay in tests/web/test_api_uploads.py); the commands API has its
     # matrix of every role × command × disguise: test_api_commands_matrix.py; a kind's
     # template and an upload answer 404 for a kind the role may not record (it is not
     # offered), in tests/web/test_import_page.py.
@@ -247,6 +251,8 @@ def test_every_route_of_the_app_is_in_the_matrix(matrix_app: Flask):
         ("auth.login", "POST"),
         ("api_reads.assessment_results", "GET"),
         ("api_uploads.replay_assessment", "POST"),
+        ("api_work.proposals", "GET"),
+        ("api_work.trace", "GET"),
         ("api_commands.commands", "POST"),
         ("imports.template_file", "GET"),
         ("imports.upload", "POST"),
