@@ -8,11 +8,13 @@ its page shows, through the page's own helpers (``app.gaps.work_list``,
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from uuid import UUID
 
 import msgspec
 from flask import Blueprint, request
+from werkzeug.wrappers import Response
 
 from app.gaps import ALL_GAPS, RECTIFICATION_STATES, GapQuery
 from app.gaps import work_list as list_of
@@ -34,11 +36,11 @@ from web.api_reads import (
     _team,
     household_history,
 )
-from web.assessments import proposals_in, run_in_reach, team_assessments
+from web.assessments import proposals_in, report_sent, run_in_reach, team_assessments
 from web.auth import login_required
 from web.deps import zhucun
 from web.history import subject_in_reach
-from web.ledger import measures_shown
+from web.ledger import evidence_sent, measures_shown
 from web.teams import month_asked, team_month
 
 bp = Blueprint("api_work", __name__, url_prefix="/api/v1")
@@ -217,3 +219,39 @@ def subject_history(subject: str) -> dict[str, Any]:
         return household_history(subject)
     z = zhucun()
     return _history(z, key, lambda: z.history_of_id(UUID(key)))
+
+
+# -- the files a page gives back --------------------------------------------------------------
+
+SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+def _sha256(text: str) -> str:
+    if not SHA256.fullmatch(text):
+        raise InvalidInputError(
+            "sha256",
+            f"sha256 {text[:80]!r} 不对：应为 64 个小写十六进制字符",
+            f"sha256 {text[:80]!r} is invalid: 64 lower-case hexadecimal characters",
+        )
+    return text
+
+
+@bp.get("/units/<code>/ledger/files/<sha256>")
+@login_required
+def evidence_file(code: str, sha256: str) -> Response:
+    """A file the village's ledger cites as evidence on the day, as the ledger page gives it:
+    its bytes checked against their hash, the read recorded as an export."""
+    code = code_in_reach(code)
+    z = zhucun()
+    day, moment = _clocks(z)
+    data = z.ledger(code, day, moment)
+    if data is None:
+        raise _no_unit(code)
+    return evidence_sent(data, _sha256(sha256), "api")
+
+
+@bp.get("/teams/<team_id>/assessments/reports/<sha256>")
+@login_required
+def report_document(team_id: str, sha256: str) -> Response:
+    """The document of one of the team's written reports, as its page gives it."""
+    return report_sent(_team(team_id), _sha256(sha256), "api")

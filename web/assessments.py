@@ -297,7 +297,13 @@ def written_report(team_id: str) -> Response | tuple[str, int]:
 def report_document(team_id: str, sha256: str) -> Response:
     """A written report's document, its bytes checked against their hash; only one the
     team's reports cite. The read is recorded as an export by the account."""
-    t = team_in_reach(team_id)
+    return report_sent(team_in_reach(team_id), sha256, "web")
+
+
+def report_sent(t: dict[str, Any], sha256: str, via: str) -> Response:
+    """The document of one of the team's (in reach) written reports, by its hash, its bytes
+    checked and its read recorded as an export through ``via`` (web, api): for the page and
+    the API alike."""
     cited = next(
         (
             r
@@ -318,7 +324,7 @@ def report_document(team_id: str, sha256: str) -> Response:
         who.role.value,
         "written report",
         "file",
-        f"web:{cited['title']}",
+        f"{via}:{cited['title']}",
         {"file": cited["document_sha256"], "team": t["team_id"]},
         1,
         reason="取回书面述职报告 written report read",

@@ -407,8 +407,13 @@ def evidence_file(code: str, sha256: str) -> Response:
     bytes checked against their hash as ``zhucun ledger file`` checks them, and the read
     recorded as an export by the account: evidence may hold personal data. A file the
     village's evidence does not cite is not found here, whatever else cites it."""
-    page = page_of(code, Zhucun.ledger)
-    data = page["data"]
+    return evidence_sent(page_of(code, Zhucun.ledger)["data"], sha256, "web")
+
+
+def evidence_sent(data: dict[str, Any], sha256: str, via: str) -> Response:
+    """The file the village's ledger (``Zhucun.ledger``, ``data``) cites as evidence by this
+    hash, its bytes checked, its read recorded as an export through ``via`` (web, api): for
+    the page and the API alike."""
     if data["level"] != "village":
         abort(404)
     wanted = file_hash(sha256)
@@ -434,7 +439,7 @@ def evidence_file(code: str, sha256: str) -> Response:
         who.role.value,
         "evidence file",
         "file",
-        f"web:{cited['file_name']}",
+        f"{via}:{cited['file_name']}",
         {"file": wanted, "village": data["unit"]},
         1,
         reason="取回证据文件 evidence file read",

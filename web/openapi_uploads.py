@@ -1,5 +1,6 @@
 """The description of the API's writes outside the commands (web/api_uploads.py): files,
-spreadsheet import and its templates, an assessment run and its replay. Generated as the
+spreadsheet import and its templates, an assessment run and its replay; and of the files a
+page gives back (web/api_work.py: an evidence file, a written report's document). Generated as the
 rest is: each request body and answer is a msgspec Struct whose JSON Schema msgspec writes;
 each path is one ``Write`` (its method, bodies, answer and statuses)."""
 
@@ -16,7 +17,7 @@ from domain.fields import REASON
 from web.api_models import Freshness, Problem
 from web.api_uploads import NAME_MAX, ReplayRequest, RunRequest
 from web.openapi_commands import REF
-from web.openapi_reads import DAY_SCHEMA, ID_SCHEMA, Json, _query
+from web.openapi_reads import CLOCKS, CODE_SCHEMA, DAY_SCHEMA, ID_SCHEMA, Json, _query
 from web.table_export import XLSX
 
 SHA256 = Annotated[str, Meta(pattern="^[0-9a-f]{64}$", description="SHA-256 of the bytes")]
@@ -157,6 +158,13 @@ KIND: Json = {
     "description": "导入的种类 / the kind of rows (one the account's role may record)",
     "schema": {"type": "string", "enum": sorted(KINDS)},
 }
+CODE: Json = {
+    "name": "code",
+    "in": "path",
+    "required": True,
+    "description": "村的区划代码 / the village's code",
+    "schema": CODE_SCHEMA,
+}
 RUN: Json = {
     "name": "run_id",
     "in": "path",
@@ -169,7 +177,47 @@ ENVELOPE: dict[str, Json] = {
     "reason": {"type": "string", "maxLength": REASON.max_length},
 }
 
+SHA256_PATH: Json = {
+    "name": "sha256",
+    "in": "path",
+    "required": True,
+    "description": "文件内容的 SHA-256 / the SHA-256 of the file's bytes",
+    "schema": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+}
+FILE_ANSWER: Json = {"*/*": {"schema": {"type": "string", "format": "binary"}}}
+
 WRITES: tuple[Write, ...] = (
+    Write(
+        "/api/v1/units/{code}/ledger/files/{sha256}",
+        "get",
+        "getEvidenceFile",
+        "村的台账引用为证据的文件（取回留痕）/ a file the village's ledger cites as evidence "
+        "on the day (the read is recorded)",
+        {},
+        ("200", FILE_ANSWER),
+        ("400", "401", "403", "404", "429"),
+        (CODE, SHA256_PATH, CLOCKS["as_of"], CLOCKS["as_known_at"]),
+    ),
+    Write(
+        "/api/v1/teams/{team_id}/assessments/reports/{sha256}",
+        "get",
+        "getWrittenReport",
+        "工作队书面述职报告的文件（取回留痕）/ the document of a team's written report (the "
+        "read is recorded)",
+        {},
+        ("200", FILE_ANSWER),
+        ("400", "401", "403", "404", "429"),
+        (
+            {
+                "name": "team_id",
+                "in": "path",
+                "required": True,
+                "description": "工作队的编号 / the team's id",
+                "schema": ID_SCHEMA,
+            },
+            SHA256_PATH,
+        ),
+    ),
     Write(
         "/api/v1/files",
         "post",

@@ -12,9 +12,11 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from app.api_tokens import ApiTokens
 from app.bootstrap import Zhucun
 from domain.party import central_household_id
 from tests.builders import COUNTY, TOWNSHIP, VILLAGE_A, apply, cmd, hid, household
+from tests.ledger_builders import MINUTES, evidence, goal, sha
 from tests.team_builders import MEMBER, cid, second_team
 from tests.web.builders import OTHER_GROUP, OTHER_VILLAGE, WebNet, events_named
 from tests.web.conftest import login, make_app
@@ -172,3 +174,28 @@ def test_any_id_s_history_within_reach(county: FlaskClient, zhucun: Zhucun) -> N
         sent = quote(value, safe="")
         body = conforming(county, f"/api/v1/history/{sent}", 403)
         assert "钱九" not in str(body) and OTHER_GROUP not in str(body)
+
+
+def test_an_evidence_file_comes_back_with_a_token_and_its_read_is_recorded(
+    web: Flask, zhucun: Zhucun
+) -> None:
+    zhucun.attach_file(MINUTES)
+    apply(zhucun, goal(), evidence())
+    token = ApiTokens(zhucun).issue("team.member")["token"]
+    client = web.test_client()
+    headers = {"Authorization": f"Bearer {token}"}
+    path = f"/api/v1/units/{VILLAGE_A}/ledger/files/{sha(MINUTES)}"
+    before = len(events_named(zhucun, "DataAccess.Exported"))
+    response = client.get(path, headers=headers)
+    assert response.status_code == 200 and response.data == MINUTES
+    (export,) = events_named(zhucun, "DataAccess.Exported")[before:]
+    assert export.target.startswith("api:") and export.actor_id == "team.member"
+    bad = client.get(
+        f"/api/v1/units/{VILLAGE_A}/ledger/files/{sha(MINUTES).upper()}", headers=headers
+    )
+    assert bad.status_code == 400 and bad.get_json()["field"] == "sha256"
+    county = {"Authorization": f"Bearer {ApiTokens(zhucun).issue('county.admin')['token']}"}
+    for value in _variants(OTHER_VILLAGE):
+        sent = quote(value, safe="")
+        other = client.get(f"/api/v1/units/{sent}/ledger/files/{sha(MINUTES)}", headers=county)
+        assert other.status_code == 403, value

@@ -242,8 +242,8 @@ def test_every_route_of_the_app_is_in_the_matrix(matrix_app: Flask):
         if endpoint.split(".")[0] not in {"teams", "history", "records", "ledger", "assessments"}
     }
     # The login form's POST is the login itself, tested in test_auth.py; a run's results
-    # through the API need a run: tests/web/test_api_assessments.py (its proposals and
-    # traces there too, its replay in tests/web/test_api_uploads.py); the commands API has its
+    # through the API need a run, an evidence file a ledger: their matrices run them
+    # (test_permissions_assessments.py, test_permissions_ledger.py); the commands API has its
     # matrix of every role × command × disguise: test_api_commands_matrix.py; a kind's
     # template and an upload answer 404 for a kind the role may not record (it is not
     # offered), in tests/web/test_import_page.py.
@@ -253,6 +253,8 @@ def test_every_route_of_the_app_is_in_the_matrix(matrix_app: Flask):
         ("api_uploads.replay_assessment", "POST"),
         ("api_work.proposals", "GET"),
         ("api_work.trace", "GET"),
+        ("api_work.evidence_file", "GET"),
+        ("api_work.report_document", "GET"),
         ("api_commands.commands", "POST"),
         ("imports.template_file", "GET"),
         ("imports.upload", "POST"),

@@ -64,6 +64,31 @@ ROUTES = [
         EVERYONE,
         404,
     ),
+    # The same through the API (web/api_work.py, web/api_uploads.py).
+    ("results API", "GET", f"/api/v1/assessments/{RUN}/results", SEES_RUN, 200),
+    ("proposals API", "GET", f"/api/v1/assessments/{RUN}/proposals", SEES_RUN, 200),
+    (
+        "proposals API, other county",
+        "GET",
+        f"/api/v1/assessments/{OTHER_RUN}/proposals",
+        CITY_WIDE,
+        200,
+    ),
+    (
+        "a figure's trace API",
+        "GET",
+        f"/api/v1/assessments/{RUN}/teams/{TEAM}/trace/days_checked_in",
+        SEES_RUN,
+        200,
+    ),
+    ("replay API", "POST", f"/api/v1/assessments/{RUN}/replay", REPLAYERS, 200),
+    (
+        "a document no report cites, API",
+        "GET",
+        f"/api/v1/teams/{TEAM}/assessments/reports/{NO_DOCUMENT}",
+        EVERYONE,
+        404,
+    ),
 ]
 
 
