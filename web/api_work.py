@@ -3,8 +3,10 @@ filters and each gap's rectification, the measures board, a team's month (each m
 calendar of check-ins and leave, their diary entries and household visits), a run's
 proposals and a figure's trace, a team's assessments, and any id's history. Each answers what
 its page shows, through the page's own helpers (``app.gaps.work_list``,
-``web.ledger.measures_shown``, ``web.teams.team_month``) and the reads' checks, paging and
-``freshness`` (web/api_reads.py); docs/web.md lists them."""
+``web.ledger.measures_shown`` and ``evidence_sent``, ``web.teams.team_month``,
+``web.assessments.proposals_in``, ``team_assessments`` and ``report_sent``,
+``web.history.subject_in_reach``) and the reads' checks, paging and ``freshness``
+(web/api_reads.py); docs/web.md lists them, ADR 046 says why."""
 
 from __future__ import annotations
 
