@@ -271,6 +271,33 @@ class ReplayRequest(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     known_now: bool = False
 
 
+# The JSON bodies' fields by their labels, for their refusals.
+BODY_LABELS = {
+    "kind": ("考核类别", "kind of assessment"),
+    "period": ("考核期", "period"),
+    "unit": ("单位", "unit"),
+    "run_id": ("考核编号", "run's id"),
+    "reason": ("事由", "reason"),
+    "known_now": ("按现在所知复算", "replay with what is known now"),
+}
+
+
+def _refused_field(text: str) -> InvalidInputError:
+    """msgspec's refusal of a body, by the field's label in both languages."""
+    named = re.search(r"at `\$\.(\w+)|field `(\w+)`", text)
+    name = next((n for n in named.groups() if n), "body") if named else "body"
+    if text.startswith("Object contains unknown field"):
+        return InvalidInputError(name, f"未知字段：{name}", f"unknown field: {name}")
+    zh, en = BODY_LABELS.get(name, (name, name))
+    if text.startswith("Object missing required field"):
+        return InvalidInputError(name, f"{zh}（{name}）必填", f"{en} ({name}) is required")
+    return InvalidInputError(
+        name,
+        f"{zh}（{name}）的值不对，应如接口说明所写",
+        f"{en} ({name}) is invalid: {text.split(' - at ')[0]}",
+    )
+
+
 def _body(model: type[S]) -> S:
     """The request's JSON body read through its model (an empty body: the model's defaults,
     when it has them); a body that is no JSON at all is a bad request (400), one the model
@@ -279,10 +306,7 @@ def _body(model: type[S]) -> S:
     try:
         return msgspec.json.decode(raw, type=model)
     except msgspec.ValidationError as e:
-        text = str(e)
-        named = re.search(r"at `\$\.(\w+)|field `(\w+)`", text)
-        name = next((n for n in named.groups() if n), "body") if named else "body"
-        raise InvalidInputError(name, f"{name}：{e}", f"{name}: {e}") from None
+        raise _refused_field(str(e)) from None
     except msgspec.DecodeError:
         raise BadRequest("body", "请求体不是 JSON", "the body is not JSON") from None
 

@@ -195,7 +195,7 @@ WRITES: tuple[Write, ...] = (
         "on the day (the read is recorded)",
         {},
         ("200", FILE_ANSWER),
-        ("400", "401", "403", "404", "429"),
+        ("400", "401", "403", "404", "422", "429"),
         (CODE, SHA256_PATH, CLOCKS["as_of"], CLOCKS["as_known_at"]),
     ),
     Write(
@@ -206,7 +206,7 @@ WRITES: tuple[Write, ...] = (
         "read is recorded)",
         {},
         ("200", FILE_ANSWER),
-        ("400", "401", "403", "404", "429"),
+        ("400", "401", "403", "404", "422", "429"),
         (
             {
                 "name": "team_id",

@@ -245,6 +245,9 @@ def test_a_run_refused_by_field_writes_nothing_and_a_retry_with_its_id_runs_once
         response = client.post("/api/v1/assessments", json=sent, headers=county)
         assert response.status_code == 422, response.get_data(as_text=True)
         assert response.get_json()["field"] == name
+        if name == "kind":  # by its label, in both languages
+            assert "考核类别" in response.get_json()["zh"]
+            assert "kind of assessment" in response.get_json()["en"]
     assert client.post("/api/v1/assessments", data="{", headers=county).status_code == 400
     assert zhucun.assessments.runs() == []
     sent = {"kind": "annual", "period": "2014", "run_id": "00000000-0000-4000-8000-0000000000aa"}
