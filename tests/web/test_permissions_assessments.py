@@ -94,13 +94,19 @@ ROUTES = [
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Zhucun]:
+    z = runs_store(tmp_path_factory)
+    yield z
+    z.close()
+
+
+def runs_store(tmp_path_factory: pytest.TempPathFactory) -> Zhucun:
+    """The matrix's store: a published run in each county (also the token matrix's)."""
     z = matrix_store(tmp_path_factory, "assessments")
     adopt(z)
     for run_id, unit in ((RUN, COUNTY), (OTHER_RUN, OTHER_COUNTY)):
         z.assessments.run(RunKind.ANNUAL, "2014", unit, None, meta(z), run_id=UUID(run_id))
         apply(z, cmd("publish_assessment_run", run=run_id, actor="org.dept", role="city_admin"))
-    yield z
-    z.close()
+    return z
 
 
 @pytest.fixture(scope="module")
