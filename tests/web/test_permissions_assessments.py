@@ -130,4 +130,5 @@ def test_assessments_permission_matrix(
 
 def test_every_assessment_route_is_in_the_matrix(matrix_app: Flask):
     every = {(e, m) for e, m in endpoints(matrix_app) if e.split(".")[0] == "assessments"}
-    assert every == covered(matrix_app, ROUTES)
+    pages = {(e, m) for e, m in covered(matrix_app, ROUTES) if not e.startswith("api")}
+    assert every == pages
