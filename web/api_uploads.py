@@ -103,7 +103,7 @@ def _sent(name_needed: bool) -> tuple[str, bytes]:
         content = part.stream.read(most + 1)
     else:
         name = asked or ""
-        content = request.get_data(cache=False)[: most + 1]
+        content = request.stream.read(most + 1)  # never more than the limit, and one byte
         if not content:
             raise InvalidInputError("file", "请求体为空：没有文件", "the body is empty: no file")
     name = name.replace("\\", "/").rsplit("/", 1)[-1].strip()
