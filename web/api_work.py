@@ -18,6 +18,7 @@ import msgspec
 from flask import Blueprint, request
 from werkzeug.wrappers import Response
 
+from app.audit.chain import checkpoint
 from app.gaps import ALL_GAPS, RECTIFICATION_STATES, GapQuery
 from app.gaps import work_list as list_of
 from domain.assessments.errors import TeamNotInRunError
@@ -39,7 +40,9 @@ from web.api_reads import (
     household_history,
 )
 from web.assessments import proposals_in, report_sent, run_in_reach, team_assessments
+from web.audit import audited, chain_verdict
 from web.auth import login_required
+from web.dashboard import network_of, trend_of
 from web.deps import zhucun
 from web.history import subject_in_reach
 from web.ledger import evidence_sent, measures_shown
@@ -257,3 +260,54 @@ def evidence_file(code: str, sha256: str) -> Response:
 def report_document(team_id: str, sha256: str) -> Response:
     """The document of one of the team's written reports, as its page gives it."""
     return report_sent(_team(team_id), _sha256(sha256), "api")
+
+
+# -- the dashboard's charts and the audit chain -----------------------------------------------
+
+
+@bp.get("/units/<code>/network")
+@login_required
+def network(code: str) -> dict[str, Any]:
+    """The unit's part of the network on the day, each unit with its households and blind
+    spots, as the dashboard's map draws it."""
+    code = code_in_reach(code)
+    z = zhucun()
+    return {**network_of(code, as_of(z.today()) or z.today()), "freshness": freshness(z)}
+
+
+@bp.get("/units/<code>/trend")
+@login_required
+def trend(code: str) -> dict[str, Any]:
+    """The unit's link rate at month ends from its opening to the day, as the dashboard's
+    line chart draws it."""
+    code = code_in_reach(code)
+    z = zhucun()
+    return {**trend_of(code, as_of(z.today()) or z.today()), "freshness": freshness(z)}
+
+
+@bp.get("/audit/chain")
+@audited
+def chain() -> dict[str, Any]:
+    """The hash chain's verdict, as the chain's page shows it (``?again=true``: verified
+    now, unless it was a moment ago), and the chain's head."""
+    again = _choice("again", FLAGS) == "true"
+    found = chain_verdict(again)
+    verdict, at = found["verdict"], found["at"]
+    return {
+        "verdict": verdict.as_dict() if verdict else None,
+        "verified_at": at.isoformat() if at else None,
+        "since": found["since"],
+        "head": found["head"].as_dict(),
+        "freshness": freshness(zhucun()),
+    }
+
+
+@bp.get("/audit/checkpoint")
+@audited
+def audit_checkpoint() -> dict[str, Any]:
+    """The chain's head as a checkpoint, as ``zhucun audit checkpoint`` writes it: kept
+    outside the system, ``zhucun audit verify --checkpoint FILE`` later shows the log was not
+    altered up to it."""
+    z = zhucun()
+    z.projections.head()
+    return {**checkpoint(z.engine, z.clock.now()).as_dict(), "freshness": freshness(z)}

@@ -139,6 +139,48 @@ class TeamAssessments(msgspec.Struct, kw_only=True):
     freshness: Freshness
 
 
+class NetworkAnswer(msgspec.Struct, kw_only=True):
+    """单位的网络 / the unit's part of the network on the day (``tree``: each unit with its
+    households and blind spots) and the units above it the account sees (``trail``)"""
+
+    unit: str
+    as_of: str
+    trail: list[dict[str, Any]]
+    tree: dict[str, Any]
+    freshness: Freshness
+
+
+class TrendAnswer(msgspec.Struct, kw_only=True):
+    """联系率走势 / the unit's link rate at month ends from its opening to the day"""
+
+    unit: str
+    as_of: str
+    points: list[dict[str, Any]]
+    freshness: Freshness
+
+
+class ChainAnswer(msgspec.Struct, kw_only=True):
+    """哈希链的核验 / the hash chain's latest verdict (null before the first), when it was
+    reached, how many events have come since, and the chain's head"""
+
+    verdict: dict[str, Any] | None
+    verified_at: str | None
+    since: int
+    head: dict[str, Any]
+    freshness: Freshness
+
+
+class CheckpointAnswer(msgspec.Struct, kw_only=True):
+    """检查点 / the chain's head as a checkpoint, to keep outside the system"""
+
+    position: int
+    link: str
+    time: str
+    algorithm: str
+    runs: list[dict[str, Any]]
+    freshness: Freshness
+
+
 def _path(name: str, description: str, schema: Json) -> Json:
     return {
         "name": name,
@@ -227,6 +269,43 @@ WORK_READS: tuple[Read, ...] = (
         "工作队的历次考核、抽查与书面述职 / a team's assessments, spot checks and written reports",
         TeamAssessments,
         "team_id",
+        clocks=(),
+        paged=False,
+    ),
+    Read(
+        "/api/v1/units/{code}/network",
+        "getNetwork",
+        "单位的网络（看板的地图）/ the unit's part of the network (the dashboard's map)",
+        NetworkAnswer,
+        "code",
+        clocks=("as_of",),
+        paged=False,
+    ),
+    Read(
+        "/api/v1/units/{code}/trend",
+        "getTrend",
+        "联系率走势（看板的折线图）/ the link rate at month ends (the dashboard's line chart)",
+        TrendAnswer,
+        "code",
+        clocks=("as_of",),
+        paged=False,
+    ),
+    Read(
+        "/api/v1/audit/chain",
+        "getAuditChain",
+        "哈希链的核验（审计页的角色）/ the hash chain's verdict (the audit page's roles)",
+        ChainAnswer,
+        None,
+        clocks=(),
+        paged=False,
+        extra=(_query("again", "现在再核验一次 / verify now", FLAG),),
+    ),
+    Read(
+        "/api/v1/audit/checkpoint",
+        "getAuditCheckpoint",
+        "检查点（审计页的角色）/ the chain's head as a checkpoint (the audit page's roles)",
+        CheckpointAnswer,
+        None,
         clocks=(),
         paged=False,
     ),

@@ -133,6 +133,8 @@ def test_a_team_s_month_has_each_member_s_calendar_and_the_diary(
         f"/api/v1/units/{COUNTY}/work-list?unit={{}}",
         "/api/v1/units/{}/measures",
         f"/api/v1/units/{COUNTY}/measures?village={{}}",
+        "/api/v1/units/{}/network",
+        "/api/v1/units/{}/trend",
     ],
 )
 def test_another_county_in_any_disguise_is_refused_naming_nothing_of_it(
@@ -199,3 +201,23 @@ def test_an_evidence_file_comes_back_with_a_token_and_its_read_is_recorded(
         sent = quote(value, safe="")
         other = client.get(f"/api/v1/units/{sent}/ledger/files/{sha(MINUTES)}", headers=county)
         assert other.status_code == 403, value
+
+
+def test_the_dashboard_s_map_and_trend_as_the_page_draws_them(county: FlaskClient) -> None:
+    page = county.get(f"/units/{TOWNSHIP}/network.json").get_json()
+    answer = conforming(county, f"/api/v1/units/{TOWNSHIP}/network")
+    assert (answer["tree"], answer["trail"]) == (page["tree"], page["trail"])
+    trend = conforming(county, f"/api/v1/units/{VILLAGE_A}/trend?as_of=2016-06-30")
+    drawn = county.get(f"/units/{VILLAGE_A}/trend.json?as_of=2016-06-30").get_json()
+    assert trend["points"] == drawn["points"] and trend["as_of"] == "2016-06-30"
+
+
+def test_the_audit_chain_and_a_checkpoint_for_the_audit_roles(
+    web: Flask, county: FlaskClient, zhucun: Zhucun
+) -> None:
+    chain = conforming(county, "/api/v1/audit/chain?again=true")
+    assert chain["verdict"]["ok"] is True
+    point = conforming(county, "/api/v1/audit/checkpoint")
+    assert point["position"] > 0 and len(point["link"]) == 64
+    officer = login(web.test_client(), "township_officer")
+    assert conforming(officer, "/api/v1/audit/checkpoint", 403)["code"] == "role_not_allowed"
