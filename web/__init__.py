@@ -20,6 +20,8 @@ from web import (
     api,
     api_commands,
     api_reads,
+    api_uploads,
+    api_work,
     assessments,
     assets,
     audit,
@@ -84,6 +86,8 @@ def create_app(zhucun: Zhucun | None = None, config: dict[str, Any] | None = Non
     app.register_blueprint(api.bp)
     app.register_blueprint(api_commands.bp)
     app.register_blueprint(api_reads.bp)
+    app.register_blueprint(api_work.bp)
+    app.register_blueprint(api_uploads.bp)
     app.register_blueprint(teams.bp)
     app.register_blueprint(history.bp)
     app.register_blueprint(records.bp)

@@ -8,6 +8,7 @@ from flask import Blueprint
 
 from domain.errors import InvalidInputError, UnitNotFoundError
 from web.api_clocks import CODE, as_known_at, as_of
+from web.api_models import freshness
 from web.auth import login_required, require_unit
 from web.deps import unit_code, zhucun
 from web.openapi import openapi_document
@@ -30,7 +31,7 @@ def summary(code: str) -> dict[str, Any]:
     result = z.summary(code, as_of(z.today()), as_known_at(z.today()))
     if result is None:
         raise UnitNotFoundError(code, field="code")
-    return {**result, "freshness": z.freshness()}
+    return {**result, "freshness": freshness(z)}
 
 
 @bp.get("/openapi.json")

@@ -34,6 +34,7 @@ from domain.errors import (
     ZhucunError,
 )
 from domain.fields import field
+from web.api_models import problem_body
 from web.auth import accounts, address, csrf, login_required, principal
 from web.deps import zhucun
 from web.errors import PROBLEM_JSON, PROBLEM_TYPE, instance, status_of
@@ -51,16 +52,21 @@ IDEMPOTENCY_HEADER = "Idempotency-Key"
 WAIT_FOR_ANSWER_SECONDS = 5.0
 
 
+def session_csrf() -> None:
+    """A session's request needs the X-CSRFToken header (else a 400 problem); one a token
+    authenticates does not, whatever cookie comes with it: the cookie is not read then. For
+    every API route that writes (its blueprint exempt from the global check)."""
+    by_session = g.get("bearer") is None and session.get("user") is not None
+    if by_session and current_app.config.get("WTF_CSRF_ENABLED", True):
+        csrf.protect()
+
+
 @bp.post("/commands")
 @login_required
 def commands() -> Response:
     who = principal()
     assert who is not None
-    # A session's request needs the X-CSRFToken header (else a 400 problem); one a token
-    # authenticates does not, whatever cookie comes with it: the cookie is not read then.
-    by_session = g.get("bearer") is None and session.get("user") is not None
-    if by_session and current_app.config.get("WTF_CSRF_ENABLED", True):
-        csrf.protect()
+    session_csrf()
     key = _idempotency_key()
     body = _body()
     try:
@@ -260,18 +266,18 @@ def _refused(
     title = {403: _("Forbidden"), 409: _("Please try again"), 404: _("Not found")}.get(
         status, _("Refused by a rule") if isinstance(first, RuleViolation) else _("Invalid input")
     )
-    body: dict[str, Any] = {
-        "type": PROBLEM_TYPE.format(code=first.code),
-        "title": title,
-        "status": status,
-        "detail": first.message(current_language()),
-        "instance": instance(),
-        "code": first.code,
-        "field": first.field,
-        "zh": first.zh,
-        "en": first.en,
-        "errors": [_error(i, e, batch, items) for i, e in refused],
-    }
+    body = problem_body(
+        status,
+        title,
+        first.message(current_language()),
+        PROBLEM_TYPE.format(code=first.code),
+        instance=instance(),
+        code=first.code,
+        field=first.field,
+        zh=first.zh,
+        en=first.en,
+        errors=[_error(i, e, batch, items) for i, e in refused],
+    )
     if batch:
         body["index"] = first_index
     response = _json(status, current_app.json.dumps(body), PROBLEM_JSON)

@@ -31,6 +31,7 @@ from domain.errors import (
     ZhucunError,
 )
 from web.api_clocks import DAY, as_known_at, as_of, code_in_reach, plain_id, uuid_of
+from web.api_models import freshness
 from web.api_paging import Key, page, position_page
 from web.assessments import run_in_reach, runs_in_reach
 from web.audit import audited
@@ -58,7 +59,7 @@ def _clocks(z: Zhucun) -> tuple[date | None, datetime | None]:
 def _answer(z: Zhucun, head: dict[str, Any], rows: list[Row], after: str | None) -> dict[str, Any]:
     """One page: what the read says of its subject, the page's rows, the next page's cursor
     (null on the last) and the read models' position."""
-    return {**head, "rows": rows, "next": after, "freshness": z.freshness()}
+    return {**head, "rows": rows, "next": after, "freshness": freshness(z)}
 
 
 def _on(z: Zhucun, code: str, day: date | None, moment: datetime | None) -> dict[str, Any]:
@@ -218,7 +219,7 @@ def people(code: str) -> dict[str, Any]:
     found = unit_people(code, "village" if len(code) == 12 else "group", day)
     if found is None:
         raise _no_unit(code)
-    return {**found, "freshness": z.freshness()}
+    return {**found, "freshness": freshness(z)}
 
 
 @bp.get("/central-households/<ch_id>")
@@ -231,7 +232,7 @@ def central_household(ch_id: str) -> dict[str, Any]:
     plain_id(ch_id, "central_household")
     z = zhucun()
     day = as_of(z.today()) or z.today()
-    return {**central_household_on(key, day), "freshness": z.freshness()}
+    return {**central_household_on(key, day), "freshness": freshness(z)}
 
 
 # -- the search box ---------------------------------------------------------------------------
@@ -260,7 +261,7 @@ def search() -> dict[str, Any]:
             "is that long",
         ) from e
     rows = [{k: v for k, v in r.items() if k not in HIDDEN} for r in found]
-    return {"q": text.strip(), "rows": rows, "freshness": z.freshness()}
+    return {"q": text.strip(), "rows": rows, "freshness": freshness(z)}
 
 
 # -- teams ------------------------------------------------------------------------------------
@@ -286,7 +287,7 @@ def team(team_id: str) -> dict[str, Any]:
             "该工作队在所问的那一天不在村",
             "the team was not serving in its village on the day asked",
         )
-    return {**serving[0], **_on(z, t["village"], day, moment), "freshness": z.freshness()}
+    return {**serving[0], **_on(z, t["village"], day, moment), "freshness": freshness(z)}
 
 
 @bp.get("/teams/<team_id>/residency")

@@ -234,25 +234,33 @@ def _grade_order(grade: str) -> int:
 def team_history(team_id: str) -> str:
     """Every run that assessed the team, oldest first, with its score and grade."""
     t = team_in_reach(team_id)
+    who = _who()
+    return render_template(
+        "assessments/team_history.html",
+        t=t,
+        **team_assessments(t),
+        body_label=lambda body: _(REPORT_BODIES.get(body, body)),
+        may_report=who.role in WRITTEN_REPORT.roles,
+        **_helpers(),
+    )
+
+
+def team_assessments(t: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """A team in reach (``team_in_reach``): every run in reach that assessed it, oldest
+    first, with its result; its spot checks; its written reports. For the team's
+    assessments page and the API alike."""
     rows = []
     for r in runs_in_reach():
         result = zhucun().assessments.show(UUID(r["run_id"]))["result"]
         found = next((x for x in result["teams"] if x["team_id"] == t["team_id"]), None)
         if found is not None:
             rows.append({"run": r, "team": found})
-    checks = zhucun().assessments.team_spot_checks(UUID(t["team_id"]))
-    reports = zhucun().assessments.team_reports(UUID(t["team_id"]))
-    who = _who()
-    return render_template(
-        "assessments/team_history.html",
-        t=t,
-        rows=rows,
-        checks=checks,
-        reports=reports,
-        body_label=lambda body: _(REPORT_BODIES.get(body, body)),
-        may_report=who.role in WRITTEN_REPORT.roles,
-        **_helpers(),
-    )
+    key = UUID(t["team_id"])
+    return {
+        "rows": rows,
+        "checks": zhucun().assessments.team_spot_checks(key),
+        "reports": zhucun().assessments.team_reports(key),
+    }
 
 
 @bp.route("/teams/<team_id>/assessments/report", methods=["GET", "POST"])
@@ -289,7 +297,13 @@ def written_report(team_id: str) -> Response | tuple[str, int]:
 def report_document(team_id: str, sha256: str) -> Response:
     """A written report's document, its bytes checked against their hash; only one the
     team's reports cite. The read is recorded as an export by the account."""
-    t = team_in_reach(team_id)
+    return report_sent(team_in_reach(team_id), sha256, "web")
+
+
+def report_sent(t: dict[str, Any], sha256: str, via: str) -> Response:
+    """The document of one of the team's (in reach) written reports, by its hash, its bytes
+    checked and its read recorded as an export through ``via`` (web, api): for the page and
+    the API alike."""
     cited = next(
         (
             r
@@ -310,7 +324,7 @@ def report_document(team_id: str, sha256: str) -> Response:
         who.role.value,
         "written report",
         "file",
-        f"web:{cited['title']}",
+        f"{via}:{cited['title']}",
         {"file": cited["document_sha256"], "team": t["team_id"]},
         1,
         reason="取回书面述职报告 written report read",
@@ -380,12 +394,7 @@ def _show(shown: dict[str, Any], errors: dict[str, str] | None = None) -> str:
         shown["result"]["teams"],
         key=lambda t: (t.get("score") is None, -float(t.get("score") or 0), t["team_name"]),
     )
-    own = {t["team_id"] for t in shown["result"]["teams"]}
-    proposed = [
-        p
-        for p in zhucun().assessments.proposals(UUID(shown["run_id"]))["proposals"]
-        if p["team_id"] in own
-    ]
+    proposed = proposals_in(shown)
     return render_template(
         "assessments/run.html",
         run=shown,
@@ -394,6 +403,17 @@ def _show(shown: dict[str, Any], errors: dict[str, str] | None = None) -> str:
         errors=errors or {},
         **_helpers(),
     )
+
+
+def proposals_in(shown: dict[str, Any]) -> list[dict[str, Any]]:
+    """What a run in reach (``run_in_reach``) proposes for the teams shown, each with its
+    decision if one was made: for the run page and the API alike."""
+    own = {t["team_id"] for t in shown["result"]["teams"]}
+    return [
+        p
+        for p in zhucun().assessments.proposals(UUID(shown["run_id"]))["proposals"]
+        if p["team_id"] in own
+    ]
 
 
 @bp.post("/assessments/<run_id>/decide")

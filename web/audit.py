@@ -117,7 +117,7 @@ def export(fmt: str) -> Response | tuple[str, int]:
 def chain() -> str:
     """The hash chain verified (re-read, recomputed, compared: ``zhucun audit verify``),
     or the verdict of a verification of the last few minutes; ``?again=1`` verifies now."""
-    return render_template("audit/chain.html", **_chain(request.args.get("again") == "1"))
+    return render_template("audit/chain.html", **chain_verdict(request.args.get("again") == "1"))
 
 
 @bp.get("/audit/checkpoint.json")
@@ -156,7 +156,7 @@ def _render(asked: Asked, page: Page | None) -> str:
         numbers=_numbers(asked.page, pages),
         first=(asked.page - 1) * PAGE_SIZE + 1,
         types=[(t, value_in_words("event", t, lang)) for t in WORDS],
-        **_chain(False, verify_now=False),
+        **chain_verdict(False, verify_now=False),
     )
 
 
@@ -228,8 +228,9 @@ class _Kept:
     at: datetime | None = None
 
 
-def _chain(again: bool, verify_now: bool = True) -> dict[str, Any]:
-    """The latest verdict (verified now when there is none, it is old, or asked again)."""
+def chain_verdict(again: bool, verify_now: bool = True) -> dict[str, Any]:
+    """The latest verdict (verified now when there is none, it is old, or asked again), for
+    the chain's page and the API alike."""
     kept: _Kept = current_app.extensions.setdefault(EXTENSION, _Kept())
     z = zhucun()
     now = z.clock.now()
@@ -246,6 +247,7 @@ def _chain(again: bool, verify_now: bool = True) -> dict[str, Any]:
     head = checkpoint(z.engine, z.clock.now())
     return {
         "verdict": kept.verdict,
+        "at": at,
         "verified_at": fmt_datetime(at) if at else None,
         "since": head.position - kept.verdict.head_position if kept.verdict else 0,
         "head": head,

@@ -279,7 +279,12 @@ def network_json(code: str) -> dict[str, Any]:
     """The unit's part of the network, each unit with its households and blind spots: the
     treemap's data."""
     code = unit_in_reach(code)
-    day = as_of_day() or zhucun().today()
+    return network_of(code, as_of_day() or zhucun().today())
+
+
+def network_of(code: str, day: date) -> dict[str, Any]:
+    """A unit in reach's part of the network on the day, each unit with its households and
+    blind spots, and the units above it the account sees: for the map and the API alike."""
     tree = network(code, day)
     if tree is None:
         raise UnitNotFoundError(code, field="code")
@@ -295,8 +300,13 @@ def network_json(code: str) -> dict[str, Any]:
 def trend_json(code: str) -> dict[str, Any]:
     """The unit's link rate at month ends from its opening to the day: the line chart's data."""
     code = unit_in_reach(code)
+    return trend_of(code, as_of_day() or zhucun().today())
+
+
+def trend_of(code: str, day: date) -> dict[str, Any]:
+    """A unit in reach's link rate at month ends from its opening to the day: for the line
+    chart and the API alike."""
     z = zhucun()
-    day = as_of_day() or z.today()
     first = read(unit_pages.opened_on, code) or day
     days = unit_pages.trend_days(first, day)
     points = cached(

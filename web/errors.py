@@ -26,6 +26,7 @@ from domain.errors import (
     RuleViolation,
     ZhucunError,
 )
+from web.api_models import problem_body
 from web.i18n import N_, _, current_language, in_chinese
 
 PROBLEM_JSON = "application/problem+json"
@@ -75,14 +76,7 @@ def is_api_request() -> bool:
 def problem(
     status: int, title: str, detail: str, type_: str = "about:blank", **extensions: Any
 ) -> Response:
-    body = {
-        "type": type_,
-        "title": title,
-        "status": status,
-        "detail": detail,
-        "instance": instance(),
-        **extensions,
-    }
+    body = problem_body(status, title, detail, type_, instance=instance(), **extensions)
     response = current_app.response_class(
         current_app.json.dumps(body), status=status, mimetype=PROBLEM_JSON
     )

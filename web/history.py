@@ -212,17 +212,24 @@ def members_ever(team_id: str) -> set[str]:
     return set(read(record_queries.members_ever, team_id))
 
 
+def subject_in_reach(key: UUID, field: str = "id") -> tuple[str, str, str]:
+    """What an id names (its kind, and the unit it lies in), if in the account's
+    jurisdiction (403, recorded, otherwise): for the history page and the API alike."""
+    text = str(key)
+    kind = read(record_queries.kind_of, text)
+    if kind is None:
+        raise NotFoundError(field, f"没有编号为 {text} 的记录", f"nothing recorded with id {text}")
+    where = read(record_queries.unit_of, kind, text)
+    assert where is not None
+    require_unit(where, field=field)
+    return text, kind, where
+
+
 @bp.get("/history/id/<subject>")
 @login_required
 def subject(subject: str) -> Response | str:
     """A party member, a central household or a site; a household has its own page."""
-    key = str(_uuid(subject))
-    kind = read(record_queries.kind_of, key)
-    if kind is None:
-        raise NotFoundError("id", f"没有编号为 {key} 的记录", f"nothing recorded with id {key}")
-    where = read(record_queries.unit_of, kind, key)
-    assert where is not None
-    require_unit(where, field="id")
+    key, kind, where = subject_in_reach(_uuid(subject))
     if kind == "household":
         return redirect(url_for("history.household", household_id=key))
     rows = zhucun().history_of_id(UUID(key))

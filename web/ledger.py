@@ -310,27 +310,10 @@ def board(code: str) -> str:
     """The measures of the villages under a unit, one column per status, overdue ones
     marked; filtered by category, village, overdue."""
     page = page_of(code, Zhucun.ledger_measures)
-    data = page["data"]
     category = request.args.get("category", "").strip()
-    if category and category not in set(MeasureCategory):
-        raise InvalidInputError(
-            "category",
-            f"未知的措施类别 {category!r}",
-            f"unknown category of measure {category!r}",
-        )
     village = request.args.get("village", "").strip()
-    if village and village not in {v["code"] for v in data["villages"]}:
-        raise InvalidInputError(
-            "village", f"{village!r} 不是本单位下的村", f"{village!r} is not a village here"
-        )
     overdue = request.args.get("overdue") == "1"
-    shown = [
-        m
-        for m in data["measures"]
-        if (not category or m["category"] == category)
-        and (not village or m["village"] == village)
-        and (not overdue or m["overdue"])
-    ]
+    shown = measures_shown(page["data"], category, village, overdue)
     day, today = page["day"], page["today"]
     # A card's links: a few addresses per village, the measure's id added to each card's.
     links = {
@@ -357,6 +340,30 @@ def board(code: str) -> str:
         filters={"category": category, "village": village, "overdue": overdue},
         closed={MeasureStatus.DONE.value, MeasureStatus.DROPPED.value},
     )
+
+
+def measures_shown(
+    data: dict[str, Any], category: str, village: str, overdue: bool
+) -> list[dict[str, Any]]:
+    """The measures of the board (``Zhucun.ledger_measures``) its filters keep, for the board
+    and the API alike: one category, one village under the unit, the overdue ones."""
+    if category and category not in set(MeasureCategory):
+        raise InvalidInputError(
+            "category",
+            f"未知的措施类别 {category!r}",
+            f"unknown category of measure {category!r}",
+        )
+    if village and village not in {v["code"] for v in data["villages"]}:
+        raise InvalidInputError(
+            "village", f"{village!r} 不是本单位下的村", f"{village!r} is not a village here"
+        )
+    return [
+        m
+        for m in data["measures"]
+        if (not category or m["category"] == category)
+        and (not village or m["village"] == village)
+        and (not overdue or m["overdue"])
+    ]
 
 
 @bp.get("/units/<code>/ledger.xlsx")
@@ -400,8 +407,13 @@ def evidence_file(code: str, sha256: str) -> Response:
     bytes checked against their hash as ``zhucun ledger file`` checks them, and the read
     recorded as an export by the account: evidence may hold personal data. A file the
     village's evidence does not cite is not found here, whatever else cites it."""
-    page = page_of(code, Zhucun.ledger)
-    data = page["data"]
+    return evidence_sent(page_of(code, Zhucun.ledger)["data"], sha256, "web")
+
+
+def evidence_sent(data: dict[str, Any], sha256: str, via: str) -> Response:
+    """The file the village's ledger (``Zhucun.ledger``, ``data``) cites as evidence by this
+    hash, its bytes checked, its read recorded as an export through ``via`` (web, api): for
+    the page and the API alike."""
     if data["level"] != "village":
         abort(404)
     wanted = file_hash(sha256)
@@ -427,7 +439,7 @@ def evidence_file(code: str, sha256: str) -> Response:
         who.role.value,
         "evidence file",
         "file",
-        f"web:{cited['file_name']}",
+        f"{via}:{cited['file_name']}",
         {"file": wanted, "village": data["unit"]},
         1,
         reason="取回证据文件 evidence file read",

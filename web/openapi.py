@@ -1,6 +1,7 @@
 """The API's description (OpenAPI 3.1): here only its shared frame (the info, the security
-schemes, the problem details and the freshness every answer shares, the language parameter,
-the path of this description itself); the summary's and the reads' parts are generated from
+schemes, the language parameter, the path of this description itself, and the schemas of the
+problem details and the freshness every answer shares, written from their definitions in
+web/api_models.py); the summary's and the reads' parts are generated from
 their typed answers (web/openapi_reads.py, ``with_reads``), the commands' part from their
 models (web/openapi_commands.py).
 
@@ -13,75 +14,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from web import openapi_commands
+import msgspec
+
+from web import openapi_commands, openapi_uploads
+from web.api_models import Freshness, Problem
 from web.i18n import LANGUAGES
 from web.openapi_reads import with_reads
+from web.openapi_work import WORK_READS
 
 SESSION_COOKIE = "session"  # Flask's default name, kept in web/auth.py's settings
 
 
-def _count(zh: str, en: str) -> dict[str, Any]:
-    return {"type": "integer", "minimum": 0, "description": f"{zh} / {en}"}
+def model_schemas() -> dict[str, Any]:
+    """The JSON Schemas of the parts every answer shares, written from the definitions the
+    answers are built with (web/api_models.py)."""
+    _, schemas = msgspec.json.schema_components(
+        [Freshness, Problem], ref_template="#/components/schemas/{name}"
+    )
+    return schemas
 
-
-FRESHNESS_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "description": "读模型读到日志的哪里 / how far into the log the read models' answer reaches",
-    "required": ["position", "head", "behind", "lag_seconds", "stopped"],
-    "properties": {
-        "position": _count(
-            "各读模型都已处理到的日志位置", "the log position every read model reached"
-        ),
-        "head": _count("日志最后一条事件的位置", "the position of the log's last event"),
-        "behind": _count("尚未反映在答复中的事件数", "events not yet in the answer"),
-        "lag_seconds": {
-            "type": "number",
-            "minimum": 0,
-            "description": "其中最早一条记录至今的秒数 / seconds since the first of those was "
-            "recorded",
-        },
-        "stopped": {
-            "type": "object",
-            "description": "因无法处理某事件而停止的读模型 / read models stopped by an event "
-            "they could not apply",
-            "additionalProperties": {
-                "type": "object",
-                "required": ["position", "error"],
-                "properties": {
-                    "position": _count("停在此事件之前", "stopped before this event"),
-                    "error": {"type": "string", "description": "错误 / the error"},
-                },
-            },
-        },
-    },
-}
-
-
-PROBLEM_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "description": "RFC 9457 problem details, with the message in both languages",
-    "required": ["type", "title", "status", "detail"],
-    "properties": {
-        "type": {
-            "type": "string",
-            "format": "uri-reference",
-            "description": "tag:zhucun.example,2014:problem:CODE for a refusal, "
-            "about:blank for a plain HTTP error",
-        },
-        "title": {"type": "string"},
-        "status": {"type": "integer"},
-        "detail": {"type": "string", "description": "in the asked language"},
-        "instance": {"type": "string", "format": "uri-reference"},
-        "code": {
-            "type": "string",
-            "description": "stable machine-readable code of the refusal",
-            "examples": ["unit_not_found", "invalid_input"],
-        },
-        "field": {"type": "string", "description": "the input the refusal concerns"},
-        "zh": {"type": "string", "description": "中文说明"},
-        "en": {"type": "string", "description": "English message"},
-    },
-}
 
 LANG_PARAMETER: dict[str, Any] = {
     "name": "lang",
@@ -104,7 +55,9 @@ def _problem(description: str) -> dict[str, Any]:
 
 
 def openapi_document() -> dict[str, Any]:
-    return openapi_commands.extend(with_reads(_frame(), LANG_PARAMETER))
+    return openapi_uploads.extend(
+        openapi_commands.extend(with_reads(_frame(), LANG_PARAMETER, WORK_READS))
+    )
 
 
 def _frame() -> dict[str, Any]:
@@ -151,10 +104,7 @@ def _frame() -> dict[str, Any]:
                     "account's role and jurisdiction",
                 },
             },
-            "schemas": {
-                "Freshness": FRESHNESS_SCHEMA,
-                "Problem": PROBLEM_SCHEMA,
-            },
+            "schemas": model_schemas(),
             "responses": {
                 "Problem": _problem("refused or not found"),
                 "LoginNeeded": _problem(

@@ -23,6 +23,7 @@ from app.describe import WORDS
 from app.gaps import ALL_GAPS
 from domain.fields import PERSON_NAME_MAX
 from domain.levels import Level
+from web.api_models import Freshness
 from web.api_paging import LIMIT_DEFAULT, LIMIT_MAX
 from web.i18n import _, in_chinese
 from web.summary import ROWS
@@ -30,17 +31,6 @@ from web.summary import ROWS
 Json = dict[str, Any]
 
 # -- the answers --------------------------------------------------------------------------------
-
-
-class Freshness(msgspec.Struct):
-    """读模型读到日志的哪里 / how far into the log the read models' answer reaches (the
-    description's own Freshness is kept; this one only names it)."""
-
-    position: int
-    head: int
-    behind: int
-    lag_seconds: float
-    stopped: dict[str, Any]
 
 
 class Page(msgspec.Struct, kw_only=True):
@@ -703,17 +693,16 @@ def _operation(read: Read, lang: Json) -> Json:
     }
 
 
-def with_reads(document: Json, lang: Json) -> Json:
-    """The description with the summary's and the reads' paths (each taking ``lang``, the
-    description's language parameter), their answers' schemas and the bearer scheme added
-    (kept as it is where the description already has one of these)."""
-    reads = (summary_read(), *READS)
+def with_reads(document: Json, lang: Json, more: tuple[Read, ...] = ()) -> Json:
+    """The description with the summary's and the reads' paths, and ``more`` (each taking
+    ``lang``, the description's language parameter), their answers' schemas and the bearer
+    scheme added (kept as it is where the description already has it)."""
+    reads = (summary_read(), *READS, *more)
     _, schemas = msgspec.json.schema_components(
         [r.answer for r in reads], ref_template="#/components/schemas/{name}"
     )
     components = document.setdefault("components", {})
-    for name, schema in schemas.items():
-        components.setdefault("schemas", {}).setdefault(name, schema)
+    components.setdefault("schemas", {}).update(schemas)
     components.setdefault("securitySchemes", {}).setdefault("bearerAuth", dict(BEARER))
     paths = document.setdefault("paths", {})
     for read in reads:

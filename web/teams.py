@@ -162,23 +162,7 @@ def team(team_id: str) -> str:
     today = z.today()
     day = as_of_day() or today
     month, first, last = month_asked(day)
-    roster = next(
-        (r for r in z.teams(t["village"], day) or [] if r["team_id"] == t["team_id"]), None
-    )
-    reports = z.residency(month, team=UUID(t["team_id"])) or []
-    report = reports[0] if reports else None
-    days = read(record_queries.month_days, t["team_id"], first, last)
-    listed = report["members"] if report else []
-    entries, places = month_entries(t["team_id"], {m["cadre_id"]: m["name"] for m in listed}, month)
-    members = []
-    for m in listed:
-        cells = calendar_of(days.get(UUID(m["cadre_id"]).hex, _empty()), first, last, today)
-        where = [
-            places[(m["cadre_id"], c["day"])] for c in cells if (m["cadre_id"], c["day"]) in places
-        ]
-        for c in cells:
-            c["place"] = places.get((m["cadre_id"], c["day"])) if c["state"] == "in" else None
-        members.append(m | {"days": cells, "places": where})
+    shown = team_month(t, day, month, first, last)
     previous = (first - timedelta(days=1)).strftime("%Y-%m")
     following = (last + timedelta(days=1)).strftime("%Y-%m")
     return render_template(
@@ -186,10 +170,7 @@ def team(team_id: str) -> str:
         t=t,
         serving_today=t["dispatched_on"] <= today <= t["last_day"],
         daily_forms=DAILY_FORMS,
-        roster=roster,
-        report=report,
-        members=members,
-        entries=entries,
+        **shown,
         day=day,
         today=today,
         month=month,
@@ -203,6 +184,31 @@ def team(team_id: str) -> str:
         village_classes=VILLAGE_CLASSES,
         diary_event=DIARY,
     )
+
+
+def team_month(t: dict[str, Any], day: date, month: str, first: date, last: date) -> dict[str, Any]:
+    """What a team's page shows of a month, for the page and the API alike: its roster on
+    ``day``, its residency report, each member's calendar (each day's state, and where they
+    checked in) and the members' diary entries and household visits, newest first."""
+    z = zhucun()
+    roster = next(
+        (r for r in z.teams(t["village"], day) or [] if r["team_id"] == t["team_id"]), None
+    )
+    reports = z.residency(month, team=UUID(t["team_id"])) or []
+    report = reports[0] if reports else None
+    days = read(record_queries.month_days, t["team_id"], first, last)
+    listed = report["members"] if report else []
+    entries, places = month_entries(t["team_id"], {m["cadre_id"]: m["name"] for m in listed}, month)
+    members = []
+    for m in listed:
+        cells = calendar_of(days.get(UUID(m["cadre_id"]).hex, _empty()), first, last, z.today())
+        where = [
+            places[(m["cadre_id"], c["day"])] for c in cells if (m["cadre_id"], c["day"]) in places
+        ]
+        for c in cells:
+            c["place"] = places.get((m["cadre_id"], c["day"])) if c["state"] == "in" else None
+        members.append(m | {"days": cells, "places": where})
+    return {"roster": roster, "report": report, "members": members, "entries": entries}
 
 
 def _empty() -> dict[str, Any]:

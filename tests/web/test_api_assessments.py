@@ -59,3 +59,39 @@ def test_a_team_member_sees_only_its_own_team_s_result(
     member = login(web.test_client(), "team_member")
     results = conforming(member, f"/api/v1/assessments/{ours}/results")
     assert [t["team_id"] for t in results["rows"]] == [team]
+
+
+def test_a_run_s_proposals_a_figure_s_trace_and_a_team_s_assessments(
+    zhucun: Zhucun, team: str, web: Flask
+) -> None:
+    ours = run(zhucun)["run_id"]
+    county = login(web.test_client(), "county_admin")
+    proposed = conforming(county, f"/api/v1/assessments/{ours}/proposals")
+    recorded = zhucun.assessments.proposals(UUID(ours))["proposals"]
+    assert sorted(p["proposal"] for p in proposed["rows"]) == sorted(
+        p["proposal"] for p in recorded
+    )
+    traced = conforming(county, f"/api/v1/assessments/{ours}/teams/{team}/trace/days_checked_in")
+    explained = zhucun.assessments.explain(UUID(ours), UUID(team), "days_checked_in")
+    assert len(traced.get("entries", [])) == len(explained.get("entries", []))
+    nobody = "00000000-0000-4000-8000-000000000000"
+    path = f"/api/v1/assessments/{ours}/teams/{nobody}/trace/days_checked_in"
+    assert conforming(county, path, 404)["code"] == "team_not_in_run"
+    history = conforming(county, f"/api/v1/teams/{team}/assessments")
+    assert [r["run"]["run_id"] for r in history["rows"]] == [ours]
+
+
+def test_another_county_s_run_s_proposals_and_traces_are_refused(
+    zhucun: Zhucun, team: str, web: Flask
+) -> None:
+    theirs = run(zhucun, unit=OTHER_COUNTY)["run_id"]
+    county = login(web.test_client(), "county_admin")
+    for value in _variants(theirs):
+        sent = quote(value, safe="")
+        for path in (
+            f"/api/v1/assessments/{sent}/proposals",
+            f"/api/v1/assessments/{sent}/teams/{team}/trace/days_checked_in",
+        ):
+            body = conforming(county, path, 403)
+            text = str(body).replace(value, "").replace(sent, "")
+            assert [s for s in (*OUTSIDE_NAMES, OTHER_COUNTY) if s in text] == [], body

@@ -51,6 +51,9 @@ ADMINS = frozenset({"city_admin", "county_admin", "auditor"})
 ASSIGNERS = frozenset({"city_admin", "county_admin", "township_officer"})
 ASSIGN_FORM = f"/units/{TOWNSHIP}/gaps/assign?type=unlinked_household&subject={hid(2)}"
 PUBLIC = None  # no login needed
+# Who may keep a file through the API: who may cite one (evidence, a written report).
+FILE_KEEPERS = ASSIGNERS | {"team_member"}
+TEAM_ADMINS = frozenset({"city_admin", "county_admin"})  # who runs an assessment
 # Central households of village A, village B and the other county's village.
 CH_A, CH_B, CH_OTHER = (str(central_household_id(UUID(hid(n)))) for n in (1, 4, 9))
 
@@ -175,6 +178,25 @@ ROUTES: list[tuple[str, str, str, frozenset[str] | None, int]] = [
     ("search API", "GET", "/api/v1/search?q=wd", EVERYONE, 200),
     # The import page offers each account the kinds its role may record (none: a note).
     ("import page", "GET", "/import", EVERYONE, 200),
+    # The work pages' reads and the writes outside the commands (web/api_work.py,
+    # web/api_uploads.py); a write sent empty is refused by its field (422).
+    ("work list API", "GET", f"/api/v1/units/{TOWNSHIP}/work-list?rect=none", IN_TOWNSHIP, 200),
+    ("measures API, village", "GET", f"/api/v1/units/{VILLAGE_A}/measures", EVERYONE, 200),
+    ("measures API, other county", "GET", f"/api/v1/units/{OTHER_COUNTY}/measures", CITY_WIDE, 200),
+    ("team month API", "GET", f"/api/v1/teams/{tid(1)}/month", EVERYONE, 200),
+    ("team assessments API", "GET", f"/api/v1/teams/{tid(1)}/assessments", EVERYONE, 200),
+    ("network API, county", "GET", f"/api/v1/units/{COUNTY}/network", IN_COUNTY, 200),
+    ("trend API, village", "GET", f"/api/v1/units/{VILLAGE_A}/trend", EVERYONE, 200),
+    ("audit chain API", "GET", "/api/v1/audit/chain", AUDITORS, 200),
+    ("audit checkpoint API", "GET", "/api/v1/audit/checkpoint", AUDITORS, 200),
+    ("history API, village A", "GET", f"/api/v1/history/{CH_A}", EVERYONE, 200),
+    ("history API, village B", "GET", f"/api/v1/history/{CH_B}", IN_TOWNSHIP, 200),
+    ("history API, other county", "GET", f"/api/v1/history/{hid(9)}", CITY_WIDE, 200),
+    ("file API, sent empty", "POST", "/api/v1/files", FILE_KEEPERS, 422),
+    ("import kinds API", "GET", "/api/v1/imports", EVERYONE, 200),
+    ("import template API", "GET", "/api/v1/imports/households/template.xlsx", ASSIGNERS, 200),
+    ("import API, sent empty", "POST", "/api/v1/imports/households", ASSIGNERS, 422),
+    ("assessment run API, sent empty", "POST", "/api/v1/assessments", TEAM_ADMINS, 422),
 ]
 
 
@@ -224,13 +246,19 @@ def test_every_route_of_the_app_is_in_the_matrix(matrix_app: Flask):
         if endpoint.split(".")[0] not in {"teams", "history", "records", "ledger", "assessments"}
     }
     # The login form's POST is the login itself, tested in test_auth.py; a run's results
-    # through the API need a run: tests/web/test_api_assessments.py; the commands API has its
+    # through the API need a run, an evidence file a ledger: their matrices run them
+    # (test_permissions_assessments.py, test_permissions_ledger.py); the commands API has its
     # matrix of every role × command × disguise: test_api_commands_matrix.py; a kind's
     # template and an upload answer 404 for a kind the role may not record (it is not
     # offered), in tests/web/test_import_page.py.
     assert every - covered(matrix_app, ROUTES) == {
         ("auth.login", "POST"),
         ("api_reads.assessment_results", "GET"),
+        ("api_uploads.replay_assessment", "POST"),
+        ("api_work.proposals", "GET"),
+        ("api_work.trace", "GET"),
+        ("api_work.evidence_file", "GET"),
+        ("api_work.report_document", "GET"),
         ("api_commands.commands", "POST"),
         ("imports.template_file", "GET"),
         ("imports.upload", "POST"),

@@ -131,6 +131,13 @@ READS = [
     "/api/v1/cadres/{}/history",
     "/api/v1/units/{}/people",
     "/api/v1/central-households/{}",
+    "/api/v1/units/{}/work-list",
+    "/api/v1/units/{}/network",
+    "/api/v1/units/{}/trend",
+    "/api/v1/units/{}/measures",
+    "/api/v1/teams/{}/month",
+    "/api/v1/teams/{}/assessments",
+    "/api/v1/history/{}",
 ]
 
 

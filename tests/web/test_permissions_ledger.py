@@ -91,6 +91,21 @@ ROUTES: list[tuple[str, str, str, frozenset[str], int | str]] = [
         CITY_WIDE,
         404,
     ),
+    # The same through the API (web/api_work.py).
+    (
+        "an evidence file, API",
+        "GET",
+        f"/api/v1/units/{VILLAGE_A}/ledger/files/{sha(MINUTES)}",
+        EVERYONE,
+        200,
+    ),
+    (
+        "a file in the other county, API",
+        "GET",
+        f"/api/v1/units/{OTHER_VILLAGE}/ledger/files/{sha(MINUTES)}",
+        CITY_WIDE,
+        404,
+    ),
 ]
 PREFILLED = {
     "revise-plan": f"?plan={plid(MEMBERS_PLAN)}",

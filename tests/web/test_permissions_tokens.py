@@ -12,8 +12,11 @@ from flask import Flask
 
 from app.api_tokens import ApiTokens
 from app.bootstrap import Zhucun
+from tests.web import test_permissions_assessments as on_runs
+from tests.web import test_permissions_ledger as on_ledger
 from tests.web.builders import ACCOUNTS, ROLES
 from tests.web.conftest import make_app
+from tests.web.ledger_data import ledger_network_with_funds
 from tests.web.matrix import AS_EVERY_ROLE, cases, matrix_store, refusals
 from tests.web.test_permissions import NAMED, ROUTES
 
@@ -59,7 +62,69 @@ def test_api_with_a_token_permission_matrix(
     allowed: frozenset[str],
     status: int,
 ):
-    client = matrix_app.test_client()
+    token_cell(matrix_app, store, tokens, role, method, path, allowed, status)
+
+
+# The API's routes of the assessment and ledger matrices, on their stores (a run, a ledger).
+RUN_ROUTES = [r for r in on_runs.ROUTES if r[2].startswith("/api/")]
+LEDGER_ROUTES = [r for r in on_ledger.ROUTES if r[2].startswith("/api/")]
+
+
+@pytest.fixture(scope="module")
+def stores(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Zhucun]]:
+    built = {
+        "runs": on_runs.runs_store(tmp_path_factory),
+        "ledger": matrix_store(tmp_path_factory, "token-ledger", build=ledger_network_with_funds),
+    }
+    yield built
+    for z in built.values():
+        z.close()
+
+
+@pytest.fixture(scope="module")
+def served(stores: dict[str, Zhucun]) -> dict[str, tuple[Flask, dict[str, str]]]:
+    out = {}
+    for name, z in stores.items():
+        service = ApiTokens(z)
+        out[name] = (make_app(z), {r: service.issue(ACCOUNTS[r][0])["token"] for r in ROLES})
+    return out
+
+
+@AS_EVERY_ROLE
+@pytest.mark.parametrize(
+    ("which", "method", "path", "allowed", "status"),
+    [
+        pytest.param(which, m, p, a, s, id=f"{which}-{name}")
+        for which, routes in (("runs", RUN_ROUTES), ("ledger", LEDGER_ROUTES))
+        for name, m, p, a, s in routes
+    ],
+)
+def test_api_with_a_token_on_runs_and_ledgers(
+    stores: dict[str, Zhucun],
+    served: dict[str, tuple[Flask, dict[str, str]]],
+    role: str | None,
+    which: str,
+    method: str,
+    path: str,
+    allowed: frozenset[str],
+    status: int,
+):
+    app, tokens = served[which]
+    token_cell(app, stores[which], tokens, role, method, path, allowed, status)
+
+
+def token_cell(
+    app: Flask,
+    store: Zhucun,
+    tokens: dict[str, str],
+    role: str | None,
+    method: str,
+    path: str,
+    allowed: frozenset[str],
+    status: int,
+) -> None:
+    """One cell: ``role``'s token (None: no token) asks for ``path``."""
+    client = app.test_client()
     headers = {"Authorization": f"Bearer {tokens[role]}"} if role else {}
     before = refusals(store)
     response = client.open(path, method=method, headers=headers)

@@ -1,0 +1,57 @@
+"""schemathesis holds the writes outside the commands (web/api_uploads.py: files, import,
+an assessment run and its replay) to the generated document with every check, as the
+commands' run does (logged in as the city's administrator, the CSRF header beside the
+cookie): zero failures and zero errors. A well-formed request may still be refused by a rule
+on what the store holds (a period not ended, a file that is no workbook): 422, as the document
+says."""
+
+from __future__ import annotations
+
+import pytest
+import schemathesis
+from schemathesis.config._auth import AuthConfig
+from schemathesis.config._checks import PositiveDataAcceptanceConfig
+
+from tests.web.test_api_commands_schemathesis import served  # noqa: F401
+from tests.web.test_openapi_schemathesis import run_schemathesis
+
+WRITES = r"^/api/v1/(files|imports|assessments)"
+EXAMPLES = 15  # per operation and phase
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_the_writes_answer_as_their_description_says_under_every_check(
+    served: tuple[str, str, str],  # noqa: F811
+) -> None:
+    base, cookie, token = served
+    schema = schemathesis.openapi.from_url(f"{base}/api/v1/openapi.json")
+    schema = schema.include(path_regex=WRITES, method="POST")
+    schema.config.auth = AuthConfig(
+        openapi={"session": {"api_key": cookie}, "csrfToken": {"api_key": token}}
+    )
+    schema.config.checks.update(included_check_names=["all"])
+    accepted = PositiveDataAcceptanceConfig().expected_statuses
+    schema.config.checks.positive_data_acceptance = PositiveDataAcceptanceConfig(
+        expected_statuses=[*accepted, "422"]
+    )
+    schema.config.generation.update(max_examples=EXAMPLES)
+
+    problems, seen = run_schemathesis(schema)
+
+    assert problems == [], "\n\n".join(problems[:20])
+    for check in ("ignored_auth", "response_schema_conformance", "not_a_server_error"):
+        assert seen.get(check, 0) > 0, f"{check} never ran: {seen}"
+
+
+def test_every_write_declares_its_schemes_and_every_status(client) -> None:  # type: ignore[no-untyped-def]
+    document = client.get("/api/v1/openapi.json").get_json()
+    for path in ("/api/v1/files", "/api/v1/imports/{kind}", "/api/v1/assessments"):
+        post = document["paths"][path]["post"]
+        assert post["security"] == [{"session": [], "csrfToken": []}, {"bearerAuth": []}]
+        assert {"401", "403", "422", "429"} <= set(post["responses"]), path
+    schemas = document["components"]["schemas"]
+    assert schemas["RunRequest"]["additionalProperties"] is False
+    assert "errors" in schemas["ImportProblem"]["properties"]
+    freshness = schemas["Freshness"]
+    assert freshness["required"] == ["position", "head", "behind", "lag_seconds", "stopped"]
+    assert schemas["Problem"]["required"] == ["type", "title", "status", "detail"]
