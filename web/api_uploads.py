@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable
 from functools import wraps
 from typing import Annotated, Any, Literal, TypeVar, cast
+from urllib.parse import quote
 from uuid import UUID
 
 import msgspec
@@ -26,7 +27,7 @@ from msgspec import UNSET, UnsetType
 from app.args import parse_date
 from app.assessments.replay import replay
 from app.imports.kinds import KINDS, ImportKind
-from app.imports.marked import template
+from app.imports.marked import marked_copy, template
 from app.imports.run import Envelope, ImportRefused, import_file
 from app.jurisdiction import COMMAND_ROLES
 from app.ledger.files import guess_media_type
@@ -194,8 +195,22 @@ def import_rows(kind: str) -> Response | tuple[dict[str, Any], int]:
     try:
         result = import_file(zhucun(), found.name, name, content, envelope, reach=who.reach())
     except ImportRefused as refused:
+        if request.accept_mimetypes.best_match([PROBLEM_JSON, XLSX]) == XLSX:
+            return _marked_workbook(refused, name, content)
         return _import_refused(refused)
     return {**result.as_dict(), "freshness": freshness(zhucun())}, 200
+
+
+def _marked_workbook(refused: ImportRefused, name: str, content: bytes) -> Response:
+    """The officials' habit, as the import page gives it: their own workbook back with an
+    error column and the bad cells marked (asked for with ``Accept`` of a workbook)."""
+    stem = name.rsplit(".", 1)[0]
+    response = Response(marked_copy(refused, name, content), status=422, mimetype=XLSX)
+    # RFC 6266's filename* for the Chinese stem; the plain one for clients that lack it.
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename=\"errors.xlsx\"; filename*=UTF-8''{quote(stem)}-errors.xlsx"
+    )
+    return response
 
 
 def _import_refused(refused: ImportRefused) -> Response:

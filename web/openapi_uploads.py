@@ -129,6 +129,8 @@ class Write:
     errors: tuple[str, ...]
     parameters: tuple[Json, ...] = field(default_factory=tuple)
     problems: dict[str, str] = field(default_factory=dict)  # status -> the schema's name
+    # status -> other media types a refusal may come as (the marked workbook)
+    also: dict[str, Json] = field(default_factory=dict)
     body_required: bool = True
 
 
@@ -287,6 +289,8 @@ WRITES: tuple[Write, ...] = (
             _query("reason", "事由 / the reason", ENVELOPE["reason"]),
         ),
         {"422": "ImportProblem"},
+        # Asked for with ``Accept`` of a workbook: the file sent, its bad cells marked.
+        {"422": {XLSX: {"schema": {"type": "string", "format": "binary"}}}},
     ),
     Write(
         "/api/v1/assessments",
@@ -334,7 +338,8 @@ def _operation(w: Write) -> Json:
             responses[status] = {
                 "description": "拒绝 / refused",
                 "content": {
-                    "application/problem+json": {"schema": {"$ref": REF.format(name=name)}}
+                    "application/problem+json": {"schema": {"$ref": REF.format(name=name)}},
+                    **w.also.get(status, {}),
                 },
             }
         else:

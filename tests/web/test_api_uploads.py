@@ -28,6 +28,7 @@ from tests.web.builders import ACCOUNTS, OTHER_COUNTY, OTHER_GROUP, WebNet, web_
 from tests.web.conftest import login, make_app
 from tests.web.test_api_reads import OUTSIDE_NAMES, _variants
 from tests.web.test_assessment_pages import assessed_with_accounts
+from web.table_export import XLSX
 
 ROWS = [
     [GROUP_A1, "周一", 3, id_number(711), None, None],
@@ -164,6 +165,27 @@ def test_a_workbook_with_errors_answers_every_one_and_writes_nothing(
     body = described(client, response, "/api/v1/imports/{kind}", "post")
     assert {e["row"] for e in body["errors"]} == {2, 3} and len(body["errors"]) >= 3
     assert zhucun.store.max_position() == head + 1, "only the token's use"
+
+
+def test_a_refused_workbook_asked_for_as_a_workbook_comes_back_with_its_errors_marked(
+    web: Flask, zhucun: Zhucun, tokens: dict[str, str]
+) -> None:
+    client = web.test_client()
+    bad = [[GROUP_A1, "郑三", "两", id_number(713), None, None], [GROUP_A1, "", 2, "1", None, None]]
+    head = zhucun.store.max_position()
+    headers = bearer(tokens, "township_officer") | {"Accept": XLSX}
+    response = _import(client, headers, filled_template("households", bad))
+    assert response.status_code == 422 and response.mimetype == XLSX
+    assert "errors.xlsx" in response.headers["Content-Disposition"]
+    book = load_workbook(io.BytesIO(response.data))
+    own, listing = book.worksheets[0], book.worksheets[-1]
+    assert own["A1"].value == "村民小组*", "the official's own sheet comes first"
+    assert {row[0] for row in listing.iter_rows(min_row=2, values_only=True)} == {2, 3}
+    assert zhucun.store.max_position() == head + 1, "only the token's use"
+    as_json = _import(
+        client, bearer(tokens, "township_officer"), filled_template("households", bad)
+    )
+    assert as_json.mimetype == "application/problem+json", "JSON unless a workbook is asked for"
 
 
 def test_rows_of_another_county_are_refused_naming_nothing_of_it(
