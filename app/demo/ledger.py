@@ -74,6 +74,23 @@ class MeasurePlan:
     started_on: date | None = None
     closed_on: date | None = None  # done or dropped
 
+    def plan_line(self, by: Actor, village: str) -> CommandLine:
+        """The ``plan_measure`` line that enters this measure, by ``by``."""
+        return by.line(
+            "plan_measure",
+            self.planned_on,
+            ld.MEASURE_WHY["plan"],
+            village=village,
+            plan=str(self.plan.id),
+            item=self.item.key,
+            title=self.title,
+            responsible=self.responsible,
+            due_on=self.due_on.isoformat(),
+            budget=yuan_text(self.budget_fen),
+            sources=[s.value for s in self.sources],
+            id=str(self.id),
+        )
+
 
 @dataclass(eq=False)
 class Opinion:
@@ -795,22 +812,7 @@ def _measures(p: LedgerPlanner, lv: VillageLedger, counts: Counts, n: int) -> No
             text.sources if budget else (),
         )
         lv.measures.append(m)
-        by_day.setdefault(planned, []).append(
-            lv.leader.line(
-                "plan_measure",
-                planned,
-                ld.MEASURE_WHY["plan"],
-                village=lv.code,
-                plan=str(plan.id),
-                item=item.key,
-                title=m.title,
-                responsible=m.responsible,
-                due_on=due.isoformat(),
-                budget=yuan_text(m.budget_fen),
-                sources=[s.value for s in m.sources],
-                id=str(m.id),
-            )
-        )
+        by_day.setdefault(planned, []).append(m.plan_line(lv.leader, lv.code))
     for day, lines in sorted(by_day.items()):
         plans = {ln.args["plan"] for ln in lines}
         p.add(lv, day, lines, after=plans)

@@ -45,7 +45,7 @@ from app.demo.villages import Actor, History, VillagePlan, day_between
 from domain.base import derived_id
 from domain.cadres import DispatchLevel
 from domain.ledger.measures import MeasureStatus
-from domain.ledger.money import FEN_PER_YUAN, yuan_text
+from domain.ledger.money import FEN_PER_YUAN
 from domain.ledger.plans import PlanKind
 
 FIRST_ROUNDS = (date(2019, 1, 1), date(2021, 6, 1), date(2024, 6, 1))  # then every 3 years
@@ -457,20 +457,7 @@ def _this_years_measures(history: History, lv: VillageLedger, today: date) -> No
             text.sources if budget else (),
         )
         lv.measures.append(m)
-        line = leader_line.line(
-            "plan_measure",
-            planned,
-            ld.MEASURE_WHY["plan"],
-            village=lv.code,
-            plan=str(plan.id),
-            item=item.key,
-            title=m.title,
-            responsible=m.responsible,
-            due_on=due.isoformat(),
-            budget=yuan_text(budget),
-            sources=[s.value for s in m.sources],
-            id=str(m.id),
-        )
+        line = m.plan_line(leader_line, lv.code)
         history.add(rng, planned, [line], after=[plan.id])
         start = planned + timedelta(days=rng.randint(5, 20))
         if start < today - timedelta(days=2):
