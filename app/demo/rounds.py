@@ -40,7 +40,14 @@ from app.demo.team_days import (
     plan_leave,
     plan_life,
 )
-from app.demo.teams import CITY_POVERTY, EXTENDED_TO, draw_rank, recorder, register_line
+from app.demo.teams import (
+    CITY_POVERTY,
+    EXTENDED_TO,
+    draw_rank,
+    join_lines,
+    recorder,
+    register_line,
+)
 from app.demo.villages import Actor, History, VillagePlan, day_between
 from domain.base import derived_id
 from domain.cadres import DispatchLevel
@@ -217,17 +224,7 @@ def _rounds(
                 successor=str(team.id),
             ),
         ]
-        for m in team.members:
-            lines.append(
-                who.line(
-                    "join_team",
-                    start,
-                    "任驻村第一书记（工作队队长）" if m.leader else "任驻村工作队队员",
-                    team=str(team.id),
-                    cadre=str(m.id),
-                    as_leader=m.leader,
-                )
-            )
+        lines += join_lines(who, team, start, "任驻村第一书记（工作队队长）")
         keys: list[object] = [old.id, team.id, *(m.id for m in leaving)]
         keys += [m.id for m in team.members]
         add_now(history, rng, start, lines, keys)
