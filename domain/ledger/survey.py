@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 from uuid import UUID
 
 from domain.base import Meta, NetworkAggregate, derived_id
@@ -28,21 +28,24 @@ from domain.ledger.errors import (
     SymposiumWithoutParticipantsError,
 )
 from domain.villages import VillageProfile
+from domain.worded import Worded
 
 if TYPE_CHECKING:
     from domain.units import Unit
 
 
-class CommitteeAssessment(StrEnum):
+class CommitteeAssessment(Worded):
     """How the survey judged the two committees (村"两委"班子)."""
 
     STRONG = "strong"  # 好
     AVERAGE = "average"  # 一般
     WEAK_AND_LAX = "weak_and_lax"  # 软弱涣散
 
-    @property
-    def zh(self) -> str:
-        return {"strong": "好", "average": "一般", "weak_and_lax": "软弱涣散"}[self.value]
+    __zh__: ClassVar[dict[str, str]] = {
+        "strong": "好",
+        "average": "一般",
+        "weak_and_lax": "软弱涣散",
+    }
 
 
 class TableKind(StrEnum):
@@ -86,7 +89,7 @@ class ParticipantCategory(StrEnum):
     VILLAGER_REPRESENTATIVES = "villager_representatives"  # 村民代表
 
 
-class IntervieweeCategory(StrEnum):
+class IntervieweeCategory(Worded):
     """Who was interviewed (个别访谈)."""
 
     COMMITTEE_MEMBER = "committee_member"  # 两委成员
@@ -96,16 +99,14 @@ class IntervieweeCategory(StrEnum):
     VILLAGER = "villager"  # 村民
     OTHER = "other"  # 其他（老干部、致富能人……）
 
-    @property
-    def zh(self) -> str:
-        return {
-            "committee_member": "两委成员",
-            "party_member": "党员",
-            "villager_representative": "村民代表",
-            "poor_household": "贫困户",
-            "villager": "村民",
-            "other": "其他",
-        }[self.value]
+    __zh__: ClassVar[dict[str, str]] = {
+        "committee_member": "两委成员",
+        "party_member": "党员",
+        "villager_representative": "村民代表",
+        "poor_household": "贫困户",
+        "villager": "村民",
+        "other": "其他",
+    }
 
 
 @dataclass(frozen=True)
