@@ -135,6 +135,14 @@ def print_answer(z: Zhucun, data: Any) -> None:
 # -- the two clocks -----------------------------------------------------------------------------
 
 
+def show_answer(z: Zhucun, data: Any, as_json: bool, render: Callable[[Any], str]) -> None:
+    """The answer as JSON with the clocks it was read by (``print_answer``), or in words."""
+    if as_json:
+        print_answer(z, data)
+    else:
+        click.echo(render(data))
+
+
 def _today() -> date:
     return local_today(SystemClock().now())
 
