@@ -31,7 +31,15 @@ from datetime import date, timedelta
 from app.commands import CommandLine
 from app.demo import data
 from app.demo import ledger_data as ld
-from app.demo.ledger import END, MeasurePlan, PlanDraft, VillageLedger, fill_text, plan_items
+from app.demo.ledger import (
+    END,
+    MeasurePlan,
+    PlanDraft,
+    VillageLedger,
+    fill_text,
+    letter_line,
+    plan_items,
+)
 from app.demo.team_days import (
     CadrePlan,
     TeamPlan,
@@ -255,25 +263,12 @@ def _letter_line(
     n: int,
     rng: random.Random,
 ) -> CommandLine:
-    secretary = lv.team.village.secretary
-    assert secretary is not None
-    return who.line(
-        "sign_responsibility_letter",
-        on,
-        ld.LETTER_RENEWED_WHY,
-        unit=team.unit.code,
-        village=lv.code,
-        team=str(team.id),
-        unit_signatory=data.person(rng, data.ANYONE, rng.random() < 0.8),
-        village_signatory=secretary.name,
-        term_starts_on=on.isoformat(),
-        term_ends_on=ends.isoformat(),
-        targets=[
-            {"text": ld.ROUND_TARGET.format(goal=text), "plan": plan_id, "item": key}
-            for key, text in keys_and_texts(lv, plan_id, keys)
-        ],
-        id=str(lv.new_id("letter", n)),
-    )
+    targets = [
+        {"text": ld.ROUND_TARGET.format(goal=text), "plan": plan_id, "item": key}
+        for key, text in keys_and_texts(lv, plan_id, keys)
+    ]
+    why = ld.LETTER_RENEWED_WHY
+    return letter_line(who, lv, team, (on, ends), why, targets, lv.new_id("letter", n), rng)
 
 
 def keys_and_texts(lv: VillageLedger, plan_id: str, keys: list[str]) -> list[tuple[str, str]]:
