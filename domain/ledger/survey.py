@@ -61,17 +61,18 @@ class TableKind(StrEnum):
         return "questionnaires" if self is TableKind.QUESTIONNAIRE else "statistics tables"
 
 
-class SurveyActivityKind(StrEnum):
+class SurveyActivityKind(Worded):
     """The survey's activities, each known by its number and withdrawn when wrong."""
 
     TABLES = "tables"  # 问卷、统计表
     SYMPOSIUM = "symposium"  # 座谈会
     INTERVIEW = "interview"  # 个别访谈
 
-    @property
-    def zh(self) -> str:
-        zh = {"tables": "问卷、统计表", "symposium": "座谈会", "interview": "个别访谈"}
-        return zh[self.value]
+    __zh__: ClassVar[dict[str, str]] = {
+        "tables": "问卷、统计表",
+        "symposium": "座谈会",
+        "interview": "个别访谈",
+    }
 
     @property
     def en(self) -> str:
@@ -176,15 +177,22 @@ class VillageSurvey(NetworkAggregate):
         def apply(self, s: VillageSurvey) -> None:
             pass
 
-    class TablesRecorded(NetworkAggregate.Event):
+    class Activity(NetworkAggregate.Event):
+        """An activity of the survey, known from now on by its number (the event's version)."""
+
+        counted_as: ClassVar[SurveyActivityKind]
+
+        def apply(self, s: VillageSurvey) -> None:
+            s.activities[self.originator_version] = self.counted_as
+
+    class TablesRecorded(Activity):
+        counted_as = SurveyActivityKind.TABLES
         kind: str
         handed_out: int
         returned: int
 
-        def apply(self, s: VillageSurvey) -> None:
-            s.activities[self.originator_version] = SurveyActivityKind.TABLES
-
-    class SymposiumHeld(NetworkAggregate.Event):
+    class SymposiumHeld(Activity):
+        counted_as = SurveyActivityKind.SYMPOSIUM
         township_leaders: int
         committee_members: int
         party_members: int
@@ -192,17 +200,12 @@ class VillageSurvey(NetworkAggregate):
         collective_consultation: bool
         topic: str
 
-        def apply(self, s: VillageSurvey) -> None:
-            s.activities[self.originator_version] = SurveyActivityKind.SYMPOSIUM
-
-    class InterviewHeld(NetworkAggregate.Event):
+    class InterviewHeld(Activity):
+        counted_as = SurveyActivityKind.INTERVIEW
         interviewee: str
         interviewee_category: str
         interviewer: str
         note: str
-
-        def apply(self, s: VillageSurvey) -> None:
-            s.activities[self.originator_version] = SurveyActivityKind.INTERVIEW
 
     class ActivityWithdrawn(NetworkAggregate.Event):
         """Activity number ``activity`` was wrong: as known from this event on, it counts on
