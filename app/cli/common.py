@@ -132,15 +132,15 @@ def print_answer(z: Zhucun, data: Any) -> None:
         print_json({"rows": data, "freshness": fresh})
 
 
-# -- the two clocks -----------------------------------------------------------------------------
-
-
 def show_answer(z: Zhucun, data: Any, as_json: bool, render: Callable[[Any], str]) -> None:
-    """The answer as JSON with the clocks it was read by (``print_answer``), or in words."""
+    """The answer as JSON with its freshness (``print_answer``), or in words (``render``)."""
     if as_json:
         print_answer(z, data)
     else:
         click.echo(render(data))
+
+
+# -- the two clocks -----------------------------------------------------------------------------
 
 
 def _today() -> date:
