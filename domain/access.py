@@ -26,26 +26,24 @@ class DataAccess(NetworkAggregate):
     def __init__(self) -> None:
         self.what = ""
 
-    class Exported(NetworkAggregate.Created):
-        what: str  # e.g. "audit log"
+    class Access(NetworkAggregate.Created):
+        what: str  # e.g. "audit log", "household page"
+
+        def apply(self, a: DataAccess) -> None:
+            a.what = self.what
+
+    class Exported(Access):
         format: str  # "xlsx", "csv", "json"
         target: str  # the file written
         filters: dict[str, str]  # the filters used, as given
         rows: int
         unmasked: bool  # identity numbers shown in full
 
-        def apply(self, a: DataAccess) -> None:
-            a.what = self.what
-
-    class PersonalDataViewed(NetworkAggregate.Created):
-        what: str  # e.g. "household page", "audit log"
+    class PersonalDataViewed(Access):
         household_id: UUID | None  # the household looked at, when it was one
         entries: int  # how many entries (rows, records) were shown
         unmasked: bool
         scope: dict[str, str]  # filters or page, as given
-
-        def apply(self, a: DataAccess) -> None:
-            a.what = self.what
 
     @classmethod
     def exported(

@@ -269,82 +269,57 @@ class AccessLog(NetworkAggregate):
     def __init__(self) -> None:
         self.username = ""
 
-    class LoggedIn(NetworkAggregate.Created):
+    class Entry(NetworkAggregate.Created):
+        """What every entry records: who, from which address."""
+
         username: str
         address: str
+
+        def apply(self, r: AccessLog) -> None:
+            r.username = self.username
+
+    class LoggedIn(Entry):
         # The SHA-256 of the session's id, which only the session's cookie holds; empty in
         # entries recorded before sessions were kept on the server.
         session: str = ""
 
-        def apply(self, r: AccessLog) -> None:
-            r.username = self.username
-
-    class LoggedOut(NetworkAggregate.Created):
-        username: str
-        address: str
+    class LoggedOut(Entry):
         session: str = ""  # the session this logout ended (its id's SHA-256)
 
-        def apply(self, r: AccessLog) -> None:
-            r.username = self.username
-
-    class LoginFailed(NetworkAggregate.Created):
-        username: str
-        address: str
+    class LoginFailed(Entry):
         cause: str
 
-        def apply(self, r: AccessLog) -> None:
-            r.username = self.username
-
-    class AccessRefused(NetworkAggregate.Created):
-        username: str
-        address: str
+    class AccessRefused(Entry):
         method: str
         path: str
         why: str
 
-        def apply(self, r: AccessLog) -> None:
-            r.username = self.username
+    @classmethod
+    def _entry(
+        cls, event: type[Entry], username: str, address: str, meta: Meta, **what: Any
+    ) -> AccessLog:
+        return cls._create(event, username=username, address=address, **what, **meta.event_kwargs())
 
     @classmethod
     def logged_in(cls, username: str, address: str, session: str, meta: Meta) -> AccessLog:
-        return cls._create(
-            cls.LoggedIn, username=username, address=address, session=session, **meta.event_kwargs()
-        )
+        return cls._entry(cls.LoggedIn, username, address, meta, session=session)
 
     @classmethod
     def logged_out(cls, username: str, address: str, session: str, meta: Meta) -> AccessLog:
-        return cls._create(
-            cls.LoggedOut,
-            username=username,
-            address=address,
-            session=session,
-            **meta.event_kwargs(),
-        )
+        return cls._entry(cls.LoggedOut, username, address, meta, session=session)
 
     @classmethod
     def login_failed(
         cls, username: str, address: str, cause: FailureCause, meta: Meta
     ) -> AccessLog:
-        return cls._create(
-            cls.LoginFailed,
-            username=username,
-            address=address,
-            cause=cause.value,
-            **meta.event_kwargs(),
-        )
+        return cls._entry(cls.LoginFailed, username, address, meta, cause=cause.value)
 
     @classmethod
     def access_refused(
         cls, username: str, address: str, method: str, path: str, why: str, meta: Meta
     ) -> AccessLog:
-        return cls._create(
-            cls.AccessRefused,
-            username=username,
-            address=address,
-            method=method,
-            path=path,
-            why=why,
-            **meta.event_kwargs(),
+        return cls._entry(
+            cls.AccessRefused, username, address, meta, method=method, path=path, why=why
         )
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from enum import StrEnum
+from typing import Any
 from uuid import UUID
 
 from domain.account_errors import TokenExpiryPastError, TokenRevokedError
@@ -109,40 +110,30 @@ class TokenAccess(NetworkAggregate):
     def __init__(self) -> None:
         self.username = ""
 
-    class Used(NetworkAggregate.Created):
-        username: str
-        token: str  # the token's id
-        address: str
-        method: str
-        path: str
+    class Entry(NetworkAggregate.Created):
+        """What every entry records: the request (whose token, from where, for what)."""
 
-        def apply(self, r: TokenAccess) -> None:
-            r.username = self.username
-
-    class Refused(NetworkAggregate.Created):
         username: str  # empty when no token of that hash is known
         token: str  # the token's id, if known
         address: str
         method: str
         path: str
-        cause: str
 
         def apply(self, r: TokenAccess) -> None:
             r.username = self.username
+
+    class Used(Entry):
+        pass
+
+    class Refused(Entry):
+        cause: str
 
     @classmethod
     def used(
         cls, username: str, token: str, address: str, method: str, path: str, meta: Meta
     ) -> TokenAccess:
-        return cls._create(
-            cls.Used,
-            username=username,
-            token=token,
-            address=address,
-            method=method,
-            path=path,
-            **meta.event_kwargs(),
-        )
+        asked = {"token": token, "address": address, "method": method, "path": path}
+        return cls._entry(cls.Used, meta, username=username, **asked)
 
     @classmethod
     def refused(
@@ -155,13 +146,9 @@ class TokenAccess(NetworkAggregate):
         cause: TokenFailure,
         meta: Meta,
     ) -> TokenAccess:
-        return cls._create(
-            cls.Refused,
-            username=username,
-            token=token,
-            address=address,
-            method=method,
-            path=path,
-            cause=cause.value,
-            **meta.event_kwargs(),
-        )
+        asked = {"token": token, "address": address, "method": method, "path": path}
+        return cls._entry(cls.Refused, meta, username=username, cause=cause.value, **asked)
+
+    @classmethod
+    def _entry(cls, event: type[Entry], meta: Meta, **fields: Any) -> TokenAccess:
+        return cls._create(event, **fields, **meta.event_kwargs())

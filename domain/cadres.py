@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import ClassVar
 from uuid import UUID
 
 from domain.base import Meta, NetworkAggregate, check_within, derived_id
@@ -15,6 +16,7 @@ from domain.errors import (
     InvalidDispatchingUnitCodeError,
     InvalidInputError,
 )
+from domain.worded import Worded
 
 
 class Rank(StrEnum):
@@ -51,26 +53,26 @@ RANK_ZH = {
 }
 
 
-class DispatchLevel(StrEnum):
+class DispatchLevel(Worded):
     PROVINCE = "province"
     CITY = "city"
     COUNTY = "county"
 
-    @property
-    def zh(self) -> str:
-        return {"province": "省", "city": "市", "county": "县(区)"}[self.value]
+    __zh__: ClassVar[dict[str, str]] = {"province": "省", "city": "市", "county": "县(区)"}
 
 
-class SectorGroup(StrEnum):
+class SectorGroup(Worded):
     """Which kind of village a sector helps best (measure 2 of the seed)."""
 
     GOVERNANCE = "governance"
     ECONOMY = "economy"
     OTHER = "other"
 
-    @property
-    def zh(self) -> str:
-        return {"governance": "治理类", "economy": "经济类", "other": "其他"}[self.value]
+    __zh__: ClassVar[dict[str, str]] = {
+        "governance": "治理类",
+        "economy": "经济类",
+        "other": "其他",
+    }
 
 
 class Sector(StrEnum):

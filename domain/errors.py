@@ -16,7 +16,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 
 class ZhucunError(Exception):
@@ -144,40 +144,30 @@ def _define(kind: type[C], row: Row) -> type[C]:
     return cls
 
 
-def invalid(
-    code: str, field: str, args: str, zh: str, en: str, values: Values | None = None
-) -> type[Invalid]:
-    return _define(Invalid, Row(code, field, args, zh, en, values))
+class _Kind(Generic[C]):
+    """A kind of row: called with a row's cells, it defines the row's class (``kind`` names
+    a class of the table to derive from instead, e.g. a general refusal and its cases)."""
+
+    def __init__(self, kind: type[C]) -> None:
+        self.kind = kind
+
+    def __call__(
+        self,
+        code: str,
+        field: str,
+        args: str,
+        zh: str,
+        en: str,
+        values: Values | None = None,
+        kind: type[C] | None = None,
+    ) -> type[C]:
+        return _define(kind or self.kind, Row(code, field, args, zh, en, values))
 
 
-def missing(
-    code: str, field: str, args: str, zh: str, en: str, values: Values | None = None
-) -> type[Missing]:
-    return _define(Missing, Row(code, field, args, zh, en, values))
-
-
-def rule(
-    code: str,
-    field: str,
-    args: str,
-    zh: str,
-    en: str,
-    values: Values | None = None,
-    kind: type[Rule] = Rule,
-) -> type[Rule]:
-    return _define(kind, Row(code, field, args, zh, en, values))
-
-
-def refusal(
-    code: str,
-    field: str,
-    args: str,
-    zh: str,
-    en: str,
-    values: Values | None = None,
-    kind: type[Refused] = Refused,
-) -> type[Refused]:
-    return _define(kind, Row(code, field, args, zh, en, values))
+invalid = _Kind(Invalid)
+missing = _Kind(Missing)
+rule = _Kind(Rule)
+refusal = _Kind(Refused)
 
 
 def name_rows(namespace: dict[str, Any]) -> None:

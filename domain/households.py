@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from enum import StrEnum
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, ClassVar, Protocol
 from uuid import UUID
 
 from domain.base import Meta, NetworkAggregate, check_within
@@ -18,6 +17,7 @@ from domain.errors import (
 )
 from domain.identity import mask_identity_number, validate_identity_number
 from domain.levels import Level
+from domain.worded import Worded
 
 if TYPE_CHECKING:
     from domain.units import Unit
@@ -36,13 +36,11 @@ class LinkTarget(Protocol):
     def check_acting(self, day: date) -> None: ...
 
 
-class LeaveReason(StrEnum):
+class LeaveReason(Worded):
     MOVED_OUT = "moved_out"  # 迁出
     DISSOLVED = "dissolved"  # 注销
 
-    @property
-    def zh(self) -> str:
-        return {"moved_out": "迁出", "dissolved": "注销"}[self.value]
+    __zh__: ClassVar[dict[str, str]] = {"moved_out": "迁出", "dissolved": "注销"}
 
 
 class Household(NetworkAggregate):

@@ -7,8 +7,7 @@ check-in slower, because each command replays one month of one cadre at most (AD
 from __future__ import annotations
 
 from datetime import date, timedelta
-from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 from uuid import UUID
 
 from domain.base import Meta, NetworkAggregate, check_within, derived_id
@@ -22,6 +21,7 @@ from domain.errors import (
     OnApprovedLeaveError,
     WrongRoleError,
 )
+from domain.worded import Worded
 
 if TYPE_CHECKING:
     from domain.cadres import Cadre
@@ -30,13 +30,11 @@ if TYPE_CHECKING:
 INSPECTOR = "inspector"
 
 
-class LeaveTier(StrEnum):
+class LeaveTier(Worded):
     TOWNSHIP = "township"  # 乡镇审批
     COUNTY = "county"  # 县审批
 
-    @property
-    def zh(self) -> str:
-        return {"township": "乡镇", "county": "县"}[self.value]
+    __zh__: ClassVar[dict[str, str]] = {"township": "乡镇", "county": "县"}
 
     @property
     def approvers(self) -> list[str]:
@@ -230,14 +228,12 @@ def _check_position(lat: float | None, lon: float | None) -> None:
         )
 
 
-class LeaveStatus(StrEnum):
+class LeaveStatus(Worded):
     PENDING = "pending"
     APPROVED = "approved"
     REJECTED = "rejected"
 
-    @property
-    def zh(self) -> str:
-        return {"pending": "待审批", "approved": "批准", "rejected": "驳回"}[self.value]
+    __zh__: ClassVar[dict[str, str]] = {"pending": "待审批", "approved": "批准", "rejected": "驳回"}
 
 
 class LeaveRequest(NetworkAggregate):

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 from uuid import UUID
 
 from domain.base import Meta, NetworkAggregate, check_within
@@ -23,6 +22,7 @@ from domain.errors import (
     VillageStillPoorError,
 )
 from domain.villages import Problem, VillageProfile, sector_fit
+from domain.worded import Worded
 
 if TYPE_CHECKING:
     from domain.rules import RuleSet
@@ -353,16 +353,18 @@ class Team(NetworkAggregate):
                 raise InvalidSuccessorTeamError(zh, en)
 
 
-class LeaveHow(StrEnum):
+class LeaveHow(Worded):
     """How a member leaves a team before it ends."""
 
     RECALLED = "recalled"  # 召回
     REPLACED = "replaced"  # 轮换、替换
     OTHER = "other"
 
-    @property
-    def zh(self) -> str:
-        return {"recalled": "召回", "replaced": "轮换、替换", "other": "其他"}[self.value]
+    __zh__: ClassVar[dict[str, str]] = {
+        "recalled": "召回",
+        "replaced": "轮换、替换",
+        "other": "其他",
+    }
 
 
 def is_poor_on(village: Unit, day: date) -> bool:

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from enum import StrEnum
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, ClassVar, Protocol
 from uuid import UUID
 
 from domain.base import Meta, NetworkAggregate, derived_id
 from domain.cadres import Sector, SectorGroup
 from domain.errors import InvalidInputError, NotAVillageError
 from domain.levels import Level
+from domain.worded import Worded
 
 if TYPE_CHECKING:
     from domain.units import Unit
 
 
-class Problem(StrEnum):
+class Problem(Worded):
     """A village's main problem, found by the survey (摸底排查)."""
 
     WEAK_COMMITTEES = "weak_committees"  # 两委软弱涣散
@@ -25,14 +25,12 @@ class Problem(StrEnum):
     MANY_DISPUTES = "many_disputes"  # 矛盾纠纷多
     LAGGING_DEVELOPMENT = "lagging_development"  # 经济发展滞后
 
-    @property
-    def zh(self) -> str:
-        return {
-            "weak_committees": "两委软弱涣散",
-            "chaotic_affairs": "党务村务混乱",
-            "many_disputes": "矛盾纠纷多",
-            "lagging_development": "经济发展滞后",
-        }[self.value]
+    __zh__: ClassVar[dict[str, str]] = {
+        "weak_committees": "两委软弱涣散",
+        "chaotic_affairs": "党务村务混乱",
+        "many_disputes": "矛盾纠纷多",
+        "lagging_development": "经济发展滞后",
+    }
 
     @property
     def group(self) -> SectorGroup:

@@ -11,7 +11,6 @@ in it is ever recomputed for display."""
 
 from __future__ import annotations
 
-import io
 from typing import Any
 from uuid import UUID
 
@@ -21,15 +20,13 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from werkzeug.wrappers import Response
 
 from app.assessments.replay import replay
-from app.audit.access import record_export
 from app.bootstrap import BatchRefused
-from app.commands import every_refusal, parse_command_line
+from app.commands import parse_command_line
 from app.jurisdiction import COMMAND_ROLES
 from domain.account_errors import OutsideJurisdictionError, RoleNotAllowedError
 from domain.accounts import Role
@@ -43,9 +40,9 @@ from web.auth import login_required, principal, refuse
 from web.dashboard import path_of, unit_in_reach
 from web.deps import zhucun
 from web.errors import status_of
-from web.form_errors import beside_fields, flash_recorded
+from web.form_errors import FormRefused, beside_fields, flash_recorded, send_form
 from web.i18n import N_, _, current_language
-from web.ledger import upload
+from web.ledger import send_stored, upload
 from web.record_forms import REPORT_BODIES, WRITTEN_REPORT
 from web.records import handle, spec_for
 from web.teams import team_in_reach
@@ -314,26 +311,13 @@ def report_sent(t: dict[str, Any], sha256: str, via: str) -> Response:
     )
     if cited is None:
         raise EvidenceFileNotFoundError(sha256[:64])
-    z = zhucun()
-    content = z.stored_file(cited["document_sha256"])
-    who = principal()
-    assert who is not None
-    record_export(
-        z,
-        who.username,
-        who.role.value,
-        "written report",
-        "file",
-        f"{via}:{cited['title']}",
-        {"file": cited["document_sha256"], "team": t["team_id"]},
-        1,
-        reason="取回书面述职报告 written report read",
-    )
-    return send_file(
-        io.BytesIO(content),
-        mimetype="application/octet-stream",
-        as_attachment=True,
-        download_name=cited["title"],
+    return send_stored(
+        cited["document_sha256"],
+        cited["title"],
+        "application/octet-stream",
+        ("written report", {"file": cited["document_sha256"], "team": t["team_id"]}),
+        "取回书面述职报告 written report read",
+        via,
     )
 
 
@@ -451,18 +435,11 @@ def decide(run_id: str) -> Response | tuple[str, int]:
         "occurred_on": z.today().isoformat(),
         "reason": _("Decision on an assessment's proposal"),
     }
-    refused = every_refusal(line)
     try:
-        if refused:
-            raise refused[0]
-        z.execute([parse_command_line(line)], reach=who.reach())
-    except (BatchRefused, ZhucunError) as e:
-        error = e.error if isinstance(e, BatchRefused) else e
-        if isinstance(error, (RoleNotAllowedError, OutsideJurisdictionError)):
-            why = "role" if isinstance(error, RoleNotAllowedError) else "jurisdiction"
-            refuse(why, error)
+        send_form(line, who)
+    except FormRefused as e:
         errors, general = beside_fields(
-            refused or [error],
+            e.errors,
             {"outcome": "outcome", "amend": "amend", "why": "why", "until": "amend"},
             {
                 "outcome": _("Decision on the proposal"),
@@ -472,7 +449,7 @@ def decide(run_id: str) -> Response | tuple[str, int]:
         )
         if general:
             errors["general"] = " ".join(general)
-        return _show(shown, {"proposal": key, **errors}), status_of(error)[0]
+        return _show(shown, {"proposal": key, **errors}), status_of(e.first)[0]
     page = url_for("assessments.show", run_id=shown["run_id"]) + "#" + _anchor(key)
     words = _("The decision was recorded: %(what)s", what=_(OUTCOMES.get(outcome, "")))
     flash_recorded(words, _("The assessment's page"), page)

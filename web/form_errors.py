@@ -10,12 +10,20 @@ linked) then comes back beside its field the same way.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any
 
 from flask import flash
 
+from app.accounts import Principal
+from app.bootstrap import BatchRefused
+from app.commands import every_refusal, parse_command_line
+from domain.account_errors import OutsideJurisdictionError, RoleNotAllowedError
 from domain.errors import ZhucunError
 from domain.fields import ARGUMENTS, field
+from web.auth import refuse
+from web.deps import zhucun
 from web.i18n import current_language
 
 # A command's argument name as a refusal adds it after the label: "（household）", " (lat)".
@@ -61,3 +69,36 @@ def flash_recorded(text: str, page: str, href: str) -> None:
     """After saving: what was recorded, in words, and the page where it shows (its name and
     address), shown at the top of the next page (web/templates/base.html)."""
     flash({"text": text, "page": page, "href": href}, "recorded")  # type: ignore[arg-type]
+
+
+class FormRefused(Exception):
+    """A form's line refused: every malformed part found in one reading, or else the one
+    refusal of the command when it ran; the first sets the page's status."""
+
+    def __init__(self, errors: Sequence[ZhucunError]) -> None:
+        super().__init__(errors[0])
+        self.errors = list(errors)
+        self.first = errors[0]
+
+
+@contextmanager
+def form_refusals(refused: Sequence[ZhucunError]) -> Iterator[None]:
+    """Run the block (a form's command, sent) only if ``refused`` is empty; a refusal, the
+    first of ``refused`` or the command's, comes out as ``FormRefused`` to show beside the
+    fields, but a refusal of the user's role or reach is a 403 page, recorded, never beside a
+    field."""
+    try:
+        if refused:
+            raise refused[0]
+        yield
+    except (BatchRefused, ZhucunError) as e:
+        error = e.error if isinstance(e, BatchRefused) else e
+        if isinstance(error, RoleNotAllowedError | OutsideJurisdictionError):
+            refuse("role" if isinstance(error, RoleNotAllowedError) else "jurisdiction", error)
+        raise FormRefused(refused or [error]) from None
+
+
+def send_form(line: dict[str, Any], who: Principal) -> None:
+    """Send a form's command line, if it reads well; else ``FormRefused``."""
+    with form_refusals(every_refusal(line)):
+        zhucun().execute([parse_command_line(line)], reach=who.reach())

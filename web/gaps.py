@@ -15,8 +15,6 @@ from flask import Blueprint, Response, redirect, render_template, request, url_f
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from app.audit.access import record_export
-from app.bootstrap import BatchRefused
-from app.commands import every_refusal, parse_command_line
 from app.gaps import (
     RECTIFICATION_STATES,
     GapQuery,
@@ -27,7 +25,7 @@ from app.gaps import (
 from app.gaps import work_list as list_of
 from app.jurisdiction import COMMAND_ROLES
 from app.rectifications import gap_type_of, rectifications, subject_of
-from domain.account_errors import OutsideJurisdictionError, RoleNotAllowedError
+from domain.account_errors import RoleNotAllowedError
 from domain.errors import GapNotFoundError, UnitNotFoundError, ZhucunError
 from web.api_clocks import as_known_at
 from web.auth import login_required, principal, refuse
@@ -41,7 +39,7 @@ from web.dashboard import (
 )
 from web.deps import zhucun
 from web.errors import status_of
-from web.form_errors import beside_fields, flash_recorded
+from web.form_errors import FormRefused, beside_fields, flash_recorded, send_form
 from web.i18n import N_, _, current_language, fmt_date
 from web.page_cache import cached
 
@@ -188,21 +186,15 @@ def assign(code: str) -> WerkzeugResponse | tuple[str, int]:
         token = request.form.get("token", "")
         if token:
             line["key"] = f"web:{who.username}:{token[:64]}"
-        refused = every_refusal(line)
         try:
-            if refused:
-                raise refused[0]
-            z.execute([parse_command_line(line)], reach=who.reach())
-        except (BatchRefused, ZhucunError) as e:
-            error: ZhucunError = e.error if isinstance(e, BatchRefused) else e
-            if isinstance(error, OutsideJurisdictionError | RoleNotAllowedError):
-                refuse("role" if isinstance(error, RoleNotAllowedError) else "jurisdiction", error)
+            send_form(line, who)
+        except FormRefused as e:
             errors, general = beside_fields(
-                refused or [error],
+                e.errors,
                 {n: n for n in ASSIGN_LABELS},
                 {n: _(label) for n, label in ASSIGN_LABELS.items()},
             )
-            status = status_of(error)[0]
+            status = status_of(e.first)[0]
         else:
             words = _(
                 "Assigned for rectification: %(name)s, to %(whom)s, due %(day)s",

@@ -17,10 +17,9 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from app.args import FULL_WIDTH_DIGITS
-from app.bootstrap import BatchRefused
 from app.choices import SHOWN_AT_MOST, narrowed
 from app.commands import every_refusal, parse_command_line
-from domain.account_errors import OutsideJurisdictionError, RoleNotAllowedError
+from domain.account_errors import RoleNotAllowedError
 from domain.accounts import Role
 from domain.errors import InvalidInputError, ZhucunError
 from domain.residency import LeaveRequest, LeaveStatus
@@ -29,7 +28,7 @@ from web.auth import login_required, principal, refuse, require_unit
 from web.dashboard import read
 from web.deps import unit_code, zhucun
 from web.errors import status_of
-from web.form_errors import beside_fields, flash_recorded
+from web.form_errors import FormRefused, beside_fields, flash_recorded, form_refusals
 from web.i18n import _, current_language, in_chinese
 from web.ledger_choices import LEDGER_CHOICES
 from web.page_cache import cached
@@ -38,7 +37,6 @@ from web.teams import team_in_reach
 
 bp = Blueprint("records", __name__)
 CHECKIN_CADRE = "checkin_cadre"  # the member a team member last checked in as
-REFUSALS = (OutsideJurisdictionError, RoleNotAllowedError)  # 403 pages, never beside a field
 
 
 # -- who may ------------------------------------------------------------------------------------
@@ -349,25 +347,20 @@ def handle(
     ctx["day"] = form_day(spec, ctx, form)
     if request.method == "POST" and not form.get("refresh"):
         line, refused = command_line(spec, ctx, form, prepare)
-        refused += every_refusal(line)
         try:
-            if refused:
-                raise refused[0]
-            words = recorded_words(spec, ctx, form)  # the choices as offered, before the write
-            result = zhucun().execute([parse_command_line(line)], reach=who.reach())
-        except (BatchRefused, ZhucunError) as e:
-            error = e.error if isinstance(e, BatchRefused) else e
-            if isinstance(error, REFUSALS):  # a 403 page, recorded; never beside a field
-                refuse("role" if isinstance(error, RoleNotAllowedError) else "jurisdiction", error)
+            with form_refusals([*refused, *every_refusal(line)]):
+                words = recorded_words(spec, ctx, form)  # the choices as offered, before writing
+                result = zhucun().execute([parse_command_line(line)], reach=who.reach())
+        except FormRefused as e:
             beside = {n: f.name for f in spec.fields for n in (f.name, *f.sends)}
             beside |= {"reason": "reason", "occurred_on": "occurred_on"}
             if "votes" in spec.extra:  # the votes as a whole: beside the first count
                 beside["votes"] = spec.extra["votes"].split()[0]
             for name, fields in spec.beside.items():
-                text = error.message(current_language())
+                text = e.first.message(current_language())
                 beside[name] = _holding(spec, ctx, form, fields.split(), text)
-            errors, general = beside_fields(refused or [error], beside, _labels_of(spec))
-            status = status_of(error)[0]
+            errors, general = beside_fields(e.errors, beside, _labels_of(spec))
+            status = status_of(e.first)[0]
         else:
             if spec.name == "check-in":
                 session[CHECKIN_CADRE] = form.get("cadre", "")

@@ -10,7 +10,7 @@ from uuid import UUID
 
 import click
 
-from app.cli.common import fail, opened, print_answer
+from app.cli.common import fail, opened, print_answer, show_answer
 from domain.errors import InvalidInputError
 
 KINDS = ("half_year", "annual")
@@ -177,10 +177,7 @@ def show(ctx: click.Context, run_id: str, as_json: bool) -> None:
     """A run: every team's figures, score, grade, criticisms and commendation."""
     with opened(ctx) as z:
         data = z.assessments.show(_id("run", run_id))
-        if as_json:
-            print_answer(z, data)
-            return
-    click.echo(render_run(data))
+        show_answer(z, data, as_json, render_run)
 
 
 def render_run(data: dict[str, Any]) -> str:
@@ -240,10 +237,7 @@ def replay(
         raise click.UsageError("--known-now and --rules are exclusive")
     with opened(ctx) as z:
         data = replay_run(z.assessments, _id("run", run_id), known_now, rules)
-        if as_json:
-            print_answer(z, data)
-        else:
-            click.echo(render_replay(data))
+        show_answer(z, data, as_json, render_replay)
     if data["mode"] == "reproduce" and not data["reproduced"]:
         raise SystemExit(1)
 
@@ -323,10 +317,7 @@ def explain(
             name.strip(),
             _id("member", member) if member else None,
         )
-        if as_json:
-            print_answer(z, data)
-            return
-    click.echo(render_explain(data))
+        show_answer(z, data, as_json, render_explain)
 
 
 def render_explain(data: dict[str, Any]) -> str:
@@ -417,10 +408,7 @@ def proposals(ctx: click.Context, run_id: str, as_json: bool) -> None:
     extensions of a unit's term), each with its decision if one was made."""
     with opened(ctx) as z:
         data = z.assessments.proposals(_id("run", run_id))
-        if as_json:
-            print_answer(z, data)
-            return
-    click.echo(render_proposals(data))
+        show_answer(z, data, as_json, render_proposals)
 
 
 def render_proposals(data: dict[str, Any]) -> str:

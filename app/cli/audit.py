@@ -11,7 +11,7 @@ from uuid import UUID
 
 import click
 
-from app.cli.common import MAX_POSITION, opened, print_answer
+from app.cli.common import MAX_POSITION, file_option, opened, print_answer, reader_options
 
 # The audit tools (app.audit: the event store, the read models) are imported by the command
 # that runs, not by ``zhucun --help``. The default of ``--backdated-days`` as its help shows
@@ -25,13 +25,7 @@ def audit() -> None:
 
 
 @audit.command("checkpoint")
-@click.option(
-    "--out",
-    "out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Also write the checkpoint to FILE (JSON), to keep outside the system.",
-)
+@file_option("--out", "Also write the checkpoint to FILE (JSON), to keep outside the system.")
 @click.pass_context
 def audit_checkpoint(ctx: click.Context, out: Path | None) -> None:
     """Print the chain's head (position, link, time) as one line of JSON.
@@ -151,20 +145,8 @@ DEFAULT_REASON = "审计导出 audit export"
 )
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--csv", "as_csv_", is_flag=True)
-@click.option(
-    "--xlsx",
-    "xlsx",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write an Excel workbook to FILE (entries, filters, chain head).",
-)
-@click.option(
-    "--out",
-    "out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write the --json or --csv output to FILE instead of stdout.",
-)
+@file_option("--xlsx", "Write an Excel workbook to FILE (entries, filters, chain head).")
+@file_option("--out", "Write the --json or --csv output to FILE instead of stdout.")
 @click.option(
     "--show-identity",
     is_flag=True,
@@ -176,8 +158,7 @@ DEFAULT_REASON = "审计导出 audit export"
     is_flag=True,
     help="With --show-identity and a --reason: unmask though not listed; recorded as an override.",
 )
-@click.option("--as", "as_actor", metavar="ACTOR", help="Who reads (default $ZHUCUN_ACTOR).")
-@click.option("--role", "role", metavar="ROLE", help="Their role (default $ZHUCUN_ROLE).")
+@reader_options("reads")
 @click.option("--reason", "reason", default=DEFAULT_REASON, show_default=True)
 @click.option("--backdated-only", is_flag=True, help="Only entries flagged back-dated.")
 @click.option("--corrections-only", is_flag=True, help="Only corrections.")

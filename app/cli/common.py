@@ -14,6 +14,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, time
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
@@ -148,6 +149,14 @@ def print_answer(z: Zhucun, data: Any) -> None:
         print_json({"rows": data, "freshness": fresh})
 
 
+def show_answer(z: Zhucun, data: Any, as_json: bool, render: Callable[[Any], str]) -> None:
+    """The answer as JSON with its freshness (``print_answer``), or in words (``render``)."""
+    if as_json:
+        print_answer(z, data)
+    else:
+        click.echo(render(data))
+
+
 # -- the two clocks -----------------------------------------------------------------------------
 
 
@@ -259,3 +268,20 @@ def answer_for_unit(
 
 
 MAX_POSITION = 2**63 - 1  # the largest log position either engine stores
+
+
+def file_option(name: str, help: str, **more: Any) -> Callable[[Query], Query]:
+    """An option naming a file to write (never a folder), as a ``Path``."""
+    return click.option(name, type=click.Path(dir_okay=False, path_type=Path), help=help, **more)
+
+
+def reader_options(verb: str) -> Callable[[Query], Query]:
+    """``--as`` and ``--role``: who reads (or exports), which the record of the read names."""
+
+    def add(fn: Query) -> Query:
+        role = "Their role (default $ZHUCUN_ROLE)."
+        fn = click.option("--role", "role", metavar="ROLE", help=role)(fn)
+        who = f"Who {verb} (default $ZHUCUN_ACTOR)."
+        return click.option("--as", "as_actor", metavar="ACTOR", help=who)(fn)
+
+    return add

@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from app.cli.common import opened, print_json
+from app.cli.common import file_option, opened, print_json
 
 KIND_NAMES = (
     "households, party_members, central_households, cadres, dispatching_units, service_sites, units"
@@ -21,9 +21,7 @@ KIND_NAMES = (
 @click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--kind", metavar="KIND", help=f"What the rows are: {KIND_NAMES}.")
 @click.option("--template", metavar="KIND", help="Write KIND's template workbook to --out.")
-@click.option(
-    "--out", type=click.Path(dir_okay=False, path_type=Path), help="Where --template writes."
-)
+@file_option("--out", "Where --template writes.")
 @click.option(
     "--lang", type=click.Choice(["zh", "en"]), default="zh", help="The template's headers."
 )
@@ -33,11 +31,7 @@ KIND_NAMES = (
     "--on", "occurred_on", metavar="DATE", help="Date of rows that give none (default: today)."
 )
 @click.option("--reason", metavar="TEXT", help="Reason of rows that give none.")
-@click.option(
-    "--error-workbook",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="On refusal, write the file back here with its errors marked.",
-)
+@file_option("--error-workbook", "On refusal, write the file back here with its errors marked.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result (or the errors) as JSON.")
 @click.pass_context
 def import_rows(

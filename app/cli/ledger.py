@@ -15,10 +15,12 @@ import click
 from app.cli.common import (
     answer_for_unit,
     fail,
+    file_option,
     known_text,
     opened,
     parse_as_of,
     parse_known_at,
+    reader_options,
     two_clocks,
 )
 from app.cli.ledger_goals import attach, file_command, goal_lines, goal_rollup_lines
@@ -27,15 +29,10 @@ from app.cli.ledger_goals import attach, file_command, goal_lines, goal_rollup_l
 @click.group(invoke_without_command=True)
 @click.option("--unit", "unit_code", metavar="CODE")
 @two_clocks()
-@click.option(
-    "--xlsx",
-    "xlsx",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write the ledger workbook (工作台账) of every village under the unit to FILE.",
+@file_option(
+    "--xlsx", "Write the ledger workbook (工作台账) of every village under the unit to FILE."
 )
-@click.option("--as", "as_actor", metavar="ACTOR", help="Who exports (default $ZHUCUN_ACTOR).")
-@click.option("--role", "role", metavar="ROLE", help="Their role (default $ZHUCUN_ROLE).")
+@reader_options("exports")
 @click.pass_context
 def ledger(
     ctx: click.Context,

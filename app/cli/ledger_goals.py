@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from app.cli.common import opened, print_json
+from app.cli.common import file_option, opened, print_json, reader_options
 
 DEFAULT_REASON = "取回证据文件 evidence file read"
 STATUS_WORDS = {
@@ -106,15 +106,8 @@ def attach(ctx: click.Context, path: Path, as_json: bool) -> None:
 
 @click.command("file")
 @click.argument("sha256")
-@click.option(
-    "--out",
-    "out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    required=True,
-    help="Write the file's bytes to PATH.",
-)
-@click.option("--as", "as_actor", metavar="ACTOR", help="Who reads (default $ZHUCUN_ACTOR).")
-@click.option("--role", "role", metavar="ROLE", help="Their role (default $ZHUCUN_ROLE).")
+@file_option("--out", "Write the file's bytes to PATH.", required=True)
+@reader_options("reads")
 @click.option("--reason", "reason", default=DEFAULT_REASON, show_default=True)
 @click.pass_context
 def file_command(

@@ -74,6 +74,23 @@ class MeasurePlan:
     started_on: date | None = None
     closed_on: date | None = None  # done or dropped
 
+    def plan_line(self, by: Actor, village: str) -> CommandLine:
+        """The ``plan_measure`` line that enters this measure, by ``by``."""
+        return by.line(
+            "plan_measure",
+            self.planned_on,
+            ld.MEASURE_WHY["plan"],
+            village=village,
+            plan=str(self.plan.id),
+            item=self.item.key,
+            title=self.title,
+            responsible=self.responsible,
+            due_on=self.due_on.isoformat(),
+            budget=yuan_text(self.budget_fen),
+            sources=[s.value for s in self.sources],
+            id=str(self.id),
+        )
+
 
 @dataclass(eq=False)
 class Opinion:
@@ -795,22 +812,7 @@ def _measures(p: LedgerPlanner, lv: VillageLedger, counts: Counts, n: int) -> No
             text.sources if budget else (),
         )
         lv.measures.append(m)
-        by_day.setdefault(planned, []).append(
-            lv.leader.line(
-                "plan_measure",
-                planned,
-                ld.MEASURE_WHY["plan"],
-                village=lv.code,
-                plan=str(plan.id),
-                item=item.key,
-                title=m.title,
-                responsible=m.responsible,
-                due_on=due.isoformat(),
-                budget=yuan_text(m.budget_fen),
-                sources=[s.value for s in m.sources],
-                id=str(m.id),
-            )
-        )
+        by_day.setdefault(planned, []).append(m.plan_line(lv.leader, lv.code))
     for day, lines in sorted(by_day.items()):
         plans = {ln.args["plan"] for ln in lines}
         p.add(lv, day, lines, after=plans)
@@ -880,6 +882,36 @@ def _measure_life(p: LedgerPlanner, lv: VillageLedger, m: MeasurePlan) -> None:
 # -- responsibility letters (工作目标责任书) --------------------------------------------------
 
 
+def letter_line(
+    who: Actor,
+    lv: VillageLedger,
+    team: TeamPlan,
+    term: tuple[date, date],
+    why: str,
+    targets: list[dict[str, str]],
+    letter_id: UUID,
+    rng: random.Random,
+) -> CommandLine:
+    """The line by which ``team``'s unit and ``lv``'s village sign a responsibility letter
+    for ``term`` (its first and last day); ``rng`` draws the unit's signatory."""
+    secretary = lv.team.village.secretary
+    assert secretary is not None
+    return who.line(
+        "sign_responsibility_letter",
+        term[0],
+        why,
+        unit=team.unit.code,
+        village=lv.code,
+        team=str(team.id),
+        unit_signatory=data.person(rng, data.ANYONE, rng.random() < 0.8),
+        village_signatory=secretary.name,
+        term_starts_on=term[0].isoformat(),
+        term_ends_on=term[1].isoformat(),
+        targets=targets,
+        id=str(letter_id),
+    )
+
+
 def _letters(p: LedgerPlanner, lv: VillageLedger, counts: Counts, n: int) -> None:
     """The 64 city and county units sign with their villages once the three-year goal is
     approved; the province's eight do not (the seed's 64 letters)."""
@@ -888,28 +920,16 @@ def _letters(p: LedgerPlanner, lv: VillageLedger, counts: Counts, n: int) -> Non
     if t.unit.level is DispatchLevel.PROVINCE or three is None or three.approved_on is None:
         return
     day = three.approved_on + timedelta(days=rng.randint(1, 15))
-    secretary = t.village.secretary
-    assert secretary is not None
     items = three.approved_items
     targets = rng.sample(items, min(len(items), rng.randint(2, 4)))
     lv.letter = lv.new_id("letter", 0)
-    line = recorder(t, p.admins).line(
-        "sign_responsibility_letter",
-        day,
-        ld.LETTER_WHY,
-        unit=t.unit.code,
-        village=lv.code,
-        team=str(t.id),
-        unit_signatory=data.person(rng, data.ANYONE, rng.random() < 0.8),
-        village_signatory=secretary.name,
-        term_starts_on=day.isoformat(),
-        term_ends_on=t.term_ends_on.isoformat(),
-        targets=[
-            {"text": ld.TARGET_TEXT.format(goal=i.text), "plan": str(three.id), "item": i.key}
-            for i in sorted(targets, key=lambda i: i.key)
-        ],
-        id=str(lv.letter),
-    )
+    words = [
+        {"text": ld.TARGET_TEXT.format(goal=i.text), "plan": str(three.id), "item": i.key}
+        for i in sorted(targets, key=lambda i: i.key)
+    ]
+    term = (day, t.term_ends_on)
+    who = recorder(t, p.admins)
+    line = letter_line(who, lv, t, term, ld.LETTER_WHY, words, lv.letter, rng)
     p.add(lv, day, [line], after=[three.id])
 
 

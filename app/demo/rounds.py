@@ -31,7 +31,15 @@ from datetime import date, timedelta
 from app.commands import CommandLine
 from app.demo import data
 from app.demo import ledger_data as ld
-from app.demo.ledger import END, MeasurePlan, PlanDraft, VillageLedger, fill_text, plan_items
+from app.demo.ledger import (
+    END,
+    MeasurePlan,
+    PlanDraft,
+    VillageLedger,
+    fill_text,
+    letter_line,
+    plan_items,
+)
 from app.demo.team_days import (
     CadrePlan,
     TeamPlan,
@@ -40,12 +48,19 @@ from app.demo.team_days import (
     plan_leave,
     plan_life,
 )
-from app.demo.teams import CITY_POVERTY, EXTENDED_TO, draw_rank, recorder, register_line
+from app.demo.teams import (
+    CITY_POVERTY,
+    EXTENDED_TO,
+    draw_rank,
+    join_lines,
+    recorder,
+    register_line,
+)
 from app.demo.villages import Actor, History, VillagePlan, day_between
 from domain.base import derived_id
 from domain.cadres import DispatchLevel
 from domain.ledger.measures import MeasureStatus
-from domain.ledger.money import FEN_PER_YUAN, yuan_text
+from domain.ledger.money import FEN_PER_YUAN
 from domain.ledger.plans import PlanKind
 
 FIRST_ROUNDS = (date(2019, 1, 1), date(2021, 6, 1), date(2024, 6, 1))  # then every 3 years
@@ -217,17 +232,7 @@ def _rounds(
                 successor=str(team.id),
             ),
         ]
-        for m in team.members:
-            lines.append(
-                who.line(
-                    "join_team",
-                    start,
-                    "任驻村第一书记（工作队队长）" if m.leader else "任驻村工作队队员",
-                    team=str(team.id),
-                    cadre=str(m.id),
-                    as_leader=m.leader,
-                )
-            )
+        lines += join_lines(who, team, start, "任驻村第一书记（工作队队长）")
         keys: list[object] = [old.id, team.id, *(m.id for m in leaving)]
         keys += [m.id for m in team.members]
         add_now(history, rng, start, lines, keys)
@@ -258,25 +263,12 @@ def _letter_line(
     n: int,
     rng: random.Random,
 ) -> CommandLine:
-    secretary = lv.team.village.secretary
-    assert secretary is not None
-    return who.line(
-        "sign_responsibility_letter",
-        on,
-        ld.LETTER_RENEWED_WHY,
-        unit=team.unit.code,
-        village=lv.code,
-        team=str(team.id),
-        unit_signatory=data.person(rng, data.ANYONE, rng.random() < 0.8),
-        village_signatory=secretary.name,
-        term_starts_on=on.isoformat(),
-        term_ends_on=ends.isoformat(),
-        targets=[
-            {"text": ld.ROUND_TARGET.format(goal=text), "plan": plan_id, "item": key}
-            for key, text in keys_and_texts(lv, plan_id, keys)
-        ],
-        id=str(lv.new_id("letter", n)),
-    )
+    targets = [
+        {"text": ld.ROUND_TARGET.format(goal=text), "plan": plan_id, "item": key}
+        for key, text in keys_and_texts(lv, plan_id, keys)
+    ]
+    why = ld.LETTER_RENEWED_WHY
+    return letter_line(who, lv, team, (on, ends), why, targets, lv.new_id("letter", n), rng)
 
 
 def keys_and_texts(lv: VillageLedger, plan_id: str, keys: list[str]) -> list[tuple[str, str]]:
@@ -457,20 +449,7 @@ def _this_years_measures(history: History, lv: VillageLedger, today: date) -> No
             text.sources if budget else (),
         )
         lv.measures.append(m)
-        line = leader_line.line(
-            "plan_measure",
-            planned,
-            ld.MEASURE_WHY["plan"],
-            village=lv.code,
-            plan=str(plan.id),
-            item=item.key,
-            title=m.title,
-            responsible=m.responsible,
-            due_on=due.isoformat(),
-            budget=yuan_text(budget),
-            sources=[s.value for s in m.sources],
-            id=str(m.id),
-        )
+        line = m.plan_line(leader_line, lv.code)
         history.add(rng, planned, [line], after=[plan.id])
         start = planned + timedelta(days=rng.randint(5, 20))
         if start < today - timedelta(days=2):

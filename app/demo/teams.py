@@ -262,6 +262,21 @@ def draw_rank(rng: random.Random, level: DispatchLevel, leader: bool) -> Rank:
     return rng.choices((Rank.CLERK, Rank.DEPUTY_SECTION, Rank.SECTION), (5, 4, 1))[0]
 
 
+def join_lines(who: Actor, t: TeamPlan, on: date, leader_why: str) -> list[CommandLine]:
+    """Each member of a team just dispatched joins it; the leader's line says ``leader_why``."""
+    return [
+        who.line(
+            "join_team",
+            on,
+            leader_why if m.leader else "任驻村工作队队员",
+            team=str(t.id),
+            cadre=str(m.id),
+            as_leader=m.leader,
+        )
+        for m in t.members
+    ]
+
+
 def _dispatch(rng: random.Random, history: History, admins: dict[str, Actor], t: TeamPlan) -> int:
     on, who = t.dispatched_on, recorder(t, admins)
     lines = [
@@ -274,17 +289,7 @@ def _dispatch(rng: random.Random, history: History, admins: dict[str, Actor], t:
             id=str(t.id),
         )
     ]
-    for m in t.members:
-        lines.append(
-            who.line(
-                "join_team",
-                on,
-                "任驻村工作队队长（第一书记）" if m.leader else "任驻村工作队队员",
-                team=str(t.id),
-                cadre=str(m.id),
-                as_leader=m.leader,
-            )
-        )
+    lines += join_lines(who, t, on, "任驻村工作队队长（第一书记）")
     keys = [t.id, t.village.code, *(m.id for m in t.members)]
     add_now(history, rng, on, lines, keys)
     return len(t.members)  # each join is also recorded on the cadre

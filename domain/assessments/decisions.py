@@ -16,8 +16,7 @@ decision is an event citing the run and its digest (docs/adr/031).
 from __future__ import annotations
 
 from datetime import date
-from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 from uuid import UUID
 
 from domain.assessments.errors import (
@@ -29,24 +28,23 @@ from domain.assessments.rules import Reason
 from domain.assessments.runs import AssessmentRun
 from domain.base import Meta, NetworkAggregate, derived_id
 from domain.errors import InvalidInputError, WrongRoleError
+from domain.worded import Worded
 
 DECIDERS = ("city_admin", "county_admin")
 
 
-class ProposalKind(StrEnum):
+class ProposalKind(Worded):
     COMMENDATION = "commendation"  # 通报表扬
     PRIORITY_POSTING = "priority_posting"  # 优先使用或提拔
     CRITICISM = "criticism"  # 通报批评
     EXTENSION = "extension"  # 延长帮扶期（不脱贫不脱钩）
 
-    @property
-    def zh(self) -> str:
-        return {
-            "commendation": "通报表扬",
-            "priority_posting": "优先使用或提拔",
-            "criticism": "通报批评",
-            "extension": "延长帮扶期",
-        }[self.value]
+    __zh__: ClassVar[dict[str, str]] = {
+        "commendation": "通报表扬",
+        "priority_posting": "优先使用或提拔",
+        "criticism": "通报批评",
+        "extension": "延长帮扶期",
+    }
 
 
 # What an amendment may change, by kind.
@@ -58,14 +56,12 @@ AMENDABLE: dict[ProposalKind, tuple[str, ...]] = {
 }
 
 
-class Outcome(StrEnum):
+class Outcome(Worded):
     ACCEPTED = "accepted"
     AMENDED = "amended"
     REJECTED = "rejected"
 
-    @property
-    def zh(self) -> str:
-        return {"accepted": "接受", "amended": "修改", "rejected": "驳回"}[self.value]
+    __zh__: ClassVar[dict[str, str]] = {"accepted": "接受", "amended": "修改", "rejected": "驳回"}
 
     @property
     def verb(self) -> str:

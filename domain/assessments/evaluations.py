@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import date
-from enum import StrEnum
+from typing import ClassVar
 from uuid import UUID
 
 from domain.assessments.errors import (
@@ -25,24 +25,23 @@ from domain.assessments.errors import (
 )
 from domain.base import Meta, NetworkAggregate, check_within, derived_id
 from domain.teams import Team
+from domain.worded import Worded
 
 SHA256_PATTERN = re.compile(r"[0-9a-f]{64}")
 
 
-class Body(StrEnum):
+class Body(Worded):
     """The three bodies a written report goes to."""
 
     DISPATCHING_UNIT = "dispatching_unit"  # 派出单位
     ORGANISATION_DEPARTMENT = "organisation_department"  # 组织部
     POVERTY_OFFICE = "poverty_office"  # 扶贫办
 
-    @property
-    def zh(self) -> str:
-        return {
-            "dispatching_unit": "派出单位",
-            "organisation_department": "组织部",
-            "poverty_office": "扶贫办",
-        }[self.value]
+    __zh__: ClassVar[dict[str, str]] = {
+        "dispatching_unit": "派出单位",
+        "organisation_department": "组织部",
+        "poverty_office": "扶贫办",
+    }
 
 
 def document_hash(value: str) -> str:

@@ -7,18 +7,17 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
+from typing import ClassVar
 
 from domain.assessments.errors import InvalidAssessmentPeriodError, PeriodNotEndedError
+from domain.worded import Worded
 
 
-class RunKind(StrEnum):
+class RunKind(Worded):
     HALF_YEAR = "half_year"  # 半年检查
     ANNUAL = "annual"  # 年度考核
 
-    @property
-    def zh(self) -> str:
-        return {"half_year": "半年检查", "annual": "年度考核"}[self.value]
+    __zh__: ClassVar[dict[str, str]] = {"half_year": "半年检查", "annual": "年度考核"}
 
 
 _PATTERNS = {

@@ -17,7 +17,7 @@ from datetime import date
 from enum import StrEnum
 from fractions import Fraction
 from itertools import pairwise
-from typing import Any
+from typing import Any, ClassVar
 from uuid import UUID
 
 from domain.assessments.errors import (
@@ -30,6 +30,7 @@ from domain.assessments.errors import (
 from domain.base import Meta, NetworkAggregate, derived_id
 from domain.errors import ZhucunError
 from domain.fields import first_refused_character
+from domain.worded import Worded
 
 WEIGHTS_TOTAL = 100
 NAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{1,63}")
@@ -115,20 +116,18 @@ INPUTS: dict[str, InputKind] = {
 }
 
 
-class Reason(StrEnum):
+class Reason(Worded):
     """The seed's three reasons for a circulated criticism (通报批评)."""
 
     NOT_REGULARLY_RESIDENT = "not_regularly_resident"  # 没有做到经常性驻村
     TARGETS_NOT_MET = "targets_not_met"  # 没有完成目标任务
     POORLY_RATED = "poorly_rated"  # 群众评价差
 
-    @property
-    def zh(self) -> str:
-        return {
-            "not_regularly_resident": "没有做到经常性驻村",
-            "targets_not_met": "没有完成目标任务",
-            "poorly_rated": "群众评价差",
-        }[self.value]
+    __zh__: ClassVar[dict[str, str]] = {
+        "not_regularly_resident": "没有做到经常性驻村",
+        "targets_not_met": "没有完成目标任务",
+        "poorly_rated": "群众评价差",
+    }
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 from uuid import UUID
 
 from domain.base import Meta, NetworkAggregate
@@ -20,12 +20,13 @@ from domain.ledger.errors import (
     RootCauseUnexplainedError,
 )
 from domain.villages import VillageProfile
+from domain.worded import Worded
 
 if TYPE_CHECKING:
     from domain.units import Unit
 
 
-class OpinionSource(StrEnum):
+class OpinionSource(Worded):
     """How an opinion was collected."""
 
     QUESTIONNAIRE = "questionnaire"  # 问卷
@@ -33,17 +34,15 @@ class OpinionSource(StrEnum):
     HOUSEHOLD_VISIT = "household_visit"  # 入户走访
     INTERVIEW = "interview"  # 个别访谈
 
-    @property
-    def zh(self) -> str:
-        return {
-            "questionnaire": "问卷",
-            "symposium": "座谈会",
-            "household_visit": "入户走访",
-            "interview": "个别访谈",
-        }[self.value]
+    __zh__: ClassVar[dict[str, str]] = {
+        "questionnaire": "问卷",
+        "symposium": "座谈会",
+        "household_visit": "入户走访",
+        "interview": "个别访谈",
+    }
 
 
-class OpinionCategory(StrEnum):
+class OpinionCategory(Worded):
     """What an opinion is about: the four kinds of assistance measure (帮扶措施), or other."""
 
     COMMITTEES = "committees"  # 两委班子与党员队伍建设
@@ -52,15 +51,13 @@ class OpinionCategory(StrEnum):
     INCOME = "income"  # 村民增收
     OTHER = "other"  # 其他
 
-    @property
-    def zh(self) -> str:
-        return {
-            "committees": "两委班子与党员队伍建设",
-            "conditions": "发展环境和生产生活条件",
-            "collective_economy": "集体经济",
-            "income": "村民增收",
-            "other": "其他",
-        }[self.value]
+    __zh__: ClassVar[dict[str, str]] = {
+        "committees": "两委班子与党员队伍建设",
+        "conditions": "发展环境和生产生活条件",
+        "collective_economy": "集体经济",
+        "income": "村民增收",
+        "other": "其他",
+    }
 
 
 class RootCause(StrEnum):

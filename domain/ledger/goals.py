@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 from uuid import UUID
 
 from domain.base import Meta, NetworkAggregate, derived_id
@@ -32,6 +32,7 @@ from domain.ledger.errors import (
 )
 from domain.teams import is_poor_on
 from domain.villages import VillageProfile
+from domain.worded import Worded
 
 if TYPE_CHECKING:
     from domain.units import Unit
@@ -104,17 +105,19 @@ SIX_HAVE_WORDS = {
 }
 
 
-class GoalStatus(StrEnum):
+class GoalStatus(Worded):
     NOT_STARTED = "not_started"  # 未开始
     UNDER_WAY = "under_way"  # 推进中
     MET = "met"  # 已达到
 
-    @property
-    def zh(self) -> str:
-        return {"not_started": "未开始", "under_way": "推进中", "met": "已达到"}[self.value]
+    __zh__: ClassVar[dict[str, str]] = {
+        "not_started": "未开始",
+        "under_way": "推进中",
+        "met": "已达到",
+    }
 
 
-class EvidenceKind(StrEnum):
+class EvidenceKind(Worded):
     """What kind of document a piece of evidence is."""
 
     MINUTES = "minutes"  # 会议记录
@@ -125,17 +128,15 @@ class EvidenceKind(StrEnum):
     APPROVAL = "approval"  # 批复、证书
     OTHER = "other"  # 其他
 
-    @property
-    def zh(self) -> str:
-        return {
-            "minutes": "会议记录",
-            "rules": "制度文件",
-            "roster": "名册台账",
-            "photo": "照片",
-            "report": "总结报告",
-            "approval": "批复证书",
-            "other": "其他",
-        }[self.value]
+    __zh__: ClassVar[dict[str, str]] = {
+        "minutes": "会议记录",
+        "rules": "制度文件",
+        "roster": "名册台账",
+        "photo": "照片",
+        "report": "总结报告",
+        "approval": "批复证书",
+        "other": "其他",
+    }
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 from uuid import UUID
 
 from domain.base import Meta, NetworkAggregate
@@ -23,12 +23,13 @@ from domain.ledger.errors import (
 )
 from domain.ledger.plans import MeasureCategory, VillagePlan
 from domain.villages import VillageProfile
+from domain.worded import Worded
 
 if TYPE_CHECKING:
     from domain.units import Unit
 
 
-class FundingSource(StrEnum):
+class FundingSource(Worded):
     """The four sources of the "四位一体" funding."""
 
     COLLECTIVE_SELF_RAISED = "collective_self_raised"  # 集体自筹
@@ -36,14 +37,12 @@ class FundingSource(StrEnum):
     PARTY_FEE = "party_fee"  # 党费补贴
     URBAN_RURAL = "urban_rural"  # 城乡统筹
 
-    @property
-    def zh(self) -> str:
-        return {
-            "collective_self_raised": "集体自筹",
-            "fiscal": "财政投入",
-            "party_fee": "党费补贴",
-            "urban_rural": "城乡统筹",
-        }[self.value]
+    __zh__: ClassVar[dict[str, str]] = {
+        "collective_self_raised": "集体自筹",
+        "fiscal": "财政投入",
+        "party_fee": "党费补贴",
+        "urban_rural": "城乡统筹",
+    }
 
     @property
     def en(self) -> str:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 from uuid import UUID
 
 from domain.base import Meta, NetworkAggregate, derived_id
@@ -28,21 +28,24 @@ from domain.ledger.errors import (
     SymposiumWithoutParticipantsError,
 )
 from domain.villages import VillageProfile
+from domain.worded import Worded
 
 if TYPE_CHECKING:
     from domain.units import Unit
 
 
-class CommitteeAssessment(StrEnum):
+class CommitteeAssessment(Worded):
     """How the survey judged the two committees (村"两委"班子)."""
 
     STRONG = "strong"  # 好
     AVERAGE = "average"  # 一般
     WEAK_AND_LAX = "weak_and_lax"  # 软弱涣散
 
-    @property
-    def zh(self) -> str:
-        return {"strong": "好", "average": "一般", "weak_and_lax": "软弱涣散"}[self.value]
+    __zh__: ClassVar[dict[str, str]] = {
+        "strong": "好",
+        "average": "一般",
+        "weak_and_lax": "软弱涣散",
+    }
 
 
 class TableKind(StrEnum):
@@ -58,17 +61,18 @@ class TableKind(StrEnum):
         return "questionnaires" if self is TableKind.QUESTIONNAIRE else "statistics tables"
 
 
-class SurveyActivityKind(StrEnum):
+class SurveyActivityKind(Worded):
     """The survey's activities, each known by its number and withdrawn when wrong."""
 
     TABLES = "tables"  # 问卷、统计表
     SYMPOSIUM = "symposium"  # 座谈会
     INTERVIEW = "interview"  # 个别访谈
 
-    @property
-    def zh(self) -> str:
-        zh = {"tables": "问卷、统计表", "symposium": "座谈会", "interview": "个别访谈"}
-        return zh[self.value]
+    __zh__: ClassVar[dict[str, str]] = {
+        "tables": "问卷、统计表",
+        "symposium": "座谈会",
+        "interview": "个别访谈",
+    }
 
     @property
     def en(self) -> str:
@@ -86,7 +90,7 @@ class ParticipantCategory(StrEnum):
     VILLAGER_REPRESENTATIVES = "villager_representatives"  # 村民代表
 
 
-class IntervieweeCategory(StrEnum):
+class IntervieweeCategory(Worded):
     """Who was interviewed (个别访谈)."""
 
     COMMITTEE_MEMBER = "committee_member"  # 两委成员
@@ -96,16 +100,14 @@ class IntervieweeCategory(StrEnum):
     VILLAGER = "villager"  # 村民
     OTHER = "other"  # 其他（老干部、致富能人……）
 
-    @property
-    def zh(self) -> str:
-        return {
-            "committee_member": "两委成员",
-            "party_member": "党员",
-            "villager_representative": "村民代表",
-            "poor_household": "贫困户",
-            "villager": "村民",
-            "other": "其他",
-        }[self.value]
+    __zh__: ClassVar[dict[str, str]] = {
+        "committee_member": "两委成员",
+        "party_member": "党员",
+        "villager_representative": "村民代表",
+        "poor_household": "贫困户",
+        "villager": "村民",
+        "other": "其他",
+    }
 
 
 @dataclass(frozen=True)
@@ -175,15 +177,22 @@ class VillageSurvey(NetworkAggregate):
         def apply(self, s: VillageSurvey) -> None:
             pass
 
-    class TablesRecorded(NetworkAggregate.Event):
+    class Activity(NetworkAggregate.Event):
+        """An activity of the survey, known from now on by its number (the event's version)."""
+
+        counted_as: ClassVar[SurveyActivityKind]
+
+        def apply(self, s: VillageSurvey) -> None:
+            s.activities[self.originator_version] = self.counted_as
+
+    class TablesRecorded(Activity):
+        counted_as = SurveyActivityKind.TABLES
         kind: str
         handed_out: int
         returned: int
 
-        def apply(self, s: VillageSurvey) -> None:
-            s.activities[self.originator_version] = SurveyActivityKind.TABLES
-
-    class SymposiumHeld(NetworkAggregate.Event):
+    class SymposiumHeld(Activity):
+        counted_as = SurveyActivityKind.SYMPOSIUM
         township_leaders: int
         committee_members: int
         party_members: int
@@ -191,17 +200,12 @@ class VillageSurvey(NetworkAggregate):
         collective_consultation: bool
         topic: str
 
-        def apply(self, s: VillageSurvey) -> None:
-            s.activities[self.originator_version] = SurveyActivityKind.SYMPOSIUM
-
-    class InterviewHeld(NetworkAggregate.Event):
+    class InterviewHeld(Activity):
+        counted_as = SurveyActivityKind.INTERVIEW
         interviewee: str
         interviewee_category: str
         interviewer: str
         note: str
-
-        def apply(self, s: VillageSurvey) -> None:
-            s.activities[self.originator_version] = SurveyActivityKind.INTERVIEW
 
     class ActivityWithdrawn(NetworkAggregate.Event):
         """Activity number ``activity`` was wrong: as known from this event on, it counts on
