@@ -22,20 +22,27 @@ from web.i18n import _, _l, current_language
 bp = Blueprint("accounts", __name__)
 
 
+# Who may see the accounts: the page's roles, and the API's (web/api_reads.py).
+ACCOUNT_READERS = (Role.CITY_ADMIN, Role.COUNTY_ADMIN, Role.AUDITOR)
+
+
 @bp.get("/accounts")
 @roles_required(
-    Role.CITY_ADMIN,
-    Role.COUNTY_ADMIN,
-    Role.AUDITOR,
+    *ACCOUNT_READERS,
     what_zh="查看账号",
     what_en="see the accounts",
 )
 def index() -> str:
+    return render_template("accounts/index.html", accounts=accounts_in_reach(), roles=list(Role))
+
+
+def accounts_in_reach() -> list[dict[str, Any]]:
+    """The accounts whose unit lies inside the reader's jurisdiction: for the page and the
+    API alike."""
     who = principal()
     assert who is not None
     service = accounts()
-    rows = [a for a in service.list() if who.covers(service.unit_path(a["unit"]) or "\0")]
-    return render_template("accounts/index.html", accounts=rows, roles=list(Role))
+    return [a for a in service.list() if who.covers(service.unit_path(a["unit"]) or "\0")]
 
 
 class TokenForm(FlaskForm):  # type: ignore[misc]

@@ -30,13 +30,14 @@ from domain.errors import (
     UnitNotFoundError,
     ZhucunError,
 )
+from web.accounts import ACCOUNT_READERS, accounts_in_reach
 from web.api_clocks import DAY, as_known_at, as_of, code_in_reach, plain_id, uuid_of
 from web.api_models import freshness
 from web.api_paging import Key, page, position_page
 from web.assessments import run_in_reach, runs_in_reach
 from web.audit import audited
 from web.audit_filters import person_filter, type_filter
-from web.auth import login_required, principal
+from web.auth import login_required, principal, roles_required
 from web.dashboard import children as children_of
 from web.deps import zhucun
 from web.history import cadre_in_reach, household_in_reach
@@ -457,6 +458,18 @@ def audit() -> dict[str, Any]:
 
     rows, after = position_page(fetch)
     return _answer(z, {"unit": f.unit}, rows, after)
+
+
+# -- accounts ---------------------------------------------------------------------------------
+
+
+@bp.get("/accounts")
+@roles_required(*ACCOUNT_READERS, what_zh="查看账号", what_en="see the accounts")
+def accounts() -> dict[str, Any]:
+    """The accounts inside the reader's jurisdiction, as the accounts page lists them (never a
+    password's hash nor a token)."""
+    rows, after = page(accounts_in_reach(), lambda a: (str(a["username"]),))
+    return _answer(zhucun(), {}, rows, after)
 
 
 # -- assessments ------------------------------------------------------------------------------

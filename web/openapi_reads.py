@@ -197,6 +197,21 @@ class AuditRow(msgspec.Struct):
     details: dict[str, Any]
 
 
+class Account(msgspec.Struct):
+    """一个账号 / an account: its role, unit, team or cadre, when added and by whom, its last
+    login, whether suspended."""
+
+    username: str
+    role: str
+    role_zh: str
+    unit: str
+    suspended: bool
+
+
+class AccountsPage(Page, kw_only=True):
+    rows: list[Account]
+
+
 class AuditPage(Page, kw_only=True):
     unit: str | None
     rows: list[AuditRow]
@@ -527,6 +542,15 @@ READS: tuple[Read, ...] = (
         None,
         clocks=(),
         extra=AUDIT_FILTERS,
+    ),
+    Read(
+        "/api/v1/accounts",
+        "getAccounts",
+        "辖区内的账号（审计员、市县管理员）/ the accounts in reach (auditors, city and county "
+        "administrators)",
+        AccountsPage,
+        None,
+        clocks=(),
     ),
     Read(
         "/api/v1/assessments",

@@ -19,6 +19,7 @@ from app.accounts import Accounts
 from app.bootstrap import Zhucun
 from domain.party import central_household_id
 from tests.builders import (
+    CITY,
     COUNTY,
     GROUP_A1,
     TOWNSHIP,
@@ -31,7 +32,14 @@ from tests.builders import (
     mid,
 )
 from tests.team_builders import cid, second_team
-from tests.web.builders import OTHER_COUNTY, OTHER_GROUP, OTHER_VILLAGE, WebNet, web_network
+from tests.web.builders import (
+    ACCOUNTS,
+    OTHER_COUNTY,
+    OTHER_GROUP,
+    OTHER_VILLAGE,
+    WebNet,
+    web_network,
+)
 from tests.web.conftest import login, make_app
 
 OUTSIDE_NAMES = ("桓仁满族自治县", "桓仁镇", "丙村")
@@ -309,3 +317,17 @@ def test_a_central_household_on_a_day_within_reach(
         assert body["code"] == "outside_jurisdiction"
         assert "赵四" not in str(body) and VILLAGE_B not in str(body)
     assert conforming(county, f"/api/v1/central-households/{other}")["village"] == VILLAGE_B
+
+
+def test_the_accounts_are_those_the_accounts_page_lists_in_reach(web: Flask) -> None:
+    city = login(web.test_client(), "city_admin")
+    everyone = {a["username"] for a in walk(city, "/api/v1/accounts")}
+    assert everyone == {username for username, _ in ACCOUNTS.values()}
+    county = login(web.test_client(), "county_admin")
+    inside = walk(county, "/api/v1/accounts")
+    assert {a["username"] for a in inside} == {
+        username for username, unit in ACCOUNTS.values() if unit != CITY
+    }, "the city's own accounts lie above a county administrator's reach"
+    assert not [a for a in inside if {"password", "password_hash", "token"} & set(a)]
+    officer = login(web.test_client(), "township_officer")
+    assert conforming(officer, "/api/v1/accounts", 403)["code"] == "role_not_allowed"

@@ -106,6 +106,7 @@ ROUTES: list[tuple[str, str, str, frozenset[str] | None, int]] = [
     ("summary API, county", "GET", f"/api/v1/summary/{COUNTY}", IN_COUNTY, 200),
     ("summary API, village", "GET", f"/api/v1/summary/{VILLAGE_A}", EVERYONE, 200),
     ("accounts", "GET", "/accounts", ADMINS, 200),
+    ("accounts API", "GET", "/api/v1/accounts", ADMINS, 200),
     ("own account and its API tokens", "GET", "/account", EVERYONE, 200),
     ("make an API token, sent empty", "POST", "/account", EVERYONE, 201),
     (
