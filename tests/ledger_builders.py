@@ -34,6 +34,12 @@ def form(on: str = "2014-06-10", **changes: Any) -> dict[str, Any]:
     return cmd("register_village_form", on=on, **(FORM | changes))
 
 
+def period(first_day: str = "2014-06-01", last_day: str = "2014-06-30") -> dict[str, Any]:
+    """Village A's survey window, set on its last day of June."""
+    window = {"first_day": first_day, "last_day": last_day}
+    return cmd("set_survey_period", on="2014-06-30", village=VILLAGE_A, **window)
+
+
 def tables(on: str = "2014-06-05", **args: Any) -> dict[str, Any]:
     values = {"village": VILLAGE_A, "kind": "questionnaire", "handed_out": 60, "returned": 58}
     return cmd("record_survey_tables", on=on, **(values | args))
@@ -83,6 +89,13 @@ def problem(n: int, on: str = "2014-06-12", **args: Any) -> dict[str, Any]:
         "id": pid(n),
     }
     return cmd("record_survey_problem", on=on, **(values | args))
+
+
+def survey(*, statistics: bool = False) -> list[dict[str, Any]]:
+    """Village A's survey begun: its form, its questionnaires (and, with ``statistics``, a
+    statistics table), a symposium and an interview."""
+    counted = [tables(kind="statistics_table", handed_out=20, returned=20)] if statistics else []
+    return [form(), tables(), *counted, symposium(), interview()]
 
 
 # -- plans ------------------------------------------------------------------------------------

@@ -18,9 +18,7 @@ from tests.ledger_builders import (
     MINUTES,
     approve,
     evidence,
-    form,
     goal,
-    interview,
     judge,
     letter,
     measure,
@@ -29,8 +27,7 @@ from tests.ledger_builders import (
     problem,
     progress,
     status,
-    symposium,
-    tables,
+    survey,
 )
 from tests.team_builders import MEMBER, cid, team_network
 
@@ -65,10 +62,7 @@ def whole_ledger(zhucun) -> None:
     zhucun.attach_file(MINUTES)
     apply(
         zhucun,
-        form(),
-        tables(),
-        symposium(),
-        interview(),
+        *survey(),
         opinion(1, text='=HYPERLINK("http://x")修路'),
         problem(1),
         visit,
