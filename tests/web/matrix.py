@@ -81,15 +81,8 @@ def matrix_test(routes: list[Route]) -> Callable[..., None]:
 
     @AS_EVERY_ROLE
     @cases(routes)
-    def test(
-        matrix_app: Flask,
-        store: Zhucun,
-        role: str | None,
-        method: str,
-        path: str,
-        allowed: frozenset[str] | None,
-        status: int | str,
-    ) -> None:
+    # The cell's parameters, as check_cell takes them.
+    def test(matrix_app, store, role, method, path, allowed, status) -> None:
         check_cell(matrix_app, store, role, method, path, allowed, status)
 
     return test
