@@ -22,6 +22,13 @@ FORM: dict[str, Any] = {
 }
 
 
+def ledger_of(z: Zhucun, code: str = VILLAGE_A, **when: Any) -> dict[str, Any]:
+    """The ledger of the unit ``code`` as of ``when`` (a day, a moment known): it must have one."""
+    found = z.ledger(code, **when)
+    assert found is not None
+    return found
+
+
 def oid(n: int) -> str:
     return f"00000000-0000-0000-0005-{n:012d}"
 
@@ -166,6 +173,11 @@ def measure(n: int, on: str = "2014-08-01", **args: Any) -> dict[str, Any]:
     return cmd("plan_measure", on=on, **(values | args))
 
 
+def planned() -> list[dict[str, Any]]:
+    """Village A's plan 1, approved, with its measure 1."""
+    return [plan(1), approve(1), measure(1)]
+
+
 def status(n: int, to: str, on: str = "2014-09-01", **args: Any) -> dict[str, Any]:
     return cmd("set_measure_status", on=on, **({"measure": msid(n), "status": to} | args))
 
@@ -285,9 +297,7 @@ def funded_village(z: Zhucun) -> None:
     team_network(z)
     apply(
         z,
-        plan(1),
-        approve(1),
-        measure(1),
+        *planned(),
         allocation(),
         allocation("JZ-002", source="urban_rural", amount="2500.50", measure=msid(1), plan=None),
         expenditure(),

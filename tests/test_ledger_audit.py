@@ -11,9 +11,7 @@ from app.audit.log import audit_page, scan_rows
 from tests.builders import CITY, COUNTY, TOWNSHIP, VILLAGE_A, VILLAGE_B, apply
 from tests.ledger_builders import (
     approve,
-    form,
     funded_village,
-    interview,
     letter,
     measure,
     opinion,
@@ -22,8 +20,7 @@ from tests.ledger_builders import (
     progress,
     revise,
     status,
-    symposium,
-    tables,
+    survey,
 )
 from tests.team_builders import team_network
 
@@ -65,7 +62,7 @@ SURVEY = events(
 @pytest.mark.parametrize("unit", UNITS)
 def test_the_survey_is_in_the_audit_log_of_its_village_and_the_units_above(zhucun, unit):
     team_network(zhucun)
-    apply(zhucun, form(), tables(), symposium(), interview(), opinion(1), problem(1))
+    apply(zhucun, *survey(), opinion(1), problem(1))
     logged(zhucun, unit, SURVEY)
 
 

@@ -7,24 +7,14 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.builders import (
-    COUNTY,
-    TOWNSHIP,
-    VILLAGE_A,
-    VILLAGE_B,
-    apply,
-    cmd,
-    hid,
-    small_network,
-)
-from tests.ledger_builders import form, interview, period, survey, symposium, tables
+from tests.builders import apply, cmd, hid, small_network
+from tests.ledger_builders import form, interview, ledger_of, period, survey, symposium, tables
 from tests.team_builders import LEADER, MEMBER, cid, refused, team_network
+from tests.units import COUNTY, TOWNSHIP, VILLAGE_A, VILLAGE_B
 
 
 def survey_of(zhucun, code: str = VILLAGE_A, **when):
-    found = zhucun.ledger(code, **when)
-    assert found is not None
-    return found["survey"]
+    return ledger_of(zhucun, code, **when)["survey"]
 
 
 # -- the registration form ---------------------------------------------------------------------

@@ -9,21 +9,16 @@ from datetime import date
 from decimal import Decimal
 
 import openpyxl
-import pytest
-from click.testing import CliRunner
 
-from app.cli.main import cli
 from tests.builders import COUNTY, VILLAGE_A, answer, apply, cmd, hid
 from tests.ledger_builders import (
     MINUTES,
-    approve,
     evidence,
     goal,
     judge,
     letter,
-    measure,
     opinion,
-    plan,
+    planned,
     problem,
     progress,
     status,
@@ -46,14 +41,6 @@ SHEETS = [
 ]
 
 
-@pytest.fixture
-def run(zhucun):
-    def invoke(*args: str):
-        return CliRunner().invoke(cli, ["--db", zhucun.config.url, *args])
-
-    return invoke
-
-
 def whole_ledger(zhucun) -> None:
     team_network(zhucun)
     visit = cmd(
@@ -66,9 +53,7 @@ def whole_ledger(zhucun) -> None:
         opinion(1, text='=HYPERLINK("http://x")修路'),
         problem(1),
         visit,
-        plan(1),
-        approve(1),
-        measure(1),
+        *planned(),
         status(1, "under_way"),
         progress(1),
         letter(1),
