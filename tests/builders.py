@@ -10,10 +10,7 @@ import pytest
 
 from app.bootstrap import BatchRefused, BatchResult, Zhucun, bootstrap
 from domain.identity import check_digit
-
-CITY, COUNTY, TOWNSHIP = "210500", "210521", "210521100"
-VILLAGE_A, VILLAGE_B = "210521100201", "210521100202"
-GROUP_A1, GROUP_A2, GROUP_B1 = VILLAGE_A + "001", VILLAGE_A + "002", VILLAGE_B + "001"
+from tests.units import CITY, COUNTY, GROUP_A1, GROUP_A2, GROUP_B1, TOWNSHIP, VILLAGE_A, VILLAGE_B
 
 
 def cmd(

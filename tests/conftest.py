@@ -11,14 +11,16 @@ import os
 import subprocess
 import sys
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg
 import pytest
+from click.testing import CliRunner, Result
 
 from app.bootstrap import Zhucun, bootstrap
+from app.cli.main import cli
 from app.store.clock import SettableClock
 
 PG_BASE = os.environ.get("ZHUCUN_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -77,6 +79,16 @@ def zhucun(db_url: str, clock: SettableClock) -> Iterator[Zhucun]:
     z = bootstrap(db_url, clock)
     yield z
     z.close()
+
+
+@pytest.fixture
+def run(zhucun: Zhucun) -> Callable[..., Result]:
+    """The command line on the test's store: ``run("ledger", "--unit", code)``."""
+
+    def invoke(*args: str) -> Result:
+        return CliRunner().invoke(cli, ["--db", zhucun.config.url, *args])
+
+    return invoke
 
 
 @pytest.fixture

@@ -22,6 +22,13 @@ FORM: dict[str, Any] = {
 }
 
 
+def ledger_of(z: Zhucun, code: str = VILLAGE_A, **when: Any) -> dict[str, Any]:
+    """The ledger of the unit ``code`` as of ``when`` (a day, a moment known): it must have one."""
+    found = z.ledger(code, **when)
+    assert found is not None
+    return found
+
+
 def oid(n: int) -> str:
     return f"00000000-0000-0000-0005-{n:012d}"
 
@@ -32,6 +39,12 @@ def pid(n: int) -> str:
 
 def form(on: str = "2014-06-10", **changes: Any) -> dict[str, Any]:
     return cmd("register_village_form", on=on, **(FORM | changes))
+
+
+def period(first_day: str = "2014-06-01", last_day: str = "2014-06-30") -> dict[str, Any]:
+    """Village A's survey window, set on its last day of June."""
+    window = {"first_day": first_day, "last_day": last_day}
+    return cmd("set_survey_period", on="2014-06-30", village=VILLAGE_A, **window)
 
 
 def tables(on: str = "2014-06-05", **args: Any) -> dict[str, Any]:
@@ -83,6 +96,13 @@ def problem(n: int, on: str = "2014-06-12", **args: Any) -> dict[str, Any]:
         "id": pid(n),
     }
     return cmd("record_survey_problem", on=on, **(values | args))
+
+
+def survey(*, statistics: bool = False) -> list[dict[str, Any]]:
+    """Village A's survey begun: its form, its questionnaires (and, with ``statistics``, a
+    statistics table), a symposium and an interview."""
+    counted = [tables(kind="statistics_table", handed_out=20, returned=20)] if statistics else []
+    return [form(), tables(), *counted, symposium(), interview()]
 
 
 # -- plans ------------------------------------------------------------------------------------
@@ -151,6 +171,11 @@ def measure(n: int, on: str = "2014-08-01", **args: Any) -> dict[str, Any]:
         "id": msid(n),
     }
     return cmd("plan_measure", on=on, **(values | args))
+
+
+def planned() -> list[dict[str, Any]]:
+    """Village A's plan 1, approved, with its measure 1."""
+    return [plan(1), approve(1), measure(1)]
 
 
 def status(n: int, to: str, on: str = "2014-09-01", **args: Any) -> dict[str, Any]:
@@ -272,9 +297,7 @@ def funded_village(z: Zhucun) -> None:
     team_network(z)
     apply(
         z,
-        plan(1),
-        approve(1),
-        measure(1),
+        *planned(),
         allocation(),
         allocation("JZ-002", source="urban_rural", amount="2500.50", measure=msid(1), plan=None),
         expenditure(),

@@ -8,10 +8,10 @@ import re
 from uuid import UUID
 
 from app.cli.assess import assess
-from app.commands import COMMANDS
 from tests.assess_builders import replayed, run, team_of
 from tests.builders import apply, cmd, small_network
-from tests.test_ledger_commands_doc import DOC, examples
+from tests.commands_doc import DOC, assert_documented
+from tests.test_ledger_commands_doc import examples
 from tests.test_teams_commands_doc import work_teams_section
 
 COMMANDS_4_11 = [
@@ -32,10 +32,7 @@ def section(start: str) -> str:
 
 
 def test_every_assessment_command_and_subcommand_is_documented():
-    text = section("### 4.13 考核")
-    for name in COMMANDS_4_11:
-        assert name in COMMANDS
-        assert f"#### `{name}` — " in text, name
+    assert_documented(section("### 4.13 考核"), COMMANDS_4_11)
     cli_section = section("## 8. 考核")
     for name in assess.commands:
         assert (

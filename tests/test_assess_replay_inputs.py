@@ -7,7 +7,6 @@ log."""
 
 from __future__ import annotations
 
-from typing import Any
 from uuid import UUID
 
 import pytest
@@ -21,24 +20,12 @@ from projections.audit.chain import _scan_in_table_order, chained_to, row_digest
 from tests.assess_builders import assessed_team, replayed, run
 from tests.builders import apply, cmd
 from tests.team_builders import MEMBER, cid
-from tests.test_audit_chain import row, sql
+from tests.test_audit_chain import forge, last_of, row, sql
 
 
 @pytest.fixture
 def team(zhucun) -> str:
     return assessed_team(zhucun)
-
-
-def last_of(z: Any, position: int, kind: bytes) -> int:
-    return next(p for p in range(position, 0, -1) if kind in row(z, p)[2].encode())
-
-
-def forge(z: Any, position: int, old: bytes, new: bytes) -> bytes:
-    state = bytes(row(z, position)[3])
-    forged = state.replace(old, new, 1)
-    assert forged != state
-    sql(z, "UPDATE {t} SET state = :s WHERE {pos} = :p", s=forged, p=position)
-    return forged
 
 
 def test_every_position_a_teams_figures_rest_on_is_among_the_inputs_checked(zhucun, team):

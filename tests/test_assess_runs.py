@@ -10,7 +10,7 @@ from datetime import date
 from uuid import UUID
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from app.bootstrap import BatchRefused
 from app.cli.main import cli
@@ -226,70 +226,30 @@ def test_an_absence_found_caps_the_grade_as_the_rules_say(zhucun, team):
 
 def test_the_command_line_runs_lists_shows_and_explains(zhucun, team, db_url, monkeypatch):
     monkeypatch.setenv("ZHUCUN_ACTOR", "org.dept")
-    runner = CliRunner()
-    out = runner.invoke(
-        cli,
-        [
-            "--db",
-            db_url,
-            "assess",
-            "run",
-            "--kind",
-            "half_year",
-            "--period",
-            "2014H2",
-            "--unit",
-            COUNTY,
-        ],
-    )
+
+    def assess(*args: str) -> Result:
+        return CliRunner().invoke(cli, ["--db", db_url, "assess", *args])
+
+    def run_of(kind: str, period: str, *more: str) -> Result:
+        return assess("run", "--kind", kind, "--period", period, "--unit", COUNTY, *more)
+
+    out = run_of("half_year", "2014H2")
     assert out.exit_code == 0, out.output
-    done = runner.invoke(
-        cli,
-        [
-            "--db",
-            db_url,
-            "assess",
-            "run",
-            "--kind",
-            "annual",
-            "--period",
-            "2014",
-            "--unit",
-            COUNTY,
-            "--json",
-        ],
-    )
+    done = run_of("annual", "2014", "--json")
     assert done.exit_code == 0, done.output
     run_id = json.loads(done.output)["run_id"]
-    listed = runner.invoke(cli, ["--db", db_url, "assess", "list", "--unit", COUNTY, "--json"])
+    listed = assess("list", "--unit", COUNTY, "--json")
     assert [r["period"] for r in json.loads(listed.output)["rows"]] == ["2014H2", "2014"]
-    shown = runner.invoke(cli, ["--db", db_url, "assess", "show", run_id])
+    shown = assess("show", run_id)
     assert "不合格 fail" in shown.output and "通报批评" in shown.output
-    traced = runner.invoke(
-        cli,
-        ["--db", db_url, "assess", "explain", run_id, "--team", team, "--input", "days_checked_in"],
-    )
+    traced = assess("explain", run_id, "--team", team, "--input", "days_checked_in")
     assert traced.exit_code == 0 and "269 / 280" in traced.output
-    published = runner.invoke(cli, ["--db", db_url, "assess", "publish", run_id])
+    published = assess("publish", run_id)
     assert published.exit_code == 0, published.output
-    again = runner.invoke(cli, ["--db", db_url, "assess", "publish", run_id])
+    again = assess("publish", run_id)
     assert again.exit_code == 1 and "run_already_published" in again.output
     this_year = str(date.today().year)  # the command line reads the system clock
-    late = runner.invoke(
-        cli,
-        [
-            "--db",
-            db_url,
-            "assess",
-            "run",
-            "--kind",
-            "annual",
-            "--period",
-            this_year,
-            "--unit",
-            COUNTY,
-        ],
-    )
+    late = run_of("annual", this_year)
     assert late.exit_code == 1 and "period_not_ended" in late.output
 
 

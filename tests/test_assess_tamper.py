@@ -18,7 +18,7 @@ from domain.assessments.canonical import digest
 from domain.errors import InvalidInputError
 from tests.assess_builders import assessed_team, run
 from tests.builders import apply, cmd
-from tests.test_audit_chain import row, sql
+from tests.test_audit_chain import forge, row
 
 
 @pytest.fixture
@@ -31,13 +31,6 @@ def published(zhucun) -> dict[str, Any]:
     )
     zhucun.projections.catch_up()
     return done
-
-
-def forge(z: Any, position: int, old: bytes, new: bytes) -> None:
-    state = bytes(row(z, position)[3])
-    forged = state.replace(old, new, 1)
-    assert forged != state
-    sql(z, "UPDATE {t} SET state = :s WHERE {pos} = :p", s=forged, p=position)
 
 
 def test_a_checkpoint_lists_the_runs_published_up_to_its_position(zhucun, published):

@@ -35,6 +35,21 @@ def row(z: Zhucun, position: int) -> Any:
     return found
 
 
+def last_of(z: Zhucun, position: int, kind: bytes) -> int:
+    """The position of the last event whose topic names ``kind``, at or before ``position``."""
+    return next(p for p in range(position, 0, -1) if kind in row(z, p)[2].encode())
+
+
+def forge(z: Zhucun, position: int, old: bytes, new: bytes) -> bytes:
+    """Alter the stored state of the event at ``position`` behind the store's back, as someone
+    with access to the database could: its first ``old`` becomes ``new``. The forged state."""
+    state = bytes(row(z, position)[3])
+    forged = state.replace(old, new, 1)
+    assert forged != state
+    sql(z, "UPDATE {t} SET state = :s WHERE {pos} = :p", s=forged, p=position)
+    return forged
+
+
 def positions(z: Zhucun) -> list[int]:
     return [r[0] for r in sql(z, "SELECT {pos} FROM {t} ORDER BY {pos}")]
 

@@ -16,19 +16,8 @@ from app.audit.log import AuditFilter, audit_page, audit_rows
 from app.bootstrap import Zhucun
 from app.cli.main import cli
 from app.store.clock import SettableClock
-from tests.builders import (
-    CITY,
-    GROUP_B1,
-    VILLAGE_A,
-    VILLAGE_B,
-    answer,
-    apply,
-    cmd,
-    hid,
-    id_number,
-    open_unit,
-    small_network,
-)
+from tests.builders import answer, apply, cmd, hid, id_number, open_unit, small_network
+from tests.units import CITY, GROUP_B1, VILLAGE_A, VILLAGE_B
 
 
 def rows(z: Zhucun, **kw: Any) -> list[dict[str, Any]]:

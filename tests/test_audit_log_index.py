@@ -26,23 +26,9 @@ from projections.audit import queries as audit_queries
 from projections.audit.index import entries, firsts, links
 from projections.runner import Projections, default_models
 from projections.tables import positions, units
-from tests.builders import (
-    GROUP_A1,
-    GROUP_A2,
-    GROUP_B1,
-    TOWNSHIP,
-    VILLAGE_A,
-    VILLAGE_B,
-    answer,
-    apply,
-    cmd,
-    hid,
-    id_number,
-    mid,
-    open_unit,
-    small_network,
-)
+from tests.builders import answer, apply, cmd, hid, id_number, mid, open_unit, small_network
 from tests.team_builders import LEADER, MEMBER, cid, leave, lid, register_units_and_cadres, tid
+from tests.units import GROUP_A1, GROUP_A2, GROUP_B1, TOWNSHIP, VILLAGE_A, VILLAGE_B
 
 UNKNOWN = "00000000-0000-0000-0009-000000000099"
 

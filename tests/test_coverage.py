@@ -9,14 +9,6 @@ from click.testing import CliRunner
 from app.cli.main import cli
 from domain.rules import RuleSet
 from tests.builders import (
-    CITY,
-    COUNTY,
-    GROUP_A1,
-    GROUP_A2,
-    GROUP_B1,
-    TOWNSHIP,
-    VILLAGE_A,
-    VILLAGE_B,
     answer,
     apply,
     cmd,
@@ -28,6 +20,7 @@ from tests.builders import (
     move,
     small_network,
 )
+from tests.units import CITY, COUNTY, GROUP_A1, GROUP_A2, GROUP_B1, TOWNSHIP, VILLAGE_A, VILLAGE_B
 
 
 def gap_set(z, code, **kw):

@@ -6,9 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from click.testing import CliRunner
 
-from app.cli.main import cli
 from tests.builders import COUNTY, GROUP_A1, VILLAGE_A, answer, apply, cmd
 from tests.team_builders import LEADER, MEMBER, cid, team_network
 
@@ -93,10 +91,7 @@ def test_the_village_household_listing_shows_coverage_and_visits(zhucun, visited
     assert group["households"][0]["visits"] == 2
 
 
-def test_the_command_line_shows_visits_beside_households(zhucun, visited):
-    def run(*args: str):
-        return CliRunner().invoke(cli, ["--db", zhucun.config.url, *args])
-
+def test_the_command_line_shows_visits_beside_households(zhucun, visited, run):
     r = run("gaps", "--unit", VILLAGE_A, "--type", "unlinked_household", "--json")
     assert r.exit_code == 0, r.output
     rows = {g["subject"]["name"]: g for g in answer(r.output)}

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from app.cli.main import cli
 from tests.builders import COUNTY, TOWNSHIP, VILLAGE_A, VILLAGE_B, apply, cmd, hid
-from tests.ledger_builders import form, interview, symposium, tables
+from tests.ledger_builders import form, interview, period, symposium, tables
 from tests.team_builders import MEMBER, cid, refused, team_network
 from tests.test_ledger_rollup_stored import both_ways
 
@@ -227,13 +227,7 @@ def _form_revision(s) -> int:
 KINDS = {
     "form": (form(on="2014-06-12"), _form_revision, 1),
     "period": (
-        cmd(
-            "set_survey_period",
-            on="2014-06-30",
-            village=VILLAGE_A,
-            first_day="2014-06-01",
-            last_day="2014-06-30",
-        ),
+        period(),
         lambda s: s["households_visited"],  # the visit of 25 June falls in the period
         1,
     ),

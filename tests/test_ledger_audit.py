@@ -11,9 +11,7 @@ from app.audit.log import audit_page, scan_rows
 from tests.builders import CITY, COUNTY, TOWNSHIP, VILLAGE_A, VILLAGE_B, apply
 from tests.ledger_builders import (
     approve,
-    form,
     funded_village,
-    interview,
     letter,
     measure,
     opinion,
@@ -22,8 +20,7 @@ from tests.ledger_builders import (
     progress,
     revise,
     status,
-    symposium,
-    tables,
+    survey,
 )
 from tests.team_builders import team_network
 
@@ -38,38 +35,42 @@ def audit_rows(zhucun, unit: str) -> list[dict]:
     return indexed
 
 
-SURVEY = {
-    "VillageSurvey.Started",
-    "VillageSurvey.FormRegistered",
-    "VillageSurvey.TablesRecorded",
-    "VillageSurvey.SymposiumHeld",
-    "VillageSurvey.InterviewHeld",
-    "Opinion.Collected",
-    "SurveyProblem.Found",
-}
+def logged(zhucun, unit: str, expected: set[str]) -> list[dict]:
+    """The audit log of ``unit`` (``audit_rows``), having all of the ``expected`` events if
+    the unit is village A or above it, and none of them if it is village B: another village's
+    records are not in its log."""
+    indexed = audit_rows(zhucun, unit)
+    found = {r["event"] for r in indexed} & expected
+    assert found == (set() if unit == VILLAGE_B else expected)
+    return indexed
 
 
-@pytest.mark.parametrize("unit", [VILLAGE_A, TOWNSHIP, COUNTY, CITY, VILLAGE_B])
+def events(aggregate: str, *names: str) -> set[str]:
+    """The event names of ``aggregate``, as the audit log shows them."""
+    return {f"{aggregate}.{name}" for name in names}
+
+
+# Village A, the units above it, and village B beside it.
+UNITS = [VILLAGE_A, TOWNSHIP, COUNTY, CITY, VILLAGE_B]
+
+
+SURVEY = events(
+    "VillageSurvey", "Started", "FormRegistered", "TablesRecorded", "SymposiumHeld", "InterviewHeld"
+) | {"Opinion.Collected", "SurveyProblem.Found"}
+
+
+@pytest.mark.parametrize("unit", UNITS)
 def test_the_survey_is_in_the_audit_log_of_its_village_and_the_units_above(zhucun, unit):
     team_network(zhucun)
-    apply(zhucun, form(), tables(), symposium(), interview(), opinion(1), problem(1))
-    indexed = audit_rows(zhucun, unit)
-    found = {r["event"] for r in indexed} & SURVEY
-    if unit == VILLAGE_B:
-        assert not found  # another village's survey is not in its log
-    else:
-        assert found == SURVEY
+    apply(zhucun, *survey(), opinion(1), problem(1))
+    logged(zhucun, unit, SURVEY)
 
 
-PLANS = {
-    "VillagePlan.Drafted",
-    "VillagePlan.Revised",
-    "VillagePlan.Approved",
-    "Measure.Planned",
-    "Measure.StatusChanged",
-    "Measure.ProgressNoted",
-    "ResponsibilityLetter.Signed",
-}
+PLANS = (
+    events("VillagePlan", "Drafted", "Revised", "Approved")
+    | events("Measure", "Planned", "StatusChanged", "ProgressNoted")
+    | {"ResponsibilityLetter.Signed"}
+)
 
 
 @pytest.mark.parametrize("unit", [VILLAGE_A, TOWNSHIP, CITY, VILLAGE_B])
@@ -87,45 +88,29 @@ def test_plans_measures_and_letters_are_in_the_audit_log_of_their_village_and_th
         progress(1),
         letter(1),
     )
-    indexed = audit_rows(zhucun, unit)
-    found = {r["event"] for r in indexed} & PLANS
-    assert found == (set() if unit == VILLAGE_B else PLANS)
+    logged(zhucun, unit, PLANS)
 
 
-GOALS = {
-    "SixHaveGoal.TargetSet",
-    "SixHaveGoal.TargetRevised",
-    "SixHaveGoal.EvidenceAdded",
-    "SixHaveGoal.StatusJudged",
-}
+GOALS = events("SixHaveGoal", "TargetSet", "TargetRevised", "EvidenceAdded", "StatusJudged")
 
 
-@pytest.mark.parametrize("unit", [VILLAGE_A, TOWNSHIP, COUNTY, CITY, VILLAGE_B])
+@pytest.mark.parametrize("unit", UNITS)
 def test_the_six_haves_are_in_the_audit_log_of_their_village_and_the_units_above(zhucun, unit):
     from tests.ledger_builders import MINUTES, evidence, goal, judge
 
     team_network(zhucun)
     zhucun.attach_file(MINUTES)
     apply(zhucun, goal(), goal(on="2014-07-02", target="改"), evidence(), judge("met"))
-    indexed = audit_rows(zhucun, unit)
-    found = {r["event"] for r in indexed} & GOALS
-    assert found == (set() if unit == VILLAGE_B else GOALS)
+    indexed = logged(zhucun, unit, GOALS)
     if unit == VILLAGE_A:
         (set_row,) = [r for r in indexed if r["event"] == "SixHaveGoal.TargetSet"]
         assert (set_row["what_zh"], set_row["what_en"]) == ("设定六有目标", "six-haves goal set")
 
 
-FUNDS = {
-    "FundAccount.Opened",
-    "FundAccount.Allocated",
-    "FundAccount.Spent",
-    "FundAccount.Reversed",
-}
+FUNDS = events("FundAccount", "Opened", "Allocated", "Spent", "Reversed")
 
 
-@pytest.mark.parametrize("unit", [VILLAGE_A, TOWNSHIP, COUNTY, CITY, VILLAGE_B])
+@pytest.mark.parametrize("unit", UNITS)
 def test_funds_are_in_the_audit_log_of_their_village_and_the_units_above(zhucun, unit):
     funded_village(zhucun)
-    indexed = audit_rows(zhucun, unit)
-    found = {r["event"] for r in indexed} & FUNDS
-    assert found == (set() if unit == VILLAGE_B else FUNDS)
+    logged(zhucun, unit, FUNDS)

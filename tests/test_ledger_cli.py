@@ -3,10 +3,6 @@ and as JSON."""
 
 from __future__ import annotations
 
-import pytest
-from click.testing import CliRunner
-
-from app.cli.main import cli
 from tests.builders import COUNTY, VILLAGE_A, answer, apply
 from tests.ledger_builders import (
     approve,
@@ -18,20 +14,13 @@ from tests.ledger_builders import (
     msid,
     opinion,
     plan,
+    planned,
     problem,
     status,
     symposium,
     tables,
 )
 from tests.team_builders import team_network
-
-
-@pytest.fixture
-def run(zhucun):
-    def invoke(*args: str):
-        return CliRunner().invoke(cli, ["--db", zhucun.config.url, *args])
-
-    return invoke
 
 
 def survey(zhucun) -> None:
@@ -107,9 +96,7 @@ def test_the_ledger_marks_overdue_measures_and_counts_them_above(zhucun, run):
     team_network(zhucun)
     apply(
         zhucun,
-        plan(1),
-        approve(1),
-        measure(1),
+        *planned(),
         measure(2, item="C1", title="建食用菌大棚"),
         status(2, "dropped", because="选址未定"),
     )

@@ -5,12 +5,10 @@ from __future__ import annotations
 import json
 import re
 from datetime import date
-from pathlib import Path
 
-from app.commands import COMMANDS
 from tests.builders import VILLAGE_A, small_network
-
-DOC = Path(__file__).resolve().parent.parent / "docs" / "commands.md"
+from tests.commands_doc import DOC, assert_documented, doc_part
+from tests.test_teams_commands_doc import work_teams_section
 
 SURVEY_COMMANDS = [
     "register_village_form",
@@ -30,11 +28,7 @@ LETTER_COMMANDS = ["sign_responsibility_letter"]
 
 
 def section(title: str) -> str:
-    text = DOC.read_text(encoding="utf-8")
-    start = text.index(f"The village work ledger: {title}\n")
-    rest = text[start:]
-    following = re.search(r"\n#{1,3} ", rest)
-    return rest[: following.start()] if following else rest
+    return doc_part(f"The village work ledger: {title}\n")
 
 
 def survey_section() -> str:
@@ -52,10 +46,7 @@ def examples(text: str, corrections: bool = False) -> list[str]:
 
 
 def test_every_survey_command_is_registered_and_documented():
-    section = survey_section()
-    for name in SURVEY_COMMANDS:
-        assert name in COMMANDS
-        assert f"#### `{name}` — " in section, name
+    assert_documented(survey_section(), SURVEY_COMMANDS)
     assert "### `zhucun ledger --unit CODE" in DOC.read_text(encoding="utf-8")
 
 
@@ -83,10 +74,7 @@ def test_the_documented_examples_are_accepted_in_order(zhucun):
 
 
 def test_every_plan_command_is_registered_and_documented():
-    text = section("plans")
-    for name in PLAN_COMMANDS:
-        assert name in COMMANDS
-        assert f"#### `{name}` — " in text, name
+    assert_documented(section("plans"), PLAN_COMMANDS)
 
 
 def test_the_documented_plan_examples_are_accepted_after_the_surveys(zhucun):
@@ -103,10 +91,7 @@ def test_the_documented_plan_examples_are_accepted_after_the_surveys(zhucun):
 
 
 def test_every_measure_command_is_registered_and_documented():
-    text = section("measures")
-    for name in MEASURE_COMMANDS:
-        assert name in COMMANDS
-        assert f"#### `{name}` — " in text, name
+    assert_documented(section("measures"), MEASURE_COMMANDS)
 
 
 def test_the_documented_measure_examples_are_accepted_after_the_plans(zhucun):
@@ -124,12 +109,8 @@ def test_the_documented_measure_examples_are_accepted_after_the_plans(zhucun):
 
 
 def test_the_documented_letter_is_accepted_after_the_teams_and_plans(zhucun):
-    from tests.test_teams_commands_doc import work_teams_section
-
     text = section("responsibility letters")
-    for name in LETTER_COMMANDS:
-        assert name in COMMANDS
-        assert f"#### `{name}` — " in text, name
+    assert_documented(text, LETTER_COMMANDS)
     small_network(zhucun)
     before = examples(work_teams_section()) + examples(survey_section())
     before += examples(section("plans")) + examples(section("measures"))
@@ -146,9 +127,7 @@ GOAL_COMMANDS = ["set_six_have_goal", "add_six_have_evidence", "judge_six_have_g
 
 def test_the_documented_six_haves_are_accepted_with_the_documented_file(zhucun):
     text = section("duties and the six haves")
-    for name in GOAL_COMMANDS:
-        assert name in COMMANDS
-        assert f"#### `{name}` — " in text, name
+    assert_documented(text, GOAL_COMMANDS)
     # The file the examples cite is the one the section makes with printf.
     (made,) = re.findall(r"printf '(.*?)\\n'", text)
     content = (made + "\n").encode()
@@ -170,10 +149,7 @@ FUND_COMMANDS = ["allocate_funds", "record_expenditure", "reverse_fund_entry"]
 
 
 def test_every_funding_command_is_registered_and_documented():
-    text = section("four-source funding")
-    for name in FUND_COMMANDS:
-        assert name in COMMANDS
-        assert f"#### `{name}` — " in text, name
+    assert_documented(section("four-source funding"), FUND_COMMANDS)
     assert "### `zhucun funds --unit CODE" in DOC.read_text(encoding="utf-8")
 
 

@@ -6,10 +6,8 @@ Both engines."""
 from __future__ import annotations
 
 import pytest
-from click.testing import CliRunner
 from sqlalchemy import func, select, update
 
-from app.cli.main import cli
 from app.store.files import files, max_file_bytes
 from domain.errors import InvalidInputError
 from domain.ledger.errors import (
@@ -109,14 +107,6 @@ def test_the_evidence_carries_the_size_of_the_stored_file_and_takes_none_given(z
 
 
 # -- the command line -------------------------------------------------------------------------
-
-
-@pytest.fixture
-def run(zhucun):
-    def invoke(*args: str):
-        return CliRunner().invoke(cli, ["--db", zhucun.config.url, *args])
-
-    return invoke
 
 
 def test_attach_stores_a_file_once_and_prints_how_to_cite_it(zhucun, run, tmp_path):

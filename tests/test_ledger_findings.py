@@ -7,14 +7,12 @@ from __future__ import annotations
 from datetime import date
 
 from tests.builders import TOWNSHIP, VILLAGE_A, VILLAGE_B, apply, cmd
-from tests.ledger_builders import oid, opinion, pid, problem
+from tests.ledger_builders import ledger_of, oid, opinion, pid, problem
 from tests.team_builders import refused, team_network
 
 
 def survey_of(zhucun, code: str = VILLAGE_A, **when):
-    found = zhucun.ledger(code, **when)
-    assert found is not None
-    return found["survey"]
+    return ledger_of(zhucun, code, **when)["survey"]
 
 
 def classify(on: str = "2014-06-20", **args):

@@ -15,17 +15,7 @@ from app.cli.main import cli
 from domain.errors import InvalidInputError
 from projections import unit_pages
 from projections.ledger.gaps import WORK_GAPS
-from tests.builders import (
-    CITY,
-    COUNTY,
-    GROUP_A1,
-    TOWNSHIP,
-    VILLAGE_A,
-    VILLAGE_B,
-    answer,
-    apply,
-    cmd,
-)
+from tests.builders import answer, apply, cmd
 from tests.ledger_builders import (
     approve,
     form,
@@ -33,11 +23,13 @@ from tests.ledger_builders import (
     measure,
     msid,
     plan,
+    planned,
     revise,
     status,
     tables,
 )
 from tests.team_builders import CITY_AGRI, CITY_CIVIL, team_network, tid
+from tests.units import CITY, COUNTY, GROUP_A1, TOWNSHIP, VILLAGE_A, VILLAGE_B
 
 SURVEY, PLAN, LETTER, OVERDUE, LAPSED = WORK_GAPS
 
@@ -161,9 +153,7 @@ def test_a_measure_is_overdue_from_the_day_after_its_due_date_until_done_or_drop
     team_network(zhucun)
     apply(
         zhucun,
-        plan(1),
-        approve(1),
-        measure(1),  # due 2014-10-31
+        *planned(),  # measure 1 due 2014-10-31
         measure(2, item="C1", title="食用菌大棚", due_on="2014-10-31"),
         status(1, "under_way"),
     )
@@ -188,9 +178,7 @@ def test_overdue_measures_agree_with_the_ledger(zhucun):
     team_network(zhucun)
     apply(
         zhucun,
-        plan(1),
-        approve(1),
-        measure(1),
+        *planned(),
         measure(2, item="C1", due_on="2015-06-30"),
         measure(3, item="A1", due_on="2014-09-30"),
         status(3, "dropped", because="班子已调整"),
@@ -326,9 +314,7 @@ def test_counts_roll_up_and_match_the_lists(zhucun):
     team_network(zhucun)
     apply(
         zhucun,
-        plan(1),
-        approve(1),
-        measure(1),
+        *planned(),
         cmd("declare_poor_village", on="2014-04-01", unit=VILLAGE_B),
     )
     day = date(2014, 12, 1)

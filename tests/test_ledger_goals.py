@@ -10,25 +10,13 @@ from datetime import date, timedelta
 import pytest
 
 from domain.ledger.goals import Duty, SixHave
-from tests.builders import (
-    CITY,
-    COUNTY,
-    GROUP_A1,
-    TOWNSHIP,
-    VILLAGE_A,
-    VILLAGE_B,
-    apply,
-    cmd,
-    refused,
-    small_network,
-)
-from tests.ledger_builders import MINUTES, RULES, evidence, goal, judge, sha
+from tests.builders import apply, cmd, refused, small_network
+from tests.ledger_builders import MINUTES, RULES, evidence, goal, judge, ledger_of, sha
+from tests.units import CITY, COUNTY, GROUP_A1, TOWNSHIP, VILLAGE_A, VILLAGE_B
 
 
 def six_of(zhucun, code: str = VILLAGE_A, **when):
-    found = zhucun.ledger(code, **when)
-    assert found is not None
-    return found["six_haves"]
+    return ledger_of(zhucun, code, **when)["six_haves"]
 
 
 def goals_of(zhucun, **when) -> dict[str, dict]:

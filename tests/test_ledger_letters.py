@@ -8,15 +8,9 @@ from datetime import date
 
 import pytest
 
-from tests.builders import COUNTY, VILLAGE_A, VILLAGE_B, apply
-from tests.ledger_builders import letter, ltid, plan, plid
+from tests.builders import COUNTY, VILLAGE_B, apply
+from tests.ledger_builders import ledger_of, letter, ltid, plan, plid
 from tests.team_builders import CITY_CIVIL, refused, second_team, team_network, tid
-
-
-def ledger_of(zhucun, code: str = VILLAGE_A, **when):
-    found = zhucun.ledger(code, **when)
-    assert found is not None
-    return found
 
 
 def with_plan(zhucun) -> None:

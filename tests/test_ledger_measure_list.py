@@ -7,12 +7,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from click.testing import CliRunner
 
-from app.cli.main import cli
 from domain.errors import InvalidInputError
 from tests.builders import COUNTY, GROUP_A1, VILLAGE_A, VILLAGE_B, answer, apply
-from tests.ledger_builders import approve, funded_village, measure, msid, plan, status
+from tests.ledger_builders import funded_village, measure, msid, planned, status
 from tests.team_builders import team_network
 
 
@@ -22,9 +20,7 @@ def with_measures(z) -> None:
     team_network(z)
     apply(
         z,
-        plan(1),
-        approve(1),
-        measure(1),
+        *planned(),
         measure(2, item="C1", title="食用菌大棚", responsible="李队员", due_on="2015-06-30"),
         measure(3, item="A1", title="党员培训", due_on="2014-09-30", budget=0, sources=[]),
         status(1, "under_way"),
@@ -153,14 +149,6 @@ def test_status_on_the_day_and_as_known_at_a_moment(zhucun, clock):
 
 
 # -- the command line ---------------------------------------------------------------------------
-
-
-@pytest.fixture
-def run(zhucun):
-    def invoke(*args: str):
-        return CliRunner().invoke(cli, ["--db", zhucun.config.url, *args])
-
-    return invoke
 
 
 def test_measures_cli_as_text_and_json(zhucun, run):

@@ -7,15 +7,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from tests.builders import COUNTY, VILLAGE_A, VILLAGE_B, apply
-from tests.ledger_builders import approve, measure, msid, plan, plid, progress, status
+from tests.builders import COUNTY, VILLAGE_B, apply
+from tests.ledger_builders import approve, ledger_of, measure, msid, plan, plid, progress, status
 from tests.team_builders import refused, team_network
-
-
-def ledger_of(zhucun, code: str = VILLAGE_A, **when):
-    found = zhucun.ledger(code, **when)
-    assert found is not None
-    return found
 
 
 def approved_plan(zhucun) -> None:

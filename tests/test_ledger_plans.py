@@ -9,14 +9,12 @@ from datetime import date, timedelta
 import pytest
 
 from tests.builders import COUNTY, TOWNSHIP, VILLAGE_A, VILLAGE_B, apply
-from tests.ledger_builders import ITEMS, approve, plan, plid, revise
+from tests.ledger_builders import ITEMS, approve, ledger_of, plan, plid, revise
 from tests.team_builders import refused, team_network
 
 
 def plans_of(zhucun, code: str = VILLAGE_A, **when):
-    found = zhucun.ledger(code, **when)
-    assert found is not None
-    return found["plans"]
+    return ledger_of(zhucun, code, **when)["plans"]
 
 
 def test_a_plan_is_listed_as_of_the_day_approved_or_not(zhucun):

@@ -18,7 +18,6 @@ from tests.ledger_builders import (
     approve,
     form,
     goal,
-    interview,
     judge,
     measure,
     opinion,
@@ -26,8 +25,8 @@ from tests.ledger_builders import (
     problem,
     revise,
     status,
+    survey,
     symposium,
-    tables,
 )
 from tests.team_builders import team_network
 
@@ -40,11 +39,7 @@ def worked_ledger(z) -> None:
     team_network(z)
     apply(
         z,
-        form(),
-        tables(),
-        tables(kind="statistics_table", handed_out=20, returned=20),
-        symposium(),
-        interview(),
+        *survey(statistics=True),
         opinion(1),
         opinion(2, source="interview", category="conditions"),
         problem(1, opinions=[]),

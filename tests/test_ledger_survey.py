@@ -7,24 +7,14 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.builders import (
-    COUNTY,
-    TOWNSHIP,
-    VILLAGE_A,
-    VILLAGE_B,
-    apply,
-    cmd,
-    hid,
-    small_network,
-)
-from tests.ledger_builders import form, interview, symposium, tables
+from tests.builders import apply, cmd, hid, small_network
+from tests.ledger_builders import form, interview, ledger_of, period, survey, symposium, tables
 from tests.team_builders import LEADER, MEMBER, cid, refused, team_network
+from tests.units import COUNTY, TOWNSHIP, VILLAGE_A, VILLAGE_B
 
 
 def survey_of(zhucun, code: str = VILLAGE_A, **when):
-    found = zhucun.ledger(code, **when)
-    assert found is not None
-    return found["survey"]
+    return ledger_of(zhucun, code, **when)["survey"]
 
 
 # -- the registration form ---------------------------------------------------------------------
@@ -163,13 +153,7 @@ def test_an_interview_needs_its_interviewee_and_category(zhucun):
 
 def test_a_survey_period_ends_on_or_after_its_first_day(zhucun):
     team_network(zhucun)
-    line = cmd(
-        "set_survey_period",
-        on="2014-06-30",
-        village=VILLAGE_A,
-        first_day="2014-06-20",
-        last_day="2014-06-01",
-    )
+    line = period(first_day="2014-06-20", last_day="2014-06-01")
     r = refused(zhucun, line)
     assert (r.error.code, r.error.field) == ("invalid_survey_period", "last_day")
 
@@ -196,13 +180,7 @@ def test_the_households_visited_are_the_teams_visits_within_the_surveys_window(z
     assert survey_of(zhucun)["households_visited"] == 2
     apply(
         zhucun,
-        cmd(
-            "set_survey_period",
-            on="2014-06-30",
-            village=VILLAGE_A,
-            first_day="2014-06-01",
-            last_day="2014-06-30",
-        ),
+        period(),
     )
     s = survey_of(zhucun)
     assert s["window"] == {"first_day": "2014-06-01", "last_day": "2014-06-30", "set": "period"}
@@ -217,10 +195,7 @@ def test_a_township_county_or_city_adds_up_the_surveys_of_its_villages(zhucun):
     team_network(zhucun)
     apply(
         zhucun,
-        form(),
-        tables(),
-        symposium(),
-        interview(),
+        *survey(),
         tables(village=VILLAGE_B, handed_out=20, returned=20),
         symposium(village=VILLAGE_B),
         visit(1, "2014-06-06"),

@@ -9,28 +9,20 @@ from datetime import date
 from decimal import Decimal
 
 import openpyxl
-import pytest
-from click.testing import CliRunner
 
-from app.cli.main import cli
 from tests.builders import COUNTY, VILLAGE_A, answer, apply, cmd, hid
 from tests.ledger_builders import (
     MINUTES,
-    approve,
     evidence,
-    form,
     goal,
-    interview,
     judge,
     letter,
-    measure,
     opinion,
-    plan,
+    planned,
     problem,
     progress,
     status,
-    symposium,
-    tables,
+    survey,
 )
 from tests.team_builders import MEMBER, cid, team_network
 
@@ -49,14 +41,6 @@ SHEETS = [
 ]
 
 
-@pytest.fixture
-def run(zhucun):
-    def invoke(*args: str):
-        return CliRunner().invoke(cli, ["--db", zhucun.config.url, *args])
-
-    return invoke
-
-
 def whole_ledger(zhucun) -> None:
     team_network(zhucun)
     visit = cmd(
@@ -65,16 +49,11 @@ def whole_ledger(zhucun) -> None:
     zhucun.attach_file(MINUTES)
     apply(
         zhucun,
-        form(),
-        tables(),
-        symposium(),
-        interview(),
+        *survey(),
         opinion(1, text='=HYPERLINK("http://x")修路'),
         problem(1),
         visit,
-        plan(1),
-        approve(1),
-        measure(1),
+        *planned(),
         status(1, "under_way"),
         progress(1),
         letter(1),

@@ -11,21 +11,8 @@ from sqlalchemy import select
 from app.bootstrap import Zhucun
 from projections import tables
 from projections.network import NetworkModel
-from tests.builders import (
-    GROUP_A1,
-    GROUP_A2,
-    GROUP_B1,
-    TOWNSHIP,
-    VILLAGE_A,
-    VILLAGE_B,
-    apply,
-    cmd,
-    hid,
-    id_number,
-    mid,
-    open_unit,
-    small_network,
-)
+from tests.builders import apply, cmd, hid, id_number, mid, open_unit, small_network
+from tests.units import GROUP_A1, GROUP_A2, GROUP_B1, TOWNSHIP, VILLAGE_A, VILLAGE_B
 
 TOWNSHIP_2 = "210521101"
 VILLAGE_C = "210521100203"

@@ -5,12 +5,6 @@ from __future__ import annotations
 import pytest
 
 from tests.builders import (
-    COUNTY,
-    GROUP_A1,
-    GROUP_B1,
-    TOWNSHIP,
-    VILLAGE_A,
-    VILLAGE_B,
     apply,
     cmd,
     hid,
@@ -24,6 +18,7 @@ from tests.builders import (
     refused,
     small_network,
 )
+from tests.units import COUNTY, GROUP_A1, GROUP_B1, TOWNSHIP, VILLAGE_A, VILLAGE_B
 
 
 def test_linking_a_household_of_another_village_is_refused(zhucun):

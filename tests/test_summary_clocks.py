@@ -7,21 +7,8 @@ from datetime import UTC, date, datetime
 from click.testing import CliRunner
 
 from app.cli.main import cli
-from tests.builders import (
-    CITY,
-    COUNTY,
-    GROUP_A1,
-    GROUP_B1,
-    TOWNSHIP,
-    VILLAGE_A,
-    VILLAGE_B,
-    answer,
-    apply,
-    cmd,
-    link,
-    move,
-    small_network,
-)
+from tests.builders import answer, apply, cmd, link, move, small_network
+from tests.units import CITY, COUNTY, GROUP_A1, GROUP_B1, TOWNSHIP, VILLAGE_A, VILLAGE_B
 
 CLOCKS = ("as_of", "as_known_at")
 

@@ -8,9 +8,7 @@ from datetime import date, timedelta
 from uuid import UUID
 
 import pytest
-from click.testing import CliRunner
 
-from app.cli.main import cli
 from tests.builders import COUNTY, answer, apply, cmd
 from tests.team_builders import CLERK, LEADER, MEMBER, SPARE_LEADER, cid, team_network
 
@@ -115,10 +113,7 @@ def test_a_rebuild_keeps_what_was_known_when(zhucun, moments):
     assert zhucun.teams(COUNTY, DAY, moments["before"]) == before
 
 
-def test_the_command_line_takes_as_known_at(zhucun, moments):
-    def run(*args: str):
-        return CliRunner().invoke(cli, ["--db", zhucun.config.url, *args])
-
+def test_the_command_line_takes_as_known_at(zhucun, moments, run):
     at = moments["before"].isoformat()
     r = run("teams", "--unit", COUNTY, "--as-of", DAY.isoformat(), "--as-known-at", at, "--json")
     assert r.exit_code == 0, r.output

@@ -6,11 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-import pytest
-from click.testing import CliRunner
-
 from app.bootstrap import Zhucun
-from app.cli.main import cli
 from tests.builders import CITY, COUNTY, TOWNSHIP, VILLAGE_A, VILLAGE_B, answer, apply, cmd
 from tests.team_builders import (
     CITY_AGRI,
@@ -228,14 +224,6 @@ def test_a_rebuilt_roster_gives_the_same_answers(zhucun):
     zhucun.projections.rebuild()
     assert {d: zhucun.teams(CITY, date.fromisoformat(d)) for d in DAYS} == before
     assert zhucun.projections.checksum() == checksum
-
-
-@pytest.fixture
-def run(zhucun):
-    def invoke(*args: str):
-        return CliRunner().invoke(cli, ["--db", zhucun.config.url, *args])
-
-    return invoke
 
 
 def test_the_teams_command_prints_the_roster_as_json(zhucun, run):

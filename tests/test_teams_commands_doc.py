@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
-from app.commands import COMMANDS
 from tests.builders import small_network
-
-DOC = Path(__file__).resolve().parent.parent / "docs" / "commands.md"
+from tests.commands_doc import assert_documented, doc_part
 
 TEAM_COMMANDS = [
     "register_dispatching_unit",
@@ -36,18 +33,11 @@ TEAM_COMMANDS = [
 
 
 def work_teams_section() -> str:
-    text = DOC.read_text(encoding="utf-8")
-    start = text.index("Work teams\n")
-    rest = text[start:]
-    following = re.search(r"\n#{1,3} ", rest)
-    return rest[: following.start()] if following else rest
+    return doc_part("Work teams\n")
 
 
 def test_every_work_team_command_is_registered_and_documented():
-    section = work_teams_section()
-    for name in TEAM_COMMANDS:
-        assert name in COMMANDS
-        assert f"#### `{name}` — " in section, name
+    assert_documented(work_teams_section(), TEAM_COMMANDS)
 
 
 def test_the_documented_examples_are_accepted_in_order(zhucun):

@@ -31,6 +31,12 @@ def app(zhucun: Zhucun) -> Flask:
     return make_app(zhucun)
 
 
+@pytest.fixture(scope="module")
+def matrix_app(store: Zhucun) -> Flask:
+    """The app of a permission matrix module, over the module's ``store`` (tests/web/matrix.py)."""
+    return make_app(store)
+
+
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()

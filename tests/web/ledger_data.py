@@ -14,9 +14,7 @@ from tests.ledger_builders import (
     approve,
     evidence,
     expenditure,
-    form,
     goal,
-    interview,
     judge,
     letter,
     measure,
@@ -28,8 +26,7 @@ from tests.ledger_builders import (
     progress,
     reversal,
     status,
-    symposium,
-    tables,
+    survey,
 )
 from tests.web.builders import OTHER_TOWNSHIP, OTHER_VILLAGE, WebNet, web_network
 
@@ -45,11 +42,7 @@ def ledger_network(z: Zhucun) -> WebNet:
     net = web_network(z)
     apply(
         z,
-        form(),
-        tables(),
-        tables(kind="statistics_table", handed_out=20, returned=20),
-        symposium(),
-        interview(),
+        *survey(statistics=True),
         opinion(1),
         opinion(2, text="希望发展食用菌", category="collective_economy"),
         problem(1),

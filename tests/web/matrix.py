@@ -8,7 +8,7 @@ allowed)``; the tests run every route as every role and as nobody logged in (``c
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -58,6 +58,34 @@ def matrix_store(
     if lines:
         apply(z, *lines)
     return z
+
+
+def store_fixture(
+    name: str, *lines: dict[str, Any], build: Callable[[Zhucun], Any] = web_network
+) -> Any:
+    """A matrix module's ``store`` fixture: ``matrix_store`` once for the module, closed after
+    it. The module's ``matrix_app`` (tests/web/conftest.py) serves it."""
+
+    @pytest.fixture(scope="module")
+    def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Zhucun]:
+        z = matrix_store(tmp_path_factory, name, *lines, build=build)
+        yield z
+        z.close()
+
+    return store
+
+
+def matrix_test(routes: list[Route]) -> Callable[..., None]:
+    """A matrix module's test: every route of ``routes`` as every role and as nobody logged
+    in, each cell checked by ``check_cell``; the module names it."""
+
+    @AS_EVERY_ROLE
+    @cases(routes)
+    # The cell's parameters, as check_cell takes them.
+    def test(matrix_app, store, role, method, path, allowed, status) -> None:
+        check_cell(matrix_app, store, role, method, path, allowed, status)
+
+    return test
 
 
 def refusals(z: Zhucun) -> int:

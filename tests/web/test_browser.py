@@ -51,6 +51,35 @@ def served(tmp_path: Path, build: Callable[[Zhucun], Any]) -> Iterator[str]:
         z.close()
 
 
+# A phone's screen, as the pages meant for the team members are tried at.
+PHONE: dict[str, Any] = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+}
+
+
+def logged_in(
+    chromium: Any, server: str, username: str, landing: str = "**/units/**", **context: Any
+) -> Any:
+    """A page in a new context of ``chromium`` (``context``: its viewport, a phone's, no
+    JavaScript, …), logged in through the login form as ``username``, on the page the login
+    leads to (``landing``)."""
+    page = chromium.new_context(**context).new_page()
+    page.goto(server + "/login")
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.click("button.primary")
+    page.wait_for_url(landing)
+    return page
+
+
+def fits(page: Any) -> None:
+    """The page is no wider than a 390 px phone: nothing to scroll sideways."""
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the page is {width} px wide on a 390 px phone"
+
+
 def _small_network(z: Zhucun) -> None:
     net = web_network(z)
     apply(
@@ -148,20 +177,11 @@ def test_log_in_drill_down_to_a_village_and_change_the_day(
 
 
 def test_village_page_fits_a_phone(server: str, browser: object, shots: Path):
-    context = browser.new_context(  # type: ignore[attr-defined]
-        viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True
-    )
-    page = context.new_page()
-    page.goto(server + "/login")
-    page.fill("#username", "team.member")
-    page.fill("#password", PASSWORD)
-    page.click("button.primary")
-    page.wait_for_url(f"**/units/{VILLAGE_A}")
+    page = logged_in(browser, server, "team.member", f"**/units/{VILLAGE_A}", **PHONE)
     page.wait_for_selector("#link-rate-chart[data-ready='true'] svg")
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 390, f"the page is {width} px wide on a 390 px phone"
+    fits(page)
     page.screenshot(path=shots / "village-phone.png", full_page=True)
     # A team member opening another village is refused.
     response = page.goto(server + "/units/210521100202")
     assert response is not None and response.status == 403
-    context.close()
+    page.context.close()

@@ -18,7 +18,7 @@ from app.bootstrap import Zhucun
 from tests.assess_builders import assessed_team
 from tests.team_builders import LEADER, MEMBER, cid, tid
 from tests.web.builders import ACCOUNTS, FAST_HASHER, PASSWORD, other_county
-from tests.web.test_browser import browser, pytestmark, served, shots  # noqa: F401
+from tests.web.test_browser import browser, logged_in, pytestmark, served, shots  # noqa: F401
 
 
 def _assessed(z: Zhucun) -> None:
@@ -35,13 +35,7 @@ def server(tmp_path: Path) -> Iterator[str]:
 
 
 def _log_in(chromium: object, server: str, username: str) -> object:
-    page = chromium.new_page(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
-    page.goto(server + "/login")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.click("button.primary")
-    page.wait_for_url("**/units/**")
-    return page
+    return logged_in(chromium, server, username, viewport={"width": 1280, "height": 900})
 
 
 def test_an_official_runs_publishes_and_traces_and_an_auditor_replays(

@@ -11,8 +11,7 @@ from pathlib import Path
 import openpyxl
 
 from tests.builders import VILLAGE_A
-from tests.web.builders import PASSWORD
-from tests.web.test_browser import browser, pytestmark, server, shots  # noqa: F401
+from tests.web.test_browser import browser, logged_in, pytestmark, server, shots  # noqa: F401
 
 
 def test_an_auditor_filters_the_log_and_downloads_an_export(
@@ -21,15 +20,8 @@ def test_an_auditor_filters_the_log_and_downloads_an_export(
     shots: Path,  # noqa: F811
     tmp_path: Path,
 ):
-    context = browser.new_context(  # type: ignore[attr-defined]
-        viewport={"width": 1280, "height": 900}, accept_downloads=True
-    )
-    page = context.new_page()
-    page.goto(server + "/login")
-    page.fill("#username", "city.auditor")
-    page.fill("#password", PASSWORD)
-    page.click("button.primary")
-    page.wait_for_url("**/units/**")
+    wide = {"width": 1280, "height": 900}
+    page = logged_in(browser, server, "city.auditor", viewport=wide, accept_downloads=True)
 
     page.click("#nav-audit")
     page.wait_for_url("**/audit")
@@ -70,5 +62,5 @@ def test_an_auditor_filters_the_log_and_downloads_an_export(
     details = page.inner_text("#rows li.entry >> nth=-1 >> details")
     assert "Excel 工作簿" in details and "登记户" in details
     page.screenshot(path=shots / "3-the-export-recorded.png", full_page=True)
-    context.close()
+    page.context.close()
     assert len(list(shots.glob("*.png"))) == 3

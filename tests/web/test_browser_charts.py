@@ -20,9 +20,16 @@ import pytest
 
 from app.bootstrap import Zhucun
 from tests.builders import CITY, COUNTY, TOWNSHIP, VILLAGE_A, apply, cmd, household, open_unit
-from tests.web.builders import ACCOUNTS, PASSWORD
+from tests.web.builders import ACCOUNTS
 from tests.web.ledger_data import ledger_network_with_funds
-from tests.web.test_browser import _small_network, browser, pytestmark, served, shots  # noqa: F401
+from tests.web.test_browser import (  # noqa: F401
+    _small_network,
+    browser,
+    logged_in,
+    pytestmark,
+    served,
+    shots,
+)
 from web.charts import BAD, FAIR, GOOD, NONE, SERIES
 
 LONG_TOWNSHIP = COUNTY + "203"
@@ -58,14 +65,13 @@ def server(tmp_path: Path) -> Iterator[str]:
     yield from served(tmp_path, _long_names)
 
 
-def logged_in(chromium: Any, server: str, width: int) -> Any:
-    page = chromium.new_page(viewport={"width": width, "height": 900})
-    page.goto(server + "/login")
-    page.fill("#username", ACCOUNTS["county_admin"][0])
-    page.fill("#password", PASSWORD)
-    page.click("button.primary")
-    page.wait_for_url(f"**/units/{COUNTY}")
-    return page
+def county_admin(chromium: Any, server: str, **context: Any) -> Any:
+    """A page logged in as the county's administrator, on the county's dashboard."""
+    return logged_in(chromium, server, ACCOUNTS["county_admin"][0], f"**/units/{COUNTY}", **context)
+
+
+def wide(width: int) -> dict[str, Any]:
+    return {"viewport": {"width": width, "height": 900}}
 
 
 # Every text of a chart's drawing that is shown, with its box and the drawing's box.
@@ -118,7 +124,7 @@ def test_the_treemap_has_a_legend_of_the_one_scale_and_labels_that_fit(
     browser: object,  # noqa: F811
     shots: Path,  # noqa: F811
 ):
-    page = logged_in(browser, server, 1280)
+    page = county_admin(browser, server, **wide(1280))
     page.wait_for_selector("#network-map[data-ready='true'] svg")
     page.screenshot(path=shots / "1-treemap.png", full_page=True)
     legend = page.inner_text("#map-legend")
@@ -164,7 +170,7 @@ def test_a_click_on_the_treemap_draws_that_unit_in_place_and_back_goes_up(
     browser: object,  # noqa: F811
     shots: Path,  # noqa: F811
 ):
-    page = logged_in(browser, server, 1280)
+    page = county_admin(browser, server, **wide(1280))
     page.wait_for_selector("#network-map[data-ready='true'] svg")
     page.evaluate("window.notReloaded = true")
     assert page.inner_text("#map-trail").strip() == "本溪满族自治县"
@@ -206,13 +212,7 @@ def test_without_javascript_the_units_below_are_links_to_their_pages(
     server: str,
     browser: object,  # noqa: F811
 ):
-    context = browser.new_context(java_script_enabled=False)  # type: ignore[attr-defined]
-    page = context.new_page()
-    page.goto(server + "/login")
-    page.fill("#username", ACCOUNTS["county_admin"][0])
-    page.fill("#password", PASSWORD)
-    page.click("button.primary")
-    page.wait_for_url(f"**/units/{COUNTY}")
+    page = county_admin(browser, server, java_script_enabled=False)
     href = page.get_attribute(f"#child-{LONG_TOWNSHIP} a", "href")
     assert href is not None and href.endswith(f"/units/{LONG_TOWNSHIP}")
     assert page.is_hidden("#map-trail")
@@ -223,7 +223,7 @@ def test_the_trend_runs_from_the_first_figure_to_the_last_in_zh_cn_months(
     browser: object,  # noqa: F811
     shots: Path,  # noqa: F811
 ):
-    page = logged_in(browser, server, 1280)
+    page = county_admin(browser, server, **wide(1280))
     page.goto(server + f"/units/{LONG_TOWNSHIP}")
     page.wait_for_selector("#trend-chart[data-ready='true'] svg")
     page.screenshot(path=shots / "3-trend.png", full_page=True)
@@ -267,7 +267,7 @@ def test_no_label_of_a_bar_chart_or_the_treemap_leaves_its_drawing(
     shots: Path,  # noqa: F811
     width: int,
 ):
-    page = logged_in(browser, server, width)
+    page = county_admin(browser, server, **wide(width))
     for chart in ("link-rate-chart", "network-map", "trend-chart"):
         page.wait_for_selector(f"#{chart}[data-ready='true'] svg")
     page.screenshot(path=shots / f"4-county-{width}.png", full_page=True)
@@ -305,12 +305,7 @@ def test_no_label_of_the_ledgers_bar_charts_leaves_its_drawing(
 ):
     """The city's survey beside the seed report (long labels, shares above 100 %) and a
     village's funds by source (large sums of yuan), in the one scale's colours."""
-    page = browser.new_page(viewport={"width": width, "height": 900})  # type: ignore[attr-defined]
-    page.goto(ledger_server + "/login")
-    page.fill("#username", ACCOUNTS["city_admin"][0])
-    page.fill("#password", PASSWORD)
-    page.click("button.primary")
-    page.wait_for_url("**/units/**")
+    page = logged_in(browser, ledger_server, ACCOUNTS["city_admin"][0], **wide(width))
     page.goto(ledger_server + f"/units/{CITY}/ledger")
     page.wait_for_selector("#seed-chart[data-ready='true'] svg")
     page.screenshot(path=shots / f"5-seed-{width}.png", full_page=True)

@@ -10,16 +10,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.team_builders import MEMBER, cid
-from tests.web.builders import PASSWORD
-from tests.web.test_browser import browser, pytestmark, server, shots  # noqa: F401
+from tests.web.test_browser import (  # noqa: F401
+    PHONE,
+    browser,
+    fits,
+    logged_in,
+    pytestmark,
+    server,
+    shots,
+)
 
 TEAM = "00000000-0000-0000-0003-000000000001"
 TODAY = "2016-12-31"  # the server's clock
-
-
-def fits(page: object) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")  # type: ignore[attr-defined]
-    assert width <= 390, f"the page is {width} px wide on a 390 px phone"
 
 
 def test_a_team_member_checks_in_from_a_phone_and_sees_it_on_the_team_page(
@@ -27,19 +29,10 @@ def test_a_team_member_checks_in_from_a_phone_and_sees_it_on_the_team_page(
     browser: object,  # noqa: F811
     shots: Path,  # noqa: F811
 ):
-    context = browser.new_context(  # type: ignore[attr-defined]
-        viewport={"width": 390, "height": 844},
-        device_scale_factor=2,
-        is_mobile=True,
-        geolocation={"latitude": 41.29, "longitude": 124.12},
-        permissions=["geolocation"],
+    here = {"latitude": 41.29, "longitude": 124.12}
+    page = logged_in(
+        browser, server, "team.member", **PHONE, geolocation=here, permissions=["geolocation"]
     )
-    page = context.new_page()
-    page.goto(server + "/login")
-    page.fill("#username", "team.member")
-    page.fill("#password", PASSWORD)
-    page.click("button.primary")
-    page.wait_for_url("**/units/**")
 
     page.click("nav.account >> text=驻村工作队")
     page.wait_for_url("**/teams")
@@ -96,5 +89,5 @@ def test_a_team_member_checks_in_from_a_phone_and_sees_it_on_the_team_page(
     assert page.is_visible("#not-serving") and not page.is_visible("#roster")
     assert "2014年5月1日" in page.inner_text("#as-of-shown")
     page.screenshot(path=shots / "6-team-before-dispatch.png", full_page=True)
-    context.close()
+    page.context.close()
     assert len(list(shots.glob("*.png"))) == 6

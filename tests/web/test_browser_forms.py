@@ -14,8 +14,8 @@ import pytest
 
 from app.bootstrap import Zhucun
 from tests.builders import GROUP_A1, VILLAGE_A, apply, hid, household
-from tests.web.builders import PASSWORD, web_network
-from tests.web.test_browser import browser, pytestmark, served, shots  # noqa: F401
+from tests.web.builders import web_network
+from tests.web.test_browser import browser, logged_in, pytestmark, served, shots  # noqa: F401
 
 FOUND = 31  # 王桂兰's household, found by "wgl"
 OTHERS = [f"刘{n:02d}" for n in range(25)]  # a long list: more than the 20 shown at once
@@ -35,23 +35,12 @@ def server(tmp_path: Path) -> Iterator[str]:
     yield from served(tmp_path, _village)
 
 
-def _logged_in(chromium: Any, server: str) -> Any:
-    """A new page of ``chromium``, logged in as the township officer."""
-    page = chromium.new_page()
-    page.goto(server + "/login")
-    page.fill("#username", "township.officer")
-    page.fill("#password", PASSWORD)
-    page.click("button.primary")
-    page.wait_for_url("**/units/**")
-    return page
-
-
 def test_a_household_is_picked_by_its_initials_in_the_link_form_and_linked(
     server: str,
     browser: object,  # noqa: F811
     shots: Path,  # noqa: F811
 ):
-    page: Any = _logged_in(browser, server)
+    page: Any = logged_in(browser, server, "township.officer")
     page.goto(f"{server}/units/{VILLAGE_A}/record/link-household")
     assert page.locator("#household option").count() <= 21  # 20 and "choose"
     page.fill("#household-q", "wgl")
@@ -78,7 +67,7 @@ def test_a_form_with_several_bad_fields_shows_every_error_beside_its_field_in_ch
     browser: object,  # noqa: F811
     shots: Path,  # noqa: F811
 ):
-    page: Any = _logged_in(browser, server)
+    page: Any = logged_in(browser, server, "township.officer")
     page.goto(f"{server}/units/{GROUP_A1}/record/register-household")
     assert page.input_value("#group") == GROUP_A1  # opened from the group: that group
     page.fill("#members", "0")

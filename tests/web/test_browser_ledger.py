@@ -18,7 +18,7 @@ import pytest
 
 from tests.builders import TOWNSHIP, VILLAGE_A
 from tests.ledger_builders import msid, plid
-from tests.web.builders import ACCOUNTS, PASSWORD
+from tests.web.builders import ACCOUNTS
 from tests.web.ledger_data import (
     MEMBERS_PLAN,
     MUSHROOMS,
@@ -26,7 +26,7 @@ from tests.web.ledger_data import (
     ledger_network,
     ledger_network_with_funds,
 )
-from tests.web.test_browser import browser, pytestmark, served, shots  # noqa: F401
+from tests.web.test_browser import browser, logged_in, pytestmark, served, shots  # noqa: F401
 
 PLAN, MEASURE = plid(MEMBERS_PLAN), msid(MUSHROOMS)
 
@@ -41,14 +41,8 @@ def funds_server(tmp_path: Path) -> Iterator[str]:
     yield from served(tmp_path, ledger_network_with_funds)
 
 
-def logged_in(chromium: Any, server: str, role: str, **context: object) -> Any:
-    page = chromium.new_context(**context).new_page()
-    page.goto(server + "/login")
-    page.fill("#username", ACCOUNTS[role][0])
-    page.fill("#password", PASSWORD)
-    page.click("button.primary")
-    page.wait_for_url("**/units/**")
-    return page
+def logged_in_as(chromium: Any, server: str, role: str, **context: object) -> Any:
+    return logged_in(chromium, server, ACCOUNTS[role][0], **context)
 
 
 def test_a_plan_is_approved_and_a_measures_progress_noted_from_the_board(
@@ -59,7 +53,7 @@ def test_a_plan_is_approved_and_a_measures_progress_noted_from_the_board(
     wide = {"viewport": {"width": 1280, "height": 900}}
 
     # The city's ledger: its survey beside the seed report's figures, drawn and in a table.
-    city = logged_in(browser, ledger_server, "city_admin", **wide)
+    city = logged_in_as(browser, ledger_server, "city_admin", **wide)
     city.click("#nav-ledger")
     city.wait_for_selector("#seed-chart[data-ready='true'] svg")
     row = city.inner_text("#figure-tables_and_questionnaires")
@@ -67,7 +61,7 @@ def test_a_plan_is_approved_and_a_measures_progress_noted_from_the_board(
     city.screenshot(path=shots / "1-city-ledger-beside-the-seed.png", full_page=True)
 
     # A township officer opens village A's ledger from the township's and approves a plan.
-    page = logged_in(browser, ledger_server, "township_officer", **wide)
+    page = logged_in_as(browser, ledger_server, "township_officer", **wide)
     page.click("#nav-ledger")
     page.wait_for_url(f"**/units/{TOWNSHIP}/ledger")
     page.click(f"#village-{VILLAGE_A} a")
@@ -88,7 +82,7 @@ def test_a_plan_is_approved_and_a_measures_progress_noted_from_the_board(
 
     # A team member, on a phone, notes a measure's progress from the board and sees it there.
     phone = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "accept_downloads": True}
-    member = logged_in(browser, ledger_server, "team_member", **phone)
+    member = logged_in_as(browser, ledger_server, "team_member", **phone)
     member.click("#nav-ledger")
     member.wait_for_url(f"**/units/{VILLAGE_A}/ledger")
     with member.expect_download() as download:
@@ -128,7 +122,7 @@ def test_a_team_member_attaches_evidence_and_records_an_expenditure_the_chart_sh
     tmp_path: Path,
 ):
     wide = {"viewport": {"width": 1280, "height": 900}, "accept_downloads": True}
-    page = logged_in(browser, funds_server, "team_member", **wide)
+    page = logged_in_as(browser, funds_server, "team_member", **wide)
     page.click("#nav-ledger")
     page.wait_for_url(f"**/units/{VILLAGE_A}/ledger")
 

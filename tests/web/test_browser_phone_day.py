@@ -15,8 +15,16 @@ from app.accounts import Accounts
 from app.bootstrap import Zhucun
 from tests.builders import GROUP_A1, apply, hid, household
 from tests.team_builders import MEMBER, cid
-from tests.web.builders import FAST_HASHER, PASSWORD, web_network
-from tests.web.test_browser import browser, pytestmark, served, shots  # noqa: F401
+from tests.web.builders import FAST_HASHER, web_network
+from tests.web.test_browser import (  # noqa: F401
+    PHONE,
+    browser,
+    fits,
+    logged_in,
+    pytestmark,
+    served,
+    shots,
+)
 
 TEAM = "00000000-0000-0000-0003-000000000001"
 FOUND = 31  # 王桂兰's household, found by "wgl"
@@ -33,25 +41,12 @@ def server(tmp_path: Path) -> Iterator[str]:
     yield from served(tmp_path, _day)
 
 
-def fits(page: object) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")  # type: ignore[attr-defined]
-    assert width <= 390, f"the page is {width} px wide on a 390 px phone"
-
-
 def test_a_team_member_checks_in_writes_the_diary_and_visits_a_household_found_by_search(
     server: str,
     browser: object,  # noqa: F811
     shots: Path,  # noqa: F811
 ):
-    context = browser.new_context(  # type: ignore[attr-defined]
-        viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True
-    )
-    page = context.new_page()
-    page.goto(server + "/login")
-    page.fill("#username", "team.member")
-    page.fill("#password", PASSWORD)
-    page.click("button.primary")
-    page.wait_for_url("**/units/**")
+    page = logged_in(browser, server, "team.member", **PHONE)
 
     page.goto(f"{server}/teams/{TEAM}")
     page.click("#team-actions >> text=今日签到")
@@ -89,4 +84,4 @@ def test_a_team_member_checks_in_writes_the_diary_and_visits_a_household_found_b
     page.goto(f"{server}/households/{hid(FOUND)}")
     visits = page.inner_text("#household div:has(> dt:text-is('工作队走访次数')) dd")
     assert visits.strip() == "1"  # the visit just recorded
-    context.close()
+    page.context.close()

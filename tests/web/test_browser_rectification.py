@@ -10,21 +10,13 @@ from uuid import UUID
 
 from domain.party import central_household_id
 from tests.builders import COUNTY, TOWNSHIP, VILLAGE_A, hid
-from tests.web.builders import PASSWORD
-from tests.web.test_browser import browser, pytestmark, server, shots  # noqa: F401
+from tests.web.test_browser import browser, logged_in, pytestmark, server, shots  # noqa: F401
 
 ZHANG = hid(3)  # 张三's household, village A: not linked
 
 
 def log_in(chromium: object, username: str, base: str) -> object:
-    context = chromium.new_context(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
-    page = context.new_page()
-    page.goto(base + "/login")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.click("button.primary")
-    page.wait_for_url("**/units/**")
-    return page
+    return logged_in(chromium, base, username, viewport={"width": 1280, "height": 900})
 
 
 def test_a_county_admin_assigns_a_gap_and_sees_it_closed_by_the_link(

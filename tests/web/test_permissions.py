@@ -7,13 +7,10 @@ API answers 401). On SQLite: the matrix is about the rules, not the engine.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from uuid import UUID
 
-import pytest
 from flask import Flask
 
-from app.bootstrap import Zhucun
 from domain.party import central_household_id
 from tests.builders import (
     CITY,
@@ -29,20 +26,17 @@ from tests.builders import (
 )
 from tests.team_builders import cid, tid
 from tests.web.builders import OTHER_COUNTY, OTHER_GROUP, OTHER_VILLAGE
-from tests.web.conftest import make_app
 from tests.web.matrix import (
-    AS_EVERY_ROLE,
     AUDITORS,
     CITY_WIDE,
     EVERYONE,
     IN_COUNTY,
     IN_TOWNSHIP,
     REFUSED_FORM,
-    cases,
-    check_cell,
     covered,
     endpoints,
-    matrix_store,
+    matrix_test,
+    store_fixture,
 )
 
 ADMINS = frozenset({"city_admin", "county_admin", "auditor"})
@@ -211,30 +205,10 @@ NAMED = (
 )
 
 
-@pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Zhucun]:
-    z = matrix_store(tmp_path_factory, "matrix", *NAMED)
-    yield z
-    z.close()
+store = store_fixture("matrix", *NAMED)
 
 
-@pytest.fixture(scope="module")
-def matrix_app(store: Zhucun) -> Flask:
-    return make_app(store)
-
-
-@AS_EVERY_ROLE
-@cases(ROUTES)
-def test_permission_matrix(
-    matrix_app: Flask,
-    store: Zhucun,
-    role: str | None,
-    method: str,
-    path: str,
-    allowed: frozenset[str] | None,
-    status: int,
-):
-    check_cell(matrix_app, store, role, method, path, allowed, status)
+test_permission_matrix = matrix_test(ROUTES)
 
 
 def test_every_route_of_the_app_is_in_the_matrix(matrix_app: Flask):

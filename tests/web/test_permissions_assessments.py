@@ -4,10 +4,8 @@ is village A's) and one of the other county. On SQLite: the matrix is about the 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from uuid import UUID
 
-import pytest
 from flask import Flask
 
 from app.bootstrap import Zhucun
@@ -15,18 +13,15 @@ from domain.assessments.periods import RunKind
 from tests.assess_builders import adopt, meta
 from tests.builders import COUNTY, apply, cmd
 from tests.team_builders import tid
-from tests.web.builders import OTHER_COUNTY
-from tests.web.conftest import make_app
+from tests.web.builders import OTHER_COUNTY, web_network
 from tests.web.matrix import (
-    AS_EVERY_ROLE,
     CITY_WIDE,
     EVERYONE,
     IN_COUNTY,
-    cases,
-    check_cell,
     covered,
     endpoints,
-    matrix_store,
+    matrix_test,
+    store_fixture,
 )
 
 RUN, OTHER_RUN = "00000000-0000-0000-00aa-000000000001", "00000000-0000-0000-00aa-000000000002"
@@ -92,40 +87,19 @@ ROUTES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Zhucun]:
-    z = runs_store(tmp_path_factory)
-    yield z
-    z.close()
-
-
-def runs_store(tmp_path_factory: pytest.TempPathFactory) -> Zhucun:
-    """The matrix's store: a published run in each county (also the token matrix's)."""
-    z = matrix_store(tmp_path_factory, "assessments")
+def published_runs(z: Zhucun) -> None:
+    """The web tests' network, and a published annual run of the county and of the other."""
+    web_network(z)
     adopt(z)
     for run_id, unit in ((RUN, COUNTY), (OTHER_RUN, OTHER_COUNTY)):
         z.assessments.run(RunKind.ANNUAL, "2014", unit, None, meta(z), run_id=UUID(run_id))
         apply(z, cmd("publish_assessment_run", run=run_id, actor="org.dept", role="city_admin"))
-    return z
 
 
-@pytest.fixture(scope="module")
-def matrix_app(store: Zhucun) -> Flask:
-    return make_app(store)
+store = store_fixture("assessments", build=published_runs)
 
 
-@AS_EVERY_ROLE
-@cases(ROUTES)
-def test_assessments_permission_matrix(
-    matrix_app: Flask,
-    store: Zhucun,
-    role: str | None,
-    method: str,
-    path: str,
-    allowed: frozenset[str] | None,
-    status: int,
-):
-    check_cell(matrix_app, store, role, method, path, allowed, status)
+test_assessments_permission_matrix = matrix_test(ROUTES)
 
 
 def test_every_assessment_route_is_in_the_matrix(matrix_app: Flask):

@@ -6,30 +6,23 @@ is sent to the login page."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from flask import Flask
 
-from app.bootstrap import Zhucun
 from app.jurisdiction import COMMAND_ROLES
 from tests.builders import CITY, COUNTY, TOWNSHIP, VILLAGE_A, VILLAGE_B
 from tests.ledger_builders import MINUTES, msid, plid, sha
 from tests.web.builders import OTHER_COUNTY, OTHER_VILLAGE
-from tests.web.conftest import make_app
 from tests.web.ledger_data import MEMBERS_PLAN, ROAD, ledger_network_with_funds
 from tests.web.matrix import (
-    AS_EVERY_ROLE,
     CITY_WIDE,
     EVERYONE,
     IN_COUNTY,
     IN_TOWNSHIP,
     REFUSED_FORM,
-    cases,
-    check_cell,
     covered,
     endpoints,
-    matrix_store,
+    matrix_test,
+    store_fixture,
 )
 from web.ledger_forms import LEDGER_FORMS
 
@@ -131,30 +124,10 @@ for form in LEDGER_FORMS:
     )
 
 
-@pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Zhucun]:
-    z = matrix_store(tmp_path_factory, "ledger-matrix", build=ledger_network_with_funds)
-    yield z
-    z.close()
+store = store_fixture("ledger-matrix", build=ledger_network_with_funds)
 
 
-@pytest.fixture(scope="module")
-def matrix_app(store: Zhucun) -> Flask:
-    return make_app(store)
-
-
-@AS_EVERY_ROLE
-@cases(ROUTES)
-def test_permission_matrix_of_the_ledger_pages_and_forms(
-    matrix_app: Flask,
-    store: Zhucun,
-    role: str | None,
-    method: str,
-    path: str,
-    allowed: frozenset[str],
-    status: int | str,
-):
-    check_cell(matrix_app, store, role, method, path, allowed, status)
+test_permission_matrix_of_the_ledger_pages_and_forms = matrix_test(ROUTES)
 
 
 def test_every_route_of_the_ledger_is_in_the_matrix(matrix_app: Flask):

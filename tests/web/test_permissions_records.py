@@ -6,28 +6,21 @@ the login page."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from flask import Flask
 
-from app.bootstrap import Zhucun
 from tests.builders import COUNTY, GROUP_A1, VILLAGE_A, VILLAGE_B, cmd
 from tests.team_builders import MEMBER, cid, tid
 from tests.web.builders import OTHER_COUNTY, OTHER_VILLAGE
-from tests.web.conftest import make_app
 from tests.web.matrix import (
-    AS_EVERY_ROLE,
     CITY_WIDE,
     EVERYONE,
     IN_COUNTY,
     IN_TOWNSHIP,
     REFUSED_FORM,
-    cases,
-    check_cell,
     covered,
     endpoints,
-    matrix_store,
+    matrix_test,
+    store_fixture,
 )
 
 NETWORK = frozenset({"city_admin", "county_admin", "township_officer"})
@@ -151,37 +144,16 @@ for form, roles in TEAM_FORMS.items():
     )
 
 
-@pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Zhucun]:
-    on = "2014-06-01"
-    z = matrix_store(
-        tmp_path_factory,
-        "records-matrix",
-        cmd("dispatch_team", on=on, unit="CITY-AGRI", village=VILLAGE_B, id=TEAM_B),
-        cmd("dispatch_team", on=on, unit="COUNTY-AGRI", village=OTHER_VILLAGE, id=TEAM_OTHER),
-        cmd("join_team", on=on, team=TEAM_OTHER, cadre=OTHER_CADRE),
-    )
-    yield z
-    z.close()
+ON = "2014-06-01"
+store = store_fixture(
+    "records-matrix",
+    cmd("dispatch_team", on=ON, unit="CITY-AGRI", village=VILLAGE_B, id=TEAM_B),
+    cmd("dispatch_team", on=ON, unit="COUNTY-AGRI", village=OTHER_VILLAGE, id=TEAM_OTHER),
+    cmd("join_team", on=ON, team=TEAM_OTHER, cadre=OTHER_CADRE),
+)
 
 
-@pytest.fixture(scope="module")
-def matrix_app(store: Zhucun) -> Flask:
-    return make_app(store)
-
-
-@AS_EVERY_ROLE
-@cases(ROUTES)
-def test_permission_matrix_of_team_pages_histories_and_forms(
-    matrix_app: Flask,
-    store: Zhucun,
-    role: str | None,
-    method: str,
-    path: str,
-    allowed: frozenset[str],
-    status: int | str,
-):
-    check_cell(matrix_app, store, role, method, path, allowed, status)
+test_permission_matrix_of_team_pages_histories_and_forms = matrix_test(ROUTES)
 
 
 def test_every_route_of_these_pages_is_in_the_matrix(matrix_app: Flask):

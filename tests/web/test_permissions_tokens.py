@@ -73,7 +73,7 @@ LEDGER_ROUTES = [r for r in on_ledger.ROUTES if r[2].startswith("/api/")]
 @pytest.fixture(scope="module")
 def stores(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Zhucun]]:
     built = {
-        "runs": on_runs.runs_store(tmp_path_factory),
+        "runs": matrix_store(tmp_path_factory, "token-runs", build=on_runs.published_runs),
         "ledger": matrix_store(tmp_path_factory, "token-ledger", build=ledger_network_with_funds),
     }
     yield built
