@@ -129,11 +129,15 @@ class Beside:
         done: int = 0
         with collector_paused():
             done += builder.catch_up(progress, page)
-            # Built once from the finished tables (``Projections.rebuild``'s reason).
+            # Built once from the finished tables (``Projections.rebuild``'s reason): each
+            # built table's indexes, those another model keeps on it too (the audit index's
+            # on the network's names); none on a table not built here, which keeps its own.
+            _ = [m.metadata for m in live.models]  # each model's module imported: its indexes known
             with builder.engine.begin() as conn:
                 for model in own:
-                    for index in deferred(model):
-                        conn.execute(CreateIndex(index, if_not_exists=True))
+                    for table in model.metadata.sorted_tables:
+                        for index in table.indexes:
+                            conn.execute(CreateIndex(index, if_not_exists=True))
             if done < refresh_after:  # else the catch-up did it
                 builder.refresh_statistics()
             for _ in range(TRIES):
@@ -166,10 +170,16 @@ class Beside:
             conn.execute(insert(positions).values(name=GENERATION, position=0))
             for model in models:
                 model.metadata.create_all(conn)
-                for index in deferred(model):
-                    index.drop(conn)
                 conn.execute(insert(positions).values(name=model.name, position=0))
                 put_position(conn, version_key(model), version_of(model))
+            # The query-only indexes of the tables made here, whichever model keeps them (the
+            # audit index keeps some on the network's tables). Only those: an index's name is
+            # looked for in the live tables too (SQLite's attached store, PostgreSQL's search
+            # path), and a live index must not be dropped.
+            made = {t.name for m in models for t in m.metadata.sorted_tables}
+            for index in {i.name: i for m in self.live.models for i in deferred(m)}.values():
+                if index.table is not None and index.table.name in made:
+                    index.drop(conn)
 
     def _switch(self, builder: Runner, models: list[ReadModel]) -> int | None:
         """Switch the built models in, in one transaction; how many events it applied, or

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from sqlalchemy import Column, Connection, Integer, MetaData, Table, func, insert, select
+from sqlalchemy import Column, Connection, Integer, MetaData, Table, func, insert, inspect, select
 
 from app.bootstrap import Zhucun
 from projections.runner import Projections
@@ -214,3 +214,24 @@ def test_an_event_the_built_model_cannot_apply_at_the_switch_stops_it_there(
     assert picky.faults()["picky"]["position"] == head
     assert picky.position("picky") == head - 1
     assert not picky.rebuilding()
+
+
+@pytest.mark.parametrize("alone", ["network", "audit_index"])
+def test_a_model_rebuilt_alone_keeps_the_indexes_another_model_has_on_its_tables(
+    zhucun: Zhucun, alone: str
+) -> None:
+    """The audit index keeps indexes on the network's tables (the names a person is looked up
+    by): the network's tables built beside come with them, and the audit index built alone
+    leaves them to the live tables it does not build."""
+    small_network(zhucun)
+    p = zhucun.projections
+    p.catch_up()
+    everyone = p.models
+    p.models = [m for m in everyone if m.name == alone]
+    try:
+        p.rebuild()
+    finally:
+        p.models = everyone
+    with zhucun.engine.connect() as conn:
+        names = {i["name"] for i in inspect(conn).get_indexes(households.name)}
+    assert "ix_rm_households_head_name" in names
