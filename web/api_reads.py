@@ -406,13 +406,16 @@ def _audit_day(name: str) -> date | None:
         ) from None
 
 
-def _audit_filter(z: Zhucun) -> AuditFilter:
+def audit_filter(z: Zhucun) -> AuditFilter:
     """The filters of ``zhucun audit log`` and of the audit page, read as the page reads them;
     the scope is the unit asked for, else the account's own unit, else, for an account whose
     unit holds every unit of the store, the whole log (web/audit_filters.py)."""
     who = principal()
     assert who is not None
     args = request.args
+    for flag in ("backdated", "corrections"):
+        if args.get(flag, "false") not in ("true", "false"):
+            raise InvalidInputError(flag, f"{flag} 应为 true 或 false", f"{flag} is true or false")
     unit: str | None = who.unit_code
     if "unit" in args:
         unit = code_in_reach(args["unit"], field="unit")
@@ -445,10 +448,7 @@ def _audit_filter(z: Zhucun) -> AuditFilter:
 def audit() -> dict[str, Any]:
     """Entries of the log in log order, with the audit page's filters."""
     z = zhucun()
-    for flag in ("backdated", "corrections"):
-        if request.args.get(flag, "false") not in ("true", "false"):
-            raise InvalidInputError(flag, f"{flag} 应为 true 或 false", f"{flag} is true or false")
-    f = _audit_filter(z)
+    f = audit_filter(z)
 
     def fetch(limit: int, after: int | None) -> tuple[list[Row], bool]:
         found = audit_page(

@@ -23,6 +23,7 @@ from uuid import UUID
 import msgspec
 from flask import Blueprint, Response, abort, current_app, request
 from msgspec import UNSET, UnsetType
+from werkzeug.exceptions import NotFound
 
 from app.args import parse_date
 from app.assessments.replay import replay
@@ -40,7 +41,11 @@ from domain.ledger.errors import FileTooLargeError
 from web.api_clocks import code_in_reach, plain_id, uuid_of
 from web.api_commands import BadRequest, session_csrf
 from web.api_models import freshness, problem_body
+from web.api_reads import audit_filter
 from web.assessments import OFFICIALS, REPLAYERS, _role_error, run_in_reach
+from web.audit import TYPES as EXPORT_TYPES
+from web.audit import audited, log_exported
+from web.audit_filters import export_reason
 from web.auth import csrf, login_required, principal, refuse
 from web.deps import zhucun
 from web.errors import PROBLEM_JSON, PROBLEM_TYPE, instance, problem
@@ -232,6 +237,22 @@ def _import_refused(refused: ImportRefused) -> Response:
     )
     response.headers["Content-Language"] = current_language()
     return response
+
+
+# -- the audit log's export ------------------------------------------------------------------
+
+
+@bp.post("/audit/export/<fmt>")
+@audited
+def audit_export(fmt: str) -> Response:
+    """Every entry of the filters (the audit log's, as query parameters) as an Excel workbook
+    or CSV, recorded as an export by the account with its ``reason``, as the page's export."""
+    if fmt not in EXPORT_TYPES:
+        raise NotFound()
+    session_csrf()
+    z = zhucun()
+    f = audit_filter(z)
+    return log_exported(f, fmt, export_reason(request.args.get("reason", "")), "api")
 
 
 # -- assessments ----------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from flask import (
 from werkzeug.exceptions import NotFound
 
 from app.audit.chain import Verdict, checkpoint, verify
+from app.audit.entries import AuditFilter
 from app.audit.export import Reader, export_log
 from app.audit.log import Page, counted_page
 from app.audit.objects import pages_of
@@ -82,6 +83,13 @@ def export(fmt: str) -> Response | tuple[str, int]:
     asked = read_filters(request.form, PAGE_SIZE)
     if asked.errors:
         return _render(asked, None), asked.status
+    return log_exported(asked.filter, fmt, asked.reason, "web")
+
+
+def log_exported(f: AuditFilter, fmt: str, reason: str, via: str) -> Response:
+    """Every entry of the filters as an Excel workbook or CSV (``fmt``), recorded as
+    ``DataAccess.Exported`` by the account with its ``reason``, through ``via`` (web, api): for
+    the page and the API alike."""
     who = principal()
     assert who is not None
     z = zhucun()
@@ -93,11 +101,11 @@ def export(fmt: str) -> Response | tuple[str, int]:
         try:
             export_log(
                 z,
-                replace(asked.filter, limit=None, page=None),
+                replace(f, limit=None, page=None),
                 fmt,
                 Path(path),
-                Reader(who.username, who.role.value, asked.reason),
-                target=f"web:{name}",
+                Reader(who.username, who.role.value, reason),
+                target=f"{via}:{name}",
                 head=z.projections.head(),
             )
         except TooManyRowsError:

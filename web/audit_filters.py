@@ -204,9 +204,19 @@ def _page(text: str, errors: dict[str, ZhucunError]) -> int:
 
 
 def _reason(text: str, errors: dict[str, ZhucunError]) -> str:
+    try:
+        return export_reason(text)
+    except InvalidInputError as e:
+        errors["reason"] = e
+        return DEFAULT_REASON
+
+
+def export_reason(text: str) -> str:
+    """An export's reason, stripped (the default when none is given), or a refusal naming
+    the field: for the page and the API alike."""
     reason = text.strip()
     if len(reason) > LONG_TEXT_MAX:
-        errors["reason"] = InvalidInputError(
+        raise InvalidInputError(
             "reason",
             f"事由最长 {LONG_TEXT_MAX} 个字符",
             f"a reason has at most {LONG_TEXT_MAX} characters",

@@ -13,11 +13,19 @@ import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
 from app.imports.kinds import KINDS
-from domain.fields import REASON
+from domain.fields import LONG_TEXT_MAX, REASON
 from web.api_models import Freshness, Problem
 from web.api_uploads import NAME_MAX, ReplayRequest, RunRequest
 from web.openapi_commands import REF
-from web.openapi_reads import CLOCKS, CODE_SCHEMA, DAY_SCHEMA, ID_SCHEMA, Json, _query
+from web.openapi_reads import (
+    AUDIT_FILTERS,
+    CLOCKS,
+    CODE_SCHEMA,
+    DAY_SCHEMA,
+    ID_SCHEMA,
+    Json,
+    _query,
+)
 from web.table_export import XLSX
 
 SHA256 = Annotated[str, Meta(pattern="^[0-9a-f]{64}$", description="SHA-256 of the bytes")]
@@ -291,6 +299,38 @@ WRITES: tuple[Write, ...] = (
         {"422": "ImportProblem"},
         # Asked for with ``Accept`` of a workbook: the file sent, its bad cells marked.
         {"422": {XLSX: {"schema": {"type": "string", "format": "binary"}}}},
+    ),
+    Write(
+        "/api/v1/audit/export/{fmt}",
+        "post",
+        "exportAuditLog",
+        "导出审计日志的全部条目（Excel 或 CSV），导出留痕 / export every entry of the audit log's "
+        "filters as Excel or CSV; the export is recorded",
+        {},
+        (
+            "200",
+            {
+                media: {"schema": {"type": "string", "format": "binary"}}
+                for media in (XLSX, "text/csv")
+            },
+        ),
+        ("400", "401", "403", "404", "422", "429"),
+        (
+            {
+                "name": "fmt",
+                "in": "path",
+                "required": True,
+                "description": "格式 / the format",
+                "schema": {"type": "string", "enum": ["xlsx", "csv"]},
+            },
+            *AUDIT_FILTERS,
+            _query(
+                "reason",
+                "导出事由 / why the log is exported",
+                {"type": "string", "maxLength": LONG_TEXT_MAX},
+            ),
+        ),
+        body_required=False,
     ),
     Write(
         "/api/v1/assessments",

@@ -6,6 +6,7 @@ CSRF header; another county's unit or run, however written, is refused naming no
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import io
 from typing import Any
@@ -24,7 +25,14 @@ from app.store.clock import SettableClock
 from tests.assess_builders import run
 from tests.builders import COUNTY, GROUP_A1, id_number
 from tests.import_files import filled_template
-from tests.web.builders import ACCOUNTS, OTHER_COUNTY, OTHER_GROUP, WebNet, web_network
+from tests.web.builders import (
+    ACCOUNTS,
+    OTHER_COUNTY,
+    OTHER_GROUP,
+    WebNet,
+    events_named,
+    web_network,
+)
 from tests.web.conftest import login, make_app
 from tests.web.test_api_reads import OUTSIDE_NAMES, _variants
 from tests.web.test_assessment_pages import assessed_with_accounts
@@ -295,3 +303,47 @@ def test_another_county_s_unit_or_run_is_refused_naming_nothing_of_it(
             f"/api/v1/assessments/{quote(value, safe='')}/replay", headers=county
         )
         assert response.status_code == 403, value
+
+
+def test_the_audit_log_exported_through_the_api_holds_every_entry_and_is_recorded(
+    web: Flask, zhucun: Zhucun, tokens: dict[str, str]
+) -> None:
+    client = web.test_client()
+    county = bearer(tokens, "county_admin")
+    entries = []
+    path = "/api/v1/audit?limit=50"
+    while path:
+        answer = client.get(path, headers=county).get_json()
+        entries += answer["rows"]
+        path = answer["next"] and f"/api/v1/audit?limit=50&cursor={quote(answer['next'])}"
+    response = client.post("/api/v1/audit/export/csv?reason=2016年度审计", headers=county)
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    lines = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    assert len(lines) - 1 == len(entries), "every entry of the county's log, one a line"
+    recorded = events_named(zhucun, "DataAccess.Exported")[-1]
+    assert (recorded.actor_id, recorded.format, recorded.rows) == (
+        "county.admin",
+        "csv",
+        len(entries),
+    )
+    assert recorded.reason == "2016年度审计" and recorded.filters["unit"] == COUNTY
+    assert recorded.target.startswith("api:audit-log-")
+
+
+def test_an_audit_export_refused_writes_nothing_but_the_refusal(
+    web: Flask, zhucun: Zhucun, tokens: dict[str, str]
+) -> None:
+    client = web.test_client()
+    too_long = client.post(
+        f"/api/v1/audit/export/xlsx?reason={'长' * 2001}", headers=bearer(tokens, "county_admin")
+    )
+    assert too_long.status_code == 400 and too_long.get_json()["field"] == "reason"
+    outside = client.post(
+        f"/api/v1/audit/export/csv?unit={OTHER_COUNTY}", headers=bearer(tokens, "county_admin")
+    )
+    assert outside.status_code == 403
+    officer = client.post("/api/v1/audit/export/csv", headers=bearer(tokens, "township_officer"))
+    assert officer.status_code == 403
+    session = login(web.test_client(), "county_admin").post("/api/v1/audit/export/csv")
+    assert session.status_code == 400, "a session's request needs the CSRF header"
+    assert events_named(zhucun, "DataAccess.Exported") == []

@@ -15,7 +15,7 @@ from schemathesis.config._checks import PositiveDataAcceptanceConfig
 from tests.web.test_api_commands_schemathesis import served  # noqa: F401
 from tests.web.test_openapi_schemathesis import run_schemathesis
 
-WRITES = r"^/api/v1/(files|imports|assessments)"
+WRITES = r"^/api/v1/(files|imports|assessments|audit/export)"
 EXAMPLES = 15  # per operation and phase
 
 
@@ -45,7 +45,12 @@ def test_the_writes_answer_as_their_description_says_under_every_check(
 
 def test_every_write_declares_its_schemes_and_every_status(client) -> None:  # type: ignore[no-untyped-def]
     document = client.get("/api/v1/openapi.json").get_json()
-    for path in ("/api/v1/files", "/api/v1/imports/{kind}", "/api/v1/assessments"):
+    for path in (
+        "/api/v1/files",
+        "/api/v1/imports/{kind}",
+        "/api/v1/assessments",
+        "/api/v1/audit/export/{fmt}",
+    ):
         post = document["paths"][path]["post"]
         assert post["security"] == [{"session": [], "csrfToken": []}, {"bearerAuth": []}]
         assert {"401", "403", "422", "429"} <= set(post["responses"]), path

@@ -145,6 +145,8 @@ ROUTES: list[tuple[str, str, str, frozenset[str] | None, int]] = [
     ("cadre history API", "GET", f"/api/v1/cadres/{cid(1)}/history", EVERYONE, 200),
     ("audit log API", "GET", "/api/v1/audit", AUDITORS, 200),
     ("audit log API, other county", "GET", f"/api/v1/audit?unit={OTHER_COUNTY}", CITY_WIDE, 200),
+    ("audit log API, CSV export", "POST", "/api/v1/audit/export/csv", AUDITORS, 200),
+    ("audit log API, Excel export", "POST", "/api/v1/audit/export/xlsx", AUDITORS, 200),
     ("assessment runs API", "GET", "/api/v1/assessments", EVERYONE, 200),
     ("people API, village", "GET", f"/api/v1/units/{VILLAGE_A}/people", EVERYONE, 200),
     ("people API, villager group", "GET", f"/api/v1/units/{GROUP_A1}/people", EVERYONE, 200),
