@@ -675,6 +675,8 @@ def _fund_filters(
 ) -> tuple[FundingSource | None, UUID | None]:
     """``zhucun funds``' filters, read as the commands read them: a source in any case and
     padding, a measure's id in any case."""
+    from domain.ledger.measures import FundingSource  # the ledger's, only when funds are read
+
     wanted = measure_id = None
     if source is not None:
         try:
