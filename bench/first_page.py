@@ -17,6 +17,7 @@ import re
 import signal
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.error
@@ -118,6 +119,7 @@ def main(argv: list[str] | None = None) -> int:
             for i, commit in enumerate(runs):
                 checkout = clone(commit, Path(tmp, f"{commit}-{n}"))
                 runs[commit].append(first_pages(checkout, args.port + 2 * n + i))
+                print(f"{commit} run {n + 1}: {runs[commit][-1]}", file=sys.stderr, flush=True)
     figures: dict[str, Any] = {
         commit: {
             key: round(statistics.median(r[key] for r in found), 1)

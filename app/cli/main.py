@@ -102,6 +102,7 @@ def demo(ctx: click.Context, reset: bool, seed: int, background: bool) -> None:
         load_in_background,
         mark_demo,
         wipe,
+        written_by_others,
     )
 
     if reset and store_exists(ctx):
@@ -109,7 +110,7 @@ def demo(ctx: click.Context, reset: bool, seed: int, background: bool) -> None:
             check_demo_only(z, z.config.url)
             wipe(z)
     with opened(ctx, create=True) as z:
-        if z.store.max_position() > 0:
+        if written_by_others(z, after=0)[0]:  # tries to log in aside (ADR 050)
             fail(
                 "存储中已有数据；用 --reset 重新载入演示数据 / "
                 "the store is not empty; use --reset to load the demo again"

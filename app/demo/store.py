@@ -128,10 +128,11 @@ def demo_position(z: Zhucun) -> int | None:
     return None if found is None else int(found)
 
 
-def written_by_others(z: Zhucun) -> tuple[int, int | None]:
-    """How many events after the demo's are more than a login or a read, and the first one's
-    position."""
-    after = demo_position(z) or 0
+def written_by_others(z: Zhucun, after: int | None = None) -> tuple[int, int | None]:
+    """How many events after the demo's (or after position ``after``) are more than a login
+    or a read, and the first one's position."""
+    if after is None:
+        after = demo_position(z) or 0
     position = "notification_id" if z.config.is_postgres else "rowid"
     events = z.store._pg_table() if z.config.is_postgres else z.store.events_table
     query = text(
