@@ -49,14 +49,20 @@ def _status(opener: urllib.request.OpenerDirector, url: str, data: bytes | None 
         return 0
 
 
+# The banner while the demo is planned, or before its first chunk (and its accounts) is in.
+NO_ACCOUNTS_YET = re.compile(r"正在规划演示数据的历史|已写入 0 条")
+
+
 def _logged_in(opener: urllib.request.OpenerDirector, base: str) -> bool:
+    """Logged in as a newcomer would: once the login page no longer says the demo has yet to
+    write its first events (five refused tries would lock the account for 15 minutes)."""
     try:
         with opener.open(base + "/login", timeout=30) as r:
             html = r.read().decode()
     except (urllib.error.URLError, ConnectionError, TimeoutError):
         return False
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)
-    if token is None:
+    if token is None or NO_ACCOUNTS_YET.search(html):
         return False
     form = {"username": "city_admin", "password": "zhucun-demo", "csrf_token": token.group(1)}
     return _status(opener, base + "/login", urllib.parse.urlencode(form).encode()) == 302
