@@ -20,10 +20,8 @@ $(STAMP): pyproject.toml
 
 # Reloads the demo only if its store holds nothing but the demo (and logins and reads);
 # anything recorded in it since is kept, and `zhucun demo --reset` says so and stops.
-# The pages are served at once while the demo loads in a process of its own: each says how
-# far the load has come, and the demo accounts log in from its first seconds (ADR 050).
 demo: setup
-	$(BIN)/zhucun --db $(DEMO_DB) demo --reset --background
+	$(BIN)/zhucun --db $(DEMO_DB) demo --reset
 	$(BIN)/zhucun --db $(DEMO_DB) serve --host $(HOST) --port $(PORT)
 
 # Serve the demo's store as it is, without loading it again.

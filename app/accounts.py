@@ -459,37 +459,28 @@ DEMO_COUNTY = "210521"  # 本溪满族自治县
 DEMO_TEAM_DAY = date(2015, 6, 30)
 
 
-def add_demo_accounts(
-    zhucun: Zhucun, hasher: PasswordHasher | None = None, team: bool | None = None
-) -> list[dict[str, Any]]:
+def add_demo_accounts(zhucun: Zhucun, hasher: PasswordHasher | None = None) -> list[dict[str, Any]]:
     """One account per role, named after the role, password ``zhucun-demo``: the city's
     administrator and auditor, and inside 本溪满族自治县 its administrator and inspector, the
     officer of the township of the first team serving there today (else in the middle of the
     first round), and a member of that team: its leader, whose account is that cadre (the
-    team's forms record the leader without asking).
-
-    ``team=False``: only the four that need no team (written first, while the demo loads);
-    ``team=True``: only the two that do (once the teams are in); None: all six."""
+    team's forms record the leader without asking)."""
     # The teams at work in the county today, else mid-2015, through the facade.
-    roster = [] if team is False else zhucun.teams(DEMO_COUNTY, zhucun.today())
-    roster = roster or ([] if team is False else zhucun.teams(DEMO_COUNTY, DEMO_TEAM_DAY))
+    roster = zhucun.teams(DEMO_COUNTY, zhucun.today()) or zhucun.teams(DEMO_COUNTY, DEMO_TEAM_DAY)
     roster = roster or []
-    serving = min(roster, key=lambda t: (str(t["village"]), str(t["team_id"])), default=None)
+    team = min(roster, key=lambda t: (str(t["village"]), str(t["team_id"])), default=None)
     service = Accounts(zhucun, hasher=hasher)
-    leader = (serving or {}).get("leader") or {}
+    leader = (team or {}).get("leader") or {}
     plan: list[tuple[Role, str, str | None]] = [
         (Role.CITY_ADMIN, DEMO_CITY, None),
         (Role.COUNTY_ADMIN, DEMO_COUNTY, None),
         (Role.INSPECTOR, DEMO_COUNTY, None),
         (Role.AUDITOR, DEMO_CITY, None),
     ]
-    if serving is not None:
-        village = str(serving["village"])
-        plan.insert(2, (Role.TOWNSHIP_OFFICER, village[:9], None))
-        plan.insert(3, (Role.TEAM_MEMBER, village, str(serving["team_id"])))
     if team is not None:
-        teams_own = (Role.TOWNSHIP_OFFICER, Role.TEAM_MEMBER)
-        plan = [p for p in plan if (p[0] in teams_own) == team]
+        village = str(team["village"])
+        plan.insert(2, (Role.TOWNSHIP_OFFICER, village[:9], None))
+        plan.insert(3, (Role.TEAM_MEMBER, village, str(team["team_id"])))
     return [
         service.add(
             role.value,

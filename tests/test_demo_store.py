@@ -39,13 +39,10 @@ def run(db: str, *args: str, stdin: str | None = None) -> Result:
     return CliRunner().invoke(cli, ["--db", db, *args], input=stdin)
 
 
-@pytest.mark.parametrize("background", [[], ["--background"]], ids=["demo", "make-demo"])
-def test_demo_reset_refuses_a_store_holding_a_users_event_and_keeps_it(
-    db_url: str, background: list[str]
-) -> None:
+def test_demo_reset_refuses_a_store_holding_a_users_event_and_keeps_it(db_url: str) -> None:
     assert run(db_url, "init").exit_code == 0
     assert run(db_url, "apply", "-", stdin=USER_LINE + "\n").exit_code == 0
-    r = run(db_url, "demo", "--reset", *background)
+    r = run(db_url, "demo", "--reset")
     assert r.exit_code == 1, r.output
     assert "条不是演示数据写入的事件" in r.output and "the demo did not write" in r.output
     assert "Traceback" not in r.output
@@ -120,7 +117,7 @@ def _makefile_demo_commands() -> list[list[str]]:
 
 def test_make_demo_keeps_the_demo_in_its_own_store() -> None:
     load, serve = _makefile_demo_commands()
-    assert load == ["--db", "sqlite:///var/demo.db", "demo", "--reset", "--background"]
+    assert load == ["--db", "sqlite:///var/demo.db", "demo", "--reset"]
     assert serve[:3] == ["--db", "sqlite:///var/demo.db", "serve"]
 
 
@@ -133,7 +130,6 @@ def test_make_demo_twice_keeps_a_users_data_in_the_default_store(
     assert CliRunner().invoke(cli, ["init"]).exit_code == 0  # var/zhucun.db, the default
     assert CliRunner().invoke(cli, ["apply", "-"], input=USER_LINE + "\n").exit_code == 0
     load, _ = _makefile_demo_commands()
-    load.remove("--background")  # loaded here, not beside a server
     for _ in range(2):  # the second run reloads the demo's own store, nothing else
         r = CliRunner().invoke(cli, load)
         assert r.exit_code == 0, r.output

@@ -1,8 +1,7 @@
 """The state of the read models as every page shows it: a read model stopped by an event it
 cannot apply (projections/runner.py) is named in a banner, so nobody takes its figures for
 today's; so are read models a page read behind the log's head, their catch-up cut short by
-its bound (``Projections.wait``) and going on in the background; and, while ``make demo``
-loads the demo beside the server (ADR 050), how far the load has come."""
+its bound (``Projections.wait``) and going on in the background."""
 
 from __future__ import annotations
 
@@ -40,23 +39,5 @@ def catching_up() -> dict[str, int] | None:
     return {"position": position, "behind": head - position} if position < head else None
 
 
-def demo_loading() -> dict[str, int] | None:
-    """How far a demo load running beside the server has come (``written`` of about
-    ``total`` events, ``percent``), as its loader recorded it; None when none runs."""
-    from app.demo.store import load_progress  # pages of a store never loaded pay nothing else
-
-    found = load_progress(zhucun())
-    if found is None:
-        return None
-    written, total = found
-    return {"written": written, "total": total, "percent": written * 100 // total if total else 0}
-
-
 def init_app(app: Flask) -> None:
-    app.context_processor(
-        lambda: {
-            "stopped_models": stopped_models,
-            "catching_up": catching_up,
-            "demo_loading": demo_loading,
-        }
-    )
+    app.context_processor(lambda: {"stopped_models": stopped_models, "catching_up": catching_up})

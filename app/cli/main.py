@@ -77,14 +77,8 @@ def init(ctx: click.Context) -> None:
     help="Empty the store first, if it holds nothing but the demo (refused otherwise).",
 )
 @click.option("--seed", default=2014, show_default=True, help="Random seed of the demo.")
-@click.option(
-    "--background",
-    is_flag=True,
-    help="Check and empty the store, then load in a process of its own and return at once "
-    "(`make demo` serves meanwhile; every page shows how far the load has come).",
-)
 @click.pass_context
-def demo(ctx: click.Context, reset: bool, seed: int, background: bool) -> None:
+def demo(ctx: click.Context, reset: bool, seed: int) -> None:
     """Load the Benxi demo: 72 poor villages, their service network, work teams and work
     ledgers from 2014, and the later rounds of teams to today.
 
@@ -96,39 +90,22 @@ def demo(ctx: click.Context, reset: bool, seed: int, background: bool) -> None:
 
     from app.accounts import DEMO_PASSWORD, add_demo_accounts
     from app.demo.load import estimated_events, load_demo
-    from app.demo.store import (
-        check_demo_only,
-        finish_progress,
-        load_in_background,
-        mark_demo,
-        wipe,
-        written_by_others,
-    )
+    from app.demo.store import check_demo_only, mark_demo, wipe
 
     if reset and store_exists(ctx):
         with opened(ctx) as z:
             check_demo_only(z, z.config.url)
             wipe(z)
     with opened(ctx, create=True) as z:
-        if written_by_others(z, after=0)[0]:  # tries to log in aside (ADR 050)
+        if z.store.max_position() > 0:
             fail(
                 "存储中已有数据；用 --reset 重新载入演示数据 / "
                 "the store is not empty; use --reset to load the demo again"
             )
-        if background:
-            log = load_in_background(z, seed)
-            click.echo(f"loading the demo into {z.config.url} in the background (log: {log})")
-            return
-        accounts: list[dict[str, Any]] = []
         with tqdm(
             total=estimated_events(seed, z.today()), unit="ev", desc="Benxi demo", file=sys.stderr
         ) as bar:
-            report = load_demo(
-                z,
-                seed=seed,
-                progress=bar.update,
-                first_chunk=lambda z: accounts.extend(add_demo_accounts(z, team=False)),
-            )
+            report = load_demo(z, seed=seed, progress=bar.update)
         click.echo(f"loaded {report.events} events into {z.config.url}")
         click.echo(
             f"{report.villages} villages ({report.poor_villages} poor), "
@@ -142,9 +119,8 @@ def demo(ctx: click.Context, reset: bool, seed: int, background: bool) -> None:
             f"payments, {report.reversals} reversals; 六有: {report.six_have_goals} goals, "
             f"{report.evidence} evidence files; up to {report.today} ({report.seconds} s)"
         )
-        accounts += add_demo_accounts(z, team=True)
+        accounts = add_demo_accounts(z)
         mark_demo(z, seed)
-        finish_progress(z)
         for account in accounts:
             click.echo(f"demo account {account['username']} / {DEMO_PASSWORD} at {account['unit']}")
 

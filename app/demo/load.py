@@ -27,7 +27,7 @@ from app.demo.funds import funds
 from app.demo.goals import goals
 from app.demo.ledger import VillageLedger, plan_ledger
 from app.demo.rounds import plan_rounds
-from app.demo.store import mark_demo, record_progress, written_by_others
+from app.demo.store import mark_demo
 from app.demo.teams import CITY_ORG, CITY_POVERTY, plan_teams
 from app.demo.villages import (
     Actor,
@@ -138,27 +138,19 @@ def load_demo(
     seed: int = 2014,
     progress: Callable[[int], None] | None = None,
     catch_up: bool = True,
-    first_chunk: Callable[[Zhucun], object] | None = None,
 ) -> DemoReport:
     """Record the Benxi demo into an empty store; ``progress(n)`` after each chunk written.
 
     With ``catch_up=False`` the read models are left to catch up on their next use. Chunks
     are committed as they fill, so a load that fails half-way leaves a partial store: start
-    again from an empty one. How far it has come is kept in the store for the pages served
-    meanwhile (``record_progress``; the caller clears it when done). ``first_chunk(z)`` runs
-    once, on the real clock, after the first chunk (the city and its counties are open by
-    then): the demo's accounts, so that one can log in while the rest is written (ADR 050).
+    again from an empty one.
     """
     started = time.perf_counter()
-    # Empty but for the tries to log in of someone who opened a page before the accounts
-    # were written (`make demo` serves while it loads: ADR 050).
-    others, _ = written_by_others(z, after=0)
-    if others:
-        raise StoreNotEmptyError(others)
+    position = z.store.max_position()
+    if position > 0:
+        raise StoreNotEmptyError(position)
     now = z.clock.now()
-    sessions, counts, extra, files = _plan(seed, local_today(now))
-    total = sum(len(s.lines) for s in sessions) + extra
-    record_progress(z, 0, total)
+    sessions, counts, _, files = _plan(seed, local_today(now))
     # What the plan would record later than now (today's check-ins, uploaded in the evening)
     # is recorded now, in the same order.
     latest = max(now - timedelta(minutes=1), _midnight(local_today(now)))
@@ -171,25 +163,6 @@ def load_demo(
     previous_batch = z.projections.batch_size
     z.projections.batch_size = max(previous_batch, CHUNK_EVENTS + 1000)
     written = pending = 0
-
-    def flush(catch_up: bool) -> int:
-        nonlocal first_chunk
-        done = uow.commit(bulk=True)
-        if catch_up:  # chunk by chunk, so the progress shown covers the read models too
-            z.projections.catch_up()
-        if first_chunk is not None and done:
-            z.clock = previous_clock  # the accounts are made now, not in 2014
-            try:
-                first_chunk(z)
-            finally:
-                z.clock = clock
-            first_chunk = None
-        mark_demo(z, seed)  # the log so far is the demo's: `demo --reset` may empty it
-        record_progress(z, written + done, total)
-        if progress is not None and done:
-            progress(done)
-        return done
-
     # Runs read the read models: done between sessions. The villages that leave poverty
     # before the first terms end have their extensions rejected.
     assessing = DemoAssessments(
@@ -212,7 +185,7 @@ def load_demo(
                         pending += assessing.send(z, uow, step)
                         continue
                     # The log so far written and read, then the run (committed on its own).
-                    written += flush(True)
+                    written += _flush(z, uow, progress, True, seed)
                     pending = 0
                     ran = assessing.run(z, uow, step)
                     written += ran
@@ -226,9 +199,9 @@ def load_demo(
                     raise RuntimeError(f"the demo plan broke a rule: {line}: {e.error}") from e
                 pending += len(lines)
                 if pending >= CHUNK_EVENTS:
-                    written += flush(catch_up)
+                    written += _flush(z, uow, progress, catch_up, seed)
                     pending = 0
-            written += flush(catch_up)
+            written += _flush(z, uow, progress, catch_up, seed)
     finally:
         z.clock = previous_clock
         z.projections.batch_size = previous_batch
@@ -256,6 +229,22 @@ def _by_moment(
         lines += s.lines
     if moment is not None:
         yield moment, lines
+
+
+def _flush(
+    z: Zhucun,
+    uow: UnitOfWork,
+    progress: Callable[[int], None] | None,
+    catch_up: bool,
+    seed: int,
+) -> int:
+    written = uow.commit(bulk=True)
+    mark_demo(z, seed)  # the log so far is the demo's: `demo --reset` may empty it
+    if catch_up:  # chunk by chunk, so the progress shown covers the read models too
+        z.projections.catch_up()
+    if progress is not None and written:
+        progress(written)
+    return written
 
 
 # -- the city's part of the plan --------------------------------------------------------------

@@ -12,15 +12,11 @@ a user's own store) is never reset unless empty. See docs/adr/015-demo-store.md.
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import tempfile
 from pathlib import Path
 
 from eventsourcing.utils import get_topic
 from psycopg import sql as pgsql
 from sqlalchemy import BigInteger, Column, Integer, MetaData, Table, select, text
-from sqlalchemy.exc import DBAPIError
 
 from app.bootstrap import Zhucun
 from app.store.config import StoreConfig
@@ -38,15 +34,6 @@ MARKER = Table(
     Column("id", Integer, primary_key=True),
     Column("seed", Integer, nullable=False),
     Column("last_position", BigInteger, nullable=False),
-)
-# How far a load has come, for the pages served while it runs (ADR 050): one row while the
-# demo is being written, none once it is done (or in a store never loaded by `zhucun demo`).
-PROGRESS = Table(
-    "demo_progress",
-    _meta,
-    Column("id", Integer, primary_key=True),
-    Column("written", BigInteger, nullable=False),
-    Column("total", BigInteger, nullable=False),  # 0 until the plan is made
 )
 # Events after the demo's that only record that someone logged in or read something (a
 # login's tries count on the username's guard, its session on the access record).
@@ -80,46 +67,6 @@ def mark_demo(z: Zhucun, seed: int) -> None:
         conn.execute(MARKER.insert().values(id=1, seed=seed, last_position=head))
 
 
-def record_progress(z: Zhucun, written: int, total: int) -> None:
-    """Record that the demo load has written ``written`` of about ``total`` events."""
-    _meta.create_all(z.engine, tables=[PROGRESS])
-    with z.engine.begin() as conn:
-        conn.execute(PROGRESS.delete())
-        conn.execute(PROGRESS.insert().values(id=1, written=written, total=total))
-
-
-def load_in_background(z: Zhucun, seed: int) -> Path:
-    """Start ``zhucun demo`` on this (empty) store in a process of its own, its output in a
-    log file beside the store; the progress is recorded at once, so that the first page
-    already says the demo is on its way. Returns the log's path."""
-    record_progress(z, 0, 0)
-    where = z.config.sqlite_path
-    log = Path(f"{where}-load.log") if where else Path(tempfile.gettempdir(), "zhucun-demo.log")
-    command = [sys.executable, "-m", "app.cli", "--db", z.config.url, "demo", "--seed", str(seed)]
-    with log.open("wb") as out:  # the child keeps its own copy of the file
-        subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-    return log
-
-
-def finish_progress(z: Zhucun) -> None:
-    """The load is done (or never began): nothing to show."""
-    _meta.create_all(z.engine, tables=[PROGRESS])
-    with z.engine.begin() as conn:
-        conn.execute(PROGRESS.delete())
-
-
-def load_progress(z: Zhucun) -> tuple[int, int] | None:
-    """(written, total) while a demo load runs in this store, else None. Read on every page:
-    one small query, and none of the schema's making (a store without the table is not
-    being loaded)."""
-    try:
-        with z.engine.connect() as conn:
-            row = conn.execute(select(PROGRESS.c.written, PROGRESS.c.total)).first()
-    except DBAPIError:  # no such table: a store the demo never loaded
-        return None
-    return None if row is None else (int(row[0]), int(row[1]))
-
-
 def demo_position(z: Zhucun) -> int | None:
     """The last position the demo wrote, or None when the demo never marked this store."""
     _meta.create_all(z.engine, tables=[MARKER])
@@ -128,11 +75,10 @@ def demo_position(z: Zhucun) -> int | None:
     return None if found is None else int(found)
 
 
-def written_by_others(z: Zhucun, after: int | None = None) -> tuple[int, int | None]:
-    """How many events after the demo's (or after position ``after``) are more than a login
-    or a read, and the first one's position."""
-    if after is None:
-        after = demo_position(z) or 0
+def written_by_others(z: Zhucun) -> tuple[int, int | None]:
+    """How many events after the demo's are more than a login or a read, and the first one's
+    position."""
+    after = demo_position(z) or 0
     position = "notification_id" if z.config.is_postgres else "rowid"
     events = z.store._pg_table() if z.config.is_postgres else z.store.events_table
     query = text(
@@ -162,7 +108,7 @@ def wipe(z: Zhucun) -> None:
         return
     events = z.store.events_table
     z.projections.drop_tables()
-    _meta.drop_all(z.engine, tables=[MARKER, PROGRESS])
+    _meta.drop_all(z.engine, tables=[MARKER])
     files_metadata.drop_all(z.engine)  # the evidence files (ADR 025)
     z.close()
     _drop_postgres(config, events)

@@ -190,15 +190,3 @@ def test_demo_accounts_one_per_role(net: WebNet, zhucun: Zhucun, client: FlaskCl
     assert member["cadre"] == cid(LEADER)  # the account is the team's leader
     assert post_login(client, "team_member", "zhucun-demo").status_code == 302
     assert client.get("/").headers["Location"] == f"/units/{VILLAGE_A}"
-
-
-def test_demo_accounts_without_a_team_come_first_and_the_teams_two_after(
-    net: WebNet, zhucun: Zhucun, client: FlaskClient
-):
-    """What `zhucun demo` writes with its first chunk, then at its end (ADR 050)."""
-    first = add_demo_accounts(zhucun, hasher=FAST_HASHER, team=False)
-    assert [a["username"] for a in first] == ["city_admin", "county_admin", "inspector", "auditor"]
-    assert post_login(client, "city_admin", "zhucun-demo").status_code == 302
-    last = add_demo_accounts(zhucun, hasher=FAST_HASHER, team=True)
-    assert [a["username"] for a in last] == ["township_officer", "team_member"]
-    assert last[1]["team"] == net.team and last[1]["cadre"] == cid(LEADER)
