@@ -42,6 +42,11 @@ ROWS = [
     [GROUP_A1, "周一", 3, id_number(711), None, None],
     [GROUP_A1, "吴二", 4, id_number(712), None, None],
 ]
+# Row 2: a size in words; row 3: no name and an identity number that is none.
+BAD_ROWS = [
+    [GROUP_A1, "郑三", "两", id_number(713), None, None],
+    [GROUP_A1, "", 2, "1", None, None],
+]
 
 
 @pytest.fixture
@@ -164,10 +169,9 @@ def test_a_workbook_with_errors_answers_every_one_and_writes_nothing(
     web: Flask, zhucun: Zhucun, tokens: dict[str, str]
 ) -> None:
     client = web.test_client()
-    bad = [[GROUP_A1, "郑三", "两", id_number(713), None, None], [GROUP_A1, "", 2, "1", None, None]]
     head = zhucun.store.max_position()
     response = _import(
-        client, bearer(tokens, "township_officer"), filled_template("households", bad)
+        client, bearer(tokens, "township_officer"), filled_template("households", BAD_ROWS)
     )
     assert response.status_code == 422
     body = described(client, response, "/api/v1/imports/{kind}", "post")
@@ -179,10 +183,9 @@ def test_a_refused_workbook_asked_for_as_a_workbook_comes_back_with_its_errors_m
     web: Flask, zhucun: Zhucun, tokens: dict[str, str]
 ) -> None:
     client = web.test_client()
-    bad = [[GROUP_A1, "郑三", "两", id_number(713), None, None], [GROUP_A1, "", 2, "1", None, None]]
     head = zhucun.store.max_position()
     headers = bearer(tokens, "township_officer") | {"Accept": XLSX}
-    response = _import(client, headers, filled_template("households", bad))
+    response = _import(client, headers, filled_template("households", BAD_ROWS))
     assert response.status_code == 422 and response.mimetype == XLSX
     assert "errors.xlsx" in response.headers["Content-Disposition"]
     book = load_workbook(io.BytesIO(response.data))
@@ -191,7 +194,7 @@ def test_a_refused_workbook_asked_for_as_a_workbook_comes_back_with_its_errors_m
     assert {row[0] for row in listing.iter_rows(min_row=2, values_only=True)} == {2, 3}
     assert zhucun.store.max_position() == head + 1, "only the token's use"
     as_json = _import(
-        client, bearer(tokens, "township_officer"), filled_template("households", bad)
+        client, bearer(tokens, "township_officer"), filled_template("households", BAD_ROWS)
     )
     assert as_json.mimetype == "application/problem+json", "JSON unless a workbook is asked for"
 
