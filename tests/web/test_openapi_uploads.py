@@ -8,11 +8,8 @@ says."""
 from __future__ import annotations
 
 import pytest
-import schemathesis
-from schemathesis.config._auth import AuthConfig
-from schemathesis.config._checks import PositiveDataAcceptanceConfig
 
-from tests.web.test_api_commands_schemathesis import served  # noqa: F401
+from tests.web.test_api_commands_schemathesis import served, writes_schema  # noqa: F401
 from tests.web.test_openapi_schemathesis import run_schemathesis
 
 WRITES = r"^/api/v1/(files|imports|assessments|audit/export)"
@@ -23,19 +20,7 @@ EXAMPLES = 15  # per operation and phase
 def test_the_writes_answer_as_their_description_says_under_every_check(
     served: tuple[str, str, str],  # noqa: F811
 ) -> None:
-    base, cookie, token = served
-    schema = schemathesis.openapi.from_url(f"{base}/api/v1/openapi.json")
-    schema = schema.include(path_regex=WRITES, method="POST")
-    schema.config.auth = AuthConfig(
-        openapi={"session": {"api_key": cookie}, "csrfToken": {"api_key": token}}
-    )
-    schema.config.checks.update(included_check_names=["all"])
-    accepted = PositiveDataAcceptanceConfig().expected_statuses
-    schema.config.checks.positive_data_acceptance = PositiveDataAcceptanceConfig(
-        expected_statuses=[*accepted, "422"]
-    )
-    schema.config.generation.update(max_examples=EXAMPLES)
-
+    schema = writes_schema(served, EXAMPLES, path_regex=WRITES, method="POST")
     problems, seen = run_schemathesis(schema)
 
     assert problems == [], "\n\n".join(problems[:20])
