@@ -177,9 +177,7 @@ class Account(NetworkAggregate):
         def apply(self, a: Account) -> None:
             a.username = self.username
             a.role = Role(self.role)
-            a.unit_code = self.unit_code
-            a.team_id = self.team_id
-            a.password_hash = self.password_hash
+            self.copy_to(a, "unit_code", "team_id", "password_hash")
 
     class PasswordChanged(NetworkAggregate.Event):
         password_hash: str

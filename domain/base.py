@@ -53,6 +53,17 @@ class NetworkAggregate(Aggregate):
         occurred_on: str  # ISO date: the effective date in the village
         reason: str
 
+        @property
+        def day(self) -> date:
+            """The effective date, ``occurred_on`` read as a date."""
+            return date.fromisoformat(self.occurred_on)
+
+        def copy_to(self, aggregate: object, *names: str) -> None:
+            """Set the aggregate's attributes of these names to this event's fields of the same
+            names (an ``apply`` that copies what the event says)."""
+            for name in names:
+                setattr(aggregate, name, getattr(self, name))
+
     class Created(Event, Aggregate.Created):
         pass
 

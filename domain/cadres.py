@@ -172,11 +172,10 @@ class DispatchingUnit(NetworkAggregate):
         sector_group: str
 
         def apply(self, u: DispatchingUnit) -> None:
-            u.code = self.code
-            u.name = self.name
+            self.copy_to(u, "code", "name")
             u.level = DispatchLevel(self.level)
             u.sector = Sector(self.sector)
-            u.registered_on = date.fromisoformat(self.occurred_on)
+            u.registered_on = self.day
 
     @classmethod
     def register(
@@ -236,13 +235,10 @@ class Cadre(NetworkAggregate):
         reserve: bool
 
         def apply(self, c: Cadre) -> None:
-            c.name = self.name
-            c.unit_code = self.unit_code
+            self.copy_to(c, "name", "unit_code")
             c.rank = Rank(self.rank)
-            c.party_member = self.party_member
-            c.young = self.young
-            c.reserve = self.reserve
-            c.registered_on = date.fromisoformat(self.occurred_on)
+            self.copy_to(c, "party_member", "young", "reserve")
+            c.registered_on = self.day
 
     class RankChanged(NetworkAggregate.Event):
         rank: str
@@ -264,20 +260,19 @@ class Cadre(NetworkAggregate):
         reserve: bool
 
         def apply(self, c: Cadre) -> None:
-            c.young = self.young
-            c.reserve = self.reserve
+            self.copy_to(c, "young", "reserve")
 
     class JoinedTeam(NetworkAggregate.Event):
         team_id: UUID
 
         def apply(self, c: Cadre) -> None:
-            c.stints.append(Stint(self.team_id, date.fromisoformat(self.occurred_on)))
+            c.stints.append(Stint(self.team_id, self.day))
 
     class LeftTeam(NetworkAggregate.Event):
         team_id: UUID
 
         def apply(self, c: Cadre) -> None:
-            c.stints[-1].left_on = date.fromisoformat(self.occurred_on)
+            c.stints[-1].left_on = self.day
 
     # -- commands -----------------------------------------------------------------------------
 

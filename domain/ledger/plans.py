@@ -105,7 +105,7 @@ class VillagePlan(NetworkAggregate):
             p.village_code = self.village_code
             p.kind = PlanKind(self.kind)
             p.year = self.year
-            p.drafted_on = date.fromisoformat(self.occurred_on)
+            p.drafted_on = self.day
             p.revision = 1
             p.items = _items(self.items)
             p.drafters = {self.drafted_by, self.actor_id}
@@ -128,7 +128,7 @@ class VillagePlan(NetworkAggregate):
 
         def apply(self, p: VillagePlan) -> None:
             p.approved_revision = self.revision
-            p.approved_on = date.fromisoformat(self.occurred_on)
+            p.approved_on = self.day
             if p.first_approved_on is None or p.approved_on < p.first_approved_on:
                 p.first_approved_on = p.approved_on
 
