@@ -177,11 +177,8 @@ class Account(NetworkAggregate):
             a.role = Role(self.role)
             self.copy_to(a, "unit_code", "team_id", "password_hash")
 
-    class PasswordChanged(NetworkAggregate.Event):
+    class PasswordChanged(NetworkAggregate.SetsFields):
         password_hash: str
-
-        def apply(self, a: Account) -> None:
-            a.password_hash = self.password_hash
 
     class Suspended(NetworkAggregate.Event):
         """The account may no longer log in, and its open sessions end."""

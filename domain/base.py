@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
@@ -64,8 +64,22 @@ class NetworkAggregate(Aggregate):
             for name in names:
                 setattr(aggregate, name, getattr(self, name))
 
+    class SetsFields(Event):
+        """An event whose ``apply`` sets the aggregate's attributes of the same names as the
+        fields its class declares, to their values."""
+
+        def apply(self, aggregate: Any) -> None:
+            self.copy_to(aggregate, *_own_fields(type(self)))
+
     class Created(Event, Aggregate.Created):
         pass
+
+
+@lru_cache
+def _own_fields(event_class: type) -> tuple[str, ...]:
+    """The fields an event class declares beyond those of every event."""
+    common = {f.name for f in fields(NetworkAggregate.SetsFields)}
+    return tuple(f.name for f in fields(event_class) if f.name not in common)
 
 
 def check_within(

@@ -245,12 +245,9 @@ class Cadre(NetworkAggregate):
         def apply(self, c: Cadre) -> None:
             c.party_member = False
 
-    class FlagsChanged(NetworkAggregate.Event):
+    class FlagsChanged(NetworkAggregate.SetsFields):
         young: bool
         reserve: bool
-
-        def apply(self, c: Cadre) -> None:
-            self.copy_to(c, "young", "reserve")
 
     class JoinedTeam(NetworkAggregate.Event):
         team_id: UUID

@@ -84,11 +84,8 @@ class Household(NetworkAggregate):
             hh.left_how = self.how
             hh.central_household_id = None
 
-    class Linked(NetworkAggregate.Event):
+    class Linked(NetworkAggregate.SetsFields):
         central_household_id: UUID
-
-        def apply(self, hh: Household) -> None:
-            hh.central_household_id = self.central_household_id
 
     class Unlinked(NetworkAggregate.Event):
         central_household_id: UUID

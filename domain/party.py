@@ -145,11 +145,8 @@ class CentralHousehold(NetworkAggregate):
             ch.designated_on = self.day
             ch.ended_on = None
 
-    class PartyMemberChanged(NetworkAggregate.Event):
+    class PartyMemberChanged(NetworkAggregate.SetsFields):
         party_member_id: UUID
-
-        def apply(self, ch: CentralHousehold) -> None:
-            ch.party_member_id = self.party_member_id
 
     class Ended(NetworkAggregate.Event):
         def apply(self, ch: CentralHousehold) -> None:

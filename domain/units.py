@@ -49,17 +49,11 @@ class Unit(NetworkAggregate):
             unit.parent_code = self.parent_code
             unit.opened_on = self.day
 
-    class Renamed(NetworkAggregate.Event):
+    class Renamed(NetworkAggregate.SetsFields):
         name: str
 
-        def apply(self, unit: Unit) -> None:
-            unit.name = self.name
-
-    class Moved(NetworkAggregate.Event):
+    class Moved(NetworkAggregate.SetsFields):
         parent_code: str
-
-        def apply(self, unit: Unit) -> None:
-            unit.parent_code = self.parent_code
 
     class Merged(NetworkAggregate.Event):
         into_code: str

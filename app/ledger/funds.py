@@ -23,12 +23,11 @@ class Funds:
 
     def _account(self, village_code: str, source: FundingSource, meta: Meta) -> FundAccount:
         """The account of the village and source, opened by the first entry made in it."""
-        found = self.uow.find(FundAccount, fund_account_id(village_code, source))
-        if found is None:
-            village = self.network.unit(village_code, "village")
-            found = FundAccount.open(village, source, meta)
-            self.uow.add(found)
-        return found
+        return self.uow.find_or_add(
+            FundAccount,
+            fund_account_id(village_code, source),
+            lambda: FundAccount.open(self.network.unit(village_code, "village"), source, meta),
+        )
 
     def allocate(
         self,
