@@ -58,11 +58,15 @@ class NetworkAggregate(Aggregate):
             """The effective date, ``occurred_on`` read as a date."""
             return date.fromisoformat(self.occurred_on)
 
+        def values_of(self, *names: str) -> dict[str, Any]:
+            """This event's fields of these names, by name."""
+            return {name: getattr(self, name) for name in names}
+
         def copy_to(self, aggregate: object, *names: str) -> None:
             """Set the aggregate's attributes of these names to this event's fields of the same
             names (an ``apply`` that copies what the event says)."""
-            for name in names:
-                setattr(aggregate, name, getattr(self, name))
+            for name, value in self.values_of(*names).items():
+                setattr(aggregate, name, value)
 
     class SetsFields(Event):
         """An event whose ``apply`` sets the aggregate's attributes of the same names as the
