@@ -8,18 +8,13 @@ from datetime import date
 from uuid import UUID
 
 from app.ledger.plans import Plans
-from app.network import Network
-from app.store.uow import UnitOfWork
+from app.ledger.use_case import LedgerUseCase
 from app.teams import Teams
 from domain.base import Meta
 from domain.ledger.letters import ResponsibilityLetter, Target
 
 
-class Letters:
-    def __init__(self, uow: UnitOfWork, network: Network) -> None:
-        self.uow = uow
-        self.network = network
-
+class Letters(LedgerUseCase):
     def sign(
         self,
         unit_code: str,

@@ -8,18 +8,13 @@ from datetime import date
 from uuid import UUID
 
 from app.ledger.plans import Plans
-from app.network import Network
-from app.store.uow import UnitOfWork
+from app.ledger.use_case import LedgerUseCase
 from domain.base import Meta
 from domain.ledger.errors import MeasureNotFoundError
 from domain.ledger.measures import FundingSource, Measure, MeasureStatus
 
 
-class Measures:
-    def __init__(self, uow: UnitOfWork, network: Network) -> None:
-        self.uow = uow
-        self.network = network
-
+class Measures(LedgerUseCase):
     def measure(self, measure_id: UUID, field: str = "measure") -> Measure:
         return self.uow.get(
             Measure, measure_id, lambda: MeasureNotFoundError(str(measure_id), field)

@@ -6,18 +6,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from uuid import UUID
 
-from app.network import Network
-from app.store.uow import UnitOfWork
+from app.ledger.use_case import LedgerUseCase
 from domain.base import Meta
 from domain.ledger.errors import PlanNotFoundError
 from domain.ledger.plans import PlanItem, PlanKind, VillagePlan
 
 
-class Plans:
-    def __init__(self, uow: UnitOfWork, network: Network) -> None:
-        self.uow = uow
-        self.network = network
-
+class Plans(LedgerUseCase):
     def plan(self, plan_id: UUID, field: str = "plan") -> VillagePlan:
         return self.uow.get(VillagePlan, plan_id, lambda: PlanNotFoundError(str(plan_id), field))
 

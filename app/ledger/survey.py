@@ -7,8 +7,7 @@ from collections.abc import Sequence
 from datetime import date
 from uuid import UUID
 
-from app.network import Network
-from app.store.uow import UnitOfWork
+from app.ledger.use_case import LedgerUseCase
 from domain.base import Meta
 from domain.ledger.errors import (
     OpinionNotFoundError,
@@ -33,11 +32,7 @@ from domain.ledger.survey import (
 from domain.villages import VillageProfile
 
 
-class Survey:
-    def __init__(self, uow: UnitOfWork, network: Network) -> None:
-        self.uow = uow
-        self.network = network
-
+class Survey(LedgerUseCase):
     # -- lookups ------------------------------------------------------------------------------
 
     def survey(self, village_code: str, meta: Meta) -> VillageSurvey:
