@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
 import orjson
@@ -42,6 +42,8 @@ if TYPE_CHECKING:
     from app.jurisdiction import Reach
     from domain.base import Meta
     from domain.ledger.measures import FundingSource
+
+T = TypeVar("T")
 
 # The commands (their registry, the use cases that run them, the jurisdiction check) are
 # imported by the first batch that runs, not by every query: a query's process starts
@@ -422,17 +424,30 @@ class Zhucun:
                     f"{code} is a {e}",
                 ) from None
 
+    def _as_known(
+        self,
+        query: Callable[..., T],
+        code: str,
+        as_of: date | None,
+        as_known_at: datetime | None,
+        *more: Any,
+    ) -> T:
+        """``query(conn, code, day, upto, *more)``: of a unit, on a day (None: today), as known
+        at a moment (``upto``, the last log position recorded by then; None: now)."""
+        from projections.teams import visit_queries
+
+        with self.projections.reading() as conn:
+            upto = visit_queries.known_position(conn, _moment(as_known_at))
+            return query(conn, code, as_of or self.today(), upto, *more)
+
     def teams(
         self, code: str, as_of: date | None = None, as_known_at: datetime | None = None
     ) -> list[dict[str, Any]] | None:
         """The roster on a day of the teams serving in villages under a unit, as known at a
         moment; None if no unit."""
         from projections.teams import queries as team_queries
-        from projections.teams import visit_queries
 
-        with self.projections.reading() as conn:
-            upto = visit_queries.known_position(conn, _moment(as_known_at))
-            return team_queries.roster(conn, code, as_of or self.today(), upto)
+        return self._as_known(team_queries.roster, code, as_of, as_known_at)
 
     def ledger(
         self, code: str, as_of: date | None = None, as_known_at: datetime | None = None
@@ -441,11 +456,8 @@ class Zhucun:
         survey, or the roll-up of the villages under a township, a county or the city; None
         if no unit."""
         from projections.ledger import queries as ledger_queries
-        from projections.teams import visit_queries
 
-        with self.projections.reading() as conn:
-            upto = visit_queries.known_position(conn, _moment(as_known_at))
-            return ledger_queries.ledger(conn, code, as_of or self.today(), upto)
+        return self._as_known(ledger_queries.ledger, code, as_of, as_known_at)
 
     def ledger_villages(
         self, code: str, as_of: date | None = None, as_known_at: datetime | None = None
@@ -454,11 +466,8 @@ class Zhucun:
         that has anything in its ledger, on a day as known at a moment: what the ledger
         workbook holds (``app/ledger/workbook.py``); None if no unit."""
         from projections.ledger import sheets as ledger_sheets
-        from projections.teams import visit_queries
 
-        with self.projections.reading() as conn:
-            upto = visit_queries.known_position(conn, _moment(as_known_at))
-            return ledger_sheets.village_ledgers(conn, code, as_of or self.today(), upto)
+        return self._as_known(ledger_sheets.village_ledgers, code, as_of, as_known_at)
 
     def attach_file(self, content: bytes) -> dict[str, Any]:
         """Keep a file's bytes in the store, once, by their SHA-256 (ADR 025): the hash an
@@ -484,13 +493,9 @@ class Zhucun:
         township, a county or the city; only ``source`` and ``measure`` if given. None if no
         unit."""
         from projections.ledger import funds as fund_queries
-        from projections.teams import visit_queries
 
         wanted, measure_id = _fund_filters(source, measure)
-        with self.projections.reading() as conn:
-            upto = visit_queries.known_position(conn, _moment(as_known_at))
-            day = as_of or self.today()
-            return fund_queries.funds(conn, code, day, upto, wanted, measure_id)
+        return self._as_known(fund_queries.funds, code, as_of, as_known_at, wanted, measure_id)
 
     def ledger_measures(
         self, code: str, as_of: date | None = None, as_known_at: datetime | None = None
@@ -499,11 +504,8 @@ class Zhucun:
         day as known at a moment, each with its village, status, overdue or not, and
         progress: the measures board; None if no unit."""
         from projections.ledger import board as ledger_board
-        from projections.teams import visit_queries
 
-        with self.projections.reading() as conn:
-            upto = visit_queries.known_position(conn, _moment(as_known_at))
-            return ledger_board.measures_board(conn, code, as_of or self.today(), upto)
+        return self._as_known(ledger_board.measures_board, code, as_of, as_known_at)
 
     def ledger_village_lines(
         self, code: str, as_of: date | None = None, as_known_at: datetime | None = None
@@ -511,11 +513,8 @@ class Zhucun:
         """One line of ledger figures per village under a unit on a day as known at a
         moment: the roll-up's list of villages; None if no unit."""
         from projections.ledger import board as ledger_board
-        from projections.teams import visit_queries
 
-        with self.projections.reading() as conn:
-            upto = visit_queries.known_position(conn, _moment(as_known_at))
-            return ledger_board.village_lines(conn, code, as_of or self.today(), upto)
+        return self._as_known(ledger_board.village_lines, code, as_of, as_known_at)
 
     def measures(
         self,
@@ -532,12 +531,9 @@ class Zhucun:
         status, overdue, category and responsible person. None if no unit."""
         from app.ledger.filters import measure_filter
         from projections.ledger import measure_list
-        from projections.teams import visit_queries
 
         wanted = measure_filter(status, overdue, category, responsible)
-        with self.projections.reading() as conn:
-            upto = visit_queries.known_position(conn, _moment(as_known_at))
-            return measure_list.measures_of(conn, code, as_of or self.today(), upto, wanted)
+        return self._as_known(measure_list.measures_of, code, as_of, as_known_at, wanted)
 
     def residency(
         self,

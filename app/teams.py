@@ -74,11 +74,9 @@ class Teams:
     def month(self, cadre: Cadre, day: date, meta: Meta) -> MemberMonth:
         """The cadre's record of the month of ``day``, started by the first thing recorded."""
         key = month_key(day)
-        found = self.uow.find(MemberMonth, member_month_id(cadre.id, key))
-        if found is None:
-            found = MemberMonth.start(cadre, key, meta)
-            self.uow.add(found)
-        return found
+        return self.uow.find_or_add(
+            MemberMonth, member_month_id(cadre.id, key), lambda: MemberMonth.start(cadre, key, meta)
+        )
 
     def serving_team(self, cadre: Cadre, day: date) -> Team:
         """The team the cadre served on that day, checked against the team's own record."""

@@ -15,7 +15,7 @@ from datetime import datetime
 from enum import StrEnum
 from functools import cache
 from importlib.resources import files
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 from uuid import UUID
 
 from domain.account_errors import (
@@ -34,9 +34,10 @@ from domain.account_errors import (
 )
 from domain.base import Meta, NetworkAggregate, derived_id
 from domain.levels import Level
+from domain.worded import Worded
 
 
-class Role(StrEnum):
+class Role(Worded):
     CITY_ADMIN = "city_admin"
     COUNTY_ADMIN = "county_admin"
     TOWNSHIP_OFFICER = "township_officer"
@@ -44,9 +45,14 @@ class Role(StrEnum):
     INSPECTOR = "inspector"
     AUDITOR = "auditor"
 
-    @property
-    def zh(self) -> str:
-        return ROLE_ZH[self]
+    __zh__: ClassVar[dict[str, str]] = {
+        "city_admin": "市级管理员",
+        "county_admin": "县(区)管理员",
+        "township_officer": "乡镇(街道)干部",
+        "team_member": "工作队队员",
+        "inspector": "督查人员",
+        "auditor": "审计人员（只读）",
+    }
 
     @property
     def en(self) -> str:
@@ -69,14 +75,6 @@ class Role(StrEnum):
             raise UnknownRoleError(value, [r.value for r in cls]) from None
 
 
-ROLE_ZH = {
-    Role.CITY_ADMIN: "市级管理员",
-    Role.COUNTY_ADMIN: "县(区)管理员",
-    Role.TOWNSHIP_OFFICER: "乡镇(街道)干部",
-    Role.TEAM_MEMBER: "工作队队员",
-    Role.INSPECTOR: "督查人员",
-    Role.AUDITOR: "审计人员（只读）",
-}
 ROLE_EN = {
     Role.CITY_ADMIN: "city administrator",
     Role.COUNTY_ADMIN: "county administrator",
@@ -177,15 +175,10 @@ class Account(NetworkAggregate):
         def apply(self, a: Account) -> None:
             a.username = self.username
             a.role = Role(self.role)
-            a.unit_code = self.unit_code
-            a.team_id = self.team_id
-            a.password_hash = self.password_hash
+            self.copy_to(a, "unit_code", "team_id", "password_hash")
 
-    class PasswordChanged(NetworkAggregate.Event):
+    class PasswordChanged(NetworkAggregate.SetsFields):
         password_hash: str
-
-        def apply(self, a: Account) -> None:
-            a.password_hash = self.password_hash
 
     class Suspended(NetworkAggregate.Event):
         """The account may no longer log in, and its open sessions end."""

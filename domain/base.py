@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
@@ -53,8 +53,37 @@ class NetworkAggregate(Aggregate):
         occurred_on: str  # ISO date: the effective date in the village
         reason: str
 
+        @property
+        def day(self) -> date:
+            """The effective date, ``occurred_on`` read as a date."""
+            return date.fromisoformat(self.occurred_on)
+
+        def values_of(self, *names: str) -> dict[str, Any]:
+            """This event's fields of these names, by name."""
+            return {name: getattr(self, name) for name in names}
+
+        def copy_to(self, aggregate: object, *names: str) -> None:
+            """Set the aggregate's attributes of these names to this event's fields of the same
+            names (an ``apply`` that copies what the event says)."""
+            for name, value in self.values_of(*names).items():
+                setattr(aggregate, name, value)
+
+    class SetsFields(Event):
+        """An event whose ``apply`` sets the aggregate's attributes of the same names as the
+        fields its class declares, to their values."""
+
+        def apply(self, aggregate: Any) -> None:
+            self.copy_to(aggregate, *_own_fields(type(self)))
+
     class Created(Event, Aggregate.Created):
         pass
+
+
+@lru_cache
+def _own_fields(event_class: type) -> tuple[str, ...]:
+    """The fields an event class declares beyond those of every event."""
+    common = {f.name for f in fields(NetworkAggregate.SetsFields)}
+    return tuple(f.name for f in fields(event_class) if f.name not in common)
 
 
 def check_within(

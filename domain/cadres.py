@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 from typing import ClassVar
 from uuid import UUID
 
@@ -19,7 +18,7 @@ from domain.errors import (
 from domain.worded import Worded
 
 
-class Rank(StrEnum):
+class Rank(Worded):
     """The civil-service ladder, lowest first: the order is the declaration order."""
 
     CLERK = "clerk"  # 科员
@@ -30,9 +29,15 @@ class Rank(StrEnum):
     DEPUTY_BUREAU = "deputy_bureau"  # 副厅级
     BUREAU = "bureau"  # 正厅级
 
-    @property
-    def zh(self) -> str:
-        return RANK_ZH[self]
+    __zh__: ClassVar[dict[str, str]] = {
+        "clerk": "科员",
+        "deputy_section": "副科级",
+        "section": "正科级",
+        "deputy_division": "副处级",
+        "division": "正处级",
+        "deputy_bureau": "副厅级",
+        "bureau": "正厅级",
+    }
 
     @property
     def order(self) -> int:
@@ -40,17 +45,6 @@ class Rank(StrEnum):
 
     def at_least(self, other: Rank) -> bool:
         return self.order >= other.order
-
-
-RANK_ZH = {
-    Rank.CLERK: "科员",
-    Rank.DEPUTY_SECTION: "副科级",
-    Rank.SECTION: "正科级",
-    Rank.DEPUTY_DIVISION: "副处级",
-    Rank.DIVISION: "正处级",
-    Rank.DEPUTY_BUREAU: "副厅级",
-    Rank.BUREAU: "正厅级",
-}
 
 
 class DispatchLevel(Worded):
@@ -75,7 +69,7 @@ class SectorGroup(Worded):
     }
 
 
-class Sector(StrEnum):
+class Sector(Worded):
     CIVIL_AFFAIRS = "civil_affairs"
     PUBLIC_SECURITY = "public_security"
     JUSTICE = "justice"
@@ -90,30 +84,26 @@ class Sector(StrEnum):
     BANKING = "banking"
     OTHER = "other"
 
-    @property
-    def zh(self) -> str:
-        return SECTOR_ZH[self]
+    __zh__: ClassVar[dict[str, str]] = {
+        "civil_affairs": "民政",
+        "public_security": "公安",
+        "justice": "司法",
+        "construction": "城乡建设",
+        "housing": "住房",
+        "land_resources": "国土资源",
+        "law_enforcement": "行政执法",
+        "agriculture": "农业",
+        "poverty_alleviation": "扶贫",
+        "finance": "财政",
+        "transport": "交通",
+        "banking": "银行",
+        "other": "其他",
+    }
 
     @property
     def group(self) -> SectorGroup:
         return SECTOR_GROUP[self]
 
-
-SECTOR_ZH = {
-    Sector.CIVIL_AFFAIRS: "民政",
-    Sector.PUBLIC_SECURITY: "公安",
-    Sector.JUSTICE: "司法",
-    Sector.CONSTRUCTION: "城乡建设",
-    Sector.HOUSING: "住房",
-    Sector.LAND_RESOURCES: "国土资源",
-    Sector.LAW_ENFORCEMENT: "行政执法",
-    Sector.AGRICULTURE: "农业",
-    Sector.POVERTY_ALLEVIATION: "扶贫",
-    Sector.FINANCE: "财政",
-    Sector.TRANSPORT: "交通",
-    Sector.BANKING: "银行",
-    Sector.OTHER: "其他",
-}
 
 _GOVERNANCE = {
     Sector.CIVIL_AFFAIRS,
@@ -172,11 +162,10 @@ class DispatchingUnit(NetworkAggregate):
         sector_group: str
 
         def apply(self, u: DispatchingUnit) -> None:
-            u.code = self.code
-            u.name = self.name
+            self.copy_to(u, "code", "name")
             u.level = DispatchLevel(self.level)
             u.sector = Sector(self.sector)
-            u.registered_on = date.fromisoformat(self.occurred_on)
+            u.registered_on = self.day
 
     @classmethod
     def register(
@@ -236,13 +225,10 @@ class Cadre(NetworkAggregate):
         reserve: bool
 
         def apply(self, c: Cadre) -> None:
-            c.name = self.name
-            c.unit_code = self.unit_code
+            self.copy_to(c, "name", "unit_code")
             c.rank = Rank(self.rank)
-            c.party_member = self.party_member
-            c.young = self.young
-            c.reserve = self.reserve
-            c.registered_on = date.fromisoformat(self.occurred_on)
+            self.copy_to(c, "party_member", "young", "reserve")
+            c.registered_on = self.day
 
     class RankChanged(NetworkAggregate.Event):
         rank: str
@@ -259,25 +245,21 @@ class Cadre(NetworkAggregate):
         def apply(self, c: Cadre) -> None:
             c.party_member = False
 
-    class FlagsChanged(NetworkAggregate.Event):
+    class FlagsChanged(NetworkAggregate.SetsFields):
         young: bool
         reserve: bool
-
-        def apply(self, c: Cadre) -> None:
-            c.young = self.young
-            c.reserve = self.reserve
 
     class JoinedTeam(NetworkAggregate.Event):
         team_id: UUID
 
         def apply(self, c: Cadre) -> None:
-            c.stints.append(Stint(self.team_id, date.fromisoformat(self.occurred_on)))
+            c.stints.append(Stint(self.team_id, self.day))
 
     class LeftTeam(NetworkAggregate.Event):
         team_id: UUID
 
         def apply(self, c: Cadre) -> None:
-            c.stints[-1].left_on = date.fromisoformat(self.occurred_on)
+            c.stints[-1].left_on = self.day
 
     # -- commands -----------------------------------------------------------------------------
 

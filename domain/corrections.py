@@ -29,10 +29,7 @@ class Correction(NetworkAggregate):
         note: str  # what was wrong, and what the right state is
 
         def apply(self, c: Correction) -> None:
-            c.corrects_position = self.corrects_position
-            c.corrected_event = self.corrected_event
-            c.subject_id = self.subject_id
-            c.note = self.note
+            self.copy_to(c, "corrects_position", "corrected_event", "subject_id", "note")
 
     @classmethod
     def record(

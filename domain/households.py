@@ -63,12 +63,8 @@ class Household(NetworkAggregate):
         id_number: str
 
         def apply(self, hh: Household) -> None:
-            hh.group_code = self.group_code
-            hh.village_code = self.village_code
-            hh.head_name = self.head_name
-            hh.members = self.members
-            hh.id_number = self.id_number
-            hh.registered_on = date.fromisoformat(self.occurred_on)
+            self.copy_to(hh, "group_code", "village_code", "head_name", "members", "id_number")
+            hh.registered_on = self.day
 
     class Moved(NetworkAggregate.Event):
         group_code: str
@@ -78,22 +74,18 @@ class Household(NetworkAggregate):
             if self.village_code != hh.village_code:
                 # Links stay inside one village.
                 hh.central_household_id = None
-            hh.group_code = self.group_code
-            hh.village_code = self.village_code
+            self.copy_to(hh, "group_code", "village_code")
 
     class Left(NetworkAggregate.Event):
         how: str
 
         def apply(self, hh: Household) -> None:
-            hh.ended_on = date.fromisoformat(self.occurred_on)
+            hh.ended_on = self.day
             hh.left_how = self.how
             hh.central_household_id = None
 
-    class Linked(NetworkAggregate.Event):
+    class Linked(NetworkAggregate.SetsFields):
         central_household_id: UUID
-
-        def apply(self, hh: Household) -> None:
-            hh.central_household_id = self.central_household_id
 
     class Unlinked(NetworkAggregate.Event):
         central_household_id: UUID

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
+from typing import ClassVar
+
+from domain.worded import Worded
 
 
-class Level(StrEnum):
+class Level(Worded):
     PROVINCE = "province"
     CITY = "city"
     COUNTY = "county"
@@ -13,9 +15,14 @@ class Level(StrEnum):
     VILLAGE = "village"
     GROUP = "group"
 
-    @property
-    def zh(self) -> str:
-        return LEVEL_ZH[self]
+    __zh__: ClassVar[dict[str, str]] = {
+        "province": "省",
+        "city": "市",
+        "county": "县(区)",
+        "township": "乡镇(街道)",
+        "village": "村",
+        "group": "村民小组",
+    }
 
     @property
     def code_length(self) -> int:
@@ -30,24 +37,17 @@ class Level(StrEnum):
         return SITE_KIND_OF_LEVEL[self]
 
 
-class SiteKind(StrEnum):
+class SiteKind(Worded):
     CENTRE = "centre"  # 便民服务中心: city, county, township
     STATION = "station"  # 为民服务站: village
     POINT = "point"  # 为民服务点: villager group
 
-    @property
-    def zh(self) -> str:
-        return SITE_KIND_ZH[self]
+    __zh__: ClassVar[dict[str, str]] = {
+        "centre": "便民服务中心",
+        "station": "为民服务站",
+        "point": "为民服务点",
+    }
 
-
-LEVEL_ZH = {
-    Level.PROVINCE: "省",
-    Level.CITY: "市",
-    Level.COUNTY: "县(区)",
-    Level.TOWNSHIP: "乡镇(街道)",
-    Level.VILLAGE: "村",
-    Level.GROUP: "村民小组",
-}
 
 # National statistical division codes: 6 digits down to the county, 9 for a township,
 # 12 for a village; a villager group adds three more.
@@ -79,10 +79,4 @@ SITE_KIND_OF_LEVEL: dict[Level, SiteKind | None] = {
     Level.TOWNSHIP: SiteKind.CENTRE,
     Level.VILLAGE: SiteKind.STATION,
     Level.GROUP: SiteKind.POINT,
-}
-
-SITE_KIND_ZH = {
-    SiteKind.CENTRE: "便民服务中心",
-    SiteKind.STATION: "为民服务站",
-    SiteKind.POINT: "为民服务点",
 }

@@ -37,22 +37,20 @@ class PartyMember(NetworkAggregate):
         village_code: str
 
         def apply(self, m: PartyMember) -> None:
-            m.name = self.name
-            m.household_id = self.household_id
-            m.village_code = self.village_code
-            m.joined_on = date.fromisoformat(self.occurred_on)
+            self.copy_to(m, "name", "household_id", "village_code")
+            m.joined_on = self.day
 
     class TransferredOut(NetworkAggregate.Event):
         destination: str
 
         def apply(self, m: PartyMember) -> None:
             m.status = MemberStatus.TRANSFERRED_OUT
-            m.ended_on = date.fromisoformat(self.occurred_on)
+            m.ended_on = self.day
 
     class Died(NetworkAggregate.Event):
         def apply(self, m: PartyMember) -> None:
             m.status = MemberStatus.DECEASED
-            m.ended_on = date.fromisoformat(self.occurred_on)
+            m.ended_on = self.day
 
     @classmethod
     def join(
@@ -136,28 +134,23 @@ class CentralHousehold(NetworkAggregate):
         party_member_id: UUID
 
         def apply(self, ch: CentralHousehold) -> None:
-            ch.household_id = self.household_id
-            ch.village_code = self.village_code
-            ch.party_member_id = self.party_member_id
-            ch.designated_on = date.fromisoformat(self.occurred_on)
+            self.copy_to(ch, "household_id", "village_code", "party_member_id")
+            ch.designated_on = self.day
 
     class Redesignated(NetworkAggregate.Event):
         party_member_id: UUID
 
         def apply(self, ch: CentralHousehold) -> None:
             ch.party_member_id = self.party_member_id
-            ch.designated_on = date.fromisoformat(self.occurred_on)
+            ch.designated_on = self.day
             ch.ended_on = None
 
-    class PartyMemberChanged(NetworkAggregate.Event):
+    class PartyMemberChanged(NetworkAggregate.SetsFields):
         party_member_id: UUID
-
-        def apply(self, ch: CentralHousehold) -> None:
-            ch.party_member_id = self.party_member_id
 
     class Ended(NetworkAggregate.Event):
         def apply(self, ch: CentralHousehold) -> None:
-            ch.ended_on = date.fromisoformat(self.occurred_on)
+            ch.ended_on = self.day
 
     @classmethod
     def designate(

@@ -73,9 +73,7 @@ class MemberMonth(NetworkAggregate):
         month: str
 
         def apply(self, mm: MemberMonth) -> None:
-            mm.cadre_id = self.cadre_id
-            mm.cadre_name = self.cadre_name
-            mm.month = self.month
+            self.copy_to(mm, "cadre_id", "cadre_name", "month")
 
     class CheckedIn(NetworkAggregate.Event):
         team_id: UUID
@@ -84,7 +82,7 @@ class MemberMonth(NetworkAggregate):
         lon: float | None
 
         def apply(self, mm: MemberMonth) -> None:
-            mm.checked_in.add(date.fromisoformat(self.occurred_on))
+            mm.checked_in.add(self.day)
 
     class LeaveGranted(NetworkAggregate.Event):
         """The days of this month covered by an approved leave request."""
@@ -104,7 +102,7 @@ class MemberMonth(NetworkAggregate):
         note: str
 
         def apply(self, mm: MemberMonth) -> None:
-            mm.absent_days.add(date.fromisoformat(self.occurred_on))
+            mm.absent_days.add(self.day)
 
     class DiaryWritten(NetworkAggregate.Event):
         team_id: UUID
@@ -259,22 +257,21 @@ class LeaveRequest(NetworkAggregate):
         rules_version: str
 
         def apply(self, lr: LeaveRequest) -> None:
-            lr.cadre_id = self.cadre_id
-            lr.team_id = self.team_id
+            self.copy_to(lr, "cadre_id", "team_id")
             lr.first_day = date.fromisoformat(self.first_day)
             lr.last_day = date.fromisoformat(self.last_day)
             lr.tier = LeaveTier(self.tier)
-            lr.requested_on = date.fromisoformat(self.occurred_on)
+            lr.requested_on = self.day
 
     class Approved(NetworkAggregate.Event):
         def apply(self, lr: LeaveRequest) -> None:
             lr.status = LeaveStatus.APPROVED
-            lr.decided_on = date.fromisoformat(self.occurred_on)
+            lr.decided_on = self.day
 
     class Rejected(NetworkAggregate.Event):
         def apply(self, lr: LeaveRequest) -> None:
             lr.status = LeaveStatus.REJECTED
-            lr.decided_on = date.fromisoformat(self.occurred_on)
+            lr.decided_on = self.day
 
     @classmethod
     def request(

@@ -45,14 +45,14 @@ class Site(NetworkAggregate):
             site.unit_code = self.unit_code
             site.kind = SiteKind(self.kind)
             site.name = self.name
-            site.opened_on = date.fromisoformat(self.occurred_on)
+            site.opened_on = self.day
 
     class Reopened(NetworkAggregate.Event):
         name: str
 
         def apply(self, site: Site) -> None:
             site.name = self.name
-            site.opened_on = date.fromisoformat(self.occurred_on)
+            site.opened_on = self.day
             site.closed_on = None
             site.responsible_name = None
             site.responsible_member_id = None
@@ -67,7 +67,7 @@ class Site(NetworkAggregate):
 
     class Closed(NetworkAggregate.Event):
         def apply(self, site: Site) -> None:
-            site.closed_on = date.fromisoformat(self.occurred_on)
+            site.closed_on = self.day
 
     @staticmethod
     def check_kind(kind: SiteKind, unit: Unit) -> None:

@@ -83,12 +83,10 @@ class Team(NetworkAggregate):
         flag_en: str
 
         def apply(self, t: Team) -> None:
-            t.name = self.name
-            t.unit_code = self.unit_code
-            t.unit_level = self.unit_level
+            self.copy_to(t, "name", "unit_code", "unit_level")
             t.sector = Sector(self.sector)
             t.village_code = self.village_code
-            t.dispatched_on = date.fromisoformat(self.occurred_on)
+            t.dispatched_on = self.day
             t.term_ends_on = date.fromisoformat(self.term_ends_on)
             t.flag = self.flag
 
@@ -98,7 +96,7 @@ class Team(NetworkAggregate):
         role: str  # "leader" or "member"
 
         def apply(self, t: Team) -> None:
-            day = date.fromisoformat(self.occurred_on)
+            day = self.day
             t.members.append(Membership(self.cadre_id, self.cadre_name, day))
             if self.role == "leader":
                 t.leader_id = self.cadre_id
@@ -117,7 +115,7 @@ class Team(NetworkAggregate):
         def apply(self, t: Team) -> None:
             m = t.current_membership(self.cadre_id)
             assert m is not None
-            m.left_on = date.fromisoformat(self.occurred_on)
+            m.left_on = self.day
             if t.leader_id == self.cadre_id:
                 t.leader_id = None
 
@@ -133,7 +131,7 @@ class Team(NetworkAggregate):
         village_poor: bool
 
         def apply(self, t: Team) -> None:
-            day = date.fromisoformat(self.occurred_on)
+            day = self.day
             t.ended_on = day
             for m in t.members:
                 if m.left_on is None:

@@ -44,43 +44,36 @@ class Unit(NetworkAggregate):
         parent_code: str | None
 
         def apply(self, unit: Unit) -> None:
-            unit.code = self.code
-            unit.name = self.name
+            self.copy_to(unit, "code", "name")
             unit.level = Level(self.level)
             unit.parent_code = self.parent_code
-            unit.opened_on = date.fromisoformat(self.occurred_on)
+            unit.opened_on = self.day
 
-    class Renamed(NetworkAggregate.Event):
+    class Renamed(NetworkAggregate.SetsFields):
         name: str
 
-        def apply(self, unit: Unit) -> None:
-            unit.name = self.name
-
-    class Moved(NetworkAggregate.Event):
+    class Moved(NetworkAggregate.SetsFields):
         parent_code: str
-
-        def apply(self, unit: Unit) -> None:
-            unit.parent_code = self.parent_code
 
     class Merged(NetworkAggregate.Event):
         into_code: str
 
         def apply(self, unit: Unit) -> None:
             unit.merged_into = self.into_code
-            unit.closed_on = date.fromisoformat(self.occurred_on)
+            unit.closed_on = self.day
 
     class Closed(NetworkAggregate.Event):
         def apply(self, unit: Unit) -> None:
-            unit.closed_on = date.fromisoformat(self.occurred_on)
+            unit.closed_on = self.day
 
     class DeclaredPoor(NetworkAggregate.Event):
         def apply(self, unit: Unit) -> None:
-            unit.poor_since = date.fromisoformat(self.occurred_on)
+            unit.poor_since = self.day
             unit.exited_poverty_on = None
 
     class ExitedPoverty(NetworkAggregate.Event):
         def apply(self, unit: Unit) -> None:
-            unit.exited_poverty_on = date.fromisoformat(self.occurred_on)
+            unit.exited_poverty_on = self.day
 
     # -- commands -----------------------------------------------------------------------------
 

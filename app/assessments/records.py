@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
-from uuid import UUID, uuid4
+from uuid import UUID
 
 from app.network import Network
 from app.teams import Teams
@@ -29,7 +29,6 @@ from domain.assessments.rules import AssessmentRuleSet, read_rules, rule_set_id
 from domain.assessments.runs import AssessmentRun
 from domain.assessments.spotchecks import SpotCheck
 from domain.base import Meta
-from domain.errors import DuplicateIdError
 
 
 class AssessmentRecords:
@@ -52,11 +51,11 @@ class AssessmentRecords:
 
     def _evaluation(self, team_id: UUID, year: int, meta: Meta) -> TeamEvaluation:
         team = Teams(self.uow, self.network).team(team_id)
-        found = self.uow.find(TeamEvaluation, evaluation_id(team.id, year))
-        if found is None:
-            found = TeamEvaluation.start(team, year, meta)
-            self.uow.add(found)
-        return found
+        return self.uow.find_or_add(
+            TeamEvaluation,
+            evaluation_id(team.id, year),
+            lambda: TeamEvaluation.start(team, year, meta),
+        )
 
     def submit_report(
         self,
@@ -99,9 +98,7 @@ class AssessmentRecords:
     ) -> dict[str, Any]:
         """The visit as one event, and each absence it found on the member's month, as
         ``record_absence`` records it: residency and the assessments count that once."""
-        new = check_id or uuid4()
-        if self.uow.find(SpotCheck, new) is not None:
-            raise DuplicateIdError("抽查", "spot check", str(new))
+        new = self.uow.new_id(check_id, "抽查", "spot check", SpotCheck)
         teams = Teams(self.uow, self.network)
         team = teams.team(team_id)
         found = SpotCheck.record(

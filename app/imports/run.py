@@ -47,16 +47,7 @@ class RowError:
     en: str
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "row": self.row,
-            "column": self.column,
-            "column_label": self.column_label,
-            "column_label_en": self.column_label_en,
-            "field": self.field,
-            "code": self.code,
-            "zh": self.zh,
-            "en": self.en,
-        }
+        return dataclasses.asdict(self)
 
 
 class ImportRefused(Exception):
@@ -78,14 +69,7 @@ class ImportResult:
     results: list[dict[str, Any]] = field(default_factory=list)  # per row: row, ids or skipped
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "kind": self.kind,
-            "rows": self.rows,
-            "applied": self.applied,
-            "skipped": self.skipped,
-            "events": self.events,
-            "results": self.results,
-        }
+        return dataclasses.asdict(self)
 
 
 @dataclass(frozen=True)

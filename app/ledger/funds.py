@@ -7,8 +7,7 @@ from uuid import UUID
 
 from app.ledger.measures import Measures
 from app.ledger.plans import Plans
-from app.network import Network
-from app.store.uow import UnitOfWork
+from app.ledger.use_case import LedgerUseCase
 from domain.base import Meta
 from domain.ledger.errors import AllocationWithoutPlanError
 from domain.ledger.funds import FundAccount, fund_account_id
@@ -16,19 +15,14 @@ from domain.ledger.measures import FundingSource
 from domain.ledger.money import yuan_text
 
 
-class Funds:
-    def __init__(self, uow: UnitOfWork, network: Network) -> None:
-        self.uow = uow
-        self.network = network
-
+class Funds(LedgerUseCase):
     def _account(self, village_code: str, source: FundingSource, meta: Meta) -> FundAccount:
         """The account of the village and source, opened by the first entry made in it."""
-        found = self.uow.find(FundAccount, fund_account_id(village_code, source))
-        if found is None:
-            village = self.network.unit(village_code, "village")
-            found = FundAccount.open(village, source, meta)
-            self.uow.add(found)
-        return found
+        return self.uow.find_or_add(
+            FundAccount,
+            fund_account_id(village_code, source),
+            lambda: FundAccount.open(self.network.unit(village_code, "village"), source, meta),
+        )
 
     def allocate(
         self,

@@ -7,8 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.ledger.plans import Plans
-from app.network import Network
-from app.store.uow import UnitOfWork
+from app.ledger.use_case import LedgerUseCase
 from domain.base import Meta
 from domain.ledger.errors import EvidenceFileNotFoundError, SixHaveGoalNotSetError
 from domain.ledger.goals import (
@@ -32,11 +31,7 @@ class FileCitation:
     media_type: str
 
 
-class Goals:
-    def __init__(self, uow: UnitOfWork, network: Network) -> None:
-        self.uow = uow
-        self.network = network
-
+class Goals(LedgerUseCase):
     def _village(self, code: str, meta: Meta) -> Unit:
         village = self.network.unit(code, "village")
         VillageProfile.check_village(village, meta.occurred_on)

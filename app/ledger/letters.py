@@ -5,22 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from uuid import UUID, uuid4
+from uuid import UUID
 
 from app.ledger.plans import Plans
-from app.network import Network
-from app.store.uow import UnitOfWork
+from app.ledger.use_case import LedgerUseCase
 from app.teams import Teams
-from domain.base import Meta, NetworkAggregate
-from domain.errors import DuplicateIdError
+from domain.base import Meta
 from domain.ledger.letters import ResponsibilityLetter, Target
 
 
-class Letters:
-    def __init__(self, uow: UnitOfWork, network: Network) -> None:
-        self.uow = uow
-        self.network = network
-
+class Letters(LedgerUseCase):
     def sign(
         self,
         unit_code: str,
@@ -34,9 +28,7 @@ class Letters:
         letter_id: UUID | None = None,
     ) -> dict[str, object]:
         """``targets``: (text, plan id, item key) each."""
-        new = letter_id or uuid4()
-        if self.uow.find(NetworkAggregate, new) is not None:
-            raise DuplicateIdError("工作目标责任书", "responsibility letter", str(new))
+        new = self.uow.new_id(letter_id, "工作目标责任书", "responsibility letter")
         teams = Teams(self.uow, self.network)
         unit = teams.dispatching_unit(unit_code)
         village = self.network.unit(village_code, "village")

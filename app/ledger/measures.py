@@ -5,22 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from uuid import UUID, uuid4
+from uuid import UUID
 
 from app.ledger.plans import Plans
-from app.network import Network
-from app.store.uow import UnitOfWork
-from domain.base import Meta, NetworkAggregate
-from domain.errors import DuplicateIdError
+from app.ledger.use_case import LedgerUseCase
+from domain.base import Meta
 from domain.ledger.errors import MeasureNotFoundError
 from domain.ledger.measures import FundingSource, Measure, MeasureStatus
 
 
-class Measures:
-    def __init__(self, uow: UnitOfWork, network: Network) -> None:
-        self.uow = uow
-        self.network = network
-
+class Measures(LedgerUseCase):
     def measure(self, measure_id: UUID, field: str = "measure") -> Measure:
         return self.uow.get(
             Measure, measure_id, lambda: MeasureNotFoundError(str(measure_id), field)
@@ -39,9 +33,7 @@ class Measures:
         meta: Meta,
         measure_id: UUID | None = None,
     ) -> dict[str, object]:
-        new = measure_id or uuid4()
-        if self.uow.find(NetworkAggregate, new) is not None:
-            raise DuplicateIdError("帮扶措施", "measure", str(new))
+        new = self.uow.new_id(measure_id, "帮扶措施", "measure")
         village = self.network.unit(village_code, "village")
         plan = Plans(self.uow, self.network).plan(plan_id)
         measure = Measure.plan(

@@ -4,21 +4,15 @@ revised and approved."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from uuid import UUID, uuid4
+from uuid import UUID
 
-from app.network import Network
-from app.store.uow import UnitOfWork
-from domain.base import Meta, NetworkAggregate
-from domain.errors import DuplicateIdError
+from app.ledger.use_case import LedgerUseCase
+from domain.base import Meta
 from domain.ledger.errors import PlanNotFoundError
 from domain.ledger.plans import PlanItem, PlanKind, VillagePlan
 
 
-class Plans:
-    def __init__(self, uow: UnitOfWork, network: Network) -> None:
-        self.uow = uow
-        self.network = network
-
+class Plans(LedgerUseCase):
     def plan(self, plan_id: UUID, field: str = "plan") -> VillagePlan:
         return self.uow.get(VillagePlan, plan_id, lambda: PlanNotFoundError(str(plan_id), field))
 
@@ -42,9 +36,7 @@ class Plans:
         meta: Meta,
         plan_id: UUID | None = None,
     ) -> dict[str, object]:
-        new = plan_id or uuid4()
-        if self.uow.find(NetworkAggregate, new) is not None:
-            raise DuplicateIdError("帮扶规划", "plan", str(new))
+        new = self.uow.new_id(plan_id, "帮扶规划", "plan")
         village = self.network.unit(village_code, "village")
         plan = VillagePlan.draft(new, village, kind, year, title, drafted_by, items, meta)
         self.uow.add(plan)

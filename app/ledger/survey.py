@@ -5,12 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from uuid import UUID, uuid4
+from uuid import UUID
 
-from app.network import Network
-from app.store.uow import UnitOfWork
-from domain.base import Meta, NetworkAggregate
-from domain.errors import DuplicateIdError
+from app.ledger.use_case import LedgerUseCase
+from domain.base import Meta
 from domain.ledger.errors import (
     OpinionNotFoundError,
     SurveyActivityNotFoundError,
@@ -34,21 +32,17 @@ from domain.ledger.survey import (
 from domain.villages import VillageProfile
 
 
-class Survey:
-    def __init__(self, uow: UnitOfWork, network: Network) -> None:
-        self.uow = uow
-        self.network = network
-
+class Survey(LedgerUseCase):
     # -- lookups ------------------------------------------------------------------------------
 
     def survey(self, village_code: str, meta: Meta) -> VillageSurvey:
         """The village's survey, started by the first thing recorded of it."""
         village = self.network.unit(village_code, "village")
-        found = self.uow.find(VillageSurvey, village_survey_id(village_code))
-        if found is None:
-            found = VillageSurvey.start(village, meta)
-            self.uow.add(found)
-        return found
+        return self.uow.find_or_add(
+            VillageSurvey,
+            village_survey_id(village_code),
+            lambda: VillageSurvey.start(village, meta),
+        )
 
     def opinion(self, oid: UUID, field: str = "opinions") -> Opinion:
         return self.uow.get(Opinion, oid, lambda: OpinionNotFoundError(str(oid), field))
@@ -58,12 +52,6 @@ class Survey:
 
     def problems(self, ids: Sequence[UUID]) -> list[SurveyProblem]:
         return [self.problem(pid) for pid in ids]
-
-    def _new_id(self, given: UUID | None, what_zh: str, what_en: str) -> UUID:
-        new = given or uuid4()
-        if self.uow.find(NetworkAggregate, new) is not None:
-            raise DuplicateIdError(what_zh, what_en, str(new))
-        return new
 
     # -- the registration form and the survey's activities ------------------------------------
 
@@ -153,7 +141,7 @@ class Survey:
         meta: Meta,
         opinion_id: UUID | None = None,
     ) -> dict[str, object]:
-        oid = self._new_id(opinion_id, "意见", "opinion")
+        oid = self.uow.new_id(opinion_id, "意见", "opinion")
         village = self.network.unit(village_code, "village")
         self.survey(village_code, meta)
         self.uow.add(Opinion.collect(oid, village, text, source, category, meta))
@@ -169,7 +157,7 @@ class Survey:
         meta: Meta,
         problem_id: UUID | None = None,
     ) -> dict[str, object]:
-        pid = self._new_id(problem_id, "问题", "problem")
+        pid = self.uow.new_id(problem_id, "问题", "problem")
         village = self.network.unit(village_code, "village")
         opinions = [self.opinion(oid) for oid in opinion_ids]
         self.survey(village_code, meta)

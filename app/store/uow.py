@@ -15,14 +15,14 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
 from app.store.event_store import EventStore, ReadSet
 from domain.base import NetworkAggregate
-from domain.errors import ConcurrentChangeError
+from domain.errors import ConcurrentChangeError, DuplicateIdError
 
 A = TypeVar("A", bound=NetworkAggregate)
 
@@ -97,6 +97,28 @@ class UnitOfWork:
         if agg is None:
             raise not_found()
         return agg
+
+    def new_id(
+        self,
+        given: UUID | None,
+        what_zh: str,
+        what_en: str,
+        cls: type[NetworkAggregate] = NetworkAggregate,
+    ) -> UUID:
+        """The id of an aggregate about to be created: ``given``, refused if an aggregate
+        (of ``cls``) has it already, or a fresh one."""
+        new = given or uuid4()
+        if self.find(cls, new) is not None:
+            raise DuplicateIdError(what_zh, what_en, str(new))
+        return new
+
+    def find_or_add(self, cls: type[A], aggregate_id: UUID, create: Callable[[], A]) -> A:
+        """The aggregate of this id, or the one ``create`` makes, added to this unit."""
+        found = self.find(cls, aggregate_id)
+        if found is None:
+            found = create()
+            self.add(found)
+        return found
 
     def add(self, agg: NetworkAggregate) -> None:
         self._seen[agg.id] = agg

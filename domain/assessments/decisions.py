@@ -199,11 +199,10 @@ class AssessmentDecision(NetworkAggregate):
         why: str
 
         def apply(self, d: AssessmentDecision) -> None:
-            d.run_id = self.run_id
-            d.proposal = self.proposal
+            self.copy_to(d, "run_id", "proposal")
             d.outcome = Outcome(self.outcome)
             d.decided_by = self.actor_id
-            d.decided_on = date.fromisoformat(self.occurred_on)
+            d.decided_on = self.day
             d.amended = self.amended
 
     @classmethod

@@ -72,9 +72,7 @@ class TeamEvaluation(NetworkAggregate):
         year: int
 
         def apply(self, ev: TeamEvaluation) -> None:
-            ev.team_id = self.team_id
-            ev.team_name = self.team_name
-            ev.year = self.year
+            self.copy_to(ev, "team_id", "team_name", "year")
 
     class ReportSubmitted(NetworkAggregate.Event):
         team_id: UUID
@@ -95,7 +93,7 @@ class TeamEvaluation(NetworkAggregate):
         dissatisfied: int
 
         def apply(self, ev: TeamEvaluation) -> None:
-            ev.evaluated_on = date.fromisoformat(self.occurred_on)
+            ev.evaluated_on = self.day
 
     @classmethod
     def start(cls, team: Team, year: int, meta: Meta) -> TeamEvaluation:

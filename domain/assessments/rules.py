@@ -425,8 +425,7 @@ class AssessmentRuleSet(NetworkAggregate):
         content: dict[str, Any]
 
         def apply(self, rs: AssessmentRuleSet) -> None:
-            rs.name = self.name
-            rs.version = self.version
+            self.copy_to(rs, "name", "version")
             rs.effective_from = date.fromisoformat(self.effective_from)
 
     class Revised(NetworkAggregate.Event):

@@ -43,8 +43,7 @@ class AssessmentRun(NetworkAggregate):
         digest: str  # SHA-256 of the whole result's canonical bytes (assessments/canonical.py)
 
         def apply(self, run: AssessmentRun) -> None:
-            run.unit_code = self.unit_code
-            run.position = self.position
+            self.copy_to(run, "unit_code", "position")
             run.result = {**self.result, "teams": list(self.result["teams"])}
             run.digest = self.digest
 
@@ -60,7 +59,7 @@ class AssessmentRun(NetworkAggregate):
     class Published(NetworkAggregate.Event):
         def apply(self, run: AssessmentRun) -> None:
             run.published_by = self.actor_id
-            run.published_on = date.fromisoformat(self.occurred_on)
+            run.published_on = self.day
 
     @classmethod
     def record(

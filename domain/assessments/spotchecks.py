@@ -44,7 +44,7 @@ class SpotCheck(NetworkAggregate):
 
         def apply(self, sc: SpotCheck) -> None:
             sc.team_id = self.team_id
-            sc.day = date.fromisoformat(self.occurred_on)
+            sc.day = self.day
             sc.absent = list(self.absent)
 
     @classmethod

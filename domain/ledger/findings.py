@@ -9,7 +9,6 @@ ledger's plans and measures will cite both.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from enum import StrEnum
 from typing import TYPE_CHECKING, ClassVar
 from uuid import UUID
 
@@ -60,7 +59,7 @@ class OpinionCategory(Worded):
     }
 
 
-class RootCause(StrEnum):
+class RootCause(Worded):
     """The root cause of poverty (致贫根源) behind a problem: a controlled list."""
 
     LACK_OF_FUNDS = "lack_of_funds"  # 缺资金
@@ -74,23 +73,18 @@ class RootCause(StrEnum):
     WEAK_LEADERSHIP = "weak_leadership"  # 班子软弱
     OTHER = "other"  # 其他（写明）
 
-    @property
-    def zh(self) -> str:
-        return ROOT_CAUSE_ZH[self]
-
-
-ROOT_CAUSE_ZH = {
-    RootCause.LACK_OF_FUNDS: "缺资金",
-    RootCause.LACK_OF_SKILLS: "缺技术",
-    RootCause.POOR_INFRASTRUCTURE: "基础设施薄弱",
-    RootCause.ILLNESS: "因病",
-    RootCause.DISABILITY: "因残",
-    RootCause.LACK_OF_LABOUR: "缺劳力",
-    RootCause.NATURAL_CONDITIONS: "自然条件差",
-    RootCause.WEAK_COLLECTIVE_ECONOMY: "集体经济薄弱",
-    RootCause.WEAK_LEADERSHIP: "班子软弱涣散",
-    RootCause.OTHER: "其他",
-}
+    __zh__: ClassVar[dict[str, str]] = {
+        "lack_of_funds": "缺资金",
+        "lack_of_skills": "缺技术",
+        "poor_infrastructure": "基础设施薄弱",
+        "illness": "因病",
+        "disability": "因残",
+        "lack_of_labour": "缺劳力",
+        "natural_conditions": "自然条件差",
+        "weak_collective_economy": "集体经济薄弱",
+        "weak_leadership": "班子软弱涣散",
+        "other": "其他",
+    }
 
 
 class Opinion(NetworkAggregate):

@@ -165,9 +165,7 @@ class FundAccount(NetworkAggregate):
 
         def apply(self, a: FundAccount) -> None:
             entry = a.entries[self.voucher]
-            a.entries[self.voucher] = replace(
-                entry, reversed_on=date.fromisoformat(self.occurred_on)
-            )
+            a.entries[self.voucher] = replace(entry, reversed_on=self.day)
 
     def _enter(self, kind: EntryKind, e: Allocated | Spent) -> None:
         day = date.fromisoformat(e.occurred_on)

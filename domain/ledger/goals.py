@@ -192,7 +192,7 @@ class SixHaveGoal(NetworkAggregate):
         def apply(self, g: SixHaveGoal) -> None:
             g.village_code = self.village_code
             g.goal = SixHave(self.goal)
-            g.set_on = date.fromisoformat(self.occurred_on)
+            g.set_on = self.day
             g.revision = 1
 
     class TargetRevised(NetworkAggregate.Event):
@@ -213,7 +213,7 @@ class SixHaveGoal(NetworkAggregate):
 
         def apply(self, g: SixHaveGoal) -> None:
             g.files.add(self.file_sha256)
-            day = date.fromisoformat(self.occurred_on)
+            day = self.day
             if g.first_evidence_on is None or day < g.first_evidence_on:
                 g.first_evidence_on = day
 

@@ -51,8 +51,7 @@ class ResponsibilityLetter(NetworkAggregate):
         targets: list[dict[str, str]]  # text, plan (hex), item
 
         def apply(self, letter: ResponsibilityLetter) -> None:
-            letter.village_code = self.village_code
-            letter.unit_code = self.unit_code
+            self.copy_to(letter, "village_code", "unit_code")
 
     @classmethod
     def sign(

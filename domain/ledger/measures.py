@@ -99,9 +99,8 @@ class Measure(NetworkAggregate):
         sources: list[str]
 
         def apply(self, m: Measure) -> None:
-            m.village_code = self.village_code
-            m.plan_id = self.plan_id
-            m.planned_on = date.fromisoformat(self.occurred_on)
+            self.copy_to(m, "village_code", "plan_id")
+            m.planned_on = self.day
             m.sources = frozenset(FundingSource(s) for s in self.sources)
 
     class StatusChanged(NetworkAggregate.Event):
@@ -111,7 +110,7 @@ class Measure(NetworkAggregate):
         def apply(self, m: Measure) -> None:
             m.status = MeasureStatus(self.status)
             if m.status is MeasureStatus.DROPPED:
-                m.dropped_on = date.fromisoformat(self.occurred_on)
+                m.dropped_on = self.day
 
     class ProgressNoted(NetworkAggregate.Event):
         note: str

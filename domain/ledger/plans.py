@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 from uuid import UUID
 
 from domain.base import Meta, NetworkAggregate
@@ -30,6 +30,7 @@ from domain.villages import VillageProfile
 
 if TYPE_CHECKING:
     from domain.units import Unit
+from domain.worded import Worded
 
 
 class PlanKind(StrEnum):
@@ -41,7 +42,7 @@ class PlanKind(StrEnum):
         return "三年帮扶目标" if self is PlanKind.THREE_YEAR else "年度帮扶计划"
 
 
-class MeasureCategory(StrEnum):
+class MeasureCategory(Worded):
     """The four kinds of assistance measure (帮扶措施), and of the plan items they serve."""
 
     COMMITTEES = "committees"  # 两委班子与党员队伍建设
@@ -49,17 +50,12 @@ class MeasureCategory(StrEnum):
     COLLECTIVE_ECONOMY = "collective_economy"  # 集体经济
     INCOME = "income"  # 村民增收
 
-    @property
-    def zh(self) -> str:
-        return MEASURE_CATEGORY_ZH[self]
-
-
-MEASURE_CATEGORY_ZH = {
-    MeasureCategory.COMMITTEES: "两委班子与党员队伍建设",
-    MeasureCategory.CONDITIONS: "发展环境和生产生活条件",
-    MeasureCategory.COLLECTIVE_ECONOMY: "集体经济",
-    MeasureCategory.INCOME: "村民增收",
-}
+    __zh__: ClassVar[dict[str, str]] = {
+        "committees": "两委班子与党员队伍建设",
+        "conditions": "发展环境和生产生活条件",
+        "collective_economy": "集体经济",
+        "income": "村民增收",
+    }
 
 
 @dataclass(frozen=True)
@@ -105,7 +101,7 @@ class VillagePlan(NetworkAggregate):
             p.village_code = self.village_code
             p.kind = PlanKind(self.kind)
             p.year = self.year
-            p.drafted_on = date.fromisoformat(self.occurred_on)
+            p.drafted_on = self.day
             p.revision = 1
             p.items = _items(self.items)
             p.drafters = {self.drafted_by, self.actor_id}
@@ -128,7 +124,7 @@ class VillagePlan(NetworkAggregate):
 
         def apply(self, p: VillagePlan) -> None:
             p.approved_revision = self.revision
-            p.approved_on = date.fromisoformat(self.occurred_on)
+            p.approved_on = self.day
             if p.first_approved_on is None or p.approved_on < p.first_approved_on:
                 p.first_approved_on = p.approved_on
 

@@ -87,7 +87,7 @@ class AssessmentsModel:
 
 
 def _clock(e: Any, position: int) -> dict[str, Any]:
-    return {"day": date.fromisoformat(e.occurred_on), "position": position}
+    return {"day": e.day, "position": position}
 
 
 @handles(MemberMonth.Started)
@@ -145,11 +145,7 @@ def _evaluated(conn: Connection, e: TeamEvaluation.Evaluated, clock: dict[str, A
     conn.execute(
         insert(evaluations).values(
             team_id=e.team_id.hex,
-            year=e.year,
-            attendance=e.attendance,
-            satisfied=e.satisfied,
-            basically_satisfied=e.basically_satisfied,
-            dissatisfied=e.dissatisfied,
+            **e.values_of("year", "attendance", "satisfied", "basically_satisfied", "dissatisfied"),
             actor=e.actor_id,
             **clock,
         )
@@ -161,14 +157,10 @@ def _run(conn: Connection, e: AssessmentRun.Recorded, clock: dict[str, Any]) -> 
     conn.execute(
         insert(runs).values(
             run_id=e.originator_id.hex,
-            kind=e.kind,
-            period=e.period,
-            unit_code=e.unit_code,
             known_at=e.position,
-            chain_link=e.chain_link,
-            rules_name=e.rules_name,
-            rules_version=e.rules_version,
-            digest=e.digest,
+            **e.values_of(
+                "kind", "period", "unit_code", "chain_link", "rules_name", "rules_version", "digest"
+            ),
             teams=e.result["summary"]["teams"],
             actor=e.actor_id,
             recorded_at=utc_naive(e.timestamp),
@@ -210,9 +202,7 @@ def _spot_check(conn: Connection, e: SpotCheck.Recorded, clock: dict[str, Any]) 
         insert(spot_checks).values(
             check_id=check,
             team_id=e.team_id.hex,
-            team_name=e.team_name,
-            village_code=e.village_code,
-            dispatching_unit=e.dispatching_unit,
+            **e.values_of("team_name", "village_code", "dispatching_unit"),
             inspectors=json.dumps(e.inspectors, ensure_ascii=False, sort_keys=True),
             findings=e.findings,
             actor=e.actor_id,
@@ -241,9 +231,7 @@ def _decided(conn: Connection, e: AssessmentDecision.Decided, clock: dict[str, A
         insert(decisions).values(
             decision_id=e.originator_id.hex,
             run_id=e.run_id.hex,
-            proposal=e.proposal,
-            kind=e.kind,
-            outcome=e.outcome,
+            **e.values_of("proposal", "kind", "outcome"),
             amended=json.dumps(e.amended, ensure_ascii=False, sort_keys=True)
             if e.amended is not None
             else None,

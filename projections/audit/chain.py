@@ -229,15 +229,8 @@ def chained_to(
     mark = "?" if sqlite else "%s"
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
-        while True:
-            cursor.execute(
-                f"SELECT position, digest FROM {NAME} WHERE position > {mark} "
-                f"AND position <= {mark} ORDER BY position LIMIT {mark}",
-                (after, upto, page),
-            )
-            rows = cursor.fetchall()
-            if not rows:
-                break
+        query = f"SELECT position, digest FROM {NAME}"
+        for rows in _pages_by_key(cursor, query, "position", mark, (after, upto), page):
             for position, digest in rows:
                 previous = hash_(join((previous, pack_pos(position), digest))).digest()
             if want:
@@ -306,17 +299,27 @@ def rows_at(
                 yield cursor.fetchall()
             return
         want = set(positions)
-        after = first - 1
-        while after < last:
-            cursor.execute(
-                f"SELECT {columns} FROM {table} WHERE {pos} > {mark} AND {pos} <= {mark} "
-                f"ORDER BY {pos} LIMIT {mark}",
-                (after, last, page),
-            )
-            rows = cursor.fetchall()
-            if not rows:
-                return
-            after = int(rows[-1][0])
+        query = f"SELECT {columns} FROM {table}"
+        for rows in _pages_by_key(cursor, query, pos, mark, (first - 1, last), page):
             yield [r for r in rows if r[0] in want]
     finally:
         cursor.close()
+
+
+def _pages_by_key(
+    cursor: Any, query: str, pos: str, mark: str, span: tuple[int, int], page: int
+) -> Iterator[list[Any]]:
+    """The rows of ``query`` (a SELECT whose first column is ``pos``) with ``pos`` in the
+    ``span`` (after, upto], in its order, a page at a time: each page starts after the last
+    position of the one before."""
+    after, upto = span
+    while after < upto:
+        cursor.execute(
+            f"{query} WHERE {pos} > {mark} AND {pos} <= {mark} ORDER BY {pos} LIMIT {mark}",
+            (after, upto, page),
+        )
+        rows = cursor.fetchall()
+        if not rows:
+            return
+        after = int(rows[-1][0])
+        yield rows

@@ -45,6 +45,7 @@ from sqlalchemy import (
     Integer,
     Select,
     String,
+    Subquery,
     and_,
     bindparam,
     cast,
@@ -332,6 +333,16 @@ def _village_gap(kind: str, poor: CTE, cause_on: ColumnElement[Any] | None = Non
     )
 
 
+def _village_gap_without(kind: str, poor: CTE, present: Select[Any], last: Subquery) -> Select[Any]:
+    """A gap of each poor village not among ``present``, caused on the day ``last`` gives the
+    village (its columns ``village_code``, ``on``), if any."""
+    return (
+        _village_gap(kind, poor, last.c.on)
+        .select_from(poor.outerjoin(last, last.c.village_code == poor.c.code))
+        .where(poor.c.code.not_in(present))
+    )
+
+
 def _without_survey(poor: CTE, c: _Bound) -> Select[Any]:
     """Begun by the day: any line of the survey dated by then (the survey's own start is
     the first line recorded, which a later line may precede)."""
@@ -384,11 +395,7 @@ def _without_plan(poor: CTE, c: _Bound) -> Select[Any]:
         .group_by(states.c.village_code)
         .subquery("plans_lapsed")
     )
-    return (
-        _village_gap(PLAN, poor, lapsed.c.on)
-        .select_from(poor.outerjoin(lapsed, lapsed.c.village_code == poor.c.code))
-        .where(poor.c.code.not_in(approved))
-    )
+    return _village_gap_without(PLAN, poor, approved, lapsed)
 
 
 def _without_letter(poor: CTE, c: _Bound) -> Select[Any]:
@@ -403,11 +410,7 @@ def _without_letter(poor: CTE, c: _Bound) -> Select[Any]:
         .group_by(letters.c.village_code)
         .subquery("letters_ended")
     )
-    return (
-        _village_gap(LETTER, poor, ended.c.on)
-        .select_from(poor.outerjoin(ended, ended.c.village_code == poor.c.code))
-        .where(poor.c.code.not_in(in_force))
-    )
+    return _village_gap_without(LETTER, poor, in_force, ended)
 
 
 def _overdue(villages: CTE, c: _Bound) -> Select[Any]:

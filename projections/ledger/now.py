@@ -175,42 +175,27 @@ def _work(conn: Connection, ids: list[str]) -> dict[str, dict[str, Any]]:
     return out
 
 
-def _by(key: str, rows: Iterable[Any]) -> dict[str, list[Any]]:
+def _rows(conn: Connection, table: Table, key: str, ids: list[str], *columns: str) -> Any:
+    """The facts of ``table`` about ``ids``: their key, these columns, their day and position."""
+    wanted = [table.c[c] for c in (key, *columns, "day", "position")]
+    return conn.execute(select(*wanted).where(table.c[key].in_(ids)))
+
+
+def _by(
+    conn: Connection, table: Table, key: str, ids: list[str], column: str
+) -> dict[str, list[Any]]:
+    """The facts of ``table`` about ``ids`` (key, ``column``, day, position), by id."""
     out: dict[str, list[Any]] = {}
-    for r in rows:
+    for r in _rows(conn, table, key, ids, column):
         out.setdefault(r._mapping[key], []).append(r)
     return out
 
 
 def _plans(conn: Connection, ids: list[str]) -> set[str]:
-    revisions = _by(
-        "plan_id",
-        conn.execute(
-            select(
-                plan_revisions.c.plan_id,
-                plan_revisions.c.revision,
-                plan_revisions.c.day,
-                plan_revisions.c.position,
-            ).where(plan_revisions.c.plan_id.in_(ids))
-        ),
-    )
-    approvals = _by(
-        "plan_id",
-        conn.execute(
-            select(
-                plan_approvals.c.plan_id,
-                plan_approvals.c.revision,
-                plan_approvals.c.day,
-                plan_approvals.c.position,
-            ).where(plan_approvals.c.plan_id.in_(ids))
-        ),
-    )
+    revisions = _by(conn, plan_revisions, "plan_id", ids, "revision")
+    approvals = _by(conn, plan_approvals, "plan_id", ids, "revision")
     rows = []
-    for p in conn.execute(
-        select(
-            plans.c.plan_id, plans.c.village_code, plans.c.kind, plans.c.day, plans.c.position
-        ).where(plans.c.plan_id.in_(ids))
-    ):
+    for p in _rows(conn, plans, "plan_id", ids, "village_code", "kind"):
         revised = revisions.get(p.plan_id, [])
         approved = approvals.get(p.plan_id, [])
         rev, appr = _latest(revised), _latest(approved)
@@ -227,74 +212,39 @@ def _plans(conn: Connection, ids: list[str]) -> set[str]:
 
 
 def _measures(conn: Connection, ids: list[str]) -> set[str]:
-    statuses = _by(
-        "measure_id",
-        conn.execute(
-            select(
-                measure_statuses.c.measure_id,
-                measure_statuses.c.status,
-                measure_statuses.c.day,
-                measure_statuses.c.position,
-            ).where(measure_statuses.c.measure_id.in_(ids))
-        ),
-    )
-    rows = []
-    for m in conn.execute(
-        select(
-            measures.c.measure_id,
-            measures.c.village_code,
-            measures.c.category,
-            measures.c.due_on,
-            measures.c.budget_fen,
-            measures.c.sources,
-            measures.c.day,
-            measures.c.position,
-        ).where(measures.c.measure_id.in_(ids))
-    ):
-        changes = statuses.get(m.measure_id, [])
-        latest = _latest(changes)
-        rows.append(
-            {
-                "measure_id": m.measure_id,
-                "village_code": m.village_code,
-                "category": m.category,
-                "status": latest.status if latest else MeasureStatus.PLANNED.value,
-                "due_on": m.due_on,
-                "budget_fen": m.budget_fen,
-                "sources": m.sources,
-                **_clocks([m, *changes]),
-            }
-        )
-    return _replace(conn, measure_now, "measure_id", ids, rows)
+    tables = (measures, measure_statuses, measure_now)
+    columns = ("village_code", "category", "due_on", "budget_fen", "sources")
+    return _with_status(conn, tables, "measure_id", ids, columns, MeasureStatus.PLANNED.value)
 
 
 def _goals(conn: Connection, ids: list[str]) -> set[str]:
-    judged = _by(
-        "goal_id",
-        conn.execute(
-            select(
-                goal_statuses.c.goal_id,
-                goal_statuses.c.status,
-                goal_statuses.c.day,
-                goal_statuses.c.position,
-            ).where(goal_statuses.c.goal_id.in_(ids))
-        ),
-    )
+    tables = (goals, goal_statuses, goal_now)
+    return _with_status(conn, tables, "goal_id", ids, ("village_code", "goal"), None)
+
+
+def _with_status(
+    conn: Connection,
+    tables: tuple[Table, Table, Table],
+    key: str,
+    ids: list[str],
+    columns: tuple[str, ...],
+    default: str | None,
+) -> set[str]:
+    """The rows of things whose state is their latest status: from their first fact (of
+    ``tables[0]``: these columns) and their statuses (``tables[1]``), into ``tables[2]``;
+    ``default`` while no status was given."""
+    first, changed, now = tables
+    statuses = _by(conn, changed, key, ids, "status")
     rows = []
-    for g in conn.execute(
-        select(
-            goals.c.goal_id, goals.c.village_code, goals.c.goal, goals.c.day, goals.c.position
-        ).where(goals.c.goal_id.in_(ids))
-    ):
-        judgements = judged.get(g.goal_id, [])
-        latest = _latest(judgements)
+    for r in _rows(conn, first, key, ids, *columns):
+        changes = statuses.get(r._mapping[key], [])
+        latest = _latest(changes)
         rows.append(
             {
-                "goal_id": g.goal_id,
-                "village_code": g.village_code,
-                "goal": g.goal,
-                "status": latest.status if latest else None,
-                **_clocks([g, *judgements]),
+                key: r._mapping[key],
+                **{c: r._mapping[c] for c in columns},
+                "status": latest.status if latest else default,
+                **_clocks([r, *changes]),
             }
         )
-    return _replace(conn, goal_now, "goal_id", ids, rows)
+    return _replace(conn, now, key, ids, rows)

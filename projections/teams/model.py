@@ -128,11 +128,7 @@ def _hex(e: Any) -> str:
 def _unit_registered(w: Writer, e: DispatchingUnit.Registered) -> None:
     w.add(
         dispatching_units,
-        code=e.code,
-        name=e.name,
-        level=e.level,
-        sector=e.sector,
-        sector_group=e.sector_group,
+        **e.values_of("code", "name", "level", "sector", "sector_group"),
     )
 
 
@@ -164,10 +160,7 @@ def _cadre_registered(w: Writer, e: Cadre.Registered) -> None:
         cadre_states,
         cadre_id=_hex(e),
         valid_from=_day(e),
-        rank=e.rank,
-        party_member=e.party_member,
-        young=e.young,
-        reserve=e.reserve,
+        **e.values_of("rank", "party_member", "young", "reserve"),
     )
 
 
@@ -224,15 +217,11 @@ def _dispatched(w: Writer, e: Team.Dispatched) -> None:
     w.add(
         teams,
         team_id=_hex(e),
-        name=e.name,
-        unit_code=e.unit_code,
-        village_code=e.village_code,
         dispatched_on=_day(e),
         term_ends_on=date.fromisoformat(e.term_ends_on),
-        village_problem=e.village_problem,
-        flag=e.flag,
-        flag_zh=e.flag_zh,
-        flag_en=e.flag_en,
+        **e.values_of(
+            "name", "unit_code", "village_code", "village_problem", "flag", "flag_zh", "flag_en"
+        ),
     )
     w.add(
         terms,
