@@ -1,0 +1,140 @@
+"""A rebuild shared among worker processes (projections/shards.py, ADR 050): on both engines,
+two workers (coverage cut in two by scope) switch in the same read models as one process,
+a worker killed with SIGKILL in the middle leaves a rebuild that the next run finishes to the
+same checksum, and the plan deals whole models and coverage's parts evenly."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from functools import partial
+from typing import Any
+
+import pytest
+
+from app.bootstrap import Zhucun, make_engine
+from app.store.event_store import EventStore
+from bench import harness
+from projections.beside import place_of
+from projections.shards import MAX_WORKERS, Opener, Sharded, WorkerFailed, plan
+from tests.test_projections import populate
+
+NAMES = [
+    "network",
+    "coverage",
+    "teams",
+    "audit_chain",
+    "accounts",
+    "audit_index",
+    "ledger",
+    "assessments",
+    "search",
+    "rectifications",
+]
+
+
+def opener(z: Zhucun) -> Opener:
+    return Opener(partial(make_engine, z.config), partial(EventStore, z.config))
+
+
+@pytest.fixture
+def province(zhucun: Zhucun) -> Zhucun:
+    """Six generated villages (bench/scale.py) and the households of tests/test_projections."""
+    harness.load_province(zhucun.store, 6, 2014)
+    populate(zhucun, households=60)
+    return zhucun
+
+
+def _coverage_rows_by_part(z: Zhucun) -> None:
+    """Both parts of coverage have scopes of their own (else the test proves little)."""
+    from sqlalchemy import select
+
+    from projections.coverage.model import owns
+    from projections.coverage.tables import rows
+
+    with z.engine.connect() as conn:
+        scopes = set(conn.execute(select(rows.c.scope).distinct()).scalars())
+    assert {owns(s, 0, 2) for s in scopes} == {True, False}
+
+
+def test_two_workers_switch_in_what_one_process_builds(province: Zhucun) -> None:
+    z = province
+    z.projections.rebuild()
+    one = z.projections.checksum()
+    _coverage_rows_by_part(z)
+    read = z.projections.rebuild(workers=2, store=opener(z), coverage_parts=2)
+    assert read >= z.store.max_position()
+    assert z.projections.checksum() == one
+    assert not z.projections.rebuilding()
+    assert not place_of(z.engine, "__next1").exists()  # the worker's place is gone
+
+
+def test_whole_models_alone_among_three_workers_give_the_same_read_models(
+    province: Zhucun,
+) -> None:
+    z = province
+    z.projections.rebuild()
+    one = z.projections.checksum()
+    z.projections.rebuild(workers=3, store=opener(z), coverage_parts=1)
+    assert z.projections.checksum() == one
+
+
+class KillOne(Sharded):
+    """Kills worker 1 with SIGKILL once its place has committed a page."""
+
+    def started(self, workers: list[Any]) -> None:
+        victim = workers[1]
+        place = place_of(self.live.engine, "__next1")
+
+        def watch() -> None:
+            from sqlalchemy import select
+
+            from projections.tables import positions
+
+            while victim.is_alive():
+                with place.engine().connect() as conn:
+                    at = conn.execute(
+                        select(positions.c.position).where(positions.c.name == "coverage")
+                    ).scalar()
+                if at:
+                    os.kill(victim.pid, signal.SIGKILL)
+                    return
+                time.sleep(0.01)
+
+        threading.Thread(target=watch, daemon=True).start()
+
+
+def test_a_worker_killed_in_the_middle_resumes_to_the_same_checksum(
+    province: Zhucun, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    z = province
+    z.projections.rebuild()
+    one = z.projections.checksum()
+    z.projections.rebuild_batch_size = 50  # many pages: the worker is killed between two
+    monkeypatch.setattr("projections.shards.Sharded", KillOne)
+    with pytest.raises(WorkerFailed, match="SIGKILL|signal 9"):
+        z.projections.rebuild(workers=2, store=opener(z), coverage_parts=2)
+    assert z.projections.checksum() == one  # the live read models untouched
+    assert z.projections.rebuilding()
+    monkeypatch.undo()
+    z.projections.rebuild(workers=2, store=opener(z), coverage_parts=2)
+    assert not z.projections.rebuilding()
+    assert z.projections.checksum() == one
+
+
+def test_the_plan_keeps_the_search_model_with_the_network_and_balances_two_workers() -> None:
+    shares = plan(NAMES, 2)
+    names = [[n for u in share for n in u.names] for share in shares]
+    assert sorted(n for share in names for n in share).count("coverage") in (1, 2)
+    together = next(share for share in names if "search" in share)
+    assert "network" in together
+    loads = [sum(u.weight for u in share) for share in shares]
+    assert max(loads) / min(loads) < 1.3
+
+
+@pytest.mark.parametrize("workers", [2, 3, MAX_WORKERS])
+def test_coverage_parts_go_to_workers_of_their_own(workers: int) -> None:
+    shares = plan(NAMES, workers, coverage_parts=workers)
+    assert [sum(u.names == ("coverage",) for u in s) for s in shares] == [1] * workers
