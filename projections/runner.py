@@ -645,12 +645,21 @@ class Projections:
         stop: threading.Event,
         poll: float = 1.0,
         progress: Callable[[int], None] | None = None,
+        workers: int = 1,
+        store: Any = None,
     ) -> None:
         """Keep the read models caught up until ``stop`` is set.
 
         On PostgreSQL the library's subscription (LISTEN/NOTIFY) wakes the loop as soon as
         events are recorded; on SQLite, which has no subscriptions, the log is polled.
+        ``workers`` > 1: that many processes share the read models, each opening the store
+        with ``store`` (projections/shards.py: ``follow``).
         """
+        if workers > 1:
+            from projections.shards import follow
+
+            follow(self, store, workers, stop, poll)
+            return
         while not stop.is_set():
             self.catch_up(progress)
             reached = min(self.positions().values(), default=0)

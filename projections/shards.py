@@ -32,6 +32,8 @@ from typing import Any
 from sqlalchemy import Connection, Engine, delete, insert, select, text
 from sqlalchemy.schema import CreateIndex, CreateTable
 
+from domain.errors import ZhucunError
+from domain.fields import WORKERS_MAX as MAX_WORKERS
 from projections.beside import SUFFIX, make_place, place_of
 from projections.bulk import insert_many
 from projections.collector import collector_paused
@@ -46,11 +48,6 @@ from projections.tables import (
     version_key,
     version_of,
 )
-
-# Workers of one rebuild: more than the cores of any one machine this runs on would only
-# share them, and SQLite attaches at most ten files to a connection (the merge attaches each
-# worker's file, and the store).
-MAX_WORKERS = 8
 
 # What a read model's rebuild costs, in shares of a one-process rebuild (ADR 049's profile of
 # a rebuild at 200 generated villages on SQLite); the models it does not name cost little.
@@ -77,6 +74,15 @@ class Opener:
 
     engine: Callable[[], Engine]
     log: Callable[[], Any]
+    # The log's subscription from a position (PostgreSQL), given the log: for following it.
+    subscribe: Callable[[Any, int], Any] | None = None
+
+
+def opened(store: Opener | tuple[Any, ...] | None) -> Opener:
+    """``store`` as an ``Opener`` (the command line gives the callables as a tuple)."""
+    if store is None:
+        raise ValueError("workers need how to open the store (an Opener)")
+    return store if isinstance(store, Opener) else Opener(*store)
 
 
 @dataclass(frozen=True)
@@ -95,21 +101,24 @@ class Unit:
         return sum(WEIGHTS.get(n, LIGHT) for n in self.names)
 
 
-class WorkerFailed(RuntimeError):
-    """A worker of a sharded rebuild did not finish (killed, or an error of its own)."""
+class WorkerFailed(ZhucunError):
+    """A worker of a sharded rebuild or follower did not finish (killed, or an error of its
+    own); printed as a named error, exit code 1."""
 
-    def __init__(self, worker: int, workers: int, exitcode: int | None) -> None:
+    code = "worker_failed"
+
+    def __init__(self, worker: int, workers: int, exitcode: int | None, rebuild: bool) -> None:
         self.worker, self.workers, self.exitcode = worker, workers, exitcode
-        how = (
-            f"killed by signal {-exitcode}"
-            if exitcode is not None and exitcode < 0
-            else (f"exit code {exitcode}")
-        )
+        signal = -exitcode if exitcode is not None and exitcode < 0 else None
+        how_zh = f"被信号 {signal} 终止" if signal else f"退出码 {exitcode}"
+        how_en = f"killed by signal {signal}" if signal else f"exit code {exitcode}"
+        again = f"zhucun projections {'rebuild' if rebuild else 'run'} --workers {workers}"
         super().__init__(
-            f"重建的工作进程 {worker}/{workers} 未完成（{how}）；已完成的部分已保存，"
-            f"再次运行 `zhucun projections rebuild --workers {workers}` 即从中断处继续 / "
-            f"rebuild worker {worker} of {workers} did not finish ({how}); what it did is "
-            f"kept: run `zhucun projections rebuild --workers {workers}` again to resume"
+            "workers",
+            f"工作进程 {worker}/{workers} 未完成（{how_zh}）"
+            + (f"；已完成的部分已保存，再次运行 `{again}` 即从中断处继续" if rebuild else ""),
+            f"worker {worker} of {workers} did not finish ({how_en})"
+            + (f"; what it did is kept: run `{again}` again to resume" if rebuild else ""),
         )
 
 
@@ -170,7 +179,7 @@ def _spec(model: Any, unit: Unit) -> tuple[Any, ...]:
         raise ValueError(f"a sharded rebuild needs the read models by name: {model.name}")
     if model.name == COVERAGE:
         args = (*args, unit.part, unit.parts)
-    return (model.name, model.version, path, *args)
+    return (type(model), model.name, model.version, path, *args)
 
 
 class Sharded:
@@ -180,15 +189,13 @@ class Sharded:
     def __init__(
         self,
         live: Any,
-        opener: Opener | None,
+        opener: Opener | tuple[Any, ...] | None,
         workers: int,
         page: int,
         coverage_parts: int | None = None,
         progress: Callable[[int], None] | None = None,
     ) -> None:
-        if opener is None:
-            raise ValueError("a sharded rebuild needs how its workers open the store")
-        self.live, self.opener, self.workers = live, opener, workers
+        self.live, self.opener, self.workers = live, opened(opener), workers
         self.page, self.coverage_parts, self.progress = page, coverage_parts, progress
 
     def build(self, models: list[Any]) -> int:
@@ -204,7 +211,7 @@ class Sharded:
             ):
                 return 0  # merged by an earlier run: the build beside goes on from there
             specs = [[_spec(by_name[n], u) for u in share for n in u.names] for share in shares]
-            specs = [sorted(s, key=lambda spec: names.index(spec[0])) for s in specs]
+            specs = [sorted(s, key=lambda spec: names.index(spec[1])) for s in specs]
             key = "shards:" + hashlib.sha256(repr(specs).encode()).hexdigest()[:16]
             marks = [_marks(p) for p in places]
             if all(key in m for m in marks):
@@ -235,7 +242,15 @@ class Sharded:
         workers = [
             context.Process(
                 target=work,
-                args=(self.opener, k, spec, upto, self.page, batch, pages if k == 0 else None),
+                args=(
+                    type(self.live),
+                    self.opener,
+                    k,
+                    spec,
+                    upto,
+                    (self.page, batch),
+                    pages if k == 0 else None,
+                ),
                 name=f"zhucun-rebuild-{k}",
             )
             for k, spec in enumerate(specs)
@@ -254,7 +269,7 @@ class Sharded:
             w.join()
         for k, w in enumerate(workers):
             if w.exitcode != 0:
-                raise WorkerFailed(k, len(workers), w.exitcode)
+                raise WorkerFailed(k, len(workers), w.exitcode, rebuild=True)
 
     def started(self, workers: list[Any]) -> None:
         """The worker processes, once started (a test kills one of them)."""
@@ -316,33 +331,46 @@ class Sharded:
 
 
 def work(
+    runner: type[Any],
     opener: Opener,
     k: int,
     specs: list[tuple[Any, ...]],
     upto: int,
-    page: int,
-    batch: int,
+    sizes: tuple[int, int],
     pages: Any,
 ) -> None:
     """A worker: its units built in its place, up to ``upto``, page by page with their
-    positions (run in a process of its own)."""
-    from projections.runner import LazyModel, Projections
-
+    positions (run in a process of its own). ``runner``: the live read models' class
+    (``Projections``), given rather than imported: it is the runner that calls this module."""
     engine, log = opener.engine(), opener.log()
     place = place_of(engine, _suffix(k))
+    page, batch = sizes
     try:
-        models: list[Any] = [LazyModel(*spec) for spec in specs]
-        builder = Projections(
-            place.engine(), log, models, batch_size=batch, rebuild_batch_size=page
+        builder = runner(
+            place.engine(),
+            log,
+            [_model(spec) for spec in specs],
+            batch_size=batch,
+            rebuild_batch_size=page,
         )
         with collector_paused():
             builder.catch_up(pages.put if pages is not None else None, page, upto=upto)
     finally:
         place.dispose()
         engine.dispose()
-        close = getattr(log, "close", None)
-        if close is not None:
-            close()
+        _close(log)
+
+
+def _close(log: Any) -> None:
+    close = getattr(log, "close", None)
+    if close is not None:
+        close()
+
+
+def _model(spec: tuple[Any, ...]) -> Any:
+    """A read model from its ``_spec``: its class (``LazyModel``), name, version, path, args."""
+    lazy, *args = spec
+    return lazy(*args)
 
 
 def _marks(place: Any) -> dict[str, int]:
@@ -424,3 +452,77 @@ def _rollups_again(conn: Connection) -> None:
         ("unit", "kind", "n"),
         [(u, kind, n) for (u, kind), n in sorted(total.items()) if n],
     )
+
+
+def follow(live: Any, store: Any, workers: int, stop: Any, poll: float = 1.0) -> None:
+    """Follow the log with ``workers`` processes until ``stop`` is set, each keeping its share
+    of the live read models current (``zhucun projections run --workers N``, PostgreSQL).
+
+    Each live model has its own position row, taken for writing with each page (the runner's
+    exactly-once), so processes sharing the models never apply a page twice, and queries'
+    own catch-ups go on beside them. Coverage is not cut here: its live roll-ups add up
+    scopes of every part, which a part alone cannot keep (ADR 050). A worker that dies stops
+    the others and is reported (``WorkerFailed``)."""
+    opener = opened(store)
+    names = [m.name for m in live.models]
+    by_name = {m.name: m for m in live.models}
+    shares = [s for s in plan(names, workers, coverage_parts=1) if s]
+    specs = [
+        sorted(
+            (_spec(by_name[n], u) for u in share for n in u.names), key=lambda s: names.index(s[1])
+        )
+        for share in shares
+    ]
+    context = multiprocessing.get_context("spawn")
+    halt = context.Event()
+    processes = [
+        context.Process(
+            target=keep_up,
+            args=(type(live), opener, spec, halt, poll, live.batch_size),
+            name=f"zhucun-follow-{k}",
+        )
+        for k, spec in enumerate(specs)
+    ]
+    for p in processes:
+        p.start()
+    failed: tuple[int, int | None] | None = None
+    try:
+        while not stop.wait(0.5):
+            dead = [(k, p.exitcode) for k, p in enumerate(processes) if not p.is_alive()]
+            if dead:
+                failed = dead[0]
+                break
+    finally:
+        halt.set()
+        for p in processes:
+            p.join()
+    if failed is not None:
+        raise WorkerFailed(failed[0], len(processes), failed[1], rebuild=False)
+
+
+def keep_up(
+    runner: type[Any],
+    opener: Opener,
+    specs: list[tuple[Any, ...]],
+    halt: Any,
+    poll: float,
+    batch: int,
+) -> None:
+    """A following worker: its read models kept current on the live tables until ``halt``."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the terminal's Ctrl-C is the parent's
+    engine, log = opener.engine(), opener.log()
+    subscribe = opener.subscribe
+    try:
+        follower = runner(
+            engine,
+            log,
+            [_model(spec) for spec in specs],
+            batch_size=batch,
+            subscribe=None if subscribe is None else lambda after: subscribe(log, after),
+        )
+        follower.follow(halt, poll=poll)
+    finally:
+        engine.dispose()
+        _close(log)
