@@ -29,6 +29,7 @@ from bench import harness
 from bench.coverage import decode_loop_timed
 from bench.loader import RECORDED_AT
 from bench.stores import FreshStores
+from projections import shards
 
 PG_DEFAULT = "postgresql://postgres@127.0.0.1:5432/test"
 
@@ -43,7 +44,7 @@ def _load() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
-def measure(url: str, workers: int, repeat: int) -> dict[str, Any]:
+def measure(url: str, workers: int, repeat: int, parts: int | None = None) -> dict[str, Any]:
     """Baseline and rebuilds on the store at ``url``."""
     z = Zhucun(parse_database_url(url), SettableClock(RECORDED_AT))
     try:
@@ -57,11 +58,17 @@ def measure(url: str, workers: int, repeat: int) -> dict[str, Any]:
         for _ in range(repeat):
             for n in (1, workers):
                 wall, cpu, kids = time.perf_counter(), time.process_time(), _children_cpu()
-                z.projections.rebuild(workers=n, store=store if n > 1 else None)
+                z.projections.rebuild(
+                    workers=n,
+                    store=store if n > 1 else None,
+                    coverage_parts=parts if n > 1 else None,
+                )
                 runs[n].append(
                     (
                         time.perf_counter() - wall,
                         time.process_time() - cpu + _children_cpu() - kids,
+                        time.process_time() - cpu,
+                        dict(shards.LAST) if n > 1 else {},
                     )
                 )
                 sums.add(z.projections.checksum())
@@ -96,6 +103,21 @@ def report(m: dict[str, Any], workers: int) -> None:
             f"({each}), {cpu:6.1f} s CPU   {events / wall:>8,.0f} events/s   "
             f"ratio to baseline {base_s / wall:.3f}"
         )
+        if n > 1:
+            own = statistics.median(r[2] for r in runs)
+            per = [statistics.median(r[3][k][0] for r in runs if k in r[3]) for k in range(n)]
+            walls_k = [statistics.median(r[3][k][1] for r in runs if k in r[3]) for k in range(n)]
+            print(
+                f"    CPU medians: this process (merge, last events, indexes, switch) {own:.1f} s; "
+                + "; ".join(
+                    f"worker {k} {c:.1f} s CPU in {w:.1f} s"
+                    for k, (c, w) in enumerate(zip(per, walls_k, strict=True))
+                )
+                + f"   estimate on idle cores: {max(per) + own:.1f} s wall "
+                f"({events / (max(per) + own):,.0f} events/s)"
+            )
+        else:
+            print(f"    estimate on one idle core: {cpu:.1f} s wall ({events / cpu:,.0f} events/s)")
     print(
         f"  speed-up {workers} workers / 1: {walls[1] / walls[workers]:.2f}x (wall medians)   "
         f"same checksum every run: {'yes' if m['same'] else 'NO'}   "
@@ -109,6 +131,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=2014)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--repeat", type=int, default=3, help="rebuilds of each kind")
+    parser.add_argument(
+        "--coverage-parts", type=int, help="coverage cut in this many parts (default: planned)"
+    )
     parser.add_argument("--sqlite", help="sqlite:///PATH: a new file (kept) or, with --existing")
     parser.add_argument("--postgres", default=PG_DEFAULT, help="a new schema is made from it")
     parser.add_argument("--no-postgres", action="store_true", help="SQLite only")
@@ -117,13 +142,14 @@ def main(argv: list[str] | None = None) -> int:
     bases = [args.sqlite] + ([] if args.no_postgres else [args.postgres])
     print(
         f"python -m bench.shards --villages {args.villages} --workers {args.workers} "
-        f"--repeat {args.repeat}; {os.cpu_count()} cores; load average {_load()}"
+        f"--repeat {args.repeat} --coverage-parts {args.coverage_parts or 'planned'}; "
+        f"{os.cpu_count()} cores; load average {_load()}"
     )
     for base in bases:
         if args.existing:
             if not base:
                 raise SystemExit("--existing needs --sqlite URL (and --postgres URL)")
-            report(measure(base, args.workers, args.repeat), args.workers)
+            report(measure(base, args.workers, args.repeat, args.coverage_parts), args.workers)
             continue
         stores = FreshStores(base)
         store = stores.open(f"shards-{args.villages}", main=bool(base and "sqlite" in base))
@@ -132,7 +158,10 @@ def main(argv: list[str] | None = None) -> int:
             harness.load_province(store, args.villages, args.seed)
             loaded = time.perf_counter() - start
             print(f"  ({store.config.url.split('?')[0]}: loaded in {loaded:.0f} s)")
-            report(measure(store.config.url, args.workers, args.repeat), args.workers)
+            report(
+                measure(store.config.url, args.workers, args.repeat, args.coverage_parts),
+                args.workers,
+            )
         finally:
             stores.drop(store)
             stores.cleanup()

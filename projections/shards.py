@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import queue
+import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -249,7 +250,7 @@ class Sharded:
                     spec,
                     upto,
                     (self.page, batch),
-                    pages if k == 0 else None,
+                    pages,
                 ),
                 name=f"zhucun-rebuild-{k}",
             )
@@ -258,13 +259,16 @@ class Sharded:
         for w in workers:
             w.start()
         self.started(workers)
-        while any(w.is_alive() for w in workers):
+        LAST.clear()
+        while any(w.is_alive() for w in workers) or not pages.empty():
             try:
-                n = pages.get(timeout=0.5)
+                what, k, *figures = pages.get(timeout=0.5)
             except queue.Empty:
                 continue
-            if self.progress:
-                self.progress(n)
+            if what == "page" and k == 0 and self.progress:
+                self.progress(figures[0])
+            elif what == "done":
+                LAST[k] = (figures[0], figures[1])
         for w in workers:
             w.join()
         for k, w in enumerate(workers):
@@ -342,6 +346,7 @@ def work(
     """A worker: its units built in its place, up to ``upto``, page by page with their
     positions (run in a process of its own). ``runner``: the live read models' class
     (``Projections``), given rather than imported: it is the runner that calls this module."""
+    wall, cpu = time.perf_counter(), time.process_time()
     engine, log = opener.engine(), opener.log()
     place = place_of(engine, _suffix(k))
     page, batch = sizes
@@ -354,11 +359,17 @@ def work(
             rebuild_batch_size=page,
         )
         with collector_paused():
-            builder.catch_up(pages.put if pages is not None else None, page, upto=upto)
+            builder.catch_up(lambda n: pages.put(("page", k, n)), page, upto=upto)
+        pages.put(("done", k, time.process_time() - cpu, time.perf_counter() - wall))
     finally:
         place.dispose()
         engine.dispose()
         _close(log)
+
+
+# The last sharded rebuild's workers in this process: CPU and wall seconds of each, from its
+# start to its last page (imports and the merge aside), for the benchmark (bench/shards.py).
+LAST: dict[int, tuple[float, float]] = {}
 
 
 def _close(log: Any) -> None:

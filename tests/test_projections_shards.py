@@ -14,11 +14,12 @@ from typing import Any
 
 import pytest
 
-from app.bootstrap import Zhucun, make_engine
+from app.bootstrap import Zhucun, bootstrap, make_engine
 from app.store.event_store import EventStore
 from bench import harness
 from projections.beside import place_of
 from projections.shards import MAX_WORKERS, Opener, Sharded, WorkerFailed, plan
+from tests.conftest import pg_url_for_new_schema
 from tests.test_projections import populate
 
 NAMES = [
@@ -176,3 +177,32 @@ def test_the_command_line_rebuilds_with_two_workers_to_the_same_checksum(
     assert result.exit_code == 0, result.output
     assert "rebuilt:" in result.output
     assert run("projections", "checksum").output == one
+
+
+@pytest.mark.postgres
+def test_two_followers_keep_every_read_model_at_the_head_on_postgresql() -> None:
+    z = bootstrap(pg_url_for_new_schema())
+    stop = threading.Event()
+    follower = threading.Thread(
+        target=z.projections.follow, args=(stop,), kwargs={"workers": 2, "store": opener(z)}
+    )
+    follower.start()
+    try:
+        # Written straight to the log (the bulk path), so that no query of this process
+        # catches the read models up: the followers must.
+        harness.load_province(z.store, 2, 2014)
+        head = z.store.max_position()
+        deadline = time.monotonic() + 120  # a bound on waiting, not a figure under test
+        while min(z.projections.positions().values()) < head and time.monotonic() < deadline:
+            time.sleep(0.05)
+        reached = z.projections.positions()
+    finally:
+        stop.set()
+        follower.join()
+    try:
+        assert set(reached.values()) == {head}  # the followers, not a query, brought them
+        followed = z.projections.checksum()
+        z.projections.rebuild()
+        assert z.projections.checksum() == followed
+    finally:
+        z.close()
