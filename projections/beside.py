@@ -252,6 +252,23 @@ def place_of(engine: Engine, suffix: str = SUFFIX) -> _Place:
     return _SqlitePlace(engine, suffix)
 
 
+def copy_table(
+    conn: Connection, table: Any, into: str, source: str, skip: frozenset[str] = frozenset()
+) -> None:
+    """A SQLite table made in the database ``into`` (as ``conn``'s schema translation names
+    it) and filled from its namesake in ``source``, another database of the connection; its
+    indexes made after its rows are in, but those named in ``skip``."""
+    conn.execute(CreateTable(table))
+    columns = ", ".join(f'"{c.name}"' for c in table.columns)
+    conn.exec_driver_sql(
+        f'INSERT INTO {into}."{table.name}" ({columns}) '
+        f'SELECT {columns} FROM {source}."{table.name}"'
+    )
+    for index in table.indexes:
+        if index.name not in skip:
+            conn.execute(CreateIndex(index))
+
+
 def _models_in(place: _Place, engine: Engine, versions: bool = False) -> dict[str, int]:
     """The positions of the models a place holds (and their versions, with ``versions``)."""
     with engine.connect() as conn:
@@ -505,14 +522,7 @@ class _SqlitePlace(_Place):
         """Copied into the store; each table's indexes made after its rows are in."""
         with self.on_live(conn):
             for table in tables:
-                conn.execute(CreateTable(table))
-                columns = ", ".join(f'"{c.name}"' for c in table.columns)
-                conn.exec_driver_sql(
-                    f'INSERT INTO {ATTACHED}."{table.name}" ({columns}) '
-                    f'SELECT {columns} FROM main."{table.name}"'
-                )
-                for index in table.indexes:
-                    conn.execute(CreateIndex(index))
+                copy_table(conn, table, ATTACHED, "main")
 
     @contextmanager
     def turn(self) -> Iterator[None]:

@@ -31,11 +31,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, insert, select, text
-from sqlalchemy.schema import CreateIndex, CreateTable
 
 from domain.errors import ZhucunError
 from domain.fields import WORKERS_MAX as MAX_WORKERS
-from projections.beside import SUFFIX, make_place, place_of
+from projections.beside import SUFFIX, copy_table, make_place, place_of
 from projections.bulk import insert_many
 from projections.collector import collector_paused
 from projections.coverage.tables import counts, parents, rollup
@@ -411,22 +410,14 @@ def _take(
 ) -> None:
     """A whole model's tables into place 0: moved on PostgreSQL (with their indexes), copied
     on SQLite (with the indexes its own catch-up needs; the query-only ones come at the end)."""
-    query_only = {i.name for m in every for i in deferred(m)}
+    query_only = frozenset(i.name for m in every for i in deferred(m) if i.name)
     for table in tables:
         if pg:
             conn.exec_driver_sql(
                 f'ALTER TABLE "{source}"."{table.name}" SET SCHEMA "{first.shadow}"'
             )
-            continue
-        conn.execute(CreateTable(table))
-        columns = ", ".join(f'"{c.name}"' for c in table.columns)
-        conn.exec_driver_sql(
-            f'INSERT INTO main."{table.name}" ({columns}) '
-            f'SELECT {columns} FROM {source}."{table.name}"'
-        )
-        for index in table.indexes:
-            if index.name not in query_only:
-                conn.execute(CreateIndex(index))
+        else:
+            copy_table(conn, table, "main", source, query_only)
 
 
 def _add_part(conn: Connection, source: str, pg: bool) -> None:

@@ -206,3 +206,15 @@ def test_two_followers_keep_every_read_model_at_the_head_on_postgresql() -> None
         assert z.projections.checksum() == followed
     finally:
         z.close()
+
+
+def test_the_benchmark_prints_the_baseline_beside_both_rebuilds(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from bench import shards as bench_shards
+
+    assert bench_shards.main(["--villages", "1", "--repeat", "1", "--no-postgres"]) == 0
+    out = capsys.readouterr().out
+    assert "baseline (library read+decode, no writes)" in out
+    assert "rebuild, 1 worker" in out and "rebuild, 2 workers" in out
+    assert "same checksum every run: yes" in out and "load average" in out
