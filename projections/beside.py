@@ -107,7 +107,8 @@ class Beside:
                 return 0
             try:
                 done = first(models) if first is not None else 0
-                return done + self._build(models, progress, page, refresh_after)
+                # Statistics the workers' catch-ups gathered moved in with their tables.
+                return done + self._build(models, progress, page, refresh_after - done)
             finally:
                 self.place.dispose()
 

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, insert, select, text
+from sqlalchemy.schema import CreateIndex
 
 from domain.errors import ZhucunError
 from domain.fields import WORKERS_MAX as MAX_WORKERS
@@ -350,15 +351,24 @@ def work(
     place = place_of(engine, _suffix(k))
     page, batch = sizes
     try:
+        models = [_model(spec) for spec in specs]
         builder = runner(
             place.engine(),
             log,
-            [_model(spec) for spec in specs],
+            models,
             batch_size=batch,
             rebuild_batch_size=page,
         )
         with collector_paused():
             builder.catch_up(lambda n: pages.put(("page", k, n)), page, upto=upto)
+        # The query-only indexes of this worker's tables, built here in parallel with the
+        # other workers rather than after the merge (PostgreSQL moves them with the tables;
+        # SQLite copies those of worker 0's place only, its own).
+        with builder.engine.begin() as conn:
+            for model in models:
+                for table in model.metadata.sorted_tables:
+                    for index in table.indexes:
+                        conn.execute(CreateIndex(index, if_not_exists=True))
         pages.put(("done", k, time.process_time() - cpu, time.perf_counter() - wall))
     finally:
         place.dispose()
