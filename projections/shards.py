@@ -210,7 +210,10 @@ class Sharded:
             if {n for n in held if ":" not in n} == set(names) and not any(
                 n.startswith("shards:") for n in held
             ):
-                return 0  # merged by an earlier run: the build beside goes on from there
+                # Merged by an earlier run (killed before it dropped the workers' places):
+                # the build beside goes on from there.
+                self._remove_others(engine, places)
+                return 0
             specs = [[_spec(by_name[n], u) for u in share for n in u.names] for share in shares]
             specs = [sorted(s, key=lambda spec: names.index(spec[1])) for s in specs]
             key = "shards:" + hashlib.sha256(repr(specs).encode()).hexdigest()[:16]
@@ -219,21 +222,27 @@ class Sharded:
                 upto = marks[0][key]
             else:
                 upto = self.live.log.max_position()
-                for k in range(MAX_WORKERS):
-                    place = places[k] if k < len(places) else place_of(engine, _suffix(k))
-                    if place.exists():
-                        place.remove()
+                if places[0].exists():
+                    places[0].remove()
+                self._remove_others(engine, places)
                 for share, place in zip(shares, places, strict=True):
                     own = [by_name[n] for n in names if any(n in u.names for u in share)]
                     make_place(place, own, self.live.models, {key: upto})
             self._run(specs, upto)
             self._merge(places, shares, key)
-            for place in places[1:]:
-                place.remove()
+            self._remove_others(engine, places)
             return upto
         finally:
             for place in places:
                 place.dispose()
+
+    def _remove_others(self, engine: Engine, places: list[Any]) -> None:
+        """The places of workers 1 and up gone, this plan's and any earlier one's."""
+        for k in range(1, MAX_WORKERS):
+            place = places[k] if k < len(places) else place_of(engine, _suffix(k))
+            if place.exists():
+                place.remove()
+            place.dispose()
 
     def _run(self, specs: list[list[tuple[Any, ...]]], upto: int) -> None:
         """One process per worker, each to ``upto``; worker 0's pages are the progress."""
