@@ -125,6 +125,23 @@ def test_a_worker_killed_in_the_middle_resumes_to_the_same_checksum(
     assert z.projections.checksum() == one
 
 
+def test_a_killed_rebuild_run_again_with_other_workers_starts_again_and_leaves_no_place(
+    province: Zhucun, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    z = province
+    z.projections.rebuild()
+    one = z.projections.checksum()
+    z.projections.rebuild_batch_size = 50
+    monkeypatch.setattr("projections.shards.Sharded", KillOne)
+    with pytest.raises(WorkerFailed):
+        z.projections.rebuild(workers=2, store=opener(z), coverage_parts=2)
+    monkeypatch.undo()
+    z.projections.rebuild(workers=3, store=opener(z))  # another plan: its places made anew
+    assert z.projections.checksum() == one
+    assert not z.projections.rebuilding()
+    assert not any(place_of(z.engine, f"__next{k}").exists() for k in range(1, MAX_WORKERS))
+
+
 def test_the_plan_keeps_the_search_model_with_the_network_and_balances_two_workers() -> None:
     shares = plan(NAMES, 2)
     names = [[n for u in share for n in u.names] for share in shares]
