@@ -30,6 +30,10 @@ KEY_MAX = 200  # an idempotency key
 # Whole numbers: a household's members, and a log position.
 MEMBERS_MAX = 999
 POSITION_MAX = 2**63 - 1  # PostgreSQL's bigint and SQLite's integer
+# Processes sharing a rebuild or the following of the log (``--workers``, projections/shards.py):
+# more than the cores of one machine would only share them, and SQLite attaches at most ten
+# files to a connection (a rebuild's merge attaches each worker's, and the store).
+WORKERS_MAX = 8
 
 
 @dataclass(frozen=True)

@@ -75,9 +75,7 @@ class Beside:
     def __init__(self, live: Runner) -> None:
         self.live = live
         engine = live.engine
-        self.place: _Place = (
-            _PostgresPlace(engine) if engine.dialect.name == "postgresql" else _SqlitePlace(engine)
-        )
+        self.place: _Place = place_of(engine)
 
     def pending(self) -> dict[str, int] | None:
         """The position of each model of an unfinished build beside, or None."""
@@ -95,17 +93,22 @@ class Beside:
         *,
         page: int,
         refresh_after: int,
+        first: Callable[[list[ReadModel]], int] | None = None,
     ) -> int:
         """Build ``which()`` (asked once this process holds the turn to build) beside the
         live read models, in pages of ``page`` events, and switch them in; return how many
         log events were read. The planner's statistics are refreshed at the end unless the
-        catch-up did it (after ``refresh_after`` events, ``Projections.catch_up``)."""
+        catch-up did it (after ``refresh_after`` events, ``Projections.catch_up``).
+        ``first(models)``, under the same turn, fills the place beforehand (the workers
+        of a sharded rebuild, projections/shards.py) and returns how many events it read."""
         with self.place.turn():
             models = which()
             if not models:
                 return 0
             try:
-                return self._build(models, progress, page, refresh_after)
+                done = first(models) if first is not None else 0
+                # Statistics the workers' catch-ups gathered moved in with their tables.
+                return done + self._build(models, progress, page, refresh_after - done)
             finally:
                 self.place.dispose()
 
@@ -164,22 +167,7 @@ class Beside:
             ):
                 return
             self.place.remove()
-        with self.place.engine().begin() as conn:
-            self.place.create(conn)
-            tracking.create_all(conn)
-            conn.execute(insert(positions).values(name=GENERATION, position=0))
-            for model in models:
-                model.metadata.create_all(conn)
-                conn.execute(insert(positions).values(name=model.name, position=0))
-                put_position(conn, version_key(model), version_of(model))
-            # The query-only indexes of the tables made here, whichever model keeps them (the
-            # audit index keeps some on the network's tables). Only those: an index's name is
-            # looked for in the live tables too (SQLite's attached store, PostgreSQL's search
-            # path), and a live index must not be dropped.
-            made = {t.name for m in models for t in m.metadata.sorted_tables}
-            for index in {i.name: i for m in self.live.models for i in deferred(m)}.values():
-                if index.table is not None and index.table.name in made:
-                    index.drop(conn)
+        make_place(self.place, models, self.live.models)
 
     def _switch(self, builder: Runner, models: list[ReadModel]) -> int | None:
         """Switch the built models in, in one transaction; how many events it applied, or
@@ -222,6 +210,64 @@ class Beside:
             except _Unapplied:
                 return None
         return done
+
+
+def make_place(
+    place: _Place,
+    models: list[ReadModel],
+    every: list[ReadModel],
+    marks: dict[str, int] | None = None,
+) -> None:
+    """The place made, with the tables of ``models`` (without the query-only indexes), their
+    positions at 0, their versions and ``marks`` (more position rows), in one transaction.
+    ``every``: all the read models, whose query-only indexes may be on these tables."""
+    with place.engine().begin() as conn:
+        place.create(conn)
+        tracking.create_all(conn)
+        conn.execute(insert(positions).values(name=GENERATION, position=0))
+        for name, position in (marks or {}).items():
+            put_position(conn, name, position)
+        for model in models:
+            model.metadata.create_all(conn)
+            conn.execute(insert(positions).values(name=model.name, position=0))
+            put_position(conn, version_key(model), version_of(model))
+        # The query-only indexes of the tables made here, whichever model keeps them (the
+        # audit index keeps some on the network's tables). Only those: an index's name is
+        # looked for in the live tables too (SQLite's attached store, PostgreSQL's search
+        # path), and a live index must not be dropped.
+        made = {t.name for m in models for t in m.metadata.sorted_tables}
+        for index in {i.name: i for m in every for i in deferred(m)}.values():
+            if index.table is not None and index.table.name in made:
+                index.drop(conn)
+
+
+def models_in(place: _Place, versions: bool = False) -> dict[str, int]:
+    """The positions of the models a place holds (and their versions, with ``versions``)."""
+    return _models_in(place, place.engine(), versions)
+
+
+def place_of(engine: Engine, suffix: str = SUFFIX) -> _Place:
+    """The place of a build beside the store of ``engine``, named with ``suffix``."""
+    if engine.dialect.name == "postgresql":
+        return _PostgresPlace(engine, suffix)
+    return _SqlitePlace(engine, suffix)
+
+
+def copy_table(
+    conn: Connection, table: Any, into: str, source: str, skip: frozenset[str] = frozenset()
+) -> None:
+    """A SQLite table made in the database ``into`` (as ``conn``'s schema translation names
+    it) and filled from its namesake in ``source``, another database of the connection; its
+    indexes made after its rows are in, but those named in ``skip``."""
+    conn.execute(CreateTable(table))
+    columns = ", ".join(f'"{c.name}"' for c in table.columns)
+    conn.exec_driver_sql(
+        f'INSERT INTO {into}."{table.name}" ({columns}) '
+        f'SELECT {columns} FROM {source}."{table.name}"'
+    )
+    for index in table.indexes:
+        if index.name not in skip:
+            conn.execute(CreateIndex(index))
 
 
 def _models_in(place: _Place, engine: Engine, versions: bool = False) -> dict[str, int]:
@@ -367,12 +413,12 @@ class _Place:
 class _PostgresPlace(_Place):
     """The schema ``<schema>__next`` beside the store's schema."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, suffix: str = SUFFIX) -> None:
         super().__init__(engine)
         with engine.connect() as conn:
             self.schema = str(conn.exec_driver_sql("SELECT current_schema()").scalar())
         # Schema names are checked by app/store/config.py (lower case, at most 63 bytes).
-        self.shadow = self.schema[: 63 - len(SUFFIX)] + SUFFIX
+        self.shadow = self.schema[: 63 - len(suffix)] + suffix
         self.live_schema, self.own_schema = self.schema, self.shadow
 
     def make_engine(self) -> Engine:
@@ -436,10 +482,11 @@ class _SqlitePlace(_Place):
     copies the built tables into the store; readers of the store are not held up by it
     (WAL: they read the last commit), writers wait for it as for any write."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, suffix: str = SUFFIX) -> None:
         super().__init__(engine)
         self.store = os.path.abspath(str(engine.url.database))
-        self.path = Path(f"{self.store}-next")
+        # ``<store>-next`` for the build beside, ``<store>-next1``… for a sharded one's workers
+        self.path = Path(f"{self.store}-{suffix.strip('_')}")
         self.live_schema, self.own_schema = ATTACHED, None
 
     def make_engine(self) -> Engine:
@@ -476,14 +523,7 @@ class _SqlitePlace(_Place):
         """Copied into the store; each table's indexes made after its rows are in."""
         with self.on_live(conn):
             for table in tables:
-                conn.execute(CreateTable(table))
-                columns = ", ".join(f'"{c.name}"' for c in table.columns)
-                conn.exec_driver_sql(
-                    f'INSERT INTO {ATTACHED}."{table.name}" ({columns}) '
-                    f'SELECT {columns} FROM main."{table.name}"'
-                )
-                for index in table.indexes:
-                    conn.execute(CreateIndex(index))
+                copy_table(conn, table, ATTACHED, "main")
 
     @contextmanager
     def turn(self) -> Iterator[None]:

@@ -374,9 +374,11 @@ class Projections:
         progress: Callable[[int], None] | None = None,
         page_size: int | None = None,
         enough: Callable[[], bool] | None = None,
+        upto: int | None = None,
     ) -> int:
         """Apply every event recorded since each read model's position; return how many
         log events were read. ``enough``, asked after each page: stop there (``short``).
+        ``upto``: no event past that position (a sharded rebuild's workers stop together).
 
         Each page of the log is read once and given to every read model that has not seen
         it, inside one transaction that first takes the models' position rows for writing:
@@ -396,7 +398,7 @@ class Projections:
                     live = self._live(conn)
                     at = _lock_positions(conn, [m.name for m in live])
                     after = min(at.values(), default=self.log.max_position())
-                    page = self.log.read_log(after, size)
+                    page = self.log.read_log(after, size, upto)
                     if not page:
                         break
                     moved = []
@@ -553,18 +555,36 @@ class Projections:
             model.metadata.drop_all(self.engine)
         tracking.drop_all(self.engine)
 
-    def rebuild(self, progress: Callable[[int], None] | None = None) -> int:
+    def rebuild(
+        self,
+        progress: Callable[[int], None] | None = None,
+        workers: int = 1,
+        store: Any = None,
+        coverage_parts: int | None = None,
+    ) -> int:
         """Rebuild every read model from the log, beside the live ones, and switch them in
         at once (projections/beside.py): queries answer from the live read models all along,
         which are never taken away. Safe to interrupt at any moment: run again, it resumes
         where the last page it committed left off. Returns how many log events were read.
+
+        ``workers`` > 1: the read models' work is shared among that many processes, each
+        opening the store with ``store`` (``shards.Opener``), coverage split by scope into
+        ``coverage_parts`` (by default as the plan balances best), and merged before the
+        switch (projections/shards.py, ADR 050).
         """
         from projections.beside import Beside
 
         self.create_tables()
         page, refresh_after = self._rebuild_pages()
         models = list(self.models)
-        return Beside(self).build(lambda: models, progress, page=page, refresh_after=refresh_after)
+        first = None
+        if workers > 1:
+            from projections.shards import Sharded
+
+            first = Sharded(self, store, workers, page, coverage_parts, progress).build
+        return Beside(self).build(
+            lambda: models, progress, page=page, refresh_after=refresh_after, first=first
+        )
 
     def _rebuild_pages(self) -> tuple[int, int]:
         """A rebuild's pages of the log, and how many events make its catch-up refresh the
@@ -625,12 +645,21 @@ class Projections:
         stop: threading.Event,
         poll: float = 1.0,
         progress: Callable[[int], None] | None = None,
+        workers: int = 1,
+        store: Any = None,
     ) -> None:
         """Keep the read models caught up until ``stop`` is set.
 
         On PostgreSQL the library's subscription (LISTEN/NOTIFY) wakes the loop as soon as
         events are recorded; on SQLite, which has no subscriptions, the log is polled.
+        ``workers`` > 1: that many processes share the read models, each opening the store
+        with ``store`` (projections/shards.py: ``follow``).
         """
+        if workers > 1:
+            from projections.shards import follow
+
+            follow(self, store, workers, stop, poll)
+            return
         while not stop.is_set():
             self.catch_up(progress)
             reached = min(self.positions().values(), default=0)

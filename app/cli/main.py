@@ -6,6 +6,7 @@ Exit codes: 0 done, 1 refused or bad input (reason on stderr, nothing written), 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any, NoReturn
 from uuid import UUID
@@ -21,6 +22,7 @@ from app.cli.common import (
     parse_known_at,
     print_answer,
     print_json,
+    store_config,
     store_exists,
     two_clocks,
 )
@@ -485,15 +487,60 @@ def projections_status(ctx: click.Context, as_json: bool) -> None:
                 )
 
 
+def _workers(ctx: click.Context, param: click.Parameter, value: str) -> int:
+    """``--workers``: a whole number from 1 to the bound (projections/shards.py)."""
+    from domain.fields import WORKERS_MAX as bound
+
+    try:
+        n = int(value)
+    except ValueError:
+        n = 0
+    if not 1 <= n <= bound or str(n) != value.strip().lstrip("+"):
+        raise click.BadParameter(
+            f"{value!r} 不是 1 到 {bound} 之间的整数（工作进程数）；未写入任何内容 / "
+            f"is not a whole number of worker processes from 1 to {bound}; "
+            "nothing was written"
+        )
+    return n
+
+
+def _workers_option(what: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    return click.option(
+        "--workers",
+        default="1",
+        show_default=True,
+        callback=_workers,
+        help=f"Processes that share {what} (whole read models, and coverage by scope).",
+    )
+
+
+def _opener(z: Any) -> tuple[Any, ...]:
+    """How a worker process opens this store (projections/shards.py's ``Opener``): the
+    engine, the log and its subscription, as picklable callables."""
+    from functools import partial
+
+    from app.bootstrap import make_engine
+    from app.store.event_store import EventStore
+
+    return (partial(make_engine, z.config), partial(EventStore, z.config), _subscribe)
+
+
+def _subscribe(store: Any, after: int) -> Any:
+    """The log's subscription from ``after`` (PostgreSQL), for a following worker."""
+    return store.recorder.subscribe(gt=after)
+
+
 @projections.command("rebuild")
+@_workers_option("the rebuild")
 @click.pass_context
-def projections_rebuild(ctx: click.Context) -> None:
+def projections_rebuild(ctx: click.Context, workers: int) -> None:
     """Rebuild every read model from the log, beside the live ones.
 
     Queries go on answering from the live read models until the rebuilt ones have caught up
     with the log and replace them, in one transaction. Safe to interrupt at any moment (even
     kill -9): run it again and it resumes from the last page it committed; the result is the
-    same as an uninterrupted rebuild.
+    same as an uninterrupted rebuild. With --workers N the work is shared among N processes,
+    each building its share beside the store, merged and switched in once (ADR 050).
     """
     from tqdm import tqdm
 
@@ -506,7 +553,9 @@ def projections_rebuild(ctx: click.Context) -> None:
             desc="rebuild" if built is None else "resuming rebuild",
             file=sys.stderr,
         ) as bar:
-            done = z.projections.rebuild(progress=bar.update)
+            done = z.projections.rebuild(
+                progress=bar.update, workers=workers, store=_opener(z) if workers > 1 else None
+            )
         click.echo(f"{'rebuilt' if built is None else 'resumed and finished'}: {done} event(s)")
 
 
@@ -517,22 +566,35 @@ def projections_rebuild(ctx: click.Context) -> None:
     show_default=True,
     help="Seconds between looks at the log where there are no subscriptions (SQLite).",
 )
+@_workers_option("following the log (PostgreSQL)")
 @click.pass_context
-def projections_run(ctx: click.Context, poll: float) -> None:
+def projections_run(ctx: click.Context, poll: float, workers: int) -> None:
     """Follow the log and keep the read models current until stopped (Ctrl-C or SIGTERM).
 
     On PostgreSQL it wakes on the library's subscription (LISTEN/NOTIFY); on SQLite it polls.
+    With --workers N (PostgreSQL only) N processes follow it, each for its share of the read
+    models (coverage whole: its roll-ups span scopes).
     """
     import signal
     import threading
 
+    if workers > 1 and not store_config(ctx).is_postgres:
+        raise click.BadParameter(
+            "SQLite 同一时间只允许一个写入者，多个跟随进程只会轮流等待：请用 --workers 1；"
+            "未写入任何内容 / SQLite lets one writer in at a time, so more processes "
+            "following the log would only take turns: use --workers 1; nothing was written",
+            param_hint="'--workers'",
+        )
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
     with opened(ctx) as z:
         how = "subscription" if z.config.is_postgres else f"polling every {poll}s"
-        click.echo(f"following {z.config.url} ({how}); stop with Ctrl-C", err=True)
-        z.projections.follow(stop, poll=poll)
+        shared = f", {workers} workers" if workers > 1 else ""
+        click.echo(f"following {z.config.url} ({how}{shared}); stop with Ctrl-C", err=True)
+        z.projections.follow(
+            stop, poll=poll, workers=workers, store=_opener(z) if workers > 1 else None
+        )
         click.echo("stopped", err=True)
 
 

@@ -14,6 +14,7 @@ stays the truth: the memory is dropped whenever another process may have moved t
 
 from __future__ import annotations
 
+import zlib
 from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime
@@ -60,6 +61,13 @@ Current = dict[RowKey, tuple[int, datetime]]  # a scope's rows known now -> id, 
 
 
 @lru_cache(maxsize=65536)
+def owns(scope: str, part: int, parts: int) -> bool:
+    """Does part ``part`` of ``parts`` sweep this scope? By a hash of its code, so that
+    villages spread evenly whatever their numbering."""
+    return zlib.crc32(scope.encode()) % parts == part
+
+
+@lru_cache(maxsize=65536)
 def unit_entity(code: str) -> str:
     return derived_id("unit", code).hex
 
@@ -78,8 +86,12 @@ class CoverageModel:
     # 4: column sizes from domain/fields.py (a gap named after a site of a long-named unit).
     version = 4
 
-    def __init__(self, rules: RuleSet) -> None:
+    def __init__(self, rules: RuleSet, part: int = 0, parts: int = 1) -> None:
         self.rules = rules
+        # A part of a sharded rebuild (projections/shards.py) sweeps, writes and counts the
+        # rows of its own scopes only (``owns``); facts and memberships, which say which
+        # scopes an event concerns, are every part's (the same in each, kept once at merge).
+        self.part, self.parts = part, parts
         self._position = -1  # log position the memory below is valid at
         self._generation = -1  # and the rebuild generation of the tables
         self._last_moment: datetime | None = None
@@ -183,7 +195,8 @@ class CoverageModel:
             )
             new_facts, rewritten = self._update_scopes(conn, batch)
             for scope in sorted(new_facts):
-                self._recompute(conn, scope, moment, new_facts[scope], scope in rewritten)
+                if self.parts == 1 or owns(scope, self.part, self.parts):
+                    self._recompute(conn, scope, moment, new_facts[scope], scope in rewritten)
         self._page.moments[moment] = end_position
 
     # -- which scopes a fact concerns ----------------------------------------------------------
