@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from app.bootstrap import Zhucun, bootstrap
 from app.cli.main import cli
 from app.demo.follower import FollowerFailedError, following
-from app.demo.load import CHUNK_EVENTS, DemoReport, load_demo
+from app.demo.load import CHUNK_EVENTS, DemoReport, _DemoUnitOfWork, load_demo
 from app.demo.store import demo_position
 from app.store.clock import SettableClock
 from tests.builders import small_network
@@ -78,5 +78,30 @@ def test_a_follower_that_cannot_follow_is_reported(tmp_path: Path):
             assert min(z.projections.positions().values()) < z.store.max_position()
             with pytest.raises(FollowerFailedError, match="stopped"):
                 follower.wait_for(z)
+    finally:
+        z.close()
+
+
+def test_a_chunk_that_fails_leaves_the_marker_at_the_logs_head(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The marker moves ahead of each chunk (so that the follower's page does not hold it
+    up); a chunk that fails is marked back, so nothing written later counts as the demo's."""
+    commits = {"n": 0}
+    commit = _DemoUnitOfWork.commit
+
+    def fails_second(self: _DemoUnitOfWork, bulk: bool = False) -> int:
+        commits["n"] += 1
+        if commits["n"] == 2:
+            raise OSError("disk full")
+        return commit(self, bulk)
+
+    monkeypatch.setattr(_DemoUnitOfWork, "commit", fails_second)
+    z = bootstrap(f"sqlite:///{tmp_path}/z.db", SettableClock(NOW))
+    try:
+        with pytest.raises(OSError, match="disk full"):
+            load_demo(z, SEED, catch_up=False)
+        head = z.store.max_position()
+        assert head > 0 and demo_position(z) == head
     finally:
         z.close()
