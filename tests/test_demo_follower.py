@@ -105,3 +105,15 @@ def test_a_chunk_that_fails_leaves_the_marker_at_the_logs_head(
         assert head > 0 and demo_position(z) == head
     finally:
         z.close()
+
+
+def test_the_follower_takes_in_what_is_written_on_both_engines(zhucun: Zhucun) -> None:
+    """The follower is ``zhucun projections run`` on the store's own address: on SQLite it
+    polls, on PostgreSQL it wakes on the library's subscription."""
+    with following(zhucun, 100) as follower:
+        small_network(zhucun)  # written, and left to the follower
+        head = zhucun.store.max_position()
+        follower.wait_for(zhucun)
+        assert follower.process.poll() is None, "it goes on following"
+        assert set(zhucun.projections.positions().values()) == {head}
+    assert follower.process.returncode is not None  # stopped with the block
