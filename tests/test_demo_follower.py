@@ -5,6 +5,9 @@ same log, in recording order, and the same read models (docs/adr/051)."""
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,7 +16,7 @@ from click.testing import CliRunner
 
 from app.bootstrap import Zhucun, bootstrap
 from app.cli.main import cli
-from app.demo.follower import FollowerFailedError, following
+from app.demo.follower import FollowerFailedError, _end_with_parent, following
 from app.demo.load import CHUNK_EVENTS, DemoReport, _DemoUnitOfWork, load_demo
 from app.demo.store import demo_position
 from app.store.clock import SettableClock
@@ -117,3 +120,23 @@ def test_the_follower_takes_in_what_is_written_on_both_engines(zhucun: Zhucun) -
         assert follower.process.poll() is None, "it goes on following"
         assert set(zhucun.projections.positions().values()) == {head}
     assert follower.process.returncode is not None  # stopped with the block
+
+
+GET_DEATH_SIGNAL = """
+import ctypes
+found = ctypes.c_int()
+ctypes.CDLL(None).prctl(2, ctypes.byref(found))  # PR_GET_PDEATHSIG
+print(found.value)
+"""
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the parent's death signal is Linux's")
+def test_the_follower_is_told_to_end_with_the_loading_process() -> None:
+    """A follower whose loading process was killed (``kill -9``: no ``finally`` runs there)
+    gets a SIGTERM from the kernel, set before it starts."""
+    plain = subprocess.run([sys.executable, "-c", GET_DEATH_SIGNAL], capture_output=True)
+    told = subprocess.run(
+        [sys.executable, "-c", GET_DEATH_SIGNAL], capture_output=True, preexec_fn=_end_with_parent
+    )
+    assert int(plain.stdout) == 0
+    assert int(told.stdout) == signal.SIGTERM

@@ -48,6 +48,7 @@ class Follower:
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
+            preexec_fn=_end_with_parent if sys.platform == "linux" else None,
         )
 
     def wait_for(self, z: Zhucun) -> None:
@@ -69,6 +70,15 @@ class Follower:
         self.process.wait()
         out = self.process.stderr.read().decode(errors="replace") if self.process.stderr else ""
         return f"the read models' follower stopped (exit {self.process.returncode}): {out}"
+
+
+def _end_with_parent() -> None:
+    """In the follower, before it starts: a SIGTERM when the loading process ends, however it
+    ends (even ``kill -9``), so that no follower is left polling a store nobody loads."""
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
 
 
 @contextmanager
