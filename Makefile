@@ -3,12 +3,14 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+# What the demo and the server need, without the test tools: `make demo` on a fresh clone.
+RUNTIME_STAMP := $(VENV)/.runtime-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 # The demo lives in a store of its own: `make demo` never touches var/zhucun.db.
 DEMO_DB ?= sqlite:///var/demo.db
 
-.PHONY: setup demo demo-serve serve test lint typecheck check bench clean
+.PHONY: setup runtime demo demo-serve serve test lint typecheck check bench clean
 
 setup: $(STAMP)
 
@@ -16,19 +18,28 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
-	touch $(STAMP)
+	touch $(STAMP) $(RUNTIME_STAMP)
+
+# The runtime alone (no test tools, pip as the venv has it); `make setup` installs it too.
+runtime: $(RUNTIME_STAMP)
+
+$(RUNTIME_STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(RUNTIME_STAMP)
 
 # Reloads the demo only if its store holds nothing but the demo (and logins and reads);
 # anything recorded in it since is kept, and `zhucun demo --reset` says so and stops.
-demo: setup
+# The read models follow the log in a second process while the demo writes it (ADR 051).
+demo: runtime
 	$(BIN)/zhucun --db $(DEMO_DB) demo --reset
 	$(BIN)/zhucun --db $(DEMO_DB) serve --host $(HOST) --port $(PORT)
 
 # Serve the demo's store as it is, without loading it again.
-demo-serve: setup
+demo-serve: runtime
 	$(BIN)/zhucun --db $(DEMO_DB) serve --host $(HOST) --port $(PORT)
 
-serve: setup
+serve: runtime
 	$(BIN)/zhucun serve --host $(HOST) --port $(PORT)
 
 test: setup

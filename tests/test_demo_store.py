@@ -138,3 +138,25 @@ def test_make_demo_twice_keeps_a_users_data_in_the_default_store(
     assert [e["actor"] for e in answer(kept.stdout)] == ["王用户"]
     demo = CliRunner().invoke(cli, ["--db", "sqlite:///var/demo.db", "summary", "--unit", CITY])
     assert demo.exit_code == 0 and "贫困村" in demo.output
+
+
+def _make_n(target: str, venv: Path) -> list[str]:
+    made = subprocess.run(
+        ["make", "-n", "-s", target, f"VENV={venv}"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return made.stdout.splitlines()
+
+
+def test_make_demo_installs_the_runtime_without_the_test_tools(tmp_path: Path) -> None:
+    fresh = tmp_path / "venv"  # no stamp yet: what a fresh clone runs
+    demo = _make_n("demo", fresh)
+    installs = [line for line in demo if "pip install" in line]
+    assert installs == [f"{fresh}/bin/python -m pip install --quiet -e ."]
+    assert not any(".[dev]" in line for line in demo)
+    for target in ("demo-serve", "serve"):
+        assert not any(".[dev]" in line for line in _make_n(target, fresh))
+    assert any('install --quiet -e ".[dev]"' in line for line in _make_n("test", fresh))

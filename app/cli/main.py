@@ -79,8 +79,15 @@ def init(ctx: click.Context) -> None:
     help="Empty the store first, if it holds nothing but the demo (refused otherwise).",
 )
 @click.option("--seed", default=2014, show_default=True, help="Random seed of the demo.")
+@click.option(
+    "--processes",
+    type=click.IntRange(1, 2),
+    default=2,
+    show_default=True,
+    help="2: the read models follow the log in a second process while the demo writes it.",
+)
 @click.pass_context
-def demo(ctx: click.Context, reset: bool, seed: int) -> None:
+def demo(ctx: click.Context, reset: bool, seed: int, processes: int) -> None:
     """Load the Benxi demo: 72 poor villages, their service network, work teams and work
     ledgers from 2014, and the later rounds of teams to today.
 
@@ -88,10 +95,13 @@ def demo(ctx: click.Context, reset: bool, seed: int) -> None:
     store only when every event in it was written by the demo, or only records a login or a
     read; a store holding anything a user recorded is refused and kept as it is.
     """
+    from contextlib import nullcontext
+
     from tqdm import tqdm
 
     from app.accounts import DEMO_PASSWORD, add_demo_accounts
-    from app.demo.load import estimated_events, load_demo
+    from app.demo.follower import following
+    from app.demo.load import CHUNK_EVENTS, estimated_events, load_demo
     from app.demo.store import check_demo_only, mark_demo, wipe
 
     if reset and store_exists(ctx):
@@ -104,10 +114,16 @@ def demo(ctx: click.Context, reset: bool, seed: int) -> None:
                 "存储中已有数据；用 --reset 重新载入演示数据 / "
                 "the store is not empty; use --reset to load the demo again"
             )
-        with tqdm(
-            total=estimated_events(seed, z.today()), unit="ev", desc="Benxi demo", file=sys.stderr
-        ) as bar:
-            report = load_demo(z, seed=seed, progress=bar.update)
+        with (
+            tqdm(
+                total=estimated_events(seed, z.today()),
+                unit="ev",
+                desc="Benxi demo",
+                file=sys.stderr,
+            ) as bar,
+            following(z, CHUNK_EVENTS + 1000) if processes == 2 else nullcontext() as follower,
+        ):
+            report = load_demo(z, seed=seed, progress=bar.update, follower=follower)
         click.echo(f"loaded {report.events} events into {z.config.url}")
         click.echo(
             f"{report.villages} villages ({report.poor_villages} poor), "

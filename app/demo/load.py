@@ -9,6 +9,7 @@ at its own moment on a settable clock, and the log is written in recording order
 
 from __future__ import annotations
 
+import contextlib
 import random
 import time
 from collections import Counter
@@ -23,6 +24,7 @@ from app.bootstrap import BatchRefused, Zhucun
 from app.commands import CommandLine
 from app.demo import data
 from app.demo.assessments import FIRST_TERMS_END, DemoAssessments, plan_assessments
+from app.demo.follower import Follower
 from app.demo.funds import funds
 from app.demo.goals import goals
 from app.demo.ledger import VillageLedger, plan_ledger
@@ -138,12 +140,15 @@ def load_demo(
     seed: int = 2014,
     progress: Callable[[int], None] | None = None,
     catch_up: bool = True,
+    follower: Follower | None = None,
 ) -> DemoReport:
     """Record the Benxi demo into an empty store; ``progress(n)`` after each chunk written.
 
-    With ``catch_up=False`` the read models are left to catch up on their next use. Chunks
-    are committed as they fill, so a load that fails half-way leaves a partial store: start
-    again from an empty one.
+    With ``catch_up=False`` the read models are left to catch up on their next use. With a
+    ``follower`` (app/demo/follower.py) they are taken in by it, in a process of its own,
+    while this one goes on writing; the load waits for it where a run reads them, and at the
+    end. Chunks are committed as they fill, so a load that fails half-way leaves a partial
+    store: start again from an empty one.
     """
     started = time.perf_counter()
     position = z.store.max_position()
@@ -185,8 +190,10 @@ def load_demo(
                         pending += assessing.send(z, uow, step)
                         continue
                     # The log so far written and read, then the run (committed on its own).
-                    written += _flush(z, uow, progress, True, seed)
+                    written += _flush(z, uow, progress, follower is None, seed)
                     pending = 0
+                    if follower is not None:
+                        follower.wait_for(z)
                     ran = assessing.run(z, uow, step)
                     written += ran
                     if progress is not None:
@@ -199,9 +206,15 @@ def load_demo(
                     raise RuntimeError(f"the demo plan broke a rule: {line}: {e.error}") from e
                 pending += len(lines)
                 if pending >= CHUNK_EVENTS:
-                    written += _flush(z, uow, progress, catch_up, seed)
+                    written += _flush(z, uow, progress, catch_up and follower is None, seed)
                     pending = 0
-            written += _flush(z, uow, progress, catch_up, seed)
+            written += _flush(z, uow, progress, catch_up and follower is None, seed)
+            if follower is not None and catch_up:
+                follower.wait_for(z)
+    except BaseException:
+        with contextlib.suppress(Exception):  # the error that stopped the load is the one told
+            mark_demo(z, seed)  # the chunk that failed was marked ahead of it
+        raise
     finally:
         z.clock = previous_clock
         z.projections.batch_size = previous_batch
@@ -238,8 +251,12 @@ def _flush(
     catch_up: bool,
     seed: int,
 ) -> int:
+    # The log to the chunk's end is the demo's (`demo --reset` may empty it), marked before
+    # the chunk is written: a follower of the read models (app/demo/follower.py) takes the
+    # store's writer's turn for a page as soon as the chunk is in, and marking after it would
+    # wait for that page. A chunk that fails is marked back (``load_demo``).
+    mark_demo(z, seed, z.store.max_position() + uow.pending_count())
     written = uow.commit(bulk=True)
-    mark_demo(z, seed)  # the log so far is the demo's: `demo --reset` may empty it
     if catch_up:  # chunk by chunk, so the progress shown covers the read models too
         z.projections.catch_up()
     if progress is not None and written:

@@ -24,6 +24,7 @@ from app.store.files import metadata as files_metadata
 from domain.access import DataAccess
 from domain.accounts import AccessLog, LoginGuard
 from domain.errors import RuleViolation
+from projections.runner import writing
 
 DEMO_DB = "sqlite:///var/demo.db"  # where `make demo` keeps it, apart from var/zhucun.db
 
@@ -58,13 +59,16 @@ class StoreHoldsUserDataError(RuleViolation):
         )
 
 
-def mark_demo(z: Zhucun, seed: int) -> None:
-    """Record that the log up to its head is the demo's."""
-    head = z.store.max_position()
-    _meta.create_all(z.engine, tables=[MARKER])
-    with z.engine.begin() as conn:
-        conn.execute(MARKER.delete())
-        conn.execute(MARKER.insert().values(id=1, seed=seed, last_position=head))
+def mark_demo(z: Zhucun, seed: int, last_position: int | None = None) -> None:
+    """Record that the log up to ``last_position`` (default: its head) is the demo's."""
+    head = z.store.max_position() if last_position is None else last_position
+    # In turn with the store's other writers (a follower of the read models, a server): on
+    # SQLite, not by polling its busy lock.
+    with writing(z.store.writer):
+        _meta.create_all(z.engine, tables=[MARKER])
+        with z.engine.begin() as conn:
+            conn.execute(MARKER.delete())
+            conn.execute(MARKER.insert().values(id=1, seed=seed, last_position=head))
 
 
 def demo_position(z: Zhucun) -> int | None:

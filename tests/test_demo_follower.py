@@ -1,0 +1,142 @@
+"""The demo loaded with its read models followed by a second process (``zhucun demo``'s
+default, app/demo/follower.py) makes the same store as the demo loaded in one process: the
+same log, in recording order, and the same read models (docs/adr/051)."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from app.bootstrap import Zhucun, bootstrap
+from app.cli.main import cli
+from app.demo.follower import FollowerFailedError, _end_with_parent, following
+from app.demo.load import CHUNK_EVENTS, DemoReport, _DemoUnitOfWork, load_demo
+from app.demo.store import demo_position
+from app.store.clock import SettableClock
+from tests.builders import small_network
+from tests.test_demo import NOW, SEED, log_of
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def loads(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[dict[str, tuple[Zhucun, DemoReport]]]:
+    where = tmp_path_factory.mktemp("demo_follower")
+    one = bootstrap(f"sqlite:///{where}/one.db", SettableClock(NOW))
+    two = bootstrap(f"sqlite:///{where}/two.db", SettableClock(NOW))
+    try:
+        report_one = load_demo(one, SEED)
+        with following(two, CHUNK_EVENTS + 1000) as follower:
+            report_two = load_demo(two, SEED, follower=follower)
+        yield {"one": (one, report_one), "two": (two, report_two)}
+    finally:
+        one.close()
+        two.close()
+
+
+def test_the_followed_load_writes_the_same_log_in_recording_order(loads):
+    (one, report_one), (two, report_two) = loads["one"], loads["two"]
+    assert report_two.events == report_one.events == two.store.max_position()
+    assert log_of(two) == log_of(one)
+    stamps = [logged.event.timestamp for page in two.store.iter_log() for logged in page]
+    assert stamps == sorted(stamps), "recording times never go backwards in log order"
+    assert demo_position(two) == two.store.max_position()
+
+
+def test_the_follower_brought_every_read_model_to_the_head(loads):
+    two, _ = loads["two"]
+    head = two.store.max_position()
+    assert set(two.projections.positions().values()) == {head}
+
+
+def test_the_followed_load_makes_the_same_read_models_and_figures(loads):
+    (one, _), (two, _) = loads["one"], loads["two"]
+    assert two.projections.checksum() == one.projections.checksum()
+    figures = []
+    for z in (one, two):
+        r = CliRunner().invoke(cli, ["--db", z.config.url, "summary", "--unit", "210500", "--json"])
+        assert r.exit_code == 0, r.output
+        answer = json.loads(r.stdout)
+        answer.pop("freshness")
+        figures.append(answer)
+    assert figures[0] == figures[1]
+    assert figures[1]["poor_villages"] > 0
+
+
+def test_a_follower_that_cannot_follow_is_reported(tmp_path: Path):
+    z = bootstrap(f"sqlite:///{tmp_path}/z.db", SettableClock(NOW))
+    try:
+        with following(z, 100) as follower:
+            follower.process.kill()  # it dies before the log is taken in
+            small_network(z)  # written, not taken in by any read model
+            assert min(z.projections.positions().values()) < z.store.max_position()
+            with pytest.raises(FollowerFailedError, match="stopped"):
+                follower.wait_for(z)
+    finally:
+        z.close()
+
+
+def test_a_chunk_that_fails_leaves_the_marker_at_the_logs_head(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The marker moves ahead of each chunk (so that the follower's page does not hold it
+    up); a chunk that fails is marked back, so nothing written later counts as the demo's."""
+    commits = {"n": 0}
+    commit = _DemoUnitOfWork.commit
+
+    def fails_second(self: _DemoUnitOfWork, bulk: bool = False) -> int:
+        commits["n"] += 1
+        if commits["n"] == 2:
+            raise OSError("disk full")
+        return commit(self, bulk)
+
+    monkeypatch.setattr(_DemoUnitOfWork, "commit", fails_second)
+    z = bootstrap(f"sqlite:///{tmp_path}/z.db", SettableClock(NOW))
+    try:
+        with pytest.raises(OSError, match="disk full"):
+            load_demo(z, SEED, catch_up=False)
+        head = z.store.max_position()
+        assert head > 0 and demo_position(z) == head
+    finally:
+        z.close()
+
+
+def test_the_follower_takes_in_what_is_written_on_both_engines(zhucun: Zhucun) -> None:
+    """The follower is ``zhucun projections run`` on the store's own address: on SQLite it
+    polls, on PostgreSQL it wakes on the library's subscription."""
+    with following(zhucun, 100) as follower:
+        small_network(zhucun)  # written, and left to the follower
+        head = zhucun.store.max_position()
+        follower.wait_for(zhucun)
+        assert follower.process.poll() is None, "it goes on following"
+        assert set(zhucun.projections.positions().values()) == {head}
+    assert follower.process.returncode is not None  # stopped with the block
+
+
+GET_DEATH_SIGNAL = """
+import ctypes
+found = ctypes.c_int()
+ctypes.CDLL(None).prctl(2, ctypes.byref(found))  # PR_GET_PDEATHSIG
+print(found.value)
+"""
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the parent's death signal is Linux's")
+def test_the_follower_is_told_to_end_with_the_loading_process() -> None:
+    """A follower whose loading process was killed (``kill -9``: no ``finally`` runs there)
+    gets a SIGTERM from the kernel, set before it starts."""
+    plain = subprocess.run([sys.executable, "-c", GET_DEATH_SIGNAL], capture_output=True)
+    told = subprocess.run(
+        [sys.executable, "-c", GET_DEATH_SIGNAL], capture_output=True, preexec_fn=_end_with_parent
+    )
+    assert int(plain.stdout) == 0
+    assert int(told.stdout) == signal.SIGTERM
