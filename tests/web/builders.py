@@ -52,11 +52,16 @@ def other_county(z: Zhucun) -> None:
 def web_network(z: Zhucun) -> WebNet:
     net = team_network(z)
     other_county(z)
+    add_accounts(z, net.team)
+    return WebNet(net.team, net.households)
+
+
+def add_accounts(z: Zhucun, team: str) -> None:
+    """An account of every role (``ACCOUNTS``), the team member's bound to ``team``."""
     accounts = Accounts(z, hasher=FAST_HASHER)
     for role, (username, unit) in ACCOUNTS.items():
-        team = net.team if role == "team_member" else None
-        accounts.add(username, role, unit, PASSWORD, team=team, actor="test")
-    return WebNet(net.team, net.households)
+        bound = team if role == "team_member" else None
+        accounts.add(username, role, unit, PASSWORD, team=bound, actor="test")
 
 
 def events_named(z: Zhucun, *qualnames: str) -> list[Any]:
