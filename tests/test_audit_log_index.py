@@ -26,7 +26,7 @@ from projections.audit import queries as audit_queries
 from projections.audit.index import entries, firsts, links
 from projections.runner import Projections, default_models
 from projections.tables import positions, units
-from tests.builders import answer, apply, cmd, hid, id_number, mid, open_unit, small_network
+from tests.builders import answer, apply, cmd, hid, household, mid, open_unit, small_network
 from tests.team_builders import LEADER, MEMBER, cid, leave, lid, register_units_and_cadres, tid
 from tests.units import GROUP_A1, GROUP_A2, GROUP_B1, TOWNSHIP, VILLAGE_A, VILLAGE_B
 
@@ -328,15 +328,7 @@ EARLY = 30  # households registered in the first city before the second is opene
 
 
 def _household(n: int, group: str, on: str = "2014-06-01") -> dict[str, Any]:
-    return cmd(
-        "register_household",
-        on=on,
-        group=group,
-        head_name=f"户{n}",
-        members=2,
-        id_number=id_number(100 + n),
-        id=hid(100 + n),
-    )
+    return household(100 + n, group, f"户{n}", 2, on)
 
 
 def _late_city(z: Zhucun, clock: SettableClock) -> None:

@@ -112,16 +112,25 @@ def test_decode_prints_ours_beside_the_library_loop(capsys: pytest.CaptureFixtur
     assert "baseline (library select + mapper)" in out and "ratio ours / baseline" in out
 
 
-def test_rebuild_on_a_kept_store_prints_the_baseline_beside_it(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    from bench import coverage, rebuild
+def kept_coverage_store(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    """A small SQLite store the coverage benchmark keeps (``--db``), what it printed read
+    away: the store's URL."""
+    from bench import coverage
 
     db = f"sqlite:///{tmp_path / 'kept.db'}"
     args = ["--villages", "1", "--repeat", "1", "--runs", "3", "--no-per-model", "--db", db]
     assert coverage.main(args) == 0
-    assert (tmp_path / "kept.db").exists()  # a SQLite store named in --db is kept
     capsys.readouterr()
+    return db
+
+
+def test_rebuild_on_a_kept_store_prints_the_baseline_beside_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bench import rebuild
+
+    db = kept_coverage_store(tmp_path, capsys)
+    assert (tmp_path / "kept.db").exists()  # a SQLite store named in --db is kept
     assert rebuild.main(["--db", db, "--model", "coverage", "--pragma", "cache_size=-4096"]) == 0
     out = capsys.readouterr().out
     assert "coverage; pragmas: cache_size=-4096" in out
@@ -131,12 +140,9 @@ def test_rebuild_on_a_kept_store_prints_the_baseline_beside_it(
 def test_beside_prints_a_query_s_waits_during_a_rebuild_in_place_and_beside(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from bench import beside, coverage
+    from bench import beside
 
-    db = f"sqlite:///{tmp_path / 'kept.db'}"
-    args = ["--villages", "1", "--repeat", "1", "--runs", "3", "--no-per-model", "--db", db]
-    assert coverage.main(args) == 0
-    capsys.readouterr()
+    db = kept_coverage_store(tmp_path, capsys)
     assert beside.main(["--db", db, "--unit", scale.PROVINCE_CODE]) == 0
     out = capsys.readouterr().out
     assert "load average" in out and "in place (before)" in out

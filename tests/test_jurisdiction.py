@@ -10,7 +10,7 @@ templates), and a role may send only the commands of its role. Both engines."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
@@ -554,13 +554,24 @@ def built_store(engine: str, tmp_path_factory: pytest.TempPathFactory) -> Zhucun
     return z
 
 
-@pytest.fixture(scope="module", params=ENGINES)
-def store(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Zhucun]:
-    z = built_store(request.param, tmp_path_factory)
-    yield z
-    z.close()
+def engines_store_fixture(then: Callable[[Zhucun], Any] | None = None) -> Any:
+    """A module's ``store`` fixture: ``built_store`` on each engine, then ``then`` (if any);
+    closed after the module."""
+
+    @pytest.fixture(scope="module", params=ENGINES)
+    def store(
+        request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+    ) -> Iterator[Zhucun]:
+        z = built_store(request.param, tmp_path_factory)
+        if then is not None:
+            then(z)
+        yield z
+        z.close()
+
+    return store
+
+
+store = engines_store_fixture()
 
 
 def line_of(reach: Reach, command: str, args: dict[str, Any]) -> CommandLine:

@@ -37,7 +37,7 @@ from domain.fields import field
 from web.api_models import problem_body
 from web.auth import accounts, address, csrf, login_required, principal
 from web.deps import zhucun
-from web.errors import PROBLEM_JSON, PROBLEM_TYPE, instance, status_of
+from web.errors import PROBLEM_JSON, PROBLEM_TYPE, instance, refusal_members, status_of
 from web.i18n import _, current_language
 
 bp = Blueprint("api_commands", __name__, url_prefix="/api/v1")
@@ -272,10 +272,7 @@ def _refused(
         first.message(current_language()),
         PROBLEM_TYPE.format(code=first.code),
         instance=instance(),
-        code=first.code,
-        field=first.field,
-        zh=first.zh,
-        en=first.en,
+        **refusal_members(first),
         errors=[_error(i, e, batch, items) for i, e in refused],
     )
     if batch:

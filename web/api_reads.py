@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 from flask import Blueprint, request
@@ -50,6 +50,7 @@ bp = Blueprint("api_reads", __name__, url_prefix="/api/v1")
 HIDDEN = frozenset({"spelled", "initials", "closeness"})  # how a name is matched, not what
 MONTH = re.compile(r"[0-9]{4}-[0-9]{2}")
 Row = dict[str, Any]
+T = TypeVar("T")
 
 
 def _clocks(z: Zhucun) -> tuple[date | None, datetime | None]:
@@ -75,6 +76,34 @@ def _no_unit(code: str) -> ZhucunError:
     return UnitNotFoundError(code, field="code")
 
 
+def _in_unit(code: str) -> tuple[str, Zhucun, date | None, datetime | None]:
+    """A unit's read: its code held to the account's reach, the store, and the day and the
+    moment asked (``?as_of=``, ``?as_known_at=``)."""
+    code = code_in_reach(code)
+    z = zhucun()
+    return (code, z, *_clocks(z))
+
+
+def _village_or_group(code: str, zh: str, en: str) -> str:
+    """A village's or a villager group's code held to the account's reach; another unit's
+    is not found (404), for the reason ``zh`` / ``en`` says."""
+    code = code_in_reach(code)
+    if len(code) not in (12, 15):
+        raise NotFoundError(
+            "code",
+            f"{code} 不是村或村民小组：{zh}",
+            f"{code} is not a village or a villager group: {en}",
+        )
+    return code
+
+
+def _of_unit(found: T | None, code: str) -> T:
+    """What a read found of the unit; nothing: the unit is unknown (404)."""
+    if found is None:
+        raise _no_unit(code)
+    return found
+
+
 # -- a unit's reads ---------------------------------------------------------------------------
 
 
@@ -82,12 +111,8 @@ def _no_unit(code: str) -> ZhucunError:
 @login_required
 def coverage(code: str) -> dict[str, Any]:
     """The unit's coverage, and one row per unit (or villager group) directly under it."""
-    code = code_in_reach(code)
-    z = zhucun()
-    day, moment = _clocks(z)
-    found = z.coverage(code, day, moment)
-    if found is None:
-        raise _no_unit(code)
+    code, z, day, moment = _in_unit(code)
+    found = _of_unit(z.coverage(code, day, moment), code)
     children = children_of(code, day or z.today())
     shown, after = page(children, lambda c: (c["code"],))
     rows = [r for c in shown if (r := z.coverage(c["code"], day, moment)) is not None]
@@ -102,12 +127,8 @@ def _gap_key(g: Row) -> Key:
 @login_required
 def gaps(code: str) -> dict[str, Any]:
     """Blind spots and work gaps under the unit, ``?type=`` one kind of them."""
-    code = code_in_reach(code)
-    z = zhucun()
-    day, moment = _clocks(z)
-    found = z.gaps(code, request.args.get("type"), day, moment)
-    if found is None:
-        raise _no_unit(code)
+    code, z, day, moment = _in_unit(code)
+    found = _of_unit(z.gaps(code, request.args.get("type"), day, moment), code)
     rows, after = page(found, _gap_key)
     return _answer(z, _on(z, code, day, moment), rows, after)
 
@@ -116,18 +137,12 @@ def gaps(code: str) -> dict[str, Any]:
 @login_required
 def households(code: str) -> dict[str, Any]:
     """The households of a village or villager group, covered or not, with their visits."""
-    code = code_in_reach(code)
-    if len(code) not in (12, 15):
-        raise NotFoundError(
-            "code",
-            f"{code} 不是村或村民小组：只有村和村民小组有户的名单",
-            f"{code} is not a village or a villager group: only they have a list of households",
-        )
+    code = _village_or_group(
+        code, "只有村和村民小组有户的名单", "only they have a list of households"
+    )
     z = zhucun()
     day, moment = _clocks(z)
-    found = z.households(code, day, moment)
-    if found is None:
-        raise _no_unit(code)
+    found = _of_unit(z.households(code, day, moment), code)
     head = {k: v for k, v in found.items() if k != "households"}
     rows, after = page(found["households"], lambda h: (str(h["id"]),))
     return _answer(z, head, rows, after)
@@ -137,12 +152,8 @@ def households(code: str) -> dict[str, Any]:
 @login_required
 def teams(code: str) -> dict[str, Any]:
     """The teams serving in villages under the unit on the day, with their members."""
-    code = code_in_reach(code)
-    z = zhucun()
-    day, moment = _clocks(z)
-    found = z.teams(code, day, moment)
-    if found is None:
-        raise _no_unit(code)
+    code, z, day, moment = _in_unit(code)
+    found = _of_unit(z.teams(code, day, moment), code)
     rows, after = page(found, lambda t: (str(t["team_id"]),))
     return _answer(z, _on(z, code, day, moment), rows, after)
 
@@ -191,12 +202,8 @@ def unit_residency(code: str) -> dict[str, Any]:
 def ledger(code: str) -> dict[str, Any]:
     """The village work ledger of the unit (a village's own, or the roll-up of the villages
     under it), and one line of figures per village."""
-    code = code_in_reach(code)
-    z = zhucun()
-    day, moment = _clocks(z)
-    found = z.ledger(code, day, moment)
-    if found is None:
-        raise _no_unit(code)
+    code, z, day, moment = _in_unit(code)
+    found = _of_unit(z.ledger(code, day, moment), code)
     lines = z.ledger_village_lines(code, day, moment) or []
     rows, after = page(lines, lambda v: (str(v["code"]),))
     return _answer(z, {**found, "as_known_at": moment.isoformat() if moment else None}, rows, after)
@@ -208,18 +215,10 @@ def people(code: str) -> dict[str, Any]:
     """The people of a villager group (its households with their link, its party members,
     its central households) or a village (its central households) on the day, as the unit
     page lists them."""
-    code = code_in_reach(code)
-    if len(code) not in (12, 15):
-        raise NotFoundError(
-            "code",
-            f"{code} 不是村或村民小组：只有村和村民小组列出人员",
-            f"{code} is not a village or a villager group: only they list their people",
-        )
+    code = _village_or_group(code, "只有村和村民小组列出人员", "only they list their people")
     z = zhucun()
     day = as_of(z.today()) or z.today()
-    found = unit_people(code, "village" if len(code) == 12 else "group", day)
-    if found is None:
-        raise _no_unit(code)
+    found = _of_unit(unit_people(code, "village" if len(code) == 12 else "group", day), code)
     return {**found, "freshness": freshness(z)}
 
 

@@ -48,7 +48,7 @@ from web.audit import audited, log_exported
 from web.audit_filters import export_reason
 from web.auth import csrf, login_required, principal, refuse
 from web.deps import zhucun
-from web.errors import PROBLEM_JSON, PROBLEM_TYPE, instance, problem
+from web.errors import PROBLEM_JSON, PROBLEM_TYPE, instance, refusal_members, refusal_problem
 from web.i18n import _, current_language
 from web.imports import kinds_allowed
 from web.table_export import XLSX
@@ -75,16 +75,7 @@ def _unprocessable(view: F) -> F:
         except InvalidInputError as e:
             if isinstance(e, BadRequest):
                 raise
-            return problem(
-                422,
-                _("Invalid input"),
-                e.message(current_language()),
-                PROBLEM_TYPE.format(code=e.code),
-                code=e.code,
-                field=e.field,
-                zh=e.zh,
-                en=e.en,
-            )
+            return refusal_problem(422, _("Invalid input"), e)
 
     return cast(F, checked)
 
@@ -226,10 +217,7 @@ def _import_refused(refused: ImportRefused) -> Response:
         first.zh if current_language() == "zh" else first.en,
         PROBLEM_TYPE.format(code=first.code),
         instance=instance(),
-        code=first.code,
-        field=first.field,
-        zh=first.zh,
-        en=first.en,
+        **refusal_members(first),
         errors=[e.as_dict() for e in refused.errors],
     )
     response = current_app.response_class(

@@ -33,8 +33,9 @@ from web.api_reads import (
     _clocks,
     _gap_key,
     _history,
+    _in_unit,
     _month,
-    _no_unit,
+    _of_unit,
     _on,
     _team,
     household_history,
@@ -97,9 +98,7 @@ def work_list(code: str) -> dict[str, Any]:
     q, errors = GapQuery.parse(args)
     if errors:
         raise _nothing(next(iter(errors.values())))
-    gaps = z.gaps(code, None, on, moment)
-    if gaps is None:
-        raise _no_unit(code)
+    gaps = _of_unit(z.gaps(code, None, on, moment), code)
     found = list_of(z, code, gaps, q, whole=True, day=on, moment=moment)
     if found["errors"]:
         raise _nothing(next(iter(found["errors"].values())))
@@ -126,9 +125,7 @@ def measures(code: str) -> dict[str, Any]:
     overdue = _choice("overdue", FLAGS) == "true"
     z = zhucun()
     day, moment = _clocks(z)
-    data = z.ledger_measures(code, day, moment)
-    if data is None:
-        raise _no_unit(code)
+    data = _of_unit(z.ledger_measures(code, day, moment), code)
     try:
         shown = measures_shown(data, category, village, overdue)
     except InvalidInputError as e:  # a village in reach but not under this unit
@@ -246,12 +243,8 @@ def _sha256(text: str) -> str:
 def evidence_file(code: str, sha256: str) -> Response:
     """A file the village's ledger cites as evidence on the day, as the ledger page gives it:
     its bytes checked against their hash, the read recorded as an export."""
-    code = code_in_reach(code)
-    z = zhucun()
-    day, moment = _clocks(z)
-    data = z.ledger(code, day, moment)
-    if data is None:
-        raise _no_unit(code)
+    code, z, day, moment = _in_unit(code)
+    data = _of_unit(z.ledger(code, day, moment), code)
     return evidence_sent(data, _sha256(sha256), "api")
 
 

@@ -84,6 +84,24 @@ def problem(
     return response
 
 
+def refusal_problem(status: int, title: str, error: ZhucunError) -> Response:
+    """A refusal as the API answers it: a problem of the error's type, its message in the
+    page's language, and its members (``refusal_members``)."""
+    return problem(
+        status,
+        title,
+        error.message(current_language()),
+        PROBLEM_TYPE.format(code=error.code),
+        **refusal_members(error),
+    )
+
+
+def refusal_members(error: Any) -> dict[str, Any]:
+    """What a problem says of a refusal beside its message: the code, the field, and the
+    sentence in Chinese and in English."""
+    return {"code": error.code, "field": error.field, "zh": error.zh, "en": error.en}
+
+
 def instance() -> str:
     """The request's path as a URI reference (RFC 3986): whatever was asked for, even a path
     with spaces, quotes or non-ASCII characters, comes back percent-encoded."""
@@ -102,16 +120,7 @@ def error_page(status: int, title_en: str, zh: str, en: str) -> tuple[str, int]:
 def handle_refusal(error: ZhucunError) -> Response | tuple[str, int]:
     status, title = status_of(error)
     if is_api_request():
-        return problem(
-            status,
-            _(title),
-            error.message(current_language()),
-            PROBLEM_TYPE.format(code=error.code),
-            code=error.code,
-            field=error.field,
-            zh=error.zh,
-            en=error.en,
-        )
+        return refusal_problem(status, _(title), error)
     return error_page(status, title, error.zh, error.en)
 
 

@@ -56,6 +56,9 @@ def _who(actor: str | None, role: str | None) -> tuple[str, str]:
     return who(actor, role)
 
 
+_json_option = click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+
+
 def _by(fn: Any) -> Any:
     fn = click.option("--reason", "reason", metavar="TEXT", help="Why (recorded with it).")(fn)
     fn = click.option("--role", "role", metavar="ROLE", help="Their role (default $ZHUCUN_ROLE).")(
@@ -73,7 +76,7 @@ def _by(fn: Any) -> Any:
     "--id", "run_id", metavar="UUID", help="The new run's id (default: a new random one)."
 )
 @_by
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@_json_option
 @click.pass_context
 def run(
     ctx: click.Context,
@@ -147,7 +150,7 @@ def publish(
 
 @assess.command("list")
 @click.option("--unit", "unit_code", metavar="CODE")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@_json_option
 @click.pass_context
 def list_runs(ctx: click.Context, unit_code: str | None, as_json: bool) -> None:
     """The runs recorded: id, kind, period, unit, position, rule version, digest, published."""
@@ -171,7 +174,7 @@ def list_runs(ctx: click.Context, unit_code: str | None, as_json: bool) -> None:
 
 @assess.command("show")
 @click.argument("run_id")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@_json_option
 @click.pass_context
 def show(ctx: click.Context, run_id: str, as_json: bool) -> None:
     """A run: every team's figures, score, grade, criticisms and commendation."""
@@ -223,7 +226,7 @@ def render_run(data: dict[str, Any]) -> str:
 @click.option(
     "--rules", "rules", metavar="VERSION", help="What if: the same inputs under another version."
 )
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@_json_option
 @click.pass_context
 def replay(
     ctx: click.Context, run_id: str, known_now: bool, rules: str | None, as_json: bool
@@ -304,7 +307,7 @@ def render_replay(data: dict[str, Any]) -> str:
 @click.option("--team", "team_id", metavar="ID", required=True)
 @click.option("--input", "name", metavar="NAME", required=True)
 @click.option("--member", "member", metavar="ID", help="One member's figure.")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@_json_option
 @click.pass_context
 def explain(
     ctx: click.Context, run_id: str, team_id: str, name: str, member: str | None, as_json: bool
@@ -355,7 +358,7 @@ def render_explain(data: dict[str, Any]) -> str:
 
 
 @assess.command("rules")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@_json_option
 @click.pass_context
 def rules_list(ctx: click.Context, as_json: bool) -> None:
     """The assessment rule sets adopted, every version, with the day each took effect."""
@@ -376,7 +379,7 @@ def rules_list(ctx: click.Context, as_json: bool) -> None:
 @assess.command("spot-checks")
 @click.option("--unit", "unit_code", metavar="CODE", help="Teams in villages under this unit.")
 @click.option("--team", "team_id", metavar="ID", help="One team's.")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@_json_option
 @click.pass_context
 def spot_checks(
     ctx: click.Context, unit_code: str | None, team_id: str | None, as_json: bool
@@ -401,7 +404,7 @@ def spot_checks(
 
 @assess.command("proposals")
 @click.argument("run_id")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@_json_option
 @click.pass_context
 def proposals(ctx: click.Context, run_id: str, as_json: bool) -> None:
     """What a run proposes (commendations, priority posting or promotion, criticisms,
@@ -446,7 +449,7 @@ def render_proposals(data: dict[str, Any]) -> str:
 @click.option("--until", "until", metavar="DATE", help="An amended extension's last day.")
 @click.option("--why", "why", metavar="TEXT", help="Why amended or rejected.")
 @_by
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@_json_option
 @click.pass_context
 def decide(
     ctx: click.Context,

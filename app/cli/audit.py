@@ -108,6 +108,8 @@ def _uuid(value: str | None, option: str) -> UUID | None:
 
 DAY = click.DateTime(["%Y-%m-%d"])
 DEFAULT_REASON = "审计导出 audit export"
+POSITION = click.IntRange(min=0, max=MAX_POSITION)  # a position in the log
+COUNT = click.IntRange(min=1, max=MAX_POSITION)  # how many rows, which page
 
 
 @audit.command("log")
@@ -121,21 +123,9 @@ DEFAULT_REASON = "审计导出 audit export"
 @click.option("--to", "date_to", type=DAY, help="Occurred on or before.")
 @click.option("--recorded-from", type=DAY, help="Recorded on or after (Beijing).")
 @click.option("--recorded-to", type=DAY, help="Recorded on or before (Beijing).")
-@click.option(
-    "--after",
-    type=click.IntRange(min=0, max=MAX_POSITION),
-    default=None,
-    help="After this position.",
-)
-@click.option(
-    "--limit", type=click.IntRange(min=1, max=MAX_POSITION), default=None, help="At most N rows."
-)
-@click.option(
-    "--page",
-    type=click.IntRange(min=1, max=MAX_POSITION),
-    default=None,
-    help="Page K of --limit rows.",
-)
+@click.option("--after", type=POSITION, default=None, help="After this position.")
+@click.option("--limit", type=COUNT, default=None, help="At most N rows.")
+@click.option("--page", type=COUNT, default=None, help="Page K of --limit rows.")
 @click.option(
     "--backdated-days",
     type=click.IntRange(min=0, max=36_500),

@@ -98,6 +98,11 @@ def _workbook(
     )
 
 
+# The titles of a ledger's sections, of a village and of a roll-up.
+PLANS, MEASURES = "帮扶规划 plans", "帮扶措施 measures"
+LETTERS = "工作目标责任书 responsibility letters"
+
+
 def render_ledger(data: dict[str, Any], known: str = "") -> str:
     s = data["survey"]
     lines = [
@@ -133,14 +138,14 @@ def render_ledger(data: dict[str, Any], known: str = "") -> str:
         lines += [f"    {RootCause(k).zh} {k}: {n}" for k, n in causes]
     if data["level"] == "village":
         lines += _finding_lines(s)
-        lines += _plan_lines(data["plans"])
-        lines += _measure_lines(data["measures"])
-        lines += _letter_lines(data["letters"])
+        lines += _section(PLANS, data["plans"], _plan_lines)
+        lines += _section(MEASURES, data["measures"], _measure_lines)
+        lines += _section(LETTERS, data["letters"], _letter_lines)
         lines += goal_lines(data["six_haves"])
     else:
-        lines += _plan_rollup_lines(data["plans"])
-        lines += _measure_rollup_lines(data["measures"])
-        lines += _letter_rollup_lines(data["letters"])
+        lines += ["", PLANS, *_plan_rollup_lines(data["plans"])]
+        lines += ["", MEASURES, *_measure_rollup_lines(data["measures"])]
+        lines += ["", LETTERS, *_letter_rollup_lines(data["letters"])]
         lines += goal_rollup_lines(data["six_haves"])
     lines += ["", "四位一体资金 four-source funding", *fund_total_lines(data["funds"])]
     return "\n".join(lines)
@@ -189,64 +194,63 @@ def _finding_lines(s: dict[str, Any]) -> list[str]:
     return out
 
 
-def _plan_lines(plans: list[dict[str, Any]]) -> list[str]:
-    out = ["", "帮扶规划 plans"]
-    if not plans:
-        return [*out, "  —"]
-    for p in plans:
-        a = p["approval"]
-        if p["approved"]:
-            state = f"已批准 approved {a['on']} by {a['approver']} ({a['approver_unit']})"
-        elif a is not None:
-            state = (
-                f"待再批准 revision {p['revision']} awaits approval "
-                f"(revision {a['revision']} approved {a['on']})"
-            )
-        else:
-            state = "未批准 not approved"
-        out.append(
-            f"  {p['year']} {p['kind_zh']} {p['kind']}: {p['title']}  "
-            f"(revision {p['revision']}, {p['revised_on']}, 起草 {p['drafted_by']}; {state})"
-            f"  ({p['id']})"
+def _section(title: str, rows: list[dict[str, Any]], lines: Any) -> list[str]:
+    """A section of a village's ledger: its title, then the ``lines`` of each row, or a dash."""
+    return ["", title, *([line for row in rows for line in lines(row)] or ["  —"])]
+
+
+def _plan_lines(p: dict[str, Any]) -> list[str]:
+    a = p["approval"]
+    if p["approved"]:
+        state = f"已批准 approved {a['on']} by {a['approver']} ({a['approver_unit']})"
+    elif a is not None:
+        state = (
+            f"待再批准 revision {p['revision']} awaits approval "
+            f"(revision {a['revision']} approved {a['on']})"
         )
-        out += [f"    {i['key']}  [{_category_zh(i['category'])}] {i['text']}" for i in p["items"]]
-    return out
+    else:
+        state = "未批准 not approved"
+    return [
+        f"  {p['year']} {p['kind_zh']} {p['kind']}: {p['title']}  "
+        f"(revision {p['revision']}, {p['revised_on']}, 起草 {p['drafted_by']}; {state})"
+        f"  ({p['id']})",
+        *(f"    {i['key']}  [{_category_zh(i['category'])}] {i['text']}" for i in p["items"]),
+    ]
+
+
+def _measure_lines(m: dict[str, Any]) -> list[str]:
+    overdue = "  逾期 OVERDUE" if m["overdue"] else ""
+    because = f"（{m['because']}）" if m["because"] else ""
+    sources = ", ".join(m["sources"]) or "—"
+    return [
+        f"  {m['due_on']}  [{m['category_zh']}] {m['title']}  {m['status_zh']} "
+        f"{m['status']}{because}{overdue}",
+        f"    责任人 responsible {m['responsible']}; 预算 budget {m['budget_yuan']} 元 yuan "
+        f"({sources}); plan item {m['item']}  ({m['id']})",
+        *(f"    {n['on']}  {n['note']}" for n in m["progress"]),
+    ]
+
+
+def _letter_lines(x: dict[str, Any]) -> list[str]:
+    force = "有效 in force" if x["in_force"] else "不在期限内 not in force"
+    return [
+        f"  {x['signed_on']}  派出单位 unit {x['unit']} ({x['unit_signatory']}) — "
+        f"村 village ({x['village_signatory']}); 期限 term {x['term_starts_on']} – "
+        f"{x['term_ends_on']}, {force}  ({x['id']})",
+        *(f"    目标 target {t['item']}: {t['text']}" for t in x["targets"]),
+    ]
 
 
 def _plan_rollup_lines(plans: dict[str, Any]) -> list[str]:
     return [
-        "",
-        "帮扶规划 plans",
         f"  规划 plans              {plans['plans']}, 已批准 approved {plans['plans_approved']} "
         f"(villages with an approved plan {plans['villages_with_an_approved_plan']})",
     ]
 
 
-def _measure_lines(measures: list[dict[str, Any]]) -> list[str]:
-    out = ["", "帮扶措施 measures"]
-    if not measures:
-        return [*out, "  —"]
-    for m in measures:
-        overdue = "  逾期 OVERDUE" if m["overdue"] else ""
-        because = f"（{m['because']}）" if m["because"] else ""
-        out.append(
-            f"  {m['due_on']}  [{m['category_zh']}] {m['title']}  {m['status_zh']} "
-            f"{m['status']}{because}{overdue}"
-        )
-        sources = ", ".join(m["sources"]) or "—"
-        out.append(
-            f"    责任人 responsible {m['responsible']}; 预算 budget {m['budget_yuan']} 元 yuan "
-            f"({sources}); plan item {m['item']}  ({m['id']})"
-        )
-        out += [f"    {n['on']}  {n['note']}" for n in m["progress"]]
-    return out
-
-
 def _measure_rollup_lines(measures: dict[str, Any]) -> list[str]:
     s = measures["by_status"]
     return [
-        "",
-        "帮扶措施 measures",
         f"  措施 measures           {measures['measures']} (计划 planned {s['planned']}, "
         f"实施中 under way {s['under_way']}, 已完成 done {s['done']}, "
         f"已放弃 dropped {s['dropped']}); 逾期 overdue {measures['overdue']}",
@@ -254,25 +258,8 @@ def _measure_rollup_lines(measures: dict[str, Any]) -> list[str]:
     ]
 
 
-def _letter_lines(letters: list[dict[str, Any]]) -> list[str]:
-    out = ["", "工作目标责任书 responsibility letters"]
-    if not letters:
-        return [*out, "  —"]
-    for x in letters:
-        force = "有效 in force" if x["in_force"] else "不在期限内 not in force"
-        out.append(
-            f"  {x['signed_on']}  派出单位 unit {x['unit']} ({x['unit_signatory']}) — "
-            f"村 village ({x['village_signatory']}); 期限 term {x['term_starts_on']} – "
-            f"{x['term_ends_on']}, {force}  ({x['id']})"
-        )
-        out += [f"    目标 target {t['item']}: {t['text']}" for t in x["targets"]]
-    return out
-
-
 def _letter_rollup_lines(letters: dict[str, Any]) -> list[str]:
     return [
-        "",
-        "工作目标责任书 responsibility letters",
         f"  责任书 letters          {letters['letters']}, 有效 in force {letters['in_force']} "
         f"(villages with a letter {letters['villages_with_a_letter']})",
     ]

@@ -10,8 +10,8 @@ from argon2 import PasswordHasher
 
 from app.accounts import Accounts
 from app.bootstrap import Zhucun
-from tests.builders import CITY, COUNTY, TOWNSHIP, VILLAGE_A, apply, open_unit
-from tests.team_builders import team_network
+from tests.builders import CITY, COUNTY, TOWNSHIP, VILLAGE_A, apply, cmd, open_unit
+from tests.team_builders import MEMBER, cid, team_network
 
 OTHER_COUNTY, OTHER_TOWNSHIP = "210522", "210522100"
 OTHER_VILLAGE, OTHER_GROUP = "210522100201", "210522100201001"
@@ -52,11 +52,31 @@ def other_county(z: Zhucun) -> None:
 def web_network(z: Zhucun) -> WebNet:
     net = team_network(z)
     other_county(z)
+    add_accounts(z, net.team)
+    return WebNet(net.team, net.households)
+
+
+def add_accounts(z: Zhucun, team: str) -> None:
+    """An account of every role (``ACCOUNTS``), the team member's bound to ``team``."""
     accounts = Accounts(z, hasher=FAST_HASHER)
     for role, (username, unit) in ACCOUNTS.items():
-        team = net.team if role == "team_member" else None
-        accounts.add(username, role, unit, PASSWORD, team=team, actor="test")
-    return WebNet(net.team, net.households)
+        bound = team if role == "team_member" else None
+        accounts.add(username, role, unit, PASSWORD, team=bound, actor="test")
+
+
+def diary_and_visit(net: WebNet) -> list[dict[str, Any]]:
+    """The team member's diary of 2016-11-02 and visit of 2016-11-03 to household A1."""
+    member = {"actor": "team.member", "role": "team_member", "cadre": cid(MEMBER)}
+    return [
+        cmd("write_diary", on="2016-11-02", **member, text="走访三户，二组灌溉渠年久失修"),
+        cmd(
+            "visit_household",
+            on="2016-11-03",
+            **member,
+            household=net.households["A1"],
+            note="介绍合作社",
+        ),
+    ]
 
 
 def events_named(z: Zhucun, *qualnames: str) -> list[Any]:

@@ -1,10 +1,14 @@
 from __future__ import annotations
 
 import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.serving import make_server
 
 from app.accounts import Accounts
 from app.bootstrap import Zhucun
@@ -49,8 +53,33 @@ def net(zhucun: Zhucun) -> WebNet:
 
 
 @pytest.fixture
+def web(zhucun: Zhucun, net: WebNet) -> Flask:
+    """The app over ``net`` (the module's own, if it makes one)."""
+    return make_app(zhucun)
+
+
+@pytest.fixture
+def county(web: Flask) -> FlaskClient:
+    """The county's administrator, logged in to ``web``."""
+    return login(web.test_client(), "county_admin")
+
+
+@pytest.fixture
 def accounts(zhucun: Zhucun) -> Accounts:
     return Accounts(zhucun, hasher=FAST_HASHER)
+
+
+@contextmanager
+def serving(app: Flask, threaded: bool = True) -> Iterator[str]:
+    """``app`` on a free port of 127.0.0.1 for as long as the block lasts: its address."""
+    server = make_server("127.0.0.1", 0, app, threaded=threaded)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
 
 
 def csrf_token(client: FlaskClient, path: str = "/login") -> str:

@@ -8,8 +8,10 @@ allowed)``; the tests run every route as every role and as nobody logged in (``c
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import tomllib
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,8 +20,8 @@ from flask.testing import FlaskClient
 
 from app.bootstrap import Zhucun, bootstrap
 from app.store.clock import SettableClock
-from tests.builders import apply
-from tests.web.builders import ROLES, web_network
+from tests.builders import CITY, COUNTY, GROUP_A1, TOWNSHIP, VILLAGE_A, VILLAGE_B, apply
+from tests.web.builders import OTHER_COUNTY, OTHER_GROUP, OTHER_VILLAGE, ROLES, web_network
 from tests.web.conftest import csrf_token, login
 
 EVERYONE = frozenset(ROLES)
@@ -28,9 +30,55 @@ IN_COUNTY = CITY_WIDE | {"county_admin", "inspector"}
 IN_TOWNSHIP = IN_COUNTY | {"township_officer"}
 # The audit log's readers: auditors, inspectors and the administrators (web/audit.py).
 AUDITORS = frozenset({"city_admin", "county_admin", "inspector", "auditor"})
+# What a route's path and roles may name in tests/web/permissions.toml, besides the module's.
+KNOWN = {
+    "CITY": CITY,
+    "COUNTY": COUNTY,
+    "TOWNSHIP": TOWNSHIP,
+    "VILLAGE_A": VILLAGE_A,
+    "VILLAGE_B": VILLAGE_B,
+    "GROUP_A1": GROUP_A1,
+    "OTHER_COUNTY": OTHER_COUNTY,
+    "OTHER_VILLAGE": OTHER_VILLAGE,
+    "OTHER_GROUP": OTHER_GROUP,
+    "EVERYONE": EVERYONE,
+    "CITY_WIDE": CITY_WIDE,
+    "IN_COUNTY": IN_COUNTY,
+    "IN_TOWNSHIP": IN_TOWNSHIP,
+    "AUDITORS": AUDITORS,
+    "PUBLIC": None,  # no login needed
+}
 
 Route = tuple[str, str, str, Any, Any]  # name, method, path, roles allowed, status when allowed
 REFUSED_FORM = "form"  # status when allowed: the form comes back with the domain's refusal
+
+
+def routes(table: str, names: Mapping[str, Any]) -> list[Route]:
+    """The routes of ``table`` in tests/web/permissions.toml. A path's ``{NAME}`` and a named
+    set of roles are looked up in ``names`` (the matrix module's), then in ``KNOWN``;
+    a list of roles stands for itself."""
+    known = {**KNOWN, **names}
+    with (Path(__file__).parent / "permissions.toml").open("rb") as f:
+        rows = tomllib.load(f)[table]["routes"]
+    return [
+        (name, method, path.format(**known), roles_named(allowed, known), status)
+        for name, method, path, allowed, status in rows
+    ]
+
+
+def roles_named(allowed: str | list[str], known: Mapping[str, Any]) -> Any:
+    return frozenset(allowed) if isinstance(allowed, list) else known[allowed]
+
+
+def get(name: str, path: str, allowed: Any, status: Any = 200) -> Route:
+    """A GET route of a matrix: allowed, it answers ``status`` (200 unless told)."""
+    return (name, "GET", path, allowed, status)
+
+
+def post(name: str, path: str, allowed: Any, status: Any = 200) -> Route:
+    """A POST route of a matrix: allowed, it answers ``status`` (200 unless told)."""
+    return (name, "POST", path, allowed, status)
+
 
 # Every role, and nobody logged in (None).
 AS_EVERY_ROLE = pytest.mark.parametrize("role", [*ROLES, None], ids=[*ROLES, "anonymous"])
@@ -114,6 +162,15 @@ def covered(app: Flask, routes: list[Route]) -> set[tuple[str, str]]:
         (adapter.match(path.split("?")[0], method=method)[0], method)
         for _name, method, path, _allowed, _status in routes
     }
+
+
+def uncovered(app: Flask, routes: list[Route], blueprints: set[str]) -> set[tuple[str, str]]:
+    """The (endpoint, method) pairs of the ``blueprints`` that no route of a matrix reaches."""
+    return {
+        (endpoint, method)
+        for endpoint, method in endpoints(app)
+        if endpoint.split(".")[0] in blueprints
+    } - covered(app, routes)
 
 
 def endpoints(app: Flask) -> set[tuple[str, str]]:

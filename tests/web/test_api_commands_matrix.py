@@ -11,47 +11,27 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from app.accounts import Accounts
 from app.api_tokens import ApiTokens
 from app.bootstrap import Zhucun
 from app.jurisdiction import COMMAND_ROLES
 from tests.team_builders import tid
-from tests.test_jurisdiction import ENGINES, REACHES, TEMPLATES, built_store, variants
-from tests.web.builders import ACCOUNTS, FAST_HASHER, PASSWORD, ROLES
+from tests.test_jurisdiction import CASES, REACHES, TEMPLATES, engines_store_fixture, variants
+from tests.web.builders import ACCOUNTS, ROLES, add_accounts
 from tests.web.conftest import login, make_app
 from tests.web.matrix import refusals
 from tests.web.test_permissions_adversarial import leaks
 
 URL = "/api/v1/commands"
 
-CASES = [
-    pytest.param(role, command, arg, kind, id=f"{role}-{command}-{arg}")
-    for role, (reach, outside) in REACHES.items()
-    for command, (_, refs) in TEMPLATES.items()
-    if reach.role in COMMAND_ROLES[command]
-    for arg, kind in refs.items()
-    if kind in outside
-]
 
-
-@pytest.fixture(scope="module", params=ENGINES)
-def store(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Zhucun]:
-    z = built_store(request.param, tmp_path_factory)
-    accounts = Accounts(z, hasher=FAST_HASHER)
-    for role, (username, unit) in ACCOUNTS.items():
-        team = tid(1) if role == "team_member" else None
-        accounts.add(username, role, unit, PASSWORD, team=team, actor="test")
-    yield z
-    z.close()
+# The jurisdiction tests' store with an account of every role.
+store = engines_store_fixture(lambda z: add_accounts(z, tid(1)))
 
 
 @pytest.fixture(scope="module", params=["cookie", "token"])

@@ -38,27 +38,11 @@ from tests.web.builders import (
     OTHER_GROUP,
     OTHER_VILLAGE,
     WebNet,
-    web_network,
 )
-from tests.web.conftest import login, make_app
+from tests.web.conftest import login
 
 OUTSIDE_NAMES = ("桓仁满族自治县", "桓仁镇", "丙村")
 OUTSIDE_CODES = (OTHER_COUNTY, "210522100", OTHER_VILLAGE, OTHER_GROUP)
-
-
-@pytest.fixture
-def net(zhucun: Zhucun) -> WebNet:
-    return web_network(zhucun)
-
-
-@pytest.fixture
-def web(zhucun: Zhucun, net: WebNet) -> Flask:
-    return make_app(zhucun)
-
-
-@pytest.fixture
-def county(web: Flask) -> FlaskClient:
-    return login(web.test_client(), "county_admin")
 
 
 def conforming(client: FlaskClient, path: str, status: int = 200) -> dict[str, Any]:
@@ -76,6 +60,22 @@ def conforming(client: FlaskClient, path: str, status: int = 200) -> dict[str, A
     jsonschema.validate(body, {**ref, "components": document["components"]})
     assert 0 < body["freshness"]["position"] <= body["freshness"]["head"]
     return dict(body)
+
+
+def refused_naming_nothing(
+    client: FlaskClient,
+    template: str,
+    value: str,
+    outside: tuple[str, ...] = (*OUTSIDE_NAMES, *OUTSIDE_CODES),
+) -> dict[str, Any]:
+    """``template`` with ``value`` in it, quoted, is refused (403, as described), and the
+    answer names nothing of ``outside`` (the other county's names and codes) but what was
+    sent."""
+    sent = quote(value, safe="")
+    body = conforming(client, template.format(sent), 403)
+    text = str(body).replace(value, "").replace(sent, "")
+    assert [s for s in outside if s in text] == [], (value, body)
+    return body
 
 
 def _matches(template: str, path: str) -> bool:
@@ -216,10 +216,7 @@ def test_another_county_in_any_disguise_is_refused_naming_nothing_of_it(
     county: FlaskClient, template: str
 ) -> None:
     for value in _variants(OTHER_VILLAGE):
-        sent = quote(value, safe="")
-        body = conforming(county, template.format(sent), 403)
-        text = str(body).replace(value, "").replace(sent, "")
-        assert [s for s in (*OUTSIDE_NAMES, *OUTSIDE_CODES) if s in text] == [], (value, body)
+        body = refused_naming_nothing(county, template, value)
         assert body["code"] == "outside_jurisdiction"
 
 
@@ -229,10 +226,7 @@ def test_another_county_s_team_is_refused_naming_nothing_of_it(
     team = second_team(zhucun, village=OTHER_VILLAGE, n=7)
     for path in ("/api/v1/teams/{}", "/api/v1/teams/{}/residency", "/api/v1/teams/{}/history"):
         for value in _variants(team):
-            sent = quote(value, safe="")
-            body = conforming(county, path.format(sent), 403)
-            text = str(body).replace(value, "").replace(sent, "")
-            assert [s for s in (*OUTSIDE_NAMES, *OUTSIDE_CODES) if s in text] == [], body
+            refused_naming_nothing(county, path, value)
 
 
 def test_inside_the_jurisdiction_a_code_is_written_as_the_description_says(

@@ -31,7 +31,6 @@ from tests.web.builders import (
     OTHER_GROUP,
     WebNet,
     events_named,
-    web_network,
 )
 from tests.web.conftest import login, make_app
 from tests.web.test_api_reads import OUTSIDE_NAMES, _variants
@@ -47,16 +46,6 @@ BAD_ROWS = [
     [GROUP_A1, "郑三", "两", id_number(713), None, None],
     [GROUP_A1, "", 2, "1", None, None],
 ]
-
-
-@pytest.fixture
-def net(zhucun: Zhucun) -> WebNet:
-    return web_network(zhucun)
-
-
-@pytest.fixture
-def web(zhucun: Zhucun, net: WebNet) -> Flask:
-    return make_app(zhucun)
 
 
 @pytest.fixture

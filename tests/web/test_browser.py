@@ -6,7 +6,6 @@ and look at the village page at phone width. Screenshots go to the test's output
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,14 +13,13 @@ from typing import Any
 from uuid import UUID
 
 import pytest
-from werkzeug.serving import make_server
 
 from app.bootstrap import Zhucun, bootstrap
 from app.store.clock import SettableClock
 from domain.party import central_household_id
 from tests.builders import COUNTY, TOWNSHIP, VILLAGE_A, apply, cmd
 from tests.web.builders import PASSWORD, web_network
-from tests.web.conftest import make_app
+from tests.web.conftest import make_app, serving
 
 CHROMIUM = "/usr/bin/chromium"
 ON_CI = os.environ.get("CI", "").lower() == "true"
@@ -40,14 +38,10 @@ def served(tmp_path: Path, build: Callable[[Zhucun], Any]) -> Iterator[str]:
         f"sqlite:///{tmp_path}/zhucun.db", SettableClock(datetime(2016, 12, 31, 4, tzinfo=UTC))
     )
     build(z)
-    httpd = make_server("127.0.0.1", 0, make_app(z))
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
     try:
-        yield f"http://127.0.0.1:{httpd.server_port}"
+        with serving(make_app(z), threaded=False) as base:
+            yield base
     finally:
-        httpd.shutdown()
-        thread.join(timeout=10)
         z.close()
 
 

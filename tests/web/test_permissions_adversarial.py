@@ -7,27 +7,24 @@ every page that takes a code or id in its address, with the same disguises. Both
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from urllib.parse import quote
 
 import pytest
 from flask import Flask
 
-from app.accounts import Accounts
 from app.bootstrap import Zhucun
 from app.jurisdiction import COMMAND_ROLES
 from domain.accounts import Role
 from tests.builders import VILLAGE_A
 from tests.team_builders import tid
 from tests.test_jurisdiction import (
-    ENGINES,
     OUTSIDE_NAMES,
     REACHES,
     TEMPLATES,
-    built_store,
+    engines_store_fixture,
     variants,
 )
-from tests.web.builders import ACCOUNTS, FAST_HASHER, PASSWORD
+from tests.web.builders import add_accounts
 from tests.web.conftest import csrf_token, login, make_app
 from tests.web.matrix import refusals
 from web.record_forms import FORMS
@@ -53,17 +50,8 @@ CASES = [
 ]
 
 
-@pytest.fixture(scope="module", params=ENGINES)
-def store(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Zhucun]:
-    z = built_store(request.param, tmp_path_factory)
-    accounts = Accounts(z, hasher=FAST_HASHER)
-    for role, (username, unit) in ACCOUNTS.items():
-        team = tid(1) if role == "team_member" else None
-        accounts.add(username, role, unit, PASSWORD, team=team, actor="test")
-    yield z
-    z.close()
+# The jurisdiction tests' store with an account of every role.
+store = engines_store_fixture(lambda z: add_accounts(z, tid(1)))
 
 
 @pytest.fixture(scope="module")

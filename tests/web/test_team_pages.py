@@ -16,7 +16,7 @@ from app.bootstrap import Zhucun
 from app.store.clock import SettableClock
 from tests.builders import COUNTY, VILLAGE_A, VILLAGE_B, apply, cmd, id_number
 from tests.team_builders import MEMBER, cid, lid, second_team
-from tests.web.builders import WebNet, events_named, web_network
+from tests.web.builders import WebNet, diary_and_visit, events_named, web_network
 from tests.web.conftest import login
 
 TEAM_NAME = "本溪市农委驻甲村工作队"
@@ -54,23 +54,7 @@ def net(zhucun: Zhucun) -> WebNet:
             id=lid(1),
         ),
         cmd("approve_leave", on="2016-11-09", leave=lid(1)),
-        cmd(
-            "write_diary",
-            on="2016-11-02",
-            actor="team.member",
-            role="team_member",
-            cadre=member,
-            text="走访三户，二组灌溉渠年久失修",
-        ),
-        cmd(
-            "visit_household",
-            on="2016-11-03",
-            actor="team.member",
-            role="team_member",
-            cadre=member,
-            household=net.households["A1"],
-            note="介绍合作社",
-        ),
+        *diary_and_visit(net),
         cmd("record_absence", on="2016-11-20", role="inspector", cadre=member, note="人不在村"),
     ]
     apply(zhucun, *lines)
