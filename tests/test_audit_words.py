@@ -16,6 +16,8 @@ from app.audit.words import FIELDS, HIDDEN, VALUES, details_in_words, value_in_w
 from app.describe import META_FIELDS, WORDS
 from domain.base import NetworkAggregate
 
+BASES = {name for name, kind in vars(NetworkAggregate).items() if inspect.isclass(kind)}
+
 
 def _events() -> dict[str, set[str]]:
     """Every event of the domain (``Aggregate.Event``) and its own fields."""
@@ -31,9 +33,10 @@ def _events() -> dict[str, set[str]]:
                 if inspect.isclass(event) and issubclass(event, NetworkAggregate.Event)
             }
             for name, event in kinds.items():
-                # The bases the others stand on (``Event``, ``Created``, ``FromAddress``)
-                # are never recorded themselves.
-                if name in ("Event", "Created") or any(
+                # The bases the others stand on (``Event``, ``Created``, ``SetsFields``,
+                # ``FromAddress``) are never recorded themselves; the library gives each
+                # aggregate its own copy of the bases ``NetworkAggregate`` defines.
+                if name in BASES or any(
                     o is not event and issubclass(o, event) for o in kinds.values()
                 ):
                     continue
