@@ -18,9 +18,13 @@ def _subclasses(cls: type) -> list[type]:
     return found
 
 
+BASES = {name for name, kind in vars(NetworkAggregate).items() if isinstance(kind, type)}
+
+
 def recordable_events() -> set[str]:
-    """The concrete event classes declared in the domain's aggregates (not the library's
-    ``Created`` and ``Event`` bases, nor a base the aggregate's own events share)."""
+    """The concrete event classes declared in the domain's aggregates (not the bases
+    ``NetworkAggregate`` defines, which the library copies into every aggregate, nor a base
+    the aggregate's own events share)."""
     for module in pkgutil.walk_packages(domain.__path__, "domain."):
         importlib.import_module(module.name)
     names = set()
@@ -29,7 +33,7 @@ def recordable_events() -> set[str]:
             if (
                 isinstance(value, type)
                 and issubclass(value, NetworkAggregate.Event)
-                and name not in ("Created", "Event")
+                and name not in BASES
                 and not value.__subclasses__()
             ):
                 names.add(value.__qualname__)
