@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from app.jurisdiction import Reach
     from domain.base import Meta
     from domain.ledger.measures import FundingSource
+    from projections.shards import Opener
 
 T = TypeVar("T")
 
@@ -80,6 +81,11 @@ class BatchResult:
     written: list[Any] = field(default_factory=list)  # the events written, in order
     # The receipt of a request already received (``execute(receipt=...)``): nothing was run.
     earlier: CommandReceipt | None = None
+
+
+def _subscribe(store: EventStore, after: int) -> Any:
+    """The log's subscription after ``after`` (PostgreSQL's LISTEN/NOTIFY), for a follower."""
+    return store.recorder.subscribe(gt=after)
 
 
 def make_engine(config: StoreConfig) -> Engine:
@@ -144,6 +150,17 @@ class Zhucun:
         from app.assessments.runs import Assessments
 
         return Assessments(self.store, self.projections, self.clock)
+
+    def worker_opener(self) -> Opener:
+        """How a worker process of a shared rebuild or follow (``--workers N``, ADR 050) opens
+        this store: the engine, the log and, on PostgreSQL, its subscription."""
+        from functools import partial
+
+        from projections.shards import Opener
+
+        return Opener(
+            partial(make_engine, self.config), partial(EventStore, self.config), _subscribe
+        )
 
     def close(self) -> None:
         self.projections.close()

@@ -18,13 +18,11 @@ import os
 import resource
 import statistics
 import time
-from functools import partial
 from typing import Any
 
-from app.bootstrap import Zhucun, make_engine
+from app.bootstrap import Zhucun
 from app.store.clock import SettableClock
 from app.store.config import parse_database_url
-from app.store.event_store import EventStore
 from bench import harness
 from bench.coverage import decode_loop_timed
 from bench.loader import RECORDED_AT
@@ -48,7 +46,7 @@ def measure(url: str, workers: int, repeat: int, parts: int | None = None) -> di
     """Baseline and rebuilds on the store at ``url``."""
     z = Zhucun(parse_database_url(url), SettableClock(RECORDED_AT))
     try:
-        store = (partial(make_engine, z.config), partial(EventStore, z.config))
+        store = z.worker_opener()
         z.projections.catch_up()
         events = z.store.max_position()
         load_before = _load()

@@ -79,11 +79,11 @@ class Opener:
     subscribe: Callable[[Any, int], Any] | None = None
 
 
-def opened(store: Opener | tuple[Any, ...] | None) -> Opener:
-    """``store`` as an ``Opener`` (the command line gives the callables as a tuple)."""
+def opened(store: Opener | None) -> Opener:
+    """``store``, which workers cannot do without (``Zhucun.worker_opener``)."""
     if store is None:
         raise ValueError("workers need how to open the store (an Opener)")
-    return store if isinstance(store, Opener) else Opener(*store)
+    return store
 
 
 @dataclass(frozen=True)
@@ -190,7 +190,7 @@ class Sharded:
     def __init__(
         self,
         live: Any,
-        opener: Opener | tuple[Any, ...] | None,
+        opener: Opener | None,
         workers: int,
         page: int,
         coverage_parts: int | None = None,

@@ -9,16 +9,14 @@ import os
 import signal
 import threading
 import time
-from functools import partial
 from typing import Any
 
 import pytest
 
-from app.bootstrap import Zhucun, bootstrap, make_engine
-from app.store.event_store import EventStore
+from app.bootstrap import Zhucun, bootstrap
 from bench import harness
 from projections.beside import place_of
-from projections.shards import MAX_WORKERS, Opener, Sharded, WorkerFailed, plan
+from projections.shards import MAX_WORKERS, Sharded, WorkerFailed, plan
 from tests.conftest import pg_url_for_new_schema
 from tests.test_projections import populate
 
@@ -34,10 +32,6 @@ NAMES = [
     "search",
     "rectifications",
 ]
-
-
-def opener(z: Zhucun) -> Opener:
-    return Opener(partial(make_engine, z.config), partial(EventStore, z.config))
 
 
 @pytest.fixture
@@ -65,7 +59,7 @@ def test_two_workers_switch_in_what_one_process_builds(province: Zhucun) -> None
     z.projections.rebuild()
     one = z.projections.checksum()
     _coverage_rows_by_part(z)
-    read = z.projections.rebuild(workers=2, store=opener(z), coverage_parts=2)
+    read = z.projections.rebuild(workers=2, store=z.worker_opener(), coverage_parts=2)
     assert read >= z.store.max_position()
     assert z.projections.checksum() == one
     assert not z.projections.rebuilding()
@@ -78,7 +72,7 @@ def test_whole_models_alone_among_three_workers_give_the_same_read_models(
     z = province
     z.projections.rebuild()
     one = z.projections.checksum()
-    z.projections.rebuild(workers=3, store=opener(z), coverage_parts=1)
+    z.projections.rebuild(workers=3, store=z.worker_opener(), coverage_parts=1)
     assert z.projections.checksum() == one
 
 
@@ -114,7 +108,7 @@ def killed(z: Zhucun, monkeypatch: pytest.MonkeyPatch) -> str:
     z.projections.rebuild_batch_size = 50  # many pages: the worker is killed between two
     monkeypatch.setattr("projections.shards.Sharded", KillOne)
     with pytest.raises(WorkerFailed, match="signal 9"):
-        z.projections.rebuild(workers=2, store=opener(z), coverage_parts=2)
+        z.projections.rebuild(workers=2, store=z.worker_opener(), coverage_parts=2)
     monkeypatch.undo()
     return one
 
@@ -126,7 +120,7 @@ def test_a_worker_killed_in_the_middle_resumes_to_the_same_checksum(
     one = killed(z, monkeypatch)
     assert z.projections.checksum() == one  # the live read models untouched
     assert z.projections.rebuilding()
-    z.projections.rebuild(workers=2, store=opener(z), coverage_parts=2)
+    z.projections.rebuild(workers=2, store=z.worker_opener(), coverage_parts=2)
     assert not z.projections.rebuilding()
     assert z.projections.checksum() == one
 
@@ -136,7 +130,7 @@ def test_a_killed_rebuild_run_again_with_other_workers_starts_again_and_leaves_n
 ) -> None:
     z = province
     one = killed(z, monkeypatch)
-    z.projections.rebuild(workers=3, store=opener(z))  # another plan: its places made anew
+    z.projections.rebuild(workers=3, store=z.worker_opener())  # another plan: its places made anew
     assert z.projections.checksum() == one
     assert not z.projections.rebuilding()
     assert not any(place_of(z.engine, f"__next{k}").exists() for k in range(1, MAX_WORKERS))
@@ -201,7 +195,7 @@ def test_two_followers_keep_every_read_model_at_the_head_on_postgresql() -> None
     z = bootstrap(pg_url_for_new_schema())
     stop = threading.Event()
     follower = threading.Thread(
-        target=z.projections.follow, args=(stop,), kwargs={"workers": 2, "store": opener(z)}
+        target=z.projections.follow, args=(stop,), kwargs={"workers": 2, "store": z.worker_opener()}
     )
     follower.start()
     try:

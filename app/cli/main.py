@@ -530,22 +530,6 @@ def _workers_option(what: str) -> Callable[[Callable[..., Any]], Callable[..., A
     )
 
 
-def _opener(z: Any) -> tuple[Any, ...]:
-    """How a worker process opens this store (projections/shards.py's ``Opener``): the
-    engine, the log and its subscription, as picklable callables."""
-    from functools import partial
-
-    from app.bootstrap import make_engine
-    from app.store.event_store import EventStore
-
-    return (partial(make_engine, z.config), partial(EventStore, z.config), _subscribe)
-
-
-def _subscribe(store: Any, after: int) -> Any:
-    """The log's subscription from ``after`` (PostgreSQL), for a following worker."""
-    return store.recorder.subscribe(gt=after)
-
-
 @projections.command("rebuild")
 @_workers_option("the rebuild")
 @click.pass_context
@@ -570,7 +554,9 @@ def projections_rebuild(ctx: click.Context, workers: int) -> None:
             file=sys.stderr,
         ) as bar:
             done = z.projections.rebuild(
-                progress=bar.update, workers=workers, store=_opener(z) if workers > 1 else None
+                progress=bar.update,
+                workers=workers,
+                store=z.worker_opener() if workers > 1 else None,
             )
         click.echo(f"{'rebuilt' if built is None else 'resumed and finished'}: {done} event(s)")
 
@@ -609,7 +595,7 @@ def projections_run(ctx: click.Context, poll: float, workers: int) -> None:
         shared = f", {workers} workers" if workers > 1 else ""
         click.echo(f"following {z.config.url} ({how}{shared}); stop with Ctrl-C", err=True)
         z.projections.follow(
-            stop, poll=poll, workers=workers, store=_opener(z) if workers > 1 else None
+            stop, poll=poll, workers=workers, store=z.worker_opener() if workers > 1 else None
         )
         click.echo("stopped", err=True)
 
