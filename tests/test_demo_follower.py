@@ -140,3 +140,15 @@ def test_the_follower_is_told_to_end_with_the_loading_process() -> None:
     )
     assert int(plain.stdout) == 0
     assert int(told.stdout) == signal.SIGTERM
+
+
+@pytest.mark.parametrize("value", ["0", "3", "two", "1.5", "２"])
+def test_a_bad_number_of_processes_is_refused_in_both_languages_writing_nothing(
+    tmp_path: Path, value: str
+) -> None:
+    store = tmp_path / "demo.db"
+    result = CliRunner().invoke(cli, ["--db", f"sqlite:///{store}", "demo", "--processes", value])
+    assert result.exit_code == 2, result.output
+    assert "载入进程数" in result.output and "processes loading the demo" in result.output
+    assert "'--processes'" in result.output
+    assert not store.exists()

@@ -152,7 +152,7 @@ def test_coverage_parts_go_to_workers_of_their_own(workers: int) -> None:
     assert [sum(u.names == ("coverage",) for u in s) for s in shares] == [1] * workers
 
 
-@pytest.mark.parametrize("value", ["0", "-1", "two", "2.5", str(MAX_WORKERS + 1)])
+@pytest.mark.parametrize("value", ["0", "-1", "two", "2.5", "２", "02", str(MAX_WORKERS + 1)])
 @pytest.mark.parametrize("command", ["rebuild", "run"])
 def test_a_bad_number_of_workers_is_refused_in_both_languages_writing_nothing(
     zhucun: Zhucun, run: Any, command: str, value: str

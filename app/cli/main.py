@@ -25,6 +25,7 @@ from app.cli.common import (
     store_config,
     store_exists,
     two_clocks,
+    whole_number,
 )
 from app.cli.faults import not_utf8
 from app.cli.render import render_coverage
@@ -81,8 +82,8 @@ def init(ctx: click.Context) -> None:
 @click.option("--seed", default=2014, show_default=True, help="Random seed of the demo.")
 @click.option(
     "--processes",
-    type=click.IntRange(1, 2),
-    default=2,
+    default="2",
+    callback=whole_number("载入进程数", "processes loading the demo", 1, 2),
     show_default=True,
     help="2: the read models follow the log in a second process while the demo writes it.",
 )
@@ -503,29 +504,14 @@ def projections_status(ctx: click.Context, as_json: bool) -> None:
                 )
 
 
-def _workers(ctx: click.Context, param: click.Parameter, value: str) -> int:
-    """``--workers``: a whole number from 1 to the bound (projections/shards.py)."""
-    from domain.fields import WORKERS_MAX as bound
-
-    try:
-        n = int(value)
-    except ValueError:
-        n = 0
-    if not 1 <= n <= bound or str(n) != value.strip().lstrip("+"):
-        raise click.BadParameter(
-            f"{value!r} 不是 1 到 {bound} 之间的整数（工作进程数）；未写入任何内容 / "
-            f"is not a whole number of worker processes from 1 to {bound}; "
-            "nothing was written"
-        )
-    return n
-
-
 def _workers_option(what: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    from domain.fields import WORKERS_MAX
+
     return click.option(
         "--workers",
         default="1",
         show_default=True,
-        callback=_workers,
+        callback=whole_number("工作进程数", "worker processes", 1, WORKERS_MAX),
         help=f"Processes that share {what} (whole read models, and coverage by scope).",
     )
 
