@@ -11,6 +11,7 @@ from uuid import UUID
 import click
 
 from app.cli.common import fail, opened, print_answer, show_answer
+from app.cli.values import OneOf
 from domain.errors import InvalidInputError
 
 KINDS = ("half_year", "annual")
@@ -68,7 +69,7 @@ def _by(fn: Any) -> Any:
 
 
 @assess.command("run")
-@click.option("--kind", type=click.Choice(KINDS), required=True)
+@click.option("--kind", type=OneOf("考核类型", "assessment kind", KINDS), required=True)
 @click.option("--period", metavar="PERIOD", required=True, help="2014 (annual), 2014H1 or 2014H2.")
 @click.option("--unit", "unit_code", metavar="CODE", required=True)
 @click.option("--rules", "rules", metavar="NAME[@VERSION]", help="Default: the rules in force.")

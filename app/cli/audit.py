@@ -12,6 +12,7 @@ from uuid import UUID
 import click
 
 from app.cli.common import MAX_POSITION, file_option, opened, print_answer, reader_options
+from app.cli.values import Day, ExistingFile, WholeNumber
 
 # The audit tools (app.audit: the event store, the read models) are imported by the command
 # that runs, not by ``zhucun --help``. The default of ``--backdated-days`` as its help shows
@@ -49,7 +50,7 @@ def audit_checkpoint(ctx: click.Context, out: Path | None) -> None:
 @click.option(
     "--checkpoint",
     "checkpoint_file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    type=ExistingFile("检查点文件", "checkpoint file"),
     default=None,
     help="Checkpoint file(s) from `audit checkpoint` (a JSON object, a list, or JSON lines).",
 )
@@ -106,10 +107,7 @@ def _uuid(value: str | None, option: str) -> UUID | None:
         raise click.BadParameter(f"不是编号 / not an id: {value!r}", param_hint=option) from None
 
 
-DAY = click.DateTime(["%Y-%m-%d"])
 DEFAULT_REASON = "审计导出 audit export"
-POSITION = click.IntRange(min=0, max=MAX_POSITION)  # a position in the log
-COUNT = click.IntRange(min=1, max=MAX_POSITION)  # how many rows, which page
 
 
 @audit.command("log")
@@ -119,16 +117,41 @@ COUNT = click.IntRange(min=1, max=MAX_POSITION)  # how many rows, which page
 @click.option("--actor", "actor", metavar="ID", help="Entries recorded by this actor.")
 @click.option("--subject", "subject", metavar="ID", help="Entries about this aggregate id.")
 @click.option("--type", "event", metavar="EVENT", help="An event type, e.g. Household.Registered.")
-@click.option("--from", "date_from", type=DAY, help="Occurred on or after.")
-@click.option("--to", "date_to", type=DAY, help="Occurred on or before.")
-@click.option("--recorded-from", type=DAY, help="Recorded on or after (Beijing).")
-@click.option("--recorded-to", type=DAY, help="Recorded on or before (Beijing).")
-@click.option("--after", type=POSITION, default=None, help="After this position.")
-@click.option("--limit", type=COUNT, default=None, help="At most N rows.")
-@click.option("--page", type=COUNT, default=None, help="Page K of --limit rows.")
+@click.option(
+    "--from", "date_from", type=Day("发生日期起", "occurred from"), help="Occurred on or after."
+)
+@click.option(
+    "--to", "date_to", type=Day("发生日期止", "occurred to"), help="Occurred on or before."
+)
+@click.option(
+    "--recorded-from",
+    type=Day("记录日期起", "recorded from"),
+    help="Recorded on or after (Beijing).",
+)
+@click.option(
+    "--recorded-to", type=Day("记录日期止", "recorded to"), help="Recorded on or before (Beijing)."
+)
+@click.option(
+    "--after",
+    type=WholeNumber("日志位置", "log position", 0, MAX_POSITION),
+    default=None,
+    help="After this position.",
+)
+@click.option(
+    "--limit",
+    type=WholeNumber("行数上限", "row limit", 1, MAX_POSITION),
+    default=None,
+    help="At most N rows.",
+)
+@click.option(
+    "--page",
+    type=WholeNumber("页码", "page", 1, MAX_POSITION),
+    default=None,
+    help="Page K of --limit rows.",
+)
 @click.option(
     "--backdated-days",
-    type=click.IntRange(min=0, max=36_500),
+    type=WholeNumber("补记天数", "backdated days", 0, 36_500),
     default=None,
     help="Flag entries that occurred more than this many days before they were recorded "
     f"(default: the rule set's, {BACKDATED_DAYS}).",

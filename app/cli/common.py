@@ -101,28 +101,6 @@ def _batch_refused(e: Exception) -> Any:
     return e if bootstrap is not None and isinstance(e, bootstrap.BatchRefused) else None
 
 
-def whole_number(
-    label_zh: str, label_en: str, low: int, high: int
-) -> Callable[[click.Context, click.Parameter, str], int]:
-    """A click callback taking a whole number from ``low`` to ``high``: the text is read as the
-    number it will be used as, and anything else (a decimal, a word, full-width digits, a
-    padded zero) is refused naming the option's label in Chinese and English."""
-
-    def check(ctx: click.Context, param: click.Parameter, value: str) -> int:
-        try:
-            n = int(value)
-        except ValueError:
-            n = low - 1
-        if not low <= n <= high or str(n) != value.strip().lstrip("+"):
-            raise click.BadParameter(
-                f"{value!r} 不是 {low} 到 {high} 之间的整数（{label_zh}）；未写入任何内容 / "
-                f"is not a whole number of {label_en} from {low} to {high}; nothing was written"
-            )
-        return n
-
-    return check
-
-
 def store_config(ctx: click.Context) -> StoreConfig:
     """The store named by --db (or its default), read once per command."""
     config: StoreConfig | None = ctx.obj.get("config")

@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from app.cli.common import file_option, opened, print_json
+from app.cli.values import OneOf
 
 KIND_NAMES = (
     "households, party_members, central_households, cadres, dispatching_units, service_sites, units"
@@ -23,7 +24,10 @@ KIND_NAMES = (
 @click.option("--template", metavar="KIND", help="Write KIND's template workbook to --out.")
 @file_option("--out", "Where --template writes.")
 @click.option(
-    "--lang", type=click.Choice(["zh", "en"]), default="zh", help="The template's headers."
+    "--lang",
+    type=OneOf("模板语言", "template language", ["zh", "en"]),
+    default="zh",
+    help="The template's headers.",
 )
 @click.option("--actor", metavar="NAME", help="Who imports (recorded on every row).")
 @click.option("--role", default="operator", show_default=True, help="The importer's role.")

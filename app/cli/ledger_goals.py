@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from app.cli.common import file_option, opened, print_json, reader_options
+from app.cli.values import ExistingFile
 
 DEFAULT_REASON = "取回证据文件 evidence file read"
 STATUS_WORDS = {
@@ -73,7 +74,7 @@ def goal_rollup_lines(six: dict[str, Any]) -> list[str]:
 
 
 @click.command("attach")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("path", type=ExistingFile("附件文件", "file to attach"))
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.pass_context
 def attach(ctx: click.Context, path: Path, as_json: bool) -> None:

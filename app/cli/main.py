@@ -25,10 +25,10 @@ from app.cli.common import (
     store_config,
     store_exists,
     two_clocks,
-    whole_number,
 )
 from app.cli.faults import not_utf8
 from app.cli.render import render_coverage
+from app.cli.values import OneOf, Seconds, WholeNumber
 from app.store.clock import CHINA_TZ
 from domain.errors import InvalidInputError
 
@@ -79,11 +79,17 @@ def init(ctx: click.Context) -> None:
     is_flag=True,
     help="Empty the store first, if it holds nothing but the demo (refused otherwise).",
 )
-@click.option("--seed", default=2014, show_default=True, help="Random seed of the demo.")
+@click.option(
+    "--seed",
+    default=2014,
+    show_default=True,
+    type=WholeNumber("随机种子", "random seed", 0, 2**32 - 1),
+    help="Random seed of the demo.",
+)
 @click.option(
     "--processes",
     default="2",
-    callback=whole_number("载入进程数", "processes loading the demo", 1, 2),
+    type=WholeNumber("载入进程数", "processes loading the demo", 1, 2),
     show_default=True,
     help="2: the read models follow the log in a second process while the demo writes it.",
 )
@@ -146,8 +152,10 @@ def demo(ctx: click.Context, reset: bool, seed: int, processes: int) -> None:
 
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--threads", default=2, show_default=True, type=click.IntRange(1, 64))
+@click.option("--port", default=5000, show_default=True, type=WholeNumber("端口", "port", 1, 65535))
+@click.option(
+    "--threads", default=2, show_default=True, type=WholeNumber("线程数", "threads", 1, 64)
+)
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, threads: int) -> None:
     """Serve the web application (waitress, THREADS requests at once; README for gunicorn)."""
@@ -417,7 +425,7 @@ def gaps(
 @click.option("--unit", "unit_code", metavar="CODE", required=True)
 @click.option(
     "--state",
-    type=click.Choice(["open", "overdue", "closed"]),
+    type=OneOf("整改状态", "rectification state", ["open", "overdue", "closed"]),
     help="Only rectifications in this state on the day.",
 )
 @two_clocks("The rectifications as they stood on that day (default: today).")
@@ -511,7 +519,7 @@ def _workers_option(what: str) -> Callable[[Callable[..., Any]], Callable[..., A
         "--workers",
         default="1",
         show_default=True,
-        callback=whole_number("工作进程数", "worker processes", 1, WORKERS_MAX),
+        type=WholeNumber("工作进程数", "worker processes", 1, WORKERS_MAX),
         help=f"Processes that share {what} (whole read models, and coverage by scope).",
     )
 
@@ -552,6 +560,7 @@ def projections_rebuild(ctx: click.Context, workers: int) -> None:
     "--poll",
     default=1.0,
     show_default=True,
+    type=Seconds("轮询间隔", "poll interval", 0.01, 3600),
     help="Seconds between looks at the log where there are no subscriptions (SQLite).",
 )
 @_workers_option("following the log (PostgreSQL)")

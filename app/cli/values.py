@@ -1,0 +1,146 @@
+"""The command line's option values, read and refused in Chinese and English.
+
+click's own types (``IntRange``, ``Choice``, ``DateTime``, ``Path(exists=True)``) refuse in
+English only, and some of them read more than they say: ``int`` takes full-width digits
+and padded zeros. Each type here strips the spaces around the text once, then checks exactly
+the value the command will use, and names the option by its label in both languages.
+A default given as the value itself (not as text) is taken as it is.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+NOTHING_WRITTEN = "未写入任何内容 / nothing was written"
+
+
+class BadValue(click.BadParameter):
+    """click's refusal of a value, its opening words in both languages too."""
+
+    def format_message(self) -> str:
+        hint = self.param.get_error_hint(self.ctx) if self.param is not None else "?"
+        return f"{hint} 的值无效 / invalid value for {hint}: {self.message}"
+
+
+class _Bilingual(click.ParamType[Any, Any]):
+    def __init__(self, label_zh: str, label_en: str) -> None:
+        self.label_zh, self.label_en = label_zh, label_en
+
+    def refuse(self, zh: str, en: str, param: Any, ctx: Any) -> Any:
+        message = f"{zh}（{self.label_zh}）/ {en} ({self.label_en}); {NOTHING_WRITTEN}"
+        raise BadValue(message, ctx, param)
+
+
+class WholeNumber(_Bilingual):
+    """A whole number from ``low`` to ``high``, written in ASCII digits without padding."""
+
+    name = "integer"
+
+    def __init__(self, label_zh: str, label_en: str, low: int, high: int) -> None:
+        super().__init__(label_zh, label_en)
+        self.low, self.high = low, high
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> int:
+        if isinstance(value, int):
+            return value
+        text = str(value).strip()
+        number = int(text) if text.isascii() and text.lstrip("+-").isdigit() else None
+        if number is None or str(number) != text.lstrip("+") or not self.low <= number <= self.high:
+            self.refuse(
+                f"{value!r} 不是 {self.low} 到 {self.high} 之间的整数",
+                f"{value!r} is not a whole number from {self.low} to {self.high}",
+                param,
+                ctx,
+            )
+        return number  # type: ignore[return-value]
+
+
+class Seconds(_Bilingual):
+    """A number of seconds from ``low`` to ``high``, in ASCII digits (a decimal point allowed)."""
+
+    name = "seconds"
+
+    def __init__(self, label_zh: str, label_en: str, low: float, high: float) -> None:
+        super().__init__(label_zh, label_en)
+        self.low, self.high = low, high
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> float:
+        if isinstance(value, float | int):
+            return float(value)
+        text = str(value).strip()
+        digits = text.replace(".", "", 1)
+        seconds = float(text) if text.isascii() and digits.isdigit() else math.nan
+        if not self.low <= seconds <= self.high:  # NaN is in no range
+            self.refuse(
+                f"{value!r} 不是 {self.low} 到 {self.high} 之间的秒数",
+                f"{value!r} is not a number of seconds from {self.low} to {self.high}",
+                param,
+                ctx,
+            )
+        return seconds
+
+
+class OneOf(_Bilingual):
+    """One of the given words, exactly as written (after the spaces around it)."""
+
+    name = "choice"
+
+    def __init__(self, label_zh: str, label_en: str, choices: Sequence[str]) -> None:
+        super().__init__(label_zh, label_en)
+        self.choices = tuple(choices)
+
+    def get_metavar(self, param: Any, ctx: Any = None) -> str:
+        return "[" + "|".join(self.choices) + "]"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> str:
+        text = str(value).strip()
+        if text not in self.choices:
+            words = "、".join(self.choices)
+            self.refuse(
+                f"{value!r} 不是以下之一：{words}",
+                f"{value!r} is not one of: {', '.join(self.choices)}",
+                param,
+                ctx,
+            )
+        return text
+
+
+class Day(_Bilingual):
+    """A day written YYYY-MM-DD, given to the command as midnight of that day."""
+
+    name = "date"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> datetime:
+        if isinstance(value, datetime):
+            return value
+        text = str(value).strip()
+        try:
+            day = date.fromisoformat(text) if len(text) == 10 and text.isascii() else None
+        except ValueError:
+            day = None
+        if day is None:
+            self.refuse(
+                f"{value!r} 不是日期（年-月-日，如 2014-12-31）",
+                f"{value!r} is not a day written YYYY-MM-DD",
+                param,
+                ctx,
+            )
+        return datetime.combine(day, datetime.min.time())  # type: ignore[arg-type]
+
+
+class ExistingFile(_Bilingual):
+    """The path of a file that exists (not a folder)."""
+
+    name = "file"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> Path:
+        path = Path(value)
+        if not path.is_file():
+            self.refuse(f"找不到文件 {str(value)!r}", f"no file {str(value)!r}", param, ctx)
+        return path
