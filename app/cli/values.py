@@ -50,7 +50,9 @@ class WholeNumber(_Bilingual):
         if isinstance(value, int):
             return value
         text = str(value).strip()
-        number = int(text) if text.isascii() and text.lstrip("+-").isdigit() else None
+        # 30 digits are more than any option takes, and fewer than int()'s limit of 4,300
+        plain = text.isascii() and text.lstrip("+-").isdigit() and len(text) <= 30
+        number = int(text) if plain else None
         if number is None or str(number) != text.lstrip("+") or not self.low <= number <= self.high:
             self.refuse(
                 f"{value!r} 不是 {self.low} 到 {self.high} 之间的整数",
