@@ -91,7 +91,7 @@ class Run:
     # the switch beside can find no moment without readers in its tries
 
 
-def measured(url: str, unit: str, rebuild: Callable[[Projections], Any]) -> Run:
+def measured(url: str, unit: str, rebuild: Callable[[Zhucun], Any]) -> Run:
     spawn = multiprocessing.get_context("spawn")
     ready, stop = spawn.Event(), spawn.Event()
     theirs, ours = spawn.Pipe(duplex=False)
@@ -113,7 +113,7 @@ def measured(url: str, unit: str, rebuild: Callable[[Projections], Any]) -> Run:
     failed = ""
     start = time.perf_counter()
     try:
-        rebuild(z.projections)
+        rebuild(z)
     except DBAPIError as e:
         failed = type(e.orig).__name__ if e.orig is not None else type(e).__name__
     except TimeoutError as e:  # the switch found no moment without readers (ADR 048)
@@ -133,11 +133,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", required=True, help="a kept store: sqlite:///PATH or postgresql")
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--unit", default="210500", help="the unit asked for (the demo's city)")
+    parser.add_argument(
+        "--way",
+        choices=["both", "beside", "in-place"],
+        default="both",
+        help="which ways to measure (a province's rebuild in place takes long)",
+    )
+    parser.add_argument(
+        "--workers", type=int, default=1, help="processes sharing the rebuild beside (ADR 050)"
+    )
     args = parser.parse_args(argv)
-    ways: dict[str, Callable[[Projections], Any]] = {
-        "in place (before)": in_place,
-        "beside (now)": Projections.rebuild,
-    }
+
+    def beside(z: Zhucun) -> int:
+        opener = z.worker_opener() if args.workers > 1 else None
+        return z.projections.rebuild(workers=args.workers, store=opener)
+
+    workers = f", {args.workers} workers" if args.workers > 1 else ""
+    ways: dict[str, Callable[[Zhucun], Any]] = {}
+    if args.way in ("both", "in-place"):
+        ways["in place (before)"] = lambda z: in_place(z.projections)
+    if args.way in ("both", "beside"):
+        ways[f"beside (now){workers}"] = beside
     found: dict[str, list[Run]] = {w: [] for w in ways}
     load = os.getloadavg()[0]
     for _ in range(args.runs):

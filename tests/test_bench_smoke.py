@@ -150,6 +150,24 @@ def test_beside_prints_a_query_s_waits_during_a_rebuild_in_place_and_beside(
     assert "answers, 0 not as before, 0 errors" in now
 
 
+def test_beside_alone_with_two_workers_skips_the_rebuild_in_place(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bench import beside
+
+    db = kept_coverage_store(tmp_path, capsys)
+    assert (
+        beside.main(
+            ["--db", db, "--unit", scale.PROVINCE_CODE, "--way", "beside", "--workers", "2"]
+        )
+        == 0
+    )
+    out = capsys.readouterr().out
+    assert "in place (before)" not in out
+    now = next(line for line in out.splitlines() if "beside (now), 2 workers" in line)
+    assert "answers, 0 not as before, 0 errors" in now
+
+
 def test_coverage_prints_where_a_rebuild_goes(capsys: pytest.CaptureFixture[str]) -> None:
     """Each read model alone, the sweep alone, the coverage rows' writing alone and our read
     of the log alone, in one run."""
