@@ -10,7 +10,7 @@ PORT   ?= 5000
 # The demo lives in a store of its own: `make demo` never touches var/zhucun.db.
 DEMO_DB ?= sqlite:///var/demo.db
 
-.PHONY: setup runtime demo demo-serve serve test lint typecheck check bench clean
+.PHONY: setup runtime demo demo-serve serve test test-one lint typecheck check bench clean
 
 setup: $(STAMP)
 
@@ -42,7 +42,19 @@ demo-serve: runtime
 serve: runtime
 	$(BIN)/zhucun serve --host $(HOST) --port $(PORT)
 
+# The suite in two processes side by side, one per core: the browser and web tests, and the
+# rest (each test uses stores of its own, so they share nothing). The web half's output follows
+# the other's; the exit code is the worse of the two. `make test-one` runs it in one process.
 test: setup
+	@web_log=$$(mktemp); \
+	$(BIN)/pytest tests/web > $$web_log 2>&1 & web=$$!; \
+	$(BIN)/pytest --ignore=tests/web; rest=$$?; \
+	wait $$web; web_rc=$$?; \
+	echo "== tests/web (run beside the rest) =="; cat $$web_log; rm -f $$web_log; \
+	echo "== exit codes: tests/web $$web_rc, the rest $$rest =="; \
+	test $$rest -eq 0 && test $$web_rc -eq 0
+
+test-one: setup
 	$(BIN)/pytest
 
 lint: setup
