@@ -74,6 +74,17 @@ def times_ms(fn: Callable[[], Any], runs: int) -> list[float]:
     return times
 
 
+def timed_rebuilds(z: Zhucun, runs: int) -> tuple[list[float], list[float]]:
+    """Wall and CPU seconds of each of ``runs`` rebuilds of the store's read models."""
+    walls, cpus = [], []
+    for _ in range(runs):
+        wall, cpu = time.perf_counter(), time.process_time()
+        z.projections.rebuild()
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+    return walls, cpus
+
+
 def percentiles(times: list[float], digits: int = 2) -> dict[str, float]:
     """The median and the 95th percentile of timings sorted shortest first."""
     return {
