@@ -42,6 +42,23 @@ def print_json(figures: dict[str, Any]) -> int:
     return 0
 
 
+def measured(
+    parser: argparse.ArgumentParser,
+    argv: list[str] | None,
+    measure: Callable[[argparse.Namespace], dict[str, Any]],
+    report: Callable[[dict[str, Any], argparse.Namespace], None],
+) -> int:
+    """A script's run: its command line (with ``--json`` added last) read from ``argv``, the
+    figures taken by ``measure``, printed as JSON or in words by ``report``; the exit status."""
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    figures = measure(args)
+    if args.json:
+        return print_json(figures)
+    report(figures, args)
+    return 0
+
+
 def load_province(store: EventStore, villages: int, seed: int) -> LoadResult:
     """``villages`` planned villages (bench/scale.py) through the bulk path, by the
     aggregates' command methods."""
