@@ -18,6 +18,7 @@ from app.store.clock import SettableClock
 from app.store.files import sha256_of
 from tests.web.conftest import csrf_token, login
 from tests.web.test_assessment_pages import assessed_with_accounts, refused_beside, text_of
+from tests.web.test_ledger_pages import section
 
 FORM = "/teams/{team}/assessments/report"
 PAGE = "/teams/{team}/assessments"
@@ -51,9 +52,7 @@ def send(
 
 def reports_table(client: FlaskClient, team: str, lang: str = "") -> str:
     html = client.get(PAGE.format(team=team) + lang).get_data(as_text=True)
-    found = re.search(r'<table class="summary" id="written-reports">.*?</table>', html, re.S)
-    assert found is not None, html
-    return found.group(0)
+    return section(html, "written-reports")
 
 
 def test_the_team_s_member_records_the_report_to_the_three_bodies_with_its_document(
