@@ -128,11 +128,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--recorded-from", default="2015-01-01")
     parser.add_argument("--recorded-to", default="2015-12-31")
     parser.add_argument("--no-cli", action="store_true", help="skip the fresh-process run")
-    parser.add_argument("--json", action="store_true")
-    args = parser.parse_args(argv)
-    r = run(args)
-    if args.json:
-        return harness.print_json(r)
+    return harness.measured(parser, argv, run, report)
+
+
+def report(r: dict[str, Any], args: argparse.Namespace) -> None:
+    """The figures in words."""
     print(
         f"{r['engine']}: {r['events_in_log']:,} events in the log, "
         f"{r['rows_exported']:,} rows exported ({args.unit}, recorded "
@@ -152,7 +152,6 @@ def main(argv: list[str] | None = None) -> int:
         )
         + f"\n  load average {r['load_average'][0]} before, {r['load_average'][1]} after"
     )
-    return 0
 
 
 if __name__ == "__main__":

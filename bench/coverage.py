@@ -103,12 +103,7 @@ def measure(z: Zhucun, args: argparse.Namespace) -> dict[str, Any]:
         base_cpu = statistics.median(c for _, _, c in baseline)
         # Measured before any read model fills memory, as the baseline was.
         reading = [read_loop(z) for _ in range(args.repeat)] if args.per_model else []
-        rebuilds, rebuild_cpus = [], []
-        for _ in range(args.rebuilds):
-            t, cpu = time.perf_counter(), time.process_time()
-            z.projections.rebuild()
-            rebuilds.append(time.perf_counter() - t)
-            rebuild_cpus.append(time.process_time() - cpu)
+        rebuilds, rebuild_cpus = harness.timed_rebuilds(z, args.rebuilds)
         ours_s, ours_cpu = statistics.median(rebuilds), statistics.median(rebuild_cpus)
         # At province scale each model rebuilt alone costs as much again as the rebuild.
         per_model = rebuild_each(z) if args.per_model else {}

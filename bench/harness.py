@@ -42,6 +42,23 @@ def print_json(figures: dict[str, Any]) -> int:
     return 0
 
 
+def measured(
+    parser: argparse.ArgumentParser,
+    argv: list[str] | None,
+    measure: Callable[[argparse.Namespace], dict[str, Any]],
+    report: Callable[[dict[str, Any], argparse.Namespace], None],
+) -> int:
+    """A script's run: its command line (with ``--json`` added last) read from ``argv``, the
+    figures taken by ``measure``, printed as JSON or in words by ``report``; the exit status."""
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    figures = measure(args)
+    if args.json:
+        return print_json(figures)
+    report(figures, args)
+    return 0
+
+
 def load_province(store: EventStore, villages: int, seed: int) -> LoadResult:
     """``villages`` planned villages (bench/scale.py) through the bulk path, by the
     aggregates' command methods."""
@@ -72,6 +89,17 @@ def times_ms(fn: Callable[[], Any], runs: int) -> list[float]:
         times.append((time.perf_counter() - t) * 1000)
     times.sort()
     return times
+
+
+def timed_rebuilds(z: Zhucun, runs: int) -> tuple[list[float], list[float]]:
+    """Wall and CPU seconds of each of ``runs`` rebuilds of the store's read models."""
+    walls, cpus = [], []
+    for _ in range(runs):
+        wall, cpu = time.perf_counter(), time.process_time()
+        z.projections.rebuild()
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+    return walls, cpus
 
 
 def percentiles(times: list[float], digits: int = 2) -> dict[str, float]:

@@ -16,15 +16,13 @@ funding source of each of its measures an allocation and three expenditures.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import re
-import statistics
 from datetime import date, timedelta
 from typing import Any
 
-from bench.web import free_port, login, p95, start_server, timed
+from bench.web import free_port, latency, login, pages_parser, running_server, timed
 
 TARGET_MS = 100.0
 EVIDENCE_PER_GOAL = 3
@@ -103,11 +101,7 @@ def village_with_evidence(
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--db", required=True, help="a store holding the demo and its accounts")
-    parser.add_argument("--requests", type=int, default=40)
-    parser.add_argument("--username", default="city_admin")
-    parser.add_argument("--password", default="zhucun-demo")
+    parser = pages_parser(__doc__, requests=40)
     parser.add_argument("--fill", metavar="VILLAGE", help="record goals and funds there first")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
@@ -116,8 +110,7 @@ def main(argv: list[str] | None = None) -> None:
 
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = start_server(args.db, port)
-    try:
+    with running_server(args.db, port):
         opener = login(base, args.username, args.password)
         village, file = village_with_evidence(opener, base, "210521", args.fill)
         ledger = f"/units/{village}/ledger"
@@ -148,18 +141,7 @@ def main(argv: list[str] | None = None) -> None:
         results = []
         for name, paths in pages.items():
             ms = timed(opener, [base + p for p in paths], args.requests)
-            results.append(
-                {
-                    "page": name,
-                    "requests": len(ms),
-                    "p50_ms": round(statistics.median(ms), 1),
-                    "p95_ms": round(p95(ms), 1),
-                    "max_ms": round(max(ms), 1),
-                }
-            )
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+            results.append({"page": name, **latency(ms)})
     load = os.getloadavg()
     if args.json:
         print(json.dumps({"results": results, "load": load}, ensure_ascii=False, indent=2))

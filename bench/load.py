@@ -27,7 +27,6 @@ request costs says more than the rate.
 
 from __future__ import annotations
 
-import argparse
 import http.client
 import json
 import os
@@ -47,6 +46,7 @@ from typing import Any
 
 from app.store.config import parse_database_url
 from app.store.event_store import EventStore
+from bench import harness
 from bench.web import first_village, free_port, login, server_env, serving
 from domain.identity import check_digit
 
@@ -328,11 +328,7 @@ def measure(
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m bench.load",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = harness.parser("bench.load", __doc__)
     parser.add_argument("--db", required=True, help="a copy of a store holding the demo")
     parser.add_argument("--server", choices=("serve", "gunicorn"), default="serve")
     parser.add_argument("--clients", type=int, default=32)

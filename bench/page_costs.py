@@ -19,7 +19,6 @@ average. The load mix (bench/load.py ``MIX``): 60 % pages (five, equally), 20 % 
 
 from __future__ import annotations
 
-import argparse
 import os
 import random
 import re
@@ -31,6 +30,7 @@ from typing import Any
 
 from flask.testing import FlaskClient
 
+from bench import harness
 from bench.load import MIX, identity_number
 from web import create_app
 
@@ -114,11 +114,7 @@ def measure(db: str, rounds: int) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m bench.page_costs",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = harness.parser("bench.page_costs", __doc__)
     parser.add_argument("--db", required=True, help="a copy of a store holding the demo")
     parser.add_argument("--rounds", type=int, default=20)
     args = parser.parse_args(argv)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import time
 from typing import Any
 
 from sqlalchemy import event
@@ -21,6 +20,7 @@ from sqlalchemy import event
 from app.bootstrap import Zhucun
 from app.store.clock import SettableClock
 from app.store.config import parse_database_url
+from bench import harness
 from bench.coverage import decode_loop_timed
 from bench.loader import RECORDED_AT, peak_rss_mib
 
@@ -54,12 +54,7 @@ def main(argv: list[str] | None = None) -> int:
             z.projections.models = [m for m in z.projections.models if m.name in args.model]
         events = z.store.max_position()
         count, base_s, base_cpu = decode_loop_timed(z)
-        walls, cpus = [], []
-        for _ in range(args.repeat):
-            wall, cpu = time.perf_counter(), time.process_time()
-            z.projections.rebuild()
-            walls.append(time.perf_counter() - wall)
-            cpus.append(time.process_time() - cpu)
+        walls, cpus = harness.timed_rebuilds(z, args.repeat)
     finally:
         z.close()
     wall_s, cpu_s = statistics.median(walls), statistics.median(cpus)

@@ -129,11 +129,11 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="time the store named by --db as it is (e.g. one loaded with zhucun demo)",
     )
-    parser.add_argument("--json", action="store_true")
-    args = parser.parse_args(argv)
-    r = measure(args)
-    if args.json:
-        return harness.print_json(r)
+    return harness.measured(parser, argv, measure, report)
+
+
+def report(r: dict[str, Any], args: argparse.Namespace) -> None:
+    """The figures in words."""
     print(
         f"{r['engine']}: {r['source']} data, {r['events']:,} events (loaded in {r['load_s']} s); "
         f"{r['teams_in_a_month']} teams, {r['members_in_a_month']} members in a month"
@@ -142,7 +142,6 @@ def main(argv: list[str] | None = None) -> int:
         f"  residency --unit {CITY} --month (one of {r['months']})   p50 {r['p50_ms']} ms   "
         f"p95 {r['p95_ms']} ms   max {r['max_ms']} ms   ({r['runs']} runs; target p95 ≤ 100 ms)"
     )
-    return 0
 
 
 if __name__ == "__main__":

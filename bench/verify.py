@@ -126,11 +126,11 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="also time verify walking the log in order in one process (--segments 0)",
     )
-    parser.add_argument("--json", action="store_true")
-    args = parser.parse_args(argv)
-    r = run(args)
-    if args.json:
-        return harness.print_json(r)
+    return harness.measured(parser, argv, run, report)
+
+
+def report(r: dict[str, Any], args: argparse.Namespace) -> None:
+    """The figures in words."""
     print(f"{r['engine']}: {r['villages']:,} villages, {r['events']:,} events")
     print(
         f"  audit verify        {r['verify_events_per_s']:>10,} events/s  ({r['verify_s']} s, "
@@ -148,7 +148,6 @@ def main(argv: list[str] | None = None) -> int:
         f"  catch-up ({r['caught_up']}): {r['catch_up_s']} s, "
         f"peak RSS {r['peak_rss_mib']:,} MiB"
     )
-    return 0
 
 
 if __name__ == "__main__":

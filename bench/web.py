@@ -23,6 +23,8 @@ import sys
 import time
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from typing import Any
 
@@ -119,20 +121,47 @@ def p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20, method="inclusive")[18]
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def latency(ms: list[float]) -> dict[str, Any]:
+    """A page's row of figures from its request times: how many, median, p95 and slowest."""
+    return {
+        "requests": len(ms),
+        "p50_ms": round(statistics.median(ms), 1),
+        "p95_ms": round(p95(ms), 1),
+        "max_ms": round(max(ms), 1),
+    }
+
+
+def pages_parser(doc: str | None, requests: int) -> argparse.ArgumentParser:
+    """The command line the page benchmarks share, the first line of ``doc`` as its help:
+    the demo store, the requests a page, and the account they log in as."""
+    parser = argparse.ArgumentParser(description=(doc or "").splitlines()[0])
     parser.add_argument("--db", required=True, help="a store holding the demo and its accounts")
-    parser.add_argument("--requests", type=int, default=50)
+    parser.add_argument("--requests", type=int, default=requests)
     parser.add_argument("--username", default="city_admin")
     parser.add_argument("--password", default="zhucun-demo")
+    return parser
+
+
+@contextmanager
+def running_server(db: str, port: int) -> Iterator[subprocess.Popen[bytes]]:
+    """``zhucun serve`` on ``port`` against ``db`` while the block runs, stopped after it."""
+    server = start_server(db, port)
+    try:
+        yield server
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = pages_parser(__doc__, requests=50)
     parser.add_argument("--as-of", default="2015-06-30", help="the past day also measured")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
 
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = start_server(args.db, port)
-    try:
+    with running_server(args.db, port):
         opener = login(base, args.username, args.password)
         village = first_village(opener, base, "210521")
         pages = {
@@ -163,19 +192,8 @@ def main(argv: list[str] | None = None) -> None:
         results: list[dict[str, Any]] = []
         for name, paths in [*((n, [p]) for n, p in pages.items()), *cold.items()]:
             ms = timed(opener, [base + p for p in paths], args.requests)
-            results.append(
-                {
-                    "page": name,
-                    "path": paths[0] if len(paths) == 1 else paths[0] + " …",
-                    "requests": len(ms),
-                    "p50_ms": round(statistics.median(ms), 1),
-                    "p95_ms": round(p95(ms), 1),
-                    "max_ms": round(max(ms), 1),
-                }
-            )
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+            path = paths[0] if len(paths) == 1 else paths[0] + " …"
+            results.append({"page": name, "path": path, **latency(ms)})
 
     if args.json:
         print(json.dumps(results, ensure_ascii=False, indent=2))

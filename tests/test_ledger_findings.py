@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from tests.builders import TOWNSHIP, VILLAGE_A, VILLAGE_B, apply, cmd
 from tests.ledger_builders import ledger_of, oid, opinion, pid, problem
 from tests.team_builders import refused, team_network
@@ -75,28 +77,34 @@ def test_a_problem_citing_an_opinion_of_another_village_is_refused(zhucun):
     assert VILLAGE_B in r.error.zh
 
 
-def test_a_problem_needs_a_root_cause_from_the_list(zhucun):
+@pytest.mark.parametrize(
+    ("changes", "code", "field"),
+    [
+        pytest.param(
+            {"root_cause": None}, "invalid_input", "root_cause", id="without_a_root_cause"
+        ),
+        pytest.param(
+            {"root_cause": "bad_luck"}, "invalid_input", "root_cause", id="a_root_cause_not_listed"
+        ),
+        pytest.param(
+            {"root_cause": "other"},
+            "root_cause_unexplained",
+            "root_cause_text",
+            id="a_root_cause_of_other_not_put_in_words",
+        ),
+        pytest.param(
+            {"opinions": oid(1)}, "invalid_input", "opinions", id="the_opinions_not_a_list"
+        ),
+        pytest.param(
+            {"opinions": ["not-an-id"]}, "invalid_input", "opinions", id="an_opinion_not_an_id"
+        ),
+    ],
+)
+def test_a_problem_is_refused_naming_the_field_at_fault(zhucun, changes, code, field):
     team_network(zhucun)
     apply(zhucun, opinion(1))
-    r = refused(zhucun, problem(1, root_cause=None))
-    assert (r.error.code, r.error.field) == ("invalid_input", "root_cause")
-    r = refused(zhucun, problem(1, root_cause="bad_luck"))
-    assert (r.error.code, r.error.field) == ("invalid_input", "root_cause")
-
-
-def test_a_root_cause_of_other_needs_the_cause_in_words(zhucun):
-    team_network(zhucun)
-    apply(zhucun, opinion(1))
-    r = refused(zhucun, problem(1, root_cause="other"))
-    assert (r.error.code, r.error.field) == ("root_cause_unexplained", "root_cause_text")
-
-
-def test_the_opinions_a_problem_cites_are_a_list_of_ids(zhucun):
-    team_network(zhucun)
-    r = refused(zhucun, problem(1, opinions=oid(1)))
-    assert (r.error.code, r.error.field) == ("invalid_input", "opinions")
-    r = refused(zhucun, problem(1, opinions=["not-an-id"]))
-    assert (r.error.code, r.error.field) == ("invalid_input", "opinions")
+    r = refused(zhucun, problem(1, **changes))
+    assert (r.error.code, r.error.field) == (code, field)
 
 
 def test_an_opinion_or_problem_id_is_used_once(zhucun):

@@ -45,22 +45,39 @@ def test_a_letter_is_listed_with_its_parties_term_and_targets(zhucun):
 
 
 @pytest.mark.parametrize(
-    "changes",
+    ("changes", "code", "field"),
     [
-        {"unit": CITY_CIVIL},  # the team is another unit's
-        {"village": VILLAGE_B},  # the team serves another village
+        pytest.param(
+            {"unit": CITY_CIVIL},
+            "unit_not_serving_village",
+            "team",
+            id="for_a_village_the_unit_does_not_serve-the_team_is_another_units",
+        ),
+        pytest.param(
+            {"village": VILLAGE_B},
+            "unit_not_serving_village",
+            "team",
+            id="for_a_village_the_unit_does_not_serve-the_team_serves_another_village",
+        ),
+        pytest.param(
+            {"on": "2014-05-31"},
+            "unit_not_serving_village",
+            "team",
+            id="signed_before_the_units_team_came",
+        ),
+        pytest.param(
+            {"term_ends_on": "2014-07-19"},
+            "invalid_letter_term",
+            "term_ends_on",
+            id="with_a_term_ending_before_it_starts",
+        ),
+        pytest.param({"targets": []}, "letter_without_targets", "targets", id="without_targets"),
     ],
 )
-def test_a_letter_for_a_village_the_unit_does_not_serve_is_refused(zhucun, changes):
+def test_a_letter_is_refused_naming_the_field_at_fault(zhucun, changes, code, field):
     with_plan(zhucun)
     r = refused(zhucun, letter(1, **changes))
-    assert (r.error.code, r.error.field) == ("unit_not_serving_village", "team")
-
-
-def test_a_letter_signed_before_the_units_team_came_is_refused(zhucun):
-    with_plan(zhucun)
-    r = refused(zhucun, letter(1, on="2014-05-31"))
-    assert (r.error.code, r.error.field) == ("unit_not_serving_village", "team")
+    assert (r.error.code, r.error.field) == (code, field)
 
 
 def test_a_letter_with_the_units_team_of_another_village_is_refused(zhucun):
@@ -68,18 +85,6 @@ def test_a_letter_with_the_units_team_of_another_village_is_refused(zhucun):
     team_b = second_team(zhucun)  # CITY_AGRI serves village B as well
     r = refused(zhucun, letter(1, team=team_b))
     assert (r.error.code, r.error.field) == ("unit_not_serving_village", "team")
-
-
-def test_a_term_ending_before_it_starts_is_refused(zhucun):
-    with_plan(zhucun)
-    r = refused(zhucun, letter(1, term_ends_on="2014-07-19"))
-    assert (r.error.code, r.error.field) == ("invalid_letter_term", "term_ends_on")
-
-
-def test_a_letter_needs_targets(zhucun):
-    with_plan(zhucun)
-    r = refused(zhucun, letter(1, targets=[]))
-    assert (r.error.code, r.error.field) == ("letter_without_targets", "targets")
 
 
 def test_targets_are_linked_to_items_of_the_villages_own_plans(zhucun):

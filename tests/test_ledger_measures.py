@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from tests.builders import COUNTY, VILLAGE_B, apply
 from tests.ledger_builders import approve, ledger_of, measure, msid, plan, plid, progress, status
 from tests.team_builders import refused, team_network
@@ -81,40 +83,38 @@ def test_a_measure_for_a_plan_not_yet_approved_is_refused(zhucun):
     assert (r.error.code, r.error.field) == ("plan_not_approved", "plan")
 
 
-def test_a_measure_dated_before_its_plan_is_refused(zhucun):
+@pytest.mark.parametrize(
+    ("changes", "code", "field"),
+    [
+        pytest.param(
+            {"on": "2014-07-14"}, "measure_before_plan", "occurred_on", id="dated_before_its_plan"
+        ),
+        pytest.param(
+            {"village": VILLAGE_B},
+            "plan_of_other_village",
+            "plan",
+            id="serving_a_plan_of_another_village",
+        ),
+        pytest.param({"plan": plid(9)}, "plan_not_found", "plan", id="serving_no_known_plan"),
+        pytest.param(
+            {"item": "Z9"}, "plan_item_not_found", "item", id="serving_an_item_not_in_its_plan"
+        ),
+        pytest.param(
+            {"due_on": "2014-07-31"}, "due_before_planned", "due_on", id="due_before_the_measure"
+        ),
+        pytest.param(
+            {"sources": []}, "budget_without_sources", "sources", id="a_budget_without_sources"
+        ),
+        pytest.param(
+            {"sources": ["loan"]}, "invalid_input", "sources", id="a_source_not_of_the_four"
+        ),
+        pytest.param({"budget": "1.234"}, "invalid_input", "budget", id="a_budget_below_a_fen"),
+    ],
+)
+def test_a_measure_is_refused_naming_the_field_at_fault(zhucun, changes, code, field):
     approved_plan(zhucun)
-    r = refused(zhucun, measure(1, on="2014-07-14"))
-    assert (r.error.code, r.error.field) == ("measure_before_plan", "occurred_on")
-
-
-def test_a_measure_serves_a_plan_of_its_own_village(zhucun):
-    approved_plan(zhucun)
-    r = refused(zhucun, measure(1, village=VILLAGE_B))
-    assert (r.error.code, r.error.field) == ("plan_of_other_village", "plan")
-    r = refused(zhucun, measure(1, plan=plid(9)))
-    assert (r.error.code, r.error.field) == ("plan_not_found", "plan")
-
-
-def test_a_measure_serves_an_item_of_its_plan(zhucun):
-    approved_plan(zhucun)
-    r = refused(zhucun, measure(1, item="Z9"))
-    assert (r.error.code, r.error.field) == ("plan_item_not_found", "item")
-
-
-def test_a_due_date_before_the_measure_is_refused(zhucun):
-    approved_plan(zhucun)
-    r = refused(zhucun, measure(1, due_on="2014-07-31"))
-    assert (r.error.code, r.error.field) == ("due_before_planned", "due_on")
-
-
-def test_a_budget_needs_its_sources_from_the_four(zhucun):
-    approved_plan(zhucun)
-    r = refused(zhucun, measure(1, sources=[]))
-    assert (r.error.code, r.error.field) == ("budget_without_sources", "sources")
-    r = refused(zhucun, measure(1, sources=["loan"]))
-    assert (r.error.code, r.error.field) == ("invalid_input", "sources")
-    r = refused(zhucun, measure(1, budget="1.234"))
-    assert (r.error.code, r.error.field) == ("invalid_input", "budget")
+    r = refused(zhucun, measure(1, **changes))
+    assert (r.error.code, r.error.field) == (code, field)
 
 
 def test_illegal_status_moves_are_refused(zhucun):

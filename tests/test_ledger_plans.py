@@ -105,14 +105,6 @@ def test_an_unknown_plan_is_refused(zhucun):
         assert (r.error.code, r.error.field) == ("plan_not_found", "plan")
 
 
-def test_a_plan_needs_items_with_unique_keys(zhucun):
-    team_network(zhucun)
-    r = refused(zhucun, plan(1, items=[]))
-    assert (r.error.code, r.error.field) == ("plan_without_items", "items")
-    r = refused(zhucun, plan(1, items=[ITEMS[0], ITEMS[0]]))
-    assert (r.error.code, r.error.field) == ("duplicate_plan_item", "items")
-
-
 @pytest.mark.parametrize(
     "items",
     [
@@ -130,12 +122,24 @@ def test_each_plan_item_has_a_key_a_text_and_one_of_the_four_categories(zhucun, 
     assert (r.error.code, r.error.field) == ("invalid_input", "items")
 
 
-def test_a_plan_is_for_a_village(zhucun):
+@pytest.mark.parametrize(
+    ("changes", "code", "field"),
+    [
+        pytest.param({"items": []}, "plan_without_items", "items", id="without_items"),
+        pytest.param(
+            {"items": [ITEMS[0], ITEMS[0]]},
+            "duplicate_plan_item",
+            "items",
+            id="with_an_item_key_twice",
+        ),
+        pytest.param({"village": TOWNSHIP}, "not_a_village", "village", id="not_for_a_village"),
+        pytest.param({"kind": "five_year"}, "invalid_input", "kind", id="of_no_known_kind"),
+    ],
+)
+def test_a_plan_is_refused_naming_the_field_at_fault(zhucun, changes, code, field):
     team_network(zhucun)
-    r = refused(zhucun, plan(1, village=TOWNSHIP))
-    assert (r.error.code, r.error.field) == ("not_a_village", "village")
-    r = refused(zhucun, plan(1, kind="five_year"))
-    assert (r.error.code, r.error.field) == ("invalid_input", "kind")
+    r = refused(zhucun, plan(1, **changes))
+    assert (r.error.code, r.error.field) == (code, field)
 
 
 def test_a_plan_id_is_used_once(zhucun):

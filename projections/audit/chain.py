@@ -112,25 +112,8 @@ def links(previous: bytes, rows: Iterable[RawRow]) -> list[tuple[int, bytes]]:
     path (``row_digest``), so both give the same links for every row."""
     out: list[tuple[int, bytes]] = []
     append = out.append
-    pack_head, pack_pos, fromhex, hash_, join = (
-        _HEAD.pack,
-        _POS.pack,
-        bytes.fromhex,
-        sha256,
-        b"".join,
-    )
-    topics: dict[Any, bytes] = {}
-    for position, oid, version, topic, state in rows:
-        try:
-            t = topics[topic]
-            ob = fromhex(oid)
-            if len(ob) != 16:
-                raise ValueError(oid)
-            digest = hash_(join((pack_head(ob, version, len(t)), t, state))).digest()
-        except (KeyError, TypeError, ValueError, struct_error):
-            if type(topic) is str and topic not in topics:
-                topics[topic] = topic.encode("utf8")
-            digest = row_digest(oid, version, topic, state)
+    pack_pos, hash_, join = _POS.pack, sha256, b"".join
+    for position, digest in _digested(rows):
         previous = hash_(join((previous, pack_pos(position), digest))).digest()
         append((position, previous))
     return out
@@ -190,8 +173,13 @@ class AuditChainModel:
 def digests(rows: Iterable[RawRow]) -> list[tuple[int, bytes]]:
     """(position, digest) of each row, exactly as ``extend`` computes them, without the
     links: for checking chosen rows against the digests the chain stored for them."""
-    out: list[tuple[int, bytes]] = []
-    append = out.append
+    return list(_digested(rows))
+
+
+def _digested(rows: Iterable[RawRow]) -> Iterator[tuple[int, bytes]]:
+    """(position, digest) of each row, on the quick path for rows as the engines return
+    them (hex text or UUID ids, text topics, blob states); any other row takes ``extend``'s
+    own path (``row_digest``), so both give the same digest for every row."""
     pack_head, fromhex, hash_, join = _HEAD.pack, bytes.fromhex, sha256, b"".join
     topics: dict[Any, bytes] = {}
     for position, oid, version, topic, state in rows:
@@ -205,8 +193,7 @@ def digests(rows: Iterable[RawRow]) -> list[tuple[int, bytes]]:
             if type(topic) is str and topic not in topics:
                 topics[topic] = topic.encode("utf8")
             digest = row_digest(oid, version, topic, state)
-        append((position, digest))
-    return out
+        yield position, digest
 
 
 def chained_to(

@@ -210,6 +210,13 @@ def _variants(value: str) -> list[str]:
         "/api/v1/units/{}/people",
         "/api/v1/audit?unit={}",
         "/api/v1/assessments?unit={}",
+        # The work routes (tests/web/test_api_work.py): the same refusal.
+        "/api/v1/units/{}/work-list",
+        f"/api/v1/units/{COUNTY}/work-list?unit={{}}",
+        "/api/v1/units/{}/measures",
+        f"/api/v1/units/{COUNTY}/measures?village={{}}",
+        "/api/v1/units/{}/network",
+        "/api/v1/units/{}/trend",
     ],
 )
 def test_another_county_in_any_disguise_is_refused_naming_nothing_of_it(

@@ -100,25 +100,6 @@ def test_a_team_s_month_has_each_member_s_calendar_and_the_diary(
     assert conforming(county, f"/api/v1/teams/{net.team}/month?month=2016-13", 404)
 
 
-@pytest.mark.parametrize(
-    "template",
-    [
-        "/api/v1/units/{}/work-list",
-        f"/api/v1/units/{COUNTY}/work-list?unit={{}}",
-        "/api/v1/units/{}/measures",
-        f"/api/v1/units/{COUNTY}/measures?village={{}}",
-        "/api/v1/units/{}/network",
-        "/api/v1/units/{}/trend",
-    ],
-)
-def test_another_county_in_any_disguise_is_refused_naming_nothing_of_it(
-    county: FlaskClient, template: str
-) -> None:
-    for value in _variants(OTHER_VILLAGE):
-        body = refused_naming_nothing(county, template, value)
-        assert body["code"] == "outside_jurisdiction"
-
-
 def test_another_county_s_team_month_is_refused_naming_nothing_of_it(
     county: FlaskClient, zhucun: Zhucun
 ) -> None:

@@ -21,6 +21,7 @@ from tests.team_builders import LEADER, cid
 from tests.web.builders import OTHER_COUNTY
 from tests.web.conftest import csrf_token, login
 from tests.web.test_assessment_pages import assessed_with_accounts, publish, text_of
+from tests.web.test_ledger_pages import section
 
 
 @pytest.fixture
@@ -50,9 +51,7 @@ def decide(client: FlaskClient, run_id: str, proposal: str, **fields: str) -> tu
 
 
 def block(html: str, proposal: str) -> str:
-    found = re.search(rf'<li id="{anchor(proposal)}".*?</li>', html, re.S)
-    assert found is not None, html
-    return found.group(0)
+    return section(html, anchor(proposal))
 
 
 def test_a_published_run_lists_its_proposals_in_words_each_with_a_form(

@@ -6,7 +6,9 @@ everything known now the difference and the event that made it), and who may see
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 from uuid import UUID
 
 import pytest
@@ -43,6 +45,26 @@ def assessed_with_accounts(zhucun: Zhucun, clock: SettableClock) -> str:
 def text_of(html: str) -> str:
     body = re.sub(r"<(script|style)[^>]*>.*?</\1>", "", html, flags=re.S)
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body))
+
+
+def refused_beside(
+    z: Zhucun,
+    field: str,
+    statuses: tuple[int, ...],
+    form: Callable[..., tuple[int, str]],
+    *args: Any,
+    **fields: Any,
+) -> str:
+    """Send ``form(*args, **fields)``, which must be refused: it comes back with one of
+    ``statuses`` and a refusal beside ``field`` (what it says is returned), and nothing is
+    written."""
+    before = z.store.max_position()
+    status, html = form(*args, **fields)
+    assert status in statuses, html
+    error = re.search(rf'<p class="error" id="{field}-error">([^<]*)</p>', html)
+    assert error is not None, html
+    assert z.store.max_position() == before, "a refused form writes nothing"
+    return error.group(1)
 
 
 def run_from_the_form(client: FlaskClient) -> str:

@@ -16,7 +16,7 @@ from app.bootstrap import Zhucun
 from app.store.clock import SettableClock
 from tests.team_builders import CLERK, LEADER, MEMBER, cid
 from tests.web.conftest import csrf_token, login
-from tests.web.test_assessment_pages import assessed_with_accounts, text_of
+from tests.web.test_assessment_pages import assessed_with_accounts, refused_beside, text_of
 
 PATH = "/teams/{team}/record/record-spot-check"
 INSPECTOR, SECOND_INSPECTOR = 6, 7  # cadres of COUNTY-AGRI; the team is CITY-AGRI's
@@ -104,13 +104,7 @@ def test_each_refusal_is_shown_beside_its_field_and_writes_nothing(
     words: str,
 ):
     login(client, "inspector")
-    before = zhucun.store.max_position()
-    status, html = send(client, team, **fields)
-    assert status in (400, 404, 422), html
-    error = re.search(rf'<p class="error" id="{beside}-error">([^<]*)</p>', html)
-    assert error is not None, html
-    assert words in error.group(1)
-    assert zhucun.store.max_position() == before
+    assert words in refused_beside(zhucun, beside, (400, 404, 422), send, client, team, **fields)
 
 
 def test_the_form_and_the_list_speak_english_on_request(

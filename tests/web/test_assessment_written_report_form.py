@@ -17,7 +17,8 @@ from app.bootstrap import Zhucun
 from app.store.clock import SettableClock
 from app.store.files import sha256_of
 from tests.web.conftest import csrf_token, login
-from tests.web.test_assessment_pages import assessed_with_accounts, text_of
+from tests.web.test_assessment_pages import assessed_with_accounts, refused_beside, text_of
+from tests.web.test_ledger_pages import section
 
 FORM = "/teams/{team}/assessments/report"
 PAGE = "/teams/{team}/assessments"
@@ -51,9 +52,7 @@ def send(
 
 def reports_table(client: FlaskClient, team: str, lang: str = "") -> str:
     html = client.get(PAGE.format(team=team) + lang).get_data(as_text=True)
-    found = re.search(r'<table class="summary" id="written-reports">.*?</table>', html, re.S)
-    assert found is not None, html
-    return found.group(0)
+    return section(html, "written-reports")
 
 
 def test_the_team_s_member_records_the_report_to_the_three_bodies_with_its_document(
@@ -116,13 +115,7 @@ def test_each_refusal_is_shown_beside_its_field_and_writes_nothing(
     words: str,
 ):
     login(client, "team_member")
-    before = zhucun.store.max_position()
-    status, html = send(client, team, upload, **fields)
-    assert status in (400, 422), html
-    error = re.search(rf'<p class="error" id="{beside}-error">([^<]*)</p>', html)
-    assert error is not None, html
-    assert words in error.group(1)
-    assert zhucun.store.max_position() == before
+    assert words in refused_beside(zhucun, beside, (400, 422), send, client, team, upload, **fields)
 
 
 def test_a_report_already_submitted_to_a_body_is_refused_beside_the_bodies(
@@ -130,12 +123,8 @@ def test_a_report_already_submitted_to_a_body_is_refused_beside_the_bodies(
 ):
     login(client, "team_member")
     assert send(client, team)[0] == 302
-    before = zhucun.store.max_position()
-    status, html = send(client, team, b"again", bodies=["poverty_office"])
-    assert status == 422, html
-    error = re.search(r'<p class="error" id="bodies-error">([^<]*)</p>', html)
-    assert error is not None and "已报送扶贫办" in error.group(1)
-    assert zhucun.store.max_position() == before
+    again = {"upload": b"again", "bodies": ["poverty_office"]}
+    assert "已报送扶贫办" in refused_beside(zhucun, "bodies", (422,), send, client, team, **again)
 
 
 def test_the_form_and_the_list_speak_english_on_request(

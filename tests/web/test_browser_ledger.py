@@ -115,6 +115,17 @@ def spent_in_chart(page: Any) -> list[float]:
     )
 
 
+def spend_on_the_road(page: Any, amount: str, voucher: str, purpose: str) -> None:
+    """Send the expenditure form: fiscal money for the road measure, paid to the road builder."""
+    page.select_option("#source", "fiscal")
+    page.fill("#amount", amount)
+    page.fill("#voucher", voucher)
+    page.select_option("#measure", msid(ROAD))
+    page.fill("#payee", "本溪路桥公司")
+    page.fill("#purpose", purpose)
+    page.click("#record-form button.primary")
+
+
 def test_a_team_member_attaches_evidence_and_records_an_expenditure_the_chart_shows(
     funds_server: str,
     browser: object,  # noqa: F811
@@ -156,13 +167,7 @@ def test_a_team_member_attaches_evidence_and_records_an_expenditure_the_chart_sh
     assert spent_in_chart(page) == [0, 30000, 0, 0]
     page.click("#form-record-expenditure")
     page.wait_for_url("**/record-expenditure")
-    page.select_option("#source", "fiscal")
-    page.fill("#amount", "20,000.50")
-    page.fill("#voucher", "ZC-003")
-    page.select_option("#measure", msid(ROAD))
-    page.fill("#payee", "本溪路桥公司")
-    page.fill("#purpose", "路面工程款")
-    page.click("#record-form button.primary")
+    spend_on_the_road(page, "20,000.50", "ZC-003", "路面工程款")
     page.wait_for_url("**/ledger?tab=funds")
     assert "已记录：登记资金支出" in page.inner_text("p.flash")
     assert "50,000.50" in page.inner_text("#source-fiscal")
@@ -172,13 +177,7 @@ def test_a_team_member_attaches_evidence_and_records_an_expenditure_the_chart_sh
 
     # Spending more than is left is refused beside the amount, and nothing is recorded.
     page.click("#form-record-expenditure")
-    page.select_option("#source", "fiscal")
-    page.fill("#amount", "50000")
-    page.fill("#voucher", "ZC-004")
-    page.select_option("#measure", msid(ROAD))
-    page.fill("#payee", "本溪路桥公司")
-    page.fill("#purpose", "超支")
-    page.click("#record-form button.primary")
+    spend_on_the_road(page, "50000", "ZC-004", "超支")
     assert "支出不能超过拨入" in page.inner_text("#amount-error")
     page.screenshot(path=shots / "8-overspend-refused.png", full_page=True)
     assert len(list(shots.glob("*.png"))) == 4

@@ -50,21 +50,6 @@ def test_the_api_routes_of_the_matrix_are_here():
     assert {r[2].split("/")[3] for r in API_ROUTES} >= {"summary"}
 
 
-@AS_EVERY_ROLE
-@cases(API_ROUTES)
-def test_api_with_a_token_permission_matrix(
-    matrix_app: Flask,
-    store: Zhucun,
-    tokens: dict[str, str],
-    role: str | None,
-    method: str,
-    path: str,
-    allowed: frozenset[str],
-    status: int,
-):
-    token_cell(matrix_app, store, tokens, role, method, path, allowed, status)
-
-
 # The API's routes of the assessment and ledger matrices, on their stores (a run, a ledger).
 RUN_ROUTES = [r for r in on_runs.ROUTES if r[2].startswith("/api/")]
 LEDGER_ROUTES = [r for r in on_ledger.ROUTES if r[2].startswith("/api/")]
@@ -82,11 +67,14 @@ def stores(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Zhucu
 
 
 @pytest.fixture(scope="module")
-def served(stores: dict[str, Zhucun]) -> dict[str, tuple[Flask, dict[str, str]]]:
-    out = {}
+def served(
+    store: Zhucun, matrix_app: Flask, tokens: dict[str, str], stores: dict[str, Zhucun]
+) -> dict[str, tuple[Zhucun, Flask, dict[str, str]]]:
+    """Each matrix's store, its app and a token per role."""
+    out = {"matrix": (store, matrix_app, tokens)}
     for name, z in stores.items():
         service = ApiTokens(z)
-        out[name] = (make_app(z), {r: service.issue(ACCOUNTS[r][0])["token"] for r in ROLES})
+        out[name] = (z, make_app(z), {r: service.issue(ACCOUNTS[r][0])["token"] for r in ROLES})
     return out
 
 
@@ -95,22 +83,25 @@ def served(stores: dict[str, Zhucun]) -> dict[str, tuple[Flask, dict[str, str]]]
     ("which", "method", "path", "allowed", "status"),
     [
         pytest.param(which, m, p, a, s, id=f"{which}-{name}")
-        for which, routes in (("runs", RUN_ROUTES), ("ledger", LEDGER_ROUTES))
+        for which, routes in (
+            ("matrix", API_ROUTES),
+            ("runs", RUN_ROUTES),
+            ("ledger", LEDGER_ROUTES),
+        )
         for name, m, p, a, s in routes
     ],
 )
-def test_api_with_a_token_on_runs_and_ledgers(
-    stores: dict[str, Zhucun],
-    served: dict[str, tuple[Flask, dict[str, str]]],
-    role: str | None,
+def test_api_with_a_token_permission_matrix(
+    served: dict[str, tuple[Zhucun, Flask, dict[str, str]]],
     which: str,
+    role: str | None,
     method: str,
     path: str,
     allowed: frozenset[str],
     status: int,
 ):
-    app, tokens = served[which]
-    token_cell(app, stores[which], tokens, role, method, path, allowed, status)
+    store, app, tokens = served[which]
+    token_cell(app, store, tokens, role, method, path, allowed, status)
 
 
 def token_cell(
