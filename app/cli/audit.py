@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,14 @@ from uuid import UUID
 
 import click
 
-from app.cli.common import MAX_POSITION, file_option, opened, print_answer, reader_options
+from app.cli.common import (
+    MAX_POSITION,
+    Query,
+    file_option,
+    opened,
+    print_answer,
+    reader_options,
+)
 from app.cli.values import Day, ExistingFile, WholeNumber
 
 # The audit tools (app.audit: the event store, the read models) are imported by the command
@@ -110,6 +118,11 @@ def _uuid(value: str | None, option: str) -> UUID | None:
 DEFAULT_REASON = "审计导出 audit export"
 
 
+def _position_option(name: str, zh: str, en: str, low: int, help: str) -> Callable[[Query], Query]:
+    """A position in the log, or a count of its rows: up to the largest a log holds."""
+    return click.option(name, type=WholeNumber(zh, en, low, MAX_POSITION), help=help)
+
+
 @audit.command("log")
 @click.option("--unit", "unit", metavar="CODE", help="What lies in that unit's subtree.")
 @click.option("--team", "team", metavar="ID", help="A team: its events, its members' months.")
@@ -131,24 +144,9 @@ DEFAULT_REASON = "审计导出 audit export"
 @click.option(
     "--recorded-to", type=Day("记录日期止", "recorded to"), help="Recorded on or before (Beijing)."
 )
-@click.option(
-    "--after",
-    type=WholeNumber("日志位置", "log position", 0, MAX_POSITION),
-    default=None,
-    help="After this position.",
-)
-@click.option(
-    "--limit",
-    type=WholeNumber("行数上限", "row limit", 1, MAX_POSITION),
-    default=None,
-    help="At most N rows.",
-)
-@click.option(
-    "--page",
-    type=WholeNumber("页码", "page", 1, MAX_POSITION),
-    default=None,
-    help="Page K of --limit rows.",
-)
+@_position_option("--after", "日志位置", "log position", 0, "After this position.")
+@_position_option("--limit", "行数上限", "row limit", 1, "At most N rows.")
+@_position_option("--page", "页码", "page", 1, "Page K of --limit rows.")
 @click.option(
     "--backdated-days",
     type=WholeNumber("补记天数", "backdated days", 0, 36_500),

@@ -9,7 +9,6 @@ A default given as the value itself (not as text) is taken as it is.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -37,55 +36,53 @@ class _Bilingual(click.ParamType[Any, Any]):
         raise BadValue(message, ctx, param)
 
 
-class WholeNumber(_Bilingual):
-    """A whole number from ``low`` to ``high``, written in ASCII digits without padding."""
+class _Ranged(_Bilingual):
+    """A number from ``low`` to ``high``, read from its text by ``read`` (None: not one)."""
 
-    name = "integer"
-
-    def __init__(self, label_zh: str, label_en: str, low: int, high: int) -> None:
-        super().__init__(label_zh, label_en)
-        self.low, self.high = low, high
-
-    def convert(self, value: Any, param: Any, ctx: Any) -> int:
-        if isinstance(value, int):
-            return value
-        text = str(value).strip()
-        # 30 digits are more than any option takes, and fewer than int()'s limit of 4,300
-        plain = text.isascii() and text.lstrip("+-").isdigit() and len(text) <= 30
-        number = int(text) if plain else None
-        if number is None or str(number) != text.lstrip("+") or not self.low <= number <= self.high:
-            self.refuse(
-                f"{value!r} 不是 {self.low} 到 {self.high} 之间的整数",
-                f"{value!r} is not a whole number from {self.low} to {self.high}",
-                param,
-                ctx,
-            )
-        return number  # type: ignore[return-value]
-
-
-class Seconds(_Bilingual):
-    """A number of seconds from ``low`` to ``high``, in ASCII digits (a decimal point allowed)."""
-
-    name = "seconds"
+    kind_zh = kind_en = ""
 
     def __init__(self, label_zh: str, label_en: str, low: float, high: float) -> None:
         super().__init__(label_zh, label_en)
         self.low, self.high = low, high
 
-    def convert(self, value: Any, param: Any, ctx: Any) -> float:
-        if isinstance(value, float | int):
-            return float(value)
-        text = str(value).strip()
-        digits = text.replace(".", "", 1)
-        seconds = float(text) if text.isascii() and digits.isdigit() else math.nan
-        if not self.low <= seconds <= self.high:  # NaN is in no range
+    def read(self, text: str) -> Any:
+        raise NotImplementedError
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> Any:
+        if isinstance(value, int | float):
+            return value
+        number = self.read(str(value).strip())
+        if number is None or not self.low <= number <= self.high:  # NaN is in no range
             self.refuse(
-                f"{value!r} 不是 {self.low} 到 {self.high} 之间的秒数",
-                f"{value!r} is not a number of seconds from {self.low} to {self.high}",
+                f"{value!r} 不是 {self.low} 到 {self.high} 之间的{self.kind_zh}",
+                f"{value!r} is not {self.kind_en} from {self.low} to {self.high}",
                 param,
                 ctx,
             )
-        return seconds
+        return number
+
+
+class WholeNumber(_Ranged):
+    """A whole number, written in ASCII digits without padding."""
+
+    name, kind_zh, kind_en = "integer", "整数", "a whole number"
+
+    def read(self, text: str) -> int | None:
+        # 30 digits are more than any option takes, and fewer than int()'s limit of 4,300
+        if not (text.isascii() and text.lstrip("+-").isdigit() and len(text) <= 30):
+            return None
+        number = int(text)
+        return number if str(number) == text.lstrip("+") else None
+
+
+class Seconds(_Ranged):
+    """A number of seconds, in ASCII digits (a decimal point allowed)."""
+
+    name, kind_zh, kind_en = "seconds", "秒数", "a number of seconds"
+
+    def read(self, text: str) -> float | None:
+        digits = text.replace(".", "", 1)
+        return float(text) if text.isascii() and digits.isdigit() else None
 
 
 class OneOf(_Bilingual):
