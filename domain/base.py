@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, ClassVar
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
@@ -70,19 +70,27 @@ class NetworkAggregate(Aggregate):
 
     class SetsFields(Event):
         """An event whose ``apply`` sets the aggregate's attributes of the same names as the
-        fields its class declares, to their values."""
+        fields its class declares, to their values; and, where its class names one in
+        ``day_sets``, that attribute to the event's day (the day a thing began or ended)."""
+
+        day_sets: ClassVar[str | None] = None
 
         def apply(self, aggregate: Any) -> None:
             self.copy_to(aggregate, *_own_fields(type(self)))
+            if self.day_sets is not None:
+                setattr(aggregate, self.day_sets, self.day)
 
     class Created(Event, Aggregate.Created):
         pass
 
+    class CreatedSetsFields(SetsFields, Created):
+        """A creation whose ``apply`` is that of ``SetsFields``."""
+
 
 @lru_cache
 def _own_fields(event_class: type) -> tuple[str, ...]:
-    """The fields an event class declares beyond those of every event."""
-    common = {f.name for f in fields(NetworkAggregate.SetsFields)}
+    """The fields an event class declares beyond those of every event (and of every creation)."""
+    common = {f.name for f in fields(NetworkAggregate.Created)}
     return tuple(f.name for f in fields(event_class) if f.name not in common)
 
 

@@ -31,14 +31,11 @@ class PartyMember(NetworkAggregate):
         self.status = MemberStatus.ACTIVE
         self.ended_on: date | None = None
 
-    class Joined(NetworkAggregate.Created):
+    class Joined(NetworkAggregate.CreatedSetsFields):
         name: str
         household_id: UUID
         village_code: str
-
-        def apply(self, m: PartyMember) -> None:
-            self.copy_to(m, "name", "household_id", "village_code")
-            m.joined_on = self.day
+        day_sets = "joined_on"
 
     class TransferredOut(NetworkAggregate.Event):
         destination: str
@@ -128,14 +125,11 @@ class CentralHousehold(NetworkAggregate):
         self.designated_on = date.min
         self.ended_on: date | None = None
 
-    class Designated(NetworkAggregate.Created):
+    class Designated(NetworkAggregate.CreatedSetsFields):
         household_id: UUID
         village_code: str
         party_member_id: UUID
-
-        def apply(self, ch: CentralHousehold) -> None:
-            self.copy_to(ch, "household_id", "village_code", "party_member_id")
-            ch.designated_on = self.day
+        day_sets = "designated_on"
 
     class Redesignated(NetworkAggregate.Event):
         party_member_id: UUID
@@ -148,9 +142,8 @@ class CentralHousehold(NetworkAggregate):
     class PartyMemberChanged(NetworkAggregate.SetsFields):
         party_member_id: UUID
 
-    class Ended(NetworkAggregate.Event):
-        def apply(self, ch: CentralHousehold) -> None:
-            ch.ended_on = self.day
+    class Ended(NetworkAggregate.SetsFields):
+        day_sets = "ended_on"
 
     @classmethod
     def designate(

@@ -67,13 +67,10 @@ class MemberMonth(NetworkAggregate):
         self.leave_days: dict[date, UUID] = {}
         self.absent_days: set[date] = set()
 
-    class Started(NetworkAggregate.Created):
+    class Started(NetworkAggregate.CreatedSetsFields):
         cadre_id: UUID
         cadre_name: str
         month: str
-
-        def apply(self, mm: MemberMonth) -> None:
-            self.copy_to(mm, "cadre_id", "cadre_name", "month")
 
     class CheckedIn(NetworkAggregate.Event):
         team_id: UUID

@@ -65,9 +65,8 @@ class Site(NetworkAggregate):
             site.responsible_name = self.name
             site.responsible_member_id = self.party_member_id
 
-    class Closed(NetworkAggregate.Event):
-        def apply(self, site: Site) -> None:
-            site.closed_on = self.day
+    class Closed(NetworkAggregate.SetsFields):
+        day_sets = "closed_on"
 
     @staticmethod
     def check_kind(kind: SiteKind, unit: Unit) -> None:

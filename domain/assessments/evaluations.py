@@ -66,13 +66,10 @@ class TeamEvaluation(NetworkAggregate):
         self.submitted: set[str] = set()
         self.evaluated_on: date | None = None
 
-    class Started(NetworkAggregate.Created):
+    class Started(NetworkAggregate.CreatedSetsFields):
         team_id: UUID
         team_name: str
         year: int
-
-        def apply(self, ev: TeamEvaluation) -> None:
-            self.copy_to(ev, "team_id", "team_name", "year")
 
     class ReportSubmitted(NetworkAggregate.Event):
         team_id: UUID
