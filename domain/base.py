@@ -10,7 +10,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
-from domain.errors import DatedAfterClosingError, DatedBeforeOpeningError
+from domain.errors import DatedAfterClosingError, DatedBeforeOpeningError, InvalidInputError
 
 # Ids derived from a natural key (a unit's code, the household of a central household) make
 # "one per key" a property of the event store itself: a second creation is a version conflict.
@@ -102,3 +102,11 @@ def check_within(
         raise DatedBeforeOpeningError(what_zh, what_en, day.isoformat(), opened_on.isoformat())
     if closed_on is not None and day > closed_on:
         raise DatedAfterClosingError(what_zh, what_en, day.isoformat(), closed_on.isoformat())
+
+
+def written(text: str, field: str, zh: str, en: str) -> str:
+    """``text`` without the blanks around it, refused (``zh``, ``en``) when nothing is left:
+    a name or a note that must be written."""
+    if not text.strip():
+        raise InvalidInputError(field, zh, en)
+    return text.strip()

@@ -6,11 +6,10 @@ from datetime import date
 from enum import StrEnum
 from uuid import UUID
 
-from domain.base import Meta, NetworkAggregate, check_within, derived_id
+from domain.base import Meta, NetworkAggregate, check_within, derived_id, written
 from domain.errors import (
     AlreadyCentralHouseholdError,
     CentralHouseholdEndedError,
-    InvalidInputError,
     NotActivePartyMemberError,
 )
 from domain.households import Household
@@ -54,13 +53,12 @@ class PartyMember(NetworkAggregate):
         cls, member_id: UUID, name: str, household: Household, village: str, meta: Meta
     ) -> PartyMember:
         """A member joins the branch of ``village``, where their household lives today."""
-        if not name.strip():
-            raise InvalidInputError("name", "党员姓名不能为空", "the party member's name is empty")
+        name = written(name, "name", "党员姓名不能为空", "the party member's name is empty")
         household.check_acting(meta.occurred_on)
         return cls._create(
             cls.Joined,
             id=member_id,
-            name=name.strip(),
+            name=name,
             household_id=household.id,
             village_code=village,
             **meta.event_kwargs(),

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, ClassVar
 from uuid import UUID
 
-from domain.base import Meta, NetworkAggregate, check_within, derived_id
+from domain.base import Meta, NetworkAggregate, check_within, derived_id, written
 from domain.errors import (
     AlreadyCheckedInError,
     AlreadyFoundAbsentError,
@@ -181,11 +181,8 @@ class MemberMonth(NetworkAggregate):
         self.trigger_event(self.FoundAbsent, team_id=team_id, note=note, **meta.event_kwargs())
 
     def write_diary(self, team_id: UUID, text: str, meta: Meta) -> None:
-        if not text.strip():
-            raise InvalidInputError("text", "民情日记不能为空", "the diary entry is empty")
-        self.trigger_event(
-            self.DiaryWritten, team_id=team_id, text=text.strip(), **meta.event_kwargs()
-        )
+        text = written(text, "text", "民情日记不能为空", "the diary entry is empty")
+        self.trigger_event(self.DiaryWritten, team_id=team_id, text=text, **meta.event_kwargs())
 
     def visit(
         self, team_id: UUID, household_id: UUID, village_code: str, note: str, meta: Meta

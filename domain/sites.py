@@ -6,8 +6,8 @@ from datetime import date
 from typing import TYPE_CHECKING
 from uuid import UUID
 
-from domain.base import Meta, NetworkAggregate, check_within, derived_id
-from domain.errors import InvalidInputError, SiteAlreadyOpenError, SiteClosedError, SiteLevelError
+from domain.base import Meta, NetworkAggregate, check_within, derived_id, written
+from domain.errors import SiteAlreadyOpenError, SiteClosedError, SiteLevelError
 from domain.levels import SiteKind
 
 if TYPE_CHECKING:
@@ -112,13 +112,10 @@ class Site(NetworkAggregate):
             if village_code is not None:
                 member.check_active(village_code, meta.occurred_on)
             name = name or member.name
-        if not name.strip():
-            raise InvalidInputError(
-                "name", "负责人姓名不能为空", "the responsible person's name is empty"
-            )
+        name = written(name, "name", "负责人姓名不能为空", "the responsible person's name is empty")
         self.trigger_event(
             self.ResponsibleAssigned,
-            name=name.strip(),
+            name=name,
             party_member_id=member.id if member else None,
             **meta.event_kwargs(),
         )
