@@ -80,6 +80,17 @@ class NetworkAggregate(Aggregate):
             if self.day_sets is not None:
                 setattr(aggregate, self.day_sets, self.day)
 
+    class SetsStatus(Event):
+        """An event that puts the aggregate in the ``status`` its class names, on the event's
+        day, which goes to the attribute its class names in ``day_sets``."""
+
+        status: ClassVar[Any]
+        day_sets: ClassVar[str]
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.status = self.status
+            setattr(aggregate, self.day_sets, self.day)
+
     class Created(Event, Aggregate.Created):
         pass
 

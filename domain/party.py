@@ -36,17 +36,14 @@ class PartyMember(NetworkAggregate):
         village_code: str
         day_sets = "joined_on"
 
-    class TransferredOut(NetworkAggregate.Event):
+    class TransferredOut(NetworkAggregate.SetsStatus):
         destination: str
+        status = MemberStatus.TRANSFERRED_OUT
+        day_sets = "ended_on"
 
-        def apply(self, m: PartyMember) -> None:
-            m.status = MemberStatus.TRANSFERRED_OUT
-            m.ended_on = self.day
-
-    class Died(NetworkAggregate.Event):
-        def apply(self, m: PartyMember) -> None:
-            m.status = MemberStatus.DECEASED
-            m.ended_on = self.day
+    class Died(NetworkAggregate.SetsStatus):
+        status = MemberStatus.DECEASED
+        day_sets = "ended_on"
 
     @classmethod
     def join(

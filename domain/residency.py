@@ -257,15 +257,13 @@ class LeaveRequest(NetworkAggregate):
             lr.tier = LeaveTier(self.tier)
             lr.requested_on = self.day
 
-    class Approved(NetworkAggregate.Event):
-        def apply(self, lr: LeaveRequest) -> None:
-            lr.status = LeaveStatus.APPROVED
-            lr.decided_on = self.day
+    class Approved(NetworkAggregate.SetsStatus):
+        status = LeaveStatus.APPROVED
+        day_sets = "decided_on"
 
-    class Rejected(NetworkAggregate.Event):
-        def apply(self, lr: LeaveRequest) -> None:
-            lr.status = LeaveStatus.REJECTED
-            lr.decided_on = self.day
+    class Rejected(NetworkAggregate.SetsStatus):
+        status = LeaveStatus.REJECTED
+        day_sets = "decided_on"
 
     @classmethod
     def request(

@@ -42,9 +42,8 @@ class Site(NetworkAggregate):
         name: str
 
         def apply(self, site: Site) -> None:
-            site.unit_code = self.unit_code
+            self.copy_to(site, "unit_code", "name")
             site.kind = SiteKind(self.kind)
-            site.name = self.name
             site.opened_on = self.day
 
     class Reopened(NetworkAggregate.Event):

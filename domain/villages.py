@@ -67,9 +67,8 @@ class VillageProfile(NetworkAggregate):
         finding: str
 
         def apply(self, p: VillageProfile) -> None:
-            p.village_code = self.village_code
+            self.copy_to(p, "village_code", "finding")
             p.problem = Problem(self.problem)
-            p.finding = self.finding
 
     class Reclassified(NetworkAggregate.Event):
         problem: str
