@@ -68,28 +68,32 @@ class NetworkAggregate(Aggregate):
             for name, value in self.values_of(*names).items():
                 setattr(aggregate, name, value)
 
-    class SetsFields(Event):
-        """An event whose ``apply`` sets the aggregate's attributes of the same names as the
-        fields its class declares, to their values; and, where its class names one in
-        ``day_sets``, that attribute to the event's day (the day a thing began or ended)."""
+    class SetsDay(Event):
+        """An event whose ``apply`` sets the aggregate's attribute its class names in
+        ``day_sets`` (if any) to the event's day: the day a thing began, ended or was done."""
 
         day_sets: ClassVar[str | None] = None
 
         def apply(self, aggregate: Any) -> None:
-            self.copy_to(aggregate, *_own_fields(type(self)))
             if self.day_sets is not None:
                 setattr(aggregate, self.day_sets, self.day)
 
-    class SetsStatus(Event):
-        """An event that puts the aggregate in the ``status`` its class names, on the event's
-        day, which goes to the attribute its class names in ``day_sets``."""
+    class SetsFields(SetsDay):
+        """An event whose ``apply`` also sets the aggregate's attributes of the same names as
+        the fields its class declares, to their values."""
+
+        def apply(self, aggregate: Any) -> None:
+            self.copy_to(aggregate, *_own_fields(type(self)))
+            super().apply(aggregate)
+
+    class SetsStatus(SetsDay):
+        """An event whose ``apply`` also puts the aggregate in the ``status`` its class names."""
 
         status: ClassVar[Any]
-        day_sets: ClassVar[str]
 
         def apply(self, aggregate: Any) -> None:
             aggregate.status = self.status
-            setattr(aggregate, self.day_sets, self.day)
+            super().apply(aggregate)
 
     class Created(Event, Aggregate.Created):
         pass

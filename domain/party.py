@@ -137,7 +137,7 @@ class CentralHousehold(NetworkAggregate):
     class PartyMemberChanged(NetworkAggregate.SetsFields):
         party_member_id: UUID
 
-    class Ended(NetworkAggregate.SetsFields):
+    class Ended(NetworkAggregate.SetsDay):
         day_sets = "ended_on"
 
     @classmethod

@@ -64,7 +64,7 @@ class Site(NetworkAggregate):
             site.responsible_name = self.name
             site.responsible_member_id = self.party_member_id
 
-    class Closed(NetworkAggregate.SetsFields):
+    class Closed(NetworkAggregate.SetsDay):
         day_sets = "closed_on"
 
     @staticmethod

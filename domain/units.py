@@ -62,7 +62,7 @@ class Unit(NetworkAggregate):
             unit.merged_into = self.into_code
             unit.closed_on = self.day
 
-    class Closed(NetworkAggregate.SetsFields):
+    class Closed(NetworkAggregate.SetsDay):
         day_sets = "closed_on"
 
     class DeclaredPoor(NetworkAggregate.Event):
@@ -70,7 +70,7 @@ class Unit(NetworkAggregate):
             unit.poor_since = self.day
             unit.exited_poverty_on = None
 
-    class ExitedPoverty(NetworkAggregate.SetsFields):
+    class ExitedPoverty(NetworkAggregate.SetsDay):
         day_sets = "exited_poverty_on"
 
     # -- commands -----------------------------------------------------------------------------

@@ -81,16 +81,14 @@ class TeamEvaluation(NetworkAggregate):
         def apply(self, ev: TeamEvaluation) -> None:
             ev.submitted.update(self.bodies)
 
-    class Evaluated(NetworkAggregate.Event):
+    class Evaluated(NetworkAggregate.SetsDay):
         team_id: UUID
         year: int
         attendance: int
         satisfied: int
         basically_satisfied: int
         dissatisfied: int
-
-        def apply(self, ev: TeamEvaluation) -> None:
-            ev.evaluated_on = self.day
+        day_sets = "evaluated_on"
 
     @classmethod
     def start(cls, team: Team, year: int, meta: Meta) -> TeamEvaluation:
