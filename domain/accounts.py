@@ -190,14 +190,11 @@ class Account(NetworkAggregate):
         def apply(self, a: Account) -> None:
             a.suspended = False
 
-    class BoundToCadre(NetworkAggregate.Event):
+    class BoundToCadre(NetworkAggregate.SetsFields):
         """The account is this cadre's own: its check-ins, diary and visits are that cadre's,
         never another member's."""
 
         cadre_id: UUID
-
-        def apply(self, a: Account) -> None:
-            a.cadre_id = self.cadre_id
 
     @classmethod
     def add(
@@ -340,11 +337,8 @@ class LoginGuard(NetworkAggregate):
     def __init__(self) -> None:
         self.username = ""
 
-    class Opened(NetworkAggregate.Created):
+    class Opened(NetworkAggregate.CreatedSetsFields):
         username: str
-
-        def apply(self, g: LoginGuard) -> None:
-            g.username = self.username
 
     class FromAddress(NetworkAggregate.Event):
         address: str

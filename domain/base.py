@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, ClassVar
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
-from domain.errors import DatedAfterClosingError, DatedBeforeOpeningError
+from domain.errors import DatedAfterClosingError, DatedBeforeOpeningError, InvalidInputError
 
 # Ids derived from a natural key (a unit's code, the household of a central household) make
 # "one per key" a property of the event store itself: a second creation is a version conflict.
@@ -68,21 +68,44 @@ class NetworkAggregate(Aggregate):
             for name, value in self.values_of(*names).items():
                 setattr(aggregate, name, value)
 
-    class SetsFields(Event):
-        """An event whose ``apply`` sets the aggregate's attributes of the same names as the
-        fields its class declares, to their values."""
+    class SetsDay(Event):
+        """An event whose ``apply`` sets the aggregate's attribute its class names in
+        ``day_sets`` (if any) to the event's day: the day a thing began, ended or was done."""
+
+        day_sets: ClassVar[str | None] = None
+
+        def apply(self, aggregate: Any) -> None:
+            if self.day_sets is not None:
+                setattr(aggregate, self.day_sets, self.day)
+
+    class SetsFields(SetsDay):
+        """An event whose ``apply`` also sets the aggregate's attributes of the same names as
+        the fields its class declares, to their values."""
 
         def apply(self, aggregate: Any) -> None:
             self.copy_to(aggregate, *_own_fields(type(self)))
+            super().apply(aggregate)
+
+    class SetsStatus(SetsDay):
+        """An event whose ``apply`` also puts the aggregate in the ``status`` its class names."""
+
+        status: ClassVar[Any]
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.status = self.status
+            super().apply(aggregate)
 
     class Created(Event, Aggregate.Created):
         pass
 
+    class CreatedSetsFields(SetsFields, Created):
+        """A creation whose ``apply`` is that of ``SetsFields``."""
+
 
 @lru_cache
 def _own_fields(event_class: type) -> tuple[str, ...]:
-    """The fields an event class declares beyond those of every event."""
-    common = {f.name for f in fields(NetworkAggregate.SetsFields)}
+    """The fields an event class declares beyond those of every event (and of every creation)."""
+    common = {f.name for f in fields(NetworkAggregate.Created)}
     return tuple(f.name for f in fields(event_class) if f.name not in common)
 
 
@@ -94,3 +117,11 @@ def check_within(
         raise DatedBeforeOpeningError(what_zh, what_en, day.isoformat(), opened_on.isoformat())
     if closed_on is not None and day > closed_on:
         raise DatedAfterClosingError(what_zh, what_en, day.isoformat(), closed_on.isoformat())
+
+
+def written(text: str, field: str, zh: str, en: str) -> str:
+    """``text`` without the blanks around it, refused (``zh``, ``en``) when nothing is left:
+    a name or a note that must be written."""
+    if not text.strip():
+        raise InvalidInputError(field, zh, en)
+    return text.strip()

@@ -8,12 +8,11 @@ from datetime import date
 from typing import ClassVar
 from uuid import UUID
 
-from domain.base import Meta, NetworkAggregate, check_within, derived_id
+from domain.base import Meta, NetworkAggregate, check_within, derived_id, written
 from domain.errors import (
     CadreAlreadyOnTeamError,
     CadreStatusError,
     InvalidDispatchingUnitCodeError,
-    InvalidInputError,
 )
 from domain.worded import Worded
 
@@ -189,16 +188,24 @@ class DispatchingUnit(NetworkAggregate):
         )
 
 
+class OnTeam:
+    """A cadre's time on a team, both days included; ``left_on`` is None while still there.
+    Seen from the cadre (``Stint``) and from the team (``teams.Membership``)."""
+
+    joined_on: date
+    left_on: date | None
+
+    def covers(self, day: date) -> bool:
+        return self.joined_on <= day and (self.left_on is None or day <= self.left_on)
+
+
 @dataclass
-class Stint:
-    """A time on one team, both days included; ``left_on`` is None while still there."""
+class Stint(OnTeam):
+    """A time on one team, seen from the cadre."""
 
     team_id: UUID
     joined_on: date
     left_on: date | None = None
-
-    def covers(self, day: date) -> bool:
-        return self.joined_on <= day and (self.left_on is None or day <= self.left_on)
 
 
 class Cadre(NetworkAggregate):
@@ -275,13 +282,12 @@ class Cadre(NetworkAggregate):
         reserve: bool,
         meta: Meta,
     ) -> Cadre:
-        if not name.strip():
-            raise InvalidInputError("name", "干部姓名不能为空", "the cadre's name is empty")
+        name = written(name, "name", "干部姓名不能为空", "the cadre's name is empty")
         unit.check_date(meta.occurred_on)
         return cls._create(
             cls.Registered,
             id=cadre_id,
-            name=name.strip(),
+            name=name,
             dispatching_unit_id=unit.id,
             unit_code=unit.code,
             rank=rank.value,

@@ -22,14 +22,11 @@ class Correction(NetworkAggregate):
         self.subject_id: UUID | None = None
         self.note = ""
 
-    class Recorded(NetworkAggregate.Created):
+    class Recorded(NetworkAggregate.CreatedSetsFields):
         corrects_position: int  # the log position of the entry corrected
         corrected_event: str  # its type, e.g. "Household.Linked"
         subject_id: UUID  # the aggregate that entry is about
         note: str  # what was wrong, and what the right state is
-
-        def apply(self, c: Correction) -> None:
-            self.copy_to(c, "corrects_position", "corrected_event", "subject_id", "note")
 
     @classmethod
     def record(

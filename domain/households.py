@@ -55,16 +55,13 @@ class Household(NetworkAggregate):
         self.left_how: str | None = None
         self.central_household_id: UUID | None = None
 
-    class Registered(NetworkAggregate.Created):
+    class Registered(NetworkAggregate.CreatedSetsFields):
         group_code: str
         village_code: str
         head_name: str
         members: int
         id_number: str
-
-        def apply(self, hh: Household) -> None:
-            self.copy_to(hh, "group_code", "village_code", "head_name", "members", "id_number")
-            hh.registered_on = self.day
+        day_sets = "registered_on"
 
     class Moved(NetworkAggregate.Event):
         group_code: str

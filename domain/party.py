@@ -6,11 +6,10 @@ from datetime import date
 from enum import StrEnum
 from uuid import UUID
 
-from domain.base import Meta, NetworkAggregate, check_within, derived_id
+from domain.base import Meta, NetworkAggregate, check_within, derived_id, written
 from domain.errors import (
     AlreadyCentralHouseholdError,
     CentralHouseholdEndedError,
-    InvalidInputError,
     NotActivePartyMemberError,
 )
 from domain.households import Household
@@ -31,39 +30,32 @@ class PartyMember(NetworkAggregate):
         self.status = MemberStatus.ACTIVE
         self.ended_on: date | None = None
 
-    class Joined(NetworkAggregate.Created):
+    class Joined(NetworkAggregate.CreatedSetsFields):
         name: str
         household_id: UUID
         village_code: str
+        day_sets = "joined_on"
 
-        def apply(self, m: PartyMember) -> None:
-            self.copy_to(m, "name", "household_id", "village_code")
-            m.joined_on = self.day
-
-    class TransferredOut(NetworkAggregate.Event):
+    class TransferredOut(NetworkAggregate.SetsStatus):
         destination: str
+        status = MemberStatus.TRANSFERRED_OUT
+        day_sets = "ended_on"
 
-        def apply(self, m: PartyMember) -> None:
-            m.status = MemberStatus.TRANSFERRED_OUT
-            m.ended_on = self.day
-
-    class Died(NetworkAggregate.Event):
-        def apply(self, m: PartyMember) -> None:
-            m.status = MemberStatus.DECEASED
-            m.ended_on = self.day
+    class Died(NetworkAggregate.SetsStatus):
+        status = MemberStatus.DECEASED
+        day_sets = "ended_on"
 
     @classmethod
     def join(
         cls, member_id: UUID, name: str, household: Household, village: str, meta: Meta
     ) -> PartyMember:
         """A member joins the branch of ``village``, where their household lives today."""
-        if not name.strip():
-            raise InvalidInputError("name", "党员姓名不能为空", "the party member's name is empty")
+        name = written(name, "name", "党员姓名不能为空", "the party member's name is empty")
         household.check_acting(meta.occurred_on)
         return cls._create(
             cls.Joined,
             id=member_id,
-            name=name.strip(),
+            name=name,
             household_id=household.id,
             village_code=village,
             **meta.event_kwargs(),
@@ -128,14 +120,11 @@ class CentralHousehold(NetworkAggregate):
         self.designated_on = date.min
         self.ended_on: date | None = None
 
-    class Designated(NetworkAggregate.Created):
+    class Designated(NetworkAggregate.CreatedSetsFields):
         household_id: UUID
         village_code: str
         party_member_id: UUID
-
-        def apply(self, ch: CentralHousehold) -> None:
-            self.copy_to(ch, "household_id", "village_code", "party_member_id")
-            ch.designated_on = self.day
+        day_sets = "designated_on"
 
     class Redesignated(NetworkAggregate.Event):
         party_member_id: UUID
@@ -148,9 +137,8 @@ class CentralHousehold(NetworkAggregate):
     class PartyMemberChanged(NetworkAggregate.SetsFields):
         party_member_id: UUID
 
-    class Ended(NetworkAggregate.Event):
-        def apply(self, ch: CentralHousehold) -> None:
-            ch.ended_on = self.day
+    class Ended(NetworkAggregate.SetsDay):
+        day_sets = "ended_on"
 
     @classmethod
     def designate(

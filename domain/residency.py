@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, ClassVar
 from uuid import UUID
 
-from domain.base import Meta, NetworkAggregate, check_within, derived_id
+from domain.base import Meta, NetworkAggregate, check_within, derived_id, written
 from domain.errors import (
     AlreadyCheckedInError,
     AlreadyFoundAbsentError,
@@ -67,13 +67,10 @@ class MemberMonth(NetworkAggregate):
         self.leave_days: dict[date, UUID] = {}
         self.absent_days: set[date] = set()
 
-    class Started(NetworkAggregate.Created):
+    class Started(NetworkAggregate.CreatedSetsFields):
         cadre_id: UUID
         cadre_name: str
         month: str
-
-        def apply(self, mm: MemberMonth) -> None:
-            self.copy_to(mm, "cadre_id", "cadre_name", "month")
 
     class CheckedIn(NetworkAggregate.Event):
         team_id: UUID
@@ -184,11 +181,8 @@ class MemberMonth(NetworkAggregate):
         self.trigger_event(self.FoundAbsent, team_id=team_id, note=note, **meta.event_kwargs())
 
     def write_diary(self, team_id: UUID, text: str, meta: Meta) -> None:
-        if not text.strip():
-            raise InvalidInputError("text", "民情日记不能为空", "the diary entry is empty")
-        self.trigger_event(
-            self.DiaryWritten, team_id=team_id, text=text.strip(), **meta.event_kwargs()
-        )
+        text = written(text, "text", "民情日记不能为空", "the diary entry is empty")
+        self.trigger_event(self.DiaryWritten, team_id=team_id, text=text, **meta.event_kwargs())
 
     def visit(
         self, team_id: UUID, household_id: UUID, village_code: str, note: str, meta: Meta
@@ -263,15 +257,13 @@ class LeaveRequest(NetworkAggregate):
             lr.tier = LeaveTier(self.tier)
             lr.requested_on = self.day
 
-    class Approved(NetworkAggregate.Event):
-        def apply(self, lr: LeaveRequest) -> None:
-            lr.status = LeaveStatus.APPROVED
-            lr.decided_on = self.day
+    class Approved(NetworkAggregate.SetsStatus):
+        status = LeaveStatus.APPROVED
+        day_sets = "decided_on"
 
-    class Rejected(NetworkAggregate.Event):
-        def apply(self, lr: LeaveRequest) -> None:
-            lr.status = LeaveStatus.REJECTED
-            lr.decided_on = self.day
+    class Rejected(NetworkAggregate.SetsStatus):
+        status = LeaveStatus.REJECTED
+        day_sets = "decided_on"
 
     @classmethod
     def request(

@@ -6,8 +6,8 @@ from datetime import date
 from typing import TYPE_CHECKING
 from uuid import UUID
 
-from domain.base import Meta, NetworkAggregate, check_within, derived_id
-from domain.errors import InvalidInputError, SiteAlreadyOpenError, SiteClosedError, SiteLevelError
+from domain.base import Meta, NetworkAggregate, check_within, derived_id, written
+from domain.errors import SiteAlreadyOpenError, SiteClosedError, SiteLevelError
 from domain.levels import SiteKind
 
 if TYPE_CHECKING:
@@ -42,9 +42,8 @@ class Site(NetworkAggregate):
         name: str
 
         def apply(self, site: Site) -> None:
-            site.unit_code = self.unit_code
+            self.copy_to(site, "unit_code", "name")
             site.kind = SiteKind(self.kind)
-            site.name = self.name
             site.opened_on = self.day
 
     class Reopened(NetworkAggregate.Event):
@@ -65,9 +64,8 @@ class Site(NetworkAggregate):
             site.responsible_name = self.name
             site.responsible_member_id = self.party_member_id
 
-    class Closed(NetworkAggregate.Event):
-        def apply(self, site: Site) -> None:
-            site.closed_on = self.day
+    class Closed(NetworkAggregate.SetsDay):
+        day_sets = "closed_on"
 
     @staticmethod
     def check_kind(kind: SiteKind, unit: Unit) -> None:
@@ -113,13 +111,10 @@ class Site(NetworkAggregate):
             if village_code is not None:
                 member.check_active(village_code, meta.occurred_on)
             name = name or member.name
-        if not name.strip():
-            raise InvalidInputError(
-                "name", "负责人姓名不能为空", "the responsible person's name is empty"
-            )
+        name = written(name, "name", "负责人姓名不能为空", "the responsible person's name is empty")
         self.trigger_event(
             self.ResponsibleAssigned,
-            name=name.strip(),
+            name=name,
             party_member_id=member.id if member else None,
             **meta.event_kwargs(),
         )

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 from uuid import UUID
 
 from domain.base import Meta, NetworkAggregate, check_within
-from domain.cadres import Cadre, DispatchingUnit, DispatchLevel, Rank, Sector
+from domain.cadres import Cadre, DispatchingUnit, DispatchLevel, OnTeam, Rank, Sector
 from domain.errors import (
     DatedAfterTermError,
     DatedBeforeDispatchError,
@@ -37,16 +37,13 @@ def add_years(day: date, years: int) -> date:
 
 
 @dataclass
-class Membership:
-    """One cadre's time on the team, both days included; ``left_on`` None while there."""
+class Membership(OnTeam):
+    """One cadre's time on the team, seen from the team."""
 
     cadre_id: UUID
     name: str
     joined_on: date
     left_on: date | None = None
-
-    def covers(self, day: date) -> bool:
-        return self.joined_on <= day and (self.left_on is None or day <= self.left_on)
 
 
 class Team(NetworkAggregate):

@@ -62,18 +62,16 @@ class Unit(NetworkAggregate):
             unit.merged_into = self.into_code
             unit.closed_on = self.day
 
-    class Closed(NetworkAggregate.Event):
-        def apply(self, unit: Unit) -> None:
-            unit.closed_on = self.day
+    class Closed(NetworkAggregate.SetsDay):
+        day_sets = "closed_on"
 
     class DeclaredPoor(NetworkAggregate.Event):
         def apply(self, unit: Unit) -> None:
             unit.poor_since = self.day
             unit.exited_poverty_on = None
 
-    class ExitedPoverty(NetworkAggregate.Event):
-        def apply(self, unit: Unit) -> None:
-            unit.exited_poverty_on = self.day
+    class ExitedPoverty(NetworkAggregate.SetsDay):
+        day_sets = "exited_poverty_on"
 
     # -- commands -----------------------------------------------------------------------------
 

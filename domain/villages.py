@@ -7,9 +7,9 @@ from datetime import date
 from typing import TYPE_CHECKING, ClassVar, Protocol
 from uuid import UUID
 
-from domain.base import Meta, NetworkAggregate, derived_id
+from domain.base import Meta, NetworkAggregate, derived_id, written
 from domain.cadres import Sector, SectorGroup
-from domain.errors import InvalidInputError, NotAVillageError
+from domain.errors import NotAVillageError
 from domain.levels import Level
 from domain.worded import Worded
 
@@ -67,9 +67,8 @@ class VillageProfile(NetworkAggregate):
         finding: str
 
         def apply(self, p: VillageProfile) -> None:
-            p.village_code = self.village_code
+            self.copy_to(p, "village_code", "finding")
             p.problem = Problem(self.problem)
-            p.finding = self.finding
 
     class Reclassified(NetworkAggregate.Event):
         problem: str
@@ -132,9 +131,7 @@ class VillageProfile(NetworkAggregate):
 
 
 def _finding(text: str) -> str:
-    if not text.strip():
-        raise InvalidInputError("finding", "请写明分类的依据", "give the finding behind the class")
-    return text.strip()
+    return written(text, "finding", "请写明分类的依据", "give the finding behind the class")
 
 
 def sector_fit(sector: Sector, problem: Problem | None) -> tuple[str | None, str, str]:

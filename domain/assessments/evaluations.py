@@ -66,13 +66,10 @@ class TeamEvaluation(NetworkAggregate):
         self.submitted: set[str] = set()
         self.evaluated_on: date | None = None
 
-    class Started(NetworkAggregate.Created):
+    class Started(NetworkAggregate.CreatedSetsFields):
         team_id: UUID
         team_name: str
         year: int
-
-        def apply(self, ev: TeamEvaluation) -> None:
-            self.copy_to(ev, "team_id", "team_name", "year")
 
     class ReportSubmitted(NetworkAggregate.Event):
         team_id: UUID
@@ -84,16 +81,14 @@ class TeamEvaluation(NetworkAggregate):
         def apply(self, ev: TeamEvaluation) -> None:
             ev.submitted.update(self.bodies)
 
-    class Evaluated(NetworkAggregate.Event):
+    class Evaluated(NetworkAggregate.SetsDay):
         team_id: UUID
         year: int
         attendance: int
         satisfied: int
         basically_satisfied: int
         dissatisfied: int
-
-        def apply(self, ev: TeamEvaluation) -> None:
-            ev.evaluated_on = self.day
+        day_sets = "evaluated_on"
 
     @classmethod
     def start(cls, team: Team, year: int, meta: Meta) -> TeamEvaluation:

@@ -98,13 +98,10 @@ class VillagePlan(NetworkAggregate):
         items: list[dict[str, str]]
 
         def apply(self, p: VillagePlan) -> None:
-            p.village_code = self.village_code
+            self.copy_to(p, "village_code", "year")
             p.kind = PlanKind(self.kind)
-            p.year = self.year
             p.drafted_on = self.day
-            p.revision = 1
-            p.items = _items(self.items)
-            p.drafters = {self.drafted_by, self.actor_id}
+            p.take_revision(1, self.items, self.drafted_by, self.actor_id)
 
     class Revised(NetworkAggregate.Event):
         revision: int
@@ -113,9 +110,7 @@ class VillagePlan(NetworkAggregate):
         items: list[dict[str, str]]
 
         def apply(self, p: VillagePlan) -> None:
-            p.revision = self.revision
-            p.items = _items(self.items)
-            p.drafters |= {self.revised_by, self.actor_id}
+            p.take_revision(self.revision, self.items, self.revised_by, self.actor_id)
 
     class Approved(NetworkAggregate.Event):
         revision: int
@@ -127,6 +122,15 @@ class VillagePlan(NetworkAggregate):
             p.approved_on = self.day
             if p.first_approved_on is None or p.approved_on < p.first_approved_on:
                 p.first_approved_on = p.approved_on
+
+    def take_revision(
+        self, revision: int, items: Sequence[dict[str, str]], by: str, actor_id: str
+    ) -> None:
+        """The first draft (revision 1) or a later revision: its items replace the plan's,
+        and who wrote it (the name given and the account) joins the drafters."""
+        self.revision = revision
+        self.items = _items(items)
+        self.drafters |= {by, actor_id}
 
     # -- commands -----------------------------------------------------------------------------
 

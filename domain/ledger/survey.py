@@ -138,11 +138,8 @@ class VillageSurvey(NetworkAggregate):
         self.activities: dict[int, SurveyActivityKind] = {}  # by number (event version)
         self.withdrawn: set[int] = set()
 
-    class Started(NetworkAggregate.Created):
+    class Started(NetworkAggregate.CreatedSetsFields):
         village_code: str
-
-        def apply(self, s: VillageSurvey) -> None:
-            s.village_code = self.village_code
 
     class FormRegistered(NetworkAggregate.Event):
         """A revision of the form: the form as of a day is its latest revision by then."""
