@@ -20,7 +20,7 @@ from sqlalchemy import Table, func, select
 from app.bootstrap import Zhucun, bootstrap
 from app.cli.main import cli
 from app.store.clock import SettableClock
-from projections import beside
+from projections import beside, gate
 from projections.tables import central_households, households, units
 from tests.builders import VILLAGE_A, apply, cmd
 from tests.conftest import pg_url_for_new_schema
@@ -121,3 +121,36 @@ def test_a_rebuild_switches_in_while_readers_hold_several_tables_in_any_order(
     head = pg.store.max_position()
     assert set(pg.projections.positions().values()) == {head}
     assert took < 30
+
+
+def test_a_read_inside_a_read_does_not_queue_behind_a_switch_waiting_for_the_first(
+    pg: Zhucun,
+) -> None:
+    populate(pg, households=3)
+    place = beside.place_of(pg.engine)
+    outcome: list[str] = []
+
+    def switch() -> None:  # the switch's first step, waiting for the gate
+        try:
+            with place.engine().connect() as conn, conn.begin():
+                conn.exec_driver_sql("SET LOCAL lock_timeout = '5s'")
+                gate.close(conn, place.schema)
+                outcome.append("closed")
+        except Exception as e:
+            outcome.append(type(e).__name__)
+
+    closing = threading.Thread(target=switch)
+    try:
+        with pg.projections.reading() as outer:
+            outer.execute(select(func.count()).select_from(units)).scalar()
+            closing.start()
+            time.sleep(0.3)
+            assert outcome == []  # the switch waits for the read in flight
+            # Asked again, the gate would wait behind the switch, which waits for ``outer``.
+            with pg.projections.reading() as inner:
+                assert inner.execute(select(func.count()).select_from(households)).scalar()
+            assert outcome == []
+        closing.join(timeout=10)
+    finally:
+        place.dispose()
+    assert outcome == ["closed"]
