@@ -404,7 +404,7 @@ class _Place:
         """What the switch's transaction takes first."""
 
     def busy(self, error: OperationalError) -> bool:
-        """Did the switch give up waiting for the live tables?"""
+        """Did the switch give up waiting for the gate or the live tables?"""
         return False
 
 
