@@ -67,7 +67,7 @@ def test_a_rebuild_switches_in_while_readers_hold_several_tables_in_any_order(
     pg: Zhucun, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # At its first or second try: without the gate the readers made it wait for them, and
-    # give up, try after try (ten or more here).
+    # give up, try after try (seven to fifteen times here, or all twenty).
     monkeypatch.setattr(beside, "TRIES", 2)
     populate(pg, households=90)
     tables = (units, households, central_households)
@@ -79,7 +79,9 @@ def test_a_rebuild_switches_in_while_readers_hold_several_tables_in_any_order(
 
     def write() -> None:
         apply(pg, cmd("rename_unit", unit=VILLAGE_A, name=f"甲村{next(renames)}"))
-        time.sleep(3)  # between two writes the readers are at the head: no catch-up
+        # Between two writes the readers are at the head, holding tables; after one, they
+        # catch up first.
+        time.sleep(1)
 
     stop = threading.Event()
     # Each order of the tables read by two readers at once: at any moment some reader
@@ -98,11 +100,9 @@ def test_a_rebuild_switches_in_while_readers_hold_several_tables_in_any_order(
     for thread in threads:
         thread.start()
     time.sleep(0.3)  # the readers at work before the rebuild starts
-    started = time.monotonic()
     try:
         result = CliRunner().invoke(cli, ["--db", pg.config.url, "projections", "rebuild"])
     finally:
-        took = time.monotonic() - started
         time.sleep(0.3)  # and a little after the switch
         stop.set()
         for thread in threads:
@@ -116,11 +116,10 @@ def test_a_rebuild_switches_in_while_readers_hold_several_tables_in_any_order(
         assert all(a == before for a in readers[name]["answers"]), name
     assert readers["village"]["answers"]
     assert all(a == summary for a in readers["village"]["answers"])
-    assert readers["writer"]["answers"]  # the log grew during the rebuild
+    assert readers["writer"]["answers"]  # another user wrote meanwhile
     assert not pg.projections.rebuilding()
     head = pg.store.max_position()
     assert set(pg.projections.positions().values()) == {head}
-    assert took < 30
 
 
 def test_a_read_inside_a_read_does_not_queue_behind_a_switch_waiting_for_the_first(
