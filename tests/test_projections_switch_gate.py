@@ -66,9 +66,10 @@ def repeatedly(work: Callable[[], Any], stop: threading.Event, out: dict[str, li
 def test_a_rebuild_switches_in_while_readers_hold_several_tables_in_any_order(
     pg: Zhucun, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # At its first or second try: without the gate the readers made it wait for them, and
-    # give up, try after try (seven to fifteen times here, or all twenty).
-    monkeypatch.setattr(beside, "TRIES", 2)
+    # At its first or second try, and a third for what else may hold a live table a moment
+    # (PostgreSQL's autovacuum analysing the tables just filled). Without the gate the
+    # readers made it give up try after try: seven to fifteen times here, or all twenty.
+    monkeypatch.setattr(beside, "TRIES", 3)
     populate(pg, households=90)
     tables = (units, households, central_households)
     before = counts(pg, tables)
