@@ -31,6 +31,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, insert, select,
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.schema import CreateIndex, CreateTable
 
+from projections import gate
 from projections.collector import collector_paused
 from projections.tables import (
     GENERATION,
@@ -64,9 +65,10 @@ ATTACHED = "zhucun_live"  # what the builder's SQLite connections call the store
 # PostgreSQL's advisory lock for one build beside at a time on a database (the set-up lock's
 # number, runner.SETUP_LOCK, and one).
 BESIDE_LOCK = 0x7A68_7564
-# The switch waits this long for the live tables (queries reading them hold a lock until
-# they end) before it lets them go and tries again after another catch-up: a query that
-# comes meanwhile waits behind it, so the wait is bounded for both.
+# The switch waits this long for the gate (the transactions on the live read models in
+# flight, ADR 052) and then for each lock it takes, before it lets them go and tries again
+# after another catch-up: a query that comes meanwhile waits behind it, so the wait is
+# bounded for both.
 LOCK_WAIT = "500ms"
 TRIES = 20
 
@@ -186,7 +188,6 @@ class Beside:
                         for n, p in conn.execute(select(positions.c.name, positions.c.position))
                     }
                     stopped = list(conn.execute(select(faults)).mappings())
-                    place.wait_briefly(conn)
                     with place.on_live(conn):
                         for model in models:
                             model.metadata.drop_all(conn)
@@ -402,11 +403,8 @@ class _Place:
     def begin(self, conn: Connection) -> None:
         """What the switch's transaction takes first."""
 
-    def wait_briefly(self, conn: Connection) -> None:
-        """Bound the switch's wait for the live tables."""
-
     def busy(self, error: OperationalError) -> bool:
-        """Did the switch give up waiting for the live tables?"""
+        """Did the switch give up waiting for the gate or the live tables?"""
         return False
 
 
@@ -425,7 +423,8 @@ class _PostgresPlace(_Place):
         return create_engine(
             self.live_engine.url,
             connect_args={"options": f'-csearch_path="{self.shadow}","{self.schema}"'},
-            execution_options={"schema_translate_map": {None: self.shadow}},
+            # The builder works in the place, and the switch closes the gate: neither passes it.
+            execution_options=gate.ungated({"schema_translate_map": {None: self.shadow}}),
             pool_size=2,
             pool_pre_ping=True,
             **self._codec(),
@@ -448,8 +447,12 @@ class _PostgresPlace(_Place):
     def drop(self, conn: Connection) -> None:
         conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{self.shadow}" CASCADE')
 
-    def wait_briefly(self, conn: Connection) -> None:
+    def begin(self, conn: Connection) -> None:
+        """The gate closed (projections/gate.py), before any table or position row is
+        touched: the transactions on the live read models in flight end, those that come
+        wait behind the switch, and none holds a table the switch is about to drop."""
         conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{LOCK_WAIT}'")
+        gate.close(conn, self.schema)
 
     def busy(self, error: OperationalError) -> bool:
         return getattr(error.orig, "sqlstate", None) == "55P03"  # lock_not_available
@@ -467,6 +470,9 @@ class _PostgresPlace(_Place):
         """Held on a connection of its own for the whole build: released by the server
         if the process dies."""
         with self.live_engine.connect() as conn:
+            # Waited for without the gate: the process holding the turn waits for the gate
+            # at its switch.
+            conn.execution_options(**gate.ungated())
             conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": BESIDE_LOCK})
             conn.commit()
             try:

@@ -28,6 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, StatementError
 
 from domain.rules import DEFAULT_RULES, RuleSet
+from projections import gate
 from projections.collector import collector_paused
 from projections.tables import (
     REBUILDING,
@@ -186,6 +187,9 @@ class Projections:
         ``rebuild_batch_size`` events (by default ``batch_size``, and at least
         ``REBUILD_PAGE``)."""
         self.engine = engine
+        # Every transaction on the engine waits while read models built beside are switched
+        # in (PostgreSQL), and the switch only for those in flight (ADR 052).
+        gate.install(engine)
         self.log = log
         self.subscribe = subscribe
         self.models = models if models is not None else default_models()
