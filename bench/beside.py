@@ -32,7 +32,7 @@ from app.bootstrap import Zhucun
 from app.store.clock import SettableClock
 from app.store.config import parse_database_url
 from bench.loader import RECORDED_AT
-from projections.beside import Beside
+from projections.beside import Beside, SwitchNotPossible
 from projections.collector import collector_paused
 from projections.runner import REBUILD_PAGE, Projections, writing
 from projections.tables import GENERATION, generation, positions, put_position
@@ -116,8 +116,8 @@ def measured(url: str, unit: str, rebuild: Callable[[Zhucun], Any]) -> Run:
         rebuild(z)
     except DBAPIError as e:
         failed = type(e.orig).__name__ if e.orig is not None else type(e).__name__
-    except TimeoutError as e:  # the switch found no moment without readers (ADR 048)
-        failed = f"TimeoutError: {e}"
+    except SwitchNotPossible as e:  # the switch found no moment without readers (ADR 052)
+        failed = f"{e.code}: {e.en}"
     finally:
         wall = time.perf_counter() - start
         setattr(Beside, "_switch", real)  # noqa: B010

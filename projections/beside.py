@@ -31,6 +31,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, insert, select,
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.schema import CreateIndex, CreateTable
 
+from domain.errors import ZhucunError
 from projections import gate
 from projections.collector import collector_paused
 from projections.tables import (
@@ -71,6 +72,24 @@ BESIDE_LOCK = 0x7A68_7564
 # bounded for both.
 LOCK_WAIT = "500ms"
 TRIES = 20
+
+
+class SwitchNotPossible(ZhucunError):
+    """The switch found no moment in its tries when the live read models were free: a
+    transaction held them longer than ``LOCK_WAIT`` each time. What was built is kept and a
+    rebuild run again resumes and tries again; printed as a named error, exit code 1."""
+
+    code = "switch_not_possible"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "rebuild",
+            f"旁建的读模型在 {TRIES} 次尝试中都未能换入：每次都有事务占用读模型超过 {LOCK_WAIT}；"
+            "已建的部分已保存，再次运行 `zhucun projections rebuild` 即继续并重试",
+            f"the read models built beside could not be switched in after {TRIES} tries: a "
+            f"transaction held them longer than {LOCK_WAIT} each time; what was built is kept: "
+            "run `zhucun projections rebuild` again to resume and try again",
+        )
 
 
 class Beside:
@@ -152,7 +171,7 @@ class Beside:
                     break
                 done += builder.catch_up(progress, page)
             else:
-                raise TimeoutError("the read models built beside could not be switched in")
+                raise SwitchNotPossible()
         self.place.remove()
         for model in models:
             model.reset()  # this process's own instances: their memory is of the old tables

@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import Column, Connection, Integer, MetaData, Table, func, insert, inspect, select
 
 from app.bootstrap import Zhucun
+from projections import beside
 from projections.runner import Projections
 from projections.tables import households
 from tests.builders import CITY, VILLAGE_A, apply, cmd, small_network
@@ -235,3 +236,24 @@ def test_a_model_rebuilt_alone_keeps_the_indexes_another_model_has_on_its_tables
     with zhucun.engine.connect() as conn:
         names = {i["name"] for i in inspect(conn).get_indexes(households.name)}
     assert "ix_rm_households_head_name" in names
+
+
+def test_a_switch_that_finds_no_moment_is_a_named_refusal_and_a_rerun_resumes(
+    zhucun: Zhucun, run: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each try of the switch given up (a transaction holding the live read models longer
+    than the wait): the rebuild stops with a named error in both languages, exit code 1, the
+    built place kept; run again, it resumes and switches in."""
+    small_network(zhucun)
+    zhucun.projections.catch_up()
+    monkeypatch.setattr(beside, "TRIES", 2)
+    monkeypatch.setattr(beside.Beside, "_switch", lambda self, builder, models: None)
+    given_up = run("projections", "rebuild")
+    assert given_up.exit_code == 1, given_up.output
+    assert "switch_not_possible [rebuild]" in given_up.output
+    assert "2 次尝试中都未能换入" in given_up.output and "after 2 tries" in given_up.output
+    assert zhucun.projections.rebuilding()
+    monkeypatch.undo()
+    again = run("projections", "rebuild")
+    assert again.exit_code == 0 and "resumed and finished" in again.output, again.output
+    assert not zhucun.projections.rebuilding()
