@@ -76,12 +76,11 @@ def _village(p: LedgerPlanner, lv: VillageLedger, wrong_entry: bool) -> None:
             line = _entry(
                 admin,
                 "allocate_funds",
-                "allocate",
                 lv,
                 source,
                 voucher,
                 on,
-                amount,
+                amount=amount,
                 allocated_by=by,
                 document=document,
                 measure=str(m.id),
@@ -98,10 +97,17 @@ def _village(p: LedgerPlanner, lv: VillageLedger, wrong_entry: bool) -> None:
         _correct(p, lv, payments, vouchers)
 
 
+# The entries of a fund account, by their command: the key of their reason in ld.FUND_WHY.
+_ENTRY_WHY = {
+    "allocate_funds": "allocate",
+    "record_expenditure": "spend",
+    "reverse_fund_entry": "reverse",
+}
+
+
 def _entry(
     who: Actor,
     command: str,
-    why: str,
     lv: VillageLedger,
     source: FundingSource,
     voucher: str,
@@ -109,14 +115,13 @@ def _entry(
     amount: int | None = None,
     **more: str,
 ) -> CommandLine:
-    """A line of the village's account of ``source``, with the reason ``ld.FUND_WHY[why]``:
-    an allocation or a payment of ``amount`` (fen) under ``voucher``, or the reversal of the
-    entry under ``voucher`` (no amount)."""
+    """A line of the village's account of ``source``: an allocation or a payment of ``amount``
+    (fen) under ``voucher``, or the reversal of the entry under ``voucher`` (no amount)."""
     money = {} if amount is None else {"amount": yuan_text(amount)}
     return who.line(
         command,
         on,
-        ld.FUND_WHY[why],
+        ld.FUND_WHY[_ENTRY_WHY[command]],
         village=lv.code,
         source=source.value,
         **money,
@@ -179,12 +184,11 @@ def _payment(
     return _entry(
         lv.member(on),
         "record_expenditure",
-        "spend",
         lv,
         source,
         voucher,
         on,
-        amount,
+        amount=amount,
         measure=str(m.id),
         payee=rng.choice(ld.PAYEES[m.item.category]),
         purpose=f"{m.title}：{rng.choice(ld.PURPOSES)}",
@@ -204,7 +208,7 @@ def _reverse_dropped(
     on = min(END, max(allocated_on, m.closed_on) + timedelta(days=lv.rng.randint(3, 20)))
     admin = p.admins[lv.team.village.county]
     because = ld.FUND_WHY["reverse_dropped"]
-    line = _entry(admin, "reverse_fund_entry", "reverse", lv, source, voucher, on, because=because)
+    line = _entry(admin, "reverse_fund_entry", lv, source, voucher, on, because=because)
     p.add(lv, on, [line], after=[m.id, _key(lv)])
 
 
@@ -226,7 +230,7 @@ def _correct(
     officer = p.officers[lv.code[:9]]
     because = ld.FUND_WHY["reverse_wrong"].format(voucher=a["voucher"], amount=yuan_text(right))
     reverse = _entry(
-        officer, "reverse_fund_entry", "reverse", lv, source, a["voucher"], fixed, because=because
+        officer, "reverse_fund_entry", lv, source, a["voucher"], fixed, because=because
     )
     voucher = vouchers.next(source, fixed)
     again = _payment(lv, _measure(lv, a["measure"]), source, right, voucher, fixed)

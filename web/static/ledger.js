@@ -7,8 +7,8 @@
 
   // Each chart is drawn the same way: into its box, if the page has one, from the rows the box
   // holds as JSON in its data attribute ``rowsKey``; ``option`` builds the chart from the box
-  // and its rows, ``height`` the box's height in pixels. The box says when it is drawn (for
-  // the tests), and the chart follows the window's size.
+  // and its rows, ``height`` the box's height in pixels. Once drawn, the box is marked
+  // data-ready (the browser tests wait for it) and the chart follows the window's size.
   function draw(id, rowsKey, option, height) {
     var box = document.getElementById(id);
     if (!box) { return; }
