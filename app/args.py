@@ -94,6 +94,17 @@ def parse_date(value: Any, name: str = "occurred_on") -> date:
     return day
 
 
+def read_id(name: str, value: str) -> UUID:
+    """An id as typed on the command line or in an address: surrounding blanks ignored, any
+    case; refused by ``name`` when it is no id at all."""
+    try:
+        return UUID(value.strip())
+    except ValueError:
+        raise InvalidInputError(
+            name, f"{name} {value!r} 不是有效编号", f"{name} {value!r} is not a valid id"
+        ) from None
+
+
 def ascii_uuid(value: str) -> UUID:
     """``value`` as an id, stripped; a ValueError unless it is one in ASCII (UUID() would
     take other digits)."""

@@ -10,6 +10,7 @@ from uuid import UUID
 
 from flask import request
 
+from app.args import read_id
 from app.store.clock import CHINA_TZ
 from domain.errors import InvalidInputError, NotFoundError
 from web.auth import require_unit
@@ -116,9 +117,4 @@ def plain_id(text: str, field: str) -> None:
 def uuid_of(text: str, field: str) -> UUID:
     """An id of an address, read as the pages read it (surrounding blanks ignored, any case)
     so that the jurisdiction's check comes first; 400 when it is no id at all."""
-    try:
-        return UUID(text.strip())
-    except ValueError:
-        raise InvalidInputError(
-            field, f"{field} {text!r} 不是有效编号", f"{field} {text!r} is not a valid id"
-        ) from None
+    return read_id(field, text)

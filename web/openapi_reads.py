@@ -40,6 +40,25 @@ class Page(msgspec.Struct, kw_only=True):
     freshness: Freshness
 
 
+class UnitPage(Page, kw_only=True):
+    """A page about a unit on a day (``as_of``) as known at a moment (``as_known_at``, None:
+    now)."""
+
+    unit: str
+    as_of: str
+    as_known_at: str | None
+
+
+class NamedUnitPage(Page, kw_only=True):
+    """A page about a unit, with its name and level, on a day as known at a moment."""
+
+    unit: str
+    name: str
+    level: str
+    as_of: str
+    as_known_at: str | None
+
+
 class CoverageRow(msgspec.Struct):
     """一个单位的覆盖情况 / a unit's coverage: households linked, sites, roles, blind spots."""
 
@@ -52,14 +71,9 @@ class CoverageRow(msgspec.Struct):
     gaps: dict[str, int]
 
 
-class CoveragePage(Page, kw_only=True):
+class CoveragePage(NamedUnitPage, kw_only=True):
     """本单位的覆盖情况，及直接下级逐个 / the unit's coverage, and each unit directly under it."""
 
-    unit: str
-    name: str
-    level: str
-    as_of: str
-    as_known_at: str | None
     households: dict[str, Any]
     gaps: dict[str, int]
     rows: list[CoverageRow]
@@ -80,10 +94,7 @@ class Gap(msgspec.Struct):
     cause: dict[str, Any]
 
 
-class GapsPage(Page, kw_only=True):
-    unit: str
-    as_of: str
-    as_known_at: str | None
+class GapsPage(UnitPage, kw_only=True):
     rows: list[Gap]
 
 
@@ -98,12 +109,7 @@ class HouseholdRow(msgspec.Struct):
     last_visit: dict[str, Any] | None
 
 
-class HouseholdsPage(Page, kw_only=True):
-    unit: str
-    name: str
-    level: str
-    as_of: str
-    as_known_at: str | None
+class HouseholdsPage(NamedUnitPage, kw_only=True):
     visited: int
     rows: list[HouseholdRow]
 
@@ -122,10 +128,7 @@ class TeamRow(msgspec.Struct):
     ended_on: str | None
 
 
-class TeamsPage(Page, kw_only=True):
-    unit: str
-    as_of: str
-    as_known_at: str | None
+class TeamsPage(UnitPage, kw_only=True):
     rows: list[TeamRow]
 
 
@@ -224,12 +227,7 @@ class VillageLine(msgspec.Struct):
     name: str
 
 
-class LedgerPage(Page, kw_only=True):
-    unit: str
-    name: str
-    level: str
-    as_of: str
-    as_known_at: str | None
+class LedgerPage(NamedUnitPage, kw_only=True):
     rows: list[VillageLine]
 
 

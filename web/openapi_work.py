@@ -21,8 +21,10 @@ from web.openapi_reads import (
     HistoryPage,
     HistoryRow,
     Json,
+    NamedUnitPage,
     Page,
     Read,
+    UnitPage,
     VillageLine,
     _query,
 )
@@ -39,13 +41,10 @@ class WorkListRow(msgspec.Struct):
     since: str
 
 
-class WorkListPage(Page, kw_only=True):
+class WorkListPage(UnitPage, kw_only=True):
     """盲点工作清单 / the blind spots' work list: how many match, how many of each type, how
     many in each state of rectification"""
 
-    unit: str
-    as_of: str
-    as_known_at: str | None
     total: int
     counts: dict[str, int]
     rect_counts: dict[str, int]
@@ -67,14 +66,9 @@ class MeasureRow(msgspec.Struct):
     progress: list[dict[str, Any]]
 
 
-class MeasuresPage(Page, kw_only=True):
+class MeasuresPage(NamedUnitPage, kw_only=True):
     """措施看板 / the measures board of the villages under a unit"""
 
-    unit: str
-    name: str
-    level: str
-    as_of: str
-    as_known_at: str | None
     villages: list[VillageLine]
     rows: list[MeasureRow]
 

@@ -10,9 +10,10 @@ from uuid import UUID
 
 import click
 
+from app.args import ascii_uuid, read_id, refuse
 from app.cli.common import fail, opened, print_answer, show_answer
 from app.cli.values import OneOf
-from domain.errors import InvalidInputError
+from domain.fields import Field
 
 KINDS = ("half_year", "annual")
 
@@ -22,21 +23,9 @@ def assess() -> None:
     """Assessments (考核): half-year checks and annual assessments of the work teams."""
 
 
-def _id(name: str, value: str) -> UUID:
-    try:
-        return UUID(value.strip())
-    except ValueError:
-        raise InvalidInputError(
-            name, f"{name} {value!r} 不是有效编号", f"{name} {value!r} is not a valid id"
-        ) from None
-
-
 def _new_id(value: str | None) -> UUID | None:
     """The id given to a new run (``--id``), stripped and in lower case; refused by its label
     unless it is a UUID in ASCII."""
-    from app.args import ascii_uuid, refuse
-    from domain.fields import Field
-
     if value is None:
         return None
     text = value.strip().lower()
@@ -180,7 +169,7 @@ def list_runs(ctx: click.Context, unit_code: str | None, as_json: bool) -> None:
 def show(ctx: click.Context, run_id: str, as_json: bool) -> None:
     """A run: every team's figures, score, grade, criticisms and commendation."""
     with opened(ctx) as z:
-        data = z.assessments.show(_id("run", run_id))
+        data = z.assessments.show(read_id("run", run_id))
         show_answer(z, data, as_json, render_run)
 
 
@@ -240,7 +229,7 @@ def replay(
     if known_now and rules:
         raise click.UsageError("--known-now and --rules are exclusive")
     with opened(ctx) as z:
-        data = replay_run(z.assessments, _id("run", run_id), known_now, rules)
+        data = replay_run(z.assessments, read_id("run", run_id), known_now, rules)
         show_answer(z, data, as_json, render_replay)
     if data["mode"] == "reproduce" and not data["reproduced"]:
         raise SystemExit(1)
@@ -316,10 +305,10 @@ def explain(
     """The events behind one figure of a run: positions, days, whose, who recorded them."""
     with opened(ctx) as z:
         data = z.assessments.explain(
-            _id("run", run_id),
-            _id("team", team_id),
+            read_id("run", run_id),
+            read_id("team", team_id),
             name.strip(),
-            _id("member", member) if member else None,
+            read_id("member", member) if member else None,
         )
         show_answer(z, data, as_json, render_explain)
 
@@ -387,7 +376,7 @@ def spot_checks(
 ) -> None:
     """Spot checks recorded (record_spot_check): day, team, inspectors, members found present
     and absent, findings."""
-    team = _id("team", team_id) if team_id else None
+    team = read_id("team", team_id) if team_id else None
     with opened(ctx) as z:
         rows = z.assessments.spot_checks(unit_code.strip() if unit_code else None, team)
         if as_json:
@@ -411,7 +400,7 @@ def proposals(ctx: click.Context, run_id: str, as_json: bool) -> None:
     """What a run proposes (commendations, priority posting or promotion, criticisms,
     extensions of a unit's term), each with its decision if one was made."""
     with opened(ctx) as z:
-        data = z.assessments.proposals(_id("run", run_id))
+        data = z.assessments.proposals(read_id("run", run_id))
         show_answer(z, data, as_json, render_proposals)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 from uuid import UUID
 
 import click
@@ -31,6 +31,11 @@ from app.cli.render import render_coverage
 from app.cli.values import OneOf, Seconds, WholeNumber
 from app.store.clock import CHINA_TZ
 from domain.errors import InvalidInputError
+
+if TYPE_CHECKING:
+    from app.bootstrap import Zhucun
+
+T = TypeVar("T")
 
 SUMMARY_LABELS = [
     ("counties", "县(区)", "counties"),
@@ -316,6 +321,20 @@ def _no_unit(code: str, day: date | None) -> NoReturn:
     )
 
 
+def _to_put_in_words(
+    z: Zhucun, data: T | None, code: str, day: date | None, as_json: bool
+) -> T | None:
+    """What each question about a unit does with its answer first: a unit not there on
+    ``day`` is refused, and an answer wanted as JSON is printed; what is left (None once
+    printed) is for the command to put in words."""
+    if data is None:
+        _no_unit(code, day)
+    if as_json:
+        print_answer(z, data)
+        return None
+    return data
+
+
 def _id_option(name: str, value: str) -> UUID:
     try:
         return UUID(value)
@@ -354,24 +373,17 @@ def coverage(
         _households(ctx, unit_code, day, moment, as_json)
         return
     with opened(ctx) as z:
-        data = z.coverage(unit_code, day, moment)
-        if data is None:
-            _no_unit(unit_code, day)
-        if as_json:
-            print_answer(z, data)
-            return
-        click.echo(render_coverage(data))
+        data = _to_put_in_words(z, z.coverage(unit_code, day, moment), unit_code, day, as_json)
+        if data is not None:
+            click.echo(render_coverage(data))
 
 
 def _households(
     ctx: click.Context, code: str, day: date | None, moment: datetime | None, as_json: bool
 ) -> None:
     with opened(ctx) as z:
-        data = z.households(code, day, moment)
+        data = _to_put_in_words(z, z.households(code, day, moment), code, day, as_json)
         if data is None:
-            _no_unit(code, day)
-        if as_json:
-            print_answer(z, data)
             return
         click.echo(f"{data['name']} ({data['unit']}, {data['level']})  as of {data['as_of']}")
         for h in data["households"]:
@@ -406,11 +418,10 @@ def gaps(
     network's and the ledger's work gaps (--type TYPE keeps one type)."""
     day, moment = parse_as_of(as_of), parse_known_at(as_known_at)
     with opened(ctx) as z:
-        rows = z.gaps(unit_code, gap_type, day, moment)
+        rows = _to_put_in_words(
+            z, z.gaps(unit_code, gap_type, day, moment), unit_code, day, as_json
+        )
         if rows is None:
-            _no_unit(unit_code, day)
-        if as_json:
-            print_answer(z, rows)
             return
         for g in rows:
             click.echo(
@@ -444,11 +455,10 @@ def rectifications(
 
     day, moment = parse_as_of(as_of), parse_known_at(as_known_at)
     with opened(ctx) as z:
-        rows = listed(z, unit_code, day, moment, state)
+        rows = _to_put_in_words(
+            z, listed(z, unit_code, day, moment, state), unit_code, day, as_json
+        )
         if rows is None:
-            _no_unit(unit_code, day)
-        if as_json:
-            print_answer(z, rows)
             return
         for r in rows:
             closed = r["closed_by"]

@@ -62,7 +62,7 @@ from app.bootstrap import BatchRefused, Zhucun
 from app.commands import CommandLine
 from app.demo.team_days import CadrePlan, TeamPlan
 from app.demo.teams import CITY_ORG, CITY_POVERTY, EXTENDED_TO
-from app.demo.villages import Actor, History, Session
+from app.demo.villages import Actor, History, Planning, Session
 from app.store.clock import CHINA_TZ
 from app.store.files import sha256_of
 from app.store.uow import UnitOfWork
@@ -137,26 +137,20 @@ def rules_document(version: int) -> dict[str, Any]:
 # -- the plan -----------------------------------------------------------------------------------
 
 
-def plan_assessments(
-    seed: int,
-    history: History,
-    teams: list[TeamPlan],
-    admins: dict[str, Actor],
-    officers: dict[str, Actor],
-    new_person: Callable[[str], Actor],
-) -> int:
+def plan_assessments(plan: Planning, teams: list[TeamPlan]) -> int:
     """Plan the rule sets, 述职评议, spot checks and the late check-ins; return the events
     expected beyond one per command: each absence a spot check finds, each team's year of
     述职评议 opened by its first report, and those of the runs
     done while loading — each run and its publication, each accepted extension (the decision
     and the team's new term) and, estimated, the decisions on the annual runs (they follow
     the runs' results: about 90 each)."""
+    seed, history = plan.seed, plan.history
     rng = random.Random(f"{seed}:assessments")
     first = [t for t in teams if t.dispatched_on < date(2015, 1, 1)]
     _rule_sets(rng, history)
     for year in EVALUATED_YEARS:
-        _evaluations(rng, history, first, officers, year)
-    extra = _spot_checks(seed, rng, history, first, admins, new_person)
+        _evaluations(rng, history, first, plan.officers, year)
+    extra = _spot_checks(seed, rng, history, first, plan.admins, plan.new_person)
     _late_check_ins(seed, history, first)
     still_poor = sum(1 for t in first if not t.exits)
     started = len(first) * len(EVALUATED_YEARS)  # a team's year starts with its report

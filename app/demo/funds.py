@@ -17,7 +17,7 @@ from app.commands import CommandLine
 from app.demo import data
 from app.demo import ledger_data as ld
 from app.demo.ledger import END, Counts, LedgerPlanner, MeasurePlan, VillageLedger, shares
-from app.demo.villages import day_between
+from app.demo.villages import Actor, day_between
 from domain.ledger.measures import FundingSource, MeasureStatus
 from domain.ledger.money import FEN_PER_YUAN, yuan_text
 
@@ -73,14 +73,14 @@ def _village(p: LedgerPlanner, lv: VillageLedger, wrong_entry: bool) -> None:
             amount = hundreds * HUNDRED
             voucher = vouchers.next(source, on)
             by, document = _allocator(source, county.name, township.name, on)
-            line = admin.line(
+            line = _entry(
+                admin,
                 "allocate_funds",
+                lv,
+                source,
+                voucher,
                 on,
-                ld.FUND_WHY["allocate"],
-                village=lv.code,
-                source=source.value,
-                amount=yuan_text(amount),
-                voucher=voucher,
+                amount=amount,
                 allocated_by=by,
                 document=document,
                 measure=str(m.id),
@@ -95,6 +95,39 @@ def _village(p: LedgerPlanner, lv: VillageLedger, wrong_entry: bool) -> None:
                 payments += _spend(p, lv, m, source, amount, on, vouchers)
     if wrong_entry and payments:
         _correct(p, lv, payments, vouchers)
+
+
+# The entries of a fund account, by their command: the key of their reason in ld.FUND_WHY.
+_ENTRY_WHY = {
+    "allocate_funds": "allocate",
+    "record_expenditure": "spend",
+    "reverse_fund_entry": "reverse",
+}
+
+
+def _entry(
+    who: Actor,
+    command: str,
+    lv: VillageLedger,
+    source: FundingSource,
+    voucher: str,
+    on: date,
+    amount: int | None = None,
+    **more: str,
+) -> CommandLine:
+    """A line of the village's account of ``source``: an allocation or a payment of ``amount``
+    (fen) under ``voucher``, or the reversal of the entry under ``voucher`` (no amount)."""
+    money = {} if amount is None else {"amount": yuan_text(amount)}
+    return who.line(
+        command,
+        on,
+        ld.FUND_WHY[_ENTRY_WHY[command]],
+        village=lv.code,
+        source=source.value,
+        **money,
+        voucher=voucher,
+        **more,
+    )
 
 
 def _key(lv: VillageLedger) -> str:
@@ -148,14 +181,14 @@ def _payment(
     lv: VillageLedger, m: MeasurePlan, source: FundingSource, amount: int, voucher: str, on: date
 ) -> CommandLine:
     rng = lv.rng
-    return lv.member(on).line(
+    return _entry(
+        lv.member(on),
         "record_expenditure",
+        lv,
+        source,
+        voucher,
         on,
-        ld.FUND_WHY["spend"],
-        village=lv.code,
-        source=source.value,
-        amount=yuan_text(amount),
-        voucher=voucher,
+        amount=amount,
         measure=str(m.id),
         payee=rng.choice(ld.PAYEES[m.item.category]),
         purpose=f"{m.title}：{rng.choice(ld.PURPOSES)}",
@@ -173,15 +206,9 @@ def _reverse_dropped(
     """A dropped measure's money goes back: its allocation reversed a little after."""
     assert m.closed_on is not None
     on = min(END, max(allocated_on, m.closed_on) + timedelta(days=lv.rng.randint(3, 20)))
-    line = p.admins[lv.team.village.county].line(
-        "reverse_fund_entry",
-        on,
-        ld.FUND_WHY["reverse"],
-        village=lv.code,
-        source=source.value,
-        voucher=voucher,
-        because=ld.FUND_WHY["reverse_dropped"],
-    )
+    admin = p.admins[lv.team.village.county]
+    because = ld.FUND_WHY["reverse_dropped"]
+    line = _entry(admin, "reverse_fund_entry", lv, source, voucher, on, because=because)
     p.add(lv, on, [line], after=[m.id, _key(lv)])
 
 
@@ -201,14 +228,9 @@ def _correct(
     source = FundingSource(a["source"])
     fixed = min(END, line.occurred_on + timedelta(days=rng.randint(2, 12)))
     officer = p.officers[lv.code[:9]]
-    reverse = officer.line(
-        "reverse_fund_entry",
-        fixed,
-        ld.FUND_WHY["reverse"],
-        village=lv.code,
-        source=source.value,
-        voucher=a["voucher"],
-        because=ld.FUND_WHY["reverse_wrong"].format(voucher=a["voucher"], amount=yuan_text(right)),
+    because = ld.FUND_WHY["reverse_wrong"].format(voucher=a["voucher"], amount=yuan_text(right))
+    reverse = _entry(
+        officer, "reverse_fund_entry", lv, source, a["voucher"], fixed, because=because
     )
     voucher = vouchers.next(source, fixed)
     again = _payment(lv, _measure(lv, a["measure"]), source, right, voucher, fixed)

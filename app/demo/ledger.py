@@ -28,7 +28,7 @@ from app.demo import data
 from app.demo import ledger_data as ld
 from app.demo.team_days import LAST_DAY, CadrePlan, TeamPlan
 from app.demo.teams import CITY_POVERTY, recorder
-from app.demo.villages import Actor, History, Home, Session, day_between
+from app.demo.villages import Actor, History, Home, Planning, Session, day_between
 from app.store.clock import CHINA_TZ
 from domain.base import derived_id
 from domain.cadres import DispatchLevel
@@ -194,24 +194,23 @@ def _each(step: VillageStep) -> Step:
 
 
 def plan_ledger(
-    seed: int,
-    history: History,
+    plan: Planning,
     teams: list[TeamPlan],
-    admins: dict[str, Actor],
-    officers: dict[str, Actor],
     steps: Sequence[Step] = (),
     keep: list[VillageLedger] | None = None,
 ) -> int:
     """Plan the 72 villages' ledgers; return the events expected beyond one per line.
     ``steps``: further steps after ``STEPS`` (the funding, the 六有 goals); ``keep`` gains the
     villages' ledgers, for the later rounds (``app/demo/rounds.py``)."""
-    villages = [VillageLedger(t, random.Random(f"{seed}:ledger:{t.village.code}")) for t in teams]
+    villages = [
+        VillageLedger(t, random.Random(f"{plan.seed}:ledger:{t.village.code}")) for t in teams
+    ]
     if keep is not None:
         keep += villages
-    planner = LedgerPlanner(seed, history, admins, officers, villages)
+    planner = LedgerPlanner(plan.seed, plan.history, plan.admins, plan.officers, villages)
     for lv in villages:
         _window(lv)
-    counts = _counts(random.Random(f"{seed}:ledger"), villages)
+    counts = _counts(random.Random(f"{plan.seed}:ledger"), villages)
     for step in (*STEPS, *steps):
         step(planner, counts)
     return planner.extra

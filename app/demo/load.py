@@ -34,6 +34,7 @@ from app.demo.teams import CITY_ORG, CITY_POVERTY, plan_teams
 from app.demo.villages import (
     Actor,
     History,
+    Planning,
     Session,
     VillagePlan,
     day_between,
@@ -303,19 +304,12 @@ def _plan_all(seed: int, history: History, today: date) -> int:
         neighbours = [n for n in villages if n.code[:9] == v.code[:9] and n is not v]
         village_history(v, history, neighbours, admins[v.county])
     ledgers: list[VillageLedger] = []
+    plan = Planning(seed, history, admins, officers, cadres.new)
     planned = plan_teams(
-        seed,
-        history,
-        villages,
-        admins,
-        officers,
-        cadres.new,
-        lambda teams: plan_ledger(seed, history, teams, admins, officers, (funds, goals), ledgers),
+        plan, villages, lambda teams: plan_ledger(plan, teams, (funds, goals), ledgers)
     )
-    extra = planned.extra_events + plan_rounds(
-        seed, history, planned.teams, ledgers, villages, admins, officers, cadres.new, today
-    )
-    return extra + plan_assessments(seed, history, planned.teams, admins, officers, cadres.new)
+    extra = planned.extra_events + plan_rounds(plan, planned.teams, ledgers, villages, today)
+    return extra + plan_assessments(plan, planned.teams)
 
 
 def _registry(

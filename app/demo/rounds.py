@@ -56,7 +56,7 @@ from app.demo.teams import (
     recorder,
     register_line,
 )
-from app.demo.villages import Actor, History, VillagePlan, day_between
+from app.demo.villages import Actor, History, Planning, VillagePlan, day_between
 from domain.base import derived_id
 from domain.cadres import DispatchLevel
 from domain.ledger.measures import MeasureStatus
@@ -89,20 +89,17 @@ def round_starts(today: date) -> list[date]:
 
 
 def plan_rounds(
-    seed: int,
-    history: History,
+    plan: Planning,
     teams: list[TeamPlan],
     ledgers: list[VillageLedger],
     villages: list[VillagePlan],
-    admins: dict[str, Actor],
-    officers: dict[str, Actor],
-    new_person: Callable[[str], Actor],
     today: date,
 ) -> int:
     """Plan the rounds after 2018 up to ``today``; return the events expected beyond one per
     line."""
     if today < EARLIEST_TODAY:
         raise ValueError(f"the demo runs to today, which must be {EARLIEST_TODAY} or later")
+    seed, history, admins, officers = plan.seed, plan.history, plan.admins, plan.officers
     rng = random.Random(f"{seed}:rounds")
     by_code = {lv.code: lv for lv in ledgers}
     staying = [t for t in teams if not t.exits]
@@ -112,7 +109,7 @@ def plan_rounds(
     last_round: list[TeamPlan] = []
     for t in staying:
         lv = by_code[t.village.code]
-        rounds = _rounds(seed, rng, history, admins, t, starts, new_person, special)
+        rounds = _rounds(seed, rng, history, admins, t, starts, plan.new_person, special)
         extra += sum(r.extra for r in rounds)
         _extension_letter(rng, history, admins, lv)
         _annual_plans(rng, history, officers, lv, rounds, today, special)
@@ -126,7 +123,7 @@ def plan_rounds(
     for lv in (by_code[c] for c in sorted(special.still_poor)):
         if lv.code not in (special.lapsed, special.pending):
             _this_years_measures(history, lv, today)
-    extra += _last_days(rng, history, officers, admins, last_round, new_person, today)
+    extra += _last_days(rng, history, officers, admins, last_round, plan.new_person, today)
     return extra
 
 

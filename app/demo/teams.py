@@ -26,7 +26,7 @@ from app.demo.team_days import (
     plan_leave,
     plan_life,
 )
-from app.demo.villages import Actor, History, VillagePlan, day_between
+from app.demo.villages import Actor, History, Planning, VillagePlan, day_between
 from domain.base import derived_id
 from domain.cadres import DispatchLevel, Rank, SectorGroup
 from domain.villages import Problem
@@ -50,17 +50,14 @@ class TeamsPlanned:
 
 
 def plan_teams(
-    seed: int,
-    history: History,
+    plan: Planning,
     villages: list[VillagePlan],
-    admins: dict[str, Actor],
-    officers: dict[str, Actor],
-    new_person: Callable[[str], Actor],
     ledger: Callable[[list[TeamPlan]], int] | None = None,
 ) -> TeamsPlanned:
     """``ledger`` plans the villages' work ledgers once the teams' days are known (their
     survey visits go out with the days' entries); it returns the events it adds beyond one
     per line."""
+    seed, history, admins, officers = plan.seed, plan.history, plan.admins, plan.officers
     rng = random.Random(f"{seed}:teams")
     poor = [v for v in villages if v.poor]
     teams = _assign(seed, rng, poor)
@@ -70,7 +67,7 @@ def plan_teams(
     _register_cadres(seed, rng, history, admins, teams)
     for t in teams:
         extra += _dispatch(rng, history, admins, t)
-    extra += _replacements(seed, rng, history, admins, teams, new_person)
+    extra += _replacements(seed, rng, history, admins, teams, plan.new_person)
     _promotions(rng, history, admins, teams)
     for t in rng.sample(teams, EXITS):
         t.exits, t.last_day = True, t.term_ends_on
@@ -81,7 +78,7 @@ def plan_teams(
             plan_days(rng, t, m, forced)
     if ledger is not None:
         extra += ledger(teams)
-    extra += plan_life(rng, history, teams, new_person)
+    extra += plan_life(rng, history, teams, plan.new_person)
     extra += _term_end(rng, history, admins, teams)
     return TeamsPlanned(extra, teams)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
@@ -100,6 +100,20 @@ class History:
             for k in s.keys:
                 last[k] = s.at
         return tuple(sorted(by_date, key=Session.moment))
+
+
+@dataclass(frozen=True)
+class Planning:
+    """What each part of the history is planned with: the seed its random draws start from,
+    the history its lines go into, the county admins and township officers (by their unit's
+    code) who enter them, and ``new_person``, who makes each further official or cadre (a
+    name used once) for a role."""
+
+    seed: int
+    history: History
+    admins: dict[str, Actor]
+    officers: dict[str, Actor]
+    new_person: Callable[[str], Actor]
 
 
 def day_between(rng: random.Random, first: date, last: date) -> date:
