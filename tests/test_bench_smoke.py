@@ -150,6 +150,20 @@ def test_beside_prints_a_query_s_waits_during_a_rebuild_in_place_and_beside(
     assert "answers, 0 not as before, 0 errors" in now
 
 
+def test_gate_prints_each_question_with_and_without_the_gate(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bench import gate
+
+    db = kept_coverage_store(tmp_path, capsys)
+    args = ["--db", db, "--unit", scale.PROVINCE_CODE, "--runs", "3", "--rounds", "2"]
+    assert gate.main(args) == 0
+    out = capsys.readouterr().out
+    assert "6 of each question through each store" in out
+    assert out.count("with the gate") == 2 and out.count("without (baseline)") == 2
+    assert out.count("ratio (with / without, p50)") == 2
+
+
 def test_beside_alone_with_two_workers_skips_the_rebuild_in_place(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
