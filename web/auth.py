@@ -193,11 +193,13 @@ def logout() -> Response:
 # -- wiring -----------------------------------------------------------------------------------
 
 
-def _load_principal() -> Response | None:
+def _load_principal() -> Response | tuple[str, int] | None:
     g.principal = None
     g.bearer = None
     if request.endpoint == "static":  # the same files for everyone, logged in or not
         return None
+    if None in request.form or None in request.files:
+        return _nameless_part_refused()
     if request.path.startswith("/api/") and "Authorization" in request.headers:
         return _load_bearer()
     _check_csrf()  # before the session is read: a session that has ended is cleared there
@@ -299,10 +301,25 @@ def _security_headers(response: Response) -> Response:
 
 
 def _csrf_refused(error: CSRFError) -> Any:
+    return _bad_request(
+        N_("The form has expired or did not come from this site; reload the page and try again.")
+    )
+
+
+def _nameless_part_refused() -> Response | tuple[str, int]:
+    """A multipart body with a part that names no field (``Content-Disposition: form-data``
+    without ``name``): no browser sends one, and Flask-WTF's CSRF check, which looks through
+    the form's names, cannot read it. Refused as a bad request before anything else."""
+    return _bad_request(
+        N_("A part of the form names no field; send each part with its field's name.")
+    )
+
+
+def _bad_request(en: str) -> Response | tuple[str, int]:
+    """400: a problem for the API, a page in both languages for the web."""
     from web.errors import error_page, is_api_request, problem
     from web.i18n import in_chinese
 
-    en = N_("The form has expired or did not come from this site; reload the page and try again.")
     with in_chinese():
         zh = _(en)
     if is_api_request():
