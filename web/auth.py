@@ -198,7 +198,11 @@ def _load_principal() -> Response | tuple[str, int] | None:
     g.bearer = None
     if request.endpoint == "static":  # the same files for everyone, logged in or not
         return None
-    if None in request.form or None in request.files:
+    # Only a multipart body can have a nameless part; any other body is left unread here (a
+    # raw upload sent as a form, curl's default, is read by its view from the stream).
+    if request.mimetype == "multipart/form-data" and (
+        None in request.form or None in request.files
+    ):
         return _nameless_part_refused()
     if request.path.startswith("/api/") and "Authorization" in request.headers:
         return _load_bearer()

@@ -53,3 +53,19 @@ def test_an_api_upload_with_a_nameless_part_is_refused_by_session_and_by_token(
     assert by_session.status_code == 400 and EN in by_session.get_json()["detail"]
     assert by_token.status_code == 400 and ZH in by_token.get_json()["detail"]
     assert zhucun.store.max_position() == head
+
+
+def test_a_raw_upload_sent_as_a_form_is_still_read_from_its_body(
+    web: Flask,
+    tokens: dict[str, str],  # noqa: F811
+) -> None:
+    """curl's ``--data-binary`` says ``application/x-www-form-urlencoded``: the check for
+    nameless parts reads multipart bodies only, and leaves this one to the upload."""
+    response = web.test_client().post(
+        "/api/v1/files?name=记录.txt",
+        data="记录".encode(),
+        content_type="application/x-www-form-urlencoded",
+        headers=bearer(tokens, "township_officer"),
+    )
+    assert response.status_code == 201, response.get_data(as_text=True)
+    assert response.get_json()["size"] == len("记录".encode())
