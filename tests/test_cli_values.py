@@ -82,6 +82,29 @@ def test_a_bad_option_value_is_refused_in_both_languages_writing_nothing(
     assert _files(store) == before
 
 
+@pytest.mark.parametrize(
+    ("args", "opening"),
+    [
+        (["summary", "--unit", "210500", "--as-of", "2014-13-01"], "值无效 / invalid value:"),
+        (["summary", "--unit", "210500", "--as-known-at", "noon"], "值无效 / invalid value:"),
+        (["residency", "--month", "2016-05", "--team", "t-1"], "值无效 / invalid value:"),
+        (
+            ["audit", "log", "--subject", "x"],
+            "'--subject' 的值无效 / invalid value for '--subject':",
+        ),
+    ],
+)
+def test_a_value_a_command_reads_itself_is_refused_with_bilingual_opening_words(
+    store: Path, args: list[str], opening: str
+) -> None:
+    before = _files(store)
+    result = _cli(store, *args)
+    assert result.exit_code == 2, result.output
+    assert f"Error: {opening}" in result.output
+    assert "Invalid value" not in result.output
+    assert _files(store) == before
+
+
 def test_a_missing_file_to_attach_is_refused_in_both_languages(store: Path) -> None:
     before = _files(store)
     result = _cli(store, "ledger", "attach", "/nonexistent.pdf")

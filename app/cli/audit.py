@@ -20,7 +20,7 @@ from app.cli.common import (
     print_answer,
     reader_options,
 )
-from app.cli.values import Day, ExistingFile, WholeNumber
+from app.cli.values import BadValue, Day, ExistingFile, WholeNumber
 
 # The audit tools (app.audit: the event store, the read models) are imported by the command
 # that runs, not by ``zhucun --help``. The default of ``--backdated-days`` as its help shows
@@ -112,7 +112,7 @@ def _uuid(value: str | None, option: str) -> UUID | None:
     try:
         return UUID(value)
     except ValueError:
-        raise click.BadParameter(f"不是编号 / not an id: {value!r}", param_hint=option) from None
+        raise BadValue(f"不是编号 / not an id: {value!r}", param_hint=f"'{option}'") from None
 
 
 DEFAULT_REASON = "审计导出 audit export"

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 import click
 
 from app.cli.faults import StoreNotFoundError, check_store, explain
+from app.cli.values import BadValue
 from app.store.clock import CHINA_TZ, SystemClock, local_today
 from app.store.config import StoreConfig, parse_database_url
 from domain.errors import InvalidInputError, ZhucunError
@@ -172,7 +173,7 @@ def parse_as_of(value: str | None) -> date | None:
     try:
         day = date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"{value!r} 不是日期 / is not a date (YYYY-MM-DD)") from None
+        raise BadValue(f"{value!r} 不是日期 / is not a date (YYYY-MM-DD)") from None
     today = _today()
     if day > today:
         raise InvalidInputError(
@@ -203,7 +204,7 @@ def parse_known_at(value: str | None) -> datetime | None:
         too_late = moment.astimezone(CHINA_TZ).date() > _today()
         too_early = moment < FIRST_MOMENT
     except ValueError:
-        raise click.BadParameter(
+        raise BadValue(
             f"{value!r} 不是时间 / is not a timestamp (YYYY-MM-DDTHH:MM[:SS][+08:00])"
         ) from None
     except OverflowError:  # a zone that takes the moment past year 1 or 9999

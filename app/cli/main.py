@@ -28,7 +28,7 @@ from app.cli.common import (
 )
 from app.cli.faults import not_utf8
 from app.cli.render import render_coverage
-from app.cli.values import OneOf, Seconds, WholeNumber
+from app.cli.values import BadValue, OneOf, Seconds, WholeNumber
 from app.store.clock import CHINA_TZ
 from domain.errors import InvalidInputError
 
@@ -586,7 +586,7 @@ def projections_run(ctx: click.Context, poll: float, workers: int) -> None:
     import threading
 
     if workers > 1 and not store_config(ctx).is_postgres:
-        raise click.BadParameter(
+        raise BadValue(
             "SQLite 同一时间只允许一个写入者，多个跟随进程只会轮流等待：请用 --workers 1；"
             "未写入任何内容 / SQLite lets one writer in at a time, so more processes "
             "following the log would only take turns: use --workers 1; nothing was written",

@@ -17,6 +17,7 @@ from app.cli.common import (
     print_answer,
     two_clocks,
 )
+from app.cli.values import BadValue
 
 
 @click.command()
@@ -90,7 +91,7 @@ def residency(
     try:
         team = UUID(team_id) if team_id else None
     except ValueError:
-        raise click.BadParameter(f"{team_id!r} 不是 id / is not an id") from None
+        raise BadValue(f"{team_id!r} 不是 id / is not an id") from None
     with opened(ctx) as z:
         data = z.residency(month, unit_code, team, moment)
         if data is None:

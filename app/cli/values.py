@@ -20,10 +20,15 @@ NOTHING_WRITTEN = "未写入任何内容 / nothing was written"
 
 
 class BadValue(click.BadParameter):
-    """click's refusal of a value, its opening words in both languages too."""
+    """click's refusal of a value, its opening words in both languages too; raised by the
+    types below, and by commands that read an option's value themselves."""
 
     def format_message(self) -> str:
-        hint = self.param.get_error_hint(self.ctx) if self.param is not None else "?"
+        hint = self.param_hint
+        if hint is None and self.param is not None:
+            hint = self.param.get_error_hint(self.ctx)
+        if not hint:
+            return f"值无效 / invalid value: {self.message}"
         return f"{hint} 的值无效 / invalid value for {hint}: {self.message}"
 
 
