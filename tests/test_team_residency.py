@@ -26,6 +26,10 @@ def check_ins(cadre: int, first: str, n: int) -> list[dict[str, Any]]:
 
 @pytest.fixture
 def july(zhucun) -> str:
+    return record_july(zhucun)
+
+
+def record_july(zhucun) -> str:
     """July 2014: the leader checks in 20 days; the member 10 days, 3 days of approved leave
     and one absence found; a clerk joins on the 16th and checks in 11 days."""
     team = team_network(zhucun).team
@@ -95,6 +99,20 @@ def test_a_rebuild_gives_the_same_month_report(zhucun, july):
     before = zhucun.residency("2014-07", code=CITY)
     zhucun.projections.rebuild()
     assert zhucun.residency("2014-07", code=CITY) == before
+
+
+def test_days_taken_in_one_event_at_a_time_equal_them_taken_in_one_page(zhucun):
+    """The model writes a page's days at its end, after the team changes among them (the
+    clerk joins between check-ins): the same rows as one event per page."""
+    zhucun.projections.batch_size = 1
+    july = record_july(zhucun)
+    zhucun.projections.catch_up()
+    one_by_one = zhucun.projections.checksum()
+    report = zhucun.residency("2014-07", team=UUID(july))
+    zhucun.projections.rebuild()  # every event in one page
+    assert zhucun.projections.checksum() == one_by_one
+    assert zhucun.residency("2014-07", team=UUID(july)) == report
+    assert by_name(report)["赵科员"]["days_checked_in"] == 11
 
 
 def test_the_residency_command_prints_json_and_text(zhucun, july):

@@ -16,13 +16,18 @@ from domain.villages import VillageProfile
 from projections.bulk import insert_many
 from projections.handlers import Handlers
 from projections.teams import residency as team_residency
+from projections.teams import visits
 from projections.teams.tables import (
+    absences,
     actor_events,
     cadre_states,
     cadres,
+    checkins,
     dispatching_units,
     leaders,
+    leave_days,
     leave_requests,
+    member_months,
     memberships,
     metadata,
     teams,
@@ -31,6 +36,15 @@ from projections.teams.tables import (
 )
 
 NAME = "teams"
+
+# Only queries read the days in the village, the visits, who recorded what and whose month a
+# stream is by its cadre: the model writes those rows and never looks them up, so a rebuild
+# builds these indexes once at the end (``ReadModel.deferred_indexes``).
+QUERY_ONLY_INDEXES = tuple(
+    index
+    for table in (checkins, leave_days, absences, visits.visits, actor_events, member_months)
+    for index in table.indexes
+)
 
 
 class Writer:
@@ -89,6 +103,7 @@ class TeamsModel:
 
     name = NAME
     metadata = metadata
+    deferred_indexes = QUERY_ONLY_INDEXES
     # 2: column sizes from domain/fields.py; a team named after two long units fits.
     version = 3
 
@@ -104,8 +119,9 @@ class TeamsModel:
                 continue
             handler = HANDLERS.get(type(e))
             if handler is not None:
-                pending.flush(conn)
                 handler(Writer(conn, logged.position), e)
+        # Once per page: no handler reads the residency tables (check-ins, leave days,
+        # absences, visits, member months), and every row carries its own log position.
         pending.flush(conn)
         insert_many(conn, actor_events, ("position", "actor_id", "originator_id"), actors)
 
