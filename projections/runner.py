@@ -390,19 +390,29 @@ class Projections:
         rows and positions commit together.
         """
         look = self._looked()  # taken at the head: trusted; cut short: caught up now
-        if (look is not None and look.head >= look.top) or self._caught_up():
+        if look is not None and look.head >= look.top:
+            self.short = False
+            return 0
+        with self.engine.connect() as c:
+            reached, head = self._reach(c)
+        if self.models and reached >= head:
             self.short = False
             return 0  # the usual case for a query: nothing new, and nothing written
         done = refreshed = 0  # events applied, and applied at the last refresh
         size = page_size or self.batch_size
+        after = reached  # where the next page most likely starts
         while True:
             live, page = list(self.models), []
+            # The page read and decoded before the writer's turn, so that another process
+            # writes meanwhile (the demo's loader, a command); taken in only if the models'
+            # positions, locked below, still start there (else another process moved them).
+            ahead = (after, self.log.read_log(after, size, upto))
             try:
                 with writing(self.writer), collector_paused(), self.engine.begin() as conn:
                     live = self._live(conn)
                     at = _lock_positions(conn, [m.name for m in live])
                     after = min(at.values(), default=self.log.max_position())
-                    page = self.log.read_log(after, size, upto)
+                    page = ahead[1] if ahead[0] == after else self.log.read_log(after, size, upto)
                     if not page:
                         break
                     moved = []
@@ -417,6 +427,7 @@ class Projections:
                     raise
                 self._isolate(live, page)  # the page again, model by model, to find the fault
             done += len(page)
+            after = page[-1].position if page else after
             if progress:
                 progress(len(page))
             if done >= max(REFRESH_AFTER, refreshed * REFRESH_GROWTH):
@@ -433,18 +444,6 @@ class Projections:
         if done >= REFRESH_AFTER and refreshed != done:
             self.refresh_statistics()
         return done
-
-    def _caught_up(self, conn: Connection | None = None) -> bool:
-        """Read-only look: is every read model that is not stopped at the head already?"""
-        if conn is None:
-            with self.engine.connect() as c:
-                return self._caught_up_to(c) is not None
-        return self._caught_up_to(conn) is not None
-
-    def _caught_up_to(self, conn: Connection) -> int | None:
-        """The log's head if every read model that is not stopped has reached it, else None."""
-        reached, head = self._reach(conn)
-        return head if self.models and reached >= head else None
 
     def _reach(self, conn: Connection) -> tuple[int, int]:
         """The lowest position of the read models that are not stopped, and the log's head."""

@@ -351,3 +351,48 @@ def test_a_rebuild_builds_the_query_only_indexes_at_the_end_even_after_an_interr
     assert not zhucun.projections.rebuilding()
     assert _index_names(zhucun.engine) >= _declared_index_names(zhucun)
     assert zhucun.projections.checksum() == expected
+
+
+def test_a_catch_up_reads_its_page_before_the_writers_turn(zhucun, monkeypatch):
+    """The page is read and decoded before the turn to write is taken, so that another
+    process writes meanwhile; and read once: the positions locked then start where it does."""
+    populate(zhucun, households=30)
+    head = zhucun.store.max_position()
+    writer = zhucun.projections.writer
+    real = zhucun.projections.log.read_log
+    reads: list[tuple[int, int]] = []
+
+    def read_log(after: int, limit: int, upto: int | None = None) -> list:
+        reads.append((after, writer.depth if writer is not None else 0))
+        return real(after, limit, upto)
+
+    monkeypatch.setattr(zhucun.projections.log, "read_log", read_log)
+    assert zhucun.projections.catch_up() == head
+    assert reads == [(0, 0)]  # once, from the start, the writer's turn not held
+    assert set(zhucun.projections.positions().values()) == {head}
+
+
+def test_a_page_read_ahead_is_not_applied_when_another_process_took_it_meanwhile(
+    zhucun, db_url, monkeypatch
+):
+    populate(zhucun, households=30)
+    head = zhucun.store.max_position()
+    other = bootstrap(db_url)
+    real = zhucun.projections.log.read_log
+    reads: list[int] = []
+
+    def read_log(after: int, limit: int, upto: int | None = None) -> list:
+        if not reads:
+            other.projections.catch_up()  # another process applies the page meanwhile
+        reads.append(after)
+        return real(after, limit, upto)
+
+    monkeypatch.setattr(zhucun.projections.log, "read_log", read_log)
+    try:
+        assert zhucun.projections.catch_up() == 0  # nothing applied twice
+        assert reads == [0, head]  # the page read again from where the positions are
+        kept = zhucun.projections.checksum()
+        zhucun.projections.rebuild()
+        assert zhucun.projections.checksum() == kept
+    finally:
+        other.close()
