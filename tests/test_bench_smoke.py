@@ -137,6 +137,22 @@ def test_rebuild_on_a_kept_store_prints_the_baseline_beside_it(
     assert "baseline (library read+decode, no writes)" in out and "ratio" in out
 
 
+def test_switch_parts_prints_the_copy_indexes_and_drops_and_leaves_no_scratch_table(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bench import switch_parts
+
+    db = kept_coverage_store(tmp_path, capsys)
+    with sqlite3.connect(tmp_path / "kept.db") as conn:
+        before = conn.execute("SELECT name FROM sqlite_master ORDER BY name").fetchall()
+    assert switch_parts.main(["--db", db]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"copy [\d.]+ s, indexes [\d.]+ s, drop [\d.]+ s", out)
+    assert "load average" in out
+    with sqlite3.connect(tmp_path / "kept.db") as conn:
+        assert conn.execute("SELECT name FROM sqlite_master ORDER BY name").fetchall() == before
+
+
 def test_beside_prints_a_query_s_waits_during_a_rebuild_in_place_and_beside(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
