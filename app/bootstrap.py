@@ -26,6 +26,7 @@ from domain.errors import (
     FutureDateError,
     InvalidInputError,
     RuleViolation,
+    UnknownGapTypeError,
     ZhucunError,
 )
 from domain.rules import DEFAULT_RULES, RuleSet
@@ -370,12 +371,8 @@ class Zhucun:
         from projections.blind_spots import ALL_GAPS
         from projections.teams import visit_queries
 
-        if gap_type is not None and gap_type not in ALL_GAPS:
-            raise InvalidInputError(
-                "type",
-                f"未知的盲点类型 {gap_type!r}，应为：{', '.join(ALL_GAPS)}",
-                f"unknown gap type {gap_type!r}; one of: {', '.join(ALL_GAPS)}",
-            )
+        if gap_type is not None and gap_type not in ALL_GAPS:  # as given: the API's enum
+            raise UnknownGapTypeError(gap_type[:40], list(ALL_GAPS))
         with self.projections.reading() as conn:
             day, moment = as_of or self.today(), _moment(as_known_at)
             found = blind_spots.gaps(conn, code, day, moment, gap_type)

@@ -19,7 +19,7 @@ from typing import Any
 from openpyxl import Workbook
 
 from app.describe import WORDS
-from app.rectifications import gap_key, rectifications
+from app.rectifications import gap_key, gap_type_of, rectifications
 from app.workbook import day_cell, header, text_cell
 from domain.errors import InvalidInputError
 from projections.audit.index import events_at
@@ -57,14 +57,8 @@ def _day(field: str, value: str | None) -> date | None:
 
 
 def _type(args: Mapping[str, str]) -> str | None:
-    kind = _folded(args.get("type")) or None
-    if kind is not None and kind not in ALL_GAPS:
-        raise InvalidInputError(
-            "type",
-            f"未知的盲点类型 {kind!r}，应为：{', '.join(ALL_GAPS)}",
-            f"unknown gap type {kind!r}; one of: {', '.join(ALL_GAPS)}",
-        )
-    return kind
+    given = args.get("type") or ""
+    return gap_type_of(given) if _folded(given) else None
 
 
 def _sort(args: Mapping[str, str]) -> str:

@@ -45,10 +45,12 @@ def folded(value: str) -> str:
     return unicodedata.normalize("NFKC", value).strip()
 
 
-def gap_type_of(value: str) -> str:
+def gap_type_of(value: str, field: str = "type") -> str:
+    """A gap type as every list, filter and command reads it: full-width folded, spaces
+    around it dropped, lower case; anything else is refused naming ``field``."""
     kind = folded(value).lower()
     if kind not in ALL_GAPS:
-        raise UnknownGapTypeError(kind[:40], list(ALL_GAPS))
+        raise UnknownGapTypeError(kind[:40], list(ALL_GAPS), field)
     return kind
 
 

@@ -480,7 +480,7 @@ CorrectedEntryNotFoundError = missing("corrected_entry_not_found", "position", "
 
 # -- rectifications (domain/rectifications.py) -------------------------------------------------
 
-UnknownGapTypeError = invalid("unknown_gap_type", "type", "given allowed",
+UnknownGapTypeError = invalid("unknown_gap_type", "type", "given allowed field",
     "未知的盲点类型 {given!r}，应为：{allowed}",
     "unknown gap type {given!r}; one of: {allowed}",
     values=joined("allowed"))

@@ -210,6 +210,15 @@ def test_gaps_cli_prints_json_rows_with_every_field(zhucun, db_url):
     assert set(rows[0]["cause"]) == {"type", "position", "actor"}
     bad = CliRunner().invoke(cli, ["--db", db_url, "gaps", "--unit", VILLAGE_A, "--type", "x"])
     assert bad.exit_code == 1 and "unknown gap type" in bad.stderr
+    for given in (" GROUP_WITHOUT_POINT ", "ｇｒｏｕｐ_without_point"):
+        same = CliRunner().invoke(
+            cli, ["--db", db_url, "gaps", "--unit", VILLAGE_A, "--json", "--type", given]
+        )
+        assert same.exit_code == 0 and answer(same.output) == rows, given
+    close = CliRunner().invoke(
+        cli, ["--db", db_url, "gaps", "--unit", VILLAGE_A, "--type", "group_without_points"]
+    )
+    assert close.exit_code == 1 and "未知的盲点类型 'group_without_points'" in close.stderr
 
 
 def test_a_party_member_responsible_for_a_township_centre_has_a_role(zhucun):

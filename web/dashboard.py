@@ -15,6 +15,7 @@ from app.accounts import Principal
 from app.gaps import event_names, with_causes
 from app.rectifications import EVENTS as RECTIFICATION_EVENTS
 from app.rectifications import counts as rectification_counts
+from app.rectifications import gap_type_of
 from domain.errors import InvalidInputError, UnitNotFoundError, UnitNotYetOpenError
 from projections import unit_pages
 from web.auth import login_required, principal, require_unit
@@ -204,13 +205,8 @@ def unit(code: str) -> str:
     z = zhucun()
     day = as_of_day() or z.today()
     data = unit_data(code, day)
-    kind = request.args.get("gap", "").strip() or None
-    if kind is not None and kind not in GAP_LABELS:
-        raise InvalidInputError(
-            "gap",
-            f"未知的盲点类型 {kind!r}，应为：{', '.join(GAP_LABELS)}",
-            f"unknown gap type {kind!r}; one of: {', '.join(GAP_LABELS)}",
-        )
+    given = request.args.get("gap", "")
+    kind = gap_type_of(given, "gap") if given.strip() else None
     who = principal()
     assert who is not None
     trail = [a for a in data["ancestors"] if who.covers(a["path"])]

@@ -416,11 +416,12 @@ def gaps(
 ) -> None:
     """Blind spots (盲点) under a unit, one per line, with when and why each began: the
     network's and the ledger's work gaps (--type TYPE keeps one type)."""
+    from app.rectifications import gap_type_of
+
     day, moment = parse_as_of(as_of), parse_known_at(as_known_at)
+    kind = gap_type_of(gap_type) if gap_type is not None else None  # padded, upper case, ...
     with opened(ctx) as z:
-        rows = _to_put_in_words(
-            z, z.gaps(unit_code, gap_type, day, moment), unit_code, day, as_json
-        )
+        rows = _to_put_in_words(z, z.gaps(unit_code, kind, day, moment), unit_code, day, as_json)
         if rows is None:
             return
         for g in rows:

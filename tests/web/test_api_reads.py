@@ -332,3 +332,17 @@ def test_the_accounts_are_those_the_accounts_page_lists_in_reach(web: Flask) -> 
     assert not [a for a in inside if {"password", "password_hash", "token"} & set(a)]
     officer = login(web.test_client(), "township_officer")
     assert conforming(officer, "/api/v1/accounts", 403)["code"] == "role_not_allowed"
+
+
+@pytest.mark.parametrize(
+    "given", ["UNLINKED_HOUSEHOLD", " unlinked_household", "ｕｎｌｉｎｋｅｄ_household", "unlinked"]
+)
+def test_a_gap_type_is_one_of_the_description_s_values_exactly(
+    county: FlaskClient, given: str
+) -> None:
+    """The API takes the values its description lists as they are (pages and the command
+    line read a padded, upper-case or full-width type as the type); the refusal is the
+    same named one in both languages."""
+    problem = conforming(county, f"/api/v1/units/{COUNTY}/gaps?type={given}", 400)
+    assert problem["code"] == "unknown_gap_type" and problem["field"] == "type"
+    assert "未知的盲点类型" in problem["zh"] and "unknown gap type" in problem["en"]

@@ -185,6 +185,22 @@ def test_a_gap_type_link_lists_that_type_alone(county: FlaskClient):
     assert response.status_code == 400 and "unknown gap type" in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("given", [" GROUP_WITHOUT_POINT ", "ｇｒｏｕｐ_without_point"])
+def test_a_gap_type_padded_upper_case_or_full_width_lists_that_type(
+    county: FlaskClient, given: str
+):
+    exact = figure(county.get(f"/units/{VILLAGE_A}?gap=group_without_point").get_data(True), "gaps")
+    assert figure(county.get(f"/units/{VILLAGE_A}?gap={given}").get_data(True), "gaps") == exact
+
+
+def test_a_gap_type_not_on_the_list_is_refused_naming_the_filter(county: FlaskClient):
+    response = county.get(f"/units/{VILLAGE_A}?gap=group_without_points&lang=en")
+    body = unescape(response.get_data(as_text=True))
+    assert response.status_code == 400 and "unknown gap type 'group_without_points'" in body
+    long = unescape(county.get(f"/units/{VILLAGE_A}?gap={'x' * 5000}&lang=en").get_data(True))
+    assert f"unknown gap type '{'x' * 40}';" in long  # what was given is shown cut short
+
+
 def test_each_gap_links_to_its_subject(county: FlaskClient):
     html = county.get(f"/units/{VILLAGE_A}").get_data(as_text=True)
     households = re.findall(r'<a class="subject" href="(/households/[0-9a-f-]{36})"', html)
