@@ -22,7 +22,7 @@ from app.audit.chain import checkpoint
 from app.gaps import ALL_GAPS, RECTIFICATION_STATES, GapQuery
 from app.gaps import work_list as list_of
 from domain.assessments.errors import TeamNotInRunError
-from domain.errors import InvalidInputError, NotFoundError, ZhucunError
+from domain.errors import InvalidInputError, NotFoundError, UnknownGapTypeError, ZhucunError
 from domain.ledger.plans import MeasureCategory
 from web.api_clocks import DAY, as_of, code_in_reach, plain_id, uuid_of
 from web.api_models import freshness
@@ -91,7 +91,9 @@ def work_list(code: str) -> dict[str, Any]:
                 f"date {args[name]!r}: YYYY-MM-DD",
             )
     _choice("rect", RECTIFICATION_STATES)
-    _choice("type", tuple(ALL_GAPS))
+    kind = request.args.get("type")
+    if kind is not None and kind not in ALL_GAPS:  # as the description lists them, exactly
+        raise UnknownGapTypeError(kind[:40], list(ALL_GAPS))
     z = zhucun()
     day, moment = _clocks(z)
     on = day or z.today()

@@ -69,6 +69,9 @@ def test_the_work_list_filters_by_rectification_as_its_page_does(
     backwards = f"/api/v1/units/{TOWNSHIP}/work-list?since_from=2016-12-01&since_to=2016-01-01"
     assert conforming(county, backwards, 404)["field"] == "since_to"
     assert conforming(county, f"/api/v1/units/{TOWNSHIP}/work-list?rect=x", 400)["field"] == "rect"
+    for given in ("UNLINKED_HOUSEHOLD", " unlinked_household", "unlinked"):
+        bad = conforming(county, f"/api/v1/units/{TOWNSHIP}/work-list?type={given}", 400)
+        assert (bad["code"], bad["field"]) == ("unknown_gap_type", "type")  # as /gaps says
 
 
 def test_the_measures_board_filters_as_the_board_does(county: FlaskClient, zhucun: Zhucun) -> None:
