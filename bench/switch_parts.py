@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
         z.close()
     conn = sqlite3.connect(str(config.sqlite_path), isolation_level=None)
     totals = {"copy": 0.0, "indexes": 0.0, "drop": 0.0}
-    rows_in_all = 0
+    rows_in_all = tables = 0
     print(f"{'table':32} {'rows':>11} {'copy s':>8} {'indexes s':>10} {'drop s':>8}")
     for name in names:
         timed = _parts(conn, name)
@@ -49,13 +49,14 @@ def main(argv: list[str] | None = None) -> int:
             continue
         rows, parts = timed
         rows_in_all += rows
+        tables += 1
         for part, seconds in parts.items():
             totals[part] += seconds
         if sum(parts.values()) >= 0.5:
             print(f"{name:32} {rows:>11,} " + " ".join(f"{s:>8.2f}" for s in parts.values()))
     whole = sum(totals.values())
     print(
-        f"all {len(names)} tables, {rows_in_all:,} rows: copy {totals['copy']:.1f} s, "
+        f"all {tables} tables, {rows_in_all:,} rows: copy {totals['copy']:.1f} s, "
         f"indexes {totals['indexes']:.1f} s, drop {totals['drop']:.1f} s "
         f"(of {whole:.1f} s: {', '.join(f'{k} {v / whole:.0%}' for k, v in totals.items())}); "
         f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}"

@@ -384,10 +384,11 @@ class Projections:
         log events were read. ``enough``, asked after each page: stop there (``short``).
         ``upto``: no event past that position (a sharded rebuild's workers stop together).
 
-        Each page of the log is read once and given to every read model that has not seen
-        it, inside one transaction that first takes the models' position rows for writing:
-        two processes catching up at once take turns instead of applying a page twice, and
-        rows and positions commit together.
+        Each page of the log is read once, before the turn to write (so that others write
+        meanwhile), and given to every read model that has not seen it inside one transaction
+        that first takes the models' position rows for writing: two processes catching up at
+        once take turns instead of applying a page twice (the later one reads the page again
+        from where the positions now start), and rows and positions commit together.
         """
         look = self._looked()  # taken at the head: trusted; cut short: caught up now
         if look is not None and look.head >= look.top:
