@@ -100,6 +100,18 @@ FIND_TILE = """(code) => {
 }"""
 
 
+SERIES_TOP = 4  # the treemap series' top margin (web/static/dashboard.js)
+
+
+def settled(page: Any) -> None:
+    """Wait until every chart of the page is drawn or hidden: a chart hidden late (the trend,
+    with no figure) moves those below it, and a click aimed before would miss."""
+    page.wait_for_function(
+        "() => Array.from(document.querySelectorAll('[data-url]'))"
+        ".every(b => b.hidden || b.dataset.ready === 'true')"
+    )
+
+
 def map_of(page: Any, code: str) -> None:
     """Wait until the treemap shows the units below ``code``."""
     page.wait_for_function(
@@ -172,13 +184,17 @@ def test_a_click_on_the_treemap_draws_that_unit_in_place_and_back_goes_up(
 ):
     page = county_admin(browser, server, **wide(1280))
     page.wait_for_selector("#network-map[data-ready='true'] svg")
+    settled(page)
     page.evaluate("window.notReloaded = true")
     assert page.inner_text("#map-trail").strip() == "本溪满族自治县"
-    # Click the middle of the long township's box.
+    # Click the middle of the long township's name band. Its box is laid out below the
+    # series' 4 px top margin; a click a few pixels into it may land on the border between
+    # tiles, which belongs to no unit.
     box = page.evaluate(FIND_TILE, LONG_TOWNSHIP)
     page.locator("#network-map").scroll_into_view_if_needed()
     rect = page.eval_on_selector("#network-map", "e => e.getBoundingClientRect().toJSON()")
-    page.mouse.click(rect["x"] + box["x"] + box["width"] / 2, rect["y"] + box["y"] + 8)
+    band = box["y"] + box["borderWidth"] + box["upperHeight"] / 2
+    page.mouse.click(rect["x"] + box["x"] + box["width"] / 2, rect["y"] + SERIES_TOP + band)
     map_of(page, LONG_TOWNSHIP)
     page.wait_for_selector("#network-map[data-ready='true'] svg")
     page.screenshot(path=shots / "2-drilled.png", full_page=True)
