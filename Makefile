@@ -42,18 +42,12 @@ demo-serve: runtime
 serve: runtime
 	$(BIN)/zhucun serve --host $(HOST) --port $(PORT)
 
-# The suite in two processes side by side, one per core: the browser and web tests, and the
-# rest (each test uses stores of its own, so they share nothing). The web half's output follows
-# the other's; the exit code is the worse of the two. `make test-one` runs it in one process.
-# Each half ends with its 25 slowest tests: where the suite's time goes, on this machine.
+# The suite in two processes, one per core (pytest-xdist): each takes the next whole test file
+# when it is free, so a file's module fixtures are built once and both cores stay busy to the
+# end. `make test-one` runs it in one process. The run ends with its 25 slowest tests: where
+# the suite's time goes, on this machine.
 test: setup
-	@web_log=$$(mktemp); \
-	$(BIN)/pytest --durations=25 tests/web > $$web_log 2>&1 & web=$$!; \
-	$(BIN)/pytest --durations=25 --ignore=tests/web; rest=$$?; \
-	wait $$web; web_rc=$$?; \
-	echo "== tests/web (run beside the rest) =="; cat $$web_log; rm -f $$web_log; \
-	echo "== exit codes: tests/web $$web_rc, the rest $$rest =="; \
-	test $$rest -eq 0 && test $$web_rc -eq 0
+	$(BIN)/pytest -n 2 --dist loadfile --durations=25
 
 test-one: setup
 	$(BIN)/pytest

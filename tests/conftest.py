@@ -18,6 +18,7 @@ from pathlib import Path
 import psycopg
 import pytest
 from click.testing import CliRunner, Result
+from xdist.scheduler import LoadFileScheduling
 
 from app.bootstrap import Zhucun, bootstrap
 from app.cli.main import cli
@@ -51,6 +52,26 @@ def pg_url_for_new_schema() -> str:
     _schemas.append(schema)
     sep = "&" if "?" in PG_BASE else "?"
     return f"{PG_BASE}{sep}schema={schema}"
+
+
+# Test files that share the session's demo store (``demo_store``): `make test` runs them in one
+# process, which builds that store once.
+ON_THE_DEMO_STORE = {"tests/test_demo_store.py", "tests/test_docs_run.py"}
+
+
+class _FilesSharingTheDemoStore(LoadFileScheduling):
+    """pytest-xdist's whole-file scheduling (``--dist loadfile``), with the files that share
+    the demo's store given to one process together."""
+
+    def _split_scope(self, nodeid: str) -> str:
+        path = nodeid.split("::", 1)[0]
+        return "the demo's store" if path in ON_THE_DEMO_STORE else path
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    if config.getvalue("dist") == "loadfile":
+        return _FilesSharingTheDemoStore(config, log)  # type: ignore[arg-type]
+    return None
 
 
 @pytest.fixture(scope="session", autouse=True)

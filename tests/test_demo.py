@@ -2,42 +2,41 @@
 and the villages' work ledgers with the seed's figures, the later rounds to a fixed "today",
 and determinism.
 
-The demo is loaded once for the module, on a clock fixed at ``NOW`` (its "today" is
-``TODAY``, Beijing). These tests read the network, coverage (for the work gaps), team and
-ledger read models. On PostgreSQL the demo is written again without read models and its log is
+The demo is loaded twice for the module, on a clock fixed at ``NOW`` (its "today" is
+``TODAY``, Beijing): once in one process, and once with the read models following the log in a
+second process, as ``zhucun demo`` loads it; the two give the same log and the same read
+models. The tests read the network, coverage (for the work gaps), team, ledger and assessment
+read models. On PostgreSQL the demo is written again without read models and its log is
 compared with SQLite's, which says more than repeating every check there.
 """
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from hashlib import sha256
-from pathlib import Path
 from typing import Any
 from uuid import UUID
 
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from app.assessments.replay import replay
 from app.assessments.runs import proposals_of
 from app.bootstrap import Zhucun, bootstrap
+from app.cli.main import cli
 from app.demo.assessments import LATE_WHY, RUNS
-from app.demo.load import DemoReport, StoreNotEmptyError, estimated_events, load_demo
+from app.demo.follower import following
+from app.demo.load import CHUNK_EVENTS, DemoReport, StoreNotEmptyError, estimated_events, load_demo
+from app.demo.store import demo_position
 from app.store.clock import SettableClock, local_today
 from domain.ledger.measures import FundingSource
 from domain.ledger.seed import SEED_FIGURES, reached
-from projections.assessments.model import AssessmentsModel
-from projections.audit.chain import AuditChainModel
-from projections.coverage.model import CoverageModel
 from projections.ledger.gaps import WORK_GAPS
-from projections.ledger.model import LedgerModel
-from projections.network import NetworkModel
-from projections.runner import Projections
 from projections.tables import central_households, households, party_members, sites, units
-from projections.teams.model import TeamsModel
 from tests.conftest import pg_url_for_new_schema
 
 pytestmark = pytest.mark.slow
@@ -59,18 +58,7 @@ THREE_YEARS_END = date(2017, 6, 30)  # the first round's daily records end here
 
 
 def open_store(url: str) -> Zhucun:
-    z = bootstrap(url, SettableClock(NOW))
-    # The assessment runs read the teams, ledger, assessments and audit chain models.
-    models = [
-        NetworkModel(),
-        CoverageModel(z.rules),
-        TeamsModel(),
-        LedgerModel(),
-        AssessmentsModel(),
-        AuditChainModel(),
-    ]
-    z.projections = Projections(z.engine, z.store, models)
-    return z
+    return bootstrap(url, SettableClock(NOW))
 
 
 def log_of(z: Zhucun) -> list[tuple[str, bytes]]:
@@ -87,10 +75,28 @@ def log_of(z: Zhucun) -> list[tuple[str, bytes]]:
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Zhucun, DemoReport]]:
+    """The demo loaded in one process, every read model taking it in after each chunk."""
     z = open_store(f"sqlite:///{tmp_path_factory.mktemp('demo')}/demo.db")
     report = load_demo(z, SEED)
     yield z, report
     z.close()
+
+
+@pytest.fixture(scope="module")
+def followed(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[Zhucun, DemoReport, list[int]]]:
+    """The demo loaded again with the same seed into a store of its own, as ``zhucun demo``
+    loads it: the read models follow the log in a second process (ADR 051). With what the
+    progress bar was told after each chunk."""
+    z = open_store(f"sqlite:///{tmp_path_factory.mktemp('followed')}/demo.db")
+    written: list[int] = []
+    try:
+        with following(z, CHUNK_EVENTS + 1000) as follower:
+            report = load_demo(z, SEED, progress=written.append, follower=follower)
+        yield z, report, written
+    finally:
+        z.close()
 
 
 @pytest.fixture(scope="module")
@@ -509,18 +515,37 @@ def test_loading_into_a_store_that_is_not_empty_is_refused(demo):
 # -- determinism ------------------------------------------------------------------------------
 
 
-def test_the_same_seed_writes_the_same_log(demo, tmp_path: Path):
-    first, report = demo
-    again = open_store(f"sqlite:///{tmp_path}/again.db")
-    written: list[int] = []
-    try:
-        second = load_demo(again, SEED, progress=written.append, catch_up=False)
-        assert sum(written) == second.events == report.events
-        # Exact but for the decisions on the annual runs (about 90 each), estimated.
-        assert abs(report.events - estimated_events(SEED, TODAY)) < 30
-        assert log_of(again) == log_of(first)
-    finally:
-        again.close()
+def test_the_same_seed_writes_the_same_log(demo, followed):
+    """Two loads with one seed, one in one process and one followed by a second: the same
+    log, whose recording times never go backwards in log order."""
+    (first, report), (second, again, written) = demo, followed
+    assert sum(written) == again.events == report.events == second.store.max_position()
+    # Exact but for the decisions on the annual runs (about 90 each), estimated.
+    assert abs(report.events - estimated_events(SEED, TODAY)) < 30
+    assert log_of(second) == log_of(first)
+    stamps = [logged.event.timestamp for page in second.store.iter_log() for logged in page]
+    assert stamps == sorted(stamps), "recording times never go backwards in log order"
+    assert demo_position(second) == second.store.max_position()
+
+
+def test_the_follower_brought_every_read_model_to_the_head(followed):
+    second, _, _ = followed
+    head = second.store.max_position()
+    assert set(second.projections.positions().values()) == {head}
+
+
+def test_the_followed_load_makes_the_same_read_models_and_figures(demo, followed):
+    (first, _), (second, _, _) = demo, followed
+    assert second.projections.checksum() == first.projections.checksum()
+    figures = []
+    for z in (first, second):
+        r = CliRunner().invoke(cli, ["--db", z.config.url, "summary", "--unit", "210500", "--json"])
+        assert r.exit_code == 0, r.output
+        answer = json.loads(r.stdout)
+        answer.pop("freshness")
+        figures.append(answer)
+    assert figures[0] == figures[1]
+    assert figures[1]["poor_villages"] > 0
 
 
 @pytest.mark.postgres

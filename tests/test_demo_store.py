@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import shlex
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -123,16 +124,17 @@ def test_make_demo_keeps_the_demo_in_its_own_store() -> None:
 
 @pytest.mark.slow
 def test_make_demo_twice_keeps_a_users_data_in_the_default_store(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, demo_store: Path
 ) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("ZHUCUN_DATABASE_URL", raising=False)
     assert CliRunner().invoke(cli, ["init"]).exit_code == 0  # var/zhucun.db, the default
     assert CliRunner().invoke(cli, ["apply", "-"], input=USER_LINE + "\n").exit_code == 0
+    # What a first `make demo` leaves: a store `zhucun demo` loaded and marked as the demo's.
+    shutil.copyfile(demo_store, tmp_path / "var" / "demo.db")
     load, _ = _makefile_demo_commands()
-    for _ in range(2):  # the second run reloads the demo's own store, nothing else
-        r = CliRunner().invoke(cli, load)
-        assert r.exit_code == 0, r.output
+    r = CliRunner().invoke(cli, load)  # the second run reloads the demo's own store only
+    assert r.exit_code == 0, r.output
     kept = CliRunner().invoke(cli, ["history", "--unit", CITY, "--json"])
     assert kept.exit_code == 0, kept.output
     assert [e["actor"] for e in answer(kept.stdout)] == ["王用户"]
