@@ -50,6 +50,10 @@ def pg_url_for_new_schema() -> str:
         pytest.skip(_PG_PROBLEM)
     schema = f"{RUN_TAG}_{len(_schemas)}"
     _schemas.append(schema)
+    return _pg_url(schema)
+
+
+def _pg_url(schema: str) -> str:
     sep = "&" if "?" in PG_BASE else "?"
     return f"{PG_BASE}{sep}schema={schema}"
 
@@ -110,13 +114,12 @@ class _EmptiedSchemas:
         self.conn: psycopg.Connection | None = None
 
     def take(self) -> str:
-        if self.free:
-            return self.free.pop()
-        return pg_url_for_new_schema().rsplit("schema=", 1)[1]
+        """The address of an emptied schema, or of a new one."""
+        return _pg_url(self.free.pop()) if self.free else pg_url_for_new_schema()
 
     def _read_reference(self, conn: psycopg.Connection) -> None:
         url = pg_url_for_new_schema()
-        self.reference = url.rsplit("schema=", 1)[1]
+        self.reference = _schemas[-1]
         bootstrap(url, SettableClock(datetime(2016, 12, 31, 4, tzinfo=UTC))).close()
         ref = self.reference
         self.shape = conn.execute(self.SHAPE, (ref,)).fetchone()[0]  # type: ignore[index]
@@ -175,10 +178,9 @@ def db_url(request: pytest.FixtureRequest, tmp_path: object) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path}/zhucun.db"  # type: ignore[operator]
     elif "zhucun" in request.fixturenames and not _PG_PROBLEM:
-        schema = _emptied.take()
-        sep = "&" if "?" in PG_BASE else "?"
-        yield f"{PG_BASE}{sep}schema={schema}"
-        _emptied.give_back(schema)
+        url = _emptied.take()
+        yield url
+        _emptied.give_back(url.rsplit("schema=", 1)[1])
     else:
         yield pg_url_for_new_schema()
 
