@@ -26,7 +26,6 @@ from domain.errors import (
     FutureDateError,
     InvalidInputError,
     RuleViolation,
-    UnknownGapTypeError,
     ZhucunError,
 )
 from domain.rules import DEFAULT_RULES, RuleSet
@@ -372,7 +371,9 @@ class Zhucun:
         from projections.teams import visit_queries
 
         if gap_type is not None and gap_type not in ALL_GAPS:  # as given: the API's enum
-            raise UnknownGapTypeError(gap_type[:40], list(ALL_GAPS))
+            from app.rectifications import unknown_gap_type
+
+            raise unknown_gap_type(gap_type)
         with self.projections.reading() as conn:
             day, moment = as_of or self.today(), _moment(as_known_at)
             found = blind_spots.gaps(conn, code, day, moment, gap_type)

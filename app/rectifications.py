@@ -29,7 +29,7 @@ from domain.sites import site_id
 from domain.units import unit_id
 from projections import blind_spots
 from projections.audit.index import entries, links
-from projections.blind_spots import ALL_GAPS
+from projections.blind_spots import ALL_GAPS, GAP_WORDS
 from projections.coverage.tables import moments
 from projections.rectifications import rectifications_in
 from projections.tables import utc_naive
@@ -50,8 +50,15 @@ def gap_type_of(value: str, field: str = "type") -> str:
     around it dropped, lower case; anything else is refused naming ``field``."""
     kind = folded(value).lower()
     if kind not in ALL_GAPS:
-        raise UnknownGapTypeError(kind[:40], list(ALL_GAPS), field)
+        raise unknown_gap_type(kind, field)
     return kind
+
+
+def unknown_gap_type(given: str, field: str = "type") -> InvalidInputError:
+    """The refusal of a gap type not among ``ALL_GAPS``: the types in words in Chinese, by
+    the values to type in English."""
+    zh = [GAP_WORDS[kind][0] for kind in ALL_GAPS]
+    return UnknownGapTypeError(given[:40], list(ALL_GAPS), zh, field)
 
 
 def subject_of(value: str) -> str:

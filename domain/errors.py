@@ -480,10 +480,15 @@ CorrectedEntryNotFoundError = missing("corrected_entry_not_found", "position", "
 
 # -- rectifications (domain/rectifications.py) -------------------------------------------------
 
-UnknownGapTypeError = invalid("unknown_gap_type", "type", "given allowed field",
-    "未知的盲点类型 {given!r}，应为：{allowed}",
+def _gap_types(allowed: list[str], allowed_zh: list[str], **_: object) -> dict[str, str]:
+    # The Chinese sentence names the types in words, the English one by the values to type.
+    return {"allowed": ", ".join(allowed), "allowed_zh": "；".join(allowed_zh)}
+
+
+UnknownGapTypeError = invalid("unknown_gap_type", "type", "given allowed allowed_zh field",
+    "未知的盲点类型 {given!r}，应为以下之一：{allowed_zh}",
     "unknown gap type {given!r}; one of: {allowed}",
-    values=joined("allowed"))
+    values=_gap_types)
 
 GapNotFoundError = missing("gap_not_found", "subject", "subject unit_code day",
     "{day} 那天单位 {unit_code} 之下没有这个盲点或工作缺口（对象 {subject}）；只能交办名单上的缺口",

@@ -17,6 +17,28 @@ from projections.ledger import gaps as work_gaps
 from projections.ledger.gaps import WORK_GAPS
 
 ALL_GAPS = (*GAPS, *WORK_GAPS)
+# Each gap type in words, Chinese and English: refusals and the audit log name them so.
+GAP_WORDS: dict[str, tuple[str, str]] = {
+    "unlinked_household": ("未联系党员中心户的户", "household not linked to a central household"),
+    "group_without_point": ("没有为民服务点的村民小组", "villager group without a service point"),
+    "village_without_station": ("没有为民服务站的村", "village without a service station"),
+    "unit_without_centre": ("没有便民服务中心的单位", "unit without a service centre"),
+    "vacant_central_household": ("空缺的党员中心户", "vacant central household"),
+    "overloaded_central_household": ("超负荷的党员中心户", "overloaded central household"),
+    "party_member_without_role": ("无角色的党员", "party member without a role"),
+    "site_without_responsible": ("无人负责的服务场所", "service site with nobody responsible"),
+    "poor_village_without_survey": ("未开展摸底排查的贫困村", "poor village without a survey"),
+    "poor_village_without_plan": (
+        "没有本年度已批准帮扶计划的贫困村",
+        "poor village without a plan",
+    ),
+    "poor_village_without_letter": (
+        "没有有效工作目标责任书的贫困村",
+        "poor village without a responsibility letter",
+    ),
+    "overdue_measure": ("逾期的帮扶措施", "measure past its due date"),
+    "lapsed_team_term": ("驻村期届满、既未延期又无接续的工作队", "team term lapsed"),
+}
 
 
 def gaps(

@@ -159,6 +159,9 @@ def test_an_unknown_gap_type_is_refused_by_name(zhucun: Zhucun, net: Net, kind: 
     e = refused(zhucun, assign(net, type=kind)).error
     if kind:
         assert isinstance(e, UnknownGapTypeError) and e.field == "type"
+        assert "；驻村期届满、既未延期又无接续的工作队" in e.zh  # the types in words
+        assert "unlinked_household" not in e.zh
+        assert e.en.endswith("overdue_measure, lapsed_team_term")  # the values to type
     else:
         assert e.field == "type"
 

@@ -21,8 +21,9 @@ from werkzeug.wrappers import Response
 from app.audit.chain import checkpoint
 from app.gaps import ALL_GAPS, RECTIFICATION_STATES, GapQuery
 from app.gaps import work_list as list_of
+from app.rectifications import unknown_gap_type
 from domain.assessments.errors import TeamNotInRunError
-from domain.errors import InvalidInputError, NotFoundError, UnknownGapTypeError, ZhucunError
+from domain.errors import InvalidInputError, NotFoundError, ZhucunError
 from domain.ledger.plans import MeasureCategory
 from web.api_clocks import DAY, as_of, code_in_reach, plain_id, uuid_of
 from web.api_models import freshness
@@ -93,7 +94,7 @@ def work_list(code: str) -> dict[str, Any]:
     _choice("rect", RECTIFICATION_STATES)
     kind = request.args.get("type")
     if kind is not None and kind not in ALL_GAPS:  # as the description lists them, exactly
-        raise UnknownGapTypeError(kind[:40], list(ALL_GAPS))
+        raise unknown_gap_type(kind)
     z = zhucun()
     day, moment = _clocks(z)
     on = day or z.today()

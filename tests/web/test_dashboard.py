@@ -201,6 +201,15 @@ def test_a_gap_type_not_on_the_list_is_refused_naming_the_filter(county: FlaskCl
     assert f"unknown gap type '{'x' * 40}';" in long  # what was given is shown cut short
 
 
+def test_a_gap_type_refused_on_a_chinese_page_names_the_types_in_words(county: FlaskClient):
+    response = county.get(f"/units/{VILLAGE_A}?gap=group_without_points")
+    body = unescape(response.get_data(as_text=True))
+    assert response.status_code == 400 and "未知的盲点类型 'group_without_points'" in body
+    assert "没有为民服务点的村民小组；没有为民服务站的村" in body
+    listed = body.split("应为以下之一：", 1)[1].split("<", 1)[0]
+    assert not re.search(r"[a-z]+_[a-z_]+", listed)  # no type's value, in any case
+
+
 def test_each_gap_links_to_its_subject(county: FlaskClient):
     html = county.get(f"/units/{VILLAGE_A}").get_data(as_text=True)
     households = re.findall(r'<a class="subject" href="(/households/[0-9a-f-]{36})"', html)
