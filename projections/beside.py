@@ -32,7 +32,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.schema import CreateIndex, CreateTable
 
 from domain.errors import ZhucunError
-from projections import gate
+from projections import gate, staged
 from projections.collector import collector_paused
 from projections.tables import (
     GENERATION,
@@ -165,14 +165,17 @@ class Beside:
             if done < refresh_after:  # else the catch-up did it
                 builder.refresh_statistics()
             for _ in range(TRIES):
-                switched = self._switch(builder, own)
+                switched = self.place.switch(self, builder, own)
                 if switched is not None:
                     done += switched
                     break
+                for model in own:  # their memory may hold what the switch rolled back
+                    model.reset()
                 done += builder.catch_up(progress, page)
             else:
                 raise SwitchNotPossible()
         self.place.remove()
+        self.place.after_switch(self.live.writer)
         for model in models:
             model.reset()  # this process's own instances: their memory is of the old tables
         return int(done)
@@ -190,7 +193,7 @@ class Beside:
             self.place.remove()
         make_place(self.place, models, self.live.models)
 
-    def _switch(self, builder: Runner, models: list[ReadModel]) -> int | None:
+    def switch(self, builder: Runner, models: list[ReadModel]) -> int | None:
         """Switch the built models in, in one transaction; how many events it applied, or
         None when the live tables stayed busy (the caller catches up and tries again)."""
         names = [m.name for m in models]
@@ -212,16 +215,7 @@ class Beside:
                             model.metadata.drop_all(conn)
                     place.move_in(conn, [t for m in models for t in m.metadata.sorted_tables])
                     with place.on_live(conn):
-                        for model in models:
-                            clear_fault(conn, model.name)
-                            put_position(conn, model.name, int(at[model.name]))
-                            put_position(conn, version_key(model), version_of(model))
-                        for row in stopped:
-                            conn.execute(insert(faults).values(**row))
-                            put_position(conn, fault_key(row["name"]), int(row["position"]))
-                        conn.execute(positions.delete().where(positions.c.name == REBUILDING))
-                        # Processes holding rows in memory read them again.
-                        put_position(conn, GENERATION, generation(conn) + 1)
+                        settle(conn, models, at, stopped)
                     place.drop(conn)
             except OperationalError as e:
                 if not place.busy(e):
@@ -230,6 +224,56 @@ class Beside:
             except _Unapplied:
                 return None
         return done
+
+    def switch_staged(
+        self, builder: Runner, models: list[ReadModel], stats: list[staged.Stat]
+    ) -> int | None:
+        """The switch of tables staged in the store (SQLite, projections/staged.py), in one
+        transaction on the store: the staged tables renamed in, then the events recorded
+        since the place stopped applied to them by the builder's models; how many, or None
+        (as ``switch``)."""
+        names = [m.name for m in models]
+        with self.place.engine().connect() as conn:  # the place, not written since staged
+            at = {
+                n: int(p) for n, p in conn.execute(select(positions.c.name, positions.c.position))
+            }
+            stopped = list(conn.execute(select(faults)).mappings())
+        halted = {row["name"] for row in stopped}
+        going = [m for m in models if m.name not in halted]
+        tables = [t for m in models for t in m.metadata.sorted_tables]
+        live = self.live
+        with live.writer or nullcontext(), live.engine.connect() as conn:
+            try:
+                with conn.begin():
+                    conn.exec_driver_sql("BEGIN IMMEDIATE")
+                    lock_positions(conn, names)  # live catch-ups wait from here
+                    staged.switch_in(conn, tables, stats)
+                    done = _apply_since(conn, builder, going, at)
+                    settle(conn, models, at, stopped)
+            except OperationalError as e:
+                if not self.place.busy(e):
+                    raise
+                return None
+            except _Unapplied:
+                return None
+        return done
+
+
+def settle(
+    conn: Connection, models: list[ReadModel], at: dict[str, int], stopped: list[Any]
+) -> None:
+    """The live positions, versions and faults of the models switched in set to the built
+    ones', an earlier release's rebuild mark deleted, the rebuild generation raised."""
+    for model in models:
+        clear_fault(conn, model.name)
+        put_position(conn, model.name, int(at[model.name]))
+        put_position(conn, version_key(model), version_of(model))
+    for row in stopped:
+        conn.execute(insert(faults).values(**row))
+        put_position(conn, fault_key(row["name"]), int(row["position"]))
+    conn.execute(positions.delete().where(positions.c.name == REBUILDING))
+    # Processes holding rows in memory read them again.
+    put_position(conn, GENERATION, generation(conn) + 1)
 
 
 def make_place(
@@ -310,12 +354,23 @@ def _last_events(conn: Connection, builder: Runner, models: list[ReadModel]) -> 
     an error that is not the event's, and the model is switched in stopped."""
     live = builder._live(conn)
     at = lock_positions(conn, [m.name for m in live])
+    done = _apply_since(conn, builder, live, at)
+    for name, position in at.items():
+        conn.execute(update(positions).where(positions.c.name == name).values(position=position))
+    return done
+
+
+def _apply_since(
+    conn: Connection, builder: Runner, models: list[ReadModel], at: dict[str, int]
+) -> int:
+    """The events after each model's position in ``at`` applied to it on ``conn``, and ``at``
+    moved on; how many log events were read. A failure is ``_Unapplied``."""
     done = 0
-    while live:
-        page = builder.log.read_log(min(at.values()), builder.batch_size)
+    while models:
+        page = builder.log.read_log(min(at[m.name] for m in models), builder.batch_size)
         if not page:
             break
-        for model in live:
+        for model in models:
             unseen = [e for e in page if e.position > at[model.name]]
             if unseen:
                 try:
@@ -324,8 +379,6 @@ def _last_events(conn: Connection, builder: Runner, models: list[ReadModel]) -> 
                     raise _Unapplied from e
                 at[model.name] = page[-1].position
         done += len(page)
-    for name, position in at.items():
-        conn.execute(update(positions).where(positions.c.name == name).values(position=position))
     return done
 
 
@@ -425,6 +478,13 @@ class _Place:
     def busy(self, error: OperationalError) -> bool:
         """Did the switch give up waiting for the gate or the live tables?"""
         return False
+
+    def switch(self, beside: Beside, builder: Runner, models: list[ReadModel]) -> int | None:
+        """Switch what was built in (``Beside.switch``)."""
+        return beside.switch(builder, models)
+
+    def after_switch(self, writer: Any) -> None:
+        """What is left to do once the switch has committed and the place is gone."""
 
 
 class _PostgresPlace(_Place):
@@ -544,11 +604,17 @@ class _SqlitePlace(_Place):
         # cannot wait for a writer that got in between (runner._setup_lock).
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
-    def move_in(self, conn: Connection, tables: list[Any]) -> None:
-        """Copied into the store; each table's indexes made after its rows are in."""
-        with self.on_live(conn):
-            for table in tables:
-                copy_table(conn, table, ATTACHED, "main")
+    def switch(self, beside: Beside, builder: Runner, models: list[ReadModel]) -> int | None:
+        """The built tables copied into the store beforehand, in short writes, and renamed
+        in at the switch (projections/staged.py): the writers wait for the renames and the
+        last events, not for the copy."""
+        tables = [t for m in models for t in m.metadata.sorted_tables]
+        stats = staged.stage(self.engine(), beside.live.writer, tables, ATTACHED)
+        return beside.switch_staged(builder, models, stats)
+
+    def after_switch(self, writer: Any) -> None:
+        """The tables the switch replaced emptied and dropped, in short writes."""
+        staged.clear(self.live_engine, writer)
 
     @contextmanager
     def turn(self) -> Iterator[None]:
