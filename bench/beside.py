@@ -7,7 +7,10 @@ which the ``in_place`` function below repeats. Meanwhile another process asks fo
 summary and coverage again and again, as a web server would; for each way this prints the
 rebuild's wall time, how many answers the other process got during it, the longest and the
 median time an answer took, and how many were errors or not the answer of before (a rebuild
-of healthy read models changes nothing). The two ways alternate, ``--runs`` times each.
+of healthy read models changes nothing). A third process signs a person in and out twice a
+second, a write that waits for the store's writers' turn: the longest it took shows how long a
+rebuild holds the writers (on SQLite, the switch's transaction; projections/staged.py). The
+two ways alternate, ``--runs`` times each.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import statistics
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection as Pipe
 from multiprocessing.synchronize import Event
 from typing import Any
@@ -28,10 +31,12 @@ from sqlalchemy import update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.schema import CreateIndex
 
+from app.accounts import Accounts
 from app.bootstrap import Zhucun
 from app.store.clock import SettableClock
 from app.store.config import parse_database_url
 from bench.loader import RECORDED_AT
+from domain.errors import ZhucunError
 from projections.beside import Beside, SwitchNotPossible
 from projections.collector import collector_paused
 from projections.runner import REBUILD_PAGE, Projections, writing
@@ -54,6 +59,32 @@ def ask(url: str, unit: str, ready: Event, stop: Event, out: Pipe) -> None:
     stopped = sorted(z.projections.faults())  # read models an error stopped meanwhile
     z.close()
     out.send(Run(0.0, 0.0, times, wrong, errors, stopped))
+
+
+SIGN_IN_EVERY = 0.5  # seconds between two sign-ins of the writing process
+
+
+def sign_in(url: str, ready: Event, stop: Event, out: Pipe) -> None:
+    """A third process: a person signing in and out every ``SIGN_IN_EVERY`` seconds, each
+    a write to the log that waits for the store's writers' turn (the demo's ``city_admin``;
+    on a store without that account, a refused sign-in, recorded as well); its times."""
+    z = Zhucun(parse_database_url(url), SettableClock(RECORDED_AT))
+    accounts = Accounts(z)
+    ready.set()
+    times, errors, i = [], Counter[str](), 0
+    while not stop.wait(SIGN_IN_EVERY):
+        i += 1
+        address = f"10.20.{i // 250 % 250}.{i % 250}"  # one sign-in an address: no limit met
+        start = time.perf_counter()
+        try:
+            accounts.logout(accounts.login("city_admin", "zhucun-demo", address), address)
+        except ZhucunError:
+            pass  # refused, and recorded: a write all the same
+        except Exception as e:
+            errors[type(e).__name__] += 1
+        times.append(time.perf_counter() - start)
+    z.close()
+    out.send((times, errors))
 
 
 def in_place(p: Projections) -> None:
@@ -89,6 +120,7 @@ class Run:
     failed: str = ""  # the rebuild's own error, if it ended in one: on PostgreSQL the old way
     # can deadlock with a reader (its DROP TABLE waits for the reader, which waits for it), and
     # the switch beside can find no moment without readers in its tries
+    sign_ins: list[float] = field(default_factory=list)  # each sign-in and out's seconds
 
 
 def measured(url: str, unit: str, rebuild: Callable[[Zhucun], Any]) -> Run:
@@ -98,6 +130,10 @@ def measured(url: str, unit: str, rebuild: Callable[[Zhucun], Any]) -> Run:
     asker = spawn.Process(target=ask, args=(url, unit, ready, stop, ours))
     asker.start()
     ready.wait(300)
+    signed, theirs_too, ours_too = spawn.Event(), *spawn.Pipe(duplex=False)
+    signer = spawn.Process(target=sign_in, args=(url, signed, stop, ours_too))
+    signer.start()
+    signed.wait(300)
     z = Zhucun(parse_database_url(url), SettableClock(RECORDED_AT))
     switches: list[float] = []
     # The switch's transaction: on SQLite the one of the staged tables, whose copy was made
@@ -132,7 +168,16 @@ def measured(url: str, unit: str, rebuild: Callable[[Zhucun], Any]) -> Run:
     stop.set()
     run: Run = theirs.recv()
     asker.join()
-    return replace(run, wall=wall, switch=sum(switches), failed=failed)
+    sign_ins, errors = theirs_too.recv()
+    signer.join()
+    return replace(
+        run,
+        wall=wall,
+        switch=sum(switches),
+        failed=failed,
+        sign_ins=sign_ins,
+        errors=run.errors + errors,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -179,6 +224,12 @@ def main(argv: list[str] | None = None) -> int:
             f"{sum(len(r.times) for r in runs)} answers, "
             f"{sum(r.wrong for r in runs)} not as before, {sum(errors.values())} errors"
             f"  (runs: {', '.join(f'{w:.1f}' for w in walls)} s)"
+        )
+        signs = [t for r in runs for t in r.sign_ins]
+        print(
+            f"  {'':<18} a sign-in and out during it (a write, every {SIGN_IN_EVERY} s): "
+            f"longest {max(signs, default=0.0):6.2f} s, median "
+            f"{statistics.median(signs or [0.0]) * 1000:6.0f} ms, {len(signs)} done"
         )
         for name, n in errors.most_common():
             print(f"      {n} x {name}")

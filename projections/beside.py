@@ -225,9 +225,7 @@ class Beside:
                 return None
         return done
 
-    def switch_staged(
-        self, builder: Runner, models: list[ReadModel], stats: list[staged.Stat]
-    ) -> int | None:
+    def switch_staged(self, builder: Runner, models: list[ReadModel]) -> int | None:
         """The switch of tables staged in the store (SQLite, projections/staged.py), in one
         transaction on the store: the staged tables renamed in, then the events recorded
         since the place stopped applied to them by the builder's models; how many, or None
@@ -247,7 +245,7 @@ class Beside:
                 with conn.begin():
                     conn.exec_driver_sql("BEGIN IMMEDIATE")
                     lock_positions(conn, names)  # live catch-ups wait from here
-                    staged.switch_in(conn, tables, stats)
+                    staged.switch_in(conn, tables)
                     done = _apply_since(conn, builder, going, at)
                     settle(conn, models, at, stopped)
             except OperationalError as e:
@@ -609,8 +607,8 @@ class _SqlitePlace(_Place):
         in at the switch (projections/staged.py): the writers wait for the renames and the
         last events, not for the copy."""
         tables = [t for m in models for t in m.metadata.sorted_tables]
-        stats = staged.stage(self.engine(), beside.live.writer, tables, ATTACHED)
-        return beside.switch_staged(builder, models, stats)
+        staged.stage(self.engine(), beside.live.writer, tables, ATTACHED)
+        return beside.switch_staged(builder, models)
 
     def after_switch(self, writer: Any) -> None:
         """The tables the switch replaced emptied and dropped, in short writes."""

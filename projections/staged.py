@@ -12,9 +12,9 @@ their turn with the commands:
    writers about ``TARGET`` seconds. The place is not written meanwhile, so what is staged is
    the place as it stands.
 2. ``switch_in``, in the switch's transaction: each live table renamed ``<table>__old``, each
-   staged one renamed to the live name, the planner's statistics of the built tables put under
-   their names. Renaming is a change of the schema alone, whatever the table holds. The switch
-   then applies the events recorded since the place stopped, on the tables now live.
+   staged one renamed to the live name. Renaming is a change of the schema alone, whatever
+   the table holds. The switch then applies the events recorded since the place stopped, on
+   the tables now live.
 3. ``clear``: the old tables emptied in short writes and dropped, after the switch's commit
    (and before a new staging, for what a killed process left).
 
@@ -38,11 +38,11 @@ STAGED = "__staged"  # a built table copied into the store, waiting for the swit
 OLD = "__old"  # a live table the switch replaced, waiting to be emptied and dropped
 ALT = "__alt"  # the other name of an index, when its declared one is the live table's
 TARGET = 0.1  # seconds a write of the staging or of the clearing holds the writers, about
+PAUSE = 0.01  # seconds left between two such writes for the writers waiting
 FIRST_CHUNK, MIN_CHUNK, MAX_CHUNK = 2_000, 100, 200_000
 LOWEST_ROWID = -(2**63)
 
 Writer = AbstractContextManager[Any] | None
-Stat = tuple[str, str | None, str]  # sqlite_stat1's row: table, index, figures
 
 
 def in_short_writes(
@@ -50,7 +50,7 @@ def in_short_writes(
 ) -> None:
     """``step(conn, n)`` in write transactions of their own, with the store's writer turn,
     until it says it is done; ``n`` (rows) grows or shrinks so that each takes about
-    ``TARGET`` seconds. Writers waiting for the turn get it between two steps."""
+    ``TARGET`` seconds. Writers waiting for the turn get it between two steps (``PAUSE``)."""
     n = FIRST_CHUNK
     while True:
         start = time.perf_counter()
@@ -61,15 +61,16 @@ def in_short_writes(
             return
         took = max(time.perf_counter() - start, 1e-3)
         n = max(MIN_CHUNK, min(MAX_CHUNK, int(n * TARGET / took)))
+        # Neither a thread's lock nor the kernel's file lock is handed to the one waiting
+        # longest: without a pause this loop would most often take the turn straight back.
+        time.sleep(PAUSE)
 
 
-def stage(engine: Engine, writer: Writer, tables: list[Table], store: str) -> list[Stat]:
+def stage(engine: Engine, writer: Writer, tables: list[Table], store: str) -> None:
     """Copies of ``tables`` (the place's: ``engine``'s main database) made in the database
     ``store`` of its connections (the attached store) under staged names, with their indexes,
-    in short writes; what a killed staging left is cleared first. Returns the place's
-    statistics of the tables under the names they will have once switched in."""
+    in short writes; what a killed staging left is cleared first."""
     clear(engine, writer, store)
-    names: dict[str, str] = {}  # an index's declared name: the name it is made under
     with writer or nullcontext(), engine.begin() as conn:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
         taken = set(_names(conn, store, "index"))
@@ -78,30 +79,26 @@ def stage(engine: Engine, writer: Writer, tables: list[Table], store: str) -> li
             conn.execute(CreateTable(staged))
             for index in table.indexes:
                 declared = str(index.name)
-                names[declared] = declared if declared not in taken else declared + ALT
-                conn.exec_driver_sql(_index_ddl(conn, index, store, names[declared]))
+                name = declared if declared not in taken else declared + ALT
+                conn.exec_driver_sql(_index_ddl(conn, index, store, name))
     for table in tables:
         _copy_rows(engine, writer, table, store)
-    return _statistics(engine, tables, names)
 
 
-def switch_in(conn: Connection, tables: list[Table], stats: list[Stat]) -> None:
+def switch_in(conn: Connection, tables: list[Table]) -> None:
     """In the switch's transaction on the store: each live table renamed away, each staged
-    one renamed to its name, and the statistics of the new ones in place of the old ones'
-    (SQLite keeps them by table name, and a rename does not carry them)."""
+    one renamed to its name. SQLite keeps the planner's figures by a table's name, and a
+    rename does not carry them: those of the old tables are deleted, as a drop deletes them
+    (the project gathers none on SQLite, runner.refresh_statistics; the place has none)."""
     live = set(_names(conn, "main", "table"))
     for table in tables:
         if table.name in live:
             conn.exec_driver_sql(f'ALTER TABLE "{table.name}" RENAME TO "{table.name}{OLD}"')
         conn.exec_driver_sql(f'ALTER TABLE "{table.name}{STAGED}" RENAME TO "{table.name}"')
-    if "sqlite_stat1" in live:
+    if "sqlite_stat1" in live:  # the store analysed by hand: those figures are the old tables'
         built = [t.name for t in tables]
         marks = ", ".join("?" * len(built))
         conn.exec_driver_sql(f"DELETE FROM sqlite_stat1 WHERE tbl IN ({marks})", tuple(built))
-        if stats:
-            conn.exec_driver_sql(
-                "INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (?, ?, ?)", stats
-            )
 
 
 def clear(engine: Engine, writer: Writer, store: str = "main") -> None:
@@ -163,20 +160,6 @@ def _index_ddl(conn: Connection, index: Index, store: str, name: str) -> str:
     unique = "UNIQUE " if index.unique else ""
     rest = declared.split(on, 1)[1]
     return f'CREATE {unique}INDEX {store}."{name}" ON "{table.name}{STAGED}" {rest}'
-
-
-def _statistics(engine: Engine, tables: list[Table], names: dict[str, str]) -> list[Stat]:
-    """The place's ``sqlite_stat1`` rows of ``tables``, with each index under the name it
-    was staged by (an automatic index's name follows its table's through the rename)."""
-    with engine.connect() as conn:
-        if "sqlite_stat1" not in _names(conn, "main", "table"):
-            return []
-        built = [t.name for t in tables]
-        marks = ", ".join("?" * len(built))
-        rows = conn.exec_driver_sql(
-            f"SELECT tbl, idx, stat FROM main.sqlite_stat1 WHERE tbl IN ({marks})", tuple(built)
-        ).all()
-    return [(tbl, names.get(idx, idx) if idx else idx, stat) for tbl, idx, stat in rows]
 
 
 def _names(conn: Connection, database: str, kind: str) -> list[str]:

@@ -250,7 +250,7 @@ def test_a_switch_that_finds_no_moment_is_a_named_refusal_and_a_rerun_resumes(
     zhucun.projections.catch_up()
     monkeypatch.setattr(beside, "TRIES", 2)
     monkeypatch.setattr(beside.Beside, "switch", lambda self, builder, models: None)
-    monkeypatch.setattr(beside.Beside, "switch_staged", lambda self, builder, models, stats: None)
+    monkeypatch.setattr(beside.Beside, "switch_staged", lambda self, builder, models: None)
     given_up = run("projections", "rebuild")
     assert given_up.exit_code == 1, given_up.output
     assert "switch_not_possible [rebuild]" in given_up.output
