@@ -37,6 +37,7 @@ from app.store.clock import SettableClock
 from app.store.config import parse_database_url
 from bench.loader import RECORDED_AT
 from domain.errors import ZhucunError
+from projections import staged
 from projections.beside import Beside, SwitchNotPossible
 from projections.collector import collector_paused
 from projections.runner import REBUILD_PAGE, Projections, writing
@@ -121,6 +122,21 @@ class Run:
     # can deadlock with a reader (its DROP TABLE waits for the reader, which waits for it), and
     # the switch beside can find no moment without readers in its tries
     sign_ins: list[float] = field(default_factory=list)  # each sign-in and out's seconds
+    copy: float = 0.0  # SQLite: the copy into the store before the switch (short writes)
+    clear: float = 0.0  # SQLite: the old tables emptied and dropped after it (short writes)
+
+
+def _timing(method: Callable[..., Any], into: list[float]) -> Callable[..., Any]:
+    """``method`` as it is, each call's seconds added to ``into``."""
+
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return method(*args, **kwargs)
+        finally:
+            into.append(time.perf_counter() - start)
+
+    return timed
 
 
 def measured(url: str, unit: str, rebuild: Callable[[Zhucun], Any]) -> Run:
@@ -135,23 +151,19 @@ def measured(url: str, unit: str, rebuild: Callable[[Zhucun], Any]) -> Run:
     signer.start()
     signed.wait(300)
     z = Zhucun(parse_database_url(url), SettableClock(RECORDED_AT))
-    switches: list[float] = []
     # The switch's transaction: on SQLite the one of the staged tables, whose copy was made
-    # before it in short writes (projections/staged.py); on PostgreSQL the moving one.
-    real = {name: getattr(Beside, name) for name in ("switch", "switch_staged")}
-
-    def timed(name: str) -> Callable[..., Any]:
-        def switch(self: Beside, *args: Any) -> Any:
-            start = time.perf_counter()
-            try:
-                return real[name](self, *args)
-            finally:
-                switches.append(time.perf_counter() - start)
-
-        return switch
-
-    for name in real:
-        setattr(Beside, name, timed(name))  # timed for the figures, put back below
+    # before it in short writes and whose old tables are cleared after it (projections/
+    # staged.py); on PostgreSQL the moving one.
+    parts: dict[str, list[float]] = {"switch": [], "copy": [], "clear": []}
+    timed = [
+        (Beside, "switch", "switch"),
+        (Beside, "switch_staged", "switch"),
+        (staged, "stage", "copy"),
+        (staged, "clear", "clear"),
+    ]
+    real = [(owner, name, getattr(owner, name)) for owner, name, _ in timed]
+    for (owner, name, part), (_, _, method) in zip(timed, real, strict=True):
+        setattr(owner, name, _timing(method, parts[part]))  # put back below
     failed = ""
     start = time.perf_counter()
     try:
@@ -162,8 +174,8 @@ def measured(url: str, unit: str, rebuild: Callable[[Zhucun], Any]) -> Run:
         failed = f"{e.code}: {e.en}"
     finally:
         wall = time.perf_counter() - start
-        for name, method in real.items():
-            setattr(Beside, name, method)
+        for owner, name, method in real:
+            setattr(owner, name, method)
         z.close()
     stop.set()
     run: Run = theirs.recv()
@@ -173,7 +185,9 @@ def measured(url: str, unit: str, rebuild: Callable[[Zhucun], Any]) -> Run:
     return replace(
         run,
         wall=wall,
-        switch=sum(switches),
+        switch=sum(parts["switch"]),
+        copy=sum(parts["copy"]),
+        clear=sum(parts["clear"]),
         failed=failed,
         sign_ins=sign_ins,
         errors=run.errors + errors,
@@ -225,6 +239,12 @@ def main(argv: list[str] | None = None) -> int:
             f"{sum(r.wrong for r in runs)} not as before, {sum(errors.values())} errors"
             f"  (runs: {', '.join(f'{w:.1f}' for w in walls)} s)"
         )
+        if any(r.copy or r.clear for r in runs):
+            print(
+                f"  {'':<18} in short writes: the copy before the switch "
+                f"{statistics.median(r.copy for r in runs):6.1f} s, the old tables cleared "
+                f"after it {statistics.median(r.clear for r in runs):6.1f} s"
+            )
         signs = [t for r in runs for t in r.sign_ins]
         print(
             f"  {'':<18} a sign-in and out during it (a write, every {SIGN_IN_EVERY} s): "

@@ -1,14 +1,15 @@
-"""What the SQLite switch of a rebuild beside holds the writers for: ``python -m bench.switch_parts
+"""What the SQLite switch of a rebuild beside held the writers for: ``python -m bench.switch_parts
 --db sqlite:///PATH``.
 
-On SQLite the switch (projections/beside.py, ADR 048) copies the tables built beside into the
-store within one transaction that holds the store's write lock: it drops the live tables,
-creates each built one, fills it with ``INSERT … SELECT`` and builds its indexes. This repeats
+Until ADR 055 the switch on SQLite (projections/beside.py, ADR 048) copied the tables built beside
+into the store within one transaction that held the store's write lock: it dropped the live
+tables, created each built one, filled it with ``INSERT … SELECT`` and built its indexes. Now the
+copy is made before the switch in short writes and the old tables are cleared after it
+(projections/staged.py); these parts are what that copy and that clearing cost. This repeats
 those three steps on a kept store (the demo's: ``zhucun --db sqlite:///PATH demo``), each read
 model table copied within the store to a scratch table, its indexes built on the copy, and the
 copy dropped, each step timed in a transaction of its own; the scratch tables are gone at the
-end. It says which part a shorter hold would have to take out of the switch (ADR 048,
-"Consequences"). The log and the read models are read, never changed; the store's file keeps
+end. The log and the read models are read, never changed; the store's file keeps
 the scratch tables' pages, free for its next writes.
 """
 
