@@ -12,6 +12,7 @@ check (app/jurisdiction.py) as the very values the command will use.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable
 from datetime import date
@@ -92,6 +93,32 @@ def parse_date(value: Any, name: str = "occurred_on") -> date:
             f"must be between {FIRST_DAY} and {LAST_DAY}",
         )
     return day
+
+
+def invalid_day(name: str, text: str) -> InvalidInputError:
+    """The one refusal of a day that is not written YYYY-MM-DD (or is no day at all)."""
+    return InvalidInputError(
+        name,
+        f"日期 {text[:40]!r} 不对：应为 YYYY-MM-DD，如 2014-12-31",
+        f"date {text[:40]!r} is invalid: YYYY-MM-DD expected, e.g. 2014-12-31",
+    )
+
+
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def typed_day(name: str, value: str | None) -> date | None:
+    """A day as a person types it in a form or an address: full-width digits and dashes
+    folded (NFKC), spaces around it dropped, then exactly YYYY-MM-DD; None when blank."""
+    text = unicodedata.normalize("NFKC", value or "").strip()
+    if not text:
+        return None
+    try:
+        if not _DAY.fullmatch(text):
+            raise ValueError(text)
+        return date.fromisoformat(text)
+    except ValueError:
+        raise invalid_day(name, text) from None
 
 
 def read_id(name: str, value: str) -> UUID:

@@ -9,7 +9,6 @@ describes its rows, so that the page, its export and the command line agree.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -18,8 +17,9 @@ from typing import Any
 
 from openpyxl import Workbook
 
+from app.args import typed_day
 from app.describe import WORDS
-from app.rectifications import gap_key, gap_type_of, rectifications
+from app.rectifications import folded, gap_key, gap_type_of, rectifications
 from app.workbook import day_cell, header, text_cell
 from domain.errors import InvalidInputError
 from projections.audit.index import events_at
@@ -40,29 +40,13 @@ ACTOR_MAX = 100
 RECTIFICATION_STATES = ("none", "open", "overdue", "closed")
 
 
-def _folded(value: str | None) -> str:
-    return unicodedata.normalize("NFKC", value or "").strip()
-
-
-def _day(field: str, value: str | None) -> date | None:
-    text = _folded(value)
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InvalidInputError(
-            field, f"日期 {text!r} 不对：应为 YYYY-MM-DD", f"date {text!r} is invalid: YYYY-MM-DD"
-        ) from None
-
-
 def _type(args: Mapping[str, str]) -> str | None:
     given = args.get("type") or ""
-    return gap_type_of(given) if _folded(given) else None
+    return gap_type_of(given) if folded(given) else None
 
 
 def _sort(args: Mapping[str, str]) -> str:
-    sort = _folded(args.get("sort")) or "since"
+    sort = folded(args.get("sort")) or "since"
     if sort.removeprefix("-") not in SORTS:
         raise InvalidInputError(
             "sort",
@@ -73,7 +57,7 @@ def _sort(args: Mapping[str, str]) -> str:
 
 
 def _page(args: Mapping[str, str]) -> int:
-    text = _folded(args.get("page")) or "1"
+    text = folded(args.get("page")) or "1"
     if not (text.isascii() and text.isdigit() and len(text) <= 6 and int(text) > 0):
         raise InvalidInputError(
             "page",
@@ -84,7 +68,7 @@ def _page(args: Mapping[str, str]) -> int:
 
 
 def _actor(args: Mapping[str, str]) -> str | None:
-    actor = _folded(args.get("actor")) or None
+    actor = folded(args.get("actor")) or None
     if actor is not None and len(actor) > ACTOR_MAX:
         raise InvalidInputError(
             "actor",
@@ -95,7 +79,7 @@ def _actor(args: Mapping[str, str]) -> str | None:
 
 
 def _rect(args: Mapping[str, str]) -> str | None:
-    state = _folded(args.get("rect")).lower() or None
+    state = folded(args.get("rect")).lower() or None
     if state is not None and state not in RECTIFICATION_STATES:
         raise InvalidInputError(
             "rect",
@@ -107,9 +91,9 @@ def _rect(args: Mapping[str, str]) -> str | None:
 
 _READERS: dict[str, Callable[[Mapping[str, str]], Any]] = {
     "type": _type,
-    "within": lambda a: _folded(a.get("unit")) or None,
-    "since_from": lambda a: _day("since_from", a.get("since_from")),
-    "since_to": lambda a: _day("since_to", a.get("since_to")),
+    "within": lambda a: folded(a.get("unit")) or None,
+    "since_from": lambda a: typed_day("since_from", a.get("since_from")),
+    "since_to": lambda a: typed_day("since_to", a.get("since_to")),
     "actor": _actor,
     "rect": _rect,
     "sort": _sort,

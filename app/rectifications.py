@@ -41,8 +41,9 @@ STATES = ("open", "overdue", "closed")
 EVENTS = frozenset(c.__qualname__ for c in (Rectification.Assigned, Rectification.Reassigned))
 
 
-def folded(value: str) -> str:
-    return unicodedata.normalize("NFKC", value).strip()
+def folded(value: str | None) -> str:
+    """A value as typed, full-width folded (NFKC) and the spaces around it dropped."""
+    return unicodedata.normalize("NFKC", value or "").strip()
 
 
 def gap_type_of(value: str, field: str = "type") -> str:

@@ -19,6 +19,7 @@ from uuid import UUID
 
 from flask import Blueprint, request
 
+from app.args import invalid_day
 from app.audit.access import record_personal_data_view
 from app.audit.entries import AuditFilter
 from app.audit.log import audit_page
@@ -393,10 +394,8 @@ def _audit_day(name: str) -> date | None:
     text = request.args.get(name)
     if text is None:
         return None
-    if not DAY.fullmatch(text):
-        raise InvalidInputError(
-            name, f"日期 {text!r} 不对：应为 YYYY-MM-DD", f"date {text!r} is invalid: YYYY-MM-DD"
-        )
+    if not DAY.fullmatch(text):  # as the description's pattern says, exactly
+        raise invalid_day(name, text)
     try:
         return date.fromisoformat(text)
     except ValueError:

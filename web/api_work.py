@@ -18,6 +18,7 @@ import msgspec
 from flask import Blueprint, request
 from werkzeug.wrappers import Response
 
+from app.args import invalid_day
 from app.audit.chain import checkpoint
 from app.gaps import ALL_GAPS, RECTIFICATION_STATES, GapQuery
 from app.gaps import work_list as list_of
@@ -85,12 +86,8 @@ def work_list(code: str) -> dict[str, Any]:
     if "unit" in args:
         args["unit"] = code_in_reach(args["unit"], field="unit")
     for name in ("since_from", "since_to"):
-        if name in args and not DAY.fullmatch(args[name]):
-            raise InvalidInputError(
-                name,
-                f"日期 {args[name]!r} 不对：应为 YYYY-MM-DD",
-                f"date {args[name]!r}: YYYY-MM-DD",
-            )
+        if name in args and not DAY.fullmatch(args[name]):  # the description's pattern
+            raise invalid_day(name, args[name])
     _choice("rect", RECTIFICATION_STATES)
     kind = request.args.get("type")
     if kind is not None and kind not in ALL_GAPS:  # as the description lists them, exactly

@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from datetime import date
 from typing import Any
 from uuid import UUID
 
 from werkzeug.datastructures import MultiDict
 
-from app.args import FULL_WIDTH_DIGITS
+from app.args import FULL_WIDTH_DIGITS, typed_day
 from app.audit.entries import AuditFilter
 from app.audit.export import DEFAULT_REASON
 from app.audit.people import holds_every_unit
@@ -94,7 +93,7 @@ def read_filters(source: MultiDict[str, str], size: int) -> Asked:
     check("person", person_filter)
     check("type", type_filter)
     for name in ("from", "to", "recorded_from", "recorded_to"):
-        check(name, lambda text, name=name: _day(text, name))
+        check(name, lambda text, name=name: typed_day(name, text))
     for start, end in (("from", "to"), ("recorded_from", "recorded_to")):
         if found.get(start) and found.get(end) and found[start] > found[end]:
             errors[end] = InvalidInputError(
@@ -173,22 +172,6 @@ def type_filter(text: str) -> str | None:
             "type", f"没有 {text!r} 这类事项", f"there is no kind of entry {text!r}"
         )
     return text or None
-
-
-def _day(text: str, name: str) -> date | None:
-    if not text:
-        return None
-    plain = text.translate(FULL_WIDTH_DIGITS).replace("－", "-")
-    try:
-        if not _DAY.fullmatch(plain):
-            raise ValueError(plain)
-        return date.fromisoformat(plain)
-    except ValueError:
-        raise InvalidInputError(
-            name,
-            f"日期 {text!r} 不对：应为 YYYY-MM-DD",
-            f"date {text!r} is invalid: YYYY-MM-DD expected",
-        ) from None
 
 
 def _page(text: str, errors: dict[str, ZhucunError]) -> int:

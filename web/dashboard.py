@@ -12,6 +12,7 @@ from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from app.accounts import Principal
+from app.args import typed_day
 from app.gaps import event_names, with_causes
 from app.rectifications import EVENTS as RECTIFICATION_EVENTS
 from app.rectifications import counts as rectification_counts
@@ -85,23 +86,15 @@ def unit_in_reach(value: str) -> str:
 
 
 def as_of_day() -> date | None:
-    text = request.args.get("as_of", "").strip()
-    if not text:
+    day = typed_day("as_of", request.args.get("as_of"))
+    if day is None:
         return None
-    try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        raise InvalidInputError(
-            "as_of",
-            f"日期 {text!r} 不对：应为 YYYY-MM-DD",
-            f"date {text!r} is invalid: YYYY-MM-DD expected",
-        ) from None
     today = zhucun().today()
     if day > today:
         raise InvalidInputError(
             "as_of",
-            f"日期 {text} 晚于今天 {today.isoformat()}",
-            f"date {text} is after today ({today.isoformat()})",
+            f"日期 {day} 晚于今天 {today.isoformat()}",
+            f"date {day} is after today ({today.isoformat()})",
         )
     return day
 

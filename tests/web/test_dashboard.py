@@ -102,12 +102,32 @@ def test_as_of_date_re_renders_the_page_for_that_day(net: WebNet, client: FlaskC
 
 
 @pytest.mark.parametrize(
-    ("as_of", "message"), [("2015-13-01", "YYYY-MM-DD"), ("2030-01-01", "after today")]
+    ("as_of", "message"),
+    [
+        ("2015-13-01", "date '2015-13-01' is invalid: YYYY-MM-DD expected"),
+        ("20150101", "date '20150101' is invalid"),  # a form Python would read, not ours
+        ("2015-1-1", "date '2015-1-1' is invalid"),
+        ("2030-01-01", "after today"),
+        ("２０３０－０１－０１", "date 2030-01-01 is after today"),  # folded, then checked
+    ],
 )
 def test_bad_as_of_is_a_400_naming_the_field(county: FlaskClient, as_of: str, message: str):
     response = county.get(f"/units/{COUNTY}?as_of={as_of}&lang=en")
     assert response.status_code == 400
-    assert message in response.get_data(as_text=True)
+    assert message in unescape(response.get_data(as_text=True))
+
+
+@pytest.mark.parametrize(
+    "given", [" 2015-01-01 ", "２０１５－０１－０１", "2015%E2%80%9001%E2%80%9001"]
+)
+def test_a_day_typed_padded_or_full_width_is_read_as_the_plain_one(county: FlaskClient, given: str):
+    shown = county.get(f"/units/{COUNTY}?as_of={given}")
+    if "%E2" in given:  # a Unicode hyphen is no dash of a date: refused, in one wording
+        assert shown.status_code == 400 and "应为 YYYY-MM-DD" in shown.get_data(as_text=True)
+        return
+    plain = county.get(f"/units/{COUNTY}?as_of=2015-01-01")
+    assert shown.status_code == 200
+    assert figure(shown.get_data(True), "households") == figure(plain.get_data(True), "households")
 
 
 def test_chart_data_gives_the_link_rate_of_each_child(county: FlaskClient):
