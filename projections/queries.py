@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, and_, func, select
+from sqlalchemy import Connection, and_, case, func, select
 
 from domain.rules import RuleSet
 from projections.coverage import queries as coverage_queries
@@ -66,12 +66,6 @@ def summary(conn: Connection, code: str) -> dict[str, Any] | None:
     groups = select(units.c.code).where(in_tree, open_unit, units.c.level == "group")
     # Through the group: a group moved to another village takes its households with it.
     active_hh = and_(households.c.group_code.in_(groups), households.c.ended_on.is_(None))
-    hh_count = int(conn.execute(select(func.count()).where(active_hh)).scalar_one())
-    residents = int(
-        conn.execute(
-            select(func.coalesce(func.sum(households.c.members), 0)).where(active_hh)
-        ).scalar_one()
-    )
     members = int(
         conn.execute(
             select(func.count())
@@ -87,10 +81,15 @@ def summary(conn: Connection, code: str) -> dict[str, Any] | None:
     )
     ch_count = int(conn.execute(select(func.count()).where(active_ch)).scalar_one())
     ch_ids = select(central_households.c.id).where(active_ch)
-    linked = int(
-        conn.execute(
-            select(func.count()).where(active_hh, households.c.central_household_id.in_(ch_ids))
-        ).scalar_one()
+    # The households read once for all three figures: a province has millions of them.
+    is_linked = case((households.c.central_household_id.in_(ch_ids), 1), else_=0)
+    hh_count, residents, linked = (
+        int(n or 0)
+        for n in conn.execute(
+            select(func.count(), func.sum(households.c.members), func.sum(is_linked)).where(
+                active_hh
+            )
+        ).one()
     )
 
     def count_sites(kind: str) -> int:
