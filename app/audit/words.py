@@ -297,10 +297,8 @@ def _plain(*enums: type[StrEnum]) -> dict[str, Words]:
 
 
 _PROBLEMS = _plain(Problem)
-# The kinds of gap a rectification is about, named where they are listed.
-_GAP_TYPES: dict[str, Words] = GAP_WORDS
 VALUES: dict[str, dict[str, Words]] = {
-    "gap_type": _GAP_TYPES,
+    "gap_type": GAP_WORDS,  # the kinds of gap a rectification is about
     "level": _plain(Level, DispatchLevel),
     "unit_level": _plain(DispatchLevel),
     "kind": _plain(SiteKind, TableKind, PlanKind, ProposalKind),
